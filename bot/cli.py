@@ -1,0 +1,274 @@
+"""`claimbot` command line: run the bot, migrate, and the offline tools.
+
+Heavy imports (discord, the extractor) happen inside each command so that
+`claimbot score` does not pay for discord.py and `claimbot run` fails fast on config.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bot.config import ConfigError, Settings, load_settings
+
+if TYPE_CHECKING:
+    from bot.documents import Document
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 1
+EXIT_CONFIG = 2
+
+
+class CliError(Exception):
+    """One line for stderr, and the exit code that goes with it."""
+
+    def __init__(self, message: str, code: int = EXIT_BAD_INPUT) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def configure_logging(level: str) -> None:
+    logging.basicConfig(
+        level=level,
+        format="%(asctime)s %(levelname)-7s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+
+
+# -- run ------------------------------------------------------------------------------
+
+
+async def run_bot(settings: Settings, token: str) -> None:
+    """Start the bot and close it cleanly (database included) on SIGINT or SIGTERM."""
+    import discord
+
+    from bot.client import ClaimBot
+
+    bot = ClaimBot(settings)
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with bot:
+        runner = asyncio.create_task(bot.start(token))
+        stopper = asyncio.create_task(stop.wait())
+        done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        if stopper in done:
+            logging.getLogger("claimbot").info("shutting down")
+            await bot.close()
+            await asyncio.gather(runner, return_exceptions=True)
+            return
+        stopper.cancel()
+        try:
+            runner.result()
+        except discord.LoginFailure:
+            raise CliError(
+                "Discord rejected DISCORD_TOKEN: reset the token in the Developer Portal.",
+                EXIT_CONFIG,
+            ) from None
+        except discord.PrivilegedIntentsRequired:
+            raise CliError(
+                "Enable the Message Content intent for the bot in the Developer Portal (Bot page).",
+                EXIT_CONFIG,
+            ) from None
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.storage import SchemaError
+
+    token = settings.require_token()
+    configure_logging(settings.log_level)
+    try:
+        asyncio.run(run_bot(settings, token))
+    except SchemaError as exc:
+        raise CliError(str(exc), EXIT_CONFIG) from None
+    return EXIT_OK
+
+
+# -- migrate --------------------------------------------------------------------------
+
+
+async def _migrate(path: Path) -> tuple[list[int], int]:
+    from bot.storage import Database
+
+    db = await Database.open(path, migrate=False)
+    try:
+        applied = await db.migrate()
+        return applied, await db.schema_version()
+    finally:
+        await db.close()
+
+
+def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.storage import SchemaError
+
+    try:
+        applied, version = asyncio.run(_migrate(settings.database_path))
+    except SchemaError as exc:
+        raise CliError(str(exc), EXIT_CONFIG) from None
+    if applied:
+        print(f"Applied migrations {', '.join(map(str, applied))}; schema is at version {version}.")
+    else:
+        print(f"Nothing to do; schema is at version {version}.")
+    return EXIT_OK
+
+
+# -- extract / score ------------------------------------------------------------------
+
+
+def read_input(source: str) -> Document:
+    """A path, `-` for stdin, or a URL fetched through the safe fetcher."""
+    from bot.documents import DocumentError, load_text
+    from bot.fetch import FetchError, SafeFetcher
+    from bot.sources import document_from_url, looks_like_url
+
+    try:
+        if source == "-":
+            return load_text(sys.stdin.buffer.read())
+        if looks_like_url(source):
+
+            async def fetch() -> Document:
+                async with SafeFetcher() as fetcher:
+                    return await document_from_url(source, fetcher)
+
+            return asyncio.run(fetch())
+        path = Path(source)
+        if not path.is_file():
+            raise CliError(f"No such file: {source}")
+        return load_text(path.read_bytes(), filename=path.name)
+    except (DocumentError, FetchError) as exc:
+        raise CliError(str(exc)) from None
+
+
+def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.extraction import DEFAULT_MIN_SCORE, ExtractionError, extract_claims
+
+    document = read_input(args.source)
+    min_score = DEFAULT_MIN_SCORE if args.min_score is None else args.min_score
+    try:
+        claims = extract_claims(document.text, max_claims=args.max, min_score=min_score)
+    except ExtractionError as exc:
+        raise CliError(str(exc)) from None
+    if args.json:
+        print(json.dumps([claim.to_dict() for claim in claims], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=document.title or None, show_lines=True)
+    table.add_column("#", justify="right")
+    table.add_column("score", justify="right")
+    table.add_column("claim")
+    table.add_column("who says so")
+    for number, claim in enumerate(claims, 1):
+        table.add_row(str(number), f"{claim.score:.2f}", claim.text, claim.attribution or "")
+    console = Console()
+    if claims:
+        console.print(table)
+    print(f"{len(claims)} check-worthy claim(s) found.")
+    if document.truncated:
+        print("Note: the input was long and only its beginning was read.")
+    return EXIT_OK
+
+
+def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.extraction import is_checkworthy, score_sentence
+
+    stream = sys.stdin if args.source == "-" else None
+    try:
+        handle = stream or open(args.source, encoding="utf-8", errors="replace")  # noqa: SIM115
+    except OSError as exc:
+        raise CliError(f"Cannot read {args.source}: {exc.strerror}") from None
+    with handle:
+        for line in handle:
+            text = line.strip()
+            if not text:
+                continue
+            score = score_sentence(text)
+            record: dict[str, Any] = {
+                "text": text,
+                "score": round(score, 4),
+                "checkworthy": is_checkworthy(score),
+            }
+            print(json.dumps(record, ensure_ascii=False))
+    return EXIT_OK
+
+
+# -- entry point ----------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="claimbot", description="Claim verification bot for Discord teams."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sub.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)").set_defaults(
+        handler=cmd_run
+    )
+    sub.add_parser("migrate", help="apply database migrations and exit").set_defaults(
+        handler=cmd_migrate
+    )
+
+    extract = sub.add_parser("extract", help="print the check-worthy claims of an article")
+    extract.add_argument("source", help="a file path, a URL, or - for standard input")
+    extract.add_argument("--json", action="store_true", help="print a JSON array")
+    extract.add_argument("--max", type=_positive_int, default=15, help="at most N claims")
+    extract.add_argument(
+        "--min-score", type=_unit_float, default=None, help="drop claims scoring below S (0..1)"
+    )
+    extract.set_defaults(handler=cmd_extract)
+
+    score = sub.add_parser("score", help="score one sentence per line, JSON lines out")
+    score.add_argument("source", nargs="?", default="-", help="a file path or - (default)")
+    score.set_defaults(handler=cmd_score)
+    return parser
+
+
+def _positive_int(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
+def _unit_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
+    if not 0.0 <= number <= 1.0:
+        raise argparse.ArgumentTypeError("must be between 0 and 1")
+    return number
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        result: int = args.handler(args, settings)
+        return result
+    except ConfigError as exc:
+        print(f"claimbot: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    except CliError as exc:
+        print(f"claimbot: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,99 @@
+"""Typed settings read from the environment and `.env`, validated once at start-up.
+
+Only `claimbot run` needs a Discord token; offline commands (extract, score,
+export, migrate, recompute) load the same settings without one.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Three base64url parts separated by dots: user id, timestamp, HMAC.
+_TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{18,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
+
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message is one line fit for a terminal."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        case_sensitive=False,
+    )
+
+    discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
+    database_path: Path = Field(default=Path("claimbot.db"), validation_alias="DATABASE_PATH")
+    guild_id: int | None = Field(default=None, validation_alias="CLAIMBOT_GUILD_ID")
+    log_level: LogLevel = Field(default="INFO", validation_alias="LOG_LEVEL")
+    discord_api_base: str | None = Field(default=None, validation_alias="DISCORD_API_BASE")
+    discord_gateway_url: str | None = Field(default=None, validation_alias="DISCORD_GATEWAY_URL")
+
+    max_claims_per_submission: int = Field(
+        default=15, ge=1, le=50, validation_alias="CLAIMBOT_MAX_CLAIMS"
+    )
+    submit_cooldown_seconds: float = Field(
+        default=30.0, ge=0, validation_alias="CLAIMBOT_SUBMIT_COOLDOWN"
+    )
+    edit_interval_seconds: float = Field(
+        default=2.0, ge=0, validation_alias="CLAIMBOT_EDIT_INTERVAL"
+    )
+
+    llm_base_url: str | None = Field(default=None, validation_alias="CLAIMBOT_LLM_BASE_URL")
+    llm_model: str | None = Field(default=None, validation_alias="CLAIMBOT_LLM_MODEL")
+    llm_api_key: SecretStr | None = Field(default=None, validation_alias="CLAIMBOT_LLM_API_KEY")
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator(
+        "discord_token",
+        "discord_api_base",
+        "discord_gateway_url",
+        "llm_base_url",
+        "llm_model",
+        "llm_api_key",
+        "guild_id",
+        mode="before",
+    )
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    def require_token(self) -> str:
+        """The token for `run`; raises ConfigError (never echoing the token) when unusable."""
+        if self.discord_token is None:
+            raise ConfigError(
+                "DISCORD_TOKEN is not set: put your bot token in the environment or in .env "
+                "(see .env.example)."
+            )
+        token = self.discord_token.get_secret_value().strip()
+        if token.lower().startswith("bot "):
+            token = token[4:].strip()
+        if not _TOKEN_SHAPE.match(token):
+            raise ConfigError(
+                "DISCORD_TOKEN does not look like a bot token (three dot-separated parts): "
+                "copy it again from the Developer Portal, Bot page, Reset Token."
+            )
+        return token
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from environment and `.env`; a validation error becomes one ConfigError line."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = ".".join(str(part) for part in first["loc"]) or "settings"
+        raise ConfigError(f"{name}: {first['msg']}") from None

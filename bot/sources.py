@@ -1,0 +1,31 @@
+"""Turn what a user submits (text, a file, a URL) into a Document; shared by the CLI and the bot."""
+
+from __future__ import annotations
+
+from bot.documents import Document, load_text
+from bot.fetch import SafeFetcher
+
+ARTICLE_CONTENT_TYPES = frozenset(
+    {"text/html", "application/xhtml+xml", "text/plain", "text/markdown"}
+)
+
+
+def looks_like_url(value: str) -> bool:
+    head = value.strip().lower()
+    return "://" in head[:16] and " " not in head and "\n" not in head
+
+
+async def document_from_url(url: str, fetcher: SafeFetcher) -> Document:
+    """Fetch through the safe fetcher (raises FetchError) and keep the article text."""
+    result = await fetcher.fetch(url, allowed_content_types=ARTICLE_CONTENT_TYPES)
+    document = load_text(result.body, content_type=result.content_type, url=result.url)
+    if result.truncated and not document.truncated:
+        document = Document(
+            text=document.text,
+            title=document.title,
+            kind=document.kind,
+            url=document.url,
+            site_name=document.site_name,
+            truncated=True,
+        )
+    return document

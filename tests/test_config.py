@@ -1,0 +1,79 @@
+"""Settings: environment parsing and the token checks `claimbot run` relies on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+
+WELL_FORMED_TOKEN = "MTA4NzY1NDMyMTAwMDAwMDAwMA.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB"
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # no stray .env from the developer's checkout
+    for name in (
+        "DISCORD_TOKEN",
+        "DATABASE_PATH",
+        "CLAIMBOT_GUILD_ID",
+        "LOG_LEVEL",
+        "CLAIMBOT_MAX_CLAIMS",
+    ):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_defaults() -> None:
+    settings = load_settings()
+    assert settings.database_path == Path("claimbot.db")
+    assert settings.guild_id is None
+    assert settings.log_level == "INFO"
+    assert settings.max_claims_per_submission == 15
+
+
+def test_reads_dotenv_file(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text(
+        f"DISCORD_TOKEN={WELL_FORMED_TOKEN}\nCLAIMBOT_GUILD_ID=123\nLOG_LEVEL=debug\n"
+    )
+    settings = load_settings()
+    assert settings.require_token() == WELL_FORMED_TOKEN
+    assert settings.guild_id == 123
+    assert settings.log_level == "DEBUG"
+
+
+def test_missing_token_is_one_clear_line() -> None:
+    with pytest.raises(ConfigError, match=r"^DISCORD_TOKEN is not set"):
+        load_settings().require_token()
+
+
+@pytest.mark.parametrize("token", ["abc", "one.two", "has spaces.in it.oh no no no no no no"])
+def test_malformed_token_is_refused_without_echoing_it(
+    monkeypatch: pytest.MonkeyPatch, token: str
+) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", token)
+    with pytest.raises(ConfigError) as caught:
+        load_settings().require_token()
+    assert "does not look like a bot token" in str(caught.value)
+    assert token not in str(caught.value)
+
+
+def test_bot_prefix_is_tolerated(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", f"Bot {WELL_FORMED_TOKEN}")
+    assert load_settings().require_token() == WELL_FORMED_TOKEN
+
+
+def test_token_never_appears_in_repr(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", WELL_FORMED_TOKEN)
+    assert WELL_FORMED_TOKEN not in repr(load_settings())
+
+
+def test_invalid_number_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLAIMBOT_MAX_CLAIMS", "lots")
+    with pytest.raises(ConfigError, match=r"^CLAIMBOT_MAX_CLAIMS: "):
+        load_settings()
+
+
+def test_blank_guild_id_means_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLAIMBOT_GUILD_ID", "")
+    assert load_settings().guild_id is None
