@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from typing import Any
@@ -13,11 +14,21 @@ from discord.ext import commands
 
 from bot.config import Settings
 from bot.errors import UserFacingError
+from bot.extraction.llm import LLMConfig
+from bot.fetch import SafeFetcher
+from bot.ingest import VoteIngest
+from bot.intake import Intake
+from bot.live import LiveMessages
+from bot.models import GuildConfig
+from bot.review_messages import ReviewMessages
 from bot.storage import Database
+from bot.tally import refresh_claim_status, status_settings
 
 log = logging.getLogger("claimbot")
 
-EXTENSIONS: tuple[str, ...] = ("cogs.server",)
+EXTENSIONS: tuple[str, ...] = ("cogs.server", "cogs.claims", "cogs.review")
+MESSAGE_CACHE_SIZE = 50_000
+SHUTDOWN_FLUSH_SECONDS = 5.0
 
 GENERIC_FAILURE = "Something went wrong on our side. It has been logged; please try again."
 
@@ -94,9 +105,11 @@ async def send_ephemeral(interaction: discord.Interaction[Any], message: str) ->
 
 
 class ClaimBot(commands.Bot):
-    """Holds the shared resources every cog uses: settings and the database."""
+    """Holds the shared resources every cog uses: settings, database, vote ingest and the
+    live review messages."""
 
     db: Database
+    ingest: VoteIngest
 
     def __init__(self, settings: Settings, **options: Any) -> None:
         point_at_discord(settings.discord_api_base, settings.discord_gateway_url)
@@ -110,9 +123,17 @@ class ClaimBot(commands.Bot):
         )
         self.settings = settings
         self.started_at = time.monotonic()
+        self.review = ReviewMessages(self)
+        self.intake = Intake(self)
+        self.fetcher = SafeFetcher()
+        self.live = LiveMessages(self.review.refresh, settings.edit_interval_seconds)
+        self._guild_configs: dict[int, GuildConfig | None] = {}
+        self._message_claims: dict[int, tuple[int, int]] = {}
 
     async def setup_hook(self) -> None:
         self.db = await Database.open(self.settings.database_path)
+        self.ingest = VoteIngest(self.db, self.claims_changed)
+        self.ingest.start()
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         await self.sync_commands()
@@ -127,11 +148,68 @@ class ClaimBot(commands.Bot):
             synced = await self.tree.sync()
         log.info("synced %d application commands", len(synced))
 
+    # -- shared services ----------------------------------------------------------------
+
+    def llm_config(self) -> LLMConfig | None:
+        """The optional LLM extraction backend, when CLAIMBOT_LLM_BASE_URL is set."""
+        settings = self.settings
+        if not settings.llm_base_url or not settings.llm_model:
+            return None
+        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+        return LLMConfig(base_url=settings.llm_base_url, model=settings.llm_model, api_key=key)
+
+    async def guild_config(self, guild_id: int) -> GuildConfig | None:
+        """Cached per guild: reactions look it up on every event."""
+        if guild_id not in self._guild_configs:
+            self._guild_configs[guild_id] = await self.db.get_guild_config(guild_id)
+        return self._guild_configs[guild_id]
+
+    async def save_guild_config(self, config: GuildConfig, *, actor_id: int) -> None:
+        await self.db.save_guild_config(config, actor_id=actor_id)
+        self._guild_configs[config.guild_id] = config
+
+    def remember_message(self, message_id: int, claim_id: int, guild_id: int) -> None:
+        if len(self._message_claims) >= MESSAGE_CACHE_SIZE:
+            self._message_claims.clear()
+        self._message_claims[message_id] = (claim_id, guild_id)
+
+    async def claim_of_message(self, message_id: int) -> tuple[int, int] | None:
+        """(claim id, guild id) shown by a message, or None for any other message."""
+        known = self._message_claims.get(message_id)
+        if known is not None:
+            return known
+        claim = await self.db.claim_for_message(message_id)
+        if claim is None:
+            return None
+        self.remember_message(message_id, claim.id, claim.guild_id)
+        return claim.id, claim.guild_id
+
+    async def claims_changed(self, claim_ids: set[int]) -> None:
+        """Votes, evidence or a verdict changed: recompute statuses, then update messages."""
+        for claim_id in sorted(claim_ids):
+            claim = await self.db.get_claim_any_guild(claim_id)
+            if claim is None:
+                continue
+            config = await self.guild_config(claim.guild_id)
+            await refresh_claim_status(self.db, claim_id, status_settings(config))
+        self.live.touch(claim_ids)
+
     async def on_ready(self) -> None:
         assert self.user is not None
         log.info("logged in as %s (%s) in %d guilds", self.user, self.user.id, len(self.guilds))
 
     async def close(self) -> None:
+        """Drain queued votes, land pending message edits, then disconnect and close the DB."""
+        ingest = getattr(self, "ingest", None)
+        if ingest is not None:
+            await ingest.stop()
+        if not self.is_closed():
+            try:
+                await asyncio.wait_for(self.live.flush(), SHUTDOWN_FLUSH_SECONDS)
+            except TimeoutError:
+                log.warning("some review messages were not updated before shutdown")
+        await self.live.close()
+        await self.fetcher.aclose()
         await super().close()
         db = getattr(self, "db", None)
         if db is not None:

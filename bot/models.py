@@ -15,3 +15,93 @@ class GuildConfig:
     reviewer_role_id: int | None = None
     moderator_role_id: int | None = None
     options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class NewClaim:
+    """A claim about to be stored: from the extractor, or typed in by a member."""
+
+    text: str
+    normalized: str
+    attribution: str | None = None
+    language: str | None = None
+    score: float | None = None
+    reasons: tuple[str, ...] = ()
+    span_start: int | None = None
+    span_end: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewDocument:
+    guild_id: int
+    submitter_id: int
+    kind: str  # text | url | file | message | manual
+    content_hash: str
+    url: str | None = None
+    title: str | None = None
+    language: str | None = None
+    char_count: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRecord:
+    id: int
+    guild_id: int
+    text: str
+    attribution: str | None
+    language: str | None
+    score: float | None
+    reasons: tuple[str, ...]
+    submitter_id: int
+    source_url: str | None
+    source_title: str | None
+    channel_id: int | None
+    message_id: int | None
+    thread_id: int | None
+    status: str
+    confidence: float
+    explanation: str
+    is_final: bool
+    created_at: float
+    updated_at: float
+    document_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRecord:
+    id: int
+    claim_id: int
+    url: str
+    stance: str
+    note: str | None
+    added_by: int
+    fetch_status: str
+    fetch_error: str | None
+    title: str | None
+    site_name: str | None
+    canonical_url: str | None
+    published_at: str | None
+    description: str | None
+    created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewMessage:
+    """Where a claim is shown for review."""
+
+    claim_id: int
+    guild_id: int
+    channel_id: int
+    message_id: int
+
+
+@dataclass(slots=True)
+class SubmissionResult:
+    """What a submission did, for the reply to the submitter."""
+
+    posted: list[ClaimRecord] = field(default_factory=list)
+    existing: list[ClaimRecord] = field(default_factory=list)
+    unposted: list[ClaimRecord] = field(default_factory=list)
+    post_error: str | None = None
+    found: int = 0
+    truncated: bool = False

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from bot.models import GuildConfig
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from bot.models import ClaimRecord, EvidenceRecord, GuildConfig, SubmissionResult
+from bot.status import STATUS_COLOURS, STATUS_EMOJI, STATUS_LABELS, VERDICTS
 
 
 def channel_mention(channel_id: int | None) -> str:
@@ -24,3 +29,155 @@ def render_settings(config: GuildConfig) -> str:
     for key in sorted(config.options):
         lines.append(f"{key.replace('_', ' ').capitalize()}: {config.options[key]}")
     return "\n".join(lines)
+
+
+# -- claim embeds ---------------------------------------------------------------------
+
+EMBED_DESCRIPTION_LIMIT = 4096
+FIELD_VALUE_LIMIT = 1024
+MAX_EVIDENCE_LINES = 5
+_MARKDOWN_SPECIALS = re.compile(r"([\\*_~`|>\[\]()#<:-])")
+STANCE_LABELS = {"supports": "supports", "refutes": "refutes", "context": "context"}
+
+
+def escape_markdown(text: str) -> str:
+    """User text shown verbatim: no bold, links, headings or masked links sneak in."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def safe_link(label: str, url: str) -> str:
+    """A masked link whose label and URL cannot break out of the Markdown."""
+    target = url.replace("(", "%28").replace(")", "%29").replace(" ", "%20")
+    return f"[{escape_markdown(clip(label, 80))}]({target})"
+
+
+def format_votes(counts: Mapping[str, int], emoji_by_verdict: Mapping[str, str]) -> str:
+    return "  ".join(f"{emoji_by_verdict[v]} {counts.get(v, 0)}" for v in VERDICTS)
+
+
+def format_evidence(evidence: Sequence[EvidenceRecord]) -> str:
+    if not evidence:
+        return "None yet: add with `/evidence add` or post a link in the thread."
+    lines = []
+    for item in evidence[:MAX_EVIDENCE_LINES]:
+        label = item.title or item.site_name or item.url
+        line = f"{STANCE_LABELS[item.stance]}: {safe_link(label, item.url)}"
+        if item.fetch_status == "unreachable":
+            line += " (unreachable)"
+        lines.append(line)
+    if len(evidence) > MAX_EVIDENCE_LINES:
+        lines.append(f"… and {len(evidence) - MAX_EVIDENCE_LINES} more (`/evidence list`)")
+    return clip("\n".join(lines), FIELD_VALUE_LIMIT)
+
+
+def claim_embed(
+    claim: ClaimRecord,
+    *,
+    counts: Mapping[str, int],
+    evidence: Sequence[EvidenceRecord],
+    emoji_by_verdict: Mapping[str, str],
+) -> dict[str, Any]:
+    """The review message of one claim, as an embed dict (discord.Embed.from_dict)."""
+    label = STATUS_LABELS.get(claim.status, claim.status)
+    status_line = f"{STATUS_EMOJI.get(claim.status, '')} **{label}**".strip()
+    if claim.status not in ("unreviewed",):
+        status_line += f" · confidence {claim.confidence:.0%}"
+    if claim.is_final:
+        status_line += " · final"
+    fields: list[dict[str, Any]] = [
+        {"name": "Status", "value": clip(f"{status_line}\n{claim.explanation}", 1024)},
+        {"name": "Votes", "value": format_votes(counts, emoji_by_verdict), "inline": True},
+        {"name": "Evidence", "value": str(len(evidence)), "inline": True},
+        {
+            "name": "Who says so",
+            "value": escape_markdown(clip(claim.attribution, 200)) if claim.attribution else "—",
+            "inline": True,
+        },
+        {"name": "Submitted by", "value": f"<@{claim.submitter_id}>", "inline": True},
+    ]
+    if claim.source_url:
+        fields.append(
+            {
+                "name": "Source",
+                "value": safe_link(claim.source_title or claim.source_url, claim.source_url),
+                "inline": True,
+            }
+        )
+    elif claim.source_title:
+        fields.append(
+            {
+                "name": "Source",
+                "value": escape_markdown(clip(claim.source_title, 200)),
+                "inline": True,
+            }
+        )
+    fields.append({"name": "Sources linked", "value": format_evidence(evidence)})
+    return {
+        "title": f"Claim #{claim.id} · {label}",
+        "description": clip(escape_markdown(claim.text), EMBED_DESCRIPTION_LIMIT),
+        "color": STATUS_COLOURS.get(claim.status, 0x99AAB5),
+        "fields": fields,
+        "footer": {
+            "text": f"claim {claim.id} · react to vote · discuss and link sources in the thread"
+        },
+    }
+
+
+# -- replies --------------------------------------------------------------------------
+
+MESSAGE_LIMIT = 2000
+DISCORD_WEB = "https://discord.com"
+
+
+def jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
+    return f"{DISCORD_WEB}/channels/{guild_id}/{channel_id}/{message_id}"
+
+
+def claim_line(claim: ClaimRecord, *, with_status: bool = False) -> str:
+    """`#12 text…` linked to its review message when it has one."""
+    label = f"#{claim.id}"
+    if claim.message_id and claim.channel_id:
+        label = f"[#{claim.id}](<{jump_url(claim.guild_id, claim.channel_id, claim.message_id)}>)"
+    line = f"{label} {escape_markdown(clip(claim.text, 90))}"
+    if with_status:
+        line += f" ({STATUS_LABELS.get(claim.status, claim.status)})"
+    return line
+
+
+def render_submission(result: SubmissionResult) -> str:
+    """The ephemeral answer to a submission: what was posted, what was already known."""
+    parts: list[str] = []
+    if result.found == 0:
+        parts.append("I found no check-worthy factual claims in that text.")
+    elif result.posted:
+        noun = "claim" if len(result.posted) == 1 else "claims"
+        parts.append(f"Posted {len(result.posted)} {noun} for review:")
+        parts.extend(f"• {claim_line(c)}" for c in result.posted)
+    elif not result.existing and not result.post_error:
+        parts.append("Nothing new to post.")
+    if result.existing:
+        parts.append(
+            "Already under review, not posted again:"
+            if not result.posted
+            else "Already under review:"
+        )
+        parts.extend(f"• {claim_line(c, with_status=True)}" for c in result.existing)
+    if result.post_error:
+        parts.append(
+            f"{len(result.unposted)} claim(s) were saved but not posted: {result.post_error}"
+        )
+    if result.truncated:
+        parts.append("The input was long: only its beginning was read.")
+    return _fit("\n".join(parts))
+
+
+def _fit(text: str) -> str:
+    """Cut at a line boundary to stay under Discord's message limit."""
+    if len(text) <= MESSAGE_LIMIT:
+        return text
+    cut = text[: MESSAGE_LIMIT - 20].rsplit("\n", 1)[0]
+    return cut + "\n… (more not shown)"

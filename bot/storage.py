@@ -22,7 +22,14 @@ from typing import Any
 
 import aiosqlite
 
-from bot.models import GuildConfig
+from bot.models import (
+    ClaimRecord,
+    EvidenceRecord,
+    GuildConfig,
+    NewClaim,
+    NewDocument,
+    ReviewMessage,
+)
 
 log = logging.getLogger("claimbot.storage")
 
@@ -62,6 +69,7 @@ class Database:
         self._conn = conn
         self.path = path
         self._write_lock = asyncio.Lock()
+        self._closed = False
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Database:
@@ -86,7 +94,10 @@ class Database:
         return db
 
     async def close(self) -> None:
-        await self._conn.close()
+        """Idempotent: shutdown paths may call it more than once."""
+        if not self._closed:
+            self._closed = True
+            await self._conn.close()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
@@ -213,6 +224,243 @@ class Database:
                 },
             )
 
+    # -- submissions and claims --------------------------------------------------------
+
+    async def find_document(self, guild_id: int, content_hash: str) -> int | None:
+        async with self._conn.execute(
+            "SELECT id FROM documents WHERE guild_id = ? AND content_hash = ? ORDER BY id LIMIT 1",
+            (guild_id, content_hash),
+        ) as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else None
+
+    async def store_submission(
+        self,
+        document: NewDocument,
+        claims: list[NewClaim],
+        *,
+        source_url: str | None,
+        source_title: str | None,
+    ) -> tuple[int, list[ClaimRecord], list[ClaimRecord]]:
+        """Store a document and its new claims in one transaction.
+
+        Returns (document id, claims created, claims that already existed in the guild
+        with the same normalized wording).
+        """
+        now = time.time()
+        created_ids: list[int] = []
+        existing_ids: list[int] = []
+        async with self.transaction() as conn:
+            cur = await conn.execute(
+                "INSERT INTO documents (guild_id, submitter_id, kind, url, title, content_hash,"
+                " language, char_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    document.guild_id,
+                    document.submitter_id,
+                    document.kind,
+                    document.url,
+                    document.title,
+                    document.content_hash,
+                    document.language,
+                    document.char_count,
+                    now,
+                ),
+            )
+            document_id = cur.lastrowid
+            assert document_id is not None
+            for claim in claims:
+                cur = await conn.execute(
+                    "INSERT INTO claims (guild_id, document_id, text, normalized, attribution,"
+                    " language, score, reasons, span_start, span_end, submitter_id, source_url,"
+                    " source_title, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " ON CONFLICT (guild_id, normalized) DO NOTHING",
+                    (
+                        document.guild_id,
+                        document_id,
+                        claim.text,
+                        claim.normalized,
+                        claim.attribution,
+                        claim.language,
+                        claim.score,
+                        json.dumps(list(claim.reasons)),
+                        claim.span_start,
+                        claim.span_end,
+                        document.submitter_id,
+                        source_url,
+                        source_title,
+                        now,
+                        now,
+                    ),
+                )
+                if cur.rowcount == 1 and cur.lastrowid is not None:
+                    created_ids.append(cur.lastrowid)
+                else:
+                    async with conn.execute(
+                        "SELECT id FROM claims WHERE guild_id = ? AND normalized = ?",
+                        (document.guild_id, claim.normalized),
+                    ) as found:
+                        row = await found.fetchone()
+                    if row is not None and row[0] not in existing_ids:
+                        existing_ids.append(int(row[0]))
+        created = await self.get_claims(document.guild_id, created_ids)
+        existing = await self.get_claims(document.guild_id, existing_ids)
+        return document_id, created, existing
+
+    async def recent_claim_texts(self, guild_id: int, limit: int) -> list[tuple[int, str]]:
+        """(id, normalized text) of a guild's newest claims, for near-duplicate checks."""
+        async with self._conn.execute(
+            "SELECT id, normalized FROM claims WHERE guild_id = ? ORDER BY id DESC LIMIT ?",
+            (guild_id, limit),
+        ) as cur:
+            return [(int(row[0]), str(row[1])) for row in await cur.fetchall()]
+
+    async def get_claim(self, guild_id: int, claim_id: int) -> ClaimRecord | None:
+        found = await self.get_claims(guild_id, [claim_id])
+        return found[0] if found else None
+
+    async def get_claims(self, guild_id: int, claim_ids: list[int]) -> list[ClaimRecord]:
+        """Claims of one guild by id, in the order asked; ids of other guilds are not found."""
+        if not claim_ids:
+            return []
+        marks = ",".join("?" * len(claim_ids))
+        async with self._conn.execute(
+            f"SELECT * FROM claims WHERE guild_id = ? AND id IN ({marks})",
+            (guild_id, *claim_ids),
+        ) as cur:
+            rows = {row["id"]: _claim(row) for row in await cur.fetchall()}
+        return [rows[i] for i in claim_ids if i in rows]
+
+    async def get_claim_any_guild(self, claim_id: int) -> ClaimRecord | None:
+        """For internal jobs only (message refresh, recompute); commands use get_claim."""
+        async with self._conn.execute("SELECT * FROM claims WHERE id = ?", (claim_id,)) as cur:
+            row = await cur.fetchone()
+        return _claim(row) if row else None
+
+    async def claim_for_message(self, message_id: int) -> ClaimRecord | None:
+        async with self._conn.execute(
+            "SELECT * FROM claims WHERE message_id = ?", (message_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return _claim(row) if row else None
+
+    async def claim_for_thread(self, thread_id: int) -> ClaimRecord | None:
+        async with self._conn.execute(
+            "SELECT * FROM claims WHERE thread_id = ?", (thread_id,)
+        ) as cur:
+            row = await cur.fetchone()
+        return _claim(row) if row else None
+
+    async def set_review_message(
+        self, claim_id: int, *, channel_id: int, message_id: int, thread_id: int | None
+    ) -> None:
+        async with self.transaction() as conn:
+            await conn.execute(
+                "UPDATE claims SET channel_id = ?, message_id = ?, thread_id = ?, updated_at = ?"
+                " WHERE id = ?",
+                (channel_id, message_id, thread_id, time.time(), claim_id),
+            )
+
+    async def review_messages(self, *, limit: int) -> list[ReviewMessage]:
+        """Posted claims for catch-up: open ones first, newest first, at most `limit`."""
+        async with self._conn.execute(
+            "SELECT id, guild_id, channel_id, message_id FROM claims"
+            " WHERE message_id IS NOT NULL ORDER BY is_final, id DESC LIMIT ?",
+            (limit,),
+        ) as cur:
+            return [ReviewMessage(row[0], row[1], row[2], row[3]) for row in await cur.fetchall()]
+
+    # -- votes ------------------------------------------------------------------------
+
+    async def current_votes(self, claim_id: int) -> dict[int, str]:
+        async with self._conn.execute(
+            "SELECT reviewer_id, verdict FROM claim_votes WHERE claim_id = ?", (claim_id,)
+        ) as cur:
+            return {int(row[0]): str(row[1]) for row in await cur.fetchall()}
+
+    async def vote_counts(self, claim_id: int) -> dict[str, int]:
+        async with self._conn.execute(
+            "SELECT verdict, count(*) FROM claim_votes WHERE claim_id = ? GROUP BY verdict",
+            (claim_id,),
+        ) as cur:
+            return {str(row[0]): int(row[1]) for row in await cur.fetchall()}
+
+    async def append_vote_events(
+        self, events: list[tuple[int, int, int, str | None, str, float]]
+    ) -> list[int]:
+        """Append (guild, claim, reviewer, verdict or None, origin, at) events in order and
+        keep `claim_votes` in step, all in one transaction. Returns the event ids."""
+        ids: list[int] = []
+        async with self.transaction() as conn:
+            for guild_id, claim_id, reviewer_id, verdict, origin, at in events:
+                cur = await conn.execute(
+                    "INSERT INTO vote_events (guild_id, claim_id, reviewer_id, verdict, origin,"
+                    " created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    (guild_id, claim_id, reviewer_id, verdict, origin, at),
+                )
+                event_id = cur.lastrowid
+                assert event_id is not None
+                ids.append(event_id)
+                if verdict is None:
+                    await conn.execute(
+                        "DELETE FROM claim_votes WHERE claim_id = ? AND reviewer_id = ?",
+                        (claim_id, reviewer_id),
+                    )
+                else:
+                    await conn.execute(
+                        "INSERT INTO claim_votes (claim_id, reviewer_id, verdict, event_id,"
+                        " updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (claim_id, reviewer_id)"
+                        " DO UPDATE SET verdict = excluded.verdict, event_id = excluded.event_id,"
+                        " updated_at = excluded.updated_at",
+                        (claim_id, reviewer_id, verdict, event_id, at),
+                    )
+        return ids
+
+    async def vote_events(self, claim_id: int) -> list[tuple[int, int, str | None, float]]:
+        """(event id, reviewer, verdict, at) in log order."""
+        async with self._conn.execute(
+            "SELECT id, reviewer_id, verdict, created_at FROM vote_events WHERE claim_id = ?"
+            " ORDER BY id",
+            (claim_id,),
+        ) as cur:
+            return [(row[0], row[1], row[2], row[3]) for row in await cur.fetchall()]
+
+    # -- evidence ---------------------------------------------------------------------
+
+    async def evidence_for(self, claim_id: int) -> list[EvidenceRecord]:
+        async with self._conn.execute(
+            "SELECT id, claim_id, url, stance, note, added_by, fetch_status, fetch_error, title,"
+            " site_name, canonical_url, published_at, description, created_at FROM evidence"
+            " WHERE claim_id = ? AND removed_at IS NULL ORDER BY id",
+            (claim_id,),
+        ) as cur:
+            return [EvidenceRecord(*row) for row in await cur.fetchall()]
+
+    # -- moderation -------------------------------------------------------------------
+
+    async def moderation_events(
+        self, claim_id: int
+    ) -> list[tuple[int, str, str | None, str | None, int, float]]:
+        """(event id, action, status, note, actor, at) in log order."""
+        async with self._conn.execute(
+            "SELECT id, action, status, note, actor_id, created_at FROM moderation_events"
+            " WHERE claim_id = ? ORDER BY id",
+            (claim_id,),
+        ) as cur:
+            return [tuple(row) for row in await cur.fetchall()]  # type: ignore[misc]
+
+    # -- derived status ---------------------------------------------------------------
+
+    async def save_status(
+        self, claim_id: int, *, status: str, confidence: float, explanation: str, final: bool
+    ) -> None:
+        async with self.transaction() as conn:
+            await conn.execute(
+                "UPDATE claims SET status = ?, confidence = ?, explanation = ?, is_final = ?,"
+                " updated_at = ? WHERE id = ?",
+                (status, confidence, explanation, int(final), time.time(), claim_id),
+            )
+
     # -- audit ------------------------------------------------------------------------
 
     @staticmethod
@@ -268,3 +516,28 @@ class Database:
             }
             for row in rows
         ]
+
+
+def _claim(row: aiosqlite.Row) -> ClaimRecord:
+    return ClaimRecord(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        text=row["text"],
+        attribution=row["attribution"],
+        language=row["language"],
+        score=row["score"],
+        reasons=tuple(json.loads(row["reasons"])),
+        submitter_id=row["submitter_id"],
+        source_url=row["source_url"],
+        source_title=row["source_title"],
+        channel_id=row["channel_id"],
+        message_id=row["message_id"],
+        thread_id=row["thread_id"],
+        status=row["status"],
+        confidence=row["confidence"],
+        explanation=row["explanation"],
+        is_final=bool(row["is_final"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        document_id=row["document_id"],
+    )

@@ -12,25 +12,7 @@ from bot.client import ClaimBot
 from bot.errors import UserFacingError
 from bot.models import GuildConfig
 from bot.render import render_settings
-
-# What the bot needs in the review channel, with the names Discord shows in its UI.
-REVIEW_CHANNEL_PERMISSIONS: dict[str, str] = {
-    "view_channel": "View Channel",
-    "send_messages": "Send Messages",
-    "embed_links": "Embed Links",
-    "add_reactions": "Add Reactions",
-    "read_message_history": "Read Message History",
-    "create_public_threads": "Create Public Threads",
-    "send_messages_in_threads": "Send Messages in Threads",
-}
-
-
-def missing_review_permissions(permissions: discord.Permissions) -> list[str]:
-    return [
-        label
-        for name, label in REVIEW_CHANNEL_PERMISSIONS.items()
-        if not getattr(permissions, name)
-    ]
+from bot.review_messages import missing_review_permissions
 
 
 @app_commands.guild_only()
@@ -63,7 +45,7 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
         moderator_role: discord.Role | None = None,
     ) -> None:
         assert interaction.guild is not None
-        previous = await self.bot.db.get_guild_config(interaction.guild.id)
+        previous = await self.bot.guild_config(interaction.guild.id)
         config = GuildConfig(
             guild_id=interaction.guild.id,
             review_channel_id=review_channel.id,
@@ -71,7 +53,7 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
             moderator_role_id=moderator_role.id if moderator_role else None,
             options=previous.options if previous else {},
         )
-        await self.bot.db.save_guild_config(config, actor_id=interaction.user.id)
+        await self.bot.save_guild_config(config, actor_id=interaction.user.id)
         lines = [render_settings(config), ""]
         missing = missing_review_permissions(review_channel.permissions_for(interaction.guild.me))
         if missing:
@@ -86,7 +68,7 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
     @app_commands.command(name="settings", description="Show this server's claimbot setup")
     async def settings(self, interaction: discord.Interaction[ClaimBot]) -> None:
         assert interaction.guild is not None
-        config = await self.bot.db.get_guild_config(interaction.guild.id)
+        config = await self.bot.guild_config(interaction.guild.id)
         if config is None:
             raise UserFacingError(
                 "claimbot is not set up here yet: "

@@ -1,0 +1,151 @@
+"""A submission from start to finish: document -> claims -> stored -> posted for review.
+
+Shared by `/claim submit`, the "Extract claims" message command and `/claim add`, so
+they all apply the same limits, duplicate checks and posting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+from bot.documents import Document
+from bot.errors import UserFacingError
+from bot.extraction import ClaimCandidate, ExtractionError, extract_claims
+from bot.models import GuildConfig, NewDocument, SubmissionResult
+from bot.submissions import RECENT_CLAIMS_COMPARED, Candidate, content_hash, triage
+
+if TYPE_CHECKING:
+    from bot.client import ClaimBot
+
+log = logging.getLogger("claimbot.intake")
+
+Progress = Callable[[str], Awaitable[None]]
+
+
+def max_claims_for(config: GuildConfig, default: int) -> int:
+    value = config.options.get("max_claims", default)
+    return value if isinstance(value, int) and 1 <= value <= default else default
+
+
+class Intake:
+    def __init__(self, bot: ClaimBot) -> None:
+        self.bot = bot
+
+    async def extract(self, text: str, *, max_claims: int) -> list[ClaimCandidate]:
+        """CPU work off the event loop; the optional LLM backend falls back by itself."""
+        llm = self.bot.llm_config()
+        try:
+            if llm is not None:
+                from bot.extraction.llm import extract_with_llm
+
+                return await extract_with_llm(text, llm, max_claims=max_claims)
+            return await asyncio.to_thread(extract_claims, text, max_claims=max_claims)
+        except ExtractionError as exc:
+            raise UserFacingError(str(exc)) from None
+
+    async def submit_document(
+        self,
+        config: GuildConfig,
+        *,
+        submitter_id: int,
+        kind: str,
+        document: Document,
+        default_attribution: str | None = None,
+        source_url: str | None = None,
+        progress: Progress | None = None,
+    ) -> SubmissionResult:
+        limit = max_claims_for(config, self.bot.settings.max_claims_per_submission)
+        candidates = await self.extract(document.text, max_claims=limit)
+        result = SubmissionResult(found=len(candidates), truncated=document.truncated)
+        if not candidates:
+            return result
+        prepared = [
+            Candidate(
+                text=c.text,
+                attribution=c.attribution or default_attribution,
+                language=c.language,
+                score=c.score,
+                reasons=c.reasons,
+                start=c.start,
+                end=c.end,
+            )
+            for c in candidates
+        ]
+        new_document = NewDocument(
+            guild_id=config.guild_id,
+            submitter_id=submitter_id,
+            kind=kind,
+            content_hash=content_hash(document.text),
+            url=document.url or source_url,
+            title=document.title,
+            language=candidates[0].language,
+            char_count=len(document.text),
+        )
+        return await self._store_and_post(
+            config,
+            new_document,
+            prepared,
+            source_url=source_url or document.url,
+            source_title=document.title,
+            result=result,
+            progress=progress,
+        )
+
+    async def add_single(
+        self, config: GuildConfig, *, submitter_id: int, text: str, source_url: str | None
+    ) -> SubmissionResult:
+        candidate = Candidate(text=text)
+        new_document = NewDocument(
+            guild_id=config.guild_id,
+            submitter_id=submitter_id,
+            kind="manual",
+            content_hash=content_hash(text),
+            url=source_url,
+            char_count=len(text),
+        )
+        return await self._store_and_post(
+            config,
+            new_document,
+            [candidate],
+            source_url=source_url,
+            source_title=None,
+            result=SubmissionResult(found=1),
+            progress=None,
+        )
+
+    async def _store_and_post(
+        self,
+        config: GuildConfig,
+        document: NewDocument,
+        candidates: list[Candidate],
+        *,
+        source_url: str | None,
+        source_title: str | None,
+        result: SubmissionResult,
+        progress: Progress | None,
+    ) -> SubmissionResult:
+        db = self.bot.db
+        # Fail before storing anything if the review channel is unusable.
+        await self.bot.review.review_channel(config)
+        recent = await db.recent_claim_texts(config.guild_id, RECENT_CLAIMS_COMPARED)
+        plan = triage(candidates, recent)
+        _, created, repeated = await db.store_submission(
+            document, plan.new, source_url=source_url, source_title=source_title
+        )
+        known_ids = list(dict.fromkeys([*plan.existing_ids, *(c.id for c in repeated)]))
+        result.existing = await db.get_claims(config.guild_id, known_ids)
+        for number, claim in enumerate(created, 1):
+            if progress is not None:
+                await progress(f"Posting claim {number} of {len(created)}…")
+            try:
+                await self.bot.review.post(claim, config)
+            except UserFacingError as exc:
+                result.post_error = exc.message
+                result.unposted = created[number - 1 :]
+                break
+            refreshed = await db.get_claim(config.guild_id, claim.id)
+            result.posted.append(refreshed or claim)
+        return result

@@ -1,0 +1,113 @@
+"""Post and re-render the review message of a claim (the discord side of a claim)."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+
+from bot.errors import UserFacingError
+from bot.models import ClaimRecord, GuildConfig
+from bot.render import claim_embed, clip
+from bot.votes import VoteEmoji
+
+if TYPE_CHECKING:
+    from bot.client import ClaimBot
+
+log = logging.getLogger("claimbot.review")
+
+THREAD_ARCHIVE_MINUTES = 10080  # a week: reviews take days
+
+# What the bot needs in the review channel, with the names Discord shows in its UI.
+REVIEW_CHANNEL_PERMISSIONS: dict[str, str] = {
+    "view_channel": "View Channel",
+    "send_messages": "Send Messages",
+    "embed_links": "Embed Links",
+    "add_reactions": "Add Reactions",
+    "read_message_history": "Read Message History",
+    "create_public_threads": "Create Public Threads",
+    "send_messages_in_threads": "Send Messages in Threads",
+    "manage_messages": "Manage Messages",
+}
+
+
+def missing_review_permissions(permissions: discord.Permissions) -> list[str]:
+    return [
+        label
+        for name, label in REVIEW_CHANNEL_PERMISSIONS.items()
+        if not getattr(permissions, name)
+    ]
+
+
+def vote_emoji(config: GuildConfig | None) -> VoteEmoji:
+    table = config.options.get("emoji") if config else None
+    return VoteEmoji(table if isinstance(table, dict) else None)
+
+
+class ReviewMessages:
+    def __init__(self, bot: ClaimBot) -> None:
+        self.bot = bot
+
+    async def embed(self, claim: ClaimRecord, config: GuildConfig | None) -> discord.Embed:
+        counts = await self.bot.db.vote_counts(claim.id)
+        evidence = await self.bot.db.evidence_for(claim.id)
+        data = claim_embed(
+            claim,
+            counts=counts,
+            evidence=evidence,
+            emoji_by_verdict=vote_emoji(config).by_verdict,
+        )
+        return discord.Embed.from_dict(data)
+
+    async def review_channel(self, config: GuildConfig) -> discord.TextChannel:
+        if config.review_channel_id is None:
+            raise UserFacingError("No review channel is set: run `/claimbot setup` first.")
+        channel = self.bot.get_channel(config.review_channel_id)
+        if not isinstance(channel, discord.TextChannel):
+            raise UserFacingError(
+                "The review channel is gone or not a text channel: run `/claimbot setup` again."
+            )
+        missing = missing_review_permissions(channel.permissions_for(channel.guild.me))
+        if missing:
+            raise UserFacingError(
+                f"I can't post claims in {channel.mention}: I am missing "
+                f"{', '.join(missing)}. Ask an admin to grant them."
+            )
+        return channel
+
+    async def post(self, claim: ClaimRecord, config: GuildConfig) -> discord.Message:
+        """Send the embed, add the vote reactions, open the thread; links are saved at once
+        so a crash half-way leaves the claim attached to its message."""
+        channel = await self.review_channel(config)
+        try:
+            message = await channel.send(embed=await self.embed(claim, config))
+        except discord.Forbidden:
+            raise UserFacingError(
+                f"Discord refused to let me post in {channel.mention}: check my permissions there."
+            ) from None
+        await self.bot.db.set_review_message(
+            claim.id, channel_id=channel.id, message_id=message.id, thread_id=None
+        )
+        self.bot.remember_message(message.id, claim.id, claim.guild_id)
+        for emoji in vote_emoji(config).in_order():
+            await message.add_reaction(emoji)
+        thread = await message.create_thread(
+            name=clip(f"Claim #{claim.id}: {claim.text}", 100),
+            auto_archive_duration=THREAD_ARCHIVE_MINUTES,
+        )
+        await self.bot.db.set_review_message(
+            claim.id, channel_id=channel.id, message_id=message.id, thread_id=thread.id
+        )
+        return message
+
+    async def refresh(self, claim_id: int) -> None:
+        """Re-render one claim's message from the database (called by LiveMessages)."""
+        claim = await self.bot.db.get_claim_any_guild(claim_id)
+        if claim is None or claim.message_id is None or claim.channel_id is None:
+            return
+        config = await self.bot.guild_config(claim.guild_id)
+        channel = self.bot.get_partial_messageable(claim.channel_id, guild_id=claim.guild_id)
+        await channel.get_partial_message(claim.message_id).edit(
+            embed=await self.embed(claim, config)
+        )

@@ -1,0 +1,104 @@
+"""From extracted candidates to claims worth posting: normalisation and duplicate checks.
+
+Pure: the cog gives it the guild's recent claims and gets back what is new and what
+already exists, so a team never reviews the same statement twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from bot.models import NewClaim
+
+# Two wordings whose word sets overlap this much are one claim ("very close wording").
+NEAR_DUPLICATE_JACCARD = 0.85
+# How many of a guild's newest claims a submission is compared with.
+RECENT_CLAIMS_COMPARED = 2_000
+MAX_MANUAL_CLAIM_CHARS = 1_000
+
+_NON_WORD = re.compile(r"[^\w%]+")
+
+
+def normalize_claim(text: str) -> str:
+    """Lowercase, accents folded, punctuation and spacing collapsed: the identity of a claim."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NON_WORD.sub(" ", bare).strip()
+
+
+def content_hash(text: str) -> str:
+    """Identity of a submitted document: the same article pasted twice hashes the same."""
+    return hashlib.sha256(normalize_claim(text).encode("utf-8")).hexdigest()
+
+
+def _words(normalized: str) -> frozenset[str]:
+    return frozenset(normalized.split())
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a and not b:
+        return 1.0
+    return len(a & b) / len(a | b)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """What the cog hands over: an extracted (or typed) statement."""
+
+    text: str
+    attribution: str | None = None
+    language: str | None = None
+    score: float | None = None
+    reasons: tuple[str, ...] = ()
+    start: int | None = None
+    end: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Triage:
+    new: list[NewClaim]
+    existing_ids: list[int]  # claims of the guild the submission repeats, in submission order
+
+
+def triage(candidates: Iterable[Candidate], recent: Sequence[tuple[int, str]]) -> Triage:
+    """Split candidates into new claims and repeats of the guild's recent claims.
+
+    Exact repeats (same normalised text) are left to the database's unique index; here
+    we catch close rewordings, and repeats inside the submission itself.
+    """
+    known = [(claim_id, _words(normalized)) for claim_id, normalized in recent]
+    new: list[NewClaim] = []
+    taken: list[frozenset[str]] = []
+    existing: list[int] = []
+    for candidate in candidates:
+        normalized = normalize_claim(candidate.text)
+        if not normalized:
+            continue
+        words = _words(normalized)
+        match = next(
+            (cid for cid, other in known if jaccard(words, other) >= NEAR_DUPLICATE_JACCARD), None
+        )
+        if match is not None:
+            if match not in existing:
+                existing.append(match)
+            continue
+        if any(jaccard(words, other) >= NEAR_DUPLICATE_JACCARD for other in taken):
+            continue
+        taken.append(words)
+        new.append(
+            NewClaim(
+                text=candidate.text,
+                normalized=normalized,
+                attribution=candidate.attribution,
+                language=candidate.language,
+                score=candidate.score,
+                reasons=candidate.reasons,
+                span_start=candidate.start,
+                span_end=candidate.end,
+            )
+        )
+    return Triage(new=new, existing_ids=existing)

@@ -1,0 +1,159 @@
+"""Votes by reaction on review messages, and the catch-up that keeps them exact."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+import discord
+from discord.ext import commands
+
+from bot.access import may_vote
+from bot.client import ClaimBot
+from bot.ingest import ForcedVote, ReactionVote
+from bot.models import GuildConfig, ReviewMessage
+from bot.review_messages import vote_emoji
+from bot.status import Verdict
+from bot.votes import reconcile
+
+log = logging.getLogger("claimbot.review")
+
+# Catch-up reads back at most this many review messages per (re)connect, open ones first,
+# newest first: older claims keep their last known votes until someone reacts again.
+CATCHUP_MESSAGE_LIMIT = 500
+
+
+class ReviewCog(commands.Cog):
+    def __init__(self, bot: ClaimBot) -> None:
+        self.bot = bot
+        self.catchups = 0
+
+    # -- live reactions ---------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        await self._reaction(payload, added=True)
+
+    @commands.Cog.listener()
+    async def on_raw_reaction_remove(self, payload: discord.RawReactionActionEvent) -> None:
+        await self._reaction(payload, added=False)
+
+    async def _reaction(self, payload: discord.RawReactionActionEvent, *, added: bool) -> None:
+        if payload.guild_id is None or self.bot.user is None:
+            return
+        if payload.user_id == self.bot.user.id:
+            return
+        known = await self.bot.claim_of_message(payload.message_id)
+        if known is None:
+            return
+        claim_id, guild_id = known
+        if guild_id != payload.guild_id:
+            return
+        config = await self.bot.guild_config(guild_id)
+        emoji = vote_emoji(config)
+        verdict = emoji.verdict(str(payload.emoji))
+        if verdict is None:
+            return  # other emoji are conversation, not votes
+        if added:
+            roles = [role.id for role in payload.member.roles] if payload.member else []
+            if not may_vote(roles, config):
+                await self._remove_reaction(
+                    payload.channel_id, payload.message_id, emoji.emoji(verdict), payload.user_id
+                )
+                return
+        change = await self.bot.ingest.submit(
+            ReactionVote(guild_id, claim_id, payload.user_id, verdict, added)
+        )
+        if change is not None and change.replaced is not None:
+            await self._remove_reaction(
+                payload.channel_id,
+                payload.message_id,
+                emoji.emoji(change.replaced),
+                payload.user_id,
+            )
+
+    async def _remove_reaction(
+        self, channel_id: int, message_id: int, emoji: str, user_id: int
+    ) -> None:
+        """Best effort: without Manage Messages the reaction stays, but it does not count."""
+        message = self.bot.get_partial_messageable(channel_id).get_partial_message(message_id)
+        try:
+            await message.remove_reaction(emoji, discord.Object(id=user_id))
+        except discord.HTTPException as exc:
+            log.warning("could not remove a reaction on message %d: %s", message_id, exc)
+
+    # -- catch-up ---------------------------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        """Runs after every fresh session (start, or a reconnect that could not resume)."""
+        await self.catch_up()
+
+    async def catch_up(self) -> None:
+        messages = await self.bot.db.review_messages(limit=CATCHUP_MESSAGE_LIMIT)
+        for review in messages:
+            try:
+                await self._catch_up_one(review)
+            except discord.NotFound:
+                log.warning("review message of claim %d is gone", review.claim_id)
+            except discord.HTTPException as exc:
+                log.warning("catch-up skipped claim %d: %s", review.claim_id, exc)
+        self.catchups += 1
+        log.info("catch-up read %d review messages", len(messages))
+
+    async def _catch_up_one(self, review: ReviewMessage) -> None:
+        config = await self.bot.guild_config(review.guild_id)
+        emoji = vote_emoji(config)
+        channel = self.bot.get_partial_messageable(review.channel_id, guild_id=review.guild_id)
+        message = await channel.fetch_message(review.message_id)
+        reacted: dict[Verdict, list[int]] = {}
+        for reaction in message.reactions:
+            verdict = emoji.verdict(str(reaction.emoji))
+            if verdict is None:
+                continue
+            users = [user.id async for user in reaction.users(limit=None)]
+            reacted[verdict] = [uid for uid in users if uid != self.bot.user.id]  # type: ignore[union-attr]
+        eligible = await self._eligibility(review.guild_id, config, reacted.values())
+        stored = await self.bot.db.current_votes(review.claim_id)
+        plan = reconcile(stored, reacted, eligible=eligible)  # type: ignore[arg-type]
+        for reviewer, verdict in sorted(plan.changes.items()):
+            await self.bot.ingest.submit(
+                ForcedVote(review.guild_id, review.claim_id, reviewer, verdict)
+            )
+        for reviewer, verdict in plan.reactions_to_remove:
+            await self._remove_reaction(
+                review.channel_id, review.message_id, emoji.emoji(verdict), reviewer
+            )
+        if eligible is not None:
+            for verdict, users in reacted.items():
+                for reviewer in users:
+                    if not eligible.get(reviewer, False):
+                        await self._remove_reaction(
+                            review.channel_id, review.message_id, emoji.emoji(verdict), reviewer
+                        )
+
+    async def _eligibility(
+        self, guild_id: int, config: GuildConfig | None, groups: Iterable[list[int]]
+    ) -> dict[int, bool] | None:
+        """Who among the reactors may vote; None when everyone may."""
+        if config is None or config.reviewer_role_id is None:
+            return None
+        guild = self.bot.get_guild(guild_id)
+        eligible: dict[int, bool] = {}
+        for users in groups:
+            for user_id in users:
+                if user_id in eligible:
+                    continue
+                member = guild.get_member(user_id) if guild else None
+                if member is None and guild is not None:
+                    try:
+                        member = await guild.fetch_member(user_id)
+                    except discord.NotFound:
+                        member = None
+                roles = [role.id for role in member.roles] if member else []
+                eligible[user_id] = may_vote(roles, config)
+        return eligible
+
+
+async def setup(bot: ClaimBot) -> None:
+    await bot.add_cog(ReviewCog(bot))

@@ -1,0 +1,97 @@
+"""Vote ingest: decisions in arrival order, committed in batches, nothing lost."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from pathlib import Path
+
+import pytest
+
+from bot.ingest import ForcedVote, ReactionVote, VoteIngest
+from bot.models import NewClaim, NewDocument
+from bot.storage import Database
+from bot.votes import VoteChange
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> Database:
+    database = await Database.open(tmp_path / "ingest.db")
+    yield database  # type: ignore[misc]
+    await database.close()
+
+
+async def make_claims(db: Database, n: int, guild_id: int = 1) -> list[int]:
+    document = NewDocument(guild_id=guild_id, submitter_id=9, kind="text", content_hash="h")
+    claims = [NewClaim(text=f"claim {i}", normalized=f"claim {i}") for i in range(n)]
+    _, created, _ = await db.store_submission(document, claims, source_url=None, source_title=None)
+    return [c.id for c in created]
+
+
+async def test_vote_change_and_retraction(db: Database) -> None:
+    changed: list[set[int]] = []
+
+    async def on_changed(ids: set[int]) -> None:
+        changed.append(ids)
+
+    (claim,) = await make_claims(db, 1)
+    ingest = VoteIngest(db, on_changed)
+    ingest.start()
+    first = await ingest.submit(ReactionVote(1, claim, 100, "supported", added=True))
+    switch = await ingest.submit(ReactionVote(1, claim, 100, "refuted", added=True))
+    stale_removal = await ingest.submit(ReactionVote(1, claim, 100, "supported", added=False))
+    retract = await ingest.submit(ReactionVote(1, claim, 100, "refuted", added=False))
+    await ingest.stop()
+
+    assert first == VoteChange("supported", None)
+    assert switch == VoteChange("refuted", "supported")
+    assert stale_removal is None
+    assert retract == VoteChange(None, None)
+    assert await db.current_votes(claim) == {}
+    assert [(r, v) for _, r, v, _ in await db.vote_events(claim)] == [
+        (100, "supported"),
+        (100, "refuted"),
+        (100, None),
+    ]
+    assert all(ids == {claim} for ids in changed)
+
+
+async def test_forced_votes_only_write_differences(db: Database) -> None:
+    (claim,) = await make_claims(db, 1)
+
+    async def on_changed(ids: set[int]) -> None:
+        return None
+
+    ingest = VoteIngest(db, on_changed)
+    ingest.start()
+    assert await ingest.submit(ForcedVote(1, claim, 5, "misleading")) == VoteChange(
+        "misleading", None
+    )
+    assert await ingest.submit(ForcedVote(1, claim, 5, "misleading")) is None
+    assert await ingest.submit(ForcedVote(1, claim, 5, None)) == VoteChange(None, None)
+    await ingest.stop()
+    assert len(await db.vote_events(claim)) == 2
+
+
+async def test_concurrent_burst_counts_every_vote_once_in_few_batches(db: Database) -> None:
+    claims = await make_claims(db, 20)
+    rng = random.Random(7)
+    expected: dict[int, dict[int, str]] = {c: {} for c in claims}
+    events = []
+    for _ in range(3000):
+        claim = rng.choice(claims)
+        reviewer = rng.randrange(50)
+        verdict = rng.choice(["supported", "refuted", "unverifiable", "misleading"])
+        events.append(ReactionVote(1, claim, reviewer, verdict, added=True))  # type: ignore[arg-type]
+        expected[claim][reviewer] = verdict
+
+    async def on_changed(ids: set[int]) -> None:
+        return None
+
+    ingest = VoteIngest(db, on_changed)
+    ingest.start()
+    await asyncio.gather(*(ingest.submit(e) for e in events))
+    await ingest.stop()
+    for claim in claims:
+        assert await db.current_votes(claim) == expected[claim]
+    assert ingest.batches < 100

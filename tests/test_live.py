@@ -1,0 +1,61 @@
+"""Coalesced message edits: bounded in number, and the last state always lands."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.live import LiveMessages
+
+
+async def test_burst_becomes_at_most_two_edits_and_last_state_lands() -> None:
+    state = {"value": 0}
+    seen: list[int] = []
+
+    async def edit(claim_id: int) -> None:
+        seen.append(state["value"])
+
+    live = LiveMessages(edit, interval=0.2)
+    for value in range(1, 501):
+        state["value"] = value
+        live.touch([7])
+        if value % 100 == 0:
+            await asyncio.sleep(0)
+    await live.flush()
+    assert seen[-1] == 500
+    assert len(seen) <= 2
+    assert live.edits == len(seen)
+
+
+async def test_changes_after_an_edit_wait_for_the_interval_then_land() -> None:
+    seen: list[str] = []
+    state = {"value": "a"}
+
+    async def edit(claim_id: int) -> None:
+        seen.append(state["value"])
+
+    live = LiveMessages(edit, interval=0.1)
+    live.touch([1])
+    await live.flush()
+    state["value"] = "b"
+    live.touch([1])
+    state["value"] = "c"
+    live.touch([1])
+    await live.flush()
+    assert seen == ["a", "c"]
+
+
+async def test_a_failing_edit_does_not_stop_later_ones() -> None:
+    calls: list[int] = []
+
+    async def edit(claim_id: int) -> None:
+        calls.append(claim_id)
+        if len(calls) == 1:
+            raise RuntimeError("discord said no")
+
+    live = LiveMessages(edit, interval=0.0)
+    live.touch([3])
+    await live.flush()
+    live.touch([3])
+    await live.flush()
+    assert calls == [3, 3]
+    assert live.edits == 1

@@ -1,0 +1,135 @@
+"""Embeds and replies stay inside Discord's limits and show user text verbatim."""
+
+from __future__ import annotations
+
+from bot.models import ClaimRecord, EvidenceRecord, SubmissionResult
+from bot.render import claim_embed, escape_markdown, render_submission, safe_link
+from bot.votes import VoteEmoji
+
+
+def make_claim(**overrides: object) -> ClaimRecord:
+    values: dict[str, object] = {
+        "id": 12,
+        "guild_id": 1,
+        "text": "The city spent 4.2 million euros on road repairs in 2025.",
+        "attribution": "City auditor",
+        "language": "en",
+        "score": 0.9,
+        "reasons": ("number",),
+        "submitter_id": 77,
+        "source_url": "https://news.example/roads",
+        "source_title": "Roads report",
+        "channel_id": 5,
+        "message_id": 6,
+        "thread_id": None,
+        "status": "likely_true",
+        "confidence": 0.5714,
+        "explanation": "3 of 3 reviewers support it; no sources yet.",
+        "is_final": False,
+        "created_at": 0.0,
+        "updated_at": 0.0,
+    }
+    values.update(overrides)
+    return ClaimRecord(**values)  # type: ignore[arg-type]
+
+
+def evidence(n: int, stance: str = "supports") -> list[EvidenceRecord]:
+    return [
+        EvidenceRecord(
+            i,
+            12,
+            f"https://src.example/{i}",
+            stance,
+            None,
+            1,
+            "ok",
+            None,
+            f"Source {i}",
+            None,
+            None,
+            None,
+            None,
+            0.0,
+        )
+        for i in range(n)
+    ]
+
+
+def embed_size(embed: dict[str, object]) -> int:
+    fields = embed.get("fields", [])
+    total = len(str(embed.get("title", ""))) + len(str(embed.get("description", "")))
+    total += len(embed.get("footer", {}).get("text", ""))  # type: ignore[union-attr]
+    for field in fields:  # type: ignore[attr-defined]
+        total += len(field["name"]) + len(field["value"])
+    return total
+
+
+def test_claim_embed_shows_status_votes_and_sources() -> None:
+    embed = claim_embed(
+        make_claim(),
+        counts={"supported": 3},
+        evidence=evidence(1),
+        emoji_by_verdict=VoteEmoji().by_verdict,
+    )
+    assert embed["title"] == "Claim #12 · Likely true"
+    assert embed["color"] == 0x57F287
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert fields["Votes"] == "✅ 3  ❌ 0  ❓ 0  ⚠️ 0"
+    assert fields["Status"] == (
+        "🟢 **Likely true** · confidence 57%\n3 of 3 reviewers support it; no sources yet."
+    )
+    assert fields["Who says so"] == "City auditor"
+    assert fields["Submitted by"] == "<@77>"
+    assert fields["Source"] == "[Roads report](https://news.example/roads)"
+    assert fields["Sources linked"] == "supports: [Source 0](https://src.example/0)"
+
+
+def test_hostile_claim_text_is_escaped_and_long_text_fits() -> None:
+    text = "[click me](https://evil.example) **@everyone** <@&123> " + "x" * 6000
+    embed = claim_embed(
+        make_claim(text=text, attribution="*boss*"),
+        counts={},
+        evidence=evidence(9),
+        emoji_by_verdict=VoteEmoji().by_verdict,
+    )
+    assert embed["description"].startswith(r"\[click me\]\(https\:/")
+    assert r"\<@&123\>" in embed["description"]
+    assert len(embed["description"]) == 4096
+    assert embed_size(embed) <= 6000
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert fields["Who says so"] == r"\*boss\*"
+    assert fields["Sources linked"].endswith("… and 4 more (`/evidence list`)")
+
+
+def test_safe_link_cannot_break_out() -> None:
+    assert safe_link("a](x)", "https://h.example/p(1)") == (
+        r"[a\]\(x\)](https://h.example/p%281%29)"
+    )
+    assert escape_markdown("_a_") == r"\_a\_"
+
+
+def test_submission_reply_lists_posted_and_known_claims() -> None:
+    result = SubmissionResult(
+        posted=[make_claim(id=1), make_claim(id=2, message_id=None)],
+        existing=[make_claim(id=3, status="disputed")],
+        found=3,
+    )
+    assert render_submission(result).splitlines() == [
+        "Posted 2 claims for review:",
+        "• [#1](<https://discord.com/channels/1/5/6>) The city spent 4.2 million euros on road "
+        "repairs in 2025.",
+        "• #2 The city spent 4.2 million euros on road repairs in 2025.",
+        "Already under review:",
+        "• [#3](<https://discord.com/channels/1/5/6>) The city spent 4.2 million euros on road "
+        "repairs in 2025. (Disputed)",
+    ]
+
+
+def test_submission_reply_without_claims_and_cut_to_2000() -> None:
+    assert render_submission(SubmissionResult()) == (
+        "I found no check-worthy factual claims in that text."
+    )
+    many = SubmissionResult(posted=[make_claim(id=i) for i in range(60)], found=60)
+    reply = render_submission(many)
+    assert len(reply) <= 2000
+    assert reply.endswith("… (more not shown)")
