@@ -74,7 +74,8 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
             raise UserFacingError("Attach a .txt, .md or .html file.")
         if file.size > MAX_FILE_BYTES:
             raise UserFacingError(
-                f"That file is {file.size / 1e6:.1f} MB; the limit is {MAX_FILE_BYTES / 1e6:.0f} MB."
+                f"That file is {file.size / 1e6:.1f} MB; "
+                f"the limit is {MAX_FILE_BYTES / 1e6:.0f} MB."
             )
         data = await file.read()
         try:
