@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 import yarl
@@ -14,7 +14,7 @@ from discord.ext import commands
 
 from bot.config import Settings
 from bot.errors import UserFacingError
-from bot.extraction.llm import LLMConfig
+from bot.evidence import Evidence
 from bot.fetch import SafeFetcher
 from bot.ingest import VoteIngest
 from bot.intake import Intake
@@ -24,9 +24,12 @@ from bot.review_messages import ReviewMessages
 from bot.storage import Database
 from bot.tally import refresh_claim_status, status_settings
 
+if TYPE_CHECKING:
+    from bot.extraction.llm import LLMConfig
+
 log = logging.getLogger("claimbot")
 
-EXTENSIONS: tuple[str, ...] = ("cogs.server", "cogs.claims", "cogs.review")
+EXTENSIONS: tuple[str, ...] = ("cogs.server", "cogs.claims", "cogs.review", "cogs.evidence")
 MESSAGE_CACHE_SIZE = 50_000
 SHUTDOWN_FLUSH_SECONDS = 5.0
 
@@ -54,6 +57,14 @@ def point_at_discord(api_base: str | None, gateway_url: str | None) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
 
 
+# Discord's UI names for the permissions discord.py calls differently.
+PERMISSION_LABELS = {"manage_guild": "Manage Server", "manage_channels": "Manage Channels"}
+
+
+def permission_label(name: str) -> str:
+    return PERMISSION_LABELS.get(name, name.replace("_", " ").title())
+
+
 def describe_error(error: BaseException) -> str | None:
     """The short sentence a user sees for an error, or None when it is our bug."""
     if isinstance(error, app_commands.CommandInvokeError):
@@ -63,10 +74,10 @@ def describe_error(error: BaseException) -> str | None:
     if isinstance(error, app_commands.CommandOnCooldown):
         return f"Slow down: you can use this again in {error.retry_after:.0f} s."
     if isinstance(error, app_commands.MissingPermissions):
-        needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        needed = ", ".join(permission_label(p) for p in error.missing_permissions)
         return f"You need the {needed} permission for this."
     if isinstance(error, app_commands.BotMissingPermissions):
-        needed = ", ".join(p.replace("_", " ").title() for p in error.missing_permissions)
+        needed = ", ".join(permission_label(p) for p in error.missing_permissions)
         return f"I need the {needed} permission here."
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command only works inside a server."
@@ -126,6 +137,7 @@ class ClaimBot(commands.Bot):
         self.review = ReviewMessages(self)
         self.intake = Intake(self)
         self.fetcher = SafeFetcher()
+        self.evidence = Evidence(self)
         self.live = LiveMessages(self.review.refresh, settings.edit_interval_seconds)
         self._guild_configs: dict[int, GuildConfig | None] = {}
         self._message_claims: dict[int, tuple[int, int]] = {}
@@ -155,6 +167,8 @@ class ClaimBot(commands.Bot):
         settings = self.settings
         if not settings.llm_base_url or not settings.llm_model:
             return None
+        from bot.extraction.llm import LLMConfig
+
         key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
         return LLMConfig(base_url=settings.llm_base_url, model=settings.llm_model, api_key=key)
 
@@ -210,6 +224,7 @@ class ClaimBot(commands.Bot):
                 log.warning("some review messages were not updated before shutdown")
         await self.live.close()
         await self.fetcher.aclose()
+        await self.evidence.close()
         await super().close()
         db = getattr(self, "db", None)
         if db is not None:

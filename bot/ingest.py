@@ -72,6 +72,10 @@ class VoteIngest:
         await asyncio.gather(self._worker, return_exceptions=True)
         self._worker = None
 
+    async def drain(self) -> None:
+        """Wait until everything queued so far is committed and announced."""
+        await self._queue.join()
+
     async def submit(self, vote: ReactionVote | ForcedVote) -> VoteChange | None:
         """Queue one event and wait until it is committed; returns what changed."""
         future: asyncio.Future[VoteChange | None] = asyncio.get_running_loop().create_future()

@@ -181,3 +181,62 @@ def _fit(text: str) -> str:
         return text
     cut = text[: MESSAGE_LIMIT - 20].rsplit("\n", 1)[0]
     return cut + "\n… (more not shown)"
+
+
+def render_evidence_list(claim: ClaimRecord, evidence: Sequence[EvidenceRecord]) -> str:
+    if not evidence:
+        return (
+            f"Claim #{claim.id} has no sources yet: `/evidence add` or post a link in its thread."
+        )
+    lines = [f"Sources for claim #{claim.id}:"]
+    for item in evidence:
+        label = item.title or item.site_name or item.url
+        line = f"#{item.id} {item.stance}: {safe_link(label, item.url)}"
+        if item.note:
+            line += f" — {escape_markdown(clip(item.note, 120))}"
+        if item.fetch_status == "unreachable":
+            line += f" (unreachable: {clip(item.fetch_error or 'unknown reason', 80)})"
+        elif item.fetch_status == "pending":
+            line += " (fetching…)"
+        lines.append(line)
+    return _fit("\n".join(lines))
+
+
+def claim_status_embed(
+    claim: ClaimRecord,
+    *,
+    counts: Mapping[str, int],
+    evidence: Sequence[EvidenceRecord],
+    emoji_by_verdict: Mapping[str, str],
+) -> dict[str, Any]:
+    """`/claim status`: the review embed plus a link to the review message."""
+    embed = claim_embed(claim, counts=counts, evidence=evidence, emoji_by_verdict=emoji_by_verdict)
+    if claim.message_id and claim.channel_id:
+        link = jump_url(claim.guild_id, claim.channel_id, claim.message_id)
+        embed["fields"].append({"name": "Review message", "value": f"[Jump to it]({link})"})
+    return embed
+
+
+def claim_page_embed(
+    claims: Sequence[ClaimRecord], *, page: int, pages: int, total: int, heading: str
+) -> dict[str, Any]:
+    """One page of `/claim list` (pages count from 1)."""
+    if claims:
+        description = "\n".join(f"• {claim_line(c, with_status=True)}" for c in claims)
+    else:
+        description = "No claims match."
+    return {
+        "title": heading,
+        "description": clip(description, EMBED_DESCRIPTION_LIMIT),
+        "footer": {"text": f"Page {page} of {max(pages, 1)} · {total} claim(s)"},
+        "color": 0x5865F2,
+    }
+
+
+def render_search(query: str, claims: Sequence[ClaimRecord]) -> str:
+    shown = escape_markdown(clip(query, 80))
+    if not claims:
+        return f"No claim matches “{shown}”."
+    lines = [f"Claims matching “{shown}”, best first:"]
+    lines.extend(f"• {claim_line(c, with_status=True)}" for c in claims)
+    return _fit("\n".join(lines))

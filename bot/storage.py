@@ -33,6 +33,10 @@ from bot.models import (
 
 log = logging.getLogger("claimbot.storage")
 
+_EVIDENCE_COLUMNS = (
+    "id, claim_id, url, stance, note, added_by, fetch_status, fetch_error, title,"
+    " site_name, canonical_url, published_at, description, created_at"
+)
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 BUSY_TIMEOUT_MS = 10_000
 
@@ -429,12 +433,132 @@ class Database:
 
     async def evidence_for(self, claim_id: int) -> list[EvidenceRecord]:
         async with self._conn.execute(
-            "SELECT id, claim_id, url, stance, note, added_by, fetch_status, fetch_error, title,"
-            " site_name, canonical_url, published_at, description, created_at FROM evidence"
+            f"SELECT {_EVIDENCE_COLUMNS} FROM evidence"
             " WHERE claim_id = ? AND removed_at IS NULL ORDER BY id",
             (claim_id,),
         ) as cur:
             return [EvidenceRecord(*row) for row in await cur.fetchall()]
+
+    async def evidence_by_url(self, claim_id: int, normalized_url: str) -> EvidenceRecord | None:
+        async with self._conn.execute(
+            f"SELECT {_EVIDENCE_COLUMNS} FROM evidence WHERE claim_id = ? AND normalized_url = ?"
+            " AND removed_at IS NULL",
+            (claim_id, normalized_url),
+        ) as cur:
+            row = await cur.fetchone()
+        return EvidenceRecord(*row) if row else None
+
+    async def add_evidence(
+        self,
+        *,
+        guild_id: int,
+        claim_id: int,
+        url: str,
+        normalized_url: str,
+        stance: str,
+        note: str | None,
+        added_by: int,
+        origin: str,
+    ) -> tuple[EvidenceRecord, bool]:
+        """Record a link for a claim; the same normalised URL is one piece of evidence.
+
+        Returns (the evidence, True if it is new). For a known URL from a command, the
+        stance and note are updated (that is how a thread link's stance gets set)."""
+        async with self.transaction() as conn:
+            async with conn.execute(
+                "SELECT id, stance FROM evidence WHERE claim_id = ? AND normalized_url = ?"
+                " AND removed_at IS NULL",
+                (claim_id, normalized_url),
+            ) as cur:
+                row = await cur.fetchone()
+            if row is None:
+                cur = await conn.execute(
+                    "INSERT INTO evidence (guild_id, claim_id, url, normalized_url, stance, note,"
+                    " added_by, origin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        guild_id,
+                        claim_id,
+                        url,
+                        normalized_url,
+                        stance,
+                        note,
+                        added_by,
+                        origin,
+                        time.time(),
+                    ),
+                )
+                evidence_id, created = cur.lastrowid, True
+            else:
+                evidence_id, created = row[0], False
+                if origin == "command":
+                    await conn.execute(
+                        "UPDATE evidence SET stance = ?, note = coalesce(?, note) WHERE id = ?",
+                        (stance, note, evidence_id),
+                    )
+                    if row[1] != stance:
+                        await self._audit(
+                            conn,
+                            guild_id=guild_id,
+                            actor_id=added_by,
+                            action="evidence_stance",
+                            claim_id=claim_id,
+                            detail={"evidence_id": evidence_id, "from": row[1], "to": stance},
+                        )
+        record = await self.get_evidence(guild_id, int(evidence_id))  # type: ignore[arg-type]
+        assert record is not None
+        return record, created
+
+    async def get_evidence(self, guild_id: int, evidence_id: int) -> EvidenceRecord | None:
+        async with self._conn.execute(
+            f"SELECT {_EVIDENCE_COLUMNS} FROM evidence WHERE guild_id = ? AND id = ?"
+            " AND removed_at IS NULL",
+            (guild_id, evidence_id),
+        ) as cur:
+            row = await cur.fetchone()
+        return EvidenceRecord(*row) if row else None
+
+    async def save_evidence_fetch(
+        self,
+        evidence_id: int,
+        *,
+        ok: bool,
+        error: str | None = None,
+        title: str | None = None,
+        site_name: str | None = None,
+        canonical_url: str | None = None,
+        published_at: str | None = None,
+        description: str | None = None,
+    ) -> None:
+        async with self.transaction() as conn:
+            await conn.execute(
+                "UPDATE evidence SET fetch_status = ?, fetch_error = ?, title = ?, site_name = ?,"
+                " canonical_url = ?, published_at = ?, description = ? WHERE id = ?",
+                (
+                    "ok" if ok else "unreachable",
+                    error,
+                    title,
+                    site_name,
+                    canonical_url,
+                    published_at,
+                    description,
+                    evidence_id,
+                ),
+            )
+
+    async def remove_evidence(self, guild_id: int, evidence_id: int, *, actor_id: int) -> None:
+        """Soft delete: the row stays for the record, the status stops counting it."""
+        async with self.transaction() as conn:
+            await conn.execute(
+                "UPDATE evidence SET removed_at = ?, removed_by = ? WHERE guild_id = ? AND id = ?",
+                (time.time(), actor_id, guild_id, evidence_id),
+            )
+            await self._audit(
+                conn,
+                guild_id=guild_id,
+                actor_id=actor_id,
+                action="evidence_remove",
+                detail={"evidence_id": evidence_id},
+            )
 
     # -- moderation -------------------------------------------------------------------
 
@@ -449,6 +573,33 @@ class Database:
         ) as cur:
             return [tuple(row) for row in await cur.fetchall()]  # type: ignore[misc]
 
+    async def add_moderation_event(
+        self,
+        *,
+        guild_id: int,
+        claim_id: int,
+        actor_id: int,
+        action: str,
+        status: str | None,
+        note: str | None,
+    ) -> None:
+        """A resolve or reopen, with its audit entry, in one transaction."""
+        now = time.time()
+        async with self.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO moderation_events (guild_id, claim_id, actor_id, action, status,"
+                " note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (guild_id, claim_id, actor_id, action, status, note, now),
+            )
+            await self._audit(
+                conn,
+                guild_id=guild_id,
+                actor_id=actor_id,
+                action=action,
+                claim_id=claim_id,
+                detail={"status": status, "note": note},
+            )
+
     # -- derived status ---------------------------------------------------------------
 
     async def save_status(
@@ -460,6 +611,194 @@ class Database:
                 " updated_at = ? WHERE id = ?",
                 (status, confidence, explanation, int(final), time.time(), claim_id),
             )
+
+    # -- queries ----------------------------------------------------------------------
+
+    async def search_claims(self, guild_id: int, match: str, *, limit: int) -> list[ClaimRecord]:
+        """Full-text search in one guild, best match first (`match` from bot.search)."""
+        async with self._conn.execute(
+            "SELECT c.* FROM claims_fts JOIN claims c ON c.id = claims_fts.rowid"
+            " WHERE claims_fts MATCH ? AND c.guild_id = ?"
+            " ORDER BY bm25(claims_fts), c.id DESC LIMIT ?",
+            (match, guild_id, limit),
+        ) as cur:
+            return [_claim(row) for row in await cur.fetchall()]
+
+    async def autocomplete_claims(
+        self, guild_id: int, *, claim_id: int | None, match: str | None, limit: int
+    ) -> list[tuple[int, str, str]]:
+        """(id, text, status) for an autocomplete box: the typed id first, then text
+        matches, else the newest open claims."""
+        found: list[tuple[int, str, str]] = []
+        if claim_id is not None:
+            async with self._conn.execute(
+                "SELECT id, text, status FROM claims WHERE guild_id = ? AND id = ?",
+                (guild_id, claim_id),
+            ) as cur:
+                found.extend((r[0], r[1], r[2]) for r in await cur.fetchall())
+        if match is not None:
+            async with self._conn.execute(
+                "SELECT c.id, c.text, c.status FROM claims_fts JOIN claims c"
+                " ON c.id = claims_fts.rowid WHERE claims_fts MATCH ? AND c.guild_id = ?"
+                " ORDER BY c.is_final, c.id DESC LIMIT ?",
+                (match, guild_id, limit),
+            ) as cur:
+                found.extend((r[0], r[1], r[2]) for r in await cur.fetchall())
+        elif claim_id is None:
+            async with self._conn.execute(
+                "SELECT id, text, status FROM claims WHERE guild_id = ?"
+                " ORDER BY is_final, id DESC LIMIT ?",
+                (guild_id, limit),
+            ) as cur:
+                found.extend((r[0], r[1], r[2]) for r in await cur.fetchall())
+        unique = {row[0]: row for row in found}
+        return list(unique.values())[:limit]
+
+    async def list_claims(
+        self,
+        guild_id: int,
+        *,
+        status: str | None,
+        submitter_id: int | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[ClaimRecord], int]:
+        """A page of a guild's claims, newest first, and how many there are in all."""
+        where = ["guild_id = ?"]
+        params: list[Any] = [guild_id]
+        if status is not None:
+            where.append("status = ?")
+            params.append(status)
+        if submitter_id is not None:
+            where.append("submitter_id = ?")
+            params.append(submitter_id)
+        clause = " AND ".join(where)
+        async with self._conn.execute(f"SELECT count(*) FROM claims WHERE {clause}", params) as cur:
+            row = await cur.fetchone()
+            total = int(row[0]) if row else 0
+        async with self._conn.execute(
+            f"SELECT * FROM claims WHERE {clause} ORDER BY id DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        ) as cur:
+            return [_claim(r) for r in await cur.fetchall()], total
+
+    async def status_counts(self, guild_id: int) -> dict[str, int]:
+        async with self._conn.execute(
+            "SELECT status, count(*) FROM claims WHERE guild_id = ? GROUP BY status",
+            (guild_id,),
+        ) as cur:
+            return {str(r[0]): int(r[1]) for r in await cur.fetchall()}
+
+    async def oldest_awaiting(self, guild_id: int, *, limit: int) -> list[ClaimRecord]:
+        async with self._conn.execute(
+            "SELECT * FROM claims WHERE guild_id = ? AND status IN ('unreviewed', 'needs_review')"
+            " ORDER BY id LIMIT ?",
+            (guild_id, limit),
+        ) as cur:
+            return [_claim(r) for r in await cur.fetchall()]
+
+    async def top_reviewers(self, guild_id: int, *, limit: int) -> list[tuple[int, int]]:
+        """(reviewer, claims voted on) by current votes."""
+        async with self._conn.execute(
+            "SELECT v.reviewer_id, count(*) AS n FROM claim_votes v JOIN claims c"
+            " ON c.id = v.claim_id WHERE c.guild_id = ? GROUP BY v.reviewer_id"
+            " ORDER BY n DESC, v.reviewer_id LIMIT ?",
+            (guild_id, limit),
+        ) as cur:
+            return [(int(r[0]), int(r[1])) for r in await cur.fetchall()]
+
+    async def vote_distribution(self, guild_id: int) -> list[dict[str, int]]:
+        """Per claim with votes: counts per verdict (for the agreement figure)."""
+        async with self._conn.execute(
+            "SELECT v.claim_id, v.verdict, count(*) FROM claim_votes v JOIN claims c"
+            " ON c.id = v.claim_id WHERE c.guild_id = ? GROUP BY v.claim_id, v.verdict",
+            (guild_id,),
+        ) as cur:
+            per_claim: dict[int, dict[str, int]] = {}
+            for claim_id, verdict, count in await cur.fetchall():
+                per_claim.setdefault(claim_id, {})[verdict] = count
+        return list(per_claim.values())
+
+    async def all_claims(self, guild_id: int | None) -> list[ClaimRecord]:
+        """Every claim of one guild (or all guilds, for the CLI), oldest first."""
+        if guild_id is None:
+            query, params = "SELECT * FROM claims ORDER BY id", ()
+        else:
+            query, params = "SELECT * FROM claims WHERE guild_id = ? ORDER BY id", (guild_id,)
+        async with self._conn.execute(query, params) as cur:
+            return [_claim(r) for r in await cur.fetchall()]
+
+    async def vote_counts_for(self, claim_ids: list[int]) -> dict[int, dict[str, int]]:
+        counts: dict[int, dict[str, int]] = {cid: {} for cid in claim_ids}
+        for chunk in _chunks(claim_ids):
+            marks = ",".join("?" * len(chunk))
+            async with self._conn.execute(
+                f"SELECT claim_id, verdict, count(*) FROM claim_votes WHERE claim_id IN ({marks})"
+                " GROUP BY claim_id, verdict",
+                chunk,
+            ) as cur:
+                for claim_id, verdict, n in await cur.fetchall():
+                    counts[claim_id][verdict] = n
+        return counts
+
+    async def evidence_for_claims(self, claim_ids: list[int]) -> dict[int, list[EvidenceRecord]]:
+        found: dict[int, list[EvidenceRecord]] = {cid: [] for cid in claim_ids}
+        for chunk in _chunks(claim_ids):
+            marks = ",".join("?" * len(chunk))
+            async with self._conn.execute(
+                f"SELECT {_EVIDENCE_COLUMNS} FROM evidence WHERE claim_id IN ({marks})"
+                " AND removed_at IS NULL ORDER BY id",
+                chunk,
+            ) as cur:
+                for row in await cur.fetchall():
+                    found[row[1]].append(EvidenceRecord(*row))
+        return found
+
+    async def resolutions_for(self, claim_ids: list[int]) -> dict[int, tuple[float, str | None]]:
+        """(time, note) of the latest moderation event of each final claim."""
+        found: dict[int, tuple[float, str | None]] = {}
+        for chunk in _chunks(claim_ids):
+            marks = ",".join("?" * len(chunk))
+            async with self._conn.execute(
+                f"SELECT claim_id, created_at, note FROM moderation_events"
+                f" WHERE claim_id IN ({marks}) ORDER BY id",
+                chunk,
+            ) as cur:
+                for claim_id, at, note in await cur.fetchall():
+                    found[claim_id] = (at, note)
+        return found
+
+    # -- recompute --------------------------------------------------------------------
+
+    async def rebuild_current_votes(self) -> int:
+        """Derive claim_votes again from the vote log: each reviewer's latest event."""
+        async with self.transaction() as conn:
+            await conn.execute("DELETE FROM claim_votes")
+            await conn.execute(
+                "INSERT INTO claim_votes (claim_id, reviewer_id, verdict, event_id, updated_at)"
+                " SELECT e.claim_id, e.reviewer_id, e.verdict, e.id, e.created_at"
+                " FROM vote_events e JOIN ("
+                "   SELECT claim_id, reviewer_id, max(id) AS last_id FROM vote_events"
+                "   GROUP BY claim_id, reviewer_id"
+                " ) latest ON latest.last_id = e.id WHERE e.verdict IS NOT NULL"
+            )
+            async with conn.execute("SELECT count(*) FROM claim_votes") as cur:
+                row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def claim_ids(self) -> list[tuple[int, int]]:
+        """(claim id, guild id) of every claim."""
+        async with self._conn.execute("SELECT id, guild_id FROM claims ORDER BY id") as cur:
+            return [(int(r[0]), int(r[1])) for r in await cur.fetchall()]
+
+    async def statuses(self) -> dict[int, tuple[str, float, str, bool]]:
+        async with self._conn.execute(
+            "SELECT id, status, confidence, explanation, is_final FROM claims"
+        ) as cur:
+            return {
+                int(r[0]): (str(r[1]), float(r[2]), str(r[3]), bool(r[4]))
+                for r in await cur.fetchall()
+            }
 
     # -- audit ------------------------------------------------------------------------
 
@@ -516,6 +855,10 @@ class Database:
             }
             for row in rows
         ]
+
+
+def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
 def _claim(row: aiosqlite.Row) -> ClaimRecord:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
 
@@ -9,16 +10,31 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.access import is_moderator
+from bot.choices import claim_choices
 from bot.client import ClaimBot
 from bot.documents import Document, DocumentError, load_text
 from bot.errors import UserFacingError
 from bot.fetch import FetchError
-from bot.models import GuildConfig
-from bot.render import render_submission
+from bot.models import ClaimRecord, GuildConfig
+from bot.render import (
+    claim_page_embed,
+    claim_status_embed,
+    render_search,
+    render_submission,
+)
+from bot.review_messages import vote_emoji
+from bot.search import fts_query
 from bot.sources import document_from_url
+from bot.status import RESOLVABLE_STATUSES, STATUS_LABELS, STATUSES
 from bot.submissions import MAX_MANUAL_CLAIM_CHARS
 
 MAX_FILE_BYTES = 2_000_000
+PAGE_SIZE = 10
+SEARCH_RESULTS = 10
+LIST_TIMEOUT_SECONDS = 300
+STATUS_CHOICES = [app_commands.Choice(name=STATUS_LABELS[s], value=s) for s in STATUSES]
+VERDICT_CHOICES = [app_commands.Choice(name=STATUS_LABELS[s], value=s) for s in RESOLVABLE_STATUSES]
 FILE_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
 _URL = re.compile(r"https?://[^\s<>]+")
 
@@ -203,6 +219,218 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
             progress=progress,
         )
         await interaction.edit_original_response(content=render_submission(result))
+
+    # -- queries ----------------------------------------------------------------------
+
+    async def _claim(
+        self, interaction: discord.Interaction[ClaimBot], claim_id: int
+    ) -> ClaimRecord:
+        if interaction.guild_id is None:
+            raise UserFacingError("This command only works inside a server.")
+        claim = await self.bot.db.get_claim(interaction.guild_id, claim_id)
+        if claim is None:
+            raise UserFacingError(f"There is no claim #{claim_id} in this server.")
+        return claim
+
+    @app_commands.command(name="status", description="A claim's status, votes and sources")
+    @app_commands.describe(claim="The claim (type its number or words)")
+    @app_commands.autocomplete(claim=claim_choices)
+    async def status(self, interaction: discord.Interaction[ClaimBot], claim: int) -> None:
+        record = await self._claim(interaction, claim)
+        config = await self.bot.guild_config(record.guild_id)
+        embed = claim_status_embed(
+            record,
+            counts=await self.bot.db.vote_counts(record.id),
+            evidence=await self.bot.db.evidence_for(record.id),
+            emoji_by_verdict=vote_emoji(config).by_verdict,
+        )
+        await interaction.response.send_message(
+            embed=discord.Embed.from_dict(embed), ephemeral=True
+        )
+
+    @app_commands.command(name="list", description="Claims of this server, newest first")
+    @app_commands.describe(status="Only claims with this status", mine="Only claims you submitted")
+    @app_commands.choices(status=STATUS_CHOICES)
+    async def list(
+        self,
+        interaction: discord.Interaction[ClaimBot],
+        status: app_commands.Choice[str] | None = None,
+        mine: bool = False,
+    ) -> None:
+        if interaction.guild_id is None:
+            raise UserFacingError("This command only works inside a server.")
+        view = ClaimListView(
+            self.bot,
+            owner_id=interaction.user.id,
+            guild_id=interaction.guild_id,
+            status=status.value if status else None,
+            submitter_id=interaction.user.id if mine else None,
+        )
+        embed = await view.render(0)
+        await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+        view.message = await interaction.original_response()
+
+    @app_commands.command(name="search", description="Full-text search over this server's claims")
+    @app_commands.describe(query="Words to look for")
+    async def search(
+        self, interaction: discord.Interaction[ClaimBot], query: app_commands.Range[str, 1, 200]
+    ) -> None:
+        if interaction.guild_id is None:
+            raise UserFacingError("This command only works inside a server.")
+        match = fts_query(query)
+        found = (
+            await self.bot.db.search_claims(interaction.guild_id, match, limit=SEARCH_RESULTS)
+            if match
+            else []
+        )
+        await interaction.response.send_message(render_search(query, found), ephemeral=True)
+
+    # -- moderation -------------------------------------------------------------------
+
+    async def _require_moderator(
+        self, interaction: discord.Interaction[ClaimBot], action: str, claim_id: int | None
+    ) -> None:
+        assert interaction.guild_id is not None
+        config = await self.bot.guild_config(interaction.guild_id)
+        roles = [r.id for r in getattr(interaction.user, "roles", [])]
+        if is_moderator(roles, manage_guild=interaction.permissions.manage_guild, config=config):
+            return
+        await self.bot.db.record_audit(
+            guild_id=interaction.guild_id,
+            actor_id=interaction.user.id,
+            action=f"denied_{action}",
+            claim_id=claim_id,
+        )
+        raise UserFacingError(
+            f"Only moderators can {action} claims (the moderator role or Manage Server)."
+        )
+
+    @app_commands.command(name="resolve", description="Moderators: set a claim's final status")
+    @app_commands.describe(
+        claim="The claim", verdict="The final status", note="Why (shown with the status)"
+    )
+    @app_commands.autocomplete(claim=claim_choices)
+    @app_commands.choices(verdict=VERDICT_CHOICES)
+    async def resolve(
+        self,
+        interaction: discord.Interaction[ClaimBot],
+        claim: int,
+        verdict: app_commands.Choice[str],
+        note: app_commands.Range[str, 1, 300] | None = None,
+    ) -> None:
+        record = await self._claim(interaction, claim)
+        await self._require_moderator(interaction, "resolve", record.id)
+        await self.bot.db.add_moderation_event(
+            guild_id=record.guild_id,
+            claim_id=record.id,
+            actor_id=interaction.user.id,
+            action="resolve",
+            status=verdict.value,
+            note=note,
+        )
+        await self.bot.claims_changed({record.id})
+        await interaction.response.send_message(
+            f"Claim #{record.id} is now {verdict.name} (final until `/claim reopen`).",
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="reopen", description="Moderators: let votes move a claim again")
+    @app_commands.describe(claim="The claim")
+    @app_commands.autocomplete(claim=claim_choices)
+    async def reopen(self, interaction: discord.Interaction[ClaimBot], claim: int) -> None:
+        record = await self._claim(interaction, claim)
+        await self._require_moderator(interaction, "reopen", record.id)
+        if not record.is_final:
+            raise UserFacingError(f"Claim #{record.id} is not resolved; nothing to reopen.")
+        await self.bot.db.add_moderation_event(
+            guild_id=record.guild_id,
+            claim_id=record.id,
+            actor_id=interaction.user.id,
+            action="reopen",
+            status=None,
+            note=None,
+        )
+        await self.bot.claims_changed({record.id})
+        refreshed = await self._claim(interaction, claim)
+        await interaction.response.send_message(
+            f"Claim #{record.id} is open again: {STATUS_LABELS[refreshed.status]}.",
+            ephemeral=True,
+        )
+
+
+class ClaimListView(discord.ui.View):
+    """Previous / next buttons for `/claim list`, only for the member who asked."""
+
+    def __init__(
+        self,
+        bot: ClaimBot,
+        *,
+        owner_id: int,
+        guild_id: int,
+        status: str | None,
+        submitter_id: int | None,
+    ) -> None:
+        super().__init__(timeout=LIST_TIMEOUT_SECONDS)
+        self.bot = bot
+        self.owner_id = owner_id
+        self.guild_id = guild_id
+        self.status = status
+        self.submitter_id = submitter_id
+        self.page = 0
+        self.pages = 1
+        self.message: discord.InteractionMessage | None = None
+
+    async def render(self, page: int) -> discord.Embed:
+        claims, total = await self.bot.db.list_claims(
+            self.guild_id,
+            status=self.status,
+            submitter_id=self.submitter_id,
+            offset=page * PAGE_SIZE,
+            limit=PAGE_SIZE,
+        )
+        self.page = page
+        self.pages = max(1, -(-total // PAGE_SIZE))
+        self.previous.disabled = page == 0
+        self.next.disabled = page >= self.pages - 1
+        heading = "Claims"
+        if self.status:
+            heading += f" · {STATUS_LABELS[self.status]}"
+        if self.submitter_id:
+            heading += " · submitted by you"
+        embed = claim_page_embed(
+            claims, page=page + 1, pages=self.pages, total=total, heading=heading
+        )
+        return discord.Embed.from_dict(embed)
+
+    async def interaction_check(self, interaction: discord.Interaction[ClaimBot]) -> bool:  # type: ignore[override]
+        if interaction.user.id == self.owner_id:
+            return True
+        await interaction.response.send_message(
+            "These buttons belong to whoever ran `/claim list`: run it yourself.", ephemeral=True
+        )
+        return False
+
+    @discord.ui.button(label="Previous", style=discord.ButtonStyle.secondary)
+    async def previous(
+        self, interaction: discord.Interaction[ClaimBot], button: discord.ui.Button[ClaimListView]
+    ) -> None:
+        embed = await self.render(max(0, self.page - 1))
+        await interaction.response.edit_message(embed=embed, view=self)
+
+    @discord.ui.button(label="Next", style=discord.ButtonStyle.primary)
+    async def next(
+        self, interaction: discord.Interaction[ClaimBot], button: discord.ui.Button[ClaimListView]
+    ) -> None:
+        embed = await self.render(min(self.pages - 1, self.page + 1))
+        await interaction.response.edit_message(embed=embed, view=self)
+
+    async def on_timeout(self) -> None:
+        """Expire cleanly: the buttons turn grey instead of failing when clicked."""
+        self.previous.disabled = True
+        self.next.disabled = True
+        if self.message is not None:
+            with contextlib.suppress(discord.HTTPException):
+                await self.message.edit(view=self)
 
 
 async def setup(bot: ClaimBot) -> None:

@@ -1,0 +1,41 @@
+"""Autocomplete for the `claim` option shared by every claim command."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from discord import app_commands
+
+from bot.render import clip
+from bot.search import claim_id_prefix, fts_query
+from bot.status import STATUS_LABELS
+
+if TYPE_CHECKING:
+    import discord
+
+    from bot.client import ClaimBot
+
+MAX_CHOICES = 25  # Discord's limit
+CHOICE_NAME_LIMIT = 100
+
+
+async def claim_choices(
+    interaction: discord.Interaction[ClaimBot], current: str
+) -> list[app_commands.Choice[int]]:
+    """By id (`12`, `#12`) or words of the text; newest open claims when empty."""
+    if interaction.guild_id is None:
+        return []
+    claim_id = claim_id_prefix(current)
+    match = None if claim_id is not None else fts_query(current, prefix_last=True)
+    if current.strip() and claim_id is None and match is None:
+        return []
+    rows = await interaction.client.db.autocomplete_claims(
+        interaction.guild_id, claim_id=claim_id, match=match, limit=MAX_CHOICES
+    )
+    return [
+        app_commands.Choice(
+            name=clip(f"#{cid} · {STATUS_LABELS.get(status, status)} · {text}", CHOICE_NAME_LIMIT),
+            value=cid,
+        )
+        for cid, text, status in rows
+    ]

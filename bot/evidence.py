@@ -1,0 +1,149 @@
+"""Evidence links: checked, recorded once per claim, and described by their own page.
+
+The page fetch goes through the safe fetcher and never blocks a reply for long: the
+command waits a few seconds so that forbidden targets (found only on resolution or
+after a redirect) are refused outright, and a slow page finishes in the background.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bot.documents import page_metadata
+from bot.errors import UserFacingError
+from bot.fetch import FetchError, FetchLimits, FetchResult, SafeFetcher, check_url
+from bot.models import ClaimRecord, EvidenceRecord
+from bot.urls import normalize_url
+
+if TYPE_CHECKING:
+    from bot.client import ClaimBot
+
+log = logging.getLogger("claimbot.evidence")
+
+# Metadata lives in <head>: the first megabyte of a page is plenty.
+EVIDENCE_LIMITS = FetchLimits(max_bytes=1_000_000, total_timeout=15.0)
+EVIDENCE_CONTENT_TYPES = frozenset(
+    {"text/html", "application/xhtml+xml", "text/plain", "application/pdf"}
+)
+# How long a command waits for the page before answering anyway.
+QUICK_ANSWER_SECONDS = 3.0
+# Refusals that mean "never record this link", as opposed to "the page is down".
+REFUSED_CODES = frozenset(
+    {"bad_url", "url_too_long", "bad_scheme", "credentials_in_url", "forbidden_address"}
+)
+MAX_NOTE_CHARS = 300
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceOutcome:
+    record: EvidenceRecord
+    created: bool
+
+
+class Evidence:
+    def __init__(self, bot: ClaimBot, fetcher: SafeFetcher | None = None) -> None:
+        self.bot = bot
+        self.fetcher = fetcher or SafeFetcher(EVIDENCE_LIMITS)
+        self._background: set[asyncio.Task[None]] = set()
+
+    async def add(
+        self,
+        claim: ClaimRecord,
+        *,
+        url: str,
+        stance: str,
+        note: str | None,
+        added_by: int,
+        origin: str,
+    ) -> EvidenceOutcome:
+        """Record a link (or update the stance of a known one). Raises UserFacingError
+        for links that must never be fetched or recorded."""
+        url = url.strip()
+        check_url(url)  # scheme, syntax, literal addresses: refused before anything else
+        try:
+            normalized = normalize_url(url)
+        except ValueError:
+            raise UserFacingError("That doesn't look like a web link (http or https).") from None
+        note = note.strip()[:MAX_NOTE_CHARS] if note else None
+        known = await self.bot.db.evidence_by_url(claim.id, normalized)
+        fetch: asyncio.Task[FetchResult] | None = None
+        if known is None:
+            fetch = asyncio.create_task(
+                self.fetcher.fetch(url, allowed_content_types=EVIDENCE_CONTENT_TYPES)
+            )
+            await asyncio.wait({fetch}, timeout=QUICK_ANSWER_SECONDS)
+            if fetch.done() and isinstance(fetch.exception(), FetchError):
+                error = fetch.exception()
+                assert isinstance(error, FetchError)
+                if error.code in REFUSED_CODES:
+                    raise UserFacingError(f"Not recorded: {error.message}")
+        record, created = await self.bot.db.add_evidence(
+            guild_id=claim.guild_id,
+            claim_id=claim.id,
+            url=url,
+            normalized_url=normalized,
+            stance=stance,
+            note=note,
+            added_by=added_by,
+            origin=origin,
+        )
+        if fetch is not None and created:
+            if fetch.done():
+                await self._save_fetch(record.id, fetch)
+                refreshed = await self.bot.db.get_evidence(claim.guild_id, record.id)
+                record = refreshed or record
+            else:
+                self._finish_later(record.id, fetch, claim.id)
+        elif fetch is not None:
+            fetch.cancel()
+        await self.bot.claims_changed({claim.id})
+        return EvidenceOutcome(record=record, created=created)
+
+    def _finish_later(
+        self, evidence_id: int, fetch: asyncio.Task[FetchResult], claim_id: int
+    ) -> None:
+        async def finish() -> None:
+            await asyncio.wait({fetch})
+            await self._save_fetch(evidence_id, fetch)
+            await self.bot.claims_changed({claim_id})
+
+        task = asyncio.create_task(finish(), name=f"evidence-fetch-{evidence_id}")
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    async def _save_fetch(self, evidence_id: int, fetch: asyncio.Task[FetchResult]) -> None:
+        error = fetch.exception()
+        if error is not None:
+            reason = str(error) if isinstance(error, FetchError) else "the page could not be read"
+            if not isinstance(error, FetchError):
+                log.warning("evidence fetch %d failed", evidence_id, exc_info=error)
+            await self.bot.db.save_evidence_fetch(evidence_id, ok=False, error=reason)
+            return
+        result = fetch.result()
+        if result.content_type in ("text/html", "application/xhtml+xml"):
+            meta = await asyncio.to_thread(page_metadata, result.text(), result.url)
+            await self.bot.db.save_evidence_fetch(
+                evidence_id,
+                ok=True,
+                title=meta.title,
+                site_name=meta.site_name,
+                canonical_url=meta.canonical_url,
+                published_at=meta.published,
+                description=meta.description,
+            )
+        else:
+            await self.bot.db.save_evidence_fetch(evidence_id, ok=True)
+
+    async def wait_idle(self) -> None:
+        """Let background fetches finish (shutdown, tests)."""
+        while self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)
+
+    async def close(self) -> None:
+        for task in list(self._background):
+            task.cancel()
+        await asyncio.gather(*list(self._background), return_exceptions=True)
+        await self.fetcher.aclose()

@@ -1,0 +1,61 @@
+"""Evidence URL identity (pure): two links to the same page are one piece of evidence."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+# Query parameters that track the click, not the page.
+TRACKING_PARAMETERS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "mc_cid",
+        "mc_eid",
+        "igshid",
+        "yclid",
+        "_hsenc",
+        "_hsmi",
+        "ref_src",
+        "cmpid",
+        "ocid",
+    }
+)
+_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+URL_IN_TEXT = re.compile(r"https?://[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:!?]")
+
+
+def normalize_url(url: str) -> str:
+    """Scheme and host lowercased, default port, fragment and tracking parameters dropped,
+    an empty path made "/". Raises ValueError for what is not an http(s) URL."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+        raise ValueError("not an http(s) URL")
+    host = parts.hostname.lower().rstrip(".")
+    if ":" in host:
+        host = f"[{host}]"
+    port = parts.port
+    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    query = [
+        (key, value)
+        for key, value in parse_qsl(parts.query, keep_blank_values=True)
+        if key.lower() not in TRACKING_PARAMETERS and not key.lower().startswith(_TRACKING_PREFIXES)
+    ]
+    return urlunsplit((scheme, netloc, parts.path or "/", urlencode(query), ""))
+
+
+def links_in(text: str, *, limit: int) -> list[str]:
+    """The distinct http(s) links of a chat message, in order, at most `limit`."""
+    found: list[str] = []
+    for match in URL_IN_TEXT.finditer(text):
+        if match.group(0) not in found:
+            found.append(match.group(0))
+        if len(found) == limit:
+            break
+    return found

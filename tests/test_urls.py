@@ -1,0 +1,44 @@
+"""Evidence URL normalisation and link finding."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.urls import links_in, normalize_url
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("HTTPS://News.Example.COM/a?utm_source=x&id=3#top", "https://news.example.com/a?id=3"),
+        ("http://news.example.com:80", "http://news.example.com/"),
+        ("https://news.example.com:8443/p", "https://news.example.com:8443/p"),
+        ("https://x.example/p?fbclid=1&gclid=2&UTM_medium=3", "https://x.example/p"),
+        ("https://x.example/p?b=2&a=1", "https://x.example/p?b=2&a=1"),
+        ("https://[2001:db8::1]/p", "https://[2001:db8::1]/p"),
+    ],
+)
+def test_normalize(raw: str, expected: str) -> None:
+    assert normalize_url(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["ftp://x.example/", "javascript:alert(1)", "not a url", "https://"])
+def test_normalize_refuses_non_http(raw: str) -> None:
+    with pytest.raises(ValueError, match="not an http"):
+        normalize_url(raw)
+
+
+def test_links_in_chat_text() -> None:
+    text = (
+        "See https://a.example/report.pdf, and (https://b.example/x?y=1). "
+        "Again https://a.example/report.pdf!"
+    )
+    assert links_in(text, limit=5) == ["https://a.example/report.pdf", "https://b.example/x?y=1"]
+    assert links_in(text, limit=1) == ["https://a.example/report.pdf"]
+
+
+@given(st.from_regex(r"https?://[a-z]{1,10}\.example/[a-z0-9/]{0,20}", fullmatch=True))
+def test_normalize_is_idempotent(url: str) -> None:
+    assert normalize_url(normalize_url(url)) == normalize_url(url)
