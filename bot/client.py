@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -141,6 +143,7 @@ class ClaimBot(commands.Bot):
         self.live = LiveMessages(self.review.refresh, settings.edit_interval_seconds)
         self._guild_configs: dict[int, GuildConfig | None] = {}
         self._message_claims: dict[int, tuple[int, int]] = {}
+        self.events_in_flight = 0
 
     async def setup_hook(self) -> None:
         self.db = await Database.open(self.settings.database_path)
@@ -161,6 +164,15 @@ class ClaimBot(commands.Bot):
         log.info("synced %d application commands", len(synced))
 
     # -- shared services ----------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def handling_event(self) -> Iterator[None]:
+        """Counts gateway event handlers still running, so shutdown and tests can wait."""
+        self.events_in_flight += 1
+        try:
+            yield
+        finally:
+            self.events_in_flight -= 1
 
     def llm_config(self) -> LLMConfig | None:
         """The optional LLM extraction backend, when CLAIMBOT_LLM_BASE_URL is set."""

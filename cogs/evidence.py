@@ -128,6 +128,10 @@ class EvidenceCog(commands.GroupCog, group_name="evidence", group_description="S
     @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         """Links posted in a claim's thread become evidence with stance `context`."""
+        with self.bot.handling_event():
+            await self._record_thread_links(message)
+
+    async def _record_thread_links(self, message: discord.Message) -> None:
         if message.guild is None or message.author.bot:
             return
         if not isinstance(message.channel, discord.Thread):

@@ -39,6 +39,12 @@ class ReviewCog(commands.Cog):
         await self._reaction(payload, added=False)
 
     async def _reaction(self, payload: discord.RawReactionActionEvent, *, added: bool) -> None:
+        with self.bot.handling_event():
+            await self._count_reaction(payload, added=added)
+
+    async def _count_reaction(
+        self, payload: discord.RawReactionActionEvent, *, added: bool
+    ) -> None:
         if payload.guild_id is None or self.bot.user is None:
             return
         if payload.user_id == self.bot.user.id:

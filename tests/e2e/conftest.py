@@ -118,13 +118,25 @@ class BotRunner:
         await self.fake.wait_for(lambda: review.catchups >= 1, timeout=10)  # type: ignore[attr-defined]
         return bot
 
+    def _dispatched_seq(self) -> int:
+        sessions = self.fake.gateway.sessions.values()
+        return max((s.seq for s in sessions if s.conn is not None), default=0)
+
     async def settle(self) -> None:
-        """Wait until queued votes, status refreshes, fetches and message edits are done."""
-        assert self.bot is not None
+        """Wait until the bot has read every event the fake sent, and until the votes,
+        status refreshes, evidence fetches and message edits they caused are done."""
+        bot = self.bot
+        assert bot is not None
         for _ in range(3):
-            await self.bot.ingest.drain()
-            await self.bot.evidence.wait_idle()
-            await self.bot.live.flush()
+            target = self._dispatched_seq()
+            await self.fake.wait_for(
+                lambda: bot.ws is not None and (bot.ws.sequence or 0) >= target, timeout=10
+            )
+            await asyncio.sleep(0)  # let the handlers discord.py scheduled start
+            await self.fake.wait_for(lambda: bot.events_in_flight == 0, timeout=10)
+            await bot.ingest.drain()
+            await bot.evidence.wait_idle()
+            await bot.live.flush()
 
     async def stop(self) -> None:
         if self.bot is not None:
