@@ -15,6 +15,7 @@ I think this is the best decision the council has made in years.
 """
 
 # Something with pings and markup in it: nothing the bot posts may ping or render it.
-HOSTILE_ARTICLE = """@everyone The council of Brindle spent 2 million euros on new streetlights in 2024, \
-according to <@&123456789> and [the ledger](https://evil.example).
-"""
+HOSTILE_ARTICLE = (
+    "@everyone The council of Brindle spent 2 million euros on new streetlights in 2024, "
+    "according to <@&123456789> and [the ledger](https://evil.example).\n"
+)

@@ -4,7 +4,7 @@ a moderator and an outsider, and a runner that starts and stops the bot on a dat
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,16 +122,17 @@ class BotRunner:
         sessions = self.fake.gateway.sessions.values()
         return max((s.seq for s in sessions if s.conn is not None), default=0)
 
+    @staticmethod
+    def _caught_up(bot: ClaimBot, target: int) -> Callable[[], bool]:
+        return lambda: bot.ws is not None and (bot.ws.sequence or 0) >= target
+
     async def settle(self) -> None:
         """Wait until the bot has read every event the fake sent, and until the votes,
         status refreshes, evidence fetches and message edits they caused are done."""
         bot = self.bot
         assert bot is not None
         for _ in range(3):
-            target = self._dispatched_seq()
-            await self.fake.wait_for(
-                lambda: bot.ws is not None and (bot.ws.sequence or 0) >= target, timeout=10
-            )
+            await self.fake.wait_for(self._caught_up(bot, self._dispatched_seq()), timeout=10)
             await asyncio.sleep(0)  # let the handlers discord.py scheduled start
             await self.fake.wait_for(lambda: bot.events_in_flight == 0, timeout=10)
             await bot.ingest.drain()

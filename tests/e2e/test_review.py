@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bot.client import ClaimBot
 from bot.models import ClaimRecord
 from tests.e2e.conftest import BotRunner, World, build_world, setup_review
 
@@ -133,7 +132,7 @@ async def test_burst_of_500_reactions_counts_exactly_with_few_edits(
 
 async def test_two_guilds_never_see_each_other(runner: BotRunner, world: World) -> None:
     other = build_world(world.fake, "Rival")
-    bot = await runner.start()
+    await runner.start()
     await setup_review(world)
     await setup_review(other)
     mine = await post_one_claim(world, runner)
