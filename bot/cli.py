@@ -12,14 +12,17 @@ import json
 import logging
 import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.config import ConfigError, Settings, load_settings
 
 if TYPE_CHECKING:
     from bot.documents import Document
+    from bot.storage import Database
+
+T = TypeVar("T")
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
@@ -201,6 +204,53 @@ def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+# -- export / recompute --------------------------------------------------------------
+
+
+async def _with_db(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    from bot.storage import Database
+
+    if not settings.database_path.exists():
+        raise CliError(f"No database at {settings.database_path} (set DATABASE_PATH).")
+    db = await Database.open(settings.database_path)
+    try:
+        return await work(db)
+    finally:
+        await db.close()
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.exports import CSV_BOM
+    from bot.reports import export_all, export_guild
+
+    async def work(db: Database) -> bytes:
+        if args.guild is not None:
+            _, data, _ = await export_guild(
+                db, args.guild, args.format, organization=args.organization
+            )
+            return data
+        text = await export_all(db, args.format, organization=args.organization)
+        return (CSV_BOM + text if args.format == "csv" else text).encode("utf-8")
+
+    data = asyncio.run(_with_db(settings, work))
+    if args.output in (None, "-"):
+        sys.stdout.buffer.write(data)
+        if not data.endswith(b"\n"):
+            sys.stdout.buffer.write(b"\n")
+    else:
+        Path(args.output).write_bytes(data)
+        print(f"Wrote {args.output} ({len(data)} bytes).", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_recompute(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.tally import recompute_all
+
+    total, changed = asyncio.run(_with_db(settings, recompute_all))
+    print(f"Recomputed {total} claim(s) from the event log; {changed} status(es) changed.")
+    return EXIT_OK
+
+
 # -- entry point ----------------------------------------------------------------------
 
 
@@ -225,6 +275,19 @@ def build_parser() -> argparse.ArgumentParser:
         "--min-score", type=_unit_float, default=None, help="drop claims scoring below S (0..1)"
     )
     extract.set_defaults(handler=cmd_extract)
+
+    export = sub.add_parser("export", help="write the claims as CSV, JSON or ClaimReview")
+    export.add_argument("--format", choices=("json", "csv", "claimreview"), default="json")
+    export.add_argument("--guild", type=int, default=None, help="only this server (id)")
+    export.add_argument("--output", default=None, help="a file path (default: standard output)")
+    export.add_argument(
+        "--organization", default="claimbot", help="the reviewing organisation's name"
+    )
+    export.set_defaults(handler=cmd_export)
+
+    sub.add_parser(
+        "recompute", help="rebuild every vote tally and status from the event log"
+    ).set_defaults(handler=cmd_recompute)
 
     score = sub.add_parser("score", help="score one sentence per line, JSON lines out")
     score.add_argument("source", nargs="?", default="-", help="a file path or - (default)")

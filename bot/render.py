@@ -240,3 +240,59 @@ def render_search(query: str, claims: Sequence[ClaimRecord]) -> str:
     lines = [f"Claims matching “{shown}”, best first:"]
     lines.extend(f"• {claim_line(c, with_status=True)}" for c in claims)
     return _fit("\n".join(lines))
+
+
+def agreement(distributions: Sequence[Mapping[str, int]], *, min_votes: int = 2) -> float | None:
+    """Mean share of the leading verdict over claims with at least `min_votes` votes."""
+    shares = [
+        max(counts.values()) / total
+        for counts in distributions
+        if (total := sum(counts.values())) >= min_votes
+    ]
+    return sum(shares) / len(shares) if shares else None
+
+
+def _age(seconds: float) -> str:
+    if seconds < 3600:
+        return f"{max(1, int(seconds // 60))} min"
+    if seconds < 86400:
+        return f"{int(seconds // 3600)} h"
+    return f"{int(seconds // 86400)} d"
+
+
+def review_stats(
+    *,
+    status_counts: Mapping[str, int],
+    oldest: Sequence[ClaimRecord],
+    reviewers: Sequence[tuple[int, int]],
+    distributions: Sequence[Mapping[str, int]],
+    now: float,
+) -> dict[str, Any]:
+    """`/claim stats` as an embed: counts by status (with bars), the longest waiting
+    claims, the most active reviewers and how often reviewers agree."""
+    total = sum(status_counts.values())
+    widest = max(status_counts.values(), default=0)
+    bar_lines = []
+    for status in STATUS_LABELS:
+        count = status_counts.get(status, 0)
+        if count == 0:
+            continue
+        bar = "█" * max(1, round(12 * count / widest))
+        bar_lines.append(f"`{bar:<12}` {STATUS_LABELS[status]}: {count}")
+    waiting = [f"• {claim_line(c)} · waiting {_age(now - c.created_at)}" for c in oldest]
+    active = [f"• <@{user}>: {n} claim(s)" for user, n in reviewers]
+    share = agreement(distributions)
+    fields = [
+        {"name": "By status", "value": "\n".join(bar_lines) or "No claims yet."},
+        {"name": "Waiting longest", "value": clip("\n".join(waiting), 1024) or "Nothing waits."},
+        {"name": "Most active reviewers", "value": "\n".join(active) or "No votes yet."},
+        {
+            "name": "Agreement",
+            "value": (
+                f"{share:.0%} of votes side with the leading verdict (claims with 2+ votes)"
+                if share is not None
+                else "Not enough votes yet."
+            ),
+        },
+    ]
+    return {"title": f"Review stats · {total} claim(s)", "fields": fields, "color": 0x5865F2}

@@ -60,3 +60,23 @@ async def refresh_claim_status(
         final=result.final,
     )
     return result
+
+
+async def recompute_all(db: Database) -> tuple[int, int]:
+    """Rebuild current votes from the vote log, then every status from the event tables.
+
+    Returns (claims recomputed, statuses that differed from the stored ones)."""
+    await db.rebuild_current_votes()
+    before = await db.statuses()
+    configs: dict[int, StatusSettings] = {}
+    changed = 0
+    claims = await db.claim_ids()
+    for claim_id, guild_id in claims:
+        if guild_id not in configs:
+            configs[guild_id] = status_settings(await db.get_guild_config(guild_id))
+        result = await refresh_claim_status(db, claim_id, configs[guild_id])
+        old = before.get(claim_id)
+        new = (result.status, result.confidence, result.explanation, result.final)
+        if old != new:
+            changed += 1
+    return len(claims), changed

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import re
 import time
+from typing import Literal
 
 import discord
 from discord import app_commands
@@ -22,7 +24,9 @@ from bot.render import (
     claim_status_embed,
     render_search,
     render_submission,
+    review_stats,
 )
+from bot.reports import export_guild
 from bot.review_messages import vote_emoji
 from bot.search import fts_query
 from bot.sources import document_from_url
@@ -31,6 +35,7 @@ from bot.submissions import MAX_MANUAL_CLAIM_CHARS
 
 MAX_FILE_BYTES = 2_000_000
 PAGE_SIZE = 10
+STATS_ROWS = 5
 SEARCH_RESULTS = 10
 LIST_TIMEOUT_SECONDS = 300
 STATUS_CHOICES = [app_commands.Choice(name=STATUS_LABELS[s], value=s) for s in STATUSES]
@@ -355,6 +360,48 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
         await interaction.response.send_message(
             f"Claim #{record.id} is open again: {STATUS_LABELS[refreshed.status]}.",
             ephemeral=True,
+        )
+
+    @app_commands.command(name="export", description="Moderators: the server's claims as a file")
+    @app_commands.describe(format="csv, json, or schema.org ClaimReview (resolved and verified)")
+    async def export(
+        self,
+        interaction: discord.Interaction[ClaimBot],
+        format: Literal["csv", "json", "claimreview"],
+    ) -> None:
+        if interaction.guild is None:
+            raise UserFacingError("This command only works inside a server.")
+        await self._require_moderator(interaction, "export", None)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        name, data, count = await export_guild(
+            self.bot.db, interaction.guild.id, format, organization=interaction.guild.name
+        )
+        await self.bot.db.record_audit(
+            guild_id=interaction.guild.id,
+            actor_id=interaction.user.id,
+            action="export",
+            detail={"format": format, "claims": count},
+        )
+        await interaction.followup.send(
+            f"{count} claim(s) exported as {format}.",
+            file=discord.File(io.BytesIO(data), filename=name),
+            ephemeral=True,
+        )
+
+    @app_commands.command(name="stats", description="How review is going in this server")
+    async def stats(self, interaction: discord.Interaction[ClaimBot]) -> None:
+        if interaction.guild_id is None:
+            raise UserFacingError("This command only works inside a server.")
+        db = self.bot.db
+        summary = review_stats(
+            status_counts=await db.status_counts(interaction.guild_id),
+            oldest=await db.oldest_awaiting(interaction.guild_id, limit=STATS_ROWS),
+            reviewers=await db.top_reviewers(interaction.guild_id, limit=STATS_ROWS),
+            distributions=await db.vote_distribution(interaction.guild_id),
+            now=time.time(),
+        )
+        await interaction.response.send_message(
+            embed=discord.Embed.from_dict(summary), ephemeral=True
         )
 
 

@@ -1,0 +1,72 @@
+"""A local web host for article and evidence pages, and fetchers allowed to reach it."""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from aiohttp import web
+
+from bot.evidence import EVIDENCE_LIMITS
+from bot.fetch import SafeFetcher
+
+LOOPBACK_ONLY = [ipaddress.ip_network("127.0.0.1/32")]
+# Names the tests use; anything else fails to resolve.
+HOSTS = {"news.test": ["127.0.0.1"], "intranet.test": ["10.0.0.5"]}
+
+EVIDENCE_PAGE = """<!doctype html><html><head>
+<title>Ferry tender results | Coastal Ledger</title>
+<meta property="og:title" content="Council confirms three electric ferries">
+<meta property="og:site_name" content="Coastal Ledger">
+<meta name="description" content="The tender documents list three vessels.">
+<link rel="canonical" href="http://news.test/ferries">
+</head><body><article><h1>Council confirms three electric ferries</h1>
+<p>The tender documents published on Tuesday list three vessels.</p></article></body></html>"""
+
+
+async def local_resolver(host: str, port: int) -> list[str]:
+    if host in HOSTS:
+        return HOSTS[host]
+    raise OSError(f"unknown test host {host}")
+
+
+def local_fetcher() -> SafeFetcher:
+    return SafeFetcher(
+        EVIDENCE_LIMITS, resolver=local_resolver, _allow_networks_for_tests=LOOPBACK_ONLY
+    )
+
+
+@asynccontextmanager
+async def web_host(pages: dict[str, str]) -> AsyncIterator[str]:
+    """Serve `pages` (path -> HTML) on 127.0.0.1; yields "http://news.test:PORT"."""
+    app = web.Application()
+
+    def page(html: str) -> web.RequestHandler:  # type: ignore[type-arg]
+        async def handler(request: web.Request) -> web.Response:
+            return web.Response(text=html, content_type="text/html")
+
+        return handler
+
+    for path, html in pages.items():
+        app.router.add_get(path, page(html))
+
+    async def to_metadata(request: web.Request) -> web.Response:
+        raise web.HTTPFound("http://169.254.169.254/latest/meta-data/")
+
+    async def hang(request: web.Request) -> web.Response:
+        await asyncio.sleep(3600)
+        return web.Response(text="never")
+
+    app.router.add_get("/to-metadata", to_metadata)
+    app.router.add_get("/hang", hang)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        yield f"http://news.test:{port}"
+    finally:
+        await runner.cleanup()
