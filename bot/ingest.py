@@ -15,8 +15,9 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from bot.status import Verdict
 from bot.storage import Database
-from bot.votes import Verdict, VoteChange, decide
+from bot.votes import VoteChange, decide
 
 log = logging.getLogger("claimbot.ingest")
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import discord
 
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("claimbot.review")
 
-THREAD_ARCHIVE_MINUTES = 10080  # a week: reviews take days
+THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080  # a week: reviews take days
 
 # What the bot needs in the review channel, with the names Discord shows in its UI.
 REVIEW_CHANNEL_PERMISSIONS: dict[str, str] = {

@@ -571,7 +571,7 @@ class Database:
             " WHERE claim_id = ? ORDER BY id",
             (claim_id,),
         ) as cur:
-            return [tuple(row) for row in await cur.fetchall()]  # type: ignore[misc]
+            return [tuple(row) for row in await cur.fetchall()]
 
     async def add_moderation_event(
         self,
@@ -721,9 +721,9 @@ class Database:
 
     async def all_claims(self, guild_id: int | None) -> list[ClaimRecord]:
         """Every claim of one guild (or all guilds, for the CLI), oldest first."""
-        if guild_id is None:
-            query, params = "SELECT * FROM claims ORDER BY id", ()
-        else:
+        query = "SELECT * FROM claims ORDER BY id"
+        params: tuple[int, ...] = ()
+        if guild_id is not None:
             query, params = "SELECT * FROM claims WHERE guild_id = ? ORDER BY id", (guild_id,)
         async with self._conn.execute(query, params) as cur:
             return [_claim(r) for r in await cur.fetchall()]

@@ -25,7 +25,8 @@ _NON_WORD = re.compile(r"[^\w%]+")
 
 def normalize_claim(text: str) -> str:
     """Lowercase, accents folded, punctuation and spacing collapsed: the identity of a claim."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    folded = unicodedata.normalize("NFKD", text).casefold()
+    decomposed = unicodedata.normalize("NFKD", folded)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _NON_WORD.sub(" ", bare).strip()
 

@@ -38,7 +38,7 @@ class VoteEmoji:
         for emoji, verdict in chosen.items():
             if verdict not in VERDICTS:
                 raise ValueError(f"unknown verdict {verdict!r} for {emoji!r}")
-            self._by_key[emoji_key(emoji)] = verdict  # type: ignore[assignment]
+            self._by_key[emoji_key(emoji)] = verdict
             self.by_verdict[verdict] = emoji
         missing = [v for v in VERDICTS if v not in self.by_verdict]
         if missing:

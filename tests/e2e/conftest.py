@@ -53,7 +53,6 @@ class World:
 def build_world(fake: FakeDiscord, name: str = "Newsroom") -> World:
     owner = fake.add_user(f"{name.lower()}-owner")
     guild = fake.add_guild(name, owner_id=owner)
-    fake.add_member(guild, f"{name.lower()}-owner", user_id=owner)
     review = fake.add_text_channel(guild, "claims-review")
     general = fake.add_text_channel(guild, "general")
     reviewer_role = fake.add_role(guild, "Reviewer")
