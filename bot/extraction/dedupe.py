@@ -1,0 +1,47 @@
+"""Merge near-duplicate claims of one document, keeping the better-scored one."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .candidate import ClaimCandidate
+from .lexicon import tokenize
+
+DUPLICATE_JACCARD = 0.8
+
+
+def _word_set(text: str) -> frozenset[str]:
+    return frozenset(t for t in tokenize(text) if len(t) > 1 or t.isdigit())
+
+
+def _numbers(words: frozenset[str]) -> frozenset[str]:
+    """Figures decide whether two similar claims say the same thing."""
+    return frozenset(w for w in words if w[0].isdigit())
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    """Token-set Jaccard similarity; 0 for two empty sets."""
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def dedupe(
+    claims: Sequence[ClaimCandidate],
+    threshold: float = DUPLICATE_JACCARD,
+    limit: int | None = None,
+) -> list[ClaimCandidate]:
+    """Claims best first with near-duplicates (Jaccard >= `threshold`, same figures) dropped.
+
+    Stops once `limit` claims are kept, so the work is bounded by n * limit.
+    """
+    kept: list[tuple[ClaimCandidate, frozenset[str]]] = []
+    for claim in sorted(claims, key=lambda c: (-c.score, c.start)):
+        if limit is not None and len(kept) >= limit:
+            break
+        words = _word_set(claim.text)
+        numbers = _numbers(words)
+        if all(
+            jaccard(words, other) < threshold or numbers != _numbers(other) for _, other in kept
+        ):
+            kept.append((claim, words))
+    return [claim for claim, _ in kept]

@@ -1,0 +1,309 @@
+"""Per-language cue lexicons, loaded from `data/<lang>.json` and compiled once.
+
+Everything language-specific lives in those data files, so the engine stays
+language-agnostic and adding a language means adding one JSON file.  An entry is
+a word or phrase, matched case-insensitively on whole tokens; ``-suffix`` matches
+word endings (French conditional "-raient"); ``re:...`` is a raw regular
+expression for what a word list cannot say (English "may" the modal, not the month).
+
+Signal lists are matched by set intersection with the sentence's token n-grams,
+which is what keeps scoring at tens of thousands of sentences per second; lists
+whose match position matters (attribution, connectors) are also kept as regexes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+DATA_PACKAGE = "bot.extraction.data"
+NEUTRAL = "und"
+MAX_PHRASE_WORDS = 5
+
+# Same-length substitutions so offsets found in the normalized text are valid in the source.
+_MATCH_TRANSLATION = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u02bc": "'",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+        "\u2007": " ",
+    }
+)
+_TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*'?|[%$€£]")
+# French-style elision: "l'armée" -> "l'" + "armée", "qu'il" -> "qu'" + "il".
+_ELIDED_HEADS = frozenset(
+    ["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu"]
+)
+
+
+def normalize_for_matching(text: str) -> str:
+    """Fold typographic apostrophes and no-break spaces, keeping every offset unchanged."""
+    return text.translate(_MATCH_TRANSLATION)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased word tokens with elided articles split off."""
+    tokens: list[str] = []
+    for token in _TOKEN.findall(normalize_for_matching(text).lower()):
+        head, sep, tail = token.partition("'")
+        if sep and tail and head in _ELIDED_HEADS:
+            tokens.append(head + "'")
+            tokens.append(tail)
+        else:
+            tokens.append(token)
+    return tokens
+
+
+def ngrams(tokens: list[str], max_words: int = MAX_PHRASE_WORDS) -> set[str]:
+    """All 1..max_words-grams of `tokens`, space-joined."""
+    grams = set(tokens)
+    for n in range(2, max_words + 1):
+        grams.update(" ".join(tokens[i : i + n]) for i in range(len(tokens) - n + 1))
+    return grams
+
+
+@dataclass(frozen=True, slots=True)
+class PhraseSet:
+    """A cue list ready for fast membership tests against a sentence's n-grams."""
+
+    phrases: frozenset[str]
+    suffixes: tuple[str, ...]
+    pattern: re.Pattern[str] | None
+
+    def count(self, grams: set[str], tokens: list[str], text: str) -> int:
+        """How many distinct entries occur in the sentence."""
+        hits = len(self.phrases.intersection(grams))
+        if self.suffixes:
+            hits += sum(
+                1 for t in tokens if len(t) > 6 and t.endswith(self.suffixes) and "-" not in t
+            )
+        if self.pattern is not None:
+            hits += len(self.pattern.findall(text))
+        return hits
+
+
+def _phrase_set(entries: list[str]) -> PhraseSet:
+    phrases = frozenset(
+        " ".join(tokenize(e)) for e in entries if not e.startswith(("re:", "-")) and tokenize(e)
+    )
+    suffixes = tuple(e[1:].lower() for e in entries if e.startswith("-"))
+    raw = [e[3:] for e in entries if e.startswith("re:")]
+    pattern = re.compile("|".join(raw), re.IGNORECASE) if raw else None
+    return PhraseSet(phrases, suffixes, pattern)
+
+
+def _bounded(entry: str) -> str:
+    """Escape an entry and add word-boundary guards on the sides that end in a letter."""
+    body = re.escape(entry).replace("\\ ", r"\s+").replace("'", "['’]")
+    head = r"(?<![\w'’])" if entry[0].isalnum() else ""
+    tail = r"(?![\w-])" if entry[-1].isalnum() else ""
+    return head + body + tail
+
+
+def _alternation(entries: list[str]) -> str:
+    words = sorted(
+        (e for e in entries if e and e[0] not in "-" and not e.startswith("re:")),
+        key=len,
+        reverse=True,
+    )
+    parts = [_bounded(w) for w in words]
+    return "|".join(parts) if parts else r"(?!x)x"
+
+
+def compile_words(entries: list[str]) -> re.Pattern[str]:
+    """One regex matching any entry as a whole word or phrase (when positions matter)."""
+    return re.compile(f"(?:{_alternation(entries)})", re.IGNORECASE)
+
+
+def compile_prefix(entries: list[str]) -> re.Pattern[str]:
+    """Regex matching an entry at the very start of a text."""
+    return re.compile(f"^(?:{_alternation(entries)})", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Compiled cues for one language; see `data/en.json` for what each list means."""
+
+    language: str
+    max_phrase_words: int
+    stopwords: frozenset[str]
+    title_abbreviations: frozenset[str]
+    abbreviations: frozenset[str]
+    sentence_final_abbreviations: frozenset[str]
+    # Signal cues (matched on n-grams).
+    months: PhraseSet
+    date_words: PhraseSet
+    number_words: PhraseSet
+    reporting: PhraseSet
+    according: PhraseSet
+    reported_unconfirmed: PhraseSet
+    speculation: PhraseSet
+    opinion: PhraseSet
+    intention: PhraseSet
+    prediction: PhraseSet
+    concessive: PhraseSet
+    inference: PhraseSet
+    first_person: PhraseSet
+    past_event: PhraseSet
+    # Positional cues (regexes) for attribution and clean-up.
+    reporting_participles: re.Pattern[str]
+    reporting_present: re.Pattern[str]
+    auxiliaries: re.Pattern[str]
+    simple_past_reporting: re.Pattern[str]
+    source_stop: re.Pattern[str]
+    conjunction_start: re.Pattern[str]
+    inversion_end: re.Pattern[str]
+    complementizer_start: re.Pattern[str]
+    according_to: re.Pattern[str]
+    attribution_only_start: re.Pattern[str]
+    question_start: re.Pattern[str]
+    context_start: re.Pattern[str]
+    impersonal_start: re.Pattern[str]
+    pronoun: re.Pattern[str]
+    connector_start: re.Pattern[str]
+    intro_start: re.Pattern[str]
+    appositive_start: re.Pattern[str]
+    article_start: re.Pattern[str]
+    quote_tag_start: re.Pattern[str]
+    quote_tag_verbs: re.Pattern[str]
+    byline_start: re.Pattern[str]
+    credit_markers: re.Pattern[str]
+    metadata_start: re.Pattern[str]
+
+
+def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
+    def words(key: str) -> list[str]:
+        return [str(w) for w in data.get(key, []) if str(w)]
+
+    phrase_lists = [
+        "months", "date_words", "number_words", "reporting_participles", "reporting_present",
+        "according_to", "simple_past_reporting", "reported_unconfirmed", "speculation",
+        "opinion", "intention", "prediction", "concessive", "inference", "first_person",
+        "past_event",
+    ]  # fmt: skip
+    longest = max(
+        (len(tokenize(e)) for key in phrase_lists for e in words(key) if not e.startswith("re:")),
+        default=1,
+    )
+    return Lexicon(
+        language=language,
+        max_phrase_words=min(MAX_PHRASE_WORDS, longest),
+        stopwords=frozenset(w.lower() for w in words("stopwords")),
+        title_abbreviations=frozenset(words("title_abbreviations")),
+        abbreviations=frozenset(a.lower() for a in words("abbreviations")),
+        sentence_final_abbreviations=frozenset(
+            a.lower() for a in words("sentence_final_abbreviations")
+        ),
+        months=_phrase_set(words("months")),
+        date_words=_phrase_set(words("date_words")),
+        number_words=_phrase_set(words("number_words")),
+        reporting=_phrase_set(
+            words("reporting_participles")
+            + words("reporting_present")
+            + words("simple_past_reporting")
+        ),
+        according=_phrase_set(words("according_to")),
+        reported_unconfirmed=_phrase_set(words("reported_unconfirmed")),
+        speculation=_phrase_set(words("speculation")),
+        opinion=_phrase_set(words("opinion")),
+        intention=_phrase_set(words("intention")),
+        prediction=_phrase_set(words("prediction")),
+        concessive=_phrase_set(words("concessive")),
+        inference=_phrase_set(words("inference")),
+        first_person=_phrase_set(words("first_person")),
+        past_event=_phrase_set(words("past_event")),
+        reporting_participles=compile_words(words("reporting_participles")),
+        reporting_present=compile_words(words("reporting_present")),
+        auxiliaries=compile_words(words("auxiliaries")),
+        simple_past_reporting=compile_words(words("simple_past_reporting")),
+        source_stop=compile_words(words("gerund_stops")),
+        conjunction_start=compile_prefix(words("conjunctions")),
+        inversion_end=re.compile(
+            rf"(?:^|[\s,])(?:{_alternation(words('inversion_markers'))})\s*$", re.IGNORECASE
+        ),
+        complementizer_start=re.compile(
+            rf"^\s*(?:[\w'-]+\s+){{0,3}}?(?:{_alternation(words('complementizers'))})",
+            re.IGNORECASE,
+        ),
+        according_to=compile_words(words("according_to")),
+        attribution_only_start=compile_prefix(words("attribution_only_starts")),
+        question_start=compile_prefix(words("question_starts")),
+        context_start=compile_prefix(words("context_starts")),
+        impersonal_start=compile_prefix(words("impersonal_starts")),
+        pronoun=compile_prefix(words("pronouns")),
+        connector_start=compile_prefix(words("connectors")),
+        intro_start=compile_prefix(words("intro_prepositions")),
+        appositive_start=compile_prefix(words("appositive_starts")),
+        article_start=compile_prefix(words("articles")),
+        quote_tag_start=compile_prefix(words("quote_tag_verbs")),
+        quote_tag_verbs=compile_words(words("quote_tag_verbs")),
+        byline_start=compile_prefix(words("byline_starts")),
+        credit_markers=compile_words(words("credit_markers")),
+        metadata_start=compile_prefix(words("metadata_starts")),
+    )
+
+
+@cache
+def available_languages() -> tuple[str, ...]:
+    """Language codes that have a data file, e.g. ``("en", "fr")``."""
+    root = resources.files(DATA_PACKAGE)
+    codes = [
+        entry.name[:-5]
+        for entry in root.iterdir()
+        if entry.name.endswith(".json") and len(entry.name) <= 8 and entry.name[:-5].isalpha()
+    ]
+    return tuple(sorted(codes))
+
+
+@cache
+def load_raw(language: str) -> dict[str, list[str]]:
+    """The JSON lists of one language file, uncompiled (used by language detection)."""
+    if language not in available_languages():
+        return {}
+    text = resources.files(DATA_PACKAGE).joinpath(f"{language}.json").read_text("utf-8")
+    raw = json.loads(text)
+    return {k: v for k, v in raw.items() if isinstance(v, list)}
+
+
+@cache
+def get_lexicon(language: str) -> Lexicon:
+    """Compiled lexicon for `language`; unknown languages get a neutral, structural one."""
+    if language in available_languages():
+        return _build(language, load_raw(language))
+    merged: dict[str, list[str]] = {}
+    for code in available_languages():
+        for key, values in load_raw(code).items():
+            merged.setdefault(key, []).extend(values)
+    # Function-word lists would misfire on other languages' ordinary words: keep them empty.
+    for key in (
+        "stopwords",
+        "context_starts",
+        "pronouns",
+        "question_starts",
+        "first_person",
+        "connectors",
+        "intro_prepositions",
+        "appositive_starts",
+        "articles",
+        "auxiliaries",
+        "speculation",
+        "opinion",
+        "intention",
+        "prediction",
+        "concessive",
+        "inference",
+        "number_words",
+        "units",
+        "date_words",
+        "reported_unconfirmed",
+        "past_event",
+        "impersonal_starts",
+    ):
+        merged[key] = []
+    return _build(NEUTRAL, merged)

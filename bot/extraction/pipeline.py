@@ -1,0 +1,256 @@
+"""`extract_claims`: article text in, the few statements worth checking out.
+
+Steps: validate and bound the input; split into sentence units; drop lines that
+are not prose (headings, bylines, photo credits, metadata, speaker tags); clean
+each remaining sentence into a self-contained claim; attach its source; score
+it; merge near-duplicates; keep the best `max_claims` above `min_score`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+
+from .attribution import (
+    Attribution,
+    QuoteBlock,
+    find_attribution,
+    find_quote_blocks,
+    is_attribution_only,
+)
+from .candidate import ClaimCandidate, ExtractionError
+from .cleanup import clean_claim
+from .dedupe import dedupe
+from .language import detect_language
+from .lexicon import Lexicon, get_lexicon, normalize_for_matching
+from .model import load_model
+from .scoring import CHECKWORTHY_THRESHOLD, assess
+from .segment import Segment, segment
+
+logger = logging.getLogger("claimbot.extraction")
+
+DEFAULT_MAX_CLAIMS = 15
+DEFAULT_MIN_SCORE = CHECKWORTHY_THRESHOLD
+MAX_INPUT_CHARS = 200_000
+MAX_SENTENCE_CHARS = 1_500
+MIN_CLAIM_WORDS = 4
+#: an unpunctuated line this long is prose that lost its full stop, not a heading
+MIN_UNPUNCTUATED_PROSE_WORDS = 25
+MAX_BYLINE_WORDS = 10
+MAX_METADATA_WORDS = 12
+MAX_CAPTION_TAIL_WORDS = 6
+#: share of control/replacement characters above which input is treated as binary
+MAX_BINARY_SHARE = 0.05
+BINARY_SAMPLE_CHARS = 20_000
+CONTEXT_PENALTY = 0.92
+
+_CREDIT_SEPARATOR = r"\s*(?::|/|©|\bby\b|\bpar\b)"
+_WORDS = re.compile(r"[^\W_][\w'’-]*")
+# Control characters (not tab/newline), replacement char, surrogates, private use.
+_BINARY_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ud800-\udfff\ue000-\uf8ff]")
+
+
+@dataclass(slots=True)
+class _Draft:
+    """A claim being built; frozen into a ClaimCandidate at the end."""
+
+    text: str
+    start: int
+    end: int
+    attribution: str | None
+    external_source: bool
+    segment_index: int
+    score: float = 0.0
+    reasons: tuple[str, ...] = ()
+
+
+def _word_count(text: str) -> int:
+    return len(_WORDS.findall(text))
+
+
+def prepare_text(text: object) -> str:
+    """Validate and bound the input; raises ExtractionError with a readable message."""
+    if not isinstance(text, str):
+        raise ExtractionError("Expected text, got " + type(text).__name__ + ".")
+    if len(text) > MAX_INPUT_CHARS:
+        logger.warning(
+            "input of %d characters cut to the first %d for claim extraction",
+            len(text),
+            MAX_INPUT_CHARS,
+        )
+        text = text[:MAX_INPUT_CHARS]
+    if not text.strip():
+        raise ExtractionError("The text is empty: paste an article or a few sentences.")
+    sample = text[:BINARY_SAMPLE_CHARS]
+    if len(_BINARY_CHARS.findall(sample)) > MAX_BINARY_SHARE * len(sample):
+        raise ExtractionError("This looks like binary data, not text: paste the article's text.")
+    return text
+
+
+def _is_caption(fragment: str, lexicon: Lexicon) -> bool:
+    """Photo credits and captions: "Image: imago", "Photo : AFP", "© Reuters"."""
+    if "©" in fragment:
+        return True
+    norm = normalize_for_matching(fragment)
+    marker = lexicon.credit_markers.match(norm)
+    if marker is not None and re.match(_CREDIT_SEPARATOR, norm[marker.end() :], re.IGNORECASE):
+        return True
+    if _word_count(fragment) <= MAX_CAPTION_TAIL_WORDS:
+        return any(
+            re.match(_CREDIT_SEPARATOR, norm[m.end() :], re.IGNORECASE)
+            for m in lexicon.credit_markers.finditer(norm)
+        )
+    return False
+
+
+def _non_prose_lines(text: str, segments: list[Segment], lexicon: Lexicon) -> set[int]:
+    """Indexes of lines that are captions, bylines or metadata as a whole."""
+    lines: set[int] = set()
+    checked: set[int] = set()
+    for seg in segments:
+        if seg.line_index in lines:
+            continue
+        if _is_caption(text[seg.start : seg.end], lexicon):
+            lines.add(seg.line_index)
+            continue
+        if seg.line_index in checked:
+            continue
+        checked.add(seg.line_index)
+        # Bylines and metadata are short lines: look at the first words only.
+        head = normalize_for_matching(
+            text[seg.line_start : min(seg.line_end, seg.line_start + 200)]
+        )
+        words = _word_count(head)
+        if (words <= MAX_BYLINE_WORDS and lexicon.byline_start.match(head)) or (
+            words <= MAX_METADATA_WORDS and lexicon.metadata_start.match(head)
+        ):
+            lines.add(seg.line_index)
+    return lines
+
+
+def _is_heading_like(seg: Segment, text: str) -> bool:
+    """A unit without end punctuation that is short: heading, byline, list label, fragment."""
+    if seg.line_terminated and seg.end == seg.line_end:
+        return False
+    if seg.end < seg.line_end:
+        return False  # a sentence followed by more text on its line: it did end
+    return _word_count(text[seg.start : seg.end]) < MIN_UNPUNCTUATED_PROSE_WORDS
+
+
+def _quote_for(seg: Segment, blocks: list[QuoteBlock]) -> QuoteBlock | None:
+    for block in blocks:
+        if seg.start < block.inner_end and block.inner_start < seg.end:
+            return block
+    return None
+
+
+def _in_speaker_tag(seg: Segment, blocks: list[QuoteBlock]) -> bool:
+    return any(b.tag_start <= seg.start and seg.end <= b.tag_end for b in blocks)
+
+
+def _draft(
+    text: str, seg: Segment, index: int, blocks: list[QuoteBlock], lexicon: Lexicon
+) -> _Draft | None:
+    start, end = seg.start, seg.end
+    speaker: str | None = None
+    block = _quote_for(seg, blocks)
+    if block is not None:
+        if block.tag_start < end:
+            end = max(start, min(end, block.tag_start))
+            end = min(end, block.inner_end) if end > block.inner_end else end
+        speaker = block.speaker
+        if start < block.inner_start and not text[start : block.inner_start].strip(' «“"„'):
+            start = block.inner_start
+    source = text[start:end]
+    if len(source) > MAX_SENTENCE_CHARS:
+        return None
+    cleaned = clean_claim(source, lexicon)
+    if _word_count(cleaned.text) < MIN_CLAIM_WORDS:
+        return None
+    attribution: Attribution | None = None
+    if speaker is None:
+        attribution = find_attribution(cleaned.text, lexicon)
+    return _Draft(
+        text=cleaned.text,
+        start=start + cleaned.head_skip,
+        end=end - cleaned.tail_skip,
+        attribution=speaker or (attribution.source if attribution else None),
+        external_source=speaker is not None,
+        segment_index=index,
+    )
+
+
+def _is_role(attribution: str | None) -> bool:
+    """ "président ukrainien" (a role) rather than a name: a quote's speaker can name it."""
+    return attribution is not None and not any(c.isupper() for c in attribution)
+
+
+def extract_claims(
+    text: str,
+    *,
+    max_claims: int = DEFAULT_MAX_CLAIMS,
+    min_score: float = DEFAULT_MIN_SCORE,
+    language: str | None = None,
+) -> list[ClaimCandidate]:
+    """The check-worthy statements of `text`, best first (at most `max_claims`)."""
+    if max_claims < 1:
+        return []
+    text = prepare_text(text)
+    lang = language or detect_language(text)
+    lexicon = get_lexicon(lang)
+    segments = segment(text, lang)
+    if not segments:
+        raise ExtractionError("No sentences found in the text.")
+    skipped_lines = _non_prose_lines(text, segments, lexicon)
+    lines = sorted({(s.line_start, s.line_end) for s in segments})
+    blocks = find_quote_blocks(text, lines, lexicon)
+
+    drafts: list[_Draft] = []
+    for index, seg in enumerate(segments):
+        if seg.line_index in skipped_lines or _in_speaker_tag(seg, blocks):
+            continue
+        if _is_heading_like(seg, text) and _quote_for(seg, blocks) is None:
+            continue
+        sentence = text[seg.start : seg.end]
+        if is_attribution_only(sentence, lexicon):
+            previous = drafts[-1] if drafts else None
+            found = find_attribution(sentence, lexicon)
+            if previous is not None and previous.segment_index == index - 1 and found:
+                previous.attribution = found.source
+                previous.external_source = True
+            continue
+        draft = _draft(text, seg, index, blocks, lexicon)
+        if draft is None:
+            continue
+        if sentence.rstrip().endswith(":") and _is_role(draft.attribution):
+            following = segments[index + 1] if index + 1 < len(segments) else None
+            block = _quote_for(following, blocks) if following else None
+            if block is not None and block.speaker:
+                draft.attribution = block.speaker
+        drafts.append(draft)
+
+    has_model = load_model(lexicon.language) is not None
+    claims: list[ClaimCandidate] = []
+    for draft in drafts:
+        assessment = assess(draft.text, lexicon, external_source=draft.external_source)
+        score = assessment.score
+        if has_model and assessment.signals.context_start:
+            score *= CONTEXT_PENALTY
+        reasons = assessment.signals.tags()
+        if draft.attribution and "named source" not in reasons:
+            reasons = ("named source", *reasons)
+        if score < min_score:
+            continue
+        claims.append(
+            ClaimCandidate(
+                text=draft.text,
+                score=round(min(1.0, max(0.0, score)), 4),
+                start=draft.start,
+                end=draft.end,
+                attribution=draft.attribution,
+                language=lexicon.language,
+                reasons=reasons,
+            )
+        )
+    return dedupe(claims, limit=max_claims)

@@ -1,0 +1,108 @@
+"""Check-worthiness of one statement: learned model where shipped, cue rules everywhere.
+
+`score_sentence` is what `claimbot score` and the CheckThat! benchmark call.  For
+a language with a trained model (English) it is the model's probability, whose
+0.5 point is the threshold tuned on the dev set.  Other languages get the rule
+score: a hand-weighted logistic combination of the language-neutral signals
+(numbers, dates, named actors and sources versus questions, hedges, opinions...).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .language import detect_language
+from .lexicon import Lexicon, get_lexicon
+from .model import load_model, sigmoid, text_features
+from .signals import Signals, compute_signals
+
+CHECKWORTHY_THRESHOLD = 0.5
+
+# Hand-set weights of the rule score, in logit units.  Positive: verifiable content.
+_BIAS = -1.1
+_NUMBER = 1.2
+_DATE = 0.8
+_NAMED_SOURCE = 1.5
+_REPORTED_SPEECH = 0.7
+_NAMED_ACTOR = 0.6
+_MANY_NAMED = 0.4
+_UNCONFIRMED = 1.0
+_PAST_EVENT = 0.4
+_QUOTED_SPEAKER = 1.0
+# Negative: what a fact-checker cannot or need not verify.
+_QUESTION = -4.0
+_QUESTION_START = -0.6
+_SPECULATION = -2.4
+_OPINION = -1.6
+_INTENTION = -1.4
+_PREDICTION = -1.3
+_CONCESSIVE = -1.2
+_INFERENCE = -0.6
+_FIRST_PERSON = -0.8
+_CONTEXT_START = -0.4
+_TOO_SHORT = -1.5
+_TOO_LONG = -0.5
+SHORT_WORDS = 6
+LONG_WORDS = 70
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """A score with the signals behind it."""
+
+    score: float
+    signals: Signals
+
+
+def rule_logit(s: Signals, *, external_source: bool = False) -> float:
+    """Hand-weighted evidence for check-worthiness from language-neutral signals."""
+    concrete = s.number or s.date
+    sourced = s.named_source or s.reported_speech or external_source
+    logit = _BIAS
+    logit += _NUMBER * s.number + _DATE * s.date
+    logit += _NAMED_SOURCE * s.named_source
+    logit += _QUOTED_SPEAKER * (external_source and not s.named_source)
+    logit += _PAST_EVENT * s.past_event
+    logit += _REPORTED_SPEECH * s.reported_speech
+    logit += _NAMED_ACTOR * (s.named_entities >= 1) + _MANY_NAMED * (s.named_entities >= 3)
+    # The journalistic conditional ("seraient", "reportedly") reports a fact, unconfirmed.
+    logit += _UNCONFIRMED * (s.reported_unconfirmed and not s.speculation)
+    logit += _QUESTION * s.question + _QUESTION_START * (s.question_word_start and not concrete)
+    # A hedge on a sourced, concrete report ("could be deployed from 2025, a source said")
+    # still leaves a checkable fact; a bare hedge does not.
+    hedge = _SPECULATION * min(s.speculation, 2)
+    if concrete and sourced:
+        hedge *= 0.4
+    logit += hedge
+    logit += _OPINION * min(s.opinion, 2)
+    logit += _INTENTION * min(s.intention, 1) * (0.5 if concrete and sourced else 1.0)
+    logit += _PREDICTION * min(s.prediction, 1) * (0.5 if concrete and sourced else 1.0)
+    logit += _CONCESSIVE * s.concessive + _INFERENCE * s.inference
+    logit += _FIRST_PERSON * min(s.first_person, 2)
+    logit += _CONTEXT_START * s.context_start
+    logit += _TOO_SHORT * (s.words < SHORT_WORDS) + _TOO_LONG * (s.words > LONG_WORDS)
+    return logit
+
+
+def assess(text: str, lexicon: Lexicon, *, external_source: bool = False) -> Assessment:
+    """Score one statement with its signals (`external_source`: a quote's speaker tag)."""
+    signals = compute_signals(text, lexicon)
+    model = load_model(lexicon.language)
+    if model is not None:
+        score = model.probability(text_features(text, signals))
+        if external_source:
+            score = max(score, sigmoid(rule_logit(signals, external_source=True)))
+    else:
+        score = sigmoid(rule_logit(signals, external_source=external_source))
+    return Assessment(score, signals)
+
+
+def score_sentence(text: str, language: str | None = None) -> float:
+    """Check-worthiness of one sentence in [0, 1]; see `is_checkworthy` for the cut-off."""
+    lexicon = get_lexicon(language or detect_language(text))
+    return assess(text, lexicon).score
+
+
+def is_checkworthy(score: float) -> bool:
+    """The threshold `claimbot score` uses: the dev-tuned point for English."""
+    return score >= CHECKWORTHY_THRESHOLD

@@ -1,0 +1,113 @@
+"""Linguistic signals of check-worthiness, computed from a language's cue lexicon.
+
+A signal is a named, readable fact about a sentence ("number", "question",
+"speculation"...).  They feed both the hand-weighted rule score (any language)
+and the learned model (as extra features), and they become `ClaimCandidate.reasons`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .lexicon import Lexicon, ngrams, normalize_for_matching, tokenize
+
+_DIGIT = re.compile(r"\d")
+_YEAR = re.compile(r"(?<!\d)(?:1[89]\d\d|20\d\d)(?!\d)")
+_NUMERIC_DATE = re.compile(r"(?<!\d)\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?!\d)|(?<!\d)\d{4}-\d{2}(?!\d)")
+# A digit run that is not a plain year: "650 000", "3.5", "12" but not "2024".
+_QUANTITY = re.compile(r"(?<!\d)(?!(?:1[89]|20)\d\d(?!\d))\d+")
+_WORD = re.compile(r"[^\W_][\w'’-]*")
+_CLOSERS = "\"'»”’)] \u00a0\u202f"
+_LEADING = "\"'«“‘„([-–—• \u00a0\u202f"
+
+
+@dataclass(frozen=True, slots=True)
+class Signals:
+    """What the lexicon found in one sentence; counts where more means more."""
+
+    words: int
+    number: bool
+    date: bool
+    named_entities: int
+    reported_speech: bool
+    named_source: bool
+    reported_unconfirmed: bool
+    question: bool
+    question_word_start: bool
+    speculation: int
+    opinion: int
+    intention: int
+    prediction: int
+    concessive: bool
+    inference: bool
+    first_person: int
+    context_start: bool
+    past_event: bool
+
+    def tags(self) -> tuple[str, ...]:
+        """Readable names of the signals that fired, positive ones first."""
+        flags = (
+            (self.number, "number"),
+            (self.date, "date"),
+            (self.named_source, "named source"),
+            (self.reported_speech, "reported speech"),
+            (self.named_entities >= 1, "named actor"),
+            (self.past_event, "past event"),
+            (self.reported_unconfirmed, "unconfirmed report"),
+            (self.question, "question"),
+            (self.speculation > 0, "speculation"),
+            (self.opinion > 0, "opinion"),
+            (self.intention > 0, "intention"),
+            (self.prediction > 0, "prediction"),
+            (self.concessive, "concessive"),
+            (self.inference, "inference"),
+            (self.first_person > 0, "first person"),
+            (self.context_start, "needs context"),
+        )
+        return tuple(name for fired, name in flags if fired)
+
+
+def _count_named_entities(text: str) -> int:
+    """Capitalised words after the first one: a cheap proxy for named actors and places."""
+    return sum(1 for word in _WORD.findall(text)[1:] if word[0].isupper() or word[1:2].isupper())
+
+
+def compute_signals(text: str, lexicon: Lexicon) -> Signals:
+    """All signals for one sentence (`text` should already be a single statement)."""
+    norm = normalize_for_matching(text)
+    body = norm.strip(_LEADING).rstrip()
+    tokens = tokenize(norm)
+    grams = ngrams(tokens, lexicon.max_phrase_words)
+    has_digit = _DIGIT.search(norm) is not None
+    date = (
+        lexicon.months.count(grams, tokens, norm) > 0
+        or lexicon.date_words.count(grams, tokens, norm) > 0
+        or (
+            has_digit and (_YEAR.search(norm) is not None or _NUMERIC_DATE.search(norm) is not None)
+        )
+    )
+    number = (has_digit and _QUANTITY.search(norm) is not None) or (
+        lexicon.number_words.count(grams, tokens, norm) > 0
+    )
+    return Signals(
+        words=len(tokens),
+        number=number,
+        date=date,
+        named_entities=_count_named_entities(body),
+        reported_speech=lexicon.reporting.count(grams, tokens, norm) > 0,
+        named_source=lexicon.according.count(grams, tokens, norm) > 0,
+        reported_unconfirmed=lexicon.reported_unconfirmed.count(grams, tokens, norm) > 0,
+        question=body.rstrip(_CLOSERS).endswith("?"),
+        question_word_start=lexicon.question_start.match(body) is not None,
+        speculation=lexicon.speculation.count(grams, tokens, norm),
+        opinion=lexicon.opinion.count(grams, tokens, norm),
+        intention=lexicon.intention.count(grams, tokens, norm),
+        prediction=lexicon.prediction.count(grams, tokens, norm),
+        concessive=lexicon.concessive.count(grams, tokens, norm) > 0,
+        inference=lexicon.inference.count(grams, tokens, norm) > 0,
+        first_person=lexicon.first_person.count(grams, tokens, norm),
+        context_start=lexicon.context_start.match(body) is not None
+        and lexicon.impersonal_start.match(body) is None,
+        past_event=lexicon.past_event.count(grams, tokens, norm) > 0,
+    )

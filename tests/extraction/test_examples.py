@@ -1,0 +1,96 @@
+"""The hand-written example articles: expected claims found, non-claims absent."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from bot.extraction import ClaimCandidate, extract_claims
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+ARTICLES = sorted(
+    p for p in EXAMPLES.glob("article_*.*") if (EXAMPLES / "labels" / f"{p.stem}.json").is_file()
+)
+_SPACES = re.compile(r"\s+")
+
+
+def _norm(text: str) -> str:
+    return _SPACES.sub(" ", text).casefold()
+
+
+def _load(article: Path) -> tuple[str, dict[str, object], list[ClaimCandidate]]:
+    labels = json.loads((EXAMPLES / "labels" / f"{article.stem}.json").read_text("utf-8"))
+    text = article.read_text("utf-8")
+    claims = extract_claims(text, max_claims=int(labels["max_claims"]))
+    return text, labels, claims
+
+
+def test_every_article_has_labels() -> None:
+    assert [p.name for p in ARTICLES] == [
+        "article_en_vaccination.txt",
+        "article_fr_greve_rail.txt",
+    ]
+
+
+@pytest.mark.parametrize("article", ARTICLES, ids=lambda p: p.stem)
+def test_expected_claims_are_found_with_their_source(article: Path) -> None:
+    _, labels, claims = _load(article)
+    for expected in labels["expected"]:  # type: ignore[attr-defined]
+        matching = [
+            c for c in claims if all(_norm(k) in _norm(c.text) for k in expected["keywords"])
+        ]
+        assert len(matching) == 1, f"{expected['id']}: {[c.text for c in claims]}"
+        if "attribution" in expected:
+            assert _norm(expected["attribution"]) in _norm(matching[0].attribution or ""), (
+                expected["id"],
+                matching[0].attribution,
+            )
+
+
+@pytest.mark.parametrize("article", ARTICLES, ids=lambda p: p.stem)
+def test_non_claims_are_absent(article: Path) -> None:
+    _, labels, claims = _load(article)
+    for snippet in labels["forbidden"]:  # type: ignore[attr-defined]
+        assert not any(_norm(snippet) in _norm(c.text) for c in claims), snippet
+
+
+@pytest.mark.parametrize("article", ARTICLES, ids=lambda p: p.stem)
+def test_claims_point_at_their_source_span(article: Path) -> None:
+    text, labels, claims = _load(article)
+    assert claims
+    for claim in claims:
+        span = _norm(text[claim.start : claim.end])
+        core = [w for w in re.findall(r"\w+", _norm(claim.text)) if len(w) > 3]
+        assert all(w in span for w in core), (claim.text, span)
+        assert claim.language == labels["language"]
+        assert 0.0 <= claim.score <= 1.0
+
+
+@pytest.mark.parametrize("article", ARTICLES, ids=lambda p: p.stem)
+def test_claims_are_best_first_and_deduplicated(article: Path) -> None:
+    _, _, claims = _load(article)
+    scores = [c.score for c in claims]
+    assert scores == sorted(scores, reverse=True)
+    assert len({_norm(c.text) for c in claims}) == len(claims)
+
+
+def test_french_rail_strike_claim_list() -> None:
+    _, _, claims = _load(EXAMPLES / "article_fr_greve_rail.txt")
+    assert len(claims) == 10
+    top = claims[0]
+    assert top.attribution == "quotidien Le Courrier du Valbrunois"
+    assert "named source" in top.reasons and "number" in top.reasons
+
+
+def test_english_vaccination_claim_list() -> None:
+    _, _, claims = _load(EXAMPLES / "article_en_vaccination.txt")
+    assert len(claims) == 8
+    quote = next(c for c in claims if "eight weeks" in c.text)
+    assert (
+        quote.text
+        == "We have vaccinated more children in eight weeks than in the whole of last year."
+    )
+    assert quote.attribution == "Dr. Priya Raman"
