@@ -252,7 +252,7 @@ def _speaker_from_tag(tag: str, lexicon: Lexicon) -> str | None:
 
 
 def _looks_like_name(text: str) -> bool:
-    """ "Jane Doe", "Lim Eul-chul", "Anne de la Tour": capitalised words and particles."""
+    """ "Jane Doe", "Park Ji-woo", "Anne de la Tour": capitalised words and particles."""
     words = text.split(",")[0].split()
     if not 1 <= len(words) <= 5 or not words[0][0].isupper():
         return False

@@ -89,7 +89,7 @@ def prepare_text(text: object) -> str:
 
 
 def _is_caption(fragment: str, lexicon: Lexicon) -> bool:
-    """Photo credits and captions: "Image: imago", "Photo : AFP", "© Reuters"."""
+    """Photo credits and captions: "Image: archives", "Photo : AFP", "© Reuters"."""
     if "©" in fragment:
         return True
     norm = normalize_for_matching(fragment)
