@@ -5,6 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.status import compute_status
+
+# What a claim shows before anyone votes: the status model's own answer for no input, so
+# a fresh claim and a recomputed one never differ.
+_UNREVIEWED = compute_status({}, [])
+
 
 @dataclass(frozen=True, slots=True)
 class GuildConfig:
@@ -29,6 +35,9 @@ class NewClaim:
     reasons: tuple[str, ...] = ()
     span_start: int | None = None
     span_end: int | None = None
+    status: str = _UNREVIEWED.status
+    confidence: float = _UNREVIEWED.confidence
+    explanation: str = _UNREVIEWED.explanation
 
 
 @dataclass(frozen=True, slots=True)

@@ -276,8 +276,8 @@ class Database:
                 cur = await conn.execute(
                     "INSERT INTO claims (guild_id, document_id, text, normalized, attribution,"
                     " language, score, reasons, span_start, span_end, submitter_id, source_url,"
-                    " source_title, created_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    " source_title, status, confidence, explanation, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                     " ON CONFLICT (guild_id, normalized) DO NOTHING",
                     (
                         document.guild_id,
@@ -293,6 +293,9 @@ class Database:
                         document.submitter_id,
                         source_url,
                         source_title,
+                        claim.status,
+                        claim.confidence,
+                        claim.explanation,
                         now,
                         now,
                     ),

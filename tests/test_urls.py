@@ -24,7 +24,9 @@ def test_normalize(raw: str, expected: str) -> None:
     assert normalize_url(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["ftp://x.example/", "javascript:alert(1)", "not a url", "https://"])
+@pytest.mark.parametrize(
+    "raw", ["ftp://x.example/", "javascript:alert(1)", "not a url", "https://"]
+)
 def test_normalize_refuses_non_http(raw: str) -> None:
     with pytest.raises(ValueError, match="not an http"):
         normalize_url(raw)
