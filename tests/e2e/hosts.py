@@ -61,7 +61,7 @@ async def web_host(pages: dict[str, str]) -> AsyncIterator[str]:
 
     app.router.add_get("/to-metadata", to_metadata)
     app.router.add_get("/hang", hang)
-    runner = web.AppRunner(app)
+    runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=0.1)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()

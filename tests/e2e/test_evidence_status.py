@@ -227,3 +227,34 @@ async def test_only_the_adder_or_a_moderator_removes_evidence(
         f"Removed source #{item.id} from claim #{claim.id}."
     )
     assert await ready.db.evidence_for(claim.id) == []
+
+
+async def test_a_hanging_page_never_blocks_the_reply(
+    ready: ClaimBot, runner: BotRunner, world: World, host: str
+) -> None:
+    from bot.evidence import EVIDENCE_CONTENT_TYPES
+    from bot.fetch import FetchLimits, SafeFetcher
+    from tests.e2e.hosts import LOOPBACK_ONLY, local_resolver
+
+    ready.evidence.fetcher = SafeFetcher(
+        FetchLimits(total_timeout=4.0, read_timeout=4.0),
+        resolver=local_resolver,
+        allowed_content_types=EVIDENCE_CONTENT_TYPES,
+        _allow_networks_for_tests=LOOPBACK_ONLY,
+    )
+    claim = await add_claim(world, ready)
+    rec = await world.slash(
+        world.reviewers[0],
+        "evidence add",
+        {"claim": claim.id, "url": f"{host}/hang", "stance": "supports"},
+    )
+    await world.fake.wait_for(lambda: bool(rec.final_content()), timeout=5)
+    assert rec.final_content() == (
+        f"Added a source that supports claim #{claim.id} (still fetching its title)."
+    )
+    (item,) = await ready.db.evidence_for(claim.id)
+    assert item.fetch_status == "pending"
+    await runner.settle()
+    (item,) = await ready.db.evidence_for(claim.id)
+    assert item.fetch_status == "unreachable"
+    assert item.fetch_error is not None and "too long" in item.fetch_error.lower()

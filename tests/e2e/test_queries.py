@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sys
+
+import pytest
 
 from bot.exports import claimreview_problems
 from tests.e2e.conftest import BotRunner, World, setup_review
@@ -175,3 +178,20 @@ async def test_export_needs_a_moderator_and_attaches_files(runner: BotRunner, wo
     assert rec.followups[0]["content"] == "1 claim(s) exported as claimreview."
     actions = [e["action"] for e in await bot.db.audit_entries(world.guild_id, limit=4)]
     assert actions[:3] == ["export", "export", "export"]
+
+
+async def test_list_buttons_expire_cleanly(
+    runner: BotRunner, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await runner.start()
+    # load_extension executes the cog module afresh: patch the instance the bot loaded.
+    monkeypatch.setattr(sys.modules["cogs.claims"], "LIST_TIMEOUT_SECONDS", 0.3)
+    await setup_review(world)
+    await seed(world, runner, count=12)
+    rec = await world.slash(world.outsider, "claim list")
+
+    def disabled() -> list[bool]:
+        components = rec.final_components()
+        return [bool(b.get("disabled")) for b in components[0]["components"]] if components else []
+
+    await world.fake.wait_for(lambda: disabled() == [True, True], timeout=5)

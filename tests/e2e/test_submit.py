@@ -7,7 +7,7 @@ from bot.documents import load_text
 from bot.extraction import extract_claims
 from bot.render import escape_markdown
 from tests.e2e.articles import HARBOUR_ARTICLE, HOSTILE_ARTICLE
-from tests.e2e.conftest import World, setup_review
+from tests.e2e.conftest import BotRunner, World, setup_review
 from tests.fake_discord import FakeFile
 
 VOTE_EMOJI = ["✅", "❌", "❓", "⚠️"]
@@ -158,3 +158,22 @@ async def test_binary_file_is_refused_clearly(bot: ClaimBot, world: World) -> No
     assert "binary" in reply["content"].lower()
     assert "Traceback" not in reply["content"]
     assert world.review_messages() == []
+
+
+async def test_cooldown_between_submissions(runner: BotRunner, world: World) -> None:
+    await runner.start(CLAIMBOT_SUBMIT_COOLDOWN=600)
+    await setup_review(world)
+    first = await world.slash(
+        world.outsider, "claim add", {"text": "The Brindle bridge was closed for 41 days in 2024."}
+    )
+    await world.fake.wait_for(lambda: (first.final_content() or "").startswith("Posted"))
+    second = await world.slash(
+        world.outsider, "claim add", {"text": "The Brindle ferry carried 3,000 people in May."}
+    )
+    assert second.callback["data"]["content"].startswith("Slow down: you can submit again in ")
+    assert second.ephemeral
+    other = await world.slash(
+        world.reviewers[0], "claim add", {"text": "The Brindle ferry carried 3,000 people in May."}
+    )
+    await world.fake.wait_for(lambda: (other.final_content() or "").startswith("Posted"))
+    assert len(world.review_messages()) == 2
