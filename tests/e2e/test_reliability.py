@@ -1,0 +1,84 @@
+"""Faults between the bot and Discord: dropped gateways, lost sessions, refused and
+rate-limited requests. No vote is lost and nothing is counted twice."""
+
+from __future__ import annotations
+
+from bot.client import ClaimBot
+from bot.models import ClaimRecord
+from tests.e2e.conftest import BotRunner, World, setup_review
+
+CLAIM = "The Port Averly council voted 9 to 2 on Tuesday to buy three electric ferries."
+
+
+async def posted_claim(world: World, bot: ClaimBot) -> ClaimRecord:
+    rec = await world.slash(world.outsider, "claim add", {"text": CLAIM})
+    await world.fake.wait_for(lambda: (rec.final_content() or "").startswith("Posted"))
+    claim = await bot.db.claim_for_message(int(world.review_messages()[-1]["id"]))
+    assert claim is not None and claim.message_id is not None
+    return claim
+
+
+def catchups(bot: ClaimBot) -> int:
+    return bot.get_cog("ReviewCog").catchups  # type: ignore[union-attr]
+
+
+async def test_resumed_session_replays_missed_votes(runner: BotRunner, world: World) -> None:
+    bot = await runner.start()
+    await setup_review(world)
+    claim = await posted_claim(world, bot)
+    r1, r2, _ = world.reviewers
+    resumes = world.fake.resume_count
+
+    await world.fake.drop_gateway(resumable=True, hold=True)
+    await world.fake.user_add_reaction(r1, world.review_channel_id, claim.message_id, "✅")  # type: ignore[arg-type]
+    await world.fake.user_add_reaction(r2, world.review_channel_id, claim.message_id, "❌")  # type: ignore[arg-type]
+    world.fake.release_gateway()
+    await world.fake.wait_for(lambda: world.fake.resume_count == resumes + 1, timeout=10)
+    await runner.settle()
+
+    assert await bot.db.current_votes(claim.id) == {r1: "supported", r2: "refuted"}
+    assert catchups(bot) == 1  # a resume needs no catch-up
+
+
+async def test_lost_session_is_recovered_by_catch_up(runner: BotRunner, world: World) -> None:
+    bot = await runner.start()
+    await setup_review(world)
+    claim = await posted_claim(world, bot)
+    r1, r2, r3 = world.reviewers
+    mid, channel = claim.message_id, world.review_channel_id
+    assert mid is not None
+    await world.fake.user_add_reaction(r1, channel, mid, "✅")
+    await runner.settle()
+
+    await world.fake.drop_gateway(resumable=False, hold=True)
+    await world.fake.user_remove_reaction(r1, channel, mid, "✅")
+    await world.fake.user_add_reaction(r2, channel, mid, "❓")
+    world.fake.release_gateway()
+    await world.fake.wait_for(lambda: catchups(bot) == 2, timeout=10)
+    await runner.settle()
+    assert await bot.db.current_votes(claim.id) == {r2: "unverifiable"}
+
+    await world.fake.invalidate_session()
+    await world.fake.user_add_reaction(r3, channel, mid, "❌")
+    await world.fake.wait_for(lambda: catchups(bot) == 3, timeout=10)
+    await runner.settle()
+    assert await bot.db.current_votes(claim.id) == {r2: "unverifiable", r3: "refuted"}
+    events = [(r, v) for _, r, v, _ in await bot.db.vote_events(claim.id)]
+    assert events == [(r1, "supported"), (r1, None), (r2, "unverifiable"), (r3, "refuted")]
+
+
+async def test_rate_limited_reactions_are_retried(runner: BotRunner, world: World) -> None:
+    bot = await runner.start()
+    await setup_review(world)
+    world.fake.fail_next(
+        "PUT",
+        r"/channels/\d+/messages/\d+/reactions/.+/@me",
+        429,
+        json={"message": "You are being rate limited.", "retry_after": 0.05, "global": False},
+        headers={"Retry-After": "0.05"},
+        times=2,
+    )
+    claim = await posted_claim(world, bot)
+    assert world.fake.reactions(claim.message_id) == {  # type: ignore[arg-type]
+        e: {world.fake.bot_user_id} for e in ("✅", "❌", "❓", "⚠️")
+    }
