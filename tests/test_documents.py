@@ -142,6 +142,18 @@ def test_body_class_mentioning_cookies_does_not_hide_the_article() -> None:
     assert html_to_document(html).text == "Budget passes in late vote."
 
 
+def test_pages_with_too_many_elements_are_cut(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.documents
+
+    monkeypatch.setattr(bot.documents, "_MAX_HTML_ELEMENTS", 100)
+    html = "<html><body>" + "".join(f"<p>Paragraph {i} text.</p>" for i in range(500)) + "</body>"
+    doc = html_to_document(html)
+    assert doc.truncated is True
+    assert doc.text.split("\n")[0] == "Paragraph 0 text."
+    assert "Paragraph 99 text." not in doc.text
+    assert len(doc.text.split("\n")) < 100
+
+
 def test_html_text_is_normalised() -> None:
     html = "<html><body><p>Zero\u200bwidth and \u202eRTL\u202c   spaced\u00a0out</p></body></html>"
     assert html_to_document(html).text == "Zerowidth and RTL spaced out"
@@ -179,12 +191,26 @@ def test_kind_detection(kwargs: dict[str, str], kind: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "head", ["<!DOCTYPE html>", "<!doctype HTML>", "  \n<html lang='en'>", "\ufeff<html>"]
+    "head",
+    [
+        "<!DOCTYPE html>",
+        "<!doctype HTML>",
+        "  \n<html lang='en'>",
+        "\ufeff<html>",
+        "<?xml version='1.0'?><html>",
+        "<!-- saved page --><html>",
+    ],
 )
 def test_html_is_sniffed(head: str) -> None:
     doc = load_text((head + "<body><p>Sniffed page text.</p></body></html>").encode("utf-8"))
     assert doc.kind == "html"
     assert doc.text == "Sniffed page text."
+
+
+def test_text_mentioning_html_tags_stays_text() -> None:
+    doc = load_text(b"Tip: every page starts with <html> and ends with </html>.")
+    assert doc.kind == "text"
+    assert doc.text == "Tip: every page starts with <html> and ends with </html>."
 
 
 def test_plain_text_document() -> None:
@@ -277,6 +303,14 @@ def test_utf8_bom_and_utf16_are_decoded() -> None:
     assert load_text(b"\xef\xbb\xbfhello").text == "hello"
     assert load_text("hé there".encode("utf-16")).text == "hé there"
     assert load_text("hé there".encode("utf-32")).text == "hé there"
+
+
+def test_content_type_charset_is_honoured() -> None:
+    raw = "Привет мир".encode("koi8-r")
+    assert load_text(raw, content_type="text/plain; charset=KOI8-R").text == "Привет мир"
+    latin = "café".encode("latin-1")
+    assert load_text(latin, content_type='text/plain; charset="ISO-8859-1"').text == "café"
+    assert load_text(b"ok", content_type="text/plain; charset=no-such-codec").text == "ok"
 
 
 def test_html_meta_charset_is_used_when_bytes_are_not_utf8() -> None:

@@ -22,7 +22,6 @@ from discord.http import Route
 
 from tests.fake_discord import FakeDiscord, FakeFile, InvocationError, Perm, running_fake
 
-
 CHECK = "\N{WHITE HEAVY CHECK MARK}"
 CROSS = "\N{CROSS MARK}"
 
