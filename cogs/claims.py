@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import re
@@ -13,6 +14,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.access import is_moderator
+from bot.charts import status_chart
 from bot.choices import claim_choices
 from bot.client import ClaimBot
 from bot.documents import Document, DocumentError, load_text
@@ -36,6 +38,7 @@ from bot.submissions import MAX_MANUAL_CLAIM_CHARS
 MAX_FILE_BYTES = 2_000_000
 PAGE_SIZE = 10
 STATS_ROWS = 5
+STATS_CHART_NAME = "claim-stats.png"
 SEARCH_RESULTS = 10
 LIST_TIMEOUT_SECONDS = 300
 STATUS_CHOICES = [app_commands.Choice(name=STATUS_LABELS[s], value=s) for s in STATUSES]
@@ -393,15 +396,25 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
         if interaction.guild_id is None:
             raise UserFacingError("This command only works inside a server.")
         db = self.bot.db
+        counts = await db.status_counts(interaction.guild_id)
         summary = review_stats(
-            status_counts=await db.status_counts(interaction.guild_id),
+            status_counts=counts,
             oldest=await db.oldest_awaiting(interaction.guild_id, limit=STATS_ROWS),
             reviewers=await db.top_reviewers(interaction.guild_id, limit=STATS_ROWS),
             distributions=await db.vote_distribution(interaction.guild_id),
             now=time.time(),
         )
+        chart = await asyncio.to_thread(status_chart, counts)
+        if chart is None:
+            await interaction.response.send_message(
+                embed=discord.Embed.from_dict(summary), ephemeral=True
+            )
+            return
+        summary["image"] = {"url": f"attachment://{STATS_CHART_NAME}"}
         await interaction.response.send_message(
-            embed=discord.Embed.from_dict(summary), ephemeral=True
+            embed=discord.Embed.from_dict(summary),
+            file=discord.File(io.BytesIO(chart), filename=STATS_CHART_NAME),
+            ephemeral=True,
         )
 
 

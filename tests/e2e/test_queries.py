@@ -134,6 +134,10 @@ async def test_stats(runner: BotRunner, world: World) -> None:
     assert fields["Agreement"] == (
         "100% of votes side with the leading verdict (claims with 2+ votes)"
     )
+    assert embed["image"]["url"] == "attachment://claim-stats.png"
+    (upload,) = [r for r in world.fake.requests if r.files and rec.token in r.path]
+    assert upload.files[0].filename == "claim-stats.png"
+    assert upload.files[0].data.startswith(b"\x89PNG")
 
 
 async def test_export_needs_a_moderator_and_attaches_files(runner: BotRunner, world: World) -> None:
