@@ -67,9 +67,19 @@ class ReviewCog(commands.Cog):
                     payload.channel_id, payload.message_id, emoji.emoji(verdict), payload.user_id
                 )
                 return
-        change = await self.bot.ingest.submit(
-            ReactionVote(guild_id, claim_id, payload.user_id, verdict, added)
-        )
+        try:
+            change = await self.bot.ingest.submit(
+                ReactionVote(guild_id, claim_id, payload.user_id, verdict, added)
+            )
+        except Exception:
+            # Not lost: the reaction is still on Discord, and the next catch-up counts it.
+            log.error(
+                "vote of %d on claim %d NOT recorded; catch-up will reconcile it",
+                payload.user_id,
+                claim_id,
+                exc_info=True,
+            )
+            return
         if change is not None and change.replaced is not None:
             await self._remove_reaction(
                 payload.channel_id,
