@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterable
 
@@ -21,12 +22,16 @@ log = logging.getLogger("claimbot.review")
 # Catch-up reads back at most this many review messages per (re)connect, open ones first,
 # newest first: older claims keep their last known votes until someone reacts again.
 CATCHUP_MESSAGE_LIMIT = 500
+# After a vote could not be written, read the claim's reactions back this much later.
+RETRY_SECONDS = 5.0
 
 
 class ReviewCog(commands.Cog):
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot
         self.catchups = 0
+        self._retrying: set[int] = set()
+        self._background: set[asyncio.Task[None]] = set()
 
     # -- live reactions ---------------------------------------------------------------
 
@@ -72,13 +77,14 @@ class ReviewCog(commands.Cog):
                 ReactionVote(guild_id, claim_id, payload.user_id, verdict, added)
             )
         except Exception:
-            # Not lost: the reaction is still on Discord, and the next catch-up counts it.
+            # Not lost: the reaction is still on Discord; reconcile this claim again soon.
             log.error(
-                "vote of %d on claim %d NOT recorded; catch-up will reconcile it",
+                "vote of %d on claim %d NOT recorded; retrying from Discord's reactions",
                 payload.user_id,
                 claim_id,
                 exc_info=True,
             )
+            self._reconcile_later(claim_id)
             return
         if change is not None and change.replaced is not None:
             await self._remove_reaction(
@@ -97,6 +103,28 @@ class ReviewCog(commands.Cog):
             await message.remove_reaction(emoji, discord.Object(id=user_id))
         except discord.HTTPException as exc:
             log.warning("could not remove a reaction on message %d: %s", message_id, exc)
+
+    def _reconcile_later(self, claim_id: int) -> None:
+        if claim_id in self._retrying:
+            return
+        self._retrying.add(claim_id)
+
+        async def retry() -> None:
+            try:
+                await asyncio.sleep(RETRY_SECONDS)
+                claim = await self.bot.db.get_claim_any_guild(claim_id)
+                if claim and claim.message_id and claim.channel_id:
+                    await self._catch_up_one(
+                        ReviewMessage(claim.id, claim.guild_id, claim.channel_id, claim.message_id)
+                    )
+            except Exception:
+                log.exception("retry of claim %d failed; the next catch-up will try", claim_id)
+            finally:
+                self._retrying.discard(claim_id)
+
+        task = asyncio.create_task(retry(), name=f"reconcile-{claim_id}")
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     # -- catch-up ---------------------------------------------------------------------
 

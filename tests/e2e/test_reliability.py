@@ -3,9 +3,16 @@ rate-limited requests. No vote is lost and nothing is counted twice."""
 
 from __future__ import annotations
 
+import sqlite3
+import sys
+
+import pytest
+
+import bot.storage
 from bot.client import ClaimBot
 from bot.models import ClaimRecord
 from tests.e2e.conftest import BotRunner, World, setup_review
+from tests.test_storage_busy import hold_lock
 
 CLAIM = "The Port Averly council voted 9 to 2 on Tuesday to buy three electric ferries."
 
@@ -82,3 +89,27 @@ async def test_rate_limited_reactions_are_retried(runner: BotRunner, world: Worl
     assert world.fake.reactions(claim.message_id) == {  # type: ignore[arg-type]
         e: {world.fake.bot_user_id} for e in ("✅", "❌", "❓", "⚠️")
     }
+
+
+async def test_vote_written_later_when_the_database_was_locked(
+    runner: BotRunner, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(bot.storage, "BUSY_TIMEOUT_MS", 100)
+    bot_ = await runner.start()
+    monkeypatch.setattr(sys.modules["cogs.review"], "RETRY_SECONDS", 1.5)
+    await setup_review(world)
+    claim = await posted_claim(world, bot_)
+    locker = await hold_lock(runner.database, 0.8)
+    await world.fake.user_add_reaction(
+        world.reviewers[0],
+        world.review_channel_id,
+        claim.message_id,
+        "❌",  # type: ignore[arg-type]
+    )
+    await locker.wait()
+    await world.fake.wait_for(lambda: bot_.ingest.events_written >= 1, timeout=10)
+    await runner.settle()
+    assert await bot_.db.current_votes(claim.id) == {world.reviewers[0]: "refuted"}
+    with sqlite3.connect(runner.database) as conn:
+        origins = conn.execute("SELECT origin FROM vote_events").fetchall()
+    assert origins == [("catchup",)]  # the reaction handler's write failed; the retry wrote it
