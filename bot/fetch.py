@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import codecs
+import contextlib
 import functools
 import ipaddress
 import re
@@ -35,7 +36,7 @@ import ssl
 import unicodedata
 import urllib.parse
 import zlib
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from http.cookiejar import Cookie, CookieJar, CookiePolicy
 from types import TracebackType
@@ -583,6 +584,8 @@ class _BodyDecoder:
         return out
 
     def flush(self, max_out: int) -> bytes:
+        """End of body. Only reached when no `decode` call hit its limit, so all input has
+        been consumed and at most zlib's last buffered bytes remain; `_read` still slices."""
         if self._zlib is None or max_out <= 0:
             return b""
         return self._zlib.flush(max_out)
@@ -643,7 +646,7 @@ def _is_tls_failure(exc: BaseException) -> bool:
     return False
 
 
-async def _raw_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
+async def _raw_chunks(response: httpx.Response) -> AsyncGenerator[bytes, None]:
     if response.is_stream_consumed:
         yield response.content
         return
@@ -774,7 +777,10 @@ class SafeFetcher:
                             "That link redirects too many times "
                             f"(more than {self._limits.max_redirects}).",
                         )
-                    next_url = urllib.parse.urljoin(current.url, location.strip())
+                    try:
+                        next_url = urllib.parse.urljoin(current.url, location.strip())
+                    except ValueError:  # e.g. an unbalanced "[" in the host
+                        raise _bad_url("That link redirects to an invalid address.") from None
                     redirects.append(current.url)
                     current = self._check(next_url, via_redirect=True)
                     continue
@@ -901,24 +907,25 @@ class SafeFetcher:
         body = bytearray()
         truncated = False
         try:
-            async for chunk in _raw_chunks(response):
-                room = cap - len(body)
-                out = decoder.decode(chunk, room + 1)
-                if len(out) > room:
-                    if not truncatable:
-                        raise too_large
-                    body += out[:room]
-                    truncated = True
-                    break
-                body += out
-            else:
-                room = cap - len(body)
-                tail = decoder.flush(room + 1)
-                if len(tail) > room:
-                    if not truncatable:
-                        raise too_large
-                    tail, truncated = tail[:room], True
-                body += tail
+            async with contextlib.aclosing(_raw_chunks(response)) as chunks:
+                async for chunk in chunks:
+                    room = cap - len(body)
+                    out = decoder.decode(chunk, room + 1)
+                    if len(out) > room:
+                        if not truncatable:
+                            raise too_large
+                        body += out[:room]
+                        truncated = True
+                        break
+                    body += out
+                else:
+                    room = cap - len(body)
+                    tail = decoder.flush(room + 1)
+                    if len(tail) > room:
+                        if not truncatable:
+                            raise too_large
+                        tail, truncated = tail[:room], True
+                    body += tail
         except httpx.TimeoutException:
             raise FetchError("timeout", "The site took too long to respond.") from None
         except (httpx.HTTPError, zlib.error):

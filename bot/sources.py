@@ -18,7 +18,10 @@ def looks_like_url(value: str) -> bool:
 async def document_from_url(url: str, fetcher: SafeFetcher) -> Document:
     """Fetch through the safe fetcher (raises FetchError) and keep the article text."""
     result = await fetcher.fetch(url, allowed_content_types=ARTICLE_CONTENT_TYPES)
-    document = load_text(result.body, content_type=result.content_type, url=result.url)
+    content_type = result.content_type
+    if result.charset:
+        content_type += f"; charset={result.charset}"
+    document = load_text(result.body, content_type=content_type, url=result.url)
     if result.truncated and not document.truncated:
         document = Document(
             text=document.text,

@@ -19,6 +19,7 @@ import ssl
 import subprocess
 import time
 import tracemalloc
+import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,7 @@ from bot.fetch import (
     SafeFetcher,
     check_url,
     is_forbidden_address,
+    system_resolver,
 )
 
 LOCAL = [ipaddress.IPv4Network("127.0.0.1/32")]
@@ -640,6 +642,10 @@ def test_property_mapped_global_ipv4_follows_the_inner_address(addr: ipaddress.I
     assert is_forbidden_address(f"::ffff:{addr}") is is_forbidden_address(str(addr))
 
 
+async def test_system_resolver_answers_numeric_hosts_without_dns() -> None:
+    assert await system_resolver("127.0.0.1", 80) == ["127.0.0.1"]
+
+
 # -- the test seam -----------------------------------------------------------------------
 
 
@@ -1137,6 +1143,50 @@ async def test_missing_content_type_is_sniffed_as_html_or_text(
         assert err.code == "bad_content_type"
 
 
+@pytest.mark.parametrize(
+    ("location", "code"),
+    [
+        (b"http://[::1", "bad_response"),  # httpx itself rejects this Location header
+        (b"http://public.test/a b", "bad_url"),
+        (b"http://public.test\\@evil.test/", "bad_url"),
+    ],
+)
+async def test_malformed_redirect_locations_are_refused(
+    raw_server: Callable[[Handler], Awaitable[RawServer]], location: bytes, code: str
+) -> None:
+    srv = await raw_server(
+        _canned(
+            b"HTTP/1.1 302 Found\r\nLocation: " + location + b"\r\n"
+            b"Content-Length: 0\r\nConnection: close\r\n\r\n"
+        )
+    )
+    guard = LoopbackGuard()
+    async with make_fetcher(transport=guard) as fetcher:
+        err = await expect_error(fetcher, f"http://127.0.0.1:{srv.port}/")
+    assert err.code == code
+    assert len(guard.requests) == 1
+
+
+@pytest.mark.parametrize("raw_deflate", [False, True])
+async def test_deflate_body_is_decoded(
+    raw_server: Callable[[Handler], Awaitable[RawServer]], raw_deflate: bool
+) -> None:
+    text = b"deflated text " * 100
+    if raw_deflate:
+        packer = zlib.compressobj(wbits=-zlib.MAX_WBITS)
+        body = packer.compress(text) + packer.flush()
+    else:
+        body = zlib.compress(text)
+    head = (
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: deflate\r\n"
+        b"Content-Length: %d\r\nConnection: close\r\n\r\n" % len(body)
+    )
+    srv = await raw_server(_canned(head + body))
+    async with make_fetcher() as fetcher:
+        result = await fetcher.fetch(f"http://127.0.0.1:{srv.port}/")
+    assert result.body == text
+
+
 async def test_garbage_response_is_a_bad_response(
     raw_server: Callable[[Handler], Awaitable[RawServer]],
 ) -> None:
@@ -1159,8 +1209,7 @@ def test_result_text_decodes_with_charset_or_utf8_replacement() -> None:
 @pytest.fixture(scope="module")
 def tls_files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     openssl = shutil.which("openssl")
-    if openssl is None:
-        pytest.skip("openssl CLI not available")
+    assert openssl is not None, "the TLS tests need the openssl command (Debian: openssl)"
     folder = tmp_path_factory.mktemp("tls")
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
