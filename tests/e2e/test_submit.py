@@ -177,3 +177,29 @@ async def test_cooldown_between_submissions(runner: BotRunner, world: World) -> 
     )
     await world.fake.wait_for(lambda: (other.final_content() or "").startswith("Posted"))
     assert len(world.review_messages()) == 2
+
+
+ARTICLE_PAGE = """<!doctype html><html><head><title>Ferries approved | Coastal Ledger</title>
+<meta property="og:title" content="Harbour city approves ferry expansion"></head><body>
+<nav><a href="/">Home</a> <a href="/sport">Sport</a></nav>
+<article><h1>Harbour city approves ferry expansion</h1>
+<p>The city council of Port Averly voted 9 to 2 on Tuesday to buy three electric ferries.</p>
+<p>According to the transport office, the ferries will cost 48 million dollars in total.</p>
+<figure><img src="f.jpg"><figcaption>Photo: Coastal Ledger archive</figcaption></figure>
+</article><footer>© Coastal Ledger. Subscribe to our newsletter.</footer></body></html>"""
+
+
+async def test_submit_url_fetches_the_article(bot: ClaimBot, world: World) -> None:
+    from tests.e2e.hosts import local_fetcher, web_host
+
+    await setup_review(world)
+    bot.fetcher = local_fetcher()
+    async with web_host({"/ferries": ARTICLE_PAGE}) as host:
+        rec = await world.slash(world.outsider, "claim submit", {"url": f"{host}/ferries"})
+        await world.fake.wait_for(lambda: (rec.final_content() or "").startswith("Posted"))
+    assert sorted(posted_texts(world)) == [
+        "According to the transport office, the ferries will cost 48 million dollars in total.",
+        "The city council of Port Averly voted 9 to 2 on Tuesday to buy three electric ferries.",
+    ]
+    fields = {f["name"]: f["value"] for f in world.review_messages()[0]["embeds"][0]["fields"]}
+    assert fields["Source"] == f"[Harbour city approves ferry expansion]({host}/ferries)"
