@@ -199,6 +199,9 @@ class ClaimBot(commands.Bot):
             self._message_claims.clear()
         self._message_claims[message_id] = (claim_id, guild_id)
 
+    def forget_message(self, message_id: int) -> None:
+        self._message_claims.pop(message_id, None)
+
     async def claim_of_message(self, message_id: int) -> tuple[int, int] | None:
         """(claim id, guild id) shown by a message, or None for any other message."""
         known = self._message_claims.get(message_id)

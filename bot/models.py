@@ -74,6 +74,7 @@ class ClaimRecord:
     created_at: float
     updated_at: float
     document_id: int | None = None
+    carried_votes_until: int = 0  # votes up to this event id were cast on a deleted message
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,7 +18,7 @@ def role_mention(role_id: int | None, fallback: str) -> str:
     return f"<@&{role_id}>" if role_id else fallback
 
 
-def render_settings(config: GuildConfig) -> str:
+def render_settings(config: GuildConfig, problem: Mapping[str, Any] | None = None) -> str:
     """The setup summary; mentions render as names and never ping (allowed mentions none)."""
     lines = [
         "**claimbot settings**",
@@ -28,6 +28,14 @@ def render_settings(config: GuildConfig) -> str:
     ]
     for key in sorted(config.options):
         lines.append(f"{key.replace('_', ' ').capitalize()}: {config.options[key]}")
+    if problem is not None:
+        detail = problem.get("detail", {})
+        lines.append(
+            f"Last problem (<t:{int(problem['created_at'])}:R>): Discord refused to "
+            f"{detail.get('what', 'act')} for claim #{problem.get('claim_id')}: "
+            f"{clip(str(detail.get('error', 'unknown error')), 200)}. Check my permissions "
+            f"in {channel_mention(config.review_channel_id)}."
+        )
     return "\n".join(lines)
 
 

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("claimbot.review")
 
+# Audit action for requests Discord refused; `/claimbot settings` shows the latest.
+DISCORD_REFUSED = "discord_refused"
 THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080  # a week: reviews take days
 
 # What the bot needs in the review channel, with the names Discord shows in its UI.
@@ -48,6 +50,7 @@ def vote_emoji(config: GuildConfig | None) -> VoteEmoji:
 class ReviewMessages:
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot
+        self._reposting: set[int] = set()
 
     async def embed(self, claim: ClaimRecord, config: GuildConfig | None) -> discord.Embed:
         counts = await self.bot.db.vote_counts(claim.id)
@@ -102,12 +105,59 @@ class ReviewMessages:
         return message
 
     async def refresh(self, claim_id: int) -> None:
-        """Re-render one claim's message from the database (called by LiveMessages)."""
+        """Re-render one claim's message from the database (called by LiveMessages).
+
+        A deleted message is posted again; a refused edit is reported to the server's
+        admins through `/claimbot settings` and the log."""
         claim = await self.bot.db.get_claim_any_guild(claim_id)
         if claim is None or claim.message_id is None or claim.channel_id is None:
             return
         config = await self.bot.guild_config(claim.guild_id)
         channel = self.bot.get_partial_messageable(claim.channel_id, guild_id=claim.guild_id)
-        await channel.get_partial_message(claim.message_id).edit(
-            embed=await self.embed(claim, config)
+        try:
+            await channel.get_partial_message(claim.message_id).edit(
+                embed=await self.embed(claim, config)
+            )
+        except discord.NotFound:
+            await self.repost(claim.id)
+        except discord.Forbidden as exc:
+            await self.report_refusal(claim, "update its review message", exc)
+
+    async def repost(self, claim_id: int) -> discord.Message | None:
+        """Post a claim again after its review message was deleted. Its votes stay counted."""
+        if claim_id in self._reposting:
+            return None
+        self._reposting.add(claim_id)
+        try:
+            claim = await self.bot.db.get_claim_any_guild(claim_id)
+            config = await self.bot.guild_config(claim.guild_id) if claim else None
+            if claim is None or config is None:
+                return None
+            await self.bot.db.carry_votes(claim.id)
+            log.info("review message of claim %d was deleted; posting it again", claim.id)
+            try:
+                return await self.post(claim, config)
+            except UserFacingError as exc:
+                log.warning("could not post claim %d again: %s", claim.id, exc.message)
+                await self.bot.db.record_audit(
+                    guild_id=claim.guild_id,
+                    actor_id=self.bot.user.id if self.bot.user else 0,
+                    action=DISCORD_REFUSED,
+                    claim_id=claim.id,
+                    detail={"what": "post it again", "error": exc.message},
+                )
+                return None
+        finally:
+            self._reposting.discard(claim_id)
+
+    async def report_refusal(
+        self, claim: ClaimRecord, what: str, error: discord.HTTPException
+    ) -> None:
+        log.warning("Discord refused to %s for claim %d: %s", what, claim.id, error.text)
+        await self.bot.db.record_audit(
+            guild_id=claim.guild_id,
+            actor_id=self.bot.user.id if self.bot.user else 0,
+            action=DISCORD_REFUSED,
+            claim_id=claim.id,
+            detail={"what": what, "channel_id": claim.channel_id, "error": error.text},
         )

@@ -385,6 +385,43 @@ class Database:
         ) as cur:
             return {int(row[0]): str(row[1]) for row in await cur.fetchall()}
 
+    async def vote_event_ids(self, claim_id: int) -> dict[int, int]:
+        """Each reviewer's current vote's event id (what catch-up compares with the floor)."""
+        async with self._conn.execute(
+            "SELECT reviewer_id, event_id FROM claim_votes WHERE claim_id = ?", (claim_id,)
+        ) as cur:
+            return {int(row[0]): int(row[1]) for row in await cur.fetchall()}
+
+    async def carry_votes(self, claim_id: int) -> int:
+        """Mark every vote so far as cast on an earlier message of the claim."""
+        async with self.transaction() as conn:
+            await conn.execute(
+                "UPDATE claims SET carried_votes_until ="
+                " (SELECT coalesce(max(id), 0) FROM vote_events WHERE claim_id = ?) WHERE id = ?",
+                (claim_id, claim_id),
+            )
+            async with conn.execute(
+                "SELECT carried_votes_until FROM claims WHERE id = ?", (claim_id,)
+            ) as cur:
+                row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def last_audit(self, guild_id: int, action: str) -> dict[str, Any] | None:
+        async with self._conn.execute(
+            "SELECT actor_id, claim_id, detail, created_at FROM audit_log"
+            " WHERE guild_id = ? AND action = ? ORDER BY id DESC LIMIT 1",
+            (guild_id, action),
+        ) as cur:
+            row = await cur.fetchone()
+        if row is None:
+            return None
+        return {
+            "actor_id": row[0],
+            "claim_id": row[1],
+            "detail": json.loads(row[2]),
+            "created_at": row[3],
+        }
+
     async def vote_counts(self, claim_id: int) -> dict[str, int]:
         async with self._conn.execute(
             "SELECT verdict, count(*) FROM claim_votes WHERE claim_id = ? GROUP BY verdict",
@@ -883,6 +920,7 @@ def _claim(row: aiosqlite.Row) -> ClaimRecord:
         confidence=row["confidence"],
         explanation=row["explanation"],
         is_final=bool(row["is_final"]),
+        carried_votes_until=row["carried_votes_until"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         document_id=row["document_id"],

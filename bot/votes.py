@@ -8,7 +8,7 @@ removing the reaction of the current vote retracts it; removing any other reacti
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
 from bot.status import VERDICTS, Verdict
@@ -92,12 +92,15 @@ def reconcile(
     reacted: Mapping[Verdict, Iterable[int]],
     *,
     eligible: Mapping[int, bool] | None = None,
+    carried: Collection[int] = (),
 ) -> Reconciliation:
     """Compare stored votes with who reacted with which vote emoji.
 
     A reviewer with several vote reactions keeps the stored verdict if it is among
     them, otherwise the first in verdict order; the others are to be removed.
     `eligible` (reviewer -> may vote) drops reactions of members without the role.
+    `carried` reviewers voted on a message that was deleted and posted again: their vote
+    stands without a reaction on the new message.
     """
     by_reviewer: dict[int, list[Verdict]] = {}
     for verdict in VERDICTS:
@@ -115,6 +118,6 @@ def reconcile(
             changes[reviewer] = keep
         to_remove.extend((reviewer, v) for v in verdicts if v != keep)
     for reviewer in stored:
-        if reviewer not in by_reviewer:
+        if reviewer not in by_reviewer and reviewer not in carried:
             changes[reviewer] = None
     return Reconciliation(changes=changes, reactions_to_remove=sorted(to_remove))

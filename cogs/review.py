@@ -126,6 +126,15 @@ class ReviewCog(commands.Cog):
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
+    @commands.Cog.listener()
+    async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
+        """Someone deleted a review message: post the claim again, votes kept."""
+        with self.bot.handling_event():
+            known = await self.bot.claim_of_message(payload.message_id)
+            if known is not None and known[1] == payload.guild_id:
+                self.bot.forget_message(payload.message_id)
+                await self.bot.review.repost(known[0])
+
     # -- catch-up ---------------------------------------------------------------------
 
     @commands.Cog.listener()
@@ -139,7 +148,7 @@ class ReviewCog(commands.Cog):
             try:
                 await self._catch_up_one(review)
             except discord.NotFound:
-                log.warning("review message of claim %d is gone", review.claim_id)
+                await self.bot.review.repost(review.claim_id)
             except discord.HTTPException as exc:
                 log.warning("catch-up skipped claim %d: %s", review.claim_id, exc)
         self.catchups += 1
@@ -159,7 +168,11 @@ class ReviewCog(commands.Cog):
             reacted[verdict] = [uid for uid in users if uid != self.bot.user.id]  # type: ignore[union-attr]
         eligible = await self._eligibility(review.guild_id, config, reacted.values())
         stored = await self.bot.db.current_votes(review.claim_id)
-        plan = reconcile(stored, reacted, eligible=eligible)  # type: ignore[arg-type]
+        claim = await self.bot.db.get_claim_any_guild(review.claim_id)
+        floor = claim.carried_votes_until if claim else 0
+        event_ids = await self.bot.db.vote_event_ids(review.claim_id) if floor else {}
+        carried = {reviewer for reviewer, event in event_ids.items() if event <= floor}
+        plan = reconcile(stored, reacted, eligible=eligible, carried=carried)  # type: ignore[arg-type]
         for reviewer, verdict in sorted(plan.changes.items()):
             await self.bot.ingest.submit(
                 ForcedVote(review.guild_id, review.claim_id, reviewer, verdict)

@@ -12,7 +12,7 @@ from bot.client import ClaimBot
 from bot.errors import UserFacingError
 from bot.models import GuildConfig
 from bot.render import render_settings
-from bot.review_messages import missing_review_permissions
+from bot.review_messages import DISCORD_REFUSED, missing_review_permissions
 
 
 @app_commands.guild_only()
@@ -74,7 +74,8 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
                 "claimbot is not set up here yet: "
                 "someone with Manage Server runs `/claimbot setup`."
             )
-        await interaction.response.send_message(render_settings(config), ephemeral=True)
+        problem = await self.bot.db.last_audit(interaction.guild.id, DISCORD_REFUSED)
+        await interaction.response.send_message(render_settings(config, problem), ephemeral=True)
 
 
 async def setup(bot: ClaimBot) -> None:

@@ -113,3 +113,75 @@ async def test_vote_written_later_when_the_database_was_locked(
     with sqlite3.connect(runner.database) as conn:
         origins = conn.execute("SELECT origin FROM vote_events").fetchall()
     assert origins == [("catchup",)]  # the reaction handler's write failed; the retry wrote it
+
+
+async def test_deleted_review_message_is_posted_again_with_its_votes(
+    runner: BotRunner, world: World
+) -> None:
+    bot_ = await runner.start()
+    await setup_review(world)
+    claim = await posted_claim(world, bot_)
+    r1, r2, r3 = world.reviewers
+    for reviewer in (r1, r2):
+        await world.fake.user_add_reaction(
+            reviewer, world.review_channel_id, claim.message_id, "✅"
+        )  # type: ignore[arg-type]
+    await runner.settle()
+
+    await world.fake.delete_message(world.review_channel_id, claim.message_id)  # type: ignore[arg-type]
+    await runner.settle()
+    moved = await bot_.db.get_claim(world.guild_id, claim.id)
+    assert moved is not None and moved.message_id not in (None, claim.message_id)
+    (message,) = world.review_messages()
+    assert int(message["id"]) == moved.message_id
+    fields = {f["name"]: f["value"] for f in message["embeds"][0]["fields"]}
+    assert fields["Votes"] == "✅ 2  ❌ 0  ❓ 0  ⚠️ 0"
+    assert world.fake.reactions(moved.message_id)["✅"] == {world.fake.bot_user_id}
+
+    # A new vote on the new message counts; catch-up keeps the carried votes.
+    await world.fake.user_add_reaction(r3, world.review_channel_id, moved.message_id, "✅")
+    await runner.settle()
+    await bot_.get_cog("ReviewCog").catch_up()  # type: ignore[union-attr]
+    await runner.settle()
+    assert await bot_.db.current_votes(claim.id) == {
+        r1: "supported",
+        r2: "supported",
+        r3: "supported",
+    }
+
+
+async def test_refused_and_missing_messages_on_edit(runner: BotRunner, world: World) -> None:
+    bot_ = await runner.start()
+    await setup_review(world)
+    claim = await posted_claim(world, bot_)
+    mid = claim.message_id
+    world.fake.fail_next(
+        "PATCH",
+        rf"/channels/\d+/messages/{mid}",
+        403,
+        json={"message": "Missing Permissions", "code": 50013},
+    )
+    await world.fake.user_add_reaction(world.reviewers[0], world.review_channel_id, mid, "❌")  # type: ignore[arg-type]
+    await runner.settle()
+    settings = await world.slash(world.admin, "claimbot settings")
+    last = settings.callback["data"]["content"].splitlines()[-1]
+    assert last.startswith("Last problem (<t:")
+    assert last.endswith(
+        f"Discord refused to update its review message for claim #{claim.id}: Missing "
+        f"Permissions. Check my permissions in <#{world.review_channel_id}>."
+    )
+
+    world.fake.fail_next(
+        "PATCH",
+        rf"/channels/\d+/messages/{mid}",
+        404,
+        json={"message": "Unknown Message", "code": 10008},
+    )
+    await world.fake.user_add_reaction(world.reviewers[1], world.review_channel_id, mid, "❌")  # type: ignore[arg-type]
+    await runner.settle()
+    moved = await bot_.db.get_claim(world.guild_id, claim.id)
+    assert moved is not None and moved.message_id != mid
+    new = world.fake.message(world.review_channel_id, moved.message_id)  # type: ignore[arg-type]
+    assert new is not None
+    fields = {f["name"]: f["value"] for f in new["embeds"][0]["fields"]}
+    assert fields["Votes"] == "✅ 0  ❌ 2  ❓ 0  ⚠️ 0"
