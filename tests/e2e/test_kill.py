@@ -126,6 +126,7 @@ async def test_sigkill_mid_burst_then_catch_up(
     assert len(expected) == 200
     await fake_discord.wait_for(lambda: stored_votes(process.database, mid) == expected, 30)
     await process.stop()
+    assert process.process is not None and process.process.returncode == 0  # clean SIGTERM
 
     with sqlite3.connect(process.database) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
