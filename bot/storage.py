@@ -116,6 +116,10 @@ class Database:
             else:
                 await self._conn.execute("COMMIT")
 
+    async def _fetch_one(self, sql: str, params: tuple[Any, ...] = ()) -> aiosqlite.Row | None:
+        async with self._conn.execute(sql, params) as cur:
+            return await cur.fetchone()
+
     # -- schema -----------------------------------------------------------------------
 
     async def _applied_versions(self) -> list[int]:
@@ -338,25 +342,19 @@ class Database:
             rows = {row["id"]: _claim(row) for row in await cur.fetchall()}
         return [rows[i] for i in claim_ids if i in rows]
 
+    async def _one_claim(self, where: str, value: int) -> ClaimRecord | None:
+        row = await self._fetch_one(f"SELECT * FROM claims WHERE {where} = ?", (value,))
+        return _claim(row) if row else None
+
     async def get_claim_any_guild(self, claim_id: int) -> ClaimRecord | None:
         """For internal jobs only (message refresh, recompute); commands use get_claim."""
-        async with self._conn.execute("SELECT * FROM claims WHERE id = ?", (claim_id,)) as cur:
-            row = await cur.fetchone()
-        return _claim(row) if row else None
+        return await self._one_claim("id", claim_id)
 
     async def claim_for_message(self, message_id: int) -> ClaimRecord | None:
-        async with self._conn.execute(
-            "SELECT * FROM claims WHERE message_id = ?", (message_id,)
-        ) as cur:
-            row = await cur.fetchone()
-        return _claim(row) if row else None
+        return await self._one_claim("message_id", message_id)
 
     async def claim_for_thread(self, thread_id: int) -> ClaimRecord | None:
-        async with self._conn.execute(
-            "SELECT * FROM claims WHERE thread_id = ?", (thread_id,)
-        ) as cur:
-            row = await cur.fetchone()
-        return _claim(row) if row else None
+        return await self._one_claim("thread_id", thread_id)
 
     async def set_review_message(
         self, claim_id: int, *, channel_id: int, message_id: int, thread_id: int | None
@@ -479,14 +477,17 @@ class Database:
         ) as cur:
             return [EvidenceRecord(*row) for row in await cur.fetchall()]
 
-    async def evidence_by_url(self, claim_id: int, normalized_url: str) -> EvidenceRecord | None:
-        async with self._conn.execute(
-            f"SELECT {_EVIDENCE_COLUMNS} FROM evidence WHERE claim_id = ? AND normalized_url = ?"
-            " AND removed_at IS NULL",
-            (claim_id, normalized_url),
-        ) as cur:
-            row = await cur.fetchone()
+    async def _one_evidence(self, where: str, params: tuple[Any, ...]) -> EvidenceRecord | None:
+        row = await self._fetch_one(
+            f"SELECT {_EVIDENCE_COLUMNS} FROM evidence WHERE {where} AND removed_at IS NULL",
+            params,
+        )
         return EvidenceRecord(*row) if row else None
+
+    async def evidence_by_url(self, claim_id: int, normalized_url: str) -> EvidenceRecord | None:
+        return await self._one_evidence(
+            "claim_id = ? AND normalized_url = ?", (claim_id, normalized_url)
+        )
 
     async def add_evidence(
         self,
@@ -549,13 +550,7 @@ class Database:
         return record, created
 
     async def get_evidence(self, guild_id: int, evidence_id: int) -> EvidenceRecord | None:
-        async with self._conn.execute(
-            f"SELECT {_EVIDENCE_COLUMNS} FROM evidence WHERE guild_id = ? AND id = ?"
-            " AND removed_at IS NULL",
-            (guild_id, evidence_id),
-        ) as cur:
-            row = await cur.fetchone()
-        return EvidenceRecord(*row) if row else None
+        return await self._one_evidence("guild_id = ? AND id = ?", (guild_id, evidence_id))
 
     async def save_evidence_fetch(
         self,
