@@ -12,6 +12,7 @@ import pytest
 
 from bot.client import ClaimBot
 from bot.config import Settings
+from bot.models import ClaimRecord
 from tests.fake_discord import FakeDiscord, InteractionRecord
 
 TOKEN = "MTA4NzY1NDMyMTAwMDAwMDAwMA.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB"
@@ -160,6 +161,18 @@ async def runner(fake_discord: FakeDiscord, tmp_path: Path) -> AsyncIterator[Bot
 @pytest.fixture
 async def bot(runner: BotRunner, world: World) -> ClaimBot:
     return await runner.start()
+
+
+FERRY_CLAIM = "The Port Averly council voted 9 to 2 on Tuesday to buy three electric ferries."
+
+
+async def add_claim(world: World, bot: ClaimBot, text: str = FERRY_CLAIM) -> ClaimRecord:
+    """`/claim add` by the outsider; returns the posted claim as stored."""
+    rec = await world.slash(world.outsider, "claim add", {"text": text})
+    await world.fake.wait_for(lambda: (rec.final_content() or "").startswith("Posted"))
+    claim = await bot.db.claim_for_message(int(world.review_messages()[-1]["id"]))
+    assert claim is not None and claim.message_id is not None
+    return claim
 
 
 async def setup_review(world: World, *, reviewer_role: bool = True) -> InteractionRecord:

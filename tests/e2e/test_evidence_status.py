@@ -9,10 +9,8 @@ import pytest
 
 from bot.client import ClaimBot
 from bot.models import ClaimRecord
-from tests.e2e.conftest import BotRunner, World, setup_review
+from tests.e2e.conftest import BotRunner, World, add_claim, setup_review
 from tests.e2e.hosts import EVIDENCE_PAGE, local_fetcher, web_host
-
-CLAIM = "The Port Averly council voted 9 to 2 on Tuesday to buy three electric ferries."
 
 
 @pytest.fixture
@@ -27,14 +25,6 @@ async def ready(runner: BotRunner, world: World) -> ClaimBot:
     bot.evidence.fetcher = local_fetcher()
     await setup_review(world)
     return bot
-
-
-async def add_claim(world: World, bot: ClaimBot) -> ClaimRecord:
-    rec = await world.slash(world.outsider, "claim add", {"text": CLAIM})
-    await world.fake.wait_for(lambda: (rec.final_content() or "").startswith("Posted"))
-    claim = await bot.db.claim_for_message(int(world.review_messages()[-1]["id"]))
-    assert claim is not None
-    return claim
 
 
 async def vote(world: World, claim: ClaimRecord, user: int, emoji: str) -> None:

@@ -10,19 +10,8 @@ import pytest
 
 import bot.storage
 from bot.client import ClaimBot
-from bot.models import ClaimRecord
-from tests.e2e.conftest import BotRunner, World, setup_review
+from tests.e2e.conftest import BotRunner, World, add_claim, setup_review
 from tests.test_storage_busy import hold_lock
-
-CLAIM = "The Port Averly council voted 9 to 2 on Tuesday to buy three electric ferries."
-
-
-async def posted_claim(world: World, bot: ClaimBot) -> ClaimRecord:
-    rec = await world.slash(world.outsider, "claim add", {"text": CLAIM})
-    await world.fake.wait_for(lambda: (rec.final_content() or "").startswith("Posted"))
-    claim = await bot.db.claim_for_message(int(world.review_messages()[-1]["id"]))
-    assert claim is not None and claim.message_id is not None
-    return claim
 
 
 def catchups(bot: ClaimBot) -> int:
@@ -32,7 +21,7 @@ def catchups(bot: ClaimBot) -> int:
 async def test_resumed_session_replays_missed_votes(runner: BotRunner, world: World) -> None:
     bot = await runner.start()
     await setup_review(world)
-    claim = await posted_claim(world, bot)
+    claim = await add_claim(world, bot)
     r1, r2, _ = world.reviewers
     resumes = world.fake.resume_count
 
@@ -50,7 +39,7 @@ async def test_resumed_session_replays_missed_votes(runner: BotRunner, world: Wo
 async def test_lost_session_is_recovered_by_catch_up(runner: BotRunner, world: World) -> None:
     bot = await runner.start()
     await setup_review(world)
-    claim = await posted_claim(world, bot)
+    claim = await add_claim(world, bot)
     r1, r2, r3 = world.reviewers
     mid, channel = claim.message_id, world.review_channel_id
     assert mid is not None
@@ -85,7 +74,7 @@ async def test_rate_limited_reactions_are_retried(runner: BotRunner, world: Worl
         headers={"Retry-After": "0.05"},
         times=2,
     )
-    claim = await posted_claim(world, bot)
+    claim = await add_claim(world, bot)
     assert world.fake.reactions(claim.message_id) == {  # type: ignore[arg-type]
         e: {world.fake.bot_user_id} for e in ("✅", "❌", "❓", "⚠️")
     }
@@ -98,7 +87,7 @@ async def test_vote_written_later_when_the_database_was_locked(
     bot_ = await runner.start()
     monkeypatch.setattr(sys.modules["cogs.review"], "RETRY_SECONDS", 1.5)
     await setup_review(world)
-    claim = await posted_claim(world, bot_)
+    claim = await add_claim(world, bot_)
     locker = await hold_lock(runner.database, 0.8)
     await world.fake.user_add_reaction(
         world.reviewers[0],
@@ -120,7 +109,7 @@ async def test_deleted_review_message_is_posted_again_with_its_votes(
 ) -> None:
     bot_ = await runner.start()
     await setup_review(world)
-    claim = await posted_claim(world, bot_)
+    claim = await add_claim(world, bot_)
     r1, r2, r3 = world.reviewers
     for reviewer in (r1, r2):
         await world.fake.user_add_reaction(
@@ -153,7 +142,7 @@ async def test_deleted_review_message_is_posted_again_with_its_votes(
 async def test_refused_and_missing_messages_on_edit(runner: BotRunner, world: World) -> None:
     bot_ = await runner.start()
     await setup_review(world)
-    claim = await posted_claim(world, bot_)
+    claim = await add_claim(world, bot_)
     mid = claim.message_id
     world.fake.fail_next(
         "PATCH",

@@ -3,19 +3,7 @@
 from __future__ import annotations
 
 from bot.models import ClaimRecord
-from tests.e2e.conftest import BotRunner, World, build_world, setup_review
-
-CLAIM_TEXT = "The Port Averly council voted 9 to 2 on Tuesday to buy three electric ferries."
-
-
-async def post_one_claim(world: World, runner: BotRunner, text: str = CLAIM_TEXT) -> ClaimRecord:
-    rec = await world.slash(world.outsider, "claim add", {"text": text})
-    await world.fake.wait_for(lambda: (rec.final_content() or "").startswith("Posted"))
-    message = world.review_messages()[-1]
-    assert runner.bot is not None
-    claim = await runner.bot.db.claim_for_message(int(message["id"]))
-    assert claim is not None
-    return claim
+from tests.e2e.conftest import BotRunner, World, add_claim, build_world, setup_review
 
 
 def votes_field(world: World, claim: ClaimRecord) -> str:
@@ -28,7 +16,7 @@ def votes_field(world: World, claim: ClaimRecord) -> str:
 async def test_votes_changes_retractions_and_who_counts(runner: BotRunner, world: World) -> None:
     bot = await runner.start()
     await setup_review(world)
-    claim = await post_one_claim(world, runner)
+    claim = await add_claim(world, runner.bot)  # type: ignore[arg-type]
     fake, mid, channel = world.fake, claim.message_id, world.review_channel_id
     assert mid is not None
     r1, r2, r3 = world.reviewers
@@ -77,7 +65,7 @@ async def test_catch_up_counts_offline_reactions_exactly_once(
 ) -> None:
     bot = await runner.start()
     await setup_review(world)
-    claim = await post_one_claim(world, runner)
+    claim = await add_claim(world, runner.bot)  # type: ignore[arg-type]
     fake, mid, channel = world.fake, claim.message_id, world.review_channel_id
     assert mid is not None
     r1, r2, r3 = world.reviewers
@@ -112,7 +100,7 @@ async def test_burst_of_500_reactions_counts_exactly_with_few_edits(
 ) -> None:
     bot = await runner.start()
     await setup_review(world, reviewer_role=False)
-    claim = await post_one_claim(world, runner)
+    claim = await add_claim(world, runner.bot)  # type: ignore[arg-type]
     fake, mid, channel = world.fake, claim.message_id, world.review_channel_id
     assert mid is not None
     voters = [fake.add_member(world.guild_id, f"voter{i}") for i in range(500)]
@@ -135,7 +123,7 @@ async def test_two_guilds_never_see_each_other(runner: BotRunner, world: World) 
     await runner.start()
     await setup_review(world)
     await setup_review(other)
-    mine = await post_one_claim(world, runner)
+    mine = await add_claim(world, runner.bot)  # type: ignore[arg-type]
 
     status = await other.slash(other.outsider, "claim status", {"claim": mine.id})
     assert status.callback["data"]["content"] == f"There is no claim #{mine.id} in this server."
@@ -153,7 +141,7 @@ async def test_two_guilds_never_see_each_other(runner: BotRunner, world: World) 
     assert auto.choices == []
 
     # The same statement in the other guild is a new claim there, not a duplicate.
-    theirs = await post_one_claim(other, runner)
+    theirs = await add_claim(other, runner.bot)  # type: ignore[arg-type]
     assert theirs.id != mine.id and theirs.guild_id == other.guild_id
     assert other.review_messages()[0]["channel_id"] == str(other.review_channel_id)
     assert len(world.review_messages()) == 1
