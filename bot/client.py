@@ -24,7 +24,7 @@ from bot.live import LiveMessages
 from bot.models import GuildConfig
 from bot.review_messages import ReviewMessages
 from bot.storage import Database
-from bot.tally import refresh_claim_status, status_settings
+from bot.tally import refresh_statuses, status_settings
 
 if TYPE_CHECKING:
     from bot.extraction.llm import LLMConfig
@@ -132,6 +132,10 @@ class ClaimBot(commands.Bot):
             tree_cls=ClaimTree,
             allowed_mentions=discord.AllowedMentions.none(),
             help_command=None,
+            # Votes come from raw reaction events and catch-up fetches messages itself:
+            # discord.py's message cache would cost memory, and a linear search of it on
+            # every reaction during a burst.
+            max_messages=None,
             **options,
         )
         self.settings = settings
@@ -140,7 +144,11 @@ class ClaimBot(commands.Bot):
         self.intake = Intake(self)
         self.fetcher = SafeFetcher()
         self.evidence = Evidence(self)
-        self.live = LiveMessages(self.review.refresh, settings.edit_interval_seconds)
+        self.live = LiveMessages(
+            self.review.refresh,
+            interval=settings.edit_interval_seconds,
+            per_second=settings.edits_per_second,
+        )
         self._guild_configs: dict[int, GuildConfig | None] = {}
         self._message_claims: dict[int, tuple[int, int]] = {}
         self.events_in_flight = 0
@@ -215,12 +223,12 @@ class ClaimBot(commands.Bot):
 
     async def claims_changed(self, claim_ids: set[int]) -> None:
         """Votes, evidence or a verdict changed: recompute statuses, then update messages."""
-        for claim_id in sorted(claim_ids):
-            claim = await self.db.get_claim_any_guild(claim_id)
-            if claim is None:
-                continue
-            config = await self.guild_config(claim.guild_id)
-            await refresh_claim_status(self.db, claim_id, status_settings(config))
+        ids = sorted(claim_ids)
+        settings = {
+            guild_id: status_settings(await self.guild_config(guild_id))
+            for guild_id in set((await self.db.claim_guilds(ids)).values())
+        }
+        await refresh_statuses(self.db, ids, settings.__getitem__)
         self.live.touch(claim_ids)
 
     async def on_ready(self) -> None:

@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     edit_interval_seconds: float = Field(
         default=2.0, ge=0, validation_alias="CLAIMBOT_EDIT_INTERVAL"
     )
+    edits_per_second: float = Field(default=5.0, gt=0, validation_alias="CLAIMBOT_EDIT_RATE")
 
     llm_base_url: str | None = Field(default=None, validation_alias="CLAIMBOT_LLM_BASE_URL")
     llm_model: str | None = Field(default=None, validation_alias="CLAIMBOT_LLM_MODEL")

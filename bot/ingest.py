@@ -109,10 +109,7 @@ class VoteIngest:
                     self._queue.task_done()
 
     async def _write(self, batch: list[Job]) -> tuple[list[VoteChange | None], set[int]]:
-        current: dict[int, dict[int, str]] = {}
-        for vote, _ in batch:
-            if vote.claim_id not in current:
-                current[vote.claim_id] = await self._db.current_votes(vote.claim_id)
+        current = await self._db.current_votes_for(sorted({vote.claim_id for vote, _ in batch}))
         rows: list[tuple[int, int, int, str | None, str, float]] = []
         outcomes: list[VoteChange | None] = []
         changed: set[int] = set()

@@ -1,8 +1,11 @@
 """Keep each claim's review message current, with bursts coalesced.
 
-A claim gets at most one edit per `interval` seconds. Changes that arrive while an edit
-is pending or cooling down fold into the next edit, which always renders the state
-found in the database at that moment, so the last state lands.
+A claim gets at most one edit per `interval` seconds, and the bot makes at most
+`per_second` edits in all: Discord allows a channel only a few message edits per
+second, and a burst of votes over 500 claims would otherwise queue hundreds of edits
+behind its rate limiter, each rendered long before it is sent. Changes that arrive
+while an edit waits fold into it: the edit renders the state found in the database
+when its turn comes, so the last state lands.
 """
 
 from __future__ import annotations
@@ -18,9 +21,11 @@ Editor = Callable[[int], Awaitable[None]]
 
 
 class LiveMessages:
-    def __init__(self, edit: Editor, interval: float) -> None:
+    def __init__(self, edit: Editor, *, interval: float, per_second: float = 1_000.0) -> None:
         self._edit = edit
         self._interval = interval
+        self._spacing = 1.0 / per_second
+        self._next_turn = float("-inf")
         self._pending: set[int] = set()
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._last_edit: dict[int, float] = {}
@@ -42,6 +47,7 @@ class LiveMessages:
                 delay = wait - time.monotonic()
                 if delay > 0:
                     await asyncio.sleep(delay)
+                await self._take_turn()
                 self._pending.discard(claim_id)
                 self._last_edit[claim_id] = time.monotonic()
                 try:
@@ -51,6 +57,14 @@ class LiveMessages:
                     log.exception("could not update the review message of claim %d", claim_id)
         finally:
             self._tasks.pop(claim_id, None)
+
+    async def _take_turn(self) -> None:
+        """Wait for this edit's slot in the global rate; slots go first come, first served."""
+        now = time.monotonic()
+        turn = max(now, self._next_turn)
+        self._next_turn = turn + self._spacing
+        if turn > now:
+            await asyncio.sleep(turn - now)
 
     async def flush(self) -> None:
         """Wait until every pending edit has been made (shutdown, tests)."""

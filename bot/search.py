@@ -3,7 +3,9 @@
 User text is never passed to MATCH as-is: FTS5 syntax (quotes, AND/OR/NOT, NEAR, `*`,
 column filters, parentheses) would raise errors or change the meaning. Each word becomes
 a quoted phrase, all of them required; the last one may match as a prefix, which is what
-an autocomplete box wants.
+an autocomplete box wants. A one-character fragment is not used as a prefix: it would
+match most of the vocabulary (every number starting with "2"), and the index keeps
+prefixes of two and three characters only (migration 0004).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import re
 
 MAX_QUERY_TERMS = 8
+MIN_PREFIX_CHARS = 2
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -20,8 +23,10 @@ def fts_query(text: str, *, prefix_last: bool = False) -> str | None:
     if not words:
         return None
     terms = [f'"{word}"' for word in words]
-    if prefix_last:
+    if prefix_last and len(words[-1]) >= MIN_PREFIX_CHARS:
         terms[-1] += "*"
+    elif prefix_last and len(terms) > 1:
+        terms.pop()  # "ferry t": the user is still typing; show the ferry claims meanwhile
     return " ".join(terms)
 
 

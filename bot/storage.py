@@ -13,7 +13,7 @@ import json
 import logging
 import re
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -39,6 +39,12 @@ _EVIDENCE_COLUMNS = (
 )
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 BUSY_TIMEOUT_MS = 10_000
+
+
+def _in_guild(match: str, guild_id: int) -> str:
+    """Scope an FTS5 expression to one guild through the index's `guild` column
+    (migration 0004), so FTS5 never ranks other guilds' matches."""
+    return f'guild : "g{guild_id}" AND {{text attribution}} : ({match})'
 
 
 class SchemaError(Exception):
@@ -115,6 +121,11 @@ class Database:
                 raise
             else:
                 await self._conn.execute("COMMIT")
+
+    async def trace_statements(self, callback: Callable[[str], object] | None) -> None:
+        """Call `callback` with each SQL statement run, parameters bound (benchmarks use it
+        to EXPLAIN exactly what the bot runs); None stops tracing."""
+        await self._conn.set_trace_callback(callback)  # type: ignore[arg-type]  # None: off
 
     async def _fetch_one(self, sql: str, params: tuple[Any, ...] = ()) -> aiosqlite.Row | None:
         async with self._conn.execute(sql, params) as cur:
@@ -427,35 +438,61 @@ class Database:
         ) as cur:
             return {str(row[0]): int(row[1]) for row in await cur.fetchall()}
 
+    async def current_votes_for(self, claim_ids: list[int]) -> dict[int, dict[int, str]]:
+        """Each claim's current votes, {claim: {reviewer: verdict}}, in one query per 500."""
+        found: dict[int, dict[int, str]] = {cid: {} for cid in claim_ids}
+        for chunk in _chunks(claim_ids):
+            marks = ",".join("?" * len(chunk))
+            async with self._conn.execute(
+                f"SELECT claim_id, reviewer_id, verdict FROM claim_votes"
+                f" WHERE claim_id IN ({marks})",
+                chunk,
+            ) as cur:
+                for claim_id, reviewer_id, verdict in await cur.fetchall():
+                    found[claim_id][reviewer_id] = verdict
+        return found
+
     async def append_vote_events(
         self, events: list[tuple[int, int, int, str | None, str, float]]
     ) -> list[int]:
         """Append (guild, claim, reviewer, verdict or None, origin, at) events in order and
-        keep `claim_votes` in step, all in one transaction. Returns the event ids."""
-        ids: list[int] = []
+        keep `claim_votes` in step, all in one transaction. Returns the event ids.
+
+        A burst is a few statements, not two per event: ids are assigned here (this is
+        the only writer while the transaction holds the write lock), and only each
+        reviewer's last event in the batch touches `claim_votes`."""
+        if not events:
+            return []
         async with self.transaction() as conn:
-            for guild_id, claim_id, reviewer_id, verdict, origin, at in events:
-                cur = await conn.execute(
-                    "INSERT INTO vote_events (guild_id, claim_id, reviewer_id, verdict, origin,"
-                    " created_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    (guild_id, claim_id, reviewer_id, verdict, origin, at),
-                )
-                event_id = cur.lastrowid
-                assert event_id is not None
-                ids.append(event_id)
-                if verdict is None:
-                    await conn.execute(
-                        "DELETE FROM claim_votes WHERE claim_id = ? AND reviewer_id = ?",
-                        (claim_id, reviewer_id),
-                    )
-                else:
-                    await conn.execute(
-                        "INSERT INTO claim_votes (claim_id, reviewer_id, verdict, event_id,"
-                        " updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (claim_id, reviewer_id)"
-                        " DO UPDATE SET verdict = excluded.verdict, event_id = excluded.event_id,"
-                        " updated_at = excluded.updated_at",
-                        (claim_id, reviewer_id, verdict, event_id, at),
-                    )
+            async with conn.execute("SELECT coalesce(max(id), 0) FROM vote_events") as cur:
+                row = await cur.fetchone()
+            first = (int(row[0]) if row else 0) + 1
+            ids = list(range(first, first + len(events)))
+            await conn.executemany(
+                "INSERT INTO vote_events (id, guild_id, claim_id, reviewer_id, verdict, origin,"
+                " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(event_id, *event) for event_id, event in zip(ids, events, strict=True)],
+            )
+            latest: dict[tuple[int, int], tuple[int, str | None, float]] = {}
+            for event_id, (_, claim_id, reviewer_id, verdict, _, at) in zip(
+                ids, events, strict=True
+            ):
+                latest[(claim_id, reviewer_id)] = (event_id, verdict, at)
+            await conn.executemany(
+                "DELETE FROM claim_votes WHERE claim_id = ? AND reviewer_id = ?",
+                [key for key, (_, verdict, _) in latest.items() if verdict is None],
+            )
+            await conn.executemany(
+                "INSERT INTO claim_votes (claim_id, reviewer_id, verdict, event_id, updated_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (claim_id, reviewer_id) DO UPDATE SET"
+                " verdict = excluded.verdict, event_id = excluded.event_id,"
+                " updated_at = excluded.updated_at",
+                [
+                    (claim_id, reviewer_id, verdict, event_id, at)
+                    for (claim_id, reviewer_id), (event_id, verdict, at) in latest.items()
+                    if verdict is not None
+                ],
+            )
         return ids
 
     async def vote_events(self, claim_id: int) -> list[tuple[int, int, str | None, float]]:
@@ -640,11 +677,19 @@ class Database:
     async def save_status(
         self, claim_id: int, *, status: str, confidence: float, explanation: str, final: bool
     ) -> None:
+        await self.save_statuses([(claim_id, status, confidence, explanation, final)])
+
+    async def save_statuses(self, rows: list[tuple[int, str, float, str, bool]]) -> None:
+        """(claim, status, confidence, explanation, final) for many claims, one commit."""
+        now = time.time()
         async with self.transaction() as conn:
-            await conn.execute(
+            await conn.executemany(
                 "UPDATE claims SET status = ?, confidence = ?, explanation = ?, is_final = ?,"
                 " updated_at = ? WHERE id = ?",
-                (status, confidence, explanation, int(final), time.time(), claim_id),
+                [
+                    (status, confidence, explanation, int(final), now, claim_id)
+                    for claim_id, status, confidence, explanation, final in rows
+                ],
             )
 
     # -- queries ----------------------------------------------------------------------
@@ -652,10 +697,12 @@ class Database:
     async def search_claims(self, guild_id: int, match: str, *, limit: int) -> list[ClaimRecord]:
         """Full-text search in one guild, best match first (`match` from bot.search)."""
         async with self._conn.execute(
-            "SELECT c.* FROM claims_fts JOIN claims c ON c.id = claims_fts.rowid"
-            " WHERE claims_fts MATCH ? AND c.guild_id = ?"
-            " ORDER BY bm25(claims_fts), c.id DESC LIMIT ?",
-            (match, guild_id, limit),
+            # Rank inside the index, then read only the winning rows of claims.
+            "SELECT c.* FROM (SELECT rowid AS id, bm25(claims_fts, 1.0, 1.0, 0.0) AS score"
+            " FROM claims_fts WHERE claims_fts MATCH ? ORDER BY score, rowid DESC LIMIT ?)"
+            " AS hits JOIN claims c ON c.id = hits.id WHERE c.guild_id = ?"
+            " ORDER BY hits.score, c.id DESC",
+            (_in_guild(match, guild_id), limit, guild_id),
         ) as cur:
             return [_claim(row) for row in await cur.fetchall()]
 
@@ -663,7 +710,11 @@ class Database:
         self, guild_id: int, *, claim_id: int | None, match: str | None, limit: int
     ) -> list[tuple[int, str, str]]:
         """(id, text, status) for an autocomplete box: the typed id first, then text
-        matches, else the newest open claims."""
+        matches, else the newest claims; open claims before resolved ones.
+
+        Text matches are read newest first straight from the index (rowid order) and
+        stop at `limit`, open claims then resolved ones, so a word found in every claim
+        costs no more than a rare one."""
         found: list[tuple[int, str, str]] = []
         if claim_id is not None:
             async with self._conn.execute(
@@ -672,13 +723,16 @@ class Database:
             ) as cur:
                 found.extend((r[0], r[1], r[2]) for r in await cur.fetchall())
         if match is not None:
-            async with self._conn.execute(
-                "SELECT c.id, c.text, c.status FROM claims_fts JOIN claims c"
-                " ON c.id = claims_fts.rowid WHERE claims_fts MATCH ? AND c.guild_id = ?"
-                " ORDER BY c.is_final, c.id DESC LIMIT ?",
-                (match, guild_id, limit),
-            ) as cur:
-                found.extend((r[0], r[1], r[2]) for r in await cur.fetchall())
+            for final in (0, 1):
+                async with self._conn.execute(
+                    "SELECT c.id, c.text, c.status FROM claims_fts CROSS JOIN claims c"
+                    " ON c.id = claims_fts.rowid WHERE claims_fts MATCH ? AND c.guild_id = ?"
+                    " AND c.is_final = ? ORDER BY claims_fts.rowid DESC LIMIT ?",
+                    (_in_guild(match, guild_id), guild_id, final, limit - len(found)),
+                ) as cur:
+                    found.extend((r[0], r[1], r[2]) for r in await cur.fetchall())
+                if len(found) >= limit:
+                    break
         elif claim_id is None:
             async with self._conn.execute(
                 "SELECT id, text, status FROM claims WHERE guild_id = ?"
@@ -787,6 +841,35 @@ class Database:
             ) as cur:
                 for row in await cur.fetchall():
                     found[row[1]].append(EvidenceRecord(*row))
+        return found
+
+    async def moderation_events_for(
+        self, claim_ids: list[int]
+    ) -> dict[int, list[tuple[int, str, str | None, str | None, int, float]]]:
+        """Each claim's (event id, action, status, note, actor, at), in log order."""
+        found: dict[int, list[tuple[int, str, str | None, str | None, int, float]]] = {
+            cid: [] for cid in claim_ids
+        }
+        for chunk in _chunks(claim_ids):
+            marks = ",".join("?" * len(chunk))
+            async with self._conn.execute(
+                f"SELECT claim_id, id, action, status, note, actor_id, created_at"
+                f" FROM moderation_events WHERE claim_id IN ({marks}) ORDER BY id",
+                chunk,
+            ) as cur:
+                for claim_id, *event in await cur.fetchall():
+                    found[claim_id].append(tuple(event))
+        return found
+
+    async def claim_guilds(self, claim_ids: list[int]) -> dict[int, int]:
+        """{claim: guild} for the claims that exist."""
+        found: dict[int, int] = {}
+        for chunk in _chunks(claim_ids):
+            marks = ",".join("?" * len(chunk))
+            async with self._conn.execute(
+                f"SELECT id, guild_id FROM claims WHERE id IN ({marks})", chunk
+            ) as cur:
+                found.update((int(r[0]), int(r[1])) for r in await cur.fetchall())
         return found
 
     async def resolutions_for(self, claim_ids: list[int]) -> dict[int, tuple[float, str | None]]:

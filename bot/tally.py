@@ -3,6 +3,8 @@ append-only tables and the pure status model."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.models import EvidenceRecord, GuildConfig
 from bot.status import (
     EvidenceItem,
@@ -34,32 +36,55 @@ def evidence_items(records: list[EvidenceRecord]) -> list[EvidenceItem]:
 async def compute_claim_status(
     db: Database, claim_id: int, settings: StatusSettings
 ) -> StatusResult:
-    votes = await db.current_votes(claim_id)
-    evidence = await db.evidence_for(claim_id)
-    moderation = [
-        ModerationEvent(event_id, action, status, note, actor_id, at)  # type: ignore[arg-type]
-        for event_id, action, status, note, actor_id, at in await db.moderation_events(claim_id)
-    ]
-    return compute_status(
-        votes,  # type: ignore[arg-type]
-        evidence_items(evidence),
-        current_resolution(moderation),
-        settings,
+    results = await compute_statuses(db, [claim_id], lambda _guild: settings)
+    return results[claim_id]
+
+
+async def compute_statuses(
+    db: Database, claim_ids: list[int], settings_for: Callable[[int], StatusSettings]
+) -> dict[int, StatusResult]:
+    """Statuses of many claims from a handful of queries (a burst of votes touches
+    hundreds of claims at once). Claims that do not exist are left out."""
+    guilds = await db.claim_guilds(claim_ids)
+    present = [claim_id for claim_id in claim_ids if claim_id in guilds]
+    votes = await db.current_votes_for(present)
+    evidence = await db.evidence_for_claims(present)
+    moderation = await db.moderation_events_for(present)
+    return {
+        claim_id: compute_status(
+            votes[claim_id],  # type: ignore[arg-type]
+            evidence_items(evidence[claim_id]),
+            current_resolution(
+                [ModerationEvent(*event) for event in moderation[claim_id]]  # type: ignore[arg-type]
+            ),
+            settings_for(guilds[claim_id]),
+        )
+        for claim_id in present
+    }
+
+
+async def refresh_statuses(
+    db: Database, claim_ids: list[int], settings_for: Callable[[int], StatusSettings]
+) -> dict[int, StatusResult]:
+    """Recompute and save the statuses of `claim_ids` in one commit."""
+    results = await compute_statuses(db, claim_ids, settings_for)
+    await db.save_statuses(
+        [
+            (claim_id, r.status, r.confidence, r.explanation, r.final)
+            for claim_id, r in results.items()
+        ]
     )
+    return results
 
 
 async def refresh_claim_status(
     db: Database, claim_id: int, settings: StatusSettings
 ) -> StatusResult:
-    result = await compute_claim_status(db, claim_id, settings)
-    await db.save_status(
-        claim_id,
-        status=result.status,
-        confidence=result.confidence,
-        explanation=result.explanation,
-        final=result.final,
-    )
-    return result
+    results = await refresh_statuses(db, [claim_id], lambda _guild: settings)
+    return results[claim_id]
+
+
+RECOMPUTE_CHUNK = 2_000
 
 
 async def recompute_all(db: Database) -> tuple[int, int]:
@@ -69,14 +94,17 @@ async def recompute_all(db: Database) -> tuple[int, int]:
     await db.rebuild_current_votes()
     before = await db.statuses()
     configs: dict[int, StatusSettings] = {}
-    changed = 0
     claims = await db.claim_ids()
-    for claim_id, guild_id in claims:
-        if guild_id not in configs:
-            configs[guild_id] = status_settings(await db.get_guild_config(guild_id))
-        result = await refresh_claim_status(db, claim_id, configs[guild_id])
-        old = before.get(claim_id)
-        new = (result.status, result.confidence, result.explanation, result.final)
-        if old != new:
-            changed += 1
+    for guild_id in {guild_id for _, guild_id in claims}:
+        configs[guild_id] = status_settings(await db.get_guild_config(guild_id))
+    changed = 0
+    ids = [claim_id for claim_id, _ in claims]
+    for start in range(0, len(ids), RECOMPUTE_CHUNK):
+        results = await refresh_statuses(
+            db, ids[start : start + RECOMPUTE_CHUNK], configs.__getitem__
+        )
+        for claim_id, result in results.items():
+            new = (result.status, result.confidence, result.explanation, result.final)
+            if before.get(claim_id) != new:
+                changed += 1
     return len(claims), changed

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 from bot.live import LiveMessages
 
@@ -59,3 +60,37 @@ async def test_a_failing_edit_does_not_stop_later_ones() -> None:
     await live.flush()
     assert calls == [3, 3]
     assert live.edits == 1
+
+
+async def test_edits_in_all_are_spaced_by_the_global_rate() -> None:
+    started: list[float] = []
+
+    async def edit(claim_id: int) -> None:
+        started.append(time.monotonic())
+
+    live = LiveMessages(edit, interval=0.0, per_second=100)
+    live.touch(range(20))
+    await live.flush()
+
+    assert live.edits == 20
+    # Edit k starts no sooner than k hundredths of a second after the first
+    # (less 2 ms: the event loop may wake a timer that much early).
+    late_enough = [at - started[0] >= k * 0.01 - 0.002 for k, at in enumerate(started)]
+    assert late_enough == [True] * 20
+
+
+async def test_a_change_made_while_waiting_for_a_turn_folds_into_that_edit() -> None:
+    state = {1: "a", 2: "a", 3: "a"}
+    seen: list[tuple[int, str]] = []
+
+    async def edit(claim_id: int) -> None:
+        seen.append((claim_id, state[claim_id]))
+        if claim_id == 1:
+            state[3] = "b"  # claim 3 is still waiting for its turn
+            live.touch([3])
+
+    live = LiveMessages(edit, interval=0.0, per_second=20)
+    live.touch([1, 2, 3])
+    await live.flush()
+
+    assert seen == [(1, "a"), (2, "a"), (3, "b")]

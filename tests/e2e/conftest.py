@@ -98,6 +98,7 @@ class BotRunner:
             "DISCORD_GATEWAY_URL": self.fake.gateway_url,
             "CLAIMBOT_SUBMIT_COOLDOWN": 0,
             "CLAIMBOT_EDIT_INTERVAL": 0.2,
+            "CLAIMBOT_EDIT_RATE": 200,
             "CLAIMBOT_GUILD_ID": "",
         }
         values.update(overrides)

@@ -1,0 +1,95 @@
+"""Search and autocomplete queries: scoped to one guild, ranked, open claims first,
+and kept working across the migration that made the index guild-aware."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import bot.storage
+from bot.models import NewClaim, NewDocument
+from bot.search import fts_query
+from bot.storage import Database, load_migrations
+from bot.submissions import normalize_claim
+
+HOME, RIVAL = 111, 222
+
+
+async def add(db: Database, guild_id: int, *texts: str) -> list[int]:
+    document = NewDocument(guild_id=guild_id, submitter_id=5, kind="text", content_hash=texts[0])
+    claims = [NewClaim(text=t, normalized=normalize_claim(t)) for t in texts]
+    _, created, _ = await db.store_submission(document, claims, source_url=None, source_title=None)
+    return [claim.id for claim in created]
+
+
+def match(text: str, *, prefix: bool = False) -> str:
+    found = fts_query(text, prefix_last=prefix)
+    assert found is not None
+    return found
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> Database:
+    database = await Database.open(tmp_path / "search.db")
+    yield database  # type: ignore[misc]
+    await database.close()
+
+
+async def test_search_sees_only_its_own_guild_and_ranks_by_relevance(db: Database) -> None:
+    ferry, port = await add(
+        db,
+        HOME,
+        "Ferry traffic to the islands doubled in 2023, ferry operators said.",
+        "The port handled 2 million containers, one ferry among them.",
+    )
+    await add(db, RIVAL, "Ferry traffic fell by half, the rival council said.")
+
+    found = await db.search_claims(HOME, match("ferry"), limit=10)
+
+    assert [claim.id for claim in found] == [ferry, port]
+    assert await db.search_claims(HOME, match("rival council"), limit=10) == []
+
+
+async def test_the_guild_token_is_not_a_searchable_word(db: Database) -> None:
+    await add(db, HOME, "Rainfall reached 900 millimetres in 2022.")
+
+    assert await db.search_claims(HOME, match(f"g{HOME}"), limit=10) == []
+
+
+async def test_autocomplete_lists_open_claims_newest_first_then_resolved(db: Database) -> None:
+    ids = await add(db, HOME, *(f"Wheat exports reached {n} million tonnes." for n in range(6)))
+    await db.save_status(ids[5], status="verified_true", confidence=0.9, explanation="", final=True)
+    await add(db, RIVAL, "Wheat exports reached 99 million tonnes in the rival guild.")
+
+    rows = await db.autocomplete_claims(
+        HOME, claim_id=None, match=match("whe", prefix=True), limit=4
+    )
+
+    assert [row[0] for row in rows] == [ids[4], ids[3], ids[2], ids[1]]
+    rows = await db.autocomplete_claims(
+        HOME, claim_id=None, match=match("wheat", prefix=True), limit=10
+    )
+    assert [row[0] for row in rows] == [ids[4], ids[3], ids[2], ids[1], ids[0], ids[5]]
+    assert rows[-1][2] == "verified_true"
+
+
+async def test_claims_from_before_the_guild_index_stay_searchable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "old.db"
+    monkeypatch.setattr(bot.storage, "load_migrations", lambda: load_migrations()[:3])
+    old = await Database.open(path)
+    [home_claim] = await add(old, HOME, "Électricité : les prix ont baissé de 12 % en 2024.")
+    await add(old, RIVAL, "Les prix de l'électricité ont monté de 3 %.")
+    await old.close()
+    monkeypatch.undo()
+
+    upgraded = await Database.open(path)
+    found = await upgraded.search_claims(HOME, match("electricite prix"), limit=10)
+    [later] = await add(upgraded, HOME, "Le prix du gazole a atteint 1,90 euro en mars.")
+    found_later = await upgraded.search_claims(HOME, match("prix"), limit=10)
+    await upgraded.close()
+
+    assert [claim.id for claim in found] == [home_claim]
+    assert sorted(claim.id for claim in found_later) == [home_claim, later]
