@@ -266,8 +266,8 @@ def fill(path: Path, shape: Shape = Shape(), *, posted: bool = True) -> dict[str
         status_rows,
     )
     conn.execute("COMMIT")
-    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
+    asyncio.run(migrate(path))  # opening the database fills the search index
     return {
         "claims": shape.claims,
         "vote_events": len(event_rows),

@@ -32,7 +32,7 @@ from dataset import GUILD_BASE, REVIEWERS_PER_GUILD, Shape, fill, reviewer  # no
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from bot.search import fts_query  # noqa: E402
+from bot.search import search_terms  # noqa: E402
 from bot.storage import Database  # noqa: E402
 
 PAGE_SIZE = 10  # cogs/claims.py
@@ -101,34 +101,30 @@ class Bench:
         return " ".join(rng.choice(self.words) for _ in range(words))
 
     async def search(self, rng: random.Random) -> object:
-        match = fts_query(self.phrase(rng, rng.choice((1, 1, 2, 3))))
-        assert match is not None
-        return await self.db.search_claims(self.guild(rng), match, limit=SEARCH_RESULTS)
+        terms = search_terms(self.phrase(rng, rng.choice((1, 1, 2, 3))))
+        return await self.db.search_claims(self.guild(rng), terms, limit=SEARCH_RESULTS)
 
     async def search_common(self, rng: random.Random) -> object:
         """The worst case: a word in every claim of every guild."""
-        match = fts_query(rng.choice(("according", "in", "report")))
-        assert match is not None
-        return await self.db.search_claims(self.guild(rng), match, limit=SEARCH_RESULTS)
+        terms = [rng.choice(("according", "in", "report"))]
+        return await self.db.search_claims(self.guild(rng), terms, limit=SEARCH_RESULTS)
 
     async def autocomplete_empty(self, rng: random.Random) -> object:
         return await self.db.autocomplete_claims(
-            self.guild(rng), claim_id=None, match=None, limit=AUTOCOMPLETE_CHOICES
+            self.guild(rng), claim_id=None, terms=None, limit=AUTOCOMPLETE_CHOICES
         )
 
     async def autocomplete_id(self, rng: random.Random) -> object:
         guild_id, claim_id = self.claim_in(rng)
         return await self.db.autocomplete_claims(
-            guild_id, claim_id=claim_id, match=None, limit=AUTOCOMPLETE_CHOICES
+            guild_id, claim_id=claim_id, terms=None, limit=AUTOCOMPLETE_CHOICES
         )
 
     async def autocomplete_words(self, rng: random.Random) -> object:
         typed = self.phrase(rng, rng.choice((1, 2)))
         typed = typed[: max(2, len(typed) - rng.randrange(3))]  # still typing
-        match = fts_query(typed, prefix_last=True)
-        assert match is not None
         return await self.db.autocomplete_claims(
-            self.guild(rng), claim_id=None, match=match, limit=AUTOCOMPLETE_CHOICES
+            self.guild(rng), claim_id=None, terms=search_terms(typed), limit=AUTOCOMPLETE_CHOICES
         )
 
 

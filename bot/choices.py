@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from discord import app_commands
 
 from bot.render import clip
-from bot.search import claim_id_prefix, fts_query
+from bot.search import claim_id_prefix, search_terms
 from bot.status import STATUS_LABELS
 
 if TYPE_CHECKING:
@@ -26,11 +26,11 @@ async def claim_choices(
     if interaction.guild_id is None:
         return []
     claim_id = claim_id_prefix(current)
-    match = None if claim_id is not None else fts_query(current, prefix_last=True)
-    if current.strip() and claim_id is None and match is None:
+    terms = [] if claim_id is not None else search_terms(current)
+    if current.strip() and claim_id is None and not terms:
         return []
     rows = await interaction.client.db.autocomplete_claims(
-        interaction.guild_id, claim_id=claim_id, match=match, limit=MAX_CHOICES
+        interaction.guild_id, claim_id=claim_id, terms=terms, limit=MAX_CHOICES
     )
     return [
         app_commands.Choice(

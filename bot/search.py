@@ -1,33 +1,53 @@
-"""Turn whatever a user types into a safe FTS5 query (pure).
+"""Full-text search terms (pure): what the index holds for a claim, and the safe MATCH
+expression for whatever a user types.
+
+Every indexed word is tagged with its guild (`g42xferry`), so each guild has its own
+posting lists: a search reads and ranks only its own guild's matches, however many
+guilds share the database, and a query can never match another guild's claims because
+every term it holds carries the guild's tag.
 
 User text is never passed to MATCH as-is: FTS5 syntax (quotes, AND/OR/NOT, NEAR, `*`,
 column filters, parentheses) would raise errors or change the meaning. Each word becomes
-a quoted phrase, all of them required; the last one may match as a prefix, which is what
-an autocomplete box wants. A one-character fragment is not used as a prefix: it would
-match most of the vocabulary (every number starting with "2"), and the index keeps
-prefixes of two and three characters only (migration 0004).
+a quoted term, all of them required; the last one may match as a prefix, which is what
+an autocomplete box wants.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 MAX_QUERY_TERMS = 8
-MIN_PREFIX_CHARS = 2
-_WORD = re.compile(r"\w+", re.UNICODE)
+# Letters and digits only: the index's tokenizer splits on everything else (`_` too), and
+# a piece split off a tagged word would lose its guild tag.
+_WORD = re.compile(r"[^\W_]+")
 
 
-def fts_query(text: str, *, prefix_last: bool = False) -> str | None:
-    """The MATCH expression for `text`, or None when it holds no searchable word."""
-    words = [w for w in _WORD.findall(text.casefold()) if w != "_"][:MAX_QUERY_TERMS]
-    if not words:
-        return None
-    terms = [f'"{word}"' for word in words]
-    if prefix_last and len(words[-1]) >= MIN_PREFIX_CHARS:
-        terms[-1] += "*"
-    elif prefix_last and len(terms) > 1:
-        terms.pop()  # "ferry t": the user is still typing; show the ferry claims meanwhile
-    return " ".join(terms)
+def words(text: str) -> list[str]:
+    """Lowercased words, the same way for the index and for queries."""
+    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+def _tag(guild_id: int, word: str) -> str:
+    return f"g{guild_id}x{word}"
+
+
+def index_document(guild_id: int, *texts: str | None) -> str:
+    """What the search index holds for a claim of `guild_id` (its text, its attribution)."""
+    return " ".join(_tag(guild_id, word) for text in texts if text for word in words(text))
+
+
+def search_terms(text: str) -> list[str]:
+    """The words of a query, at most MAX_QUERY_TERMS; empty when nothing is searchable."""
+    return words(text)[:MAX_QUERY_TERMS]
+
+
+def match_expression(guild_id: int, terms: list[str], *, prefix_last: bool = False) -> str:
+    """The MATCH expression finding claims of `guild_id` that hold every term."""
+    quoted = [f'"{_tag(guild_id, term)}"' for term in terms]
+    if prefix_last and quoted:
+        quoted[-1] += "*"
+    return " ".join(quoted)
 
 
 def claim_id_prefix(text: str) -> int | None:

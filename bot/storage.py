@@ -30,6 +30,7 @@ from bot.models import (
     NewDocument,
     ReviewMessage,
 )
+from bot.search import index_document, match_expression
 
 log = logging.getLogger("claimbot.storage")
 
@@ -39,12 +40,6 @@ _EVIDENCE_COLUMNS = (
 )
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 BUSY_TIMEOUT_MS = 10_000
-
-
-def _in_guild(match: str, guild_id: int) -> str:
-    """Scope an FTS5 expression to one guild through the index's `guild` column
-    (migration 0004), so FTS5 never ranks other guilds' matches."""
-    return f'guild : "g{guild_id}" AND {{text attribution}} : ({match})'
 
 
 class SchemaError(Exception):
@@ -179,7 +174,36 @@ class Database:
                     raise
             log.info("applied migration %04d_%s", migration.version, migration.name)
             done.append(migration.version)
+        await self._ensure_search_index()
         return done
+
+    async def _ensure_search_index(self) -> None:
+        """Fill the search index when it does not hold every claim: right after migration
+        0004 created it, or if the process stopped before that filling was committed."""
+        if not await self._fetch_one(
+            "SELECT 1 FROM sqlite_master WHERE name = 'claims_search_docsize'"
+        ):
+            return  # an older schema (tests of the upgrade path stop before 0004)
+        row = await self._fetch_one(
+            "SELECT (SELECT count(*) FROM claims), (SELECT count(*) FROM claims_search_docsize)"
+        )
+        if row is not None and row[0] != row[1]:
+            indexed = await self.rebuild_search_index()
+            log.info("search index rebuilt: %d claims", indexed)
+
+    async def rebuild_search_index(self) -> int:
+        """Index every claim again from its text and attribution; returns how many."""
+        async with self._conn.execute(
+            "SELECT id, guild_id, text, attribution FROM claims ORDER BY id"
+        ) as cur:
+            rows = list(await cur.fetchall())
+        async with self.transaction() as conn:
+            await conn.execute("INSERT INTO claims_search (claims_search) VALUES ('delete-all')")
+            await conn.executemany(
+                "INSERT INTO claims_search (rowid, terms) VALUES (?, ?)",
+                [(r[0], index_document(r[1], r[2], r[3])) for r in rows],
+            )
+        return len(rows)
 
     async def schema_version(self) -> int:
         applied = await self._applied_versions()
@@ -317,6 +341,13 @@ class Database:
                 )
                 if cur.rowcount == 1 and cur.lastrowid is not None:
                     created_ids.append(cur.lastrowid)
+                    await conn.execute(
+                        "INSERT INTO claims_search (rowid, terms) VALUES (?, ?)",
+                        (
+                            cur.lastrowid,
+                            index_document(document.guild_id, claim.text, claim.attribution),
+                        ),
+                    )
                 else:
                     async with conn.execute(
                         "SELECT id FROM claims WHERE guild_id = ? AND normalized = ?",
@@ -694,27 +725,27 @@ class Database:
 
     # -- queries ----------------------------------------------------------------------
 
-    async def search_claims(self, guild_id: int, match: str, *, limit: int) -> list[ClaimRecord]:
-        """Full-text search in one guild, best match first (`match` from bot.search)."""
+    async def search_claims(
+        self, guild_id: int, terms: list[str], *, limit: int
+    ) -> list[ClaimRecord]:
+        """Claims of one guild holding every term (from bot.search), best match first."""
         async with self._conn.execute(
             # Rank inside the index, then read only the winning rows of claims.
-            "SELECT c.* FROM (SELECT rowid AS id, bm25(claims_fts, 1.0, 1.0, 0.0) AS score"
-            " FROM claims_fts WHERE claims_fts MATCH ? ORDER BY score, rowid DESC LIMIT ?)"
+            "SELECT c.* FROM (SELECT rowid AS id, bm25(claims_search) AS score"
+            " FROM claims_search WHERE claims_search MATCH ? ORDER BY score, rowid DESC LIMIT ?)"
             " AS hits JOIN claims c ON c.id = hits.id WHERE c.guild_id = ?"
             " ORDER BY hits.score, c.id DESC",
-            (_in_guild(match, guild_id), limit, guild_id),
+            (match_expression(guild_id, terms), limit, guild_id),
         ) as cur:
             return [_claim(row) for row in await cur.fetchall()]
 
     async def autocomplete_claims(
-        self, guild_id: int, *, claim_id: int | None, match: str | None, limit: int
+        self, guild_id: int, *, claim_id: int | None, terms: list[str] | None, limit: int
     ) -> list[tuple[int, str, str]]:
-        """(id, text, status) for an autocomplete box: the typed id first, then text
-        matches, else the newest claims; open claims before resolved ones.
-
-        Text matches are read newest first straight from the index (rowid order) and
-        stop at `limit`, open claims then resolved ones, so a word found in every claim
-        costs no more than a rare one."""
+        """(id, text, status) for an autocomplete box: the typed id first, then claims
+        holding the typed words (the last one as a prefix), else the newest claims; open
+        claims before resolved ones. Matches are read newest first straight from the
+        index and stop at `limit`, so a common word costs no more than a rare one."""
         found: list[tuple[int, str, str]] = []
         if claim_id is not None:
             async with self._conn.execute(
@@ -722,13 +753,15 @@ class Database:
                 (guild_id, claim_id),
             ) as cur:
                 found.extend((r[0], r[1], r[2]) for r in await cur.fetchall())
-        if match is not None:
+        if terms:
+            match = match_expression(guild_id, terms, prefix_last=True)
             for final in (0, 1):
                 async with self._conn.execute(
-                    "SELECT c.id, c.text, c.status FROM claims_fts CROSS JOIN claims c"
-                    " ON c.id = claims_fts.rowid WHERE claims_fts MATCH ? AND c.guild_id = ?"
-                    " AND c.is_final = ? ORDER BY claims_fts.rowid DESC LIMIT ?",
-                    (_in_guild(match, guild_id), guild_id, final, limit - len(found)),
+                    "SELECT c.id, c.text, c.status FROM claims_search CROSS JOIN claims c"
+                    " ON c.id = claims_search.rowid WHERE claims_search MATCH ?"
+                    " AND c.guild_id = ? AND c.is_final = ?"
+                    " ORDER BY claims_search.rowid DESC LIMIT ?",
+                    (match, guild_id, final, limit - len(found)),
                 ) as cur:
                     found.extend((r[0], r[1], r[2]) for r in await cur.fetchall())
                 if len(found) >= limit:

@@ -30,7 +30,7 @@ from bot.render import (
 )
 from bot.reports import export_guild
 from bot.review_messages import vote_emoji
-from bot.search import fts_query
+from bot.search import search_terms
 from bot.sources import document_from_url
 from bot.status import RESOLVABLE_STATUSES, STATUS_LABELS, STATUSES
 from bot.submissions import MAX_MANUAL_CLAIM_CHARS
@@ -285,10 +285,10 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
     ) -> None:
         if interaction.guild_id is None:
             raise UserFacingError("This command only works inside a server.")
-        match = fts_query(query)
+        terms = search_terms(query)
         found = (
-            await self.bot.db.search_claims(interaction.guild_id, match, limit=SEARCH_RESULTS)
-            if match
+            await self.bot.db.search_claims(interaction.guild_id, terms, limit=SEARCH_RESULTS)
+            if terms
             else []
         )
         await interaction.response.send_message(render_search(query, found), ephemeral=True)

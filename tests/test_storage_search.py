@@ -3,13 +3,14 @@ and kept working across the migration that made the index guild-aware."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
 
 import bot.storage
 from bot.models import NewClaim, NewDocument
-from bot.search import fts_query
+from bot.search import search_terms
 from bot.storage import Database, load_migrations
 from bot.submissions import normalize_claim
 
@@ -23,9 +24,9 @@ async def add(db: Database, guild_id: int, *texts: str) -> list[int]:
     return [claim.id for claim in created]
 
 
-def match(text: str, *, prefix: bool = False) -> str:
-    found = fts_query(text, prefix_last=prefix)
-    assert found is not None
+def match(text: str) -> list[str]:
+    found = search_terms(text)
+    assert found
     return found
 
 
@@ -62,14 +63,10 @@ async def test_autocomplete_lists_open_claims_newest_first_then_resolved(db: Dat
     await db.save_status(ids[5], status="verified_true", confidence=0.9, explanation="", final=True)
     await add(db, RIVAL, "Wheat exports reached 99 million tonnes in the rival guild.")
 
-    rows = await db.autocomplete_claims(
-        HOME, claim_id=None, match=match("whe", prefix=True), limit=4
-    )
+    rows = await db.autocomplete_claims(HOME, claim_id=None, terms=match("whe"), limit=4)
 
     assert [row[0] for row in rows] == [ids[4], ids[3], ids[2], ids[1]]
-    rows = await db.autocomplete_claims(
-        HOME, claim_id=None, match=match("wheat", prefix=True), limit=10
-    )
+    rows = await db.autocomplete_claims(HOME, claim_id=None, terms=match("wheat"), limit=10)
     assert [row[0] for row in rows] == [ids[4], ids[3], ids[2], ids[1], ids[0], ids[5]]
     assert rows[-1][2] == "verified_true"
 
@@ -79,17 +76,40 @@ async def test_claims_from_before_the_guild_index_stay_searchable(
 ) -> None:
     path = tmp_path / "old.db"
     monkeypatch.setattr(bot.storage, "load_migrations", lambda: load_migrations()[:3])
-    old = await Database.open(path)
-    [home_claim] = await add(old, HOME, "Électricité : les prix ont baissé de 12 % en 2024.")
-    await add(old, RIVAL, "Les prix de l'électricité ont monté de 3 %.")
-    await old.close()
+    await (await Database.open(path)).close()
     monkeypatch.undo()
+    with sqlite3.connect(path) as old:  # rows as the schema-3 claimbot wrote them
+        old.executemany(
+            "INSERT INTO claims (id, guild_id, text, normalized, submitter_id, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, 5, 0, 0)",
+            [
+                (1, HOME, "Électricité : les prix ont baissé de 12 % en 2024.", "a"),
+                (2, RIVAL, "Les prix de l'électricité ont monté de 3 %.", "b"),
+            ],
+        )
 
     upgraded = await Database.open(path)
     found = await upgraded.search_claims(HOME, match("electricite prix"), limit=10)
     [later] = await add(upgraded, HOME, "Le prix du gazole a atteint 1,90 euro en mars.")
     found_later = await upgraded.search_claims(HOME, match("prix"), limit=10)
+    rival = await upgraded.search_claims(RIVAL, match("prix"), limit=10)
     await upgraded.close()
 
-    assert [claim.id for claim in found] == [home_claim]
-    assert sorted(claim.id for claim in found_later) == [home_claim, later]
+    assert [claim.id for claim in found] == [1]
+    assert sorted(claim.id for claim in found_later) == [1, later]
+    assert [claim.id for claim in rival] == [2]
+
+
+async def test_an_incomplete_index_is_filled_again_at_start(tmp_path: Path) -> None:
+    path = tmp_path / "half.db"
+    db = await Database.open(path)
+    [claim_id] = await add(db, HOME, "Rail ridership rose 8 % in 2024.")
+    await db.close()
+    with sqlite3.connect(path) as conn:  # as if the process died before the index was filled
+        conn.execute("INSERT INTO claims_search (claims_search) VALUES ('delete-all')")
+
+    db = await Database.open(path)
+    found = await db.search_claims(HOME, match("ridership"), limit=10)
+    await db.close()
+
+    assert [claim.id for claim in found] == [claim_id]
