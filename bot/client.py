@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -152,6 +152,7 @@ class ClaimBot(commands.Bot):
         self._guild_configs: dict[int, GuildConfig | None] = {}
         self._message_claims: dict[int, tuple[int, int]] = {}
         self.events_in_flight = 0
+        self._background: set[asyncio.Task[None]] = set()
 
     async def setup_hook(self) -> None:
         self.db = await Database.open(self.settings.database_path)
@@ -172,6 +173,23 @@ class ClaimBot(commands.Bot):
         log.info("synced %d application commands", len(synced))
 
     # -- shared services ----------------------------------------------------------------
+
+    def in_background(self, work: Coroutine[Any, Any, None], *, name: str) -> None:
+        """Run `work` after the current handler returns, counted as an event in flight
+        (shutdown and tests wait for it) and kept referenced until it finishes."""
+        self.events_in_flight += 1
+
+        async def run() -> None:
+            try:
+                await work
+            except Exception:
+                log.exception("background work %s failed", name)
+            finally:
+                self.events_in_flight -= 1
+
+        task = asyncio.create_task(run(), name=name)
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
 
     @contextlib.contextmanager
     def handling_event(self) -> Iterator[None]:

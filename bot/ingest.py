@@ -3,8 +3,13 @@
 Reactions arrive in bursts (a whole team voting at once, or catch-up after a restart).
 One worker drains the queue, decides each event against the reviewer's current vote
 in arrival order, and commits the whole batch in one transaction: decisions never race,
-and a burst costs one commit instead of thousands. Each caller awaits its own outcome,
-so a reaction handler knows the vote is on disk before it touches Discord.
+and a burst costs one commit instead of thousands. A reaction handler only enqueues its
+event with a callback, which runs once the vote is on disk (or the write failed): during
+a burst of thousands of reactions no handler sits waiting, holding memory.
+
+Statuses are derived from the votes, so their refresh need not follow every commit: the
+claims that votes touch are collected and refreshed together at most every
+REFRESH_SECONDS, whether the votes come in one burst or one at a time.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from bot.votes import VoteChange, decide
 log = logging.getLogger("claimbot.ingest")
 
 MAX_BATCH = 2_000
+REFRESH_SECONDS = 0.1
 
 
 @dataclass(slots=True)
@@ -47,7 +53,10 @@ class ForcedVote:
     at: float = field(default_factory=time.time)
 
 
-Job = tuple[ReactionVote | ForcedVote, "asyncio.Future[VoteChange | None]"]
+Outcome = VoteChange | None
+# Called once the event is committed (with what changed) or could not be (the exception).
+Done = Callable[[Outcome | Exception], None]
+Job = tuple[ReactionVote | ForcedVote, Done | None]
 ChangedHook = Callable[[set[int]], Awaitable[None]]
 
 
@@ -57,6 +66,10 @@ class VoteIngest:
         self._on_changed = on_changed
         self._queue: asyncio.Queue[Job] = asyncio.Queue()
         self._worker: asyncio.Task[None] | None = None
+        self._unrefreshed: set[int] = set()
+        self._refreshed = asyncio.Event()
+        self._refreshed.set()
+        self._last_refresh = time.monotonic()
         self.batches = 0
         self.events_written = 0
 
@@ -68,45 +81,92 @@ class VoteIngest:
         """Finish what is queued, then stop."""
         if self._worker is None:
             return
-        await self._queue.join()
+        await self.drain()
         self._worker.cancel()
         await asyncio.gather(self._worker, return_exceptions=True)
         self._worker = None
 
     async def drain(self) -> None:
-        """Wait until everything queued so far is committed and announced."""
+        """Wait until everything queued so far is committed and its statuses refreshed."""
         await self._queue.join()
+        await self._refreshed.wait()
 
-    async def submit(self, vote: ReactionVote | ForcedVote) -> VoteChange | None:
+    def enqueue(self, vote: ReactionVote | ForcedVote, done: Done | None = None) -> None:
+        """Queue one event; `done` runs after its batch is committed or has failed."""
+        self._queue.put_nowait((vote, done))
+
+    async def submit(self, vote: ReactionVote | ForcedVote) -> Outcome:
         """Queue one event and wait until it is committed; returns what changed."""
-        future: asyncio.Future[VoteChange | None] = asyncio.get_running_loop().create_future()
-        await self._queue.put((vote, future))
+        future: asyncio.Future[Outcome] = asyncio.get_running_loop().create_future()
+
+        def settle(result: Outcome | Exception) -> None:
+            if future.done():
+                return
+            if isinstance(result, Exception):
+                future.set_exception(result)
+            else:
+                future.set_result(result)
+
+        self.enqueue(vote, settle)
         return await future
+
+    @staticmethod
+    def _report(batch: list[Job], results: list[Outcome | Exception]) -> None:
+        for (_, done), result in zip(batch, results, strict=True):
+            if done is None:
+                continue
+            try:
+                done(result)
+            except Exception:
+                log.exception("a vote callback failed")
 
     async def _run(self) -> None:
         while True:
-            batch = [await self._queue.get()]
+            first = await self._next_job()
+            if first is None:
+                continue
+            batch = [first]
             while len(batch) < MAX_BATCH and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             try:
                 outcomes, changed = await self._write(batch)
             except Exception as exc:
                 log.exception("could not write %d vote events", len(batch))
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(exc)
+                self._report(batch, [exc] * len(batch))
             else:
-                for (_, future), outcome in zip(batch, outcomes, strict=True):
-                    if not future.done():
-                        future.set_result(outcome)
                 if changed:
-                    try:
-                        await self._on_changed(changed)
-                    except Exception:
-                        log.exception("status refresh failed for claims %s", sorted(changed))
+                    self._unrefreshed |= changed
+                    self._refreshed.clear()  # before task_done, so drain() waits for it
+                self._report(batch, list(outcomes))
             finally:
                 for _ in batch:
                     self._queue.task_done()
+
+    async def _next_job(self) -> Job | None:
+        """The next queued event; None after refreshing statuses that came due meanwhile."""
+        if not self._unrefreshed:
+            return await self._queue.get()
+        due = self._last_refresh + REFRESH_SECONDS - time.monotonic()
+        if due > 0 and not self._queue.empty():
+            return self._queue.get_nowait()
+        if due > 0:
+            try:
+                return await asyncio.wait_for(self._queue.get(), due)
+            except TimeoutError:
+                pass
+        await self._refresh()
+        return None
+
+    async def _refresh(self) -> None:
+        changed, self._unrefreshed = self._unrefreshed, set()
+        self._last_refresh = time.monotonic()
+        try:
+            await self._on_changed(changed)
+        except Exception:
+            log.exception("status refresh failed for claims %s", sorted(changed))
+        finally:
+            if not self._unrefreshed:
+                self._refreshed.set()
 
     async def _write(self, batch: list[Job]) -> tuple[list[VoteChange | None], set[int]]:
         current = await self._db.current_votes_for(sorted({vote.claim_id for vote, _ in batch}))

@@ -42,9 +42,14 @@ def missing_review_permissions(permissions: discord.Permissions) -> list[str]:
     ]
 
 
+_DEFAULT_EMOJI = VoteEmoji()
+
+
 def vote_emoji(config: GuildConfig | None) -> VoteEmoji:
+    """The guild's vote emoji; the shared default table unless the guild chose its own
+    (this runs for every reaction, so the common case builds nothing)."""
     table = config.options.get("emoji") if config else None
-    return VoteEmoji(table if isinstance(table, dict) else None)
+    return VoteEmoji(table) if isinstance(table, dict) and table else _DEFAULT_EMOJI
 
 
 class ReviewMessages:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Iterable
 
@@ -15,7 +16,7 @@ from bot.ingest import ForcedVote, ReactionVote
 from bot.models import GuildConfig, ReviewMessage
 from bot.review_messages import vote_emoji
 from bot.status import Verdict
-from bot.votes import reconcile
+from bot.votes import VoteChange, VoteEmoji, reconcile
 
 log = logging.getLogger("claimbot.review")
 
@@ -72,26 +73,37 @@ class ReviewCog(commands.Cog):
                     payload.channel_id, payload.message_id, emoji.emoji(verdict), payload.user_id
                 )
                 return
-        try:
-            change = await self.bot.ingest.submit(
-                ReactionVote(guild_id, claim_id, payload.user_id, verdict, added)
-            )
-        except Exception:
+        self.bot.ingest.enqueue(
+            ReactionVote(guild_id, claim_id, payload.user_id, verdict, added),
+            functools.partial(self._counted, payload, claim_id, emoji),
+        )
+
+    def _counted(
+        self,
+        payload: discord.RawReactionActionEvent,
+        claim_id: int,
+        emoji: VoteEmoji,
+        outcome: VoteChange | Exception | None,
+    ) -> None:
+        """After the vote's batch is committed: take down the reaction it replaced."""
+        if isinstance(outcome, Exception):
             # Not lost: the reaction is still on Discord; reconcile this claim again soon.
             log.error(
                 "vote of %d on claim %d NOT recorded; retrying from Discord's reactions",
                 payload.user_id,
                 claim_id,
-                exc_info=True,
+                exc_info=outcome,
             )
             self._reconcile_later(claim_id)
-            return
-        if change is not None and change.replaced is not None:
-            await self._remove_reaction(
-                payload.channel_id,
-                payload.message_id,
-                emoji.emoji(change.replaced),
-                payload.user_id,
+        elif outcome is not None and outcome.replaced is not None:
+            self.bot.in_background(
+                self._remove_reaction(
+                    payload.channel_id,
+                    payload.message_id,
+                    emoji.emoji(outcome.replaced),
+                    payload.user_id,
+                ),
+                name=f"unreact-{payload.message_id}-{payload.user_id}",
             )
 
     async def _remove_reaction(
