@@ -3,69 +3,17 @@ catch-up the database equals the reactions on Discord, nothing twice, nothing lo
 
 from __future__ import annotations
 
-import asyncio
-import os
-import signal
 import sqlite3
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import TOKEN, World, setup_review
+from tests.e2e.conftest import World, setup_review
+from tests.e2e.process import BotProcess
 from tests.fake_discord import FakeDiscord
 
-REPO = Path(__file__).resolve().parents[2]
 VOTE_EMOJI = {"✅": "supported", "❌": "refuted", "❓": "unverifiable", "⚠️": "misleading"}
-
-
-class BotProcess:
-    """`python -m bot run` as a user starts it, pointed at the fake Discord."""
-
-    def __init__(self, fake: FakeDiscord, database: Path) -> None:
-        self.fake = fake
-        self.database = database
-        self.process: asyncio.subprocess.Process | None = None
-
-    async def start(self) -> None:
-        identified = self.fake.identify_count
-        env = {
-            **{k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "CLAIMBOT_"))},
-            "PYTHONPATH": str(REPO),
-            "DISCORD_TOKEN": TOKEN,
-            "DATABASE_PATH": str(self.database),
-            "DISCORD_API_BASE": self.fake.api_base,
-            "DISCORD_GATEWAY_URL": self.fake.gateway_url,
-            "CLAIMBOT_SUBMIT_COOLDOWN": "0",
-            "CLAIMBOT_EDIT_INTERVAL": "0.3",
-            "LOG_LEVEL": "WARNING",
-        }
-        self.process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "run",
-            cwd=self.database.parent,
-            env=env,
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
-        )
-        await self.fake.wait_for(lambda: self.fake.identify_count > identified, timeout=30)
-        await self.fake.wait_until_connected(timeout=30)
-
-    def kill(self) -> None:
-        assert self.process is not None
-        self.process.send_signal(signal.SIGKILL)
-
-    async def stop(self) -> None:
-        if self.process is not None and self.process.returncode is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(self.process.wait(), 15)
-            except TimeoutError:
-                self.process.kill()
-                await self.process.wait()
 
 
 @pytest.fixture
