@@ -28,6 +28,7 @@ log = logging.getLogger("claimbot.ingest")
 
 MAX_BATCH = 2_000
 REFRESH_SECONDS = 0.1
+GATHER_SECONDS = 0.005
 
 
 @dataclass(slots=True)
@@ -126,6 +127,8 @@ class VoteIngest:
             if first is None:
                 continue
             batch = [first]
+            if self._queue.empty():
+                await asyncio.sleep(GATHER_SECONDS)  # let a trickle of votes share a commit
             while len(batch) < MAX_BATCH and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             try:
