@@ -137,6 +137,12 @@ _LIMITS: Final[dict[str, tuple[float, float]]] = {
 _INTEGER_SETTINGS: Final = frozenset({"min_reviewers", "min_sources_to_verify"})
 
 
+# Below the quorum there is no verdict yet: its confidence is capped at even odds. With the
+# default prior the cap is never reached (2 of 2 agreeing reviewers give 0.3333); a guild
+# that sets a tiny prior could otherwise show "Needs review" with 57% confidence.
+NEEDS_REVIEW_MAX_CONFIDENCE = 0.5
+
+
 @dataclass(frozen=True, slots=True)
 class StatusSettings:
     """Every threshold of the status model, each named and explained (per-guild overridable).
@@ -454,8 +460,10 @@ def compute_status(
             f"Needs review: so far {_split(counts)}; "
             f"{missing} more {_plural(missing, 'reviewer')} needed; {sources.phrase()}"
         )
-        # Scaled by the share of the quorum reached: low, and continuous at the quorum.
-        return result("needs_review", best * total / settings.min_reviewers, text)
+        # Scaled by the share of the quorum reached: low, and continuous at the quorum with
+        # the default prior; never above even odds, whatever the guild's settings.
+        share = best * total / settings.min_reviewers
+        return result("needs_review", min(share, NEEDS_REVIEW_MAX_CONFIDENCE), text)
 
     leader = max(VERDICTS, key=lambda v: counts[v])
     top = counts[leader]

@@ -624,3 +624,12 @@ def test_result_is_always_well_formed(
 def test_from_mapping_never_raises_and_round_trips(raw: dict[str, object]) -> None:
     parsed = StatusSettings.from_mapping(raw)
     assert StatusSettings.from_mapping(parsed.to_mapping()) == parsed
+
+
+def test_below_quorum_confidence_never_passes_even_odds() -> None:
+    # Found by hypothesis: with a tiny prior, 2 agreeing reviewers scored 0.5667.
+    tiny_prior = StatusSettings(min_reviewers=3, prior_votes=0.125)
+    result = compute_status({1: "supported", 2: "supported"}, [], None, tiny_prior)
+    assert (result.status, result.confidence) == ("needs_review", 0.5)
+    default = compute_status({1: "supported", 2: "supported"}, [], None, DEFAULT_SETTINGS)
+    assert (default.status, default.confidence) == ("needs_review", 0.3333)
