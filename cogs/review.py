@@ -185,10 +185,15 @@ class ReviewCog(commands.Cog):
         event_ids = await self.bot.db.vote_event_ids(review.claim_id) if floor else {}
         carried = {reviewer for reviewer, event in event_ids.items() if event <= floor}
         plan = reconcile(stored, reacted, eligible=eligible, carried=carried)  # type: ignore[arg-type]
-        for reviewer, verdict in sorted(plan.changes.items()):
-            await self.bot.ingest.submit(
-                ForcedVote(review.guild_id, review.claim_id, reviewer, verdict)
+        # All of a claim's corrections in one batch (tasks start, and so enqueue, in order).
+        await asyncio.gather(
+            *(
+                self.bot.ingest.submit(
+                    ForcedVote(review.guild_id, review.claim_id, reviewer, verdict)
+                )
+                for reviewer, verdict in sorted(plan.changes.items())
             )
+        )
         for reviewer, verdict in plan.reactions_to_remove:
             await self._remove_reaction(
                 review.channel_id, review.message_id, emoji.emoji(verdict), reviewer
