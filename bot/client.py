@@ -28,6 +28,7 @@ from bot.tally import refresh_statuses, status_settings
 
 if TYPE_CHECKING:
     from bot.extraction.llm import LLMConfig
+    from bot.status import StatusSettings
 
 log = logging.getLogger("claimbot")
 
@@ -241,13 +242,11 @@ class ClaimBot(commands.Bot):
 
     async def claims_changed(self, claim_ids: set[int]) -> None:
         """Votes, evidence or a verdict changed: recompute statuses, then update messages."""
-        ids = sorted(claim_ids)
-        settings = {
-            guild_id: status_settings(await self.guild_config(guild_id))
-            for guild_id in set((await self.db.claim_guilds(ids)).values())
-        }
-        await refresh_statuses(self.db, ids, settings.__getitem__)
+        await refresh_statuses(self.db, sorted(claim_ids), self.guild_status_settings)
         self.live.touch(claim_ids)
+
+    async def guild_status_settings(self, guild_id: int) -> StatusSettings:
+        return status_settings(await self.guild_config(guild_id))
 
     async def on_ready(self) -> None:
         assert self.user is not None

@@ -124,6 +124,15 @@ class Database:
         to EXPLAIN exactly what the bot runs); None stops tracing."""
         await self._conn.set_trace_callback(callback)  # type: ignore[arg-type]  # None: off
 
+    async def _rows_for_ids(self, sql: str, ids: list[int]) -> list[aiosqlite.Row]:
+        """All rows of `sql`, whose `IN ({ids})` is bound 500 ids at a time (SQLite limits
+        bound parameters); one round trip to the database thread per 500."""
+        rows: list[aiosqlite.Row] = []
+        for chunk in _chunks(ids):
+            marks = ",".join("?" * len(chunk))
+            rows.extend(await self._conn.execute_fetchall(sql.replace("{ids}", marks), chunk))
+        return rows
+
     async def _fetch_one(self, sql: str, params: tuple[Any, ...] = ()) -> aiosqlite.Row | None:
         async with self._conn.execute(sql, params) as cur:
             return await cur.fetchone()
@@ -474,14 +483,11 @@ class Database:
     async def current_votes_for(self, claim_ids: list[int]) -> dict[int, dict[int, str]]:
         """Each claim's current votes, {claim: {reviewer: verdict}}, in one query per 500."""
         found: dict[int, dict[int, str]] = {cid: {} for cid in claim_ids}
-        for chunk in _chunks(claim_ids):
-            marks = ",".join("?" * len(chunk))
-            for claim_id, reviewer_id, verdict in await self._conn.execute_fetchall(
-                f"SELECT claim_id, reviewer_id, verdict FROM claim_votes"
-                f" WHERE claim_id IN ({marks})",
-                chunk,
-            ):
-                found[claim_id][reviewer_id] = verdict
+        for claim_id, reviewer_id, verdict in await self._rows_for_ids(
+            "SELECT claim_id, reviewer_id, verdict FROM claim_votes WHERE claim_id IN ({ids})",
+            claim_ids,
+        ):
+            found[claim_id][reviewer_id] = verdict
         return found
 
     async def append_vote_events(
@@ -645,17 +651,6 @@ class Database:
 
     # -- moderation -------------------------------------------------------------------
 
-    async def moderation_events(
-        self, claim_id: int
-    ) -> list[tuple[int, str, str | None, str | None, int, float]]:
-        """(event id, action, status, note, actor, at) in log order."""
-        async with self._conn.execute(
-            "SELECT id, action, status, note, actor_id, created_at FROM moderation_events"
-            " WHERE claim_id = ? ORDER BY id",
-            (claim_id,),
-        ) as cur:
-            return [tuple(row) for row in await cur.fetchall()]
-
     async def add_moderation_event(
         self,
         *,
@@ -684,11 +679,6 @@ class Database:
             )
 
     # -- derived status ---------------------------------------------------------------
-
-    async def save_status(
-        self, claim_id: int, *, status: str, confidence: float, explanation: str, final: bool
-    ) -> None:
-        await self.save_statuses([(claim_id, status, confidence, explanation, final)])
 
     async def save_statuses(self, rows: list[tuple[int, str, float, str, bool]]) -> None:
         """(claim, status, confidence, explanation, final) for many claims, one commit."""
@@ -832,27 +822,22 @@ class Database:
 
     async def vote_counts_for(self, claim_ids: list[int]) -> dict[int, dict[str, int]]:
         counts: dict[int, dict[str, int]] = {cid: {} for cid in claim_ids}
-        for chunk in _chunks(claim_ids):
-            marks = ",".join("?" * len(chunk))
-            async with self._conn.execute(
-                f"SELECT claim_id, verdict, count(*) FROM claim_votes WHERE claim_id IN ({marks})"
-                " GROUP BY claim_id, verdict",
-                chunk,
-            ) as cur:
-                for claim_id, verdict, n in await cur.fetchall():
-                    counts[claim_id][verdict] = n
+        for claim_id, verdict, n in await self._rows_for_ids(
+            "SELECT claim_id, verdict, count(*) FROM claim_votes WHERE claim_id IN ({ids})"
+            " GROUP BY claim_id, verdict",
+            claim_ids,
+        ):
+            counts[claim_id][verdict] = n
         return counts
 
     async def evidence_for_claims(self, claim_ids: list[int]) -> dict[int, list[EvidenceRecord]]:
         found: dict[int, list[EvidenceRecord]] = {cid: [] for cid in claim_ids}
-        for chunk in _chunks(claim_ids):
-            marks = ",".join("?" * len(chunk))
-            for row in await self._conn.execute_fetchall(
-                f"SELECT {_EVIDENCE_COLUMNS} FROM evidence WHERE claim_id IN ({marks})"
-                " AND removed_at IS NULL ORDER BY id",
-                chunk,
-            ):
-                found[row[1]].append(EvidenceRecord(*row))
+        for row in await self._rows_for_ids(
+            f"SELECT {_EVIDENCE_COLUMNS} FROM evidence WHERE claim_id IN ({{ids}})"
+            " AND removed_at IS NULL ORDER BY id",
+            claim_ids,
+        ):
+            found[row[1]].append(EvidenceRecord(*row))
         return found
 
     async def moderation_events_for(
@@ -862,39 +847,30 @@ class Database:
         found: dict[int, list[tuple[int, str, str | None, str | None, int, float]]] = {
             cid: [] for cid in claim_ids
         }
-        for chunk in _chunks(claim_ids):
-            marks = ",".join("?" * len(chunk))
-            for claim_id, *event in await self._conn.execute_fetchall(
-                f"SELECT claim_id, id, action, status, note, actor_id, created_at"
-                f" FROM moderation_events WHERE claim_id IN ({marks}) ORDER BY id",
-                chunk,
-            ):
-                found[claim_id].append(tuple(event))
+        for claim_id, *event in await self._rows_for_ids(
+            "SELECT claim_id, id, action, status, note, actor_id, created_at"
+            " FROM moderation_events WHERE claim_id IN ({ids}) ORDER BY id",
+            claim_ids,
+        ):
+            found[claim_id].append(tuple(event))
         return found
 
     async def claim_guilds(self, claim_ids: list[int]) -> dict[int, int]:
         """{claim: guild} for the claims that exist."""
-        found: dict[int, int] = {}
-        for chunk in _chunks(claim_ids):
-            marks = ",".join("?" * len(chunk))
-            rows = await self._conn.execute_fetchall(
-                f"SELECT id, guild_id FROM claims WHERE id IN ({marks})", chunk
-            )
-            found.update((int(r[0]), int(r[1])) for r in rows)
-        return found
+        rows = await self._rows_for_ids(
+            "SELECT id, guild_id FROM claims WHERE id IN ({ids})", claim_ids
+        )
+        return {int(r[0]): int(r[1]) for r in rows}
 
     async def resolutions_for(self, claim_ids: list[int]) -> dict[int, tuple[float, str | None]]:
         """(time, note) of the latest moderation event of each final claim."""
         found: dict[int, tuple[float, str | None]] = {}
-        for chunk in _chunks(claim_ids):
-            marks = ",".join("?" * len(chunk))
-            async with self._conn.execute(
-                f"SELECT claim_id, created_at, note FROM moderation_events"
-                f" WHERE claim_id IN ({marks}) ORDER BY id",
-                chunk,
-            ) as cur:
-                for claim_id, at, note in await cur.fetchall():
-                    found[claim_id] = (at, note)
+        for claim_id, at, note in await self._rows_for_ids(
+            "SELECT claim_id, created_at, note FROM moderation_events"
+            " WHERE claim_id IN ({ids}) ORDER BY id",
+            claim_ids,
+        ):
+            found[claim_id] = (at, note)
         return found
 
     # -- recompute --------------------------------------------------------------------

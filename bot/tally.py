@@ -3,7 +3,7 @@ append-only tables and the pure status model."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from bot.models import EvidenceRecord, GuildConfig
 from bot.status import (
@@ -36,16 +36,28 @@ def evidence_items(records: list[EvidenceRecord]) -> list[EvidenceItem]:
 async def compute_claim_status(
     db: Database, claim_id: int, settings: StatusSettings
 ) -> StatusResult:
-    results = await compute_statuses(db, [claim_id], lambda _guild: settings)
+    results = await compute_statuses(db, [claim_id], _always(settings))
     return results[claim_id]
 
 
+SettingsFor = Callable[[int], Awaitable[StatusSettings]]
+
+
+def _always(settings: StatusSettings) -> SettingsFor:
+    async def settings_for(_guild_id: int) -> StatusSettings:
+        return settings
+
+    return settings_for
+
+
 async def compute_statuses(
-    db: Database, claim_ids: list[int], settings_for: Callable[[int], StatusSettings]
+    db: Database, claim_ids: list[int], settings_for: SettingsFor
 ) -> dict[int, StatusResult]:
     """Statuses of many claims from a handful of queries (a burst of votes touches
-    hundreds of claims at once). Claims that do not exist are left out."""
+    hundreds of claims at once). Claims that do not exist are left out; `settings_for`
+    gives a guild's status settings."""
     guilds = await db.claim_guilds(claim_ids)
+    settings = {guild_id: await settings_for(guild_id) for guild_id in set(guilds.values())}
     present = [claim_id for claim_id in claim_ids if claim_id in guilds]
     votes = await db.current_votes_for(present)
     evidence = await db.evidence_for_claims(present)
@@ -57,14 +69,14 @@ async def compute_statuses(
             current_resolution(
                 [ModerationEvent(*event) for event in moderation[claim_id]]  # type: ignore[arg-type]
             ),
-            settings_for(guilds[claim_id]),
+            settings[guilds[claim_id]],
         )
         for claim_id in present
     }
 
 
 async def refresh_statuses(
-    db: Database, claim_ids: list[int], settings_for: Callable[[int], StatusSettings]
+    db: Database, claim_ids: list[int], settings_for: SettingsFor
 ) -> dict[int, StatusResult]:
     """Recompute and save the statuses of `claim_ids` in one commit."""
     results = await compute_statuses(db, claim_ids, settings_for)
@@ -80,7 +92,7 @@ async def refresh_statuses(
 async def refresh_claim_status(
     db: Database, claim_id: int, settings: StatusSettings
 ) -> StatusResult:
-    results = await refresh_statuses(db, [claim_id], lambda _guild: settings)
+    results = await refresh_statuses(db, [claim_id], _always(settings))
     return results[claim_id]
 
 
@@ -94,15 +106,17 @@ async def recompute_all(db: Database) -> tuple[int, int]:
     await db.rebuild_current_votes()
     before = await db.statuses()
     configs: dict[int, StatusSettings] = {}
+
+    async def settings_for(guild_id: int) -> StatusSettings:
+        if guild_id not in configs:
+            configs[guild_id] = status_settings(await db.get_guild_config(guild_id))
+        return configs[guild_id]
+
     claims = await db.claim_ids()
-    for guild_id in {guild_id for _, guild_id in claims}:
-        configs[guild_id] = status_settings(await db.get_guild_config(guild_id))
     changed = 0
     ids = [claim_id for claim_id, _ in claims]
     for start in range(0, len(ids), RECOMPUTE_CHUNK):
-        results = await refresh_statuses(
-            db, ids[start : start + RECOMPUTE_CHUNK], configs.__getitem__
-        )
+        results = await refresh_statuses(db, ids[start : start + RECOMPUTE_CHUNK], settings_for)
         for claim_id, result in results.items():
             new = (result.status, result.confidence, result.explanation, result.final)
             if before.get(claim_id) != new:

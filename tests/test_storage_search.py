@@ -60,7 +60,7 @@ async def test_the_guild_token_is_not_a_searchable_word(db: Database) -> None:
 
 async def test_autocomplete_lists_open_claims_newest_first_then_resolved(db: Database) -> None:
     ids = await add(db, HOME, *(f"Wheat exports reached {n} million tonnes." for n in range(6)))
-    await db.save_status(ids[5], status="verified_true", confidence=0.9, explanation="", final=True)
+    await db.save_statuses([(ids[5], "verified_true", 0.9, "", True)])
     await add(db, RIVAL, "Wheat exports reached 99 million tonnes in the rival guild.")
 
     rows = await db.autocomplete_claims(HOME, claim_id=None, terms=match("whe"), limit=4)
