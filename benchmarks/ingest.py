@@ -77,21 +77,28 @@ import pstats
 import random
 import re
 import signal
-import sqlite3
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
 
 import aiosqlite  # noqa: E402
+from harness import (  # noqa: E402
+    copy_database,
+    cpu_seconds,
+    memory_kb,
+    percentile,
+    read_only,
+    read_only_uri,
+    reset_peak_rss,
+)
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
@@ -242,44 +249,6 @@ def is_posted(rec: InteractionRecord) -> bool:
 
 
 # -- the bot process, seen from outside ----------------------------------------------------
-
-
-def read_only_uri(path: Path) -> str:
-    return f"{path.as_uri()}?mode=ro"
-
-
-@contextmanager
-def read_only(path: Path) -> Iterator[sqlite3.Connection]:
-    """A read-only connection to the bot's live database (WAL: readers never block it)."""
-    conn = sqlite3.connect(read_only_uri(path), uri=True)
-    try:
-        yield conn
-    finally:
-        conn.close()
-
-
-def proc_status_kb(pid: int, field_name: str) -> int:
-    """A `VmRSS`/`VmHWM`-style line of /proc/PID/status, in kB."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field_name + ":"):
-            return int(line.split()[1])
-    raise KeyError(field_name)
-
-
-def cpu_seconds(pid: int) -> float:
-    """utime + stime of a process (all its threads), from /proc/PID/stat."""
-    stat = Path(f"/proc/{pid}/stat").read_text()
-    fields = stat[stat.rindex(")") + 2 :].split()  # after "pid (comm) "
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def reset_peak_rss(pid: int) -> bool:
-    """Reset VmHWM to the current RSS (Linux >= 4.0); False if not allowed."""
-    try:
-        Path(f"/proc/{pid}/clear_refs").write_text("5")
-    except OSError:
-        return False
-    return True
 
 
 class CommitPoller:
@@ -535,7 +504,7 @@ async def run_bot(
                 (reviewers[v.reviewer], claims[v.claim].message_id, VOTE_EMOJI[v.verdict])
                 for v in votes
             ]
-            results.rss_before_kb = proc_status_kb(bot.pid, "VmRSS")
+            results.rss_before_kb = memory_kb(bot.pid)["VmRSS"]
             results.peak_reset = reset_peak_rss(bot.pid)
             poller = CommitPoller(database)
             await poller.start()
@@ -554,7 +523,7 @@ async def run_bot(
             results.cpu_bot_burst = cpu_seconds(bot.pid) - cpu_bot
             results.cpu_bench_burst = cpu_seconds(os.getpid()) - cpu_bench
             results.cpu_poller = poller.cpu_seconds
-            results.peak_burst_kb = proc_status_kb(bot.pid, "VmHWM")
+            results.peak_burst_kb = memory_kb(bot.pid)["VmHWM"]
             results.commits_seen = len(poller.max_ids)
             results.poll_gaps_ms = poller.gaps_ms(min(results.sent.values()), poller.times[-1])
 
@@ -569,8 +538,8 @@ async def run_bot(
             results.last_edit_at = next(
                 t for t, total in results.edit_samples if total == results.edit_samples[-1][1]
             )
-            results.peak_total_kb = proc_status_kb(bot.pid, "VmHWM")
-            results.rss_after_kb = proc_status_kb(bot.pid, "VmRSS")
+            results.peak_total_kb = memory_kb(bot.pid)["VmHWM"]
+            results.rss_after_kb = memory_kb(bot.pid)["VmRSS"]
             results.edits = [
                 fake.edits_of(c.message_id) - e for c, e in zip(claims, edits_before, strict=True)
             ]
@@ -697,16 +666,6 @@ def verify(
     return failures
 
 
-def copy_database(source: Path, target: Path) -> None:
-    """A consistent snapshot of the bot's database (sqlite backup API, safe under WAL)."""
-    with read_only(source) as src:
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-
-
 async def plain_inserts(path: Path, rows: list[Row], batch: int) -> float:
     """The baseline: the rows into vote_events and claim_votes with `executemany`, `batch`
     rows per transaction, with the bot's pragmas and statements. Returns the seconds."""
@@ -744,13 +703,6 @@ async def plain_inserts(path: Path, rows: list[Row], batch: int) -> float:
 
 
 # -- report ------------------------------------------------------------------------------
-
-
-def percentile(ascending: list[float], fraction: float) -> float:
-    """Nearest-rank percentile."""
-    if not ascending:
-        return float("nan")
-    return ascending[min(len(ascending) - 1, max(0, round(fraction * len(ascending)) - 1))]
 
 
 def spans_ms(start: dict[Key, float], end: dict[Key, float]) -> list[float]:

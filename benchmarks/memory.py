@@ -57,6 +57,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from dataset import GUILD_BASE, SUBJECTS, Shape, fill  # noqa: E402
+from harness import copy_database, memory_kb, read_only, reset_peak_rss  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
@@ -132,7 +133,7 @@ def cached_dataset(path: Path) -> Path:
         print("  " + ", ".join(f"{k} {v:,.0f}" for k, v in figures.items()), flush=True)
         partial.rename(path)
         stamp_file.write_text(stamp + "\n")
-    with sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True) as conn:
+    with read_only(path) as conn:
         claims, posted = conn.execute("SELECT count(*), count(message_id) FROM claims").fetchone()
     if claims != Shape().claims or posted:
         raise SystemExit(
@@ -140,17 +141,6 @@ def cached_dataset(path: Path) -> Path:
             f" {Shape().claims:,}-claim dataset; delete it to refill"
         )
     return path
-
-
-def copy_dataset(source: Path, target: Path) -> None:
-    """A private copy of the cached database (SQLite backup API)."""
-    src = sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True)
-    dst = sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
 
 
 def move_guild(path: Path, source: int, target: int) -> int:
@@ -190,17 +180,6 @@ async def reindex(path: Path) -> None:
 
 
 # -- the bot process, from outside -------------------------------------------------------
-
-
-def memory_kb(pid: int) -> dict[str, int]:
-    """VmRSS, VmHWM, RssAnon, ... of /proc/PID/status, in kB."""
-    values = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        name, _, rest = line.partition(":")
-        parts = rest.split()
-        if len(parts) == 2 and parts[1] == "kB":
-            values[name] = int(parts[0])
-    return values
 
 
 async def wait_for_log(bot: BotProcess, pattern: str, timeout: float) -> None:  # noqa: ASYNC109
@@ -256,7 +235,7 @@ class Exercise:
         self.bot = bot
         self.claims = claims
         self.rng = random.Random(seed)
-        with sqlite3.connect(f"{database.as_uri()}?mode=ro", uri=True) as conn:
+        with read_only(database) as conn:
             self.claim_ids = [
                 int(i)
                 for (i,) in conn.execute(
@@ -376,7 +355,7 @@ class Exercise:
         )
 
     def vote_events(self) -> int:
-        with sqlite3.connect(f"{self.database.as_uri()}?mode=ro", uri=True) as conn:
+        with read_only(self.database) as conn:
             (count,) = conn.execute("SELECT count(*) FROM vote_events").fetchone()
         return int(count)
 
@@ -403,7 +382,7 @@ def record(run: Run, bot: BotProcess, name: str, operations: int, seconds: float
     mem = memory_kb(bot.pid)
     peak = mem["VmHWM"]
     run.peak_kb = max(run.peak_kb, peak)
-    if not reset_peak(bot.pid):
+    if not reset_peak_rss(bot.pid):
         run.peak_resets = False
     run.phases.append(Phase(name, operations, seconds, mem["VmRSS"], mem.get("RssAnon", 0), peak))
     print(
@@ -412,20 +391,11 @@ def record(run: Run, bot: BotProcess, name: str, operations: int, seconds: float
     )
 
 
-def reset_peak(pid: int) -> bool:
-    """Reset VmHWM to the current RSS (Linux >= 4.0); False if not allowed."""
-    try:
-        Path(f"/proc/{pid}/clear_refs").write_text("5")
-    except OSError:
-        return False
-    return True
-
-
 async def measure(args: argparse.Namespace, workdir: Path, cached: Path) -> Run:
     run = Run()
     database = workdir / "claimbot.db"
     started = time.perf_counter()
-    copy_dataset(cached, database)
+    copy_database(cached, database)
     async with running_fake() as fake:
         world = build_world(fake, "Memory")
         run.claims_in_guild = move_guild(database, SOURCE_GUILD, world.guild_id)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
-import sqlite3
 import statistics
 import sys
 import time
@@ -29,6 +28,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from dataset import GUILD_BASE, REVIEWERS_PER_GUILD, Shape, fill, reviewer  # noqa: E402
+from harness import percentile, read_only  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
@@ -43,11 +43,6 @@ TARGETS_MS = {"autocomplete": 5.0}
 DEFAULT_TARGET_MS = 20.0
 
 Query = Callable[[random.Random], Awaitable[object]]
-
-
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 class Bench:
@@ -130,23 +125,22 @@ class Bench:
 
 def vocabulary(path: Path) -> list[str]:
     """Words that occur in the claims, rarest excluded, for realistic search terms."""
-    conn = sqlite3.connect(path)
-    texts = [row[0] for row in conn.execute("SELECT text FROM claims ORDER BY random() LIMIT 2000")]
-    conn.close()
+    with read_only(path) as conn:
+        rows = conn.execute("SELECT text FROM claims ORDER BY random() LIMIT 2000").fetchall()
+    texts = [row[0] for row in rows]
     words = {w.strip(".,()").casefold() for text in texts for w in text.split()}
     return sorted(w for w in words if len(w) > 3 and not w.isdigit())
 
 
 def plans(path: Path, statements: set[str]) -> list[tuple[str, list[str]]]:
     """EXPLAIN QUERY PLAN of every captured statement (params already bound by the trace)."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     found = []
-    for sql in sorted(statements):
-        if not sql.lstrip().upper().startswith("SELECT"):
-            continue
-        steps = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
-        found.append((sql, steps))
-    conn.close()
+    with read_only(path) as conn:
+        for sql in sorted(statements):
+            if not sql.lstrip().upper().startswith("SELECT"):
+                continue
+            steps = [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
+            found.append((sql, steps))
     return found
 
 
@@ -190,7 +184,7 @@ async def measure(path: Path, samples: int, shape: Shape) -> int:
             await query(rng)
             timings.append((time.perf_counter() - started) * 1000)
         target = TARGETS_MS.get(kind, DEFAULT_TARGET_MS)
-        p99 = percentile(timings, 0.99)
+        p99 = percentile(sorted(timings), 0.99)
         met = p99 < target
         failures += not met
         table.add_row(
