@@ -42,6 +42,8 @@ _EVIDENCE_COLUMNS = (
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 BUSY_TIMEOUT_MS = 10_000
 _T = TypeVar("_T")
+# (guild, claim, reviewer, verdict or None for a retraction, origin, at): one vote event.
+VoteEventRow = tuple[int, int, int, str | None, str, float]
 
 
 class SchemaError(Exception):
@@ -134,8 +136,13 @@ class Database:
         return rows
 
     async def _fetch_one(self, sql: str, params: tuple[Any, ...] = ()) -> aiosqlite.Row | None:
-        async with self._conn.execute(sql, params) as cur:
-            return await cur.fetchone()
+        """The first row of a query, in one round trip to the database thread (a cursor
+        costs three: execute, fetch, close)."""
+        return await self._on_database_thread(_first_row, sql, params)
+
+    async def _fetch_all(self, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]:
+        """Every row of a query, in one round trip to the database thread."""
+        return list(await self._conn.execute_fetchall(sql, params))
 
     # -- schema -----------------------------------------------------------------------
 
@@ -144,8 +151,8 @@ class Database:
             "CREATE TABLE IF NOT EXISTS schema_migrations ("
             " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)"
         )
-        async with self._conn.execute("SELECT version FROM schema_migrations ORDER BY 1") as cur:
-            return [int(row[0]) for row in await cur.fetchall()]
+        rows = await self._fetch_all("SELECT version FROM schema_migrations ORDER BY 1")
+        return [int(row[0]) for row in rows]
 
     async def check_schema(self) -> int:
         """The schema version; refuses a database written by a newer claimbot."""
@@ -204,10 +211,9 @@ class Database:
 
     async def rebuild_search_index(self) -> int:
         """Index every claim again from its text and attribution; returns how many."""
-        async with self._conn.execute(
+        rows = await self._fetch_all(
             "SELECT id, guild_id, text, attribution FROM claims ORDER BY id"
-        ) as cur:
-            rows = list(await cur.fetchall())
+        )
         async with self.transaction() as conn:
             await conn.execute("INSERT INTO claims_search (claims_search) VALUES ('delete-all')")
             await conn.executemany(
@@ -221,19 +227,17 @@ class Database:
         return applied[-1] if applied else 0
 
     async def integrity_check(self) -> str:
-        async with self._conn.execute("PRAGMA integrity_check") as cur:
-            row = await cur.fetchone()
+        row = await self._fetch_one("PRAGMA integrity_check")
         return str(row[0]) if row else "no answer"
 
     # -- guild settings ---------------------------------------------------------------
 
     async def get_guild_config(self, guild_id: int) -> GuildConfig | None:
-        async with self._conn.execute(
+        row = await self._fetch_one(
             "SELECT guild_id, review_channel_id, reviewer_role_id, moderator_role_id, options"
             " FROM guild_settings WHERE guild_id = ?",
             (guild_id,),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         if row is None:
             return None
         return GuildConfig(
@@ -281,11 +285,10 @@ class Database:
     # -- submissions and claims --------------------------------------------------------
 
     async def find_document(self, guild_id: int, content_hash: str) -> int | None:
-        async with self._conn.execute(
+        row = await self._fetch_one(
             "SELECT id FROM documents WHERE guild_id = ? AND content_hash = ? ORDER BY id LIMIT 1",
             (guild_id, content_hash),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return int(row[0]) if row else None
 
     async def store_submission(
@@ -373,11 +376,11 @@ class Database:
 
     async def recent_claim_texts(self, guild_id: int, limit: int) -> list[tuple[int, str]]:
         """(id, normalized text) of a guild's newest claims, for near-duplicate checks."""
-        async with self._conn.execute(
+        rows = await self._fetch_all(
             "SELECT id, normalized FROM claims WHERE guild_id = ? ORDER BY id DESC LIMIT ?",
             (guild_id, limit),
-        ) as cur:
-            return [(int(row[0]), str(row[1])) for row in await cur.fetchall()]
+        )
+        return [(int(row[0]), str(row[1])) for row in rows]
 
     async def get_claim(self, guild_id: int, claim_id: int) -> ClaimRecord | None:
         found = await self.get_claims(guild_id, [claim_id])
@@ -388,12 +391,12 @@ class Database:
         if not claim_ids:
             return []
         marks = ",".join("?" * len(claim_ids))
-        async with self._conn.execute(
+        rows = await self._fetch_all(
             f"SELECT * FROM claims WHERE guild_id = ? AND id IN ({marks})",
             (guild_id, *claim_ids),
-        ) as cur:
-            rows = {row["id"]: _claim(row) for row in await cur.fetchall()}
-        return [rows[i] for i in claim_ids if i in rows]
+        )
+        by_id = {row["id"]: _claim(row) for row in rows}
+        return [by_id[i] for i in claim_ids if i in by_id]
 
     async def _one_claim(self, where: str, value: int) -> ClaimRecord | None:
         row = await self._fetch_one(f"SELECT * FROM claims WHERE {where} = ?", (value,))
@@ -421,27 +424,27 @@ class Database:
 
     async def review_messages(self, *, limit: int) -> list[ReviewMessage]:
         """Posted claims for catch-up: open ones first, newest first, at most `limit`."""
-        async with self._conn.execute(
+        rows = await self._fetch_all(
             "SELECT id, guild_id, channel_id, message_id FROM claims"
             " WHERE message_id IS NOT NULL ORDER BY is_final, id DESC LIMIT ?",
             (limit,),
-        ) as cur:
-            return [ReviewMessage(row[0], row[1], row[2], row[3]) for row in await cur.fetchall()]
+        )
+        return [ReviewMessage(row[0], row[1], row[2], row[3]) for row in rows]
 
     # -- votes ------------------------------------------------------------------------
 
     async def current_votes(self, claim_id: int) -> dict[int, str]:
-        async with self._conn.execute(
+        rows = await self._fetch_all(
             "SELECT reviewer_id, verdict FROM claim_votes WHERE claim_id = ?", (claim_id,)
-        ) as cur:
-            return {int(row[0]): str(row[1]) for row in await cur.fetchall()}
+        )
+        return {int(row[0]): str(row[1]) for row in rows}
 
     async def vote_event_ids(self, claim_id: int) -> dict[int, int]:
         """Each reviewer's current vote's event id (what catch-up compares with the floor)."""
-        async with self._conn.execute(
+        rows = await self._fetch_all(
             "SELECT reviewer_id, event_id FROM claim_votes WHERE claim_id = ?", (claim_id,)
-        ) as cur:
-            return {int(row[0]): int(row[1]) for row in await cur.fetchall()}
+        )
+        return {int(row[0]): int(row[1]) for row in rows}
 
     async def carry_votes(self, claim_id: int) -> int:
         """Mark every vote so far as cast on an earlier message of the claim."""
@@ -458,12 +461,11 @@ class Database:
         return int(row[0]) if row else 0
 
     async def last_audit(self, guild_id: int, action: str) -> dict[str, Any] | None:
-        async with self._conn.execute(
+        row = await self._fetch_one(
             "SELECT actor_id, claim_id, detail, created_at FROM audit_log"
             " WHERE guild_id = ? AND action = ? ORDER BY id DESC LIMIT 1",
             (guild_id, action),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         if row is None:
             return None
         return {
@@ -474,11 +476,11 @@ class Database:
         }
 
     async def vote_counts(self, claim_id: int) -> dict[str, int]:
-        async with self._conn.execute(
+        rows = await self._fetch_all(
             "SELECT verdict, count(*) FROM claim_votes WHERE claim_id = ? GROUP BY verdict",
             (claim_id,),
-        ) as cur:
-            return {str(row[0]): int(row[1]) for row in await cur.fetchall()}
+        )
+        return {str(row[0]): int(row[1]) for row in rows}
 
     async def current_votes_for(self, claim_ids: list[int]) -> dict[int, dict[int, str]]:
         """Each claim's current votes, {claim: {reviewer: verdict}}, in one query per 500."""
@@ -490,19 +492,31 @@ class Database:
             found[claim_id][reviewer_id] = verdict
         return found
 
-    async def append_vote_events(
-        self, events: list[tuple[int, int, int, str | None, str, float]]
-    ) -> list[int]:
+    async def append_vote_events(self, events: list[VoteEventRow]) -> list[int]:
         """Append (guild, claim, reviewer, verdict or None, origin, at) events in order and
-        keep `claim_votes` in step, all in one transaction. Returns the event ids.
-
-        This is the hot path of a burst of votes, so the whole transaction runs as one
-        call on the database thread: each separate statement would cost a round trip
-        between the event loop and that thread, several times the statement itself."""
+        keep `claim_votes` in step, all in one transaction. Returns the event ids."""
         if not events:
             return []
+        return await self._write_on_database_thread(_insert_vote_events, events)
+
+    async def record_votes(
+        self, claim_ids: list[int], plan: Callable[[dict[int, dict[int, str]]], list[VoteEventRow]]
+    ) -> list[int]:
+        """Read the current votes of `claim_ids` ({claim: {reviewer: verdict}}), append the
+        events `plan` makes of them, and return their ids: one transaction, so nothing can
+        change a vote between the read and the write.
+
+        This is the hot path of vote ingest, so it is one call on the database thread
+        (`plan` runs there too, and must be quick and pure): each separate statement
+        would cost a round trip between the event loop and that thread, several times
+        the statement itself, and queue behind whatever else the bot is reading."""
+        return await self._write_on_database_thread(_plan_and_insert_votes, claim_ids, plan)
+
+    async def _write_on_database_thread(self, work: Callable[..., _T], *args: Any) -> _T:
+        """`work(sqlite3_connection, *args)` inside BEGIN IMMEDIATE ... COMMIT, in one round
+        trip, holding the write lock."""
         async with self._write_lock:
-            return await self._on_database_thread(_append_vote_events, events)
+            return await self._on_database_thread(_in_write_transaction, work, *args)
 
     async def _on_database_thread(self, work: Callable[..., _T], *args: Any) -> _T:
         """Run `work(sqlite3_connection, *args)` on aiosqlite's thread, in one round trip.
@@ -514,22 +528,22 @@ class Database:
 
     async def vote_events(self, claim_id: int) -> list[tuple[int, int, str | None, float]]:
         """(event id, reviewer, verdict, at) in log order."""
-        async with self._conn.execute(
+        rows = await self._fetch_all(
             "SELECT id, reviewer_id, verdict, created_at FROM vote_events WHERE claim_id = ?"
             " ORDER BY id",
             (claim_id,),
-        ) as cur:
-            return [(row[0], row[1], row[2], row[3]) for row in await cur.fetchall()]
+        )
+        return [(row[0], row[1], row[2], row[3]) for row in rows]
 
     # -- evidence ---------------------------------------------------------------------
 
     async def evidence_for(self, claim_id: int) -> list[EvidenceRecord]:
-        async with self._conn.execute(
+        rows = await self._fetch_all(
             f"SELECT {_EVIDENCE_COLUMNS} FROM evidence"
             " WHERE claim_id = ? AND removed_at IS NULL ORDER BY id",
             (claim_id,),
-        ) as cur:
-            return [EvidenceRecord(*row) for row in await cur.fetchall()]
+        )
+        return [EvidenceRecord(*row) for row in rows]
 
     async def _one_evidence(self, where: str, params: tuple[Any, ...]) -> EvidenceRecord | None:
         row = await self._fetch_one(
@@ -683,15 +697,15 @@ class Database:
     async def save_statuses(self, rows: list[tuple[int, str, float, str, bool]]) -> None:
         """(claim, status, confidence, explanation, final) for many claims, one commit."""
         now = time.time()
-        async with self.transaction() as conn:
-            await conn.executemany(
-                "UPDATE claims SET status = ?, confidence = ?, explanation = ?, is_final = ?,"
-                " updated_at = ? WHERE id = ?",
-                [
-                    (status, confidence, explanation, int(final), now, claim_id)
-                    for claim_id, status, confidence, explanation, final in rows
-                ],
-            )
+        await self._write_on_database_thread(
+            _execute_many,
+            "UPDATE claims SET status = ?, confidence = ?, explanation = ?, is_final = ?,"
+            " updated_at = ? WHERE id = ?",
+            [
+                (status, confidence, explanation, int(final), now, claim_id)
+                for claim_id, status, confidence, explanation, final in rows
+            ],
+        )
 
     # -- queries ----------------------------------------------------------------------
 
@@ -699,15 +713,15 @@ class Database:
         self, guild_id: int, terms: list[str], *, limit: int
     ) -> list[ClaimRecord]:
         """Claims of one guild holding every term (from bot.search), best match first."""
-        async with self._conn.execute(
+        rows = await self._fetch_all(
             # Rank inside the index, then read only the winning rows of claims.
             "SELECT c.* FROM (SELECT rowid AS id, bm25(claims_search) AS score"
             " FROM claims_search WHERE claims_search MATCH ? ORDER BY score, rowid DESC LIMIT ?)"
             " AS hits JOIN claims c ON c.id = hits.id WHERE c.guild_id = ?"
             " ORDER BY hits.score, c.id DESC",
             (match_expression(guild_id, terms), limit, guild_id),
-        ) as cur:
-            return [_claim(row) for row in await cur.fetchall()]
+        )
+        return [_claim(row) for row in rows]
 
     async def autocomplete_claims(
         self, guild_id: int, *, claim_id: int | None, terms: list[str] | None, limit: int
@@ -718,31 +732,31 @@ class Database:
         index and stop at `limit`, so a common word costs no more than a rare one."""
         found: list[tuple[int, str, str]] = []
         if claim_id is not None:
-            async with self._conn.execute(
+            rows = await self._fetch_all(
                 "SELECT id, text, status FROM claims WHERE guild_id = ? AND id = ?",
                 (guild_id, claim_id),
-            ) as cur:
-                found.extend((r[0], r[1], r[2]) for r in await cur.fetchall())
+            )
+            found.extend((r[0], r[1], r[2]) for r in rows)
         if terms:
             match = match_expression(guild_id, terms, prefix_last=True)
             for final in (0, 1):
-                async with self._conn.execute(
+                rows = await self._fetch_all(
                     "SELECT c.id, c.text, c.status FROM claims_search CROSS JOIN claims c"
                     " ON c.id = claims_search.rowid WHERE claims_search MATCH ?"
                     " AND c.guild_id = ? AND c.is_final = ?"
                     " ORDER BY claims_search.rowid DESC LIMIT ?",
                     (match, guild_id, final, limit - len(found)),
-                ) as cur:
-                    found.extend((r[0], r[1], r[2]) for r in await cur.fetchall())
+                )
+                found.extend((r[0], r[1], r[2]) for r in rows)
                 if len(found) >= limit:
                     break
         elif claim_id is None:
-            async with self._conn.execute(
+            rows = await self._fetch_all(
                 "SELECT id, text, status FROM claims WHERE guild_id = ?"
                 " ORDER BY is_final, id DESC LIMIT ?",
                 (guild_id, limit),
-            ) as cur:
-                found.extend((r[0], r[1], r[2]) for r in await cur.fetchall())
+            )
+            found.extend((r[0], r[1], r[2]) for r in rows)
         unique = {row[0]: row for row in found}
         return list(unique.values())[:limit]
 
@@ -765,50 +779,49 @@ class Database:
             where.append("submitter_id = ?")
             params.append(submitter_id)
         clause = " AND ".join(where)
-        async with self._conn.execute(f"SELECT count(*) FROM claims WHERE {clause}", params) as cur:
-            row = await cur.fetchone()
-            total = int(row[0]) if row else 0
-        async with self._conn.execute(
+        row = await self._fetch_one(f"SELECT count(*) FROM claims WHERE {clause}", tuple(params))
+        total = int(row[0]) if row else 0
+        rows = await self._fetch_all(
             f"SELECT * FROM claims WHERE {clause} ORDER BY id DESC LIMIT ? OFFSET ?",
             (*params, limit, offset),
-        ) as cur:
-            return [_claim(r) for r in await cur.fetchall()], total
+        )
+        return [_claim(r) for r in rows], total
 
     async def status_counts(self, guild_id: int) -> dict[str, int]:
-        async with self._conn.execute(
+        rows = await self._fetch_all(
             "SELECT status, count(*) FROM claims WHERE guild_id = ? GROUP BY status",
             (guild_id,),
-        ) as cur:
-            return {str(r[0]): int(r[1]) for r in await cur.fetchall()}
+        )
+        return {str(r[0]): int(r[1]) for r in rows}
 
     async def oldest_awaiting(self, guild_id: int, *, limit: int) -> list[ClaimRecord]:
-        async with self._conn.execute(
+        rows = await self._fetch_all(
             "SELECT * FROM claims WHERE guild_id = ? AND status IN ('unreviewed', 'needs_review')"
             " ORDER BY id LIMIT ?",
             (guild_id, limit),
-        ) as cur:
-            return [_claim(r) for r in await cur.fetchall()]
+        )
+        return [_claim(r) for r in rows]
 
     async def top_reviewers(self, guild_id: int, *, limit: int) -> list[tuple[int, int]]:
         """(reviewer, claims voted on) by current votes."""
-        async with self._conn.execute(
+        rows = await self._fetch_all(
             "SELECT v.reviewer_id, count(*) AS n FROM claim_votes v JOIN claims c"
             " ON c.id = v.claim_id WHERE c.guild_id = ? GROUP BY v.reviewer_id"
             " ORDER BY n DESC, v.reviewer_id LIMIT ?",
             (guild_id, limit),
-        ) as cur:
-            return [(int(r[0]), int(r[1])) for r in await cur.fetchall()]
+        )
+        return [(int(r[0]), int(r[1])) for r in rows]
 
     async def vote_distribution(self, guild_id: int) -> list[dict[str, int]]:
         """Per claim with votes: counts per verdict (for the agreement figure)."""
-        async with self._conn.execute(
+        rows = await self._fetch_all(
             "SELECT v.claim_id, v.verdict, count(*) FROM claim_votes v JOIN claims c"
             " ON c.id = v.claim_id WHERE c.guild_id = ? GROUP BY v.claim_id, v.verdict",
             (guild_id,),
-        ) as cur:
-            per_claim: dict[int, dict[str, int]] = {}
-            for claim_id, verdict, count in await cur.fetchall():
-                per_claim.setdefault(claim_id, {})[verdict] = count
+        )
+        per_claim: dict[int, dict[str, int]] = {}
+        for claim_id, verdict, count in rows:
+            per_claim.setdefault(claim_id, {})[verdict] = count
         return list(per_claim.values())
 
     async def all_claims(self, guild_id: int | None) -> list[ClaimRecord]:
@@ -817,8 +830,8 @@ class Database:
         params: tuple[int, ...] = ()
         if guild_id is not None:
             query, params = "SELECT * FROM claims WHERE guild_id = ? ORDER BY id", (guild_id,)
-        async with self._conn.execute(query, params) as cur:
-            return [_claim(r) for r in await cur.fetchall()]
+        rows = await self._fetch_all(query, params)
+        return [_claim(r) for r in rows]
 
     async def vote_counts_for(self, claim_ids: list[int]) -> dict[int, dict[str, int]]:
         counts: dict[int, dict[str, int]] = {cid: {} for cid in claim_ids}
@@ -893,17 +906,14 @@ class Database:
 
     async def claim_ids(self) -> list[tuple[int, int]]:
         """(claim id, guild id) of every claim."""
-        async with self._conn.execute("SELECT id, guild_id FROM claims ORDER BY id") as cur:
-            return [(int(r[0]), int(r[1])) for r in await cur.fetchall()]
+        rows = await self._fetch_all("SELECT id, guild_id FROM claims ORDER BY id")
+        return [(int(r[0]), int(r[1])) for r in rows]
 
     async def statuses(self) -> dict[int, tuple[str, float, str, bool]]:
-        async with self._conn.execute(
+        rows = await self._fetch_all(
             "SELECT id, status, confidence, explanation, is_final FROM claims"
-        ) as cur:
-            return {
-                int(r[0]): (str(r[1]), float(r[2]), str(r[3]), bool(r[4]))
-                for r in await cur.fetchall()
-            }
+        )
+        return {int(r[0]): (str(r[1]), float(r[2]), str(r[3]), bool(r[4])) for r in rows}
 
     # -- audit ------------------------------------------------------------------------
 
@@ -943,12 +953,11 @@ class Database:
             )
 
     async def audit_entries(self, guild_id: int, *, limit: int = 50) -> list[dict[str, Any]]:
-        async with self._conn.execute(
+        rows = await self._fetch_all(
             "SELECT id, actor_id, action, claim_id, detail, created_at FROM audit_log"
             " WHERE guild_id = ? ORDER BY id DESC LIMIT ?",
             (guild_id, limit),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [
             {
                 "id": row["id"],
@@ -962,46 +971,80 @@ class Database:
         ]
 
 
-def _append_vote_events(
-    conn: sqlite3.Connection, events: list[tuple[int, int, int, str | None, str, float]]
-) -> list[int]:
-    """Database.append_vote_events, on the database thread. Ids are assigned here: the
-    caller holds the write lock and BEGIN IMMEDIATE keeps other processes out, and only
-    each reviewer's last event in the batch touches `claim_votes`."""
+def _in_write_transaction(conn: sqlite3.Connection, work: Callable[..., _T], *args: Any) -> _T:
+    """On the database thread: BEGIN IMMEDIATE (other processes wait on the busy
+    timeout), the work, COMMIT; rolled back on any error."""
     conn.execute("BEGIN IMMEDIATE")
     try:
-        (last,) = conn.execute("SELECT coalesce(max(id), 0) FROM vote_events").fetchone()
-        ids = list(range(last + 1, last + 1 + len(events)))
-        conn.executemany(
-            "INSERT INTO vote_events (id, guild_id, claim_id, reviewer_id, verdict, origin,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(event_id, *event) for event_id, event in zip(ids, events, strict=True)],
-        )
-        latest: dict[tuple[int, int], tuple[int, str | None, float]] = {}
-        for event_id, (_, claim_id, reviewer_id, verdict, _, at) in zip(ids, events, strict=True):
-            latest[(claim_id, reviewer_id)] = (event_id, verdict, at)
-        retracted = [key for key, (_, verdict, _) in latest.items() if verdict is None]
-        if retracted:
-            conn.executemany(
-                "DELETE FROM claim_votes WHERE claim_id = ? AND reviewer_id = ?", retracted
-            )
-        conn.executemany(
-            "INSERT INTO claim_votes (claim_id, reviewer_id, verdict, event_id, updated_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (claim_id, reviewer_id) DO UPDATE SET"
-            " verdict = excluded.verdict, event_id = excluded.event_id,"
-            " updated_at = excluded.updated_at",
-            [
-                (claim_id, reviewer_id, verdict, event_id, at)
-                for (claim_id, reviewer_id), (event_id, verdict, at) in latest.items()
-                if verdict is not None
-            ],
-        )
+        result = work(conn, *args)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+    return result
+
+
+def _execute_many(conn: sqlite3.Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
+    conn.executemany(sql, rows)
+
+
+def _plan_and_insert_votes(
+    conn: sqlite3.Connection,
+    claim_ids: list[int],
+    plan: Callable[[dict[int, dict[int, str]]], list[VoteEventRow]],
+) -> list[int]:
+    current: dict[int, dict[int, str]] = {claim_id: {} for claim_id in claim_ids}
+    for chunk in _chunks(claim_ids):
+        marks = ",".join("?" * len(chunk))
+        for claim_id, reviewer_id, verdict in conn.execute(
+            f"SELECT claim_id, reviewer_id, verdict FROM claim_votes WHERE claim_id IN ({marks})",
+            chunk,
+        ):
+            current[claim_id][reviewer_id] = verdict
+    events = plan(current)
+    return _insert_vote_events(conn, events) if events else []
+
+
+def _insert_vote_events(conn: sqlite3.Connection, events: list[VoteEventRow]) -> list[int]:
+    """Ids are assigned here: the caller holds the write lock and the transaction keeps
+    other processes out. Only each reviewer's last event in the batch touches
+    `claim_votes`."""
+    (last,) = conn.execute("SELECT coalesce(max(id), 0) FROM vote_events").fetchone()
+    ids = list(range(last + 1, last + 1 + len(events)))
+    conn.executemany(
+        "INSERT INTO vote_events (id, guild_id, claim_id, reviewer_id, verdict, origin,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [(event_id, *event) for event_id, event in zip(ids, events, strict=True)],
+    )
+    latest: dict[tuple[int, int], tuple[int, str | None, float]] = {}
+    for event_id, (_, claim_id, reviewer_id, verdict, _, at) in zip(ids, events, strict=True):
+        latest[(claim_id, reviewer_id)] = (event_id, verdict, at)
+    retracted = [key for key, (_, verdict, _) in latest.items() if verdict is None]
+    if retracted:
+        conn.executemany(
+            "DELETE FROM claim_votes WHERE claim_id = ? AND reviewer_id = ?", retracted
+        )
+    conn.executemany(
+        "INSERT INTO claim_votes (claim_id, reviewer_id, verdict, event_id, updated_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (claim_id, reviewer_id) DO UPDATE SET"
+        " verdict = excluded.verdict, event_id = excluded.event_id,"
+        " updated_at = excluded.updated_at",
+        [
+            (claim_id, reviewer_id, verdict, event_id, at)
+            for (claim_id, reviewer_id), (event_id, verdict, at) in latest.items()
+            if verdict is not None
+        ],
+    )
     return ids
+
+
+def _first_row(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> Any:
+    cursor = conn.execute(sql, params)
+    try:
+        return cursor.fetchone()
+    finally:
+        cursor.close()
 
 
 def _chunks(ids: list[int], size: int = 500) -> list[list[int]]:

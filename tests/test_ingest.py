@@ -95,3 +95,51 @@ async def test_concurrent_burst_counts_every_vote_once_in_few_batches(db: Databa
     for claim in claims:
         assert await db.current_votes(claim) == expected[claim]
     assert ingest.batches < 100
+
+
+async def test_votes_commit_while_a_status_refresh_is_still_running(db: Database) -> None:
+    first, second = await make_claims(db, 2)
+    refreshing = asyncio.Event()
+    release = asyncio.Event()
+    refreshed: list[set[int]] = []
+
+    async def slow_refresh(ids: set[int]) -> None:
+        refreshing.set()
+        await release.wait()
+        refreshed.append(ids)
+
+    ingest = VoteIngest(db, slow_refresh)
+    ingest.start()
+    await ingest.submit(ReactionVote(1, first, 100, "supported", added=True))
+    await asyncio.wait_for(refreshing.wait(), 5)
+    # The refresh of the first claim is stuck; a vote on the second still commits.
+    outcome = await asyncio.wait_for(
+        ingest.submit(ReactionVote(1, second, 101, "refuted", added=True)), 5
+    )
+    assert outcome == VoteChange("refuted", None)
+    assert await db.current_votes(second) == {101: "refuted"}
+    assert refreshed == []
+    release.set()
+    await asyncio.wait_for(ingest.drain(), 5)
+    assert refreshed == [{first}, {second}]
+    await ingest.stop()
+
+
+async def test_a_failed_plan_writes_nothing(db: Database) -> None:
+    (claim,) = await make_claims(db, 1)
+    await db.append_vote_events([(1, claim, 100, "supported", "reaction", 1.0)])
+    seen: list[dict[int, dict[int, str]]] = []
+
+    def plan(
+        current: dict[int, dict[int, str]],
+    ) -> list[tuple[int, int, int, str | None, str, float]]:
+        seen.append({c: dict(v) for c, v in current.items()})
+        raise RuntimeError("no")
+
+    with pytest.raises(RuntimeError):
+        await db.record_votes([claim], plan)
+    assert seen == [{claim: {100: "supported"}}]
+    assert [(r, v) for _, r, v, _ in await db.vote_events(claim)] == [(100, "supported")]
+    ids = await db.record_votes([claim], lambda _: [(1, claim, 100, None, "reaction", 2.0)])
+    assert len(ids) == 1
+    assert await db.current_votes(claim) == {}
