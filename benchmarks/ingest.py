@@ -192,6 +192,7 @@ class Results:
     events: int = 0
     sent: dict[Key, float] = field(default_factory=dict)
     committed: dict[Key, float] = field(default_factory=dict)
+    handled: dict[Key, float] = field(default_factory=dict)  # the bot's handler saw it
     out_of_order: int = 0
     commits_seen: int = 0
     poll_gaps_ms: list[float] = field(default_factory=list)
@@ -595,14 +596,19 @@ def match_commits(database: Path, poller: CommitPoller, results: Results) -> dic
     Returns {(claim, reviewer): verdict} of the stored events."""
     with read_only(database) as conn:
         rows = conn.execute(
-            "SELECT id, claim_id, reviewer_id, verdict FROM vote_events ORDER BY id"
+            "SELECT id, claim_id, reviewer_id, verdict, created_at FROM vote_events ORDER BY id"
         ).fetchall()
+    # created_at is the wall-clock time the bot's handler built the vote; the sent and
+    # commit stamps are perf_counter (CLOCK_MONOTONIC, system-wide): map one onto the other.
+    wall_to_monotonic = time.perf_counter() - time.time()
     stored: dict[Key, str] = {}
     order: list[Key] = []
-    for event_id, claim_id, reviewer_id, verdict in rows:
+    for event_id, claim_id, reviewer_id, verdict, created_at in rows:
         key = (int(claim_id), int(reviewer_id))
         stored[key] = verdict
         order.append(key)
+        if key in results.sent:
+            results.handled[key] = float(created_at) + wall_to_monotonic
         at = poller.committed_at(int(event_id))
         if at is not None and key in results.sent:
             results.committed[key] = at
@@ -765,6 +771,15 @@ def report(args: argparse.Namespace, results: Results) -> None:
         f"< {TARGET_P99_MS:.0f} ms {verdict(p99 < TARGET_P99_MS)}",
     )
     table.add_row("event -> commit max", f"{percentile(latencies, 1.0):,.0f} ms", "")
+    for label, part in (
+        ("  event -> handler", spans_ms(results.sent, results.handled)),
+        ("  handler -> commit", spans_ms(results.handled, results.committed)),
+    ):
+        table.add_row(
+            f"{label} p50 / p99 / max",
+            f"{percentile(part, 0.5):.0f} / {percentile(part, 0.99):.0f} / {max(part or [0]):.0f} ms",
+            "",
+        )
     table.add_row(
         "  commit poll gap p50 / p99 / max",
         f"{percentile(gaps, 0.5):.1f} / {percentile(gaps, 0.99):.1f} / {max(gaps or [0]):.1f} ms",
