@@ -123,6 +123,7 @@ class ReviewMessages:
             await channel.get_partial_message(claim.message_id).edit(
                 embed=await self.embed(claim, config)
             )
+            await self.bot.db.mark_rendered(claim.id, claim.updated_at)
         except discord.NotFound:
             await self.repost(claim.id)
         except discord.Forbidden as exc:

@@ -415,12 +415,33 @@ class Database:
     async def set_review_message(
         self, claim_id: int, *, channel_id: int, message_id: int, thread_id: int | None
     ) -> None:
+        now = time.time()
         async with self.transaction() as conn:
             await conn.execute(
-                "UPDATE claims SET channel_id = ?, message_id = ?, thread_id = ?, updated_at = ?"
-                " WHERE id = ?",
-                (channel_id, message_id, thread_id, time.time(), claim_id),
+                "UPDATE claims SET channel_id = ?, message_id = ?, thread_id = ?, updated_at = ?,"
+                " rendered_at = ? WHERE id = ?",
+                (channel_id, message_id, thread_id, now, now, claim_id),
             )
+
+    async def mark_rendered(self, claim_id: int, updated_at: float) -> None:
+        """The claim's review message now shows its state as of `updated_at`."""
+        await self._write_on_database_thread(
+            _execute_many,
+            "UPDATE claims SET rendered_at = ? WHERE id = ?"
+            " AND (rendered_at IS NULL OR rendered_at < ?)",
+            [(updated_at, claim_id, updated_at)],
+        )
+
+    async def stale_review_messages(self, *, limit: int) -> list[int]:
+        """Claims whose review message shows an older state than the database (an edit was
+        still pending when the bot stopped): open ones first, newest first."""
+        rows = await self._fetch_all(
+            "SELECT id FROM claims WHERE message_id IS NOT NULL"
+            " AND (rendered_at IS NULL OR rendered_at < updated_at)"
+            " ORDER BY is_final, id DESC LIMIT ?",
+            (limit,),
+        )
+        return [int(row[0]) for row in rows]
 
     async def review_messages(self, *, limit: int) -> list[ReviewMessage]:
         """Posted claims for catch-up: open ones first, newest first, at most `limit`."""

@@ -163,8 +163,11 @@ class ReviewCog(commands.Cog):
                 await self.bot.review.repost(review.claim_id)
             except discord.HTTPException as exc:
                 log.warning("catch-up skipped claim %d: %s", review.claim_id, exc)
+        # Edits still pending when the bot last stopped: render those messages again.
+        stale = await self.bot.db.stale_review_messages(limit=CATCHUP_MESSAGE_LIMIT)
+        self.bot.live.touch(stale)
         self.catchups += 1
-        log.info("catch-up read %d review messages", len(messages))
+        log.info("catch-up read %d review messages, %d to re-render", len(messages), len(stale))
 
     async def _catch_up_one(self, review: ReviewMessage) -> None:
         config = await self.bot.guild_config(review.guild_id)

@@ -174,3 +174,37 @@ async def test_refused_and_missing_messages_on_edit(runner: BotRunner, world: Wo
     assert new is not None
     fields = {f["name"]: f["value"] for f in new["embeds"][0]["fields"]}
     assert fields["Votes"] == "✅ 0  ❌ 2  ❓ 0  ⚠️ 0"
+
+
+async def test_message_left_stale_is_rendered_again_at_start(
+    runner: BotRunner, world: World
+) -> None:
+    """An edit that did not land (refused here; pending at shutdown is the same case)
+    leaves the message behind the database; the next start renders it again."""
+    bot_ = await runner.start()
+    await setup_review(world)
+    claim = await add_claim(world, bot_)
+    mid = claim.message_id
+    assert mid is not None
+    world.fake.fail_next(
+        "PATCH",
+        rf"/channels/\d+/messages/{mid}",
+        403,
+        json={"message": "Missing Permissions", "code": 50013},
+    )
+    await world.fake.user_add_reaction(world.reviewers[0], world.review_channel_id, mid, "❌")
+    await runner.settle()
+    message = world.fake.message(world.review_channel_id, mid)
+    assert message is not None
+    fields = {f["name"]: f["value"] for f in message["embeds"][0]["fields"]}
+    assert fields["Votes"] == "✅ 0  ❌ 0  ❓ 0  ⚠️ 0"
+    assert await bot_.db.stale_review_messages(limit=10) == [claim.id]
+    await runner.stop()
+
+    bot_ = await runner.start()
+    await runner.settle()
+    message = world.fake.message(world.review_channel_id, mid)
+    assert message is not None
+    fields = {f["name"]: f["value"] for f in message["embeds"][0]["fields"]}
+    assert fields["Votes"] == "✅ 0  ❌ 1  ❓ 0  ⚠️ 0"
+    assert await bot_.db.stale_review_messages(limit=10) == []
