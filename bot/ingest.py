@@ -20,7 +20,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from bot.status import Verdict
@@ -55,6 +56,9 @@ class ForcedVote:
     verdict: Verdict | None
     origin: str = "catchup"
     at: float = field(default_factory=time.time)
+    # From VoteIngest.snapshot(): a live reaction of the same reviewer enqueued after this
+    # mark is newer than what catch-up read from Discord, and this vote yields to it.
+    snapshot: int | None = None
 
 
 Outcome = VoteChange | None
@@ -74,6 +78,10 @@ class VoteIngest:
         self._refresh_due = asyncio.Event()  # set while _unrefreshed has claims
         self._refreshed = asyncio.Event()  # set when no committed vote awaits a refresh
         self._refreshed.set()
+        self._enqueued = 0
+        self._snapshots = 0
+        # While a snapshot is open: (claim, reviewer) -> number of its latest live event.
+        self._live_since: dict[tuple[int, int], int] = {}
         self.batches = 0
         self.events_written = 0
 
@@ -101,7 +109,31 @@ class VoteIngest:
 
     def enqueue(self, vote: ReactionVote | ForcedVote, done: Done | None = None) -> None:
         """Queue one event; `done` runs after its batch is committed or has failed."""
+        self._enqueued += 1
+        if self._snapshots and isinstance(vote, ReactionVote):
+            self._live_since[(vote.claim_id, vote.reviewer_id)] = self._enqueued
         self._queue.put_nowait((vote, done))
+
+    @contextmanager
+    def snapshot(self) -> Iterator[int]:
+        """Catch-up reads a message's reactions from Discord, compares them with the stored
+        votes and queues corrections, while live reactions keep arriving: one that comes
+        in after the read began may already be in the database and not in the read.
+        Corrections made with the mark this yields (ForcedVote.snapshot) give way to any
+        live reaction of the same reviewer queued since; keep it open until they are
+        committed."""
+        self._snapshots += 1
+        try:
+            yield self._enqueued
+        finally:
+            self._snapshots -= 1
+            if not self._snapshots:
+                self._live_since.clear()
+
+    def _superseded(self, vote: ReactionVote | ForcedVote) -> bool:
+        if not isinstance(vote, ForcedVote) or vote.snapshot is None:
+            return False
+        return self._live_since.get((vote.claim_id, vote.reviewer_id), -1) > vote.snapshot
 
     async def submit(self, vote: ReactionVote | ForcedVote) -> Outcome:
         """Queue one event and wait until it is committed; returns what changed."""
@@ -170,14 +202,17 @@ class VoteIngest:
     async def _write(self, batch: list[Job]) -> tuple[list[VoteChange | None], set[int]]:
         outcomes: list[VoteChange | None] = []
         changed: set[int] = set()
+        superseded = [self._superseded(vote) for vote, _ in batch]  # read here, not there
 
         def plan(current: dict[int, dict[int, str]]) -> list[VoteEventRow]:
             """Decide each event in arrival order against the votes as they stand."""
             outcomes.clear()
             changed.clear()
             rows: list[VoteEventRow] = []
-            for vote, _ in batch:
-                outcome = _decide(vote, current[vote.claim_id].get(vote.reviewer_id))
+            for (vote, _), yields in zip(batch, superseded, strict=True):
+                outcome = (
+                    None if yields else _decide(vote, current[vote.claim_id].get(vote.reviewer_id))
+                )
                 outcomes.append(outcome)
                 if outcome is None:
                     continue

@@ -170,6 +170,10 @@ class ReviewCog(commands.Cog):
         log.info("catch-up read %d review messages, %d to re-render", len(messages), len(stale))
 
     async def _catch_up_one(self, review: ReviewMessage) -> None:
+        with self.bot.ingest.snapshot() as mark:
+            await self._reconcile(review, mark)
+
+    async def _reconcile(self, review: ReviewMessage, mark: int) -> None:
         config = await self.bot.guild_config(review.guild_id)
         emoji = vote_emoji(config)
         channel = self.bot.get_partial_messageable(review.channel_id, guild_id=review.guild_id)
@@ -192,7 +196,7 @@ class ReviewCog(commands.Cog):
         await asyncio.gather(
             *(
                 self.bot.ingest.submit(
-                    ForcedVote(review.guild_id, review.claim_id, reviewer, verdict)
+                    ForcedVote(review.guild_id, review.claim_id, reviewer, verdict, snapshot=mark)
                 )
                 for reviewer, verdict in sorted(plan.changes.items())
             )

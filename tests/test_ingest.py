@@ -143,3 +143,30 @@ async def test_a_failed_plan_writes_nothing(db: Database) -> None:
     ids = await db.record_votes([claim], lambda _: [(1, claim, 100, None, "reaction", 2.0)])
     assert len(ids) == 1
     assert await db.current_votes(claim) == {}
+
+
+async def test_catch_up_corrections_yield_to_live_reactions_since_the_snapshot(
+    db: Database,
+) -> None:
+    """Catch-up read the reactions, then a live reaction came in: the correction made from
+    the older read must not undo it (found by benchmarks/ingest.py during a burst)."""
+    first, second = await make_claims(db, 2)
+
+    async def on_changed(ids: set[int]) -> None:
+        return None
+
+    ingest = VoteIngest(db, on_changed)
+    ingest.start()
+    with ingest.snapshot() as mark:
+        # Discord's reactions were read here: nobody had voted yet.
+        assert await ingest.submit(ReactionVote(1, first, 7, "refuted", added=True)) == (
+            VoteChange("refuted", None)
+        )
+        stale = ForcedVote(1, first, 7, None, snapshot=mark)
+        other = ForcedVote(1, second, 7, "supported", snapshot=mark)
+        assert await ingest.submit(stale) is None
+        assert await ingest.submit(other) == VoteChange("supported", None)
+    await ingest.stop()
+    assert await db.current_votes(first) == {7: "refuted"}
+    assert await db.current_votes(second) == {7: "supported"}
+    assert [(r, v) for _, r, v, _ in await db.vote_events(first)] == [(7, "refuted")]
