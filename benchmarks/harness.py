@@ -3,11 +3,18 @@ one, the /proc figures of a process, and percentiles."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import re
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tests.e2e.process import BotProcess
 
 
 def read_only_uri(path: Path) -> str:
@@ -67,3 +74,15 @@ def percentile(ascending: list[float], fraction: float) -> float:
     if not ascending:
         return float("nan")
     return ascending[min(len(ascending) - 1, max(0, round(fraction * len(ascending)) - 1))]
+
+
+async def wait_for_log(bot: BotProcess, pattern: str, timeout: float) -> None:  # noqa: ASYNC109
+    """Until a line of the bot's log matches `pattern` (the bot must stay up)."""
+    regex = re.compile(pattern)
+    deadline = time.monotonic() + timeout
+    while not regex.search(bot.log_path.read_text(encoding="utf-8", errors="replace")):
+        if not bot.running:
+            raise RuntimeError(f"the bot exited:\n{bot.log_tail()}")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"no {pattern!r} in the bot's log:\n{bot.log_tail()}")
+        await asyncio.sleep(0.05)

@@ -57,7 +57,13 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from dataset import GUILD_BASE, SUBJECTS, Shape, fill  # noqa: E402
-from harness import copy_database, memory_kb, read_only, reset_peak_rss  # noqa: E402
+from harness import (  # noqa: E402
+    copy_database,
+    memory_kb,
+    read_only,
+    reset_peak_rss,
+    wait_for_log,
+)
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
@@ -180,18 +186,6 @@ async def reindex(path: Path) -> None:
 
 
 # -- the bot process, from outside -------------------------------------------------------
-
-
-async def wait_for_log(bot: BotProcess, pattern: str, timeout: float) -> None:  # noqa: ASYNC109
-    """Until a line of the bot's log matches `pattern` (the bot must stay up)."""
-    regex = re.compile(pattern)
-    deadline = time.monotonic() + timeout
-    while not regex.search(bot.log_path.read_text(encoding="utf-8", errors="replace")):
-        if not bot.running:
-            raise RuntimeError(f"the bot exited:\n{bot.log_tail()}")
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"no {pattern!r} in the bot's log:\n{bot.log_tail()}")
-        await asyncio.sleep(0.05)
 
 
 # -- the commands --------------------------------------------------------------------------
