@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.models import ClaimRecord, EvidenceRecord, GuildConfig, SubmissionResult
-from bot.status import STATUS_COLOURS, STATUS_EMOJI, STATUS_LABELS, VERDICTS
+from bot.status import STATUS_COLOURS, STATUS_EMOJI, STATUS_LABELS, VERDICTS, StatusSettings
 
 
 def channel_mention(channel_id: int | None) -> str:
@@ -26,8 +26,13 @@ def render_settings(config: GuildConfig, problem: Mapping[str, Any] | None = Non
         f"Reviewer role: {role_mention(config.reviewer_role_id, 'everyone may vote')}",
         f"Moderator role: {role_mention(config.moderator_role_id, 'members with Manage Server')}",
     ]
+    raw = config.options.get("status")
+    lines.append(
+        describe_thresholds(StatusSettings.from_mapping(raw if isinstance(raw, dict) else {}))
+    )
     for key in sorted(config.options):
-        lines.append(f"{key.replace('_', ' ').capitalize()}: {config.options[key]}")
+        if key != "status":
+            lines.append(f"{key.replace('_', ' ').capitalize()}: {config.options[key]}")
     if problem is not None:
         detail = problem.get("detail", {})
         lines.append(
@@ -37,6 +42,17 @@ def render_settings(config: GuildConfig, problem: Mapping[str, Any] | None = Non
             f"in {channel_mention(config.review_channel_id)}."
         )
     return "\n".join(lines)
+
+
+def describe_thresholds(settings: StatusSettings) -> str:
+    """The thresholds `/claimbot thresholds` changes, as a reader would say them."""
+    sources = settings.min_sources_to_verify
+    return (
+        f"Thresholds: {settings.min_reviewers} reviewers before a verdict shows, "
+        f"{settings.consensus_share:.0%} of them agreeing; verified with {sources} "
+        f"source{'s' if sources != 1 else ''} on its side and "
+        f"{settings.verify_min_confidence:.0%} confidence."
+    )
 
 
 # -- claim embeds ---------------------------------------------------------------------

@@ -382,6 +382,14 @@ class Database:
         )
         return [(int(row[0]), str(row[1])) for row in rows]
 
+    async def open_claim_statuses(self, guild_id: int) -> dict[int, tuple[str, float]]:
+        """(status, confidence) of each claim of a guild that no moderator has resolved."""
+        rows = await self._fetch_all(
+            "SELECT id, status, confidence FROM claims WHERE guild_id = ? AND is_final = 0",
+            (guild_id,),
+        )
+        return {int(row[0]): (str(row[1]), float(row[2])) for row in rows}
+
     async def get_claim(self, guild_id: int, claim_id: int) -> ClaimRecord | None:
         found = await self.get_claims(guild_id, [claim_id])
         return found[0] if found else None

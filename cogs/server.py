@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import discord
@@ -11,8 +12,10 @@ from discord.ext import commands
 from bot.client import ClaimBot
 from bot.errors import UserFacingError
 from bot.models import GuildConfig
-from bot.render import render_settings
+from bot.render import describe_thresholds, render_settings
 from bot.review_messages import DISCORD_REFUSED, missing_review_permissions
+from bot.status import StatusSettings
+from bot.tally import refresh_statuses
 
 
 @app_commands.guild_only()
@@ -76,6 +79,81 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
             )
         problem = await self.bot.db.last_audit(interaction.guild.id, DISCORD_REFUSED)
         await interaction.response.send_message(render_settings(config, problem), ephemeral=True)
+
+    @app_commands.command(
+        name="thresholds", description="Show or change when a claim's status moves"
+    )
+    @app_commands.describe(
+        quorum="Reviewers who must vote before a verdict shows (default 3)",
+        consensus="Percent of the votes the leading verdict needs (default 60)",
+        sources="Sources on the majority's side needed to verify (default 1)",
+        verify_confidence="Percent confidence needed to verify (default 60)",
+        reset="Go back to the defaults first",
+    )
+    @app_commands.default_permissions(manage_guild=True)
+    @app_commands.checks.has_permissions(manage_guild=True)
+    async def thresholds(
+        self,
+        interaction: discord.Interaction[ClaimBot],
+        quorum: app_commands.Range[int, 1, 50] | None = None,
+        consensus: app_commands.Range[int, 51, 100] | None = None,
+        sources: app_commands.Range[int, 1, 20] | None = None,
+        verify_confidence: app_commands.Range[int, 0, 99] | None = None,
+        reset: bool = False,
+    ) -> None:
+        assert interaction.guild is not None
+        config = await self.bot.guild_config(interaction.guild.id)
+        if config is None:
+            raise UserFacingError(
+                "claimbot is not set up here yet: "
+                "someone with Manage Server runs `/claimbot setup`."
+            )
+        raw = config.options.get("status")
+        overrides = {} if reset or not isinstance(raw, dict) else dict(raw)
+        for name, value in (
+            ("min_reviewers", quorum),
+            ("consensus_share", consensus / 100 if consensus is not None else None),
+            ("min_sources_to_verify", sources),
+            (
+                "verify_min_confidence",
+                verify_confidence / 100 if verify_confidence is not None else None,
+            ),
+        ):
+            if value is not None:
+                overrides[name] = value
+        if overrides == raw or (not overrides and raw is None):
+            await interaction.response.send_message(
+                describe_thresholds(StatusSettings.from_mapping(overrides)), ephemeral=True
+            )
+            return
+        options = {k: v for k, v in config.options.items() if k != "status"}
+        if overrides:
+            options["status"] = overrides
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        await self.bot.save_guild_config(
+            dataclasses.replace(config, options=options), actor_id=interaction.user.id
+        )
+        moved = await self._recompute_open_claims(interaction.guild.id)
+        await interaction.followup.send(
+            f"Saved. {describe_thresholds(StatusSettings.from_mapping(overrides))}\n"
+            f"{moved} open claim{'s' if moved != 1 else ''} changed status"
+            f"{'; their review messages are being updated' if moved else ''}.",
+            ephemeral=True,
+        )
+
+    async def _recompute_open_claims(self, guild_id: int) -> int:
+        """Statuses of the guild's open claims under its new thresholds; returns how many
+        moved. Only those are edited on Discord."""
+        before = await self.bot.db.open_claim_statuses(guild_id)
+        after = await refresh_statuses(self.bot.db, sorted(before), self.bot.guild_status_settings)
+        moved = {
+            claim_id
+            for claim_id, result in after.items()
+            if (result.status, round(result.confidence, 6))
+            != (before[claim_id][0], round(before[claim_id][1], 6))
+        }
+        self.bot.live.touch(moved)
+        return sum(1 for claim_id in moved if after[claim_id].status != before[claim_id][0])
 
 
 async def setup(bot: ClaimBot) -> None:

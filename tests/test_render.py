@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from bot.models import ClaimRecord, EvidenceRecord, SubmissionResult
-from bot.render import claim_embed, escape_markdown, render_submission, safe_link
+from bot.render import (
+    claim_embed,
+    describe_thresholds,
+    escape_markdown,
+    render_submission,
+    safe_link,
+)
+from bot.status import StatusSettings
 from bot.votes import VoteEmoji
 
 
@@ -133,3 +140,13 @@ def test_submission_reply_without_claims_and_cut_to_2000() -> None:
     reply = render_submission(many)
     assert len(reply) <= 2000
     assert reply.endswith("… (more not shown)")
+
+
+def test_thresholds_are_described_as_a_reader_would_say_them() -> None:
+    settings = StatusSettings(
+        min_reviewers=5, consensus_share=0.8, min_sources_to_verify=2, verify_min_confidence=0.7
+    )
+    assert describe_thresholds(settings) == (
+        "Thresholds: 5 reviewers before a verdict shows, 80% of them agreeing; "
+        "verified with 2 sources on its side and 70% confidence."
+    )

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.client import ClaimBot
-from tests.e2e.conftest import BotRunner, World, setup_review
+from tests.e2e.conftest import BotRunner, World, add_claim, setup_review
+from tests.fake_discord.interactions import InvocationError
 
 EPHEMERAL = 64
+DEFAULT_THRESHOLDS = (
+    "Thresholds: 3 reviewers before a verdict shows, 60% of them agreeing; "
+    "verified with 1 source on its side and 60% confidence."
+)
 
 
 async def test_logs_in_syncs_and_answers_ping(bot: ClaimBot, world: World) -> None:
@@ -45,6 +52,7 @@ async def test_setup_is_stored_and_survives_a_restart(runner: BotRunner, world: 
         f"Review channel: <#{world.review_channel_id}>",
         f"Reviewer role: <@&{world.reviewer_role_id}>",
         f"Moderator role: <@&{world.moderator_role_id}>",
+        DEFAULT_THRESHOLDS,
         "",
         "Saved. Claims will be posted there.",
     ]
@@ -56,6 +64,7 @@ async def test_setup_is_stored_and_survives_a_restart(runner: BotRunner, world: 
         f"Review channel: <#{world.review_channel_id}>",
         f"Reviewer role: <@&{world.reviewer_role_id}>",
         f"Moderator role: <@&{world.moderator_role_id}>",
+        DEFAULT_THRESHOLDS,
     ]
     audit = await runner.bot.db.audit_entries(world.guild_id)  # type: ignore[union-attr]
     assert [(e["actor_id"], e["action"]) for e in audit] == [(world.admin, "setup")]
@@ -71,3 +80,70 @@ async def test_setup_names_missing_permissions(bot: ClaimBot, world: World) -> N
         f"Saved, but I am missing these permissions in <#{world.review_channel_id}>: "
         "Add Reactions. Claims cannot be posted until they are granted."
     )
+
+
+async def test_thresholds_move_open_claims_and_need_manage_server(
+    runner: BotRunner, bot: ClaimBot, world: World
+) -> None:
+    await setup_review(world)
+    claim = await add_claim(world, bot)
+    mid = claim.message_id
+    assert mid is not None
+    for reviewer in world.reviewers[:2]:
+        await world.fake.user_add_reaction(reviewer, world.review_channel_id, mid, "✅")
+    await runner.settle()
+    assert await status_of(bot, world, claim.id) == "needs_review"
+
+    refused = await world.slash(world.reviewers[0], "claimbot thresholds", {"quorum": 2})
+    assert refused.ephemeral
+    assert refused.callback["data"]["content"] == "You need the Manage Server permission for this."
+
+    shown = await world.slash(world.admin, "claimbot thresholds")
+    assert shown.ephemeral
+    assert shown.callback["data"]["content"] == DEFAULT_THRESHOLDS
+
+    changed = await world.slash(world.admin, "claimbot thresholds", {"quorum": 2, "consensus": 75})
+    (answer,) = await changed.wait_followups(1)
+    assert answer["content"] == (
+        "Saved. Thresholds: 2 reviewers before a verdict shows, 75% of them agreeing; "
+        "verified with 1 source on its side and 60% confidence.\n"
+        "1 open claim changed status; their review messages are being updated."
+    )
+    await runner.settle()
+    assert await status_of(bot, world, claim.id) == "likely_true"
+    message = world.fake.message(world.review_channel_id, mid)
+    assert message is not None
+    assert message["embeds"][0]["title"] == f"Claim #{claim.id} · Likely true"
+    settings = await world.slash(world.outsider, "claimbot settings")
+    assert settings.callback["data"]["content"].splitlines()[4] == (
+        "Thresholds: 2 reviewers before a verdict shows, 75% of them agreeing; "
+        "verified with 1 source on its side and 60% confidence."
+    )
+
+    back = await world.slash(world.admin, "claimbot thresholds", {"reset": True})
+    (answer,) = await back.wait_followups(1)
+    assert answer["content"] == (
+        f"Saved. {DEFAULT_THRESHOLDS}\n"
+        "1 open claim changed status; their review messages are being updated."
+    )
+    await runner.settle()
+    assert await status_of(bot, world, claim.id) == "needs_review"
+    audit = await bot.db.audit_entries(world.guild_id)
+    assert [e["action"] for e in audit].count("setup") == 3
+
+
+async def test_thresholds_out_of_range_never_reach_the_bot(bot: ClaimBot, world: World) -> None:
+    """Discord's client enforces the ranges the command declares; the fake does too."""
+    await setup_review(world)
+    with pytest.raises(InvocationError, match="option 'quorum' out of range: 0"):
+        await world.slash(world.admin, "claimbot thresholds", {"quorum": 0})
+    with pytest.raises(InvocationError, match="option 'consensus' out of range: 50"):
+        await world.slash(world.admin, "claimbot thresholds", {"consensus": 50})
+    config = await bot.db.get_guild_config(world.guild_id)
+    assert config is not None and "status" not in config.options
+
+
+async def status_of(bot: ClaimBot, world: World, claim_id: int) -> str:
+    claim = await bot.db.get_claim(world.guild_id, claim_id)
+    assert claim is not None
+    return claim.status
