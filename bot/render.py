@@ -26,22 +26,54 @@ def render_settings(config: GuildConfig, problem: Mapping[str, Any] | None = Non
         f"Reviewer role: {role_mention(config.reviewer_role_id, 'everyone may vote')}",
         f"Moderator role: {role_mention(config.moderator_role_id, 'members with Manage Server')}",
     ]
+    alerts = alerts_channel_id(config)
+    lines.append(
+        f"Alerts channel: {channel_mention(alerts)}"
+        if alerts
+        else "Alerts channel: none (problems show here and in the log)"
+    )
     raw = config.options.get("status")
     lines.append(
         describe_thresholds(StatusSettings.from_mapping(raw if isinstance(raw, dict) else {}))
     )
     for key in sorted(config.options):
-        if key != "status":
+        if key not in ("status", ALERTS_OPTION):
             lines.append(f"{key.replace('_', ' ').capitalize()}: {config.options[key]}")
     if problem is not None:
         detail = problem.get("detail", {})
         lines.append(
-            f"Last problem (<t:{int(problem['created_at'])}:R>): Discord refused to "
-            f"{detail.get('what', 'act')} for claim #{problem.get('claim_id')}: "
-            f"{clip(str(detail.get('error', 'unknown error')), 200)}. Check my permissions "
-            f"in {channel_mention(config.review_channel_id)}."
+            f"Last problem (<t:{int(problem['created_at'])}:R>): "
+            + describe_refusal(
+                str(detail.get("what", "act")),
+                problem.get("claim_id"),
+                str(detail.get("error", "unknown error")),
+                config.review_channel_id,
+            )
         )
     return "\n".join(lines)
+
+
+ALERTS_OPTION = "alerts_channel_id"
+
+
+def alerts_channel_id(config: GuildConfig) -> int | None:
+    """Where the server's admins want problems reported, if anywhere."""
+    value = config.options.get(ALERTS_OPTION)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def describe_refusal(what: str, claim_id: object, error: str, review_channel_id: int | None) -> str:
+    return (
+        f"Discord refused to {what} for claim #{claim_id}: {clip(error, 200)}. "
+        f"Check my permissions in {channel_mention(review_channel_id)}."
+    )
+
+
+def render_alert(refusal: str, quiet_minutes: int) -> str:
+    return (
+        f"⚠️ {refusal} Further problems in the next {quiet_minutes} minutes go only to "
+        "`/claimbot settings` and the log."
+    )
 
 
 def describe_thresholds(settings: StatusSettings) -> str:

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import TYPE_CHECKING, Literal
 
 import discord
 
 from bot.errors import UserFacingError
 from bot.models import ClaimRecord, GuildConfig
-from bot.render import claim_embed, clip
+from bot.render import (
+    alerts_channel_id,
+    claim_embed,
+    clip,
+    describe_refusal,
+    render_alert,
+)
 from bot.votes import VoteEmoji
 
 if TYPE_CHECKING:
@@ -20,6 +27,9 @@ log = logging.getLogger("claimbot.review")
 # Audit action for requests Discord refused; `/claimbot settings` shows the latest.
 DISCORD_REFUSED = "discord_refused"
 THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080  # a week: reviews take days
+# After an alert to a server's admins, further problems there go only to the log and
+# `/claimbot settings` for this long.
+ALERT_QUIET_SECONDS = 600
 
 # What the bot needs in the review channel, with the names Discord shows in its UI.
 REVIEW_CHANNEL_PERMISSIONS: dict[str, str] = {
@@ -56,6 +66,7 @@ class ReviewMessages:
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot
         self._reposting: set[int] = set()
+        self._last_alert: dict[int, float] = {}  # guild -> time.monotonic() of its last alert
 
     async def embed(self, claim: ClaimRecord, config: GuildConfig | None) -> discord.Embed:
         counts = await self.bot.db.vote_counts(claim.id)
@@ -144,14 +155,7 @@ class ReviewMessages:
             try:
                 return await self.post(claim, config)
             except UserFacingError as exc:
-                log.warning("could not post claim %d again: %s", claim.id, exc.message)
-                await self.bot.db.record_audit(
-                    guild_id=claim.guild_id,
-                    actor_id=self.bot.user.id if self.bot.user else 0,
-                    action=DISCORD_REFUSED,
-                    claim_id=claim.id,
-                    detail={"what": "post it again", "error": exc.message},
-                )
+                await self._refused(claim, config, "post it again", exc.message)
                 return None
         finally:
             self._reposting.discard(claim_id)
@@ -159,11 +163,37 @@ class ReviewMessages:
     async def report_refusal(
         self, claim: ClaimRecord, what: str, error: discord.HTTPException
     ) -> None:
-        log.warning("Discord refused to %s for claim %d: %s", what, claim.id, error.text)
+        config = await self.bot.guild_config(claim.guild_id)
+        if config is not None:
+            await self._refused(claim, config, what, error.text)
+
+    async def _refused(
+        self, claim: ClaimRecord, config: GuildConfig, what: str, error: str
+    ) -> None:
+        """Discord refused an action on a claim's review message: log it, keep it for
+        `/claimbot settings`, and tell the admins in their alerts channel if they chose one
+        (at most once per ALERT_QUIET_SECONDS, so a channel that lost its permissions does
+        not become a flood)."""
+        log.warning("Discord refused to %s for claim %d: %s", what, claim.id, error)
         await self.bot.db.record_audit(
             guild_id=claim.guild_id,
             actor_id=self.bot.user.id if self.bot.user else 0,
             action=DISCORD_REFUSED,
             claim_id=claim.id,
-            detail={"what": what, "channel_id": claim.channel_id, "error": error.text},
+            detail={"what": what, "channel_id": claim.channel_id, "error": error},
         )
+        channel_id = alerts_channel_id(config)
+        now = time.monotonic()
+        last = self._last_alert.get(claim.guild_id)
+        if channel_id is None or (last is not None and now - last < ALERT_QUIET_SECONDS):
+            return
+        self._last_alert[claim.guild_id] = now
+        text = render_alert(
+            describe_refusal(what, claim.id, error, config.review_channel_id),
+            ALERT_QUIET_SECONDS // 60,
+        )
+        channel = self.bot.get_partial_messageable(channel_id, guild_id=claim.guild_id)
+        try:
+            await channel.send(text, allowed_mentions=discord.AllowedMentions.none())
+        except discord.HTTPException as exc:
+            log.warning("could not alert the admins of guild %d: %s", claim.guild_id, exc.text)

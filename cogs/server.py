@@ -12,7 +12,7 @@ from discord.ext import commands
 from bot.client import ClaimBot
 from bot.errors import UserFacingError
 from bot.models import GuildConfig
-from bot.render import describe_thresholds, render_settings
+from bot.render import ALERTS_OPTION, describe_thresholds, render_settings
 from bot.review_messages import DISCORD_REFUSED, missing_review_permissions
 from bot.status import StatusSettings
 from bot.tally import refresh_statuses
@@ -37,6 +37,7 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
         review_channel="Where each claim is posted for review",
         reviewer_role="Only members with this role may vote (default: everyone)",
         moderator_role="Members with this role may resolve claims and export",
+        alerts_channel="Where I tell admins when Discord refuses me something (default: nowhere)",
     )
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.checks.has_permissions(manage_guild=True)
@@ -46,15 +47,20 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
         review_channel: discord.TextChannel,
         reviewer_role: discord.Role | None = None,
         moderator_role: discord.Role | None = None,
+        alerts_channel: discord.TextChannel | None = None,
     ) -> None:
         assert interaction.guild is not None
         previous = await self.bot.guild_config(interaction.guild.id)
+        options = {k: v for k, v in (previous.options if previous else {}).items()}
+        options.pop(ALERTS_OPTION, None)  # like the roles: left out means none
+        if alerts_channel is not None:
+            options[ALERTS_OPTION] = alerts_channel.id
         config = GuildConfig(
             guild_id=interaction.guild.id,
             review_channel_id=review_channel.id,
             reviewer_role_id=reviewer_role.id if reviewer_role else None,
             moderator_role_id=moderator_role.id if moderator_role else None,
-            options=previous.options if previous else {},
+            options=options,
         )
         await self.bot.save_guild_config(config, actor_id=interaction.user.id)
         lines = [render_settings(config), ""]

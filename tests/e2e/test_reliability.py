@@ -208,3 +208,44 @@ async def test_message_left_stale_is_rendered_again_at_start(
     fields = {f["name"]: f["value"] for f in message["embeds"][0]["fields"]}
     assert fields["Votes"] == "✅ 0  ❌ 1  ❓ 0  ⚠️ 0"
     assert await bot_.db.stale_review_messages(limit=10) == []
+
+
+async def test_refusals_alert_the_admins_once_per_quiet_period(
+    runner: BotRunner, world: World
+) -> None:
+    bot_ = await runner.start()
+    await world.slash(
+        world.admin,
+        "claimbot setup",
+        {"review_channel": world.review_channel_id, "alerts_channel": world.general_channel_id},
+    )
+    claim = await add_claim(world, bot_)
+    mid = claim.message_id
+    assert mid is not None
+    for reviewer in world.reviewers[:2]:
+        world.fake.fail_next(
+            "PATCH",
+            rf"/channels/\d+/messages/{mid}",
+            403,
+            json={"message": "Missing Permissions", "code": 50013},
+        )
+        await world.fake.user_add_reaction(reviewer, world.review_channel_id, mid, "❌")
+        await runner.settle()
+
+    alerts = [
+        m["content"]
+        for m in world.fake.messages_in(world.general_channel_id)
+        if m["author"]["id"] == str(world.fake.bot_user_id)
+    ]
+    assert alerts == [
+        f"⚠️ Discord refused to update its review message for claim #{claim.id}: Missing "
+        f"Permissions. Check my permissions in <#{world.review_channel_id}>. Further problems "
+        "in the next 10 minutes go only to `/claimbot settings` and the log."
+    ]
+    audit = await bot_.db.audit_entries(world.guild_id)
+    assert [e["action"] for e in audit].count("discord_refused") == 2
+    settings = await world.slash(world.outsider, "claimbot settings")
+    assert (
+        f"Alerts channel: <#{world.general_channel_id}>"
+        in settings.callback["data"]["content"].splitlines()
+    )

@@ -9,6 +9,7 @@ from tests.e2e.conftest import BotRunner, World, add_claim, setup_review
 from tests.fake_discord.interactions import InvocationError
 
 EPHEMERAL = 64
+NO_ALERTS = "Alerts channel: none (problems show here and in the log)"
 DEFAULT_THRESHOLDS = (
     "Thresholds: 3 reviewers before a verdict shows, 60% of them agreeing; "
     "verified with 1 source on its side and 60% confidence."
@@ -52,6 +53,7 @@ async def test_setup_is_stored_and_survives_a_restart(runner: BotRunner, world: 
         f"Review channel: <#{world.review_channel_id}>",
         f"Reviewer role: <@&{world.reviewer_role_id}>",
         f"Moderator role: <@&{world.moderator_role_id}>",
+        NO_ALERTS,
         DEFAULT_THRESHOLDS,
         "",
         "Saved. Claims will be posted there.",
@@ -64,6 +66,7 @@ async def test_setup_is_stored_and_survives_a_restart(runner: BotRunner, world: 
         f"Review channel: <#{world.review_channel_id}>",
         f"Reviewer role: <@&{world.reviewer_role_id}>",
         f"Moderator role: <@&{world.moderator_role_id}>",
+        NO_ALERTS,
         DEFAULT_THRESHOLDS,
     ]
     audit = await runner.bot.db.audit_entries(world.guild_id)  # type: ignore[union-attr]
@@ -115,7 +118,7 @@ async def test_thresholds_move_open_claims_and_need_manage_server(
     assert message is not None
     assert message["embeds"][0]["title"] == f"Claim #{claim.id} · Likely true"
     settings = await world.slash(world.outsider, "claimbot settings")
-    assert settings.callback["data"]["content"].splitlines()[4] == (
+    assert settings.callback["data"]["content"].splitlines()[5] == (
         "Thresholds: 2 reviewers before a verdict shows, 75% of them agreeing; "
         "verified with 1 source on its side and 60% confidence."
     )
