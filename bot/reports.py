@@ -13,6 +13,7 @@ from bot.exports import (
     CSV_BOM,
     ExportClaim,
     ExportContext,
+    claimreview_eligible,
     evidence_from_records,
     to_claimreview,
     to_csv,
@@ -65,7 +66,11 @@ async def export_guild(
         generated_at=time.time(),
     )
     text = render(fmt, claims, context)
-    count = len(json.loads(text)) if fmt != "csv" else len(claims)
+    count = (
+        sum(1 for item in claims if claimreview_eligible(item.claim))
+        if fmt == "claimreview"
+        else len(claims)
+    )
     data = (CSV_BOM + text if fmt == "csv" else text).encode("utf-8")
     return f"claims-{guild_id}.{FILE_SUFFIX[fmt]}", data, count
 
