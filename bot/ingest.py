@@ -130,10 +130,15 @@ class VoteIngest:
             if not self._snapshots:
                 self._live_since.clear()
 
+    def reacted_since(self, mark: int, claim_id: int, reviewer_id: int) -> bool:
+        """Whether a live reaction of this reviewer on this claim was queued after `mark`
+        (from an open snapshot)."""
+        return self._live_since.get((claim_id, reviewer_id), -1) > mark
+
     def _superseded(self, vote: ReactionVote | ForcedVote) -> bool:
         if not isinstance(vote, ForcedVote) or vote.snapshot is None:
             return False
-        return self._live_since.get((vote.claim_id, vote.reviewer_id), -1) > vote.snapshot
+        return self.reacted_since(vote.snapshot, vote.claim_id, vote.reviewer_id)
 
     async def submit(self, vote: ReactionVote | ForcedVote) -> Outcome:
         """Queue one event and wait until it is committed; returns what changed."""

@@ -202,6 +202,8 @@ class ReviewCog(commands.Cog):
             )
         )
         for reviewer, verdict in plan.reactions_to_remove:
+            if self.bot.ingest.reacted_since(mark, review.claim_id, reviewer):
+                continue  # they reacted again since the read: it no longer tells what to remove
             await self._remove_reaction(
                 review.channel_id, review.message_id, emoji.emoji(verdict), reviewer
             )

@@ -166,6 +166,9 @@ async def test_catch_up_corrections_yield_to_live_reactions_since_the_snapshot(
         other = ForcedVote(1, second, 7, "supported", snapshot=mark)
         assert await ingest.submit(stale) is None
         assert await ingest.submit(other) == VoteChange("supported", None)
+        assert ingest.reacted_since(mark, first, 7)
+        assert not ingest.reacted_since(mark, second, 7)
+    assert not ingest.reacted_since(mark, first, 7)  # forgotten once no snapshot is open
     await ingest.stop()
     assert await db.current_votes(first) == {7: "refuted"}
     assert await db.current_votes(second) == {7: "supported"}
