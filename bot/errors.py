@@ -9,3 +9,6 @@ class UserFacingError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+NOT_SET_UP = "claimbot is not set up here yet: someone with Manage Server runs `/claimbot setup`."

@@ -18,7 +18,7 @@ from bot.charts import status_chart
 from bot.choices import claim_choices
 from bot.client import ClaimBot
 from bot.documents import Document, DocumentError, load_text
-from bot.errors import UserFacingError
+from bot.errors import NOT_SET_UP, UserFacingError
 from bot.fetch import FetchError
 from bot.models import ClaimRecord, GuildConfig
 from bot.render import (
@@ -70,10 +70,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
             raise UserFacingError("This command only works inside a server.")
         config = await self.bot.guild_config(interaction.guild_id)
         if config is None or config.review_channel_id is None:
-            raise UserFacingError(
-                "claimbot is not set up here yet: someone with Manage Server runs "
-                "`/claimbot setup`."
-            )
+            raise UserFacingError(NOT_SET_UP)
         return config
 
     def _check_cooldown(self, interaction: discord.Interaction[ClaimBot]) -> None:

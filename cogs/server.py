@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import ClaimBot
-from bot.errors import UserFacingError
+from bot.errors import NOT_SET_UP, UserFacingError
 from bot.models import GuildConfig
 from bot.render import ALERTS_OPTION, describe_thresholds, render_settings
 from bot.review_messages import DISCORD_REFUSED, missing_review_permissions
@@ -51,7 +51,7 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
     ) -> None:
         assert interaction.guild is not None
         previous = await self.bot.guild_config(interaction.guild.id)
-        options = {k: v for k, v in (previous.options if previous else {}).items()}
+        options = dict(previous.options) if previous else {}
         options.pop(ALERTS_OPTION, None)  # like the roles: left out means none
         if alerts_channel is not None:
             options[ALERTS_OPTION] = alerts_channel.id
@@ -79,10 +79,7 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
         assert interaction.guild is not None
         config = await self.bot.guild_config(interaction.guild.id)
         if config is None:
-            raise UserFacingError(
-                "claimbot is not set up here yet: "
-                "someone with Manage Server runs `/claimbot setup`."
-            )
+            raise UserFacingError(NOT_SET_UP)
         problem = await self.bot.db.last_audit(interaction.guild.id, DISCORD_REFUSED)
         await interaction.response.send_message(render_settings(config, problem), ephemeral=True)
 
@@ -110,10 +107,7 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
         assert interaction.guild is not None
         config = await self.bot.guild_config(interaction.guild.id)
         if config is None:
-            raise UserFacingError(
-                "claimbot is not set up here yet: "
-                "someone with Manage Server runs `/claimbot setup`."
-            )
+            raise UserFacingError(NOT_SET_UP)
         raw = config.options.get("status")
         overrides = {} if reset or not isinstance(raw, dict) else dict(raw)
         for name, value in (
