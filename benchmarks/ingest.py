@@ -36,6 +36,9 @@ Timing, with no hooks in the bot (it runs unmodified):
   is CLOCK_MONOTONIC on Linux, system-wide, so the poller's stamps and the fake's are
   comparable. (A poller thread in this process was held off the GIL by the fake's
   event loop for up to ~80 ms at a time; a process is not.)
+* handled: each vote's `created_at`, the wall-clock time the bot's handler built it,
+  mapped onto CLOCK_MONOTONIC; it splits event -> commit into gateway and discord.py
+  (event -> handler) and the bot's own ingest (handler -> commit).
 
 It then waits until the review messages settle (no edit for 2 x interval + 1 s), checks
 from the database that every vote was counted exactly once, from the fake's message
