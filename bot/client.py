@@ -217,8 +217,10 @@ class ClaimBot(commands.Bot):
             self._guild_configs[guild_id] = await self.db.get_guild_config(guild_id)
         return self._guild_configs[guild_id]
 
-    async def save_guild_config(self, config: GuildConfig, *, actor_id: int) -> None:
-        await self.db.save_guild_config(config, actor_id=actor_id)
+    async def save_guild_config(
+        self, config: GuildConfig, *, actor_id: int, action: str = "setup"
+    ) -> None:
+        await self.db.save_guild_config(config, actor_id=actor_id, action=action)
         self._guild_configs[config.guild_id] = config
 
     def remember_message(self, message_id: int, claim_id: int, guild_id: int) -> None:

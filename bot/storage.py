@@ -248,8 +248,10 @@ class Database:
             options=json.loads(row["options"]),
         )
 
-    async def save_guild_config(self, config: GuildConfig, *, actor_id: int) -> None:
-        """Upsert a guild's setup and write who changed it to the audit log."""
+    async def save_guild_config(
+        self, config: GuildConfig, *, actor_id: int, action: str = "setup"
+    ) -> None:
+        """Upsert a guild's setup and write who changed it, and how, to the audit log."""
         now = time.time()
         async with self.transaction() as conn:
             await conn.execute(
@@ -273,7 +275,7 @@ class Database:
                 conn,
                 guild_id=config.guild_id,
                 actor_id=actor_id,
-                action="setup",
+                action=action,
                 detail={
                     "review_channel_id": config.review_channel_id,
                     "reviewer_role_id": config.reviewer_role_id,

@@ -131,7 +131,9 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
             options["status"] = overrides
         await interaction.response.defer(ephemeral=True, thinking=True)
         await self.bot.save_guild_config(
-            dataclasses.replace(config, options=options), actor_id=interaction.user.id
+            dataclasses.replace(config, options=options),
+            actor_id=interaction.user.id,
+            action="thresholds",
         )
         moved = await self._recompute_open_claims(interaction.guild.id)
         await interaction.followup.send(

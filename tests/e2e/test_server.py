@@ -132,7 +132,11 @@ async def test_thresholds_move_open_claims_and_need_manage_server(
     await runner.settle()
     assert await status_of(bot, world, claim.id) == "needs_review"
     audit = await bot.db.audit_entries(world.guild_id)
-    assert [e["action"] for e in audit].count("setup") == 3
+    assert [(e["actor_id"], e["action"]) for e in audit] == [
+        (world.admin, "thresholds"),
+        (world.admin, "thresholds"),
+        (world.admin, "setup"),
+    ]
 
 
 async def test_thresholds_out_of_range_never_reach_the_bot(bot: ClaimBot, world: World) -> None:
