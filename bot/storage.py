@@ -514,14 +514,8 @@ class Database:
         return {str(row[0]): int(row[1]) for row in rows}
 
     async def current_votes_for(self, claim_ids: list[int]) -> dict[int, dict[int, str]]:
-        """Each claim's current votes, {claim: {reviewer: verdict}}, in one query per 500."""
-        found: dict[int, dict[int, str]] = {cid: {} for cid in claim_ids}
-        for claim_id, reviewer_id, verdict in await self._rows_for_ids(
-            "SELECT claim_id, reviewer_id, verdict FROM claim_votes WHERE claim_id IN ({ids})",
-            claim_ids,
-        ):
-            found[claim_id][reviewer_id] = verdict
-        return found
+        """Each claim's current votes, {claim: {reviewer: verdict}}, in one round trip."""
+        return await self._on_database_thread(_current_votes, claim_ids)
 
     async def append_vote_events(self, events: list[VoteEventRow]) -> list[int]:
         """Append (guild, claim, reviewer, verdict or None, origin, at) events in order and
@@ -1025,6 +1019,12 @@ def _plan_and_insert_votes(
     claim_ids: list[int],
     plan: Callable[[dict[int, dict[int, str]]], list[VoteEventRow]],
 ) -> list[int]:
+    events = plan(_current_votes(conn, claim_ids))
+    return _insert_vote_events(conn, events) if events else []
+
+
+def _current_votes(conn: sqlite3.Connection, claim_ids: list[int]) -> dict[int, dict[int, str]]:
+    """{claim: {reviewer: verdict}}, on the database thread, 500 ids per query."""
     current: dict[int, dict[int, str]] = {claim_id: {} for claim_id in claim_ids}
     for chunk in _chunks(claim_ids):
         marks = ",".join("?" * len(chunk))
@@ -1033,8 +1033,7 @@ def _plan_and_insert_votes(
             chunk,
         ):
             current[claim_id][reviewer_id] = verdict
-    events = plan(current)
-    return _insert_vote_events(conn, events) if events else []
+    return current
 
 
 def _insert_vote_events(conn: sqlite3.Connection, events: list[VoteEventRow]) -> list[int]:
