@@ -15,7 +15,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings
-from bot.errors import UserFacingError
+from bot.errors import NOT_SET_UP, UserFacingError
 from bot.evidence import Evidence
 from bot.fetch import SafeFetcher
 from bot.ingest import VoteIngest
@@ -216,6 +216,13 @@ class ClaimBot(commands.Bot):
         if guild_id not in self._guild_configs:
             self._guild_configs[guild_id] = await self.db.get_guild_config(guild_id)
         return self._guild_configs[guild_id]
+
+    async def configured_guild(self, guild_id: int) -> GuildConfig:
+        """The guild's setup, or a clear answer to the user that there is none yet."""
+        config = await self.guild_config(guild_id)
+        if config is None or config.review_channel_id is None:
+            raise UserFacingError(NOT_SET_UP)
+        return config
 
     async def save_guild_config(
         self, config: GuildConfig, *, actor_id: int, action: str = "setup"

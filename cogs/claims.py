@@ -18,7 +18,7 @@ from bot.charts import status_chart
 from bot.choices import claim_choices
 from bot.client import ClaimBot
 from bot.documents import Document, DocumentError, load_text
-from bot.errors import NOT_SET_UP, UserFacingError
+from bot.errors import UserFacingError
 from bot.fetch import FetchError
 from bot.models import ClaimRecord, GuildConfig
 from bot.render import (
@@ -68,10 +68,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
     async def _config(self, interaction: discord.Interaction[ClaimBot]) -> GuildConfig:
         if interaction.guild_id is None:
             raise UserFacingError("This command only works inside a server.")
-        config = await self.bot.guild_config(interaction.guild_id)
-        if config is None or config.review_channel_id is None:
-            raise UserFacingError(NOT_SET_UP)
-        return config
+        return await self.bot.configured_guild(interaction.guild_id)
 
     def _check_cooldown(self, interaction: discord.Interaction[ClaimBot]) -> None:
         key = (interaction.guild_id or 0, interaction.user.id)

@@ -10,7 +10,6 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.client import ClaimBot
-from bot.errors import NOT_SET_UP, UserFacingError
 from bot.models import GuildConfig
 from bot.render import ALERTS_OPTION, describe_thresholds, render_settings
 from bot.review_messages import DISCORD_REFUSED, missing_review_permissions
@@ -77,9 +76,7 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
     @app_commands.command(name="settings", description="Show this server's claimbot setup")
     async def settings(self, interaction: discord.Interaction[ClaimBot]) -> None:
         assert interaction.guild is not None
-        config = await self.bot.guild_config(interaction.guild.id)
-        if config is None:
-            raise UserFacingError(NOT_SET_UP)
+        config = await self.bot.configured_guild(interaction.guild.id)
         problem = await self.bot.db.last_audit(interaction.guild.id, DISCORD_REFUSED)
         await interaction.response.send_message(render_settings(config, problem), ephemeral=True)
 
@@ -105,9 +102,7 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
         reset: bool = False,
     ) -> None:
         assert interaction.guild is not None
-        config = await self.bot.guild_config(interaction.guild.id)
-        if config is None:
-            raise UserFacingError(NOT_SET_UP)
+        config = await self.bot.configured_guild(interaction.guild.id)
         raw = config.options.get("status")
         overrides = {} if reset or not isinstance(raw, dict) else dict(raw)
         for name, value in (
