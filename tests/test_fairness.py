@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from pathlib import Path
 
 import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.config import ConfigError, load_settings
 from bot.fairness import (
     GUILD_FETCHES,
     MEMBER_FETCHES,
@@ -322,3 +324,39 @@ def test_never_more_than_the_limit_in_any_window_and_never_less_than_asked_when_
         else:
             assert grant.retry_after == 0.0
         assert len([t for t in times if t > now - window]) <= most
+
+
+# -- settings -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
+    monkeypatch.chdir(tmp_path)  # no stray .env from the developer's checkout
+    for name in ("CLAIMBOT_THREAD_LINKS", "CLAIMBOT_THREAD_LINK_WINDOW"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_the_thread_link_limit_defaults_to_5_per_minute(no_env: pytest.MonkeyPatch) -> None:
+    settings = load_settings()
+    assert (settings.thread_links_per_window, settings.thread_link_window_seconds) == (5, 60.0)
+    no_env.setenv("CLAIMBOT_THREAD_LINKS", "12")
+    no_env.setenv("CLAIMBOT_THREAD_LINK_WINDOW", "0")
+    settings = load_settings()
+    assert (settings.thread_links_per_window, settings.thread_link_window_seconds) == (12, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("CLAIMBOT_THREAD_LINKS", "0"),
+        ("CLAIMBOT_THREAD_LINKS", "many"),
+        ("CLAIMBOT_THREAD_LINK_WINDOW", "-1"),
+    ],
+)
+def test_a_bad_thread_link_setting_names_the_variable(
+    no_env: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    no_env.setenv(name, value)
+    with pytest.raises(ConfigError, match=rf"^{name}: "):
+        load_settings()
