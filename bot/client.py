@@ -17,6 +17,7 @@ from discord.ext import commands
 from bot.config import Settings
 from bot.errors import NOT_SET_UP, UserFacingError
 from bot.evidence import Evidence
+from bot.fairness import FetchSlots
 from bot.fetch import SafeFetcher
 from bot.ingest import VoteIngest
 from bot.intake import Intake
@@ -143,7 +144,9 @@ class ClaimBot(commands.Bot):
         self.started_at = time.monotonic()
         self.review = ReviewMessages(self)
         self.intake = Intake(self)
-        self.fetcher = SafeFetcher()
+        # One set of fair shares for every fetcher: submissions and evidence alike.
+        self.fetch_slots = FetchSlots()
+        self.fetcher = SafeFetcher(slots=self.fetch_slots)
         self.evidence = Evidence(self)
         self.live = LiveMessages(
             self.review.refresh,

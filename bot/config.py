@@ -48,6 +48,12 @@ class Settings(BaseSettings):
         default=2.0, ge=0, validation_alias="CLAIMBOT_EDIT_INTERVAL"
     )
     edits_per_second: float = Field(default=5.0, gt=0, validation_alias="CLAIMBOT_EDIT_RATE")
+    thread_links_per_window: int = Field(
+        default=5, ge=1, le=100, validation_alias="CLAIMBOT_THREAD_LINKS"
+    )
+    thread_link_window_seconds: float = Field(
+        default=60.0, ge=0, validation_alias="CLAIMBOT_THREAD_LINK_WINDOW"
+    )
 
     llm_base_url: str | None = Field(default=None, validation_alias="CLAIMBOT_LLM_BASE_URL")
     llm_model: str | None = Field(default=None, validation_alias="CLAIMBOT_LLM_MODEL")

@@ -46,7 +46,7 @@ class EvidenceOutcome:
 class Evidence:
     def __init__(self, bot: ClaimBot, fetcher: SafeFetcher | None = None) -> None:
         self.bot = bot
-        self.fetcher = fetcher or SafeFetcher(EVIDENCE_LIMITS)
+        self.fetcher = fetcher or SafeFetcher(EVIDENCE_LIMITS, slots=bot.fetch_slots)
         self._background: set[asyncio.Task[None]] = set()
 
     async def add(
@@ -72,12 +72,18 @@ class Evidence:
         fetch: asyncio.Task[FetchResult] | None = None
         if known is None:
             fetch = asyncio.create_task(
-                self.fetcher.fetch(url, allowed_content_types=EVIDENCE_CONTENT_TYPES)
+                self.fetcher.fetch(
+                    url,
+                    allowed_content_types=EVIDENCE_CONTENT_TYPES,
+                    owner=(claim.guild_id, added_by),
+                )
             )
             await asyncio.wait({fetch}, timeout=QUICK_ANSWER_SECONDS)
             if fetch.done() and isinstance(fetch.exception(), FetchError):
                 error = fetch.exception()
                 assert isinstance(error, FetchError)
+                if error.code == "busy":
+                    raise error  # over the member's fair share: not recorded, try later
                 if error.code in REFUSED_CODES:
                     raise UserFacingError(f"Not recorded: {error.message}")
         record, created = await self.bot.db.add_evidence(

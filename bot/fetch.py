@@ -36,7 +36,7 @@ import ssl
 import unicodedata
 import urllib.parse
 import zlib
-from collections.abc import AsyncGenerator, Awaitable, Callable, Sequence
+from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from http.cookiejar import Cookie, CookieJar, CookiePolicy
 from types import TracebackType
@@ -47,11 +47,13 @@ import httpx
 import idna
 
 from bot.errors import UserFacingError
+from bot.fairness import FetchOwner, FetchSlots
 
 __all__ = [
     "DEFAULT_CONTENT_TYPES",
     "DEFAULT_LIMITS",
     "METADATA_ADDRESSES",
+    "POOL_CONNECTIONS",
     "USER_AGENT",
     "FetchError",
     "FetchErrorCode",
@@ -77,6 +79,8 @@ DEFAULT_CONTENT_TYPES = frozenset(
 _TRUNCATABLE_EXTRA = frozenset({"application/xhtml+xml"})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# Connections per fetcher; bot/fairness.py keeps the fetches in flight below it.
+POOL_CONNECTIONS = 50
 
 FetchErrorCode = Literal[
     "bad_url",
@@ -93,6 +97,7 @@ FetchErrorCode = Literal[
     "connect_failed",
     "tls_error",
     "bad_response",
+    "busy",
 ]
 
 
@@ -683,6 +688,9 @@ class SafeFetcher:
     `_allow_networks_for_tests` exists only so tests can talk to servers on loopback; it
     accepts loopback networks only, is never read from configuration, and excepts exactly
     the listed networks (every other address is still checked in full, redirects included).
+
+    `slots`, when given, admits each fetch against its owner's fair share (bot/fairness.py);
+    the bot passes one instance to all its fetchers so the shares hold across them.
     """
 
     def __init__(
@@ -692,9 +700,11 @@ class SafeFetcher:
         resolver: Resolver | None = None,
         allowed_content_types: frozenset[str] = DEFAULT_CONTENT_TYPES,
         transport: httpx.AsyncBaseTransport | None = None,
+        slots: FetchSlots | None = None,
         _allow_networks_for_tests: Sequence[IPNetwork] = (),
     ) -> None:
         self._limits = limits
+        self.slots = slots
         self._resolver: Resolver = resolver or system_resolver
         self._allowed_types = frozenset(t.lower() for t in allowed_content_types)
         self._test_networks = _validate_test_networks(_allow_networks_for_tests)
@@ -707,7 +717,7 @@ class SafeFetcher:
         if transport is None:
             transport = httpx.AsyncHTTPTransport(
                 verify=_tls_context(),
-                limits=httpx.Limits(max_connections=50, max_keepalive_connections=0),
+                limits=httpx.Limits(max_connections=POOL_CONNECTIONS, max_keepalive_connections=0),
                 trust_env=False,
                 retries=0,
             )
@@ -734,20 +744,42 @@ class SafeFetcher:
         await self._client.aclose()
 
     async def fetch(
-        self, url: str, *, allowed_content_types: frozenset[str] | None = None
+        self,
+        url: str,
+        *,
+        allowed_content_types: frozenset[str] | None = None,
+        owner: FetchOwner | None = None,
     ) -> FetchResult:
-        """Fetch one URL under every rule in the module docstring, or raise FetchError."""
+        """Fetch one URL under every rule in the module docstring, or raise FetchError.
+
+        `owner` is the (guild id, member id) the fetch is for; over their share it is refused
+        with code "busy" before any connection is made."""
         allowed = (
             self._allowed_types
             if allowed_content_types is None
             else frozenset(t.lower() for t in allowed_content_types)
         )
         target = self._check(url, via_redirect=False)
+        with self._admitted(owner):
+            try:
+                async with asyncio.timeout(self._limits.total_timeout):
+                    return await self._follow(target, allowed)
+            except TimeoutError:
+                raise FetchError("timeout", "The site took too long to respond.") from None
+
+    @contextlib.contextmanager
+    def _admitted(self, owner: FetchOwner | None) -> Iterator[None]:
+        """Hold one of the owner's slots for the whole fetch, whatever way it ends."""
+        if self.slots is None:
+            yield
+            return
+        refusal = self.slots.take(owner)
+        if refusal is not None:
+            raise FetchError("busy", refusal)
         try:
-            async with asyncio.timeout(self._limits.total_timeout):
-                return await self._follow(target, allowed)
-        except TimeoutError:
-            raise FetchError("timeout", "The site took too long to respond.") from None
+            yield
+        finally:
+            self.slots.release(owner)
 
     def _check(self, url: str, *, via_redirect: bool) -> ParsedTarget:
         return _check_url(

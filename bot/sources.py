@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.documents import Document, load_text
+from bot.fairness import FetchOwner
 from bot.fetch import SafeFetcher
 
 ARTICLE_CONTENT_TYPES = frozenset(
@@ -15,9 +16,11 @@ def looks_like_url(value: str) -> bool:
     return "://" in head[:16] and " " not in head and "\n" not in head
 
 
-async def document_from_url(url: str, fetcher: SafeFetcher) -> Document:
+async def document_from_url(
+    url: str, fetcher: SafeFetcher, *, owner: FetchOwner | None = None
+) -> Document:
     """Fetch through the safe fetcher (raises FetchError) and keep the article text."""
-    result = await fetcher.fetch(url, allowed_content_types=ARTICLE_CONTENT_TYPES)
+    result = await fetcher.fetch(url, allowed_content_types=ARTICLE_CONTENT_TYPES, owner=owner)
     content_type = result.content_type
     if result.charset:
         content_type += f"; charset={result.charset}"

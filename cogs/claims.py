@@ -81,9 +81,10 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
             )
         self._last_submit[key] = now
 
-    async def _load_url(self, url: str) -> Document:
+    async def _load_url(self, url: str, interaction: discord.Interaction[ClaimBot]) -> Document:
+        owner = (interaction.guild_id or 0, interaction.user.id)  # the member's fetch share
         try:
-            return await document_from_url(url, self.bot.fetcher)
+            return await document_from_url(url, self.bot.fetcher, owner=owner)
         except (FetchError, DocumentError) as exc:
             raise UserFacingError(str(exc)) from None
 
@@ -132,7 +133,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
             kind, document = "file", await self._load_file(file)
         elif url is not None:
             await progress("Fetching the article…")
-            kind, document = "url", await self._load_url(url)
+            kind, document = "url", await self._load_url(url, interaction)
         else:
             assert text is not None
             try:
@@ -188,7 +189,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
         title = None
         if links:
             try:
-                linked = await self._load_url(links[0])
+                linked = await self._load_url(links[0], interaction)
             except UserFacingError:
                 linked = None  # the message text alone may still hold claims
             if linked is not None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from typing import Literal
 
 import discord
@@ -13,6 +15,8 @@ from bot.access import is_moderator
 from bot.choices import claim_choices
 from bot.client import ClaimBot
 from bot.errors import UserFacingError
+from bot.fairness import LinkRateLimit
+from bot.fetch import FetchError
 from bot.models import ClaimRecord
 from bot.render import render_evidence_list
 from bot.urls import links_in
@@ -28,6 +32,10 @@ LINK_REFUSED = "🚫"
 class EvidenceCog(commands.GroupCog, group_name="evidence", group_description="Sources for claims"):
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot
+        self.thread_links = LinkRateLimit(
+            bot.settings.thread_links_per_window, bot.settings.thread_link_window_seconds
+        )
+        self.clock: Callable[[], float] = time.monotonic  # tests move time on by hand
         super().__init__()
 
     async def _claim(
@@ -142,8 +150,14 @@ class EvidenceCog(commands.GroupCog, group_name="evidence", group_description="S
         claim = await self.bot.db.claim_for_thread(message.channel.id)
         if claim is None or claim.guild_id != message.guild.id:
             return
-        outcome_emoji = LINK_RECORDED
-        for link in links:
+        owner = (message.guild.id, message.author.id)
+        now = self.clock()
+        grant = self.thread_links.take(owner, len(links), now)
+        not_recorded = len(links) - grant.allowed
+        # Reasons the member can act on by waiting; other refusals stay in the log.
+        slow_down = [self.thread_links.describe(grant.retry_after)] if not_recorded else []
+        outcome_emoji = LINK_RECORDED if not not_recorded else LINK_REFUSED
+        for link in links[: grant.allowed]:
             try:
                 await self.bot.evidence.add(
                     claim,
@@ -156,10 +170,35 @@ class EvidenceCog(commands.GroupCog, group_name="evidence", group_description="S
             except UserFacingError as exc:
                 log.info("thread link refused for claim %d: %s", claim.id, exc.message)
                 outcome_emoji = LINK_REFUSED
+                not_recorded += 1
+                if isinstance(exc, FetchError) and exc.code == "busy":
+                    slow_down.append(exc.message)
         try:
             await message.add_reaction(outcome_emoji)
         except discord.HTTPException:
             log.warning("could not acknowledge a thread link", exc_info=True)
+        if slow_down and self.thread_links.should_tell(owner, now):
+            await self._tell_slow_down(message, not_recorded, len(links), slow_down)
+
+    async def _tell_slow_down(
+        self, message: discord.Message, not_recorded: int, posted: int, reasons: list[str]
+    ) -> None:
+        """A short reply to the member's message, pinging no one: Discord has no private
+        answer to a plain message, and the 🚫 alone would leave them guessing. `should_tell`
+        keeps it to one reply per member per window, so a flood is not answered in kind."""
+        head = (
+            "Not recorded."
+            if not_recorded == posted
+            else f"{not_recorded} of {posted} links not recorded."
+        )
+        text = " ".join([head, *dict.fromkeys(reasons)])
+        log.info("thread links of member %d over their share: %s", message.author.id, text)
+        try:
+            await message.reply(
+                text, mention_author=False, allowed_mentions=discord.AllowedMentions.none()
+            )
+        except discord.HTTPException:
+            log.warning("could not tell a member why their link was refused", exc_info=True)
 
 
 async def setup(bot: ClaimBot) -> None:
