@@ -18,6 +18,7 @@ def make_claim(**overrides: object) -> ClaimRecord:
     values: dict[str, object] = {
         "id": 12,
         "guild_id": 1,
+        "number": 12,
         "text": "The city spent 4.2 million euros on road repairs in 2025.",
         "attribution": "City auditor",
         "language": "en",
@@ -117,8 +118,8 @@ def test_safe_link_cannot_break_out() -> None:
 
 def test_submission_reply_lists_posted_and_known_claims() -> None:
     result = SubmissionResult(
-        posted=[make_claim(id=1), make_claim(id=2, message_id=None)],
-        existing=[make_claim(id=3, status="disputed")],
+        posted=[make_claim(number=1), make_claim(number=2, message_id=None)],
+        existing=[make_claim(number=3, status="disputed")],
         found=3,
     )
     assert render_submission(result).splitlines() == [
