@@ -111,7 +111,7 @@ class Bench:
             self.guild(rng), number=None, terms=None, limit=AUTOCOMPLETE_CHOICES
         )
 
-    async def autocomplete_id(self, rng: random.Random) -> object:
+    async def autocomplete_number(self, rng: random.Random) -> object:
         guild_id, number = self.claim_in(rng)
         return await self.db.autocomplete_claims(
             guild_id, number=number, terms=None, limit=AUTOCOMPLETE_CHOICES
@@ -165,7 +165,7 @@ async def measure(path: Path, samples: int, shape: Shape) -> int:
         "search": ("search", bench.search),
         "search, word in every claim": ("search", bench.search_common),
         "autocomplete, empty box": ("autocomplete", bench.autocomplete_empty),
-        "autocomplete, by id": ("autocomplete", bench.autocomplete_id),
+        "autocomplete, by number": ("autocomplete", bench.autocomplete_number),
         "autocomplete, words": ("autocomplete", bench.autocomplete_words),
     }
     captured: dict[str, set[str]] = {name: set() for name in queries}

@@ -195,3 +195,45 @@ async def test_an_upgrade_renders_again_the_messages_whose_number_changed(
     assert edits == {home_first.id: 0, home_second.id: 0, theirs.id: 1}
     assert runner.bot is not None
     assert await runner.bot.db.stale_review_messages(limit=10) == []
+
+
+async def test_a_refused_edit_names_the_claim_by_its_number(
+    runner: BotRunner, world: World
+) -> None:
+    rival, _ = await two_servers(runner, world)
+    assert runner.bot is not None
+    await rival.slash(
+        rival.admin,
+        "claimbot setup",
+        {"review_channel": rival.review_channel_id, "alerts_channel": rival.general_channel_id},
+    )
+    theirs = await add_claim(rival, runner.bot, RIVAL_FIRST)
+    rival.fake.fail_next(
+        "PATCH",
+        rf"/channels/\d+/messages/{theirs.message_id}",
+        403,
+        json={"message": "Missing Permissions", "code": 50013},
+    )
+    await rival.fake.user_add_reaction(
+        rival.reviewers[0],
+        rival.review_channel_id,
+        theirs.message_id,
+        "❌",  # type: ignore[arg-type]
+    )
+    await runner.settle()
+
+    refusal = (
+        "Discord refused to update its review message for claim #1: Missing Permissions. "
+        f"Check my permissions in <#{rival.review_channel_id}>."
+    )
+    alerts = [
+        m["content"]
+        for m in rival.fake.messages_in(rival.general_channel_id)
+        if m["author"]["id"] == str(rival.fake.bot_user_id)
+    ]
+    assert alerts == [
+        f"⚠️ {refusal} Further problems in the next 10 minutes go only to "
+        "`/claimbot settings` and the log."
+    ]
+    settings = await rival.slash(rival.admin, "claimbot settings")
+    assert settings.callback["data"]["content"].splitlines()[-1].endswith(refusal)
