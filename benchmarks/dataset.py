@@ -195,12 +195,14 @@ def fill(path: Path, shape: Shape = Shape(), *, posted: bool = True) -> dict[str
                 message_id + 1 if message_id else None,
                 created,
                 created,
+                (i - 1) // shape.guilds + 1,  # its number in its guild, as storage assigns
             )
         )
     conn.executemany(
         "INSERT INTO claims (id, guild_id, text, normalized, attribution, language, score,"
         " submitter_id, source_url, source_title, channel_id, message_id, thread_id,"
-        " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " created_at, updated_at, number)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         claim_rows,
     )
 

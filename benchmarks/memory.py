@@ -230,10 +230,11 @@ class Exercise:
         self.claims = claims
         self.rng = random.Random(seed)
         with read_only(database) as conn:
-            self.claim_ids = [
-                int(i)
-                for (i,) in conn.execute(
-                    "SELECT id FROM claims WHERE guild_id = ? ORDER BY id", (world.guild_id,)
+            self.claim_numbers = [
+                int(n)
+                for (n,) in conn.execute(
+                    "SELECT number FROM claims WHERE guild_id = ? ORDER BY number",
+                    (world.guild_id,),
                 )
             ]
         self.posted: list[int] = []  # message ids of the claims added in the run
@@ -241,7 +242,7 @@ class Exercise:
         self.exported: list[tuple[str, int, int]] = []  # (format, claims, bytes)
 
     async def status(self, _: int) -> None:
-        claim = self.rng.choice(self.claim_ids)
+        claim = self.rng.choice(self.claim_numbers)
         rec = await self.world.slash(self.world.outsider, "claim status", {"claim": claim})
         check(rec, f"/claim status {claim}", lambda r: f"Claim #{claim} " in answer_text(r))
 
@@ -269,7 +270,7 @@ class Exercise:
     async def autocomplete(self, i: int) -> None:
         kind = i % 3
         if kind == 0:
-            value = f"#{self.rng.choice(self.claim_ids)}"
+            value = f"#{self.rng.choice(self.claim_numbers)}"
         elif kind == 1:
             value = self.rng.choice(SUBJECTS).split()[-1][:4]
         else:

@@ -57,12 +57,14 @@ class Bench:
         return GUILD_BASE + rng.randrange(self.shape.guilds)
 
     def claim_in(self, rng: random.Random) -> tuple[int, int]:
+        """(guild, number) of a random claim (dataset.py numbers claim i of guild i % guilds)."""
         claim_id = rng.randint(1, self.shape.claims)
-        return GUILD_BASE + (claim_id - 1) % self.shape.guilds, claim_id
+        guild_index = (claim_id - 1) % self.shape.guilds
+        return GUILD_BASE + guild_index, (claim_id - 1) // self.shape.guilds + 1
 
     async def status(self, rng: random.Random) -> object:
-        guild_id, claim_id = self.claim_in(rng)
-        claim = await self.db.get_claim(guild_id, claim_id)
+        guild_id, number = self.claim_in(rng)
+        claim = await self.db.claim_by_number(guild_id, number)
         assert claim is not None
         return await self.db.vote_counts(claim.id), await self.db.evidence_for(claim.id)
 
@@ -106,20 +108,20 @@ class Bench:
 
     async def autocomplete_empty(self, rng: random.Random) -> object:
         return await self.db.autocomplete_claims(
-            self.guild(rng), claim_id=None, terms=None, limit=AUTOCOMPLETE_CHOICES
+            self.guild(rng), number=None, terms=None, limit=AUTOCOMPLETE_CHOICES
         )
 
-    async def autocomplete_id(self, rng: random.Random) -> object:
-        guild_id, claim_id = self.claim_in(rng)
+    async def autocomplete_number(self, rng: random.Random) -> object:
+        guild_id, number = self.claim_in(rng)
         return await self.db.autocomplete_claims(
-            guild_id, claim_id=claim_id, terms=None, limit=AUTOCOMPLETE_CHOICES
+            guild_id, number=number, terms=None, limit=AUTOCOMPLETE_CHOICES
         )
 
     async def autocomplete_words(self, rng: random.Random) -> object:
         typed = self.phrase(rng, rng.choice((1, 2)))
         typed = typed[: max(2, len(typed) - rng.randrange(3))]  # still typing
         return await self.db.autocomplete_claims(
-            self.guild(rng), claim_id=None, terms=search_terms(typed), limit=AUTOCOMPLETE_CHOICES
+            self.guild(rng), number=None, terms=search_terms(typed), limit=AUTOCOMPLETE_CHOICES
         )
 
 
@@ -163,7 +165,7 @@ async def measure(path: Path, samples: int, shape: Shape) -> int:
         "search": ("search", bench.search),
         "search, word in every claim": ("search", bench.search_common),
         "autocomplete, empty box": ("autocomplete", bench.autocomplete_empty),
-        "autocomplete, by id": ("autocomplete", bench.autocomplete_id),
+        "autocomplete, by number": ("autocomplete", bench.autocomplete_number),
         "autocomplete, words": ("autocomplete", bench.autocomplete_words),
     }
     captured: dict[str, set[str]] = {name: set() for name in queries}

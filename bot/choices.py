@@ -22,20 +22,21 @@ CHOICE_NAME_LIMIT = 100
 async def claim_choices(
     interaction: discord.Interaction[ClaimBot], current: str
 ) -> list[app_commands.Choice[int]]:
-    """By id (`12`, `#12`) or words of the text; newest open claims when empty."""
+    """By the server's claim number (`12`, `#12`) or words of the text; newest open
+    claims when empty. The value is the number: commands look it up in their server."""
     if interaction.guild_id is None:
         return []
-    claim_id = claim_id_prefix(current)
-    terms = [] if claim_id is not None else search_terms(current)
-    if current.strip() and claim_id is None and not terms:
+    number = claim_id_prefix(current)
+    terms = [] if number is not None else search_terms(current)
+    if current.strip() and number is None and not terms:
         return []
     rows = await interaction.client.db.autocomplete_claims(
-        interaction.guild_id, claim_id=claim_id, terms=terms, limit=MAX_CHOICES
+        interaction.guild_id, number=number, terms=terms, limit=MAX_CHOICES
     )
     return [
         app_commands.Choice(
-            name=clip(f"#{cid} · {STATUS_LABELS.get(status, status)} · {text}", CHOICE_NAME_LIMIT),
-            value=cid,
+            name=clip(f"#{n} · {STATUS_LABELS.get(status, status)} · {text}", CHOICE_NAME_LIMIT),
+            value=n,
         )
-        for cid, text, status in rows
+        for n, text, status in rows
     ]

@@ -7,6 +7,9 @@ Choices worth knowing:
   * Discord snowflakes (guild, channel, message ids) are JSON *strings*, as in Discord's
     own API: they exceed 2**53, and JavaScript readers would silently round them.
   * Timestamps are ISO-8601 UTC with a `Z` suffix, to the second.
+  * A claim is named by `number`, its number in its server (`#12` in Discord); with
+    `guild_id` it identifies the claim. The database's internal id is never exported: it
+    is global, so it would tell one server how many claims the others have.
   * Every export refuses claims from another guild than `ExportContext.guild_id`, so a
     caller bug cannot leak one server's claims into another server's file.
   * CSV cells are neutralised against formula injection (OWASP); numbers stay numbers.
@@ -56,7 +59,8 @@ __all__ = [
 CSV_BOM: Final = "\ufeff"
 
 CSV_COLUMNS: Final[tuple[str, ...]] = (
-    "id",
+    "number",
+    "guild_id",
     "created_at",
     "status",
     "status_label",
@@ -194,7 +198,7 @@ def _check_guild(claims: Sequence[ExportClaim], ctx: ExportContext) -> None:
     for item in claims:
         if item.claim.guild_id != ctx.guild_id:
             raise ValueError(
-                f"claim {item.claim.id} belongs to guild {item.claim.guild_id}, "
+                f"claim #{item.claim.number} belongs to guild {item.claim.guild_id}, "
                 f"not to the exported guild {ctx.guild_id}"
             )
 
@@ -217,7 +221,7 @@ def _dump(value: object) -> str:
 def _json_object(item: ExportClaim) -> dict[str, object]:
     claim = item.claim
     return {
-        "id": claim.id,
+        "number": claim.number,
         "guild_id": _snowflake(claim.guild_id),
         "text": claim.text,
         "language": claim.language,
@@ -260,6 +264,8 @@ def _csv_row(item: ExportClaim) -> list[str | int | float]:
     claim = item.claim
     votes = _vote_counts(item.votes)
     texts: dict[str, str] = {
+        # With `number` it names the claim: `claimbot export` puts every server in one file.
+        "guild_id": str(claim.guild_id),
         "created_at": iso_utc(claim.created_at),
         "status": claim.status,
         "status_label": STATUS_LABELS.get(claim.status, claim.status),
@@ -273,7 +279,7 @@ def _csv_row(item: ExportClaim) -> list[str | int | float]:
         "review_url": review_url(claim) or "",
     }
     numbers: dict[str, int | float] = {
-        "id": claim.id,
+        "number": claim.number,
         "confidence": claim.confidence,
         **votes,
         "evidence_count": len(item.evidence),
@@ -326,7 +332,7 @@ def claimreview_object(item: ExportClaim, ctx: ExportContext) -> dict[str, objec
     rating = claimreview_rating(claim.status)
     url = review_url(claim)
     if rating is None or url is None:
-        raise ValueError(f"claim {claim.id} has no verdict or no review message to link to")
+        raise ValueError(f"claim #{claim.number} has no verdict or no review message to link to")
     author: dict[str, object] = {"@type": "Organization", "name": ctx.organization}
     if ctx.organization_url:
         author["url"] = ctx.organization_url

@@ -54,8 +54,9 @@ class NewDocument:
 
 @dataclass(frozen=True, slots=True)
 class ClaimRecord:
-    id: int
+    id: int  # internal and global: every table refers to it, no member ever sees it
     guild_id: int
+    number: int  # what members see and type: #1, #2, ... in each server
     text: str
     attribution: str | None
     language: str | None

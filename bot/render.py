@@ -45,7 +45,7 @@ def render_settings(config: GuildConfig, problem: Mapping[str, Any] | None = Non
             f"Last problem (<t:{int(problem['created_at'])}:R>): "
             + describe_refusal(
                 str(detail.get("what", "act")),
-                problem.get("claim_id"),
+                problem.get("claim_number"),
                 str(detail.get("error", "unknown error")),
                 config.review_channel_id,
             )
@@ -62,9 +62,11 @@ def alerts_channel_id(config: GuildConfig) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def describe_refusal(what: str, claim_id: object, error: str, review_channel_id: int | None) -> str:
+def describe_refusal(
+    what: str, claim_number: object, error: str, review_channel_id: int | None
+) -> str:
     return (
-        f"Discord refused to {what} for claim #{claim_id}: {clip(error, 200)}. "
+        f"Discord refused to {what} for claim #{claim_number}: {clip(error, 200)}. "
         f"Check my permissions in {channel_mention(review_channel_id)}."
     )
 
@@ -173,12 +175,14 @@ def claim_embed(
         )
     fields.append({"name": "Sources linked", "value": format_evidence(evidence)})
     return {
-        "title": f"Claim #{claim.id} · {label}",
+        "title": f"Claim #{claim.number} · {label}",
         "description": clip(escape_markdown(claim.text), EMBED_DESCRIPTION_LIMIT),
         "color": STATUS_COLOURS.get(claim.status, 0x99AAB5),
         "fields": fields,
         "footer": {
-            "text": f"claim {claim.id} · react to vote · discuss and link sources in the thread"
+            "text": (
+                f"claim {claim.number} · react to vote · discuss and link sources in the thread"
+            )
         },
     }
 
@@ -195,9 +199,10 @@ def jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
 
 def claim_line(claim: ClaimRecord, *, with_status: bool = False) -> str:
     """`#12 text…` linked to its review message when it has one."""
-    label = f"#{claim.id}"
+    label = f"#{claim.number}"
     if claim.message_id and claim.channel_id:
-        label = f"[#{claim.id}](<{jump_url(claim.guild_id, claim.channel_id, claim.message_id)}>)"
+        link = jump_url(claim.guild_id, claim.channel_id, claim.message_id)
+        label = f"[#{claim.number}](<{link}>)"
     line = f"{label} {escape_markdown(clip(claim.text, 90))}"
     if with_status:
         line += f" ({STATUS_LABELS.get(claim.status, claim.status)})"
@@ -242,9 +247,10 @@ def _fit(text: str) -> str:
 def render_evidence_list(claim: ClaimRecord, evidence: Sequence[EvidenceRecord]) -> str:
     if not evidence:
         return (
-            f"Claim #{claim.id} has no sources yet: `/evidence add` or post a link in its thread."
+            f"Claim #{claim.number} has no sources yet: `/evidence add` or post a link in its"
+            " thread."
         )
-    lines = [f"Sources for claim #{claim.id}:"]
+    lines = [f"Sources for claim #{claim.number}:"]
     for item in evidence:
         label = item.title or item.site_name or item.url
         line = f"#{item.id} {item.stance}: {safe_link(label, item.url)}"

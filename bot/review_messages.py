@@ -112,7 +112,7 @@ class ReviewMessages:
         for emoji in vote_emoji(config).in_order():
             await message.add_reaction(emoji)
         thread = await message.create_thread(
-            name=clip(f"Claim #{claim.id}: {claim.text}", 100),
+            name=clip(f"Claim #{claim.number}: {claim.text}", 100),
             auto_archive_duration=THREAD_ARCHIVE_MINUTES,
         )
         await self.bot.db.set_review_message(
@@ -189,7 +189,7 @@ class ReviewMessages:
             return
         self._last_alert[claim.guild_id] = now
         text = render_alert(
-            describe_refusal(what, claim.id, error, config.review_channel_id),
+            describe_refusal(what, claim.number, error, config.review_channel_id),
             ALERT_QUIET_SECONDS // 60,
         )
         channel = self.bot.get_partial_messageable(channel_id, guild_id=claim.guild_id)

@@ -329,12 +329,16 @@ class Database:
             assert document_id is not None
             for claim in claims:
                 cur = await conn.execute(
-                    "INSERT INTO claims (guild_id, document_id, text, normalized, attribution,"
-                    " language, score, reasons, span_start, span_end, submitter_id, source_url,"
-                    " source_title, status, confidence, explanation, created_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                    " ON CONFLICT (guild_id, normalized) DO NOTHING",
+                    # The server's next number, read and taken under BEGIN IMMEDIATE: no
+                    # other writer (process or coroutine) can take it meanwhile.
+                    "INSERT INTO claims (guild_id, number, document_id, text, normalized,"
+                    " attribution, language, score, reasons, span_start, span_end,"
+                    " submitter_id, source_url, source_title, status, confidence, explanation,"
+                    " created_at, updated_at) VALUES (?, (SELECT coalesce(max(number), 0) + 1"
+                    " FROM claims WHERE guild_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                    " ?, ?, ?, ?) ON CONFLICT (guild_id, normalized) DO NOTHING",
                     (
+                        document.guild_id,
                         document.guild_id,
                         document_id,
                         claim.text,
@@ -391,6 +395,13 @@ class Database:
             (guild_id,),
         )
         return {int(row[0]): (str(row[1]), float(row[2])) for row in rows}
+
+    async def claim_by_number(self, guild_id: int, number: int) -> ClaimRecord | None:
+        """The claim a member means by `#number` in their server; None when there is none."""
+        row = await self._fetch_one(
+            "SELECT * FROM claims WHERE guild_id = ? AND number = ?", (guild_id, number)
+        )
+        return _claim(row) if row else None
 
     async def get_claim(self, guild_id: int, claim_id: int) -> ClaimRecord | None:
         found = await self.get_claims(guild_id, [claim_id])
@@ -492,9 +503,12 @@ class Database:
         return int(row[0]) if row else 0
 
     async def last_audit(self, guild_id: int, action: str) -> dict[str, Any] | None:
+        """The latest audit entry of `action` in a guild, with its claim's number (what a
+        member may be shown; `claim_id` is internal)."""
         row = await self._fetch_one(
-            "SELECT actor_id, claim_id, detail, created_at FROM audit_log"
-            " WHERE guild_id = ? AND action = ? ORDER BY id DESC LIMIT 1",
+            "SELECT a.actor_id, a.claim_id, a.detail, a.created_at, c.number FROM audit_log a"
+            " LEFT JOIN claims c ON c.id = a.claim_id"
+            " WHERE a.guild_id = ? AND a.action = ? ORDER BY a.id DESC LIMIT 1",
             (guild_id, action),
         )
         if row is None:
@@ -502,6 +516,7 @@ class Database:
         return {
             "actor_id": row[0],
             "claim_id": row[1],
+            "claim_number": row[4],
             "detail": json.loads(row[2]),
             "created_at": row[3],
         }
@@ -749,24 +764,25 @@ class Database:
         return [_claim(row) for row in rows]
 
     async def autocomplete_claims(
-        self, guild_id: int, *, claim_id: int | None, terms: list[str] | None, limit: int
+        self, guild_id: int, *, number: int | None, terms: list[str] | None, limit: int
     ) -> list[tuple[int, str, str]]:
-        """(id, text, status) for an autocomplete box: the typed id first, then claims
-        holding the typed words (the last one as a prefix), else the newest claims; open
-        claims before resolved ones. Matches are read newest first straight from the
-        index and stop at `limit`, so a common word costs no more than a rare one."""
+        """(number, text, status) for an autocomplete box: the claim with the typed number
+        first, then claims holding the typed words (the last one as a prefix), else the
+        newest claims; open claims before resolved ones. Matches are read newest first
+        straight from the index and stop at `limit`, so a common word costs no more than a
+        rare one."""
         found: list[tuple[int, str, str]] = []
-        if claim_id is not None:
+        if number is not None:
             rows = await self._fetch_all(
-                "SELECT id, text, status FROM claims WHERE guild_id = ? AND id = ?",
-                (guild_id, claim_id),
+                "SELECT number, text, status FROM claims WHERE guild_id = ? AND number = ?",
+                (guild_id, number),
             )
             found.extend((r[0], r[1], r[2]) for r in rows)
         if terms:
             match = match_expression(guild_id, terms, prefix_last=True)
             for final in (0, 1):
                 rows = await self._fetch_all(
-                    "SELECT c.id, c.text, c.status FROM claims_search CROSS JOIN claims c"
+                    "SELECT c.number, c.text, c.status FROM claims_search CROSS JOIN claims c"
                     " ON c.id = claims_search.rowid WHERE claims_search MATCH ?"
                     " AND c.guild_id = ? AND c.is_final = ?"
                     " ORDER BY claims_search.rowid DESC LIMIT ?",
@@ -775,9 +791,9 @@ class Database:
                 found.extend((r[0], r[1], r[2]) for r in rows)
                 if len(found) >= limit:
                     break
-        elif claim_id is None:
+        elif number is None:
             rows = await self._fetch_all(
-                "SELECT id, text, status FROM claims WHERE guild_id = ?"
+                "SELECT number, text, status FROM claims WHERE guild_id = ?"
                 " ORDER BY is_final, id DESC LIMIT ?",
                 (guild_id, limit),
             )
@@ -850,11 +866,12 @@ class Database:
         return list(per_claim.values())
 
     async def all_claims(self, guild_id: int | None) -> list[ClaimRecord]:
-        """Every claim of one guild (or all guilds, for the CLI), oldest first."""
+        """Every claim of one guild in number order (or all guilds, for the CLI), oldest
+        first."""
         query = "SELECT * FROM claims ORDER BY id"
         params: tuple[int, ...] = ()
         if guild_id is not None:
-            query, params = "SELECT * FROM claims WHERE guild_id = ? ORDER BY id", (guild_id,)
+            query, params = "SELECT * FROM claims WHERE guild_id = ? ORDER BY number", (guild_id,)
         rows = await self._fetch_all(query, params)
         return [_claim(r) for r in rows]
 
@@ -1085,6 +1102,7 @@ def _claim(row: aiosqlite.Row) -> ClaimRecord:
     return ClaimRecord(
         id=row["id"],
         guild_id=row["guild_id"],
+        number=row["number"],
         text=row["text"],
         attribution=row["attribution"],
         language=row["language"],

@@ -225,14 +225,13 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
 
     # -- queries ----------------------------------------------------------------------
 
-    async def _claim(
-        self, interaction: discord.Interaction[ClaimBot], claim_id: int
-    ) -> ClaimRecord:
+    async def _claim(self, interaction: discord.Interaction[ClaimBot], number: int) -> ClaimRecord:
+        """The claim a member named by its number in this server."""
         if interaction.guild_id is None:
             raise UserFacingError("This command only works inside a server.")
-        claim = await self.bot.db.get_claim(interaction.guild_id, claim_id)
+        claim = await self.bot.db.claim_by_number(interaction.guild_id, number)
         if claim is None:
-            raise UserFacingError(f"There is no claim #{claim_id} in this server.")
+            raise UserFacingError(f"There is no claim #{number} in this server.")
         return claim
 
     @app_commands.command(name="status", description="A claim's status, votes and sources")
@@ -333,7 +332,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
         )
         await self.bot.claims_changed({record.id})
         await interaction.response.send_message(
-            f"Claim #{record.id} is now {verdict.name} (final until `/claim reopen`).",
+            f"Claim #{record.number} is now {verdict.name} (final until `/claim reopen`).",
             ephemeral=True,
         )
 
@@ -344,7 +343,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
         record = await self._claim(interaction, claim)
         await self._require_moderator(interaction, "reopen", record.id)
         if not record.is_final:
-            raise UserFacingError(f"Claim #{record.id} is not resolved; nothing to reopen.")
+            raise UserFacingError(f"Claim #{record.number} is not resolved; nothing to reopen.")
         await self.bot.db.add_moderation_event(
             guild_id=record.guild_id,
             claim_id=record.id,
@@ -356,7 +355,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
         await self.bot.claims_changed({record.id})
         refreshed = await self._claim(interaction, claim)
         await interaction.response.send_message(
-            f"Claim #{record.id} is open again: {STATUS_LABELS[refreshed.status]}.",
+            f"Claim #{record.number} is open again: {STATUS_LABELS[refreshed.status]}.",
             ephemeral=True,
         )
 

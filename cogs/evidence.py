@@ -38,13 +38,12 @@ class EvidenceCog(commands.GroupCog, group_name="evidence", group_description="S
         self.clock: Callable[[], float] = time.monotonic  # tests move time on by hand
         super().__init__()
 
-    async def _claim(
-        self, interaction: discord.Interaction[ClaimBot], claim_id: int
-    ) -> ClaimRecord:
+    async def _claim(self, interaction: discord.Interaction[ClaimBot], number: int) -> ClaimRecord:
+        """The claim a member named by its number in this server."""
         assert interaction.guild_id is not None
-        claim = await self.bot.db.get_claim(interaction.guild_id, claim_id)
+        claim = await self.bot.db.claim_by_number(interaction.guild_id, number)
         if claim is None:
-            raise UserFacingError(f"There is no claim #{claim_id} in this server.")
+            raise UserFacingError(f"There is no claim #{number} in this server.")
         return claim
 
     @app_commands.command(name="add", description="Link a source for a claim")
@@ -80,10 +79,10 @@ class EvidenceCog(commands.GroupCog, group_name="evidence", group_description="S
                 "unreachable": f"recorded as unreachable: {item.fetch_error}",
                 "pending": "still fetching its title",
             }[item.fetch_status]
-            text = f"Added a source that {stance} claim #{record.id} ({state})."
+            text = f"Added a source that {stance} claim #{record.number} ({state})."
         else:
             text = (
-                f"That source was already linked to claim #{record.id}; "
+                f"That source was already linked to claim #{record.number}; "
                 f"its stance is now {item.stance}."
             )
         await interaction.edit_original_response(content=text)
@@ -108,7 +107,7 @@ class EvidenceCog(commands.GroupCog, group_name="evidence", group_description="S
         assert interaction.guild_id is not None
         item = await self.bot.db.get_evidence(interaction.guild_id, evidence)
         if item is None or item.claim_id != record.id:
-            raise UserFacingError(f"Claim #{record.id} has no source #{evidence}.")
+            raise UserFacingError(f"Claim #{record.number} has no source #{evidence}.")
         config = await self.bot.guild_config(interaction.guild_id)
         roles = [r.id for r in getattr(interaction.user, "roles", [])]
         moderator = is_moderator(
@@ -130,7 +129,7 @@ class EvidenceCog(commands.GroupCog, group_name="evidence", group_description="S
         )
         await self.bot.claims_changed({record.id})
         await interaction.response.send_message(
-            f"Removed source #{evidence} from claim #{record.id}.", ephemeral=True
+            f"Removed source #{evidence} from claim #{record.number}.", ephemeral=True
         )
 
     @commands.Cog.listener()

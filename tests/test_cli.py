@@ -175,7 +175,8 @@ def test_export_and_recompute_on_a_database(tmp_path: Path) -> None:
     out = tmp_path / "claims.csv"
     as_csv = claimbot("export", "--format", "csv", "--output", str(out), cwd=tmp_path, env=env)
     assert as_csv.returncode == 0, as_csv.stderr
-    assert out.read_text(encoding="utf-8-sig").splitlines()[0].startswith("id,created_at,status")
+    header = out.read_text(encoding="utf-8-sig").splitlines()[0]
+    assert header.startswith("number,guild_id,created_at,status")
     missing = claimbot("export", cwd=tmp_path, env={"DATABASE_PATH": str(tmp_path / "no.db")})
     assert missing.returncode == 1
     assert (

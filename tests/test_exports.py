@@ -42,8 +42,9 @@ MESSAGE = 1100000000000000003
 REVIEW_URL = f"https://discord.com/channels/{GUILD}/{CHANNEL}/{MESSAGE}"
 
 CLAIM = ClaimRecord(
-    id=12,
+    id=340,  # internal: never exported
     guild_id=GUILD,
+    number=12,
     text="La ville a dépensé 4,2 millions d’euros pour les routes en 2025.",
     attribution="Cour des comptes",
     language="fr",
@@ -94,7 +95,7 @@ def csv_rows(text: str) -> list[dict[str, str]]:
 def test_json_has_exact_keys_and_values() -> None:
     [obj] = json.loads(to_json([item()], CTX))
     assert obj == {
-        "id": 12,
+        "number": 12,
         "guild_id": str(GUILD),
         "text": CLAIM.text,
         "language": "fr",
@@ -123,7 +124,7 @@ def test_json_has_exact_keys_and_values() -> None:
         "updated_at": "2024-05-02T12:00:00Z",
     }
     assert list(obj) == [
-        "id",
+        "number",
         "guild_id",
         "text",
         "language",
@@ -148,7 +149,7 @@ def test_json_has_exact_keys_and_values() -> None:
 
 def test_json_formatting_is_stable_pretty_and_keeps_accents() -> None:
     text = to_json([item()], CTX)
-    assert text.startswith('[\n  {\n    "id": 12,\n    "guild_id": "1100000000000000001",')
+    assert text.startswith('[\n  {\n    "number": 12,\n    "guild_id": "1100000000000000001",')
     assert "dépensé 4,2 millions d’euros" in text  # ensure_ascii=False
     assert to_json([item()], CTX) == text
 
@@ -205,7 +206,7 @@ def test_context_needs_an_organization() -> None:
 def test_csv_header_then_rows_with_same_values() -> None:
     text = to_csv([item()], CTX)
     assert text.split("\r\n")[0] == (
-        "id,created_at,status,status_label,confidence,text,attribution,source_url,"
+        "number,guild_id,created_at,status,status_label,confidence,text,attribution,source_url,"
         "source_title,supported,refuted,unverifiable,misleading,evidence_count,"
         "evidence_urls,explanation,review_url"
     )
@@ -213,7 +214,8 @@ def test_csv_header_then_rows_with_same_values() -> None:
     assert "\n" not in text.replace("\r\n", "")  # CRLF everywhere
     assert csv_rows(text) == [
         {
-            "id": "12",
+            "number": "12",
+            "guild_id": str(GUILD),
             "created_at": "2024-05-01T12:00:00Z",
             "status": "verified_true",
             "status_label": "Verified true",
@@ -233,7 +235,7 @@ def test_csv_header_then_rows_with_same_values() -> None:
         }
     ]
     # Numbers are bare (unquoted, unprefixed) so spreadsheets read them as numbers.
-    assert text.split("\r\n")[1].startswith("12,2024-05-01T12:00:00Z,verified_true,")
+    assert text.split("\r\n")[1].startswith(f"12,{GUILD},2024-05-01T12:00:00Z,verified_true,")
     assert ",0.625," in text
     assert ",3,0,0,0,2," in text
 

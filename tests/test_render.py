@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from bot.models import ClaimRecord, EvidenceRecord, SubmissionResult
+from bot.models import ClaimRecord, EvidenceRecord, GuildConfig, SubmissionResult
 from bot.render import (
     claim_embed,
+    claim_line,
     describe_thresholds,
     escape_markdown,
+    render_evidence_list,
+    render_settings,
     render_submission,
     safe_link,
 )
@@ -18,6 +21,7 @@ def make_claim(**overrides: object) -> ClaimRecord:
     values: dict[str, object] = {
         "id": 12,
         "guild_id": 1,
+        "number": 12,
         "text": "The city spent 4.2 million euros on road repairs in 2025.",
         "attribution": "City auditor",
         "language": "en",
@@ -117,8 +121,8 @@ def test_safe_link_cannot_break_out() -> None:
 
 def test_submission_reply_lists_posted_and_known_claims() -> None:
     result = SubmissionResult(
-        posted=[make_claim(id=1), make_claim(id=2, message_id=None)],
-        existing=[make_claim(id=3, status="disputed")],
+        posted=[make_claim(number=1), make_claim(number=2, message_id=None)],
+        existing=[make_claim(number=3, status="disputed")],
         found=3,
     )
     assert render_submission(result).splitlines() == [
@@ -150,3 +154,33 @@ def test_thresholds_are_described_as_a_reader_would_say_them() -> None:
         "Thresholds: 5 reviewers before a verdict shows, 80% of them agreeing; "
         "verified with 2 sources on its side and 70% confidence."
     )
+
+
+def test_members_see_the_claim_number_never_the_internal_id() -> None:
+    claim = make_claim(id=9041, number=3)
+    embed = claim_embed(claim, counts={}, evidence=[], emoji_by_verdict=VoteEmoji().by_verdict)
+    problem = {
+        "claim_id": 9041,
+        "claim_number": 3,
+        "created_at": 0.0,
+        "detail": {"what": "update its review message", "error": "Missing Permissions"},
+    }
+    shown = [
+        str(embed),
+        render_submission(SubmissionResult(posted=[claim], existing=[claim], found=2)),
+        render_evidence_list(claim, []),
+        render_evidence_list(claim, evidence(1)),
+        render_settings(GuildConfig(guild_id=1, review_channel_id=5), problem),
+    ]
+
+    assert embed["title"] == "Claim #3 · Likely true"
+    assert embed["footer"]["text"].startswith("claim 3 · ")
+    assert claim_line(claim) == (
+        "[#3](<https://discord.com/channels/1/5/6>) The city spent 4.2 million euros on road "
+        "repairs in 2025."
+    )
+    assert shown[-1].endswith(
+        "Discord refused to update its review message for claim #3: Missing Permissions. "
+        "Check my permissions in <#5>."
+    )
+    assert [text for text in shown if "9041" in text] == []

@@ -63,10 +63,10 @@ async def test_autocomplete_lists_open_claims_newest_first_then_resolved(db: Dat
     await db.save_statuses([(ids[5], "verified_true", 0.9, "", True)])
     await add(db, RIVAL, "Wheat exports reached 99 million tonnes in the rival guild.")
 
-    rows = await db.autocomplete_claims(HOME, claim_id=None, terms=match("whe"), limit=4)
+    rows = await db.autocomplete_claims(HOME, number=None, terms=match("whe"), limit=4)
 
     assert [row[0] for row in rows] == [ids[4], ids[3], ids[2], ids[1]]
-    rows = await db.autocomplete_claims(HOME, claim_id=None, terms=match("wheat"), limit=10)
+    rows = await db.autocomplete_claims(HOME, number=None, terms=match("wheat"), limit=10)
     assert [row[0] for row in rows] == [ids[4], ids[3], ids[2], ids[1], ids[0], ids[5]]
     assert rows[-1][2] == "verified_true"
 

@@ -163,13 +163,13 @@ async def test_export_needs_a_moderator_and_attaches_files(runner: BotRunner, wo
     rec = await world.slash(world.moderator, "claim export", {"format": "csv"})
     await world.fake.wait_for(lambda: bool(rec.followups))
     rows = list(csv.DictReader(io.StringIO(attachment(rec).decode("utf-8-sig"))))
-    assert [int(r["id"]) for r in rows] == ids
+    assert [int(r["number"]) for r in rows] == ids
     assert rows[0]["status"] == "verified_false"
 
     rec = await world.slash(world.admin, "claim export", {"format": "json"})
     await world.fake.wait_for(lambda: bool(rec.followups))
     data = json.loads(attachment(rec))
-    assert [d["id"] for d in data] == ids
+    assert [d["number"] for d in data] == ids
     assert data[1]["votes"] == {"supported": 0, "refuted": 0, "unverifiable": 0, "misleading": 0}
 
     rec = await world.slash(world.moderator, "claim export", {"format": "claimreview"})
