@@ -4,6 +4,7 @@ page titles written as Markdown links."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -47,18 +48,23 @@ PAGES: dict[str, tuple[bytes, str]] = {
 
 
 @asynccontextmanager
-async def page_host() -> AsyncIterator[str]:
-    """Serve PAGES with their exact bytes and Content-Type; yields "http://news.test:PORT"."""
+async def page_host(gate: asyncio.Event) -> AsyncIterator[str]:
+    """Serve PAGES with their exact bytes and Content-Type, and under /gated/ the same pages
+    once `gate` is set (so a fetch is still running when the reply is sent); yields
+    "http://news.test:PORT"."""
     app = web.Application()
 
-    def page(body: bytes, content_type: str) -> web.RequestHandler:  # type: ignore[type-arg]
+    def page(body: bytes, content_type: str, *, gated: bool) -> web.RequestHandler:  # type: ignore[type-arg]
         async def handler(request: web.Request) -> web.Response:
+            if gated:
+                await gate.wait()
             return web.Response(body=body, headers={"Content-Type": content_type})
 
         return handler
 
     for path, (body, content_type) in PAGES.items():
-        app.router.add_get(path, page(body, content_type))
+        app.router.add_get(path, page(body, content_type, gated=False))
+        app.router.add_get(f"/gated{path}", page(body, content_type, gated=True))
     runner = web.AppRunner(app, shutdown_timeout=0.1)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
@@ -70,9 +76,21 @@ async def page_host() -> AsyncIterator[str]:
         await runner.cleanup()
 
 
+@pytest.fixture(autouse=True)
+def title_in_the_reply(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Replies wait for the local page however loaded the machine is; the background path
+    is reached deterministically through /gated/ instead."""
+    monkeypatch.setattr("bot.evidence.QUICK_ANSWER_SECONDS", 10.0)
+
+
 @pytest.fixture
-async def host() -> AsyncIterator[str]:
-    async with page_host() as base:
+def gate() -> asyncio.Event:
+    return asyncio.Event()
+
+
+@pytest.fixture
+async def host(gate: asyncio.Event) -> AsyncIterator[str]:
+    async with page_host(gate) as base:
         yield base
 
 
@@ -150,52 +168,68 @@ async def test_a_page_declaring_charset_idna_is_read(
 
 
 async def test_a_page_declaring_charset_idna_is_read_in_the_background(
-    ready: ClaimBot, runner: BotRunner, world: World, host: str, monkeypatch: pytest.MonkeyPatch
+    ready: ClaimBot,
+    runner: BotRunner,
+    world: World,
+    host: str,
+    gate: asyncio.Event,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr("bot.evidence.QUICK_ANSWER_SECONDS", 0.0)
     claim = await add_claim(world, ready)
-    reply = await add_source(world, world.reviewers[0], claim, f"{host}/idna", "supports")
+    url = f"{host}/gated/idna"
+    reply = await add_source(world, world.reviewers[0], claim, url, "supports")
     assert reply == f"Added a source that supports claim #{claim.id} (still fetching its title)."
+    (item,) = await ready.db.evidence_for(claim.id)
+    assert await listing(world, claim) == (
+        f"Sources for claim #{claim.id}:\n"
+        f"#{item.id} supports: [{escaped(host)}/gated/idna]({url}) (fetching…)"
+    )
+    gate.set()
     await runner.settle()
     (item,) = await ready.db.evidence_for(claim.id)
     assert (item.fetch_status, item.title) == ("ok", FERRIES_TITLE)
     assert await listing(world, claim) == (
-        f"Sources for claim #{claim.id}:\n#{item.id} supports: [{FERRIES_TITLE}]({host}/idna)"
+        f"Sources for claim #{claim.id}:\n#{item.id} supports: [{FERRIES_TITLE}]({url})"
     )
 
 
-@pytest.mark.parametrize("quick_answer_seconds", [3.0, 0.0], ids=["in-reply", "in-background"])
+@pytest.mark.parametrize("path", ["/ferries", "/gated/ferries"], ids=["in-reply", "background"])
 async def test_any_failure_reading_a_page_finishes_it_unreachable_with_a_reason(
     ready: ClaimBot,
     runner: BotRunner,
     world: World,
     host: str,
+    gate: asyncio.Event,
     monkeypatch: pytest.MonkeyPatch,
-    quick_answer_seconds: float,
+    path: str,
 ) -> None:
     def broken_metadata(html: str, url: str) -> None:
         raise RuntimeError("a bug while reading the page")
 
-    monkeypatch.setattr("bot.evidence.QUICK_ANSWER_SECONDS", quick_answer_seconds)
+    if "gated" in path:
+        monkeypatch.setattr("bot.evidence.QUICK_ANSWER_SECONDS", 0.0)
     monkeypatch.setattr("bot.evidence.page_metadata", broken_metadata)
     claim = await add_claim(world, ready)
-    reply = await add_source(world, world.reviewers[0], claim, f"{host}/ferries", "supports")
+    url = f"{host}{path}"
+    reply = await add_source(world, world.reviewers[0], claim, url, "supports")
     state = (
-        "recorded as unreachable: the page could not be read"
-        if quick_answer_seconds
-        else "still fetching its title"
+        "still fetching its title"
+        if "gated" in path
+        else "recorded as unreachable: the page could not be read"
     )
     assert reply == f"Added a source that supports claim #{claim.id} ({state})."
+    gate.set()
     await runner.settle()
     (item,) = await ready.db.evidence_for(claim.id)
     assert (item.fetch_status, item.fetch_error) == ("unreachable", "the page could not be read")
     assert await listing(world, claim) == (
         f"Sources for claim #{claim.id}:\n"
-        f"#{item.id} supports: [{escaped(host)}/ferries]({host}/ferries)"
+        f"#{item.id} supports: [{escaped(host)}{path}]({url})"
         " (unreachable: the page could not be read)"
     )
     assert field(review_embed(world, claim), "Sources linked") == (
-        f"supports: [{escaped(host)}/ferries]({host}/ferries) (unreachable)"
+        f"supports: [{escaped(host)}{path}]({url}) (unreachable)"
     )
 
 
