@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import copy
+import functools
 import html as html_lib
 import importlib
 import re
@@ -198,16 +199,55 @@ def _charset_param(content_type: str | None) -> str | None:
     return None
 
 
+# Codecs Python finds by name that are no page's character set: host-name codecs that raise
+# even with errors="replace", escape-sequence decoders, and UTF-7 (which browsers refuse
+# because it smuggles markup past filters). Byte-to-byte codecs fail the probe below.
+_NOT_CHARSETS = frozenset(
+    {"idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape", "utf-7"}
+)
+# Valid UTF-8, an invalid byte, and a lone lead byte: a charset decodes all of it, replacing.
+_CHARSET_PROBE = b"<meta> caf\xc3\xa9 \xff\xfe\x80 \xe9"
+
+
+@functools.lru_cache(maxsize=256)
+def text_codec(label: str) -> str | None:
+    """The Python codec for a declared charset, or None when the label names no text
+    encoding: the one rule for every decoder, so a hostile label falls back to sniffing."""
+    try:
+        name = codecs.lookup(label.strip().lower()).name
+    except (LookupError, ValueError):
+        return None
+    if name in _NOT_CHARSETS:
+        return None
+    try:
+        _CHARSET_PROBE.decode(name, errors="replace")
+    except Exception:  # a codec that cannot decode arbitrary bytes is no charset
+        return None
+    return name
+
+
 def _codec_for_label(label: str) -> str | None:
     label = label.strip().lower()
     if label in _CP1252_LABELS:
         return "cp1252"
-    try:
-        name = codecs.lookup(label).name
-    except LookupError:
-        return None
+    name = text_codec(label)
     # A page cannot really be UTF-16/32 if its bytes contain an ASCII meta tag.
-    return None if name.startswith(("utf-16", "utf-32")) else name
+    return None if name is None or name.startswith(("utf-16", "utf-32")) else name
+
+
+def decode_fetched(raw: bytes, charset: str | None) -> str:
+    """A fetched page's bytes to text, never raising: a byte-order mark, the declared
+    charset when it is a text codec, UTF-8, then the same sniffing as documents."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            return raw.decode(encoding, errors="replace")
+    codec = _codec_for_label(charset) if charset else None
+    if codec and codec != "utf-8":
+        return raw.decode(codec, errors="replace")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return _decode_legacy(raw)
 
 
 def _decode(raw: bytes, charset: str | None = None) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -35,12 +36,19 @@ REFUSED_CODES = frozenset(
     {"bad_url", "url_too_long", "bad_scheme", "credentials_in_url", "forbidden_address"}
 )
 MAX_NOTE_CHARS = 300
+# Why a link is unreachable when reading its page failed for a reason of our own.
+UNREADABLE = "the page could not be read"
+# Fetches of links left pending by a stopped bot that run at once after a start.
+RESUME_CONCURRENCY = 4
 
 
 @dataclass(frozen=True, slots=True)
 class EvidenceOutcome:
     record: EvidenceRecord
     created: bool
+    # The link was already there from another member, who alone (or a moderator) may
+    # change it: nothing changed.
+    someone_elses: bool = False
 
 
 class Evidence:
@@ -48,6 +56,9 @@ class Evidence:
         self.bot = bot
         self.fetcher = fetcher or SafeFetcher(EVIDENCE_LIMITS, slots=bot.fetch_slots)
         self._background: set[asyncio.Task[None]] = set()
+        # Rows older than this with no fetch running were left pending by a stopped bot.
+        self._started_at = time.time()
+        self._resumed = False
 
     async def add(
         self,
@@ -58,9 +69,10 @@ class Evidence:
         note: str | None,
         added_by: int,
         origin: str,
+        moderator: bool = False,
     ) -> EvidenceOutcome:
-        """Record a link (or update the stance of a known one). Raises UserFacingError
-        for links that must never be fetched or recorded."""
+        """Record a link (or, for its adder or a moderator, update the stance of a known
+        one). Raises UserFacingError for links that must never be fetched or recorded."""
         url = url.strip()
         check_url(url)  # scheme, syntax, literal addresses: refused before anything else
         try:
@@ -86,16 +98,36 @@ class Evidence:
                     raise error  # over the member's fair share: not recorded, try later
                 if error.code in REFUSED_CODES:
                     raise UserFacingError(f"Not recorded: {error.message}")
-        record, created = await self.bot.db.add_evidence(
-            guild_id=claim.guild_id,
-            claim_id=claim.id,
-            url=url,
-            normalized_url=normalized,
-            stance=stance,
-            note=note,
-            added_by=added_by,
-            origin=origin,
-        )
+        try:
+            record, created = await self.bot.db.add_evidence(
+                guild_id=claim.guild_id,
+                claim_id=claim.id,
+                url=url,
+                normalized_url=normalized,
+                stance=stance,
+                note=note,
+                added_by=added_by,
+                origin=origin,
+                may_change_others=moderator,
+            )
+        except BaseException:
+            if fetch is not None:
+                fetch.cancel()
+            raise
+        if not created and origin == "command" and record.added_by != added_by and not moderator:
+            if fetch is not None:
+                fetch.cancel()
+            note_changed = note is not None and note != record.note
+            if stance != record.stance or note_changed:
+                detail = {"evidence_id": record.id, "from": record.stance, "to": stance}
+                await self.bot.db.record_audit(
+                    guild_id=claim.guild_id,
+                    actor_id=added_by,
+                    action="denied_evidence_stance",
+                    claim_id=claim.id,
+                    detail=detail | ({"note": note} if note_changed else {}),
+                )
+            return EvidenceOutcome(record=record, created=False, someone_elses=True)
         if fetch is not None and created:
             if fetch.done():
                 await self._save_fetch(record.id, fetch)
@@ -112,23 +144,51 @@ class Evidence:
         self, evidence_id: int, fetch: asyncio.Task[FetchResult], claim_id: int
     ) -> None:
         async def finish() -> None:
-            await asyncio.wait({fetch})
-            await self._save_fetch(evidence_id, fetch)
-            await self.bot.claims_changed({claim_id})
+            try:
+                await asyncio.wait({fetch})
+            except asyncio.CancelledError:
+                fetch.cancel()  # shutdown: the row stays pending and the next start resumes it
+                raise
+            try:
+                await self._save_fetch(evidence_id, fetch)
+                await self.bot.claims_changed({claim_id})
+            except Exception:
+                log.exception("evidence %d: could not record the fetch", evidence_id)
 
         task = asyncio.create_task(finish(), name=f"evidence-fetch-{evidence_id}")
         self._background.add(task)
         task.add_done_callback(self._background.discard)
 
-    async def _save_fetch(self, evidence_id: int, fetch: asyncio.Task[FetchResult]) -> None:
-        error = fetch.exception()
-        if error is not None:
-            reason = str(error) if isinstance(error, FetchError) else "the page could not be read"
-            if not isinstance(error, FetchError):
-                log.warning("evidence fetch %d failed", evidence_id, exc_info=error)
-            await self.bot.db.save_evidence_fetch(evidence_id, ok=False, error=reason)
+    async def resume_pending(self) -> None:
+        """Fetch again the links a stopped bot left pending (once, when the bot is ready)."""
+        if self._resumed:
             return
-        result = fetch.result()
+        self._resumed = True
+        pending = await self.bot.db.pending_evidence(created_before=self._started_at)
+        slots = asyncio.Semaphore(RESUME_CONCURRENCY)
+
+        async def fetch(url: str) -> FetchResult:
+            async with slots:
+                return await self.fetcher.fetch(url, allowed_content_types=EVIDENCE_CONTENT_TYPES)
+
+        for item in pending:
+            self._finish_later(item.id, asyncio.create_task(fetch(item.url)), item.claim_id)
+        if pending:
+            log.info("fetching %d evidence links left pending by the last run", len(pending))
+
+    async def _save_fetch(self, evidence_id: int, fetch: asyncio.Task[FetchResult]) -> None:
+        """Finish the row whatever went wrong: unreachable with a reason, never pending."""
+        try:
+            await self._save_page(evidence_id, fetch.result())
+        except FetchError as error:
+            await self.bot.db.save_evidence_fetch(evidence_id, ok=False, error=str(error))
+        except Exception:
+            log.warning(
+                "evidence %d: the fetched page could not be read", evidence_id, exc_info=True
+            )
+            await self.bot.db.save_evidence_fetch(evidence_id, ok=False, error=UNREADABLE)
+
+    async def _save_page(self, evidence_id: int, result: FetchResult) -> None:
         if result.content_type in ("text/html", "application/xhtml+xml"):
             meta = await asyncio.to_thread(page_metadata, result.text(), result.url)
             await self.bot.db.save_evidence_fetch(

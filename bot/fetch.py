@@ -46,6 +46,7 @@ from urllib.request import Request as UrllibRequest
 import httpx
 import idna
 
+from bot.documents import decode_fetched
 from bot.errors import UserFacingError
 from bot.fairness import FetchOwner, FetchSlots
 
@@ -140,11 +141,9 @@ class FetchResult:
     redirects: tuple[str, ...]
 
     def text(self) -> str:
-        """Decode with the declared charset, else UTF-8; undecodable bytes become U+FFFD."""
-        try:
-            return self.body.decode(self.charset or "utf-8", errors="replace")
-        except LookupError:
-            return self.body.decode("utf-8", errors="replace")
+        """Decode with the declared charset when it is a text encoding, else sniff, exactly
+        as submitted documents are; never raises, whatever the server declared."""
+        return decode_fetched(self.body, self.charset)
 
 
 @dataclass(frozen=True, slots=True)

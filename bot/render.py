@@ -257,11 +257,44 @@ def render_evidence_list(claim: ClaimRecord, evidence: Sequence[EvidenceRecord])
         if item.note:
             line += f" — {escape_markdown(clip(item.note, 120))}"
         if item.fetch_status == "unreachable":
-            line += f" (unreachable: {clip(item.fetch_error or 'unknown reason', 80)})"
+            line += f" (unreachable: {_fetch_error(item, 80)})"
         elif item.fetch_status == "pending":
             line += " (fetching…)"
         lines.append(line)
     return _fit("\n".join(lines))
+
+
+def _fetch_error(item: EvidenceRecord, limit: int) -> str:
+    return escape_markdown(clip(item.fetch_error or "unknown reason", limit))
+
+
+def render_evidence_added(
+    claim: ClaimRecord, item: EvidenceRecord, *, created: bool, someone_elses: bool
+) -> str:
+    """The answer to `/evidence add`; the page's title is the page's text, so escaped."""
+    if created:
+        state = {
+            "ok": f"“{escape_markdown(clip(item.title, 200))}”" if item.title else "page read",
+            "unreachable": f"recorded as unreachable: {_fetch_error(item, 200)}",
+            "pending": "still fetching its title",
+        }[item.fetch_status]
+        return f"Added a source that {item.stance} claim #{claim.number} ({state})."
+    if someone_elses:
+        return (
+            f"That source is already linked to claim #{claim.number}: <@{item.added_by}> added it"
+            f" as {item.stance}. Only they or a moderator can change its stance or note, so"
+            " nothing changed."
+        )
+    return (
+        f"That source was already linked to claim #{claim.number}; its stance is now {item.stance}."
+    )
+
+
+def reviewers_only(reviewer_role_id: int) -> str:
+    return (
+        f"Not recorded: only members with the {role_mention(reviewer_role_id, 'reviewer')}"
+        " role can add sources."
+    )
 
 
 def claim_status_embed(

@@ -608,15 +608,17 @@ class Database:
         note: str | None,
         added_by: int,
         origin: str,
+        may_change_others: bool = False,
     ) -> tuple[EvidenceRecord, bool]:
         """Record a link for a claim; the same normalised URL is one piece of evidence.
 
-        Returns (the evidence, True if it is new). For a known URL from a command, the
-        stance and note are updated (that is how a thread link's stance gets set)."""
+        Returns (the evidence, True if it is new). For a known URL from a command by its
+        adder (or, with `may_change_others`, a moderator) the stance and note are updated,
+        which is how a thread link's stance gets set; anyone else changes nothing."""
         async with self.transaction() as conn:
             async with conn.execute(
-                "SELECT id, stance FROM evidence WHERE claim_id = ? AND normalized_url = ?"
-                " AND removed_at IS NULL",
+                "SELECT id, stance, note, added_by FROM evidence"
+                " WHERE claim_id = ? AND normalized_url = ? AND removed_at IS NULL",
                 (claim_id, normalized_url),
             ) as cur:
                 row = await cur.fetchone()
@@ -639,23 +641,34 @@ class Database:
                 evidence_id, created = cur.lastrowid, True
             else:
                 evidence_id, created = row[0], False
-                if origin == "command":
+                note_changed = note is not None and note != row[2]
+                allowed = row[3] == added_by or may_change_others
+                if origin == "command" and allowed and (row[1] != stance or note_changed):
                     await conn.execute(
                         "UPDATE evidence SET stance = ?, note = coalesce(?, note) WHERE id = ?",
                         (stance, note, evidence_id),
                     )
-                    if row[1] != stance:
-                        await self._audit(
-                            conn,
-                            guild_id=guild_id,
-                            actor_id=added_by,
-                            action="evidence_stance",
-                            claim_id=claim_id,
-                            detail={"evidence_id": evidence_id, "from": row[1], "to": stance},
-                        )
+                    detail = {"evidence_id": evidence_id, "from": row[1], "to": stance}
+                    await self._audit(
+                        conn,
+                        guild_id=guild_id,
+                        actor_id=added_by,
+                        action="evidence_stance",
+                        claim_id=claim_id,
+                        detail=detail | ({"note": note} if note_changed else {}),
+                    )
         record = await self.get_evidence(guild_id, int(evidence_id))  # type: ignore[arg-type]
         assert record is not None
         return record, created
+
+    async def pending_evidence(self, *, created_before: float) -> list[EvidenceRecord]:
+        """Links whose fetch never finished (the bot stopped first), oldest first."""
+        rows = await self._fetch_all(
+            f"SELECT {_EVIDENCE_COLUMNS} FROM evidence WHERE fetch_status = 'pending'"
+            " AND removed_at IS NULL AND created_at < ? ORDER BY id",
+            (created_before,),
+        )
+        return [EvidenceRecord(*row) for row in rows]
 
     async def get_evidence(self, guild_id: int, evidence_id: int) -> EvidenceRecord | None:
         return await self._one_evidence("guild_id = ? AND id = ?", (guild_id, evidence_id))

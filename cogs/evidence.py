@@ -11,14 +11,14 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.access import is_moderator
+from bot.access import is_moderator, may_vote
 from bot.choices import claim_choices
 from bot.client import ClaimBot
 from bot.errors import UserFacingError
 from bot.fairness import LinkRateLimit
 from bot.fetch import FetchError
 from bot.models import ClaimRecord
-from bot.render import render_evidence_list
+from bot.render import render_evidence_added, render_evidence_list, reviewers_only
 from bot.urls import links_in
 
 log = logging.getLogger("claimbot.evidence")
@@ -63,6 +63,21 @@ class EvidenceCog(commands.GroupCog, group_name="evidence", group_description="S
         note: app_commands.Range[str, 1, 300] | None = None,
     ) -> None:
         record = await self._claim(interaction, claim)
+        assert interaction.guild_id is not None
+        config = await self.bot.guild_config(interaction.guild_id)
+        roles = [r.id for r in getattr(interaction.user, "roles", [])]
+        if not may_vote(roles, config):
+            await self.bot.db.record_audit(
+                guild_id=interaction.guild_id,
+                actor_id=interaction.user.id,
+                action="denied_evidence_add",
+                claim_id=record.id,
+            )
+            assert config is not None and config.reviewer_role_id is not None
+            raise UserFacingError(reviewers_only(config.reviewer_role_id))
+        moderator = is_moderator(
+            roles, manage_guild=interaction.permissions.manage_guild, config=config
+        )
         await interaction.response.defer(ephemeral=True, thinking=True)
         outcome = await self.bot.evidence.add(
             record,
@@ -71,21 +86,16 @@ class EvidenceCog(commands.GroupCog, group_name="evidence", group_description="S
             note=note,
             added_by=interaction.user.id,
             origin="command",
+            moderator=moderator,
         )
-        item = outcome.record
-        if outcome.created:
-            state = {
-                "ok": f"“{item.title}”" if item.title else "page read",
-                "unreachable": f"recorded as unreachable: {item.fetch_error}",
-                "pending": "still fetching its title",
-            }[item.fetch_status]
-            text = f"Added a source that {stance} claim #{record.number} ({state})."
-        else:
-            text = (
-                f"That source was already linked to claim #{record.number}; "
-                f"its stance is now {item.stance}."
+        await interaction.edit_original_response(
+            content=render_evidence_added(
+                record,
+                outcome.record,
+                created=outcome.created,
+                someone_elses=outcome.someone_elses,
             )
-        await interaction.edit_original_response(content=text)
+        )
 
     @app_commands.command(name="list", description="The sources linked to a claim")
     @app_commands.describe(claim="The claim (type its number or words)")
@@ -133,6 +143,12 @@ class EvidenceCog(commands.GroupCog, group_name="evidence", group_description="S
         )
 
     @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        """Links a stopped bot left pending are fetched again (once per process)."""
+        with self.bot.handling_event():
+            await self.bot.evidence.resume_pending()
+
+    @commands.Cog.listener()
     async def on_message(self, message: discord.Message) -> None:
         """Links posted in a claim's thread become evidence with stance `context`."""
         with self.bot.handling_event():
@@ -148,6 +164,11 @@ class EvidenceCog(commands.GroupCog, group_name="evidence", group_description="S
             return
         claim = await self.bot.db.claim_for_thread(message.channel.id)
         if claim is None or claim.guild_id != message.guild.id:
+            return
+        roles = [r.id for r in getattr(message.author, "roles", [])]
+        if not may_vote(roles, await self.bot.guild_config(message.guild.id)):
+            log.info("thread link from a non-reviewer not recorded for claim %d", claim.id)
+            await self._acknowledge(message, LINK_REFUSED)
             return
         owner = (message.guild.id, message.author.id)
         now = self.clock()
@@ -172,12 +193,16 @@ class EvidenceCog(commands.GroupCog, group_name="evidence", group_description="S
                 not_recorded += 1
                 if isinstance(exc, FetchError) and exc.code == "busy":
                     slow_down.append(exc.message)
-        try:
-            await message.add_reaction(outcome_emoji)
-        except discord.HTTPException:
-            log.warning("could not acknowledge a thread link", exc_info=True)
+        await self._acknowledge(message, outcome_emoji)
         if slow_down and self.thread_links.should_tell(owner, now):
             await self._tell_slow_down(message, not_recorded, len(links), slow_down)
+
+    @staticmethod
+    async def _acknowledge(message: discord.Message, emoji: str) -> None:
+        try:
+            await message.add_reaction(emoji)
+        except discord.HTTPException:
+            log.warning("could not acknowledge a thread link", exc_info=True)
 
     async def _tell_slow_down(
         self, message: discord.Message, not_recorded: int, posted: int, reasons: list[str]

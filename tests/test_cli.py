@@ -121,6 +121,21 @@ def test_extract_refuses_bad_sources_in_one_line(tmp_path: Path, source: str, me
     assert "Traceback" not in result.stderr
 
 
+def test_extract_a_page_declaring_a_charset_that_is_no_text_encoding(tmp_path: Path) -> None:
+    """`charset=idna` passes codecs.lookup but cannot decode: the page is sniffed instead."""
+    page = (
+        "<!DOCTYPE html><html><head><meta charset='idna'><title>Prices</title></head><body>"
+        "<article><p>According to the Café Owners' Association, coffee prices rose 12 percent"
+        " in 2024.</p></article></body></html>"
+    )
+    (tmp_path / "page.html").write_bytes(page.encode("cp1252"))
+    result = claimbot("extract", "--json", "page.html", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert [c["text"] for c in json.loads(result.stdout)] == [
+        "According to the Café Owners' Association, coffee prices rose 12 percent in 2024."
+    ]
+
+
 def test_extract_empty_and_binary_input(tmp_path: Path) -> None:
     empty = claimbot("extract", "-", cwd=tmp_path, stdin="   \n")
     assert empty.returncode == 1 and empty.stderr.startswith("claimbot: ")

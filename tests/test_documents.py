@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import encodings.aliases
 import subprocess
 import sys
 import time
@@ -21,6 +22,7 @@ from bot.documents import (
     load_text,
     markdown_to_text,
     page_metadata,
+    text_codec,
 )
 from bot.errors import UserFacingError
 
@@ -319,6 +321,95 @@ def test_html_meta_charset_is_used_when_bytes_are_not_utf8() -> None:
         b"<body><p>\xcf\xf0\xe8\xe2\xe5\xf2 \xec\xe8\xf0</p></body></html>"
     )
     assert load_text(raw).text == "Привет мир"
+
+
+# Labels Python's codecs.lookup accepts that name no character set: host-name codecs, codecs
+# that raise even with errors="replace", byte-to-byte transforms, escape decoders and UTF-7.
+NOT_CHARSETS = [
+    "idna",
+    "punycode",
+    "undefined",
+    "rot13",
+    "rot_13",
+    "base64",
+    "hex",
+    "zlib",
+    "uu",
+    "bz2",
+    "quopri",
+    "unicode-escape",
+    "raw-unicode-escape",
+    "utf-7",
+    "UTF7",
+]
+
+
+@pytest.mark.parametrize("label", NOT_CHARSETS)
+def test_a_label_that_names_no_text_encoding_is_refused(label: str) -> None:
+    assert text_codec(label) is None
+
+
+@pytest.mark.parametrize(
+    ("label", "codec"),
+    [
+        ("utf-8", "utf-8"),
+        (" UTF-8 ", "utf-8"),
+        ("Windows-1251", "cp1251"),
+        ("iso-8859-1", "iso8859-1"),
+        ("koi8-r", "koi8-r"),
+        ("shift_jis", "shift_jis"),
+        ("utf-16", "utf-16"),
+        ("no-such-codec", None),
+        ("", None),
+    ],
+)
+def test_text_codec_names_the_codec_of_a_real_charset(label: str, codec: str | None) -> None:
+    assert text_codec(label) == codec
+
+
+@pytest.mark.parametrize("label", NOT_CHARSETS)
+def test_a_content_type_charset_that_is_no_text_encoding_falls_back_to_sniffing(
+    label: str,
+) -> None:
+    utf8 = "Café +ADw-b+AD4- \\u0041 costs 4 €".encode()
+    assert load_text(utf8, content_type=f"text/plain; charset={label}").text == (
+        "Café +ADw-b+AD4- \\u0041 costs 4 €"
+    )
+    cp1252 = "Le café coûte 4 €".encode("cp1252")
+    assert load_text(cp1252, content_type=f"text/plain; charset={label}").text == (
+        "Le café coûte 4 €"
+    )
+
+
+@pytest.mark.parametrize("label", NOT_CHARSETS)
+def test_a_meta_charset_that_is_no_text_encoding_falls_back_to_sniffing(label: str) -> None:
+    raw = (
+        f"<!DOCTYPE html><html><head><meta charset='{label}'></head>"
+        "<body><p>Le prix du café a augmenté de 4 % en 2024.</p></body></html>"
+    ).encode("cp1252")
+    assert load_text(raw).text == "Le prix du café a augmenté de 4 % en 2024."
+
+
+ALL_CODEC_LABELS = sorted(set(encodings.aliases.aliases) | set(encodings.aliases.aliases.values()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.one_of(st.sampled_from(ALL_CODEC_LABELS + NOT_CHARSETS), st.text(max_size=20)),
+    st.binary(max_size=512),
+)
+def test_property_any_declared_charset_gives_a_document_or_a_document_error(
+    label: str, raw: bytes
+) -> None:
+    for content_type, body in (
+        (f"text/plain; charset={label}", raw),
+        ("text/html", b"<html><head><meta charset='" + label.encode() + b"'></head>" + raw),
+    ):
+        try:
+            doc = load_text(body, content_type=content_type)
+        except DocumentError:
+            continue
+        assert "\x00" not in doc.text
 
 
 @settings(max_examples=300, deadline=None)

@@ -126,6 +126,11 @@ async def article(request: web.Request) -> web.Response:
     )
 
 
+async def idna_charset(request: web.Request) -> web.Response:
+    body = "<title>Café report</title>".encode()
+    return web.Response(body=body, headers={"Content-Type": "text/html; charset=idna"})
+
+
 async def image(request: web.Request) -> web.Response:
     return web.Response(body=b"\x89PNG\r\n\x1a\n", headers={"Content-Type": "image/png"})
 
@@ -269,6 +274,7 @@ def build_app() -> web.Application:
     app.router.add_get("/gzip-bomb", gzip_bomb)
     app.router.add_get("/brotli", brotli)
     app.router.add_get("/image", image)
+    app.router.add_get("/idna-charset", idna_charset)
     app.router.add_get("/redirect-no-location", redirect_no_location)
     return app
 
@@ -1196,11 +1202,46 @@ async def test_garbage_response_is_a_bad_response(
     assert err.code == "bad_response"
 
 
-def test_result_text_decodes_with_charset_or_utf8_replacement() -> None:
-    result = FetchResult("http://x.test/", 200, "text/plain", None, b"ok \xff", False, ())
-    assert result.text() == "ok \ufffd"
+def test_result_text_decodes_with_charset_or_sniffs() -> None:
+    result = FetchResult("http://x.test/", 200, "text/plain", None, b"ok caf\xc3\xa9", False, ())
+    assert result.text() == "ok café"
+    broken = FetchResult(
+        "http://x.test/", 200, "text/plain", None, b"\xc3\xa9t\xc3\xa9 \xff", False, ()
+    )
+    assert broken.text() == "été \ufffd"
     latin = FetchResult("http://x.test/", 200, "text/plain", "latin-1", b"caf\xe9", False, ())
     assert latin.text() == "café"
+
+
+# Labels codecs.lookup accepts that name no character set (see tests/test_documents.py).
+NOT_CHARSETS = ["idna", "punycode", "undefined", "rot13", "base64", "hex", "zlib", "uu", "utf-7"]
+
+
+@pytest.mark.parametrize("label", NOT_CHARSETS)
+def test_result_text_ignores_a_charset_that_is_no_text_encoding(label: str) -> None:
+    page = "<title>Café +ADw-b+AD4- prices</title>"
+    utf8 = FetchResult("http://x.test/", 200, "text/html", label, page.encode(), False, ())
+    assert utf8.text() == page
+    legacy = FetchResult(
+        "http://x.test/", 200, "text/html", label, "<p>Le café</p>".encode("cp1252"), False, ()
+    )
+    assert legacy.text() == "<p>Le café</p>"
+
+
+async def test_a_served_charset_that_is_no_text_encoding_decodes_by_sniffing(
+    server: Server,
+) -> None:
+    async with make_fetcher() as fetcher:
+        result = await fetcher.fetch(server.url("/idna-charset"))
+    assert result.charset == "idna"
+    assert result.text() == "<title>Café report</title>"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(st.sampled_from(NOT_CHARSETS), st.text(max_size=20)), st.binary(max_size=256))
+def test_property_result_text_never_raises(label: str, body: bytes) -> None:
+    result = FetchResult("http://x.test/", 200, "text/html", label, body, False, ())
+    assert isinstance(result.text(), str)
 
 
 # -- TLS: the checked IP is dialled, the real hostname is verified -----------------------------

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from bot.models import ClaimRecord, EvidenceRecord, GuildConfig, SubmissionResult
 from bot.render import (
     claim_embed,
     claim_line,
     describe_thresholds,
     escape_markdown,
+    render_evidence_added,
     render_evidence_list,
     render_settings,
     render_submission,
@@ -117,6 +120,27 @@ def test_safe_link_cannot_break_out() -> None:
         r"[a\]\(x\)](https://h.example/p%281%29)"
     )
     assert escape_markdown("_a_") == r"\_a\_"
+
+
+def test_evidence_replies_escape_the_fetched_title_and_error() -> None:
+    (item,) = evidence(1)
+    hostile = dataclasses.replace(item, title="[Official](https://evil.example/p) **now**")
+    assert render_evidence_added(make_claim(), hostile, created=True, someone_elses=False) == (
+        r"Added a source that supports claim #12 (“\[Official\]\(https\://evil.example/p\)"
+        r" \*\*now\*\*”)."
+    )
+    failed = dataclasses.replace(
+        item, fetch_status="unreachable", fetch_error="I couldn't look up the site __x__."
+    )
+    assert render_evidence_added(make_claim(), failed, created=True, someone_elses=False) == (
+        r"Added a source that supports claim #12 (recorded as unreachable: I couldn't look up"
+        r" the site \_\_x\_\_.)."
+    )
+    assert render_evidence_list(make_claim(), [failed]) == (
+        "Sources for claim #12:\n"
+        r"#0 supports: [Source 0](https://src.example/0) (unreachable: I couldn't look up the"
+        r" site \_\_x\_\_.)"
+    )
 
 
 def test_submission_reply_lists_posted_and_known_claims() -> None:

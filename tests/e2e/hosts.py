@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from aiohttp import web
 
 from bot.evidence import EVIDENCE_LIMITS
+from bot.fairness import FetchSlots
 from bot.fetch import SafeFetcher
 
 LOOPBACK_ONLY = [ipaddress.ip_network("127.0.0.1/32")]
@@ -32,9 +33,12 @@ async def local_resolver(host: str, port: int) -> list[str]:
     raise OSError(f"unknown test host {host}")
 
 
-def local_fetcher() -> SafeFetcher:
+def local_fetcher(slots: FetchSlots | None = None) -> SafeFetcher:
     return SafeFetcher(
-        EVIDENCE_LIMITS, resolver=local_resolver, _allow_networks_for_tests=LOOPBACK_ONLY
+        EVIDENCE_LIMITS,
+        resolver=local_resolver,
+        slots=slots,
+        _allow_networks_for_tests=LOOPBACK_ONLY,
     )
 
 

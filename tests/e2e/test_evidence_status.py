@@ -144,9 +144,9 @@ async def test_thread_links_become_context_evidence(
     )
     assert world.fake.reactions(int(posted["id"])) == {"📎": {world.fake.bot_user_id}}
 
-    # Setting the stance: /evidence add with the same link updates it.
+    # Setting the stance: /evidence add with the same link, by whoever posted it, updates it.
     rec = await world.slash(
-        world.reviewers[1],
+        world.reviewers[0],
         "evidence add",
         {"claim": claim.id, "url": f"{host}/ferries", "stance": "refutes"},
     )
