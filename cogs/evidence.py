@@ -66,7 +66,10 @@ class EvidenceCog(commands.GroupCog, group_name="evidence", group_description="S
         assert interaction.guild_id is not None
         config = await self.bot.guild_config(interaction.guild_id)
         roles = [r.id for r in getattr(interaction.user, "roles", [])]
-        if not may_vote(roles, config):
+        moderator = is_moderator(
+            roles, manage_guild=interaction.permissions.manage_guild, config=config
+        )
+        if not may_vote(roles, config) and not moderator:
             await self.bot.db.record_audit(
                 guild_id=interaction.guild_id,
                 actor_id=interaction.user.id,
@@ -75,9 +78,6 @@ class EvidenceCog(commands.GroupCog, group_name="evidence", group_description="S
             )
             assert config is not None and config.reviewer_role_id is not None
             raise UserFacingError(reviewers_only(config.reviewer_role_id))
-        moderator = is_moderator(
-            roles, manage_guild=interaction.permissions.manage_guild, config=config
-        )
         await interaction.response.defer(ephemeral=True, thinking=True)
         outcome = await self.bot.evidence.add(
             record,

@@ -404,6 +404,13 @@ async def test_evidence_from_a_member_without_the_reviewer_role_is_not_recorded(
     assert world.fake.reactions(int(posted["id"])) == {"🚫": {world.fake.bot_user_id}}
     assert await ready.db.evidence_for(claim.id) == []
 
+    # Moderators (here: Manage Server, without the reviewer role) may always add sources.
+    reply = await add_source(world, world.admin, claim, f"{host}/ferries", "refutes")
+    assert reply.startswith(f"Added a source that refutes claim #{claim.number} (")
+    assert [(e.stance, e.added_by) for e in await ready.db.evidence_for(claim.id)] == [
+        ("refutes", world.admin)
+    ]
+
 
 async def test_a_thread_link_never_changes_the_stance_of_a_known_source(
     ready: ClaimBot, runner: BotRunner, world: World, host: str
