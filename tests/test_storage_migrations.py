@@ -110,35 +110,41 @@ async def test_guild_config_round_trip_and_audit(tmp_path: Path) -> None:
         await db.close()
 
 
+def migrate_from_threads(path: Path, openers: int) -> list[tuple[list[int], int] | BaseException]:
+    """`openers` threads, each with its own connection, released at once to open and
+    migrate `path`: (versions applied, final version) or the exception, per thread."""
+    barrier = threading.Barrier(openers)
+    results: list[tuple[list[int], int] | BaseException] = []
+
+    async def migrate_once() -> tuple[list[int], int]:
+        db = await Database.open(path, migrate=False)
+        try:
+            return await db.migrate(), await db.schema_version()
+        finally:
+            await db.close()
+
+    def opener() -> None:
+        barrier.wait()
+        try:
+            results.append(asyncio.run(migrate_once()))
+        except BaseException as exc:  # reported by the caller's assert
+            results.append(exc)
+
+    threads = [threading.Thread(target=opener) for _ in range(openers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
 def test_concurrent_migrations_on_a_fresh_file_all_succeed(tmp_path: Path) -> None:
     """Each opener reads the applied versions inside the write transaction, so a migration
     another connection applied meanwhile is skipped instead of failing ("already exists")."""
-    openers = 8
     newest = load_migrations()[-1].version
     for attempt in range(6):
         path = tmp_path / f"race{attempt}.db"
-        barrier = threading.Barrier(openers)
-        results: list[tuple[list[int], int] | BaseException] = []
-
-        async def migrate_once() -> tuple[list[int], int]:
-            db = await Database.open(path, migrate=False)
-            try:
-                return await db.migrate(), await db.schema_version()
-            finally:
-                await db.close()
-
-        def opener() -> None:
-            barrier.wait()
-            try:
-                results.append(asyncio.run(migrate_once()))
-            except BaseException as exc:  # noqa: BLE001  # reported by the assert below
-                results.append(exc)
-
-        threads = [threading.Thread(target=opener) for _ in range(openers)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        results = migrate_from_threads(path, openers=8)
         assert [r for r in results if isinstance(r, BaseException)] == []
         outcomes = [r for r in results if not isinstance(r, BaseException)]
         assert {version for _, version in outcomes} == {newest}
