@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -12,7 +13,9 @@ import pytest
 from bot.models import GuildConfig
 from bot.storage import (
     Database,
+    DatabaseInUse,
     DatabaseUnusable,
+    InstanceLock,
     SchemaError,
     _sql_statements,
     load_migrations,
@@ -193,3 +196,16 @@ async def test_unusable_paths_are_one_line_errors(tmp_path: Path) -> None:
         with pytest.raises(DatabaseUnusable) as info:
             await Database.open(path)
         assert str(info.value) == f"Cannot use the database {path}: {reason}."
+
+
+def test_instance_lock_is_exclusive_and_names_its_holder(tmp_path: Path) -> None:
+    database = tmp_path / "data" / "bot.db"
+    first = InstanceLock(database)
+    first.acquire()
+    assert (tmp_path / "data" / "bot.db.lock").read_text() == f"{os.getpid()}\n"
+    with pytest.raises(DatabaseInUse) as info:
+        InstanceLock(database).acquire()
+    assert str(info.value) == f"another claimbot is running on {database} (pid {os.getpid()})."
+    first.release()
+    with InstanceLock(database):  # released, so free again
+        pass
