@@ -8,18 +8,21 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import json
 import logging
+import os
 import signal
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from bot.config import ConfigError, Settings, load_settings
 
 if TYPE_CHECKING:
+    import aiohttp
     import discord
 
     from bot.documents import Document
@@ -30,6 +33,8 @@ T = TypeVar("T")
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
 EXIT_CONFIG = 2
+EXIT_DISCORD_UNREACHABLE = 3
+EXIT_DATABASE_IN_USE = 4
 
 
 class CliError(Exception):
@@ -48,6 +53,19 @@ def configure_logging(level: str) -> None:
     )
 
 
+@contextlib.contextmanager
+def database_errors() -> Iterator[None]:
+    """An unusable DATABASE_PATH, or one another bot holds, becomes its one line."""
+    from bot.storage import DatabaseInUse, DatabaseUnusable
+
+    try:
+        yield
+    except DatabaseUnusable as exc:
+        raise CliError(str(exc), EXIT_CONFIG) from None
+    except DatabaseInUse as exc:
+        raise CliError(str(exc), EXIT_DATABASE_IN_USE) from None
+
+
 # -- run ------------------------------------------------------------------------------
 
 
@@ -60,8 +78,32 @@ async def _freeze_when_ready(bot: discord.Client) -> None:
     gc.freeze()
 
 
+def discord_unreachable(error: aiohttp.ClientConnectorError) -> str:
+    """One line naming the host and the cause, without guessing beyond what the OS said."""
+    import socket
+
+    cause = error.os_error
+    if isinstance(cause, socket.gaierror) or not cause.errno:
+        reason = cause.strerror or str(cause) or type(cause).__name__
+    else:  # asyncio words it "Connect call failed (...)"; the errno says which failure
+        reason = os.strerror(cause.errno)
+    return f"Cannot reach Discord at {error.host}:{error.port}: {reason}."
+
+
 async def run_bot(settings: Settings, token: str) -> None:
-    """Start the bot and close it cleanly (database included) on SIGINT or SIGTERM."""
+    """Start the bot and close it cleanly (database included) on SIGINT or SIGTERM.
+    The database is opened (and migrated) before Discord is contacted, so a bad
+    DATABASE_PATH is reported first; the instance lock is held from then on."""
+    from bot.storage import Database, InstanceLock
+
+    db = await Database.open(settings.database_path)
+    await db.close()
+    with InstanceLock(settings.database_path):
+        await _run_bot(settings, token)
+
+
+async def _run_bot(settings: Settings, token: str) -> None:
+    import aiohttp
     import discord
 
     from bot.client import ClaimBot
@@ -95,17 +137,15 @@ async def run_bot(settings: Settings, token: str) -> None:
                 "Enable the Message Content intent for the bot in the Developer Portal (Bot page).",
                 EXIT_CONFIG,
             ) from None
+        except aiohttp.ClientConnectorError as exc:
+            raise CliError(discord_unreachable(exc), EXIT_DISCORD_UNREACHABLE) from None
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.storage import SchemaError
-
     token = settings.require_token()
     configure_logging(settings.log_level)
-    try:
+    with database_errors():
         asyncio.run(run_bot(settings, token))
-    except SchemaError as exc:
-        raise CliError(str(exc), EXIT_CONFIG) from None
     return EXIT_OK
 
 
@@ -124,12 +164,8 @@ async def _migrate(path: Path) -> tuple[list[int], int]:
 
 
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.storage import SchemaError
-
-    try:
+    with database_errors():
         applied, version = asyncio.run(_migrate(settings.database_path))
-    except SchemaError as exc:
-        raise CliError(str(exc), EXIT_CONFIG) from None
     if applied:
         print(f"Applied migrations {', '.join(map(str, applied))}; schema is at version {version}.")
     else:
@@ -157,11 +193,15 @@ def read_input(source: str) -> Document:
 
             return asyncio.run(fetch())
         path = Path(source)
+        if path.is_dir():
+            raise CliError(f"{source} is a directory: give a file, a URL, or - for stdin.")
         if not path.is_file():
             raise CliError(f"No such file: {source}")
         return load_text(path.read_bytes(), filename=path.name)
     except (DocumentError, FetchError) as exc:
         raise CliError(str(exc)) from None
+    except OSError as exc:
+        raise CliError(f"Cannot read {source}: {exc.strerror or exc}") from None
 
 
 def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
@@ -169,12 +209,23 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
 
     document = read_input(args.source)
     min_score = DEFAULT_MIN_SCORE if args.min_score is None else args.min_score
+    limit = settings.max_claims_per_submission if args.max is None else args.max
     try:
-        claims = extract_claims(document.text, max_claims=args.max, min_score=min_score)
+        # One more than the cap says whether the cap cut the list (the pick is greedy,
+        # so the first `limit` are the same either way).
+        claims = extract_claims(document.text, max_claims=limit + 1, min_score=min_score)
     except ExtractionError as exc:
         raise CliError(str(exc)) from None
+    capped = len(claims) > limit
+    claims = claims[:limit]
     if args.json:
-        print(json.dumps([claim.to_dict() for claim in claims], ensure_ascii=False, indent=2))
+        report = {
+            "claims": [claim.to_dict() for claim in claims],
+            "truncated": document.truncated,
+            "capped": capped,
+            "max_claims": limit,
+        }
+        print(json.dumps(report, ensure_ascii=False, indent=2))
         return EXIT_OK
     from rich.console import Console
     from rich.table import Table
@@ -192,6 +243,8 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     print(f"{len(claims)} check-worthy claim(s) found.")
     if document.truncated:
         print("Note: the input was long and only its beginning was read.")
+    if capped:
+        print(f"Note: more claims qualified; only the best {limit} are shown (--max).")
     return EXIT_OK
 
 
@@ -222,13 +275,22 @@ def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _with_db(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
-    from bot.storage import Database
+    """`work` on the existing database; any way it is unusable becomes DatabaseUnusable."""
+    import sqlite3
 
-    if not settings.database_path.exists():
-        raise CliError(f"No database at {settings.database_path} (set DATABASE_PATH).")
-    db = await Database.open(settings.database_path)
+    from bot.storage import Database, describe_database_failure
+
+    path = settings.database_path
+    if not path.exists() and not any(parent.is_file() for parent in path.parents):
+        raise CliError(
+            f"No database at {path}: run `claimbot migrate` to create it (`claimbot run` "
+            "also creates it), or set DATABASE_PATH in the environment or .env."
+        )
+    db = await Database.open(path)
     try:
         return await work(db)
+    except sqlite3.Error as exc:  # damage found past the pages that opening reads
+        raise describe_database_failure(path, exc) from None
     finally:
         await db.close()
 
@@ -246,13 +308,17 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
         text = await export_all(db, args.format, organization=args.organization)
         return (CSV_BOM + text if args.format == "csv" else text).encode("utf-8")
 
-    data = asyncio.run(_with_db(settings, work))
+    with database_errors():
+        data = asyncio.run(_with_db(settings, work))
     if args.output in (None, "-"):
         sys.stdout.buffer.write(data)
         if not data.endswith(b"\n"):
             sys.stdout.buffer.write(b"\n")
     else:
-        Path(args.output).write_bytes(data)
+        try:
+            Path(args.output).write_bytes(data)
+        except OSError as exc:
+            raise CliError(f"Cannot write {args.output}: {exc.strerror or exc}.") from None
         print(f"Wrote {args.output} ({len(data)} bytes).", file=sys.stderr)
     return EXIT_OK
 
@@ -260,7 +326,8 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_recompute(args: argparse.Namespace, settings: Settings) -> int:
     from bot.tally import recompute_all
 
-    total, changed = asyncio.run(_with_db(settings, recompute_all))
+    with database_errors():
+        total, changed = asyncio.run(_with_db(settings, recompute_all))
     print(f"Recomputed {total} claim(s) from the event log; {changed} status(es) changed.")
     return EXIT_OK
 
@@ -268,39 +335,95 @@ def cmd_recompute(args: argparse.Namespace, settings: Settings) -> int:
 # -- entry point ----------------------------------------------------------------------
 
 
+SETTINGS_NOTE = (
+    "Settings come from the environment, then from .env in the current directory; the "
+    "database is DATABASE_PATH (default: claimbot.db)."
+)
+EXIT_CODES_NOTE = (
+    "exit codes: 0 done; 1 bad input (file, URL, missing database, unwritable --output); "
+    "2 configuration or database unusable (also usage errors); 3 Discord unreachable; "
+    "4 another claimbot is running on the database; 130 interrupted"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        installed = version("claimbot")
+    except PackageNotFoundError:
+        installed = "unknown version"
     parser = argparse.ArgumentParser(
-        prog="claimbot", description="Claim verification bot for Discord teams."
+        prog="claimbot",
+        description="Claim verification bot for Discord teams.",
+        epilog=f"{SETTINGS_NOTE} {EXIT_CODES_NOTE}.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {installed}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    sub.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)").set_defaults(
-        handler=cmd_run
-    )
-    sub.add_parser("migrate", help="apply database migrations and exit").set_defaults(
-        handler=cmd_migrate
-    )
+    sub.add_parser(
+        "run",
+        help="start the Discord bot (needs DISCORD_TOKEN)",
+        description="Start the Discord bot: needs DISCORD_TOKEN; creates and migrates the "
+        "database, and refuses to start while another claimbot runs on it.",
+        epilog=SETTINGS_NOTE,
+    ).set_defaults(handler=cmd_run)
+    sub.add_parser(
+        "migrate",
+        help="apply database migrations and exit",
+        description="Create the database if need be and apply pending migrations.",
+        epilog=SETTINGS_NOTE,
+    ).set_defaults(handler=cmd_migrate)
 
     extract = sub.add_parser("extract", help="print the check-worthy claims of an article")
     extract.add_argument("source", help="a file path, a URL, or - for standard input")
-    extract.add_argument("--json", action="store_true", help="print a JSON array")
-    extract.add_argument("--max", type=_positive_int, default=15, help="at most N claims")
     extract.add_argument(
-        "--min-score", type=_unit_float, default=None, help="drop claims scoring below S (0..1)"
+        "--json",
+        action="store_true",
+        help='print {"claims": [...], "truncated": bool, "capped": bool, "max_claims": N}',
+    )
+    extract.add_argument(
+        "--max",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="at most N claims (default: CLAIMBOT_MAX_CLAIMS, as the bot; 15 when unset)",
+    )
+    extract.add_argument(
+        "--min-score",
+        type=_unit_float,
+        default=None,
+        metavar="S",
+        help="drop claims scoring below S (0..1; default: the extractor's threshold)",
     )
     extract.set_defaults(handler=cmd_extract)
 
-    export = sub.add_parser("export", help="write the claims as CSV, JSON or ClaimReview")
-    export.add_argument("--format", choices=("json", "csv", "claimreview"), default="json")
+    export = sub.add_parser(
+        "export",
+        help="write the claims as CSV, JSON or ClaimReview",
+        description="Write the claims of the database as CSV, JSON or ClaimReview.",
+        epilog=SETTINGS_NOTE,
+    )
+    export.add_argument(
+        "--format",
+        choices=("json", "csv", "claimreview"),
+        default="json",
+        help="default: %(default)s",
+    )
     export.add_argument("--guild", type=int, default=None, help="only this server (id)")
     export.add_argument("--output", default=None, help="a file path (default: standard output)")
     export.add_argument(
-        "--organization", default="claimbot", help="the reviewing organisation's name"
+        "--organization",
+        default="claimbot",
+        help="the reviewing organisation's name (default: %(default)s)",
     )
     export.set_defaults(handler=cmd_export)
 
     sub.add_parser(
-        "recompute", help="rebuild every vote tally and status from the event log"
+        "recompute",
+        help="rebuild every vote tally and status from the event log",
+        description="Rebuild every current vote and status from the event log.",
+        epilog=SETTINGS_NOTE,
     ).set_defaults(handler=cmd_recompute)
 
     score = sub.add_parser("score", help="score one sentence per line, JSON lines out")

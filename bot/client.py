@@ -61,6 +61,11 @@ def point_at_discord(api_base: str | None, gateway_url: str | None) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
 
 
+# This bot never joins voice: without this, discord.py warns at every start that PyNaCl
+# and davey (voice-only libraries) are missing.
+discord.VoiceClient.warn_nacl = False
+discord.VoiceClient.warn_dave = False
+
 # Discord's UI names for the permissions discord.py calls differently.
 PERMISSION_LABELS = {"manage_guild": "Manage Server", "manage_channels": "Manage Channels"}
 

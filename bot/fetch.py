@@ -541,6 +541,30 @@ async def system_resolver(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in infos))
 
 
+# getaddrinfo's answers that mean the name does not exist; any other failure means it could
+# not be looked up at all (no network, no resolver), which is not the link's fault.
+_NAME_DOES_NOT_EXIST = frozenset(
+    code
+    for code in (getattr(socket, "EAI_NONAME", None), getattr(socket, "EAI_NODATA", None))
+    if code is not None
+)
+
+
+def _no_such_site(host: str) -> str:
+    return f"I couldn't find the site {host}. Check the link for typos."
+
+
+def resolution_failure(host: str, error: OSError) -> FetchError:
+    """The user's sentence for a failed lookup: a typo only when the name does not exist."""
+    if isinstance(error, socket.gaierror) and error.errno in _NAME_DOES_NOT_EXIST:
+        return FetchError("dns_failure", _no_such_site(host))
+    reason = error.strerror or str(error) or type(error).__name__
+    return FetchError(
+        "dns_failure",
+        f"I couldn't reach the site {host}: looking up its address failed ({reason}).",
+    )
+
+
 class _NoCookies(CookiePolicy):
     """Refuse to store or return any cookie: fetches must not carry state between hops."""
 
@@ -831,12 +855,12 @@ class SafeFetcher:
             return [_connect_address(target.ip)]
         try:
             answers = await self._resolver(target.host, target.port)
-        except (OSError, UnicodeError):
+        except UnicodeError:
             answers = []
+        except OSError as exc:
+            raise resolution_failure(target.host, exc) from None
         if not answers:
-            raise FetchError(
-                "dns_failure", f"I couldn't find the site {target.host}. Check the link for typos."
-            )
+            raise FetchError("dns_failure", _no_such_site(target.host))
         addresses: list[IPAddress] = []
         for answer in answers:
             addr = _parse_ip(answer)
@@ -897,6 +921,8 @@ class SafeFetcher:
                     failure = FetchError("connect_failed", "I couldn't connect to that site.")
             except httpx.TimeoutException:
                 raise FetchError("timeout", "The site took too long to respond.") from None
+            except httpx.InvalidURL:  # httpx could not parse the Location of a redirect
+                raise _bad_url("That link redirects to an invalid address.") from None
             except httpx.HTTPError:
                 raise FetchError(
                     "bad_response", "The site sent a response I couldn't read."

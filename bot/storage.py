@@ -9,8 +9,10 @@ otherwise mix their statements.
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import json
 import logging
+import os
 import re
 import sqlite3
 import time
@@ -46,8 +48,88 @@ _T = TypeVar("_T")
 VoteEventRow = tuple[int, int, int, str | None, str, float]
 
 
-class SchemaError(Exception):
+class DatabaseUnusable(Exception):
+    """DATABASE_PATH cannot be opened or read; the message is one line that says why."""
+
+
+class SchemaError(DatabaseUnusable):
     """The database cannot be used by this version of claimbot; the message says why."""
+
+
+class DatabaseInUse(Exception):
+    """Another claimbot process holds the instance lock of this database."""
+
+
+def describe_database_failure(path: Path, error: OSError | sqlite3.Error) -> DatabaseUnusable:
+    """One line naming the path and the cause, for a failure to create, open or read it."""
+    if path.is_dir():
+        reason = "it is a directory, not a database file"
+    elif isinstance(error, (FileExistsError, NotADirectoryError)):
+        file = next((p for p in path.parents if p.exists() and not p.is_dir()), path.parent)
+        reason = f"{file} is a file, not a directory"
+    elif isinstance(error, OSError):
+        cause = error.strerror or str(error)
+        where = error.filename
+        if where and Path(where) != path:
+            reason = f"{where}: {cause}"
+        else:
+            reason = f"it cannot be opened for writing ({cause})"
+    else:
+        code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+        if code in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+            reason = "it is not an SQLite database, or it is damaged"
+        elif code == sqlite3.SQLITE_READONLY:
+            reason = "it is read-only (claimbot needs to write to it and to its directory)"
+        elif code == sqlite3.SQLITE_CANTOPEN and not os.access(path.parent, os.W_OK | os.X_OK):
+            needs = "its -wal and -shm files" if path.exists() else "it"
+            reason = f"{path.parent} is not writable, and SQLite must create {needs} there"
+        elif code == sqlite3.SQLITE_CANTOPEN:
+            reason = "it cannot be opened or created"
+        else:
+            reason = str(error)
+    return DatabaseUnusable(f"Cannot use the database {path}: {reason}.")
+
+
+class InstanceLock:
+    """An exclusive flock on `<database>.lock` while the bot runs, so two bots never answer
+    the same interactions. The kernel releases it when the process ends, however it ends,
+    so a crash never leaves a stale lock; the file itself stays (deleting it would race)."""
+
+    def __init__(self, database_path: Path) -> None:
+        self.database_path = database_path
+        self.path = database_path.with_name(database_path.name + ".lock")
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
+            raise describe_database_failure(self.database_path, exc) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 32).decode("ascii", "replace").strip()
+            os.close(fd)
+            pid = f" (pid {holder})" if holder.isdigit() else ""
+            raise DatabaseInUse(
+                f"another claimbot is running on {self.database_path}{pid}."
+            ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> InstanceLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release()
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +164,24 @@ class Database:
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Database:
+        """Open (creating it and its directory if need be) and migrate or check the schema;
+        any way the path is unusable raises DatabaseUnusable with a one-line reason."""
         path = Path(path)
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            if str(path) != ":memory:":
+                path.parent.mkdir(parents=True, exist_ok=True)
+            if path.is_file():  # else SQLite quietly opens it read-only; the first write fails
+                os.close(os.open(path, os.O_RDWR | os.O_CLOEXEC))
+        except OSError as exc:
+            raise describe_database_failure(path, exc) from None
+        connecting = aiosqlite.connect(path, isolation_level=None)
+        try:
+            conn = await connecting
+        except sqlite3.Error as exc:
+            # aiosqlite stops its thread without waiting; let it finish while the loop runs,
+            # or it prints "Event loop is closed" tracebacks after asyncio.run returns.
+            await asyncio.to_thread(connecting._thread.join)
+            raise describe_database_failure(path, exc) from None
         conn.row_factory = aiosqlite.Row
         db = cls(conn, path)
         try:
@@ -97,6 +193,9 @@ class Database:
                 await db.migrate()
             else:
                 await db.check_schema()
+        except (OSError, sqlite3.Error) as exc:
+            await conn.close()
+            raise describe_database_failure(path, exc) from None
         except BaseException:
             await conn.close()
             raise
@@ -147,12 +246,7 @@ class Database:
     # -- schema -----------------------------------------------------------------------
 
     async def _applied_versions(self) -> list[int]:
-        await self._conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations ("
-            " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)"
-        )
-        rows = await self._fetch_all("SELECT version FROM schema_migrations ORDER BY 1")
-        return [int(row[0]) for row in rows]
+        return await self._on_database_thread(_read_applied_versions)
 
     async def check_schema(self) -> int:
         """The schema version; refuses a database written by a newer claimbot."""
@@ -175,23 +269,11 @@ class Database:
         for migration in load_migrations():
             if migration.version in applied:
                 continue
-            async with self._write_lock:
-                # executescript would COMMIT first; keep the script and its record atomic.
-                script = (
-                    "BEGIN IMMEDIATE;\n"
-                    f"{migration.sql}\n;"
-                    "INSERT INTO schema_migrations (version, name, applied_at) VALUES "
-                    f"({migration.version}, '{migration.name}', {time.time()});\n"
-                    "COMMIT;"
-                )
-                try:
-                    await self._conn.executescript(script)
-                except BaseException:
-                    if self._conn.in_transaction:
-                        await self._conn.execute("ROLLBACK")
-                    raise
-            log.info("applied migration %04d_%s", migration.version, migration.name)
-            done.append(migration.version)
+            # Another process may have applied it since: _apply_migration looks again
+            # inside the write transaction, which holds SQLite's one write lock.
+            if await self._write_on_database_thread(_apply_migration, migration):
+                log.info("applied migration %04d_%s", migration.version, migration.name)
+                done.append(migration.version)
         await self._ensure_search_index()
         return done
 
@@ -1024,6 +1106,43 @@ class Database:
             }
             for row in rows
         ]
+
+
+def _read_applied_versions(conn: sqlite3.Connection) -> list[int]:
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)"
+    )
+    rows = conn.execute("SELECT version FROM schema_migrations ORDER BY 1")
+    return [int(row[0]) for row in rows]
+
+
+def _apply_migration(conn: sqlite3.Connection, migration: Migration) -> bool:
+    """Inside the write transaction: apply `migration` and record it, unless a concurrent
+    process already did. Statement by statement, as executescript would COMMIT first."""
+    if migration.version in _read_applied_versions(conn):
+        return False
+    for statement in _sql_statements(migration.sql):
+        conn.execute(statement)
+    conn.execute(
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+        (migration.version, migration.name, time.time()),
+    )
+    return True
+
+
+def _sql_statements(script: str) -> list[str]:
+    """Split a script where SQLite itself sees a complete statement (strings, comments
+    and trigger bodies keep their semicolons)."""
+    statements: list[str] = []
+    start = 0
+    for end, char in enumerate(script):
+        if char == ";" and sqlite3.complete_statement(script[start : end + 1]):
+            statements.append(script[start : end + 1])
+            start = end + 1
+    if script[start:].strip():
+        statements.append(script[start:])
+    return statements
 
 
 def _in_write_transaction(conn: sqlite3.Connection, work: Callable[..., _T], *args: Any) -> _T:

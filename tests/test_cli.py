@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+import errno
 import json
 import os
+import socket
+import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import metadata
 from pathlib import Path
 
 import pytest
+
+from bot.storage import load_migrations
+from tests.e2e.process import BotProcess
+from tests.fake_discord import FakeDiscord
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -80,7 +91,10 @@ EXAMPLE_EN = REPO / "examples" / "article_en_vaccination.txt"
 def test_extract_json_on_an_example_article(tmp_path: Path) -> None:
     result = claimbot("extract", "--json", "--max", "4", str(EXAMPLE_EN), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    claims = json.loads(result.stdout)
+    report = json.loads(result.stdout)
+    assert set(report) == {"claims", "truncated", "capped", "max_claims"}
+    assert (report["truncated"], report["max_claims"]) == (False, 4)
+    claims = report["claims"]
     assert 1 <= len(claims) <= 4
     assert set(claims[0]) == {
         "text",
@@ -194,7 +208,314 @@ def test_export_and_recompute_on_a_database(tmp_path: Path) -> None:
     assert header.startswith("number,guild_id,created_at,status")
     missing = claimbot("export", cwd=tmp_path, env={"DATABASE_PATH": str(tmp_path / "no.db")})
     assert missing.returncode == 1
-    assert (
-        missing.stderr.strip()
-        == f"claimbot: No database at {tmp_path / 'no.db'} (set DATABASE_PATH)."
+    assert missing.stderr.startswith(f"claimbot: No database at {tmp_path / 'no.db'}: run ")
+
+
+# -- failures a user reads as one line ------------------------------------------------------
+
+TOKEN = "MTA4NzY1NDMyMTAwMDAwMDAwMA.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB"
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def run_env(database: Path | str, **extra: str) -> dict[str, str]:
+    """`claimbot run` aimed at a closed local port, so nothing can reach the internet."""
+    return {
+        "DISCORD_TOKEN": TOKEN,
+        "DATABASE_PATH": str(database),
+        "DISCORD_API_BASE": f"http://127.0.0.1:{closed_port()}/api/v10",
+        "DISCORD_GATEWAY_URL": f"ws://127.0.0.1:{closed_port()}/",
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
+def test_run_when_discord_is_unreachable_prints_one_line_and_exits_3(tmp_path: Path) -> None:
+    env = run_env(tmp_path / "bot.db")
+    port = env["DISCORD_API_BASE"].split(":")[2].split("/")[0]
+    result = claimbot("run", cwd=tmp_path, env=env)
+    assert result.returncode == 3
+    # Nothing else at WARNING: no traceback, and no voice-support warnings from discord.py.
+    assert result.stderr.splitlines() == [
+        f"claimbot: Cannot reach Discord at 127.0.0.1:{port}: Connection refused."
+    ]
+    assert result.stdout == ""
+
+
+def test_unreachable_names_the_cause_the_system_gave() -> None:
+    from types import SimpleNamespace
+
+    import aiohttp
+
+    from bot.cli import discord_unreachable
+
+    key = SimpleNamespace(host="discord.com", port=443, ssl=True)
+    dns = aiohttp.ClientConnectorDNSError(
+        key,  # type: ignore[arg-type]
+        socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution"),
     )
+    assert discord_unreachable(dns) == (
+        "Cannot reach Discord at discord.com:443: Temporary failure in name resolution."
+    )
+    down = aiohttp.ClientConnectorError(
+        key,  # type: ignore[arg-type]
+        OSError(errno.ENETUNREACH, "Connect call failed ('162.159.128.233', 443)"),
+    )
+    assert discord_unreachable(down) == (
+        "Cannot reach Discord at discord.com:443: Network is unreachable."
+    )
+
+
+@contextmanager
+def immutable(*paths: Path) -> Iterator[None]:
+    """chattr +i: a location even root cannot write to (root ignores permission bits)."""
+    subprocess.run(["chattr", "+i", *map(str, paths)], check=True)
+    try:
+        yield
+    finally:
+        subprocess.run(["chattr", "-i", *map(str, paths)], check=True)
+
+
+def bad_databases(root: Path) -> dict[str, tuple[Path, str]]:
+    """Name: (DATABASE_PATH, the reason the one line gives)."""
+    import asyncio
+
+    from bot.storage import Database
+
+    async def create(path: Path) -> None:
+        await (await Database.open(path)).close()
+
+    good = root / "good.db"
+    asyncio.run(create(good))
+    (root / "text.db").write_text("id,claim\n1,Trams are free\n" * 50)
+    (root / "cut.db").write_bytes(good.read_bytes()[:6000])
+    (root / "folder.db").mkdir()
+    (root / "plain").write_text("x")
+    (root / "locked").mkdir()
+    (root / "locked" / "old.db").write_bytes(good.read_bytes())
+    (root / "frozen.db").write_bytes(good.read_bytes())
+    locked = root / "locked"
+    return {
+        "not sqlite": (root / "text.db", "it is not an SQLite database, or it is damaged"),
+        "truncated": (root / "cut.db", "it is not an SQLite database, or it is damaged"),
+        "directory": (root / "folder.db", "it is a directory, not a database file"),
+        "parent is a file": (
+            root / "plain" / "x.db",
+            f"{root / 'plain'} is a file, not a directory",
+        ),
+        "read-only directory": (
+            locked / "old.db",
+            f"{locked} is not writable, and SQLite must create its -wal and -shm files there",
+        ),
+        "read-only file": (
+            root / "frozen.db",
+            "it cannot be opened for writing (Operation not permitted)",
+        ),
+    }
+
+
+@pytest.mark.parametrize("command", ["migrate", "export", "recompute", "run"])
+def test_a_bad_database_path_is_one_line_and_exit_2(tmp_path: Path, command: str) -> None:
+    cases = bad_databases(tmp_path)
+    with immutable(tmp_path / "locked", tmp_path / "frozen.db"):
+        for name, (database, reason) in cases.items():
+            result = claimbot(command, cwd=tmp_path, env=run_env(database))
+            assert (name, result.returncode) == (name, 2)
+            assert (name, result.stderr.splitlines()) == (
+                name,
+                [f"claimbot: Cannot use the database {database}: {reason}."],
+            )
+            assert result.stdout == ""
+
+
+def test_migrate_cannot_create_a_database_in_a_read_only_directory(tmp_path: Path) -> None:
+    (tmp_path / "ro").mkdir()
+    with immutable(tmp_path / "ro"):
+        result = claimbot("migrate", cwd=tmp_path, env={"DATABASE_PATH": "ro/new.db"})
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "claimbot: Cannot use the database ro/new.db: "
+        "ro is not writable, and SQLite must create it there."
+    ]
+
+
+@pytest.mark.parametrize("command", ["export", "recompute"])
+def test_a_database_from_a_newer_claimbot_is_refused(tmp_path: Path, command: str) -> None:
+    database = tmp_path / "future.db"
+    assert claimbot("migrate", cwd=tmp_path, env={"DATABASE_PATH": str(database)}).returncode == 0
+    with sqlite3.connect(database) as conn:
+        conn.execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'later', 0)"
+        )
+    result = claimbot(command, cwd=tmp_path, env={"DATABASE_PATH": str(database)})
+    assert result.returncode == 2
+    newest = len(load_migrations())
+    assert result.stderr.splitlines() == [
+        f"claimbot: {database} has schema version 999, but this claimbot only knows up to "
+        f"{newest}: upgrade claimbot before using this database."
+    ]
+
+
+@pytest.mark.parametrize("command", ["export", "recompute"])
+def test_a_missing_database_says_how_to_create_one(tmp_path: Path, command: str) -> None:
+    result = claimbot(command, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "claimbot: No database at claimbot.db: run `claimbot migrate` to create it "
+        "(`claimbot run` also creates it), or set DATABASE_PATH in the environment or .env."
+    ]
+    assert not (tmp_path / "claimbot.db").exists()
+
+
+def test_export_to_an_unwritable_output_is_one_line(tmp_path: Path) -> None:
+    env = {"DATABASE_PATH": str(tmp_path / "bot.db")}
+    assert claimbot("migrate", cwd=tmp_path, env=env).returncode == 0
+    missing_dir = tmp_path / "nodir" / "x.json"
+    result = claimbot("export", "--output", str(missing_dir), cwd=tmp_path, env=env)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"claimbot: Cannot write {missing_dir}: No such file or directory."
+    ]
+    result = claimbot("export", "--output", str(tmp_path), cwd=tmp_path, env=env)
+    assert result.stderr.splitlines() == [f"claimbot: Cannot write {tmp_path}: Is a directory."]
+
+
+def test_extract_of_a_directory_says_so(tmp_path: Path) -> None:
+    result = claimbot("extract", "../", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "claimbot: ../ is a directory: give a file, a URL, or - for stdin."
+    ]
+
+
+# -- concurrency --------------------------------------------------------------------------
+
+
+def test_concurrent_migrate_processes_all_succeed(tmp_path: Path) -> None:
+    database = tmp_path / "fresh.db"
+    newest = len(load_migrations())
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "CLAIMBOT_"))}
+    env.update({"PYTHONPATH": str(REPO), "DATABASE_PATH": str(database)})
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "bot", "migrate"],
+            cwd=tmp_path,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(6)
+    ]
+    outcomes = [(p.wait(timeout=60), *p.communicate()) for p in processes]
+    assert [(code, err) for code, _, err in outcomes] == [(0, "")] * len(processes)
+    for _, out, _ in outcomes:
+        assert out.rstrip().endswith(f"schema is at version {newest}.")
+    with sqlite3.connect(database) as conn:
+        rows = conn.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()
+    assert [v for (v,) in rows] == list(range(1, newest + 1))
+
+
+async def test_a_second_bot_on_the_same_database_refuses_to_start(
+    fake_discord: FakeDiscord, tmp_path: Path
+) -> None:
+    database = tmp_path / "shared.db"
+    first = BotProcess(fake_discord, database)
+    await first.start()
+    try:
+        env = run_env(
+            database,
+            DISCORD_API_BASE=fake_discord.api_base,
+            DISCORD_GATEWAY_URL=fake_discord.gateway_url,
+        )
+        identified = fake_discord.identify_count
+        second = await asyncio.to_thread(claimbot, "run", cwd=tmp_path, env=env)
+        assert second.returncode == 4
+        assert second.stderr.splitlines() == [
+            f"claimbot: another claimbot is running on {database} (pid {first.pid})."
+        ]
+        assert fake_discord.identify_count == identified  # it never reached Discord
+        assert first.running
+        # The lock dies with its process: after a SIGKILL, a new bot starts at once.
+        first.kill()
+        await first.stop()
+        again = BotProcess(fake_discord, database)
+        try:
+            await again.start()
+        finally:
+            assert await again.stop() == 0
+    finally:
+        await first.stop()
+
+
+# -- extract: the cap and the cut ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "count", "capped", "max_claims"),
+    [
+        ((), {}, 8, False, 15),
+        ((), {"CLAIMBOT_MAX_CLAIMS": "3"}, 3, True, 3),
+        (("--max", "4"), {"CLAIMBOT_MAX_CLAIMS": "2"}, 4, True, 4),
+        (("--max", "8"), {}, 8, False, 8),
+    ],
+)
+def test_extract_json_says_when_the_claim_cap_was_reached(
+    tmp_path: Path,
+    args: tuple[str, ...],
+    env: dict[str, str],
+    count: int,
+    capped: bool,
+    max_claims: int,
+) -> None:
+    result = claimbot("extract", "--json", *args, str(EXAMPLE_EN), cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert (len(report["claims"]), report["capped"], report["max_claims"]) == (
+        count,
+        capped,
+        max_claims,
+    )
+    assert report["truncated"] is False
+
+
+def test_extract_says_when_the_input_was_cut(tmp_path: Path) -> None:
+    article = EXAMPLE_EN.read_text(encoding="utf-8")
+    long_input = "\n\n".join([article] * (250_000 // len(article) + 1))
+    as_json = claimbot("extract", "--json", "-", cwd=tmp_path, stdin=long_input)
+    assert as_json.returncode == 0, as_json.stderr
+    assert json.loads(as_json.stdout)["truncated"] is True
+    table = claimbot("extract", "--max", "2", "-", cwd=tmp_path, stdin=long_input)
+    assert table.stdout.splitlines()[-3:] == [
+        "2 check-worthy claim(s) found.",
+        "Note: the input was long and only its beginning was read.",
+        "Note: more claims qualified; only the best 2 are shown (--max).",
+    ]
+
+
+# -- help -----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["run", "migrate", "recompute", "export"])
+def test_help_of_database_commands_names_database_path_and_env_file(
+    tmp_path: Path, command: str
+) -> None:
+    result = claimbot(command, "--help", cwd=tmp_path)
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    assert "DATABASE_PATH (default: claimbot.db)" in text
+    assert "from .env in the current directory" in text
+
+
+def test_help_shows_defaults_and_version(tmp_path: Path) -> None:
+    export = " ".join(claimbot("export", "--help", cwd=tmp_path).stdout.split())
+    assert "--format {json,csv,claimreview} default: json" in export
+    extract = " ".join(claimbot("extract", "--help", cwd=tmp_path).stdout.split())
+    assert "--max N at most N claims (default: CLAIMBOT_MAX_CLAIMS, as the bot; 15" in extract
+    version = claimbot("--version", cwd=tmp_path)
+    assert (version.returncode, version.stdout) == (0, f"claimbot {metadata.version('claimbot')}\n")

@@ -9,6 +9,7 @@ anything but 127.0.0.1.
 from __future__ import annotations
 
 import asyncio
+import errno
 import functools
 import gzip
 import ipaddress
@@ -1288,3 +1289,71 @@ async def test_https_verifies_the_original_hostname(tls_files: tuple[Path, Path]
             assert err.code == "tls_error"
     finally:
         await runner.cleanup()
+
+
+# -- fetch: what a failure says -----------------------------------------------------------
+
+
+class FailingResolver:
+    """A resolver whose every lookup fails with one given error, as getaddrinfo would."""
+
+    def __init__(self, error: OSError) -> None:
+        self.error = error
+
+    async def __call__(self, host: str, port: int) -> list[str]:
+        raise self.error
+
+
+@pytest.mark.parametrize(
+    ("error", "message"),
+    [
+        (
+            socket.gaierror(socket.EAI_NONAME, "Name or service not known"),
+            "I couldn't find the site news.test. Check the link for typos.",
+        ),
+        (
+            socket.gaierror(socket.EAI_NODATA, "No address associated with hostname"),
+            "I couldn't find the site news.test. Check the link for typos.",
+        ),
+        (
+            socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution"),
+            "I couldn't reach the site news.test: looking up its address failed "
+            "(Temporary failure in name resolution).",
+        ),
+        (
+            socket.gaierror(socket.EAI_FAIL, "Non-recoverable failure in name resolution"),
+            "I couldn't reach the site news.test: looking up its address failed "
+            "(Non-recoverable failure in name resolution).",
+        ),
+        (
+            OSError(errno.ENETUNREACH, "Network is unreachable"),
+            "I couldn't reach the site news.test: looking up its address failed "
+            "(Network is unreachable).",
+        ),
+    ],
+)
+async def test_a_failed_lookup_blames_a_typo_only_when_the_name_does_not_exist(
+    error: OSError, message: str
+) -> None:
+    guard = LoopbackGuard()
+    async with SafeFetcher(resolver=FailingResolver(error), transport=guard) as fetcher:
+        err = await expect_error(fetcher, "https://news.test/article")
+    assert (err.code, str(err)) == ("dns_failure", message)
+    assert guard.requests == []
+
+
+@pytest.mark.parametrize("location", [b"http:\\\\evil/", b"https:\\\\evil.test\\x"])
+async def test_an_unparseable_redirect_is_refused(
+    raw_server: Callable[[Handler], Awaitable[RawServer]], location: bytes
+) -> None:
+    async def redirect(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write(b"HTTP/1.1 302 Found\r\nLocation: " + location + b"\r\n")
+        writer.write(b"Content-Length: 0\r\nConnection: close\r\n\r\n")
+        await writer.drain()
+
+    srv = await raw_server(redirect)
+    guard = LoopbackGuard()
+    async with make_fetcher(transport=guard) as fetcher:
+        err = await expect_error(fetcher, f"http://127.0.0.1:{srv.port}/")
+    assert (err.code, str(err)) == ("bad_url", "That link redirects to an invalid address.")
+    assert len(guard.requests) == 1

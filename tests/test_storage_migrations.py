@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import sqlite3
+import threading
 from pathlib import Path
 
 import pytest
 
 from bot.models import GuildConfig
-from bot.storage import Database, SchemaError, load_migrations
+from bot.storage import (
+    Database,
+    DatabaseInUse,
+    DatabaseUnusable,
+    InstanceLock,
+    SchemaError,
+    _sql_statements,
+    load_migrations,
+)
 
 EXPECTED_TABLES = {
     "schema_migrations",
@@ -100,3 +111,101 @@ async def test_guild_config_round_trip_and_audit(tmp_path: Path) -> None:
         assert await db.audit_entries(11) == []
     finally:
         await db.close()
+
+
+def migrate_from_threads(path: Path, openers: int) -> list[tuple[list[int], int] | BaseException]:
+    """`openers` threads, each with its own connection, released at once to open and
+    migrate `path`: (versions applied, final version) or the exception, per thread."""
+    barrier = threading.Barrier(openers)
+    results: list[tuple[list[int], int] | BaseException] = []
+
+    async def migrate_once() -> tuple[list[int], int]:
+        db = await Database.open(path, migrate=False)
+        try:
+            return await db.migrate(), await db.schema_version()
+        finally:
+            await db.close()
+
+    def opener() -> None:
+        barrier.wait()
+        try:
+            results.append(asyncio.run(migrate_once()))
+        except BaseException as exc:  # reported by the caller's assert
+            results.append(exc)
+
+    threads = [threading.Thread(target=opener) for _ in range(openers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_concurrent_migrations_on_a_fresh_file_all_succeed(tmp_path: Path) -> None:
+    """Each opener reads the applied versions inside the write transaction, so a migration
+    another connection applied meanwhile is skipped instead of failing ("already exists")."""
+    newest = load_migrations()[-1].version
+    for attempt in range(6):
+        path = tmp_path / f"race{attempt}.db"
+        results = migrate_from_threads(path, openers=8)
+        assert [r for r in results if isinstance(r, BaseException)] == []
+        outcomes = [r for r in results if not isinstance(r, BaseException)]
+        assert {version for _, version in outcomes} == {newest}
+        applied = sorted(v for versions, _ in outcomes for v in versions)
+        assert applied == list(range(1, newest + 1))  # each migration applied exactly once
+        with sqlite3.connect(path) as conn:
+            rows = conn.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()
+        assert [v for (v,) in rows] == list(range(1, newest + 1))
+
+
+def test_sql_statements_split_where_sqlite_does() -> None:
+    script = (
+        "-- a comment; with a semicolon\n"
+        "CREATE TABLE t (a TEXT DEFAULT 'x;y');\n"
+        "CREATE TRIGGER t_ins AFTER INSERT ON t BEGIN\n"
+        "  INSERT INTO t (a) VALUES ('inner;');\n"
+        "  SELECT 1;\n"
+        "END;\n"
+        "/* block; comment */ CREATE INDEX t_a ON t (a);\n"
+        "-- trailing comment\n"
+    )
+    assert _sql_statements(script) == [
+        "-- a comment; with a semicolon\nCREATE TABLE t (a TEXT DEFAULT 'x;y');",
+        "\nCREATE TRIGGER t_ins AFTER INSERT ON t BEGIN\n  INSERT INTO t (a) VALUES ('inner;');\n"
+        "  SELECT 1;\nEND;",
+        "\n/* block; comment */ CREATE INDEX t_a ON t (a);",
+        "\n-- trailing comment\n",
+    ]
+
+
+async def test_unusable_paths_are_one_line_errors(tmp_path: Path) -> None:
+    (tmp_path / "text.db").write_text("not a database\n" * 100)
+    (tmp_path / "folder.db").mkdir()
+    (tmp_path / "file").write_text("x")
+    db = await Database.open(tmp_path / "good.db")
+    await db.close()
+    (tmp_path / "cut.db").write_bytes((tmp_path / "good.db").read_bytes()[:6000])
+    cases = {
+        tmp_path / "text.db": "it is not an SQLite database, or it is damaged",
+        tmp_path / "cut.db": "it is not an SQLite database, or it is damaged",
+        tmp_path / "folder.db": "it is a directory, not a database file",
+        tmp_path / "file" / "x.db": f"{tmp_path / 'file'} is a file, not a directory",
+        tmp_path / "file" / "sub" / "x.db": f"{tmp_path / 'file'} is a file, not a directory",
+    }
+    for path, reason in cases.items():
+        with pytest.raises(DatabaseUnusable) as info:
+            await Database.open(path)
+        assert str(info.value) == f"Cannot use the database {path}: {reason}."
+
+
+def test_instance_lock_is_exclusive_and_names_its_holder(tmp_path: Path) -> None:
+    database = tmp_path / "data" / "bot.db"
+    first = InstanceLock(database)
+    first.acquire()
+    assert (tmp_path / "data" / "bot.db.lock").read_text() == f"{os.getpid()}\n"
+    with pytest.raises(DatabaseInUse) as info:
+        InstanceLock(database).acquire()
+    assert str(info.value) == f"another claimbot is running on {database} (pid {os.getpid()})."
+    first.release()
+    with InstanceLock(database):  # released, so free again
+        pass
