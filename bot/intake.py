@@ -165,6 +165,6 @@ class Intake:
                 result.posted_now.append(now)
             else:
                 result.posted.append(now)
-        if result.unposted:
-            self.bot.review.retry_unposted_later()
+        if any(stored.get(c.id, c).thread_id is None for c in to_post):
+            self.bot.review.retry_unposted_later()  # unposted, or cut off before its thread
         return result

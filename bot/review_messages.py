@@ -38,6 +38,7 @@ ALERT_QUIET_SECONDS = 600
 # these delays in turn, and then at every start until it is posted.
 POST_RETRY_SECONDS: tuple[float, ...] = (5.0, 30.0, 120.0, 600.0)
 PENDING_POST_LIMIT = 500
+THREAD_EXISTS = 160004  # Discord: "A thread has already been created for this message"
 
 # What the bot needs in the review channel, with the names Discord shows in its UI.
 REVIEW_CHANNEL_PERMISSIONS: dict[str, str] = {
@@ -92,9 +93,8 @@ def vote_emoji(config: GuildConfig | None) -> VoteEmoji:
 class ReviewMessages:
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot
-        self._reposting: set[int] = set()
         self._last_alert: dict[int, float] = {}  # guild -> time.monotonic() of its last alert
-        self._posting: set[int] = set()  # claims a submission or the pending pass is posting
+        self._posting: set[int] = set()  # claims being posted: by a submission, a retry, a repost
         self._retry: asyncio.Task[None] | None = None
 
     async def embed(self, claim: ClaimRecord, config: GuildConfig | None) -> discord.Embed:
@@ -138,16 +138,34 @@ class ReviewMessages:
             claim.id, channel_id=channel.id, message_id=message.id, thread_id=None
         )
         self.bot.remember_message(message.id, claim.id, claim.guild_id)
+        await self._finish(claim, config, channel.id, message)
+        return message
+
+    async def _finish(
+        self,
+        claim: ClaimRecord,
+        config: GuildConfig,
+        channel_id: int,
+        message: discord.Message | discord.PartialMessage,
+    ) -> None:
+        """The vote reactions and the thread; the thread id is saved last, so a claim without
+        one was cut off here (adding a reaction twice changes nothing)."""
         for emoji in vote_emoji(config).in_order():
             await message.add_reaction(emoji)
-        thread = await message.create_thread(
-            name=clip(f"Claim #{claim.id}: {claim.text}", 100),
-            auto_archive_duration=THREAD_ARCHIVE_MINUTES,
-        )
+        try:
+            thread_id = (
+                await message.create_thread(
+                    name=clip(f"Claim #{claim.id}: {claim.text}", 100),
+                    auto_archive_duration=THREAD_ARCHIVE_MINUTES,
+                )
+            ).id
+        except discord.HTTPException as exc:
+            if exc.code != THREAD_EXISTS:
+                raise
+            thread_id = message.id  # created before a crash: it has the message's id
         await self.bot.db.set_review_message(
-            claim.id, channel_id=channel.id, message_id=message.id, thread_id=thread.id
+            claim.id, channel_id=channel_id, message_id=message.id, thread_id=thread_id
         )
-        return message
 
     @contextlib.contextmanager
     def reserving(self, claim_ids: Iterable[int]) -> Iterator[set[int]]:
@@ -161,7 +179,8 @@ class ReviewMessages:
             self._posting.difference_update(mine)
 
     async def post_pending(self) -> int:
-        """Post the claims stored without a review message; returns how many are left.
+        """Post the claims stored without a review message, and finish those whose post was
+        cut off before the thread; returns how many are left.
         After a failure in a server, its other claims wait for the next pass: Discord would
         most likely refuse them too."""
         left = 0
@@ -169,7 +188,7 @@ class ReviewMessages:
         for claim_id in await self.bot.db.unposted_claims(limit=PENDING_POST_LIMIT):
             with self.reserving([claim_id]) as mine:
                 claim = await self.bot.db.get_claim_any_guild(claim_id) if mine else None
-                if claim is None or claim.message_id is not None:
+                if claim is None or claim.thread_id is not None:
                     continue
                 if claim.guild_id in failed_guilds:
                     left += 1
@@ -178,7 +197,14 @@ class ReviewMessages:
                 try:
                     if config is None:
                         raise UserFacingError(NOT_SET_UP)
-                    await self.post(claim, config)
+                    if claim.message_id is None or claim.channel_id is None:
+                        await self.post(claim, config)
+                    else:  # sent, but cut off before its reactions and thread
+                        channel = self.bot.get_partial_messageable(
+                            claim.channel_id, guild_id=claim.guild_id
+                        )
+                        message = channel.get_partial_message(claim.message_id)
+                        await self._finish(claim, config, claim.channel_id, message)
                 except Exception as exc:
                     failed_guilds.add(claim.guild_id)
                     left += 1
@@ -231,9 +257,9 @@ class ReviewMessages:
 
     async def repost(self, claim_id: int) -> discord.Message | None:
         """Post a claim again after its review message was deleted. Its votes stay counted."""
-        if claim_id in self._reposting:
+        if claim_id in self._posting:
             return None
-        self._reposting.add(claim_id)
+        self._posting.add(claim_id)
         try:
             claim = await self.bot.db.get_claim_any_guild(claim_id)
             config = await self.bot.guild_config(claim.guild_id) if claim else None
@@ -247,7 +273,7 @@ class ReviewMessages:
                 await self._refused(claim, config, "post it again", exc.message)
                 return None
         finally:
-            self._reposting.discard(claim_id)
+            self._posting.discard(claim_id)
 
     async def report_refusal(
         self, claim: ClaimRecord, what: str, error: discord.HTTPException

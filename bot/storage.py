@@ -454,10 +454,10 @@ class Database:
         return [int(row[0]) for row in rows]
 
     async def unposted_claims(self, *, limit: int) -> list[int]:
-        """Claims stored without a review message (Discord refused or failed the post, or the
-        bot stopped before it), oldest first so they reach the channel in order."""
+        """Claims whose post did not finish (Discord refused or failed it, or the bot stopped
+        before the thread, its last step), oldest first so they reach the channel in order."""
         rows = await self._fetch_all(
-            "SELECT id FROM claims WHERE message_id IS NULL ORDER BY id LIMIT ?", (limit,)
+            "SELECT id FROM claims WHERE thread_id IS NULL ORDER BY id LIMIT ?", (limit,)
         )
         return [int(row[0]) for row in rows]
 

@@ -162,6 +162,44 @@ async def test_a_duplicate_of_an_unposted_claim_posts_it(
     assert len(await bot.db.all_claims(world.guild_id)) == 1
 
 
+async def test_a_post_cut_off_before_its_thread_is_finished_by_the_retry(
+    runner: BotRunner, world: World, retry_soon: None
+) -> None:
+    bot = await runner.start()
+    await setup_review(world)
+    threads = world.fake.fail_next("POST", r"/channels/\d+/messages/\d+/threads", 503)
+
+    answer = await reply(world, world.outsider, "claim add", {"text": FERRY_CLAIM})
+
+    assert answer.startswith("Posted 1 claim for review:")  # reviewers can vote already
+    await world.fake.wait_for(lambda: all_posted(bot, world.guild_id, 1), timeout=10)
+    await runner.settle()
+    (message,) = world.review_messages()
+    claim = await bot.db.claim_for_message(int(message["id"]))
+    assert claim is not None and len(threads.hits) == 1
+    assert_fully_posted(world, int(message["id"]), claim.thread_id)
+
+
+async def test_a_thread_made_but_not_saved_before_a_stop_is_found_again(
+    runner: BotRunner, world: World
+) -> None:
+    bot = await runner.start()
+    await setup_review(world)
+    claim = await add_claim(world, bot)
+    await runner.stop()
+    with sqlite3.connect(runner.database) as conn:  # the bot stopped before saving it
+        conn.execute("UPDATE claims SET thread_id = NULL WHERE id = ?", (claim.id,))
+
+    bot = await runner.start()
+
+    again = await bot.db.get_claim(world.guild_id, claim.id)
+    assert again is not None and again.thread_id == claim.thread_id == claim.message_id
+    (message,) = world.review_messages()
+    assert_fully_posted(world, int(message["id"]), claim.thread_id)
+    threads = world.fake.requests_to("POST", r"/channels/\d+/messages/\d+/threads")
+    assert [r.status for r in threads] == [201, 400]  # Discord: already has one (160004)
+
+
 # -- the submit cooldown ---------------------------------------------------------------------
 
 
