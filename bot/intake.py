@@ -31,6 +31,14 @@ def max_claims_for(config: GuildConfig, default: int) -> int:
     return value if isinstance(value, int) and 1 <= value <= default else default
 
 
+async def _show(progress: Progress, note: str) -> None:
+    """Progress is a courtesy: an answer that cannot be edited must not stop the posting."""
+    try:
+        await progress(note)
+    except Exception:
+        log.warning("could not show the submitter how far their submission got", exc_info=True)
+
+
 class Intake:
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot
@@ -148,7 +156,7 @@ class Intake:
             mine_in_order = [c for c in to_post if c.id in mine]
             for number, claim in enumerate(mine_in_order, 1):
                 if progress is not None:
-                    await progress(f"Posting claim {number} of {len(mine_in_order)}…")
+                    await _show(progress, f"Posting claim {number} of {len(mine_in_order)}…")
                 try:
                     await self.bot.review.post(claim, config)
                 except Exception as exc:

@@ -66,10 +66,16 @@ def describe_failure(error: BaseException) -> str:
     if isinstance(error, UserFacingError):
         return error.message
     if isinstance(error, discord.HTTPException):
-        return f"Discord answered {error.status} {error.response.reason}."
+        reason = f" {error.response.reason}" if error.response.reason else ""
+        return f"Discord answered {error.status}{reason}."
     if isinstance(error, aiohttp.ClientError | OSError | TimeoutError):
         return "Discord could not be reached."
     return "Something unexpected went wrong; it has been logged."
+
+
+class ReviewChannelUnusable(UserFacingError):
+    """Claims cannot be posted for a reason on the server's side (no channel, a missing
+    permission), not the member's: their submission does not cost them the cooldown."""
 
 
 def log_post_failure(claim_id: int, error: BaseException) -> None:
@@ -110,15 +116,15 @@ class ReviewMessages:
 
     async def review_channel(self, config: GuildConfig) -> discord.TextChannel:
         if config.review_channel_id is None:
-            raise UserFacingError("No review channel is set: run `/claimbot setup` first.")
+            raise ReviewChannelUnusable("No review channel is set: run `/claimbot setup` first.")
         channel = self.bot.get_channel(config.review_channel_id)
         if not isinstance(channel, discord.TextChannel):
-            raise UserFacingError(
+            raise ReviewChannelUnusable(
                 "The review channel is gone or not a text channel: run `/claimbot setup` again."
             )
         missing = missing_review_permissions(channel.permissions_for(channel.guild.me))
         if missing:
-            raise UserFacingError(
+            raise ReviewChannelUnusable(
                 f"I can't post claims in {channel.mention}: I am missing "
                 f"{', '.join(missing)}. Ask an admin to grant them."
             )

@@ -29,7 +29,7 @@ from bot.render import (
     review_stats,
 )
 from bot.reports import export_guild
-from bot.review_messages import vote_emoji
+from bot.review_messages import ReviewChannelUnusable, vote_emoji
 from bot.search import search_terms
 from bot.sources import document_from_url
 from bot.status import RESOLVABLE_STATUSES, STATUS_LABELS, STATUSES
@@ -96,9 +96,10 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
     async def cog_app_command_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
     ) -> None:
-        """Before the tree's handler answers: the cooldown back unless it was the input."""
+        """Before the tree's handler answers: the cooldown back, unless the member's input
+        was the problem (a bad file, link or text)."""
         original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
-        if not isinstance(original, UserFacingError):
+        if isinstance(original, ReviewChannelUnusable) or not isinstance(original, UserFacingError):
             self._refund_cooldown(interaction)
 
     async def _reply_submission(

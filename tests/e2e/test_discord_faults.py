@@ -30,6 +30,7 @@ SECOND_CLAIM = "The regional auditor reported that the ferry contract ran 30 per
 THIRD_CLAIM = "Ridership on the harbour line rose by 14 percent in 2025, the transport office said."
 NOT_JSON = b"<html><body>upstream connect error</body></html>"
 RETRY_NOTE = "I'll retry automatically."
+SEND_MESSAGES = 1 << 11
 SYNC_PATH = r"/applications/\d+(/guilds/\d+)?/commands"
 
 
@@ -219,6 +220,47 @@ async def test_a_submission_that_failed_on_discords_side_costs_no_cooldown(
     refused = await world.slash(member, "claim add", {"text": THIRD_CLAIM})
     assert (refused.final_content() or "").startswith("Slow down: you can submit again in ")
     assert len(world.review_messages()) == 1
+
+
+async def test_a_submission_the_server_cannot_take_costs_no_cooldown(
+    runner: BotRunner, world: World
+) -> None:
+    await runner.start(CLAIMBOT_SUBMIT_COOLDOWN=60)
+    await setup_review(world)
+    bot_member = world.fake.bot_user_id
+    world.fake.set_channel_overwrite(world.review_channel_id, bot_member, deny=SEND_MESSAGES)
+    await runner.settle()
+
+    refused = await reply(world, world.outsider, "claim add", {"text": FERRY_CLAIM})
+    assert refused == (
+        f"I can't post claims in <#{world.review_channel_id}>: I am missing Send Messages, "
+        "Embed Links. "
+        "Ask an admin to grant them."
+    )
+    world.fake.set_channel_overwrite(world.review_channel_id, bot_member)
+    await runner.settle()
+    posted = await reply(world, world.outsider, "claim add", {"text": FERRY_CLAIM})
+    assert posted.startswith("Posted 1 claim for review:")
+
+
+async def test_a_progress_note_that_cannot_be_shown_does_not_stop_the_posting(
+    bot: ClaimBot, world: World
+) -> None:
+    await setup_review(world)
+    said = await world.fake.user_send_message(world.outsider, world.general_channel_id, FERRY_CLAIM)
+    note = world.fake.fail_next(  # what an expired interaction token gets
+        "PATCH",
+        r"/webhooks/\d+/[^/]+/messages/@original",
+        401,
+        json={"message": "Invalid Webhook Token", "code": 50027},
+    )
+
+    rec = await world.fake.invoke_message_context_menu(world.reviewers[0], "Extract claims", said)
+    await rec.wait_response()
+    await world.fake.wait_for(lambda: (rec.final_content() or "").startswith("Posted 1 claim"))
+
+    assert len(note.hits) == 1 and note.hits[0].json["content"] == "Posting claim 1 of 1…"
+    assert await all_posted(bot, world.guild_id, 1)
 
 
 # -- command sync ---------------------------------------------------------------------------
