@@ -23,7 +23,7 @@ from bot.ingest import VoteIngest
 from bot.intake import Intake
 from bot.live import LiveMessages
 from bot.models import GuildConfig
-from bot.review_messages import ReviewMessages
+from bot.review_messages import ReviewMessages, describe_failure
 from bot.storage import Database
 from bot.tally import refresh_statuses, status_settings
 
@@ -36,6 +36,8 @@ log = logging.getLogger("claimbot")
 EXTENSIONS: tuple[str, ...] = ("cogs.server", "cogs.claims", "cogs.review", "cogs.evidence")
 MESSAGE_CACHE_SIZE = 50_000
 SHUTDOWN_FLUSH_SECONDS = 5.0
+# A failed command sync is tried again after each of these delays in turn.
+SYNC_RETRY_SECONDS: tuple[float, ...] = (30.0, 120.0, 600.0, 1800.0)
 
 GENERIC_FAILURE = "Something went wrong on our side. It has been logged; please try again."
 
@@ -120,7 +122,9 @@ async def send_ephemeral(interaction: discord.Interaction[Any], message: str) ->
             await interaction.followup.send(message, ephemeral=True)
         else:
             await interaction.response.send_message(message, ephemeral=True)
-    except discord.HTTPException:
+    except Exception:
+        # Any failure (a refusal, an outage, an answer discord.py cannot parse) ends here,
+        # never as an exception of the task discord.py runs the command in.
         log.warning("could not deliver an error message to the user", exc_info=True)
 
 
@@ -162,6 +166,9 @@ class ClaimBot(commands.Bot):
         self._message_claims: dict[int, tuple[int, int]] = {}
         self.events_in_flight = 0
         self._background: set[asyncio.Task[None]] = set()
+        # (why, time.time()) of the last command sync when it failed; None once one worked
+        self.last_sync_failure: tuple[str, float] | None = None
+        self._sync_retry: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
         self.db = await Database.open(self.settings.database_path)
@@ -169,17 +176,36 @@ class ClaimBot(commands.Bot):
         self.ingest.start()
         for extension in EXTENSIONS:
             await self.load_extension(extension)
-        await self.sync_commands()
+        if not await self.sync_commands():
+            self._sync_retry = asyncio.create_task(self._retry_sync(), name="sync-commands")
 
-    async def sync_commands(self) -> None:
-        """To one guild when CLAIMBOT_GUILD_ID is set (instant), else globally."""
-        if self.settings.guild_id:
-            guild = discord.Object(id=self.settings.guild_id)
-            self.tree.copy_global_to(guild=guild)
-            synced = await self.tree.sync(guild=guild)
-        else:
-            synced = await self.tree.sync()
+    async def sync_commands(self) -> bool:
+        """To one guild when CLAIMBOT_GUILD_ID is set (instant), else globally.
+
+        A failure (429, 5xx, 400, an answer that cannot be parsed) is logged and kept for
+        `/claimbot settings`; the bot runs on with the commands Discord already has."""
+        try:
+            if self.settings.guild_id:
+                guild = discord.Object(id=self.settings.guild_id)
+                self.tree.copy_global_to(guild=guild)
+                synced = await self.tree.sync(guild=guild)
+            else:
+                synced = await self.tree.sync()
+        except Exception as exc:
+            reason = describe_failure(exc)
+            self.last_sync_failure = (reason, time.time())
+            log.warning("command sync failed: %s (%r); will retry", reason, exc)
+            return False
+        self.last_sync_failure = None
         log.info("synced %d application commands", len(synced))
+        return True
+
+    async def _retry_sync(self) -> None:
+        for delay in SYNC_RETRY_SECONDS:
+            await asyncio.sleep(delay)
+            if await self.sync_commands():
+                return
+        log.error("command sync still failing; commands stay as Discord has them until restart")
 
     # -- shared services ----------------------------------------------------------------
 
@@ -280,6 +306,10 @@ class ClaimBot(commands.Bot):
             except TimeoutError:
                 log.warning("some review messages were not updated before shutdown")
         await self.live.close()
+        await self.review.close()
+        if self._sync_retry is not None:
+            self._sync_retry.cancel()
+            await asyncio.gather(self._sync_retry, return_exceptions=True)
         await self.fetcher.aclose()
         await self.evidence.close()
         await super().close()

@@ -15,6 +15,7 @@ from bot.documents import Document
 from bot.errors import UserFacingError
 from bot.extraction import ClaimCandidate, ExtractionError, extract_claims
 from bot.models import GuildConfig, NewDocument, SubmissionResult
+from bot.review_messages import describe_failure, log_post_failure
 from bot.submissions import RECENT_CLAIMS_COMPARED, Candidate, content_hash, triage
 
 if TYPE_CHECKING:
@@ -28,6 +29,14 @@ Progress = Callable[[str], Awaitable[None]]
 def max_claims_for(config: GuildConfig, default: int) -> int:
     value = config.options.get("max_claims", default)
     return value if isinstance(value, int) and 1 <= value <= default else default
+
+
+async def _show(progress: Progress, note: str) -> None:
+    """Progress is a courtesy: an answer that cannot be edited must not stop the posting."""
+    try:
+        await progress(note)
+    except Exception:
+        log.warning("could not show the submitter how far their submission got", exc_info=True)
 
 
 class Intake:
@@ -136,16 +145,34 @@ class Intake:
             document, plan.new, source_url=source_url, source_title=source_title
         )
         known_ids = list(dict.fromkeys([*plan.existing_ids, *(c.id for c in repeated)]))
-        result.existing = await db.get_claims(config.guild_id, known_ids)
-        for number, claim in enumerate(created, 1):
-            if progress is not None:
-                await progress(f"Posting claim {number} of {len(created)}…")
-            try:
-                await self.bot.review.post(claim, config)
-            except UserFacingError as exc:
-                result.post_error = exc.message
-                result.unposted = created[number - 1 :]
-                break
-            refreshed = await db.get_claim(config.guild_id, claim.id)
-            result.posted.append(refreshed or claim)
+        known = await db.get_claims(config.guild_id, known_ids)
+        result.existing = [c for c in known if c.message_id is not None]
+        # Stored by an earlier submission whose post failed: posting it now beats pointing
+        # at a review message that does not exist.
+        waiting = [c for c in known if c.message_id is None]
+        waiting_ids = {c.id for c in waiting}
+        to_post = [*created, *waiting]
+        with self.bot.review.reserving(c.id for c in to_post) as mine:
+            mine_in_order = [c for c in to_post if c.id in mine]
+            for number, claim in enumerate(mine_in_order, 1):
+                if progress is not None:
+                    await _show(progress, f"Posting claim {number} of {len(mine_in_order)}…")
+                try:
+                    await self.bot.review.post(claim, config)
+                except Exception as exc:
+                    log_post_failure(claim.id, exc)
+                    result.post_error = describe_failure(exc)
+                    break
+        # What the database says now: a claim the pending pass posted meanwhile counts too.
+        stored = {c.id: c for c in await db.get_claims(config.guild_id, [c.id for c in to_post])}
+        for claim in to_post:
+            now = stored.get(claim.id, claim)
+            if now.message_id is None:
+                result.unposted.append(now)
+            elif claim.id in waiting_ids:
+                result.posted_now.append(now)
+            else:
+                result.posted.append(now)
+        if any(stored.get(c.id, c).thread_id is None for c in to_post):
+            self.bot.review.retry_unposted_later()  # unposted, or cut off before its thread
         return result

@@ -114,5 +114,7 @@ class SubmissionResult:
     existing: list[ClaimRecord] = field(default_factory=list)
     unposted: list[ClaimRecord] = field(default_factory=list)
     post_error: str | None = None
+    # duplicates of claims saved earlier but never posted, posted by this submission
+    posted_now: list[ClaimRecord] = field(default_factory=list)
     found: int = 0
     truncated: bool = False

@@ -218,8 +218,11 @@ def render_submission(result: SubmissionResult) -> str:
         noun = "claim" if len(result.posted) == 1 else "claims"
         parts.append(f"Posted {len(result.posted)} {noun} for review:")
         parts.extend(f"• {claim_line(c)}" for c in result.posted)
-    elif not result.existing and not result.post_error:
+    elif not result.existing and not result.unposted and not result.posted_now:
         parts.append("Nothing new to post.")
+    if result.posted_now:
+        parts.append("Submitted before but not posted then; posted now:")
+        parts.extend(f"• {claim_line(c)}" for c in result.posted_now)
     if result.existing:
         parts.append(
             "Already under review, not posted again:"
@@ -227,10 +230,14 @@ def render_submission(result: SubmissionResult) -> str:
             else "Already under review:"
         )
         parts.extend(f"• {claim_line(c, with_status=True)}" for c in result.existing)
-    if result.post_error:
+    if result.unposted:
+        count = len(result.unposted)
         parts.append(
-            f"{len(result.unposted)} claim(s) were saved but not posted: {result.post_error}"
+            f"{count} claim{'s' if count != 1 else ''} saved but not posted yet: "
+            f"{result.post_error or 'another post of it is under way.'} "
+            "I'll retry automatically."
         )
+        parts.extend(f"• {claim_line(c)}" for c in result.unposted)
     if result.truncated:
         parts.append("The input was long: only its beginning was read.")
     return _fit("\n".join(parts))

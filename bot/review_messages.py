@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Literal
 
+import aiohttp
 import discord
 
-from bot.errors import UserFacingError
+from bot.errors import NOT_SET_UP, UserFacingError
 from bot.models import ClaimRecord, GuildConfig
 from bot.render import (
     alerts_channel_id,
@@ -30,6 +34,11 @@ THREAD_ARCHIVE_MINUTES: Literal[10080] = 10080  # a week: reviews take days
 # After an alert to a server's admins, further problems there go only to the log and
 # `/claimbot settings` for this long.
 ALERT_QUIET_SECONDS = 600
+# A claim stored without a review message (its post failed) is tried again after each of
+# these delays in turn, and then at every start until it is posted.
+POST_RETRY_SECONDS: tuple[float, ...] = (5.0, 30.0, 120.0, 600.0)
+PENDING_POST_LIMIT = 500
+THREAD_EXISTS = 160004  # Discord: "A thread has already been created for this message"
 
 # What the bot needs in the review channel, with the names Discord shows in its UI.
 REVIEW_CHANNEL_PERMISSIONS: dict[str, str] = {
@@ -52,6 +61,31 @@ def missing_review_permissions(permissions: discord.Permissions) -> list[str]:
     ]
 
 
+def describe_failure(error: BaseException) -> str:
+    """Why a request to Discord failed, as one sentence a member or an admin can read."""
+    if isinstance(error, UserFacingError):
+        return error.message
+    if isinstance(error, discord.HTTPException):
+        reason = f" {error.response.reason}" if error.response.reason else ""
+        return f"Discord answered {error.status}{reason}."
+    if isinstance(error, aiohttp.ClientError | OSError | TimeoutError):
+        return "Discord could not be reached."
+    return "Something unexpected went wrong; it has been logged."
+
+
+class ReviewChannelUnusable(UserFacingError):
+    """Claims cannot be posted for a reason on the server's side (no channel, a missing
+    permission), not the member's: their submission does not cost them the cooldown."""
+
+
+def log_post_failure(claim_id: int, error: BaseException) -> None:
+    """Refusals and outages are expected (a warning); anything else may be our bug."""
+    if isinstance(error, UserFacingError | discord.HTTPException | aiohttp.ClientError | OSError):
+        log.warning("claim %d was not posted: %s", claim_id, describe_failure(error))
+    else:
+        log.error("claim %d was not posted", claim_id, exc_info=error)
+
+
 _DEFAULT_EMOJI = VoteEmoji()
 
 
@@ -65,8 +99,9 @@ def vote_emoji(config: GuildConfig | None) -> VoteEmoji:
 class ReviewMessages:
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot
-        self._reposting: set[int] = set()
         self._last_alert: dict[int, float] = {}  # guild -> time.monotonic() of its last alert
+        self._posting: set[int] = set()  # claims being posted: by a submission, a retry, a repost
+        self._retry: asyncio.Task[None] | None = None
 
     async def embed(self, claim: ClaimRecord, config: GuildConfig | None) -> discord.Embed:
         counts = await self.bot.db.vote_counts(claim.id)
@@ -81,15 +116,15 @@ class ReviewMessages:
 
     async def review_channel(self, config: GuildConfig) -> discord.TextChannel:
         if config.review_channel_id is None:
-            raise UserFacingError("No review channel is set: run `/claimbot setup` first.")
+            raise ReviewChannelUnusable("No review channel is set: run `/claimbot setup` first.")
         channel = self.bot.get_channel(config.review_channel_id)
         if not isinstance(channel, discord.TextChannel):
-            raise UserFacingError(
+            raise ReviewChannelUnusable(
                 "The review channel is gone or not a text channel: run `/claimbot setup` again."
             )
         missing = missing_review_permissions(channel.permissions_for(channel.guild.me))
         if missing:
-            raise UserFacingError(
+            raise ReviewChannelUnusable(
                 f"I can't post claims in {channel.mention}: I am missing "
                 f"{', '.join(missing)}. Ask an admin to grant them."
             )
@@ -109,16 +144,102 @@ class ReviewMessages:
             claim.id, channel_id=channel.id, message_id=message.id, thread_id=None
         )
         self.bot.remember_message(message.id, claim.id, claim.guild_id)
+        await self._finish(claim, config, channel.id, message)
+        return message
+
+    async def _finish(
+        self,
+        claim: ClaimRecord,
+        config: GuildConfig,
+        channel_id: int,
+        message: discord.Message | discord.PartialMessage,
+    ) -> None:
+        """The vote reactions and the thread; the thread id is saved last, so a claim without
+        one was cut off here (adding a reaction twice changes nothing)."""
         for emoji in vote_emoji(config).in_order():
             await message.add_reaction(emoji)
-        thread = await message.create_thread(
-            name=clip(f"Claim #{claim.number}: {claim.text}", 100),
-            auto_archive_duration=THREAD_ARCHIVE_MINUTES,
-        )
+        try:
+            thread_id = (
+                await message.create_thread(
+                    name=clip(f"Claim #{claim.number}: {claim.text}", 100),
+                    auto_archive_duration=THREAD_ARCHIVE_MINUTES,
+                )
+            ).id
+        except discord.HTTPException as exc:
+            if exc.code != THREAD_EXISTS:
+                raise
+            thread_id = message.id  # created before a crash: it has the message's id
         await self.bot.db.set_review_message(
-            claim.id, channel_id=channel.id, message_id=message.id, thread_id=thread.id
+            claim.id, channel_id=channel_id, message_id=message.id, thread_id=thread_id
         )
-        return message
+
+    @contextlib.contextmanager
+    def reserving(self, claim_ids: Iterable[int]) -> Iterator[set[int]]:
+        """Yields those of `claim_ids` no one else is posting, held until the block ends, so
+        a submission and the pending pass never post one claim twice."""
+        mine = {claim_id for claim_id in claim_ids if claim_id not in self._posting}
+        self._posting.update(mine)
+        try:
+            yield mine
+        finally:
+            self._posting.difference_update(mine)
+
+    async def post_pending(self) -> int:
+        """Post the claims stored without a review message, and finish those whose post was
+        cut off before the thread; returns how many are left.
+        After a failure in a server, its other claims wait for the next pass: Discord would
+        most likely refuse them too."""
+        left = 0
+        failed_guilds: set[int] = set()
+        for claim_id in await self.bot.db.unposted_claims(limit=PENDING_POST_LIMIT):
+            with self.reserving([claim_id]) as mine:
+                claim = await self.bot.db.get_claim_any_guild(claim_id) if mine else None
+                if claim is None or claim.thread_id is not None:
+                    continue
+                if claim.guild_id in failed_guilds:
+                    left += 1
+                    continue
+                config = await self.bot.guild_config(claim.guild_id)
+                try:
+                    if config is None:
+                        raise UserFacingError(NOT_SET_UP)
+                    if claim.message_id is None or claim.channel_id is None:
+                        await self.post(claim, config)
+                    else:  # sent, but cut off before its reactions and thread
+                        channel = self.bot.get_partial_messageable(
+                            claim.channel_id, guild_id=claim.guild_id
+                        )
+                        message = channel.get_partial_message(claim.message_id)
+                        await self._finish(claim, config, claim.channel_id, message)
+                except Exception as exc:
+                    failed_guilds.add(claim.guild_id)
+                    left += 1
+                    log_post_failure(claim.id, exc)
+                    if isinstance(exc, UserFacingError) and config is not None:
+                        await self._refused(claim, config, "post it", exc.message)
+                else:
+                    log.info("posted claim %d, stored earlier without a review message", claim.id)
+        return left
+
+    def retry_unposted_later(self) -> None:
+        """Try the unposted claims again after each of POST_RETRY_SECONDS, until none is left."""
+        if self._retry is None or self._retry.done():
+            self._retry = asyncio.create_task(self._retry_unposted(), name="post-pending")
+
+    async def _retry_unposted(self) -> None:
+        for delay in POST_RETRY_SECONDS:
+            await asyncio.sleep(delay)
+            try:
+                if await self.post_pending() == 0:
+                    return
+            except Exception:
+                log.exception("posting the unposted claims failed")
+        log.warning("some claims are still not posted; the next start tries again")
+
+    async def close(self) -> None:
+        if self._retry is not None:
+            self._retry.cancel()
+            await asyncio.gather(self._retry, return_exceptions=True)
 
     async def refresh(self, claim_id: int) -> None:
         """Re-render one claim's message from the database (called by LiveMessages).
@@ -142,9 +263,9 @@ class ReviewMessages:
 
     async def repost(self, claim_id: int) -> discord.Message | None:
         """Post a claim again after its review message was deleted. Its votes stay counted."""
-        if claim_id in self._reposting:
+        if claim_id in self._posting:
             return None
-        self._reposting.add(claim_id)
+        self._posting.add(claim_id)
         try:
             claim = await self.bot.db.get_claim_any_guild(claim_id)
             config = await self.bot.guild_config(claim.guild_id) if claim else None
@@ -158,7 +279,7 @@ class ReviewMessages:
                 await self._refused(claim, config, "post it again", exc.message)
                 return None
         finally:
-            self._reposting.discard(claim_id)
+            self._posting.discard(claim_id)
 
     async def report_refusal(
         self, claim: ClaimRecord, what: str, error: discord.HTTPException

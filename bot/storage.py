@@ -546,6 +546,14 @@ class Database:
         )
         return [int(row[0]) for row in rows]
 
+    async def unposted_claims(self, *, limit: int) -> list[int]:
+        """Claims whose post did not finish (Discord refused or failed it, or the bot stopped
+        before the thread, its last step), oldest first so they reach the channel in order."""
+        rows = await self._fetch_all(
+            "SELECT id FROM claims WHERE thread_id IS NULL ORDER BY id LIMIT ?", (limit,)
+        )
+        return [int(row[0]) for row in rows]
+
     async def review_messages(self, *, limit: int) -> list[ReviewMessage]:
         """Posted claims for catch-up: open ones first, newest first, at most `limit`."""
         rows = await self._fetch_all(

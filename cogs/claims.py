@@ -7,7 +7,7 @@ import contextlib
 import io
 import re
 import time
-from typing import Literal
+from typing import Any, Literal
 
 import discord
 from discord import app_commands
@@ -20,7 +20,7 @@ from bot.client import ClaimBot
 from bot.documents import Document, DocumentError, load_text
 from bot.errors import UserFacingError
 from bot.fetch import FetchError
-from bot.models import ClaimRecord, GuildConfig
+from bot.models import ClaimRecord, GuildConfig, SubmissionResult
 from bot.render import (
     claim_page_embed,
     claim_status_embed,
@@ -29,7 +29,7 @@ from bot.render import (
     review_stats,
 )
 from bot.reports import export_guild
-from bot.review_messages import vote_emoji
+from bot.review_messages import ReviewChannelUnusable, vote_emoji
 from bot.search import search_terms
 from bot.sources import document_from_url
 from bot.status import RESOLVABLE_STATUSES, STATUS_LABELS, STATUSES
@@ -55,6 +55,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
             name="Extract claims", callback=self.extract_from_message
         )
         self.extract_menu.guild_only = True
+        self.extract_menu.on_error = self.cog_app_command_error
         super().__init__()
 
     async def cog_load(self) -> None:
@@ -80,6 +81,33 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
                 f"Slow down: you can submit again in {wait - (now - last):.0f} s."
             )
         self._last_submit[key] = now
+        interaction.extras["cooldown"] = (key, last)
+
+    def _refund_cooldown(self, interaction: discord.Interaction[ClaimBot]) -> None:
+        """A submission that failed on our side or Discord's does not cost the member."""
+        spent = interaction.extras.pop("cooldown", None)
+        if spent is not None:
+            key, previous = spent
+            if previous is None:
+                self._last_submit.pop(key, None)
+            else:
+                self._last_submit[key] = previous
+
+    async def cog_app_command_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> None:
+        """Before the tree's handler answers: the cooldown back, unless the member's input
+        was the problem (a bad file, link or text)."""
+        original = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+        if isinstance(original, ReviewChannelUnusable) or not isinstance(original, UserFacingError):
+            self._refund_cooldown(interaction)
+
+    async def _reply_submission(
+        self, interaction: discord.Interaction[ClaimBot], result: SubmissionResult
+    ) -> None:
+        if result.unposted:
+            self._refund_cooldown(interaction)
+        await interaction.edit_original_response(content=render_submission(result))
 
     async def _load_url(self, url: str, interaction: discord.Interaction[ClaimBot]) -> Document:
         owner = (interaction.guild_id or 0, interaction.user.id)  # the member's fetch share
@@ -148,7 +176,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
             document=document,
             progress=progress,
         )
-        await interaction.edit_original_response(content=render_submission(result))
+        await self._reply_submission(interaction, result)
 
     @app_commands.command(name="add", description="Post one claim for review, as written")
     @app_commands.describe(
@@ -174,7 +202,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
             text=statement,
             source_url=source.strip() if source else None,
         )
-        await interaction.edit_original_response(content=render_submission(result))
+        await self._reply_submission(interaction, result)
 
     async def extract_from_message(
         self, interaction: discord.Interaction[ClaimBot], message: discord.Message
@@ -221,7 +249,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
             source_url=message.jump_url,
             progress=progress,
         )
-        await interaction.edit_original_response(content=render_submission(result))
+        await self._reply_submission(interaction, result)
 
     # -- queries ----------------------------------------------------------------------
 

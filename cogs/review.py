@@ -157,15 +157,22 @@ class ReviewCog(commands.Cog):
     async def catch_up(self) -> None:
         messages = await self.bot.db.review_messages(limit=CATCHUP_MESSAGE_LIMIT)
         for review in messages:
+            # Each message alone: one that fails is logged and read again at the next start.
             try:
-                await self._catch_up_one(review)
-            except discord.NotFound:
-                await self.bot.review.repost(review.claim_id)
+                try:
+                    await self._catch_up_one(review)
+                except discord.NotFound:
+                    await self.bot.review.repost(review.claim_id)
             except discord.HTTPException as exc:
                 log.warning("catch-up skipped claim %d: %s", review.claim_id, exc)
+            except Exception:
+                log.exception("catch-up of claim %d failed; next start retries", review.claim_id)
         # Edits still pending when the bot last stopped: render those messages again.
         stale = await self.bot.db.stale_review_messages(limit=CATCHUP_MESSAGE_LIMIT)
         self.bot.live.touch(stale)
+        # Claims whose post failed, or that the bot stopped before posting.
+        if await self.bot.review.post_pending():
+            self.bot.review.retry_unposted_later()
         self.catchups += 1
         log.info("catch-up read %d review messages, %d to re-render", len(messages), len(stale))
 

@@ -78,7 +78,14 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
         assert interaction.guild is not None
         config = await self.bot.configured_guild(interaction.guild.id)
         problem = await self.bot.db.last_audit(interaction.guild.id, DISCORD_REFUSED)
-        await interaction.response.send_message(render_settings(config, problem), ephemeral=True)
+        text = render_settings(config, problem)
+        if self.bot.last_sync_failure is not None:
+            reason, when = self.bot.last_sync_failure
+            text += (
+                f"\nLast command sync failed <t:{int(when)}:R>: {reason} "
+                "Retrying; the commands Discord already has keep working."
+            )
+        await interaction.response.send_message(text, ephemeral=True)
 
     @app_commands.command(
         name="thresholds", description="Show or change when a claim's status moves"

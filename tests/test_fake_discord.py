@@ -862,6 +862,22 @@ async def test_rate_limit_is_retried_and_errors_surface(fake: FakeDiscord, world
     assert [m["content"] for m in fake.messages_in(world.channel_id)] == ["after the rate limit"]
 
 
+async def test_malformed_answers_reach_the_client_as_sent(fake: FakeDiscord, world: World) -> None:
+    page = b"<html><body>502 Bad Gateway</body></html>"
+    fake.fail_next("GET", r"/channels/\d+/messages/\d+", 503, raw=page)
+    fake.fail_next("GET", r"/channels/\d+/messages/\d+", 200, json={"unexpected": True})
+    bot = await rest_only_bot()
+    try:
+        with pytest.raises(discord.DiscordServerError) as outage:
+            await bot.http.get_message(world.channel_id, 1)
+        assert await bot.http.get_message(world.channel_id, 1) == {"unexpected": True}
+    finally:
+        await bot.close()
+    assert outage.value.status == 503 and outage.value.text == page.decode()
+    first, second = fake.requests_to("GET", r"/channels/\d+/messages/\d+")
+    assert (first.status, first.faulted, second.status, second.faulted) == (503, True, 200, True)
+
+
 async def test_channel_overwrites_are_enforced_and_cached(
     fake: FakeDiscord, world: World, start_bot: Callable[..., Awaitable[RecordingBot]]
 ) -> None:

@@ -90,9 +90,11 @@ Inspection
     ``status``, ``response``, ``faulted``, ``handled``.
 
 Faults
-    ``fail_next(method, path_regex, status, json=None, headers=None, times=1)`` -> Fault
-    (fullmatch on the decoded path; "*" = any method; 429 gets retry_after 0.05 and the
-    ``Via`` header discord.py needs to retry); ``await drop_gateway(resumable=True, *,
+    ``fail_next(method, path_regex, status, json=None, headers=None, times=1, raw=None,
+    content_type="text/html")`` -> Fault (fullmatch on the decoded path; "*" = any method;
+    429 gets retry_after 0.05 and the ``Via`` header discord.py needs to retry; a malformed
+    answer is ``status=200`` with a wrong-shape ``json``, or ``raw`` bytes that are not
+    JSON at all); ``await drop_gateway(resumable=True, *,
     use_reconnect_opcode=False, hold=False)`` + ``release_gateway()``;
     ``await invalidate_session()``. ``fake.options.enforce_permissions`` (default True)
     answers 403 50013/50001 when the bot lacks channel permissions.

@@ -48,6 +48,7 @@ class Fault:
     headers: dict[str, str]
     remaining: int
     hits: list[RecordedRequest] = field(default_factory=list)
+    raw: RawBody | None = None
 
     def matches(self, method: str, path: str) -> bool:
         return (
@@ -55,6 +56,15 @@ class Fault:
             and self.method in ("*", method)
             and bool(self.pattern.fullmatch(path))
         )
+
+
+@dataclass(frozen=True)
+class RawBody:
+    """A response body sent as given, not as JSON: what a proxy or a broken Discord may
+    answer (an HTML error page, a cut-off document)."""
+
+    data: bytes
+    content_type: str
 
 
 def _default_fault_body(status: int) -> Any:
@@ -76,6 +86,12 @@ def _json_response(
     # "application/json" (aiohttp's json_response appends "; charset=utf-8").
     if body is None:
         return web.Response(status=status, headers=dict(headers or {}))
+    if isinstance(body, RawBody):
+        return web.Response(
+            status=status,
+            body=body.data,
+            headers={**(headers or {}), "Content-Type": body.content_type},
+        )
     return web.Response(
         status=status,
         body=json.dumps(body).encode(),
@@ -221,7 +237,8 @@ class FakeDiscord:
                 fault.remaining -= 1
                 fault.hits.append(rec)
                 rec.faulted = True
-                return RestResponse(fault.status, fault.json, fault.headers)
+                body = fault.raw if fault.raw is not None else fault.json
+                return RestResponse(fault.status, body, fault.headers)
         needs_auth = not rec.path.startswith(("/webhooks/", "/interactions/"))
         authorized = request.headers.get("Authorization") == f"Bot {self.token}"
         if needs_auth and self.token is not None and not authorized:
@@ -649,9 +666,15 @@ class FakeDiscord:
         json: Any = None,
         headers: Mapping[str, str] | None = None,
         times: int = 1,
+        raw: bytes | None = None,
+        content_type: str = "text/html",
     ) -> Fault:
         """Answer the next ``times`` requests matching method ("*" = any) and the path regex
         (``re.fullmatch`` against the decoded path after /api/v10) with ``status``.
+
+        The body is ``json`` (any JSON value: a wrong-shape 200 is ``status=200`` with a
+        ``json`` the caller did not expect), or ``raw`` bytes sent as ``content_type``
+        instead of JSON (a proxy's HTML error page, a truncated document).
 
         429s get ``retry_after`` 0.05 s plus ``Retry-After``/``X-RateLimit-*`` headers and
         ``Via`` by default (discord.py treats a 429 without ``Via`` as a Cloudflare ban and
@@ -680,6 +703,7 @@ class FakeDiscord:
             body,
             hdrs,
             times,
+            raw=RawBody(raw, content_type) if raw is not None else None,
         )
         self.faults.append(fault)
         return fault
