@@ -145,7 +145,7 @@ def test_extract_a_page_declaring_a_charset_that_is_no_text_encoding(tmp_path: P
     (tmp_path / "page.html").write_bytes(page.encode("cp1252"))
     result = claimbot("extract", "--json", "page.html", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert [c["text"] for c in json.loads(result.stdout)] == [
+    assert [c["text"] for c in json.loads(result.stdout)["claims"]] == [
         "According to the Café Owners' Association, coffee prices rose 12 percent in 2024."
     ]
 
