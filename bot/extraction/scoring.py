@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .language import detect_language
 from .lexicon import Lexicon, get_lexicon
-from .model import load_model, sigmoid, text_features
+from .model import LinearModel, load_model, sigmoid
 from .signals import Signals, compute_signals
 
 CHECKWORTHY_THRESHOLD = 0.5
@@ -84,12 +84,31 @@ def rule_logit(s: Signals, *, external_source: bool = False) -> float:
     return logit
 
 
+def hedge_logit(s: Signals) -> float:
+    """The rule score's speculation term: a hedge weighs less on a sourced, concrete report."""
+    hedge = _SPECULATION * min(s.speculation, 2)
+    if (s.number or s.date) and (s.named_source or s.reported_speech):
+        hedge *= 0.4
+    return hedge
+
+
+def model_score(model: LinearModel, text: str, signals: Signals) -> float:
+    """The learned model's probability; a bridged model also weighs native hedges."""
+    logit = model.logit(model.features(text, signals))
+    if model.bridge is not None:
+        # The English model barely penalises hedges (its data has few); a French
+        # article's hedged reports ("pourrait", "supposent") are the native lexicon's
+        # to judge, with the same weight the rule score gives them.
+        logit += hedge_logit(signals)
+    return sigmoid(logit)
+
+
 def assess(text: str, lexicon: Lexicon, *, external_source: bool = False) -> Assessment:
     """Score one statement with its signals (`external_source`: a quote's speaker tag)."""
     signals = compute_signals(text, lexicon)
     model = load_model(lexicon.language)
     if model is not None:
-        score = model.probability(text_features(text, signals))
+        score = model_score(model, text, signals)
         if external_source:
             score = max(score, sigmoid(rule_logit(signals, external_source=True)))
     else:
