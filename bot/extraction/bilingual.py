@@ -32,6 +32,27 @@ _ELIDED_HEADS = frozenset(
     ["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu"]
 )
 MAX_PHRASE_TOKENS = 4
+_INFINITIVE_MARKERS = frozenset(["pour", "de", "d'", "à", "afin"])
+_OBJECT_PRONOUNS = {"l'": "it", "le": "it", "la": "it", "les": "them"}
+_AUXILIARY_HEADS = frozenset(["a", "ont", "avait", "avaient", "ai", "avons", "aura", "aurait"])
+# English verbs that take "to" before an infinitive ("wants to", "plans to").
+_TO_VERBS = frozenset(
+    ["want", "wants", "wanted", "plan", "plans", "planned", "intend", "intends", "intended",
+     "hope", "hopes", "hoped", "aim", "aims", "seek", "seeks", "try", "tries", "tried",
+     "attempt", "promise", "promises", "promised", "pledge", "pledged", "decide", "decides",
+     "decided", "need", "needs", "needed", "refuse", "refuses", "refused", "continue",
+     "continues", "continued", "begin", "begins", "began", "start", "started", "manage",
+     "managed", "agree", "agreed", "allow", "allows", "allowed", "help", "helps", "helped",
+     "going"]
+)  # fmt: skip
+# Future and conditional endings of regular verbs, longest first.
+_TENSE_ENDINGS = tuple(
+    sorted(
+        [(p + e, "will") for p in ("er", "ir") for e in ("ai", "as", "a", "ons", "ez", "ont")]
+        + [(p + e, "would") for p in ("er", "ir") for e in ("ais", "ait", "ions", "iez", "aient")],
+        key=lambda pair: -len(pair[0]),
+    )
+)
 _COMPARATIVES = frozenset(["more", "less", "fewer", "better", "worse", "higher", "lower"])
 
 # French regular conjugations: ending -> which English form it maps to.
@@ -142,6 +163,7 @@ class Bridge:
     auxiliaries: dict[tuple[str, ...], str]
     target_vocabulary: frozenset[str]
     generic_articles: frozenset[str] = frozenset()
+    infinitives: frozenset[str] = frozenset()
 
     def _word(self, token: str) -> tuple[str, ...] | None:
         found = self.words.get(token)
@@ -156,7 +178,16 @@ class Bridge:
                         if plural in self.target_vocabulary:
                             return (plural,)
                     return found
-        return self._cognate(token)
+        return self._cognate(token) or self._tense(token)
+
+    def _tense(self, token: str) -> tuple[str, ...] | None:
+        """An unlisted verb's future or conditional: the tense survives ("will", "would")."""
+        for ending, auxiliary in _TENSE_ENDINGS:
+            if token.endswith(ending) and len(token) >= len(ending) + 3:
+                stem = token[: -len(ending)]
+                verb = self._cognate(stem + "er") or self._cognate(stem + "ir")
+                return (auxiliary, *(verb or (stem,)))
+        return None
 
     def _cognate(self, token: str) -> tuple[str, ...] | None:
         if not token[0].isalpha() or len(token) < 4:
@@ -219,8 +250,19 @@ class Bridge:
                     out.extend(template.format(past=forms[0], pp=forms[1]).split())
                     return length + 1
         token = tokens[i]
+        following = tokens[i + 1] if i + 1 < n else ""
+        if following in self.infinitives and token in _INFINITIVE_MARKERS:
+            # "pour fermer", "décidé de fermer": the English infinitive's "to".
+            out.append("to")
+            return 1
+        if token in _OBJECT_PRONOUNS and following in _AUXILIARY_HEADS:
+            # "l'a désigné": an object pronoun before the verb, not an article.
+            out.append(_OBJECT_PRONOUNS[token])
+            return 1
         mapped = self._word(token)
         out.extend(mapped if mapped is not None else (token,))
+        if following in self.infinitives and out and out[-1] in _TO_VERBS:
+            out.append("to")
         return 1
 
 
@@ -271,4 +313,7 @@ def load_bridge(language: str, target_vocabulary: frozenset[str]) -> Bridge | No
         auxiliaries=auxiliaries,
         target_vocabulary=target_vocabulary,
         generic_articles=frozenset(raw.get("generic_articles", [])),
+        infinitives=frozenset(
+            [*(v for v in raw["verbs"] if v.endswith(("er", "ir", "re"))), *raw["infinitives"]]
+        ),
     )

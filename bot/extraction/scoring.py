@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from .language import detect_language
 from .lexicon import Lexicon, get_lexicon
-from .model import LinearModel, load_model, sigmoid
+from .model import LinearModel, load_bridged_model, load_model, sigmoid
 from .signals import Signals, compute_signals
 
 CHECKWORTHY_THRESHOLD = 0.5
@@ -84,22 +84,26 @@ def rule_logit(s: Signals, *, external_source: bool = False) -> float:
     return logit
 
 
-def hedge_logit(s: Signals) -> float:
-    """The rule score's speculation term: a hedge weighs less on a sourced, concrete report."""
-    hedge = _SPECULATION * min(s.speculation, 2)
-    if (s.number or s.date) and (s.named_source or s.reported_speech):
-        hedge *= 0.4
-    return hedge
+def stance_logit(s: Signals) -> float:
+    """The rule score's terms for the speaker's stance: hedge, opinion, intention, forecast.
+
+    As in `rule_logit`, a hedge or a plan weighs less on a sourced, concrete report.
+    """
+    concrete_and_sourced = (s.number or s.date) and (s.named_source or s.reported_speech)
+    hedge = _SPECULATION * min(s.speculation, 2) * (0.4 if concrete_and_sourced else 1.0)
+    plan = _INTENTION * min(s.intention, 1) + _PREDICTION * min(s.prediction, 1)
+    plan *= 0.5 if concrete_and_sourced else 1.0
+    return hedge + plan + _OPINION * min(s.opinion, 2)
 
 
 def model_score(model: LinearModel, text: str, signals: Signals) -> float:
     """The learned model's probability; a bridged model also weighs native hedges."""
     logit = model.logit(model.features(text, signals))
     if model.bridge is not None:
-        # The English model barely penalises hedges (its data has few); a French
-        # article's hedged reports ("pourrait", "supposent") are the native lexicon's
-        # to judge, with the same weight the rule score gives them.
-        logit += hedge_logit(signals)
+        # The English model, learned from debates, barely weighs the speaker's stance;
+        # the native cue lexicon judges it ("pourrait", "supposent", "sans aucun doute",
+        # "veut"), with the weights the rule score gives it.
+        logit += stance_logit(signals)
     return sigmoid(logit)
 
 
@@ -120,6 +124,18 @@ def score_sentence(text: str, language: str | None = None) -> float:
     """Check-worthiness of one sentence in [0, 1]; see `is_checkworthy` for the cut-off."""
     lexicon = get_lexicon(language or detect_language(text))
     return assess(text, lexicon).score
+
+
+def bridged_score(text: str, language: str) -> float | None:
+    """`text` scored by the English model through `language`'s lexicon (None without one).
+
+    Available whether or not the bridge is yet `language`'s production scorer, so the
+    parallel EN/FR gates and benchmark measure it either way.
+    """
+    model = load_bridged_model(language)
+    if model is None:
+        return None
+    return model_score(model, text, compute_signals(text, get_lexicon(language)))
 
 
 def is_checkworthy(score: float) -> bool:
