@@ -20,7 +20,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -69,15 +69,16 @@ _IR_FORMS = {
     "issait": "past", "issaient": "past", "irent": "past",
     "ira": "will", "iront": "will", "irait": "would", "iraient": "would", "issant": "ing",
 }  # fmt: skip
-# Spelling correspondences French -> English, tried only when the result is a word the
-# English model has a weight for ("-ité" -> "-ity": "criminalité" -> "criminality").
+# Spelling correspondences French -> English (accents folded), tried only when the result
+# is a word the English model has a weight for ("-ité" -> "-ity": "criminalité" ->
+# "criminality").
 _COGNATE_SUFFIXES = (
-    ("ité", "ity"), ("ités", "ities"), ("ique", "ic"), ("iques", "ics"), ("isme", "ism"),
+    ("ite", "ity"), ("ites", "ities"), ("ique", "ic"), ("iques", "ics"), ("isme", "ism"),
     ("iste", "ist"), ("istes", "ists"), ("eux", "ous"), ("euse", "ous"), ("if", "ive"),
     ("ive", "ive"), ("ifs", "ive"), ("el", "al"), ("elle", "al"), ("els", "al"),
     ("aire", "ary"), ("aires", "ary"), ("ie", "y"), ("teur", "tor"), ("teurs", "tors"),
-    ("er", ""), ("é", "ed"), ("ée", "ed"), ("és", "ed"), ("ées", "ed"), ("ées", "ated"),
-    ("é", "ated"), ("e", ""), ("es", "s"), ("ent", ""), ("s", "s"), ("", ""),
+    ("er", ""), ("e", "ed"), ("ee", "ed"), ("es", "ed"), ("ees", "ed"), ("ees", "ated"),
+    ("e", "ated"), ("e", ""), ("es", "s"), ("ent", ""), ("s", "s"), ("", ""),
 )  # fmt: skip
 
 
@@ -164,8 +165,18 @@ class Bridge:
     target_vocabulary: frozenset[str]
     generic_articles: frozenset[str] = frozenset()
     infinitives: frozenset[str] = frozenset()
+    phrase_heads: frozenset[str] = frozenset()
+    memo: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
 
     def _word(self, token: str) -> tuple[str, ...] | None:
+        """The rendering of one token, remembered: lookups and cognates are the slow part."""
+        try:
+            return self.memo[token]
+        except KeyError:
+            found = self.memo[token] = self._lookup(token)
+            return found
+
+    def _lookup(self, token: str) -> tuple[str, ...] | None:
         found = self.words.get(token)
         if found is not None:
             return found
@@ -194,7 +205,7 @@ class Bridge:
             return None
         plain = strip_accents(token)
         for french, english in _COGNATE_SUFFIXES:
-            if plain.endswith(strip_accents(french)) and len(plain) > len(french) + 2:
+            if plain.endswith(french) and len(plain) > len(french) + 2:
                 candidate = plain[: len(plain) - len(french)] + english
                 if candidate in self.target_vocabulary:
                     return (candidate,)
@@ -230,6 +241,8 @@ class Bridge:
 
     def _phrase_at(self, tokens: list[str], i: int) -> tuple[int, tuple[str, ...]] | None:
         """The longest listed phrase starting at `i`: (its length, its rendering)."""
+        if tokens[i] not in self.phrase_heads:
+            return None
         for length in range(min(MAX_PHRASE_TOKENS, len(tokens) - i), 1, -1):
             phrase = self.phrases.get(tuple(tokens[i : i + length]))
             if phrase is not None:
@@ -313,6 +326,7 @@ def load_bridge(language: str, target_vocabulary: frozenset[str]) -> Bridge | No
         auxiliaries=auxiliaries,
         target_vocabulary=target_vocabulary,
         generic_articles=frozenset(raw.get("generic_articles", [])),
+        phrase_heads=frozenset(key[0] for key in phrases),
         infinitives=frozenset(
             [*(v for v in raw["verbs"] if v.endswith(("er", "ir", "re"))), *raw["infinitives"]]
         ),
