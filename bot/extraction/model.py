@@ -27,10 +27,9 @@ _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+(?:[.,\s]\d{3})*(?:[.,]\d+)?|[
 _LENGTH_BUCKETS = (4, 8, 12, 20, 30, 45)
 _PUNCTUATION = frozenset("?!")
 BRIDGE_TARGET = "en"
-# Languages scored by the bridged English model in production.  French is not listed
-# yet: it closes the EN/FR gap on the parallel set but loses facts of the French
-# example articles to long, hedged sentences (see docs/extraction.md).
-BRIDGED_LANGUAGES: frozenset[str] = frozenset()
+# Languages without a model of their own that the English model scores through their
+# lexicon (see `bilingual`); others get the rule score.
+BRIDGED_LANGUAGES: frozenset[str] = frozenset({"fr"})
 
 
 def _token_shape(token: str) -> str:

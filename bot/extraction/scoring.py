@@ -2,9 +2,11 @@
 
 `score_sentence` is what `claimbot score` and the CheckThat! benchmark call.  For
 a language with a trained model (English) it is the model's probability, whose
-0.5 point is the threshold tuned on the dev set.  Other languages get the rule
-score: a hand-weighted logistic combination of the language-neutral signals
-(numbers, dates, named actors and sources versus questions, hedges, opinions...).
+0.5 point is the threshold tuned on the dev set.  French is scored by the same
+English model through a bilingual lexicon (`bilingual`), plus the native stance
+cues.  Other languages get the rule score: a hand-weighted logistic combination of
+the language-neutral signals (numbers, dates, named actors and sources versus
+questions, hedges, opinions...).
 """
 
 from __future__ import annotations
