@@ -14,6 +14,8 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.extraction import is_checkworthy, score_sentence
 from bot.extraction.bilingual import source_tokens
@@ -146,3 +148,13 @@ def _mapped(sentence: str) -> list[str]:
 def test_lexicon_maps_french_to_english_tokens(sentence: str, tokens: str) -> None:
     expected = tokens.split("|") if "|" in tokens else tokens.split()
     assert _mapped(sentence) == expected
+
+
+@given(st.text(max_size=200))
+def test_any_text_maps_to_words_and_scores_in_range(text: str) -> None:
+    for token in _mapped(text):
+        # Non-empty, trimmed, and one word unless it is a number such as "12 000".
+        assert token and token == token.strip()
+        assert " " not in token or token[0].isdigit()
+    score = bridged_score(text, "fr")
+    assert score is not None and 0.0 <= score <= 1.0
