@@ -74,8 +74,8 @@ _IR_FORMS = {
 # "criminality").
 _COGNATE_SUFFIXES = (
     ("ite", "ity"), ("ites", "ities"), ("ique", "ic"), ("iques", "ics"), ("isme", "ism"),
-    ("iste", "ist"), ("istes", "ists"), ("eux", "ous"), ("euse", "ous"), ("if", "ive"),
-    ("ive", "ive"), ("ifs", "ive"), ("el", "al"), ("elle", "al"), ("els", "al"),
+    ("iques", "ic"), ("iste", "ist"), ("istes", "ists"), ("eux", "ous"), ("euse", "ous"),
+    ("if", "ive"), ("ive", "ive"), ("ifs", "ive"), ("el", "al"), ("elle", "al"), ("els", "al"),
     ("aire", "ary"), ("aires", "ary"), ("ie", "y"), ("teur", "tor"), ("teurs", "tors"),
     ("er", ""), ("e", "ed"), ("ee", "ed"), ("es", "ed"), ("ees", "ed"), ("ees", "ated"),
     ("e", "ated"), ("e", ""), ("es", "s"), ("ent", ""), ("s", "s"), ("", ""),
