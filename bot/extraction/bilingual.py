@@ -166,6 +166,7 @@ class Bridge:
     generic_articles: frozenset[str] = frozenset()
     infinitives: frozenset[str] = frozenset()
     phrase_heads: frozenset[str] = frozenset()
+    auxiliary_heads: frozenset[str] = frozenset()
     memo: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
 
     def _word(self, token: str) -> tuple[str, ...] | None:
@@ -255,14 +256,15 @@ class Bridge:
         if found is not None:
             out.extend(found[1])
             return found[0]
-        for length in (2, 1):
-            template = self.auxiliaries.get(tuple(tokens[i : i + length]))
-            if template is not None and i + length < n:
-                forms = self._participle(tokens[i + length])
-                if forms is not None:
-                    out.extend(template.format(past=forms[0], pp=forms[1]).split())
-                    return length + 1
         token = tokens[i]
+        if token in self.auxiliary_heads:
+            for length in (2, 1):
+                template = self.auxiliaries.get(tuple(tokens[i : i + length]))
+                if template is not None and i + length < n:
+                    forms = self._participle(tokens[i + length])
+                    if forms is not None:
+                        out.extend(template.format(past=forms[0], pp=forms[1]).split())
+                        return length + 1
         following = tokens[i + 1] if i + 1 < n else ""
         if following in self.infinitives and token in _INFINITIVE_MARKERS:
             # "pour fermer", "décidé de fermer": the English infinitive's "to".
@@ -327,6 +329,7 @@ def load_bridge(language: str, target_vocabulary: frozenset[str]) -> Bridge | No
         target_vocabulary=target_vocabulary,
         generic_articles=frozenset(raw.get("generic_articles", [])),
         phrase_heads=frozenset(key[0] for key in phrases),
+        auxiliary_heads=frozenset(key[0] for key in auxiliaries),
         infinitives=frozenset(
             [*(v for v in raw["verbs"] if v.endswith(("er", "ir", "re"))), *raw["infinitives"]]
         ),
