@@ -1,11 +1,18 @@
 """Precision, recall and F1 (positive class) of `score_sentence` on CheckThat! TSV files.
 
 .venv/bin/python benchmarks/checkworthy.py [TSV ...]   # default: the dev-test split
+.venv/bin/python benchmarks/checkworthy.py --parallel  # EN/FR agreement on the parallel set
+
+`--parallel` scores each English sentence of tests/extraction/data/parallel_en_fr.tsv
+with the English model and its French translation with the same model through the
+French lexicon (`bridged_score`), and reports verdict agreement, the mean score gap
+and both F1s against the pair labels.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 import time
 from pathlib import Path
@@ -17,8 +24,33 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 from train_checkworthy import DEFAULT_DATA, read_tsv  # noqa: E402
 
 from bot.extraction import is_checkworthy, score_sentence  # noqa: E402
+from bot.extraction.scoring import bridged_score  # noqa: E402
 
 DEFAULT_TSV = DEFAULT_DATA / "CT24_checkworthy_english_dev-test.tsv"
+PARALLEL_TSV = REPO / "tests" / "extraction" / "data" / "parallel_en_fr.tsv"
+
+
+def _f1(predicted: list[bool], labels: list[bool]) -> float:
+    tp = sum(p and y for p, y in zip(predicted, labels, strict=True))
+    fp = sum(p and not y for p, y in zip(predicted, labels, strict=True))
+    fn = sum(y and not p for p, y in zip(predicted, labels, strict=True))
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def evaluate_parallel(path: Path) -> None:
+    """Print verdict agreement, mean |score gap| and F1 per language on parallel pairs."""
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+    labels = [row["label"] == "1" for row in rows]
+    english = [score_sentence(row["en"], "en") for row in rows]
+    french = [bridged_score(row["fr"], "fr") or 0.0 for row in rows]
+    en_verdicts = [is_checkworthy(s) for s in english]
+    fr_verdicts = [is_checkworthy(s) for s in french]
+    agreement = sum(a == b for a, b in zip(en_verdicts, fr_verdicts, strict=True)) / len(rows)
+    gap = sum(abs(a - b) for a, b in zip(english, french, strict=True)) / len(rows)
+    print(f"{path.name}: {len(rows)} pairs, {sum(labels)} check-worthy")
+    print(f"  verdict agreement {agreement:.4f}  mean |score gap| {gap:.4f}")
+    print(f"  F1 English {_f1(en_verdicts, labels):.4f}  F1 French {_f1(fr_verdicts, labels):.4f}")
 
 
 def evaluate(path: Path) -> tuple[float, float, float]:
@@ -44,7 +76,11 @@ def evaluate(path: Path) -> tuple[float, float, float]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("tsv", nargs="*", type=Path, default=[DEFAULT_TSV])
+    parser.add_argument("--parallel", action="store_true", help="EN/FR parallel set instead")
     args = parser.parse_args()
+    if args.parallel:
+        evaluate_parallel(PARALLEL_TSV)
+        return 0
     for path in args.tsv:
         if not path.is_file():
             print(f"missing file: {path}", file=sys.stderr)

@@ -9,6 +9,7 @@ set, so a probability of 0.5 is the tuned cut-off.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import math
@@ -17,12 +18,18 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from .lexicon import DATA_PACKAGE, normalize_for_matching
-from .signals import Signals
+from .bilingual import Bridge, has_bridge, load_bridge, source_tokens
+from .lexicon import DATA_PACKAGE, get_lexicon, normalize_for_matching
+from .signals import Signals, compute_signals
 
 FEATURE_VERSION = 3
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+(?:[.,\s]\d{3})*(?:[.,]\d+)?|[%$€£?!]")
 _LENGTH_BUCKETS = (4, 8, 12, 20, 30, 45)
+_PUNCTUATION = frozenset("?!")
+BRIDGE_TARGET = "en"
+# Languages without a model of their own that the English model scores through their
+# lexicon (see `bilingual`); others get the rule score.
+BRIDGED_LANGUAGES: frozenset[str] = frozenset({"fr"})
 
 
 def _token_shape(token: str) -> str:
@@ -34,11 +41,11 @@ def _token_shape(token: str) -> str:
     return token
 
 
-def _signal_features(signals: Signals) -> list[str]:
+def _signal_features(signals: Signals, words: int) -> list[str]:
     feats = [f"s:{tag}" for tag in signals.tags()]
     if signals.question_word_start:
         feats.append("s:question start")
-    bucket = sum(1 for b in _LENGTH_BUCKETS if signals.words > b)
+    bucket = sum(1 for b in _LENGTH_BUCKETS if words > b)
     feats.append(f"len:{bucket}")
     if signals.named_entities >= 3:
         feats.append("s:many named")
@@ -47,11 +54,17 @@ def _signal_features(signals: Signals) -> list[str]:
 
 def text_features(text: str, signals: Signals) -> set[str]:
     """Binary features: word unigrams and bigrams (numbers folded), plus signal tags."""
-    tokens = [_token_shape(t) for t in _TOKEN.findall(normalize_for_matching(text).lower())]
-    feats = {"w:" + t for t in tokens}
-    padded = ["<s>", *tokens, "</s>"]
+    tokens = _TOKEN.findall(normalize_for_matching(text).lower())
+    return token_features(tokens, signals, signals.words)
+
+
+def token_features(tokens: list[str], signals: Signals, words: int) -> set[str]:
+    """`text_features` of an already tokenized sentence of `words` words."""
+    shaped = [_token_shape(t) for t in tokens]
+    feats = {"w:" + t for t in shaped}
+    padded = ["<s>", *shaped, "</s>"]
     feats.update(f"b:{a} {b}" for a, b in itertools.pairwise(padded))
-    feats.update(_signal_features(signals))
+    feats.update(_signal_features(signals, words))
     return feats
 
 
@@ -62,6 +75,17 @@ class LinearModel:
     language: str
     bias: float
     weights: dict[str, float]
+    # Set when this is the English model reading another language through a lexicon.
+    bridge: Bridge | None = None
+
+    def features(self, text: str, signals: Signals) -> set[str]:
+        """The model's features of `text`, mapped to English first when bridged."""
+        if self.bridge is None:
+            return text_features(text, signals)
+        tokens = self.bridge.translate(source_tokens(text))
+        # Length is counted in mapped words: French spends more words on the same claim.
+        words = sum(1 for t in tokens if t not in _PUNCTUATION)
+        return token_features(tokens, _bridged_signals(signals, tokens), words)
 
     def logit(self, features: set[str]) -> float:
         weights = self.weights
@@ -69,6 +93,28 @@ class LinearModel:
 
     def probability(self, features: set[str]) -> float:
         return sigmoid(self.logit(features))
+
+
+def _bridged_signals(native: Signals, tokens: list[str]) -> Signals:
+    """Word-cue signals read from the mapped English, as the model learned them.
+
+    Tense, intention and reporting cues are where the two languages' cue lists differ
+    most ("a doublé" is a past event to the English model as "doubled"); structural
+    facts (numbers, dates, capitalised names, the question mark) stay native.  A native
+    hedge (the French conditional) is kept even when the mapping lost it.
+    """
+    english = compute_signals(" ".join(tokens), get_lexicon(BRIDGE_TARGET))
+    return dataclasses.replace(
+        english,
+        words=native.words,
+        number=native.number or english.number,
+        date=native.date or english.date,
+        named_entities=native.named_entities,
+        question=native.question,
+        question_word_start=native.question_word_start,
+        context_start=native.context_start,
+        speculation=max(native.speculation, english.speculation),
+    )
 
 
 def sigmoid(x: float) -> float:
@@ -85,7 +131,13 @@ def model_filename(language: str) -> str:
 
 @cache
 def load_model(language: str) -> LinearModel | None:
-    """The shipped model for `language`, or None when there is none (or it is stale)."""
+    """The shipped model for `language`, or None when there is none (or it is stale).
+
+    A language listed in `BRIDGED_LANGUAGES` gets the English model reading its
+    sentences through its lexicon (see `load_bridged_model`).
+    """
+    if language in BRIDGED_LANGUAGES:
+        return load_bridged_model(language)
     path = resources.files(DATA_PACKAGE).joinpath(model_filename(language))
     if not path.is_file():
         return None
@@ -94,3 +146,26 @@ def load_model(language: str) -> LinearModel | None:
         return None
     weights = {str(k): float(v) for k, v in raw["weights"].items()}
     return LinearModel(language=language, bias=float(raw["bias"]), weights=weights)
+
+
+def _vocabulary(weights: dict[str, float]) -> frozenset[str]:
+    """Every word the model has a unigram or bigram weight for."""
+    words: set[str] = set()
+    for feature in weights:
+        if feature.startswith(("w:", "b:")):
+            words.update(feature[2:].split(" "))
+    return frozenset(words)
+
+
+@cache
+def load_bridged_model(language: str) -> LinearModel | None:
+    """The English model reading `language` through its lexicon, or None without one."""
+    if language == BRIDGE_TARGET or not has_bridge(language):
+        return None
+    english = load_model(BRIDGE_TARGET)
+    if english is None:
+        return None
+    bridge = load_bridge(language, _vocabulary(english.weights))
+    if bridge is None:
+        return None
+    return LinearModel(language, english.bias, english.weights, bridge)

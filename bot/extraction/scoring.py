@@ -2,9 +2,11 @@
 
 `score_sentence` is what `claimbot score` and the CheckThat! benchmark call.  For
 a language with a trained model (English) it is the model's probability, whose
-0.5 point is the threshold tuned on the dev set.  Other languages get the rule
-score: a hand-weighted logistic combination of the language-neutral signals
-(numbers, dates, named actors and sources versus questions, hedges, opinions...).
+0.5 point is the threshold tuned on the dev set.  French is scored by the same
+English model through a bilingual lexicon (`bilingual`), plus the native stance
+cues.  Other languages get the rule score: a hand-weighted logistic combination of
+the language-neutral signals (numbers, dates, named actors and sources versus
+questions, hedges, opinions...).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 
 from .language import detect_language
 from .lexicon import Lexicon, get_lexicon
-from .model import load_model, sigmoid, text_features
+from .model import LinearModel, load_bridged_model, load_model, sigmoid
 from .signals import Signals, compute_signals
 
 CHECKWORTHY_THRESHOLD = 0.5
@@ -84,12 +86,35 @@ def rule_logit(s: Signals, *, external_source: bool = False) -> float:
     return logit
 
 
+def stance_logit(s: Signals) -> float:
+    """The rule score's terms for the speaker's stance: hedge, opinion, intention, forecast.
+
+    As in `rule_logit`, a hedge or a plan weighs less on a sourced, concrete report.
+    """
+    concrete_and_sourced = (s.number or s.date) and (s.named_source or s.reported_speech)
+    hedge = _SPECULATION * min(s.speculation, 2) * (0.4 if concrete_and_sourced else 1.0)
+    plan = _INTENTION * min(s.intention, 1) + _PREDICTION * min(s.prediction, 1)
+    plan *= 0.5 if concrete_and_sourced else 1.0
+    return hedge + plan + _OPINION * min(s.opinion, 2)
+
+
+def model_score(model: LinearModel, text: str, signals: Signals) -> float:
+    """The learned model's probability; a bridged model also weighs native hedges."""
+    logit = model.logit(model.features(text, signals))
+    if model.bridge is not None:
+        # The English model, learned from debates, barely weighs the speaker's stance;
+        # the native cue lexicon judges it ("pourrait", "supposent", "sans aucun doute",
+        # "veut"), with the weights the rule score gives it.
+        logit += stance_logit(signals)
+    return sigmoid(logit)
+
+
 def assess(text: str, lexicon: Lexicon, *, external_source: bool = False) -> Assessment:
     """Score one statement with its signals (`external_source`: a quote's speaker tag)."""
     signals = compute_signals(text, lexicon)
     model = load_model(lexicon.language)
     if model is not None:
-        score = model.probability(text_features(text, signals))
+        score = model_score(model, text, signals)
         if external_source:
             score = max(score, sigmoid(rule_logit(signals, external_source=True)))
     else:
@@ -101,6 +126,18 @@ def score_sentence(text: str, language: str | None = None) -> float:
     """Check-worthiness of one sentence in [0, 1]; see `is_checkworthy` for the cut-off."""
     lexicon = get_lexicon(language or detect_language(text))
     return assess(text, lexicon).score
+
+
+def bridged_score(text: str, language: str) -> float | None:
+    """`text` scored by the English model through `language`'s lexicon (None without one).
+
+    Available whether or not the bridge is yet `language`'s production scorer, so the
+    parallel EN/FR gates and benchmark measure it either way.
+    """
+    model = load_bridged_model(language)
+    if model is None:
+        return None
+    return model_score(model, text, compute_signals(text, get_lexicon(language)))
 
 
 def is_checkworthy(score: float) -> bool:

@@ -1,0 +1,336 @@
+"""Score a language without its own model by mapping its words onto the English model's.
+
+The English check-worthiness model was learned from CheckThat! data; nothing comparable
+exists for French.  Instead of hand-setting French weights, a French sentence is mapped,
+token by token, onto the English words the model knows, using the hand-written lexicon
+`data/<lang>_en_lexicon.json` (general vocabulary, not sentences), and the English model
+scores the mapped tokens.  So a sentence and its translation share one set of learned
+weights, which is what keeps their verdicts and scores together.
+
+Mapping, in order of preference at each position: the longest listed phrase ("selon" ->
+"according to"); an auxiliary followed by a past participle ("a doublé" -> "doubled");
+a listed word or a verb form generated from a listed infinitive; the same with a plural
+or feminine ending removed; a cognate spelling rule whose result the English model knows
+("criminalité" -> "criminality"); otherwise the token is kept as is and scores nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from .lexicon import DATA_PACKAGE, normalize_for_matching
+
+# The English model's tokens (see model._TOKEN) with French elided articles split off.
+_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*'?|\d+(?:[.,\s]\d{3})*(?:[.,]\d+)?|[%$€£?!]")
+_ELIDED_HEADS = frozenset(
+    ["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu"]
+)
+MAX_PHRASE_TOKENS = 4
+_INFINITIVE_MARKERS = frozenset(["pour", "de", "d'", "à", "afin"])
+_OBJECT_PRONOUNS = {"l'": "it", "le": "it", "la": "it", "les": "them"}
+_AUXILIARY_HEADS = frozenset(["a", "ont", "avait", "avaient", "ai", "avons", "aura", "aurait"])
+# English verbs that take "to" before an infinitive ("wants to", "plans to").
+_TO_VERBS = frozenset(
+    ["want", "wants", "wanted", "plan", "plans", "planned", "intend", "intends", "intended",
+     "hope", "hopes", "hoped", "aim", "aims", "seek", "seeks", "try", "tries", "tried",
+     "attempt", "promise", "promises", "promised", "pledge", "pledged", "decide", "decides",
+     "decided", "need", "needs", "needed", "refuse", "refuses", "refused", "continue",
+     "continues", "continued", "begin", "begins", "began", "start", "started", "manage",
+     "managed", "agree", "agreed", "allow", "allows", "allowed", "help", "helps", "helped",
+     "going"]
+)  # fmt: skip
+# Future and conditional endings of regular verbs, longest first.
+_TENSE_ENDINGS = tuple(
+    sorted(
+        [(p + e, "will") for p in ("er", "ir") for e in ("ai", "as", "a", "ons", "ez", "ont")]
+        + [(p + e, "would") for p in ("er", "ir") for e in ("ais", "ait", "ions", "iez", "aient")],
+        key=lambda pair: -len(pair[0]),
+    )
+)
+_COMPARATIVES = frozenset(["more", "less", "fewer", "better", "worse", "higher", "lower"])
+
+# French regular conjugations: ending -> which English form it maps to.
+_ER_FORMS = {
+    "er": "base", "e": "3sg", "es": "base", "ent": "base", "ons": "base", "ez": "base",
+    "é": "pp", "ée": "pp", "és": "pp", "ées": "pp",
+    "ait": "past", "aient": "past", "ais": "past", "a": "past", "èrent": "past",
+    "era": "will", "eront": "will", "erai": "will", "erons": "will", "eras": "will", "erez": "will",
+    "erait": "would", "eraient": "would", "erais": "would", "ant": "ing",
+}  # fmt: skip
+_IR_FORMS = {
+    "ir": "base", "it": "3sg", "is": "base", "issent": "base", "issons": "base",
+    "i": "pp", "ie": "pp", "ies": "pp",
+    "issait": "past", "issaient": "past", "irent": "past",
+    "ira": "will", "iront": "will", "irait": "would", "iraient": "would", "issant": "ing",
+}  # fmt: skip
+# Spelling correspondences French -> English (accents folded), tried only when the result
+# is a word the English model has a weight for ("-ité" -> "-ity": "criminalité" ->
+# "criminality").
+_COGNATE_SUFFIXES = (
+    ("ite", "ity"), ("ites", "ities"), ("ique", "ic"), ("iques", "ics"), ("isme", "ism"),
+    ("iques", "ic"), ("iste", "ist"), ("istes", "ists"), ("eux", "ous"), ("euse", "ous"),
+    ("if", "ive"), ("ive", "ive"), ("ifs", "ive"), ("el", "al"), ("elle", "al"), ("els", "al"),
+    ("aire", "ary"), ("aires", "ary"), ("ie", "y"), ("teur", "tor"), ("teurs", "tors"),
+    ("er", ""), ("e", "ed"), ("ee", "ed"), ("es", "ed"), ("ees", "ed"), ("ees", "ated"),
+    ("e", "ated"), ("e", ""), ("es", "s"), ("ent", ""), ("s", "s"), ("", ""),
+)  # fmt: skip
+
+
+def strip_accents(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) != "Mn")
+
+
+def source_tokens(text: str) -> list[str]:
+    """Lower-cased tokens as the model sees them, with "l'", "d'", "qu'"... split off."""
+    tokens: list[str] = []
+    for token in _TOKEN.findall(normalize_for_matching(text).lower()):
+        head, sep, tail = token.partition("'")
+        if sep and head in _ELIDED_HEADS:
+            tokens.append(head + "'")
+            if tail:
+                tokens.append(tail)
+        else:
+            tokens.append(token)
+    return tokens
+
+
+def _english_forms(spec: str) -> dict[str, str]:
+    """English base, 3sg, past, past participle, will/would and -ing forms of a verb spec."""
+    parts = spec.split("|")
+    base = parts[0]
+    head, _, rest = base.partition(" ")
+    if len(parts) == 3:
+        past, participle = parts[1], parts[2]
+    else:
+        if head.endswith("e"):
+            stem_past = head + "d"
+        elif head.endswith("y") and head[-2:-1] not in "aeiou":
+            stem_past = head[:-1] + "ied"
+        else:
+            stem_past = head + "ed"
+        past = participle = " ".join(filter(None, (stem_past, rest)))
+    if head.endswith(("s", "sh", "ch", "x", "o")):
+        third = head + "es"
+    elif head.endswith("y") and head[-2:-1] not in "aeiou":
+        third = head[:-1] + "ies"
+    else:
+        third = head + "s"
+    ing = (head[:-1] if head.endswith("e") and not head.endswith("ee") else head) + "ing"
+    return {
+        "base": base,
+        "3sg": " ".join(filter(None, (third, rest))),
+        "past": past,
+        "pp": participle,
+        "will": f"will {base}",
+        "would": f"would {base}",
+        "ing": " ".join(filter(None, (ing, rest))),
+    }
+
+
+def _conjugations(infinitive: str, spec: str) -> Iterable[tuple[str, str, str]]:
+    """(French form, English rendering, form name) for a regular -er or -ir verb."""
+    english = _english_forms(spec)
+    if infinitive.endswith("er"):
+        stem, table = infinitive[:-2], _ER_FORMS
+    elif infinitive.endswith("ir"):
+        stem, table = infinitive[:-2], _IR_FORMS
+    else:
+        return
+    for ending, form in table.items():
+        yield stem + ending, english[form], form
+        # "annoncer" -> "annonçait", "manger" -> "mangeait": spelling keeps the sound.
+        if ending[:1] in ("a", "o") and stem.endswith("c"):
+            yield stem[:-1] + "ç" + ending, english[form], form
+        if ending[:1] in ("a", "o") and stem.endswith("g"):
+            yield stem + "e" + ending, english[form], form
+
+
+@dataclass(frozen=True, slots=True)
+class Bridge:
+    """A source language's words mapped onto the target model's vocabulary."""
+
+    source: str
+    phrases: dict[tuple[str, ...], tuple[str, ...]]
+    words: dict[str, tuple[str, ...]]
+    # French past participle -> (English simple past, English past participle)
+    participles: dict[str, tuple[str, str]]
+    # auxiliary tokens -> English template with {past} / {pp}
+    auxiliaries: dict[tuple[str, ...], str]
+    target_vocabulary: frozenset[str]
+    generic_articles: frozenset[str] = frozenset()
+    infinitives: frozenset[str] = frozenset()
+    phrase_heads: frozenset[str] = frozenset()
+    auxiliary_heads: frozenset[str] = frozenset()
+    memo: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
+
+    def _word(self, token: str) -> tuple[str, ...] | None:
+        """The rendering of one token, remembered: lookups and cognates are the slow part."""
+        try:
+            return self.memo[token]
+        except KeyError:
+            found = self.memo[token] = self._lookup(token)
+            return found
+
+    def _lookup(self, token: str) -> tuple[str, ...] | None:
+        found = self.words.get(token)
+        if found is not None:
+            return found
+        for ending in ("s", "x", "e", "es"):
+            if token.endswith(ending) and len(token) > len(ending) + 2:
+                found = self.words.get(token[: -len(ending)])
+                if found is not None:
+                    if ending in ("s", "x", "es") and len(found) == 1:
+                        plural = found[0] + "s"
+                        if plural in self.target_vocabulary:
+                            return (plural,)
+                    return found
+        return self._cognate(token) or self._tense(token)
+
+    def _tense(self, token: str) -> tuple[str, ...] | None:
+        """An unlisted verb's future or conditional: the tense survives ("will", "would")."""
+        for ending, auxiliary in _TENSE_ENDINGS:
+            if token.endswith(ending) and len(token) >= len(ending) + 3:
+                stem = token[: -len(ending)]
+                verb = self._cognate(stem + "er") or self._cognate(stem + "ir")
+                return (auxiliary, *(verb or (stem,)))
+        return None
+
+    def _cognate(self, token: str) -> tuple[str, ...] | None:
+        if not token[0].isalpha() or len(token) < 4:
+            return None
+        plain = strip_accents(token)
+        for french, english in _COGNATE_SUFFIXES:
+            if plain.endswith(french) and len(plain) > len(french) + 2:
+                candidate = plain[: len(plain) - len(french)] + english
+                if candidate in self.target_vocabulary:
+                    return (candidate,)
+        return None
+
+    def _participle(self, token: str) -> tuple[str, str] | None:
+        found = self.participles.get(token)
+        if found is None:
+            for ending in ("es", "e", "s"):
+                if token.endswith(ending) and len(token) > len(ending) + 1:
+                    found = self.participles.get(token[: -len(ending)])
+                    if found is not None:
+                        break
+        return found
+
+    def translate(self, tokens: list[str]) -> list[str]:
+        """The target-language tokens standing for `tokens` (source tokens, lower-cased)."""
+        out: list[str] = []
+        i, n = 0, len(tokens)
+        # French puts a definite article before generic and abstract nouns where English
+        # has none ("Le chômage a reculé" / "Unemployment fell"); at the start of a
+        # sentence, where the English model gives "the" weight, it is left out.
+        if n and tokens[0] in self.generic_articles and self._phrase_at(tokens, 0) is None:
+            i = 1
+        while i < n:
+            step = self._translate_at(tokens, i, out)
+            i += step
+        # "plus ... que" is "more ... than": the comparative's "que" is not "that".
+        for j, word in enumerate(out):
+            if word == "that" and any(w in _COMPARATIVES for w in out[max(0, j - 4) : j]):
+                out[j] = "than"
+        return out
+
+    def _phrase_at(self, tokens: list[str], i: int) -> tuple[int, tuple[str, ...]] | None:
+        """The longest listed phrase starting at `i`: (its length, its rendering)."""
+        if tokens[i] not in self.phrase_heads:
+            return None
+        for length in range(min(MAX_PHRASE_TOKENS, len(tokens) - i), 1, -1):
+            phrase = self.phrases.get(tuple(tokens[i : i + length]))
+            if phrase is not None:
+                return length, phrase
+        return None
+
+    def _translate_at(self, tokens: list[str], i: int, out: list[str]) -> int:
+        n = len(tokens)
+        found = self._phrase_at(tokens, i)
+        if found is not None:
+            out.extend(found[1])
+            return found[0]
+        token = tokens[i]
+        if token in self.auxiliary_heads:
+            for length in (2, 1):
+                template = self.auxiliaries.get(tuple(tokens[i : i + length]))
+                if template is not None and i + length < n:
+                    forms = self._participle(tokens[i + length])
+                    if forms is not None:
+                        out.extend(template.format(past=forms[0], pp=forms[1]).split())
+                        return length + 1
+        following = tokens[i + 1] if i + 1 < n else ""
+        if following in self.infinitives and token in _INFINITIVE_MARKERS:
+            # "pour fermer", "décidé de fermer": the English infinitive's "to".
+            out.append("to")
+            return 1
+        if token in _OBJECT_PRONOUNS and following in _AUXILIARY_HEADS:
+            # "l'a désigné": an object pronoun before the verb, not an article.
+            out.append(_OBJECT_PRONOUNS[token])
+            return 1
+        mapped = self._word(token)
+        out.extend(mapped if mapped is not None else (token,))
+        if following in self.infinitives and out and out[-1] in _TO_VERBS:
+            out.append("to")
+        return 1
+
+
+def lexicon_filename(language: str) -> str:
+    return f"{language}_en_lexicon.json"
+
+
+def has_bridge(language: str) -> bool:
+    return resources.files(DATA_PACKAGE).joinpath(lexicon_filename(language)).is_file()
+
+
+def _key(text: str) -> tuple[str, ...]:
+    return tuple(source_tokens(text))
+
+
+@cache
+def load_bridge(language: str, target_vocabulary: frozenset[str]) -> Bridge | None:
+    """The lexicon of `language` -> English, compiled; None when there is none."""
+    path = resources.files(DATA_PACKAGE).joinpath(lexicon_filename(language))
+    if not path.is_file():
+        return None
+    raw = json.loads(path.read_text("utf-8"))
+    words: dict[str, tuple[str, ...]] = {}
+    phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
+    participles: dict[str, tuple[str, str]] = {}
+    for infinitive, spec in raw["verbs"].items():
+        for form, english, name in _conjugations(infinitive, spec):
+            words.setdefault(form, tuple(english.split()))
+            if name == "pp":
+                forms = _english_forms(spec)
+                participles.setdefault(form, (forms["past"], forms["pp"]))
+    for french, spec in raw["participles"].items():
+        past, _, participle = spec.partition("|")
+        participles[french] = (past, participle or past)
+        words.setdefault(french, tuple((participle or past).split()))
+    for french, english in [*raw["words"].items(), *raw["phrases"].items()]:
+        key = _key(french)
+        if len(key) == 1:
+            words[key[0]] = tuple(english.split())
+        elif key:
+            phrases[key] = tuple(english.split())
+    auxiliaries = {_key(k): v for k, v in raw["auxiliaries"].items()}
+    return Bridge(
+        source=language,
+        phrases=phrases,
+        words=words,
+        participles=participles,
+        auxiliaries=auxiliaries,
+        target_vocabulary=target_vocabulary,
+        generic_articles=frozenset(raw.get("generic_articles", [])),
+        phrase_heads=frozenset(key[0] for key in phrases),
+        auxiliary_heads=frozenset(key[0] for key in auxiliaries),
+        infinitives=frozenset(
+            [*(v for v in raw["verbs"] if v.endswith(("er", "ir", "re"))), *raw["infinitives"]]
+        ),
+    )
