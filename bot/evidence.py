@@ -12,10 +12,11 @@ import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.documents import page_metadata
+from bot.documents import DocumentError, page_metadata
 from bot.errors import UserFacingError
 from bot.fetch import FetchError, FetchLimits, FetchResult, SafeFetcher, check_url
 from bot.models import ClaimRecord, EvidenceRecord
+from bot.parsing import parse_off_loop
 from bot.urls import normalize_url
 
 if TYPE_CHECKING:
@@ -124,7 +125,11 @@ class Evidence:
             return
         result = fetch.result()
         if result.content_type in ("text/html", "application/xhtml+xml"):
-            meta = await asyncio.to_thread(page_metadata, result.text(), result.url)
+            try:
+                meta = await parse_off_loop(lambda: page_metadata(result.text(), result.url))
+            except DocumentError:  # too complex to read: the link still works, undescribed
+                await self.bot.db.save_evidence_fetch(evidence_id, ok=True)
+                return
             await self.bot.db.save_evidence_fetch(
                 evidence_id,
                 ok=True,
