@@ -356,6 +356,7 @@ def load_text(
     text = raw if isinstance(raw, str) else _decode(bytes(raw), _charset_param(content_type))
     if not text.strip():
         raise DocumentError("That input is empty.")
+    _check_time()
     if kind is None:
         kind = "text" if mime == "text/plain" else _sniff_kind(text)
     if kind == "html":
@@ -367,6 +368,7 @@ def load_text(
     if kind == "markdown":
         title = _markdown_title(text)
         text = markdown_to_text(text)
+    _check_time()
     body, cut = _cut(_normalise(text), MAX_DOCUMENT_CHARS)
     if not body:
         raise DocumentError("That input is empty.")
