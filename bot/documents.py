@@ -6,8 +6,10 @@ control characters (they hide or reorder text, a known way to smuggle look-alike
 page chrome (navigation, cookie banners, captions, scripts) and Markdown syntax.
 
 trafilatura and lxml are imported lazily so importing this module stays cheap for commands
-that never see HTML. Parsing HTML is CPU-bound; async callers should run these functions in
-a worker thread.
+that never see HTML. Every pattern applied to submitted text is linear however it is built,
+each page is parsed once, and parsing stops at a size cap. Reading is still CPU-bound: async
+callers go through bot.parsing, which runs it in a worker thread within a time budget
+(`time_budget` here makes the stages give up with TOO_COMPLEX).
 """
 
 from __future__ import annotations
@@ -799,9 +801,12 @@ def _trim(tree: Any, max_chars: int, max_elements: int) -> bool:
         return True
     seen = 0
     for count, element in enumerate(tree.iter(), start=1):
+        before = seen
         seen += len(element.text or "") + len(element.tail or "")
         if seen <= max_chars and count <= max_elements:
             continue
+        if element.text and seen > max_chars:  # one huge text node is cut too
+            element.text = element.text[: max(0, max_chars - before)]
         _cut_after(element)
         return True
     return False

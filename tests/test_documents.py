@@ -681,3 +681,14 @@ def test_the_time_budget_ends_with_its_block() -> None:
     with time_budget(-1.0):
         pass
     assert load_text("Plain words.").text == "Plain words."
+
+
+def test_one_huge_text_node_is_cut_before_extraction() -> None:
+    from bot.documents import _parse_html, _trim
+
+    parsed = _parse_html("<p>" + "word " * 200_000 + "</p><p>after</p>", 100)
+    assert parsed is not None
+    tree, cut = parsed
+    assert cut is False
+    assert _trim(tree, 1_000, 100) is True
+    assert tree.xpath("string(/)") == ("word " * 200)
