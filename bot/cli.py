@@ -180,11 +180,12 @@ def read_input(source: str) -> Document:
     """A path, `-` for stdin, or a URL fetched through the safe fetcher."""
     from bot.documents import DocumentError, load_text
     from bot.fetch import FetchError, SafeFetcher
+    from bot.parsing import parse_within_budget
     from bot.sources import document_from_url, looks_like_url
 
     try:
         if source == "-":
-            return load_text(sys.stdin.buffer.read())
+            return parse_within_budget(load_text, sys.stdin.buffer.read())
         if looks_like_url(source):
 
             async def fetch() -> Document:
@@ -197,7 +198,7 @@ def read_input(source: str) -> Document:
             raise CliError(f"{source} is a directory: give a file, a URL, or - for stdin.")
         if not path.is_file():
             raise CliError(f"No such file: {source}")
-        return load_text(path.read_bytes(), filename=path.name)
+        return parse_within_budget(load_text, path.read_bytes(), filename=path.name)
     except (DocumentError, FetchError) as exc:
         raise CliError(str(exc)) from None
     except OSError as exc:

@@ -6,8 +6,10 @@ control characters (they hide or reorder text, a known way to smuggle look-alike
 page chrome (navigation, cookie banners, captions, scripts) and Markdown syntax.
 
 trafilatura and lxml are imported lazily so importing this module stays cheap for commands
-that never see HTML. Parsing HTML is CPU-bound; async callers should run these functions in
-a worker thread.
+that never see HTML. Every pattern applied to submitted text is linear however it is built,
+each page is parsed once, and parsing stops at a size cap. Reading is still CPU-bound: async
+callers go through bot.parsing, which runs it in a worker thread within a time budget
+(`time_budget` here makes the stages give up with TOO_COMPLEX).
 """
 
 from __future__ import annotations
@@ -17,9 +19,14 @@ import copy
 import functools
 import html as html_lib
 import importlib
+import math
 import re
+import time
 import unicodedata
 import urllib.parse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
@@ -28,6 +35,7 @@ from bot.errors import UserFacingError
 
 __all__ = [
     "MAX_DOCUMENT_CHARS",
+    "TOO_COMPLEX",
     "Document",
     "DocumentError",
     "PageMetadata",
@@ -35,6 +43,7 @@ __all__ = [
     "load_text",
     "markdown_to_text",
     "page_metadata",
+    "time_budget",
 ]
 
 MAX_DOCUMENT_CHARS = 200_000
@@ -42,13 +51,23 @@ MAX_DOCUMENT_CHARS = 200_000
 # characters of text, and HTML parsing never more than MAX_HTML_CHARS.
 _MAX_RAW_TEXT_CHARS = 4 * MAX_DOCUMENT_CHARS
 MAX_HTML_CHARS = 5_000_000
-_MAX_HTML_ELEMENTS = 30_000
+# Elements parsed, then elements left for extraction after the page chrome is pruned: trafilatura
+# costs about 0.1 ms per element, and the kept text is capped far lower anyway.
+_MAX_PARSED_ELEMENTS = 30_000
+_MAX_HTML_ELEMENTS = 5_000
 # Above this many elements trafilatura runs without its readability/jusText fallbacks, whose
 # cost is quadratic in the number of paragraphs.
 _FULL_EXTRACTION_MAX_ELEMENTS = 1_500
 METADATA_SCAN_CHARS = 1_000_000
 _METADATA_MAX_CHARS = 200_000
-_METADATA_MAX_ELEMENTS = 5_000
+_METADATA_MAX_ELEMENTS = 2_000
+
+# libxml2 compares each attribute name with every earlier one in the same tag (quadratic):
+# a tag keeps this many, far more than any real page uses.
+_MAX_ATTRIBUTES_PER_TAG = 256
+# The HTML is fed to the parser in pieces so that it can stop at the element cap.
+_FEED_CHUNK_CHARS = 16_384
+TOO_COMPLEX = "That document is too complex to read."
 
 Kind = Literal["text", "markdown", "html"]
 
@@ -78,6 +97,31 @@ class PageMetadata:
     canonical_url: str | None
     published: str | None
     description: str | None
+
+
+# -- time budget ---------------------------------------------------------------------------
+
+# When the current parse must give up (time.monotonic()); set by `time_budget`, per thread/task.
+_deadline: ContextVar[float] = ContextVar("document_deadline", default=math.inf)
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Parsing inside this block raises DocumentError(TOO_COMPLEX) once `seconds` have passed.
+
+    Checked between stages and every few hundred lines: every stage is linear, so a check is
+    never far away, and a document that still takes too long gets an answer, not a hang.
+    """
+    token = _deadline.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def _check_time() -> None:
+    if time.monotonic() > _deadline.get():
+        raise DocumentError(TOO_COMPLEX)
 
 
 # -- normalisation -----------------------------------------------------------------------
@@ -354,6 +398,7 @@ def load_text(
     text = raw if isinstance(raw, str) else _decode(bytes(raw), _charset_param(content_type))
     if not text.strip():
         raise DocumentError("That input is empty.")
+    _check_time()
     if kind is None:
         kind = "text" if mime == "text/plain" else _sniff_kind(text)
     if kind == "html":
@@ -365,6 +410,7 @@ def load_text(
     if kind == "markdown":
         title = _markdown_title(text)
         text = markdown_to_text(text)
+    _check_time()
     body, cut = _cut(_normalise(text), MAX_DOCUMENT_CHARS)
     if not body:
         raise DocumentError("That input is empty.")
@@ -382,7 +428,14 @@ _REF_DEF_RE = re.compile(r"^ {0,3}\[[^\]]+\]: *\S+")
 _BLOCKQUOTE_RE = re.compile(r"^ {0,3}(?:> ?)+")
 _ATX_RE = re.compile(r"^ {0,3}#{1,6}(?: +(.*))?$")
 _LIST_RE = re.compile(r"^ *(?:[-*+]|\d{1,9}[.)]) +(?:\[[ xX]\] +)?")
-_TABLE_RULE_RE = re.compile(r"^ *\|? *:?-{3,}:? *(?:\| *:?-{3,}:? *)*\|? *$")
+# Possessive everywhere: with plain ` *\|? *` a line of spaces splits two ways per space.
+_TABLE_RULE_RE = re.compile(r"^ *+\|? *+:?-{3,}+:? *+(?:\| *+:?-{3,}+:? *+)*+\|? *+$")
+_TITLE_ATX_RE = re.compile(r"^ {0,3}# +(.*)$")
+_TITLE_SETEXT_RE = re.compile(r"^ {0,3}=+ *$")
+# A line whose first non-space character is none of these is a paragraph line.
+_BLOCK_MARKS = frozenset("`~=-*_[>#|+0123456789")
+# ... and a line with none of these has no inline Markdown either (the last range: _PROTECT).
+_INLINE_MARKS_RE = re.compile("[\\\\`!\\[\\]<*_~&\ue000-\ue0ff]")
 
 _ESCAPABLE = "\\`*_{}[]()#+-.!|~<>&"
 _PROTECT = {ch: chr(0xE000 + i) for i, ch in enumerate(_ESCAPABLE)}
@@ -395,7 +448,8 @@ _LINK_TARGET = r"\((?:[^()\s]|\([^()\s]*\))*(?: +(?:\"[^\"]*\"|'[^']*'|\([^)]*\)
 _IMAGE_RE = re.compile(r"!\[[^\[\]]*\](?:" + _LINK_TARGET + r"|\[[^\[\]]*\])")
 _LINK_RE = re.compile(r"\[([^\[\]]*)\]" + _LINK_TARGET)
 _REF_LINK_RE = re.compile(r"\[([^\[\]]+)\]\[[^\[\]]*\]")
-_AUTOLINK_RE = re.compile(r"<((?:https?|mailto):[^>\s]+)>", re.IGNORECASE)
+# No `<` inside (as CommonMark says): each attempt then stops at the next `<`, not at the end.
+_AUTOLINK_RE = re.compile(r"<((?:https?|mailto):[^<>\s]++)>", re.IGNORECASE)
 _HTML_TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9\-]*(?:\s[^<>]*)?/?>")
 _STRONG_RE = re.compile(
     r"\*\*(?=\S)((?:[^*]|\*(?!\*))+?)(?<=\S)\*\*"
@@ -409,18 +463,31 @@ _STRIKE_RE = re.compile(r"~~(?=\S)((?:[^~]|~(?!~))+?)(?<=\S)~~")
 
 
 def _inline(line: str) -> str:
-    """Inline Markdown to its visible text; backslash escapes and code spans stay literal."""
-    line = _ESCAPE_RE.sub(lambda m: _PROTECT[m.group(1)], line)
-    line = _CODE_SPAN_RE.sub(lambda m: m.group(2).strip().translate(_PROTECT_TABLE), line)
-    line = _IMAGE_RE.sub("", line)
-    line = _LINK_RE.sub(r"\1", line)
-    line = _REF_LINK_RE.sub(r"\1", line)
-    line = _AUTOLINK_RE.sub(r"\1", line)
-    line = _HTML_TAG_RE.sub("", line)
+    """Inline Markdown to its visible text; backslash escapes and code spans stay literal.
+
+    Each pattern runs only when its leading character is on the line: most lines are plain
+    prose, and a long document is many lines.
+    """
+    if "\\" in line:
+        line = _ESCAPE_RE.sub(lambda m: _PROTECT[m.group(1)], line)
+    if "`" in line:
+        line = _CODE_SPAN_RE.sub(lambda m: m.group(2).strip().translate(_PROTECT_TABLE), line)
+    if "![" in line:
+        line = _IMAGE_RE.sub("", line)
+    if "](" in line:
+        line = _LINK_RE.sub(r"\1", line)
+    if "][" in line:
+        line = _REF_LINK_RE.sub(r"\1", line)
+    if "<" in line:
+        line = _AUTOLINK_RE.sub(r"\1", line)
+        line = _HTML_TAG_RE.sub("", line)
     for _ in range(2):  # nested emphasis such as ***both***
+        if "*" not in line and "_" not in line:
+            break
         line = _STRONG_RE.sub(lambda m: m.group(1) or m.group(2), line)
         line = _EM_RE.sub(lambda m: m.group(1) or m.group(2), line)
-    line = _STRIKE_RE.sub(r"\1", line)
+    if "~~" in line:
+        line = _STRIKE_RE.sub(r"\1", line)
     line = html_lib.unescape(line)
     return line.translate(_RESTORE_TABLE)
 
@@ -437,13 +504,18 @@ def markdown_to_text(md: str) -> str:
     md = _FRONT_MATTER_RE.sub("", md)
     out: list[str] = []
     fence: str | None = None
-    for line in md.split("\n"):
+    for number, line in enumerate(md.split("\n")):
+        if number % 256 == 0:
+            _check_time()
         if fence is not None:
-            if re.match(rf"^ {{0,3}}{re.escape(fence[0])}{{{len(fence)},}} *$", line):
+            if _closes_fence(line, fence):
                 fence = None
                 out.append("")
             else:
                 out.append(line)
+            continue
+        if line.lstrip(" ")[:1] not in _BLOCK_MARKS:
+            out.append(_inline(line) if _INLINE_MARKS_RE.search(line) else line)
             continue
         fence_match = _FENCE_RE.match(line)
         if fence_match:
@@ -469,6 +541,15 @@ def markdown_to_text(md: str) -> str:
     return "\n".join(out)
 
 
+def _closes_fence(line: str, fence: str) -> bool:
+    """A closing fence: up to 3 spaces, at least as many of the same mark, then spaces."""
+    body = line.lstrip(" ")
+    if len(line) - len(body) > 3:
+        return False
+    mark = body.rstrip(" ")
+    return len(mark) >= len(fence) and mark == fence[0] * len(mark)
+
+
 def _heading_text(raw: str | None) -> str:
     """ATX heading content without the optional closing `#`s (regex-free trailing strip)."""
     text = (raw or "").rstrip(" ")
@@ -482,10 +563,12 @@ def _markdown_title(md: str) -> str | None:
     """The first level-1 heading (ATX `# Title` or Setext `Title` over `===`)."""
     lines = _FRONT_MATTER_RE.sub("", _HTML_COMMENT_RE.sub("", md[:100_000])).split("\n")
     for i, line in enumerate(lines):
-        match = re.match(r"^ {0,3}# +(.*)$", line)
+        if i % 256 == 0:
+            _check_time()
+        match = _TITLE_ATX_RE.match(line)
         if match:
             return _one_line(_inline(_heading_text(match.group(1))), 300)
-        if i + 1 < len(lines) and line.strip() and re.match(r"^ {0,3}=+ *$", lines[i + 1]):
+        if i + 1 < len(lines) and line.strip() and _TITLE_SETEXT_RE.match(lines[i + 1]):
             return _one_line(_inline(line.strip()), 300)
     return None
 
@@ -506,37 +589,41 @@ _BOILERPLATE_WORDS = (
     "subscribe",
     "sidebar",
 )
-# Page chrome removed before extraction (plus elements whose class/id names boilerplate).
-_PRUNE_XPATH = " | ".join(
-    [
-        "//script",
-        "//style",
-        "//noscript",
-        "//template",
-        "//svg",
-        "//iframe",
-        "//object",
-        "//embed",
-        "//canvas",
-        "//nav",
-        "//aside",
-        "//footer",
-        "//form",
-        "//button",
-        "//select",
-        "//figure",
-        "//figcaption",
-        "//picture",
-        "//video",
-        "//audio",
-        "//dialog",
-        "//header[not(ancestor::article) and not(ancestor::main)]",
-        "//*[@hidden]",
-        "//*[@aria-hidden='true']",
-        "//*[@role='navigation' or @role='banner' or @role='contentinfo' or @role='complementary'"
-        " or @role='dialog' or @role='alertdialog' or @role='search']",
-    ]
+_CHROME_TAGS = (
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "svg",
+    "iframe",
+    "object",
+    "embed",
+    "canvas",
+    "nav",
+    "aside",
+    "footer",
+    "form",
+    "button",
+    "select",
+    "figure",
+    "figcaption",
+    "picture",
+    "video",
+    "audio",
+    "dialog",
 )
+_CHROME_ROLES = (
+    "navigation",
+    "banner",
+    "contentinfo",
+    "complementary",
+    "dialog",
+    "alertdialog",
+    "search",
+)
+# Found with tree.iter(*tags), in C: an XPath union or predicate over every element took
+# 0.3-0.5 s on a tree of 30,000 elements.
+_CHROME_ATTRIBUTES_XPATH = "//*[@hidden or @aria-hidden or @role]"
 _NEVER_PRUNED = frozenset({"html", "body", "main", "article"})
 _BLOCK_TAGS = frozenset(
     [
@@ -575,23 +662,150 @@ def _lxml_html() -> Any:
     return importlib.import_module("lxml.html")
 
 
-def _parse_html(html: str) -> Any | None:
-    """An lxml document, or None when there is nothing to parse."""
+# A tag's attributes as the HTML5 tokenizer (libxml2 >= 2.14) reads them: a name is anything
+# up to whitespace, `/`, `>` or `=`; a value is quoted (and may hold `<` and `>`) or runs to
+# whitespace or `>`. Every quantifier is possessive, so nothing is scanned twice.
+_ATTRIBUTE = r"""[\s/]*+[^\s/>][^\s/>=]*+(?:\s*+=\s*+(?:"[^"]*+"|'[^']*+'|[^\s>]*+))?+"""
+_TAG_OPEN = r"<[A-Za-z][^\s/>]*+"
+_START_TAG_RE = re.compile("<[A-Za-z]")
+# Elements whose content the parser reads as text up to their end tag.
+_RAW_TEXT_ELEMENTS = (
+    "script",
+    "style",
+    "title",
+    "textarea",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+)
+
+
+def _any_case(name: str) -> str:
+    """`name` in any letter case, without re.IGNORECASE (which slows every other branch)."""
+    return "".join(f"[{ch}{ch.upper()}]" for ch in name)
+
+
+# Everything up to the next start tag with too many attributes, tokenized as the parser does:
+# text, comments, other markup declarations, end tags, raw-text elements (whose content is
+# not markup) and start tags with few attributes. Matched from a given position only, so the
+# whole page is read once however it is built.
+_RAW_TEXT_NAME = "|".join(_any_case(name) for name in (*_RAW_TEXT_ELEMENTS, "plaintext"))
+_ORDINARY_MARKUP_RE = re.compile(
+    r"(?:[^<]++"
+    rf"|<(?!(?:{_RAW_TEXT_NAME})(?![^\s/>]))[A-Za-z][^\s/>]*+"
+    rf"(?:{_ATTRIBUTE}){{0,{_MAX_ATTRIBUTES_PER_TAG}}}+[\s/]*+(?:>|\Z)"
+    rf"|</[A-Za-z][^\s/>]*+(?:{_ATTRIBUTE})*+[\s/]*+(?:>|\Z)"
+    r"|<!--(?:>|->|(?:[^-]++|-(?!-!?>))*+(?:--!?>|\Z))"
+    r"|<[!?][^>]*+>?"
+    r"|</[^>]*+>?"
+    r"|<(?=[^A-Za-z!?/])|<\Z"
+    + "".join(
+        rf"|<{_any_case(name)}(?![^\s/>])"
+        rf"(?:{_ATTRIBUTE}){{0,{_MAX_ATTRIBUTES_PER_TAG}}}+[\s/]*+(?:>|\Z)"
+        rf"(?:[^<]++|<(?!/{_any_case(name)}(?![^\s/>])))*+"
+        for name in _RAW_TEXT_ELEMENTS
+    )
+    + rf"|<{_any_case('plaintext')}(?![^\s/>])[\s\S]*+"
+    r")*+"
+)
+_CROWDED_TAG_RE = re.compile(
+    rf"(<([A-Za-z][^\s/>]*+)(?:{_ATTRIBUTE}){{{_MAX_ATTRIBUTES_PER_TAG}}}+)(?:{_ATTRIBUTE})*+"
+)
+_RAW_TEXT_END_RE = {
+    name: re.compile(rf"</{name}(?![^\s/>])", re.IGNORECASE) for name in _RAW_TEXT_ELEMENTS
+}
+
+
+def _cap_attributes(html: str) -> str:
+    """The page with every start tag cut to its first _MAX_ATTRIBUTES_PER_TAG attributes.
+
+    libxml2 checks each new attribute name against all earlier ones of the tag, so 40,000
+    attributes on one element took 20 s of parsing; this pass is linear.
+    """
+    pieces: list[str] = []
+    position = 0
+    while True:
+        ordinary = _ORDINARY_MARKUP_RE.match(html, position)
+        end = ordinary.end() if ordinary else position
+        if end >= len(html):
+            break
+        crowded = _CROWDED_TAG_RE.match(html, end)
+        if crowded is None:  # not expected: the tokenizer above reads any text
+            end += 1
+            pieces.append(html[position:end])
+            position = end
+            continue
+        pieces.append(html[position : crowded.end(1)])
+        position = crowded.end()
+        name = crowded.group(2).lower()
+        if name == "plaintext":
+            break
+        if name in _RAW_TEXT_END_RE:  # its content is text up to its end tag, as for the parser
+            closing = _RAW_TEXT_END_RE[name].search(html, position)
+            end = closing.start() if closing else len(html)
+            pieces.append(html[position:end])
+            position = end
+        _check_time()
+    if not pieces:
+        return html
+    pieces.append(html[position:])
+    return "".join(pieces)
+
+
+def _parse_html(html: str, max_elements: int) -> tuple[Any, bool] | None:
+    """The page as an lxml document of about `max_elements` elements at most (one fed piece
+    more), and whether some were left out; None when there is nothing to parse.
+
+    The parser is fed in pieces and stops once the cap is passed, so a page of a million
+    elements costs the time and memory of the cap, and the page is parsed only once.
+    """
     if not html.strip():
         return None
+    html = _cap_attributes(html)
     lxml_html = _lxml_html()
-    parser = lxml_html.HTMLParser(
-        encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True
+    etree = importlib.import_module("lxml.etree")
+    parser = etree.HTMLParser(
+        encoding="utf-8",
+        remove_comments=True,
+        remove_pis=True,
+        no_network=True,
     )
+    parser.set_element_class_lookup(lxml_html.HtmlElementClassLookup())
+    start_tags = 0  # at least as many as the elements built so far
+    cut = False
+    for offset in range(0, len(html), _FEED_CHUNK_CHARS):
+        _check_time()
+        piece = html[offset : offset + _FEED_CHUNK_CHARS]
+        parser.feed(piece.encode("utf-8", "replace"))
+        start_tags += len(_START_TAG_RE.findall(piece))
+        if start_tags > max_elements:
+            cut = offset + _FEED_CHUNK_CHARS < len(html)
+            break
     try:
-        return lxml_html.document_fromstring(html.encode("utf-8", "replace"), parser=parser)
-    except Exception:  # lxml raises ParserError / ValueError on documents with no elements
+        root = parser.close()
+    except Exception:  # lxml raises XMLSyntaxError on documents with no elements
         return None
+    if root is None or not isinstance(root.tag, str):
+        return None
+    return root, cut
 
 
 def _prune(tree: Any) -> None:
     """Drop page chrome; a class/id match never removes anything holding the article."""
-    doomed = list(tree.xpath(_PRUNE_XPATH))
+    doomed = [
+        element
+        for element in tree.iter(*_CHROME_TAGS, "header")
+        if element.tag != "header"
+        or not any(ancestor.tag in ("article", "main") for ancestor in element.iterancestors())
+    ]
+    doomed += [
+        element
+        for element in tree.xpath(_CHROME_ATTRIBUTES_XPATH)
+        if element.get("hidden") is not None
+        or element.get("aria-hidden") == "true"
+        or element.get("role") in _CHROME_ROLES
+    ]
     holds_article = {
         ancestor
         for found in tree.iter("article", "main", "h1")
@@ -619,27 +833,33 @@ def _trim(tree: Any, max_chars: int, max_elements: int) -> bool:
     number of paragraphs), so a hostile or giant page must not buy unbounded CPU; the kept
     text is capped far lower anyway.
     """
-    # Counting in XPath (C) first spares walking every element in Python on normal pages.
-    if (
-        tree.xpath("count(//*)") <= max_elements
-        and tree.xpath("string-length(string(/))") <= max_chars
-    ):
-        return False
+    # Counting and finding in XPath (C) spares walking every element in Python.
+    if tree.xpath("string-length(string(/))") <= max_chars:
+        if tree.xpath("count(//*)") <= max_elements:
+            return False
+        _cut_after(tree.xpath(f"(//*)[{max_elements}]")[0])
+        return True
     seen = 0
     for count, element in enumerate(tree.iter(), start=1):
+        before = seen
         seen += len(element.text or "") + len(element.tail or "")
         if seen <= max_chars and count <= max_elements:
             continue
-        for child in list(element):
-            element.remove(child)
-        element.tail = None
-        node = element
-        while node is not None:
-            for sibling in list(node.itersiblings()):
-                node.getparent().remove(sibling)
-            node = node.getparent()
+        if element.text and seen > max_chars:  # one huge text node is cut too
+            element.text = element.text[: max(0, max_chars - before)]
+        _cut_after(element)
         return True
     return False
+
+
+def _cut_after(element: Any) -> None:
+    """Remove everything after `element` in document order (its children included)."""
+    del element[:]
+    element.tail = None
+    node = element
+    while (parent := node.getparent()) is not None:
+        del parent[parent.index(node) + 1 :]
+        node = parent
 
 
 def _simple_text(tree: Any) -> str:
@@ -658,7 +878,7 @@ def _simple_text(tree: Any) -> str:
 def _main_text(tree: Any, url: str | None) -> str:
     import trafilatura
 
-    large = sum(1 for _ in tree.iter()) > _FULL_EXTRACTION_MAX_ELEMENTS
+    large = tree.xpath("count(//*)") > _FULL_EXTRACTION_MAX_ELEMENTS
     try:
         extracted = trafilatura.extract(
             copy.deepcopy(tree),
@@ -684,15 +904,21 @@ def html_to_document(html: str, url: str | None = None) -> Document:
     """The main article text of a page (no chrome), one paragraph or heading per line."""
     truncated = len(html) > MAX_HTML_CHARS
     html = html[:MAX_HTML_CHARS]
-    tree = _parse_html(html)
-    if tree is None:
+    # First bound what parsing builds and pruning walks, then what extraction sees (chrome
+    # no longer counts). The one tree serves the metadata and the text.
+    parsed = _parse_html(html, _MAX_PARSED_ELEMENTS)
+    if parsed is None:
         raise DocumentError("That page has no readable article text.")
-    meta = page_metadata(html, url)
-    # First bound what pruning walks, then what extraction sees (chrome no longer counts).
-    trimmed = _trim(tree, MAX_HTML_CHARS, 3 * _MAX_HTML_ELEMENTS)
+    tree, trimmed = parsed
+    meta = _metadata_from_tree(tree, url)
+    _check_time()
     _prune(tree)
+    _check_time()
     trimmed = _trim(tree, _MAX_RAW_TEXT_CHARS, _MAX_HTML_ELEMENTS) or trimmed
-    text, cut = _cut(_normalise(_main_text(tree, url)), MAX_DOCUMENT_CHARS)
+    _check_time()
+    main_text = _main_text(tree, url)
+    _check_time()
+    text, cut = _cut(_normalise(main_text), MAX_DOCUMENT_CHARS)
     if not text:
         raise DocumentError("That page has no readable article text.")
     return Document(
@@ -813,7 +1039,7 @@ def page_metadata(html: str, url: str | None = None) -> PageMetadata:
     Only the first ~1 MB is read: metadata lives in <head>. Explicit og:/twitter:/<meta>
     values win over trafilatura's guesses; <title> is the last resort for the title.
     """
-    tree = _parse_html(html[:METADATA_SCAN_CHARS])
-    if tree is None:
+    parsed = _parse_html(html[:METADATA_SCAN_CHARS], _MAX_PARSED_ELEMENTS)
+    if parsed is None:
         return PageMetadata(None, None, None, None, None)
-    return _metadata_from_tree(tree, url)
+    return _metadata_from_tree(parsed[0], url)

@@ -13,10 +13,11 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bot.documents import page_metadata
+from bot.documents import DocumentError, page_metadata
 from bot.errors import UserFacingError
 from bot.fetch import FetchError, FetchLimits, FetchResult, SafeFetcher, check_url
 from bot.models import ClaimRecord, EvidenceRecord
+from bot.parsing import parse_off_loop
 from bot.urls import normalize_url
 
 if TYPE_CHECKING:
@@ -190,7 +191,11 @@ class Evidence:
 
     async def _save_page(self, evidence_id: int, result: FetchResult) -> None:
         if result.content_type in ("text/html", "application/xhtml+xml"):
-            meta = await asyncio.to_thread(page_metadata, result.text(), result.url)
+            try:
+                meta = await parse_off_loop(lambda: page_metadata(result.text(), result.url))
+            except DocumentError:  # too complex to read: the link still works, undescribed
+                await self.bot.db.save_evidence_fetch(evidence_id, ok=True)
+                return
             await self.bot.db.save_evidence_fetch(
                 evidence_id,
                 ok=True,

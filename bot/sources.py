@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.documents import Document, load_text
 from bot.fairness import FetchOwner
 from bot.fetch import SafeFetcher
+from bot.parsing import parse_off_loop
 
 ARTICLE_CONTENT_TYPES = frozenset(
     {"text/html", "application/xhtml+xml", "text/plain", "text/markdown"}
@@ -19,12 +20,15 @@ def looks_like_url(value: str) -> bool:
 async def document_from_url(
     url: str, fetcher: SafeFetcher, *, owner: FetchOwner | None = None
 ) -> Document:
-    """Fetch through the safe fetcher (raises FetchError) and keep the article text."""
+    """Fetch through the safe fetcher (raises FetchError) and keep the article text (read
+    off the event loop, within the parse budget: raises DocumentError)."""
     result = await fetcher.fetch(url, allowed_content_types=ARTICLE_CONTENT_TYPES, owner=owner)
     content_type = result.content_type
     if result.charset:
         content_type += f"; charset={result.charset}"
-    document = load_text(result.body, content_type=content_type, url=result.url)
+    document = await parse_off_loop(
+        load_text, result.body, content_type=content_type, url=result.url
+    )
     if result.truncated and not document.truncated:
         document = Document(
             text=document.text,

@@ -21,6 +21,7 @@ from bot.documents import Document, DocumentError, load_text
 from bot.errors import UserFacingError
 from bot.fetch import FetchError
 from bot.models import ClaimRecord, GuildConfig, SubmissionResult
+from bot.parsing import parse_off_loop
 from bot.render import (
     claim_page_embed,
     claim_status_embed,
@@ -126,7 +127,9 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
             )
         data = await file.read()
         try:
-            return load_text(data, filename=file.filename, content_type=file.content_type)
+            return await parse_off_loop(
+                load_text, data, filename=file.filename, content_type=file.content_type
+            )
         except DocumentError as exc:
             raise UserFacingError(str(exc)) from None
 
@@ -165,7 +168,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
         else:
             assert text is not None
             try:
-                kind, document = "text", load_text(text)
+                kind, document = "text", await parse_off_loop(load_text, text)
             except DocumentError as exc:
                 raise UserFacingError(str(exc)) from None
         await progress("Reading the claims…")
@@ -226,7 +229,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
         if not parts:
             raise UserFacingError("That message has no text to read.")
         try:
-            document = load_text("\n\n".join(parts))
+            document = await parse_off_loop(load_text, "\n\n".join(parts))
         except DocumentError as exc:
             raise UserFacingError(str(exc)) from None
         document = Document(

@@ -158,6 +158,29 @@ def test_extract_empty_and_binary_input(tmp_path: Path) -> None:
     assert binary.returncode == 1 and "binary" in binary.stderr.lower()
 
 
+def test_extract_reads_a_hostile_markdown_file(tmp_path: Path) -> None:
+    # Unclosed autolinks were quadratic: 1.8 MB of them did not finish in 120 s.
+    claim = "According to the city statistics office, 1,240 homes were built in 2024."
+    (tmp_path / "a.md").write_text(claim + "\n\n" + "<http:" * 300_000, encoding="utf-8")
+    result = claimbot("extract", "a.md", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "1 check-worthy claim(s) found." in result.stdout
+    assert "city statistics office" in result.stdout
+
+
+def test_extract_over_the_parse_budget_is_one_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import bot.parsing
+    from bot.cli import CliError, read_input
+
+    monkeypatch.setattr(bot.parsing, "PARSE_BUDGET_SECONDS", -1.0)
+    (tmp_path / "a.md").write_text("# Title\n\nWords.", encoding="utf-8")
+    with pytest.raises(CliError) as info:
+        read_input(str(tmp_path / "a.md"))
+    assert str(info.value) == "That document is too complex to read."
+
+
 def test_score_prints_json_lines(tmp_path: Path) -> None:
     lines = "Unemployment fell to 4.1 percent in March.\nThank you all for coming tonight.\n"
     result = claimbot("score", cwd=tmp_path, stdin=lines)

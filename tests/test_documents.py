@@ -7,6 +7,7 @@ import encodings.aliases
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from bot.documents import (
     markdown_to_text,
     page_metadata,
     text_codec,
+    time_budget,
 )
 from bot.errors import UserFacingError
 
@@ -646,3 +648,138 @@ def test_importing_documents_does_not_import_trafilatura_or_lxml() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert out.stdout.strip() == "False False"
+
+
+# -- hostile documents: every formerly slow input, at a size where the old code took seconds ---
+
+
+def test_markdown_unclosed_autolinks_are_read_in_linear_time() -> None:
+    # Each `<http:` was scanned to the end of the line: 18 s for these 96 KB.
+    raw = "<http:" * 16_000
+    assert load_text(raw.encode(), filename="a.md").text == raw
+
+
+def test_markdown_autolinks_still_lose_their_brackets() -> None:
+    assert markdown_to_text("see <https://a.example/x> and <http:<https://b.example>") == (
+        "see https://a.example/x and <http:https://b.example"
+    )
+
+
+@pytest.mark.parametrize(
+    ("line", "text"),
+    [
+        (" " * 32_000 + "x", "x"),  # 26 s before
+        ("|---" + " " * 32_000 + "x", "|--- x"),  # 12 s before
+        ("| --- |" + " " * 32_000 + "x", "| --- | x"),
+    ],
+)
+def test_markdown_table_rule_pattern_is_linear(line: str, text: str) -> None:
+    assert load_text(line, filename="a.md").text == text
+
+
+def test_markdown_table_rules_are_still_dropped() -> None:
+    md = "| a | b |\n|:---|---:|\n  |---| \n---|---\n| c | d |"
+    assert markdown_to_text(md) == "a | b\nc | d"
+
+
+def test_markdown_of_many_short_lines() -> None:
+    # 100,000 lines took 4.4 s: every line went through every pattern.
+    assert load_text("a\n" * 100_000, filename="a.md").text == "\n".join(["a"] * 100_000)
+
+
+def test_markdown_fences_close_only_on_a_long_enough_fence_of_the_same_mark() -> None:
+    md = "````\n```\n~~~~\n    ````\n  `````  \nafter *em*"
+    assert markdown_to_text(md) == "```\n~~~~\n    ````\n\nafter em"
+
+
+def test_html_element_with_40000_attributes() -> None:
+    # libxml2 compares every attribute name with the earlier ones: 19.5 s before.
+    attributes = " ".join(f"a{i}=1" for i in range(40_000))
+    html = f"<html><body><p {attributes}>Budget passes.</p><p>Vote was 7-2.</p></body></html>"
+    assert html_to_document(html).text == "Budget passes.\nVote was 7-2."
+
+
+def test_crowded_tags_keep_their_first_256_attributes() -> None:
+    from bot.documents import _cap_attributes
+
+    def names(count: int, sep: str = " ") -> str:
+        return sep.join(f"a{i}" for i in range(count))
+
+    assert _cap_attributes(f"<p {names(300)}>x</p>") == f"<p {names(256)}>x</p>"
+    assert _cap_attributes(f"<p/{names(300, '/')}>x") == f"<p/{names(256, '/')}>x"
+    quoted = " ".join(f"a{i}='<>'" for i in range(300))
+    assert (
+        _cap_attributes(f"<P {quoted}>x")
+        == "<P " + " ".join(f"a{i}='<>'" for i in range(256)) + ">x"
+    )
+    # A raw-text element's content is text to the parser: a tag inside a quote there is
+    # still a tag once the element ends.
+    html = f"<script {names(300)}>a<b y='</script><p {names(300)}>z"
+    assert _cap_attributes(html) == f"<script {names(256)}>a<b y='</script><p {names(256)}>z"
+    assert _cap_attributes(f"<b x='<p {names(300)}>'>") == f"<b x='<p {names(300)}>'>"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="<>/=\"' \nabp!-?", max_size=400))
+def test_property_pages_without_crowded_tags_are_left_alone(html: str) -> None:
+    from bot.documents import _cap_attributes
+
+    assert _cap_attributes(html) == html
+
+
+def test_five_megabytes_of_line_breaks_are_parsed_once_and_cut() -> None:
+    # 5.6 s and 525 MB before: the whole page was parsed twice, then walked in Python.
+    doc = html_to_document("a<br>" * 1_000_000)
+    assert doc.truncated is True
+    assert set(doc.text.split("\n")) == {"a"}
+
+
+def test_title_and_text_come_from_one_parse(monkeypatch: pytest.MonkeyPatch) -> None:
+    import bot.documents
+
+    calls: list[int] = []
+    real = bot.documents._parse_html
+
+    def counted(html: str, max_elements: int) -> object:
+        calls.append(len(html))
+        return real(html, max_elements)
+
+    monkeypatch.setattr(bot.documents, "_parse_html", counted)
+    doc = html_to_document(NEWS, url="https://ledger.example/news/pellham")
+    assert (doc.title, doc.site_name) == (
+        "Pellham approves new seawall after record floods",
+        "The Coastal Ledger",
+    )
+    assert calls == [len(NEWS)]
+
+
+@pytest.mark.parametrize(
+    "read",
+    [
+        lambda: load_text("Plain words."),
+        lambda: load_text("# Title\n\nWords.", filename="a.md"),
+        lambda: load_text(NEWS, content_type="text/html"),
+        lambda: page_metadata(NEWS),
+    ],
+)
+def test_a_spent_time_budget_ends_in_a_clear_error(read: Callable[[], object]) -> None:
+    with pytest.raises(DocumentError) as info, time_budget(-1.0):
+        read()
+    assert str(info.value) == "That document is too complex to read."
+
+
+def test_the_time_budget_ends_with_its_block() -> None:
+    with time_budget(-1.0):
+        pass
+    assert load_text("Plain words.").text == "Plain words."
+
+
+def test_one_huge_text_node_is_cut_before_extraction() -> None:
+    from bot.documents import _parse_html, _trim
+
+    parsed = _parse_html("<p>" + "word " * 200_000 + "</p><p>after</p>", 100)
+    assert parsed is not None
+    tree, cut = parsed
+    assert cut is False
+    assert _trim(tree, 1_000, 100) is True
+    assert tree.xpath("string(/)") == ("word " * 200)
