@@ -116,8 +116,8 @@ def run_one(family: str, kind: str, how: str) -> dict[str, object]:
     import lxml.html  # noqa: F401  (imports are not part of the time)
     import trafilatura  # noqa: F401
 
-    from bot.documents import DocumentError, load_text, page_metadata
-    from bot.parsing import parse_within_budget
+    from bot.documents.reader import DocumentError, load_text, page_metadata
+    from bot.services.parsing import parse_within_budget
 
     size = {"file": FILE_BYTES, "page": PAGE_BYTES, "evidence": EVIDENCE_BYTES}[how]
     text = (MARKDOWN if kind == "markdown" else HTML)[family](size)

@@ -107,7 +107,7 @@ from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
-from bot.storage import Database  # noqa: E402
+from bot.storage.database import Database  # noqa: E402
 from tests.e2e.conftest import World, build_world, setup_review  # noqa: E402
 from tests.e2e.process import BotProcess  # noqa: E402
 from tests.fake_discord import FakeDiscord, InteractionRecord, running_fake  # noqa: E402

@@ -67,7 +67,7 @@ from harness import (  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from bot.storage import Database  # noqa: E402
+from bot.storage.database import Database  # noqa: E402
 from tests.e2e.conftest import World, build_world, setup_review  # noqa: E402
 from tests.e2e.process import BotProcess  # noqa: E402
 from tests.fake_discord import InteractionRecord, running_fake  # noqa: E402
@@ -176,7 +176,7 @@ def move_guild(path: Path, source: int, target: int) -> int:
 
 
 async def reindex(path: Path) -> None:
-    """Rebuild the search index, whose words carry their claim's guild (bot/search.py),
+    """Rebuild the search index, whose words carry their claim's guild (bot/core/search.py),
     with the bot's own code: the moved claims must be found under their new guild."""
     db = await Database.open(path)
     try:

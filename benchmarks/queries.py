@@ -32,8 +32,8 @@ from harness import percentile, read_only  # noqa: E402
 from rich.console import Console  # noqa: E402
 from rich.table import Table  # noqa: E402
 
-from bot.search import search_terms  # noqa: E402
-from bot.storage import Database  # noqa: E402
+from bot.core.search import search_terms  # noqa: E402
+from bot.storage.database import Database  # noqa: E402
 
 PAGE_SIZE = 10  # cogs/claims.py
 SEARCH_RESULTS = 10

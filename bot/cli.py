@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     import aiohttp
     import discord
 
-    from bot.documents import Document
-    from bot.storage import Database
+    from bot.documents.reader import Document
+    from bot.storage.database import Database
 
 T = TypeVar("T")
 
@@ -56,7 +56,7 @@ def configure_logging(level: str) -> None:
 @contextlib.contextmanager
 def database_errors() -> Iterator[None]:
     """An unusable DATABASE_PATH, or one another bot holds, becomes its one line."""
-    from bot.storage import DatabaseInUse, DatabaseUnusable
+    from bot.storage.database import DatabaseInUse, DatabaseUnusable
 
     try:
         yield
@@ -94,7 +94,7 @@ async def run_bot(settings: Settings, token: str) -> None:
     """Start the bot and close it cleanly (database included) on SIGINT or SIGTERM.
     The database is opened (and migrated) before Discord is contacted, so a bad
     DATABASE_PATH is reported first; the instance lock is held from then on."""
-    from bot.storage import Database, InstanceLock
+    from bot.storage.database import Database, InstanceLock
 
     db = await Database.open(settings.database_path)
     await db.close()
@@ -106,7 +106,7 @@ async def _run_bot(settings: Settings, token: str) -> None:
     import aiohttp
     import discord
 
-    from bot.client import ClaimBot
+    from bot.app.client import ClaimBot
 
     bot = ClaimBot(settings)
     loop = asyncio.get_running_loop()
@@ -153,7 +153,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def _migrate(path: Path) -> tuple[list[int], int]:
-    from bot.storage import Database
+    from bot.storage.database import Database
 
     db = await Database.open(path, migrate=False)
     try:
@@ -178,10 +178,10 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 def read_input(source: str) -> Document:
     """A path, `-` for stdin, or a URL fetched through the safe fetcher."""
-    from bot.documents import DocumentError, load_text
-    from bot.fetch import FetchError, SafeFetcher
-    from bot.parsing import parse_within_budget
-    from bot.sources import document_from_url, looks_like_url
+    from bot.documents.reader import DocumentError, load_text
+    from bot.services.articles import document_from_url, looks_like_url
+    from bot.services.parsing import parse_within_budget
+    from bot.web.fetcher import FetchError, SafeFetcher
 
     try:
         if source == "-":
@@ -279,7 +279,7 @@ async def _with_db(settings: Settings, work: Callable[[Database], Awaitable[T]])
     """`work` on the existing database; any way it is unusable becomes DatabaseUnusable."""
     import sqlite3
 
-    from bot.storage import Database, describe_database_failure
+    from bot.storage.database import Database, describe_database_failure
 
     path = settings.database_path
     if not path.exists() and not any(parent.is_file() for parent in path.parents):
@@ -297,8 +297,8 @@ async def _with_db(settings: Settings, work: Callable[[Database], Awaitable[T]])
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.exports import CSV_BOM
-    from bot.reports import export_all, export_guild
+    from bot.core.exports import CSV_BOM
+    from bot.services.export_files import export_all, export_guild
 
     async def work(db: Database) -> bytes:
         if args.guild is not None:
@@ -325,7 +325,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_recompute(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.tally import recompute_all
+    from bot.services.status_refresh import recompute_all
 
     with database_errors():
         total, changed = asyncio.run(_with_db(settings, recompute_all))

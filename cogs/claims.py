@@ -13,28 +13,28 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.access import is_moderator
-from bot.charts import status_chart
-from bot.choices import claim_choices
-from bot.client import ClaimBot
-from bot.documents import Document, DocumentError, load_text
-from bot.errors import UserFacingError
-from bot.fetch import FetchError
-from bot.models import ClaimRecord, GuildConfig, SubmissionResult
-from bot.parsing import parse_off_loop
-from bot.render import (
+from bot.app.autocomplete import claim_choices
+from bot.app.client import ClaimBot
+from bot.core.access import is_moderator
+from bot.core.charts import status_chart
+from bot.core.claims import MAX_MANUAL_CLAIM_CHARS
+from bot.core.errors import UserFacingError
+from bot.core.records import ClaimRecord, GuildConfig, SubmissionResult
+from bot.core.render import (
     claim_page_embed,
     claim_status_embed,
     render_search,
     render_submission,
     review_stats,
 )
-from bot.reports import export_guild
-from bot.review_messages import ReviewChannelUnusable, vote_emoji
-from bot.search import search_terms
-from bot.sources import document_from_url
-from bot.status import RESOLVABLE_STATUSES, STATUS_LABELS, STATUSES
-from bot.submissions import MAX_MANUAL_CLAIM_CHARS
+from bot.core.search import search_terms
+from bot.core.status import RESOLVABLE_STATUSES, STATUS_LABELS, STATUSES
+from bot.documents.reader import Document, DocumentError, load_text
+from bot.services.articles import document_from_url
+from bot.services.export_files import export_guild
+from bot.services.parsing import parse_off_loop
+from bot.services.review_messages import ReviewChannelUnusable, vote_emoji
+from bot.web.fetcher import FetchError
 
 MAX_FILE_BYTES = 2_000_000
 PAGE_SIZE = 10
@@ -70,7 +70,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
     async def _config(self, interaction: discord.Interaction[ClaimBot]) -> GuildConfig:
         if interaction.guild_id is None:
             raise UserFacingError("This command only works inside a server.")
-        return await self.bot.configured_guild(interaction.guild_id)
+        return await self.bot.configs.configured(interaction.guild_id)
 
     def _check_cooldown(self, interaction: discord.Interaction[ClaimBot]) -> None:
         key = (interaction.guild_id or 0, interaction.user.id)
@@ -172,7 +172,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
             except DocumentError as exc:
                 raise UserFacingError(str(exc)) from None
         await progress("Reading the claims…")
-        result = await self.bot.intake.submit_document(
+        result = await self.bot.submissions.submit_document(
             config,
             submitter_id=interaction.user.id,
             kind=kind,
@@ -199,7 +199,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
             raise UserFacingError("`source` must be an http(s) link.")
         self._check_cooldown(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await self.bot.intake.add_single(
+        result = await self.bot.submissions.add_single(
             config,
             submitter_id=interaction.user.id,
             text=statement,
@@ -243,7 +243,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
         async def progress(note: str) -> None:
             await interaction.edit_original_response(content=note)
 
-        result = await self.bot.intake.submit_document(
+        result = await self.bot.submissions.submit_document(
             config,
             submitter_id=interaction.user.id,
             kind="message",
@@ -270,7 +270,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
     @app_commands.autocomplete(claim=claim_choices)
     async def status(self, interaction: discord.Interaction[ClaimBot], claim: int) -> None:
         record = await self._claim(interaction, claim)
-        config = await self.bot.guild_config(record.guild_id)
+        config = await self.bot.configs.get(record.guild_id)
         embed = claim_status_embed(
             record,
             counts=await self.bot.db.vote_counts(record.id),
@@ -324,7 +324,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
         self, interaction: discord.Interaction[ClaimBot], action: str, claim_id: int | None
     ) -> None:
         assert interaction.guild_id is not None
-        config = await self.bot.guild_config(interaction.guild_id)
+        config = await self.bot.configs.get(interaction.guild_id)
         roles = [r.id for r in getattr(interaction.user, "roles", [])]
         if is_moderator(roles, manage_guild=interaction.permissions.manage_guild, config=config):
             return

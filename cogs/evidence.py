@@ -11,15 +11,15 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.access import is_moderator, may_vote
-from bot.choices import claim_choices
-from bot.client import ClaimBot
-from bot.errors import UserFacingError
-from bot.fairness import LinkRateLimit
-from bot.fetch import FetchError
-from bot.models import ClaimRecord
-from bot.render import render_evidence_added, render_evidence_list, reviewers_only
-from bot.urls import links_in
+from bot.app.autocomplete import claim_choices
+from bot.app.client import ClaimBot
+from bot.core.access import is_moderator, may_vote
+from bot.core.errors import UserFacingError
+from bot.core.fairness import LinkRateLimit
+from bot.core.records import ClaimRecord
+from bot.core.render import render_evidence_added, render_evidence_list, reviewers_only
+from bot.core.urls import links_in
+from bot.web.fetcher import FetchError
 
 log = logging.getLogger("claimbot.evidence")
 
@@ -64,7 +64,7 @@ class EvidenceCog(commands.GroupCog, group_name="evidence", group_description="S
     ) -> None:
         record = await self._claim(interaction, claim)
         assert interaction.guild_id is not None
-        config = await self.bot.guild_config(interaction.guild_id)
+        config = await self.bot.configs.get(interaction.guild_id)
         roles = [r.id for r in getattr(interaction.user, "roles", [])]
         moderator = is_moderator(
             roles, manage_guild=interaction.permissions.manage_guild, config=config
@@ -118,7 +118,7 @@ class EvidenceCog(commands.GroupCog, group_name="evidence", group_description="S
         item = await self.bot.db.get_evidence(interaction.guild_id, evidence)
         if item is None or item.claim_id != record.id:
             raise UserFacingError(f"Claim #{record.number} has no source #{evidence}.")
-        config = await self.bot.guild_config(interaction.guild_id)
+        config = await self.bot.configs.get(interaction.guild_id)
         roles = [r.id for r in getattr(interaction.user, "roles", [])]
         moderator = is_moderator(
             roles, manage_guild=interaction.permissions.manage_guild, config=config
@@ -166,7 +166,7 @@ class EvidenceCog(commands.GroupCog, group_name="evidence", group_description="S
         if claim is None or claim.guild_id != message.guild.id:
             return
         roles = [r.id for r in getattr(message.author, "roles", [])]
-        if not may_vote(roles, await self.bot.guild_config(message.guild.id)):
+        if not may_vote(roles, await self.bot.configs.get(message.guild.id)):
             log.info("thread link from a non-reviewer not recorded for claim %d", claim.id)
             await self._acknowledge(message, LINK_REFUSED)
             return

@@ -10,13 +10,13 @@ from collections.abc import Iterable
 import discord
 from discord.ext import commands
 
-from bot.access import may_vote
-from bot.client import ClaimBot
-from bot.ingest import ForcedVote, ReactionVote
-from bot.models import GuildConfig, ReviewMessage
-from bot.review_messages import vote_emoji
-from bot.status import Verdict
-from bot.votes import VoteChange, VoteEmoji, reconcile
+from bot.app.client import ClaimBot
+from bot.core.access import may_vote
+from bot.core.records import GuildConfig, ReviewMessage
+from bot.core.status import Verdict
+from bot.core.votes import VoteChange, VoteEmoji, reconcile
+from bot.services.review_messages import vote_emoji
+from bot.services.vote_ingest import ForcedVote, ReactionVote
 
 log = logging.getLogger("claimbot.review")
 
@@ -55,13 +55,13 @@ class ReviewCog(commands.Cog):
             return
         if payload.user_id == self.bot.user.id:
             return
-        known = await self.bot.claim_of_message(payload.message_id)
+        known = await self.bot.review.claim_of_message(payload.message_id)
         if known is None:
             return
         claim_id, guild_id = known
         if guild_id != payload.guild_id:
             return
-        config = await self.bot.guild_config(guild_id)
+        config = await self.bot.configs.get(guild_id)
         emoji = vote_emoji(config)
         verdict = emoji.verdict(str(payload.emoji))
         if verdict is None:
@@ -142,9 +142,9 @@ class ReviewCog(commands.Cog):
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         """Someone deleted a review message: post the claim again, votes kept."""
         with self.bot.handling_event():
-            known = await self.bot.claim_of_message(payload.message_id)
+            known = await self.bot.review.claim_of_message(payload.message_id)
             if known is not None and known[1] == payload.guild_id:
-                self.bot.forget_message(payload.message_id)
+                self.bot.review.forget_message(payload.message_id)
                 await self.bot.review.repost(known[0])
 
     # -- catch-up ---------------------------------------------------------------------
@@ -181,7 +181,7 @@ class ReviewCog(commands.Cog):
             await self._reconcile(review, mark)
 
     async def _reconcile(self, review: ReviewMessage, mark: int) -> None:
-        config = await self.bot.guild_config(review.guild_id)
+        config = await self.bot.configs.get(review.guild_id)
         emoji = vote_emoji(config)
         channel = self.bot.get_partial_messageable(review.channel_id, guild_id=review.guild_id)
         message = await channel.fetch_message(review.message_id)

@@ -9,12 +9,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.client import ClaimBot
-from bot.models import GuildConfig
-from bot.render import ALERTS_OPTION, describe_thresholds, render_settings
-from bot.review_messages import DISCORD_REFUSED, missing_review_permissions
-from bot.status import StatusSettings
-from bot.tally import refresh_statuses
+from bot.app.client import ClaimBot
+from bot.core.records import GuildConfig
+from bot.core.render import ALERTS_OPTION, describe_thresholds, render_settings
+from bot.core.status import StatusSettings
+from bot.services.review_messages import DISCORD_REFUSED, missing_review_permissions
+from bot.services.status_refresh import refresh_statuses
 
 
 @app_commands.guild_only()
@@ -49,7 +49,7 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
         alerts_channel: discord.TextChannel | None = None,
     ) -> None:
         assert interaction.guild is not None
-        previous = await self.bot.guild_config(interaction.guild.id)
+        previous = await self.bot.configs.get(interaction.guild.id)
         options = dict(previous.options) if previous else {}
         options.pop(ALERTS_OPTION, None)  # like the roles: left out means none
         if alerts_channel is not None:
@@ -61,7 +61,7 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
             moderator_role_id=moderator_role.id if moderator_role else None,
             options=options,
         )
-        await self.bot.save_guild_config(config, actor_id=interaction.user.id)
+        await self.bot.configs.save(config, actor_id=interaction.user.id)
         lines = [render_settings(config), ""]
         missing = missing_review_permissions(review_channel.permissions_for(interaction.guild.me))
         if missing:
@@ -76,7 +76,7 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
     @app_commands.command(name="settings", description="Show this server's claimbot setup")
     async def settings(self, interaction: discord.Interaction[ClaimBot]) -> None:
         assert interaction.guild is not None
-        config = await self.bot.configured_guild(interaction.guild.id)
+        config = await self.bot.configs.configured(interaction.guild.id)
         problem = await self.bot.db.last_audit(interaction.guild.id, DISCORD_REFUSED)
         text = render_settings(config, problem)
         if self.bot.last_sync_failure is not None:
@@ -109,7 +109,7 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
         reset: bool = False,
     ) -> None:
         assert interaction.guild is not None
-        config = await self.bot.configured_guild(interaction.guild.id)
+        config = await self.bot.configs.configured(interaction.guild.id)
         raw = config.options.get("status")
         overrides = {} if reset or not isinstance(raw, dict) else dict(raw)
         for name, value in (
@@ -132,7 +132,7 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
         if overrides:
             options["status"] = overrides
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.bot.save_guild_config(
+        await self.bot.configs.save(
             dataclasses.replace(config, options=options),
             actor_id=interaction.user.id,
             action="thresholds",
@@ -149,7 +149,9 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
         """Statuses of the guild's open claims under its new thresholds; returns how many
         moved. Only those are edited on Discord."""
         before = await self.bot.db.open_claim_statuses(guild_id)
-        after = await refresh_statuses(self.bot.db, sorted(before), self.bot.guild_status_settings)
+        after = await refresh_statuses(
+            self.bot.db, sorted(before), self.bot.configs.status_settings
+        )
         moved = {
             claim_id
             for claim_id, result in after.items()

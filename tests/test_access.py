@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.access import is_moderator, may_vote
-from bot.models import GuildConfig
+from bot.core.access import is_moderator, may_vote
+from bot.core.records import GuildConfig
 
 OPEN = GuildConfig(guild_id=1)
 ROLES = GuildConfig(guild_id=1, reviewer_role_id=10, moderator_role_id=20)

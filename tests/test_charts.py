@@ -6,8 +6,8 @@ import io
 
 from PIL import Image
 
-from bot.charts import LABEL_WIDTH, MARGIN, ROW_HEIGHT, status_chart
-from bot.status import STATUS_COLOURS
+from bot.core.charts import LABEL_WIDTH, MARGIN, ROW_HEIGHT, status_chart
+from bot.core.status import STATUS_COLOURS
 
 
 def rgb(colour: int) -> tuple[int, int, int]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import load_migrations
+from bot.storage.database import load_migrations
 from tests.e2e.process import BotProcess
 from tests.fake_discord import FakeDiscord
 
@@ -171,10 +171,10 @@ def test_extract_reads_a_hostile_markdown_file(tmp_path: Path) -> None:
 def test_extract_over_the_parse_budget_is_one_clear_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bot.parsing
+    import bot.services.parsing
     from bot.cli import CliError, read_input
 
-    monkeypatch.setattr(bot.parsing, "PARSE_BUDGET_SECONDS", -1.0)
+    monkeypatch.setattr(bot.services.parsing, "PARSE_BUDGET_SECONDS", -1.0)
     (tmp_path / "a.md").write_text("# Title\n\nWords.", encoding="utf-8")
     with pytest.raises(CliError) as info:
         read_input(str(tmp_path / "a.md"))
@@ -194,8 +194,8 @@ def test_score_prints_json_lines(tmp_path: Path) -> None:
 def test_export_and_recompute_on_a_database(tmp_path: Path) -> None:
     import asyncio
 
-    from bot.models import NewClaim, NewDocument
-    from bot.storage import Database
+    from bot.core.records import NewClaim, NewDocument
+    from bot.storage.database import Database
 
     db_path = tmp_path / "bot.db"
 
@@ -308,7 +308,7 @@ def bad_databases(root: Path) -> dict[str, tuple[Path, str]]:
     """Name: (DATABASE_PATH, the reason the one line gives)."""
     import asyncio
 
-    from bot.storage import Database
+    from bot.storage.database import Database
 
     async def create(path: Path) -> None:
         await (await Database.open(path)).close()

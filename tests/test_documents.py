@@ -14,7 +14,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.documents import (
+from bot.core.errors import UserFacingError
+from bot.documents.reader import (
     MAX_DOCUMENT_CHARS,
     Document,
     DocumentError,
@@ -26,7 +27,6 @@ from bot.documents import (
     text_codec,
     time_budget,
 )
-from bot.errors import UserFacingError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NEWS = (FIXTURES / "news_article.html").read_text(encoding="utf-8")
@@ -147,9 +147,9 @@ def test_body_class_mentioning_cookies_does_not_hide_the_article() -> None:
 
 
 def test_pages_with_too_many_elements_are_cut(monkeypatch: pytest.MonkeyPatch) -> None:
-    import bot.documents
+    import bot.documents.reader
 
-    monkeypatch.setattr(bot.documents, "_MAX_HTML_ELEMENTS", 100)
+    monkeypatch.setattr(bot.documents.reader, "_MAX_HTML_ELEMENTS", 100)
     html = "<html><body>" + "".join(f"<p>Paragraph {i} text.</p>" for i in range(500)) + "</body>"
     doc = html_to_document(html)
     assert doc.truncated is True
@@ -700,7 +700,7 @@ def test_html_element_with_40000_attributes() -> None:
 
 
 def test_crowded_tags_keep_their_first_256_attributes() -> None:
-    from bot.documents import _cap_attributes
+    from bot.documents.reader import _cap_attributes
 
     def names(count: int, sep: str = " ") -> str:
         return sep.join(f"a{i}" for i in range(count))
@@ -722,7 +722,7 @@ def test_crowded_tags_keep_their_first_256_attributes() -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="<>/=\"' \nabp!-?", max_size=400))
 def test_property_pages_without_crowded_tags_are_left_alone(html: str) -> None:
-    from bot.documents import _cap_attributes
+    from bot.documents.reader import _cap_attributes
 
     assert _cap_attributes(html) == html
 
@@ -735,16 +735,16 @@ def test_five_megabytes_of_line_breaks_are_parsed_once_and_cut() -> None:
 
 
 def test_title_and_text_come_from_one_parse(monkeypatch: pytest.MonkeyPatch) -> None:
-    import bot.documents
+    import bot.documents.reader
 
     calls: list[int] = []
-    real = bot.documents._parse_html
+    real = bot.documents.reader._parse_html
 
     def counted(html: str, max_elements: int) -> object:
         calls.append(len(html))
         return real(html, max_elements)
 
-    monkeypatch.setattr(bot.documents, "_parse_html", counted)
+    monkeypatch.setattr(bot.documents.reader, "_parse_html", counted)
     doc = html_to_document(NEWS, url="https://ledger.example/news/pellham")
     assert (doc.title, doc.site_name) == (
         "Pellham approves new seawall after record floods",
@@ -775,7 +775,7 @@ def test_the_time_budget_ends_with_its_block() -> None:
 
 
 def test_one_huge_text_node_is_cut_before_extraction() -> None:
-    from bot.documents import _parse_html, _trim
+    from bot.documents.reader import _parse_html, _trim
 
     parsed = _parse_html("<p>" + "word " * 200_000 + "</p><p>after</p>", 100)
     assert parsed is not None

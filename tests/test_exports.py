@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.exports import (
+from bot.core.exports import (
     CSV_BOM,
     CSV_COLUMNS,
     ExportClaim,
@@ -29,8 +29,8 @@ from bot.exports import (
     to_csv,
     to_json,
 )
-from bot.models import ClaimRecord, EvidenceRecord
-from bot.status import RESOLVABLE_STATUSES, STATUSES, claimreview_rating
+from bot.core.records import ClaimRecord, EvidenceRecord
+from bot.core.status import RESOLVABLE_STATUSES, STATUSES, claimreview_rating
 
 CREATED = 1714564800.0  # 2024-05-01T12:00:00Z
 UPDATED = 1714651200.5  # 2024-05-02T12:00:00.5Z

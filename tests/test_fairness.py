@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.config import ConfigError, load_settings
-from bot.fairness import (
+from bot.core.fairness import (
     GUILD_FETCHES,
     MEMBER_FETCHES,
     TOTAL_FETCHES,
@@ -23,7 +23,7 @@ from bot.fairness import (
     LinkGrant,
     LinkRateLimit,
 )
-from bot.fetch import POOL_CONNECTIONS, FetchError, SafeFetcher
+from bot.web.fetcher import POOL_CONNECTIONS, FetchError, SafeFetcher
 
 MEMBER_BUSY = "You already have 2 links being fetched; wait for them to finish."
 GUILD_BUSY = "This server already has 8 links being fetched; try again in a minute."

@@ -31,8 +31,8 @@ from aiohttp import web
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.errors import UserFacingError
-from bot.fetch import (
+from bot.core.errors import UserFacingError
+from bot.web.fetcher import (
     DEFAULT_CONTENT_TYPES,
     METADATA_ADDRESSES,
     USER_AGENT,

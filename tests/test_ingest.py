@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.ingest import ForcedVote, ReactionVote, VoteIngest
-from bot.models import NewClaim, NewDocument
-from bot.storage import Database
-from bot.votes import VoteChange
+from bot.core.records import NewClaim, NewDocument
+from bot.core.votes import VoteChange
+from bot.services.vote_ingest import ForcedVote, ReactionVote, VoteIngest
+from bot.storage.database import Database
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from bot.live import LiveMessages
+from bot.services.live_edits import LiveMessages
 
 
 async def test_burst_becomes_at_most_two_edits_and_last_state_lands() -> None:

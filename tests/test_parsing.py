@@ -7,9 +7,9 @@ import threading
 
 import pytest
 
-import bot.parsing
-from bot.documents import TOO_COMPLEX, DocumentError, load_text
-from bot.parsing import parse_off_loop, parse_within_budget
+import bot.services.parsing
+from bot.documents.reader import TOO_COMPLEX, DocumentError, load_text
+from bot.services.parsing import parse_off_loop, parse_within_budget
 
 
 async def test_parse_off_loop_reads_in_a_worker_thread() -> None:
@@ -27,8 +27,8 @@ async def test_parse_off_loop_gives_up_when_the_thread_overruns(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A stage that never checks the budget: the loop answers anyway."""
-    monkeypatch.setattr(bot.parsing, "PARSE_BUDGET_SECONDS", 0.0)
-    monkeypatch.setattr(bot.parsing, "_LOOP_GRACE_SECONDS", 0.0)
+    monkeypatch.setattr(bot.services.parsing, "PARSE_BUDGET_SECONDS", 0.0)
+    monkeypatch.setattr(bot.services.parsing, "_LOOP_GRACE_SECONDS", 0.0)
     stuck = threading.Event()
     try:
         with pytest.raises(DocumentError) as info:
@@ -41,7 +41,7 @@ async def test_parse_off_loop_gives_up_when_the_thread_overruns(
 async def test_parse_off_loop_passes_the_budget_to_the_thread(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(bot.parsing, "PARSE_BUDGET_SECONDS", -1.0)
+    monkeypatch.setattr(bot.services.parsing, "PARSE_BUDGET_SECONDS", -1.0)
     with pytest.raises(DocumentError) as info:
         await parse_off_loop(load_text, "Plain words.")
     assert str(info.value) == TOO_COMPLEX
@@ -55,7 +55,7 @@ async def test_other_errors_pass_through() -> None:
 
 def test_parse_within_budget(monkeypatch: pytest.MonkeyPatch) -> None:
     assert parse_within_budget(load_text, "Plain words.").text == "Plain words."
-    monkeypatch.setattr(bot.parsing, "PARSE_BUDGET_SECONDS", -1.0)
+    monkeypatch.setattr(bot.services.parsing, "PARSE_BUDGET_SECONDS", -1.0)
     with pytest.raises(DocumentError) as info:
         parse_within_budget(load_text, "Plain words.")
     assert str(info.value) == TOO_COMPLEX

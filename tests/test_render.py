@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
-from bot.models import ClaimRecord, EvidenceRecord, GuildConfig, SubmissionResult
-from bot.render import (
+from bot.core.records import ClaimRecord, EvidenceRecord, GuildConfig, SubmissionResult
+from bot.core.render import (
     claim_embed,
     claim_line,
     describe_thresholds,
@@ -16,8 +16,8 @@ from bot.render import (
     render_submission,
     safe_link,
 )
-from bot.status import StatusSettings
-from bot.votes import VoteEmoji
+from bot.core.status import StatusSettings
+from bot.core.votes import VoteEmoji
 
 
 def make_claim(**overrides: object) -> ClaimRecord:

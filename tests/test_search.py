@@ -7,7 +7,7 @@ import sqlite3
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.search import (
+from bot.core.search import (
     claim_id_prefix,
     index_document,
     match_expression,

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
-from bot.status import (
+from bot.core.status import (
     CLAIMREVIEW_RATINGS,
     DEFAULT_SETTINGS,
     MAX_EXPLANATION_CHARS,

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.models import GuildConfig
-from bot.storage import (
+from bot.core.records import GuildConfig
+from bot.storage.database import (
     Database,
     DatabaseInUse,
     DatabaseUnusable,

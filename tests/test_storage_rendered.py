@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.models import NewClaim, NewDocument
-from bot.storage import Database
+from bot.core.records import NewClaim, NewDocument
+from bot.storage.database import Database
 
 
 async def test_stale_messages_until_rendered(tmp_path: Path) -> None:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-import bot.storage
-from bot.models import NewClaim, NewDocument
-from bot.search import search_terms
-from bot.storage import Database, load_migrations
-from bot.submissions import normalize_claim
+import bot.storage.database
+from bot.core.claims import normalize_claim
+from bot.core.records import NewClaim, NewDocument
+from bot.core.search import search_terms
+from bot.storage.database import Database, load_migrations
 
 HOME, RIVAL = 111, 222
 
@@ -75,7 +75,7 @@ async def test_claims_from_before_the_guild_index_stay_searchable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "old.db"
-    monkeypatch.setattr(bot.storage, "load_migrations", lambda: load_migrations()[:3])
+    monkeypatch.setattr(bot.storage.database, "load_migrations", lambda: load_migrations()[:3])
     await (await Database.open(path)).close()
     monkeypatch.undo()
     with sqlite3.connect(path) as old:  # rows as the schema-3 claimbot wrote them

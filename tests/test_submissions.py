@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.submissions import Candidate, content_hash, jaccard, normalize_claim, triage
+from bot.core.claims import Candidate, content_hash, jaccard, normalize_claim, triage
 
 
 def test_normalize_folds_case_accents_punctuation_and_spacing() -> None:

@@ -8,11 +8,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.ingest import ReactionVote, VoteIngest
-from bot.models import NewClaim, NewDocument
-from bot.status import DEFAULT_SETTINGS, VERDICTS
-from bot.storage import Database
-from bot.tally import recompute_all, refresh_claim_status
+from bot.core.records import NewClaim, NewDocument
+from bot.core.status import DEFAULT_SETTINGS, VERDICTS
+from bot.services.status_refresh import recompute_all, refresh_claim_status
+from bot.services.vote_ingest import ReactionVote, VoteIngest
+from bot.storage.database import Database
 
 
 async def random_history(db: Database, seed: int) -> None:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.urls import links_in, normalize_url
+from bot.core.urls import links_in, normalize_url
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.status import VERDICTS
-from bot.votes import DEFAULT_VOTE_EMOJI, VoteChange, VoteEmoji, decide, emoji_key, reconcile
+from bot.core.status import VERDICTS
+from bot.core.votes import DEFAULT_VOTE_EMOJI, VoteChange, VoteEmoji, decide, emoji_key, reconcile
 
 
 def test_default_emoji_map_each_verdict_once() -> None:

@@ -1,7 +1,7 @@
 """Claim extraction: article text in, check-worthy `ClaimCandidate`s out.
 
 Pure and synchronous (no network, no storage); the optional LLM backend lives in
-`bot.extraction.llm` and is imported only by whoever wants it.
+`bot.services.llm_extraction` and is imported only by whoever wants it.
 """
 
 from .candidate import ClaimCandidate, ExtractionError

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.client import ClaimBot
+from bot.app.client import ClaimBot
 from bot.config import Settings
-from bot.models import ClaimRecord
+from bot.core.records import ClaimRecord
 from tests.fake_discord import FakeDiscord, InteractionRecord
 
 TOKEN = "MTA4NzY1NDMyMTAwMDAwMDAwMA.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB"

@@ -9,9 +9,9 @@ from contextlib import asynccontextmanager
 
 from aiohttp import web
 
-from bot.evidence import EVIDENCE_LIMITS
-from bot.fairness import FetchSlots
-from bot.fetch import SafeFetcher
+from bot.core.fairness import FetchSlots
+from bot.services.evidence import EVIDENCE_LIMITS
+from bot.web.fetcher import SafeFetcher
 
 LOOPBACK_ONLY = [ipaddress.ip_network("127.0.0.1/32")]
 # Names the tests use; anything else fails to resolve.

@@ -14,10 +14,10 @@ from typing import Any
 
 import pytest
 
-import bot.client as client_module
-import bot.review_messages as review_module
-from bot.client import ClaimBot
-from bot.render import claim_line, escape_markdown
+import bot.app.client as client_module
+import bot.services.review_messages as review_module
+from bot.app.client import ClaimBot
+from bot.core.render import claim_line, escape_markdown
 from tests.e2e.articles import HARBOUR_ARTICLE
 from tests.e2e.conftest import FERRY_CLAIM, BotRunner, World, add_claim, setup_review
 from tests.e2e.process import BotProcess

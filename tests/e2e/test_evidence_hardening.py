@@ -11,10 +11,10 @@ from contextlib import asynccontextmanager
 import pytest
 from aiohttp import web
 
-from bot.client import ClaimBot
-from bot.models import ClaimRecord
-from bot.storage import Database
-from bot.urls import normalize_url
+from bot.app.client import ClaimBot
+from bot.core.records import ClaimRecord
+from bot.core.urls import normalize_url
+from bot.storage.database import Database
 from tests.e2e.conftest import BotRunner, World, add_claim, setup_review
 from tests.e2e.hosts import EVIDENCE_PAGE, local_fetcher
 from tests.e2e.test_hostile import answer
@@ -80,7 +80,7 @@ async def page_host(gate: asyncio.Event) -> AsyncIterator[str]:
 def title_in_the_reply(monkeypatch: pytest.MonkeyPatch) -> None:
     """Replies wait for the local page however loaded the machine is; the background path
     is reached deterministically through /gated/ instead."""
-    monkeypatch.setattr("bot.evidence.QUICK_ANSWER_SECONDS", 10.0)
+    monkeypatch.setattr("bot.services.evidence.QUICK_ANSWER_SECONDS", 10.0)
 
 
 @pytest.fixture
@@ -175,7 +175,7 @@ async def test_a_page_declaring_charset_idna_is_read_in_the_background(
     gate: asyncio.Event,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("bot.evidence.QUICK_ANSWER_SECONDS", 0.0)
+    monkeypatch.setattr("bot.services.evidence.QUICK_ANSWER_SECONDS", 0.0)
     claim = await add_claim(world, ready)
     url = f"{host}/gated/idna"
     reply = await add_source(world, world.reviewers[0], claim, url, "supports")
@@ -208,8 +208,8 @@ async def test_any_failure_reading_a_page_finishes_it_unreachable_with_a_reason(
         raise RuntimeError("a bug while reading the page")
 
     if "gated" in path:
-        monkeypatch.setattr("bot.evidence.QUICK_ANSWER_SECONDS", 0.0)
-    monkeypatch.setattr("bot.evidence.page_metadata", broken_metadata)
+        monkeypatch.setattr("bot.services.evidence.QUICK_ANSWER_SECONDS", 0.0)
+    monkeypatch.setattr("bot.services.evidence.page_metadata", broken_metadata)
     claim = await add_claim(world, ready)
     url = f"{host}{path}"
     reply = await add_source(world, world.reviewers[0], claim, url, "supports")
@@ -272,7 +272,9 @@ async def test_links_left_pending_by_a_crash_are_fetched_at_start(
     finally:
         await db.close()
 
-    monkeypatch.setattr("bot.evidence.SafeFetcher", lambda limits, slots: local_fetcher(slots))
+    monkeypatch.setattr(
+        "bot.services.evidence.SafeFetcher", lambda limits, slots: local_fetcher(slots)
+    )
     bot = await runner.start()
     await runner.settle()
     page, intranet = await bot.db.evidence_for(claim.id)

@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.client import ClaimBot
-from bot.models import ClaimRecord
+from bot.app.client import ClaimBot
+from bot.core.records import ClaimRecord
 from tests.e2e.conftest import BotRunner, World, add_claim, setup_review
 from tests.e2e.hosts import EVIDENCE_PAGE, local_fetcher, web_host
 
@@ -222,8 +222,8 @@ async def test_only_the_adder_or_a_moderator_removes_evidence(
 async def test_a_hanging_page_never_blocks_the_reply(
     ready: ClaimBot, runner: BotRunner, world: World, host: str
 ) -> None:
-    from bot.evidence import EVIDENCE_CONTENT_TYPES
-    from bot.fetch import FetchLimits, SafeFetcher
+    from bot.services.evidence import EVIDENCE_CONTENT_TYPES
+    from bot.web.fetcher import FetchLimits, SafeFetcher
     from tests.e2e.hosts import LOOPBACK_ONLY, local_resolver
 
     ready.evidence.fetcher = SafeFetcher(

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 import pytest
 from aiohttp import web
 
-from bot.client import ClaimBot
-from bot.evidence import EVIDENCE_LIMITS
-from bot.fetch import SafeFetcher
-from bot.models import ClaimRecord
+from bot.app.client import ClaimBot
+from bot.core.records import ClaimRecord
+from bot.services.evidence import EVIDENCE_LIMITS
+from bot.web.fetcher import SafeFetcher
 from tests.e2e.conftest import BotRunner, World, add_claim, setup_review
 from tests.e2e.hosts import EVIDENCE_PAGE, LOOPBACK_ONLY, local_resolver
 

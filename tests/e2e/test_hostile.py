@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.client import ClaimBot
+from bot.app.client import ClaimBot
 from tests.e2e.conftest import World, setup_review
 from tests.e2e.hosts import local_fetcher, web_host
 from tests.fake_discord import FakeFile, InteractionRecord

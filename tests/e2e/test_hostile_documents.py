@@ -15,10 +15,10 @@ from contextlib import contextmanager
 
 import pytest
 
-import bot.parsing
-from bot.client import ClaimBot
-from bot.documents import TOO_COMPLEX
-from bot.models import ClaimRecord
+import bot.services.parsing
+from bot.app.client import ClaimBot
+from bot.core.records import ClaimRecord
+from bot.documents.reader import TOO_COMPLEX
 from tests.e2e.conftest import BotRunner, World, add_claim, setup_review
 from tests.e2e.hosts import local_fetcher, web_host
 from tests.e2e.test_hostile import answer
@@ -48,7 +48,7 @@ class Gate:
 @pytest.fixture
 def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
     gate = Gate()
-    real_budget = bot.parsing.time_budget
+    real_budget = bot.services.parsing.time_budget
 
     @contextmanager
     def held_budget(seconds: float) -> Iterator[None]:
@@ -57,9 +57,9 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
         with real_budget(seconds):
             yield
 
-    monkeypatch.setattr(bot.parsing, "time_budget", held_budget)
+    monkeypatch.setattr(bot.services.parsing, "time_budget", held_budget)
     # The loop's own wall must not fire while the test holds the parse.
-    monkeypatch.setattr(bot.parsing, "_LOOP_GRACE_SECONDS", 600.0)
+    monkeypatch.setattr(bot.services.parsing, "_LOOP_GRACE_SECONDS", 600.0)
     try:
         yield gate
     finally:
@@ -139,7 +139,9 @@ async def test_a_document_over_the_budget_gets_a_clear_answer(
     path: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(bot.parsing, "PARSE_BUDGET_SECONDS", -1.0)  # spent before it starts
+    monkeypatch.setattr(
+        bot.services.parsing, "PARSE_BUDGET_SECONDS", -1.0
+    )  # spent before it starts
     claim = await add_claim(world, ready)
     rec = await submit(world, path, host)
     await vote_while_parsing(world, runner, ready, claim, gate)
@@ -174,7 +176,7 @@ async def test_an_evidence_page_over_the_budget_is_kept_undescribed(
     host: str,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(bot.parsing, "PARSE_BUDGET_SECONDS", -1.0)
+    monkeypatch.setattr(bot.services.parsing, "PARSE_BUDGET_SECONDS", -1.0)
     claim = await add_claim(world, ready)
     rec = await world.fake.invoke_slash(
         world.guild_id,

@@ -9,8 +9,8 @@ import io
 import json
 import sqlite3
 
-from bot.models import ClaimRecord
-from bot.render import clip
+from bot.core.records import ClaimRecord
+from bot.core.render import clip
 from tests.e2e.conftest import BotRunner, World, add_claim, build_world, setup_review
 from tests.fake_discord import InteractionRecord
 

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from bot.exports import claimreview_problems
+from bot.core.exports import claimreview_problems
 from tests.e2e.conftest import BotRunner, World, setup_review
 
 STATEMENTS = [

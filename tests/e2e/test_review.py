@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.models import ClaimRecord
+from bot.core.records import ClaimRecord
 from tests.e2e.conftest import BotRunner, World, add_claim, build_world, setup_review
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.client import ClaimBot
+from bot.app.client import ClaimBot
 from tests.e2e.conftest import BotRunner, World, add_claim, setup_review
 from tests.fake_discord.interactions import InvocationError
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.client import ClaimBot
-from bot.documents import load_text
+from bot.app.client import ClaimBot
+from bot.core.render import escape_markdown
+from bot.documents.reader import load_text
 from bot.extraction import extract_claims
-from bot.render import escape_markdown
 from tests.e2e.articles import HARBOUR_ARTICLE, HOSTILE_ARTICLE
 from tests.e2e.conftest import BotRunner, World, setup_review
 from tests.fake_discord import FakeFile

@@ -13,7 +13,7 @@ import pytest
 from aiohttp import web
 
 from bot.extraction import extract_claims
-from bot.extraction.llm import LLMConfig, extract_with_llm, locate, parse_llm_reply
+from bot.services.llm_extraction import LLMConfig, extract_with_llm, locate, parse_llm_reply
 
 ARTICLE = (
     "Le conseil municipal de Bréval a voté mardi un budget de 48 millions d'euros.\n"

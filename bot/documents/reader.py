@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-from bot.errors import UserFacingError
+from bot.core.errors import UserFacingError
 
 __all__ = [
     "MAX_DOCUMENT_CHARS",

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from bot.models import NewClaim
+from bot.core.records import NewClaim
 
 # Two wordings whose word sets overlap this much are one claim ("very close wording").
 NEAR_DUPLICATE_JACCARD = 0.85

@@ -10,20 +10,22 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from bot.documents import DocumentError, page_metadata
-from bot.errors import UserFacingError
-from bot.fetch import FetchError, FetchLimits, FetchResult, SafeFetcher, check_url
-from bot.models import ClaimRecord, EvidenceRecord
-from bot.parsing import parse_off_loop
-from bot.urls import normalize_url
-
-if TYPE_CHECKING:
-    from bot.client import ClaimBot
+from bot.core.errors import UserFacingError
+from bot.core.fairness import FetchSlots
+from bot.core.records import ClaimRecord, EvidenceRecord
+from bot.core.urls import normalize_url
+from bot.documents.reader import DocumentError, page_metadata
+from bot.services.parsing import parse_off_loop
+from bot.storage.database import Database
+from bot.web.fetcher import FetchError, FetchLimits, FetchResult, SafeFetcher, check_url
 
 log = logging.getLogger("claimbot.evidence")
+
+# Told which claims changed, so their statuses and messages follow.
+ClaimsChanged = Callable[[set[int]], Awaitable[None]]
 
 # Metadata lives in <head>: the first megabyte of a page is plenty.
 EVIDENCE_LIMITS = FetchLimits(max_bytes=1_000_000, total_timeout=15.0)
@@ -53,9 +55,17 @@ class EvidenceOutcome:
 
 
 class Evidence:
-    def __init__(self, bot: ClaimBot, fetcher: SafeFetcher | None = None) -> None:
-        self.bot = bot
-        self.fetcher = fetcher or SafeFetcher(EVIDENCE_LIMITS, slots=bot.fetch_slots)
+    def __init__(
+        self,
+        db: Database,
+        claims_changed: ClaimsChanged,
+        *,
+        slots: FetchSlots | None = None,
+        fetcher: SafeFetcher | None = None,
+    ) -> None:
+        self._db = db
+        self._claims_changed = claims_changed
+        self.fetcher = fetcher or SafeFetcher(EVIDENCE_LIMITS, slots=slots)
         self._background: set[asyncio.Task[None]] = set()
         # Rows older than this with no fetch running were left pending by a stopped bot.
         self._started_at = time.time()
@@ -81,7 +91,7 @@ class Evidence:
         except ValueError:
             raise UserFacingError("That doesn't look like a web link (http or https).") from None
         note = note.strip()[:MAX_NOTE_CHARS] if note else None
-        known = await self.bot.db.evidence_by_url(claim.id, normalized)
+        known = await self._db.evidence_by_url(claim.id, normalized)
         fetch: asyncio.Task[FetchResult] | None = None
         if known is None:
             fetch = asyncio.create_task(
@@ -100,7 +110,7 @@ class Evidence:
                 if error.code in REFUSED_CODES:
                     raise UserFacingError(f"Not recorded: {error.message}")
         try:
-            record, created = await self.bot.db.add_evidence(
+            record, created = await self._db.add_evidence(
                 guild_id=claim.guild_id,
                 claim_id=claim.id,
                 url=url,
@@ -121,7 +131,7 @@ class Evidence:
             note_changed = note is not None and note != record.note
             if stance != record.stance or note_changed:
                 detail = {"evidence_id": record.id, "from": record.stance, "to": stance}
-                await self.bot.db.record_audit(
+                await self._db.record_audit(
                     guild_id=claim.guild_id,
                     actor_id=added_by,
                     action="denied_evidence_stance",
@@ -132,13 +142,13 @@ class Evidence:
         if fetch is not None and created:
             if fetch.done():
                 await self._save_fetch(record.id, fetch)
-                refreshed = await self.bot.db.get_evidence(claim.guild_id, record.id)
+                refreshed = await self._db.get_evidence(claim.guild_id, record.id)
                 record = refreshed or record
             else:
                 self._finish_later(record.id, fetch, claim.id)
         elif fetch is not None:
             fetch.cancel()
-        await self.bot.claims_changed({claim.id})
+        await self._claims_changed({claim.id})
         return EvidenceOutcome(record=record, created=created)
 
     def _finish_later(
@@ -152,7 +162,7 @@ class Evidence:
                 raise
             try:
                 await self._save_fetch(evidence_id, fetch)
-                await self.bot.claims_changed({claim_id})
+                await self._claims_changed({claim_id})
             except Exception:
                 log.exception("evidence %d: could not record the fetch", evidence_id)
 
@@ -165,7 +175,7 @@ class Evidence:
         if self._resumed:
             return
         self._resumed = True
-        pending = await self.bot.db.pending_evidence(created_before=self._started_at)
+        pending = await self._db.pending_evidence(created_before=self._started_at)
         slots = asyncio.Semaphore(RESUME_CONCURRENCY)
 
         async def fetch(url: str) -> FetchResult:
@@ -182,21 +192,21 @@ class Evidence:
         try:
             await self._save_page(evidence_id, fetch.result())
         except FetchError as error:
-            await self.bot.db.save_evidence_fetch(evidence_id, ok=False, error=str(error))
+            await self._db.save_evidence_fetch(evidence_id, ok=False, error=str(error))
         except Exception:
             log.warning(
                 "evidence %d: the fetched page could not be read", evidence_id, exc_info=True
             )
-            await self.bot.db.save_evidence_fetch(evidence_id, ok=False, error=UNREADABLE)
+            await self._db.save_evidence_fetch(evidence_id, ok=False, error=UNREADABLE)
 
     async def _save_page(self, evidence_id: int, result: FetchResult) -> None:
         if result.content_type in ("text/html", "application/xhtml+xml"):
             try:
                 meta = await parse_off_loop(lambda: page_metadata(result.text(), result.url))
             except DocumentError:  # too complex to read: the link still works, undescribed
-                await self.bot.db.save_evidence_fetch(evidence_id, ok=True)
+                await self._db.save_evidence_fetch(evidence_id, ok=True)
                 return
-            await self.bot.db.save_evidence_fetch(
+            await self._db.save_evidence_fetch(
                 evidence_id,
                 ok=True,
                 title=meta.title,
@@ -206,7 +216,7 @@ class Evidence:
                 description=meta.description,
             )
         else:
-            await self.bot.db.save_evidence_fetch(evidence_id, ok=True)
+            await self._db.save_evidence_fetch(evidence_id, ok=True)
 
     async def wait_idle(self) -> None:
         """Let background fetches finish (shutdown, tests)."""

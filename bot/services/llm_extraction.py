@@ -19,12 +19,12 @@ from dataclasses import dataclass
 
 import httpx
 
-from .candidate import ClaimCandidate
-from .language import detect_language
-from .lexicon import get_lexicon
-from .pipeline import extract_claims, prepare_text
-from .scoring import assess
-from .segment import split_sentences
+from bot.extraction.candidate import ClaimCandidate
+from bot.extraction.language import detect_language
+from bot.extraction.lexicon import get_lexicon
+from bot.extraction.pipeline import extract_claims, prepare_text
+from bot.extraction.scoring import assess
+from bot.extraction.segment import split_sentences
 
 logger = logging.getLogger("claimbot.extraction")
 

@@ -6,8 +6,8 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.models import ClaimRecord, EvidenceRecord, GuildConfig, SubmissionResult
-from bot.status import STATUS_COLOURS, STATUS_EMOJI, STATUS_LABELS, VERDICTS, StatusSettings
+from bot.core.records import ClaimRecord, EvidenceRecord, GuildConfig, SubmissionResult
+from bot.core.status import STATUS_COLOURS, STATUS_EMOJI, STATUS_LABELS, VERDICTS, StatusSettings
 
 
 def channel_mention(channel_id: int | None) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from bot.models import EvidenceRecord, GuildConfig
-from bot.status import (
+from bot.core.records import EvidenceRecord, GuildConfig
+from bot.core.status import (
     EvidenceItem,
     ModerationEvent,
     StatusResult,
@@ -14,7 +14,7 @@ from bot.status import (
     compute_status,
     current_resolution,
 )
-from bot.storage import Database
+from bot.storage.database import Database
 
 
 def status_settings(config: GuildConfig | None) -> StatusSettings:

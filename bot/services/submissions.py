@@ -11,15 +11,17 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
-from bot.documents import Document
-from bot.errors import UserFacingError
+from bot.core.claims import RECENT_CLAIMS_COMPARED, Candidate, content_hash, triage
+from bot.core.errors import UserFacingError
+from bot.core.records import GuildConfig, NewDocument, SubmissionResult
+from bot.documents.reader import Document
 from bot.extraction import ClaimCandidate, ExtractionError, extract_claims
-from bot.models import GuildConfig, NewDocument, SubmissionResult
-from bot.review_messages import describe_failure, log_post_failure
-from bot.submissions import RECENT_CLAIMS_COMPARED, Candidate, content_hash, triage
+from bot.services.review_messages import ReviewMessages, describe_failure, log_post_failure
+from bot.storage.database import Database
 
 if TYPE_CHECKING:
-    from bot.client import ClaimBot
+    from bot.services.llm_extraction import LLMConfig
+
 
 log = logging.getLogger("claimbot.intake")
 
@@ -39,16 +41,26 @@ async def _show(progress: Progress, note: str) -> None:
         log.warning("could not show the submitter how far their submission got", exc_info=True)
 
 
-class Intake:
-    def __init__(self, bot: ClaimBot) -> None:
-        self.bot = bot
+class Submissions:
+    def __init__(
+        self,
+        db: Database,
+        review: ReviewMessages,
+        *,
+        max_claims: int,
+        llm: LLMConfig | None = None,
+    ) -> None:
+        self._db = db
+        self._review = review
+        self._max_claims = max_claims
+        self._llm = llm
 
     async def extract(self, text: str, *, max_claims: int) -> list[ClaimCandidate]:
         """CPU work off the event loop; the optional LLM backend falls back by itself."""
-        llm = self.bot.llm_config()
+        llm = self._llm
         try:
             if llm is not None:
-                from bot.extraction.llm import extract_with_llm
+                from bot.services.llm_extraction import extract_with_llm
 
                 return await extract_with_llm(text, llm, max_claims=max_claims)
             return await asyncio.to_thread(extract_claims, text, max_claims=max_claims)
@@ -66,7 +78,7 @@ class Intake:
         source_url: str | None = None,
         progress: Progress | None = None,
     ) -> SubmissionResult:
-        limit = max_claims_for(config, self.bot.settings.max_claims_per_submission)
+        limit = max_claims_for(config, self._max_claims)
         candidates = await self.extract(document.text, max_claims=limit)
         result = SubmissionResult(found=len(candidates), truncated=document.truncated)
         if not candidates:
@@ -136,9 +148,9 @@ class Intake:
         result: SubmissionResult,
         progress: Progress | None,
     ) -> SubmissionResult:
-        db = self.bot.db
+        db = self._db
         # Fail before storing anything if the review channel is unusable.
-        await self.bot.review.review_channel(config)
+        await self._review.review_channel(config)
         recent = await db.recent_claim_texts(config.guild_id, RECENT_CLAIMS_COMPARED)
         plan = triage(candidates, recent)
         _, created, repeated = await db.store_submission(
@@ -152,13 +164,13 @@ class Intake:
         waiting = [c for c in known if c.message_id is None]
         waiting_ids = {c.id for c in waiting}
         to_post = [*created, *waiting]
-        with self.bot.review.reserving(c.id for c in to_post) as mine:
+        with self._review.reserving(c.id for c in to_post) as mine:
             mine_in_order = [c for c in to_post if c.id in mine]
             for number, claim in enumerate(mine_in_order, 1):
                 if progress is not None:
                     await _show(progress, f"Posting claim {number} of {len(mine_in_order)}…")
                 try:
-                    await self.bot.review.post(claim, config)
+                    await self._review.post(claim, config)
                 except Exception as exc:
                     log_post_failure(claim.id, exc)
                     result.post_error = describe_failure(exc)
@@ -174,5 +186,5 @@ class Intake:
             else:
                 result.posted.append(now)
         if any(stored.get(c.id, c).thread_id is None for c in to_post):
-            self.bot.review.retry_unposted_later()  # unposted, or cut off before its thread
+            self._review.retry_unposted_later()  # unposted, or cut off before its thread
         return result

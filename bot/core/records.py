@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.status import compute_status
+from bot.core.status import compute_status
 
 # What a claim shows before anyone votes: the status model's own answer for no input, so
 # a fresh claim and a recomputed one never differ.

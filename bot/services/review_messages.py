@@ -7,24 +7,23 @@ import contextlib
 import logging
 import time
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import aiohttp
 import discord
 
-from bot.errors import NOT_SET_UP, UserFacingError
-from bot.models import ClaimRecord, GuildConfig
-from bot.render import (
+from bot.core.errors import NOT_SET_UP, UserFacingError
+from bot.core.records import ClaimRecord, GuildConfig
+from bot.core.render import (
     alerts_channel_id,
     claim_embed,
     clip,
     describe_refusal,
     render_alert,
 )
-from bot.votes import VoteEmoji
-
-if TYPE_CHECKING:
-    from bot.client import ClaimBot
+from bot.core.votes import VoteEmoji
+from bot.services.guild_configs import GuildConfigs
+from bot.storage.database import Database
 
 log = logging.getLogger("claimbot.review")
 
@@ -38,6 +37,8 @@ ALERT_QUIET_SECONDS = 600
 # these delays in turn, and then at every start until it is posted.
 POST_RETRY_SECONDS: tuple[float, ...] = (5.0, 30.0, 120.0, 600.0)
 PENDING_POST_LIMIT = 500
+# Messages remembered as showing a claim (reactions ask on every event); cleared when full.
+MESSAGE_CACHE_SIZE = 50_000
 THREAD_EXISTS = 160004  # Discord: "A thread has already been created for this message"
 
 # What the bot needs in the review channel, with the names Discord shows in its UI.
@@ -97,15 +98,40 @@ def vote_emoji(config: GuildConfig | None) -> VoteEmoji:
 
 
 class ReviewMessages:
-    def __init__(self, bot: ClaimBot) -> None:
-        self.bot = bot
+    """Owns the review messages: posting, rendering, refusals, and which message shows
+    which claim."""
+
+    def __init__(self, client: discord.Client, db: Database, configs: GuildConfigs) -> None:
+        self._client = client
+        self._db = db
+        self._configs = configs
+        self._message_claims: dict[int, tuple[int, int]] = {}
         self._last_alert: dict[int, float] = {}  # guild -> time.monotonic() of its last alert
         self._posting: set[int] = set()  # claims being posted: by a submission, a retry, a repost
         self._retry: asyncio.Task[None] | None = None
 
+    def remember_message(self, message_id: int, claim_id: int, guild_id: int) -> None:
+        if len(self._message_claims) >= MESSAGE_CACHE_SIZE:
+            self._message_claims.clear()
+        self._message_claims[message_id] = (claim_id, guild_id)
+
+    def forget_message(self, message_id: int) -> None:
+        self._message_claims.pop(message_id, None)
+
+    async def claim_of_message(self, message_id: int) -> tuple[int, int] | None:
+        """(claim id, guild id) shown by a message, or None for any other message."""
+        known = self._message_claims.get(message_id)
+        if known is not None:
+            return known
+        claim = await self._db.claim_for_message(message_id)
+        if claim is None:
+            return None
+        self.remember_message(message_id, claim.id, claim.guild_id)
+        return claim.id, claim.guild_id
+
     async def embed(self, claim: ClaimRecord, config: GuildConfig | None) -> discord.Embed:
-        counts = await self.bot.db.vote_counts(claim.id)
-        evidence = await self.bot.db.evidence_for(claim.id)
+        counts = await self._db.vote_counts(claim.id)
+        evidence = await self._db.evidence_for(claim.id)
         data = claim_embed(
             claim,
             counts=counts,
@@ -117,7 +143,7 @@ class ReviewMessages:
     async def review_channel(self, config: GuildConfig) -> discord.TextChannel:
         if config.review_channel_id is None:
             raise ReviewChannelUnusable("No review channel is set: run `/claimbot setup` first.")
-        channel = self.bot.get_channel(config.review_channel_id)
+        channel = self._client.get_channel(config.review_channel_id)
         if not isinstance(channel, discord.TextChannel):
             raise ReviewChannelUnusable(
                 "The review channel is gone or not a text channel: run `/claimbot setup` again."
@@ -140,10 +166,10 @@ class ReviewMessages:
             raise UserFacingError(
                 f"Discord refused to let me post in {channel.mention}: check my permissions there."
             ) from None
-        await self.bot.db.set_review_message(
+        await self._db.set_review_message(
             claim.id, channel_id=channel.id, message_id=message.id, thread_id=None
         )
-        self.bot.remember_message(message.id, claim.id, claim.guild_id)
+        self.remember_message(message.id, claim.id, claim.guild_id)
         await self._finish(claim, config, channel.id, message)
         return message
 
@@ -169,7 +195,7 @@ class ReviewMessages:
             if exc.code != THREAD_EXISTS:
                 raise
             thread_id = message.id  # created before a crash: it has the message's id
-        await self.bot.db.set_review_message(
+        await self._db.set_review_message(
             claim.id, channel_id=channel_id, message_id=message.id, thread_id=thread_id
         )
 
@@ -191,22 +217,22 @@ class ReviewMessages:
         most likely refuse them too."""
         left = 0
         failed_guilds: set[int] = set()
-        for claim_id in await self.bot.db.unposted_claims(limit=PENDING_POST_LIMIT):
+        for claim_id in await self._db.unposted_claims(limit=PENDING_POST_LIMIT):
             with self.reserving([claim_id]) as mine:
-                claim = await self.bot.db.get_claim_any_guild(claim_id) if mine else None
+                claim = await self._db.get_claim_any_guild(claim_id) if mine else None
                 if claim is None or claim.thread_id is not None:
                     continue
                 if claim.guild_id in failed_guilds:
                     left += 1
                     continue
-                config = await self.bot.guild_config(claim.guild_id)
+                config = await self._configs.get(claim.guild_id)
                 try:
                     if config is None:
                         raise UserFacingError(NOT_SET_UP)
                     if claim.message_id is None or claim.channel_id is None:
                         await self.post(claim, config)
                     else:  # sent, but cut off before its reactions and thread
-                        channel = self.bot.get_partial_messageable(
+                        channel = self._client.get_partial_messageable(
                             claim.channel_id, guild_id=claim.guild_id
                         )
                         message = channel.get_partial_message(claim.message_id)
@@ -246,16 +272,16 @@ class ReviewMessages:
 
         A deleted message is posted again; a refused edit is reported to the server's
         admins through `/claimbot settings` and the log."""
-        claim = await self.bot.db.get_claim_any_guild(claim_id)
+        claim = await self._db.get_claim_any_guild(claim_id)
         if claim is None or claim.message_id is None or claim.channel_id is None:
             return
-        config = await self.bot.guild_config(claim.guild_id)
-        channel = self.bot.get_partial_messageable(claim.channel_id, guild_id=claim.guild_id)
+        config = await self._configs.get(claim.guild_id)
+        channel = self._client.get_partial_messageable(claim.channel_id, guild_id=claim.guild_id)
         try:
             await channel.get_partial_message(claim.message_id).edit(
                 embed=await self.embed(claim, config)
             )
-            await self.bot.db.mark_rendered(claim.id, claim.updated_at)
+            await self._db.mark_rendered(claim.id, claim.updated_at)
         except discord.NotFound:
             await self.repost(claim.id)
         except discord.Forbidden as exc:
@@ -267,11 +293,11 @@ class ReviewMessages:
             return None
         self._posting.add(claim_id)
         try:
-            claim = await self.bot.db.get_claim_any_guild(claim_id)
-            config = await self.bot.guild_config(claim.guild_id) if claim else None
+            claim = await self._db.get_claim_any_guild(claim_id)
+            config = await self._configs.get(claim.guild_id) if claim else None
             if claim is None or config is None:
                 return None
-            await self.bot.db.carry_votes(claim.id)
+            await self._db.carry_votes(claim.id)
             log.info("review message of claim %d was deleted; posting it again", claim.id)
             try:
                 return await self.post(claim, config)
@@ -284,7 +310,7 @@ class ReviewMessages:
     async def report_refusal(
         self, claim: ClaimRecord, what: str, error: discord.HTTPException
     ) -> None:
-        config = await self.bot.guild_config(claim.guild_id)
+        config = await self._configs.get(claim.guild_id)
         if config is not None:
             await self._refused(claim, config, what, error.text)
 
@@ -296,9 +322,9 @@ class ReviewMessages:
         (at most once per ALERT_QUIET_SECONDS, so a channel that lost its permissions does
         not become a flood)."""
         log.warning("Discord refused to %s for claim %d: %s", what, claim.id, error)
-        await self.bot.db.record_audit(
+        await self._db.record_audit(
             guild_id=claim.guild_id,
-            actor_id=self.bot.user.id if self.bot.user else 0,
+            actor_id=self._client.user.id if self._client.user else 0,
             action=DISCORD_REFUSED,
             claim_id=claim.id,
             detail={"what": what, "channel_id": claim.channel_id, "error": error},
@@ -313,7 +339,7 @@ class ReviewMessages:
             describe_refusal(what, claim.number, error, config.review_channel_id),
             ALERT_QUIET_SECONDS // 60,
         )
-        channel = self.bot.get_partial_messageable(channel_id, guild_id=claim.guild_id)
+        channel = self._client.get_partial_messageable(channel_id, guild_id=claim.guild_id)
         try:
             await channel.send(text, allowed_mentions=discord.AllowedMentions.none())
         except discord.HTTPException as exc:

@@ -46,9 +46,9 @@ from urllib.request import Request as UrllibRequest
 import httpx
 import idna
 
-from bot.documents import decode_fetched
-from bot.errors import UserFacingError
-from bot.fairness import FetchOwner, FetchSlots
+from bot.core.errors import UserFacingError
+from bot.core.fairness import FetchOwner, FetchSlots
+from bot.documents.reader import decode_fetched
 
 __all__ = [
     "DEFAULT_CONTENT_TYPES",
@@ -80,7 +80,7 @@ DEFAULT_CONTENT_TYPES = frozenset(
 _TRUNCATABLE_EXTRA = frozenset({"application/xhtml+xml"})
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-# Connections per fetcher; bot/fairness.py keeps the fetches in flight below it.
+# Connections per fetcher; bot/core/fairness.py keeps the fetches in flight below it.
 POOL_CONNECTIONS = 50
 
 FetchErrorCode = Literal[
@@ -712,7 +712,7 @@ class SafeFetcher:
     accepts loopback networks only, is never read from configuration, and excepts exactly
     the listed networks (every other address is still checked in full, redirects included).
 
-    `slots`, when given, admits each fetch against its owner's fair share (bot/fairness.py);
+    `slots`, when given, admits each fetch against its owner's fair share (bot/core/fairness.py);
     the bot passes one instance to all its fetchers so the shares hold across them.
     """
 

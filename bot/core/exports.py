@@ -28,8 +28,8 @@ from datetime import UTC, datetime
 from typing import Final
 from urllib.parse import urlsplit
 
-from bot.models import ClaimRecord, EvidenceRecord
-from bot.status import STATUS_LABELS, VERDICTS, claimreview_rating
+from bot.core.records import ClaimRecord, EvidenceRecord
+from bot.core.status import STATUS_LABELS, VERDICTS, claimreview_rating
 
 __all__ = [
     "CLAIMREVIEW_CONTEXT",

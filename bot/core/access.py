@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from bot.models import GuildConfig
+from bot.core.records import GuildConfig
 
 
 def may_vote(role_ids: Collection[int], config: GuildConfig | None) -> bool:

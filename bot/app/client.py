@@ -15,26 +15,24 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import Settings
-from bot.errors import NOT_SET_UP, UserFacingError
-from bot.evidence import Evidence
-from bot.fairness import FetchSlots
-from bot.fetch import SafeFetcher
-from bot.ingest import VoteIngest
-from bot.intake import Intake
-from bot.live import LiveMessages
-from bot.models import GuildConfig
-from bot.review_messages import ReviewMessages, describe_failure
-from bot.storage import Database
-from bot.tally import refresh_statuses, status_settings
+from bot.core.errors import UserFacingError
+from bot.core.fairness import FetchSlots
+from bot.services.evidence import Evidence
+from bot.services.guild_configs import GuildConfigs
+from bot.services.live_edits import LiveMessages
+from bot.services.review_messages import ReviewMessages, describe_failure
+from bot.services.status_refresh import refresh_statuses
+from bot.services.submissions import Submissions
+from bot.services.vote_ingest import VoteIngest
+from bot.storage.database import Database
+from bot.web.fetcher import SafeFetcher
 
 if TYPE_CHECKING:
-    from bot.extraction.llm import LLMConfig
-    from bot.status import StatusSettings
+    from bot.services.llm_extraction import LLMConfig
 
 log = logging.getLogger("claimbot")
 
 EXTENSIONS: tuple[str, ...] = ("cogs.server", "cogs.claims", "cogs.review", "cogs.evidence")
-MESSAGE_CACHE_SIZE = 50_000
 SHUTDOWN_FLUSH_SECONDS = 5.0
 # A failed command sync is tried again after each of these delays in turn.
 SYNC_RETRY_SECONDS: tuple[float, ...] = (30.0, 120.0, 600.0, 1800.0)
@@ -101,6 +99,16 @@ def describe_error(error: BaseException) -> str | None:
     return None
 
 
+def llm_config(settings: Settings) -> LLMConfig | None:
+    """The optional LLM extraction backend, when CLAIMBOT_LLM_BASE_URL is set."""
+    if not settings.llm_base_url or not settings.llm_model:
+        return None
+    from bot.services.llm_extraction import LLMConfig
+
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    return LLMConfig(base_url=settings.llm_base_url, model=settings.llm_model, api_key=key)
+
+
 class ClaimTree(app_commands.CommandTree["ClaimBot"]):
     """Every app-command error ends here: a short ephemeral reply, the traceback to the log."""
 
@@ -133,6 +141,11 @@ class ClaimBot(commands.Bot):
     live review messages."""
 
     db: Database
+    configs: GuildConfigs
+    review: ReviewMessages
+    live: LiveMessages
+    submissions: Submissions
+    evidence: Evidence
     ingest: VoteIngest
 
     def __init__(self, settings: Settings, **options: Any) -> None:
@@ -151,19 +164,9 @@ class ClaimBot(commands.Bot):
         )
         self.settings = settings
         self.started_at = time.monotonic()
-        self.review = ReviewMessages(self)
-        self.intake = Intake(self)
         # One set of fair shares for every fetcher: submissions and evidence alike.
         self.fetch_slots = FetchSlots()
         self.fetcher = SafeFetcher(slots=self.fetch_slots)
-        self.evidence = Evidence(self)
-        self.live = LiveMessages(
-            self.review.refresh,
-            interval=settings.edit_interval_seconds,
-            per_second=settings.edits_per_second,
-        )
-        self._guild_configs: dict[int, GuildConfig | None] = {}
-        self._message_claims: dict[int, tuple[int, int]] = {}
         self.events_in_flight = 0
         self._background: set[asyncio.Task[None]] = set()
         # (why, time.time()) of the last command sync when it failed; None once one worked
@@ -171,7 +174,23 @@ class ClaimBot(commands.Bot):
         self._sync_retry: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
-        self.db = await Database.open(self.settings.database_path)
+        """Open the database, then build each service from what it uses."""
+        settings = self.settings
+        self.db = await Database.open(settings.database_path)
+        self.configs = GuildConfigs(self.db)
+        self.review = ReviewMessages(self, self.db, self.configs)
+        self.live = LiveMessages(
+            self.review.refresh,
+            interval=settings.edit_interval_seconds,
+            per_second=settings.edits_per_second,
+        )
+        self.submissions = Submissions(
+            self.db,
+            self.review,
+            max_claims=settings.max_claims_per_submission,
+            llm=llm_config(settings),
+        )
+        self.evidence = Evidence(self.db, self.claims_changed, slots=self.fetch_slots)
         self.ingest = VoteIngest(self.db, self.claims_changed)
         self.ingest.start()
         for extension in EXTENSIONS:
@@ -235,61 +254,10 @@ class ClaimBot(commands.Bot):
         finally:
             self.events_in_flight -= 1
 
-    def llm_config(self) -> LLMConfig | None:
-        """The optional LLM extraction backend, when CLAIMBOT_LLM_BASE_URL is set."""
-        settings = self.settings
-        if not settings.llm_base_url or not settings.llm_model:
-            return None
-        from bot.extraction.llm import LLMConfig
-
-        key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-        return LLMConfig(base_url=settings.llm_base_url, model=settings.llm_model, api_key=key)
-
-    async def guild_config(self, guild_id: int) -> GuildConfig | None:
-        """Cached per guild: reactions look it up on every event."""
-        if guild_id not in self._guild_configs:
-            self._guild_configs[guild_id] = await self.db.get_guild_config(guild_id)
-        return self._guild_configs[guild_id]
-
-    async def configured_guild(self, guild_id: int) -> GuildConfig:
-        """The guild's setup, or a clear answer to the user that there is none yet."""
-        config = await self.guild_config(guild_id)
-        if config is None or config.review_channel_id is None:
-            raise UserFacingError(NOT_SET_UP)
-        return config
-
-    async def save_guild_config(
-        self, config: GuildConfig, *, actor_id: int, action: str = "setup"
-    ) -> None:
-        await self.db.save_guild_config(config, actor_id=actor_id, action=action)
-        self._guild_configs[config.guild_id] = config
-
-    def remember_message(self, message_id: int, claim_id: int, guild_id: int) -> None:
-        if len(self._message_claims) >= MESSAGE_CACHE_SIZE:
-            self._message_claims.clear()
-        self._message_claims[message_id] = (claim_id, guild_id)
-
-    def forget_message(self, message_id: int) -> None:
-        self._message_claims.pop(message_id, None)
-
-    async def claim_of_message(self, message_id: int) -> tuple[int, int] | None:
-        """(claim id, guild id) shown by a message, or None for any other message."""
-        known = self._message_claims.get(message_id)
-        if known is not None:
-            return known
-        claim = await self.db.claim_for_message(message_id)
-        if claim is None:
-            return None
-        self.remember_message(message_id, claim.id, claim.guild_id)
-        return claim.id, claim.guild_id
-
     async def claims_changed(self, claim_ids: set[int]) -> None:
         """Votes, evidence or a verdict changed: recompute statuses, then update messages."""
-        await refresh_statuses(self.db, sorted(claim_ids), self.guild_status_settings)
+        await refresh_statuses(self.db, sorted(claim_ids), self.configs.status_settings)
         self.live.touch(claim_ids)
-
-    async def guild_status_settings(self, guild_id: int) -> StatusSettings:
-        return status_settings(await self.guild_config(guild_id))
 
     async def on_ready(self) -> None:
         assert self.user is not None
@@ -300,18 +268,19 @@ class ClaimBot(commands.Bot):
         ingest = getattr(self, "ingest", None)
         if ingest is not None:
             await ingest.stop()
-        if not self.is_closed():
+        live = getattr(self, "live", None)
+        if live is not None and not self.is_closed():
             try:
-                await asyncio.wait_for(self.live.flush(), SHUTDOWN_FLUSH_SECONDS)
+                await asyncio.wait_for(live.flush(), SHUTDOWN_FLUSH_SECONDS)
             except TimeoutError:
                 log.warning("some review messages were not updated before shutdown")
-        await self.live.close()
-        await self.review.close()
+        for service in ("live", "review", "evidence"):
+            if hasattr(self, service):
+                await getattr(self, service).close()
         if self._sync_retry is not None:
             self._sync_retry.cancel()
             await asyncio.gather(self._sync_retry, return_exceptions=True)
         await self.fetcher.aclose()
-        await self.evidence.close()
         await super().close()
         db = getattr(self, "db", None)
         if db is not None:

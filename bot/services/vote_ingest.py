@@ -24,9 +24,9 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from bot.status import Verdict
-from bot.storage import Database, VoteEventRow
-from bot.votes import VoteChange, decide
+from bot.core.status import Verdict
+from bot.core.votes import VoteChange, decide
+from bot.storage.database import Database, VoteEventRow
 
 log = logging.getLogger("claimbot.ingest")
 

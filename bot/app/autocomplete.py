@@ -6,14 +6,14 @@ from typing import TYPE_CHECKING
 
 from discord import app_commands
 
-from bot.render import clip
-from bot.search import claim_id_prefix, search_terms
-from bot.status import STATUS_LABELS
+from bot.core.render import clip
+from bot.core.search import claim_id_prefix, search_terms
+from bot.core.status import STATUS_LABELS
 
 if TYPE_CHECKING:
     import discord
 
-    from bot.client import ClaimBot
+    from bot.app.client import ClaimBot
 
 MAX_CHOICES = 25  # Discord's limit
 CHOICE_NAME_LIMIT = 100

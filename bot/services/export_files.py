@@ -9,7 +9,7 @@ import json
 import time
 from typing import Literal
 
-from bot.exports import (
+from bot.core.exports import (
     CSV_BOM,
     ExportClaim,
     ExportContext,
@@ -19,8 +19,8 @@ from bot.exports import (
     to_csv,
     to_json,
 )
-from bot.status import VERDICTS
-from bot.storage import Database
+from bot.core.status import VERDICTS
+from bot.storage.database import Database
 
 ExportFormat = Literal["csv", "json", "claimreview"]
 EXPORT_FORMATS: tuple[ExportFormat, ...] = ("csv", "json", "claimreview")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot.documents import Document, load_text
-from bot.fairness import FetchOwner
-from bot.fetch import SafeFetcher
-from bot.parsing import parse_off_loop
+from bot.core.fairness import FetchOwner
+from bot.documents.reader import Document, load_text
+from bot.services.parsing import parse_off_loop
+from bot.web.fetcher import SafeFetcher
 
 ARTICLE_CONTENT_TYPES = frozenset(
     {"text/html", "application/xhtml+xml", "text/plain", "text/markdown"}

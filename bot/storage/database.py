@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
-from bot.models import (
+from bot.core.records import (
     ClaimRecord,
     EvidenceRecord,
     GuildConfig,
@@ -33,7 +33,7 @@ from bot.models import (
     NewDocument,
     ReviewMessage,
 )
-from bot.search import index_document, match_expression
+from bot.core.search import index_document, match_expression
 
 log = logging.getLogger("claimbot.storage")
 
