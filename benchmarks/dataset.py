@@ -25,7 +25,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bot.core.status import VERDICTS, EvidenceItem, compute_status  # noqa: E402
+from bot.core.status import EvidenceItem, compute_status  # noqa: E402
+from bot.core.vocabulary import VERDICTS  # noqa: E402
 from bot.storage.database import Database  # noqa: E402
 
 GUILD_BASE = 900_000_000_000_000_000

@@ -28,7 +28,7 @@ from bot.core.render import (
     review_stats,
 )
 from bot.core.search import search_terms
-from bot.core.status import RESOLVABLE_STATUSES, STATUS_LABELS, STATUSES
+from bot.core.vocabulary import RESOLVABLE_STATUSES, STATUS_LABELS, STATUSES
 from bot.documents.reader import Document, DocumentError, load_text
 from bot.services.articles import document_from_url
 from bot.services.export_files import export_guild

@@ -13,7 +13,7 @@ from discord.ext import commands
 from bot.app.client import ClaimBot
 from bot.core.access import may_vote
 from bot.core.records import GuildConfig, ReviewMessage
-from bot.core.status import Verdict
+from bot.core.vocabulary import Verdict
 from bot.core.votes import VoteChange, VoteEmoji, reconcile
 from bot.services.review_messages import vote_emoji
 from bot.services.vote_ingest import ForcedVote, ReactionVote

@@ -7,7 +7,7 @@ import io
 from PIL import Image
 
 from bot.core.charts import LABEL_WIDTH, MARGIN, ROW_HEIGHT, status_chart
-from bot.core.status import STATUS_COLOURS
+from bot.core.vocabulary import STATUS_COLOURS
 
 
 def rgb(colour: int) -> tuple[int, int, int]:

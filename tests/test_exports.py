@@ -30,7 +30,7 @@ from bot.core.exports import (
     to_json,
 )
 from bot.core.records import ClaimRecord, EvidenceRecord
-from bot.core.status import RESOLVABLE_STATUSES, STATUSES, claimreview_rating
+from bot.core.vocabulary import RESOLVABLE_STATUSES, STATUSES, claimreview_rating
 
 CREATED = 1714564800.0  # 2024-05-01T12:00:00Z
 UPDATED = 1714651200.5  # 2024-05-02T12:00:00.5Z

@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core.records import NewClaim, NewDocument
-from bot.core.status import DEFAULT_SETTINGS, VERDICTS
+from bot.core.status import DEFAULT_SETTINGS
+from bot.core.vocabulary import VERDICTS
 from bot.services.status_refresh import recompute_all, refresh_claim_status
 from bot.services.vote_ingest import ReactionVote, VoteIngest
 from bot.storage.database import Database

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.status import VERDICTS
+from bot.core.vocabulary import VERDICTS
 from bot.core.votes import DEFAULT_VOTE_EMOJI, VoteChange, VoteEmoji, decide, emoji_key, reconcile
 
 

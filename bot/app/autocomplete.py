@@ -8,7 +8,7 @@ from discord import app_commands
 
 from bot.core.render import clip
 from bot.core.search import claim_id_prefix, search_terms
-from bot.core.status import STATUS_LABELS
+from bot.core.vocabulary import STATUS_LABELS
 
 if TYPE_CHECKING:
     import discord

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 
 from PIL import Image, ImageDraw, ImageFont
 
-from bot.core.status import STATUS_COLOURS, STATUS_LABELS
+from bot.core.vocabulary import STATUS_COLOURS, STATUS_LABELS
 
 WIDTH = 640
 ROW_HEIGHT = 34

@@ -29,7 +29,7 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from bot.core.records import ClaimRecord, EvidenceRecord
-from bot.core.status import STATUS_LABELS, VERDICTS, claimreview_rating
+from bot.core.vocabulary import STATUS_LABELS, VERDICTS, claimreview_rating
 
 __all__ = [
     "CLAIMREVIEW_CONTEXT",

@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.core.records import ClaimRecord, EvidenceRecord, GuildConfig, SubmissionResult
-from bot.core.status import STATUS_COLOURS, STATUS_EMOJI, STATUS_LABELS, VERDICTS, StatusSettings
+from bot.core.status import StatusSettings
+from bot.core.vocabulary import STATUS_COLOURS, STATUS_EMOJI, STATUS_LABELS, VERDICTS
 
 
 def channel_mention(channel_id: int | None) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 
-from bot.core.status import VERDICTS, Verdict
+from bot.core.vocabulary import VERDICTS, Verdict
 
 DEFAULT_VOTE_EMOJI: dict[str, Verdict] = {
     "✅": "supported",

@@ -19,7 +19,7 @@ from bot.core.exports import (
     to_csv,
     to_json,
 )
-from bot.core.status import VERDICTS
+from bot.core.vocabulary import VERDICTS
 from bot.storage.database import Database
 
 ExportFormat = Literal["csv", "json", "claimreview"]

@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from bot.core.status import Verdict
+from bot.core.vocabulary import Verdict
 from bot.core.votes import VoteChange, decide
 from bot.storage.database import Database, VoteEventRow
 

@@ -1,0 +1,111 @@
+"""The words of the status model: verdicts, stances, statuses and how each is shown.
+
+Kept apart from the model (bot/core/status.py) so that rendering, charts, exports and
+autocomplete can name a status without importing the scoring code, and so a change of
+label or colour can never change a decision.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Verdict = Literal["supported", "refuted", "unverifiable", "misleading"]
+VERDICTS: tuple[Verdict, ...] = ("supported", "refuted", "unverifiable", "misleading")
+
+Stance = Literal["supports", "refutes", "context"]
+STANCES: tuple[Stance, ...] = ("supports", "refutes", "context")
+
+Status = Literal[
+    "unreviewed",
+    "needs_review",
+    "likely_true",
+    "likely_false",
+    "disputed",
+    "unverifiable",
+    "misleading",
+    "verified_true",
+    "verified_false",
+]
+STATUSES: tuple[Status, ...] = (
+    "unreviewed",
+    "needs_review",
+    "likely_true",
+    "likely_false",
+    "disputed",
+    "unverifiable",
+    "misleading",
+    "verified_true",
+    "verified_false",
+)
+
+# A moderator resolution is a final verdict. `likely_*` are not verdicts (they say "not yet
+# verified") and `unreviewed`/`needs_review` say "no verdict yet", so they cannot be pinned.
+# `disputed` can: some claims are genuinely contested and a moderator may close the vote.
+RESOLVABLE_STATUSES: tuple[Status, ...] = (
+    "verified_true",
+    "verified_false",
+    "misleading",
+    "unverifiable",
+    "disputed",
+)
+
+STATUS_LABELS: dict[str, str] = {
+    "unreviewed": "Unreviewed",
+    "needs_review": "Needs review",
+    "likely_true": "Likely true",
+    "likely_false": "Likely false",
+    "disputed": "Disputed",
+    "unverifiable": "Unverifiable",
+    "misleading": "Misleading",
+    "verified_true": "Verified true",
+    "verified_false": "Verified false",
+}
+
+# Embed colours (0xRRGGBB). Greens for the true side, reds for the false side, the verified
+# shade darker than the likely one; emoji carry the same meaning for colour-blind readers.
+STATUS_COLOURS: dict[str, int] = {
+    "unreviewed": 0x99AAB5,
+    "needs_review": 0xFEE75C,
+    "likely_true": 0x57F287,
+    "likely_false": 0xF47B67,
+    "disputed": 0x9B59B6,
+    "unverifiable": 0x607D8B,
+    "misleading": 0xE67E22,
+    "verified_true": 0x1F8B4C,
+    "verified_false": 0xED4245,
+}
+
+STATUS_EMOJI: dict[str, str] = {
+    "unreviewed": "⚪",
+    "needs_review": "🟡",
+    "likely_true": "🟢",
+    "likely_false": "🔴",
+    "disputed": "⚖️",
+    "unverifiable": "❔",
+    "misleading": "⚠️",
+    "verified_true": "✅",
+    "verified_false": "❌",
+}
+
+# ClaimReview reviewRating on Google's fact-check scale (1 False, 2 Mostly false, 3 Half
+# true, 4 Mostly true, 5 True). ratingValue only places the status on that scale;
+# alternateName (what Fact Check Explorer shows as the textual rating) states what we
+# actually concluded, so "likely" statuses say "Likely ..." and never "Mostly ...".
+CLAIMREVIEW_RATINGS: dict[str, tuple[int, str]] = {
+    "verified_true": (5, "True"),
+    "likely_true": (4, "Likely true"),
+    "disputed": (3, "Disputed"),
+    "unverifiable": (3, "Unverifiable"),
+    "misleading": (2, "Misleading"),
+    "likely_false": (2, "Likely false"),
+    "verified_false": (1, "False"),
+}
+
+
+def claimreview_rating(status: str) -> dict[str, int | str] | None:
+    """schema.org Rating for a ClaimReview export; None while the claim has no verdict."""
+    rating = CLAIMREVIEW_RATINGS.get(status)
+    if rating is None:
+        return None
+    value, name = rating
+    return {"ratingValue": value, "bestRating": 5, "worstRating": 1, "alternateName": name}
