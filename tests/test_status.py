@@ -10,29 +10,40 @@ from hypothesis import given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
+from bot.core.records import NewClaim
 from bot.core.status import (
-    CLAIMREVIEW_RATINGS,
+    CONSENSUS_PERCENT_RANGE,
     DEFAULT_SETTINGS,
     MAX_EXPLANATION_CHARS,
+    MIN_REVIEWERS_RANGE,
+    MIN_SOURCES_TO_VERIFY_RANGE,
+    RULES,
+    THRESHOLD_RANGES,
+    UNREVIEWED,
+    VERIFY_CONFIDENCE_PERCENT_RANGE,
+    EvidenceItem,
+    ModerationEvent,
+    Resolution,
+    Rule,
+    StatusResult,
+    StatusSettings,
+    VoteEvent,
+    compute_status,
+    current_resolution,
+    current_votes,
+    status_from_events,
+    verdict_confidences,
+)
+from bot.core.vocabulary import (
+    CLAIMREVIEW_RATINGS,
     RESOLVABLE_STATUSES,
     STATUS_COLOURS,
     STATUS_EMOJI,
     STATUS_LABELS,
     STATUSES,
     VERDICTS,
-    EvidenceItem,
-    ModerationEvent,
-    Resolution,
-    StatusResult,
-    StatusSettings,
     Verdict,
-    VoteEvent,
     claimreview_rating,
-    compute_status,
-    current_resolution,
-    current_votes,
-    status_from_events,
-    verdict_confidences,
 )
 
 SUP = EvidenceItem("supports")
@@ -55,10 +66,10 @@ def tally(**counts: int) -> dict[int, Verdict]:
 
 # ---------------------------------------------------------------- worked examples (docs)
 
-# (name, votes, evidence, status, confidence, explanation) -- identical to the table in
-# docs/confidence.md, section "Worked examples".
+# (name, votes, evidence, status, confidence, explanation, rule) -- identical to the table
+# in docs/confidence.md, section "Worked examples"; the rule table there cites them.
 WORKED_EXAMPLES = [
-    ("1 no votes", {}, [], "unreviewed", 0.0, "Unreviewed: no votes yet"),
+    ("1 no votes", {}, [], "unreviewed", 0.0, "Unreviewed: no votes yet", "no_votes"),
     (
         "2 two agree",
         tally(supported=2),
@@ -66,6 +77,7 @@ WORKED_EXAMPLES = [
         "needs_review",
         0.3333,
         "Needs review: so far 2 reviewers support it; 1 more reviewer needed; no sources yet",
+        "below_quorum",
     ),
     (
         "3 quorum reached",
@@ -74,6 +86,7 @@ WORKED_EXAMPLES = [
         "likely_true",
         0.5714,
         "Likely true: 3 of 3 reviewers support it; no sources yet",
+        "likely_consensus",
     ),
     (
         "4 plus a source",
@@ -82,6 +95,7 @@ WORKED_EXAMPLES = [
         "verified_true",
         0.625,
         "Verified true: 3 of 3 reviewers support it; 1 source supports it, none refute it",
+        "verified_consensus",
     ),
     (
         "5 two of three plus a source",
@@ -90,6 +104,7 @@ WORKED_EXAMPLES = [
         "likely_true",
         0.5,
         "Likely true: 2 of 3 reviewers support it; 1 source supports it, none refute it",
+        "likely_consensus",
     ),
     (
         "6 sources contradict reviewers",
@@ -98,6 +113,7 @@ WORKED_EXAMPLES = [
         "disputed",
         0.5,
         "Disputed: 3 of 3 reviewers support it, but 1 source refutes it, none support it",
+        "sources_disputed",
     ),
     (
         "7 split vote",
@@ -107,6 +123,7 @@ WORKED_EXAMPLES = [
         0.3333,
         "Disputed: no verdict has 60% of 5 reviewers (2 support it, 2 refute it, "
         "1 calls it misleading); no sources yet",
+        "split_disputed",
     ),
     (
         "8 false with sources",
@@ -115,6 +132,7 @@ WORKED_EXAMPLES = [
         "verified_false",
         0.6364,
         "Verified false: 4 of 5 reviewers refute it; 2 sources refute it, none support it",
+        "verified_consensus",
     ),
     (
         "9 unverifiable majority",
@@ -123,6 +141,7 @@ WORKED_EXAMPLES = [
         "unverifiable",
         0.5,
         "Unverifiable: 3 of 4 reviewers say it can't be verified; no sources yet",
+        "majority_unverifiable",
     ),
     (
         "10 misleading majority",
@@ -131,6 +150,7 @@ WORKED_EXAMPLES = [
         "misleading",
         0.5,
         "Misleading: 3 of 4 reviewers call it misleading; 2 sources give context (1 unreachable)",
+        "majority_misleading",
     ),
     (
         "11 nine of ten",
@@ -139,12 +159,13 @@ WORKED_EXAMPLES = [
         "likely_true",
         0.7143,
         "Likely true: 9 of 10 reviewers support it; no sources yet",
+        "likely_consensus",
     ),
 ]
 
 
 @pytest.mark.parametrize(
-    ("name", "vote_map", "evidence", "status", "confidence", "explanation"),
+    ("name", "vote_map", "evidence", "status", "confidence", "explanation", "rule"),
     WORKED_EXAMPLES,
     ids=[example[0] for example in WORKED_EXAMPLES],
 )
@@ -155,12 +176,14 @@ def test_worked_examples(
     status: str,
     confidence: float,
     explanation: str,
+    rule: Rule,
 ) -> None:
     result = compute_status(vote_map, evidence)
-    assert (result.status, result.confidence, result.explanation) == (
+    assert (result.status, result.confidence, result.explanation, result.rule) == (
         status,
         confidence,
         explanation,
+        rule,
     )
     assert result.final is False
 
@@ -178,28 +201,91 @@ def test_worked_example_resolution() -> None:
         counts={"supported": 3, "refuted": 0, "unverifiable": 0, "misleading": 0},
         evidence_counts={"supports": 1, "refutes": 0, "context": 0},
         final=True,
+        rule="moderator_resolution",
     )
+
+
+DOC = (Path(__file__).parent.parent / "docs" / "confidence.md").read_text(encoding="utf-8")
+
+
+def doc_table(heading: str, first_cell: str) -> list[list[str]]:
+    """Rows of the table under `heading` whose first cell starts with `first_cell`."""
+    section = DOC.split(heading, 1)[1].split("\n## ", 1)[0]
+    return [
+        [cell.strip() for cell in line.strip().strip("|").split("|")]
+        for line in section.splitlines()
+        if line.startswith("| " + first_cell)
+    ]
+
+
+# rule -> worked examples it decides, as the table in "## Decision order" documents them
+DOCUMENTED_RULES = {
+    row[0].strip("`"): [int(number) for number in row[2].replace("#", "").split(", ")]
+    for row in doc_table("## Decision order", "`")
+}
+RESOLUTION_EXAMPLE = 12
 
 
 def test_docs_table_matches_worked_examples() -> None:
     """docs/confidence.md shows the same numbers and sentences the tests check."""
-    doc = (Path(__file__).parent.parent / "docs" / "confidence.md").read_text(encoding="utf-8")
-    section = doc.split("## Worked examples", 1)[1].split("\n## ", 1)[0]
-    rows = [
-        [cell.strip() for cell in line.strip("|").split("|")]
-        for line in section.splitlines()
-        if line.startswith("| ") and line[2].isdigit()
-    ]
+    rows = [row for row in doc_table("## Worked examples", "") if row[0].isdigit()]
     documented = [
         (row[3].split(",")[0].strip("`"), float(row[4].split()[0]), row[5]) for row in rows
     ]
-    expected = [(status, conf, text) for _, _, _, status, conf, text in WORKED_EXAMPLES]
+    expected = [(status, conf, text) for _, _, _, status, conf, text, _ in WORKED_EXAMPLES]
     resolved = (
         "verified_false",
         1.0,
         "Resolved by a moderator: Official statistics show the opposite.",
     )
     assert documented == [*expected, resolved]
+
+
+# ---------------------------------------------------------------- deciding rules
+
+# The statuses each rule can give.
+RULE_STATUSES: dict[str, tuple[str, ...]] = {
+    "moderator_resolution": RESOLVABLE_STATUSES,
+    "no_votes": ("unreviewed",),
+    "below_quorum": ("needs_review",),
+    "split_disputed": ("disputed",),
+    "majority_unverifiable": ("unverifiable",),
+    "majority_misleading": ("misleading",),
+    "sources_disputed": ("disputed",),
+    "verified_consensus": ("verified_true", "verified_false"),
+    "likely_consensus": ("likely_true", "likely_false"),
+}
+
+
+def test_rules_are_documented_in_decision_order() -> None:
+    assert list(DOCUMENTED_RULES) == list(RULES) == list(RULE_STATUSES)
+
+
+def test_every_rule_decides_the_worked_examples_the_docs_cite() -> None:
+    by_number = {int(example[0].split()[0]): example[-1] for example in WORKED_EXAMPLES}
+    by_number[RESOLUTION_EXAMPLE] = "moderator_resolution"
+    assert {
+        rule: [number for number, decided in sorted(by_number.items()) if decided == rule]
+        for rule in RULES
+    } == DOCUMENTED_RULES
+    assert all(DOCUMENTED_RULES.values()), "every rule is reached by a worked example"
+
+
+def test_no_input_gives_the_unreviewed_constant() -> None:
+    assert compute_status({}, []) == UNREVIEWED
+    assert UNREVIEWED.rule == "no_votes"
+    claim = NewClaim(text="x", normalized="x")
+    assert (claim.status, claim.confidence, claim.explanation) == (
+        "unreviewed",
+        0.0,
+        "Unreviewed: no votes yet",
+    )
+
+
+def test_records_do_not_run_the_model() -> None:
+    """Importing the records (every layer does) must not compute a status."""
+    source = (Path(__file__).parent.parent / "bot" / "core" / "records.py").read_text()
+    assert "compute_status" not in source
 
 
 # ---------------------------------------------------------------- paths and rules
@@ -325,10 +411,15 @@ def test_current_votes_latest_wins_and_retraction_removes() -> None:
     assert current_votes(events) == {1: "refuted", 3: "unverifiable"}
 
 
-def test_current_votes_time_beats_event_id() -> None:
-    # A catch-up row inserted later (higher id) for an older reaction does not win.
+def test_current_votes_later_recorded_event_wins_over_an_earlier_timestamp() -> None:
+    # A catch-up correction built before a live reaction but recorded after it (higher id,
+    # earlier `at`) wins, as it does in storage's claim_votes.
     events = [VoteEvent(10, 1, "supported", 1.0), VoteEvent(2, 1, "refuted", 9.0)]
-    assert current_votes(events) == {1: "refuted"}
+    assert current_votes(events) == {1: "supported"}
+    retracted_late = [VoteEvent(7, 2, "refuted", 9.0), VoteEvent(8, 2, None, 3.0)]
+    assert current_votes(retracted_late) == {}
+    result = status_from_events([*events, *retracted_late], [], [], DEFAULT_SETTINGS)
+    assert result.counts == {"supported": 1, "refuted": 0, "unverifiable": 0, "misleading": 0}
 
 
 def test_resolution_holds_against_later_votes_until_reopened() -> None:
@@ -409,6 +500,41 @@ def test_from_mapping_parses_clamps_and_ignores() -> None:
     assert StatusSettings.from_mapping({"min_sources_to_verify": 0}).min_sources_to_verify == 1
     assert StatusSettings.from_mapping({"min_reviewers": 4.0}).min_reviewers == 4
     assert StatusSettings.from_mapping({"source_weight": "1e400"}).source_weight == 1.0
+
+
+def test_documented_ranges_are_the_model_ranges() -> None:
+    documented = {
+        row[0].strip("`"): tuple(float(bound) for bound in row[2].split("–"))
+        for row in doc_table("## Defaults", "`")
+    }
+    assert documented == THRESHOLD_RANGES
+    assert THRESHOLD_RANGES["consensus_share"] == (0.51, 1.0)
+    assert THRESHOLD_RANGES["verify_min_confidence"] == (0.0, 0.99)
+
+
+def test_thresholds_command_offers_exactly_the_model_ranges() -> None:
+    """`/claimbot thresholds` takes its bounds from the model, not from a second copy."""
+    from cogs.server import ServerCog
+
+    offered = {
+        parameter.name: (parameter.min_value, parameter.max_value)
+        for parameter in ServerCog.thresholds.parameters
+        if parameter.name != "reset"
+    }
+    assert offered == {
+        "quorum": MIN_REVIEWERS_RANGE,
+        "consensus": CONSENSUS_PERCENT_RANGE,
+        "sources": MIN_SOURCES_TO_VERIFY_RANGE,
+        "verify_confidence": VERIFY_CONFIDENCE_PERCENT_RANGE,
+    }
+    assert offered["quorum"] == THRESHOLD_RANGES["min_reviewers"]
+    assert offered["sources"] == THRESHOLD_RANGES["min_sources_to_verify"]
+    for name, setting in (
+        ("consensus", "consensus_share"),
+        ("verify_confidence", "verify_min_confidence"),
+    ):
+        low, high = offered[name]
+        assert (low / 100, high / 100) == THRESHOLD_RANGES[setting]
 
 
 def test_direct_construction_validates() -> None:
@@ -595,8 +721,10 @@ def test_result_is_always_well_formed(
     resolution = Resolution(resolved, note="checked") if resolved else None
     result = compute_status(vote_map, evidence, resolution, config)
     assert result.status in STATUSES
+    assert result.rule in DOCUMENTED_RULES
+    assert result.status in RULE_STATUSES[result.rule]
     assert 0.0 <= result.confidence <= 1.0
-    assert result.final is (resolution is not None)
+    assert result.final is (resolution is not None) is (result.rule == "moderator_resolution")
     assert sum(result.counts.values()) == len(vote_map)
     assert sum(result.evidence_counts.values()) == len(evidence)
     assert "\n" not in result.explanation

@@ -5,11 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.core.status import compute_status
-
-# What a claim shows before anyone votes: the status model's own answer for no input, so
-# a fresh claim and a recomputed one never differ.
-_UNREVIEWED = compute_status({}, [])
+from bot.core.status import UNREVIEWED
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,9 +31,10 @@ class NewClaim:
     reasons: tuple[str, ...] = ()
     span_start: int | None = None
     span_end: int | None = None
-    status: str = _UNREVIEWED.status
-    confidence: float = _UNREVIEWED.confidence
-    explanation: str = _UNREVIEWED.explanation
+    # The model's answer for no input, so a fresh claim and a recomputed one never differ.
+    status: str = UNREVIEWED.status
+    confidence: float = UNREVIEWED.confidence
+    explanation: str = UNREVIEWED.explanation
 
 
 @dataclass(frozen=True, slots=True)

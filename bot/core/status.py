@@ -16,99 +16,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, Final, Literal
 
-# --------------------------------------------------------------------------- vocabulary
+from bot.core.vocabulary import RESOLVABLE_STATUSES, STANCES, STATUS_LABELS, VERDICTS
 
-Verdict = Literal["supported", "refuted", "unverifiable", "misleading"]
-VERDICTS: tuple[Verdict, ...] = ("supported", "refuted", "unverifiable", "misleading")
-
-Stance = Literal["supports", "refutes", "context"]
-STANCES: tuple[Stance, ...] = ("supports", "refutes", "context")
-
-Status = Literal[
-    "unreviewed",
-    "needs_review",
-    "likely_true",
-    "likely_false",
-    "disputed",
-    "unverifiable",
-    "misleading",
-    "verified_true",
-    "verified_false",
-]
-STATUSES: tuple[Status, ...] = (
-    "unreviewed",
-    "needs_review",
-    "likely_true",
-    "likely_false",
-    "disputed",
-    "unverifiable",
-    "misleading",
-    "verified_true",
-    "verified_false",
-)
-
-# A moderator resolution is a final verdict. `likely_*` are not verdicts (they say "not yet
-# verified") and `unreviewed`/`needs_review` say "no verdict yet", so they cannot be pinned.
-# `disputed` can: some claims are genuinely contested and a moderator may close the vote.
-RESOLVABLE_STATUSES: tuple[Status, ...] = (
-    "verified_true",
-    "verified_false",
-    "misleading",
-    "unverifiable",
-    "disputed",
-)
-
-STATUS_LABELS: dict[str, str] = {
-    "unreviewed": "Unreviewed",
-    "needs_review": "Needs review",
-    "likely_true": "Likely true",
-    "likely_false": "Likely false",
-    "disputed": "Disputed",
-    "unverifiable": "Unverifiable",
-    "misleading": "Misleading",
-    "verified_true": "Verified true",
-    "verified_false": "Verified false",
-}
-
-# Embed colours (0xRRGGBB). Greens for the true side, reds for the false side, the verified
-# shade darker than the likely one; emoji carry the same meaning for colour-blind readers.
-STATUS_COLOURS: dict[str, int] = {
-    "unreviewed": 0x99AAB5,
-    "needs_review": 0xFEE75C,
-    "likely_true": 0x57F287,
-    "likely_false": 0xF47B67,
-    "disputed": 0x9B59B6,
-    "unverifiable": 0x607D8B,
-    "misleading": 0xE67E22,
-    "verified_true": 0x1F8B4C,
-    "verified_false": 0xED4245,
-}
-
-STATUS_EMOJI: dict[str, str] = {
-    "unreviewed": "⚪",
-    "needs_review": "🟡",
-    "likely_true": "🟢",
-    "likely_false": "🔴",
-    "disputed": "⚖️",
-    "unverifiable": "❔",
-    "misleading": "⚠️",
-    "verified_true": "✅",
-    "verified_false": "❌",
-}
-
-# ClaimReview reviewRating on Google's fact-check scale (1 False, 2 Mostly false, 3 Half
-# true, 4 Mostly true, 5 True). ratingValue only places the status on that scale;
-# alternateName (what Fact Check Explorer shows as the textual rating) states what we
-# actually concluded, so "likely" statuses say "Likely ..." and never "Mostly ...".
-CLAIMREVIEW_RATINGS: dict[str, tuple[int, str]] = {
-    "verified_true": (5, "True"),
-    "likely_true": (4, "Likely true"),
-    "disputed": (3, "Disputed"),
-    "unverifiable": (3, "Unverifiable"),
-    "misleading": (2, "Misleading"),
-    "likely_false": (2, "Likely false"),
-    "verified_false": (1, "False"),
-}
+# Re-exported while modules written against the old layout still import the types from
+# here; new code imports them from bot.core.vocabulary.
+from bot.core.vocabulary import Stance as Stance
+from bot.core.vocabulary import Status as Status
+from bot.core.vocabulary import Verdict as Verdict
 
 # Presentation limits (not thresholds, so not per-guild).
 MAX_EXPLANATION_CHARS: Final = 200
@@ -120,22 +34,75 @@ RESOLVED_CONFIDENCE: Final = 1.0
 # Float comparisons against thresholds allow this slack (3/5 must count as 0.6).
 _EPS: Final = 1e-9
 
-_TRUE_SIDE: Final = ("likely_true", "verified_true")
-_FALSE_SIDE: Final = ("likely_false", "verified_false")
+# --------------------------------------------------------------------------- rules
+
+# The rule that decided a status, one per branch of compute_status, in the order they are
+# tried. Stored with the status (claims.status_rule) so an audit can tell *why* without
+# parsing the explanation; docs/confidence.md has a table of them. Stable identifiers:
+# renaming one orphans the stored values.
+Rule = Literal[
+    "moderator_resolution",
+    "no_votes",
+    "below_quorum",
+    "split_disputed",
+    "majority_unverifiable",
+    "majority_misleading",
+    "sources_disputed",
+    "verified_consensus",
+    "likely_consensus",
+]
+RULE_MODERATOR_RESOLUTION: Final = "moderator_resolution"
+RULE_NO_VOTES: Final = "no_votes"
+RULE_BELOW_QUORUM: Final = "below_quorum"
+RULE_SPLIT_DISPUTED: Final = "split_disputed"
+RULE_MAJORITY_UNVERIFIABLE: Final = "majority_unverifiable"
+RULE_MAJORITY_MISLEADING: Final = "majority_misleading"
+RULE_SOURCES_DISPUTED: Final = "sources_disputed"
+RULE_VERIFIED_CONSENSUS: Final = "verified_consensus"
+RULE_LIKELY_CONSENSUS: Final = "likely_consensus"
+RULES: Final[tuple[Rule, ...]] = (
+    RULE_MODERATOR_RESOLUTION,
+    RULE_NO_VOTES,
+    RULE_BELOW_QUORUM,
+    RULE_SPLIT_DISPUTED,
+    RULE_MAJORITY_UNVERIFIABLE,
+    RULE_MAJORITY_MISLEADING,
+    RULE_SOURCES_DISPUTED,
+    RULE_VERIFIED_CONSENSUS,
+    RULE_LIKELY_CONSENSUS,
+)
 
 # --------------------------------------------------------------------------- settings
 
-# (lowest, highest) accepted value for each setting; from_mapping clamps into these.
-_LIMITS: Final[dict[str, tuple[float, float]]] = {
-    "min_reviewers": (1, 50),
-    "consensus_share": (0.51, 1.0),
-    "prior_votes": (0.1, 10.0),
-    "source_weight": (0.0, 5.0),
-    "min_sources_to_verify": (1, 20),
-    "verify_min_confidence": (0.0, 0.99),
+# Accepted range of each threshold, the one home of these numbers: StatusSettings rejects
+# values outside them, from_mapping clamps into them, and `/claimbot thresholds` offers
+# exactly them (its shares as whole percents, hence the *_PERCENT ranges).
+MIN_REVIEWERS_RANGE: Final = (1, 50)
+# Above half, so at most one verdict can lead.
+CONSENSUS_PERCENT_RANGE: Final = (51, 100)
+PRIOR_VOTES_RANGE: Final = (0.1, 10.0)
+SOURCE_WEIGHT_RANGE: Final = (0.0, 5.0)
+# Never 0: a vote count alone never verifies a claim.
+MIN_SOURCES_TO_VERIFY_RANGE: Final = (1, 20)
+# Below 100: no claim could ever be verified at 100%.
+VERIFY_CONFIDENCE_PERCENT_RANGE: Final = (0, 99)
+
+
+def _shares(percent_range: tuple[int, int]) -> tuple[float, float]:
+    low, high = percent_range
+    return low / 100, high / 100
+
+
+# (lowest, highest) accepted value for each setting, in the setting's own unit.
+THRESHOLD_RANGES: Final[dict[str, tuple[float, float]]] = {
+    "min_reviewers": MIN_REVIEWERS_RANGE,
+    "consensus_share": _shares(CONSENSUS_PERCENT_RANGE),
+    "prior_votes": PRIOR_VOTES_RANGE,
+    "source_weight": SOURCE_WEIGHT_RANGE,
+    "min_sources_to_verify": MIN_SOURCES_TO_VERIFY_RANGE,
+    "verify_min_confidence": _shares(VERIFY_CONFIDENCE_PERCENT_RANGE),
 }
 _INTEGER_SETTINGS: Final = frozenset({"min_reviewers", "min_sources_to_verify"})
-
 
 # Below the quorum there is no verdict yet: its confidence is capped at even odds. With the
 # default prior the cap is never reached (2 of 2 agreeing reviewers give 0.3333); a guild
@@ -179,7 +146,7 @@ class StatusSettings:
     verify_min_confidence: float = 0.6
 
     def __post_init__(self) -> None:
-        for name, (low, high) in _LIMITS.items():
+        for name, (low, high) in THRESHOLD_RANGES.items():
             value = getattr(self, name)
             kind = int if name in _INTEGER_SETTINGS else int | float
             if isinstance(value, bool) or not isinstance(value, kind):
@@ -195,7 +162,7 @@ class StatusSettings:
         for item in fields(cls):
             if item.name not in data:
                 continue
-            low, high = _LIMITS[item.name]
+            low, high = THRESHOLD_RANGES[item.name]
             integer = item.name in _INTEGER_SETTINGS
             number = _as_number(data[item.name], integer=integer)
             if number is None:
@@ -306,13 +273,36 @@ class StatusResult:
     counts: dict[Verdict, int]
     evidence_counts: dict[Stance, int]
     final: bool
+    # Which branch of compute_status decided, one of RULES (the explanation says it in words).
+    rule: Rule
+
+
+# What a claim shows before anyone votes or links a source, spelled out so storage can
+# give a new claim its defaults without running the model; equal to compute_status({}, []).
+UNREVIEWED_EXPLANATION: Final = "Unreviewed: no votes yet"
+UNREVIEWED: Final = StatusResult(
+    status="unreviewed",
+    confidence=0.0,
+    explanation=UNREVIEWED_EXPLANATION,
+    counts=dict.fromkeys(VERDICTS, 0),
+    evidence_counts=dict.fromkeys(STANCES, 0),
+    final=False,
+    rule=RULE_NO_VOTES,
+)
 
 
 # --------------------------------------------------------------------------- replay
 
 
 def current_votes(events: Iterable[VoteEvent]) -> dict[int, Verdict]:
-    """Each reviewer's latest vote by (at, event_id); retractions remove it.
+    """Each reviewer's last recorded vote, the one with the highest event id; a retraction
+    removes it.
+
+    Recording order, not `at`, decides: it is the rule storage applies when it writes
+    claim_votes and when `claimbot recompute` rebuilds them. `at` is when the event was
+    built, not when it was applied: a catch-up correction built before a live reaction
+    can be recorded after it, and each event was decided against the votes recorded
+    before it.
 
     Order-independent and idempotent: events are deduplicated by event_id (if two rows
     share an id, a fixed tie-break picks one), so replaying any permutation of the log,
@@ -326,7 +316,7 @@ def current_votes(events: Iterable[VoteEvent]) -> dict[int, Verdict]:
     latest: dict[int, VoteEvent] = {}
     for event in by_id.values():
         kept = latest.get(event.reviewer_id)
-        if kept is None or (event.at, event.event_id) > (kept.at, kept.event_id):
+        if kept is None or event.event_id > kept.event_id:
             latest[event.reviewer_id] = event
     return {
         reviewer: event.verdict
@@ -336,6 +326,7 @@ def current_votes(events: Iterable[VoteEvent]) -> dict[int, Verdict]:
 
 
 def _vote_key(event: VoteEvent) -> tuple[float, int, str]:
+    # Only makes conflicting rows that share an event id deterministic.
     return (event.at, event.reviewer_id, event.verdict or "")
 
 
@@ -425,7 +416,7 @@ def compute_status(
         unreachable,
     )
 
-    def result(status: Status, confidence: float, explanation: str) -> StatusResult:
+    def result(status: Status, rule: Rule, confidence: float, explanation: str) -> StatusResult:
         return StatusResult(
             status=status,
             confidence=round(min(max(confidence, 0.0), 1.0), CONFIDENCE_DECIMALS),
@@ -433,6 +424,7 @@ def compute_status(
             counts=counts,
             evidence_counts=evidence_counts,
             final=False,
+            rule=rule,
         )
 
     if resolution is not None:
@@ -443,14 +435,15 @@ def compute_status(
             counts=counts,
             evidence_counts=evidence_counts,
             final=True,
+            rule=RULE_MODERATOR_RESOLUTION,
         )
 
     total = sum(counts.values())
     if total == 0:
-        text = "Unreviewed: no votes yet"
+        text = UNREVIEWED_EXPLANATION
         if sources.any:
             text += "; " + sources.phrase()
-        return result("unreviewed", 0.0, text)
+        return result("unreviewed", RULE_NO_VOTES, 0.0, text)
 
     confidences = verdict_confidences(counts, evidence_counts, settings)
     best = max(confidences.values())
@@ -463,7 +456,8 @@ def compute_status(
         # Scaled by the share of the quorum reached: low, and continuous at the quorum with
         # the default prior; never above even odds, whatever the guild's settings.
         share = best * total / settings.min_reviewers
-        return result("needs_review", min(share, NEEDS_REVIEW_MAX_CONFIDENCE), text)
+        confidence = min(share, NEEDS_REVIEW_MAX_CONFIDENCE)
+        return result("needs_review", RULE_BELOW_QUORUM, confidence, text)
 
     leader = max(VERDICTS, key=lambda v: counts[v])
     top = counts[leader]
@@ -473,14 +467,15 @@ def compute_status(
             f"Disputed: no verdict has {percent}% of {total} {_plural(total, 'reviewer')} "
             f"({_split(counts, name_reviewers=False)}); {sources.phrase()}"
         )
-        return result("disputed", best, text)
+        return result("disputed", RULE_SPLIT_DISPUTED, best, text)
 
     confidence = confidences[leader]
     majority = f"{top} of {total} {_plural(total, 'reviewer')} {_verb(leader, top)}"
     if leader in ("unverifiable", "misleading"):
-        return result(
-            leader, confidence, f"{STATUS_LABELS[leader]}: {majority}; {sources.phrase()}"
-        )
+        text = f"{STATUS_LABELS[leader]}: {majority}; {sources.phrase()}"
+        if leader == "unverifiable":
+            return result(leader, RULE_MAJORITY_UNVERIFIABLE, confidence, text)
+        return result(leader, RULE_MAJORITY_MISLEADING, confidence, text)
 
     true_side = leader == "supported"
     pro, con = (
@@ -488,7 +483,7 @@ def compute_status(
     )
     if con >= settings.min_sources_to_verify and con > pro:
         text = f"Disputed: {majority}, but {sources.phrase(lead=_opposite(leader))}"
-        return result("disputed", best, text)
+        return result("disputed", RULE_SOURCES_DISPUTED, best, text)
     verified = (
         pro >= settings.min_sources_to_verify
         and con < pro
@@ -500,7 +495,8 @@ def compute_status(
     else:
         status = "verified_false" if verified else "likely_false"
     text = f"{STATUS_LABELS[status]}: {majority}; {sources.phrase(lead=leader)}"
-    return result(status, confidence, text)
+    rule: Rule = RULE_VERIFIED_CONSENSUS if verified else RULE_LIKELY_CONSENSUS
+    return result(status, rule, confidence, text)
 
 
 def status_from_events(
@@ -509,19 +505,12 @@ def status_from_events(
     moderation_events: Iterable[ModerationEvent] = (),
     settings: StatusSettings = DEFAULT_SETTINGS,
 ) -> StatusResult:
-    """Replay both logs and compute: what `claimbot recompute` does for one claim."""
+    """Replay both logs and compute, in memory. `claimbot recompute` gets the same answer
+    from storage: it rebuilds claim_votes by the rule of `current_votes` (highest event id)
+    and hands them to `compute_status` with `current_resolution` of the moderation log."""
     return compute_status(
         current_votes(vote_events), evidence, current_resolution(moderation_events), settings
     )
-
-
-def claimreview_rating(status: str) -> dict[str, int | str] | None:
-    """schema.org Rating for a ClaimReview export; None while the claim has no verdict."""
-    rating = CLAIMREVIEW_RATINGS.get(status)
-    if rating is None:
-        return None
-    value, name = rating
-    return {"ratingValue": value, "bestRating": 5, "worstRating": 1, "alternateName": name}
 
 
 # --------------------------------------------------------------------------- wording

@@ -100,7 +100,8 @@ RECOMPUTE_CHUNK = 2_000
 
 
 async def recompute_all(db: Database) -> tuple[int, int]:
-    """Rebuild current votes from the vote log, then every status from the event tables.
+    """Rebuild current votes from the vote log (each reviewer's highest event id, the rule of
+    `status.current_votes`), then every status from the event tables.
 
     Returns (claims recomputed, statuses that differed from the stored ones)."""
     await db.rebuild_current_votes()
