@@ -12,7 +12,13 @@ from discord.ext import commands
 from bot.app.client import ClaimBot
 from bot.core.records import GuildConfig
 from bot.core.render import ALERTS_OPTION, describe_thresholds, render_settings
-from bot.core.status import StatusSettings
+from bot.core.status import (
+    CONSENSUS_PERCENT_RANGE,
+    MIN_REVIEWERS_RANGE,
+    MIN_SOURCES_TO_VERIFY_RANGE,
+    VERIFY_CONFIDENCE_PERCENT_RANGE,
+    StatusSettings,
+)
 from bot.services.review_messages import DISCORD_REFUSED, missing_review_permissions
 from bot.services.status_refresh import refresh_statuses
 
@@ -102,10 +108,10 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
     async def thresholds(
         self,
         interaction: discord.Interaction[ClaimBot],
-        quorum: app_commands.Range[int, 1, 50] | None = None,
-        consensus: app_commands.Range[int, 51, 100] | None = None,
-        sources: app_commands.Range[int, 1, 20] | None = None,
-        verify_confidence: app_commands.Range[int, 0, 99] | None = None,
+        quorum: app_commands.Range[int, *MIN_REVIEWERS_RANGE] | None = None,
+        consensus: app_commands.Range[int, *CONSENSUS_PERCENT_RANGE] | None = None,
+        sources: app_commands.Range[int, *MIN_SOURCES_TO_VERIFY_RANGE] | None = None,
+        verify_confidence: app_commands.Range[int, *VERIFY_CONFIDENCE_PERCENT_RANGE] | None = None,
         reset: bool = False,
     ) -> None:
         assert interaction.guild is not None
