@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 from pathlib import Path
 
@@ -562,6 +563,30 @@ def test_every_status_has_label_colour_and_emoji() -> None:
     assert set(STATUS_LABELS) == set(STATUS_COLOURS) == set(STATUS_EMOJI) == set(STATUSES)
     assert all(0 <= colour <= 0xFFFFFF for colour in STATUS_COLOURS.values())
     assert set(RESOLVABLE_STATUSES) <= set(CLAIMREVIEW_RATINGS)
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "bot/core/vocabulary.py",
+        "bot/core/charts.py",
+        "bot/core/exports.py",
+        "bot/app/autocomplete.py",
+    ],
+)
+def test_modules_that_only_name_statuses_do_not_import_the_model(module: str) -> None:
+    tree = ast.parse((Path(__file__).parent.parent / module).read_text(encoding="utf-8"))
+    imported = {
+        node.module
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module is not None
+    } | {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    assert "bot.core.status" not in imported
 
 
 def test_claimreview_ratings() -> None:
