@@ -120,7 +120,9 @@ async def test_http_500_falls_back(
 
     base_url, _ = await serve(handler)
     with caplog.at_level(logging.WARNING, logger="claimbot.extraction"):
-        claims = await extract_with_llm(ARTICLE, LLMConfig(base_url, "m", None), max_claims=5)
+        claims = await extract_with_llm(
+            ARTICLE, LLMConfig(base_url, "m", None, backoff=0), max_claims=5
+        )
     assert claims == extract_claims(ARTICLE, max_claims=5)
     assert "HTTP 500" in caplog.text
 
