@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -389,3 +390,10 @@ def test_a_base_url_without_scheme_is_a_config_error(monkeypatch: pytest.MonkeyP
         "CLAIMBOT_LLM_BASE_URL: Value error, must start with http:// or https://, "
         "e.g. http://127.0.0.1:11434/v1"
     )
+
+
+def test_docs_quote_both_prompts_verbatim() -> None:
+    """docs/llm.md is where operators read what the model is asked; it must not drift."""
+    docs = (Path(__file__).resolve().parent.parent / "docs" / "llm.md").read_text("utf-8")
+    assert f"```text\n{SYSTEM_PROMPT}\n```" in docs
+    assert f"```text\n{SCORE_PROMPT}\n```" in docs
