@@ -176,6 +176,14 @@ async def test_redirects_are_not_followed(stub: LLMStub) -> None:
             f"unusable output: response is larger than {MAX_RESPONSE_BYTES} bytes",
         ),
         (
+            Reply("[" * 200_000),
+            "unusable output: reply is not JSON (maximum recursion depth exceeded",
+        ),
+        (
+            Reply(raw=b"[" * 200_000),
+            "unusable output: response is not a chat completion (RecursionError(",
+        ),
+        (
             Reply(json.dumps({"claims": []})),
             'unusable output: reply is not an object with a "results" list',
         ),

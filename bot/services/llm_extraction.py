@@ -113,7 +113,7 @@ def parse_llm_reply(content: str, max_claims: int) -> list[_LLMClaim]:
     """Strictly validate the model's JSON reply; raises LLMOutputError."""
     try:
         payload = json.loads(content)
-    except (json.JSONDecodeError, TypeError) as error:
+    except (json.JSONDecodeError, TypeError, RecursionError) as error:
         raise LLMOutputError(f"reply is not JSON ({error})") from None
     if not isinstance(payload, dict) or not isinstance(payload.get("claims"), list):
         raise LLMOutputError('reply is not an object with a "claims" list')
@@ -266,7 +266,7 @@ def _completion(body: bytes) -> tuple[str, int | None]:
     try:
         payload = json.loads(body)
         content = payload["choices"][0]["message"]["content"]
-    except (ValueError, KeyError, IndexError, TypeError) as error:
+    except (ValueError, KeyError, IndexError, TypeError, RecursionError) as error:
         raise LLMOutputError(f"response is not a chat completion ({error!r})") from None
     if not isinstance(content, str):
         raise LLMOutputError("chat completion content is not a string")
@@ -470,7 +470,7 @@ def parse_score_reply(content: str, count: int) -> list[tuple[float, bool]]:
     """(score, verdict) for ids 0..count-1, each exactly once; raises LLMOutputError."""
     try:
         payload = json.loads(content)
-    except (json.JSONDecodeError, TypeError) as error:
+    except (json.JSONDecodeError, TypeError, RecursionError) as error:
         raise LLMOutputError(f"reply is not JSON ({error})") from None
     if not isinstance(payload, dict) or not isinstance(payload.get("results"), list):
         raise LLMOutputError('reply is not an object with a "results" list')

@@ -97,6 +97,7 @@ async def test_good_output_is_used_and_located(serve: Callable[[Handler], Any]) 
         (json.dumps({"claims": [{"text": 42}]}), "not a string"),
         (json.dumps({"claims": [{"text": "x" * 5000}]}), "longer than"),
         (json.dumps({"claims": []}), "no claims"),
+        ("[" * 200_000, "not JSON (maximum recursion depth exceeded"),
     ],
 )
 async def test_invalid_output_falls_back_to_builtin(
