@@ -2,6 +2,7 @@
 
 .venv/bin/python benchmarks/checkworthy.py [TSV ...]   # default: the dev-test split
 .venv/bin/python benchmarks/checkworthy.py --parallel  # EN/FR agreement on the parallel set
+.venv/bin/python benchmarks/checkworthy.py --backend llm  # the CLAIMBOT_LLM_* endpoint instead
 
 `--parallel` scores each English sentence of tests/extraction/data/parallel_en_fr.tsv
 with the English model and its French translation with the same model through the
@@ -73,11 +74,73 @@ def evaluate(path: Path) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
+def evaluate_llm(paths: list[Path]) -> int:
+    """F1 of the LLM backend through `score_with_llm`, the path of `claimbot score
+    --backend llm`, with its request rate and tokens; settings as the bot reads them."""
+    import asyncio
+
+    from bot.config import ConfigError, load_settings
+    from bot.services.llm_extraction import LLMUsage, llm_config, score_with_llm
+
+    try:
+        config = llm_config(load_settings())
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return 2
+    if config is None:
+        print(
+            "--backend llm needs CLAIMBOT_LLM_BASE_URL and CLAIMBOT_LLM_MODEL "
+            "(environment or .env)",
+            file=sys.stderr,
+        )
+        return 2
+    for path in paths:
+        if not path.is_file():
+            print(f"missing file: {path}", file=sys.stderr)
+            return 2
+        rows = read_tsv(path)
+        usage = LLMUsage(config.max_tokens_per_run)
+        started = time.perf_counter()
+        scores = asyncio.run(score_with_llm([text for text, _ in rows], config, usage))
+        elapsed = time.perf_counter() - started
+        pairs = [
+            (score.checkworthy, label == 1) for score, (_, label) in zip(scores, rows, strict=True)
+        ]
+        tp = sum(p and y for p, y in pairs)
+        fp = sum(p and not y for p, y in pairs)
+        fn = sum(y and not p for p, y in pairs)
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = _f1([p for p, _ in pairs], [y for _, y in pairs])
+        print(
+            f"{path.name}: {len(rows)} sentences, {sum(y for _, y in pairs)} check-worthy "
+            f"(backend llm, model {config.model})"
+        )
+        print(f"  predicted positive {tp + fp}: TP {tp}  FP {fp}  FN {fn}")
+        print(f"  precision {precision:.3f}  recall {recall:.3f}  F1 {f1:.3f}")
+        print(
+            f"  {usage.requests} requests ({usage.retries} retried) in {elapsed:.2f} s: "
+            f"{usage.requests / elapsed:.1f} requests/s"
+        )
+        print(f"  tokens {usage.tokens} (cap {usage.cap})")
+        fallbacks = sum(score.backend == "builtin" for score in scores)
+        print(f"  sentences scored by the built-in fallback: {fallbacks}")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("tsv", nargs="*", type=Path, default=[DEFAULT_TSV])
     parser.add_argument("--parallel", action="store_true", help="EN/FR parallel set instead")
+    parser.add_argument(
+        "--backend",
+        choices=("builtin", "llm"),
+        default="builtin",
+        help="llm: the CLAIMBOT_LLM_* endpoint, as `claimbot score --backend llm`",
+    )
     args = parser.parse_args()
+    if args.backend == "llm" and not args.parallel:
+        return evaluate_llm(args.tsv)
     if args.parallel:
         evaluate_parallel(PARALLEL_TSV)
         return 0

@@ -17,7 +17,7 @@ import signal
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from bot.config import ConfigError, Settings, load_settings
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import discord
 
     from bot.documents.reader import Document
+    from bot.services.llm_extraction import Extraction, LLMConfig, SentenceScore
     from bot.storage.database import Database
 
 T = TypeVar("T")
@@ -205,26 +206,54 @@ def read_input(source: str) -> Document:
         raise CliError(f"Cannot read {source}: {exc.strerror or exc}") from None
 
 
-def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.extraction import DEFAULT_MIN_SCORE, ExtractionError, extract_claims
+def chosen_llm(args: argparse.Namespace, settings: Settings) -> LLMConfig | None:
+    """The LLM backend for `--backend`; without the option, whatever the bot would use."""
+    if args.backend == "builtin" or (args.backend is None and not settings.llm_enabled):
+        return None
+    if not settings.llm_enabled:
+        raise CliError(
+            "--backend llm needs CLAIMBOT_LLM_BASE_URL and CLAIMBOT_LLM_MODEL (in the "
+            "environment or .env; see .env.example).",
+            EXIT_CONFIG,
+        )
+    from bot.services.llm_extraction import llm_config
 
-    document = read_input(args.source)
-    min_score = DEFAULT_MIN_SCORE if args.min_score is None else args.min_score
-    limit = settings.max_claims_per_submission if args.max is None else args.max
+    return llm_config(settings)
+
+
+def _extract(text: str, llm: LLMConfig | None, limit: int, min_score: float | None) -> Extraction:
+    from bot.extraction import DEFAULT_MIN_SCORE, ExtractionError, extract_claims
+    from bot.services.llm_extraction import Extraction, extract_with_fallback
+
     try:
-        # One more than the cap says whether the cap cut the list (the pick is greedy,
-        # so the first `limit` are the same either way).
-        claims = extract_claims(document.text, max_claims=limit + 1, min_score=min_score)
+        if llm is not None:
+            return asyncio.run(
+                extract_with_fallback(text, llm, max_claims=limit, min_score=min_score)
+            )
+        score = DEFAULT_MIN_SCORE if min_score is None else min_score
+        return Extraction(extract_claims(text, max_claims=limit, min_score=score), "builtin")
     except ExtractionError as exc:
         raise CliError(str(exc)) from None
-    capped = len(claims) > limit
-    claims = claims[:limit]
+
+
+def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
+    llm = chosen_llm(args, settings)
+    document = read_input(args.source)
+    limit = settings.max_claims_per_submission if args.max is None else args.max
+    # One more than the cap says whether the cap cut the list (the pick is greedy,
+    # so the first `limit` are the same either way).
+    result = _extract(document.text, llm, limit + 1, args.min_score)
+    capped = len(result.claims) > limit
+    claims = result.claims[:limit]
+    reason = result.fallback_reason
     if args.json:
         report = {
-            "claims": [claim.to_dict() for claim in claims],
+            "claims": [{**claim.to_dict(), "backend": result.backend} for claim in claims],
             "truncated": document.truncated,
             "capped": capped,
             "max_claims": limit,
+            "backend": result.backend,
+            "fallback": None if reason is None else {"reason": reason},
         }
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -246,29 +275,51 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
         print("Note: the input was long and only its beginning was read.")
     if capped:
         print(f"Note: more claims qualified; only the best {limit} are shown (--max).")
+    if reason is not None:
+        print(f"Note: the LLM backend failed ({reason}); the built-in extractor answered.")
     return EXIT_OK
 
 
-def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.extraction import is_checkworthy, score_sentence
+def _sentences(handle: Iterator[str]) -> Iterator[str]:
+    for line in handle:
+        text = line.strip()
+        if text:
+            yield text
 
+
+async def _score_with_llm(sentences: Iterator[str], llm: LLMConfig) -> None:
+    """Reads a window of batches at a time, so output starts early and memory stays flat."""
+    from itertools import islice
+
+    from bot.services.llm_extraction import LLMUsage, open_client, score_with_llm
+
+    usage = LLMUsage(llm.max_tokens_per_run)
+    window = llm.batch_size * llm.concurrency
+    async with open_client(llm) as client:
+        while chunk := list(islice(sentences, window)):
+            for score in await score_with_llm(chunk, llm, usage, client=client):
+                _print_score(score)
+
+
+def _print_score(score: SentenceScore) -> None:
+    print(json.dumps(score.to_dict(), ensure_ascii=False))
+
+
+def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
+    llm = chosen_llm(args, settings)
     stream = sys.stdin if args.source == "-" else None
     try:
         handle = stream or open(args.source, encoding="utf-8", errors="replace")  # noqa: SIM115
     except OSError as exc:
         raise CliError(f"Cannot read {args.source}: {exc.strerror}") from None
     with handle:
-        for line in handle:
-            text = line.strip()
-            if not text:
-                continue
-            score = score_sentence(text)
-            record: dict[str, Any] = {
-                "text": text,
-                "score": round(score, 4),
-                "checkworthy": is_checkworthy(score),
-            }
-            print(json.dumps(record, ensure_ascii=False))
+        if llm is not None:
+            asyncio.run(_score_with_llm(_sentences(handle), llm))
+            return EXIT_OK
+        from bot.services.llm_extraction import builtin_score
+
+        for text in _sentences(handle):
+            _print_score(builtin_score(text))
     return EXIT_OK
 
 
@@ -381,8 +432,10 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_argument(
         "--json",
         action="store_true",
-        help='print {"claims": [...], "truncated": bool, "capped": bool, "max_claims": N}',
+        help='print {"claims": [...], "truncated": bool, "capped": bool, "max_claims": N, '
+        '"backend": "llm" or "builtin", "fallback": {"reason": str} or null}',
     )
+    _add_backend_option(extract)
     extract.add_argument(
         "--max",
         type=_positive_int,
@@ -429,8 +482,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     score = sub.add_parser("score", help="score one sentence per line, JSON lines out")
     score.add_argument("source", nargs="?", default="-", help="a file path or - (default)")
+    _add_backend_option(score)
     score.set_defaults(handler=cmd_score)
     return parser
+
+
+def _add_backend_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--backend",
+        choices=("builtin", "llm"),
+        default=None,
+        help="builtin: the CPU model; llm: the OpenAI-compatible endpoint of "
+        "CLAIMBOT_LLM_BASE_URL, falling back to builtin when it fails (default: what the "
+        "bot uses, llm when CLAIMBOT_LLM_BASE_URL and CLAIMBOT_LLM_MODEL are set)",
+    )
 
 
 def _positive_int(value: str) -> int:

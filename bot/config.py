@@ -58,6 +58,24 @@ class Settings(BaseSettings):
     llm_base_url: str | None = Field(default=None, validation_alias="CLAIMBOT_LLM_BASE_URL")
     llm_model: str | None = Field(default=None, validation_alias="CLAIMBOT_LLM_MODEL")
     llm_api_key: SecretStr | None = Field(default=None, validation_alias="CLAIMBOT_LLM_API_KEY")
+    llm_timeout_seconds: float = Field(
+        default=30.0, gt=0, le=600, validation_alias="CLAIMBOT_LLM_TIMEOUT"
+    )
+    llm_batch_size: int = Field(
+        default=20, ge=1, le=200, validation_alias="CLAIMBOT_LLM_BATCH_SIZE"
+    )
+    llm_concurrency: int = Field(
+        default=2, ge=1, le=32, validation_alias="CLAIMBOT_LLM_CONCURRENCY"
+    )
+    llm_max_tokens_per_run: int = Field(
+        default=200_000, ge=1_000, validation_alias="CLAIMBOT_LLM_MAX_TOKENS"
+    )
+    llm_max_retries: int = Field(
+        default=2, ge=0, le=10, validation_alias="CLAIMBOT_LLM_MAX_RETRIES"
+    )
+    llm_backoff_seconds: float = Field(
+        default=0.5, ge=0, le=60, validation_alias="CLAIMBOT_LLM_BACKOFF"
+    )
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -77,6 +95,18 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("llm_base_url")
+    @classmethod
+    def _http_base_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip().lower().startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://, e.g. http://127.0.0.1:11434/v1")
+        return value.strip() if value is not None else None
+
+    @property
+    def llm_enabled(self) -> bool:
+        """The LLM backend is on when both its endpoint and its model are set."""
+        return bool(self.llm_base_url and self.llm_model)
 
     def require_token(self) -> str:
         """The token for `run`; raises ConfigError (never echoing the token) when unusable."""

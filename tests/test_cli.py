@@ -92,8 +92,9 @@ def test_extract_json_on_an_example_article(tmp_path: Path) -> None:
     result = claimbot("extract", "--json", "--max", "4", str(EXAMPLE_EN), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
-    assert set(report) == {"claims", "truncated", "capped", "max_claims"}
+    assert set(report) == {"claims", "truncated", "capped", "max_claims", "backend", "fallback"}
     assert (report["truncated"], report["max_claims"]) == (False, 4)
+    assert (report["backend"], report["fallback"]) == ("builtin", None)
     claims = report["claims"]
     assert 1 <= len(claims) <= 4
     assert set(claims[0]) == {
@@ -104,8 +105,9 @@ def test_extract_json_on_an_example_article(tmp_path: Path) -> None:
         "attribution",
         "language",
         "reasons",
+        "backend",
     }
-    assert all(c["language"] == "en" for c in claims)
+    assert all(c["language"] == "en" and c["backend"] == "builtin" for c in claims)
     scores = [c["score"] for c in claims]
     assert scores == sorted(scores, reverse=True)
 

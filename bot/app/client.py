@@ -7,7 +7,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Coroutine, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import discord
 import yarl
@@ -20,15 +20,13 @@ from bot.core.fairness import FetchSlots
 from bot.services.evidence import Evidence
 from bot.services.guild_configs import GuildConfigs
 from bot.services.live_edits import LiveMessages
+from bot.services.llm_extraction import llm_config
 from bot.services.review_messages import ReviewMessages, describe_failure
 from bot.services.status_refresh import refresh_statuses
 from bot.services.submissions import Submissions
 from bot.services.vote_ingest import VoteIngest
 from bot.storage.database import Database
 from bot.web.fetcher import SafeFetcher
-
-if TYPE_CHECKING:
-    from bot.services.llm_extraction import LLMConfig
 
 log = logging.getLogger("claimbot")
 
@@ -97,16 +95,6 @@ def describe_error(error: BaseException) -> str | None:
     if isinstance(error, discord.Forbidden):
         return "Discord refused: I am missing a permission in that channel."
     return None
-
-
-def llm_config(settings: Settings) -> LLMConfig | None:
-    """The optional LLM extraction backend, when CLAIMBOT_LLM_BASE_URL is set."""
-    if not settings.llm_base_url or not settings.llm_model:
-        return None
-    from bot.services.llm_extraction import LLMConfig
-
-    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
-    return LLMConfig(base_url=settings.llm_base_url, model=settings.llm_model, api_key=key)
 
 
 class ClaimTree(app_commands.CommandTree["ClaimBot"]):

@@ -97,6 +97,7 @@ async def test_good_output_is_used_and_located(serve: Callable[[Handler], Any]) 
         (json.dumps({"claims": [{"text": 42}]}), "not a string"),
         (json.dumps({"claims": [{"text": "x" * 5000}]}), "longer than"),
         (json.dumps({"claims": []}), "no claims"),
+        ("[" * 200_000, "not JSON (maximum recursion depth exceeded"),
     ],
 )
 async def test_invalid_output_falls_back_to_builtin(
@@ -120,7 +121,9 @@ async def test_http_500_falls_back(
 
     base_url, _ = await serve(handler)
     with caplog.at_level(logging.WARNING, logger="claimbot.extraction"):
-        claims = await extract_with_llm(ARTICLE, LLMConfig(base_url, "m", None), max_claims=5)
+        claims = await extract_with_llm(
+            ARTICLE, LLMConfig(base_url, "m", None, backoff=0), max_claims=5
+        )
     assert claims == extract_claims(ARTICLE, max_claims=5)
     assert "HTTP 500" in caplog.text
 
