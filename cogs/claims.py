@@ -15,11 +15,11 @@ from discord.ext import commands
 
 from bot.app.autocomplete import claim_choices
 from bot.app.client import ClaimBot
-from bot.app.guards import ClaimNumber, require_moderator, server_of
+from bot.app.guards import Claim, require_moderator, server_of
 from bot.core.charts import status_chart
 from bot.core.claims import MAX_MANUAL_CLAIM_CHARS
 from bot.core.errors import UserFacingError
-from bot.core.records import ClaimRecord, GuildConfig, SubmissionResult
+from bot.core.records import GuildConfig, SubmissionResult
 from bot.core.render import (
     claim_page_embed,
     claim_status_embed,
@@ -46,7 +46,6 @@ STATUS_CHOICES = [app_commands.Choice(name=STATUS_LABELS[s], value=s) for s in S
 VERDICT_CHOICES = [app_commands.Choice(name=STATUS_LABELS[s], value=s) for s in RESOLVABLE_STATUSES]
 FILE_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
 _URL = re.compile(r"https?://[^\s<>]+")
-Claim = app_commands.Transform[ClaimRecord, ClaimNumber]
 
 
 @app_commands.guild_only()

@@ -14,7 +14,7 @@ from discord.ext import commands
 from bot.app.autocomplete import claim_choices
 from bot.app.client import ClaimBot
 from bot.app.guards import (
-    ClaimNumber,
+    Claim,
     is_moderator_here,
     refuse,
     require_moderator,
@@ -23,7 +23,6 @@ from bot.app.guards import (
 from bot.core.access import may_vote
 from bot.core.errors import UserFacingError
 from bot.core.fairness import LinkRateLimit
-from bot.core.records import ClaimRecord
 from bot.core.render import render_evidence_added, render_evidence_list, reviewers_only
 from bot.core.urls import links_in
 from bot.web.fetcher import FetchError
@@ -33,7 +32,6 @@ log = logging.getLogger("claimbot.evidence")
 MAX_LINKS_PER_MESSAGE = 5
 LINK_RECORDED = "📎"
 LINK_REFUSED = "🚫"
-Claim = app_commands.Transform[ClaimRecord, ClaimNumber]
 
 
 @app_commands.guild_only()

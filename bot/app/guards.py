@@ -50,6 +50,10 @@ class ClaimNumber(app_commands.Transformer):
         return await claim_in_server(interaction, int(value))
 
 
+# The annotation of every `claim` option.
+Claim = app_commands.Transform[ClaimRecord, ClaimNumber]
+
+
 async def is_moderator_here(interaction: discord.Interaction[ClaimBot]) -> bool:
     """Manage Server, or the server's moderator role."""
     config = await interaction.client.configs.get(server_of(interaction))
