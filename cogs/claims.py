@@ -15,11 +15,11 @@ from discord.ext import commands
 
 from bot.app.autocomplete import claim_choices
 from bot.app.client import ClaimBot
-from bot.core.access import is_moderator
+from bot.app.guards import Claim, require_moderator, server_of
 from bot.core.charts import status_chart
 from bot.core.claims import MAX_MANUAL_CLAIM_CHARS
 from bot.core.errors import UserFacingError
-from bot.core.records import ClaimRecord, GuildConfig, SubmissionResult
+from bot.core.records import GuildConfig, SubmissionResult
 from bot.core.render import (
     claim_page_embed,
     claim_status_embed,
@@ -48,6 +48,7 @@ FILE_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
 _URL = re.compile(r"https?://[^\s<>]+")
 
 
+@app_commands.guild_only()
 class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims under review"):
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot
@@ -55,7 +56,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
         self.extract_menu = app_commands.ContextMenu(
             name="Extract claims", callback=self.extract_from_message
         )
-        self.extract_menu.guild_only = True
+        app_commands.guild_only(self.extract_menu)
         self.extract_menu.on_error = self.cog_app_command_error
         super().__init__()
 
@@ -68,9 +69,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
     # -- helpers ----------------------------------------------------------------------
 
     async def _config(self, interaction: discord.Interaction[ClaimBot]) -> GuildConfig:
-        if interaction.guild_id is None:
-            raise UserFacingError("This command only works inside a server.")
-        return await self.bot.configs.configured(interaction.guild_id)
+        return await self.bot.configs.configured(server_of(interaction))
 
     def _check_cooldown(self, interaction: discord.Interaction[ClaimBot]) -> None:
         key = (interaction.guild_id or 0, interaction.user.id)
@@ -256,25 +255,15 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
 
     # -- queries ----------------------------------------------------------------------
 
-    async def _claim(self, interaction: discord.Interaction[ClaimBot], number: int) -> ClaimRecord:
-        """The claim a member named by its number in this server."""
-        if interaction.guild_id is None:
-            raise UserFacingError("This command only works inside a server.")
-        claim = await self.bot.db.claim_by_number(interaction.guild_id, number)
-        if claim is None:
-            raise UserFacingError(f"There is no claim #{number} in this server.")
-        return claim
-
     @app_commands.command(name="status", description="A claim's status, votes and sources")
     @app_commands.describe(claim="The claim (type its number or words)")
     @app_commands.autocomplete(claim=claim_choices)
-    async def status(self, interaction: discord.Interaction[ClaimBot], claim: int) -> None:
-        record = await self._claim(interaction, claim)
-        config = await self.bot.configs.get(record.guild_id)
+    async def status(self, interaction: discord.Interaction[ClaimBot], claim: Claim) -> None:
+        config = await self.bot.configs.get(claim.guild_id)
         embed = claim_status_embed(
-            record,
-            counts=await self.bot.db.vote_counts(record.id),
-            evidence=await self.bot.db.evidence_for(record.id),
+            claim,
+            counts=await self.bot.db.vote_counts(claim.id),
+            evidence=await self.bot.db.evidence_for(claim.id),
             emoji_by_verdict=vote_emoji(config).by_verdict,
         )
         await interaction.response.send_message(
@@ -290,12 +279,10 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
         status: app_commands.Choice[str] | None = None,
         mine: bool = False,
     ) -> None:
-        if interaction.guild_id is None:
-            raise UserFacingError("This command only works inside a server.")
         view = ClaimListView(
             self.bot,
             owner_id=interaction.user.id,
-            guild_id=interaction.guild_id,
+            guild_id=server_of(interaction),
             status=status.value if status else None,
             submitter_id=interaction.user.id if mine else None,
         )
@@ -308,35 +295,15 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
     async def search(
         self, interaction: discord.Interaction[ClaimBot], query: app_commands.Range[str, 1, 200]
     ) -> None:
-        if interaction.guild_id is None:
-            raise UserFacingError("This command only works inside a server.")
         terms = search_terms(query)
         found = (
-            await self.bot.db.search_claims(interaction.guild_id, terms, limit=SEARCH_RESULTS)
+            await self.bot.db.search_claims(server_of(interaction), terms, limit=SEARCH_RESULTS)
             if terms
             else []
         )
         await interaction.response.send_message(render_search(query, found), ephemeral=True)
 
     # -- moderation -------------------------------------------------------------------
-
-    async def _require_moderator(
-        self, interaction: discord.Interaction[ClaimBot], action: str, claim_id: int | None
-    ) -> None:
-        assert interaction.guild_id is not None
-        config = await self.bot.configs.get(interaction.guild_id)
-        roles = [r.id for r in getattr(interaction.user, "roles", [])]
-        if is_moderator(roles, manage_guild=interaction.permissions.manage_guild, config=config):
-            return
-        await self.bot.db.record_audit(
-            guild_id=interaction.guild_id,
-            actor_id=interaction.user.id,
-            action=f"denied_{action}",
-            claim_id=claim_id,
-        )
-        raise UserFacingError(
-            f"Only moderators can {action} claims (the moderator role or Manage Server)."
-        )
 
     @app_commands.command(name="resolve", description="Moderators: set a claim's final status")
     @app_commands.describe(
@@ -347,46 +314,44 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
     async def resolve(
         self,
         interaction: discord.Interaction[ClaimBot],
-        claim: int,
+        claim: Claim,
         verdict: app_commands.Choice[str],
         note: app_commands.Range[str, 1, 300] | None = None,
     ) -> None:
-        record = await self._claim(interaction, claim)
-        await self._require_moderator(interaction, "resolve", record.id)
+        await require_moderator(interaction, action="resolve", claim_id=claim.id)
         await self.bot.db.add_moderation_event(
-            guild_id=record.guild_id,
-            claim_id=record.id,
+            guild_id=claim.guild_id,
+            claim_id=claim.id,
             actor_id=interaction.user.id,
             action="resolve",
             status=verdict.value,
             note=note,
         )
-        await self.bot.claims_changed({record.id})
+        await self.bot.claims_changed({claim.id})
         await interaction.response.send_message(
-            f"Claim #{record.number} is now {verdict.name} (final until `/claim reopen`).",
+            f"Claim #{claim.number} is now {verdict.name} (final until `/claim reopen`).",
             ephemeral=True,
         )
 
     @app_commands.command(name="reopen", description="Moderators: let votes move a claim again")
     @app_commands.describe(claim="The claim")
     @app_commands.autocomplete(claim=claim_choices)
-    async def reopen(self, interaction: discord.Interaction[ClaimBot], claim: int) -> None:
-        record = await self._claim(interaction, claim)
-        await self._require_moderator(interaction, "reopen", record.id)
-        if not record.is_final:
-            raise UserFacingError(f"Claim #{record.number} is not resolved; nothing to reopen.")
+    async def reopen(self, interaction: discord.Interaction[ClaimBot], claim: Claim) -> None:
+        await require_moderator(interaction, action="reopen", claim_id=claim.id)
+        if not claim.is_final:
+            raise UserFacingError(f"Claim #{claim.number} is not resolved; nothing to reopen.")
         await self.bot.db.add_moderation_event(
-            guild_id=record.guild_id,
-            claim_id=record.id,
+            guild_id=claim.guild_id,
+            claim_id=claim.id,
             actor_id=interaction.user.id,
             action="reopen",
             status=None,
             note=None,
         )
-        await self.bot.claims_changed({record.id})
-        refreshed = await self._claim(interaction, claim)
+        await self.bot.claims_changed({claim.id})
+        refreshed = await self.bot.db.get_claim(claim.guild_id, claim.id) or claim
         await interaction.response.send_message(
-            f"Claim #{record.number} is open again: {STATUS_LABELS[refreshed.status]}.",
+            f"Claim #{claim.number} is open again: {STATUS_LABELS[refreshed.status]}.",
             ephemeral=True,
         )
 
@@ -397,9 +362,8 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
         interaction: discord.Interaction[ClaimBot],
         format: Literal["csv", "json", "claimreview"],
     ) -> None:
-        if interaction.guild is None:
-            raise UserFacingError("This command only works inside a server.")
-        await self._require_moderator(interaction, "export", None)
+        assert interaction.guild is not None  # guild_only
+        await require_moderator(interaction, action="export", claim_id=None)
         await interaction.response.defer(ephemeral=True, thinking=True)
         name, data, count = await export_guild(
             self.bot.db, interaction.guild.id, format, organization=interaction.guild.name
@@ -418,15 +382,14 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
 
     @app_commands.command(name="stats", description="How review is going in this server")
     async def stats(self, interaction: discord.Interaction[ClaimBot]) -> None:
-        if interaction.guild_id is None:
-            raise UserFacingError("This command only works inside a server.")
+        guild_id = server_of(interaction)
         db = self.bot.db
-        counts = await db.status_counts(interaction.guild_id)
+        counts = await db.status_counts(guild_id)
         summary = review_stats(
             status_counts=counts,
-            oldest=await db.oldest_awaiting(interaction.guild_id, limit=STATS_ROWS),
-            reviewers=await db.top_reviewers(interaction.guild_id, limit=STATS_ROWS),
-            distributions=await db.vote_distribution(interaction.guild_id),
+            oldest=await db.oldest_awaiting(guild_id, limit=STATS_ROWS),
+            reviewers=await db.top_reviewers(guild_id, limit=STATS_ROWS),
+            distributions=await db.vote_distribution(guild_id),
             now=time.time(),
         )
         chart = await asyncio.to_thread(status_chart, counts)

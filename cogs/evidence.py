@@ -13,10 +13,16 @@ from discord.ext import commands
 
 from bot.app.autocomplete import claim_choices
 from bot.app.client import ClaimBot
-from bot.core.access import is_moderator, may_vote
+from bot.app.guards import (
+    Claim,
+    is_moderator_here,
+    refuse,
+    require_moderator,
+    role_ids,
+)
+from bot.core.access import may_vote
 from bot.core.errors import UserFacingError
 from bot.core.fairness import LinkRateLimit
-from bot.core.records import ClaimRecord
 from bot.core.render import render_evidence_added, render_evidence_list, reviewers_only
 from bot.core.urls import links_in
 from bot.web.fetcher import FetchError
@@ -38,14 +44,6 @@ class EvidenceCog(commands.GroupCog, group_name="evidence", group_description="S
         self.clock: Callable[[], float] = time.monotonic  # tests move time on by hand
         super().__init__()
 
-    async def _claim(self, interaction: discord.Interaction[ClaimBot], number: int) -> ClaimRecord:
-        """The claim a member named by its number in this server."""
-        assert interaction.guild_id is not None
-        claim = await self.bot.db.claim_by_number(interaction.guild_id, number)
-        if claim is None:
-            raise UserFacingError(f"There is no claim #{number} in this server.")
-        return claim
-
     @app_commands.command(name="add", description="Link a source for a claim")
     @app_commands.describe(
         claim="The claim (type its number or words)",
@@ -57,30 +55,24 @@ class EvidenceCog(commands.GroupCog, group_name="evidence", group_description="S
     async def add(
         self,
         interaction: discord.Interaction[ClaimBot],
-        claim: int,
+        claim: Claim,
         url: app_commands.Range[str, 1, 2048],
         stance: Literal["supports", "refutes", "context"],
         note: app_commands.Range[str, 1, 300] | None = None,
     ) -> None:
-        record = await self._claim(interaction, claim)
-        assert interaction.guild_id is not None
-        config = await self.bot.configs.get(interaction.guild_id)
-        roles = [r.id for r in getattr(interaction.user, "roles", [])]
-        moderator = is_moderator(
-            roles, manage_guild=interaction.permissions.manage_guild, config=config
-        )
-        if not may_vote(roles, config) and not moderator:
-            await self.bot.db.record_audit(
-                guild_id=interaction.guild_id,
-                actor_id=interaction.user.id,
-                action="denied_evidence_add",
-                claim_id=record.id,
-            )
+        config = await self.bot.configs.get(claim.guild_id)
+        moderator = await is_moderator_here(interaction)
+        if not may_vote(role_ids(interaction), config) and not moderator:
             assert config is not None and config.reviewer_role_id is not None
-            raise UserFacingError(reviewers_only(config.reviewer_role_id))
+            await refuse(
+                interaction,
+                action="evidence_add",
+                claim_id=claim.id,
+                message=reviewers_only(config.reviewer_role_id),
+            )
         await interaction.response.defer(ephemeral=True, thinking=True)
         outcome = await self.bot.evidence.add(
-            record,
+            claim,
             url=url,
             stance=stance,
             note=note,
@@ -90,7 +82,7 @@ class EvidenceCog(commands.GroupCog, group_name="evidence", group_description="S
         )
         await interaction.edit_original_response(
             content=render_evidence_added(
-                record,
+                claim,
                 outcome.record,
                 created=outcome.created,
                 someone_elses=outcome.someone_elses,
@@ -100,46 +92,33 @@ class EvidenceCog(commands.GroupCog, group_name="evidence", group_description="S
     @app_commands.command(name="list", description="The sources linked to a claim")
     @app_commands.describe(claim="The claim (type its number or words)")
     @app_commands.autocomplete(claim=claim_choices)
-    async def list(self, interaction: discord.Interaction[ClaimBot], claim: int) -> None:
-        record = await self._claim(interaction, claim)
-        evidence = await self.bot.db.evidence_for(record.id)
+    async def list(self, interaction: discord.Interaction[ClaimBot], claim: Claim) -> None:
+        evidence = await self.bot.db.evidence_for(claim.id)
         await interaction.response.send_message(
-            render_evidence_list(record, evidence), ephemeral=True
+            render_evidence_list(claim, evidence), ephemeral=True
         )
 
     @app_commands.command(name="remove", description="Remove a source you linked")
     @app_commands.describe(claim="The claim", evidence="The source's number in /evidence list")
     @app_commands.autocomplete(claim=claim_choices)
     async def remove(
-        self, interaction: discord.Interaction[ClaimBot], claim: int, evidence: int
+        self, interaction: discord.Interaction[ClaimBot], claim: Claim, evidence: int
     ) -> None:
-        record = await self._claim(interaction, claim)
-        assert interaction.guild_id is not None
-        item = await self.bot.db.get_evidence(interaction.guild_id, evidence)
-        if item is None or item.claim_id != record.id:
-            raise UserFacingError(f"Claim #{record.number} has no source #{evidence}.")
-        config = await self.bot.configs.get(interaction.guild_id)
-        roles = [r.id for r in getattr(interaction.user, "roles", [])]
-        moderator = is_moderator(
-            roles, manage_guild=interaction.permissions.manage_guild, config=config
-        )
-        if item.added_by != interaction.user.id and not moderator:
-            await self.bot.db.record_audit(
-                guild_id=interaction.guild_id,
-                actor_id=interaction.user.id,
-                action="denied_evidence_remove",
-                claim_id=record.id,
+        item = await self.bot.db.get_evidence(claim.guild_id, evidence)
+        if item is None or item.claim_id != claim.id:
+            raise UserFacingError(f"Claim #{claim.number} has no source #{evidence}.")
+        if item.added_by != interaction.user.id:
+            await require_moderator(
+                interaction,
+                action="evidence_remove",
+                claim_id=claim.id,
+                message="Only the member who added a source, or a moderator, can remove it.",
                 detail={"evidence_id": evidence},
             )
-            raise UserFacingError(
-                "Only the member who added a source, or a moderator, can remove it."
-            )
-        await self.bot.db.remove_evidence(
-            interaction.guild_id, evidence, actor_id=interaction.user.id
-        )
-        await self.bot.claims_changed({record.id})
+        await self.bot.db.remove_evidence(claim.guild_id, evidence, actor_id=interaction.user.id)
+        await self.bot.claims_changed({claim.id})
         await interaction.response.send_message(
-            f"Removed source #{evidence} from claim #{record.number}.", ephemeral=True
+            f"Removed source #{evidence} from claim #{claim.number}.", ephemeral=True
         )
 
     @commands.Cog.listener()

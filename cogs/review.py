@@ -1,38 +1,27 @@
-"""Votes by reaction on review messages, and the catch-up that keeps them exact."""
+"""Votes by reaction on review messages; catch-up (bot/services/catch_up.py) keeps them
+exact."""
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import logging
-from collections.abc import Iterable
 
 import discord
 from discord.ext import commands
 
 from bot.app.client import ClaimBot
 from bot.core.access import may_vote
-from bot.core.records import GuildConfig, ReviewMessage
-from bot.core.vocabulary import Verdict
-from bot.core.votes import VoteChange, VoteEmoji, reconcile
+from bot.core.votes import VoteChange, VoteEmoji
+from bot.services.catch_up import remove_reaction
 from bot.services.review_messages import vote_emoji
-from bot.services.vote_ingest import ForcedVote, ReactionVote
+from bot.services.vote_ingest import ReactionVote
 
 log = logging.getLogger("claimbot.review")
-
-# Catch-up reads back at most this many review messages per (re)connect, open ones first,
-# newest first: older claims keep their last known votes until someone reacts again.
-CATCHUP_MESSAGE_LIMIT = 500
-# After a vote could not be written, read the claim's reactions back this much later.
-RETRY_SECONDS = 5.0
 
 
 class ReviewCog(commands.Cog):
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot
-        self.catchups = 0
-        self._retrying: set[int] = set()
-        self._background: set[asyncio.Task[None]] = set()
 
     # -- live reactions ---------------------------------------------------------------
 
@@ -69,8 +58,12 @@ class ReviewCog(commands.Cog):
         if added:
             roles = [role.id for role in payload.member.roles] if payload.member else []
             if not may_vote(roles, config):
-                await self._remove_reaction(
-                    payload.channel_id, payload.message_id, emoji.emoji(verdict), payload.user_id
+                await remove_reaction(
+                    self.bot,
+                    payload.channel_id,
+                    payload.message_id,
+                    emoji.emoji(verdict),
+                    payload.user_id,
                 )
                 return
         self.bot.ingest.enqueue(
@@ -94,10 +87,11 @@ class ReviewCog(commands.Cog):
                 claim_id,
                 exc_info=outcome,
             )
-            self._reconcile_later(claim_id)
+            self.bot.catch_up.reconcile_later(claim_id)
         elif outcome is not None and outcome.replaced is not None:
             self.bot.in_background(
-                self._remove_reaction(
+                remove_reaction(
+                    self.bot,
                     payload.channel_id,
                     payload.message_id,
                     emoji.emoji(outcome.replaced),
@@ -105,38 +99,6 @@ class ReviewCog(commands.Cog):
                 ),
                 name=f"unreact-{payload.message_id}-{payload.user_id}",
             )
-
-    async def _remove_reaction(
-        self, channel_id: int, message_id: int, emoji: str, user_id: int
-    ) -> None:
-        """Best effort: without Manage Messages the reaction stays, but it does not count."""
-        message = self.bot.get_partial_messageable(channel_id).get_partial_message(message_id)
-        try:
-            await message.remove_reaction(emoji, discord.Object(id=user_id))
-        except discord.HTTPException as exc:
-            log.warning("could not remove a reaction on message %d: %s", message_id, exc)
-
-    def _reconcile_later(self, claim_id: int) -> None:
-        if claim_id in self._retrying:
-            return
-        self._retrying.add(claim_id)
-
-        async def retry() -> None:
-            try:
-                await asyncio.sleep(RETRY_SECONDS)
-                claim = await self.bot.db.get_claim_any_guild(claim_id)
-                if claim and claim.message_id and claim.channel_id:
-                    await self._catch_up_one(
-                        ReviewMessage(claim.id, claim.guild_id, claim.channel_id, claim.message_id)
-                    )
-            except Exception:
-                log.exception("retry of claim %d failed; the next catch-up will try", claim_id)
-            finally:
-                self._retrying.discard(claim_id)
-
-        task = asyncio.create_task(retry(), name=f"reconcile-{claim_id}")
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
 
     @commands.Cog.listener()
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
@@ -152,97 +114,7 @@ class ReviewCog(commands.Cog):
     @commands.Cog.listener()
     async def on_ready(self) -> None:
         """Runs after every fresh session (start, or a reconnect that could not resume)."""
-        await self.catch_up()
-
-    async def catch_up(self) -> None:
-        messages = await self.bot.db.review_messages(limit=CATCHUP_MESSAGE_LIMIT)
-        for review in messages:
-            # Each message alone: one that fails is logged and read again at the next start.
-            try:
-                try:
-                    await self._catch_up_one(review)
-                except discord.NotFound:
-                    await self.bot.review.repost(review.claim_id)
-            except discord.HTTPException as exc:
-                log.warning("catch-up skipped claim %d: %s", review.claim_id, exc)
-            except Exception:
-                log.exception("catch-up of claim %d failed; next start retries", review.claim_id)
-        # Edits still pending when the bot last stopped: render those messages again.
-        stale = await self.bot.db.stale_review_messages(limit=CATCHUP_MESSAGE_LIMIT)
-        self.bot.live.touch(stale)
-        # Claims whose post failed, or that the bot stopped before posting.
-        if await self.bot.review.post_pending():
-            self.bot.review.retry_unposted_later()
-        self.catchups += 1
-        log.info("catch-up read %d review messages, %d to re-render", len(messages), len(stale))
-
-    async def _catch_up_one(self, review: ReviewMessage) -> None:
-        with self.bot.ingest.snapshot() as mark:
-            await self._reconcile(review, mark)
-
-    async def _reconcile(self, review: ReviewMessage, mark: int) -> None:
-        config = await self.bot.configs.get(review.guild_id)
-        emoji = vote_emoji(config)
-        channel = self.bot.get_partial_messageable(review.channel_id, guild_id=review.guild_id)
-        message = await channel.fetch_message(review.message_id)
-        reacted: dict[Verdict, list[int]] = {}
-        for reaction in message.reactions:
-            verdict = emoji.verdict(str(reaction.emoji))
-            if verdict is None:
-                continue
-            users = [user.id async for user in reaction.users(limit=None)]
-            reacted[verdict] = [uid for uid in users if uid != self.bot.user.id]  # type: ignore[union-attr]
-        eligible = await self._eligibility(review.guild_id, config, reacted.values())
-        stored = await self.bot.db.current_votes(review.claim_id)
-        claim = await self.bot.db.get_claim_any_guild(review.claim_id)
-        floor = claim.carried_votes_until if claim else 0
-        event_ids = await self.bot.db.vote_event_ids(review.claim_id) if floor else {}
-        carried = {reviewer for reviewer, event in event_ids.items() if event <= floor}
-        plan = reconcile(stored, reacted, eligible=eligible, carried=carried)  # type: ignore[arg-type]
-        # All of a claim's corrections in one batch (tasks start, and so enqueue, in order).
-        await asyncio.gather(
-            *(
-                self.bot.ingest.submit(
-                    ForcedVote(review.guild_id, review.claim_id, reviewer, verdict, snapshot=mark)
-                )
-                for reviewer, verdict in sorted(plan.changes.items())
-            )
-        )
-        for reviewer, verdict in plan.reactions_to_remove:
-            if self.bot.ingest.reacted_since(mark, review.claim_id, reviewer):
-                continue  # they reacted again since the read: it no longer tells what to remove
-            await self._remove_reaction(
-                review.channel_id, review.message_id, emoji.emoji(verdict), reviewer
-            )
-        if eligible is not None:
-            for verdict, users in reacted.items():
-                for reviewer in users:
-                    if not eligible.get(reviewer, False):
-                        await self._remove_reaction(
-                            review.channel_id, review.message_id, emoji.emoji(verdict), reviewer
-                        )
-
-    async def _eligibility(
-        self, guild_id: int, config: GuildConfig | None, groups: Iterable[list[int]]
-    ) -> dict[int, bool] | None:
-        """Who among the reactors may vote; None when everyone may."""
-        if config is None or config.reviewer_role_id is None:
-            return None
-        guild = self.bot.get_guild(guild_id)
-        eligible: dict[int, bool] = {}
-        for users in groups:
-            for user_id in users:
-                if user_id in eligible:
-                    continue
-                member = guild.get_member(user_id) if guild else None
-                if member is None and guild is not None:
-                    try:
-                        member = await guild.fetch_member(user_id)
-                    except discord.NotFound:
-                        member = None
-                roles = [role.id for role in member.roles] if member else []
-                eligible[user_id] = may_vote(roles, config)
-        return eligible
+        await self.bot.catch_up.run()
 
 
 async def setup(bot: ClaimBot) -> None:

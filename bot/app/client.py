@@ -17,6 +17,8 @@ from discord.ext import commands
 from bot.config import Settings
 from bot.core.errors import UserFacingError
 from bot.core.fairness import FetchSlots
+from bot.services.background import BackgroundTasks
+from bot.services.catch_up import CatchUp
 from bot.services.evidence import Evidence
 from bot.services.guild_configs import GuildConfigs
 from bot.services.live_edits import LiveMessages
@@ -89,6 +91,8 @@ def describe_error(error: BaseException) -> str | None:
     if isinstance(error, app_commands.NoPrivateMessage):
         return "This command only works inside a server."
     if isinstance(error, app_commands.TransformerError):
+        if isinstance(error.__cause__, UserFacingError):  # e.g. no claim with that number
+            return error.__cause__.message
         return f"That value for `{error.type.name.lower()}` is not valid."
     if isinstance(error, app_commands.CheckFailure):
         return "You are not allowed to use this command here."
@@ -97,8 +101,28 @@ def describe_error(error: BaseException) -> str | None:
     return None
 
 
+def needs_server(command: app_commands.Command[Any, ..., Any] | app_commands.ContextMenu) -> bool:
+    """Whether the command, or the group it belongs to, is declared `guild_only`."""
+    root = command.root_parent if isinstance(command, app_commands.Command) else None
+    return (root or command).guild_only
+
+
 class ClaimTree(app_commands.CommandTree["ClaimBot"]):
     """Every app-command error ends here: a short ephemeral reply, the traceback to the log."""
+
+    async def interaction_check(self, interaction: discord.Interaction[ClaimBot]) -> bool:
+        """`guild_only` hides a command outside servers on Discord's side only (discord.py
+        does not check it): one sent from a DM anyway gets the short refusal, so no command
+        runs without a server."""
+        command = interaction.command
+        if (
+            interaction.guild_id is None
+            and interaction.type is discord.InteractionType.application_command
+            and command is not None
+            and needs_server(command)
+        ):
+            raise app_commands.NoPrivateMessage()
+        return True
 
     async def on_error(
         self, interaction: discord.Interaction[ClaimBot], error: app_commands.AppCommandError
@@ -135,6 +159,7 @@ class ClaimBot(commands.Bot):
     submissions: Submissions
     evidence: Evidence
     ingest: VoteIngest
+    catch_up: CatchUp
 
     def __init__(self, settings: Settings, **options: Any) -> None:
         point_at_discord(settings.discord_api_base, settings.discord_gateway_url)
@@ -155,8 +180,8 @@ class ClaimBot(commands.Bot):
         # One set of fair shares for every fetcher: submissions and evidence alike.
         self.fetch_slots = FetchSlots()
         self.fetcher = SafeFetcher(slots=self.fetch_slots)
-        self.events_in_flight = 0
-        self._background: set[asyncio.Task[None]] = set()
+        self._handling_events = 0
+        self._background = BackgroundTasks(log)
         # (why, time.time()) of the last command sync when it failed; None once one worked
         self.last_sync_failure: tuple[str, float] | None = None
         self._sync_retry: asyncio.Task[None] | None = None
@@ -181,6 +206,9 @@ class ClaimBot(commands.Bot):
         self.evidence = Evidence(self.db, self.claims_changed, slots=self.fetch_slots)
         self.ingest = VoteIngest(self.db, self.claims_changed)
         self.ingest.start()
+        self.catch_up = CatchUp(
+            self, self.db, self.configs, self.review, self.ingest, self.live.touch
+        )
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if not await self.sync_commands():
@@ -219,28 +247,21 @@ class ClaimBot(commands.Bot):
     def in_background(self, work: Coroutine[Any, Any, None], *, name: str) -> None:
         """Run `work` after the current handler returns, counted as an event in flight
         (shutdown and tests wait for it) and kept referenced until it finishes."""
-        self.events_in_flight += 1
-
-        async def run() -> None:
-            try:
-                await work
-            except Exception:
-                log.exception("background work %s failed", name)
-            finally:
-                self.events_in_flight -= 1
-
-        task = asyncio.create_task(run(), name=name)
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
+        self._background.start(work, name=name)
 
     @contextlib.contextmanager
     def handling_event(self) -> Iterator[None]:
         """Counts gateway event handlers still running, so shutdown and tests can wait."""
-        self.events_in_flight += 1
+        self._handling_events += 1
         try:
             yield
         finally:
-            self.events_in_flight -= 1
+            self._handling_events -= 1
+
+    @property
+    def events_in_flight(self) -> int:
+        """Event handlers still running plus the work they left in the background."""
+        return self._handling_events + len(self._background)
 
     async def claims_changed(self, claim_ids: set[int]) -> None:
         """Votes, evidence or a verdict changed: recompute statuses, then update messages."""
@@ -262,9 +283,10 @@ class ClaimBot(commands.Bot):
                 await asyncio.wait_for(live.flush(), SHUTDOWN_FLUSH_SECONDS)
             except TimeoutError:
                 log.warning("some review messages were not updated before shutdown")
-        for service in ("live", "review", "evidence"):
+        for service in ("catch_up", "live", "review", "evidence"):
             if hasattr(self, service):
                 await getattr(self, service).close()
+        await self._background.close()
         if self._sync_retry is not None:
             self._sync_retry.cancel()
             await asyncio.gather(self._sync_retry, return_exceptions=True)

@@ -18,6 +18,7 @@ from bot.core.fairness import FetchSlots
 from bot.core.records import ClaimRecord, EvidenceRecord
 from bot.core.urls import normalize_url
 from bot.documents.reader import DocumentError, page_metadata
+from bot.services.background import BackgroundTasks
 from bot.services.parsing import parse_off_loop
 from bot.storage.database import Database
 from bot.web.fetcher import FetchError, FetchLimits, FetchResult, SafeFetcher, check_url
@@ -66,7 +67,7 @@ class Evidence:
         self._db = db
         self._claims_changed = claims_changed
         self.fetcher = fetcher or SafeFetcher(EVIDENCE_LIMITS, slots=slots)
-        self._background: set[asyncio.Task[None]] = set()
+        self._background = BackgroundTasks(log)
         # Rows older than this with no fetch running were left pending by a stopped bot.
         self._started_at = time.time()
         self._resumed = False
@@ -166,9 +167,7 @@ class Evidence:
             except Exception:
                 log.exception("evidence %d: could not record the fetch", evidence_id)
 
-        task = asyncio.create_task(finish(), name=f"evidence-fetch-{evidence_id}")
-        self._background.add(task)
-        task.add_done_callback(self._background.discard)
+        self._background.start(finish(), name=f"evidence-fetch-{evidence_id}")
 
     async def resume_pending(self) -> None:
         """Fetch again the links a stopped bot left pending (once, when the bot is ready)."""
@@ -220,11 +219,8 @@ class Evidence:
 
     async def wait_idle(self) -> None:
         """Let background fetches finish (shutdown, tests)."""
-        while self._background:
-            await asyncio.gather(*list(self._background), return_exceptions=True)
+        await self._background.wait_idle()
 
     async def close(self) -> None:
-        for task in list(self._background):
-            task.cancel()
-        await asyncio.gather(*list(self._background), return_exceptions=True)
+        await self._background.close()
         await self.fetcher.aclose()

@@ -22,6 +22,7 @@ from bot.core.render import (
     render_alert,
 )
 from bot.core.votes import VoteEmoji
+from bot.services.background import BackgroundTasks
 from bot.services.guild_configs import GuildConfigs
 from bot.storage.database import Database
 
@@ -108,7 +109,7 @@ class ReviewMessages:
         self._message_claims: dict[int, tuple[int, int]] = {}
         self._last_alert: dict[int, float] = {}  # guild -> time.monotonic() of its last alert
         self._posting: set[int] = set()  # claims being posted: by a submission, a retry, a repost
-        self._retry: asyncio.Task[None] | None = None
+        self._background = BackgroundTasks(log)
 
     def remember_message(self, message_id: int, claim_id: int, guild_id: int) -> None:
         if len(self._message_claims) >= MESSAGE_CACHE_SIZE:
@@ -249,8 +250,7 @@ class ReviewMessages:
 
     def retry_unposted_later(self) -> None:
         """Try the unposted claims again after each of POST_RETRY_SECONDS, until none is left."""
-        if self._retry is None or self._retry.done():
-            self._retry = asyncio.create_task(self._retry_unposted(), name="post-pending")
+        self._background.start(self._retry_unposted(), name="post-pending", once=True)
 
     async def _retry_unposted(self) -> None:
         for delay in POST_RETRY_SECONDS:
@@ -263,9 +263,7 @@ class ReviewMessages:
         log.warning("some claims are still not posted; the next start tries again")
 
     async def close(self) -> None:
-        if self._retry is not None:
-            self._retry.cancel()
-            await asyncio.gather(self._retry, return_exceptions=True)
+        await self._background.close()
 
     async def refresh(self, claim_id: int) -> None:
         """Re-render one claim's message from the database (called by LiveMessages).

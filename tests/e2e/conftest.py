@@ -114,9 +114,7 @@ class BotRunner:
             ready.cancel()
             self._task.result()
         assert ready in done, "the bot did not become ready"
-        review = bot.get_cog("ReviewCog")
-        assert review is not None
-        await self.fake.wait_for(lambda: review.catchups >= 1, timeout=10)  # type: ignore[attr-defined]
+        await self.fake.wait_for(lambda: bot.catch_up.runs >= 1, timeout=10)
         return bot
 
     def _dispatched_seq(self) -> int:

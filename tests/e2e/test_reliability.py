@@ -4,10 +4,10 @@ rate-limited requests. No vote is lost and nothing is counted twice."""
 from __future__ import annotations
 
 import sqlite3
-import sys
 
 import pytest
 
+import bot.services.catch_up
 import bot.storage.database
 from bot.app.client import ClaimBot
 from tests.e2e.conftest import BotRunner, World, add_claim, setup_review
@@ -15,7 +15,7 @@ from tests.test_storage_busy import hold_lock
 
 
 def catchups(bot: ClaimBot) -> int:
-    return bot.get_cog("ReviewCog").catchups  # type: ignore[union-attr]
+    return bot.catch_up.runs
 
 
 async def test_resumed_session_replays_missed_votes(runner: BotRunner, world: World) -> None:
@@ -85,7 +85,7 @@ async def test_vote_written_later_when_the_database_was_locked(
 ) -> None:
     monkeypatch.setattr(bot.storage.database, "BUSY_TIMEOUT_MS", 100)
     bot_ = await runner.start()
-    monkeypatch.setattr(sys.modules["cogs.review"], "RETRY_SECONDS", 1.5)
+    monkeypatch.setattr(bot.services.catch_up, "RETRY_SECONDS", 1.5)
     await setup_review(world)
     claim = await add_claim(world, bot_)
     locker = await hold_lock(runner.database, 0.8)
@@ -130,7 +130,7 @@ async def test_deleted_review_message_is_posted_again_with_its_votes(
     # A new vote on the new message counts; catch-up keeps the carried votes.
     await world.fake.user_add_reaction(r3, world.review_channel_id, moved.message_id, "✅")
     await runner.settle()
-    await bot_.get_cog("ReviewCog").catch_up()  # type: ignore[union-attr]
+    await bot_.catch_up.run()
     await runner.settle()
     assert await bot_.db.current_votes(claim.id) == {
         r1: "supported",

@@ -89,7 +89,7 @@ async def test_catch_up_counts_offline_reactions_exactly_once(
 
     # A second catch-up with nothing new writes nothing.
     events_before = len(await bot.db.vote_events(claim.id))
-    await bot.get_cog("ReviewCog").catch_up()  # type: ignore[union-attr]
+    await bot.catch_up.run()
     await runner.settle()
     assert len(await bot.db.vote_events(claim.id)) == events_before
     assert votes_field(world, claim) == "✅ 1  ❌ 0  ❓ 1  ⚠️ 0"
