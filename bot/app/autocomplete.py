@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 
 from discord import app_commands
 
-from bot.core.render import clip
 from bot.core.search import claim_id_prefix, search_terms
 from bot.core.status import STATUS_LABELS
+from bot.core.text import clip
 
 if TYPE_CHECKING:
     import discord

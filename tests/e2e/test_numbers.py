@@ -10,7 +10,7 @@ import json
 import sqlite3
 
 from bot.core.records import ClaimRecord
-from bot.core.render import clip
+from bot.core.text import clip
 from tests.e2e.conftest import BotRunner, World, add_claim, build_world, setup_review
 from tests.fake_discord import InteractionRecord
 
