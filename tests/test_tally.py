@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core.records import NewClaim, NewDocument
-from bot.core.status import DEFAULT_SETTINGS, VERDICTS
-from bot.services.status_refresh import recompute_all, refresh_claim_status
+from bot.core.status import DEFAULT_SETTINGS, VERDICTS, StatusSettings
+from bot.services.status_refresh import recompute_all, refresh_statuses
 from bot.services.vote_ingest import ReactionVote, VoteIngest
 from bot.storage.database import Database
 
@@ -28,9 +28,11 @@ async def random_history(db: Database, seed: int) -> None:
     )
     ids = [c.id for c in claims]
 
+    async def default_settings(_guild_id: int) -> StatusSettings:
+        return DEFAULT_SETTINGS
+
     async def refresh(changed: set[int]) -> None:
-        for claim_id in changed:
-            await refresh_claim_status(db, claim_id, DEFAULT_SETTINGS)
+        await refresh_statuses(db, sorted(changed), default_settings)
 
     ingest = VoteIngest(db, refresh)
     ingest.start()
