@@ -78,7 +78,7 @@ async def random_history(db: Database, seed: int) -> None:
     max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(seed=st.integers(0, 10_000))
-async def test_recompute_equals_incremental_state(tmp_path_factory, seed: int) -> None:  # type: ignore[no-untyped-def]
+async def test_recompute_equals_incremental_state(tmp_path_factory, seed: int) -> None:
     path: Path = tmp_path_factory.mktemp("tally") / "t.db"
     db = await Database.open(path)
     try:

@@ -7,8 +7,8 @@ from bot.core.render import escape_markdown
 from bot.documents.reader import load_text
 from bot.extraction import extract_claims
 from tests.e2e.articles import HARBOUR_ARTICLE, HOSTILE_ARTICLE
-from tests.e2e.conftest import BotRunner, World, setup_review
 from tests.fake_discord import FakeFile
+from tests.support.world import BotRunner, World, setup_review
 
 VOTE_EMOJI = ["✅", "❌", "❓", "⚠️"]
 
