@@ -252,12 +252,6 @@ def parse_content_type(value: str | None) -> tuple[str, str | None]:
     return mime.strip().lower(), None
 
 
-def _charset_param(content_type: str | None) -> str | None:
-    """The codec named by a `charset=` parameter of a Content-Type, if any and known."""
-    label = parse_content_type(content_type)[1]
-    return _codec_for_label(label) if label else None
-
-
 # Codecs Python finds by name that are no page's character set: host-name codecs that raise
 # even with errors="replace", escape-sequence decoders, and UTF-7 (which browsers refuse
 # because it smuggles markup past filters). Byte-to-byte codecs fail the probe below.
@@ -408,9 +402,10 @@ def load_text(
     extension (so a `.md` served as text/plain is still Markdown), then sniffing. A
     `charset=` parameter in `content_type` is honoured when decoding bytes.
     """
-    mime = (content_type or "").partition(";")[0].strip().lower()
+    mime, charset = parse_content_type(content_type)
     kind = _kind_from_name(filename) or _TYPE_KINDS.get(mime) or _kind_from_name(url)
-    text = raw if isinstance(raw, str) else _decode(bytes(raw), _charset_param(content_type))
+    codec = _codec_for_label(charset) if charset else None
+    text = raw if isinstance(raw, str) else _decode(bytes(raw), codec)
     if not text.strip():
         raise DocumentError("That input is empty.")
     _check_time()
