@@ -1,8 +1,8 @@
 """Precision, recall and F1 (positive class) of `score_sentence` on CheckThat! TSV files.
 
-.venv/bin/python benchmarks/checkworthy.py [TSV ...]   # default: the dev-test split
-.venv/bin/python benchmarks/checkworthy.py --parallel  # EN/FR agreement on the parallel set
-.venv/bin/python benchmarks/checkworthy.py --backend llm  # the CLAIMBOT_LLM_* endpoint instead
+.venv/bin/python -m benchmarks.checkworthy [TSV ...]   # default: the dev-test split
+.venv/bin/python -m benchmarks.checkworthy --parallel  # EN/FR agreement on the parallel set
+.venv/bin/python -m benchmarks.checkworthy --backend llm  # the CLAIMBOT_LLM_* endpoint instead
 
 `--parallel` scores each English sentence of tests/extraction/data/parallel_en_fr.tsv
 with the English model and its French translation with the same model through the
@@ -18,14 +18,11 @@ import sys
 import time
 from pathlib import Path
 
+from bot.extraction import is_checkworthy, score_sentence
+from bot.extraction.scoring import bridged_score
+from tools.train_checkworthy import DEFAULT_DATA, read_tsv
+
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "benchmarks"))
-
-from train_checkworthy import DEFAULT_DATA, read_tsv  # noqa: E402
-
-from bot.extraction import is_checkworthy, score_sentence  # noqa: E402
-from bot.extraction.scoring import bridged_score  # noqa: E402
 
 DEFAULT_TSV = DEFAULT_DATA / "CT24_checkworthy_english_dev-test.tsv"
 PARALLEL_TSV = REPO / "tests" / "extraction" / "data" / "parallel_en_fr.tsv"

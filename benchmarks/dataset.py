@@ -1,6 +1,6 @@
 """A large, realistic claimbot database for the query and memory benchmarks.
 
-    .venv/bin/python benchmarks/dataset.py OUT.db [--claims N] [--votes N] [--evidence N]
+    .venv/bin/python -m benchmarks.dataset OUT.db [--claims N] [--votes N] [--evidence N]
 
 The schema comes from the real migrations (`Database.open`); the rows are then written
 with plain `sqlite3.executemany`, because pushing a million events through the bot's
@@ -22,12 +22,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-
-from bot.core.status import EvidenceItem, compute_status  # noqa: E402
-from bot.core.vocabulary import VERDICTS  # noqa: E402
-from bot.storage.database import Database  # noqa: E402
+from bot.core.status import EvidenceItem, compute_status
+from bot.core.vocabulary import VERDICTS
+from bot.storage.database import Database
 
 GUILD_BASE = 900_000_000_000_000_000
 USER_BASE = 800_000_000_000_000_000
@@ -105,7 +102,7 @@ class Shape:
 
 
 def place_names(rng: random.Random, count: int) -> list[str]:
-    names = set()
+    names: set[str] = set()
     while len(names) < count:
         parts = rng.randint(2, 3)
         names.add("".join(rng.choice(SYLLABLES) for _ in range(parts)).capitalize())

@@ -1,6 +1,6 @@
 """Claims extracted from the shared French example article, checked against a fact list.
 
-    .venv/bin/python benchmarks/example_article.py [PATH] [--max-claims N]
+    .venv/bin/python -m benchmarks.example_article [PATH] [--max-claims N]
 
 The article is someone else's text: it is read from `../shared/examples/` at run
 time and never copied into this repository.  The checklist below names each fact
@@ -19,10 +19,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from bot.extraction import ClaimCandidate, extract_claims
 
-from bot.extraction import ClaimCandidate, extract_claims  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 DEFAULT_ARTICLE = REPO.parent / "shared" / "examples" / "article_fr_kn23.txt"
 MAX_ACCEPTABLE_CLAIMS = 20

@@ -1,6 +1,6 @@
 """Speed of the built-in extractor: scoring rate, article latency, import time.
 
-    .venv/bin/python benchmarks/extract_speed.py [--runs N] [--article PATH] [--data DIR]
+    .venv/bin/python -m benchmarks.extract_speed [--runs N] [--article PATH] [--data DIR]
 
 Targets: >= 5,000 sentences/s for `score_sentence` (single core), < 50 ms to
 extract the example article (median after warm-up), < 300 ms to import
@@ -17,11 +17,9 @@ import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "benchmarks"))
+from tools.train_checkworthy import DEFAULT_DATA, read_tsv
 
-from train_checkworthy import DEFAULT_DATA, read_tsv  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 DEFAULT_ARTICLE = REPO.parent / "shared" / "examples" / "article_fr_kn23.txt"
 PARALLEL = REPO / "tests" / "extraction" / "data" / "parallel_en_fr.tsv"

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from tests.e2e.process import BotProcess
+    from tests.support.process import BotProcess
 
 
 def read_only_uri(path: Path) -> str:

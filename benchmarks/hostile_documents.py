@@ -1,6 +1,6 @@
 """Worst-case documents: time and peak memory of reading each, against the issue's targets.
 
-    .venv/bin/python benchmarks/hostile_documents.py [--family NAME ...] [--repeat 1]
+    .venv/bin/python -m benchmarks.hostile_documents [--family NAME ...] [--repeat 1]
 
 Generates families of hostile (and merely huge) documents and reads each the way the bot
 does, through `load_text` inside the parse budget (`bot.parsing.parse_within_budget`):
@@ -25,6 +25,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+
 FILE_BYTES = 2_000_000
 PAGE_BYTES = 5_000_000
 EVIDENCE_BYTES = 1_000_000
@@ -177,7 +178,7 @@ def main() -> int:
                 print(child.stderr, file=sys.stderr)
                 return 1
             result = json.loads(child.stdout)
-            if worst is None or result["seconds"] > worst["seconds"]:  # type: ignore[operator]
+            if worst is None or result["seconds"] > worst["seconds"]:
                 worst = result
         assert worst is not None
         seconds, peak = float(worst["seconds"]), float(worst["peak_mb"])  # type: ignore[arg-type]

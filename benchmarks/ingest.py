@@ -1,10 +1,10 @@
 """Vote ingest through the real path: fake gateway -> `python -m bot run` -> SQLite.
 
-    .venv/bin/python benchmarks/ingest.py [--rate N] [--edit-interval S] [--edit-rate N]
+    .venv/bin/python -m benchmarks.ingest [--rate N] [--edit-interval S] [--edit-rate N]
                                           [--profile FILE]
 
 The bot runs as its own process, started the way a user starts it (`python -m bot run`,
-tests/e2e/process.py), pointed at the local fake Discord (tests/fake_discord), which
+tests/support/process.py), pointed at the local fake Discord (tests/fake_discord), which
 stays in this process: the fake's own CPU (aiohttp, gateway encoding, answering the
 bot's REST calls) is no longer charged to the bot, as in production where Discord is
 remote; on a 2-core machine the bot and the fake can have a core each. The bot gets
@@ -88,12 +88,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "benchmarks"))
+import aiosqlite
+from rich.console import Console
+from rich.table import Table
 
-import aiosqlite  # noqa: E402
-from harness import (  # noqa: E402
+from benchmarks.harness import (
     copy_database,
     cpu_seconds,
     memory_kb,
@@ -103,14 +102,11 @@ from harness import (  # noqa: E402
     reset_peak_rss,
     wait_for_log,
 )
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
-
-from bot.config import Settings  # noqa: E402
-from bot.storage.database import Database  # noqa: E402
-from tests.e2e.conftest import World, build_world, setup_review  # noqa: E402
-from tests.e2e.process import BotProcess  # noqa: E402
-from tests.fake_discord import FakeDiscord, InteractionRecord, running_fake  # noqa: E402
+from bot.config import Settings
+from bot.storage.database import Database
+from tests.fake_discord import FakeDiscord, InteractionRecord, running_fake
+from tests.support.process import BotProcess
+from tests.support.world import World, build_world, setup_review
 
 VOTE_EMOJI = {"supported": "✅", "refuted": "❌", "unverifiable": "❓", "misleading": "⚠️"}
 VERDICTS = tuple(VOTE_EMOJI)

@@ -1,6 +1,6 @@
 """Resident memory of the running bot with 100,000 claims in its database.
 
-    .venv/bin/python benchmarks/memory.py [--database /tmp/claimbot-memory.db] [--seed N]
+    .venv/bin/python -m benchmarks.memory [--database /tmp/claimbot-memory.db] [--seed N]
                                           [--reactions 2000 --members 100]
 
 The database comes from benchmarks/dataset.py: 100,000 claims, 1,000,000 vote events
@@ -16,7 +16,7 @@ the commands read real data; `/claimbot setup` then points that guild at the fak
 review channel.
 
 The bot runs as its own process, as a user starts it (`python -m bot run`,
-tests/e2e/process.py, LOG_LEVEL=INFO so that the end of its start-up catch-up shows in
+tests/support/process.py, LOG_LEVEL=INFO so that the end of its start-up catch-up shows in
 its log), against the fake Discord in this process. Its VmRSS (/proc/PID/status) is
 read once it is ready and after each phase of commands sent through the fake:
 50 x `/claim status` (random claims of the guild), 20 x `/claim list` (with and
@@ -52,25 +52,23 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "benchmarks"))
+from rich.console import Console
+from rich.table import Table
 
-from dataset import GUILD_BASE, SUBJECTS, Shape, fill  # noqa: E402
-from harness import (  # noqa: E402
+from benchmarks.dataset import GUILD_BASE, SUBJECTS, Shape, fill
+from benchmarks.harness import (
     copy_database,
     memory_kb,
     read_only,
     reset_peak_rss,
     wait_for_log,
 )
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
+from bot.storage.database import Database
+from tests.fake_discord import InteractionRecord, running_fake
+from tests.support.process import BotProcess
+from tests.support.world import World, build_world, setup_review
 
-from bot.storage.database import Database  # noqa: E402
-from tests.e2e.conftest import World, build_world, setup_review  # noqa: E402
-from tests.e2e.process import BotProcess  # noqa: E402
-from tests.fake_discord import InteractionRecord, running_fake  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 TARGET_MB = 150.0
 DEFAULT_DATABASE = Path(tempfile.gettempdir()) / "claimbot-memory.db"

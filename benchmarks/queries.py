@@ -1,6 +1,6 @@
 """Latency of the queries behind /claim status, list, search and autocomplete.
 
-    .venv/bin/python benchmarks/queries.py [--database PATH] [--samples N]
+    .venv/bin/python -m benchmarks.queries [--database PATH] [--samples N]
 
 Fills a database with 100,000 claims, 1,000,000 vote events and 200,000 evidence rows
 across 50 guilds (benchmarks/dataset.py; kept at --database so later runs skip the
@@ -23,17 +23,13 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-sys.path.insert(0, str(REPO / "benchmarks"))
+from rich.console import Console
+from rich.table import Table
 
-from dataset import GUILD_BASE, REVIEWERS_PER_GUILD, Shape, fill, reviewer  # noqa: E402
-from harness import percentile, read_only  # noqa: E402
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
-
-from bot.core.search import search_terms  # noqa: E402
-from bot.storage.database import Database  # noqa: E402
+from benchmarks.dataset import GUILD_BASE, REVIEWERS_PER_GUILD, Shape, fill, reviewer
+from benchmarks.harness import percentile, read_only
+from bot.core.search import search_terms
+from bot.storage.database import Database
 
 PAGE_SIZE = 10  # cogs/claims.py
 SEARCH_RESULTS = 10

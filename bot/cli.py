@@ -179,8 +179,9 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 def read_input(source: str) -> Document:
     """A path, `-` for stdin, or a URL fetched through the safe fetcher."""
+    from bot.core.urls import looks_like_url
     from bot.documents.reader import DocumentError, load_text
-    from bot.services.articles import document_from_url, looks_like_url
+    from bot.services.articles import document_from_url
     from bot.services.parsing import parse_within_budget
     from bot.web.fetcher import FetchError, SafeFetcher
 

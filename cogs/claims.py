@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
-import re
 import time
+from dataclasses import replace
 from typing import Any, Literal
 
 import discord
@@ -28,6 +28,7 @@ from bot.core.render import (
     review_stats,
 )
 from bot.core.search import search_terms
+from bot.core.urls import is_http_url, links_in
 from bot.core.vocabulary import RESOLVABLE_STATUSES, STATUS_LABELS, STATUSES
 from bot.documents.reader import Document, DocumentError, load_text
 from bot.services.articles import document_from_url
@@ -45,7 +46,6 @@ LIST_TIMEOUT_SECONDS = 300
 STATUS_CHOICES = [app_commands.Choice(name=STATUS_LABELS[s], value=s) for s in STATUSES]
 VERDICT_CHOICES = [app_commands.Choice(name=STATUS_LABELS[s], value=s) for s in RESOLVABLE_STATUSES]
 FILE_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
-_URL = re.compile(r"https?://[^\s<>]+")
 
 
 @app_commands.guild_only()
@@ -194,7 +194,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
         statement = " ".join(text.split())
         if len(statement) < 10:
             raise UserFacingError("That is too short to be a claim: write the whole statement.")
-        if source is not None and not _URL.fullmatch(source.strip()):
+        if source is not None and not is_http_url(source):
             raise UserFacingError("`source` must be an http(s) link.")
         self._check_cooldown(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -214,7 +214,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
         self._check_cooldown(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         text = message.content.strip()
-        links = _URL.findall(text)
+        links = links_in(text, limit=1)
         parts = [text] if text else []
         title = None
         if links:
@@ -231,13 +231,7 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
             document = await parse_off_loop(load_text, "\n\n".join(parts))
         except DocumentError as exc:
             raise UserFacingError(str(exc)) from None
-        document = Document(
-            text=document.text,
-            title=title,
-            kind=document.kind,
-            url=message.jump_url,
-            truncated=document.truncated,
-        )
+        document = replace(document, title=title, url=message.jump_url, site_name=None)
 
         async def progress(note: str) -> None:
             await interaction.edit_original_response(content=note)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Literal
 
 import discord
@@ -184,7 +184,7 @@ class EvidenceCog(commands.GroupCog, group_name="evidence", group_description="S
             log.warning("could not acknowledge a thread link", exc_info=True)
 
     async def _tell_slow_down(
-        self, message: discord.Message, not_recorded: int, posted: int, reasons: list[str]
+        self, message: discord.Message, not_recorded: int, posted: int, reasons: Sequence[str]
     ) -> None:
         """A short reply to the member's message, pinging no one: Discord has no private
         answer to a plain message, and the 🚫 alone would leave them guessing. `should_tell`

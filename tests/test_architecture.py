@@ -8,6 +8,7 @@ that only type checkers see is still a cycle for a reader.
 from __future__ import annotations
 
 import ast
+import importlib
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ BOT = Path(__file__).resolve().parent.parent / "bot"
 # package -> the other bot packages it may import
 ALLOWED: dict[str, set[str]] = {
     "core": set(),
-    "extraction": set(),
+    "extraction": {"core"},
     "documents": {"core"},
     "storage": {"core"},
     "web": {"core", "documents"},
@@ -90,3 +91,30 @@ def test_the_map_itself_has_no_cycle() -> None:
 
     for package in ALLOWED:
         visit(package)
+
+
+REPO = BOT.parent
+SCRIPTS = sorted(p for folder in ("benchmarks", "tools") for p in (REPO / folder).glob("*.py"))
+
+
+@pytest.mark.parametrize("path", SCRIPTS, ids=lambda p: str(p.relative_to(REPO)))
+def test_scripts_import_as_modules_without_path_hacks(path: Path) -> None:
+    """Benchmarks and tools run as `python -m benchmarks.NAME` from the repository root and
+    reach the test support as `tests.support`; none edits `sys.path` to get there."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    hacks = [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and node.attr == "path"
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "sys"
+    ]
+    assert hacks == []
+    module = ".".join(path.relative_to(REPO).with_suffix("").parts)
+    assert importlib.import_module(module).__file__ == str(path)
+
+
+def test_shipped_data_is_made_by_tools_not_benchmarks() -> None:
+    assert (REPO / "tools" / "train_checkworthy.py").is_file()
+    assert not (REPO / "benchmarks" / "train_checkworthy.py").exists()

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from bot.storage.database import load_migrations
-from tests.e2e.process import BotProcess
 from tests.fake_discord import FakeDiscord
+from tests.support.process import BotProcess
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -24,6 +24,7 @@ from bot.documents.reader import (
     load_text,
     markdown_to_text,
     page_metadata,
+    parse_content_type,
     text_codec,
     time_budget,
 )
@@ -783,3 +784,24 @@ def test_one_huge_text_node_is_cut_before_extraction() -> None:
     assert cut is False
     assert _trim(tree, 1_000, 100) is True
     assert tree.xpath("string(/)") == ("word " * 200)
+
+
+@pytest.mark.parametrize(
+    ("header", "parsed"),
+    [
+        (None, ("", None)),
+        ("", ("", None)),
+        ("Text/HTML", ("text/html", None)),
+        ('text/html; Charset="ISO-8859-1"', ("text/html", "iso-8859-1")),
+        ("text/plain; format=flowed; charset=utf-8", ("text/plain", "utf-8")),
+        ("text/plain; charset=no-such-codec", ("text/plain", None)),
+        ("text/plain; charset=no-such-codec; charset=koi8-r", ("text/plain", "koi8-r")),
+        ("text/html; charset=idna", ("text/html", "idna")),
+    ],
+)
+def test_one_content_type_parser_for_pages_and_documents(
+    header: str | None, parsed: tuple[str, str | None]
+) -> None:
+    """The fetcher and `load_text` read a Content-Type the same way: the label is kept as
+    declared (lowercased), and whether it is a text encoding is decided when decoding."""
+    assert parse_content_type(header) == parsed

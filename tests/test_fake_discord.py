@@ -870,7 +870,7 @@ async def test_malformed_answers_reach_the_client_as_sent(fake: FakeDiscord, wor
     try:
         with pytest.raises(discord.DiscordServerError) as outage:
             await bot.http.get_message(world.channel_id, 1)
-        assert await bot.http.get_message(world.channel_id, 1) == {"unexpected": True}
+        assert dict(await bot.http.get_message(world.channel_id, 1)) == {"unexpected": True}
     finally:
         await bot.close()
     assert outage.value.status == 503 and outage.value.text == page.decode()

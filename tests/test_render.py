@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from bot.core.records import ClaimRecord, EvidenceRecord, GuildConfig, SubmissionResult
 from bot.core.render import (
@@ -69,11 +70,11 @@ def evidence(n: int, stance: str = "supports") -> list[EvidenceRecord]:
     ]
 
 
-def embed_size(embed: dict[str, object]) -> int:
+def embed_size(embed: dict[str, Any]) -> int:
     fields = embed.get("fields", [])
     total = len(str(embed.get("title", ""))) + len(str(embed.get("description", "")))
-    total += len(embed.get("footer", {}).get("text", ""))  # type: ignore[union-attr]
-    for field in fields:  # type: ignore[attr-defined]
+    total += len(embed.get("footer", {}).get("text", ""))
+    for field in fields:
         total += len(field["name"]) + len(field["value"])
     return total
 

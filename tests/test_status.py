@@ -535,6 +535,7 @@ def test_thresholds_command_offers_exactly_the_model_ranges() -> None:
         ("verify_confidence", "verify_min_confidence"),
     ):
         low, high = offered[name]
+        assert low is not None and high is not None
         assert (low / 100, high / 100) == THRESHOLD_RANGES[setting]
 
 

@@ -83,9 +83,13 @@ async def test_wal_and_foreign_keys_are_on(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "pragmas.db")
     try:
         async with db._conn.execute("PRAGMA journal_mode") as cur:
-            journal = (await cur.fetchone())[0]
+            row = await cur.fetchone()
+            assert row is not None
+            journal = row[0]
         async with db._conn.execute("PRAGMA foreign_keys") as cur:
-            foreign_keys = (await cur.fetchone())[0]
+            row = await cur.fetchone()
+            assert row is not None
+            foreign_keys = row[0]
         assert journal == "wal"
         assert foreign_keys == 1
         assert await db.integrity_check() == "ok"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -28,9 +29,9 @@ async def add(db: Database, guild_id: int, *texts: str) -> list[tuple[int, int]]
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> Database:
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
     database = await Database.open(tmp_path / "numbers.db")
-    yield database  # type: ignore[misc]
+    yield database
     await database.close()
 
 

@@ -4,6 +4,7 @@ and kept working across the migration that made the index guild-aware."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -31,9 +32,9 @@ def match(text: str) -> list[str]:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> Database:
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
     database = await Database.open(tmp_path / "search.db")
-    yield database  # type: ignore[misc]
+    yield database
     await database.close()
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.claims import Candidate, content_hash, jaccard, normalize_claim, triage
+from bot.core.claims import content_hash, normalize_claim, triage
+from bot.core.records import NewClaim
+from bot.core.text import jaccard
+from bot.extraction import ClaimCandidate
 
 
 def test_normalize_folds_case_accents_punctuation_and_spacing() -> None:
@@ -24,8 +27,8 @@ def test_triage_points_at_close_rewording_of_a_known_claim() -> None:
     recent = [(41, normalize_claim("The council approved a budget of 12 million euros on Monday"))]
     plan = triage(
         [
-            Candidate("The council approved a budget of 12 million euros on Monday."),
-            Candidate("Ridership fell by 8 percent in 2025."),
+            "The council approved a budget of 12 million euros on Monday.",
+            "Ridership fell by 8 percent in 2025.",
         ],
         recent,
     )
@@ -36,10 +39,41 @@ def test_triage_points_at_close_rewording_of_a_known_claim() -> None:
 
 def test_triage_merges_repeats_inside_one_submission() -> None:
     plan = triage(
-        [Candidate("Prices rose 4% in May."), Candidate("prices rose 4% in may"), Candidate("...")],
+        ["Prices rose 4% in May.", "prices rose 4% in may", "..."],
         [],
     )
     assert [c.text for c in plan.new] == ["Prices rose 4% in May."]
+
+
+def test_triage_stores_what_the_extractor_found_and_nothing_for_a_typed_claim() -> None:
+    """The extractor's ClaimCandidate goes straight in: no copy of its fields on the way."""
+    found = ClaimCandidate(
+        text="Ridership fell by 8 percent in 2025.",
+        score=0.91,
+        start=10,
+        end=46,
+        attribution="the transit authority",
+        language="en",
+        reasons=("figure", "year"),
+    )
+    plan = triage([found, "The mayor said the budget doubled in 2024."], [])
+    assert plan.new == [
+        NewClaim(
+            text="Ridership fell by 8 percent in 2025.",
+            normalized="ridership fell by 8 percent in 2025",
+            attribution="the transit authority",
+            language="en",
+            score=0.91,
+            reasons=("figure", "year"),
+            span_start=10,
+            span_end=46,
+        ),
+        NewClaim(
+            text="The mayor said the budget doubled in 2024.",
+            normalized="the mayor said the budget doubled in 2024",
+        ),
+    ]
+    assert plan.existing_ids == []
 
 
 @given(st.text())

@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.core.records import NewClaim, NewDocument
-from bot.core.status import DEFAULT_SETTINGS
+from bot.core.status import DEFAULT_SETTINGS, StatusSettings
 from bot.core.vocabulary import VERDICTS
-from bot.services.status_refresh import recompute_all, refresh_claim_status
+from bot.services.status_refresh import recompute_all, refresh_statuses
 from bot.services.vote_ingest import ReactionVote, VoteIngest
 from bot.storage.database import Database
 
@@ -29,9 +29,11 @@ async def random_history(db: Database, seed: int) -> None:
     )
     ids = [c.id for c in claims]
 
+    async def default_settings(_guild_id: int) -> StatusSettings:
+        return DEFAULT_SETTINGS
+
     async def refresh(changed: set[int]) -> None:
-        for claim_id in changed:
-            await refresh_claim_status(db, claim_id, DEFAULT_SETTINGS)
+        await refresh_statuses(db, sorted(changed), default_settings)
 
     ingest = VoteIngest(db, refresh)
     ingest.start()
@@ -77,7 +79,7 @@ async def random_history(db: Database, seed: int) -> None:
     max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(seed=st.integers(0, 10_000))
-async def test_recompute_equals_incremental_state(tmp_path_factory, seed: int) -> None:  # type: ignore[no-untyped-def]
+async def test_recompute_equals_incremental_state(tmp_path_factory, seed: int) -> None:
     path: Path = tmp_path_factory.mktemp("tally") / "t.db"
     db = await Database.open(path)
     try:

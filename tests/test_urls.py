@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.urls import links_in, normalize_url
+from bot.core.urls import is_http_url, links_in, looks_like_url, normalize_url
 
 
 @pytest.mark.parametrize(
@@ -44,3 +44,31 @@ def test_links_in_chat_text() -> None:
 @given(st.from_regex(r"https?://[a-z]{1,10}\.example/[a-z0-9/]{0,20}", fullmatch=True))
 def test_normalize_is_idempotent(url: str) -> None:
     assert normalize_url(normalize_url(url)) == normalize_url(url)
+
+
+@pytest.mark.parametrize(
+    ("value", "http", "link"),
+    [
+        ("https://news.example/a", True, True),
+        ("  HTTP://news.example/wiki/Port_(city).  ", True, True),
+        ("ftp://files.example/report.pdf", False, True),
+        ("file:///etc/passwd", False, True),
+        ("https://news.example/a and more", False, False),
+        ("see https://news.example/a", False, False),
+        ("https://", False, False),
+        ("articles/ferries.html", False, False),
+        ("https://news.example/<script>", False, False),
+    ],
+)
+def test_a_whole_value_as_a_link(value: str, http: bool, link: bool) -> None:
+    """A `source` option must be an http(s) link; a CLI argument of any scheme is a link
+    (the fetcher explains the scheme), anything else a path."""
+    assert is_http_url(value) is http
+    assert looks_like_url(value) is link
+
+
+def test_links_in_a_message_leave_its_punctuation_out() -> None:
+    """The message command fetches the page, not the page plus the sentence's full stop."""
+    assert links_in("Worth a read (https://news.example/ferries).", limit=1) == [
+        "https://news.example/ferries"
+    ]

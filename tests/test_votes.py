@@ -100,8 +100,8 @@ def test_reconcile_makes_stored_equal_to_reactions(
             after[reviewer] = verdict
     reactors = {uid for users in reacted.values() for uid in users}
     assert set(after) == reactors
-    for reviewer, verdict in after.items():
-        assert reviewer in reacted[verdict]
+    for reviewer, held in after.items():
+        assert reviewer in reacted[held]
     # Applying the plan again is a no-op: reconciliation is idempotent.
     remaining = {
         v: [u for u in us if (u, v) not in plan.reactions_to_remove] for v, us in reacted.items()

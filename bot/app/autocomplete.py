@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 from discord import app_commands
 
-from bot.core.render import clip
 from bot.core.search import claim_id_prefix, search_terms
+from bot.core.text import clip
 from bot.core.vocabulary import STATUS_LABELS
 
 if TYPE_CHECKING:

@@ -11,8 +11,10 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from bot.core.records import NewClaim
+from bot.core.text import jaccard
 
 # Two wordings whose word sets overlap this much are one claim ("very close wording").
 NEAR_DUPLICATE_JACCARD = 0.85
@@ -40,23 +42,24 @@ def _words(normalized: str) -> frozenset[str]:
     return frozenset(normalized.split())
 
 
-def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    if not a and not b:
-        return 1.0
-    return len(a & b) / len(a | b)
+class Extracted(Protocol):
+    """What triage reads of the extractor's `ClaimCandidate` (bot.extraction), named here as
+    a protocol because the core does not import the extractor."""
 
-
-@dataclass(frozen=True, slots=True)
-class Candidate:
-    """What the cog hands over: an extracted (or typed) statement."""
-
-    text: str
-    attribution: str | None = None
-    language: str | None = None
-    score: float | None = None
-    reasons: tuple[str, ...] = ()
-    start: int | None = None
-    end: int | None = None
+    @property
+    def text(self) -> str: ...
+    @property
+    def attribution(self) -> str | None: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def reasons(self) -> tuple[str, ...]: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,8 +68,9 @@ class Triage:
     existing_ids: list[int]  # claims of the guild the submission repeats, in submission order
 
 
-def triage(candidates: Iterable[Candidate], recent: Sequence[tuple[int, str]]) -> Triage:
-    """Split candidates into new claims and repeats of the guild's recent claims.
+def triage(candidates: Iterable[Extracted | str], recent: Sequence[tuple[int, str]]) -> Triage:
+    """Split candidates into new claims and repeats of the guild's recent claims. A bare
+    string is a claim typed in by a member: no score, span, language nor attribution.
 
     Exact repeats (same normalised text) are left to the database's unique index; here
     we catch close rewordings, and repeats inside the submission itself.
@@ -76,7 +80,8 @@ def triage(candidates: Iterable[Candidate], recent: Sequence[tuple[int, str]]) -
     taken: list[frozenset[str]] = []
     existing: list[int] = []
     for candidate in candidates:
-        normalized = normalize_claim(candidate.text)
+        text = candidate if isinstance(candidate, str) else candidate.text
+        normalized = normalize_claim(text)
         if not normalized:
             continue
         words = _words(normalized)
@@ -90,9 +95,12 @@ def triage(candidates: Iterable[Candidate], recent: Sequence[tuple[int, str]]) -
         if any(jaccard(words, other) >= NEAR_DUPLICATE_JACCARD for other in taken):
             continue
         taken.append(words)
+        if isinstance(candidate, str):
+            new.append(NewClaim(text=text, normalized=normalized))
+            continue
         new.append(
             NewClaim(
-                text=candidate.text,
+                text=text,
                 normalized=normalized,
                 attribution=candidate.attribution,
                 language=candidate.language,

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.core.records import ClaimRecord, EvidenceRecord, GuildConfig, SubmissionResult
 from bot.core.status import StatusSettings
+from bot.core.text import clip
 from bot.core.vocabulary import STATUS_COLOURS, STATUS_EMOJI, STATUS_LABELS, VERDICTS
 
 
@@ -102,10 +103,6 @@ STANCE_LABELS = {"supports": "supports", "refutes": "refutes", "context": "conte
 def escape_markdown(text: str) -> str:
     """User text shown verbatim: no bold, links, headings or masked links sneak in."""
     return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
-
-
-def clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def safe_link(label: str, url: str) -> str:

@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any, Final, Literal
 
+from bot.core.text import clip_line
 from bot.core.vocabulary import RESOLVABLE_STATUSES, STANCES, STATUS_LABELS, VERDICTS
 
 # Re-exported while modules written against the old layout still import the types from
@@ -420,7 +421,7 @@ def compute_status(
         return StatusResult(
             status=status,
             confidence=round(min(max(confidence, 0.0), 1.0), CONFIDENCE_DECIMALS),
-            explanation=_clip(explanation, MAX_EXPLANATION_CHARS),
+            explanation=clip_line(explanation, MAX_EXPLANATION_CHARS),
             counts=counts,
             evidence_counts=evidence_counts,
             final=False,
@@ -588,10 +589,4 @@ def _resolution_explanation(resolution: Resolution) -> str:
     note = " ".join((resolution.note or "").split())
     if not note:
         return f"Resolved by a moderator as {STATUS_LABELS[resolution.status].lower()}."
-    return "Resolved by a moderator: " + _clip(note, MAX_NOTE_CHARS)
-
-
-def _clip(text: str, limit: int) -> str:
-    """One line of at most `limit` characters, cut with an ellipsis."""
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+    return "Resolved by a moderator: " + clip_line(note, MAX_NOTE_CHARS)

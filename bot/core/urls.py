@@ -1,4 +1,5 @@
-"""Evidence URL identity (pure): two links to the same page are one piece of evidence."""
+"""Links (pure): the one place that says what a link is, in a chat message or as a whole
+value, and when two links to the same page are one piece of evidence."""
 
 from __future__ import annotations
 
@@ -28,6 +29,20 @@ TRACKING_PARAMETERS = frozenset(
 _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 URL_IN_TEXT = re.compile(r"https?://[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:!?]")
+# A whole value meant as a link, any scheme: brackets and trailing punctuation are its own.
+_WHOLE_LINK = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*)://[^\s<>]+", re.IGNORECASE)
+
+
+def looks_like_url(value: str) -> bool:
+    """The whole value (spaces around it aside) is one link of any scheme: a CLI argument
+    that is not a path, whose scheme the fetcher then accepts or explains."""
+    return _WHOLE_LINK.fullmatch(value.strip()) is not None
+
+
+def is_http_url(value: str) -> bool:
+    """The whole value (spaces around it aside) is one http(s) link: a `source` option."""
+    match = _WHOLE_LINK.fullmatch(value.strip())
+    return match is not None and match.group("scheme").lower() in _DEFAULT_PORTS
 
 
 def normalize_url(url: str) -> str:

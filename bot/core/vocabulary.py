@@ -7,13 +7,13 @@ label or colour can never change a decision.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 Verdict = Literal["supported", "refuted", "unverifiable", "misleading"]
-VERDICTS: tuple[Verdict, ...] = ("supported", "refuted", "unverifiable", "misleading")
+VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
 
 Stance = Literal["supports", "refutes", "context"]
-STANCES: tuple[Stance, ...] = ("supports", "refutes", "context")
+STANCES: tuple[Stance, ...] = get_args(Stance)
 
 Status = Literal[
     "unreviewed",
@@ -26,17 +26,7 @@ Status = Literal[
     "verified_true",
     "verified_false",
 ]
-STATUSES: tuple[Status, ...] = (
-    "unreviewed",
-    "needs_review",
-    "likely_true",
-    "likely_false",
-    "disputed",
-    "unverifiable",
-    "misleading",
-    "verified_true",
-    "verified_false",
-)
+STATUSES: tuple[Status, ...] = get_args(Status)
 
 # A moderator resolution is a final verdict. `likely_*` are not verdicts (they say "not yet
 # verified") and `unreviewed`/`needs_review` say "no verdict yet", so they cannot be pinned.

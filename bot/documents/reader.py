@@ -32,6 +32,7 @@ from datetime import date, datetime
 from typing import Any, Literal
 
 from bot.core.errors import UserFacingError
+from bot.core.text import clip_line
 
 __all__ = [
     "MAX_DOCUMENT_CHARS",
@@ -153,10 +154,7 @@ def _one_line(value: str | None, limit: int) -> str | None:
     """A metadata value on one line, cleaned like document text and capped."""
     if value is None:
         return None
-    text = " ".join(_normalise(str(value)).split())
-    if len(text) > limit:
-        text = text[: limit - 1].rstrip() + "…"
-    return text or None
+    return clip_line(_normalise(str(value)), limit) or None
 
 
 def _cut(text: str, limit: int) -> tuple[str, bool]:
@@ -234,13 +232,24 @@ def _declared_charset(raw: bytes) -> str | None:
     return _codec_for_label((match.group(1) or match.group(2)).decode("ascii"))
 
 
-def _charset_param(content_type: str | None) -> str | None:
-    """The codec named by a `charset=` parameter of a Content-Type, if any and known."""
-    for param in (content_type or "").split(";")[1:]:
-        key, _, value = param.partition("=")
-        if key.strip().lower() == "charset":
-            return _codec_for_label(value.strip().strip("\"'"))
-    return None
+def parse_content_type(value: str | None) -> tuple[str, str | None]:
+    """A Content-Type as (media type, charset label), both lowercased: the one parser for
+    fetched pages and submitted documents. The label is the first `charset=` Python has a
+    codec for; whether that codec is a text encoding is `text_codec`'s call."""
+    if not value:
+        return "", None
+    mime, _, params = value.partition(";")
+    for param in params.split(";"):
+        key, _, label = param.partition("=")
+        if key.strip().lower() != "charset":
+            continue
+        name = label.strip().strip("\"'").lower()
+        try:
+            codecs.lookup(name)
+        except (LookupError, ValueError):
+            continue
+        return mime.strip().lower(), name
+    return mime.strip().lower(), None
 
 
 # Codecs Python finds by name that are no page's character set: host-name codecs that raise
@@ -393,9 +402,10 @@ def load_text(
     extension (so a `.md` served as text/plain is still Markdown), then sniffing. A
     `charset=` parameter in `content_type` is honoured when decoding bytes.
     """
-    mime = (content_type or "").partition(";")[0].strip().lower()
+    mime, charset = parse_content_type(content_type)
     kind = _kind_from_name(filename) or _TYPE_KINDS.get(mime) or _kind_from_name(url)
-    text = raw if isinstance(raw, str) else _decode(bytes(raw), _charset_param(content_type))
+    codec = _codec_for_label(charset) if charset else None
+    text = raw if isinstance(raw, str) else _decode(bytes(raw), codec)
     if not text.strip():
         raise DocumentError("That input is empty.")
     _check_time()

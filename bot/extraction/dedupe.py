@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.core.text import jaccard
+
 from .candidate import ClaimCandidate
 from .lexicon import tokenize
 
@@ -17,12 +19,6 @@ def _word_set(text: str) -> frozenset[str]:
 def _numbers(words: frozenset[str]) -> frozenset[str]:
     """Figures decide whether two similar claims say the same thing."""
     return frozenset(w for w in words if w[0].isdigit())
-
-
-def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
-    """Token-set Jaccard similarity; 0 for two empty sets."""
-    union = len(a | b)
-    return len(a & b) / union if union else 0.0
 
 
 def dedupe(

@@ -1,6 +1,6 @@
 """The learned check-worthiness model: logistic regression over sparse text features.
 
-Weights are trained offline by `benchmarks/train_checkworthy.py` and shipped as
+Weights are trained offline by `tools/train_checkworthy.py` and shipped as
 `data/checkworthy_<lang>.json` (feature -> weight, pruned).  Inference is a dict
 lookup per feature, so it runs in pure Python at tens of thousands of sentences
 per second.  The bias already includes the decision threshold tuned on the dev

@@ -40,10 +40,6 @@ class Segment:
     #: the line ends with . ! ? … : or ; (a line without it is a heading, byline or caption)
     line_terminated: bool
 
-    @property
-    def whole_line(self) -> bool:
-        return self.start == self.line_start and self.end == self.line_end
-
 
 def _is_abbreviation(line: str, dot_index: int, lexicon: Lexicon, next_text: str) -> bool:
     """True when the single period at `dot_index` ends an abbreviation, not a sentence."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.core.fairness import FetchOwner
 from bot.documents.reader import Document, load_text
 from bot.services.parsing import parse_off_loop
@@ -10,11 +12,6 @@ from bot.web.fetcher import SafeFetcher
 ARTICLE_CONTENT_TYPES = frozenset(
     {"text/html", "application/xhtml+xml", "text/plain", "text/markdown"}
 )
-
-
-def looks_like_url(value: str) -> bool:
-    head = value.strip().lower()
-    return "://" in head[:16] and " " not in head and "\n" not in head
 
 
 async def document_from_url(
@@ -30,12 +27,5 @@ async def document_from_url(
         load_text, result.body, content_type=content_type, url=result.url
     )
     if result.truncated and not document.truncated:
-        document = Document(
-            text=document.text,
-            title=document.title,
-            kind=document.kind,
-            url=document.url,
-            site_name=document.site_name,
-            truncated=True,
-        )
+        document = replace(document, truncated=True)
     return document

@@ -17,10 +17,10 @@ from bot.core.records import ClaimRecord, GuildConfig
 from bot.core.render import (
     alerts_channel_id,
     claim_embed,
-    clip,
     describe_refusal,
     render_alert,
 )
+from bot.core.text import clip
 from bot.core.votes import VoteEmoji
 from bot.services.background import BackgroundTasks
 from bot.services.guild_configs import GuildConfigs

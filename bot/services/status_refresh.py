@@ -33,21 +33,7 @@ def evidence_items(records: list[EvidenceRecord]) -> list[EvidenceItem]:
     ]
 
 
-async def compute_claim_status(
-    db: Database, claim_id: int, settings: StatusSettings
-) -> StatusResult:
-    results = await compute_statuses(db, [claim_id], _always(settings))
-    return results[claim_id]
-
-
 SettingsFor = Callable[[int], Awaitable[StatusSettings]]
-
-
-def _always(settings: StatusSettings) -> SettingsFor:
-    async def settings_for(_guild_id: int) -> StatusSettings:
-        return settings
-
-    return settings_for
 
 
 async def compute_statuses(
@@ -87,13 +73,6 @@ async def refresh_statuses(
         ]
     )
     return results
-
-
-async def refresh_claim_status(
-    db: Database, claim_id: int, settings: StatusSettings
-) -> StatusResult:
-    results = await refresh_statuses(db, [claim_id], _always(settings))
-    return results[claim_id]
 
 
 RECOMPUTE_CHUNK = 2_000

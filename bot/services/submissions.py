@@ -9,9 +9,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from bot.core.claims import RECENT_CLAIMS_COMPARED, Candidate, content_hash, triage
+from bot.core.claims import RECENT_CLAIMS_COMPARED, content_hash, triage
 from bot.core.errors import UserFacingError
 from bot.core.records import GuildConfig, NewDocument, SubmissionResult
 from bot.documents.reader import Document
@@ -84,16 +85,7 @@ class Submissions:
         if not candidates:
             return result
         prepared = [
-            Candidate(
-                text=c.text,
-                attribution=c.attribution or default_attribution,
-                language=c.language,
-                score=c.score,
-                reasons=c.reasons,
-                start=c.start,
-                end=c.end,
-            )
-            for c in candidates
+            replace(c, attribution=c.attribution or default_attribution) for c in candidates
         ]
         new_document = NewDocument(
             guild_id=config.guild_id,
@@ -118,7 +110,6 @@ class Submissions:
     async def add_single(
         self, config: GuildConfig, *, submitter_id: int, text: str, source_url: str | None
     ) -> SubmissionResult:
-        candidate = Candidate(text=text)
         new_document = NewDocument(
             guild_id=config.guild_id,
             submitter_id=submitter_id,
@@ -130,7 +121,7 @@ class Submissions:
         return await self._store_and_post(
             config,
             new_document,
-            [candidate],
+            [text],
             source_url=source_url,
             source_title=None,
             result=SubmissionResult(found=1),
@@ -141,7 +132,7 @@ class Submissions:
         self,
         config: GuildConfig,
         document: NewDocument,
-        candidates: list[Candidate],
+        candidates: list[ClaimCandidate] | list[str],
         *,
         source_url: str | None,
         source_title: str | None,

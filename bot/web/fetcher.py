@@ -48,7 +48,7 @@ import idna
 
 from bot.core.errors import UserFacingError
 from bot.core.fairness import FetchOwner, FetchSlots
-from bot.documents.reader import decode_fetched
+from bot.documents.reader import decode_fetched, parse_content_type
 
 __all__ = [
     "DEFAULT_CONTENT_TYPES",
@@ -619,23 +619,6 @@ class _BodyDecoder:
         return self._zlib.flush(max_out)
 
 
-def _parse_content_type(value: str | None) -> tuple[str, str | None]:
-    if not value:
-        return "", None
-    mime, _, params = value.partition(";")
-    charset: str | None = None
-    for param in params.split(";"):
-        key, _, val = param.partition("=")
-        if key.strip().lower() == "charset":
-            name = val.strip().strip("\"'").lower()
-            try:
-                codecs.lookup(name)
-            except LookupError:
-                continue
-            charset = name
-    return mime.strip().lower(), charset
-
-
 def _sniff_text_type(body: bytes) -> str | None:
     """Missing Content-Type: only HTML or plain text are ever inferred."""
     head = body[:1024]
@@ -937,7 +920,7 @@ class SafeFetcher:
         allowed: frozenset[str],
         redirects: tuple[str, ...],
     ) -> FetchResult:
-        mime, charset = _parse_content_type(response.headers.get("content-type"))
+        mime, charset = parse_content_type(response.headers.get("content-type"))
         if mime and mime not in allowed:
             raise FetchError(
                 "bad_content_type",

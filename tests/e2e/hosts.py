@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from aiohttp import web
@@ -12,6 +12,8 @@ from aiohttp import web
 from bot.core.fairness import FetchSlots
 from bot.services.evidence import EVIDENCE_LIMITS
 from bot.web.fetcher import SafeFetcher
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 LOOPBACK_ONLY = [ipaddress.ip_network("127.0.0.1/32")]
 # Names the tests use; anything else fails to resolve.
@@ -47,7 +49,7 @@ async def web_host(pages: dict[str, str]) -> AsyncIterator[str]:
     """Serve `pages` (path -> HTML) on 127.0.0.1; yields "http://news.test:PORT"."""
     app = web.Application()
 
-    def page(html: str) -> web.RequestHandler:  # type: ignore[type-arg]
+    def page(html: str) -> Handler:
         async def handler(request: web.Request) -> web.Response:
             return web.Response(text=html, content_type="text/html")
 

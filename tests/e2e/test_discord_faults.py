@@ -19,11 +19,11 @@ import bot.services.review_messages as review_module
 from bot.app.client import ClaimBot
 from bot.core.render import claim_line, escape_markdown
 from tests.e2e.articles import HARBOUR_ARTICLE
-from tests.e2e.conftest import FERRY_CLAIM, BotRunner, World, add_claim, setup_review
-from tests.e2e.process import BotProcess
 from tests.e2e.test_kill import discord_votes, stored_votes
 from tests.e2e.test_submit import expected_claims, posted_texts
 from tests.fake_discord import FakeDiscord, Fault
+from tests.support.process import BotProcess
+from tests.support.world import FERRY_CLAIM, BotRunner, World, add_claim, setup_review
 
 VOTE_EMOJI = ["✅", "❌", "❓", "⚠️"]
 SECOND_CLAIM = "The regional auditor reported that the ferry contract ran 30 percent over budget."
@@ -53,10 +53,11 @@ def fail_review_posts(world: World, status: int, *, times: int = 1, **kwargs: An
 async def reply(world: World, user: int, command: str, options: dict[str, object]) -> str:
     """Run a submitting command and return its final answer (progress notes end in "…")."""
     rec = await world.slash(user, command, options)
-    return await world.fake.wait_for(
+    answer = await world.fake.wait_for(
         lambda: (content := rec.final_content()) and not content.endswith("…") and content,
         timeout=30,
     )
+    return str(answer)
 
 
 async def all_posted(bot: ClaimBot, guild_id: int, count: int) -> bool:

@@ -5,7 +5,7 @@ page titles written as Markdown links."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 import pytest
@@ -15,9 +15,11 @@ from bot.app.client import ClaimBot
 from bot.core.records import ClaimRecord
 from bot.core.urls import normalize_url
 from bot.storage.database import Database
-from tests.e2e.conftest import BotRunner, World, add_claim, setup_review
 from tests.e2e.hosts import EVIDENCE_PAGE, local_fetcher
 from tests.e2e.test_hostile import answer
+from tests.support.world import BotRunner, World, add_claim, setup_review
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 IDNA = "text/html; charset=idna"
 UTF8 = "text/html; charset=utf-8"
@@ -54,7 +56,7 @@ async def page_host(gate: asyncio.Event) -> AsyncIterator[str]:
     "http://news.test:PORT"."""
     app = web.Application()
 
-    def page(body: bytes, content_type: str, *, gated: bool) -> web.RequestHandler:  # type: ignore[type-arg]
+    def page(body: bytes, content_type: str, *, gated: bool) -> Handler:
         async def handler(request: web.Request) -> web.Response:
             if gated:
                 await gate.wait()

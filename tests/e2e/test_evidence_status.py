@@ -9,8 +9,8 @@ import pytest
 
 from bot.app.client import ClaimBot
 from bot.core.records import ClaimRecord
-from tests.e2e.conftest import BotRunner, World, add_claim, setup_review
 from tests.e2e.hosts import EVIDENCE_PAGE, local_fetcher, web_host
+from tests.support.world import BotRunner, World, add_claim, setup_review
 
 
 @pytest.fixture

@@ -14,8 +14,8 @@ from bot.app.client import ClaimBot
 from bot.core.records import ClaimRecord
 from bot.services.evidence import EVIDENCE_LIMITS
 from bot.web.fetcher import SafeFetcher
-from tests.e2e.conftest import BotRunner, World, add_claim, setup_review
 from tests.e2e.hosts import EVIDENCE_PAGE, LOOPBACK_ONLY, local_resolver
+from tests.support.world import BotRunner, World, add_claim, setup_review
 
 TITLE = "Council confirms three electric ferries"
 LINK_RECORDED, LINK_REFUSED = "📎", "🚫"

@@ -3,8 +3,8 @@ refusal kept in the audit log)."""
 
 from __future__ import annotations
 
-from tests.e2e.conftest import BotRunner, World, add_claim, setup_review
 from tests.fake_discord import InteractionRecord
+from tests.support.world import BotRunner, World, add_claim, setup_review
 
 OUTSIDE_A_SERVER = "This command only works inside a server."
 
@@ -34,17 +34,18 @@ async def test_commands_sent_from_a_dm_get_the_short_refusal(
         world.reviewers[0], world.general_channel_id, "The ferry cost 3 million euros in 2024."
     )
     fake = world.fake
+    commands: list[tuple[int, str, dict[str, object]]] = [
+        (world.outsider, "claimbot ping", {}),
+        (world.outsider, "claim status", {"claim": 1}),
+        (world.outsider, "claim list", {}),
+        (world.outsider, "claim add", {"text": "The ferries cost 3 million euros in 2024."}),
+        (world.moderator, "claim export", {"format": "csv"}),
+        (world.outsider, "evidence list", {"claim": 1}),
+        (world.outsider, "evidence remove", {"claim": 1, "evidence": 1}),
+    ]
     asked = [
         fake.registry.slash(world.guild_id, world.general_channel_id, user, command, options)
-        for user, command, options in [
-            (world.outsider, "claimbot ping", {}),
-            (world.outsider, "claim status", {"claim": 1}),
-            (world.outsider, "claim list", {}),
-            (world.outsider, "claim add", {"text": "The ferries cost 3 million euros in 2024."}),
-            (world.moderator, "claim export", {"format": "csv"}),
-            (world.outsider, "evidence list", {"claim": 1}),
-            (world.outsider, "evidence remove", {"claim": 1, "evidence": 1}),
-        ]
+        for user, command, options in commands
     ]
     asked.append(
         fake.registry.message_context_menu(

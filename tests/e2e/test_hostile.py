@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from bot.app.client import ClaimBot
-from tests.e2e.conftest import World, setup_review
 from tests.e2e.hosts import local_fetcher, web_host
 from tests.fake_discord import FakeFile, InteractionRecord
+from tests.support.world import World, setup_review
 
 PROGRESS = ("Fetching the article", "Reading the claims", "Posting claim ")
 
@@ -20,7 +20,7 @@ async def answer(world: World, rec: InteractionRecord) -> str:
         if rec.followups:
             return str(rec.followups[-1]["content"])
         if rec.callback_type == 4:
-            return str(rec.callback["data"]["content"])  # type: ignore[index]
+            return str(rec.callback["data"]["content"])
         content = rec.final_content() or ""
         return "" if content.startswith(PROGRESS) else content
 

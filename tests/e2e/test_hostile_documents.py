@@ -18,11 +18,11 @@ import pytest
 import bot.services.parsing
 from bot.app.client import ClaimBot
 from bot.core.records import ClaimRecord
-from bot.documents.reader import TOO_COMPLEX
-from tests.e2e.conftest import BotRunner, World, add_claim, setup_review
+from bot.documents.reader import TOO_COMPLEX, time_budget
 from tests.e2e.hosts import local_fetcher, web_host
 from tests.e2e.test_hostile import answer
 from tests.fake_discord import FakeFile, InteractionRecord
+from tests.support.world import BotRunner, World, add_claim, setup_review
 
 CLAIM = "The harbour council spent 5 million euros on cranes in 2024."
 # Quadratic before: each `<http:` was scanned to the end of the line as a possible autolink.
@@ -48,7 +48,7 @@ class Gate:
 @pytest.fixture
 def gate(monkeypatch: pytest.MonkeyPatch) -> Iterator[Gate]:
     gate = Gate()
-    real_budget = bot.services.parsing.time_budget
+    real_budget = time_budget
 
     @contextmanager
     def held_budget(seconds: float) -> Iterator[None]:

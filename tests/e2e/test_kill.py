@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import World, setup_review
-from tests.e2e.process import BotProcess
 from tests.fake_discord import FakeDiscord
+from tests.support.process import BotProcess
+from tests.support.world import World, setup_review
 
 VOTE_EMOJI = {"✅": "supported", "❌": "refuted", "❓": "unverifiable", "⚠️": "misleading"}
 

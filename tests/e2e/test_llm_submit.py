@@ -8,9 +8,9 @@ import json
 from bot.core.render import escape_markdown
 from bot.services.llm_extraction import SYSTEM_PROMPT
 from tests.e2e.articles import HARBOUR_ARTICLE
-from tests.e2e.conftest import BotRunner, World, setup_review
 from tests.e2e.test_submit import expected_claims, posted_texts
 from tests.llm_stub import LLMStub, Reply
+from tests.support.world import BotRunner, World, setup_review
 
 VOTE = "The city council of Port Averly voted 9 to 2 on Tuesday to buy three electric ferries."
 PING = "@everyone Mayor Ilse Moreno said harbour ridership rose by 14 percent in 2025 <@&42>."

@@ -10,9 +10,9 @@ import json
 import sqlite3
 
 from bot.core.records import ClaimRecord
-from bot.core.render import clip
-from tests.e2e.conftest import BotRunner, World, add_claim, build_world, setup_review
+from bot.core.text import clip
 from tests.fake_discord import InteractionRecord
+from tests.support.world import BotRunner, World, add_claim, build_world, setup_review
 
 HOME_FIRST = "The Port Averly council voted 9 to 2 on Tuesday to buy three electric ferries."
 HOME_SECOND = "Port Averly spent 4 million euros on harbour repairs in 2024."
@@ -189,9 +189,9 @@ async def test_an_upgrade_renders_again_the_messages_whose_number_changed(
         "Claim #1 · Unreviewed",
     ]
     edits = {
-        c.id: fake.edits_of(c.message_id) - edits_before[c.id]
+        c.id: fake.edits_of(c.message_id) - edits_before[c.id]  # type: ignore[arg-type]
         for c in (home_first, home_second, theirs)
-    }  # type: ignore[arg-type]
+    }
     assert edits == {home_first.id: 0, home_second.id: 0, theirs.id: 1}
     assert runner.bot is not None
     assert await runner.bot.db.stale_review_messages(limit=10) == []
@@ -217,8 +217,8 @@ async def test_a_refused_edit_names_the_claim_by_its_number(
     await rival.fake.user_add_reaction(
         rival.reviewers[0],
         rival.review_channel_id,
-        theirs.message_id,
-        "❌",  # type: ignore[arg-type]
+        theirs.message_id,  # type: ignore[arg-type]
+        "❌",
     )
     await runner.settle()
 

@@ -6,11 +6,13 @@ import csv
 import io
 import json
 import sys
+from functools import partial
 
 import pytest
 
 from bot.core.exports import claimreview_problems
-from tests.e2e.conftest import BotRunner, World, setup_review
+from tests.fake_discord import InteractionRecord
+from tests.support.world import BotRunner, World, setup_review
 
 STATEMENTS = [
     f"Claim number {i}: the harbour line carried {1000 + i} passengers on its busiest day."
@@ -18,11 +20,15 @@ STATEMENTS = [
 ]
 
 
+def posted(rec: InteractionRecord) -> bool:
+    return (rec.final_content() or "").startswith("Posted")
+
+
 async def seed(world: World, runner: BotRunner, count: int = len(STATEMENTS)) -> list[int]:
     ids = []
     for text in STATEMENTS[:count]:
         rec = await world.slash(world.reviewers[0], "claim add", {"text": text})
-        await world.fake.wait_for(lambda rec=rec: (rec.final_content() or "").startswith("Posted"))
+        await world.fake.wait_for(partial(posted, rec))
     assert runner.bot is not None
     for message in world.review_messages():
         claim = await runner.bot.db.claim_for_message(int(message["id"]))

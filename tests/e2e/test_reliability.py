@@ -10,7 +10,7 @@ import pytest
 import bot.services.catch_up
 import bot.storage.database
 from bot.app.client import ClaimBot
-from tests.e2e.conftest import BotRunner, World, add_claim, setup_review
+from tests.support.world import BotRunner, World, add_claim, setup_review
 from tests.test_storage_busy import hold_lock
 
 
@@ -92,8 +92,8 @@ async def test_vote_written_later_when_the_database_was_locked(
     await world.fake.user_add_reaction(
         world.reviewers[0],
         world.review_channel_id,
-        claim.message_id,
-        "❌",  # type: ignore[arg-type]
+        claim.message_id,  # type: ignore[arg-type]
+        "❌",
     )
     await locker.wait()
     await world.fake.wait_for(lambda: bot_.ingest.events_written >= 1, timeout=10)
@@ -113,8 +113,11 @@ async def test_deleted_review_message_is_posted_again_with_its_votes(
     r1, r2, r3 = world.reviewers
     for reviewer in (r1, r2):
         await world.fake.user_add_reaction(
-            reviewer, world.review_channel_id, claim.message_id, "✅"
-        )  # type: ignore[arg-type]
+            reviewer,
+            world.review_channel_id,
+            claim.message_id,  # type: ignore[arg-type]
+            "✅",
+        )
     await runner.settle()
 
     await world.fake.delete_message(world.review_channel_id, claim.message_id)  # type: ignore[arg-type]

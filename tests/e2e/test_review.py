@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.records import ClaimRecord
-from tests.e2e.conftest import BotRunner, World, add_claim, build_world, setup_review
+from tests.support.world import BotRunner, World, add_claim, build_world, setup_review
 
 
 def votes_field(world: World, claim: ClaimRecord) -> str:

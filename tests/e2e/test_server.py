@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.app.client import ClaimBot
-from tests.e2e.conftest import BotRunner, World, add_claim, setup_review
 from tests.fake_discord.interactions import InvocationError
+from tests.support.world import BotRunner, World, add_claim, setup_review
 
 EPHEMERAL = 64
 NO_ALERTS = "Alerts channel: none (problems show here and in the log)"

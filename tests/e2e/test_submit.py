@@ -7,8 +7,8 @@ from bot.core.render import escape_markdown
 from bot.documents.reader import load_text
 from bot.extraction import extract_claims
 from tests.e2e.articles import HARBOUR_ARTICLE, HOSTILE_ARTICLE
-from tests.e2e.conftest import BotRunner, World, setup_review
 from tests.fake_discord import FakeFile
+from tests.support.world import BotRunner, World, setup_review
 
 VOTE_EMOJI = ["✅", "❌", "❓", "⚠️"]
 
@@ -203,3 +203,27 @@ async def test_submit_url_fetches_the_article(bot: ClaimBot, world: World) -> No
     ]
     fields = {f["name"]: f["value"] for f in world.review_messages()[0]["embeds"][0]["fields"]}
     assert fields["Source"] == f"[Harbour city approves ferry expansion]({host}/ferries)"
+
+
+async def test_message_command_reads_a_link_without_the_sentence_around_it(
+    bot: ClaimBot, world: World
+) -> None:
+    """The link ends before the bracket and full stop that close the member's sentence."""
+    from tests.e2e.hosts import local_fetcher, web_host
+
+    await setup_review(world)
+    bot.fetcher = local_fetcher()
+    async with web_host({"/ferries": ARTICLE_PAGE}) as host:
+        said = await world.fake.user_send_message(
+            world.outsider, world.general_channel_id, f"Worth a read ({host}/ferries)."
+        )
+        rec = await world.fake.invoke_message_context_menu(
+            world.reviewers[0], "Extract claims", said
+        )
+        await rec.wait_response()
+        await world.fake.wait_for(lambda: (rec.final_content() or "").startswith("Posted"))
+    assert sorted(posted_texts(world)) == [
+        "According to the transport office, the ferries will cost 48 million dollars in total.",
+        "The city council of Port Averly voted 9 to 2 on Tuesday to buy three electric ferries.",
+        escape_markdown(f"Worth a read ({host}/ferries)."),
+    ]

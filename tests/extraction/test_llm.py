@@ -35,7 +35,7 @@ async def serve() -> AsyncIterator[Callable[[Handler], Any]]:
     async def start(handler: Handler) -> tuple[str, list[dict[str, Any]]]:
         async def wrapped(request: web.Request) -> web.StreamResponse:
             seen.append({"body": await request.json(), "headers": dict(request.headers)})
-            return await handler(request)  # type: ignore[no-any-return]
+            return await handler(request)
 
         app = web.Application()
         app.router.add_post("/v1/chat/completions", wrapped)

@@ -7,6 +7,7 @@ import time
 
 import pytest
 
+from bot.core.text import jaccard
 from bot.extraction import (
     DEFAULT_MAX_CLAIMS,
     MAX_INPUT_CHARS,
@@ -14,7 +15,7 @@ from bot.extraction import (
     ExtractionError,
     extract_claims,
 )
-from bot.extraction.dedupe import dedupe, jaccard
+from bot.extraction.dedupe import dedupe
 
 FACTS = "".join(
     f"Le conseil municipal de Bréval a voté le {day} mars un budget de {day * 3} millions d'euros "

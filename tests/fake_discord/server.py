@@ -8,7 +8,7 @@ import socket
 import traceback
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, overload
 
 from aiohttp import web
 
@@ -618,6 +618,22 @@ class FakeDiscord:
         pattern = re.compile(path_regex)
         return [r for r in self.requests if method in ("*", r.method) and pattern.fullmatch(r.path)]
 
+    @overload
+    async def wait_for(
+        self,
+        predicate: Callable[[], Awaitable[T]],
+        timeout: float = ...,  # noqa: ASYNC109
+        *,
+        what: str | None = ...,
+    ) -> T: ...
+    @overload
+    async def wait_for(
+        self,
+        predicate: Callable[[], T],
+        timeout: float = ...,  # noqa: ASYNC109
+        *,
+        what: str | None = ...,
+    ) -> T: ...
     async def wait_for(
         self,
         predicate: Callable[[], T | Awaitable[T]],

@@ -8,7 +8,7 @@ sample of the train debates and rewards over-confident thresholds; the held-out
 debates stand in for unseen ones.  The dev-test split is never read here;
 `benchmarks/checkworthy.py` reports on it.
 
-    .venv/bin/python benchmarks/train_checkworthy.py [--data DIR] [--quick]
+    .venv/bin/python -m tools.train_checkworthy [--data DIR] [--quick]
 """
 
 from __future__ import annotations
@@ -18,17 +18,15 @@ import json
 import math
 import random
 import re
-import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+from bot.extraction.lexicon import get_lexicon
+from bot.extraction.model import FEATURE_VERSION, model_filename, text_features
+from bot.extraction.signals import compute_signals
 
-from bot.extraction.lexicon import get_lexicon  # noqa: E402
-from bot.extraction.model import FEATURE_VERSION, model_filename, text_features  # noqa: E402
-from bot.extraction.signals import compute_signals  # noqa: E402
+REPO = Path(__file__).resolve().parent.parent
 
 DEFAULT_DATA = REPO.parent / "shared" / "data" / "checkworthy"
 OUT = REPO / "bot" / "extraction" / "data" / model_filename("en")

@@ -10,8 +10,8 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from tests.e2e.conftest import TOKEN
 from tests.fake_discord import FakeDiscord
+from tests.support.world import TOKEN
 
 REPO = Path(__file__).resolve().parents[2]
 

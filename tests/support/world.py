@@ -1,0 +1,165 @@
+"""The real claimbot against the fake Discord: a server with a review channel, reviewers,
+a moderator and an outsider, and a runner that starts and stops the bot on a database.
+
+Shared by the end-to-end tests (their fixtures are in tests/e2e/conftest.py) and the
+benchmarks, which import it as `tests.support.world`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.app.client import ClaimBot
+from bot.config import Settings
+from bot.core.records import ClaimRecord
+from tests.fake_discord import FakeDiscord, InteractionRecord
+from tests.fake_discord.state import JSON
+
+TOKEN = "MTA4NzY1NDMyMTAwMDAwMDAwMA.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB"
+MANAGE_GUILD = 1 << 5
+
+
+@dataclass
+class World:
+    fake: FakeDiscord
+    guild_id: int
+    review_channel_id: int
+    general_channel_id: int
+    reviewer_role_id: int
+    moderator_role_id: int
+    admin: int
+    moderator: int
+    reviewers: list[int]
+    outsider: int
+
+    async def slash(
+        self, user: int, command: str, options: dict[str, object] | None = None, **kwargs: object
+    ) -> InteractionRecord:
+        """Run a slash command in #general and wait for the first answer."""
+        rec = await self.fake.invoke_slash(
+            self.guild_id,
+            self.general_channel_id,
+            user,
+            command,
+            options,
+            **kwargs,  # type: ignore[arg-type]
+        )
+        await rec.wait_response()
+        return rec
+
+    def review_messages(self) -> list[JSON]:
+        return self.fake.messages_in(self.review_channel_id)
+
+
+def build_world(fake: FakeDiscord, name: str = "Newsroom") -> World:
+    owner = fake.add_user(f"{name.lower()}-owner")
+    guild = fake.add_guild(name, owner_id=owner)
+    review = fake.add_text_channel(guild, "claims-review")
+    general = fake.add_text_channel(guild, "general")
+    reviewer_role = fake.add_role(guild, "Reviewer")
+    moderator_role = fake.add_role(guild, "Moderator")
+    admin = fake.add_member(guild, "admin", permissions=MANAGE_GUILD)
+    moderator = fake.add_member(guild, "mod", roles=[moderator_role, reviewer_role])
+    reviewers = [fake.add_member(guild, f"reviewer{i}", roles=[reviewer_role]) for i in range(1, 4)]
+    outsider = fake.add_member(guild, "outsider")
+    return World(
+        fake=fake,
+        guild_id=guild,
+        review_channel_id=review,
+        general_channel_id=general,
+        reviewer_role_id=reviewer_role,
+        moderator_role_id=moderator_role,
+        admin=admin,
+        moderator=moderator,
+        reviewers=reviewers,
+        outsider=outsider,
+    )
+
+
+class BotRunner:
+    """Starts the real ClaimBot in-process, as `claimbot run` would, and stops it cleanly."""
+
+    def __init__(self, fake: FakeDiscord, database: Path) -> None:
+        self.fake = fake
+        self.database = database
+        self.bot: ClaimBot | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def settings(self, **overrides: object) -> Settings:
+        values: dict[str, Any] = {
+            "DISCORD_TOKEN": TOKEN,
+            "DATABASE_PATH": str(self.database),
+            "DISCORD_API_BASE": self.fake.api_base,
+            "DISCORD_GATEWAY_URL": self.fake.gateway_url,
+            "CLAIMBOT_SUBMIT_COOLDOWN": 0,
+            "CLAIMBOT_EDIT_INTERVAL": 0.2,
+            "CLAIMBOT_EDIT_RATE": 200,
+            "CLAIMBOT_GUILD_ID": "",
+        }
+        values.update(overrides)
+        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+    async def start(self, **overrides: object) -> ClaimBot:
+        bot = ClaimBot(self.settings(**overrides), guild_ready_timeout=0.05)
+        self.bot = bot
+        self._task = asyncio.create_task(bot.start(TOKEN))
+        ready = asyncio.create_task(bot.wait_until_ready())
+        done, _ = await asyncio.wait({ready, self._task}, timeout=10, return_when="FIRST_COMPLETED")
+        if self._task in done:
+            ready.cancel()
+            self._task.result()
+        assert ready in done, "the bot did not become ready"
+        await self.fake.wait_for(lambda: bot.catch_up.runs >= 1, timeout=10)
+        return bot
+
+    def _dispatched_seq(self) -> int:
+        sessions = self.fake.gateway.sessions.values()
+        return max((s.seq for s in sessions if s.conn is not None), default=0)
+
+    @staticmethod
+    def _caught_up(bot: ClaimBot, target: int) -> Callable[[], bool]:
+        return lambda: bot.ws is not None and (bot.ws.sequence or 0) >= target
+
+    async def settle(self) -> None:
+        """Wait until the bot has read every event the fake sent, and until the votes,
+        status refreshes, evidence fetches and message edits they caused are done."""
+        bot = self.bot
+        assert bot is not None
+        for _ in range(3):
+            await self.fake.wait_for(self._caught_up(bot, self._dispatched_seq()), timeout=10)
+            await asyncio.sleep(0)  # let the handlers discord.py scheduled start
+            await self.fake.wait_for(lambda: bot.events_in_flight == 0, timeout=10)
+            await bot.ingest.drain()
+            await bot.evidence.wait_idle()
+            await bot.live.flush()
+
+    async def stop(self) -> None:
+        if self.bot is not None:
+            await self.bot.close()
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+        self.bot = None
+        self._task = None
+
+
+FERRY_CLAIM = "The Port Averly council voted 9 to 2 on Tuesday to buy three electric ferries."
+
+
+async def add_claim(world: World, bot: ClaimBot, text: str = FERRY_CLAIM) -> ClaimRecord:
+    """`/claim add` by the outsider; returns the posted claim as stored."""
+    rec = await world.slash(world.outsider, "claim add", {"text": text})
+    await world.fake.wait_for(lambda: (rec.final_content() or "").startswith("Posted"))
+    claim = await bot.db.claim_for_message(int(world.review_messages()[-1]["id"]))
+    assert claim is not None and claim.message_id is not None
+    return claim
+
+
+async def setup_review(world: World, *, reviewer_role: bool = True) -> InteractionRecord:
+    options: dict[str, object] = {"review_channel": world.review_channel_id}
+    if reviewer_role:
+        options["reviewer_role"] = world.reviewer_role_id
+        options["moderator_role"] = world.moderator_role_id
+    return await world.slash(world.admin, "claimbot setup", options)
