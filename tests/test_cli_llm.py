@@ -225,9 +225,9 @@ def test_benchmark_reports_f1_requests_and_tokens(tmp_path: Path, stub: LLMStub)
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAIMBOT_", "DISCORD_"))}
     env.update(stub.env(CLAIMBOT_LLM_BATCH_SIZE="2", CLAIMBOT_LLM_CONCURRENCY="1"))
-    benchmark = str(REPO / "benchmarks" / "checkworthy.py")
+    env["PYTHONPATH"] = str(REPO)  # run as the README says, `python -m benchmarks.checkworthy`
     result = subprocess.run(
-        [sys.executable, benchmark, "--backend", "llm", str(tsv)],
+        [sys.executable, "-m", "benchmarks.checkworthy", "--backend", "llm", str(tsv)],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -253,9 +253,9 @@ def test_benchmark_reports_f1_requests_and_tokens(tmp_path: Path, stub: LLMStub)
 
 def test_benchmark_llm_without_settings_says_so(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAIMBOT_", "DISCORD_"))}
-    benchmark = str(REPO / "benchmarks" / "checkworthy.py")
+    env["PYTHONPATH"] = str(REPO)
     result = subprocess.run(
-        [sys.executable, benchmark, "--backend", "llm"],
+        [sys.executable, "-m", "benchmarks.checkworthy", "--backend", "llm"],
         cwd=tmp_path,
         env=env,
         capture_output=True,
