@@ -98,14 +98,19 @@ def test_extract_json_on_an_example_article(tmp_path: Path) -> None:
     assert 1 <= len(claims) <= 4
     assert set(claims[0]) == {
         "text",
+        "source_text",
+        "span_start",
+        "span_end",
         "score",
-        "start",
-        "end",
         "attribution",
+        "needs_context",
+        "context_hint",
         "language",
         "reasons",
     }
     assert all(c["language"] == "en" for c in claims)
+    source = EXAMPLE_EN.read_text("utf-8")
+    assert all(source[c["span_start"] : c["span_end"]] == c["source_text"] for c in claims)
     scores = [c["score"] for c in claims]
     assert scores == sorted(scores, reverse=True)
 

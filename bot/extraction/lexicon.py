@@ -175,6 +175,13 @@ class Lexicon:
     byline_start: re.Pattern[str]
     credit_markers: re.Pattern[str]
     metadata_start: re.Pattern[str]
+    # Self-containment (`context`): what a claim borrows from the sentences around it.
+    generic: PhraseSet
+    additive: re.Pattern[str]
+    anaphor: re.Pattern[str]
+    impersonal_after_pronoun: re.Pattern[str]
+    judgement: re.Pattern[str]
+    when_conjunction: re.Pattern[str]
 
 
 def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
@@ -185,7 +192,7 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         "months", "date_words", "number_words", "reporting_participles", "reporting_present",
         "according_to", "simple_past_reporting", "reported_unconfirmed", "speculation",
         "opinion", "intention", "prediction", "concessive", "inference", "first_person",
-        "past_event",
+        "past_event", "generic_markers",
     ]  # fmt: skip
     longest = max(
         (len(tokenize(e)) for key in phrase_lists for e in words(key) if not e.startswith("re:")),
@@ -246,6 +253,12 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         byline_start=compile_prefix(words("byline_starts")),
         credit_markers=compile_words(words("credit_markers")),
         metadata_start=compile_prefix(words("metadata_starts")),
+        generic=_phrase_set(words("generic_markers")),
+        additive=compile_words(words("additive_markers")),
+        anaphor=compile_words(words("anaphors")),
+        impersonal_after_pronoun=compile_prefix(words("impersonal_after_pronoun")),
+        judgement=compile_words(words("judgement_cues")),
+        when_conjunction=compile_words(words("when_conjunctions")),
     )
 
 
@@ -304,6 +317,12 @@ def get_lexicon(language: str) -> Lexicon:
         "reported_unconfirmed",
         "past_event",
         "impersonal_starts",
+        "generic_markers",
+        "additive_markers",
+        "anaphors",
+        "impersonal_after_pronoun",
+        "judgement_cues",
+        "when_conjunctions",
     ):
         merged[key] = []
     return _build(NEUTRAL, merged)
