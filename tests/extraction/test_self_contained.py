@@ -28,9 +28,7 @@ def test_span_indexes_the_input_as_given_and_the_edited_text_is_apart() -> None:
         " en mars 2024.\n"
     )
     (claim,) = extract_claims(text, language="fr")
-    assert claim.text == (
-        "Outre les 40 bus promis, la région a commandé 12 tramways en mars 2024."
-    )
+    assert claim.text == ("Outre les 40 bus promis, la région a commandé 12 tramways en mars 2024.")
     assert claim.source_text == (
         "outre les 40 bus promis, la région a commandé 12 tramways en mars 2024."
     )
@@ -172,7 +170,7 @@ def test_a_pronoun_without_a_name_before_it_needs_context() -> None:
 
 
 def test_a_pronoun_after_its_name_in_the_same_sentence_is_resolved() -> None:
-    text = "Marta Oyelaran a promis 200 logements, comme elle l'a affirmé dans un discours en mai.\n"
+    text = "Marta Oyelaran a promis 200 logements, comme elle l'a dit dans un discours en mai.\n"
     (claim,) = extract_claims(text, language="fr")
     assert (claim.needs_context, claim.context_hint) == (False, None)
 
