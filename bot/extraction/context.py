@@ -88,8 +88,27 @@ def _full_name(noun: str, context: str) -> str | None:
     return names.pop() if len(names) == 1 else None
 
 
-def resolve_references(text: str, context: str, lexicon: Lexicon) -> References:
-    """Replace "the association" by its full name from `context`; report what stays open."""
+def _plural_subject(previous: str, lexicon: Lexicon) -> str | None:
+    """ "les missiles KN23" from "Selon le Guardian, ces missiles KN23 auraient été livrés":
+    the plural subject a following "ils" / "they" refers to, or None when there is none."""
+    body = previous.strip()
+    if lexicon.according_to.match(normalize_for_matching(body)) and "," in body:
+        body = body.split(",", 1)[1].lstrip()
+    match = lexicon.plural_subject.match(normalize_for_matching(body))
+    if match is None or not lexicon.definite_plural:
+        return None
+    noun = body[match.start("noun") : match.end("noun")]
+    # "the" is also singular: a plural noun must show it ("the trams", "les chevaux").
+    if match.group("det").lower() == lexicon.definite_plural and not any(
+        w.lower().endswith(("s", "x")) for w in noun.split()
+    ):
+        return None
+    return f"{lexicon.definite_plural} {noun}"
+
+
+def resolve_references(text: str, context: str, lexicon: Lexicon, previous: str = "") -> References:
+    """Replace "the association" by its full name from `context`, and "ils" by the plural
+    subject of the `previous` sentence; report what stays open."""
     norm = normalize_for_matching(text)
     resolved: list[tuple[str, str]] = []
     unresolved: list[str] = []
@@ -105,7 +124,18 @@ def resolve_references(text: str, context: str, lexicon: Lexicon) -> References:
                 continue
             if _has_name_before(text[: match.start()], lexicon):
                 continue
-            unresolved.append(phrase)
+            subject = (
+                _plural_subject(previous, lexicon)
+                if phrase.lower() in lexicon.plural_pronouns
+                else None
+            )
+            if subject is None:
+                unresolved.append(phrase)
+                continue
+            if phrase[:1].isupper():
+                subject = subject[:1].upper() + subject[1:]
+            replacements.append((match.start(), match.end(), subject))
+            resolved.append((phrase, subject))
             continue
         if (
             any(c.isupper() for c in phrase.split()[-1].split("'")[-1])
@@ -225,3 +255,24 @@ def _date_phrases(language: str, words: frozenset[str]) -> re.Pattern[str]:
         rf"(?<![\w])(?:(?:{preps})\s+)?(?:\d{{1,2}}(?:er)?\s+)?(?:{months})(?:\s+\d{{4}})?(?![\w])",
         re.IGNORECASE,
     )
+
+
+def drop_judgement_adjectives(text: str, lexicon: Lexicon) -> str:
+    """ "des explosions et autres échecs embarrassants" -> "... autres échecs": a word of
+    judgement qualifying a noun goes; after a copula ("est scandaleux") it is the claim
+    itself, an opinion, and stays for the scorer to weigh."""
+    norm = normalize_for_matching(text)
+    cuts: list[tuple[int, int]] = []
+    for match in lexicon.opinion_adjective.finditer(norm):
+        before = _WORD.findall(norm[: match.start()])
+        if not before or before[-1].lower() in lexicon.copulas or before[-1][:1].isupper():
+            continue
+        if len(before) < 2:
+            continue
+        start = match.start()
+        while start > 0 and norm[start - 1] == " ":
+            start -= 1
+        cuts.append((start, match.end()))
+    for start, end in reversed(cuts):
+        text = text[:start] + text[end:]
+    return text

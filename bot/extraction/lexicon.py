@@ -182,6 +182,11 @@ class Lexicon:
     impersonal_after_pronoun: re.Pattern[str]
     judgement: re.Pattern[str]
     when_conjunction: re.Pattern[str]
+    plural_pronouns: frozenset[str]
+    plural_subject: re.Pattern[str]
+    definite_plural: str
+    opinion_adjective: re.Pattern[str]
+    copulas: frozenset[str]
 
 
 def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
@@ -259,6 +264,18 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         impersonal_after_pronoun=compile_prefix(words("impersonal_after_pronoun")),
         judgement=compile_words(words("judgement_cues")),
         when_conjunction=compile_words(words("when_conjunctions")),
+        plural_pronouns=frozenset(words("plural_pronouns")),
+        # "ces missiles KN23 auraient", "the new trams were": a plural subject, then its verb.
+        plural_subject=re.compile(
+            rf"^(?P<det>{_alternation(words('plural_determiners'))})\s+"
+            rf"(?P<noun>(?:[^\W_][\w'’-]*\s+){{0,3}}?[^\W_][\w'’-]*)"
+            rf"\s+(?:{_alternation(words('auxiliaries'))})",
+            re.IGNORECASE,
+        ),
+        definite_plural=(words("definite_plural") or [""])[0],
+        # One-word judgements ("embarrassants", "scandaleux") that can qualify a noun.
+        opinion_adjective=compile_words(words("judgement_adjectives")),
+        copulas=frozenset(w.lower() for w in words("copulas")),
     )
 
 
@@ -323,6 +340,11 @@ def get_lexicon(language: str) -> Lexicon:
         "impersonal_after_pronoun",
         "judgement_cues",
         "when_conjunctions",
+        "plural_pronouns",
+        "plural_determiners",
+        "definite_plural",
+        "copulas",
+        "judgement_adjectives",
     ):
         merged[key] = []
     return _build(NEUTRAL, merged)

@@ -24,6 +24,7 @@ from .cleanup import clean_claim
 from .context import (
     context_hint,
     continues_report,
+    drop_judgement_adjectives,
     judgement_split,
     opinion_head_end,
     resolve_references,
@@ -191,6 +192,7 @@ def _draft(
             if split.date:
                 fact = split.date[:1].upper() + split.date[1:] + ", " + fact[:1].lower() + fact[1:]
             claim_text = fact
+    claim_text = drop_judgement_adjectives(claim_text, lexicon)
     if _word_count(claim_text) < MIN_CLAIM_WORDS:
         return None
     attribution: Attribution | None = None
@@ -212,7 +214,16 @@ def _self_contained(draft: _Draft, text: str, segments: list[Segment], lexicon: 
     """Names for "the association" from the sentences before; what stays open is recorded."""
     first = segments[max(0, draft.segment_index - CONTEXT_SENTENCES)].start
     context = text[first : segments[draft.segment_index].start]
-    references = resolve_references(draft.text, context, lexicon)
+    previous = segments[draft.segment_index - 1] if draft.segment_index else None
+    same_paragraph = previous is not None and previous.line_index == (
+        segments[draft.segment_index].line_index
+    )
+    references = resolve_references(
+        draft.text,
+        context,
+        lexicon,
+        text[previous.start : previous.end] if previous and same_paragraph else "",
+    )
     draft.text = references.text
     for written, name in references.resolved:
         bare = written.split()[-1].split("'")[-1].split("’")[-1]

@@ -105,7 +105,8 @@ def stance_logit(s: Signals) -> float:
     concrete_and_sourced = (s.number or s.date) and (s.named_source or s.reported_speech)
     hedge = _SPECULATION * min(s.speculation, 2) * (0.4 if concrete_and_sourced else 1.0)
     plan = _INTENTION * min(s.intention, 1) + _PREDICTION * min(s.prediction, 1)
-    plan *= 0.5 if concrete_and_sourced else 1.0
+    # "X wants ..., as he said in a speech in June": the plan is what X said, a fact.
+    plan *= 0.0 if concrete_and_sourced else 1.0
     return hedge + plan + _OPINION * min(s.opinion, 2)
 
 

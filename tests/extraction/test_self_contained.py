@@ -159,14 +159,45 @@ def test_an_unresolved_reference_is_marked_with_a_hint() -> None:
     assert claim.to_dict()["needs_context"] is True
 
 
-def test_a_pronoun_without_a_name_before_it_needs_context() -> None:
+def test_they_becomes_the_plural_subject_of_the_sentence_before() -> None:
     text = (
-        "Les blindés Taranis ont été livrés à l'armée de Valmont en 2023. Par leur poids,"
-        " ils dépassent de 12 tonnes le modèle Orcel livré en 2019.\n"
+        "Selon l'état-major, les blindés Taranis ont été livrés à l'armée de Valmont en 2023."
+        " Par leur poids, ils dépassent de 12 tonnes le modèle Orcel livré en 2019.\n"
+    )
+    claim = _only(extract_claims(text, language="fr"), "12 tonnes")
+    assert claim.text == (
+        "Par leur poids, les blindés Taranis dépassent de 12 tonnes le modèle Orcel livré en 2019."
+    )
+    assert claim.source_text == (
+        "Par leur poids, ils dépassent de 12 tonnes le modèle Orcel livré en 2019."
+    )
+    assert not claim.needs_context
+
+
+def test_a_pronoun_without_a_clear_referent_needs_context() -> None:
+    text = (
+        "Le ministère de Valmont a commandé des blindés en 2023. Par leur poids, ils dépassent"
+        " de 12 tonnes le modèle Orcel livré en 2019.\n"
     )
     claim = _only(extract_claims(text, language="fr"), "12 tonnes")
     assert claim.needs_context
-    assert claim.context_hint is not None and claim.context_hint.startswith('"ils" refers')
+    assert claim.context_hint == (
+        '"ils" refers to an earlier sentence: Le ministère de Valmont a commandé des blindés'
+        " en 2023."
+    )
+
+
+def test_a_judgement_word_on_a_reported_event_goes_from_the_claim() -> None:
+    text = (
+        "Les trois lancements du satellite Orion-2 se sont soldés par des explosions et autres"
+        " échecs humiliants pour l'agence spatiale en 2022.\n"
+    )
+    (claim,) = extract_claims(text, language="fr")
+    assert claim.text == (
+        "Les trois lancements du satellite Orion-2 se sont soldés par des explosions et autres"
+        " échecs pour l'agence spatiale en 2022."
+    )
+    assert "humiliants" in claim.source_text
 
 
 def test_a_pronoun_after_its_name_in_the_same_sentence_is_resolved() -> None:
