@@ -190,7 +190,10 @@ def _draft(
         if split is not None:
             fact = clean_claim(source[head + split.fact_start :], lexicon).text
             if split.date:
-                fact = split.date[:1].upper() + split.date[1:] + ", " + fact[:1].lower() + fact[1:]
+                first = fact.split(" ", 1)[0]
+                if first.lower() in lexicon.stopwords:  # "La Russie" -> "la Russie", not "Karsk"
+                    fact = fact[:1].lower() + fact[1:]
+                fact = split.date[:1].upper() + split.date[1:] + ", " + fact
             claim_text = fact
     claim_text = drop_judgement_adjectives(claim_text, lexicon)
     if _word_count(claim_text) < MIN_CLAIM_WORDS:

@@ -31,6 +31,7 @@ def _load(article: Path) -> tuple[str, dict[str, object], list[ClaimCandidate]]:
 def test_every_article_has_labels() -> None:
     assert [p.name for p in ARTICLES] == [
         "article_en_vaccination.txt",
+        "article_fr_drones_valmont.txt",
         "article_fr_greve_rail.txt",
     ]
 
