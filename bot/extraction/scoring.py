@@ -11,11 +11,12 @@ questions, hedges, opinions...).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
 from .language import detect_language
-from .lexicon import Lexicon, available_languages, get_lexicon, load_raw, tokenize
+from .lexicon import Lexicon, available_languages, get_lexicon, load_raw
 from .model import LinearModel, load_bridged_model, load_model, sigmoid, vocabulary
 from .signals import Signals, compute_signals
 
@@ -54,6 +55,8 @@ TRIVIAL_MAX_WORDS = 6
 _NO_ANCHOR = -1.0
 # A general truth or habit ("usually", "every year") with no figure, name or source.
 _GENERIC = -1.0
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_NOT_LETTER = re.compile(r"[\W\d_]+")
 #: below this share of letters among the visible characters a line is symbols, not prose
 MIN_LETTER_SHARE = 0.5
 
@@ -156,11 +159,11 @@ def is_language(text: str) -> bool:
     Random bytes decoded with replacement characters score like short sentences with
     names and numbers under both scorers; they hold no statement at all.
     """
-    visible = len(text) - sum(1 for c in text if c.isspace())
-    if not visible or sum(1 for c in text if c.isalpha()) < MIN_LETTER_SHARE * visible:
-        return False
     known = _known_words()
-    return any(token in known for token in tokenize(text))
+    if not any(word in known for word in _WORD.findall(text.lower())):
+        return False
+    visible = len("".join(text.split()))
+    return len(_NOT_LETTER.sub("", text)) >= MIN_LETTER_SHARE * visible
 
 
 def assess(text: str, lexicon: Lexicon, *, external_source: bool = False) -> Assessment:
