@@ -310,6 +310,8 @@ def extract_claims(
         open_references = draft.unresolved
         if not open_references and "needs context" in reasons:
             open_references = tuple(draft.text.split()[:1])
+        if open_references and "needs context" not in reasons:
+            reasons = (*reasons, "needs context")  # stored with the claim; the embed reads it
         previous_segment = segments[draft.segment_index - 1] if draft.segment_index else None
         claims.append(
             ClaimCandidate(

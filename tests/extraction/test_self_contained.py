@@ -157,6 +157,7 @@ def test_an_unresolved_reference_is_marked_with_a_hint() -> None:
         " 3 milliards d'euros en 2024."
     )
     assert claim.to_dict()["needs_context"] is True
+    assert claim.reasons[-1] == "needs context"
 
 
 def test_they_becomes_the_plural_subject_of_the_sentence_before() -> None:
