@@ -79,7 +79,7 @@ def _full_name(noun: str, context: str) -> str | None:
             words.pop(0)
         while words and words[0].lower() in {"the", "a", "an", "this", "le", "la", "les"}:
             words.pop(0)
-        found = match.group()[match.start(1) - match.start() :].split()[-1]
+        found = match.group().split()[-1]
         if words and found[:1].isupper():
             names.add(" ".join([*words, found]))
     if not names:
