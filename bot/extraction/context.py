@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .lexicon import Lexicon, normalize_for_matching, tokenize
+from .lexicon import Lexicon, letter_words, normalize_for_matching, tokenize
 from .signals import compute_signals
 
 MAX_OPINION_HEAD_WORDS = 8
@@ -109,6 +109,8 @@ def _plural_subject(previous: str, lexicon: Lexicon) -> str | None:
 def resolve_references(text: str, context: str, lexicon: Lexicon, previous: str = "") -> References:
     """Replace "the association" by its full name from `context`, and "ils" by the plural
     subject of the `previous` sentence; report what stays open."""
+    if lexicon.anaphor_heads.isdisjoint(letter_words(text)):
+        return References(text, (), ())
     norm = normalize_for_matching(text)
     resolved: list[tuple[str, str]] = []
     unresolved: list[str] = []
@@ -218,6 +220,8 @@ class JudgementSplit:
 def judgement_split(body: str, lexicon: Lexicon) -> JudgementSplit | None:
     """ "Cette stratégie s'est avérée payante en mars, lorsque la Russie a …": the fact is
     what follows "lorsque"; the date the verdict gave ("en mars") goes with it."""
+    if lexicon.judgement_heads.isdisjoint(letter_words(body)):
+        return None
     norm = normalize_for_matching(body)
     verdict = lexicon.judgement.search(norm)
     if verdict is None:
@@ -261,6 +265,8 @@ def drop_judgement_adjectives(text: str, lexicon: Lexicon) -> str:
     """ "des explosions et autres échecs embarrassants" -> "... autres échecs": a word of
     judgement qualifying a noun goes; after a copula ("est scandaleux") it is the claim
     itself, an opinion, and stays for the scorer to weigh."""
+    if lexicon.judgement_adjective_words.isdisjoint(letter_words(text)):
+        return text
     norm = normalize_for_matching(text)
     cuts: list[tuple[int, int]] = []
     for match in lexicon.opinion_adjective.finditer(norm):

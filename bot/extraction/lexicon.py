@@ -187,6 +187,19 @@ class Lexicon:
     definite_plural: str
     opinion_adjective: re.Pattern[str]
     copulas: frozenset[str]
+    #: last letters-only word of each `anaphors` / `judgement_*` entry, for a cheap
+    #: "can it match at all" test before the (slower) regexes
+    anaphor_heads: frozenset[str]
+    judgement_adjective_words: frozenset[str]
+    judgement_heads: frozenset[str]
+
+
+_LETTER_WORD = re.compile(r"[^\W\d_]+")
+
+
+def letter_words(text: str) -> list[str]:
+    """Lower-cased runs of letters: "l'Association" -> ["l", "association"]."""
+    return _LETTER_WORD.findall(text.lower())
 
 
 def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
@@ -276,6 +289,13 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         # One-word judgements ("embarrassants", "scandaleux") that can qualify a noun.
         opinion_adjective=compile_words(words("judgement_adjectives")),
         copulas=frozenset(w.lower() for w in words("copulas")),
+        anaphor_heads=frozenset(letter_words(w)[-1] for w in words("anaphors") if letter_words(w)),
+        judgement_heads=frozenset(
+            letter_words(w)[-1] for w in words("judgement_cues") if letter_words(w)
+        ),
+        judgement_adjective_words=frozenset(
+            letter_words(w)[-1] for w in words("judgement_adjectives") if letter_words(w)
+        ),
     )
 
 
