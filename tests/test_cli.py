@@ -99,15 +99,20 @@ def test_extract_json_on_an_example_article(tmp_path: Path) -> None:
     assert 1 <= len(claims) <= 4
     assert set(claims[0]) == {
         "text",
+        "source_text",
+        "span_start",
+        "span_end",
         "score",
-        "start",
-        "end",
         "attribution",
+        "needs_context",
+        "context_hint",
         "language",
         "reasons",
         "backend",
     }
     assert all(c["language"] == "en" and c["backend"] == "builtin" for c in claims)
+    source = EXAMPLE_EN.read_text("utf-8")
+    assert all(source[c["span_start"] : c["span_end"]] == c["source_text"] for c in claims)
     scores = [c["score"] for c in claims]
     assert scores == sorted(scores, reverse=True)
 
@@ -191,6 +196,16 @@ def test_score_prints_json_lines(tmp_path: Path) -> None:
     assert [r["text"] for r in records] == lines.strip().splitlines()
     assert [r["checkworthy"] for r in records] == [True, False]
     assert all(0.0 <= r["score"] <= 1.0 for r in records)
+
+
+def test_score_of_binary_junk_lines_is_zero(tmp_path: Path) -> None:
+    junk = bytes(range(256)) * 4 + b"\n\xff\xfe Zq 88 \x01\x02\n\x9c\x80\x81 ABX 12\n"
+    (tmp_path / "blob.bin").write_bytes(junk)
+    result = claimbot("score", "blob.bin", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert records
+    assert {(r["score"], r["checkworthy"]) for r in records} == {(0.0, False)}
 
 
 def test_export_and_recompute_on_a_database(tmp_path: Path) -> None:

@@ -11,7 +11,11 @@ class ExtractionError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class ClaimCandidate:
-    """One check-worthy statement, where it came from, and who made it."""
+    """One check-worthy statement, where it came from, and who made it.
+
+    `text` is the claim as edited for a reader (connector cut, capital, full stop,
+    reference resolved); `source_text` is the input exactly as given, `input[start:end]`.
+    """
 
     text: str
     score: float
@@ -20,15 +24,22 @@ class ClaimCandidate:
     attribution: str | None
     language: str
     reasons: tuple[str, ...]
+    source_text: str = ""
+    #: the claim leans on an earlier sentence ("le pays", "they") that could not be resolved
+    needs_context: bool = False
+    context_hint: str | None = None
 
     def to_dict(self) -> dict[str, object]:
-        """Plain JSON-ready form (reasons as a list)."""
+        """Plain JSON-ready form; the span is named apart from the edited claim text."""
         return {
             "text": self.text,
+            "source_text": self.source_text,
+            "span_start": self.start,
+            "span_end": self.end,
             "score": round(self.score, 4),
-            "start": self.start,
-            "end": self.end,
             "attribution": self.attribution,
+            "needs_context": self.needs_context,
+            "context_hint": self.context_hint,
             "language": self.language,
             "reasons": list(self.reasons),
         }

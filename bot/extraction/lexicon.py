@@ -175,6 +175,31 @@ class Lexicon:
     byline_start: re.Pattern[str]
     credit_markers: re.Pattern[str]
     metadata_start: re.Pattern[str]
+    # Self-containment (`context`): what a claim borrows from the sentences around it.
+    generic: PhraseSet
+    additive: re.Pattern[str]
+    anaphor: re.Pattern[str]
+    impersonal_after_pronoun: re.Pattern[str]
+    judgement: re.Pattern[str]
+    when_conjunction: re.Pattern[str]
+    plural_pronouns: frozenset[str]
+    plural_subject: re.Pattern[str]
+    definite_plural: str
+    opinion_adjective: re.Pattern[str]
+    copulas: frozenset[str]
+    #: last letters-only word of each `anaphors` / `judgement_*` entry, for a cheap
+    #: "can it match at all" test before the (slower) regexes
+    anaphor_heads: frozenset[str]
+    judgement_adjective_words: frozenset[str]
+    judgement_heads: frozenset[str]
+
+
+_LETTER_WORD = re.compile(r"[^\W\d_]+")
+
+
+def letter_words(text: str) -> list[str]:
+    """Lower-cased runs of letters: "l'Association" -> ["l", "association"]."""
+    return _LETTER_WORD.findall(text.lower())
 
 
 def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
@@ -185,7 +210,7 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         "months", "date_words", "number_words", "reporting_participles", "reporting_present",
         "according_to", "simple_past_reporting", "reported_unconfirmed", "speculation",
         "opinion", "intention", "prediction", "concessive", "inference", "first_person",
-        "past_event",
+        "past_event", "generic_markers",
     ]  # fmt: skip
     longest = max(
         (len(tokenize(e)) for key in phrase_lists for e in words(key) if not e.startswith("re:")),
@@ -246,6 +271,31 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         byline_start=compile_prefix(words("byline_starts")),
         credit_markers=compile_words(words("credit_markers")),
         metadata_start=compile_prefix(words("metadata_starts")),
+        generic=_phrase_set(words("generic_markers")),
+        additive=compile_words(words("additive_markers")),
+        anaphor=compile_words(words("anaphors")),
+        impersonal_after_pronoun=compile_prefix(words("impersonal_after_pronoun")),
+        judgement=compile_words(words("judgement_cues")),
+        when_conjunction=compile_words(words("when_conjunctions")),
+        plural_pronouns=frozenset(words("plural_pronouns")),
+        # "ces missiles KN23 auraient", "the new trams were": a plural subject, then its verb.
+        plural_subject=re.compile(
+            rf"^(?P<det>{_alternation(words('plural_determiners'))})\s+"
+            rf"(?P<noun>(?:[^\W_][\w'’-]*\s+){{0,3}}?[^\W_][\w'’-]*)"
+            rf"\s+(?:{_alternation(words('auxiliaries'))})",
+            re.IGNORECASE,
+        ),
+        definite_plural=(words("definite_plural") or [""])[0],
+        # One-word judgements ("embarrassants", "scandaleux") that can qualify a noun.
+        opinion_adjective=compile_words(words("judgement_adjectives")),
+        copulas=frozenset(w.lower() for w in words("copulas")),
+        anaphor_heads=frozenset(letter_words(w)[-1] for w in words("anaphors") if letter_words(w)),
+        judgement_heads=frozenset(
+            letter_words(w)[-1] for w in words("judgement_cues") if letter_words(w)
+        ),
+        judgement_adjective_words=frozenset(
+            letter_words(w)[-1] for w in words("judgement_adjectives") if letter_words(w)
+        ),
     )
 
 
@@ -304,6 +354,17 @@ def get_lexicon(language: str) -> Lexicon:
         "reported_unconfirmed",
         "past_event",
         "impersonal_starts",
+        "generic_markers",
+        "additive_markers",
+        "anaphors",
+        "impersonal_after_pronoun",
+        "judgement_cues",
+        "when_conjunctions",
+        "plural_pronouns",
+        "plural_determiners",
+        "definite_plural",
+        "copulas",
+        "judgement_adjectives",
     ):
         merged[key] = []
     return _build(NEUTRAL, merged)

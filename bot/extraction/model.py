@@ -114,6 +114,7 @@ def _bridged_signals(native: Signals, tokens: list[str]) -> Signals:
         question_word_start=native.question_word_start,
         context_start=native.context_start,
         speculation=max(native.speculation, english.speculation),
+        generic=native.generic or english.generic,
     )
 
 
@@ -148,7 +149,7 @@ def load_model(language: str) -> LinearModel | None:
     return LinearModel(language=language, bias=float(raw["bias"]), weights=weights)
 
 
-def _vocabulary(weights: dict[str, float]) -> frozenset[str]:
+def vocabulary(weights: dict[str, float]) -> frozenset[str]:
     """Every word the model has a unigram or bigram weight for."""
     words: set[str] = set()
     for feature in weights:
@@ -165,7 +166,7 @@ def load_bridged_model(language: str) -> LinearModel | None:
     english = load_model(BRIDGE_TARGET)
     if english is None:
         return None
-    bridge = load_bridge(language, _vocabulary(english.weights))
+    bridge = load_bridge(language, vocabulary(english.weights))
     if bridge is None:
         return None
     return LinearModel(language, english.bias, english.weights, bridge)

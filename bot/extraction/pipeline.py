@@ -21,6 +21,14 @@ from .attribution import (
 )
 from .candidate import ClaimCandidate, ExtractionError
 from .cleanup import clean_claim
+from .context import (
+    context_hint,
+    continues_report,
+    drop_judgement_adjectives,
+    judgement_split,
+    opinion_head_end,
+    resolve_references,
+)
 from .dedupe import dedupe
 from .language import detect_language
 from .lexicon import Lexicon, get_lexicon, normalize_for_matching
@@ -44,6 +52,8 @@ MAX_CAPTION_TAIL_WORDS = 6
 MAX_BINARY_SHARE = 0.05
 BINARY_SAMPLE_CHARS = 20_000
 CONTEXT_PENALTY = 0.92
+#: sentences before a claim searched for the full name of "the association"
+CONTEXT_SENTENCES = 3
 
 _CREDIT_SEPARATOR = r"\s*(?::|/|©|\bby\b|\bpar\b)"
 _WORDS = re.compile(r"[^\W_][\w'’-]*")
@@ -61,8 +71,8 @@ class _Draft:
     attribution: str | None
     external_source: bool
     segment_index: int
-    score: float = 0.0
-    reasons: tuple[str, ...] = ()
+    source_text: str = ""
+    unresolved: tuple[str, ...] = ()
 
 
 def _word_count(text: str) -> int:
@@ -166,19 +176,63 @@ def _draft(
     if len(source) > MAX_SENTENCE_CHARS:
         return None
     cleaned = clean_claim(source, lexicon)
-    if _word_count(cleaned.text) < MIN_CLAIM_WORDS:
+    claim_text = cleaned.text
+    # The author's remark before a colon goes; the span starts at the facts.
+    head = cleaned.head_skip
+    skip = opinion_head_end(source[head : len(source) - cleaned.tail_skip], lexicon)
+    if skip:
+        cleaned = clean_claim(source[head + skip :], lexicon)
+        cleaned = type(cleaned)(cleaned.text, head + skip + cleaned.head_skip, cleaned.tail_skip)
+        claim_text = cleaned.text
+    else:
+        # The author's verdict before "lorsque" goes; the date it gave stays with the fact.
+        split = judgement_split(source[head : len(source) - cleaned.tail_skip], lexicon)
+        if split is not None:
+            fact = clean_claim(source[head + split.fact_start :], lexicon).text
+            if split.date:
+                first = fact.split(" ", 1)[0]
+                if first.lower() in lexicon.stopwords:  # "La Russie" -> "la Russie", not "Karsk"
+                    fact = fact[:1].lower() + fact[1:]
+                fact = split.date[:1].upper() + split.date[1:] + ", " + fact
+            claim_text = fact
+    claim_text = drop_judgement_adjectives(claim_text, lexicon)
+    if _word_count(claim_text) < MIN_CLAIM_WORDS:
         return None
     attribution: Attribution | None = None
     if speaker is None:
-        attribution = find_attribution(cleaned.text, lexicon)
+        attribution = find_attribution(claim_text, lexicon)
+    start, end = start + cleaned.head_skip, end - cleaned.tail_skip
     return _Draft(
-        text=cleaned.text,
-        start=start + cleaned.head_skip,
-        end=end - cleaned.tail_skip,
+        text=claim_text,
+        start=start,
+        end=end,
         attribution=speaker or (attribution.source if attribution else None),
         external_source=speaker is not None,
         segment_index=index,
+        source_text=text[start:end],
     )
+
+
+def _self_contained(draft: _Draft, text: str, segments: list[Segment], lexicon: Lexicon) -> None:
+    """Names for "the association" from the sentences before; what stays open is recorded."""
+    first = segments[max(0, draft.segment_index - CONTEXT_SENTENCES)].start
+    context = text[first : segments[draft.segment_index].start]
+    previous = segments[draft.segment_index - 1] if draft.segment_index else None
+    same_paragraph = previous is not None and previous.line_index == (
+        segments[draft.segment_index].line_index
+    )
+    references = resolve_references(
+        draft.text,
+        context,
+        lexicon,
+        text[previous.start : previous.end] if previous and same_paragraph else "",
+    )
+    draft.text = references.text
+    for written, name in references.resolved:
+        bare = written.split()[-1].split("'")[-1].split("’")[-1]
+        if draft.attribution is not None and draft.attribution.lower() == bare.lower():
+            draft.attribution = name
+    draft.unresolved = references.unresolved
 
 
 def _is_role(attribution: str | None) -> bool:
@@ -213,8 +267,8 @@ def extract_claims(
         if _is_heading_like(seg, text) and _quote_for(seg, blocks) is None:
             continue
         sentence = text[seg.start : seg.end]
+        previous = drafts[-1] if drafts else None
         if is_attribution_only(sentence, lexicon):
-            previous = drafts[-1] if drafts else None
             found = find_attribution(sentence, lexicon)
             if previous is not None and previous.segment_index == index - 1 and found:
                 previous.attribution = found.source
@@ -228,6 +282,17 @@ def extract_claims(
             block = _quote_for(following, blocks) if following else None
             if block is not None and block.speaker:
                 draft.attribution = block.speaker
+        if (
+            draft.attribution is None
+            and previous is not None
+            and previous.attribution is not None
+            and previous.segment_index == index - 1
+            and segments[index - 1].line_index == seg.line_index
+            and continues_report(draft.text, lexicon)
+        ):
+            # "Des missiles ont également ..." continues the report sourced just before.
+            draft.attribution = previous.attribution
+        _self_contained(draft, text, segments, lexicon)
         drafts.append(draft)
 
     has_model = load_model(lexicon.language) is not None
@@ -242,6 +307,12 @@ def extract_claims(
             reasons = ("named source", *reasons)
         if score < min_score:
             continue
+        open_references = draft.unresolved
+        if not open_references and "needs context" in reasons:
+            open_references = tuple(draft.text.split()[:1])
+        if open_references and "needs context" not in reasons:
+            reasons = (*reasons, "needs context")  # stored with the claim; the embed reads it
+        previous_segment = segments[draft.segment_index - 1] if draft.segment_index else None
         claims.append(
             ClaimCandidate(
                 text=draft.text,
@@ -251,6 +322,16 @@ def extract_claims(
                 attribution=draft.attribution,
                 language=lexicon.language,
                 reasons=reasons,
+                source_text=draft.source_text,
+                needs_context=bool(open_references),
+                context_hint=context_hint(
+                    open_references,
+                    text[previous_segment.start : previous_segment.end]
+                    if previous_segment
+                    else None,
+                )
+                if open_references
+                else None,
             )
         )
     return dedupe(claims, limit=max_claims)

@@ -44,6 +44,8 @@ class Signals:
     first_person: int
     context_start: bool
     past_event: bool
+    #: a habitual or general-truth marker ("usually", "chaque année"): common knowledge
+    generic: bool = False
 
     def tags(self) -> tuple[str, ...]:
         """Readable names of the signals that fired, positive ones first."""
@@ -110,4 +112,5 @@ def compute_signals(text: str, lexicon: Lexicon) -> Signals:
         context_start=lexicon.context_start.match(body) is not None
         and lexicon.impersonal_start.match(body) is None,
         past_event=lexicon.past_event.count(grams, tokens, norm) > 0,
+        generic=lexicon.generic.count(grams, tokens, norm) > 0,
     )

@@ -130,10 +130,13 @@ def test_to_dict_is_json_ready() -> None:
     (claim,) = extract_claims("Le conseil municipal a voté mardi un budget de 48 millions d'euros.")
     assert claim.to_dict() == {
         "text": "Le conseil municipal a voté mardi un budget de 48 millions d'euros.",
+        "source_text": "Le conseil municipal a voté mardi un budget de 48 millions d'euros.",
+        "span_start": 0,
+        "span_end": 67,
         "score": claim.score,
-        "start": 0,
-        "end": 67,
         "attribution": None,
+        "needs_context": False,
+        "context_hint": None,
         "language": "fr",
         "reasons": list(claim.reasons),
     }
