@@ -32,6 +32,9 @@ MAX_HINT_CHARS = 160
 _ARTICLE_THEN_NOUN = re.compile(r"^(?P<article>\S+?(?:\s+|'|’))(?P<noun>[^\W\d_][\w-]*)$")
 _WORD = re.compile(r"[^\W_][\w'’-]*")
 _COMPLEMENT_BEFORE = re.compile(r"(?:\b(?:de|of|for)|\bd')\s*$", re.IGNORECASE)
+# A colon that ends a clause is followed by a space; the colons of "https://" and "10:30"
+# are not.
+_CLAUSE_COLON = re.compile(r":(?=\s)")
 _COMPLEMENT = re.compile(r"\s+(?:de|des|du|d'|d’|of|for)\b", re.IGNORECASE)
 
 
@@ -187,9 +190,10 @@ def opinion_head_end(body: str, lexicon: Lexicon) -> int:
     The head must hold nothing to check (no figure, date, name or source) and the tail
     something (a figure, date or name); 0 when the sentence has no such head.
     """
-    colon = body.find(":")
-    if colon <= 0:
+    found = _CLAUSE_COLON.search(body)
+    if found is None or found.start() == 0:
         return 0
+    colon = found.start()
     head, tail = body[:colon], body[colon + 1 :]
     if _word_count(head) > MAX_OPINION_HEAD_WORDS or _word_count(tail) < MIN_TAIL_WORDS:
         return 0

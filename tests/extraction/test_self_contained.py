@@ -221,6 +221,15 @@ def test_an_opinion_before_a_colon_goes() -> None:
     assert claim.source_text == "seules 2 400 familles ont reçu l'aide promise en janvier."
 
 
+def test_the_colon_of_a_link_or_a_time_is_no_clause_end() -> None:
+    text = "Worth a read (https://news.example/ferries): 48 ferries were ordered in 2024.\n"
+    (claim,) = extract_claims(text, language="en")
+    assert claim.text == "48 ferries were ordered in 2024."
+    timed = "At 10:30 the council of Port Averly approved 3 new ferry routes for 2025.\n"
+    (claim,) = extract_claims(timed, language="en")
+    assert claim.text == timed.strip()
+
+
 def test_the_authors_verdict_goes_and_its_date_stays() -> None:
     text = (
         "Cette tactique s'est avérée payante pour le syndicat en mai, lorsque la direction a"
