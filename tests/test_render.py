@@ -99,6 +99,18 @@ def test_claim_embed_shows_status_votes_and_sources() -> None:
     assert fields["Sources linked"] == "supports: [Source 0](https://src.example/0)"
 
 
+def test_a_claim_that_needs_context_says_so_under_its_status() -> None:
+    def field_names(claim: ClaimRecord) -> list[str]:
+        embed = claim_embed(claim, counts={}, evidence=[], emoji_by_verdict=VoteEmoji().by_verdict)
+        return [f["name"] for f in embed["fields"]]
+
+    assert field_names(make_claim(reasons=("number", "needs context")))[:2] == [
+        "Status",
+        "Needs context",
+    ]
+    assert "Needs context" not in field_names(make_claim())
+
+
 def test_hostile_claim_text_is_escaped_and_long_text_fits() -> None:
     text = "[click me](https://evil.example) **@everyone** <@&123> " + "x" * 6000
     embed = claim_embed(

@@ -130,6 +130,12 @@ def format_evidence(evidence: Sequence[EvidenceRecord]) -> str:
     return clip("\n".join(lines), FIELD_VALUE_LIMIT)
 
 
+# The extractor's reason for a claim that leans on an earlier sentence it could not resolve
+# ("the association", "they"): reviewers should read it with its source.
+NEEDS_CONTEXT = "needs context"
+NEEDS_CONTEXT_HINT = "It refers to something said before it: read it with its source."
+
+
 def claim_embed(
     claim: ClaimRecord,
     *,
@@ -171,6 +177,8 @@ def claim_embed(
                 "inline": True,
             }
         )
+    if NEEDS_CONTEXT in claim.reasons:
+        fields.insert(1, {"name": "Needs context", "value": NEEDS_CONTEXT_HINT})
     fields.append({"name": "Sources linked", "value": format_evidence(evidence)})
     return {
         "title": f"Claim #{claim.number} · {label}",
