@@ -1,0 +1,91 @@
+"""Previously fact-checked claims for a new claim: the top K of a library, scored.
+
+`ClaimMatcher` wraps a `ClaimIndex` and the re-ranker trained by tools/train_claim_matcher.py
+(weights shipped in data/reranker.json; nothing is downloaded). A match's `score` is the
+calibrated probability that it is a right match for the query.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from importlib import resources
+
+from .index import CANDIDATES, FEATURES, ClaimIndex, LibraryClaim, Match
+
+__all__ = ["DEFAULT_TOP_K", "SUGGESTION_THRESHOLD", "ClaimMatcher", "Reranker"]
+
+DEFAULT_TOP_K = 5
+# Show reviewers "already fact-checked?" only from this probability up: on Dev, about nine in
+# ten best matches above it are right, and over half of all queries still get a suggestion.
+SUGGESTION_THRESHOLD = 0.5
+
+
+@dataclass(frozen=True)
+class Reranker:
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    weights: tuple[float, ...]
+    calibration: tuple[float, float]
+
+    def score(self, features: list[float]) -> float:
+        return sum(
+            w * (x - m) / s
+            for w, x, m, s in zip(self.weights, features, self.mean, self.scale, strict=True)
+        )
+
+    def probability(self, score: float) -> float:
+        a, b = self.calibration
+        return 1 / (1 + math.exp(-max(-30.0, min(30.0, a * score + b))))
+
+
+@cache
+def shipped_reranker() -> Reranker:
+    raw = resources.files("bot.matching").joinpath("data/reranker.json").read_text("utf-8")
+    loaded = json.loads(raw)
+    if tuple(loaded["features"]) != FEATURES:
+        raise RuntimeError("bot/matching/data/reranker.json was trained on other features")
+    return Reranker(
+        tuple(loaded["mean"]),
+        tuple(loaded["scale"]),
+        tuple(loaded["weights"]),
+        (loaded["calibration"][0], loaded["calibration"][1]),
+    )
+
+
+class ClaimMatcher:
+    def __init__(self, claims: Iterable[LibraryClaim], reranker: Reranker | None = None) -> None:
+        self.index = ClaimIndex(claims)
+        self.reranker = reranker or shipped_reranker()
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def search(
+        self,
+        query: str,
+        language: str = "en",
+        k: int = DEFAULT_TOP_K,
+        query_date: date | None = None,
+    ) -> list[Match]:
+        """Best `k` library claims for `query`, most likely first. `query_date` (when the claim
+        was made) lets recent reviews rank higher: claims are mostly checked within weeks."""
+        rows = self.index.features(query, language, CANDIDATES, query_date)
+        scored = sorted(
+            ((self.reranker.score(f), doc) for doc, f in rows), key=lambda item: -item[0]
+        )
+        return [
+            Match(self.index.claims[doc].id, self.reranker.probability(score))
+            for score, doc in scored[:k]
+        ]
+
+    def suggestions(
+        self, query: str, language: str = "en", query_date: date | None = None
+    ) -> list[Match]:
+        """The matches worth showing a reviewer (score at or above SUGGESTION_THRESHOLD)."""
+        found = self.search(query, language, DEFAULT_TOP_K, query_date)
+        return [m for m in found if m.score >= SUGGESTION_THRESHOLD]
