@@ -221,8 +221,8 @@ def _events_to_reviews(
 ) -> Iterator[ClaimReview]:
     """Build objects from parser events; yield each ClaimReview as soon as it closes.
 
-    Children of the root and containers that held a review are not kept: the parts of a feed
-    already read cost no memory."""
+    Elements of a root array and containers that held a review are not kept: the parts of a
+    feed already read cost no memory."""
     stack: list[tuple[Any, str | None, list[bool]]] = []
     key: str | None = None
     for event, value in events:
@@ -254,7 +254,7 @@ def _events_to_reviews(
         parent, _, parent_flag = stack[-1]
         if held_review:
             parent_flag[0] = True
-        elif len(stack) > 1:
+        elif len(stack) > 1 or not isinstance(parent, list):
             if isinstance(parent, list):
                 parent.append(value)
             else:

@@ -17,7 +17,7 @@ from importlib import resources
 
 import snowballstemmer
 
-__all__ = ["STEMMED_LANGUAGES", "char_ngrams", "clean_text", "fold", "terms", "tweet_date", "words"]
+__all__ = ["STEMMED_LANGUAGES", "char_ngrams", "clean_text", "fold", "is_stopword", "terms", "tweet_date", "words"]
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\bpic\.twitter\.com/\S+|\bt\.co/\S+", re.IGNORECASE)
 _SIGNATURE_DATE = re.compile(
@@ -91,6 +91,10 @@ def _stopwords() -> dict[str, frozenset[str]]:
 def _stopwords_for(language: str) -> frozenset[str]:
     """English stopwords count in every language: tweets in any language quote English."""
     return _stopwords().get(language, frozenset()) | _stopwords()["en"]
+
+
+def is_stopword(folded_word: str, language: str = "en") -> bool:
+    return folded_word in _stopwords_for(language)
 
 
 @lru_cache(maxsize=500_000)
