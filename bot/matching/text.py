@@ -62,7 +62,7 @@ def tweet_date(text: str) -> date | None:
 def clean_text(text: str) -> str:
     """The claim a tweet makes, without links, signature date and tag marks."""
     text = unicodedata.normalize("NFKC", text)
-    text = _SIGNATURE_DATE.sub(lambda m: f" {m.group(1)} {m.group(2)}", text)
+    text = _SIGNATURE_DATE.sub(lambda m: f" {m.group(1)} @{m.group(2)}", text)
     text = _URL.sub(" ", text)
     text = _TAG.sub(lambda m: " " + _CAMEL.sub(" ", m.group(1)).replace("_", " ") + " ", text)
     return text
