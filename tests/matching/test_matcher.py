@@ -68,7 +68,7 @@ def test_matches_come_best_first_with_scores_between_0_and_1() -> None:
             LibraryClaim("c", "Sharks were found in a Houston swimming pool."),
         ]
     )
-    found = matcher.search("Look: a shark swimming on the highway in Houston! pic.twitter.com/x1")
+    found = matcher.search("Look: a shark on the flooded highway in Houston! pic.twitter.com/x1")
     assert [m.id for m in found] == ["a", "c"]
     assert found[0].score > found[1].score
     assert all(0.0 < m.score < 1.0 for m in found)
