@@ -26,10 +26,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.harness import memory_kb, percentile  # noqa: E402
-from bot.documents.claimreview import ImportReport, read_claim_reviews  # noqa: E402
-from bot.matching import ClaimMatcher, LibraryClaim  # noqa: E402
-from bot.matching.text import tweet_date  # noqa: E402
+from benchmarks.harness import memory_kb, percentile
+from bot.documents.claimreview import ImportReport, read_claim_reviews
+from bot.matching import ClaimMatcher, LibraryClaim
+from bot.matching.text import tweet_date
 
 DATA = Path("/work/shared/data/claim-matching")
 SPLITS = ("Train", "Dev", "Dev-Test")
@@ -103,7 +103,9 @@ def read_feed(path: Path) -> tuple[list[LibraryClaim], ImportReport]:
     report = ImportReport()
     with path.open("rb") as stream:
         claims = [
-            LibraryClaim(r.url.removeprefix(_BASE_URL), r.claim, r.language, r.title or "", r.published)
+            LibraryClaim(
+                r.url.removeprefix(_BASE_URL), r.claim, r.language, r.title or "", r.published
+            )
             for r in read_claim_reviews(stream, report)
         ]
     return claims, report
@@ -134,13 +136,17 @@ def main() -> None:
         started = time.perf_counter()
         claims, report = read_feed(feed)
         parsed = time.perf_counter() - started
-    print(f"feed: {size / 1e6:.1f} MB, {report.kept} reviews parsed in {parsed:.1f} s, "
-          f"skipped {dict(report.skipped)}")
+    print(
+        f"feed: {size / 1e6:.1f} MB, {report.kept} reviews parsed in {parsed:.1f} s, "
+        f"skipped {dict(report.skipped)}"
+    )
     started = time.perf_counter()
     matcher = ClaimMatcher(claims)
     built = time.perf_counter() - started
-    print(f"index: {len(matcher)} reviews built in {built:.1f} s, "
-          f"RSS {memory_kb_self()['VmRSS'] / 1024:.0f} MB")
+    print(
+        f"index: {len(matcher)} reviews built in {built:.1f} s, "
+        f"RSS {memory_kb_self()['VmRSS'] / 1024:.0f} MB"
+    )
 
     timings: list[float] = []
     for split in SPLITS:
@@ -158,12 +164,16 @@ def main() -> None:
             undated = [m.id for m in matcher.search(text)]
             without_date.append(average_precision_at_5(undated, relevant))
         n = len(queries)
-        print(f"{split:9} {n:4} queries  MAP@5 {sum(with_date) / n:.4f}  "
-              f"(no date {sum(without_date) / n:.4f})  recall@5 {recall / n:.4f}")
+        print(
+            f"{split:9} {n:4} queries  MAP@5 {sum(with_date) / n:.4f}  "
+            f"(no date {sum(without_date) / n:.4f})  recall@5 {recall / n:.4f}"
+        )
     timings.sort()
-    print(f"per query (with date): p50 {percentile(timings, 0.5) * 1000:.1f} ms  "
-          f"p99 {percentile(timings, 0.99) * 1000:.1f} ms  max {timings[-1] * 1000:.1f} ms; "
-          f"peak RSS {memory_kb_self()['VmHWM'] / 1024:.0f} MB")
+    print(
+        f"per query (with date): p50 {percentile(timings, 0.5) * 1000:.1f} ms  "
+        f"p99 {percentile(timings, 0.99) * 1000:.1f} ms  max {timings[-1] * 1000:.1f} ms; "
+        f"peak RSS {memory_kb_self()['VmHWM'] / 1024:.0f} MB"
+    )
 
 
 def memory_kb_self() -> dict[str, int]:

@@ -12,6 +12,7 @@ import json
 import math
 import random
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,6 +27,60 @@ EPOCHS = 20
 LEARNING_RATE = 0.01
 L2 = 1e-3
 NEGATIVES = 20
+
+
+DATE_FEATURES = ("reviewed_soon_after", "date_gap_log", "date_unknown")
+
+
+def _undated(features: list[float]) -> list[float]:
+    """The features as a query with no date has them."""
+    return [
+        (1.0 if name == "date_unknown" else 0.0) if name in DATE_FEATURES else value
+        for name, value in zip(FEATURES, features, strict=True)
+    ]
+
+
+def _train(
+    rows: list[list[tuple[bool, list[float]]]], standard: Callable[[list[float]], list[float]]
+) -> dict[str, list[float]]:
+    """Pairwise logistic regression, then a calibration of the best score per query."""
+    pairs = []
+    for query in rows:
+        positives = [standard(f) for hit, f in query if hit]
+        negatives = [standard(f) for hit, f in query if not hit][:NEGATIVES]
+        pairs += [[a - b for a, b in zip(p, n, strict=True)] for p in positives for n in negatives]
+    rng = random.Random(0)
+    weights = [0.0] * len(FEATURES)
+    for _ in range(EPOCHS):
+        rng.shuffle(pairs)
+        for x in pairs:
+            z = sum(w * v for w, v in zip(weights, x, strict=True))
+            gradient = 1 / (1 + math.exp(min(30.0, z)))
+            weights = [
+                w + LEARNING_RATE * (gradient * v - L2 * w) for w, v in zip(weights, x, strict=True)
+            ]
+
+    # Probability that the best-scored candidate is a right match, from its score.
+    tops = []
+    for query in rows:
+        scored = [
+            (sum(w * v for w, v in zip(weights, standard(f), strict=True)), hit) for hit, f in query
+        ]
+        if scored:
+            tops.append(max(scored))
+    a, b = 1.0, 0.0
+    for _ in range(300):
+        ga = gb = 0.0
+        for score, hit in tops:
+            p = 1 / (1 + math.exp(-(a * score + b)))
+            ga += (hit - p) * score
+            gb += hit - p
+        a += 0.5 * ga / len(tops)
+        b += 0.5 * gb / len(tops)
+    return {
+        "weights": [round(x, 6) for x in weights],
+        "calibration": [round(a, 6), round(b, 6)],
+    }
 
 
 def main() -> None:
@@ -46,35 +101,9 @@ def main() -> None:
     def standard(f: list[float]) -> list[float]:
         return [(x - m) / s for x, m, s in zip(f, mean, scale, strict=True)]
 
-    pairs = []
-    for query in rows:
-        positives = [standard(f) for hit, f in query if hit]
-        negatives = [standard(f) for hit, f in query if not hit][:NEGATIVES]
-        pairs += [[a - b for a, b in zip(p, n, strict=True)] for p in positives for n in negatives]
-    rng = random.Random(0)
-    weights = [0.0] * len(FEATURES)
-    for _ in range(EPOCHS):
-        rng.shuffle(pairs)
-        for x in pairs:
-            z = sum(w * v for w, v in zip(weights, x, strict=True))
-            gradient = 1 / (1 + math.exp(min(30.0, z)))
-            weights = [w + LEARNING_RATE * (gradient * v - L2 * w) for w, v in zip(weights, x)]
-
-    # Probability that the best-scored candidate is a right match, from its score.
-    tops = []
-    for query in rows:
-        scored = [(sum(w * v for w, v in zip(weights, standard(f))), hit) for hit, f in query]
-        if scored:
-            tops.append(max(scored))
-    a, b = 1.0, 0.0
-    for _ in range(300):
-        ga = gb = 0.0
-        for score, hit in tops:
-            p = 1 / (1 + math.exp(-(a * score + b)))
-            ga += (hit - p) * score
-            gb += hit - p
-        a += 0.5 * ga / len(tops)
-        b += 0.5 * gb / len(tops)
+    dated = _train(rows, standard)
+    undated_rows = [[(hit, _undated(f)) for hit, f in query] for query in rows]
+    undated = _train(undated_rows, standard)
     OUT.write_text(
         json.dumps(
             {
@@ -82,14 +111,14 @@ def main() -> None:
                 "features": list(FEATURES),
                 "mean": [round(x, 6) for x in mean],
                 "scale": [round(x, 6) for x in scale],
-                "weights": [round(x, 6) for x in weights],
-                "calibration": [round(a, 6), round(b, 6)],
+                "dated": dated,
+                "undated": undated,
             },
             indent=1,
         )
         + "\n"
     )
-    print(f"wrote {OUT}: weights {[round(w, 2) for w in weights]}, calibration {a:.3f} {b:.3f}")
+    print(f"wrote {OUT}: {dated} {undated}")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from importlib import resources
 
 from .index import CANDIDATES, FEATURES, ClaimIndex, LibraryClaim, Match
 
-__all__ = ["DEFAULT_TOP_K", "SUGGESTION_THRESHOLD", "ClaimMatcher", "Reranker"]
+__all__ = ["DEFAULT_TOP_K", "SUGGESTION_THRESHOLD", "ClaimMatcher", "Reranker", "Weights"]
 
 DEFAULT_TOP_K = 5
 # Show reviewers "already fact-checked?" only from this probability up: on Dev, about nine in
@@ -26,20 +26,30 @@ SUGGESTION_THRESHOLD = 0.5
 
 
 @dataclass(frozen=True)
-class Reranker:
-    mean: tuple[float, ...]
-    scale: tuple[float, ...]
+class Weights:
     weights: tuple[float, ...]
     calibration: tuple[float, float]
 
-    def score(self, features: list[float]) -> float:
+
+@dataclass(frozen=True)
+class Reranker:
+    """Two linear models over standardised features: one for queries with a date, one
+    trained on the same queries with their dates hidden (most submitted claims have none)."""
+
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    dated: Weights
+    undated: Weights
+
+    def score(self, features: list[float], dated: bool) -> float:
+        weights = (self.dated if dated else self.undated).weights
         return sum(
             w * (x - m) / s
-            for w, x, m, s in zip(self.weights, features, self.mean, self.scale, strict=True)
+            for w, x, m, s in zip(weights, features, self.mean, self.scale, strict=True)
         )
 
-    def probability(self, score: float) -> float:
-        a, b = self.calibration
+    def probability(self, score: float, dated: bool) -> float:
+        a, b = (self.dated if dated else self.undated).calibration
         return 1 / (1 + math.exp(-max(-30.0, min(30.0, a * score + b))))
 
 
@@ -49,11 +59,15 @@ def shipped_reranker() -> Reranker:
     loaded = json.loads(raw)
     if tuple(loaded["features"]) != FEATURES:
         raise RuntimeError("bot/matching/data/reranker.json was trained on other features")
+
+    def weights(part: dict[str, list[float]]) -> Weights:
+        return Weights(tuple(part["weights"]), (part["calibration"][0], part["calibration"][1]))
+
     return Reranker(
         tuple(loaded["mean"]),
         tuple(loaded["scale"]),
-        tuple(loaded["weights"]),
-        (loaded["calibration"][0], loaded["calibration"][1]),
+        weights(loaded["dated"]),
+        weights(loaded["undated"]),
     )
 
 
@@ -75,11 +89,12 @@ class ClaimMatcher:
         """Best `k` library claims for `query`, most likely first. `query_date` (when the claim
         was made) lets recent reviews rank higher: claims are mostly checked within weeks."""
         rows = self.index.features(query, language, CANDIDATES, query_date)
+        dated = query_date is not None
         scored = sorted(
-            ((self.reranker.score(f), doc) for doc, f in rows), key=lambda item: -item[0]
+            ((self.reranker.score(f, dated), doc) for doc, f in rows), key=lambda item: -item[0]
         )
         return [
-            Match(self.index.claims[doc].id, self.reranker.probability(score))
+            Match(self.index.claims[doc].id, self.reranker.probability(score, dated))
             for score, doc in scored[:k]
         ]
 

@@ -30,15 +30,15 @@ REFUTING_WORDS = frozenset(
         "faux", "plutot faux", "fausse", "infox", "intox", "arnaque", "inexact", "c'est faux",
         "totalement faux", "completement faux", "archi faux",
         # Spanish
-        "falso", "falsa", "mayormente falso", "principalmente falso", "bulo", "fake", "mentira",
+        "falso", "falsa", "mayormente falso", "principalmente falso", "bulo", "mentira",
         "incorrecto", "inventado",
         # German
         "falsch", "frei erfunden", "groesstenteils falsch", "grossteils falsch", "unwahr",
-        "fake", "erfunden", "weitgehend falsch",
+        "erfunden", "weitgehend falsch",
         # Portuguese
-        "falso", "mentira", "maioritariamente falso",
+        "maioritariamente falso",
         # Italian
-        "falso", "bufala", "notizia falsa", "in gran parte falso",
+        "bufala", "notizia falsa", "in gran parte falso",
         # Dutch
         "onwaar", "niet waar", "grotendeels onwaar",
     }
@@ -50,10 +50,10 @@ SUPPORTING_WORDS = frozenset(
         "true", "mostly true", "correct", "accurate", "geppetto checkmark", "verified",
         "confirmed", "legit", "real", "mostly correct", "mostly accurate", "correct attribution",
         # French
-        "vrai", "plutot vrai", "exact", "correct", "c'est vrai", "vraie", "confirme",
+        "vrai", "plutot vrai", "exact", "c'est vrai", "vraie", "confirme",
         # Spanish
         "verdadero", "verdadera", "cierto", "mayormente verdadero", "mayormente cierto",
-        "correcto", "verdad", "confirmado",
+        "correcto", "verdad",
         # German
         "richtig", "wahr", "groesstenteils richtig", "weitgehend richtig", "stimmt",
         "zutreffend", "korrekt", "bestaetigt",

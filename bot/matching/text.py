@@ -17,7 +17,16 @@ from importlib import resources
 
 import snowballstemmer
 
-__all__ = ["STEMMED_LANGUAGES", "char_ngrams", "clean_text", "fold", "is_stopword", "terms", "tweet_date", "words"]
+__all__ = [
+    "STEMMED_LANGUAGES",
+    "char_ngrams",
+    "clean_text",
+    "fold",
+    "is_stopword",
+    "terms",
+    "tweet_date",
+    "words",
+]
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\bpic\.twitter\.com/\S+|\bt\.co/\S+", re.IGNORECASE)
 _SIGNATURE_DATE = re.compile(
@@ -41,9 +50,20 @@ STEMMED_LANGUAGES = {
 }
 
 
-_MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 _SIGNED = re.compile(r"\(@\w{1,30}\)\s*(" + "|".join(_MONTHS) + r")\s+(\d{1,2}),\s+(\d{4})")
 
 
@@ -113,7 +133,9 @@ def _stemmers(algorithm: str) -> snowballstemmer.Stemmer:
 def terms(text: str, language: str = "en") -> list[str]:
     """Stemmed content words; numbers are kept whole (they tell near-duplicates apart)."""
     stop = _stopwords_for(language)
-    return [_stem(language, w) for w in words(text) if w not in stop and (len(w) > 1 or w.isdigit())]
+    return [
+        _stem(language, w) for w in words(text) if w not in stop and (len(w) > 1 or w.isdigit())
+    ]
 
 
 def char_ngrams(text: str, size: int = 4) -> dict[str, int]:

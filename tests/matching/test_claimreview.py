@@ -71,7 +71,10 @@ def test_a_single_object() -> None:
 def test_an_array_of_reviews() -> None:
     other = review(url="https://factcheck.example/sun", claimReviewed="The sun is cold.")
     found, report = read(json.dumps([review(), other]))
-    assert [r.url for r in found] == ["https://factcheck.example/moon", "https://factcheck.example/sun"]
+    assert [r.url for r in found] == [
+        "https://factcheck.example/moon",
+        "https://factcheck.example/sun",
+    ]
     assert report.kept == 2
 
 
@@ -89,13 +92,16 @@ def test_a_datafeed_read_from_a_byte_stream() -> None:
         ],
     }
     found, report = read(io.BytesIO(json.dumps(feed).encode()))
-    assert [r.url for r in found] == ["https://factcheck.example/moon", "https://factcheck.example/2"]
+    assert [r.url for r in found] == [
+        "https://factcheck.example/moon",
+        "https://factcheck.example/2",
+    ]
     assert report == ImportReport(kept=2)
 
 
 def test_an_html_page_with_ld_json_blocks() -> None:
     page = (
-        "<html><head><script type='application/ld+json'>{\"@type\": \"WebSite\"}</script>"
+        '<html><head><script type=\'application/ld+json\'>{"@type": "WebSite"}</script>'
         f'<script type="application/ld+json">\n{json.dumps(review())}\n</script>'
         "</head><body>text</body></html>"
     )

@@ -80,8 +80,12 @@ def test_an_empty_library_or_query_finds_nothing() -> None:
 
 
 def test_a_review_published_soon_after_the_claim_ranks_first() -> None:
-    old = LibraryClaim("old", "The president signed an order banning TikTok.", "en", "", date(2015, 1, 1))
-    new = LibraryClaim("new", "The president signed an order banning TikTok.", "en", "", date(2020, 8, 9))
+    old = LibraryClaim(
+        "old", "The president signed an order banning TikTok.", "en", "", date(2015, 1, 1)
+    )
+    new = LibraryClaim(
+        "new", "The president signed an order banning TikTok.", "en", "", date(2020, 8, 9)
+    )
     matcher = ClaimMatcher([old, new])
     found = matcher.search("President signed an order to ban TikTok", query_date=date(2020, 8, 7))
     assert [m.id for m in found] == ["new", "old"]
