@@ -41,6 +41,7 @@ MAX_HTML_BYTES = 10_000_000
 _CHUNK = 1 << 16
 _UNKNOWN_LANGUAGE = "und"
 _REPLACEMENT = "\ufffd"
+_LEADING = b"\xef\xbb\xbf \t\r\n"
 
 
 class ClaimReviewError(UserFacingError):
@@ -278,8 +279,13 @@ def read_claim_reviews(
     if isinstance(source, str):
         source = source.encode("utf-8", "surrogatepass")
     stream: IO[bytes] = io.BytesIO(source) if isinstance(source, bytes) else source
-    head = stream.read(_CHUNK)
-    start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    head = b""
+    while not head.lstrip(_LEADING):
+        chunk = stream.read(_CHUNK)
+        if not chunk:
+            break
+        head += chunk
+    start = head.lstrip(_LEADING)[:1]
     found = [0]
     if start == b"<":
         page = head + stream.read(MAX_HTML_BYTES - len(head) + 1)
@@ -292,7 +298,7 @@ def read_claim_reviews(
             except ClaimReviewError:
                 report.skipped["ld+json block is not valid JSON"] += 1
     elif start in (b"{", b"["):
-        yield from _parse_json(stream, head, report, found)
+        yield from _parse_json(stream, head.lstrip(_LEADING), report, found)
     else:
         raise ClaimReviewError("This is not JSON: a ClaimReview feed starts with { or [.")
     if found[0] == 0:

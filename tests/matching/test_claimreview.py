@@ -100,6 +100,24 @@ def test_a_datafeed_read_from_a_byte_stream() -> None:
     assert report == ImportReport(kept=2)
 
 
+class Trickle(io.RawIOBase):
+    """A stream that hands out one byte per read, so every escape straddles a read."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = io.BytesIO(data)
+
+    def read(self, size: int = -1) -> bytes:
+        return self.data.read(1)
+
+
+def test_a_stream_read_one_byte_at_a_time_gives_the_same_reviews() -> None:
+    bad = json.dumps(review(url="https://factcheck.example/bad")).replace("cheese", "che\\u12G4se")
+    good = json.dumps(review(claimReviewed="Caf\u00e9 \\u is \\\\ fine"))
+    found, report = read(Trickle(f"\ufeff \n[{bad}, {good}]".encode()))
+    assert [r.claim for r in found] == ["Café \\u is \\\\ fine"]
+    assert report.skipped == Counter({"invalid \\u escape": 1})
+
+
 def test_an_html_page_with_ld_json_blocks() -> None:
     page = (
         '<html><head><script type=\'application/ld+json\'>{"@type": "WebSite"}</script>'
