@@ -20,8 +20,10 @@ from .index import CANDIDATES, FEATURES, ClaimIndex, LibraryClaim, Match
 __all__ = ["DEFAULT_TOP_K", "SUGGESTION_THRESHOLD", "ClaimMatcher", "Reranker", "Weights"]
 
 DEFAULT_TOP_K = 5
-# Show reviewers "already fact-checked?" only from this probability up: on Dev, about nine in
-# ten best matches above it are right, and over half of all queries still get a suggestion.
+# Show reviewers "already fact-checked?" only from this probability up. On Dev (every tweet
+# has a fact-check) the best match reaches it for 191 of 199 tweets, 187 of them right (with the
+# tweet's date; 181 and 170 without). Dev has no tweet without a fact-check, so the threshold
+# sits at the calibrated even odds rather than lower.
 SUGGESTION_THRESHOLD = 0.5
 
 
