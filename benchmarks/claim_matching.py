@@ -1,0 +1,186 @@
+"""Claim matching quality and speed on CheckThat! 2022 Task 2A (English).
+
+    .venv/bin/python benchmarks/claim_matching.py [--data DIR] [--scale 100000] [--queries N]
+
+The 14,231 Snopes fact-checks of vclaims.tsv are written as one schema.org ClaimReview
+DataFeed JSON file in a temporary folder and read back through bot.documents.claimreview (so
+the streaming parser runs at scale); the matcher is built from what it yields. Reported:
+parse and index build times, RSS, MAP@5 and recall@5 on Train, Dev and Dev-Test (with and
+without the tweet's date), and per-query p50/p99. `--scale N` grows the library to N reviews
+(copies of the originals with a few words changed) for the speed and memory run; MAP is then
+still measured against the original ids.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.harness import memory_kb, percentile
+from bot.documents.claimreview import ImportReport, read_claim_reviews
+from bot.matching import ClaimMatcher, LibraryClaim
+from bot.matching.text import tweet_date
+
+DATA = Path("/work/shared/data/claim-matching")
+SPLITS = ("Train", "Dev", "Dev-Test")
+_BASE_URL = "https://www.snopes.com/fact-check/"
+
+
+def _rows(path: Path) -> list[list[str]]:
+    with path.open(newline="", encoding="utf-8") as f:
+        return list(csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def _vclaim_date(text: str) -> date | None:
+    try:
+        return datetime.strptime(text.strip(), "%d %B %Y").date()
+    except ValueError:
+        return None
+
+
+def load_library(data: Path = DATA) -> list[LibraryClaim]:
+    """vclaims.tsv as library claims (the claim, its review's title, its date)."""
+    return [
+        LibraryClaim(row[0], row[1], "en", row[2], _vclaim_date(row[6]))
+        for row in _rows(data / "vclaims.tsv")[1:]
+    ]
+
+
+def load_split(data: Path, split: str) -> list[tuple[str, set[str]]]:
+    """(tweet text, relevant vclaim ids) of one split."""
+    queries_file = "Dev-Test_Queries" if split == "Dev-Test" else "Train-Dev_Queries"
+    texts = {r[0]: r[1] for r in _rows(data / f"CT2022-Task2A-EN-{queries_file}.tsv")}
+    relevant: dict[str, set[str]] = {}
+    for row in _rows(data / f"CT2022-Task2A-EN-{split}_QRELs.tsv"):
+        relevant.setdefault(row[0], set()).add(row[2])
+    return [(texts[q], ids) for q, ids in relevant.items()]
+
+
+def _variants(claims: list[LibraryClaim], total: int, seed: int) -> Iterator[LibraryClaim]:
+    """The library and then copies with a number or a few words changed, up to `total`."""
+    yield from claims
+    rng = random.Random(seed)
+    for n in range(total - len(claims)):
+        claim = claims[n % len(claims)]
+        words = claim.text.split()
+        for _ in range(2):
+            words[rng.randrange(len(words))] = rng.choice(words) + str(rng.randrange(100))
+        yield LibraryClaim(f"{claim.id}~{n}", " ".join(words), "en", claim.title, claim.published)
+
+
+def write_feed(claims: Iterator[LibraryClaim], path: Path) -> None:
+    """A DataFeed as the big public feeds ship it; the vclaim id rides in the url."""
+    with path.open("w", encoding="utf-8") as out:
+        out.write('{"@context": "https://schema.org", "@type": "DataFeed", "dataFeedElement": [')
+        for n, claim in enumerate(claims):
+            review = {
+                "@type": "ClaimReview",
+                "url": _BASE_URL + claim.id,
+                "claimReviewed": claim.text,
+                "name": claim.title,
+                "author": {"@type": "Organization", "name": "Snopes"},
+                "datePublished": claim.published.isoformat() if claim.published else None,
+                "inLanguage": "en",
+                "reviewRating": {"@type": "Rating", "alternateName": "Unknown"},
+                "itemReviewed": {"@type": "Claim"},
+            }
+            item = {"@type": "DataFeedItem", "item": [review]}
+            out.write(("," if n else "") + json.dumps(item, ensure_ascii=False))
+        out.write("]}")
+
+
+def read_feed(path: Path) -> tuple[list[LibraryClaim], ImportReport]:
+    report = ImportReport()
+    with path.open("rb") as stream:
+        claims = [
+            LibraryClaim(
+                r.url.removeprefix(_BASE_URL), r.claim, r.language, r.title or "", r.published
+            )
+            for r in read_claim_reviews(stream, report)
+        ]
+    return claims, report
+
+
+def average_precision_at_5(ranked: list[str], relevant: set[str]) -> float:
+    hits, total = 0, 0.0
+    for position, found in enumerate(ranked[:5]):
+        if found in relevant:
+            hits += 1
+            total += hits / (position + 1)
+    return total / min(len(relevant), 5)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--scale", type=int, default=0, help="grow the library to N reviews")
+    parser.add_argument("--queries", type=int, default=0, help="only the first N per split")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    originals = load_library(args.data)
+    with tempfile.TemporaryDirectory() as folder:
+        feed = Path(folder) / "claimreview-feed.json"
+        write_feed(_variants(originals, max(args.scale, len(originals)), args.seed), feed)
+        size = feed.stat().st_size
+        started = time.perf_counter()
+        claims, report = read_feed(feed)
+        parsed = time.perf_counter() - started
+    print(
+        f"feed: {size / 1e6:.1f} MB, {report.kept} reviews parsed in {parsed:.1f} s, "
+        f"skipped {dict(report.skipped)}"
+    )
+    started = time.perf_counter()
+    matcher = ClaimMatcher(claims)
+    built = time.perf_counter() - started
+    print(
+        f"index: {len(matcher)} reviews built in {built:.1f} s, "
+        f"RSS {memory_kb_self()['VmRSS'] / 1024:.0f} MB"
+    )
+
+    timings: list[float] = []
+    for split in SPLITS:
+        queries = load_split(args.data, split)
+        if args.queries:
+            queries = queries[: args.queries]
+        with_date, without_date, recall = [], [], 0
+        for text, relevant in queries:
+            started = time.perf_counter()
+            found = matcher.search(text, query_date=tweet_date(text))
+            timings.append(time.perf_counter() - started)
+            ranked = [m.id for m in found]
+            with_date.append(average_precision_at_5(ranked, relevant))
+            recall += any(r in relevant for r in ranked)
+            undated = [m.id for m in matcher.search(text)]
+            without_date.append(average_precision_at_5(undated, relevant))
+        n = len(queries)
+        print(
+            f"{split:9} {n:4} queries  MAP@5 {sum(with_date) / n:.4f}  "
+            f"(no date {sum(without_date) / n:.4f})  recall@5 {recall / n:.4f}"
+        )
+    timings.sort()
+    print(
+        f"per query (with date): p50 {percentile(timings, 0.5) * 1000:.1f} ms  "
+        f"p99 {percentile(timings, 0.99) * 1000:.1f} ms  max {timings[-1] * 1000:.1f} ms; "
+        f"peak RSS {memory_kb_self()['VmHWM'] / 1024:.0f} MB"
+    )
+
+
+def memory_kb_self() -> dict[str, int]:
+    import os
+
+    return memory_kb(os.getpid())
+
+
+if __name__ == "__main__":
+    main()

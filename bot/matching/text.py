@@ -1,0 +1,149 @@
+"""Claim text → matching terms: tweets and fact-check sentences made comparable.
+
+Tweets carry links, `pic.twitter.com` stubs, handles, hashtags, emoji and a signature line
+("— Name (@handle) January 28, 2021"); none of that is the claim, but the names in handles and
+hashtags often are ("@JoeBiden", "#AustralianFires"), so they are split into words rather
+than dropped. Words are folded (case, accents), stopwords dropped and stems kept, per language.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from datetime import date
+from functools import cache, lru_cache
+from importlib import resources
+
+import snowballstemmer
+
+__all__ = [
+    "STEMMED_LANGUAGES",
+    "char_ngrams",
+    "clean_text",
+    "fold",
+    "is_stopword",
+    "terms",
+    "tweet_date",
+    "words",
+]
+
+_URL = re.compile(r"(?:https?://|www\.)\S+|\bpic\.twitter\.com/\S+|\bt\.co/\S+", re.IGNORECASE)
+_SIGNATURE_DATE = re.compile(
+    r"[—–-]\s*([^—–()@]{0,80})\(@(\w{1,30})\)\s*"
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+    r"\s+\d{1,2},\s+\d{4}\s*\"?\s*$"
+)
+_TAG = re.compile(r"[#@](\w+)")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)")
+_WORD = re.compile(r"[^\W_]+")
+
+# snowballstemmer algorithm per ISO code the library and queries use.
+STEMMED_LANGUAGES = {
+    "en": "english",
+    "fr": "french",
+    "es": "spanish",
+    "de": "german",
+    "pt": "portuguese",
+    "it": "italian",
+    "nl": "dutch",
+}
+
+
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+_SIGNED = re.compile(r"\(@\w{1,30}\)\s*(" + "|".join(_MONTHS) + r")\s+(\d{1,2}),\s+(\d{4})")
+
+
+def tweet_date(text: str) -> date | None:
+    """The date in a pasted tweet's signature ("— Name (@handle) January 28, 2021")."""
+    found = _SIGNED.search(text)
+    if found is None:
+        return None
+    month, day, year = found.groups()
+    try:
+        return date(int(year), _MONTHS.index(month) + 1, int(day))
+    except ValueError:
+        return None
+
+
+def clean_text(text: str) -> str:
+    """The claim a tweet makes, without links, signature date and tag marks."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _SIGNATURE_DATE.sub(lambda m: f" {m.group(1)} @{m.group(2)}", text)
+    text = _URL.sub(" ", text)
+    text = _TAG.sub(lambda m: " " + _CAMEL.sub(" ", m.group(1)).replace("_", " ") + " ", text)
+    return text
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: 'Élysée' and 'elysee' are one word for matching."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(fold(clean_text(text)))
+
+
+@cache
+def _stopwords() -> dict[str, frozenset[str]]:
+    raw = resources.files("bot.matching").joinpath("data/stopwords.json").read_text("utf-8")
+    loaded: dict[str, list[str]] = json.loads(raw)
+    return {code: frozenset(fold(w) for w in ws) for code, ws in loaded.items()}
+
+
+@cache
+def _stopwords_for(language: str) -> frozenset[str]:
+    """English stopwords count in every language: tweets in any language quote English."""
+    return _stopwords().get(language, frozenset()) | _stopwords()["en"]
+
+
+def is_stopword(folded_word: str, language: str = "en") -> bool:
+    return folded_word in _stopwords_for(language)
+
+
+@lru_cache(maxsize=500_000)
+def _stem(language: str, word: str) -> str:
+    algorithm = STEMMED_LANGUAGES.get(language)
+    if algorithm is None or word.isdigit():
+        return word
+    return str(_stemmers(algorithm).stemWord(word))
+
+
+@cache
+def _stemmers(algorithm: str) -> snowballstemmer.Stemmer:
+    return snowballstemmer.stemmer(algorithm)
+
+
+def terms(text: str, language: str = "en") -> list[str]:
+    """Stemmed content words; numbers are kept whole (they tell near-duplicates apart)."""
+    stop = _stopwords_for(language)
+    return [
+        _stem(language, w) for w in words(text) if w not in stop and (len(w) > 1 or w.isdigit())
+    ]
+
+
+def char_ngrams(text: str, size: int = 4) -> dict[str, int]:
+    """Counts of character n-grams over the folded words, padded at word edges."""
+    counts: dict[str, int] = {}
+    for word in words(text):
+        padded = f" {word} "
+        for i in range(max(1, len(padded) - size + 1)):
+            gram = padded[i : i + size]
+            counts[gram] = counts.get(gram, 0) + 1
+    return counts
