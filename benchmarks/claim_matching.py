@@ -17,21 +17,19 @@ import argparse
 import csv
 import json
 import random
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from benchmarks.harness import memory_kb, percentile
 from bot.documents.claimreview import ImportReport, read_claim_reviews
 from bot.matching import ClaimMatcher, LibraryClaim
 from bot.matching.text import tweet_date
 
-DATA = Path("/work/shared/data/claim-matching")
+# The shared data sits beside the repository (../shared), as for the other benchmarks.
+DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "claim-matching"
 SPLITS = ("Train", "Dev", "Dev-Test")
 _BASE_URL = "https://www.snopes.com/fact-check/"
 

@@ -15,12 +15,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from benchmarks.claim_matching import load_library, load_split
+from bot.matching.index import FEATURES, ClaimIndex
+from bot.matching.text import tweet_date
 
-from benchmarks.claim_matching import load_library, load_split  # noqa: E402
-from bot.matching.index import FEATURES, ClaimIndex  # noqa: E402
-from bot.matching.text import tweet_date  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 OUT = ROOT / "bot" / "matching" / "data" / "reranker.json"
 EPOCHS = 20
