@@ -127,7 +127,7 @@ async def test_votes_commit_while_a_status_refresh_is_still_running(db: Database
 
 async def test_a_failed_plan_writes_nothing(db: Database) -> None:
     (claim,) = await make_claims(db, 1)
-    await db.append_vote_events([(1, claim, 100, "supported", "reaction", 1.0)])
+    await db.record_votes([claim], lambda _: [(1, claim, 100, "supported", "reaction", 1.0)])
     seen: list[dict[int, dict[int, str]]] = []
 
     def plan(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.core.status import compute_status
+from bot.core.status import Stance, Status, compute_status
 
 # What a claim shows before anyone votes: the status model's own answer for no input, so
 # a fresh claim and a recomputed one never differ.
@@ -68,7 +68,7 @@ class ClaimRecord:
     channel_id: int | None
     message_id: int | None
     thread_id: int | None
-    status: str
+    status: Status
     confidence: float
     explanation: str
     is_final: bool
@@ -76,6 +76,7 @@ class ClaimRecord:
     updated_at: float
     document_id: int | None = None
     carried_votes_until: int = 0  # votes up to this event id were cast on a deleted message
+    status_rule: str = ""  # the rule of the status model that decided `status`
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +84,7 @@ class EvidenceRecord:
     id: int
     claim_id: int
     url: str
-    stance: str
+    stance: Stance
     note: str | None
     added_by: int
     fetch_status: str
