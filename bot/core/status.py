@@ -306,13 +306,14 @@ class StatusResult:
     counts: dict[Verdict, int]
     evidence_counts: dict[Stance, int]
     final: bool
+    rule: str = ""  # the rule of compute_status that decided it
 
 
 # --------------------------------------------------------------------------- replay
 
 
 def current_votes(events: Iterable[VoteEvent]) -> dict[int, Verdict]:
-    """Each reviewer's latest vote by (at, event_id); retractions remove it.
+    """Each reviewer's latest vote by event_id (the log's order); retractions remove it.
 
     Order-independent and idempotent: events are deduplicated by event_id (if two rows
     share an id, a fixed tie-break picks one), so replaying any permutation of the log,
@@ -326,7 +327,7 @@ def current_votes(events: Iterable[VoteEvent]) -> dict[int, Verdict]:
     latest: dict[int, VoteEvent] = {}
     for event in by_id.values():
         kept = latest.get(event.reviewer_id)
-        if kept is None or (event.at, event.event_id) > (kept.at, kept.event_id):
+        if kept is None or event.event_id > kept.event_id:
             latest[event.reviewer_id] = event
     return {
         reviewer: event.verdict
