@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import sqlite3
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -164,3 +165,37 @@ async def test_a_correction_with_an_earlier_clock_still_decides(tmp_path: Path) 
         assert await db.current_votes(claim.id) == {7: "refuted"}
     finally:
         await db.close()
+
+
+async def test_a_vote_batch_reads_only_its_own_events(tmp_path: Path) -> None:
+    """The batch's statements reach vote_events by id, never by a scan: a batch costs the
+    same with a long log as with an empty one."""
+    path = tmp_path / "plan.db"
+    db = await Database.open(path)
+    try:
+        document = NewDocument(guild_id=1, submitter_id=1, kind="text", content_hash="h")
+        _, (claim,), _ = await db.store_submission(
+            document, [NewClaim(text="c", normalized="c")], source_url=None, source_title=None
+        )
+        statements: list[str] = []
+        await db.trace_statements(statements.append)
+        await db.record_votes(
+            [claim.id],
+            lambda _: [
+                (1, claim.id, 7, "refuted", "reaction", 1.0),
+                (1, claim.id, 8, None, "reaction", 2.0),
+            ],
+        )
+        await db.trace_statements(None)
+    finally:
+        await db.close()
+    with sqlite3.connect(path) as conn:
+        plans = {
+            sql: [row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}")]
+            for sql in statements
+            if "claim_votes" in sql and "vote_events" in sql
+        }
+    assert len(plans) == 2  # the rule: one DELETE, one upsert
+    for sql, steps in plans.items():
+        assert not [s for s in steps if s.startswith("SCAN")], (sql, steps)
+        assert "SEARCH vote_events USING INTEGER PRIMARY KEY (rowid>?)" in steps, steps
