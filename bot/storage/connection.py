@@ -243,7 +243,7 @@ class Store:
 
     async def integrity_check(self) -> str:
         row = await self._read(fetch_one, "PRAGMA integrity_check")
-        return str(row[0]) if row else "no answer"
+        return str(row["integrity_check"]) if row else "no answer"
 
 
 # -- functions run on the database thread -------------------------------------------------
@@ -318,7 +318,7 @@ def _read_applied_versions(conn: sqlite3.Connection) -> list[int]:
         " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)"
     )
     rows = conn.execute("SELECT version FROM schema_migrations ORDER BY 1")
-    return [int(row[0]) for row in rows]
+    return [int(row["version"]) for row in rows]
 
 
 def _apply_migration(conn: sqlite3.Connection, migration: Migration) -> bool:

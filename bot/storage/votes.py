@@ -115,7 +115,7 @@ def _plan_and_insert_votes(
     if not events:
         return []
     # Ids are assigned here, inside BEGIN IMMEDIATE: no other writer can take them.
-    (last,) = conn.execute("SELECT coalesce(max(id), 0) FROM vote_events").fetchone()
+    last = conn.execute("SELECT coalesce(max(id), 0) AS last FROM vote_events").fetchone()["last"]
     ids = list(range(last + 1, last + 1 + len(events)))
     conn.executemany(
         "INSERT INTO vote_events (id, guild_id, claim_id, reviewer_id, verdict, origin,"
