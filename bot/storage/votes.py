@@ -87,12 +87,14 @@ class Votes(Store):
 
 def _current_votes(conn: sqlite3.Connection, claim_ids: list[int]) -> CurrentVotes:
     current: CurrentVotes = {claim_id: {} for claim_id in claim_ids}
-    for row in fetch_for_ids(
+    # Unpacked in the order of the SELECT right here: the hot path of every vote batch
+    # reads thousands of rows, and a lookup by name costs about as much as the row.
+    for claim_id, reviewer_id, verdict in fetch_for_ids(
         conn,
         "SELECT claim_id, reviewer_id, verdict FROM claim_votes WHERE claim_id IN ({ids})",
         claim_ids,
     ):
-        current[row["claim_id"]][row["reviewer_id"]] = row["verdict"]
+        current[claim_id][reviewer_id] = verdict
     return current
 
 
