@@ -124,13 +124,13 @@ def _plan_and_insert_votes(
         " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [(event_id, *event) for event_id, event in zip(ids, events, strict=True)],
     )
-    _apply_latest_events(conn, after_id=last)
+    _apply_latest_events(conn, after_id=last, retractions=any(e[3] is None for e in events))
     return ids
 
 
 def _rebuild_current_votes(conn: sqlite3.Connection) -> int:
     conn.execute("DELETE FROM claim_votes")
-    _apply_latest_events(conn, after_id=0)
+    _apply_latest_events(conn, after_id=0, retractions=False)
     row = fetch_one(conn, "SELECT count(*) AS n FROM claim_votes")
     return int(row["n"]) if row else 0
 
@@ -144,16 +144,18 @@ _LATEST_EVENTS = (
 )
 
 
-def _apply_latest_events(conn: sqlite3.Connection, *, after_id: int) -> None:
+def _apply_latest_events(conn: sqlite3.Connection, *, after_id: int, retractions: bool) -> None:
     """Bring claim_votes in step with the events after `after_id`: the rule of the module
-    docstring, in two statements whatever the number of events."""
+    docstring, in two statements whatever the number of events (one when none of them is a
+    retraction, or claim_votes was just emptied)."""
     params = {"after": after_id}
-    conn.execute(
-        "DELETE FROM claim_votes WHERE (claim_id, reviewer_id) IN ("
-        f" SELECT claim_id, reviewer_id FROM vote_events WHERE id IN ({_LATEST_EVENTS})"
-        " AND verdict IS NULL)",
-        params,
-    )
+    if retractions:
+        conn.execute(
+            "DELETE FROM claim_votes WHERE (claim_id, reviewer_id) IN ("
+            f" SELECT claim_id, reviewer_id FROM vote_events WHERE id IN ({_LATEST_EVENTS})"
+            " AND verdict IS NULL)",
+            params,
+        )
     conn.execute(
         "INSERT INTO claim_votes (claim_id, reviewer_id, verdict, event_id, updated_at)"
         " SELECT claim_id, reviewer_id, verdict, id, created_at FROM vote_events"
