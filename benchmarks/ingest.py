@@ -63,7 +63,7 @@ CLAIMBOT_EDIT_INTERVAL and CLAIMBOT_EDIT_RATE (defaults: the bot's own, 2 s and 
 at 5 edits/s the 500 review messages take ~100 s to catch up after the burst, which
 is most of the run time (~2 minutes). `--profile FILE` profiles the bot process's
 event loop during the burst only (a small harness runs `python -m bot run` with
-cProfile switched on by SIGUSR1 and off by SIGUSR2; SQL runs in aiosqlite's thread and
+cProfile switched on by SIGUSR1 and off by SIGUSR2; SQL runs in the database thread and
 shows up as waiting) and prints the top functions; cProfile roughly halves the bot's
 speed, so the table's rates are not comparable in that run.
 """

@@ -57,7 +57,7 @@ def configure_logging(level: str) -> None:
 @contextlib.contextmanager
 def database_errors() -> Iterator[None]:
     """An unusable DATABASE_PATH, or one another bot holds, becomes its one line."""
-    from bot.storage.database import DatabaseInUse, DatabaseUnusable
+    from bot.storage import DatabaseInUse, DatabaseUnusable
 
     try:
         yield
@@ -95,7 +95,7 @@ async def run_bot(settings: Settings, token: str) -> None:
     """Start the bot and close it cleanly (database included) on SIGINT or SIGTERM.
     The database is opened (and migrated) before Discord is contacted, so a bad
     DATABASE_PATH is reported first; the instance lock is held from then on."""
-    from bot.storage.database import Database, InstanceLock
+    from bot.storage import Database, InstanceLock
 
     db = await Database.open(settings.database_path)
     await db.close()
@@ -331,7 +331,7 @@ async def _with_db(settings: Settings, work: Callable[[Database], Awaitable[T]])
     """`work` on the existing database; any way it is unusable becomes DatabaseUnusable."""
     import sqlite3
 
-    from bot.storage.database import Database, describe_database_failure
+    from bot.storage import Database, describe_database_failure
 
     path = settings.database_path
     if not path.exists() and not any(parent.is_file() for parent in path.parents):

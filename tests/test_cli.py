@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage.database import load_migrations
+from bot.storage import load_migrations
 from tests.fake_discord import FakeDiscord
 from tests.support.process import BotProcess
 
@@ -225,8 +225,8 @@ def test_export_and_recompute_on_a_database(tmp_path: Path) -> None:
             source_url=None,
             source_title=None,
         )
-        await db.append_vote_events(
-            [(5, claim.id, r, "refuted", "reaction", 1.0) for r in (1, 2, 3)]
+        await db.record_votes(
+            [claim.id], lambda _: [(5, claim.id, r, "refuted", "reaction", 1.0) for r in (1, 2, 3)]
         )
         await db.close()
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.records import NewClaim, NewDocument
+from bot.core.vocabulary import Verdict
 from bot.core.votes import VoteChange
 from bot.services.vote_ingest import ForcedVote, ReactionVote, VoteIngest
 from bot.storage.database import Database
@@ -128,12 +129,12 @@ async def test_votes_commit_while_a_status_refresh_is_still_running(db: Database
 
 async def test_a_failed_plan_writes_nothing(db: Database) -> None:
     (claim,) = await make_claims(db, 1)
-    await db.append_vote_events([(1, claim, 100, "supported", "reaction", 1.0)])
-    seen: list[dict[int, dict[int, str]]] = []
+    await db.record_votes([claim], lambda _: [(1, claim, 100, "supported", "reaction", 1.0)])
+    seen: list[dict[int, dict[int, Verdict]]] = []
 
     def plan(
-        current: dict[int, dict[int, str]],
-    ) -> list[tuple[int, int, int, str | None, str, float]]:
+        current: dict[int, dict[int, Verdict]],
+    ) -> list[tuple[int, int, int, Verdict | None, str, float]]:
         seen.append({c: dict(v) for c, v in current.items()})
         raise RuntimeError("no")
 

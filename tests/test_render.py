@@ -18,6 +18,7 @@ from bot.core.render import (
     safe_link,
 )
 from bot.core.status import StatusSettings
+from bot.core.vocabulary import Stance
 from bot.core.votes import VoteEmoji
 
 
@@ -48,7 +49,7 @@ def make_claim(**overrides: object) -> ClaimRecord:
     return ClaimRecord(**values)  # type: ignore[arg-type]
 
 
-def evidence(n: int, stance: str = "supports") -> list[EvidenceRecord]:
+def evidence(n: int, stance: Stance = "supports") -> list[EvidenceRecord]:
     return [
         EvidenceRecord(
             i,

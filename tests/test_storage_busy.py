@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-import bot.storage.database
+import bot.storage.connection
 from bot.core.records import NewClaim, NewDocument
 from bot.services.vote_ingest import ReactionVote, VoteIngest
 from bot.storage.database import Database
@@ -67,7 +67,7 @@ async def test_writes_wait_for_a_lock_and_then_land(tmp_path: Path) -> None:
 async def test_a_lock_held_too_long_fails_loudly(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bot.storage.database, "BUSY_TIMEOUT_MS", 200)
+    monkeypatch.setattr(bot.storage.connection, "BUSY_TIMEOUT_MS", 200)
     path = tmp_path / "stuck.db"
     db = await Database.open(path)
     claim = await one_claim(db)

@@ -10,16 +10,17 @@ from pathlib import Path
 
 import pytest
 
+import bot.storage.connection
 from bot.core.records import GuildConfig
-from bot.storage.database import (
+from bot.storage import (
     Database,
     DatabaseInUse,
     DatabaseUnusable,
     InstanceLock,
     SchemaError,
-    _sql_statements,
     load_migrations,
 )
+from bot.storage.connection import _sql_statements, fetch_one
 
 EXPECTED_TABLES = {
     "schema_migrations",
@@ -82,14 +83,10 @@ async def test_refuses_a_database_from_the_future(tmp_path: Path) -> None:
 async def test_wal_and_foreign_keys_are_on(tmp_path: Path) -> None:
     db = await Database.open(tmp_path / "pragmas.db")
     try:
-        async with db._conn.execute("PRAGMA journal_mode") as cur:
-            row = await cur.fetchone()
-            assert row is not None
-            journal = row[0]
-        async with db._conn.execute("PRAGMA foreign_keys") as cur:
-            row = await cur.fetchone()
-            assert row is not None
-            foreign_keys = row[0]
+        journal_row = await db._read(fetch_one, "PRAGMA journal_mode")
+        foreign_keys_row = await db._read(fetch_one, "PRAGMA foreign_keys")
+        assert journal_row is not None and foreign_keys_row is not None
+        journal, foreign_keys = journal_row[0], foreign_keys_row[0]
         assert journal == "wal"
         assert foreign_keys == 1
         assert await db.integrity_check() == "ok"
@@ -213,3 +210,35 @@ def test_instance_lock_is_exclusive_and_names_its_holder(tmp_path: Path) -> None
     first.release()
     with InstanceLock(database):  # released, so free again
         pass
+
+
+async def test_the_rule_that_decided_a_status_is_stored_from_migration_7_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A version-6 database gains `status_rule`, '' for its claims until they are
+    recomputed; `save_statuses` stores the rule with the status."""
+    path = tmp_path / "v6.db"
+    monkeypatch.setattr(bot.storage.connection, "load_migrations", lambda: load_migrations()[:6])
+    await (await Database.open(path)).close()
+    monkeypatch.undo()
+    with sqlite3.connect(path) as old:
+        old.execute(
+            "INSERT INTO claims (id, guild_id, number, text, normalized, submitter_id,"
+            " created_at, updated_at) VALUES (3, 1, 1, 'Old claim.', 'old', 9, 1.0, 1.0)"
+        )
+
+    db = await Database.open(path)
+    try:
+        assert await db.schema_version() == 7
+        before = await db.get_claim(1, 3)
+        assert before is not None and before.status_rule == ""
+        await db.save_statuses([(3, "disputed", 0.4, "split", False, "no_consensus")])
+        after = await db.get_claim(1, 3)
+        assert after is not None
+        assert (after.status, after.explanation, after.status_rule) == (
+            "disputed",
+            "split",
+            "no_consensus",
+        )
+    finally:
+        await db.close()

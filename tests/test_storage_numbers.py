@@ -12,10 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import bot.storage.database
+import bot.storage.connection
 from bot.core.records import NewClaim, NewDocument
 from bot.core.search import search_terms
-from bot.storage.database import Database, load_migrations
+from bot.storage import Database, load_migrations
 
 HOME, RIVAL = 111, 222
 
@@ -164,7 +164,7 @@ async def test_migration_numbers_existing_claims_per_server_and_marks_them_stale
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "v5.db"
-    monkeypatch.setattr(bot.storage.database, "load_migrations", lambda: load_migrations()[:5])
+    monkeypatch.setattr(bot.storage.connection, "load_migrations", lambda: load_migrations()[:5])
     await (await Database.open(path)).close()
     monkeypatch.undo()
     with sqlite3.connect(path) as old:

@@ -25,11 +25,11 @@ async def test_stale_messages_until_rendered(tmp_path: Path) -> None:
 
         await db.save_statuses(
             [
-                (first, "needs_review", 0.5, "1 vote", False),
-                (second, "needs_review", 0.5, "", False),
+                (first, "needs_review", 0.5, "1 vote", False, "few_reviewers"),
+                (second, "needs_review", 0.5, "", False, "few_reviewers"),
             ]
         )
-        await db.save_statuses([(unposted, "needs_review", 0.5, "", False)])
+        await db.save_statuses([(unposted, "needs_review", 0.5, "", False, "few_reviewers")])
         assert await db.stale_review_messages(limit=10) == [second, first]
         assert await db.stale_review_messages(limit=1) == [second]
 

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-import bot.storage.database
+import bot.storage.connection
 from bot.core.claims import normalize_claim
 from bot.core.records import NewClaim, NewDocument
 from bot.core.search import search_terms
-from bot.storage.database import Database, load_migrations
+from bot.storage import Database, load_migrations
 
 HOME, RIVAL = 111, 222
 
@@ -61,7 +61,7 @@ async def test_the_guild_token_is_not_a_searchable_word(db: Database) -> None:
 
 async def test_autocomplete_lists_open_claims_newest_first_then_resolved(db: Database) -> None:
     ids = await add(db, HOME, *(f"Wheat exports reached {n} million tonnes." for n in range(6)))
-    await db.save_statuses([(ids[5], "verified_true", 0.9, "", True)])
+    await db.save_statuses([(ids[5], "verified_true", 0.9, "", True, "resolution")])
     await add(db, RIVAL, "Wheat exports reached 99 million tonnes in the rival guild.")
 
     rows = await db.autocomplete_claims(HOME, number=None, terms=match("whe"), limit=4)
@@ -76,7 +76,7 @@ async def test_claims_from_before_the_guild_index_stay_searchable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "old.db"
-    monkeypatch.setattr(bot.storage.database, "load_migrations", lambda: load_migrations()[:3])
+    monkeypatch.setattr(bot.storage.connection, "load_migrations", lambda: load_migrations()[:3])
     await (await Database.open(path)).close()
     monkeypatch.undo()
     with sqlite3.connect(path) as old:  # rows as the schema-3 claimbot wrote them

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.status import UNREVIEWED
+from bot.core.vocabulary import Stance, Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +66,7 @@ class ClaimRecord:
     channel_id: int | None
     message_id: int | None
     thread_id: int | None
-    status: str
+    status: Status
     confidence: float
     explanation: str
     is_final: bool
@@ -73,6 +74,7 @@ class ClaimRecord:
     updated_at: float
     document_id: int | None = None
     carried_votes_until: int = 0  # votes up to this event id were cast on a deleted message
+    status_rule: str = ""  # the rule of the status model that decided `status`
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +82,7 @@ class EvidenceRecord:
     id: int
     claim_id: int
     url: str
-    stance: str
+    stance: Stance
     note: str | None
     added_by: int
     fetch_status: str

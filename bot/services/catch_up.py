@@ -126,7 +126,7 @@ class CatchUp:
         floor = claim.carried_votes_until if claim else 0
         event_ids = await self._db.vote_event_ids(review.claim_id) if floor else {}
         carried = {reviewer for reviewer, event in event_ids.items() if event <= floor}
-        plan = reconcile(stored, reacted, eligible=eligible, carried=carried)  # type: ignore[arg-type]
+        plan = reconcile(stored, reacted, eligible=eligible, carried=carried)
         # All of a claim's corrections in one batch (tasks start, and so enqueue, in order).
         await asyncio.gather(
             *(

@@ -8,7 +8,6 @@ from collections.abc import Awaitable, Callable
 from bot.core.records import EvidenceRecord, GuildConfig
 from bot.core.status import (
     EvidenceItem,
-    ModerationEvent,
     StatusResult,
     StatusSettings,
     compute_status,
@@ -25,7 +24,7 @@ def status_settings(config: GuildConfig | None) -> StatusSettings:
 def evidence_items(records: list[EvidenceRecord]) -> list[EvidenceItem]:
     return [
         EvidenceItem(
-            stance=record.stance,  # type: ignore[arg-type]
+            stance=record.stance,
             reachable=record.fetch_status != "unreachable",
             added_by=record.added_by,
         )
@@ -50,11 +49,9 @@ async def compute_statuses(
     moderation = await db.moderation_events_for(present)
     return {
         claim_id: compute_status(
-            votes[claim_id],  # type: ignore[arg-type]
+            votes[claim_id],
             evidence_items(evidence[claim_id]),
-            current_resolution(
-                [ModerationEvent(*event) for event in moderation[claim_id]]  # type: ignore[arg-type]
-            ),
+            current_resolution(moderation[claim_id]),
             settings[guilds[claim_id]],
         )
         for claim_id in present
@@ -68,7 +65,7 @@ async def refresh_statuses(
     results = await compute_statuses(db, claim_ids, settings_for)
     await db.save_statuses(
         [
-            (claim_id, r.status, r.confidence, r.explanation, r.final)
+            (claim_id, r.status, r.confidence, r.explanation, r.final, r.rule)
             for claim_id, r in results.items()
         ]
     )

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from bot.core.vocabulary import Verdict
 from bot.core.votes import VoteChange, decide
-from bot.storage.database import Database, VoteEventRow
+from bot.storage import Database, VoteEventRow
 
 log = logging.getLogger("claimbot.ingest")
 
@@ -209,7 +209,7 @@ class VoteIngest:
         changed: set[int] = set()
         superseded = [self._superseded(vote) for vote, _ in batch]  # read here, not there
 
-        def plan(current: dict[int, dict[int, str]]) -> list[VoteEventRow]:
+        def plan(current: dict[int, dict[int, Verdict]]) -> list[VoteEventRow]:
             """Decide each event in arrival order against the votes as they stand."""
             outcomes.clear()
             changed.clear()
@@ -245,7 +245,7 @@ class VoteIngest:
         return outcomes, changed
 
 
-def _decide(vote: ReactionVote | ForcedVote, previous: str | None) -> Outcome:
+def _decide(vote: ReactionVote | ForcedVote, previous: Verdict | None) -> Outcome:
     if isinstance(vote, ForcedVote):
         return None if vote.verdict == previous else VoteChange(verdict=vote.verdict, replaced=None)
-    return decide(added=vote.added, verdict=vote.verdict, current=previous)  # type: ignore[arg-type]
+    return decide(added=vote.added, verdict=vote.verdict, current=previous)

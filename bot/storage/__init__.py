@@ -1,4 +1,28 @@
 """Storage: the one SQLite connection, the migrations and every SQL statement.
 
-Returns typed records from `bot.core.records`; imports only `bot.core`.
+Returns typed records from `bot.core`; imports only `bot.core`.
 """
+
+from bot.storage.claims import StatusRow
+from bot.storage.connection import (
+    DatabaseInUse,
+    DatabaseUnusable,
+    InstanceLock,
+    SchemaError,
+    describe_database_failure,
+    load_migrations,
+)
+from bot.storage.database import Database
+from bot.storage.votes import VoteEventRow
+
+__all__ = [
+    "Database",
+    "DatabaseInUse",
+    "DatabaseUnusable",
+    "InstanceLock",
+    "SchemaError",
+    "StatusRow",
+    "VoteEventRow",
+    "describe_database_failure",
+    "load_migrations",
+]

@@ -8,7 +8,7 @@ import sqlite3
 import pytest
 
 import bot.services.catch_up
-import bot.storage.database
+import bot.storage.connection
 from bot.app.client import ClaimBot
 from tests.support.world import BotRunner, World, add_claim, setup_review
 from tests.test_storage_busy import hold_lock
@@ -83,7 +83,7 @@ async def test_rate_limited_reactions_are_retried(runner: BotRunner, world: Worl
 async def test_vote_written_later_when_the_database_was_locked(
     runner: BotRunner, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(bot.storage.database, "BUSY_TIMEOUT_MS", 100)
+    monkeypatch.setattr(bot.storage.connection, "BUSY_TIMEOUT_MS", 100)
     bot_ = await runner.start()
     monkeypatch.setattr(bot.services.catch_up, "RETRY_SECONDS", 1.5)
     await setup_review(world)

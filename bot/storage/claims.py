@@ -1,0 +1,424 @@
+"""Claims: submissions, lookups, review messages, search and the saved status."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import time
+from typing import Any
+
+from bot.core.records import ClaimRecord, NewClaim, NewDocument, ReviewMessage
+from bot.core.search import index_document, match_expression
+from bot.core.status import Status
+from bot.storage.connection import Store, execute_many, fetch_all, fetch_for_ids, fetch_one
+
+log = logging.getLogger("claimbot.storage")
+
+# (claim, status, confidence, explanation, final, rule that decided it); the status is
+# `str` while StatusResult.status is.
+StatusRow = tuple[int, str, float, str, bool, str]
+
+
+class Claims(Store):
+    async def _after_migrations(self) -> None:
+        """Fill the search index when it does not hold every claim: right after migration
+        0004 created it, or if the process stopped before that filling was committed."""
+        await super()._after_migrations()
+        if not await self._read(
+            fetch_one, "SELECT 1 FROM sqlite_master WHERE name = 'claims_search_docsize'"
+        ):
+            return  # an older schema (tests of the upgrade path stop before 0004)
+        row = await self._read(
+            fetch_one,
+            "SELECT (SELECT count(*) FROM claims) AS claims,"
+            " (SELECT count(*) FROM claims_search_docsize) AS indexed",
+        )
+        if row is not None and row["claims"] != row["indexed"]:
+            indexed = await self.rebuild_search_index()
+            log.info("search index rebuilt: %d claims", indexed)
+
+    async def rebuild_search_index(self) -> int:
+        """Index every claim again from its text and attribution; returns how many."""
+        return await self._write(_rebuild_search_index)
+
+    async def store_submission(
+        self,
+        document: NewDocument,
+        claims: list[NewClaim],
+        *,
+        source_url: str | None,
+        source_title: str | None,
+    ) -> tuple[int, list[ClaimRecord], list[ClaimRecord]]:
+        """Store a document and its new claims in one transaction.
+
+        Returns (document id, claims created, claims that already existed in the guild
+        with the same normalized wording).
+        """
+        return await self._write(_store_submission, document, claims, source_url, source_title)
+
+    async def recent_claim_texts(self, guild_id: int, limit: int) -> list[tuple[int, str]]:
+        """(id, normalized text) of a guild's newest claims, for near-duplicate checks."""
+        rows = await self._read(
+            fetch_all,
+            "SELECT id, normalized FROM claims WHERE guild_id = ? ORDER BY id DESC LIMIT ?",
+            (guild_id, limit),
+        )
+        return [(int(row["id"]), str(row["normalized"])) for row in rows]
+
+    async def open_claim_statuses(self, guild_id: int) -> dict[int, tuple[Status, float]]:
+        """(status, confidence) of each claim of a guild that no moderator has resolved."""
+        rows = await self._read(
+            fetch_all,
+            "SELECT id, status, confidence FROM claims WHERE guild_id = ? AND is_final = 0",
+            (guild_id,),
+        )
+        return {int(row["id"]): (row["status"], float(row["confidence"])) for row in rows}
+
+    async def claim_by_number(self, guild_id: int, number: int) -> ClaimRecord | None:
+        """The claim a member means by `#number` in their server; None when there is none."""
+        return await self._one_claim("guild_id = ? AND number = ?", (guild_id, number))
+
+    async def get_claim(self, guild_id: int, claim_id: int) -> ClaimRecord | None:
+        found = await self.get_claims(guild_id, [claim_id])
+        return found[0] if found else None
+
+    async def get_claims(self, guild_id: int, claim_ids: list[int]) -> list[ClaimRecord]:
+        """Claims of one guild by id, in the order asked; ids of other guilds are not found."""
+        if not claim_ids:
+            return []
+        return await self._read(_claims_by_id, guild_id, claim_ids)
+
+    async def _one_claim(self, where: str, params: tuple[int, ...]) -> ClaimRecord | None:
+        row = await self._read(fetch_one, f"SELECT * FROM claims WHERE {where}", params)
+        return claim_record(row) if row else None
+
+    async def get_claim_any_guild(self, claim_id: int) -> ClaimRecord | None:
+        """For internal jobs only (message refresh, recompute); commands use get_claim."""
+        return await self._one_claim("id = ?", (claim_id,))
+
+    async def claim_for_message(self, message_id: int) -> ClaimRecord | None:
+        return await self._one_claim("message_id = ?", (message_id,))
+
+    async def claim_for_thread(self, thread_id: int) -> ClaimRecord | None:
+        return await self._one_claim("thread_id = ?", (thread_id,))
+
+    async def set_review_message(
+        self, claim_id: int, *, channel_id: int, message_id: int, thread_id: int | None
+    ) -> None:
+        now = time.time()
+        await self._write(
+            execute_many,
+            "UPDATE claims SET channel_id = ?, message_id = ?, thread_id = ?, updated_at = ?,"
+            " rendered_at = ? WHERE id = ?",
+            [(channel_id, message_id, thread_id, now, now, claim_id)],
+        )
+
+    async def mark_rendered(self, claim_id: int, updated_at: float) -> None:
+        """The claim's review message now shows its state as of `updated_at`."""
+        await self._write(
+            execute_many,
+            "UPDATE claims SET rendered_at = ? WHERE id = ?"
+            " AND (rendered_at IS NULL OR rendered_at < ?)",
+            [(updated_at, claim_id, updated_at)],
+        )
+
+    async def stale_review_messages(self, *, limit: int) -> list[int]:
+        """Claims whose review message shows an older state than the database (an edit was
+        still pending when the bot stopped): open ones first, newest first."""
+        rows = await self._read(
+            fetch_all,
+            "SELECT id FROM claims WHERE message_id IS NOT NULL"
+            " AND (rendered_at IS NULL OR rendered_at < updated_at)"
+            " ORDER BY is_final, id DESC LIMIT ?",
+            (limit,),
+        )
+        return [int(row["id"]) for row in rows]
+
+    async def unposted_claims(self, *, limit: int) -> list[int]:
+        """Claims whose post did not finish (Discord refused or failed it, or the bot stopped
+        before the thread, its last step), oldest first so they reach the channel in order."""
+        rows = await self._read(
+            fetch_all, "SELECT id FROM claims WHERE thread_id IS NULL ORDER BY id LIMIT ?", (limit,)
+        )
+        return [int(row["id"]) for row in rows]
+
+    async def review_messages(self, *, limit: int) -> list[ReviewMessage]:
+        """Posted claims for catch-up: open ones first, newest first, at most `limit`."""
+        rows = await self._read(
+            fetch_all,
+            "SELECT id, guild_id, channel_id, message_id FROM claims"
+            " WHERE message_id IS NOT NULL ORDER BY is_final, id DESC LIMIT ?",
+            (limit,),
+        )
+        return [
+            ReviewMessage(
+                claim_id=row["id"],
+                guild_id=row["guild_id"],
+                channel_id=row["channel_id"],
+                message_id=row["message_id"],
+            )
+            for row in rows
+        ]
+
+    async def search_claims(
+        self, guild_id: int, terms: list[str], *, limit: int
+    ) -> list[ClaimRecord]:
+        """Claims of one guild holding every term (from bot.search), best match first."""
+        rows = await self._read(
+            fetch_all,
+            # Rank inside the index, then read only the winning rows of claims.
+            "SELECT c.* FROM (SELECT rowid AS id, bm25(claims_search) AS score"
+            " FROM claims_search WHERE claims_search MATCH ? ORDER BY score, rowid DESC LIMIT ?)"
+            " AS hits JOIN claims c ON c.id = hits.id WHERE c.guild_id = ?"
+            " ORDER BY hits.score, c.id DESC",
+            (match_expression(guild_id, terms), limit, guild_id),
+        )
+        return [claim_record(row) for row in rows]
+
+    async def autocomplete_claims(
+        self, guild_id: int, *, number: int | None, terms: list[str] | None, limit: int
+    ) -> list[tuple[int, str, str]]:
+        """(number, text, status) for an autocomplete box: the claim with the typed number
+        first, then claims holding the typed words (the last one as a prefix), else the
+        newest claims; open claims before resolved ones. Matches are read newest first
+        straight from the index and stop at `limit`, so a common word costs no more than a
+        rare one."""
+        found: list[sqlite3.Row] = []
+        if number is not None:
+            found += await self._read(
+                fetch_all,
+                "SELECT number, text, status FROM claims WHERE guild_id = ? AND number = ?",
+                (guild_id, number),
+            )
+        if terms:
+            match = match_expression(guild_id, terms, prefix_last=True)
+            for final in (0, 1):
+                found += await self._read(
+                    fetch_all,
+                    "SELECT c.number, c.text, c.status FROM claims_search CROSS JOIN claims c"
+                    " ON c.id = claims_search.rowid WHERE claims_search MATCH ?"
+                    " AND c.guild_id = ? AND c.is_final = ?"
+                    " ORDER BY claims_search.rowid DESC LIMIT ?",
+                    (match, guild_id, final, limit - len(found)),
+                )
+                if len(found) >= limit:
+                    break
+        elif number is None:
+            found += await self._read(
+                fetch_all,
+                "SELECT number, text, status FROM claims WHERE guild_id = ?"
+                " ORDER BY is_final, id DESC LIMIT ?",
+                (guild_id, limit),
+            )
+        unique = {row["number"]: (row["number"], row["text"], row["status"]) for row in found}
+        return list(unique.values())[:limit]
+
+    async def list_claims(
+        self,
+        guild_id: int,
+        *,
+        status: str | None,
+        submitter_id: int | None,
+        offset: int,
+        limit: int,
+    ) -> tuple[list[ClaimRecord], int]:
+        """A page of a guild's claims, newest first, and how many there are in all."""
+        where = ["guild_id = ?"]
+        params: list[Any] = [guild_id]
+        if status is not None:
+            where.append("status = ?")
+            params.append(status)
+        if submitter_id is not None:
+            where.append("submitter_id = ?")
+            params.append(submitter_id)
+        clause = " AND ".join(where)
+        row = await self._read(
+            fetch_one, f"SELECT count(*) AS n FROM claims WHERE {clause}", params
+        )
+        total = int(row["n"]) if row else 0
+        rows = await self._read(
+            fetch_all,
+            f"SELECT * FROM claims WHERE {clause} ORDER BY id DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        return [claim_record(r) for r in rows], total
+
+    async def all_claims(self, guild_id: int | None) -> list[ClaimRecord]:
+        """Every claim of one guild in number order (or all guilds, for the CLI), oldest
+        first."""
+        query = "SELECT * FROM claims ORDER BY id"
+        params: tuple[int, ...] = ()
+        if guild_id is not None:
+            query, params = "SELECT * FROM claims WHERE guild_id = ? ORDER BY number", (guild_id,)
+        rows = await self._read(fetch_all, query, params)
+        return [claim_record(r) for r in rows]
+
+    async def claim_guilds(self, claim_ids: list[int]) -> dict[int, int]:
+        """{claim: guild} for the claims that exist."""
+        rows = await self._read(
+            fetch_for_ids, "SELECT id, guild_id FROM claims WHERE id IN ({ids})", claim_ids
+        )
+        return {int(r["id"]): int(r["guild_id"]) for r in rows}
+
+    async def claim_ids(self) -> list[tuple[int, int]]:
+        """(claim id, guild id) of every claim."""
+        rows = await self._read(fetch_all, "SELECT id, guild_id FROM claims ORDER BY id")
+        return [(int(r["id"]), int(r["guild_id"])) for r in rows]
+
+    async def statuses(self) -> dict[int, tuple[Status, float, str, bool]]:
+        rows = await self._read(
+            fetch_all, "SELECT id, status, confidence, explanation, is_final FROM claims"
+        )
+        return {
+            int(r["id"]): (
+                r["status"],
+                float(r["confidence"]),
+                str(r["explanation"]),
+                bool(r["is_final"]),
+            )
+            for r in rows
+        }
+
+    async def save_statuses(self, rows: list[StatusRow]) -> None:
+        """(claim, status, confidence, explanation, final, rule) for many claims, one commit."""
+        now = time.time()
+        await self._write(
+            execute_many,
+            "UPDATE claims SET status = ?, confidence = ?, explanation = ?, is_final = ?,"
+            " status_rule = ?, updated_at = ? WHERE id = ?",
+            [
+                (status, confidence, explanation, int(final), rule, now, claim_id)
+                for claim_id, status, confidence, explanation, final, rule in rows
+            ],
+        )
+
+
+# -- functions run on the database thread -------------------------------------------------
+
+
+def claim_record(row: sqlite3.Row) -> ClaimRecord:
+    return ClaimRecord(
+        id=row["id"],
+        guild_id=row["guild_id"],
+        number=row["number"],
+        text=row["text"],
+        attribution=row["attribution"],
+        language=row["language"],
+        score=row["score"],
+        reasons=tuple(json.loads(row["reasons"])),
+        submitter_id=row["submitter_id"],
+        source_url=row["source_url"],
+        source_title=row["source_title"],
+        channel_id=row["channel_id"],
+        message_id=row["message_id"],
+        thread_id=row["thread_id"],
+        status=row["status"],
+        confidence=row["confidence"],
+        explanation=row["explanation"],
+        is_final=bool(row["is_final"]),
+        carried_votes_until=row["carried_votes_until"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        document_id=row["document_id"],
+        status_rule=row["status_rule"],
+    )
+
+
+def _claims_by_id(
+    conn: sqlite3.Connection, guild_id: int, claim_ids: list[int]
+) -> list[ClaimRecord]:
+    marks = ",".join("?" * len(claim_ids))
+    rows = conn.execute(
+        f"SELECT * FROM claims WHERE guild_id = ? AND id IN ({marks})", (guild_id, *claim_ids)
+    )
+    by_id = {row["id"]: claim_record(row) for row in rows}
+    return [by_id[i] for i in claim_ids if i in by_id]
+
+
+def _rebuild_search_index(conn: sqlite3.Connection) -> int:
+    rows = conn.execute("SELECT id, guild_id, text, attribution FROM claims ORDER BY id").fetchall()
+    conn.execute("INSERT INTO claims_search (claims_search) VALUES ('delete-all')")
+    conn.executemany(
+        "INSERT INTO claims_search (rowid, terms) VALUES (?, ?)",
+        [(r["id"], index_document(r["guild_id"], r["text"], r["attribution"])) for r in rows],
+    )
+    return len(rows)
+
+
+def _store_submission(
+    conn: sqlite3.Connection,
+    document: NewDocument,
+    claims: list[NewClaim],
+    source_url: str | None,
+    source_title: str | None,
+) -> tuple[int, list[ClaimRecord], list[ClaimRecord]]:
+    now = time.time()
+    created_ids: list[int] = []
+    existing_ids: list[int] = []
+    cur = conn.execute(
+        "INSERT INTO documents (guild_id, submitter_id, kind, url, title, content_hash,"
+        " language, char_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            document.guild_id,
+            document.submitter_id,
+            document.kind,
+            document.url,
+            document.title,
+            document.content_hash,
+            document.language,
+            document.char_count,
+            now,
+        ),
+    )
+    document_id = cur.lastrowid
+    assert document_id is not None
+    for claim in claims:
+        cur = conn.execute(
+            # The server's next number, read and taken under BEGIN IMMEDIATE: no other
+            # writer (process or coroutine) can take it meanwhile.
+            "INSERT INTO claims (guild_id, number, document_id, text, normalized,"
+            " attribution, language, score, reasons, span_start, span_end,"
+            " submitter_id, source_url, source_title, status, confidence, explanation,"
+            " created_at, updated_at) VALUES (?, (SELECT coalesce(max(number), 0) + 1"
+            " FROM claims WHERE guild_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            " ?, ?, ?, ?) ON CONFLICT (guild_id, normalized) DO NOTHING",
+            (
+                document.guild_id,
+                document.guild_id,
+                document_id,
+                claim.text,
+                claim.normalized,
+                claim.attribution,
+                claim.language,
+                claim.score,
+                json.dumps(list(claim.reasons)),
+                claim.span_start,
+                claim.span_end,
+                document.submitter_id,
+                source_url,
+                source_title,
+                claim.status,
+                claim.confidence,
+                claim.explanation,
+                now,
+                now,
+            ),
+        )
+        if cur.rowcount == 1 and cur.lastrowid is not None:
+            created_ids.append(cur.lastrowid)
+            conn.execute(
+                "INSERT INTO claims_search (rowid, terms) VALUES (?, ?)",
+                (cur.lastrowid, index_document(document.guild_id, claim.text, claim.attribution)),
+            )
+        else:
+            row = fetch_one(
+                conn,
+                "SELECT id FROM claims WHERE guild_id = ? AND normalized = ?",
+                (document.guild_id, claim.normalized),
+            )
+            if row is not None and row["id"] not in existing_ids:
+                existing_ids.append(int(row["id"]))
+    created = _claims_by_id(conn, document.guild_id, created_ids) if created_ids else []
+    existing = _claims_by_id(conn, document.guild_id, existing_ids) if existing_ids else []
+    return document_id, created, existing

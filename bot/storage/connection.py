@@ -1,0 +1,394 @@
+"""The database connection, its thread, the migrations and the errors of opening it.
+
+Every statement runs on one thread that owns a plain `sqlite3` connection, so the event
+loop never blocks. Storage methods pass a plain function of that connection to `_read`
+or `_write`, which run it there in one round trip; `_write` wraps it in BEGIN IMMEDIATE
+... COMMIT. The thread runs one function at a time, in order, so two writes never mix
+their statements and a read never sees half a write.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import logging
+import os
+import queue
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, Self, TypeVar
+
+log = logging.getLogger("claimbot.storage")
+
+_MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+BUSY_TIMEOUT_MS = 10_000
+_T = TypeVar("_T")
+
+
+class DatabaseUnusable(Exception):
+    """DATABASE_PATH cannot be opened or read; the message is one line that says why."""
+
+
+class SchemaError(DatabaseUnusable):
+    """The database cannot be used by this version of claimbot; the message says why."""
+
+
+class DatabaseInUse(Exception):
+    """Another claimbot process holds the instance lock of this database."""
+
+
+def describe_database_failure(path: Path, error: OSError | sqlite3.Error) -> DatabaseUnusable:
+    """One line naming the path and the cause, for a failure to create, open or read it."""
+    if path.is_dir():
+        reason = "it is a directory, not a database file"
+    elif isinstance(error, (FileExistsError, NotADirectoryError)):
+        file = next((p for p in path.parents if p.exists() and not p.is_dir()), path.parent)
+        reason = f"{file} is a file, not a directory"
+    elif isinstance(error, OSError):
+        cause = error.strerror or str(error)
+        where = error.filename
+        if where and Path(where) != path:
+            reason = f"{where}: {cause}"
+        else:
+            reason = f"it cannot be opened for writing ({cause})"
+    else:
+        code = getattr(error, "sqlite_errorcode", 0) & 0xFF
+        if code in (sqlite3.SQLITE_NOTADB, sqlite3.SQLITE_CORRUPT):
+            reason = "it is not an SQLite database, or it is damaged"
+        elif code == sqlite3.SQLITE_READONLY:
+            reason = "it is read-only (claimbot needs to write to it and to its directory)"
+        elif code == sqlite3.SQLITE_CANTOPEN and not os.access(path.parent, os.W_OK | os.X_OK):
+            needs = "its -wal and -shm files" if path.exists() else "it"
+            reason = f"{path.parent} is not writable, and SQLite must create {needs} there"
+        elif code == sqlite3.SQLITE_CANTOPEN:
+            reason = "it cannot be opened or created"
+        else:
+            reason = str(error)
+    return DatabaseUnusable(f"Cannot use the database {path}: {reason}.")
+
+
+class InstanceLock:
+    """An exclusive flock on `<database>.lock` while the bot runs, so two bots never answer
+    the same interactions. The kernel releases it when the process ends, however it ends,
+    so a crash never leaves a stale lock; the file itself stays (deleting it would race)."""
+
+    def __init__(self, database_path: Path) -> None:
+        self.database_path = database_path
+        self.path = database_path.with_name(database_path.name + ".lock")
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
+            raise describe_database_failure(self.database_path, exc) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 32).decode("ascii", "replace").strip()
+            os.close(fd)
+            pid = f" (pid {holder})" if holder.isdigit() else ""
+            raise DatabaseInUse(
+                f"another claimbot is running on {self.database_path}{pid}."
+            ) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> InstanceLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release()
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def load_migrations() -> list[Migration]:
+    """The numbered SQL files shipped in the `migrations` package, in order."""
+    found: list[Migration] = []
+    for entry in resources.files("migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append(Migration(int(match[1]), match[2], entry.read_text(encoding="utf-8")))
+    found.sort(key=lambda m: m.version)
+    versions = [m.version for m in found]
+    if versions != list(range(1, len(found) + 1)):
+        raise SchemaError(f"migrations are not numbered 1..n without gaps: {versions}")
+    return found
+
+
+class DatabaseThread(threading.Thread):
+    """One thread that runs submitted functions in order and hands each result back to the
+    caller's event loop: what aiosqlite does, minus a private API to reach it (and lighter
+    per call than a ThreadPoolExecutor, whose futures take locks)."""
+
+    def __init__(self) -> None:
+        super().__init__(name="claimbot-db", daemon=True)
+        self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
+
+    def submit(self, work: Callable[..., _T], *args: Any) -> asyncio.Future[_T]:
+        future: asyncio.Future[_T] = asyncio.get_running_loop().create_future()
+        self._jobs.put((future, work, args))
+        return future
+
+    def stop(self) -> None:
+        """The jobs already submitted still run, then the thread ends."""
+        self._jobs.put(None)
+
+    def run(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            future, work, args = job
+            if future.cancelled():
+                continue
+            try:
+                outcome: tuple[Any, BaseException | None] = (work(*args), None)
+            except BaseException as exc:
+                outcome = (None, exc)
+            # RuntimeError: the caller's loop is closed, so nobody waits any more.
+            with contextlib.suppress(RuntimeError):
+                future.get_loop().call_soon_threadsafe(_settle, future, *outcome)
+
+
+_Job = tuple["asyncio.Future[Any]", Callable[..., Any], tuple[Any, ...]]
+
+
+def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
+    if future.cancelled():
+        return
+    if error is None:
+        future.set_result(result)
+    else:
+        future.set_exception(error)
+
+
+class Store:
+    """The connection and its thread; the concern modules add the queries."""
+
+    def __init__(self, conn: sqlite3.Connection, thread: DatabaseThread, path: Path) -> None:
+        self._conn = conn
+        self._thread = thread
+        self.path = path
+        self._closed = False
+
+    @classmethod
+    async def open(cls, path: Path | str, *, migrate: bool = True) -> Self:
+        """Open (creating it and its directory if need be) and migrate or check the schema;
+        any way the path is unusable raises DatabaseUnusable with a one-line reason."""
+        path = Path(path)
+        try:
+            if str(path) != ":memory:":
+                path.parent.mkdir(parents=True, exist_ok=True)
+            if path.is_file():  # else SQLite quietly opens it read-only; the first write fails
+                os.close(os.open(path, os.O_RDWR | os.O_CLOEXEC))
+        except OSError as exc:
+            raise describe_database_failure(path, exc) from None
+        thread = DatabaseThread()
+        thread.start()
+        try:
+            conn = await thread.submit(_connect, path)
+        except sqlite3.Error as exc:
+            thread.stop()
+            raise describe_database_failure(path, exc) from None
+        db = cls(conn, thread, path)
+        try:
+            if migrate:
+                await db.migrate()
+            else:
+                await db.check_schema()
+        except (OSError, sqlite3.Error) as exc:
+            await db.close()
+            raise describe_database_failure(path, exc) from None
+        except BaseException:
+            await db.close()
+            raise
+        return db
+
+    async def close(self) -> None:
+        """Idempotent: shutdown paths may call it more than once."""
+        if not self._closed:
+            self._closed = True
+            try:
+                await self._read(_close)
+            finally:
+                self._thread.stop()
+
+    async def _read(self, work: Callable[..., _T], *args: Any) -> _T:
+        """`work(connection, *args)` on the database thread, in one round trip."""
+        return await self._thread.submit(work, self._conn, *args)
+
+    async def _write(self, work: Callable[..., _T], *args: Any) -> _T:
+        """`work(connection, *args)` inside BEGIN IMMEDIATE ... COMMIT (other processes wait
+        on the busy timeout), rolled back on any error, in one round trip."""
+        return await self._read(_in_write_transaction, work, *args)
+
+    async def trace_statements(self, callback: Callable[[str], object] | None) -> None:
+        """Call `callback` with each SQL statement run, parameters bound (benchmarks use it
+        to EXPLAIN exactly what the bot runs); None stops tracing."""
+        await self._read(_set_trace, callback)
+
+    # -- schema -----------------------------------------------------------------------
+
+    async def check_schema(self) -> int:
+        """The schema version; refuses a database written by a newer claimbot."""
+        known = load_migrations()
+        # A write: it may create the table, and under BEGIN IMMEDIATE a concurrent opener
+        # waits on the busy timeout instead of failing at once ("database is locked").
+        applied = await self._write(_read_applied_versions)
+        newest_known = known[-1].version if known else 0
+        current = applied[-1] if applied else 0
+        if current > newest_known:
+            raise SchemaError(
+                f"{self.path} has schema version {current}, but this claimbot only knows up to "
+                f"{newest_known}: upgrade claimbot before using this database."
+            )
+        return current
+
+    async def migrate(self) -> list[int]:
+        """Apply pending migrations, each in its own transaction; returns the versions applied."""
+        await self.check_schema()
+        applied = set(await self._write(_read_applied_versions))
+        done: list[int] = []
+        for migration in load_migrations():
+            if migration.version in applied:
+                continue
+            # Another process may have applied it since: _apply_migration looks again
+            # inside the write transaction, which holds SQLite's one write lock.
+            if await self._write(_apply_migration, migration):
+                log.info("applied migration %04d_%s", migration.version, migration.name)
+                done.append(migration.version)
+        await self._after_migrations()
+        return done
+
+    async def _after_migrations(self) -> None:
+        """Derived data a migration leaves to be filled (the search index does)."""
+
+    async def schema_version(self) -> int:
+        applied = await self._read(_read_applied_versions)
+        return applied[-1] if applied else 0
+
+    async def integrity_check(self) -> str:
+        row = await self._read(fetch_one, "PRAGMA integrity_check")
+        return str(row["integrity_check"]) if row else "no answer"
+
+
+# -- functions run on the database thread -------------------------------------------------
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _close(conn: sqlite3.Connection) -> None:
+    conn.close()
+
+
+def _set_trace(conn: sqlite3.Connection, callback: Callable[[str], object] | None) -> None:
+    conn.set_trace_callback(callback)
+
+
+def _in_write_transaction(conn: sqlite3.Connection, work: Callable[..., _T], *args: Any) -> _T:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        result = work(conn, *args)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return result
+
+
+def fetch_one(conn: sqlite3.Connection, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+    """The first row of a query (rows are read by column name)."""
+    cursor = conn.execute(sql, tuple(params))
+    try:
+        row: sqlite3.Row | None = cursor.fetchone()
+    finally:
+        cursor.close()
+    return row
+
+
+def fetch_all(conn: sqlite3.Connection, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+    """Every row of a query."""
+    return list(conn.execute(sql, tuple(params)))
+
+
+def fetch_for_ids(conn: sqlite3.Connection, sql: str, ids: list[int]) -> list[sqlite3.Row]:
+    """Every row of `sql`, whose `IN ({ids})` is bound 500 ids at a time (SQLite limits
+    bound parameters)."""
+    rows: list[sqlite3.Row] = []
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows.extend(conn.execute(sql.replace("{ids}", ",".join("?" * len(chunk))), chunk))
+    return rows
+
+
+def execute_many(conn: sqlite3.Connection, sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
+    conn.executemany(sql, rows)
+
+
+def _read_applied_versions(conn: sqlite3.Connection) -> list[int]:
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)"
+    )
+    rows = conn.execute("SELECT version FROM schema_migrations ORDER BY 1")
+    return [int(row["version"]) for row in rows]
+
+
+def _apply_migration(conn: sqlite3.Connection, migration: Migration) -> bool:
+    """Inside the write transaction: apply `migration` and record it, unless a concurrent
+    process already did. Statement by statement, as executescript would COMMIT first."""
+    if migration.version in _read_applied_versions(conn):
+        return False
+    for statement in _sql_statements(migration.sql):
+        conn.execute(statement)
+    conn.execute(
+        "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+        (migration.version, migration.name, time.time()),
+    )
+    return True
+
+
+def _sql_statements(script: str) -> list[str]:
+    """Split a script where SQLite itself sees a complete statement (strings, comments
+    and trigger bodies keep their semicolons)."""
+    statements: list[str] = []
+    start = 0
+    for end, char in enumerate(script):
+        if char == ";" and sqlite3.complete_statement(script[start : end + 1]):
+            statements.append(script[start : end + 1])
+            start = end + 1
+    if script[start:].strip():
+        statements.append(script[start:])
+    return statements
