@@ -117,7 +117,7 @@ class ClaimIndex:
         self.title = _Field(TITLE_WEIGHT)
         self.text_grams: list[array[int]] = []
         self.title_grams: list[array[int]] = []
-        gram_df = array("i", bytes(4 * _NGRAM_BUCKETS))
+        gram_df: dict[int, int] = {}
         for claim in claims:
             doc = len(self.claims)
             self.claims.append(claim)
@@ -127,13 +127,16 @@ class ClaimIndex:
             self.text_grams.append(array("i", sorted(text_grams)))
             self.title_grams.append(array("i", sorted(title_grams)))
             for bucket in text_grams | title_grams:
-                gram_df[bucket] += 1
+                gram_df[bucket] = gram_df.get(bucket, 0) + 1
         self.text.finish()
         self.title.finish()
         total = len(self.claims) + 1
         # Squared idf of each bucket: a gram vector is binary tf x idf, so a dot product is
         # the sum of squared idfs over the grams two texts share.
-        self.gram_idf2 = array("f", (math.log(total / (1 + df)) ** 2 for df in gram_df))
+        # Most buckets hold no gram of the library: fill them in C, then set the others.
+        self.gram_idf2 = array("f", [math.log(total) ** 2]) * _NGRAM_BUCKETS
+        for bucket, df in gram_df.items():
+            self.gram_idf2[bucket] = math.log(total / (1 + df)) ** 2
         self.text_norms = array("f", (self._norm(g) for g in self.text_grams))
         self.title_norms = array("f", (self._norm(g) for g in self.title_grams))
 
