@@ -9,6 +9,7 @@ from bot.core.records import ClaimRecord, EvidenceRecord, GuildConfig, Submissio
 from bot.core.render import (
     claim_embed,
     claim_line,
+    describe_refusal,
     describe_thresholds,
     escape_markdown,
     render_evidence_added,
@@ -110,6 +111,12 @@ def test_a_claim_that_needs_context_says_so_under_its_status() -> None:
         "Needs context",
     ]
     assert "Needs context" not in field_names(make_claim())
+
+
+def test_a_refusal_ending_with_a_full_stop_gets_one() -> None:
+    assert describe_refusal("post", 4, "Grant me Embed Links.", 9) == (
+        "Discord refused to post for claim #4: Grant me Embed Links. Check my permissions in <#9>."
+    )
 
 
 def test_hostile_claim_text_is_escaped_and_long_text_fits() -> None:

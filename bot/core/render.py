@@ -67,8 +67,9 @@ def alerts_channel_id(config: GuildConfig) -> int | None:
 def describe_refusal(
     what: str, claim_number: object, error: str, review_channel_id: int | None
 ) -> str:
+    reason = clip(error, 200).rstrip(".")  # Discord's own messages may end with one
     return (
-        f"Discord refused to {what} for claim #{claim_number}: {clip(error, 200)}. "
+        f"Discord refused to {what} for claim #{claim_number}: {reason}. "
         f"Check my permissions in {channel_mention(review_channel_id)}."
     )
 
