@@ -45,6 +45,21 @@ def local_fetcher(slots: FetchSlots | None = None) -> SafeFetcher:
 
 
 @asynccontextmanager
+async def serve(app: web.Application) -> AsyncIterator[str]:
+    """Run `app` on a free port of 127.0.0.1, reached as "http://news.test:PORT" through
+    `local_resolver`; handlers still waiting are cancelled when the host stops."""
+    runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=0.1)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    try:
+        yield f"http://news.test:{port}"
+    finally:
+        await runner.cleanup()
+
+
+@asynccontextmanager
 async def web_host(pages: dict[str, str]) -> AsyncIterator[str]:
     """Serve `pages` (path -> HTML) on 127.0.0.1; yields "http://news.test:PORT"."""
     app = web.Application()
@@ -67,12 +82,5 @@ async def web_host(pages: dict[str, str]) -> AsyncIterator[str]:
 
     app.router.add_get("/to-metadata", to_metadata)
     app.router.add_get("/hang", hang)
-    runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=0.1)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
-        yield f"http://news.test:{port}"
-    finally:
-        await runner.cleanup()
+    async with serve(app) as base:
+        yield base

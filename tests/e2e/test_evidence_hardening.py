@@ -15,7 +15,7 @@ from bot.app.client import ClaimBot
 from bot.core.records import ClaimRecord
 from bot.core.urls import normalize_url
 from bot.storage.database import Database
-from tests.e2e.hosts import EVIDENCE_PAGE, local_fetcher
+from tests.e2e.hosts import EVIDENCE_PAGE, local_fetcher, serve
 from tests.e2e.test_hostile import answer
 from tests.support.world import BotRunner, World, add_claim, setup_review
 
@@ -67,15 +67,8 @@ async def page_host(gate: asyncio.Event) -> AsyncIterator[str]:
     for path, (body, content_type) in PAGES.items():
         app.router.add_get(path, page(body, content_type, gated=False))
         app.router.add_get(f"/gated{path}", page(body, content_type, gated=True))
-    runner = web.AppRunner(app, shutdown_timeout=0.1)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    try:
-        yield f"http://news.test:{port}"
-    finally:
-        await runner.cleanup()
+    async with serve(app) as base:
+        yield base
 
 
 @pytest.fixture(autouse=True)

@@ -14,7 +14,7 @@ from bot.app.client import ClaimBot
 from bot.core.records import ClaimRecord
 from bot.services.evidence import EVIDENCE_LIMITS
 from bot.web.fetcher import SafeFetcher
-from tests.e2e.hosts import EVIDENCE_PAGE, LOOPBACK_ONLY, local_resolver
+from tests.e2e.hosts import EVIDENCE_PAGE, LOOPBACK_ONLY, local_resolver, serve
 from tests.support.world import BotRunner, World, add_claim, setup_review
 
 TITLE = "Council confirms three electric ferries"
@@ -46,17 +46,12 @@ async def host() -> AsyncIterator[HeldHost]:
     app = web.Application()
     app.router.add_get("/slow/{n}", slow)
     app.router.add_get("/ferries", fast)
-    runner = web.AppRunner(app, handler_cancellation=True, shutdown_timeout=0.1)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    held.base = f"http://news.test:{port}"
-    try:
-        yield held
-    finally:
-        held.release.set()
-        await runner.cleanup()
+    async with serve(app) as base:
+        held.base = base
+        try:
+            yield held
+        finally:
+            held.release.set()
 
 
 class Clock:
