@@ -117,3 +117,57 @@ class SubmissionResult:
     posted_now: list[ClaimRecord] = field(default_factory=list)
     found: int = 0
     truncated: bool = False
+
+
+# An import for all servers (`claimbot factchecks import` without --guild) has this scope.
+ALL_SERVERS = 0
+
+
+@dataclass(frozen=True, slots=True)
+class FactCheckRecord:
+    """One imported ClaimReview of the library. `scope` is the server it was imported for,
+    or ALL_SERVERS; `published` is an ISO date or None."""
+
+    id: int
+    scope: int
+    url: str
+    claim_reviewed: str
+    title: str | None
+    publisher: str | None
+    published: str | None
+    rating_name: str | None
+    rating_value: float | None
+    best_rating: float | None
+    worst_rating: float | None
+    claimant: str | None
+    language: str
+    imported_at: float
+    imported_by: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryStats:
+    """What `/factchecks stats` shows: size, publishers, how recent."""
+
+    reviews: int
+    publishers: list[tuple[str, int]]
+    newest: str | None
+    oldest: str | None
+    last_import: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class SuggestionRecord:
+    """A match shown in a claim's thread: a fact-check or a resolved claim of the server."""
+
+    id: int
+    guild_id: int
+    claim_id: int
+    fact_check_id: int | None
+    matched_claim_id: int | None
+    score: float
+    message_id: int | None
+    answer: str | None
+    answered_by: int | None
+    answered_at: float | None
+    created_at: float

@@ -1,0 +1,265 @@
+"""The fact-check library (imported ClaimReviews) and the suggestions shown from it."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, fields
+from typing import Any
+
+from bot.core.records import ALL_SERVERS, FactCheckRecord, LibraryStats, SuggestionRecord
+from bot.storage.audit import write_audit
+from bot.storage.connection import Store, fetch_all, fetch_for_ids, fetch_one
+
+_FACT_CHECK_FIELDS = tuple(f.name for f in fields(FactCheckRecord))
+_FACT_CHECK_COLUMNS = ", ".join(_FACT_CHECK_FIELDS)
+_SUGGESTION_FIELDS = tuple(f.name for f in fields(SuggestionRecord))
+_SUGGESTION_COLUMNS = ", ".join(_SUGGESTION_FIELDS)
+# The columns an import writes, in the order of NewFactCheck's fields.
+_IMPORTED = (
+    "url",
+    "claim_reviewed",
+    "title",
+    "publisher",
+    "published",
+    "rating_name",
+    "rating_value",
+    "best_rating",
+    "worst_rating",
+    "claimant",
+    "language",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NewFactCheck:
+    """A review about to be stored (the parser's ClaimReview, dates as ISO text)."""
+
+    url: str
+    claim_reviewed: str
+    title: str | None
+    publisher: str | None
+    published: str | None
+    rating_name: str | None
+    rating_value: float | None
+    best_rating: float | None
+    worst_rating: float | None
+    claimant: str | None
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    added: int
+    updated: int
+
+
+def fact_check_record(row: sqlite3.Row) -> FactCheckRecord:
+    return FactCheckRecord(**{name: row[name] for name in _FACT_CHECK_FIELDS})
+
+
+def suggestion_record(row: sqlite3.Row) -> SuggestionRecord:
+    return SuggestionRecord(**{name: row[name] for name in _SUGGESTION_FIELDS})
+
+
+def visible_scopes(guild_id: int | None) -> tuple[int, ...]:
+    """The scopes a server reads: its own imports and those for all servers."""
+    return (ALL_SERVERS,) if guild_id is None else (ALL_SERVERS, guild_id)
+
+
+class FactChecks(Store):
+    async def import_fact_checks(
+        self, scope: int, reviews: list[NewFactCheck], *, imported_by: int | None
+    ) -> BatchResult:
+        """One batch of an import, in one transaction: a review whose url is already in the
+        scope is updated in place, so re-importing a feed never duplicates."""
+        return await self._write(_import_batch, scope, reviews, imported_by, time.time())
+
+    async def audit_import(self, scope: int, actor_id: int, detail: dict[str, Any]) -> None:
+        await self._write(
+            lambda conn: write_audit(
+                conn, guild_id=scope, actor_id=actor_id, action="factchecks_import", detail=detail
+            )
+        )
+
+    async def fact_checks_by_ids(self, ids: list[int]) -> dict[int, FactCheckRecord]:
+        rows = await self._read(
+            fetch_for_ids,
+            f"SELECT {_FACT_CHECK_COLUMNS} FROM fact_checks WHERE id IN ({{ids}})",
+            ids,
+        )
+        return {row["id"]: fact_check_record(row) for row in rows}
+
+    async def get_fact_check(self, guild_id: int, fact_check_id: int) -> FactCheckRecord | None:
+        """A fact-check the server may see, else None (another server's is invisible)."""
+        row = await self._read(
+            fetch_one,
+            f"SELECT {_FACT_CHECK_COLUMNS} FROM fact_checks WHERE id = ? AND scope IN (?, ?)",
+            (fact_check_id, ALL_SERVERS, guild_id),
+        )
+        return fact_check_record(row) if row else None
+
+    async def fact_check_scopes(self) -> list[int]:
+        rows = await self._read(fetch_all, "SELECT DISTINCT scope FROM fact_checks ORDER BY 1")
+        return [row["scope"] for row in rows]
+
+    async def fact_checks_in_scope(
+        self, scope: int, after_id: int = 0, limit: int = 10_000
+    ) -> list[FactCheckRecord]:
+        """A page of a scope's library in id order (index builds read it page by page)."""
+        rows = await self._read(
+            fetch_all,
+            f"SELECT {_FACT_CHECK_COLUMNS} FROM fact_checks WHERE scope = ? AND id > ?"
+            " ORDER BY id LIMIT ?",
+            (scope, after_id, limit),
+        )
+        return [fact_check_record(row) for row in rows]
+
+    async def library_stats(self, guild_id: int | None, top: int = 5) -> LibraryStats:
+        return await self._read(_library_stats, visible_scopes(guild_id), top)
+
+    async def add_suggestion(
+        self,
+        *,
+        guild_id: int,
+        claim_id: int,
+        score: float,
+        fact_check_id: int | None = None,
+        matched_claim_id: int | None = None,
+    ) -> SuggestionRecord | None:
+        """Record a suggestion to show; None when it was already shown (or dismissed) for
+        this claim, so a suggestion is never shown twice."""
+        return await self._write(
+            _add_suggestion, guild_id, claim_id, score, fact_check_id, matched_claim_id
+        )
+
+    async def set_suggestion_message(self, suggestion_id: int, message_id: int) -> None:
+        await self._write(
+            lambda conn: conn.execute(
+                "UPDATE match_suggestions SET message_id = ? WHERE id = ?",
+                (message_id, suggestion_id),
+            )
+        )
+
+    async def get_suggestion(self, guild_id: int, suggestion_id: int) -> SuggestionRecord | None:
+        row = await self._read(
+            fetch_one,
+            f"SELECT {_SUGGESTION_COLUMNS} FROM match_suggestions WHERE id = ? AND guild_id = ?",
+            (suggestion_id, guild_id),
+        )
+        return suggestion_record(row) if row else None
+
+    async def suggestions_for_claim(self, claim_id: int) -> list[SuggestionRecord]:
+        rows = await self._read(
+            fetch_all,
+            f"SELECT {_SUGGESTION_COLUMNS} FROM match_suggestions WHERE claim_id = ? ORDER BY id",
+            (claim_id,),
+        )
+        return [suggestion_record(row) for row in rows]
+
+    async def answer_suggestion(
+        self, guild_id: int, suggestion_id: int, answer: str, actor_id: int
+    ) -> SuggestionRecord | None:
+        """Record Same claim / Not the same, audited; None if it was answered already."""
+        return await self._write(_answer_suggestion, guild_id, suggestion_id, answer, actor_id)
+
+
+def _rows(scope: int, reviews: Iterable[NewFactCheck]) -> Iterator[tuple[Any, ...]]:
+    for review in reviews:
+        yield (scope, *(getattr(review, name) for name in _IMPORTED))
+
+
+def _import_batch(
+    conn: sqlite3.Connection,
+    scope: int,
+    reviews: list[NewFactCheck],
+    imported_by: int | None,
+    now: float,
+) -> BatchResult:
+    before = conn.execute("SELECT count(*) FROM fact_checks WHERE scope = ?", (scope,))
+    count_before = int(before.fetchone()[0])
+    placeholders = ", ".join("?" * (len(_IMPORTED) + 3))
+    updates = ", ".join(f"{name} = excluded.{name}" for name in _IMPORTED if name != "url")
+    conn.executemany(
+        f"INSERT INTO fact_checks (scope, {', '.join(_IMPORTED)}, imported_at, imported_by)"
+        f" VALUES ({placeholders}) ON CONFLICT (scope, url) DO UPDATE SET {updates},"
+        " imported_at = excluded.imported_at, imported_by = excluded.imported_by",
+        ((*row, now, imported_by) for row in _rows(scope, reviews)),
+    )
+    after = conn.execute("SELECT count(*) FROM fact_checks WHERE scope = ?", (scope,))
+    added = int(after.fetchone()[0]) - count_before
+    return BatchResult(added=added, updated=len(reviews) - added)
+
+
+def _library_stats(conn: sqlite3.Connection, scopes: tuple[int, ...], top: int) -> LibraryStats:
+    marks = ", ".join("?" * len(scopes))
+    where = f"scope IN ({marks})"
+    total, newest, oldest, last = conn.execute(
+        f"SELECT count(*), max(published), min(published), max(imported_at) FROM fact_checks"
+        f" WHERE {where}",
+        scopes,
+    ).fetchone()
+    publishers = conn.execute(
+        f"SELECT coalesce(publisher, '') AS name, count(*) AS n FROM fact_checks WHERE {where}"
+        " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT ?",
+        (*scopes, top),
+    ).fetchall()
+    return LibraryStats(
+        reviews=int(total),
+        publishers=[(row["name"], int(row["n"])) for row in publishers],
+        newest=newest,
+        oldest=oldest,
+        last_import=last,
+    )
+
+
+def _add_suggestion(
+    conn: sqlite3.Connection,
+    guild_id: int,
+    claim_id: int,
+    score: float,
+    fact_check_id: int | None,
+    matched_claim_id: int | None,
+) -> SuggestionRecord | None:
+    cursor = conn.execute(
+        "INSERT INTO match_suggestions (guild_id, claim_id, fact_check_id, matched_claim_id,"
+        " score, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        (guild_id, claim_id, fact_check_id, matched_claim_id, score, time.time()),
+    )
+    if cursor.rowcount == 0:
+        return None
+    row = conn.execute(
+        f"SELECT {_SUGGESTION_COLUMNS} FROM match_suggestions WHERE id = ?", (cursor.lastrowid,)
+    ).fetchone()
+    return suggestion_record(row)
+
+
+def _answer_suggestion(
+    conn: sqlite3.Connection, guild_id: int, suggestion_id: int, answer: str, actor_id: int
+) -> SuggestionRecord | None:
+    now = time.time()
+    cursor = conn.execute(
+        "UPDATE match_suggestions SET answer = ?, answered_by = ?, answered_at = ?"
+        " WHERE id = ? AND guild_id = ? AND answer IS NULL",
+        (answer, actor_id, now, suggestion_id, guild_id),
+    )
+    if cursor.rowcount == 0:
+        return None
+    row = conn.execute(
+        f"SELECT {_SUGGESTION_COLUMNS} FROM match_suggestions WHERE id = ?", (suggestion_id,)
+    ).fetchone()
+    found = suggestion_record(row)
+    write_audit(
+        conn,
+        guild_id=guild_id,
+        actor_id=actor_id,
+        action=f"suggestion_{answer}",
+        claim_id=found.claim_id,
+        detail={
+            "suggestion": suggestion_id,
+            "fact_check": found.fact_check_id,
+            "matched_claim": found.matched_claim_id,
+        },
+    )
+    return found

@@ -1,0 +1,124 @@
+"""The fact-check library in storage and in memory: imports update by url, each server sees
+its own imports and those for all servers, suggestions are shown once and answered once."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from bot.core.records import ALL_SERVERS, NewClaim, NewDocument
+from bot.services.factcheck_library import FactCheckLibrary
+from bot.storage import Database
+from bot.storage.factchecks import NewFactCheck
+
+HOME, RIVAL = 111, 222
+
+
+def review(url: str, claim: str, rating: str = "False", publisher: str = "Desk") -> NewFactCheck:
+    return NewFactCheck(
+        url=url,
+        claim_reviewed=claim,
+        title=None,
+        publisher=publisher,
+        published="2026-03-01",
+        rating_name=rating,
+        rating_value=None,
+        best_rating=None,
+        worst_rating=None,
+        claimant=None,
+        language="en",
+    )
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    database = await Database.open(tmp_path / "library.db")
+    yield database
+    await database.close()
+
+
+async def test_reimporting_a_url_updates_it(db: Database) -> None:
+    first = await db.import_fact_checks(
+        ALL_SERVERS,
+        [review("https://a.test/1", "Bridges melt in June."), review("https://a.test/2", "x")],
+        imported_by=None,
+    )
+    again = await db.import_fact_checks(
+        ALL_SERVERS, [review("https://a.test/1", "Bridges melt in July.", "True")], imported_by=7
+    )
+    assert (first.added, first.updated, again.added, again.updated) == (2, 0, 0, 1)
+    page = await db.fact_checks_in_scope(ALL_SERVERS)
+    assert [(fc.url, fc.claim_reviewed, fc.rating_name, fc.imported_by) for fc in page] == [
+        ("https://a.test/1", "Bridges melt in July.", "True", 7),
+        ("https://a.test/2", "x", "False", None),
+    ]
+
+
+async def test_a_server_sees_its_imports_and_those_for_all(db: Database) -> None:
+    await db.import_fact_checks(HOME, [review("https://h.test/1", "Home only.")], imported_by=1)
+    await db.import_fact_checks(
+        ALL_SERVERS, [review("https://all.test/1", "Everyone.", publisher="Wire")], imported_by=None
+    )
+    home, rival = await db.library_stats(HOME), await db.library_stats(RIVAL)
+    assert (home.reviews, home.publishers) == (2, [("Desk", 1), ("Wire", 1)])
+    assert (rival.reviews, rival.publishers) == (1, [("Wire", 1)])
+    home_id = (await db.fact_checks_in_scope(HOME))[0].id
+    assert await db.get_fact_check(RIVAL, home_id) is None
+    found = await db.get_fact_check(HOME, home_id)
+    assert found is not None and found.claim_reviewed == "Home only."
+    assert await db.fact_check_scopes() == [ALL_SERVERS, HOME]
+
+
+async def test_a_suggestion_is_shown_once_and_answered_once_with_an_audit(db: Database) -> None:
+    await db.import_fact_checks(HOME, [review("https://h.test/1", "A claim.")], imported_by=1)
+    fc_id = (await db.fact_checks_in_scope(HOME))[0].id
+    document = NewDocument(guild_id=HOME, submitter_id=5, kind="text", content_hash="h")
+    _, created, _ = await db.store_submission(
+        document,
+        [NewClaim(text="A claim.", normalized="a claim")],
+        source_url=None,
+        source_title=None,
+    )
+    claim_id = created[0].id
+    shown = await db.add_suggestion(
+        guild_id=HOME, claim_id=claim_id, score=0.9, fact_check_id=fc_id
+    )
+    assert shown is not None and (shown.fact_check_id, shown.answer) == (fc_id, None)
+    assert (
+        await db.add_suggestion(guild_id=HOME, claim_id=claim_id, score=0.8, fact_check_id=fc_id)
+        is None
+    )
+    assert await db.answer_suggestion(RIVAL, shown.id, "same", 9) is None
+    answered = await db.answer_suggestion(HOME, shown.id, "not_same", 9)
+    assert answered is not None and (answered.answer, answered.answered_by) == ("not_same", 9)
+    assert await db.answer_suggestion(HOME, shown.id, "same", 9) is None
+    entries = await db.audit_entries(HOME)
+    assert [(e["action"], e["actor_id"], e["detail"]["fact_check"]) for e in entries] == [
+        ("suggestion_not_same", 9, fc_id)
+    ]
+
+
+async def test_the_library_matches_within_what_a_server_may_see(db: Database) -> None:
+    await db.import_fact_checks(
+        ALL_SERVERS,
+        [
+            review("https://all.test/bridge", "The Old Mill bridge was closed for repairs."),
+            review("https://all.test/rain", "It rained frogs over Lisbon in 2021."),
+        ],
+        imported_by=None,
+    )
+    await db.import_fact_checks(
+        HOME, [review("https://h.test/vaccine", "The new vaccine changes your DNA.")], imported_by=1
+    )
+    library = FactCheckLibrary(db)
+    await library.load()
+    assert len(library) == 3
+    home = await library.similar(HOME, "Does the new vaccine change people's DNA?")
+    assert home[0].fact_check.url == "https://h.test/vaccine"
+    rival = await library.similar(RIVAL, "Does the new vaccine change people's DNA?")
+    assert "https://h.test/vaccine" not in [m.fact_check.url for m in rival]
+    frogs = await library.similar(RIVAL, "Frogs fell from the sky in Lisbon in 2021")
+    assert frogs[0].fact_check.url == "https://all.test/rain"
+    assert await library.similar(HOME, "   ") == []
