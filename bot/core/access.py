@@ -23,3 +23,13 @@ def is_moderator(
     return bool(
         config and config.moderator_role_id is not None and config.moderator_role_id in role_ids
     )
+
+
+def may_add_evidence(
+    role_ids: Collection[int], *, manage_guild: bool, config: GuildConfig | None
+) -> bool:
+    """Reviewers add evidence, wherever they post it (a command or a thread link); moderators
+    always may, so both paths answer the same for the same member."""
+    return may_vote(role_ids, config) or is_moderator(
+        role_ids, manage_guild=manage_guild, config=config
+    )

@@ -409,6 +409,20 @@ async def test_evidence_from_a_member_without_the_reviewer_role_is_not_recorded(
     ]
 
 
+async def test_a_moderator_without_the_reviewer_role_may_link_sources_in_the_thread(
+    ready: ClaimBot, runner: BotRunner, world: World, host: str
+) -> None:
+    """The thread and /evidence add answer alike: moderators always may add sources."""
+    claim = await add_claim(world, ready)
+    assert claim.thread_id is not None
+    posted = await world.fake.user_send_message(world.admin, claim.thread_id, f"See {host}/ferries")
+    await runner.settle()
+    assert world.fake.reactions(int(posted["id"])) == {"📎": {world.fake.bot_user_id}}
+    assert [(e.stance, e.added_by) for e in await ready.db.evidence_for(claim.id)] == [
+        ("context", world.admin)
+    ]
+
+
 async def test_a_thread_link_never_changes_the_stance_of_a_known_source(
     ready: ClaimBot, runner: BotRunner, world: World, host: str
 ) -> None:
