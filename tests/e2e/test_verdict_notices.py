@@ -286,14 +286,12 @@ async def test_a_burst_of_verdicts_is_sent_at_the_edit_rate(
     sent once, and the notices take turns of the edit rate: on the rate's own (virtual)
     clock they span at least one turn each, so they never go faster than it allows."""
     rate = 20
-    count = 200
+    count = 100
     pace = VirtualClock()
     runner.bot_options["pace_clock"] = pace
     bot, clock = await start(runner, CLAIMBOT_EDIT_RATE=rate)
     await setup_review(world)
     threads = await many_claims_with_threads(world, bot, count)
-    await after_window(runner, clock)
-    assert [bot_posts(world, t) for t in threads] == [[]] * count  # needs review
 
     changed = await world.slash(world.admin, "claimbot thresholds", {"quorum": 2})
     (answer,) = await changed.wait_followups(1)
@@ -311,7 +309,8 @@ async def test_a_burst_of_verdicts_is_sent_at_the_edit_rate(
 
 
 async def many_claims_with_threads(world: World, bot: ClaimBot, count: int) -> list[int]:
-    """`count` claims posted (bot messages with a thread each), two ✅ votes on each."""
+    """`count` claims posted (bot messages with a thread each) with two ✅ votes each, not
+    enough for a verdict under the default quorum of 3."""
     document = NewDocument(
         guild_id=world.guild_id, submitter_id=world.outsider, kind="text", content_hash="burst"
     )
@@ -341,5 +340,4 @@ async def many_claims_with_threads(world: World, bot: ClaimBot, count: int) -> l
         ]
 
     await bot.db.record_votes(ids, two_supports)
-    await bot.claims_changed(set(ids))
     return threads
