@@ -13,6 +13,7 @@ Notices live in the database, so a restart loses none.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from enum import Enum
 
@@ -39,6 +40,8 @@ log = logging.getLogger("claimbot.notices")
 
 BATCH = 50  # notices read per query; a burst is sent batch after batch
 MIN_POLL_SECONDS = 1.0
+# At shutdown, the notice being sent may finish (else it would be sent again at the start).
+CLOSE_WAIT_SECONDS = 5.0
 
 
 class Outcome(Enum):
@@ -67,6 +70,7 @@ class VerdictNotices:
         self._clock = clock
         self._window = window
         self._task: asyncio.Task[None] | None = None
+        self._closing = False
         self._changed = asyncio.Event()
         self._asleep_until: float | None = None
         self._pass_started = float("-inf")
@@ -80,10 +84,16 @@ class VerdictNotices:
         self._task = asyncio.create_task(self._run(), name="verdict-notices")
 
     async def close(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            await asyncio.gather(self._task, return_exceptions=True)
-            self._task = None
+        """Stop after the notice being sent, if any; a sleeping sender stops at once."""
+        self._closing = True
+        task, self._task = self._task, None
+        if task is None:
+            return
+        if self._asleep_until is None:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(task), CLOSE_WAIT_SECONDS)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
 
     async def wait_idle(self) -> None:
         """Until the sender has nothing due by the clock's present time (tests move the
@@ -103,17 +113,23 @@ class VerdictNotices:
         self._changed.set()
 
     async def _run(self) -> None:
-        released = await self._db.release_parked_notices(self._clock.now())
-        if released:
-            log.info("%d verdict notices whose retries ran out are due again", released)
+        try:
+            released = await self._db.release_parked_notices(self._clock.now())
+            if released:
+                log.info("%d verdict notices whose retries ran out are due again", released)
+        except Exception:
+            log.exception("could not release the parked verdict notices")
         poll = max(self._window, MIN_POLL_SECONDS)
-        while True:
+        while not self._closing:
             now = self._clock.now()
             self._pass_started = now
             self._state(None)
             try:
-                if await self.send_due(now):
-                    continue  # a full batch: more may be due
+                full = await self.send_due(now)
+                if self._closing:
+                    return
+                if full:
+                    continue  # more may be due
                 next_due = await self._db.next_notice_due()
             except Exception:
                 log.exception("sending verdict notices failed; trying again later")
@@ -131,6 +147,8 @@ class VerdictNotices:
         """Send the notices due by `now`, one batch; whether the batch was full."""
         due = await self._db.due_notices(now, limit=BATCH)
         for notice in due:
+            if self._closing:
+                return False
             try:
                 await self._deliver(notice)
             except Exception:
