@@ -5,16 +5,15 @@ moved by hand: no test waits for the real minute."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from bot.app.client import ClaimBot
 from bot.core.records import NewClaim, NewDocument
+from bot.storage.votes import CurrentVotes, VoteEventRow
 from tests.fake_discord.state import JSON
 from tests.support.clock import ManualClock, VirtualClock
 from tests.support.world import FERRY_CLAIM, BotRunner, World, add_claim, setup_review
 
 WINDOW = 60.0
-NO_PING = {"parse": []}
+NO_PING: dict[str, list[str]] = {"parse": []}
 FORBIDDEN = {"message": "Missing Permissions", "code": 50013}
 
 
@@ -332,7 +331,7 @@ async def many_claims_with_threads(world: World, bot: ClaimBot, count: int) -> l
         threads.append(thread)
     ids = [claim.id for claim in created]
 
-    def two_supports(_: Any) -> list[tuple[int, int, int, str, str, float]]:
+    def two_supports(_: CurrentVotes) -> list[VoteEventRow]:
         return [
             (world.guild_id, claim_id, reviewer, "supported", "reaction", 1.0)
             for claim_id in ids
