@@ -48,6 +48,9 @@ class Settings(BaseSettings):
         default=2.0, ge=0, validation_alias="CLAIMBOT_EDIT_INTERVAL"
     )
     edits_per_second: float = Field(default=5.0, gt=0, validation_alias="CLAIMBOT_EDIT_RATE")
+    notice_window_seconds: float = Field(
+        default=60.0, ge=0, le=3600, validation_alias="CLAIMBOT_NOTICE_WINDOW"
+    )
     thread_links_per_window: int = Field(
         default=5, ge=1, le=100, validation_alias="CLAIMBOT_THREAD_LINKS"
     )

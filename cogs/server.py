@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.client import ClaimBot
+from bot.core.notices import NOTICE_MODE_NAMES, NOTICE_MODES, NOTICES_OPTION
 from bot.core.records import GuildConfig
 from bot.core.render import ALERTS_OPTION, describe_thresholds, render_settings
 from bot.core.status import (
@@ -21,6 +22,11 @@ from bot.core.status import (
 )
 from bot.services.review_messages import DISCORD_REFUSED, missing_review_permissions
 from bot.services.status_refresh import refresh_statuses
+
+NOTICE_CHOICES = [
+    app_commands.Choice(name=f"{mode}: {NOTICE_MODE_NAMES[mode]}", value=mode)
+    for mode in NOTICE_MODES
+]
 
 
 @app_commands.guild_only()
@@ -43,7 +49,9 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
         reviewer_role="Only members with this role may vote (default: everyone)",
         moderator_role="Members with this role may resolve claims and export",
         alerts_channel="Where I tell admins when Discord refuses me something (default: nowhere)",
+        notices="Where verdict notices go (default: origin; left out keeps the current choice)",
     )
+    @app_commands.choices(notices=NOTICE_CHOICES)
     @app_commands.default_permissions(manage_guild=True)
     @app_commands.checks.has_permissions(manage_guild=True)
     async def setup(
@@ -53,6 +61,7 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
         reviewer_role: discord.Role | None = None,
         moderator_role: discord.Role | None = None,
         alerts_channel: discord.TextChannel | None = None,
+        notices: app_commands.Choice[str] | None = None,
     ) -> None:
         assert interaction.guild is not None
         previous = await self.bot.configs.get(interaction.guild.id)
@@ -60,6 +69,8 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
         options.pop(ALERTS_OPTION, None)  # like the roles: left out means none
         if alerts_channel is not None:
             options[ALERTS_OPTION] = alerts_channel.id
+        if notices is not None:
+            options[NOTICES_OPTION] = notices.value
         config = GuildConfig(
             guild_id=interaction.guild.id,
             review_channel_id=review_channel.id,
@@ -156,7 +167,10 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
         moved. Only those are edited on Discord."""
         before = await self.bot.db.open_claim_statuses(guild_id)
         after = await refresh_statuses(
-            self.bot.db, sorted(before), self.bot.configs.status_settings
+            self.bot.db,
+            sorted(before),
+            self.bot.configs.status_settings,
+            notices_due=self.bot.notices.due_time(),
         )
         moved = {
             claim_id

@@ -1,12 +1,19 @@
 -- 0010: verdict notices waiting to be sent (an outbox), so none is lost across a restart.
--- One row per claim: a later status change before sending replaces the pending one
--- (coalescing). `sent_status` remembers the last status announced.
+-- Written in the transaction that saves a claim's status (bot/storage/claims.py), sent by
+-- bot/services/verdict_notices.py. One row per claim: a later status change before sending
+-- replaces the pending one (coalescing); `sent_*` remember the last state announced, so a
+-- status that comes back to it gives no notice. Times are the sender's clock (unix seconds).
 CREATE TABLE verdict_notices (
     claim_id    INTEGER PRIMARY KEY REFERENCES claims (id) ON DELETE CASCADE,
     guild_id    INTEGER NOT NULL,
-    status      TEXT,               -- the status to announce, NULL when nothing is pending
-    due_at      REAL,               -- not sent before this time (the coalescing window)
+    status      TEXT,                         -- the status to announce; NULL: nothing pending
+    final       INTEGER NOT NULL DEFAULT 0,   -- resolved by a moderator
+    due_at      REAL,                         -- not before (the coalescing window, a retry);
+                                              -- NULL while pending: retries spent, next start
+    attempts    INTEGER NOT NULL DEFAULT 0,   -- failed sends of the pending notice
+    thread_done INTEGER NOT NULL DEFAULT 0,   -- its thread part landed (a retry skips it)
     sent_status TEXT,
+    sent_final  INTEGER NOT NULL DEFAULT 0,
     sent_at     REAL
 );
 CREATE INDEX verdict_notices_due ON verdict_notices (due_at) WHERE status IS NOT NULL;

@@ -77,3 +77,14 @@ def test_invalid_number_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> N
 def test_blank_guild_id_means_unset(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CLAIMBOT_GUILD_ID", "")
     assert load_settings().guild_id is None
+
+
+def test_notice_window_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CLAIMBOT_NOTICE_WINDOW", raising=False)
+    assert load_settings().notice_window_seconds == 60.0
+    monkeypatch.setenv("CLAIMBOT_NOTICE_WINDOW", "0")
+    assert load_settings().notice_window_seconds == 0.0
+    for value in ("-1", "3601"):
+        monkeypatch.setenv("CLAIMBOT_NOTICE_WINDOW", value)
+        with pytest.raises(ConfigError, match=r"^CLAIMBOT_NOTICE_WINDOW: "):
+            load_settings()

@@ -19,13 +19,15 @@ from bot.core.errors import UserFacingError
 from bot.core.fairness import FetchSlots
 from bot.services.background import BackgroundTasks
 from bot.services.catch_up import CatchUp
+from bot.services.clock import Clock, SystemClock
 from bot.services.evidence import Evidence
 from bot.services.guild_configs import GuildConfigs
-from bot.services.live_edits import LiveMessages
+from bot.services.live_edits import LiveMessages, Pace
 from bot.services.llm_extraction import llm_config
 from bot.services.review_messages import ReviewMessages, describe_failure
 from bot.services.status_refresh import refresh_statuses
 from bot.services.submissions import Submissions
+from bot.services.verdict_notices import VerdictNotices
 from bot.services.vote_ingest import VoteIngest
 from bot.storage.database import Database
 from bot.web.fetcher import SafeFetcher
@@ -160,8 +162,18 @@ class ClaimBot(commands.Bot):
     evidence: Evidence
     ingest: VoteIngest
     catch_up: CatchUp
+    notices: VerdictNotices
 
-    def __init__(self, settings: Settings, **options: Any) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        pace_clock: Clock | None = None,
+        **options: Any,
+    ) -> None:
+        """`clock` times verdict notices and `pace_clock` the edit rate (tests pass their
+        own, so nothing waits for real time)."""
         point_at_discord(settings.discord_api_base, settings.discord_gateway_url)
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -176,6 +188,8 @@ class ClaimBot(commands.Bot):
             **options,
         )
         self.settings = settings
+        self.clock: Clock = clock or SystemClock()
+        self._pace_clock = pace_clock
         self.started_at = time.monotonic()
         # One set of fair shares for every fetcher: submissions and evidence alike.
         self.fetch_slots = FetchSlots()
@@ -192,11 +206,20 @@ class ClaimBot(commands.Bot):
         self.db = await Database.open(settings.database_path)
         self.configs = GuildConfigs(self.db)
         self.review = ReviewMessages(self, self.db, self.configs)
+        self.pace = Pace(settings.edits_per_second, clock=self._pace_clock)
         self.live = LiveMessages(
-            self.review.refresh,
-            interval=settings.edit_interval_seconds,
-            per_second=settings.edits_per_second,
+            self.review.refresh, interval=settings.edit_interval_seconds, pace=self.pace
         )
+        self.notices = VerdictNotices(
+            self,
+            self.db,
+            self.configs,
+            self.review,
+            self.pace,
+            clock=self.clock,
+            window=settings.notice_window_seconds,
+        )
+        self.notices.start()
         self.submissions = Submissions(
             self.db,
             self.review,
@@ -265,7 +288,12 @@ class ClaimBot(commands.Bot):
 
     async def claims_changed(self, claim_ids: set[int]) -> None:
         """Votes, evidence or a verdict changed: recompute statuses, then update messages."""
-        await refresh_statuses(self.db, sorted(claim_ids), self.configs.status_settings)
+        await refresh_statuses(
+            self.db,
+            sorted(claim_ids),
+            self.configs.status_settings,
+            notices_due=self.notices.due_time(),
+        )
         self.live.touch(claim_ids)
 
     async def on_ready(self) -> None:
@@ -283,7 +311,7 @@ class ClaimBot(commands.Bot):
                 await asyncio.wait_for(live.flush(), SHUTDOWN_FLUSH_SECONDS)
             except TimeoutError:
                 log.warning("some review messages were not updated before shutdown")
-        for service in ("catch_up", "live", "review", "evidence"):
+        for service in ("notices", "catch_up", "live", "review", "evidence"):
             if hasattr(self, service):
                 await getattr(self, service).close()
         await self._background.close()

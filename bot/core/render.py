@@ -49,7 +49,7 @@ def render_settings(config: GuildConfig, problem: Mapping[str, Any] | None = Non
                 str(detail.get("what", "act")),
                 problem.get("claim_number"),
                 str(detail.get("error", "unknown error")),
-                config.review_channel_id,
+                detail.get("channel_id") or config.review_channel_id,
             )
         )
     return "\n".join(lines)

@@ -15,17 +15,44 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Iterable
 
+from bot.services.clock import Clock, MonotonicClock
+
 log = logging.getLogger("claimbot.live")
 
 Editor = Callable[[int], Awaitable[None]]
 
 
-class LiveMessages:
-    def __init__(self, edit: Editor, *, interval: float, per_second: float = 1_000.0) -> None:
-        self._edit = edit
-        self._interval = interval
+class Pace:
+    """The bot's one rate for messages it changes on its own: review-message edits and
+    verdict notices take turns here, first come, first served."""
+
+    def __init__(self, per_second: float, *, clock: Clock | None = None) -> None:
         self._spacing = 1.0 / per_second
         self._next_turn = float("-inf")
+        self.clock: Clock = clock or MonotonicClock()
+
+    async def take_turn(self) -> float:
+        """Wait for the next slot of the rate; returns the time (on `clock`) it was given."""
+        now = self.clock.now()
+        turn = max(now, self._next_turn)
+        self._next_turn = turn + self._spacing
+        if turn > now:
+            await self.clock.sleep(turn - now)
+        return turn
+
+
+class LiveMessages:
+    def __init__(
+        self,
+        edit: Editor,
+        *,
+        interval: float,
+        per_second: float = 1_000.0,
+        pace: Pace | None = None,
+    ) -> None:
+        self._edit = edit
+        self._interval = interval
+        self._pace = pace or Pace(per_second)
         self._pending: set[int] = set()
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._last_edit: dict[int, float] = {}
@@ -47,7 +74,7 @@ class LiveMessages:
                 delay = wait - time.monotonic()
                 if delay > 0:
                     await asyncio.sleep(delay)
-                await self._take_turn()
+                await self._pace.take_turn()
                 self._pending.discard(claim_id)
                 self._last_edit[claim_id] = time.monotonic()
                 try:
@@ -57,14 +84,6 @@ class LiveMessages:
                     log.exception("could not update the review message of claim %d", claim_id)
         finally:
             self._tasks.pop(claim_id, None)
-
-    async def _take_turn(self) -> None:
-        """Wait for this edit's slot in the global rate; slots go first come, first served."""
-        now = time.monotonic()
-        turn = max(now, self._next_turn)
-        self._next_turn = turn + self._spacing
-        if turn > now:
-            await asyncio.sleep(turn - now)
 
     async def flush(self) -> None:
         """Wait until every pending edit has been made (shutdown, tests)."""

@@ -306,38 +306,51 @@ class ReviewMessages:
             self._posting.discard(claim_id)
 
     async def report_refusal(
-        self, claim: ClaimRecord, what: str, error: discord.HTTPException
+        self,
+        claim: ClaimRecord,
+        what: str,
+        error: discord.HTTPException,
+        *,
+        channel_id: int | None = None,
     ) -> None:
+        """`channel_id`: where it was refused, when not the claim's review channel."""
         config = await self._configs.get(claim.guild_id)
         if config is not None:
-            await self._refused(claim, config, what, error.text)
+            await self._refused(claim, config, what, error.text, channel_id=channel_id)
 
     async def _refused(
-        self, claim: ClaimRecord, config: GuildConfig, what: str, error: str
+        self,
+        claim: ClaimRecord,
+        config: GuildConfig,
+        what: str,
+        error: str,
+        *,
+        channel_id: int | None = None,
     ) -> None:
         """Discord refused an action on a claim's review message: log it, keep it for
         `/claimbot settings`, and tell the admins in their alerts channel if they chose one
         (at most once per ALERT_QUIET_SECONDS, so a channel that lost its permissions does
         not become a flood)."""
         log.warning("Discord refused to %s for claim %d: %s", what, claim.id, error)
+        refused_in = channel_id or claim.channel_id
         await self._db.record_audit(
             guild_id=claim.guild_id,
             actor_id=self._client.user.id if self._client.user else 0,
             action=DISCORD_REFUSED,
             claim_id=claim.id,
-            detail={"what": what, "channel_id": claim.channel_id, "error": error},
+            detail={"what": what, "channel_id": refused_in, "error": error},
         )
-        channel_id = alerts_channel_id(config)
+        alerts_id = alerts_channel_id(config)
         now = time.monotonic()
         last = self._last_alert.get(claim.guild_id)
-        if channel_id is None or (last is not None and now - last < ALERT_QUIET_SECONDS):
+        if alerts_id is None or (last is not None and now - last < ALERT_QUIET_SECONDS):
             return
         self._last_alert[claim.guild_id] = now
         text = render_alert(
-            describe_refusal(what, claim.number, error, config.review_channel_id),
+            describe_refusal(what, claim.number, error, channel_id or config.review_channel_id),
             ALERT_QUIET_SECONDS // 60,
         )
-        channel = self._client.get_partial_messageable(channel_id, guild_id=claim.guild_id)
+        channel = self._client.get_partial_messageable(alerts_id, guild_id=claim.guild_id)
         try:
             await channel.send(text, allowed_mentions=discord.AllowedMentions.none())
         except discord.HTTPException as exc:

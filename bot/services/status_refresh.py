@@ -59,15 +59,21 @@ async def compute_statuses(
 
 
 async def refresh_statuses(
-    db: Database, claim_ids: list[int], settings_for: SettingsFor
+    db: Database,
+    claim_ids: list[int],
+    settings_for: SettingsFor,
+    *,
+    notices_due: float | None = None,
 ) -> dict[int, StatusResult]:
-    """Recompute and save the statuses of `claim_ids` in one commit."""
+    """Recompute and save the statuses of `claim_ids` in one commit, with the verdict
+    notices they call for (due at `notices_due`, see bot/services/verdict_notices.py)."""
     results = await compute_statuses(db, claim_ids, settings_for)
     await db.save_statuses(
         [
             (claim_id, r.status, r.confidence, r.explanation, r.final, r.rule)
             for claim_id, r in results.items()
-        ]
+        ],
+        notices_due=notices_due,
     )
     return results
 

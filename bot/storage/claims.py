@@ -8,10 +8,12 @@ import sqlite3
 import time
 from typing import Any
 
+from bot.core.notices import NOTICE_WINDOW_SECONDS, Announced
 from bot.core.records import ClaimRecord, NewClaim, NewDocument, ReviewMessage
 from bot.core.search import index_document, match_expression
 from bot.core.status import Status
 from bot.storage.connection import Store, execute_many, fetch_all, fetch_for_ids, fetch_one
+from bot.storage.notices import queue_notices
 
 log = logging.getLogger("claimbot.storage")
 
@@ -280,18 +282,14 @@ class Claims(Store):
             for r in rows
         }
 
-    async def save_statuses(self, rows: list[StatusRow]) -> None:
-        """(claim, status, confidence, explanation, final, rule) for many claims, one commit."""
-        now = time.time()
-        await self._write(
-            execute_many,
-            "UPDATE claims SET status = ?, confidence = ?, explanation = ?, is_final = ?,"
-            " status_rule = ?, updated_at = ? WHERE id = ?",
-            [
-                (status, confidence, explanation, int(final), rule, now, claim_id)
-                for claim_id, status, confidence, explanation, final, rule in rows
-            ],
-        )
+    async def save_statuses(
+        self, rows: list[StatusRow], *, notices_due: float | None = None
+    ) -> None:
+        """(claim, status, confidence, explanation, final, rule) for many claims, one commit;
+        the verdict notices they call for are queued in it, due at `notices_due` (default:
+        a notice window from now)."""
+        due = time.time() + NOTICE_WINDOW_SECONDS if notices_due is None else notices_due
+        await self._write(_save_statuses, rows, time.time(), due)
 
 
 # -- functions run on the database thread -------------------------------------------------
@@ -334,6 +332,33 @@ def _claims_by_id(
     )
     by_id = {row["id"]: claim_record(row) for row in rows}
     return [by_id[i] for i in claim_ids if i in by_id]
+
+
+def _save_statuses(
+    conn: sqlite3.Connection, rows: list[StatusRow], now: float, notices_due: float
+) -> None:
+    before = {
+        int(row["id"]): (int(row["guild_id"]), Announced(row["status"], bool(row["is_final"])))
+        for row in fetch_for_ids(
+            conn,
+            "SELECT id, guild_id, status, is_final FROM claims WHERE id IN ({ids})",
+            [row[0] for row in rows],
+        )
+    }
+    conn.executemany(
+        "UPDATE claims SET status = ?, confidence = ?, explanation = ?, is_final = ?,"
+        " status_rule = ?, updated_at = ? WHERE id = ?",
+        [
+            (status, confidence, explanation, int(final), rule, now, claim_id)
+            for claim_id, status, confidence, explanation, final, rule in rows
+        ],
+    )
+    changes = [
+        (claim_id, before[claim_id][0], before[claim_id][1], Announced(status, final))
+        for claim_id, status, _, _, final, _ in rows
+        if claim_id in before
+    ]
+    queue_notices(conn, changes, notices_due)
 
 
 def _rebuild_search_index(conn: sqlite3.Connection) -> int:

@@ -11,10 +11,11 @@ from bot.storage.audit import Audit
 from bot.storage.claims import Claims
 from bot.storage.evidence import Evidence
 from bot.storage.factchecks import FactChecks
+from bot.storage.notices import Notices
 from bot.storage.stats import Stats
 from bot.storage.votes import Votes
 
 
-class Database(Claims, Votes, Evidence, FactChecks, Audit, Stats):
+class Database(Claims, Votes, Evidence, FactChecks, Audit, Stats, Notices):
     """Owns the SQLite connection and its thread; every query of the application is a
     method here."""

@@ -87,6 +87,8 @@ class BotRunner:
         self.database = database
         self.bot: ClaimBot | None = None
         self._task: asyncio.Task[None] | None = None
+        # Extra ClaimBot arguments for every start (e.g. the clocks tests move by hand).
+        self.bot_options: dict[str, Any] = {}
 
     def settings(self, **overrides: object) -> Settings:
         values: dict[str, Any] = {
@@ -103,7 +105,7 @@ class BotRunner:
         return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
     async def start(self, **overrides: object) -> ClaimBot:
-        bot = ClaimBot(self.settings(**overrides), guild_ready_timeout=0.05)
+        bot = ClaimBot(self.settings(**overrides), guild_ready_timeout=0.05, **self.bot_options)
         self.bot = bot
         self._task = asyncio.create_task(bot.start(TOKEN))
         ready = asyncio.create_task(bot.wait_until_ready())

@@ -1,0 +1,158 @@
+"""The verdict notice outbox: queued in the transaction that saves a status, taken by the
+sender (bot/services/verdict_notices.py) when due."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from bot.core.notices import Announced, PendingNotice, next_pending
+from bot.storage.connection import Store, execute_many, fetch_all, fetch_one
+
+# (claim, guild, state before the save, state after it)
+NoticeChange = tuple[int, int, Announced, Announced]
+
+
+class Notices(Store):
+    async def due_notices(self, now: float, *, limit: int) -> list[PendingNotice]:
+        """Pending notices due by `now`, the longest waiting first."""
+        rows = await self._read(
+            fetch_all,
+            "SELECT claim_id, guild_id, status, final, attempts, thread_done"
+            " FROM verdict_notices WHERE status IS NOT NULL AND due_at <= ?"
+            " ORDER BY due_at, claim_id LIMIT ?",
+            (now, limit),
+        )
+        return [
+            PendingNotice(
+                claim_id=int(row["claim_id"]),
+                guild_id=int(row["guild_id"]),
+                status=str(row["status"]),
+                final=bool(row["final"]),
+                attempts=int(row["attempts"]),
+                thread_done=bool(row["thread_done"]),
+            )
+            for row in rows
+        ]
+
+    async def next_notice_due(self) -> float | None:
+        row = await self._read(
+            fetch_one,
+            "SELECT min(due_at) AS due FROM verdict_notices WHERE status IS NOT NULL",
+        )
+        return float(row["due"]) if row is not None and row["due"] is not None else None
+
+    async def last_notice(self, claim_id: int) -> Announced | None:
+        """The state the last notice sent for a claim announced; None if none was sent."""
+        row = await self._read(
+            fetch_one,
+            "SELECT sent_status, sent_final FROM verdict_notices WHERE claim_id = ?",
+            (claim_id,),
+        )
+        if row is None or row["sent_status"] is None:
+            return None
+        return Announced(str(row["sent_status"]), bool(row["sent_final"]))
+
+    async def notice_origin(self, claim_id: int) -> tuple[str | None, str | None]:
+        """(kind, url) of the document a claim was submitted with."""
+        row = await self._read(
+            fetch_one,
+            "SELECT d.kind, d.url FROM claims c JOIN documents d ON d.id = c.document_id"
+            " WHERE c.id = ?",
+            (claim_id,),
+        )
+        return (row["kind"], row["url"]) if row is not None else (None, None)
+
+    async def notice_sent(self, claim_id: int, announced: Announced, now: float) -> None:
+        """`announced` was posted. The pending notice is done unless a newer status
+        replaced it meanwhile."""
+        await self._write(_notice_sent, claim_id, announced, now)
+
+    async def notice_thread_done(self, notice: PendingNotice) -> None:
+        await self._write(
+            execute_many,
+            "UPDATE verdict_notices SET thread_done = 1"
+            " WHERE claim_id = ? AND status = ? AND final = ?",
+            [(notice.claim_id, notice.status, int(notice.final))],
+        )
+
+    async def drop_notice(self, notice: PendingNotice) -> None:
+        """Nothing to send for this pending notice (notices off, no longer wanted)."""
+        await self._write(
+            execute_many,
+            "UPDATE verdict_notices SET status = NULL, due_at = NULL, attempts = 0,"
+            " thread_done = 0 WHERE claim_id = ? AND status = ? AND final = ?",
+            [(notice.claim_id, notice.status, int(notice.final))],
+        )
+
+    async def retry_notice(self, notice: PendingNotice, due_at: float | None) -> None:
+        """A send failed on Discord's side: try again at `due_at` (None: at the next
+        start). A newer status queued meanwhile keeps its own schedule."""
+        await self._write(
+            execute_many,
+            "UPDATE verdict_notices SET attempts = attempts + 1, due_at = ?"
+            " WHERE claim_id = ? AND status = ? AND final = ?",
+            [(due_at, notice.claim_id, notice.status, int(notice.final))],
+        )
+
+    async def release_parked_notices(self, now: float) -> int:
+        """At start: notices whose retries ran out are due again."""
+        return await self._write(_release_parked, now)
+
+
+# -- functions run on the database thread -------------------------------------------------
+
+
+def queue_notices(conn: sqlite3.Connection, changes: list[NoticeChange], due_at: float) -> None:
+    """Inside the status save's transaction: the outbox after each claim's change. A new
+    pending notice is due at `due_at`; one already pending keeps its time and takes the
+    newest status (so a claim gets at most one notice per window)."""
+    for claim_id, guild_id, before, after in changes:
+        row = fetch_one(
+            conn,
+            "SELECT status, final, due_at, sent_status, sent_final FROM verdict_notices"
+            " WHERE claim_id = ?",
+            (claim_id,),
+        )
+        sent = None
+        if row is not None and row["sent_status"] is not None:
+            sent = Announced(str(row["sent_status"]), bool(row["sent_final"]))
+        pending = next_pending(before, after, sent)
+        if pending == "keep":
+            continue
+        if pending is None:
+            if row is not None and row["status"] is not None:
+                conn.execute(
+                    "UPDATE verdict_notices SET status = NULL, due_at = NULL, attempts = 0,"
+                    " thread_done = 0 WHERE claim_id = ?",
+                    (claim_id,),
+                )
+            continue
+        waiting = row is not None and row["status"] is not None and row["due_at"] is not None
+        conn.execute(
+            "INSERT INTO verdict_notices (claim_id, guild_id, status, final, due_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (claim_id) DO UPDATE SET"
+            " status = excluded.status, final = excluded.final, attempts = 0, thread_done = 0,"
+            " due_at = CASE WHEN ? THEN verdict_notices.due_at ELSE excluded.due_at END",
+            (claim_id, guild_id, pending.status, int(pending.final), due_at, waiting),
+        )
+
+
+def _notice_sent(conn: sqlite3.Connection, claim_id: int, announced: Announced, now: float) -> None:
+    conn.execute(
+        "UPDATE verdict_notices SET sent_status = ?, sent_final = ?, sent_at = ?"
+        " WHERE claim_id = ?",
+        (announced.status, int(announced.final), now, claim_id),
+    )
+    conn.execute(
+        "UPDATE verdict_notices SET status = NULL, due_at = NULL, attempts = 0, thread_done = 0"
+        " WHERE claim_id = ? AND status = ? AND final = ?",
+        (claim_id, announced.status, int(announced.final)),
+    )
+
+
+def _release_parked(conn: sqlite3.Connection, now: float) -> int:
+    return conn.execute(
+        "UPDATE verdict_notices SET due_at = ?, attempts = 0"
+        " WHERE status IS NOT NULL AND due_at IS NULL",
+        (now,),
+    ).rowcount
