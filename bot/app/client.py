@@ -19,6 +19,7 @@ from bot.core.errors import UserFacingError
 from bot.core.fairness import FetchSlots
 from bot.services.background import BackgroundTasks
 from bot.services.catch_up import CatchUp
+from bot.services.digests import Clock, Digests, SystemClock, channel_sender
 from bot.services.evidence import Evidence
 from bot.services.guild_configs import GuildConfigs
 from bot.services.live_edits import LiveMessages
@@ -32,7 +33,13 @@ from bot.web.fetcher import SafeFetcher
 
 log = logging.getLogger("claimbot")
 
-EXTENSIONS: tuple[str, ...] = ("cogs.server", "cogs.claims", "cogs.review", "cogs.evidence")
+EXTENSIONS: tuple[str, ...] = (
+    "cogs.server",
+    "cogs.claims",
+    "cogs.review",
+    "cogs.evidence",
+    "cogs.digest",
+)
 SHUTDOWN_FLUSH_SECONDS = 5.0
 # A failed command sync is tried again after each of these delays in turn.
 SYNC_RETRY_SECONDS: tuple[float, ...] = (30.0, 120.0, 600.0, 1800.0)
@@ -160,8 +167,9 @@ class ClaimBot(commands.Bot):
     evidence: Evidence
     ingest: VoteIngest
     catch_up: CatchUp
+    digests: Digests
 
-    def __init__(self, settings: Settings, **options: Any) -> None:
+    def __init__(self, settings: Settings, *, clock: Clock | None = None, **options: Any) -> None:
         point_at_discord(settings.discord_api_base, settings.discord_gateway_url)
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -176,6 +184,8 @@ class ClaimBot(commands.Bot):
             **options,
         )
         self.settings = settings
+        # The wall clock of scheduled work (digests); tests pass a clock they move by hand.
+        self.clock: Clock = clock or SystemClock()
         self.started_at = time.monotonic()
         # One set of fair shares for every fetcher: submissions and evidence alike.
         self.fetch_slots = FetchSlots()
@@ -209,8 +219,16 @@ class ClaimBot(commands.Bot):
         self.catch_up = CatchUp(
             self, self.db, self.configs, self.review, self.ingest, self.live.touch
         )
+        self.digests = Digests(
+            self.db,
+            self.configs,
+            channel_sender(self),
+            self.review.report_guild_refusal,
+            clock=self.clock,
+        )
         for extension in EXTENSIONS:
             await self.load_extension(extension)
+        self.digests.start()
         if not await self.sync_commands():
             self._sync_retry = asyncio.create_task(self._retry_sync(), name="sync-commands")
 
@@ -283,7 +301,7 @@ class ClaimBot(commands.Bot):
                 await asyncio.wait_for(live.flush(), SHUTDOWN_FLUSH_SECONDS)
             except TimeoutError:
                 log.warning("some review messages were not updated before shutdown")
-        for service in ("catch_up", "live", "review", "evidence"):
+        for service in ("catch_up", "live", "review", "evidence", "digests"):
             if hasattr(self, service):
                 await getattr(self, service).close()
         await self._background.close()

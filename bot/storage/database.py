@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from bot.storage.audit import Audit
 from bot.storage.claims import Claims
+from bot.storage.digests import Digests
 from bot.storage.evidence import Evidence
 from bot.storage.stats import Stats
 from bot.storage.votes import Votes
 
 
-class Database(Claims, Votes, Evidence, Audit, Stats):
+class Database(Claims, Votes, Evidence, Audit, Stats, Digests):
     """Owns the SQLite connection and its thread; every query of the application is a
     method here."""
