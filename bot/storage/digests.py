@@ -47,8 +47,9 @@ class Digests(Store):
     ) -> None:
         """Store a server's schedule and audit who changed it, in one transaction.
         `last_sent_for` is the latest scheduled time already past, so a new schedule never
-        sends for a time before it existed. Turning the digest off forgets the period
-        covered: a digest turned on again starts with one period."""
+        sends for a time before it existed; a first digest covers the period since then.
+        Turning the digest off forgets the period covered: a digest turned on again starts
+        with one period."""
         await self._write(_save_schedule, guild_id, schedule, actor_id, last_sent_for)
 
     async def claim_digest_slot(self, guild_id: int, slot: float) -> bool:
@@ -130,11 +131,12 @@ def _save_schedule(
     conn.execute(
         "INSERT INTO digest_schedules (guild_id, cadence, time_of_day, timezone, weekday,"
         " stale_after_days, last_sent_for, covered_until, updated_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, NULL, ?) ON CONFLICT (guild_id) DO UPDATE SET"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id) DO UPDATE SET"
         " cadence = excluded.cadence, time_of_day = excluded.time_of_day,"
         " timezone = excluded.timezone, weekday = excluded.weekday,"
         " stale_after_days = excluded.stale_after_days, last_sent_for = excluded.last_sent_for,"
-        " covered_until = CASE WHEN excluded.cadence = 'off' THEN NULL ELSE covered_until END,"
+        " covered_until = CASE WHEN excluded.cadence = 'off' THEN NULL"
+        " ELSE coalesce(covered_until, excluded.covered_until) END,"
         " updated_at = excluded.updated_at",
         (
             guild_id,
@@ -144,6 +146,7 @@ def _save_schedule(
             schedule.weekday,
             schedule.stale_after_days,
             last_sent_for,
+            last_sent_for,  # a first digest covers the period since the latest time past
             time.time(),
         ),
     )
