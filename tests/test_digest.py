@@ -31,8 +31,8 @@ from bot.core.records import ClaimRecord
 TIME_HELP = "Give the time as HH:MM on a 24-hour clock, e.g. 09:00 or 18:30."
 
 
-def utc(*args: int) -> float:
-    return datetime(*args, tzinfo=UTC).timestamp()  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int, minute: int) -> float:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC).timestamp()
 
 
 @pytest.mark.parametrize(

@@ -103,8 +103,9 @@ class Digests:
         self.clock = clock
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self.passes = 0  # completed looks at the schedules (tests wait on it)
-        self.sent = 0
+        # Passes made, and the clock's time at the start of the last (tests wait on them).
+        self.passes = 0
+        self.looked_at: float | None = None
 
     async def save(self, guild_id: int, schedule: DigestSchedule, *, actor_id: int) -> float | None:
         """Store a schedule (audited) and return when its next digest is due. Times already
@@ -133,12 +134,14 @@ class Digests:
     async def _run(self) -> None:
         while True:
             self._wake.clear()
+            now = self.clock.now()
             try:
-                wake_at = await self.run_due()
+                wake_at = await self.run_due(now)
             except Exception:
                 log.exception("the digest pass failed; trying again later")
                 wake_at = None
             self.passes += 1
+            self.looked_at = now
             delay = MAX_SLEEP_SECONDS
             if wake_at is not None:
                 delay = min(max(wake_at - self.clock.now(), 0.0), MAX_SLEEP_SECONDS)
@@ -156,10 +159,10 @@ class Digests:
             with contextlib.suppress(asyncio.CancelledError):
                 await asyncio.gather(sleeping, woken, return_exceptions=True)
 
-    async def run_due(self) -> float | None:
-        """Post every digest due now, each server on its own (one refusal or failure never
-        holds up another); returns when the next one is due."""
-        now = self.clock.now()
+    async def run_due(self, now: float | None = None) -> float | None:
+        """Post every digest due at `now` (the clock's time by default), each server on its
+        own (one refusal or failure never holds up another); returns when the next is due."""
+        now = self.clock.now() if now is None else now
         wake_at: float | None = None
         for state in await self._db.active_digests():
             slot = latest_due(state.schedule, now)
@@ -197,6 +200,5 @@ class Digests:
             # Not retried (it may have been posted): the next digest covers this period.
             log.warning("the digest of guild %d was not posted: %r", state.guild_id, exc)
             return
-        self.sent += 1
         await self._db.digest_delivered(state.guild_id, slot)
         log.info("posted the digest of guild %d", state.guild_id)

@@ -86,6 +86,7 @@ class BotRunner:
         self.fake = fake
         self.database = database
         self.bot: ClaimBot | None = None
+        self.bot_options: dict[str, Any] = {}  # passed to ClaimBot at each start (e.g. clock)
         self._task: asyncio.Task[None] | None = None
 
     def settings(self, **overrides: object) -> Settings:
@@ -103,7 +104,7 @@ class BotRunner:
         return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
     async def start(self, **overrides: object) -> ClaimBot:
-        bot = ClaimBot(self.settings(**overrides), guild_ready_timeout=0.05)
+        bot = ClaimBot(self.settings(**overrides), guild_ready_timeout=0.05, **self.bot_options)
         self.bot = bot
         self._task = asyncio.create_task(bot.start(TOKEN))
         ready = asyncio.create_task(bot.wait_until_ready())
