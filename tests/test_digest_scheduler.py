@@ -149,6 +149,19 @@ async def test_a_refused_digest_is_reported_not_retried_and_others_still_go(
     }
 
 
+async def test_a_schedule_that_no_longer_reads_holds_up_no_other(db: Database) -> None:
+    clock, outbox = FakeClock(time.time()), Outbox()
+    digests = await scheduler(db, clock, outbox)
+    first = await digests.save(HOME, DAILY, actor_id=ADMIN)
+    assert first is not None
+    # A zone a later tz database dropped: stored once, unreadable now.
+    gone = DigestSchedule("daily", "09:00", "Atlantis/Poseidonia")
+    await db.save_digest_schedule(RIVAL, gone, actor_id=ADMIN, last_sent_for=None)
+    clock.advance_to(first)
+    assert await digests.run_due() == first + DAY
+    assert [guild for guild, _, _ in outbox.sent] == [HOME]
+
+
 async def test_a_scheduled_time_taken_before_a_crash_is_never_sent_again(db: Database) -> None:
     clock, outbox = FakeClock(time.time()), Outbox()
     digests = await scheduler(db, clock, outbox)

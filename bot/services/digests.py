@@ -165,13 +165,14 @@ class Digests:
         now = self.clock.now() if now is None else now
         wake_at: float | None = None
         for state in await self._db.active_digests():
-            slot = latest_due(state.schedule, now)
-            if state.last_sent_for is None or slot > state.last_sent_for:
-                try:
+            try:
+                slot = latest_due(state.schedule, now)
+                if state.last_sent_for is None or slot > state.last_sent_for:
                     await self._post(state, slot, now)
-                except Exception:
-                    log.exception("the digest of guild %d failed", state.guild_id)
-            upcoming = next_due(state.schedule, now)
+                upcoming = next_due(state.schedule, now)
+            except Exception:
+                log.exception("the digest of guild %d failed", state.guild_id)
+                continue
             wake_at = upcoming if wake_at is None else min(wake_at, upcoming)
         return wake_at
 
