@@ -290,6 +290,24 @@ def test_the_digest_embed_shows_every_figure() -> None:
     }
 
 
+def test_long_waiting_lines_are_dropped_whole_to_fit_a_field() -> None:
+    text = "*" * 90  # every character escaped: the longest line a claim can make
+    figures = DigestFigures(
+        start=NOW - DAY,
+        end=NOW,
+        new_claims=0,
+        verdicts={},
+        waiting=tuple(claim(n, age_days=1, text=text) for n in range(1, 6)),
+        stale_count=0,
+        stale=(),
+        reviewers=(),
+    )
+    value = render_digest(figures, DigestSchedule("daily"), now=NOW)["fields"][2]["value"]
+    lines = value.split("\n")
+    assert len(value) <= 1024 and len(lines) == 4
+    assert all(line.endswith("\\*" * 90 + " · waiting 1 d") for line in lines)
+
+
 def test_a_quiet_period_says_so() -> None:
     figures = DigestFigures(
         start=NOW - DAY,

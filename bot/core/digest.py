@@ -14,7 +14,13 @@ from typing import Any, Literal
 
 from bot.core.errors import UserFacingError
 from bot.core.records import ClaimRecord
-from bot.core.render import _age, claim_label, claim_line, escape_markdown
+from bot.core.render import (
+    FIELD_VALUE_LIMIT,
+    _age,
+    claim_label,
+    claim_line,
+    escape_markdown,
+)
 from bot.core.text import clip
 from bot.core.vocabulary import STATUS_EMOJI, STATUS_LABELS, Status
 
@@ -188,6 +194,16 @@ def period_start(state: DigestState, slot: float) -> float:
 # -- the digest embed -------------------------------------------------------------------
 
 
+def _whole_lines(lines: Sequence[str], limit: int) -> str:
+    """As many whole lines as fit: a line cut in the middle could break its link."""
+    kept: list[str] = []
+    for line in lines:
+        if len("\n".join([*kept, line])) > limit:
+            break
+        kept.append(line)
+    return "\n".join(kept)
+
+
 def render_digest(
     figures: DigestFigures, schedule: DigestSchedule, *, now: float
 ) -> dict[str, Any]:
@@ -223,11 +239,11 @@ def render_digest(
         {"name": "Verdicts reached", "value": "\n".join(verdicts) or "None in this period."},
         {
             "name": "Waiting longest",
-            "value": clip("\n".join(waiting), 1024) or "No claim waits for a verdict.",
+            "value": _whole_lines(waiting, FIELD_VALUE_LIMIT) or "No claim waits for a verdict.",
         },
         {
             "name": f"Stale (open longer than {days(schedule.stale_after_days)})",
-            "value": clip(stale, 1024),
+            "value": clip(stale, FIELD_VALUE_LIMIT),
         },
         {
             "name": "Most active reviewers",
