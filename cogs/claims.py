@@ -18,8 +18,9 @@ from bot.app.client import ClaimBot
 from bot.app.guards import Claim, require_moderator, server_of
 from bot.core.charts import status_chart
 from bot.core.claims import MAX_MANUAL_CLAIM_CHARS
+from bot.core.digest import DAY, STALE, STALE_LABEL, days
 from bot.core.errors import UserFacingError
-from bot.core.records import GuildConfig, SubmissionResult
+from bot.core.records import ClaimRecord, GuildConfig, SubmissionResult
 from bot.core.render import (
     claim_page_embed,
     claim_status_embed,
@@ -44,6 +45,7 @@ STATS_CHART_NAME = "claim-stats.png"
 SEARCH_RESULTS = 10
 LIST_TIMEOUT_SECONDS = 300
 STATUS_CHOICES = [app_commands.Choice(name=STATUS_LABELS[s], value=s) for s in STATUSES]
+STATUS_CHOICES.append(app_commands.Choice(name=STALE_LABEL, value=STALE))
 VERDICT_CHOICES = [app_commands.Choice(name=STATUS_LABELS[s], value=s) for s in RESOLVABLE_STATUSES]
 FILE_EXTENSIONS = (".txt", ".md", ".markdown", ".html", ".htm")
 
@@ -423,6 +425,8 @@ class ClaimListView(discord.ui.View):
         self.message: discord.InteractionMessage | None = None
 
     async def render(self, page: int) -> discord.Embed:
+        if self.status == STALE:
+            return await self._render_stale(page)
         claims, total = await self.bot.db.list_claims(
             self.guild_id,
             status=self.status,
@@ -430,13 +434,31 @@ class ClaimListView(discord.ui.View):
             offset=page * PAGE_SIZE,
             limit=PAGE_SIZE,
         )
+        return self._page(claims, total, page, STATUS_LABELS[self.status] if self.status else "")
+
+    async def _render_stale(self, page: int) -> discord.Embed:
+        """Claims waiting for a verdict for longer than the server's stale age, oldest first."""
+        stale_days = (await self.bot.db.digest_state(self.guild_id)).schedule.stale_after_days
+        claims, total = await self.bot.db.stale_claims(
+            self.guild_id,
+            created_before=self.bot.clock.now() - stale_days * DAY,
+            submitter_id=self.submitter_id,
+            offset=page * PAGE_SIZE,
+            limit=PAGE_SIZE,
+        )
+        label = f"{STALE_LABEL} (open longer than {days(stale_days)}), oldest first"
+        return self._page(claims, total, page, label)
+
+    def _page(
+        self, claims: list[ClaimRecord], total: int, page: int, status_label: str
+    ) -> discord.Embed:
         self.page = page
         self.pages = max(1, -(-total // PAGE_SIZE))
         self.previous.disabled = page == 0
         self.next.disabled = page >= self.pages - 1
         heading = "Claims"
-        if self.status:
-            heading += f" · {STATUS_LABELS[self.status]}"
+        if status_label:
+            heading += f" · {status_label}"
         if self.submitter_id:
             heading += " · submitted by you"
         embed = claim_page_embed(

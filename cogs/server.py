@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.client import ClaimBot
+from bot.core.digest import DigestSchedule, render_digest_settings
 from bot.core.notices import NOTICE_MODE_NAMES, NOTICE_MODES, NOTICES_OPTION
 from bot.core.records import GuildConfig
 from bot.core.render import ALERTS_OPTION, describe_thresholds, render_settings
@@ -96,6 +97,9 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
         config = await self.bot.configs.configured(interaction.guild.id)
         problem = await self.bot.db.last_audit(interaction.guild.id, DISCORD_REFUSED)
         text = render_settings(config, problem)
+        digest = (await self.bot.db.digest_state(interaction.guild.id)).schedule
+        if digest != DigestSchedule():  # shown once `/claimbot digest` changed something
+            text += "\n" + render_digest_settings(digest, self.bot.digests.next_at(digest))
         if self.bot.last_sync_failure is not None:
             reason, when = self.bot.last_sync_failure
             text += (

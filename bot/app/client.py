@@ -20,6 +20,7 @@ from bot.core.fairness import FetchSlots
 from bot.services.background import BackgroundTasks
 from bot.services.catch_up import CatchUp
 from bot.services.clock import Clock, SystemClock
+from bot.services.digests import Digests, channel_sender
 from bot.services.evidence import Evidence
 from bot.services.guild_configs import GuildConfigs
 from bot.services.live_edits import LiveMessages, Pace
@@ -34,7 +35,13 @@ from bot.web.fetcher import SafeFetcher
 
 log = logging.getLogger("claimbot")
 
-EXTENSIONS: tuple[str, ...] = ("cogs.server", "cogs.claims", "cogs.review", "cogs.evidence")
+EXTENSIONS: tuple[str, ...] = (
+    "cogs.server",
+    "cogs.claims",
+    "cogs.review",
+    "cogs.evidence",
+    "cogs.digest",
+)
 SHUTDOWN_FLUSH_SECONDS = 5.0
 # A failed command sync is tried again after each of these delays in turn.
 SYNC_RETRY_SECONDS: tuple[float, ...] = (30.0, 120.0, 600.0, 1800.0)
@@ -163,6 +170,7 @@ class ClaimBot(commands.Bot):
     ingest: VoteIngest
     catch_up: CatchUp
     notices: VerdictNotices
+    digests: Digests
 
     def __init__(
         self,
@@ -172,8 +180,8 @@ class ClaimBot(commands.Bot):
         pace_clock: Clock | None = None,
         **options: Any,
     ) -> None:
-        """`clock` times verdict notices and `pace_clock` the edit rate (tests pass their
-        own, so nothing waits for real time)."""
+        """`clock` times verdict notices and digests, `pace_clock` the edit rate (tests pass
+        their own, so nothing waits for real time)."""
         point_at_discord(settings.discord_api_base, settings.discord_gateway_url)
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -232,8 +240,16 @@ class ClaimBot(commands.Bot):
         self.catch_up = CatchUp(
             self, self.db, self.configs, self.review, self.ingest, self.live.touch
         )
+        self.digests = Digests(
+            self.db,
+            self.configs,
+            channel_sender(self),
+            self.review.report_guild_refusal,
+            clock=self.clock,
+        )
         for extension in EXTENSIONS:
             await self.load_extension(extension)
+        self.digests.start()
         if not await self.sync_commands():
             self._sync_retry = asyncio.create_task(self._retry_sync(), name="sync-commands")
 
@@ -311,7 +327,7 @@ class ClaimBot(commands.Bot):
                 await asyncio.wait_for(live.flush(), SHUTDOWN_FLUSH_SECONDS)
             except TimeoutError:
                 log.warning("some review messages were not updated before shutdown")
-        for service in ("notices", "catch_up", "live", "review", "evidence"):
+        for service in ("notices", "catch_up", "live", "review", "evidence", "digests"):
             if hasattr(self, service):
                 await getattr(self, service).close()
         await self._background.close()

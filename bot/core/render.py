@@ -68,8 +68,9 @@ def describe_refusal(
     what: str, claim_number: object, error: str, review_channel_id: int | None
 ) -> str:
     reason = clip(error, 200).rstrip(".")  # Discord's own messages may end with one
+    subject = f" for claim #{claim_number}" if claim_number is not None else ""
     return (
-        f"Discord refused to {what} for claim #{claim_number}: {reason}. "
+        f"Discord refused to {what}{subject}: {reason}. "
         f"Check my permissions in {channel_mention(review_channel_id)}."
     )
 
@@ -204,13 +205,17 @@ def jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
     return f"{DISCORD_WEB}/channels/{guild_id}/{channel_id}/{message_id}"
 
 
-def claim_line(claim: ClaimRecord, *, with_status: bool = False) -> str:
-    """`#12 text…` linked to its review message when it has one."""
-    label = f"#{claim.number}"
+def claim_label(claim: ClaimRecord) -> str:
+    """`#12`, linked to its review message when it has one."""
     if claim.message_id and claim.channel_id:
         link = jump_url(claim.guild_id, claim.channel_id, claim.message_id)
-        label = f"[#{claim.number}](<{link}>)"
-    line = f"{label} {escape_markdown(clip(claim.text, 90))}"
+        return f"[#{claim.number}](<{link}>)"
+    return f"#{claim.number}"
+
+
+def claim_line(claim: ClaimRecord, *, with_status: bool = False) -> str:
+    """`#12 text…` linked to its review message when it has one."""
+    line = f"{claim_label(claim)} {escape_markdown(clip(claim.text, 90))}"
     if with_status:
         line += f" ({STATUS_LABELS.get(claim.status, claim.status)})"
     return line

@@ -332,26 +332,46 @@ class ReviewMessages:
         (at most once per ALERT_QUIET_SECONDS, so a channel that lost its permissions does
         not become a flood)."""
         log.warning("Discord refused to %s for claim %d: %s", what, claim.id, error)
-        refused_in = channel_id or claim.channel_id
+        await self.report_guild_refusal(config, what, error, claim=claim, channel_id=channel_id)
+
+    async def report_guild_refusal(
+        self,
+        config: GuildConfig,
+        what: str,
+        error: str,
+        *,
+        claim: ClaimRecord | None = None,
+        channel_id: int | None = None,
+    ) -> None:
+        """The audit entry `/claimbot settings` shows, and the alert; also for what is not
+        about one claim (a digest). `channel_id` is where Discord refused, when it is not the
+        claim's review message (a notice's origin reply)."""
+        guild_id = config.guild_id
+        refused_in = channel_id or (claim.channel_id if claim else config.review_channel_id)
         await self._db.record_audit(
-            guild_id=claim.guild_id,
+            guild_id=guild_id,
             actor_id=self._client.user.id if self._client.user else 0,
             action=DISCORD_REFUSED,
-            claim_id=claim.id,
+            claim_id=claim.id if claim else None,
             detail={"what": what, "channel_id": refused_in, "error": error},
         )
         alerts_id = alerts_channel_id(config)
         now = time.monotonic()
-        last = self._last_alert.get(claim.guild_id)
+        last = self._last_alert.get(guild_id)
         if alerts_id is None or (last is not None and now - last < ALERT_QUIET_SECONDS):
             return
-        self._last_alert[claim.guild_id] = now
+        self._last_alert[guild_id] = now
         text = render_alert(
-            describe_refusal(what, claim.number, error, channel_id or config.review_channel_id),
+            describe_refusal(
+                what,
+                claim.number if claim else None,
+                error,
+                channel_id or config.review_channel_id,
+            ),
             ALERT_QUIET_SECONDS // 60,
         )
-        channel = self._client.get_partial_messageable(alerts_id, guild_id=claim.guild_id)
+        channel = self._client.get_partial_messageable(alerts_id, guild_id=guild_id)
         try:
             await channel.send(text, allowed_mentions=discord.AllowedMentions.none())
         except discord.HTTPException as exc:
-            log.warning("could not alert the admins of guild %d: %s", claim.guild_id, exc.text)
+            log.warning("could not alert the admins of guild %d: %s", guild_id, exc.text)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.storage.audit import Audit
 from bot.storage.claims import Claims
+from bot.storage.digests import Digests
 from bot.storage.evidence import Evidence
 from bot.storage.factchecks import FactChecks
 from bot.storage.notices import Notices
@@ -16,6 +17,6 @@ from bot.storage.stats import Stats
 from bot.storage.votes import Votes
 
 
-class Database(Claims, Votes, Evidence, FactChecks, Audit, Stats, Notices):
+class Database(Claims, Votes, Evidence, FactChecks, Audit, Stats, Notices, Digests):
     """Owns the SQLite connection and its thread; every query of the application is a
     method here."""

@@ -6,8 +6,8 @@ import asyncio
 
 
 class ManualClock:
-    """`now()` stands still until `advance`; `sleep` returns once the clock has been moved
-    past its end."""
+    """`now()` stands still until `advance`/`advance_to`; `sleep` returns once the clock has
+    been moved past its end (at once for a sleep of no time)."""
 
     def __init__(self, start: float = 1_000_000.0) -> None:
         self._now = start
@@ -17,20 +17,33 @@ class ManualClock:
         return self._now
 
     async def sleep(self, seconds: float) -> None:
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        entry = (self._now + seconds, future)
+        deadline = self._now + seconds
+        if deadline <= self._now:
+            await asyncio.sleep(0)
+            return
+        waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        entry = (deadline, waiter)
         self._sleepers.append(entry)
         try:
-            await future
+            await waiter
         finally:
             if entry in self._sleepers:
                 self._sleepers.remove(entry)
 
+    @property
+    def sleepers(self) -> int:
+        """How many coroutines wait on this clock."""
+        return len(self._sleepers)
+
+    def advance_to(self, moment: float) -> None:
+        assert moment >= self._now, "time only moves forward"
+        self._now = moment
+        for deadline, waiter in list(self._sleepers):
+            if deadline <= moment and not waiter.done():
+                waiter.set_result(None)
+
     def advance(self, seconds: float) -> None:
-        self._now += seconds
-        for deadline, future in list(self._sleepers):
-            if deadline <= self._now and not future.done():
-                future.set_result(None)
+        self.advance_to(self._now + seconds)
 
 
 class VirtualClock:
