@@ -20,19 +20,27 @@ from bot.core.fairness import FetchSlots
 from bot.services.background import BackgroundTasks
 from bot.services.catch_up import CatchUp
 from bot.services.evidence import Evidence
+from bot.services.factcheck_library import FactCheckLibrary
 from bot.services.guild_configs import GuildConfigs
 from bot.services.live_edits import LiveMessages
 from bot.services.llm_extraction import llm_config
 from bot.services.review_messages import ReviewMessages, describe_failure
 from bot.services.status_refresh import refresh_statuses
 from bot.services.submissions import Submissions
+from bot.services.suggestions import Suggestions
 from bot.services.vote_ingest import VoteIngest
 from bot.storage.database import Database
 from bot.web.fetcher import SafeFetcher
 
 log = logging.getLogger("claimbot")
 
-EXTENSIONS: tuple[str, ...] = ("cogs.server", "cogs.claims", "cogs.review", "cogs.evidence")
+EXTENSIONS: tuple[str, ...] = (
+    "cogs.server",
+    "cogs.claims",
+    "cogs.review",
+    "cogs.evidence",
+    "cogs.suggestions",
+)
 SHUTDOWN_FLUSH_SECONDS = 5.0
 # A failed command sync is tried again after each of these delays in turn.
 SYNC_RETRY_SECONDS: tuple[float, ...] = (30.0, 120.0, 600.0, 1800.0)
@@ -160,6 +168,8 @@ class ClaimBot(commands.Bot):
     evidence: Evidence
     ingest: VoteIngest
     catch_up: CatchUp
+    library: FactCheckLibrary
+    suggestions: Suggestions
 
     def __init__(self, settings: Settings, **options: Any) -> None:
         point_at_discord(settings.discord_api_base, settings.discord_gateway_url)
@@ -204,6 +214,18 @@ class ClaimBot(commands.Bot):
             llm=llm_config(settings),
         )
         self.evidence = Evidence(self.db, self.claims_changed, slots=self.fetch_slots)
+        self.library = FactCheckLibrary(self.db)
+        self.in_background(self._load_library(), name="factcheck-library")
+        self.suggestions = Suggestions(
+            self.db,
+            self.library,
+            self.evidence,
+            self.review,
+            self,
+            lambda work, name: self.in_background(work, name=name),
+        )
+        self.review.on_thread = self.suggestions.claim_posted
+        self.submissions.probably_same = self.suggestions.probably_same
         self.ingest = VoteIngest(self.db, self.claims_changed)
         self.ingest.start()
         self.catch_up = CatchUp(
@@ -213,6 +235,10 @@ class ClaimBot(commands.Bot):
             await self.load_extension(extension)
         if not await self.sync_commands():
             self._sync_retry = asyncio.create_task(self._retry_sync(), name="sync-commands")
+
+    async def _load_library(self) -> None:
+        """The fact-check library's matchers, built after start so start-up stays quick."""
+        await self.library.load()
 
     async def sync_commands(self) -> bool:
         """To one guild when CLAIMBOT_GUILD_ID is set (instant), else globally.

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from bot.core.claims import RECENT_CLAIMS_COMPARED, content_hash, triage
 from bot.core.errors import UserFacingError
-from bot.core.records import GuildConfig, NewDocument, SubmissionResult
+from bot.core.records import ClaimRecord, GuildConfig, NewDocument, SubmissionResult
 from bot.documents.reader import Document
 from bot.extraction import ClaimCandidate, ExtractionError, extract_claims
 from bot.services.review_messages import ReviewMessages, describe_failure, log_post_failure
@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("claimbot.intake")
 
 Progress = Callable[[str], Awaitable[None]]
+ProbablySame = Callable[[int, list[ClaimRecord]], Awaitable[dict[int, ClaimRecord]]]
 
 
 def max_claims_for(config: GuildConfig, default: int) -> int:
@@ -55,6 +56,8 @@ class Submissions:
         self._review = review
         self._max_claims = max_claims
         self._llm = llm
+        # {new claim id: earlier claim it probably rewords} (the suggestions service)
+        self.probably_same: ProbablySame | None = None
 
     async def extract(self, text: str, *, max_claims: int) -> list[ClaimCandidate]:
         """CPU work off the event loop; the optional LLM backend falls back by itself."""
@@ -178,4 +181,9 @@ class Submissions:
                 result.posted.append(now)
         if any(stored.get(c.id, c).thread_id is None for c in to_post):
             self._review.retry_unposted_later()  # unposted, or cut off before its thread
+        if created and self.probably_same is not None:
+            try:
+                result.probably_same = await self.probably_same(config.guild_id, created)
+            except Exception:  # a pointer is a courtesy: the claims are posted already
+                log.exception("looking for earlier wordings of new claims failed")
         return result
