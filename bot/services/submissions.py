@@ -17,6 +17,7 @@ from bot.core.errors import UserFacingError
 from bot.core.records import ClaimRecord, GuildConfig, NewDocument, SubmissionResult
 from bot.documents.reader import Document
 from bot.extraction import ClaimCandidate, ExtractionError, extract_claims
+from bot.matching.paraphrases import same_particulars
 from bot.services.review_messages import ReviewMessages, describe_failure, log_post_failure
 from bot.storage.database import Database
 
@@ -25,6 +26,12 @@ if TYPE_CHECKING:
 
 
 log = logging.getLogger("claimbot.intake")
+
+
+def different_claims(text: str, other: str, language: str) -> bool:
+    """Close wordings with another number, name or place are different claims."""
+    return not same_particulars(text, other, language)
+
 
 Progress = Callable[[str], Awaitable[None]]
 ProbablySame = Callable[[int, list[ClaimRecord]], Awaitable[dict[int, ClaimRecord]]]
@@ -146,7 +153,13 @@ class Submissions:
         # Fail before storing anything if the review channel is unusable.
         await self._review.review_channel(config)
         recent = await db.recent_claim_texts(config.guild_id, RECENT_CLAIMS_COMPARED)
-        plan = triage(candidates, recent)
+        originals = {
+            claim_id: text
+            for claim_id, text, _ in await db.claims_to_match(
+                config.guild_id, RECENT_CLAIMS_COMPARED
+            )
+        }
+        plan = triage(candidates, recent, originals=originals, different=different_claims)
         _, created, repeated = await db.store_submission(
             document, plan.new, source_url=source_url, source_title=source_title
         )

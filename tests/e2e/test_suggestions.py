@@ -1,4 +1,4 @@
-""""Already checked?" end to end: suggestions in a claim's thread from the server's fact-check
+""" "Already checked?" end to end: suggestions in a claim's thread from the server's fact-check
 library and its own claims, the Same claim / Not the same buttons (also after a restart),
 `/claim similar`, paraphrases pointed at, and servers kept apart."""
 
@@ -249,7 +249,9 @@ async def test_members_without_the_reviewer_role_cannot_answer(
     assert await ready.db.evidence_for(claim.id) == []
     (suggestion,) = await ready.db.suggestions_for_claim(claim.id)
     assert suggestion.answer is None
-    denied = [e for e in await ready.db.audit_entries(world.guild_id) if "suggestion" in e["action"]]
+    denied = [
+        e for e in await ready.db.audit_entries(world.guild_id) if "suggestion" in e["action"]
+    ]
     assert [(e["action"], e["actor_id"]) for e in denied] == [
         ("denied_suggestion_answer", world.outsider)
     ]
@@ -272,3 +274,166 @@ async def test_the_buttons_work_after_a_restart(
     )
     (source,) = await bot.db.evidence_for(claim.id)
     assert (source.url, source.stance) == (BRIDGE_URL, "supports")
+
+
+async def test_a_paraphrase_is_posted_and_points_at_the_earlier_claim(
+    ready: ClaimBot, runner: BotRunner, world: World
+) -> None:
+    first = await posted(world, runner, BRIDGE)
+    assert first.message_id is not None and first.channel_id is not None
+    first_link = jump_url(world.guild_id, first.channel_id, first.message_id)
+
+    rec = await world.slash(world.outsider, "claim add", {"text": BRIDGE_CLAIM})
+    await world.fake.wait_for(lambda: (rec.final_content() or "").startswith("Posted"))
+    await runner.settle()
+    second = await ready.db.claim_for_message(int(world.review_messages()[-1]["id"]))
+    assert second is not None and second.message_id is not None
+    second_link = jump_url(world.guild_id, world.review_channel_id, second.message_id)
+    assert rec.final_content() == (
+        "Posted 1 claim for review:\n"
+        f"• [#{second.number}](<{second_link}>) Engineers found cracks in the Old Mill bridge in"
+        f" Dunmore, which closed in 2024. — probably the same as [#{first.number}](<{first_link}>)"
+        " (Unreviewed); see its thread"
+    )
+    (message,) = thread_messages(world, second)
+    (suggestion,) = await ready.db.suggestions_for_claim(second.id)
+    assert suggestion.matched_claim_id == first.id
+    assert message["content"] == (
+        f"🔎 **Already checked in this server?** (match {suggestion.score:.0%})\n"
+        f"Claim [#{first.number}](<{first_link}>) · still open: Unreviewed\n"
+        f"“{BRIDGE}”\n"
+        "Reviewers: is it the same claim?"
+    )
+    assert thread_messages(world, first) == []  # the earlier claim's thread is left alone
+
+    answer = await press(world, world.reviewers[0], message, "same")
+    await runner.settle()
+    assert answer["data"]["content"].endswith(
+        "recorded as a source that gives context to this claim."
+    )
+    (source,) = await ready.db.evidence_for(second.id)
+    assert (source.url, source.stance, source.title, source.note) == (
+        first_link,
+        "context",
+        f"Claim #{first.number}: {BRIDGE}",
+        f"Same as claim #{first.number}",
+    )
+
+
+async def test_a_near_miss_is_posted_with_no_pointer(
+    ready: ClaimBot, runner: BotRunner, world: World
+) -> None:
+    """Same words, another year: a different claim, so no "probably the same"."""
+    await posted(world, runner, BRIDGE)
+    other_year = BRIDGE.replace("2024", "2019")
+    rec = await world.slash(world.outsider, "claim add", {"text": other_year})
+    await world.fake.wait_for(lambda: (rec.final_content() or "").startswith("Posted"))
+    await runner.settle()
+    second = await ready.db.claim_for_message(int(world.review_messages()[-1]["id"]))
+    assert second is not None
+    assert "probably the same" not in (rec.final_content() or "")
+    assert await ready.db.suggestions_for_claim(second.id) == []
+    assert thread_messages(world, second) == []
+
+
+async def test_a_resolved_claim_of_the_server_lends_its_verdict(
+    ready: ClaimBot, runner: BotRunner, world: World
+) -> None:
+    earlier = await posted(world, runner, SALT)
+    resolve = await world.slash(
+        world.moderator, "claim resolve", {"claim": earlier.number, "verdict": "verified_false"}
+    )
+    assert resolve.callback["data"]["content"].startswith(f"Claim #{earlier.number} is now")
+    await runner.settle()
+
+    claim = await posted(world, runner, "A nurse says a spoon of salt each morning cures migraine.")
+    (message,) = thread_messages(world, claim)
+    assert "· resolved **Verified false**\n" in message["content"]
+    answer = await press(world, world.reviewers[2], message, "same")
+    await runner.settle()
+    assert answer["data"]["content"].endswith("recorded as a source that refutes this claim.")
+    (source,) = await ready.db.evidence_for(claim.id)
+    assert source.stance == "refutes"
+    assert field(review_embed(world, claim), "Evidence") == "1"
+
+
+async def test_claim_similar_lists_fact_checks_and_claims_with_scores(
+    ready: ClaimBot, runner: BotRunner, world: World
+) -> None:
+    await library(
+        ready,
+        world.guild_id,
+        fact_check(BRIDGE_URL, BRIDGE, publisher="Dunmore Checks", rating="False"),
+        fact_check(SALT_URL, SALT, publisher="Health Desk", rating="Misleading"),
+    )
+    first = await posted(world, runner, BRIDGE)
+    claim = await posted(world, runner, BRIDGE_CLAIM)
+
+    rec = await world.slash(world.outsider, "claim similar", {"claim": claim.number})
+    await world.fake.wait_for(lambda: bool(rec.final_content()))
+    lines = (rec.final_content() or "").splitlines()
+    assert rec.ephemeral
+    assert lines[0] == f"Similar to claim #{claim.number}, best first:"
+    scores = [int(line.split("%")[0].removeprefix("• ")) for line in lines[1:]]
+    assert scores == sorted(scores, reverse=True)
+    assert first.message_id is not None and first.channel_id is not None
+    first_link = jump_url(world.guild_id, first.channel_id, first.message_id)
+    assert {line.split("% · ", 1)[1] for line in lines[1:]} == {
+        f"fact-check · **Dunmore Checks** · rated **False** on {RECENT}: “{BRIDGE}” <{BRIDGE_URL}>",
+        f"claim [#{first.number}](<{first_link}>) (still open: Unreviewed): “{BRIDGE}”",
+    }
+
+    nothing = await world.slash(world.outsider, "claim similar", {"claim": 99})
+    assert nothing.callback["data"]["content"] == "There is no claim #99 in this server."
+
+
+async def test_servers_never_see_each_others_fact_checks_claims_or_suggestions(
+    ready: ClaimBot, runner: BotRunner, world: World
+) -> None:
+    rival = build_world(world.fake, "Rival")
+    await setup_review(rival)
+    await library(ready, world.guild_id, fact_check(BRIDGE_URL, BRIDGE))
+    await library(ready, ALL_SERVERS, fact_check(SALT_URL, SALT, publisher="Wire"))
+    home_claim = await posted(world, runner, BRIDGE_CLAIM)
+    (home_message,) = thread_messages(world, home_claim)
+    (home_suggestion,) = await ready.db.suggestions_for_claim(home_claim.id)
+
+    # The rival server posts the same claim: neither the home library nor the home claim is
+    # suggested or pointed at; a review imported for all servers is suggested to both.
+    rec = await rival.slash(rival.outsider, "claim add", {"text": BRIDGE_CLAIM})
+    await world.fake.wait_for(lambda: (rec.final_content() or "").startswith("Posted"))
+    assert "probably the same" not in (rec.final_content() or "")
+    salty = "A nurse says a spoon of salt each morning cures migraine."
+    await add_claim(rival, ready, salty)
+    await runner.settle()
+    rival_claim, rival_salt = [
+        c for c in await ready.db.all_claims(rival.guild_id) if c.thread_id is not None
+    ]
+    assert await ready.db.suggestions_for_claim(rival_claim.id) == []
+    assert rival_claim.thread_id is not None and rival_salt.thread_id is not None
+    assert [m for m in world.fake.messages_in(rival_claim.thread_id) if m["source"] == "rest"] == []
+    (rival_message,) = [
+        m for m in world.fake.messages_in(rival_salt.thread_id) if m["source"] == "rest"
+    ]
+    assert str(rival_message["content"]).splitlines()[1].startswith("**Wire** · rated **False**")
+
+    similar = await rival.slash(rival.outsider, "claim similar", {"claim": rival_claim.number})
+    await world.fake.wait_for(lambda: bool(similar.final_content()))
+    shown = similar.final_content() or ""
+    assert shown == (
+        f"Nothing similar to claim #{rival_claim.number} among this server's fact-checks and"
+        " claims."
+    )
+
+    # A button carrying the home server's suggestion id, pressed in the rival server.
+    forged = world.fake.state.messages[int(rival_message["id"])]
+    forged.components[0]["components"][0]["custom_id"] = (
+        f"claimbot:suggest:{home_suggestion.id}:same"
+    )
+    answer = await press(
+        rival, rival.reviewers[0], rival_message | {"components": forged.components}, "same"
+    )
+    assert answer["data"]["content"] == "That suggestion does not belong to this server."
+    assert (await ready.db.suggestions_for_claim(home_claim.id))[0].answer is None
+    assert await ready.db.evidence_for(home_claim.id) == []
+    assert home_message["components"]
