@@ -223,7 +223,7 @@ async def test_not_the_same_is_never_shown_again_for_that_claim(
     await runner.stop()
     bot = await runner.start()
     await runner.settle()
-    await bot.suggestions.suggest(reposted, reposted.thread_id)  # type: ignore[arg-type]
+    await bot.suggestions.suggest(reposted, reposted.thread_id)
     assert thread_messages(world, reposted) == []
     (only,) = await bot.db.suggestions_for_claim(claim.id)
     assert (only.answer, only.answered_by) == ("not_same", moderator)
@@ -437,3 +437,55 @@ async def test_servers_never_see_each_others_fact_checks_claims_or_suggestions(
     assert (await ready.db.suggestions_for_claim(home_claim.id))[0].answer is None
     assert await ready.db.evidence_for(home_claim.id) == []
     assert home_message["components"]
+
+
+async def test_a_refused_suggestion_never_stops_the_claim_being_posted(
+    ready: ClaimBot, runner: BotRunner, world: World
+) -> None:
+    await library(ready, world.guild_id, fact_check(BRIDGE_URL, BRIDGE))
+    refused = world.fake.fail_next(
+        "POST",
+        rf"/channels/(?!{world.review_channel_id}/)\d+/messages",
+        403,
+        json={"code": 50001, "message": "Missing Access"},
+    )
+    rec = await world.slash(world.outsider, "claim add", {"text": BRIDGE_CLAIM})
+    await world.fake.wait_for(lambda: (rec.final_content() or "").startswith("Posted"))
+    await runner.settle()
+
+    assert refused.remaining == 0
+    claim = await ready.db.claim_for_message(int(world.review_messages()[-1]["id"]))
+    assert claim is not None and claim.thread_id is not None
+    assert thread_messages(world, claim) == []
+    (suggestion,) = await ready.db.suggestions_for_claim(claim.id)
+    assert (suggestion.message_id, suggestion.answer) == (None, None)
+    problem = await ready.db.last_audit(world.guild_id, "discord_refused")
+    assert problem is not None
+    assert (problem["detail"]["what"], problem["detail"]["error"]) == (
+        "post a suggestion in its thread",
+        "Missing Access",
+    )
+
+    # Posted again (its review message deleted), the claim's thread gets it then.
+    assert claim.message_id is not None
+    await world.fake.delete_message(world.review_channel_id, claim.message_id)
+    await runner.settle()
+    reposted = await ready.db.get_claim(world.guild_id, claim.id)
+    assert reposted is not None
+    (message,) = thread_messages(world, reposted)
+    assert str(message["content"]).startswith("🔎 **Already fact-checked?**")
+
+
+async def test_a_failing_lookup_never_stops_the_claim_being_posted(
+    ready: ClaimBot, runner: BotRunner, world: World, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(*args: object, **kwargs: object) -> list[object]:
+        raise RuntimeError("index exploded")
+
+    ready.library.similar = broken  # type: ignore[method-assign, assignment]
+    claim = await posted(world, runner, BRIDGE_CLAIM)
+    assert thread_messages(world, claim) == []
+    assert await ready.db.suggestions_for_claim(claim.id) == []
+    assert [r.getMessage() for r in caplog.records if r.exc_info] == [
+        f"background work suggest-{claim.id} failed"
+    ]
