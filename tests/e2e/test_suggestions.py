@@ -256,6 +256,10 @@ async def test_members_without_the_reviewer_role_cannot_answer(
         ("denied_suggestion_answer", world.outsider)
     ]
 
+    # Manage Server without the reviewer role: a moderator, who may always answer.
+    by_admin = await press(world, world.admin, message, "not_same")
+    assert (by_admin["type"], by_admin["data"]["components"]) == (7, [])
+
 
 async def test_the_buttons_work_after_a_restart(
     ready: ClaimBot, runner: BotRunner, world: World
