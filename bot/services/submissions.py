@@ -194,9 +194,9 @@ class Submissions:
                 result.posted.append(now)
         if any(stored.get(c.id, c).thread_id is None for c in to_post):
             self._review.retry_unposted_later()  # unposted, or cut off before its thread
-        if created and self.probably_same is not None:
+        if result.posted and self.probably_same is not None:  # shown beside posted claims
             try:
-                result.probably_same = await self.probably_same(config.guild_id, created)
+                result.probably_same = await self.probably_same(config.guild_id, result.posted)
             except Exception:  # a pointer is a courtesy: the claims are posted already
                 log.exception("looking for earlier wordings of new claims failed")
         return result
