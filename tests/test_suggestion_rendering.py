@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.records import ClaimRecord, FactCheckRecord
+from bot.core.records import ClaimRecord, FactCheckRecord, SubmissionResult
+from bot.core.render import render_submission
 from bot.core.suggestions import (
     NOT_SAME,
     SAME,
@@ -176,4 +177,18 @@ def test_claim_similar_lists_scores_best_first_and_says_when_nothing_is_similar(
     )
     assert render_similar(CLAIM, []) == (
         "Nothing similar to claim #3 among this server's fact-checks and claims."
+    )
+
+
+def test_the_submitter_is_told_which_earlier_claim_a_posted_one_probably_rewords() -> None:
+    new = replace(CLAIM, id=41, number=4, text="Everything is cured by bananas.", message_id=8)
+    result = SubmissionResult(posted=[new], found=1, probably_same={41: CLAIM})
+    assert render_submission(result) == (
+        "Posted 1 claim for review:\n"
+        "• [#4](<https://discord.com/channels/1/2/8>) Everything is cured by bananas."
+        " — probably the same as [#3](<https://discord.com/channels/1/2/5>) (Verified false)"
+    )
+    assert render_submission(SubmissionResult(posted=[new], found=1)) == (
+        "Posted 1 claim for review:\n"
+        "• [#4](<https://discord.com/channels/1/2/8>) Everything is cured by bananas."
     )

@@ -229,7 +229,7 @@ def _probably_same(result: SubmissionResult, claim: ClaimRecord) -> str:
     if earlier is None:
         return ""
     state = STATUS_LABELS.get(earlier.status, earlier.status)
-    return f" — probably the same as {claim_link(earlier)} ({state}); see its thread"
+    return f" — probably the same as {claim_link(earlier)} ({state})"
 
 
 def render_submission(result: SubmissionResult) -> str:

@@ -287,7 +287,7 @@ class Suggestions:
                 return None
             stance = stance_of(fc.rating_name, fc.rating_value, fc.best_rating, fc.worst_rating)
             rating = fc.rating_name or "no rating"
-            await self._evidence.add_described(
+            outcome = await self._evidence.add_described(
                 claim,
                 url=fc.url,
                 stance=stance,
@@ -301,24 +301,23 @@ class Suggestions:
                 site_name=fc.publisher,
                 published_at=fc.published,
             )
-            return stance
+            return outcome.record.stance  # a link already there keeps its stance
         if answered.matched_claim_id is None:
             return None
         earlier = await self._db.get_claim(claim.guild_id, answered.matched_claim_id)
         if earlier is None or earlier.message_id is None or earlier.channel_id is None:
             return None
-        stance = stance_of_claim(earlier)
-        await self._evidence.add_described(
+        outcome = await self._evidence.add_described(
             claim,
             url=jump_url(earlier.guild_id, earlier.channel_id, earlier.message_id),
-            stance=stance,
+            stance=stance_of_claim(earlier),
             note=f"Same as claim #{earlier.number}",
             added_by=actor_id,
             title=clip_line(f"Claim #{earlier.number}: {earlier.text}", 200),
             site_name="This server's review",
             published_at=None,
         )
-        return stance
+        return outcome.record.stance
 
 
 def answer_buttons(suggestion_id: int) -> discord.ui.View:

@@ -297,7 +297,7 @@ async def test_a_paraphrase_is_posted_and_points_at_the_earlier_claim(
         "Posted 1 claim for review:\n"
         f"• [#{second.number}](<{second_link}>) Engineers found cracks in the Old Mill bridge in"
         f" Dunmore, which closed in 2024. — probably the same as [#{first.number}](<{first_link}>)"
-        " (Unreviewed); see its thread"
+        " (Unreviewed)"
     )
     (message,) = thread_messages(world, second)
     (suggestion,) = await ready.db.suggestions_for_claim(second.id)
