@@ -29,6 +29,7 @@ from bot.core.render import (
     review_stats,
 )
 from bot.core.search import search_terms
+from bot.core.suggestions import render_similar
 from bot.core.urls import is_http_url, links_in
 from bot.core.vocabulary import RESOLVABLE_STATUSES, STATUS_LABELS, STATUSES
 from bot.documents.reader import Document, DocumentError, load_text
@@ -298,6 +299,16 @@ class ClaimsCog(commands.GroupCog, group_name="claim", group_description="Claims
             else []
         )
         await interaction.response.send_message(render_search(query, found), ephemeral=True)
+
+    @app_commands.command(
+        name="similar", description="Fact-checks and claims of this server like a claim"
+    )
+    @app_commands.describe(claim="The claim (type its number or words)")
+    @app_commands.autocomplete(claim=claim_choices)
+    async def similar(self, interaction: discord.Interaction[ClaimBot], claim: Claim) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        found = await self.bot.suggestions.similar(claim)
+        await interaction.edit_original_response(content=render_similar(claim, found))
 
     # -- moderation -------------------------------------------------------------------
 

@@ -22,12 +22,14 @@ from bot.services.catch_up import CatchUp
 from bot.services.clock import Clock, SystemClock
 from bot.services.digests import Digests, channel_sender
 from bot.services.evidence import Evidence
+from bot.services.factcheck_library import FactCheckLibrary
 from bot.services.guild_configs import GuildConfigs
 from bot.services.live_edits import LiveMessages, Pace
 from bot.services.llm_extraction import llm_config
 from bot.services.review_messages import ReviewMessages, describe_failure
 from bot.services.status_refresh import refresh_statuses
 from bot.services.submissions import Submissions
+from bot.services.suggestions import Suggestions
 from bot.services.verdict_notices import VerdictNotices
 from bot.services.vote_ingest import VoteIngest
 from bot.storage.database import Database
@@ -41,6 +43,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.review",
     "cogs.evidence",
     "cogs.digest",
+    "cogs.suggestions",
 )
 SHUTDOWN_FLUSH_SECONDS = 5.0
 # A failed command sync is tried again after each of these delays in turn.
@@ -171,6 +174,8 @@ class ClaimBot(commands.Bot):
     catch_up: CatchUp
     notices: VerdictNotices
     digests: Digests
+    library: FactCheckLibrary
+    suggestions: Suggestions
 
     def __init__(
         self,
@@ -235,6 +240,18 @@ class ClaimBot(commands.Bot):
             llm=llm_config(settings),
         )
         self.evidence = Evidence(self.db, self.claims_changed, slots=self.fetch_slots)
+        self.library = FactCheckLibrary(self.db)
+        self.in_background(self._load_library(), name="factcheck-library")
+        self.suggestions = Suggestions(
+            self.db,
+            self.library,
+            self.evidence,
+            self.review,
+            self,
+            lambda work, name: self.in_background(work, name=name),
+        )
+        self.review.on_thread = self.suggestions.claim_posted
+        self.submissions.probably_same = self.suggestions.probably_same
         self.ingest = VoteIngest(self.db, self.claims_changed)
         self.ingest.start()
         self.catch_up = CatchUp(
@@ -252,6 +269,10 @@ class ClaimBot(commands.Bot):
         self.digests.start()
         if not await self.sync_commands():
             self._sync_retry = asyncio.create_task(self._retry_sync(), name="sync-commands")
+
+    async def _load_library(self) -> None:
+        """The fact-check library's matchers, built after start so start-up stays quick."""
+        await self.library.load()
 
     async def sync_commands(self) -> bool:
         """To one guild when CLAIMBOT_GUILD_ID is set (instant), else globally.

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -68,33 +68,62 @@ class Triage:
     existing_ids: list[int]  # claims of the guild the submission repeats, in submission order
 
 
-def triage(candidates: Iterable[Extracted | str], recent: Sequence[tuple[int, str]]) -> Triage:
+# Two close wordings that are nonetheless different claims ("… in 2019" / "… in 2021"):
+# (candidate text, other claim's text, language) -> True when they differ in substance.
+Different = Callable[[str, str, str], bool]
+
+
+def _repeats(
+    candidate: tuple[frozenset[str], str, str],
+    other: frozenset[str],
+    other_text: str | None,
+    different: Different | None,
+) -> bool:
+    words, text, language = candidate
+    if jaccard(words, other) < NEAR_DUPLICATE_JACCARD:
+        return False
+    return different is None or other_text is None or not different(text, other_text, language)
+
+
+def triage(
+    candidates: Iterable[Extracted | str],
+    recent: Sequence[tuple[int, str]],
+    *,
+    originals: Mapping[int, str] | None = None,
+    different: Different | None = None,
+) -> Triage:
     """Split candidates into new claims and repeats of the guild's recent claims. A bare
     string is a claim typed in by a member: no score, span, language nor attribution.
 
     Exact repeats (same normalised text) are left to the database's unique index; here
-    we catch close rewordings, and repeats inside the submission itself.
+    we catch close rewordings, and repeats inside the submission itself. With `different`
+    (and the recent claims' `originals`), a close wording that it tells apart is new.
     """
     known = [(claim_id, _words(normalized)) for claim_id, normalized in recent]
+    texts = originals or {}
     new: list[NewClaim] = []
-    taken: list[frozenset[str]] = []
+    taken: list[tuple[frozenset[str], str]] = []
     existing: list[int] = []
     for candidate in candidates:
         text = candidate if isinstance(candidate, str) else candidate.text
+        language = "en" if isinstance(candidate, str) else candidate.language or "en"
         normalized = normalize_claim(text)
         if not normalized:
             continue
         words = _words(normalized)
+
+        this = (words, text, language)
         match = next(
-            (cid for cid, other in known if jaccard(words, other) >= NEAR_DUPLICATE_JACCARD), None
+            (cid for cid, other in known if _repeats(this, other, texts.get(cid), different)),
+            None,
         )
         if match is not None:
             if match not in existing:
                 existing.append(match)
             continue
-        if any(jaccard(words, other) >= NEAR_DUPLICATE_JACCARD for other in taken):
+        if any(_repeats(this, other, other_text, different) for other, other_text in taken):
             continue
-        taken.append(words)
+        taken.append((words, text))
         if isinstance(candidate, str):
             new.append(NewClaim(text=text, normalized=normalized))
             continue

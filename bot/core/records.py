@@ -117,6 +117,8 @@ class SubmissionResult:
     posted_now: list[ClaimRecord] = field(default_factory=list)
     found: int = 0
     truncated: bool = False
+    # {posted claim id: an earlier claim of the server it probably rewords}
+    probably_same: dict[int, ClaimRecord] = field(default_factory=dict)
 
 
 # An import for all servers (`claimbot factchecks import` without --guild) has this scope.

@@ -221,6 +221,22 @@ def claim_line(claim: ClaimRecord, *, with_status: bool = False) -> str:
     return line
 
 
+def claim_link(claim: ClaimRecord) -> str:
+    """`#12`, linked to its review message when it has one."""
+    if claim.message_id and claim.channel_id:
+        link = jump_url(claim.guild_id, claim.channel_id, claim.message_id)
+        return f"[#{claim.number}](<{link}>)"
+    return f"#{claim.number}"
+
+
+def _probably_same(result: SubmissionResult, claim: ClaimRecord) -> str:
+    earlier = result.probably_same.get(claim.id)
+    if earlier is None:
+        return ""
+    state = STATUS_LABELS.get(earlier.status, earlier.status)
+    return f" — probably the same as {claim_link(earlier)} ({state})"
+
+
 def render_submission(result: SubmissionResult) -> str:
     """The ephemeral answer to a submission: what was posted, what was already known."""
     parts: list[str] = []
@@ -229,7 +245,7 @@ def render_submission(result: SubmissionResult) -> str:
     elif result.posted:
         noun = "claim" if len(result.posted) == 1 else "claims"
         parts.append(f"Posted {len(result.posted)} {noun} for review:")
-        parts.extend(f"• {claim_line(c)}" for c in result.posted)
+        parts.extend(f"• {claim_line(c)}{_probably_same(result, c)}" for c in result.posted)
     elif not result.existing and not result.unposted and not result.posted_now:
         parts.append("Nothing new to post.")
     if result.posted_now:

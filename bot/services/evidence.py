@@ -152,6 +152,44 @@ class Evidence:
         await self._claims_changed({claim.id})
         return EvidenceOutcome(record=record, created=created)
 
+    async def add_described(
+        self,
+        claim: ClaimRecord,
+        *,
+        url: str,
+        stance: str,
+        note: str | None,
+        added_by: int,
+        title: str | None,
+        site_name: str | None,
+        published_at: str | None,
+    ) -> EvidenceOutcome:
+        """Record a link whose description we already hold (a fact-check from the library,
+        an earlier claim's review message): nothing is fetched. A link already on the claim
+        is left as it is, whoever added it."""
+        check_url(url)
+        try:
+            normalized = normalize_url(url)
+        except ValueError:
+            raise UserFacingError("That doesn't look like a web link (http or https).") from None
+        record, created = await self._db.add_evidence(
+            guild_id=claim.guild_id,
+            claim_id=claim.id,
+            url=url,
+            normalized_url=normalized,
+            stance=stance,
+            note=note[:MAX_NOTE_CHARS] if note else None,
+            added_by=added_by,
+            origin="command",
+        )
+        if created:
+            await self._db.save_evidence_fetch(
+                record.id, ok=True, title=title, site_name=site_name, published_at=published_at
+            )
+            await self._claims_changed({claim.id})
+            record = await self._db.get_evidence(claim.guild_id, record.id) or record
+        return EvidenceOutcome(record=record, created=created, someone_elses=not created)
+
     def _finish_later(
         self, evidence_id: int, fetch: asyncio.Task[FetchResult], claim_id: int
     ) -> None:

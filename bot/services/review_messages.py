@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Literal
 
 import aiohttp
@@ -110,6 +110,8 @@ class ReviewMessages:
         self._last_alert: dict[int, float] = {}  # guild -> time.monotonic() of its last alert
         self._posting: set[int] = set()  # claims being posted: by a submission, a retry, a repost
         self._background = BackgroundTasks(log)
+        # Told when a claim has its thread (the suggestions service); must not block.
+        self.on_thread: Callable[[ClaimRecord, int], None] | None = None
 
     def remember_message(self, message_id: int, claim_id: int, guild_id: int) -> None:
         if len(self._message_claims) >= MESSAGE_CACHE_SIZE:
@@ -199,6 +201,8 @@ class ReviewMessages:
         await self._db.set_review_message(
             claim.id, channel_id=channel_id, message_id=message.id, thread_id=thread_id
         )
+        if self.on_thread is not None:
+            self.on_thread(claim, thread_id)
 
     @contextlib.contextmanager
     def reserving(self, claim_ids: Iterable[int]) -> Iterator[set[int]]:

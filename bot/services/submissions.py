@@ -14,9 +14,10 @@ from typing import TYPE_CHECKING
 
 from bot.core.claims import RECENT_CLAIMS_COMPARED, content_hash, triage
 from bot.core.errors import UserFacingError
-from bot.core.records import GuildConfig, NewDocument, SubmissionResult
+from bot.core.records import ClaimRecord, GuildConfig, NewDocument, SubmissionResult
 from bot.documents.reader import Document
 from bot.extraction import ClaimCandidate, ExtractionError, extract_claims
+from bot.matching.paraphrases import same_particulars
 from bot.services.review_messages import ReviewMessages, describe_failure, log_post_failure
 from bot.storage.database import Database
 
@@ -26,7 +27,14 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("claimbot.intake")
 
+
+def different_claims(text: str, other: str, language: str) -> bool:
+    """Close wordings with another number, name or place are different claims."""
+    return not same_particulars(text, other, language)
+
+
 Progress = Callable[[str], Awaitable[None]]
+ProbablySame = Callable[[int, list[ClaimRecord]], Awaitable[dict[int, ClaimRecord]]]
 
 
 def max_claims_for(config: GuildConfig, default: int) -> int:
@@ -55,6 +63,8 @@ class Submissions:
         self._review = review
         self._max_claims = max_claims
         self._llm = llm
+        # {new claim id: earlier claim it probably rewords} (the suggestions service)
+        self.probably_same: ProbablySame | None = None
 
     async def extract(self, text: str, *, max_claims: int) -> list[ClaimCandidate]:
         """CPU work off the event loop; the optional LLM backend falls back by itself."""
@@ -143,7 +153,13 @@ class Submissions:
         # Fail before storing anything if the review channel is unusable.
         await self._review.review_channel(config)
         recent = await db.recent_claim_texts(config.guild_id, RECENT_CLAIMS_COMPARED)
-        plan = triage(candidates, recent)
+        originals = {
+            claim_id: text
+            for claim_id, text, _ in await db.claims_to_match(
+                config.guild_id, RECENT_CLAIMS_COMPARED
+            )
+        }
+        plan = triage(candidates, recent, originals=originals, different=different_claims)
         _, created, repeated = await db.store_submission(
             document, plan.new, source_url=source_url, source_title=source_title
         )
@@ -178,4 +194,9 @@ class Submissions:
                 result.posted.append(now)
         if any(stored.get(c.id, c).thread_id is None for c in to_post):
             self._review.retry_unposted_later()  # unposted, or cut off before its thread
+        if result.posted and self.probably_same is not None:  # shown beside posted claims
+            try:
+                result.probably_same = await self.probably_same(config.guild_id, result.posted)
+            except Exception:  # a pointer is a courtesy: the claims are posted already
+                log.exception("looking for earlier wordings of new claims failed")
         return result

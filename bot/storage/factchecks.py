@@ -164,6 +164,24 @@ class FactChecks(Store):
         """Record Same claim / Not the same, audited; None if it was answered already."""
         return await self._write(_answer_suggestion, guild_id, suggestion_id, answer, actor_id)
 
+    async def newest_claim_id(self, guild_id: int) -> int:
+        """0 for a server with no claim; a server's matcher of its own claims is stale when
+        this moved (claim texts never change)."""
+        row = await self._read(
+            fetch_one, "SELECT max(id) AS newest FROM claims WHERE guild_id = ?", (guild_id,)
+        )
+        return int(row["newest"] or 0) if row else 0
+
+    async def claims_to_match(self, guild_id: int, limit: int) -> list[tuple[int, str, str]]:
+        """(id, text, language) of a server's newest claims, for its matcher of own claims."""
+        rows = await self._read(
+            fetch_all,
+            "SELECT id, text, coalesce(language, 'en') AS language FROM claims"
+            " WHERE guild_id = ? ORDER BY id DESC LIMIT ?",
+            (guild_id, limit),
+        )
+        return [(int(r["id"]), str(r["text"]), str(r["language"])) for r in rows]
+
 
 def _rows(scope: int, reviews: Iterable[NewFactCheck]) -> Iterator[tuple[Any, ...]]:
     for review in reviews:
