@@ -94,6 +94,20 @@ _IR_FORMS = {
     "issait": "past", "issaient": "past", "irent": "past",
     "ira": "will", "iront": "will", "irait": "would", "iraient": "would", "issant": "ing",
 }  # fmt: skip
+# "-dre" / "-ttre" verbs ("vendre", "perdre", "battre"): the stem drops "re".
+_RE_FORMS = {
+    "re": "base", "s": "base", "": "3sg", "ons": "base", "ez": "base", "ent": "base",
+    "u": "pp", "ue": "pp", "us": "pp", "ues": "pp",
+    "ait": "past", "aient": "past", "ais": "past", "ant": "ing",
+    "ra": "will", "ront": "will", "rai": "will", "rons": "will",
+    "rait": "would", "raient": "would",
+}  # fmt: skip
+# "-uire" verbs ("construire", "réduire"): "construit" is also the participle.
+_UIRE_FORMS = {
+    "re": "base", "s": "base", "t": "pp", "te": "pp", "ts": "pp", "tes": "pp",
+    "sent": "base", "sons": "base", "sez": "base", "sait": "past", "saient": "past",
+    "sant": "ing", "ra": "will", "ront": "will", "rait": "would", "raient": "would",
+}  # fmt: skip
 # Spelling correspondences French -> English (accents folded), tried only when the result
 # is a word the English model has a weight for ("-ité" -> "-ity": "criminalité" ->
 # "criminality").
@@ -159,12 +173,16 @@ def _english_forms(spec: str) -> dict[str, str]:
 
 
 def _conjugations(infinitive: str, spec: str) -> Iterable[tuple[str, str, str]]:
-    """(French form, English rendering, form name) for a regular -er or -ir verb."""
+    """(French form, English rendering, form name) for a regular -er, -ir or -re verb."""
     english = _english_forms(spec)
     if infinitive.endswith("er"):
         stem, table = infinitive[:-2], _ER_FORMS
     elif infinitive.endswith("ir"):
         stem, table = infinitive[:-2], _IR_FORMS
+    elif infinitive.endswith(("dre", "ttre")):
+        stem, table = infinitive[:-2], _RE_FORMS
+    elif infinitive.endswith("uire"):
+        stem, table = infinitive[:-2], _UIRE_FORMS
     else:
         return
     for ending, form in table.items():
