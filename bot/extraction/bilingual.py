@@ -53,7 +53,25 @@ _TENSE_ENDINGS = tuple(
         key=lambda pair: -len(pair[0]),
     )
 )
-_COMPARATIVES = frozenset(["more", "less", "fewer", "better", "worse", "higher", "lower"])
+_COMPARATIVES = frozenset(
+    ["more", "less", "fewer", "better", "worse", "higher", "lower", "faster", "slower",
+     "larger", "smaller", "bigger", "longer", "shorter", "cheaper", "older", "younger",
+     "greater", "earlier", "later"]
+)  # fmt: skip
+# A phrase ending in "de" or "à" also stands before the contracted article: "en vertu du"
+# is "en vertu de le", "grâce au" is "grâce à le" (English: "under the", "thanks to the").
+_CONTRACTIONS = {
+    "de": (("du", ("the",)), ("des", ()), ("d'", ())),
+    "à": (("au", ("the",)), ("aux", ("the",))),
+}
+# "le 3 mars", "le dimanche": a day is "on" in English.
+_WEEKDAYS = frozenset(["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"])
+# "compte 3 600 km": "counter" before a quantity is "have" ("has 3,600 km").
+_COUNT_FORMS = {
+    "compte": "has", "comptent": "have", "comptait": "had", "comptaient": "had",
+    "comptera": "will have", "compteront": "will have", "compterait": "would have",
+}  # fmt: skip
+_QUANTITY_STARTS = frozenset(["plus", "moins", "près", "environ", "quelque", "quelques"])
 # "ne ... pas" and its kin: the French negation brackets the verb; English puts one word
 # before the verb, after its first auxiliary ("n'augmentera jamais" -> "will never increase").
 _NEGATION_HEADS = frozenset(["ne", "n'"])
@@ -371,6 +389,12 @@ class Bridge:
         if token == "été" and i and tokens[i - 1] in _AVOIR_FORMS:
             out.append("been")
             return 1
+        if token in _COUNT_FORMS and i + 1 < n and _is_quantity(tokens[i + 1]):
+            out.extend(_COUNT_FORMS[token].split())
+            return 1
+        if token == "le" and i + 1 < n and tokens[i + 1] in _WEEKDAYS:
+            out.append("on")  # "le dimanche": "on Sunday"
+            return 1
         if token in ("le", "du") and _is_day_of_month(tokens, i + 1):
             out.append("on")  # "le 3 mars": "on 3 March"
             return 1
@@ -398,6 +422,21 @@ class Bridge:
 
 def _is_number(token: str) -> bool:
     return token[:1].isdigit()
+
+
+def _is_quantity(token: str) -> bool:
+    return _is_number(token) or token in _QUANTITY_STARTS
+
+
+def _with_contractions(
+    phrases: dict[tuple[str, ...], tuple[str, ...]],
+) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """`phrases` plus their forms before a contracted article ("en vertu du")."""
+    extended = dict(phrases)
+    for key, english in phrases.items():
+        for contracted, article in _CONTRACTIONS.get(key[-1], ()):
+            extended.setdefault((*key[:-1], contracted), (*english, *article))
+    return extended
 
 
 def _is_day_of_month(tokens: list[str], i: int) -> bool:
@@ -456,6 +495,7 @@ def load_bridge(language: str, target_vocabulary: frozenset[str]) -> Bridge | No
             words[key[0]] = tuple(english.split())
         elif key:
             phrases[key] = tuple(english.split())
+    phrases = _with_contractions(phrases)
     auxiliaries = {_key(k): v for k, v in raw["auxiliaries"].items()}
     return Bridge(
         source=language,
