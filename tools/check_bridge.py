@@ -192,19 +192,35 @@ def _f1(predicted: list[bool], labels: list[bool]) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
-def report(path: Path) -> None:
-    """Agreement, mean |gap| and F1 of the shipped scorer."""
+@dataclass(frozen=True)
+class Figures:
+    agreement: float
+    mean_gap: float
+    f1_english: float
+    f1_french: float
+
+
+def figures(path: Path) -> Figures:
+    """Verdict agreement, mean |score gap| and both F1s of the shipped scorer on `path`."""
     pairs = read_pairs(path)
     english = [score_sentence(p.english, "en") for p in pairs]
     french = [bridged_score(p.french, LANGUAGE) or 0.0 for p in pairs]
     labels = [p.label for p in pairs]
     en_verdicts = [is_checkworthy(s) for s in english]
     fr_verdicts = [is_checkworthy(s) for s in french]
-    same = sum(a == b for a, b in zip(en_verdicts, fr_verdicts, strict=True)) / len(pairs)
-    gap = sum(abs(a - b) for a, b in zip(english, french, strict=True)) / len(pairs)
+    same = sum(a == b for a, b in zip(en_verdicts, fr_verdicts, strict=True))
+    gap = sum(abs(a - b) for a, b in zip(english, french, strict=True))
+    return Figures(
+        same / len(pairs), gap / len(pairs), _f1(en_verdicts, labels), _f1(fr_verdicts, labels)
+    )
+
+
+def report(path: Path) -> None:
+    found = figures(path)
     print(
-        f"{path.name}: {len(pairs)} pairs  agreement {same:.3f}  mean |gap| {gap:.3f}  "
-        f"F1 en {_f1(en_verdicts, labels):.3f}  fr {_f1(fr_verdicts, labels):.3f}"
+        f"{path.name}: {len(read_pairs(path))} pairs  agreement {found.agreement:.3f}  "
+        f"mean |gap| {found.mean_gap:.3f}  "
+        f"F1 en {found.f1_english:.3f}  fr {found.f1_french:.3f}"
     )
 
 

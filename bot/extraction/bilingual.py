@@ -71,6 +71,10 @@ _COUNT_FORMS = {
     "compte": "has", "comptent": "have", "comptait": "had", "comptaient": "had",
     "comptera": "will have", "compteront": "will have", "compterait": "would have",
 }  # fmt: skip
+# After these a date needs no "on" ("depuis le 1er juillet": "since 1 July").
+_DATE_PREPOSITIONS = frozenset(
+    ["depuis", "avant", "après", "dès", "jusqu'", "pour", "entre", "vers", "et", "au", "du"]
+)
 _QUANTITY_STARTS = frozenset(["plus", "moins", "près", "environ", "quelque", "quelques"])
 # "ne ... pas" and its kin: the French negation brackets the verb; English puts one word
 # before the verb, after its first auxiliary ("n'augmentera jamais" -> "will never increase").
@@ -396,7 +400,8 @@ class Bridge:
             out.append("on")  # "le dimanche": "on Sunday"
             return 1
         if token in ("le", "du") and _is_day_of_month(tokens, i + 1):
-            out.append("on")  # "le 3 mars": "on 3 March"
+            if not (i and tokens[i - 1] in _DATE_PREPOSITIONS):
+                out.append("on")  # "le 3 mars": "on 3 March"
             return 1
         if token in ("de", "d'") and _is_range(tokens, i + 1):
             out.append("from")  # "de 31 % à 47 %": "from 31% to 47%"
