@@ -75,7 +75,11 @@ _COUNT_FORMS = {
 _DATE_PREPOSITIONS = frozenset(
     ["depuis", "avant", "après", "dès", "jusqu'", "pour", "entre", "vers", "et", "au", "du"]
 )
-_QUANTITY_STARTS = frozenset(["plus", "moins", "près", "environ", "quelque", "quelques"])
+_QUANTITY_STARTS = frozenset(
+    ["plus", "moins", "près", "environ", "quelque", "quelques", "plusieurs", "un", "une",
+     "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze",
+     "quinze", "vingt", "trente", "quarante", "cinquante", "soixante", "cent", "mille"]
+)  # fmt: skip
 # "ne ... pas" and its kin: the French negation brackets the verb; English puts one word
 # before the verb, after its first auxiliary ("n'augmentera jamais" -> "will never increase").
 _NEGATION_HEADS = frozenset(["ne", "n'"])
@@ -138,6 +142,7 @@ _COGNATE_SUFFIXES = (
     ("iques", "ic"), ("iste", "ist"), ("istes", "ists"), ("eux", "ous"), ("euse", "ous"),
     ("if", "ive"), ("ive", "ive"), ("ifs", "ive"), ("el", "al"), ("elle", "al"), ("els", "al"),
     ("aire", "ary"), ("aires", "ary"), ("ie", "y"), ("teur", "tor"), ("teurs", "tors"),
+    ("iser", "ize"), ("iser", "ise"), ("ise", "ized"), ("isee", "ized"), ("isees", "ized"),
     ("er", ""), ("e", "ed"), ("ee", "ed"), ("es", "ed"), ("ees", "ed"), ("ees", "ated"),
     ("e", "ated"), ("e", ""), ("es", "s"), ("ent", ""), ("s", "s"), ("", ""),
 )  # fmt: skip

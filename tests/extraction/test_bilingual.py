@@ -86,8 +86,11 @@ def test_tenses_of_re_verbs(sentence: str, english: str) -> None:
         ("Le taux est passé de 31 % à 47 %.", "rate went from 31 % to 47 %"),
         # a phrase ending in "de" also stands before "du"
         ("En vertu du décret, le marché ferme.", "under the decree the market closes"),
-        # "compter" before a quantity is "have"
+        # "compter" before a quantity is "have", a number word included
         ("La ville compte 3 600 habitants.", "city has 3 600 residents"),
+        ("Une semaine compte sept jours.", "a week has seven days"),
+        # an "-iser" infinitive is an English "-ize" verb when the model knows the word
+        ("Les prix devraient se stabiliser.", "price should stabilize"),
         # a comparative such as "faster" makes the following "que" "than"
         ("Les loyers ont augmenté plus vite qu'en 2022.", "rents increased faster than in 2022"),
     ],
@@ -118,7 +121,7 @@ def test_dev_set_is_its_own_and_covers_every_kind() -> None:
 
 
 def test_dev_set_figures() -> None:
-    """The dev set the rules and lexicon entries were derived from (0.941 / 0.072)."""
+    """The dev set the rules and lexicon entries were derived from (0.946 / 0.071)."""
     found = check_bridge.figures(DEV)
     assert found.agreement >= 0.94
     assert found.mean_gap <= 0.075
