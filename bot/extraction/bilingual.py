@@ -53,7 +53,58 @@ _TENSE_ENDINGS = tuple(
         key=lambda pair: -len(pair[0]),
     )
 )
-_COMPARATIVES = frozenset(["more", "less", "fewer", "better", "worse", "higher", "lower"])
+_COMPARATIVES = frozenset(
+    ["more", "less", "fewer", "better", "worse", "higher", "lower", "faster", "slower",
+     "larger", "smaller", "bigger", "longer", "shorter", "cheaper", "older", "younger",
+     "greater", "earlier", "later"]
+)  # fmt: skip
+# A phrase ending in "de" or "à" also stands before the contracted article: "en vertu du"
+# is "en vertu de le", "grâce au" is "grâce à le" (English: "under the", "thanks to the").
+_CONTRACTIONS = {
+    "de": (("du", ("the",)), ("des", ()), ("d'", ())),
+    "à": (("au", ("the",)), ("aux", ("the",))),
+}
+# "le 3 mars", "le dimanche": a day is "on" in English.
+_WEEKDAYS = frozenset(["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"])
+# "compte 3 600 km": "counter" before a quantity is "have" ("has 3,600 km").
+_COUNT_FORMS = {
+    "compte": "has", "comptent": "have", "comptait": "had", "comptaient": "had",
+    "comptera": "will have", "compteront": "will have", "compterait": "would have",
+}  # fmt: skip
+# After these a date needs no "on" ("depuis le 1er juillet": "since 1 July").
+_DATE_PREPOSITIONS = frozenset(
+    ["depuis", "avant", "après", "dès", "jusqu'", "pour", "entre", "vers", "et", "au", "du"]
+)
+_QUANTITY_STARTS = frozenset(
+    ["plus", "moins", "près", "environ", "quelque", "quelques", "plusieurs", "un", "une",
+     "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix", "onze", "douze",
+     "quinze", "vingt", "trente", "quarante", "cinquante", "soixante", "cent", "mille"]
+)  # fmt: skip
+# "ne ... pas" and its kin: the French negation brackets the verb; English puts one word
+# before the verb, after its first auxiliary ("n'augmentera jamais" -> "will never increase").
+_NEGATION_HEADS = frozenset(["ne", "n'"])
+_NEGATORS = {"pas": "not", "jamais": "never", "plus": "no longer", "guère": "hardly"}
+_NEGATION_REACH = 4
+_ENGLISH_AUXILIARIES = frozenset(
+    ["will", "would", "has", "have", "had", "is", "are", "was", "were", "can", "could",
+     "should", "must", "may", "might", "do", "does", "did", "cannot"]
+)  # fmt: skip
+# Forms of "avoir" before "été": "a été", "ait été" are "has been", never "summer".
+_AVOIR_FORMS = frozenset(
+    ["a", "ont", "ai", "avons", "avez", "as", "avait", "avaient", "ait", "aient", "aura",
+     "auront", "aurait", "auraient", "avoir", "ayant", "eu"]
+)  # fmt: skip
+# Future and conditional of "-re" and irregular verbs ("reprendrons", "battrai",
+# "vaudrait"): the tense is what the model weighs, whatever the verb.
+_IRREGULAR_TENSE_ENDINGS = (
+    ("raient", "would"), ("rions", "would"), ("riez", "would"), ("rais", "would"),
+    ("rait", "would"), ("rons", "will"), ("ront", "will"), ("rez", "will"), ("rai", "will"),
+)  # fmt: skip
+_MONTHS = frozenset(
+    ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+     "octobre", "novembre", "décembre"]
+)  # fmt: skip
+_NOT_A_TENSE = frozenset(["portrait", "retrait", "extrait", "attrait", "distrait", "abstrait"])
 
 # French regular conjugations: ending -> which English form it maps to.
 _ER_FORMS = {
@@ -69,6 +120,20 @@ _IR_FORMS = {
     "issait": "past", "issaient": "past", "irent": "past",
     "ira": "will", "iront": "will", "irait": "would", "iraient": "would", "issant": "ing",
 }  # fmt: skip
+# "-dre" / "-ttre" verbs ("vendre", "perdre", "battre"): the stem drops "re".
+_RE_FORMS = {
+    "re": "base", "s": "base", "": "3sg", "ons": "base", "ez": "base", "ent": "base",
+    "u": "pp", "ue": "pp", "us": "pp", "ues": "pp",
+    "ait": "past", "aient": "past", "ais": "past", "ant": "ing",
+    "ra": "will", "ront": "will", "rai": "will", "rons": "will",
+    "rait": "would", "raient": "would",
+}  # fmt: skip
+# "-uire" verbs ("construire", "réduire"): "construit" is also the participle.
+_UIRE_FORMS = {
+    "re": "base", "s": "base", "t": "pp", "te": "pp", "ts": "pp", "tes": "pp",
+    "sent": "base", "sons": "base", "sez": "base", "sait": "past", "saient": "past",
+    "sant": "ing", "ra": "will", "ront": "will", "rait": "would", "raient": "would",
+}  # fmt: skip
 # Spelling correspondences French -> English (accents folded), tried only when the result
 # is a word the English model has a weight for ("-ité" -> "-ity": "criminalité" ->
 # "criminality").
@@ -77,6 +142,7 @@ _COGNATE_SUFFIXES = (
     ("iques", "ic"), ("iste", "ist"), ("istes", "ists"), ("eux", "ous"), ("euse", "ous"),
     ("if", "ive"), ("ive", "ive"), ("ifs", "ive"), ("el", "al"), ("elle", "al"), ("els", "al"),
     ("aire", "ary"), ("aires", "ary"), ("ie", "y"), ("teur", "tor"), ("teurs", "tors"),
+    ("iser", "ize"), ("iser", "ise"), ("ise", "ized"), ("isee", "ized"), ("isees", "ized"),
     ("er", ""), ("e", "ed"), ("ee", "ed"), ("es", "ed"), ("ees", "ed"), ("ees", "ated"),
     ("e", "ated"), ("e", ""), ("es", "s"), ("ent", ""), ("s", "s"), ("", ""),
 )  # fmt: skip
@@ -134,12 +200,16 @@ def _english_forms(spec: str) -> dict[str, str]:
 
 
 def _conjugations(infinitive: str, spec: str) -> Iterable[tuple[str, str, str]]:
-    """(French form, English rendering, form name) for a regular -er or -ir verb."""
+    """(French form, English rendering, form name) for a regular -er, -ir or -re verb."""
     english = _english_forms(spec)
     if infinitive.endswith("er"):
         stem, table = infinitive[:-2], _ER_FORMS
     elif infinitive.endswith("ir"):
         stem, table = infinitive[:-2], _IR_FORMS
+    elif infinitive.endswith(("dre", "ttre")):
+        stem, table = infinitive[:-2], _RE_FORMS
+    elif infinitive.endswith("uire"):
+        stem, table = infinitive[:-2], _UIRE_FORMS
     else:
         return
     for ending, form in table.items():
@@ -167,6 +237,8 @@ class Bridge:
     infinitives: frozenset[str] = frozenset()
     phrase_heads: frozenset[str] = frozenset()
     auxiliary_heads: frozenset[str] = frozenset()
+    # Participles of verbs whose perfect takes "être" ("est arrivé": "arrived", not "is").
+    etre_participles: frozenset[str] = frozenset()
     memo: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
 
     def _word(self, token: str) -> tuple[str, ...] | None:
@@ -199,6 +271,12 @@ class Bridge:
                 stem = token[: -len(ending)]
                 verb = self._cognate(stem + "er") or self._cognate(stem + "ir")
                 return (auxiliary, *(verb or (stem,)))
+        if token in _NOT_A_TENSE:
+            return None
+        for ending, auxiliary in _IRREGULAR_TENSE_ENDINGS:
+            if token.endswith(ending) and len(token) >= len(ending) + 4:
+                verb = self.words.get(token[: -len(ending)] + "re")
+                return (auxiliary, *(verb or ()))
         return None
 
     def _cognate(self, token: str) -> tuple[str, ...] | None:
@@ -250,6 +328,58 @@ class Bridge:
                 return length, phrase
         return None
 
+    def _negation(self, tokens: list[str], i: int, out: list[str]) -> int:
+        """ "ne <verb> pas" -> "<aux> not <verb>"; 0 when no negator follows "ne"."""
+        end = min(len(tokens), i + 1 + _NEGATION_REACH)
+        j = next((k for k in range(i + 1, end) if tokens[k] in _NEGATORS), None)
+        if j is None or j == i + 1:
+            return 0
+        verb: list[str] = []
+        k = i + 1
+        while k < j:
+            k += self._translate_at(tokens, k, verb)
+        if k != j:
+            return 0
+        at = next((k + 1 for k, word in enumerate(verb) if word in _ENGLISH_AUXILIARIES), 0)
+        verb[at:at] = _NEGATORS[tokens[j]].split()
+        out.extend(verb)
+        return j + 1 - i
+
+    def _perfect(self, tokens: list[str], i: int, out: list[str]) -> int:
+        """An auxiliary and its participle as one English verb; 0 when there is none."""
+        n = len(tokens)
+        reflexive = tokens[i] in ("s'", "se")
+        start = i + 1 if reflexive else i
+        for length in (2, 1):
+            key = tuple(tokens[start : start + length])
+            template = self.auxiliaries.get(key)
+            if template is None or start + length >= n:
+                continue
+            participle = tokens[start + length]
+            forms = self._participle(participle)
+            if key[0] in ("est", "sont", "était", "étaient") and (
+                reflexive or self._takes_etre(participle)
+            ):
+                # "s'est effondré", "sont arrivés": a past event, not a state.
+                template = "{past}" if key[0] in ("est", "sont") else "had {pp}"
+                if forms is None:
+                    mapped = " ".join(self._word(participle) or (participle,))
+                    forms = (mapped, mapped)
+            elif reflexive:
+                continue
+            if forms is not None:
+                out.extend(template.format(past=forms[0], pp=forms[1]).split())
+                return start + length + 1 - i
+        return 0
+
+    def _takes_etre(self, participle: str) -> bool:
+        if participle in self.etre_participles:
+            return True
+        return any(
+            participle.endswith(ending) and participle[: -len(ending)] in self.etre_participles
+            for ending in ("es", "e", "s")
+        )
+
     def _translate_at(self, tokens: list[str], i: int, out: list[str]) -> int:
         n = len(tokens)
         found = self._phrase_at(tokens, i)
@@ -257,14 +387,33 @@ class Bridge:
             out.extend(found[1])
             return found[0]
         token = tokens[i]
-        if token in self.auxiliary_heads:
-            for length in (2, 1):
-                template = self.auxiliaries.get(tuple(tokens[i : i + length]))
-                if template is not None and i + length < n:
-                    forms = self._participle(tokens[i + length])
-                    if forms is not None:
-                        out.extend(template.format(past=forms[0], pp=forms[1]).split())
-                        return length + 1
+        if token in _NEGATION_HEADS:
+            step = self._negation(tokens, i, out)
+            if step:
+                return step
+        if token in self.auxiliary_heads or token in ("s'", "se"):
+            step = self._perfect(tokens, i, out)
+            if step:
+                return step
+        if token == "été" and i and tokens[i - 1] in _AVOIR_FORMS:
+            out.append("been")
+            return 1
+        if token in _COUNT_FORMS and i + 1 < n and _is_quantity(tokens[i + 1]):
+            out.extend(_COUNT_FORMS[token].split())
+            return 1
+        if token == "le" and i + 1 < n and tokens[i + 1] in _WEEKDAYS:
+            out.append("on")  # "le dimanche": "on Sunday"
+            return 1
+        if token in ("le", "du") and _is_day_of_month(tokens, i + 1):
+            if not (i and tokens[i - 1] in _DATE_PREPOSITIONS):
+                out.append("on")  # "le 3 mars": "on 3 March"
+            return 1
+        if token in ("de", "d'") and _is_range(tokens, i + 1):
+            out.append("from")  # "de 31 % à 47 %": "from 31% to 47%"
+            return 1
+        if token == "personne" and i + 1 < n and tokens[i + 1] in _NEGATION_HEADS:
+            out.append("nobody")  # "personne n'a": the subject of a negation
+            return 1
         following = tokens[i + 1] if i + 1 < n else ""
         if following in self.infinitives and token in _INFINITIVE_MARKERS:
             # "pour fermer", "décidé de fermer": the English infinitive's "to".
@@ -279,6 +428,43 @@ class Bridge:
         if following in self.infinitives and out and out[-1] in _TO_VERBS:
             out.append("to")
         return 1
+
+
+def _is_number(token: str) -> bool:
+    return token[:1].isdigit()
+
+
+def _is_quantity(token: str) -> bool:
+    return _is_number(token) or token in _QUANTITY_STARTS
+
+
+def _with_contractions(
+    phrases: dict[tuple[str, ...], tuple[str, ...]],
+) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """`phrases` plus their forms before a contracted article ("en vertu du")."""
+    extended = dict(phrases)
+    for key, english in phrases.items():
+        for contracted, article in _CONTRACTIONS.get(key[-1], ()):
+            extended.setdefault((*key[:-1], contracted), (*english, *article))
+    return extended
+
+
+def _is_day_of_month(tokens: list[str], i: int) -> bool:
+    """A day number ("3", "1er") followed by a month name at `i`."""
+    if i >= len(tokens) or not _is_number(tokens[i]):
+        return False
+    month_at = i + 2 if i + 1 < len(tokens) and tokens[i + 1] == "er" else i + 1
+    return month_at < len(tokens) and tokens[month_at] in _MONTHS
+
+
+def _is_range(tokens: list[str], i: int) -> bool:
+    """A number at `i`, then "à" and a number within three tokens: "31 % à 47 %"."""
+    if i >= len(tokens) or not _is_number(tokens[i]):
+        return False
+    for k in range(i + 1, min(i + 4, len(tokens) - 1)):
+        if tokens[k] == "à":
+            return _is_number(tokens[k + 1])
+    return False
 
 
 def lexicon_filename(language: str) -> str:
@@ -319,6 +505,7 @@ def load_bridge(language: str, target_vocabulary: frozenset[str]) -> Bridge | No
             words[key[0]] = tuple(english.split())
         elif key:
             phrases[key] = tuple(english.split())
+    phrases = _with_contractions(phrases)
     auxiliaries = {_key(k): v for k, v in raw["auxiliaries"].items()}
     return Bridge(
         source=language,
@@ -330,6 +517,7 @@ def load_bridge(language: str, target_vocabulary: frozenset[str]) -> Bridge | No
         generic_articles=frozenset(raw.get("generic_articles", [])),
         phrase_heads=frozenset(key[0] for key in phrases),
         auxiliary_heads=frozenset(key[0] for key in auxiliaries),
+        etre_participles=frozenset(raw.get("etre_participles", [])),
         infinitives=frozenset(
             [*(v for v in raw["verbs"] if v.endswith(("er", "ir", "re"))), *raw["infinitives"]]
         ),
