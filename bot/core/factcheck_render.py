@@ -1,0 +1,73 @@
+"""How an imported fact-check reads in a reply: its rating always beside its date, so an old
+verdict is not taken for a current one, and a warning when the claim and the review are far
+apart in time (the review may be about an earlier version of the story)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.core.records import FactCheckRecord
+from bot.core.render import escape_markdown, safe_link
+from bot.core.text import clip_line
+
+__all__ = [
+    "FAR_APART_DAYS",
+    "describe_fact_check",
+    "rating_with_date",
+    "review_date",
+    "time_apart",
+]
+
+# Beyond a year, a verdict may be about an earlier version of the claim (numbers and
+# circumstances change); closer than that, saying so would be noise.
+FAR_APART_DAYS = 365
+CLAIM_WORDING_LIMIT = 300
+PUBLISHER_LIMIT = 80
+RATING_LIMIT = 60
+
+
+def review_date(record: FactCheckRecord) -> date | None:
+    if not record.published:
+        return None
+    try:
+        return date.fromisoformat(record.published)
+    except ValueError:
+        return None
+
+
+def rating_with_date(record: FactCheckRecord) -> str:
+    """`**False** (2024-03-01)`: the rating, escaped, never without its date."""
+    rating = (
+        escape_markdown(clip_line(record.rating_name, RATING_LIMIT)) if record.rating_name else ""
+    )
+    if not rating and record.rating_value is not None:
+        value = f"{record.rating_value:g}"
+        rating = f"{value}/{record.best_rating:g}" if record.best_rating is not None else value
+    shown = f"**{rating}**" if rating else "no rating"
+    published = review_date(record)
+    return f"{shown} ({published.isoformat() if published else 'undated'})"
+
+
+def time_apart(published: date | None, claim_date: date | None) -> str | None:
+    """`reviewed 3 years before this claim` when more than FAR_APART_DAYS separate them."""
+    if published is None or claim_date is None:
+        return None
+    days = (claim_date - published).days
+    if abs(days) <= FAR_APART_DAYS:
+        return None
+    years = abs(days) // 365
+    span = "over a year" if years == 1 else f"{years} years"
+    return f"reviewed {span} {'before' if days > 0 else 'after'} this claim"
+
+
+def describe_fact_check(record: FactCheckRecord, claim_date: date | None) -> str:
+    """Two lines: who rated it what and when (with the gap to the claim if far), then the
+    link and the fact-checked wording. Every outside name is escaped."""
+    publisher = escape_markdown(clip_line(record.publisher or "Unknown publisher", PUBLISHER_LIMIT))
+    head = f"{publisher}: {rating_with_date(record)}"
+    gap = time_apart(review_date(record), claim_date)
+    if gap:
+        head += f" ⚠ {gap}"
+    wording = escape_markdown(clip_line(record.claim_reviewed, CLAIM_WORDING_LIMIT))
+    link = safe_link(record.title or record.url, record.url)
+    return f"{head}\n{link}: “{wording}”"
