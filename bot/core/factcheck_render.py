@@ -4,9 +4,10 @@ apart in time (the review may be about an earlier version of the story)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
 
-from bot.core.records import FactCheckRecord
+from bot.core.records import FactCheckImportResult, FactCheckRecord, LibraryStats
 from bot.core.render import escape_markdown, safe_link
 from bot.core.text import clip_line
 
@@ -14,6 +15,9 @@ __all__ = [
     "FAR_APART_DAYS",
     "describe_fact_check",
     "rating_with_date",
+    "render_fact_check_matches",
+    "render_import_result",
+    "render_library_stats",
     "review_date",
     "time_apart",
 ]
@@ -24,6 +28,7 @@ FAR_APART_DAYS = 365
 CLAIM_WORDING_LIMIT = 300
 PUBLISHER_LIMIT = 80
 RATING_LIMIT = 60
+MESSAGE_LIMIT = 2000
 
 
 def review_date(record: FactCheckRecord) -> date | None:
@@ -71,3 +76,61 @@ def describe_fact_check(record: FactCheckRecord, claim_date: date | None) -> str
     wording = escape_markdown(clip_line(record.claim_reviewed, CLAIM_WORDING_LIMIT))
     link = safe_link(record.title or record.url, record.url)
     return f"{head}\n{link}: “{wording}”"
+
+
+def _by_reason(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{reason} {count:,}" for reason, count in counts.items())
+
+
+def render_import_result(result: FactCheckImportResult, where: str) -> str:
+    """The reply to an import: counts, then what was skipped or dropped and why. `where`
+    names the scope ("for this server", "for all servers")."""
+    skipped = sum(result.skipped.values())
+    if result.read == 0:
+        lines = [f"Nothing imported {where}: all {skipped:,} ClaimReview(s) were skipped."]
+    else:
+        lines = [
+            f"Imported {result.read:,} fact-check(s) {where}: {result.added:,} new, "
+            f"{result.updated:,} updated."
+        ]
+    if skipped:
+        lines.append(f"Skipped {skipped:,}: {_by_reason(result.skipped)}.")
+    nulled = sum(result.nulled.values())
+    if nulled:
+        lines.append(f"Numbers dropped ({nulled:,}): {_by_reason(result.nulled)}.")
+    return "\n".join(lines)
+
+
+def render_library_stats(stats: LibraryStats, where: str) -> str:
+    """`/factchecks stats`: how many, from whom, how recent, when last imported."""
+    if stats.reviews == 0:
+        return f"No fact-checks {where} yet: a moderator imports a feed with `/factchecks import`."
+    lines = [f"**{stats.reviews:,} fact-check(s)** {where}."]
+    if stats.publishers:
+        named = ", ".join(
+            f"{escape_markdown(clip_line(name or 'unknown publisher', PUBLISHER_LIMIT))} {count:,}"
+            for name, count in stats.publishers
+        )
+        lines.append(f"Top publishers: {named}.")
+    lines.append(
+        f"Newest review: {stats.newest or 'undated'}; oldest: {stats.oldest or 'undated'}."
+    )
+    if stats.last_import is not None:
+        lines.append(f"Last import: <t:{int(stats.last_import)}:R>.")
+    return "\n".join(lines)
+
+
+def render_fact_check_matches(
+    query: str, matches: Sequence[tuple[FactCheckRecord, float]], claim_date: date | None
+) -> str:
+    """The best fact-checks for a query, each described with its score."""
+    shown = escape_markdown(clip_line(query, 100))
+    if not matches:
+        return f"No fact-check found for “{shown}”."
+    text = f"Fact-checks closest to “{shown}”:"
+    for number, (record, score) in enumerate(matches, 1):
+        entry = f"\n**{number}.** score {score:.2f} · {describe_fact_check(record, claim_date)}"
+        if len(text) + len(entry) > MESSAGE_LIMIT:
+            break  # whole entries only: a cut one could leave half a link
+        text += entry
+    return text
