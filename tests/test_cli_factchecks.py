@@ -198,7 +198,7 @@ def test_import_needs_a_database_and_a_file(tmp_path: Path) -> None:
 @contextmanager
 def feed_host(body: bytes, content_type: str = "application/json") -> Iterator[str]:
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+        def do_GET(self) -> None:
             self.send_response(200)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
