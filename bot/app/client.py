@@ -20,6 +20,8 @@ from bot.core.fairness import FetchSlots
 from bot.services.background import BackgroundTasks
 from bot.services.catch_up import CatchUp
 from bot.services.evidence import Evidence
+from bot.services.factcheck_import import FactCheckImporter
+from bot.services.factcheck_library import FactCheckLibrary
 from bot.services.guild_configs import GuildConfigs
 from bot.services.live_edits import LiveMessages
 from bot.services.llm_extraction import llm_config
@@ -32,7 +34,13 @@ from bot.web.fetcher import SafeFetcher
 
 log = logging.getLogger("claimbot")
 
-EXTENSIONS: tuple[str, ...] = ("cogs.server", "cogs.claims", "cogs.review", "cogs.evidence")
+EXTENSIONS: tuple[str, ...] = (
+    "cogs.server",
+    "cogs.claims",
+    "cogs.review",
+    "cogs.evidence",
+    "cogs.factchecks",
+)
 SHUTDOWN_FLUSH_SECONDS = 5.0
 # A failed command sync is tried again after each of these delays in turn.
 SYNC_RETRY_SECONDS: tuple[float, ...] = (30.0, 120.0, 600.0, 1800.0)
@@ -160,6 +168,8 @@ class ClaimBot(commands.Bot):
     evidence: Evidence
     ingest: VoteIngest
     catch_up: CatchUp
+    fact_checks: FactCheckLibrary
+    fact_check_import: FactCheckImporter
 
     def __init__(self, settings: Settings, **options: Any) -> None:
         point_at_discord(settings.discord_api_base, settings.discord_gateway_url)
@@ -206,6 +216,13 @@ class ClaimBot(commands.Bot):
         self.evidence = Evidence(self.db, self.claims_changed, slots=self.fetch_slots)
         self.ingest = VoteIngest(self.db, self.claims_changed)
         self.ingest.start()
+        # The library is searched in memory: built here (its time is logged), and each
+        # import rebuilds the scope it went into.
+        self.fact_checks = FactCheckLibrary(self.db)
+        await self.fact_checks.load()
+        self.fact_check_import = FactCheckImporter(
+            self.db, self.fact_checks.rebuild, slots=self.fetch_slots
+        )
         self.catch_up = CatchUp(
             self, self.db, self.configs, self.review, self.ingest, self.live.touch
         )
@@ -283,7 +300,7 @@ class ClaimBot(commands.Bot):
                 await asyncio.wait_for(live.flush(), SHUTDOWN_FLUSH_SECONDS)
             except TimeoutError:
                 log.warning("some review messages were not updated before shutdown")
-        for service in ("catch_up", "live", "review", "evidence"):
+        for service in ("catch_up", "live", "review", "evidence", "fact_check_import"):
             if hasattr(self, service):
                 await getattr(self, service).close()
         await self._background.close()
