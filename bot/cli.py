@@ -510,6 +510,7 @@ def cmd_factchecks_stats(args: argparse.Namespace, settings: Settings) -> int:
 
 def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
     from bot.extraction.language import detect_language
+    from bot.matching.text import tweet_date
     from bot.services.factcheck_library import FactCheckLibrary
 
     try:
@@ -526,7 +527,11 @@ def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
             if text.strip():
                 language = detect_language(text)
                 found = await library.similar(
-                    args.guild, text, "en" if language == "und" else language, None, args.top
+                    args.guild,
+                    text,
+                    "en" if language == "und" else language,
+                    tweet_date(text),  # a pasted post's signature dates the claim
+                    args.top,
                 )
             matches = [
                 {
@@ -694,7 +699,8 @@ def _add_fact_check_commands(sub: argparse._SubParsersAction[argparse.ArgumentPa
         help="match claims (one per line) against the fact-check library, JSON lines out",
         description='One claim per line in; one {"text", "matches": [{"url", "claim_reviewed", '
         '"publisher", "rating", "date", "score"}]} per line out, in input order (an empty '
-        "line gets no matches). Searches DATABASE_PATH's library as the bot does.",
+        "line gets no matches). Searches DATABASE_PATH's library as the bot does; a line "
+        "ending in a tweet's signature (— Name (@handle) May 1, 2021) is matched with that date.",
         epilog=SETTINGS_NOTE,
     )
     match.add_argument("source", nargs="?", default="-", help="a file path or - (default)")

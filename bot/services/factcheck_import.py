@@ -99,19 +99,20 @@ def too_large(max_bytes: int) -> str:
     return f"The feed is larger than {max_bytes / 1_000_000:,.0f} MB, the limit here."
 
 
-def _new_fact_check(review: ClaimReview) -> NewFactCheck:
-    return NewFactCheck(
-        url=review.url,
-        claim_reviewed=review.claim,
-        title=review.title,
-        publisher=review.publisher,
-        published=review.published.isoformat() if review.published else None,
-        rating_name=review.rating_name,
-        rating_value=review.rating_value,
-        best_rating=review.best_rating,
-        worst_rating=review.worst_rating,
-        claimant=review.claimant,
-        language=review.language,
+def _staged_row(review: ClaimReview) -> tuple[Any, ...]:
+    """A review as NewFactCheck's fields in order (tuples pickle several times faster)."""
+    return (
+        review.url,
+        review.claim,
+        review.title,
+        review.publisher,
+        review.published.isoformat() if review.published else None,
+        review.rating_name,
+        review.rating_value,
+        review.best_rating,
+        review.worst_rating,
+        review.claimant,
+        review.language,
     )
 
 
@@ -122,9 +123,9 @@ def _stage(
     ClaimReviewError for a feed that cannot be imported."""
     report = ImportReport()
     reader = _CappedReader(source, max_bytes, progress)
-    batch: list[NewFactCheck] = []
+    batch: list[tuple[Any, ...]] = []
     for review in read_claim_reviews(io.BufferedReader(reader, _READ), report):
-        batch.append(_new_fact_check(review))
+        batch.append(_staged_row(review))
         reader.kept = report.kept
         if len(batch) >= BATCH_SIZE:
             pickle.dump(batch, staging, pickle.HIGHEST_PROTOCOL)
@@ -138,10 +139,10 @@ def _stage(
 
 def _next_batch(staging: IO[bytes]) -> list[NewFactCheck] | None:
     try:
-        batch: list[NewFactCheck] = pickle.load(staging)
+        rows: list[tuple[Any, ...]] = pickle.load(staging)
     except EOFError:
         return None
-    return batch
+    return [NewFactCheck(*row) for row in rows]
 
 
 class FactCheckImporter:
