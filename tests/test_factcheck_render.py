@@ -13,9 +13,12 @@ from bot.core.factcheck_render import (
     FAR_APART_DAYS,
     describe_fact_check,
     rating_with_date,
+    render_fact_check_matches,
+    render_import_result,
+    render_library_stats,
     time_apart,
 )
-from bot.core.records import FactCheckRecord
+from bot.core.records import FactCheckImportResult, FactCheckRecord, LibraryStats
 
 RECORD = FactCheckRecord(
     id=1,
@@ -89,3 +92,60 @@ def test_far_apart_exactly_when_more_than_a_year(days: int) -> None:
     assert (note is not None) == (abs(days) > FAR_APART_DAYS)
     if note is not None:
         assert note.endswith("before this claim" if days > 0 else "after this claim")
+
+
+def test_an_import_reply_counts_and_says_why_records_were_skipped() -> None:
+    result = FactCheckImportResult(
+        scope=0,
+        read=1_200,
+        added=1_000,
+        updated=200,
+        skipped={"no url": 3, "url is not http(s)": 1},
+        nulled={"ratingValue is not a number": 2},
+    )
+    assert render_import_result(result, "for this server") == (
+        "Imported 1,200 fact-check(s) for this server: 1,000 new, 200 updated.\n"
+        "Skipped 4: no url 3, url is not http(s) 1.\n"
+        "Numbers dropped (2): ratingValue is not a number 2."
+    )
+    nothing = FactCheckImportResult(0, 0, 0, 0, {"no claim text": 2}, {})
+    assert render_import_result(nothing, "for all servers") == (
+        "Nothing imported for all servers: all 2 ClaimReview(s) were skipped.\n"
+        "Skipped 2: no claim text 2."
+    )
+
+
+def test_library_stats_escape_publishers() -> None:
+    stats = LibraryStats(
+        reviews=3,
+        publishers=[("*Desk*", 2), ("", 1)],
+        newest="2024-03-01",
+        oldest=None,
+        last_import=1_700_000_000.5,
+    )
+    assert render_library_stats(stats, "here") == (
+        "**3 fact-check(s)** here.\n"
+        r"Top publishers: \*Desk\* 2, unknown publisher 1." + "\n"
+        "Newest review: 2024-03-01; oldest: undated.\n"
+        "Last import: <t:1700000000:R>."
+    )
+    empty = LibraryStats(0, [], None, None, None)
+    assert render_library_stats(empty, "here") == (
+        "No fact-checks here yet: a moderator imports a feed with `/factchecks import`."
+    )
+
+
+def test_search_results_keep_whole_entries_within_a_message() -> None:
+    assert render_fact_check_matches("bridges", [], None) == "No fact-check found for “bridges”."
+    long = dataclasses.replace(RECORD, claim_reviewed="word " * 400)
+    text = render_fact_check_matches("bridges", [(long, 0.91)] * 5, None)
+    assert len(text) <= 2000
+    entries = text.split("\n**")
+    assert entries[0] == "Fact-checks closest to “bridges”:"
+    assert [e.split(" · ")[0] for e in entries[1:]] == [
+        "1.** score 0.91",
+        "2.** score 0.91",
+        "3.** score 0.91",
+        "4.** score 0.91",
+    ]
+    assert all(e.endswith("”") for e in entries[1:])
