@@ -322,3 +322,27 @@ def test_the_import_service_refuses_an_endless_stream_with_nothing_written(
             await db.close()
 
     assert asyncio.run(scenario()) == ("The feed is larger than 3 MB, the limit here.", 0, [])
+
+
+def test_the_progress_bar_shows_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from bot.cli import _import_progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    piped = io.StringIO()
+    monkeypatch.setattr("sys.stderr", piped)
+    with _import_progress(1_000) as progress:
+        assert progress is None
+    assert piped.getvalue() == ""
+
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    with _import_progress(1_000) as progress:
+        assert progress is not None
+        progress(500, 1_234)
+    shown = terminal.getvalue()
+    assert "importing" in shown and "1,234 reviews" in shown and "0.5/1.0 kB" in shown
