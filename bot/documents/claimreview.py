@@ -136,7 +136,7 @@ def _is_type(value: Any, name: str) -> bool:
 
 @functools.lru_cache(maxsize=256)
 def _type_name(type_: str) -> str:
-    """"ClaimReview", "schema:ClaimReview" and "https://schema.org/ClaimReview" alike."""
+    """The last part of a type: ClaimReview, schema:ClaimReview and the full IRI alike."""
     return re.split(r"[/:#]", type_)[-1]
 
 
