@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from bot.documents.reader import Document
     from bot.services.llm_extraction import Extraction, LLMConfig, SentenceScore
     from bot.storage.database import Database
+    from bot.web.fetcher import SafeFetcher
 
 T = TypeVar("T")
 
@@ -385,6 +386,174 @@ def cmd_recompute(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+# -- factchecks / match ---------------------------------------------------------------
+
+
+def feed_fetcher() -> SafeFetcher:
+    """The fetcher for feed URLs: the safe fetcher with the CLI's feed cap (tests swap it)."""
+    from bot.services.factcheck_import import CLI_FEED_LIMITS
+    from bot.web.fetcher import SafeFetcher
+
+    return SafeFetcher(CLI_FEED_LIMITS)
+
+
+def _scope_words(guild: int | None) -> str:
+    return "for all servers" if guild is None else f"for server {guild}"
+
+
+@contextlib.contextmanager
+def _import_progress(total: int | None) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr (bytes read, reviews kept) when a person watches it."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (
+        TextColumn("importing"),
+        BarColumn(),
+        DownloadColumn(),
+        TextColumn("{task.fields[reviews]:,} reviews"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("import", total=total, reviews=0)
+
+        def update(read: int, reviews: int) -> None:
+            bar.update(task, completed=read, reviews=reviews)
+
+        yield update
+
+
+def cmd_factchecks_import(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.errors import UserFacingError
+    from bot.core.factcheck_render import render_import_result
+    from bot.core.records import ALL_SERVERS, FactCheckImportResult
+    from bot.core.urls import looks_like_url
+    from bot.services.factcheck_import import CLI_FEED_MAX_BYTES, FactCheckImporter, too_large
+
+    source: str = args.source
+    scope = ALL_SERVERS if args.guild is None else args.guild
+    size: int | None = None
+    if source != "-" and not looks_like_url(source):
+        path = Path(source)
+        if path.is_dir():
+            raise CliError(f"{source} is a directory: give a file, a URL, or - for stdin.")
+        if not path.is_file():
+            raise CliError(f"No such file: {source}")
+        size = path.stat().st_size
+        if size > CLI_FEED_MAX_BYTES:
+            raise CliError(too_large(CLI_FEED_MAX_BYTES))
+
+    try:
+        stream = sys.stdin.buffer if source == "-" else None if size is None else open(source, "rb")  # noqa: SIM115
+    except OSError as exc:
+        raise CliError(f"Cannot read {source}: {exc.strerror or exc}") from None
+
+    async def work(db: Database) -> FactCheckImportResult:
+        importer = FactCheckImporter(db, fetcher=feed_fetcher())
+        try:
+            with _import_progress(size) as progress:
+                if stream is None:
+                    return await importer.import_url(
+                        scope,
+                        source,
+                        imported_by=None,
+                        max_bytes=CLI_FEED_MAX_BYTES,
+                        progress=progress,
+                    )
+                return await importer.import_stream(
+                    scope,
+                    stream,
+                    imported_by=None,
+                    max_bytes=CLI_FEED_MAX_BYTES,
+                    progress=progress,
+                )
+        except UserFacingError as exc:
+            raise CliError(exc.message) from None
+        except OSError as exc:
+            raise CliError(f"Cannot read {source}: {exc.strerror or exc}") from None
+        finally:
+            await importer.close()
+
+    with database_errors(), stream or contextlib.nullcontext():
+        result = asyncio.run(_with_db(settings, work))
+    summary = " ".join(render_import_result(result, _scope_words(args.guild)).splitlines())
+    if result.read == 0:
+        raise CliError(summary)
+    print(summary)
+    return EXIT_OK
+
+
+def cmd_factchecks_stats(args: argparse.Namespace, settings: Settings) -> int:
+    import datetime
+
+    from bot.core.records import LibraryStats
+
+    async def work(db: Database) -> LibraryStats:
+        return await db.library_stats(args.guild, top=args.top)
+
+    with database_errors():
+        stats = asyncio.run(_with_db(settings, work))
+    where = "for all servers" if args.guild is None else f"visible to server {args.guild}"
+    print(f"{stats.reviews:,} fact-check(s) {where}.")
+    if stats.reviews:
+        named = ", ".join(f"{name or 'unknown publisher'} {n:,}" for name, n in stats.publishers)
+        print(f"Top publishers: {named}.")
+        print(f"Newest review: {stats.newest or 'undated'}; oldest: {stats.oldest or 'undated'}.")
+    if stats.last_import is not None:
+        when = datetime.datetime.fromtimestamp(stats.last_import, datetime.UTC)
+        print(f"Last import: {when:%Y-%m-%d %H:%M} UTC.")
+    return EXIT_OK
+
+
+def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.extraction.language import detect_language
+    from bot.matching.text import tweet_date
+    from bot.services.factcheck_library import FactCheckLibrary
+
+    try:
+        handle = sys.stdin if args.source == "-" else open(args.source, encoding="utf-8")  # noqa: SIM115
+    except OSError as exc:
+        raise CliError(f"Cannot read {args.source}: {exc.strerror}") from None
+
+    async def work(db: Database) -> None:
+        library = FactCheckLibrary(db)
+        await library.load()
+        for line in handle:
+            text = line.rstrip("\r\n")
+            found = []
+            if text.strip():
+                language = detect_language(text)
+                found = await library.similar(
+                    args.guild,
+                    text,
+                    "en" if language == "und" else language,
+                    tweet_date(text),  # a pasted post's signature dates the claim
+                    args.top,
+                )
+            matches = [
+                {
+                    "url": m.fact_check.url,
+                    "claim_reviewed": m.fact_check.claim_reviewed,
+                    "publisher": m.fact_check.publisher,
+                    "rating": m.fact_check.rating_name,
+                    "date": m.fact_check.published,
+                    "score": round(m.score, 4),
+                }
+                for m in found
+            ]
+            print(json.dumps({"text": text, "matches": matches}, ensure_ascii=False))
+
+    with handle, database_errors():
+        try:
+            asyncio.run(_with_db(settings, work))
+        except UnicodeDecodeError:
+            raise CliError(f"{args.source} is not UTF-8 text.") from None
+    return EXIT_OK
+
+
 # -- entry point ----------------------------------------------------------------------
 
 
@@ -485,7 +654,65 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("source", nargs="?", default="-", help="a file path or - (default)")
     _add_backend_option(score)
     score.set_defaults(handler=cmd_score)
+    _add_fact_check_commands(sub)
     return parser
+
+
+def _add_fact_check_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    scope_help = (
+        "import for this server only (id); without it the reviews are for all servers, "
+        "and every server sees them"
+    )
+    factchecks = sub.add_parser(
+        "factchecks",
+        help="import ClaimReview feeds into the fact-check library, show its size",
+        description="The fact-check library the bot matches new claims against.",
+        epilog=SETTINGS_NOTE,
+    )
+    actions = factchecks.add_subparsers(dest="action", required=True, metavar="ACTION")
+    feed = actions.add_parser(
+        "import",
+        help="import a ClaimReview feed (JSON, DataFeed, @graph or HTML page)",
+        description="Import schema.org ClaimReviews from a file, a URL (through the safe "
+        "fetcher) or - for standard input; at most 300 MB. A review already imported with "
+        "the same url is updated. A feed that cannot be read imports nothing.",
+        epilog=f"{SETTINGS_NOTE} {EXIT_CODES_NOTE}.",
+    )
+    feed.add_argument("source", help="a file path, a URL, or - for standard input")
+    feed.add_argument("--guild", type=int, default=None, metavar="ID", help=scope_help)
+    feed.set_defaults(handler=cmd_factchecks_import)
+    stats = actions.add_parser(
+        "stats",
+        help="how many reviews, from which publishers, how recent",
+        description="Size of the library: the reviews for all servers, or with --guild the "
+        "ones that server sees (its own and those for all servers).",
+        epilog=SETTINGS_NOTE,
+    )
+    stats.add_argument(
+        "--guild", type=int, default=None, metavar="ID", help="as this server sees it"
+    )
+    stats.add_argument("--top", type=_positive_int, default=5, metavar="N", help="publishers shown")
+    stats.set_defaults(handler=cmd_factchecks_stats)
+
+    match = sub.add_parser(
+        "match",
+        help="match claims (one per line) against the fact-check library, JSON lines out",
+        description='One claim per line in; one {"text", "matches": [{"url", "claim_reviewed", '
+        '"publisher", "rating", "date", "score"}]} per line out, in input order (an empty '
+        "line gets no matches). Searches DATABASE_PATH's library as the bot does; a line "
+        "ending in a tweet's signature (— Name (@handle) May 1, 2021) is matched with that date.",
+        epilog=SETTINGS_NOTE,
+    )
+    match.add_argument("source", nargs="?", default="-", help="a file path or - (default)")
+    match.add_argument("--top", type=_positive_int, default=5, metavar="K", help="default: 5")
+    match.add_argument(
+        "--guild",
+        type=int,
+        default=None,
+        metavar="ID",
+        help="the library this server sees (default: the reviews for all servers)",
+    )
+    match.set_defaults(handler=cmd_match)
 
 
 def _add_backend_option(command: argparse.ArgumentParser) -> None:

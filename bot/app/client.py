@@ -22,6 +22,7 @@ from bot.services.catch_up import CatchUp
 from bot.services.clock import Clock, SystemClock
 from bot.services.digests import Digests, channel_sender
 from bot.services.evidence import Evidence
+from bot.services.factcheck_import import FactCheckImporter
 from bot.services.factcheck_library import FactCheckLibrary
 from bot.services.guild_configs import GuildConfigs
 from bot.services.live_edits import LiveMessages, Pace
@@ -44,6 +45,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.evidence",
     "cogs.digest",
     "cogs.suggestions",
+    "cogs.factchecks",
 )
 SHUTDOWN_FLUSH_SECONDS = 5.0
 # A failed command sync is tried again after each of these delays in turn.
@@ -175,6 +177,7 @@ class ClaimBot(commands.Bot):
     notices: VerdictNotices
     digests: Digests
     library: FactCheckLibrary
+    fact_check_import: FactCheckImporter
     suggestions: Suggestions
 
     def __init__(
@@ -254,6 +257,10 @@ class ClaimBot(commands.Bot):
         self.submissions.probably_same = self.suggestions.probably_same
         self.ingest = VoteIngest(self.db, self.claims_changed)
         self.ingest.start()
+        # Each import rebuilds the scope it went into.
+        self.fact_check_import = FactCheckImporter(
+            self.db, self.library.rebuild, slots=self.fetch_slots
+        )
         self.catch_up = CatchUp(
             self, self.db, self.configs, self.review, self.ingest, self.live.touch
         )
@@ -348,7 +355,8 @@ class ClaimBot(commands.Bot):
                 await asyncio.wait_for(live.flush(), SHUTDOWN_FLUSH_SECONDS)
             except TimeoutError:
                 log.warning("some review messages were not updated before shutdown")
-        for service in ("notices", "catch_up", "live", "review", "evidence", "digests"):
+        services = ("notices", "catch_up", "live", "review", "evidence", "digests")
+        for service in (*services, "fact_check_import"):
             if hasattr(self, service):
                 await getattr(self, service).close()
         await self._background.close()

@@ -173,3 +173,16 @@ class SuggestionRecord:
     answered_by: int | None
     answered_at: float | None
     created_at: float
+
+
+@dataclass(frozen=True, slots=True)
+class FactCheckImportResult:
+    """What one import did: reviews read from the feed, rows added and updated, records
+    skipped and numbers dropped (both by reason)."""
+
+    scope: int
+    read: int
+    added: int
+    updated: int
+    skipped: dict[str, int]
+    nulled: dict[str, int]

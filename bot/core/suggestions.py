@@ -1,11 +1,10 @@
 """What the "already checked?" suggestions say, and the rules that are not matching: the
-buttons' ids, the stance an earlier claim of the server lends, how far apart two dates are.
+buttons' ids, the stance an earlier claim of the server lends. A fact-check's rating, date and
+distance in time from the claim read as everywhere else (bot/core/factcheck_render.py).
 
 Pure: the service hands in records and a stance, gets back text. Every wording a publisher
 or member wrote (the fact-checked claim, a rating, a publisher's name) is escaped, and the
 links are wrapped in <> so Discord shows no preview.
-(The fcimport work adds a helper for the "checked N years before" wording to render.py; the
-lead should keep one of the two.)
 """
 
 from __future__ import annotations
@@ -13,8 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
+from bot.core.factcheck_render import rating_text, review_date, time_apart
 from bot.core.records import ClaimRecord, FactCheckRecord
 from bot.core.render import claim_link, escape_markdown
 from bot.core.text import clip, clip_line
@@ -32,8 +32,6 @@ CUSTOM_ID_PREFIX = "claimbot:suggest:"
 CUSTOM_ID_PATTERN = r"claimbot:suggest:(?P<id>[0-9]{1,18}):(?P<answer>same|not_same)"
 _CUSTOM_ID = re.compile(CUSTOM_ID_PATTERN)
 
-# A review this long before the claim is called out: an old verdict may not hold today.
-FAR_APART_DAYS = 365
 _WORDING_CHARS = 500
 _PROMPT = "Reviewers: is it the same claim?"
 
@@ -60,46 +58,18 @@ def stance_of_claim(claim: ClaimRecord) -> Stance:
     return "context"
 
 
-def review_date(published: str | None) -> date | None:
-    try:
-        return date.fromisoformat(published) if published else None
-    except ValueError:
-        return None
-
-
-def time_apart(published: str | None, claim_time: float) -> str | None:
-    """ "checked 3 years before this claim" when the review is a year or more older than the
-    claim was submitted; None when they are close or the review has no date."""
-    reviewed = review_date(published)
-    if reviewed is None:
-        return None
-    submitted = datetime.fromtimestamp(claim_time, UTC).date()
-    days = (submitted - reviewed).days
-    if days < FAR_APART_DAYS:
-        return None
-    years = days // 365
-    return f"checked {years} year{'s' if years != 1 else ''} before this claim"
-
-
 def _quote(text: str, limit: int = _WORDING_CHARS) -> str:
     return f"“{escape_markdown(clip_line(text, limit))}”"
 
 
-def _rating(fact_check: FactCheckRecord) -> str:
-    if fact_check.rating_name:
-        return escape_markdown(clip_line(fact_check.rating_name, 60))
-    if fact_check.rating_value is not None and fact_check.best_rating is not None:
-        return f"{fact_check.rating_value:g}/{fact_check.best_rating:g}"
-    return "no rating"
-
-
 def fact_check_line(fact_check: FactCheckRecord, claim_time: float | None = None) -> str:
-    """Publisher · rated X on date (and how long before the claim)."""
+    """Publisher · rated X on date (and how far apart the review and the claim are)."""
     publisher = escape_markdown(clip_line(fact_check.publisher or "Unknown publisher", 80))
-    reviewed = review_date(fact_check.published)
+    reviewed = review_date(fact_check)
     when = f"on {reviewed.isoformat()}" if reviewed else "undated"
-    line = f"**{publisher}** · rated **{_rating(fact_check)}** {when}"
-    apart = time_apart(fact_check.published, claim_time) if claim_time is not None else None
+    line = f"**{publisher}** · rated **{rating_text(fact_check) or 'no rating'}** {when}"
+    submitted = datetime.fromtimestamp(claim_time, UTC).date() if claim_time is not None else None
+    apart = time_apart(reviewed, submitted)
     return f"{line} ({apart})" if apart else line
 
 

@@ -11,6 +11,7 @@ out to be broken is the caller's choice.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections import Counter
@@ -127,8 +128,16 @@ class _EscapeRepair(io.RawIOBase):
 
 
 def _is_type(value: Any, name: str) -> bool:
+    if value is None:  # most objects of a feed (ratings, authors, items) say no type
+        return False
     types = value if isinstance(value, list) else [value]
-    return any(isinstance(t, str) and re.split(r"[/:#]", t)[-1] == name for t in types)
+    return any(isinstance(t, str) and _type_name(t) == name for t in types)
+
+
+@functools.lru_cache(maxsize=256)
+def _type_name(type_: str) -> str:
+    """The last part of a type: ClaimReview, schema:ClaimReview and the full IRI alike."""
+    return re.split(r"[/:#]", type_)[-1]
 
 
 def _first(value: Any) -> Any:

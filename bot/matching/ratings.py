@@ -40,7 +40,18 @@ REFUTING_WORDS = frozenset(
         # Italian
         "bufala", "notizia falsa", "in gran parte falso",
         # Dutch
-        "onwaar", "niet waar", "grotendeels onwaar",
+        "onwaar", "niet waar", "grotendeels onwaar", "onjuist",
+        # Polish, Czech, Slovak, Croatian, Romanian, Catalan
+        "fałsz", "nieprawda", "nepravda", "netočno", "lažno",
+        "fals", "mincinos",
+        # Swedish, Danish, Norwegian
+        "falskt", "osant", "falsk", "usant", "usandt",
+        # Turkish, Indonesian
+        "yanlış", "asılsız", "salah", "hoaks", "keliru",
+        # Greek, Russian, Ukrainian
+        "ψευδές", "ψευδης", "ложь", "неправда", "фейк", "фейк ньюс",
+        # Arabic, Hindi
+        "زائف", "خطأ", "كاذب", "फर्जी", "गलत", "झूठ",
     }
 )  # fmt: skip
 
@@ -62,7 +73,17 @@ SUPPORTING_WORDS = frozenset(
         # Italian
         "vero", "corretto", "vera", "in gran parte vero", "confermato",
         # Dutch
-        "waar", "grotendeels waar", "klopt",
+        "waar", "grotendeels waar", "klopt", "juist",
+        # Polish, Czech, Slovak, Croatian, Romanian, Catalan
+        "prawda", "pravda", "točno", "istinito", "adevarat", "cert",
+        # Swedish, Danish, Norwegian
+        "sant", "sandt",
+        # Turkish, Indonesian
+        "doğru", "benar",
+        # Greek, Russian, Ukrainian
+        "αληθές", "αληθης", "правда", "верно", "достовірно",
+        # Arabic, Hindi
+        "صحيح", "सच", "सही",
     }
 )  # fmt: skip
 

@@ -657,6 +657,34 @@ def _is_tls_failure(exc: BaseException) -> bool:
     return False
 
 
+class _SinkBuffer:
+    """The body as `_read` grows it, passed on to a sink: only its size and first KiB (for
+    sniffing the type) stay in memory."""
+
+    def __init__(self, sink: Callable[[bytes], object]) -> None:
+        self.sink = sink
+        self.size = 0
+        self.head = b""
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __iadd__(self, data: bytes | bytearray) -> Self:
+        if data:
+            self.sink(bytes(data))
+            self.size += len(data)
+            self.head = (self.head + data[: max(0, 1024 - len(self.head))])[:1024]
+        return self
+
+    __add__ = __iadd__
+
+    def __getitem__(self, part: slice) -> bytes:
+        return self.head[part]
+
+    def __bytes__(self) -> bytes:
+        return b""
+
+
 async def _raw_chunks(response: httpx.Response) -> AsyncGenerator[bytes, None]:
     if response.is_stream_consumed:
         yield response.content
@@ -755,11 +783,14 @@ class SafeFetcher:
         *,
         allowed_content_types: frozenset[str] | None = None,
         owner: FetchOwner | None = None,
+        sink: Callable[[bytes], object] | None = None,
     ) -> FetchResult:
         """Fetch one URL under every rule in the module docstring, or raise FetchError.
 
         `owner` is the (guild id, member id) the fetch is for; over their share it is refused
-        with code "busy" before any connection is made."""
+        with code "busy" before any connection is made. With `sink`, the body goes to it chunk
+        by chunk instead of into `FetchResult.body` (large feeds to a file), and a body over
+        the cap is refused whatever its type."""
         allowed = (
             self._allowed_types
             if allowed_content_types is None
@@ -769,7 +800,7 @@ class SafeFetcher:
         with self._admitted(owner):
             try:
                 async with asyncio.timeout(self._limits.total_timeout):
-                    return await self._follow(target, allowed)
+                    return await self._follow(target, allowed, sink)
             except TimeoutError:
                 raise FetchError("timeout", "The site took too long to respond.") from None
 
@@ -795,7 +826,12 @@ class SafeFetcher:
             via_redirect=via_redirect,
         )
 
-    async def _follow(self, target: ParsedTarget, allowed: frozenset[str]) -> FetchResult:
+    async def _follow(
+        self,
+        target: ParsedTarget,
+        allowed: frozenset[str],
+        sink: Callable[[bytes], object] | None = None,
+    ) -> FetchResult:
         redirects: list[str] = []
         current = target
         accept = ", ".join(sorted(allowed)) or "*/*"
@@ -828,7 +864,7 @@ class SafeFetcher:
                     raise FetchError(
                         "http_error", f"The site answered with an error (HTTP {shown})."
                     )
-                return await self._read(current, response, allowed, tuple(redirects))
+                return await self._read(current, response, allowed, tuple(redirects), sink)
             finally:
                 await response.aclose()
 
@@ -919,6 +955,7 @@ class SafeFetcher:
         response: httpx.Response,
         allowed: frozenset[str],
         redirects: tuple[str, ...],
+        sink: Callable[[bytes], object] | None = None,
     ) -> FetchResult:
         mime, charset = parse_content_type(response.headers.get("content-type"))
         if mime and mime not in allowed:
@@ -928,7 +965,7 @@ class SafeFetcher:
             )
         cap = self._limits.max_bytes
         too_large = FetchError("too_large", f"That file is too large (over {cap:,} bytes).")
-        truncatable = not mime or _is_truncatable(mime)
+        truncatable = (not mime or _is_truncatable(mime)) and sink is None
         declared = response.headers.get("content-length", "")
         if not truncatable and declared.isdigit() and int(declared) > cap:
             raise too_large
@@ -944,7 +981,7 @@ class SafeFetcher:
                 "bad_response", "The site compressed its answer in a way I can't read."
             )
         decoder = _BodyDecoder(encoding)
-        body = bytearray()
+        body: bytearray | _SinkBuffer = bytearray() if sink is None else _SinkBuffer(sink)
         truncated = False
         try:
             async with contextlib.aclosing(_raw_chunks(response)) as chunks:

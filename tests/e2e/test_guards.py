@@ -42,6 +42,9 @@ async def test_commands_sent_from_a_dm_get_the_short_refusal(
         (world.moderator, "claim export", {"format": "csv"}),
         (world.outsider, "evidence list", {"claim": 1}),
         (world.outsider, "evidence remove", {"claim": 1, "evidence": 1}),
+        (world.moderator, "factchecks import", {"url": "http://news.test/feed.json"}),
+        (world.outsider, "factchecks search", {"query": "ferries cost"}),
+        (world.outsider, "factchecks stats", {}),
     ]
     asked = [
         fake.registry.slash(world.guild_id, world.general_channel_id, user, command, options)
@@ -76,7 +79,8 @@ async def test_every_command_is_synced_for_servers_only(runner: BotRunner, world
         for cmd in world.fake.state.global_commands.values()
     }
     assert synced == {
-        name: (False, [0]) for name in ("claim", "claimbot", "evidence", "Extract claims")
+        name: (False, [0])
+        for name in ("claim", "claimbot", "evidence", "factchecks", "Extract claims")
     }
 
 

@@ -18,7 +18,7 @@ DEFAULT_THRESHOLDS = (
 
 async def test_logs_in_syncs_and_answers_ping(bot: ClaimBot, world: World) -> None:
     names = sorted(c["name"] for c in world.fake.commands())
-    assert names == ["Extract claims", "claim", "claimbot", "evidence"]
+    assert names == ["Extract claims", "claim", "claimbot", "evidence", "factchecks"]
 
     rec = await world.slash(world.outsider, "claimbot ping")
 

@@ -12,7 +12,9 @@ from bot.matching.ratings import stance_of
     [
         "False", "FALSE", "false.", "Faux", "Pants on Fire", "Pants on Fire!", "Mostly false",
         "Mostly False", "Plutôt faux", "Fake", "Falso", "Falsa", "Falsch", "Größtenteils falsch",
-        "Bufala", "Infox", "Hoax", "Incorrect", "Four Pinocchios", "Onwaar",
+        "Bufala", "Infox", "Hoax", "Incorrect", "Four Pinocchios", "Onwaar", "Onjuist", "FAŁSZ",
+        "Nieprawda", "Fals", "Falskt", "Usant", "Yanlış", "Salah", "Hoaks", "Ψευδές", "Неправда",
+        "Фейк", "Ложь", "زائف", "फर्जी", "Netočno",
     ],
 )  # fmt: skip
 def test_false_like_ratings_refute(word: str) -> None:
@@ -23,7 +25,8 @@ def test_false_like_ratings_refute(word: str) -> None:
     "word",
     [
         "True", "true", "Vrai", "Mostly true", "Plutôt vrai", "Verdadero", "Richtig", "Wahr",
-        "Verdadeiro", "Vero", "Correct", "Accurate", "Exact", "Cierto",
+        "Verdadeiro", "Vero", "Correct", "Accurate", "Exact", "Cierto", "Juist", "Prawda",
+        "Pravda", "Adevărat", "Sant", "Doğru", "Benar", "Αληθές", "Правда", "صحيح", "सच",
     ],
 )  # fmt: skip
 def test_true_like_ratings_support(word: str) -> None:
@@ -35,6 +38,8 @@ def test_true_like_ratings_support(word: str) -> None:
     [
         "Misleading", "Trompeur", "Mixture", "Half True", "Engañoso", "Irreführend", "Enganoso",
         "Fuorviante", "Unproven", "Satire", "Missing context", "Sans contexte", "Outdated",
+        "Manipulacja", "Zavádějící", "Yanıltıcı", "Menyesatkan", "Вводит в заблуждение", "مضلل",
+        "भ्रामक", "Parzialmente falso", "Gedeeltelijk onwaar",
     ],
 )  # fmt: skip
 def test_everything_else_is_context(word: str) -> None:

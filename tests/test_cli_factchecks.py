@@ -1,0 +1,348 @@
+"""`claimbot factchecks import|stats` and `claimbot match` as an operator runs them: what is
+imported and for whom, the one line for each feed refused with nothing imported, and the
+JSON lines of `match` in input order."""
+
+from __future__ import annotations
+
+import asyncio
+import http.server
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.hosts import local_fetcher
+from tests.test_cli import claimbot
+
+GUILD = 4242
+
+
+def review(url: str, claim: str, **extra: object) -> dict[str, object]:
+    return {"@type": "ClaimReview", "url": url, "claimReviewed": claim, **extra}
+
+
+FEED = {
+    "@context": "https://schema.org",
+    "@type": "DataFeed",
+    "dataFeedElement": [
+        {
+            "item": [
+                review(
+                    "https://checks.test/bridges",
+                    "Steel bridges melt every June in the capital.",
+                    author={"name": "Desk"},
+                    datePublished="2024-03-01",
+                    reviewRating={
+                        "alternateName": "False",
+                        "ratingValue": "1",
+                        "bestRating": "five",
+                    },
+                    inLanguage="en",
+                ),
+                review("javascript:alert(1)", "A claim behind a script link."),
+                review("ftp://checks.test/old", "A claim on an ftp server."),
+                review("https://checks.test/empty", ""),
+                review(
+                    "https://checks.test/ferries",
+                    "The council bought three electric ferries for the harbour.",
+                    author={"name": "Wire"},
+                    datePublished="2023-01-05",
+                    reviewRating={"alternateName": "True"},
+                ),
+            ]
+        }
+    ],
+}
+
+
+def rows(database: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(database) as conn:
+        return conn.execute(
+            "SELECT scope, url, claim_reviewed, publisher, rating_name, rating_value, best_rating"
+            " FROM fact_checks ORDER BY scope, url"
+        ).fetchall()
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    variables = {"DATABASE_PATH": str(tmp_path / "library.db")}
+    assert claimbot("migrate", cwd=tmp_path, env=variables).returncode == 0
+    (tmp_path / "feed.json").write_text(json.dumps(FEED), encoding="utf-8")
+    return variables
+
+
+def test_import_reports_counts_and_reimport_updates(tmp_path: Path, env: dict[str, str]) -> None:
+    first = claimbot("factchecks", "import", "feed.json", cwd=tmp_path, env=env)
+    assert (first.returncode, first.stderr) == (0, "")
+    assert first.stdout.splitlines() == [
+        "Imported 2 fact-check(s) for all servers: 2 new, 0 updated. Skipped 3: url is not "
+        "http(s) 2, no claim text 1. Numbers dropped (1): bestRating is not a number 1."
+    ]
+    changed = json.loads(json.dumps(FEED))
+    changed["dataFeedElement"][0]["item"][0]["reviewRating"]["alternateName"] = "Pants on Fire"
+    (tmp_path / "feed.json").write_text(json.dumps(changed), encoding="utf-8")
+    again = claimbot("factchecks", "import", "feed.json", cwd=tmp_path, env=env)
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith("Imported 2 fact-check(s) for all servers: 0 new, 2 updated.")
+    assert rows(Path(env["DATABASE_PATH"])) == [
+        (
+            0,
+            "https://checks.test/bridges",
+            "Steel bridges melt every June in the capital.",
+            "Desk",
+            "Pants on Fire",
+            1.0,
+            None,
+        ),
+        (
+            0,
+            "https://checks.test/ferries",
+            "The council bought three electric ferries for the harbour.",
+            "Wire",
+            "True",
+            None,
+            None,
+        ),
+    ]
+
+
+def test_import_for_one_server_from_stdin_and_stats(tmp_path: Path, env: dict[str, str]) -> None:
+    feed = json.dumps([review("https://home.test/1", "Only our server sees this claim.")])
+    result = claimbot(
+        "factchecks", "import", "-", "--guild", str(GUILD), cwd=tmp_path, env=env, stdin=feed
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"Imported 1 fact-check(s) for server {GUILD}: 1 new, 0 updated.\n"
+    assert claimbot("factchecks", "import", "feed.json", cwd=tmp_path, env=env).returncode == 0
+    assert [row[:2] for row in rows(Path(env["DATABASE_PATH"]))] == [
+        (0, "https://checks.test/bridges"),
+        (0, "https://checks.test/ferries"),
+        (GUILD, "https://home.test/1"),
+    ]
+    everyone = claimbot("factchecks", "stats", cwd=tmp_path, env=env)
+    assert everyone.stdout.splitlines()[:3] == [
+        "2 fact-check(s) for all servers.",
+        "Top publishers: Desk 1, Wire 1.",
+        "Newest review: 2024-03-01; oldest: 2023-01-05.",
+    ]
+    home = claimbot("factchecks", "stats", "--guild", str(GUILD), cwd=tmp_path, env=env)
+    assert home.stdout.splitlines()[:2] == [
+        f"3 fact-check(s) visible to server {GUILD}.",
+        "Top publishers: unknown publisher 1, Desk 1, Wire 1.",
+    ]
+    assert home.stdout.splitlines()[3].startswith("Last import: ")
+
+
+BAD_FEEDS = [
+    (
+        "not json",
+        b"Claim: bridges melt.\n",
+        "This is not JSON: a ClaimReview feed starts with { or [.",
+    ),
+    ("no claimreview", b'{"@type": "NewsArticle", "headline": "x"}', "No ClaimReview found in it."),
+    ("deeply nested", b"[" * 100_000, "The JSON is nested more than 32 levels deep."),
+    (
+        "broken midway",
+        json.dumps(
+            [review(f"https://b.test/{n}", f"Claim number {n}.") for n in range(2_500)]
+        ).encode()[:-40],
+        "The JSON is broken: parse error: premature EOF.",
+    ),
+    (
+        "only bad urls",
+        json.dumps([review("javascript:alert(1)", "x"), review("mailto:a@b.test", "y")]).encode(),
+        "Nothing imported for all servers: all 2 ClaimReview(s) were skipped. Skipped 2: url "
+        "is not http(s) 2.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("feed", "message"), [(f, m) for _, f, m in BAD_FEEDS], ids=[i for i, _, _ in BAD_FEEDS]
+)
+def test_a_bad_feed_is_one_line_and_imports_nothing(
+    tmp_path: Path, env: dict[str, str], feed: bytes, message: str
+) -> None:
+    (tmp_path / "bad.json").write_bytes(feed)
+    result = claimbot("factchecks", "import", "bad.json", cwd=tmp_path, env=env)
+    assert (result.returncode, result.stdout) == (1, "")
+    assert result.stderr.splitlines() == [f"claimbot: {message}"]
+    assert rows(Path(env["DATABASE_PATH"])) == []
+
+
+def test_a_2_gb_file_is_refused_before_reading(tmp_path: Path, env: dict[str, str]) -> None:
+    with open(tmp_path / "huge.json", "wb") as sparse:  # sparse: no 2 GB on disk
+        sparse.truncate(2 * 1024**3)
+    result = claimbot("factchecks", "import", "huge.json", cwd=tmp_path, env=env)
+    assert (result.returncode, result.stderr) == (
+        1,
+        "claimbot: The feed is larger than 300 MB, the limit here.\n",
+    )
+    assert rows(Path(env["DATABASE_PATH"])) == []
+
+
+def test_import_needs_a_database_and_a_file(tmp_path: Path) -> None:
+    env = {"DATABASE_PATH": str(tmp_path / "none.db")}
+    missing_db = claimbot("factchecks", "import", "-", cwd=tmp_path, env=env, stdin="[]")
+    assert missing_db.returncode == 1
+    assert missing_db.stderr.startswith(f"claimbot: No database at {tmp_path / 'none.db'}")
+    assert claimbot("migrate", cwd=tmp_path, env=env).returncode == 0
+    missing = claimbot("factchecks", "import", "nope.json", cwd=tmp_path, env=env)
+    assert (missing.returncode, missing.stderr) == (1, "claimbot: No such file: nope.json\n")
+
+
+@contextmanager
+def feed_host(body: bytes, content_type: str = "application/json") -> Iterator[str]:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://news.test:{server.server_address[1]}/feed.json"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_import_by_url_goes_through_the_safe_fetcher(
+    tmp_path: Path,
+    env: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import bot.cli
+
+    monkeypatch.setenv("DATABASE_PATH", env["DATABASE_PATH"])
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(bot.cli, "feed_fetcher", local_fetcher)
+    with feed_host(json.dumps(FEED).encode()) as url:
+        assert bot.cli.main(["factchecks", "import", url, "--guild", str(GUILD)]) == 0
+    assert capsys.readouterr().out.startswith(
+        f"Imported 2 fact-check(s) for server {GUILD}: 2 new, 0 updated."
+    )
+    assert [row[:2] for row in rows(Path(env["DATABASE_PATH"]))] == [
+        (GUILD, "https://checks.test/bridges"),
+        (GUILD, "https://checks.test/ferries"),
+    ]
+    with feed_host(b"\x89PNG....", "image/png") as url:
+        assert bot.cli.main(["factchecks", "import", url]) == 1
+    assert capsys.readouterr().err == (
+        "claimbot: That link points to image/png content, which I can't read.\n"
+    )
+    assert bot.cli.main(["factchecks", "import", "http://intranet.test/feed.json"]) == 1
+    assert capsys.readouterr().err.startswith("claimbot: ")
+    assert len(rows(Path(env["DATABASE_PATH"]))) == 2
+
+
+def test_match_writes_one_json_line_per_input_line_in_order(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    assert claimbot("factchecks", "import", "feed.json", cwd=tmp_path, env=env).returncode == 0
+    home = json.dumps([review("https://home.test/1", "Steel bridges melt every June in Paris.")])
+    claimbot("factchecks", "import", "-", "--guild", str(GUILD), cwd=tmp_path, env=env, stdin=home)
+    claims = (
+        "The council bought three electric ferries for the harbour\n"
+        "\n"
+        "Steel bridges melt every June in the capital\n"
+    )
+    result = claimbot("match", "--top", "1", cwd=tmp_path, env=env, stdin=claims)
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [line["text"] for line in lines] == claims.splitlines()
+    assert lines[1]["matches"] == []
+    first = lines[0]["matches"]
+    assert len(first) == 1 and set(first[0]) == {
+        "url", "claim_reviewed", "publisher", "rating", "date", "score"
+    }  # fmt: skip
+    assert {k: v for k, v in first[0].items() if k != "score"} == {
+        "url": "https://checks.test/ferries",
+        "claim_reviewed": "The council bought three electric ferries for the harbour.",
+        "publisher": "Wire",
+        "rating": "True",
+        "date": "2023-01-05",
+    }
+    assert 0.0 < first[0]["score"] <= 1.0
+    assert [m["url"] for m in lines[2]["matches"]] == ["https://checks.test/bridges"]
+    (tmp_path / "claims.txt").write_text("Steel bridges melt every June in Paris\n")
+    scoped = claimbot("match", "--guild", str(GUILD), "claims.txt", cwd=tmp_path, env=env)
+    urls = [m["url"] for m in json.loads(scoped.stdout)["matches"]]
+    assert {"https://home.test/1", "https://checks.test/bridges"} <= set(urls)
+    unscoped = claimbot("match", "claims.txt", cwd=tmp_path, env=env)
+    assert "https://home.test/1" not in unscoped.stdout
+
+
+def test_the_import_service_refuses_an_endless_stream_with_nothing_written(
+    tmp_path: Path,
+) -> None:
+    """A stream with no end (a 2 GB pipe) is cut at the cap, its reviews never written."""
+    from bot.core.errors import UserFacingError
+    from bot.services.factcheck_import import FactCheckImporter
+    from bot.storage import Database
+
+    class Endless:
+        def __init__(self) -> None:
+            self.served = 0
+            self.started = False
+
+        def read(self, size: int = -1) -> bytes:
+            chunk = b"" if self.started else b"["
+            self.started = True
+            item = json.dumps(review(f"https://e.test/{self.served}", "An endless claim.")) + ","
+            self.served += 1
+            return chunk + item.encode() * max(1, size // len(item))
+
+    async def scenario() -> tuple[str, int, list[int]]:
+        db = await Database.open(tmp_path / "s.db")
+        rebuilt: list[int] = []
+
+        async def on_imported(scope: int) -> None:
+            rebuilt.append(scope)
+
+        importer = FactCheckImporter(db, on_imported, fetcher=local_fetcher())
+        try:
+            with pytest.raises(UserFacingError) as refused:
+                await importer.import_stream(0, Endless(), imported_by=None, max_bytes=3_000_000)  # type: ignore[arg-type]
+            return refused.value.message, (await db.library_stats(None)).reviews, rebuilt
+        finally:
+            await importer.close()
+            await db.close()
+
+    assert asyncio.run(scenario()) == ("The feed is larger than 3 MB, the limit here.", 0, [])
+
+
+def test_the_progress_bar_shows_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from bot.cli import _import_progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    piped = io.StringIO()
+    monkeypatch.setattr("sys.stderr", piped)
+    with _import_progress(1_000) as progress:
+        assert progress is None
+    assert piped.getvalue() == ""
+
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    with _import_progress(1_000) as progress:
+        assert progress is not None
+        progress(500, 1_234)
+    shown = terminal.getvalue()
+    assert "importing" in shown and "1,234 reviews" in shown and "0.5/1.0 kB" in shown
