@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import discord
 
     from bot.documents.reader import Document
+    from bot.extraction.candidate import ClaimCandidate
     from bot.services.llm_extraction import Extraction, LLMConfig, SentenceScore
     from bot.storage.database import Database
 
@@ -237,6 +238,27 @@ def _extract(text: str, llm: LLMConfig | None, limit: int, min_score: float | No
         raise CliError(str(exc)) from None
 
 
+def cited_source(document: Document, claim: ClaimCandidate) -> dict[str, object] | None:
+    """Where the claim came from in the input as given: `input[start:end] == text` (the
+    decoded input; byte offsets when the file is UTF-8). Markdown and HTML, whose markup
+    the reader rewrote, give the passage without offsets; null when it was not located."""
+    if not 0 <= claim.start < claim.end <= len(document.text):
+        return None
+    span = document.input_span(claim.start, claim.end)
+    if span is None or document.source_map is None:
+        text = document.text[claim.start : claim.end]
+        return {"start": None, "end": None, "text": text, "byte_start": None, "byte_end": None}
+    start, end = span
+    byte_span = document.source_map.byte_span(start, end)
+    return {
+        "start": start,
+        "end": end,
+        "text": document.source_map.input[start:end],
+        "byte_start": None if byte_span is None else byte_span[0],
+        "byte_end": None if byte_span is None else byte_span[1],
+    }
+
+
 def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     llm = chosen_llm(args, settings)
     document = read_input(args.source)
@@ -249,7 +271,14 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     reason = result.fallback_reason
     if args.json:
         report = {
-            "claims": [{**claim.to_dict(), "backend": result.backend} for claim in claims],
+            "claims": [
+                {
+                    **claim.to_dict(),
+                    "source": cited_source(document, claim),
+                    "backend": result.backend,
+                }
+                for claim in claims
+            ],
             "truncated": document.truncated,
             "capped": capped,
             "max_claims": limit,

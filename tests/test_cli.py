@@ -98,10 +98,8 @@ def test_extract_json_on_an_example_article(tmp_path: Path) -> None:
     claims = report["claims"]
     assert 1 <= len(claims) <= 4
     assert set(claims[0]) == {
-        "text",
-        "source_text",
-        "span_start",
-        "span_end",
+        "claim",
+        "source",
         "score",
         "attribution",
         "needs_context",
@@ -111,10 +109,58 @@ def test_extract_json_on_an_example_article(tmp_path: Path) -> None:
         "backend",
     }
     assert all(c["language"] == "en" and c["backend"] == "builtin" for c in claims)
-    source = EXAMPLE_EN.read_text("utf-8")
-    assert all(source[c["span_start"] : c["span_end"]] == c["source_text"] for c in claims)
+    raw = EXAMPLE_EN.read_bytes()
+    given = raw.decode("utf-8")
+    for claim in claims:
+        source = claim["source"]
+        assert set(source) == {"start", "end", "text", "byte_start", "byte_end"}
+        assert given[source["start"] : source["end"]] == source["text"]
+        assert raw[source["byte_start"] : source["byte_end"]].decode() == source["text"]
     scores = [c["score"] for c in claims]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_extract_json_cites_the_file_as_given(tmp_path: Path) -> None:
+    """Before, spans indexed the reader's cleaned text: one character off for a file that
+    starts with a space, more after CRLF line ends, and the claim "Outre ..." (edited)
+    stood where its source "outre ..." should have."""
+    given = (
+        " Transports : la région investit\r\n\r\n"
+        "  Mais ce n'est pas tout : outre les 40 bus promis, la région a commandé 12\u00a0tramways"
+        " en mars 2024.\r\n\r\n\r\n"
+    )
+    article = tmp_path / "article.txt"
+    article.write_bytes(given.encode("utf-8"))
+    result = claimbot("extract", "--json", str(article), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (claim,) = json.loads(result.stdout)["claims"]
+    assert (
+        claim["claim"] == "Outre les 40 bus promis, la région a commandé 12 tramways en mars 2024."
+    )
+    assert claim["source"] == {
+        "start": 63,
+        "end": 134,
+        "text": "outre les 40 bus promis, la région a commandé 12\u00a0tramways en mars 2024.",
+        "byte_start": 64,
+        "byte_end": 138,
+    }
+    assert given[63:134] == claim["source"]["text"]
+    assert article.read_bytes()[64:138].decode() == claim["source"]["text"]
+
+
+def test_extract_json_of_markdown_gives_the_passage_without_offsets(tmp_path: Path) -> None:
+    article = tmp_path / "article.md"
+    article.write_text("# Budget\n\nLe conseil a voté **48 millions** d'euros en mars 2024.\n")
+    result = claimbot("extract", "--json", str(article), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (claim,) = json.loads(result.stdout)["claims"]
+    assert claim["source"] == {
+        "start": None,
+        "end": None,
+        "text": "Le conseil a voté 48 millions d'euros en mars 2024.",
+        "byte_start": None,
+        "byte_end": None,
+    }
 
 
 def test_extract_table_reads_stdin(tmp_path: Path) -> None:
@@ -152,7 +198,7 @@ def test_extract_a_page_declaring_a_charset_that_is_no_text_encoding(tmp_path: P
     (tmp_path / "page.html").write_bytes(page.encode("cp1252"))
     result = claimbot("extract", "--json", "page.html", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert [c["text"] for c in json.loads(result.stdout)["claims"]] == [
+    assert [c["claim"] for c in json.loads(result.stdout)["claims"]] == [
         "According to the Café Owners' Association, coffee prices rose 12 percent in 2024."
     ]
 
