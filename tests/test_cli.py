@@ -25,14 +25,18 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def claimbot(
-    *args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str = ""
+    *args: str,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    stdin: str = "",
+    python_options: tuple[str, ...] = (),
 ) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "CLAIMBOT_"))}
     clean.pop("DATABASE_PATH", None)
     clean["PYTHONPATH"] = str(REPO)
     clean.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [sys.executable, *python_options, "-m", "bot", *args],
         cwd=cwd,
         env=clean,
         input=stdin,
@@ -161,6 +165,48 @@ def test_extract_json_of_markdown_gives_the_passage_without_offsets(tmp_path: Pa
         "byte_start": None,
         "byte_end": None,
     }
+
+
+# What the offline commands must not pay for at start-up: the Discord client, the HTTP
+# clients, the database layer, the HTML extractor and (for JSON) the table renderer.
+HEAVY_FOR_OFFLINE = ("discord", "aiohttp", "httpx", "bot.storage", "sqlite3", "trafilatura", "lxml")
+
+
+def imported_modules(*args: str, cwd: Path, stdin: str = "") -> set[str]:
+    """The modules `python -X importtime -m bot ARGS` imported (its stderr lists each)."""
+    result = claimbot(*args, cwd=cwd, stdin=stdin, python_options=("-X", "importtime"))
+    assert result.returncode == 0, result.stderr[-2000:]
+    return {
+        line.rsplit("|", 1)[1].strip()
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+
+
+def heavy(modules: set[str], names: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if any(m == n or m.startswith(n + ".") for n in names))
+
+
+def test_score_imports_neither_discord_nor_http_clients(tmp_path: Path) -> None:
+    """Before, `claimbot score` imported httpx (through the LLM client) even for the
+    built-in model: start-up paid for it on every run."""
+    lines = tmp_path / "lines.txt"
+    lines.write_text("The council approved 48 new homes on Tuesday.\nHello there.\n")
+    modules = imported_modules("score", str(lines), cwd=tmp_path)
+    assert "bot.extraction.scoring" in modules
+    assert heavy(modules, (*HEAVY_FOR_OFFLINE, "rich", "bot.services.llm_extraction")) == []
+
+
+def test_extract_json_of_plain_text_imports_neither_discord_nor_http_clients(
+    tmp_path: Path,
+) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text("According to the statistics office, 1,240 homes were built in 2024.\n")
+    modules = imported_modules("extract", "--json", str(article), cwd=tmp_path)
+    assert "bot.extraction.pipeline" in modules
+    assert heavy(modules, (*HEAVY_FOR_OFFLINE, "rich", "bot.services.llm_extraction")) == []
+    from_stdin = imported_modules("extract", "-", cwd=tmp_path, stdin=article.read_text())
+    assert heavy(from_stdin, HEAVY_FOR_OFFLINE) == []
 
 
 def test_extract_table_reads_stdin(tmp_path: Path) -> None:
