@@ -26,7 +26,9 @@ if TYPE_CHECKING:
     import discord
 
     from bot.documents.reader import Document
-    from bot.services.llm_extraction import Extraction, LLMConfig, SentenceScore
+    from bot.extraction.candidate import ClaimCandidate
+    from bot.services.backend_results import Extraction, SentenceScore
+    from bot.services.llm_extraction import LLMConfig
     from bot.storage.database import Database
     from bot.web.fetcher import SafeFetcher
 
@@ -179,33 +181,44 @@ def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def read_input(source: str) -> Document:
-    """A path, `-` for stdin, or a URL fetched through the safe fetcher."""
+    """A path, `-` for stdin, or a URL fetched through the safe fetcher (whose imports,
+    httpx and trafilatura among them, only a URL pays for)."""
     from bot.core.urls import looks_like_url
     from bot.documents.reader import DocumentError, load_text
-    from bot.services.articles import document_from_url
     from bot.services.parsing import parse_within_budget
-    from bot.web.fetcher import FetchError, SafeFetcher
 
+    if looks_like_url(source) and source != "-":
+        return _read_url(source)
     try:
         if source == "-":
             return parse_within_budget(load_text, sys.stdin.buffer.read())
-        if looks_like_url(source):
-
-            async def fetch() -> Document:
-                async with SafeFetcher() as fetcher:
-                    return await document_from_url(source, fetcher)
-
-            return asyncio.run(fetch())
         path = Path(source)
         if path.is_dir():
             raise CliError(f"{source} is a directory: give a file, a URL, or - for stdin.")
         if not path.is_file():
             raise CliError(f"No such file: {source}")
         return parse_within_budget(load_text, path.read_bytes(), filename=path.name)
-    except (DocumentError, FetchError) as exc:
+    except DocumentError as exc:
         raise CliError(str(exc)) from None
     except OSError as exc:
         raise CliError(f"Cannot read {source}: {exc.strerror or exc}") from None
+
+
+def _read_url(url: str) -> Document:
+    from bot.documents.reader import DocumentError
+    from bot.services.articles import document_from_url
+    from bot.web.fetcher import FetchError, SafeFetcher
+
+    async def fetch() -> Document:
+        async with SafeFetcher() as fetcher:
+            return await document_from_url(url, fetcher)
+
+    try:
+        return asyncio.run(fetch())
+    except (DocumentError, FetchError) as exc:
+        raise CliError(str(exc)) from None
+    except OSError as exc:
+        raise CliError(f"Cannot read {url}: {exc.strerror or exc}") from None
 
 
 def chosen_llm(args: argparse.Namespace, settings: Settings) -> LLMConfig | None:
@@ -225,10 +238,12 @@ def chosen_llm(args: argparse.Namespace, settings: Settings) -> LLMConfig | None
 
 def _extract(text: str, llm: LLMConfig | None, limit: int, min_score: float | None) -> Extraction:
     from bot.extraction import DEFAULT_MIN_SCORE, ExtractionError, extract_claims
-    from bot.services.llm_extraction import Extraction, extract_with_fallback
+    from bot.services.backend_results import Extraction
 
     try:
         if llm is not None:
+            from bot.services.llm_extraction import extract_with_fallback
+
             return asyncio.run(
                 extract_with_fallback(text, llm, max_claims=limit, min_score=min_score)
             )
@@ -236,6 +251,27 @@ def _extract(text: str, llm: LLMConfig | None, limit: int, min_score: float | No
         return Extraction(extract_claims(text, max_claims=limit, min_score=score), "builtin")
     except ExtractionError as exc:
         raise CliError(str(exc)) from None
+
+
+def cited_source(document: Document, claim: ClaimCandidate) -> dict[str, object] | None:
+    """Where the claim came from in the input as given: `input[start:end] == text` (the
+    decoded input; byte offsets when the file is UTF-8). Markdown and HTML, whose markup
+    the reader rewrote, give the passage without offsets; null when it was not located."""
+    if not 0 <= claim.start < claim.end <= len(document.text):
+        return None
+    span = document.input_span(claim.start, claim.end)
+    if span is None or document.source_map is None:
+        text = document.text[claim.start : claim.end]
+        return {"start": None, "end": None, "text": text, "byte_start": None, "byte_end": None}
+    start, end = span
+    byte_span = document.source_map.byte_span(start, end)
+    return {
+        "start": start,
+        "end": end,
+        "text": document.source_map.input[start:end],
+        "byte_start": None if byte_span is None else byte_span[0],
+        "byte_end": None if byte_span is None else byte_span[1],
+    }
 
 
 def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
@@ -250,7 +286,14 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     reason = result.fallback_reason
     if args.json:
         report = {
-            "claims": [{**claim.to_dict(), "backend": result.backend} for claim in claims],
+            "claims": [
+                {
+                    **claim.to_dict(),
+                    "source": cited_source(document, claim),
+                    "backend": result.backend,
+                }
+                for claim in claims
+            ],
             "truncated": document.truncated,
             "capped": capped,
             "max_claims": limit,
@@ -303,8 +346,12 @@ async def _score_with_llm(sentences: Iterator[str], llm: LLMConfig) -> None:
                 _print_score(score)
 
 
+# One encoder for every line: json.dumps with options builds a new one per call.
+_SCORE_LINE = json.JSONEncoder(ensure_ascii=False)
+
+
 def _print_score(score: SentenceScore) -> None:
-    print(json.dumps(score.to_dict(), ensure_ascii=False))
+    sys.stdout.write(_SCORE_LINE.encode(score.to_dict()) + "\n")
 
 
 def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
@@ -318,7 +365,7 @@ def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
         if llm is not None:
             asyncio.run(_score_with_llm(_sentences(handle), llm))
             return EXIT_OK
-        from bot.services.llm_extraction import builtin_score
+        from bot.services.backend_results import builtin_score
 
         for text in _sentences(handle):
             _print_score(builtin_score(text))

@@ -25,14 +25,18 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def claimbot(
-    *args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str = ""
+    *args: str,
+    cwd: Path,
+    env: dict[str, str] | None = None,
+    stdin: str = "",
+    python_options: tuple[str, ...] = (),
 ) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "CLAIMBOT_"))}
     clean.pop("DATABASE_PATH", None)
     clean["PYTHONPATH"] = str(REPO)
     clean.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [sys.executable, *python_options, "-m", "bot", *args],
         cwd=cwd,
         env=clean,
         input=stdin,
@@ -98,10 +102,8 @@ def test_extract_json_on_an_example_article(tmp_path: Path) -> None:
     claims = report["claims"]
     assert 1 <= len(claims) <= 4
     assert set(claims[0]) == {
-        "text",
-        "source_text",
-        "span_start",
-        "span_end",
+        "claim",
+        "source",
         "score",
         "attribution",
         "needs_context",
@@ -111,10 +113,100 @@ def test_extract_json_on_an_example_article(tmp_path: Path) -> None:
         "backend",
     }
     assert all(c["language"] == "en" and c["backend"] == "builtin" for c in claims)
-    source = EXAMPLE_EN.read_text("utf-8")
-    assert all(source[c["span_start"] : c["span_end"]] == c["source_text"] for c in claims)
+    raw = EXAMPLE_EN.read_bytes()
+    given = raw.decode("utf-8")
+    for claim in claims:
+        source = claim["source"]
+        assert set(source) == {"start", "end", "text", "byte_start", "byte_end"}
+        assert given[source["start"] : source["end"]] == source["text"]
+        assert raw[source["byte_start"] : source["byte_end"]].decode() == source["text"]
     scores = [c["score"] for c in claims]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_extract_json_cites_the_file_as_given(tmp_path: Path) -> None:
+    """Before, spans indexed the reader's cleaned text: one character off for a file that
+    starts with a space, more after CRLF line ends, and the claim "Outre ..." (edited)
+    stood where its source "outre ..." should have."""
+    given = (
+        " Transports : la région investit\r\n\r\n"
+        "  Mais ce n'est pas tout : outre les 40 bus promis, la région a commandé 12\u00a0tramways"
+        " en mars 2024.\r\n\r\n\r\n"
+    )
+    article = tmp_path / "article.txt"
+    article.write_bytes(given.encode("utf-8"))
+    result = claimbot("extract", "--json", str(article), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (claim,) = json.loads(result.stdout)["claims"]
+    assert (
+        claim["claim"] == "Outre les 40 bus promis, la région a commandé 12 tramways en mars 2024."
+    )
+    assert claim["source"] == {
+        "start": 63,
+        "end": 134,
+        "text": "outre les 40 bus promis, la région a commandé 12\u00a0tramways en mars 2024.",
+        "byte_start": 64,
+        "byte_end": 138,
+    }
+    assert given[63:134] == claim["source"]["text"]
+    assert article.read_bytes()[64:138].decode() == claim["source"]["text"]
+
+
+def test_extract_json_of_markdown_gives_the_passage_without_offsets(tmp_path: Path) -> None:
+    article = tmp_path / "article.md"
+    article.write_text("# Budget\n\nLe conseil a voté **48 millions** d'euros en mars 2024.\n")
+    result = claimbot("extract", "--json", str(article), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    (claim,) = json.loads(result.stdout)["claims"]
+    assert claim["source"] == {
+        "start": None,
+        "end": None,
+        "text": "Le conseil a voté 48 millions d'euros en mars 2024.",
+        "byte_start": None,
+        "byte_end": None,
+    }
+
+
+# What the offline commands must not pay for at start-up: the Discord client, the HTTP
+# clients, the database layer, the HTML extractor and (for JSON) the table renderer.
+HEAVY_FOR_OFFLINE = ("discord", "aiohttp", "httpx", "bot.storage", "sqlite3", "trafilatura", "lxml")
+
+
+def imported_modules(*args: str, cwd: Path, stdin: str = "") -> set[str]:
+    """The modules `python -X importtime -m bot ARGS` imported (its stderr lists each)."""
+    result = claimbot(*args, cwd=cwd, stdin=stdin, python_options=("-X", "importtime"))
+    assert result.returncode == 0, result.stderr[-2000:]
+    return {
+        line.rsplit("|", 1)[1].strip()
+        for line in result.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+
+
+def heavy(modules: set[str], names: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if any(m == n or m.startswith(n + ".") for n in names))
+
+
+def test_score_imports_neither_discord_nor_http_clients(tmp_path: Path) -> None:
+    """Before, `claimbot score` imported httpx (through the LLM client) even for the
+    built-in model: start-up paid for it on every run."""
+    lines = tmp_path / "lines.txt"
+    lines.write_text("The council approved 48 new homes on Tuesday.\nHello there.\n")
+    modules = imported_modules("score", str(lines), cwd=tmp_path)
+    assert "bot.extraction.scoring" in modules
+    assert heavy(modules, (*HEAVY_FOR_OFFLINE, "rich", "bot.services.llm_extraction")) == []
+
+
+def test_extract_json_of_plain_text_imports_neither_discord_nor_http_clients(
+    tmp_path: Path,
+) -> None:
+    article = tmp_path / "article.txt"
+    article.write_text("According to the statistics office, 1,240 homes were built in 2024.\n")
+    modules = imported_modules("extract", "--json", str(article), cwd=tmp_path)
+    assert "bot.extraction.pipeline" in modules
+    assert heavy(modules, (*HEAVY_FOR_OFFLINE, "rich", "bot.services.llm_extraction")) == []
+    from_stdin = imported_modules("extract", "-", cwd=tmp_path, stdin=article.read_text())
+    assert heavy(from_stdin, HEAVY_FOR_OFFLINE) == []
 
 
 def test_extract_table_reads_stdin(tmp_path: Path) -> None:
@@ -152,7 +244,7 @@ def test_extract_a_page_declaring_a_charset_that_is_no_text_encoding(tmp_path: P
     (tmp_path / "page.html").write_bytes(page.encode("cp1252"))
     result = claimbot("extract", "--json", "page.html", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert [c["text"] for c in json.loads(result.stdout)["claims"]] == [
+    assert [c["claim"] for c in json.loads(result.stdout)["claims"]] == [
         "According to the Café Owners' Association, coffee prices rose 12 percent in 2024."
     ]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.extraction import extract_claims, is_checkworthy, score_sentence
+from bot.extraction import ClaimCandidate, extract_claims, is_checkworthy, score_sentence
 from bot.services.llm_extraction import LLMConfig, extract_with_fallback
 from tests.llm_stub import LLMStub, Reply
 from tests.test_cli import REPO, claimbot
@@ -32,9 +32,19 @@ def stub() -> Iterator[LLMStub]:
         yield server
 
 
-def expected_report(claims: list[dict[str, object]], backend: str, reason: str | None) -> object:
+def cited(claim: ClaimCandidate) -> dict[str, object]:
+    """The claim as `extract --json` gives it: ARTICLE is ASCII and needs no cleaning, so
+    its characters, its bytes and the extractor's input share their offsets."""
+    source = {"start": claim.start, "end": claim.end, "text": ARTICLE[claim.start : claim.end]}
     return {
-        "claims": [{**claim, "backend": backend} for claim in claims],
+        **claim.to_dict(),
+        "source": {**source, "byte_start": claim.start, "byte_end": claim.end},
+    }
+
+
+def expected_report(claims: list[ClaimCandidate], backend: str, reason: str | None) -> object:
+    return {
+        "claims": [{**cited(claim), "backend": backend} for claim in claims],
         "truncated": False,
         "capped": False,
         "max_claims": 15,
@@ -51,10 +61,8 @@ def test_extract_uses_the_configured_llm_like_the_bot(tmp_path: Path, stub: LLMS
     config = LLMConfig(stub.base_url, "stub-model")
     same = asyncio.run(extract_with_fallback(ARTICLE, config, max_claims=16))
     assert same.backend == "llm"
-    assert json.loads(result.stdout) == expected_report(
-        [claim.to_dict() for claim in same.claims], "llm", None
-    )
-    assert sorted(c["text"] for c in json.loads(result.stdout)["claims"]) == [
+    assert json.loads(result.stdout) == expected_report(same.claims, "llm", None)
+    assert sorted(c["claim"] for c in json.loads(result.stdout)["claims"]) == [
         "According to the statistics office, 1,240 homes were built in 2024.",
         "The council approved 48 new homes on Tuesday.",
     ]
@@ -65,7 +73,7 @@ def test_extract_json_says_why_the_llm_fell_back(tmp_path: Path, stub: LLMStub) 
     env = stub.env(CLAIMBOT_LLM_MAX_RETRIES="2")
     result = claimbot("extract", "--json", "-", cwd=tmp_path, env=env, stdin=ARTICLE)
     assert result.returncode == 0, result.stderr
-    builtin = [claim.to_dict() for claim in extract_claims(ARTICLE, max_claims=16)]
+    builtin = extract_claims(ARTICLE, max_claims=16)
     assert json.loads(result.stdout) == expected_report(
         builtin, "builtin", "HTTP 500 after 3 attempts"
     )
@@ -95,7 +103,7 @@ def test_backend_builtin_leaves_the_endpoint_alone(tmp_path: Path, stub: LLMStub
         stdin=ARTICLE,
     )
     assert result.returncode == 0, result.stderr
-    builtin = [claim.to_dict() for claim in extract_claims(ARTICLE, max_claims=16)]
+    builtin = extract_claims(ARTICLE, max_claims=16)
     assert json.loads(result.stdout) == expected_report(builtin, "builtin", None)
     assert stub.requests == []
 

@@ -135,8 +135,8 @@ def triage(
                 language=candidate.language,
                 score=candidate.score,
                 reasons=candidate.reasons,
-                span_start=candidate.start,
-                span_end=candidate.end,
+                span_start=candidate.start if candidate.start >= 0 else None,
+                span_end=candidate.end if candidate.start >= 0 else None,
             )
         )
     return Triage(new=new, existing_ids=existing)

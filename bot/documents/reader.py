@@ -27,12 +27,13 @@ import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
 from bot.core.errors import UserFacingError
 from bot.core.text import clip_line
+from bot.documents.offsets import SourceMap, TrackedText
 
 __all__ = [
     "MAX_DOCUMENT_CHARS",
@@ -40,6 +41,7 @@ __all__ = [
     "Document",
     "DocumentError",
     "PageMetadata",
+    "SourceMap",
     "html_to_document",
     "load_text",
     "markdown_to_text",
@@ -83,6 +85,15 @@ class Document:
     url: str | None = None
     site_name: str | None = None
     truncated: bool = False
+    #: spans of `text` back in the input as given; plain text only (markup is rewritten)
+    source_map: SourceMap | None = field(default=None, compare=False, repr=False)
+
+    def input_span(self, start: int, end: int) -> tuple[int, int] | None:
+        """`text[start:end]` as a span of the input as given (the decoded submission); None
+        for Markdown and HTML, whose markup the reader rewrote, and for an empty span."""
+        if self.source_map is None or not 0 <= start < end <= len(self.text):
+            return None
+        return self.source_map.span(start, end)
 
 
 class DocumentError(UserFacingError, ValueError):
@@ -147,6 +158,27 @@ def _normalise(text: str) -> str:
     text = _SPACES_RE.sub(" ", text)
     text = _SPACE_AROUND_NEWLINE_RE.sub("\n", text)
     text = _BLANK_RUNS_RE.sub("\n\n", text)
+    return text.strip()
+
+
+# The same steps for a text whose offsets are tracked, each a one-for-one replacement or a
+# deletion of single characters (linear however many; see TrackedText.delete).
+_SPACE_CHAR_RE = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]")
+_LINE_BREAK_CHAR_RE = re.compile("[\r\x0b\x0c\x85\u2028\u2029]")
+_CR_BEFORE_LF_RE = re.compile("\r(?=\n)")
+_REPEATED_SPACE_RE = re.compile("(?<= ) ")
+_SPACE_BY_NEWLINE_RE = re.compile(" (?=\n)|(?<=\n) ")
+_EXTRA_BLANK_LINE_RE = re.compile("(?<=\n\n)\n")
+
+
+def _normalise_tracked(text: TrackedText) -> TrackedText:
+    """`_normalise`, keeping where each character came from (a test holds them equal)."""
+    text = text.delete(_CR_BEFORE_LF_RE).replace(_LINE_BREAK_CHAR_RE, "\n")
+    text = text.delete(_INVISIBLE_RE)
+    text = text.nfc()
+    text = text.replace(_SPACE_CHAR_RE, " ").delete(_REPEATED_SPACE_RE)
+    text = text.delete(_SPACE_BY_NEWLINE_RE)
+    text = text.delete(_EXTRA_BLANK_LINE_RE)
     return text.strip()
 
 
@@ -416,6 +448,8 @@ def load_text(
 
     truncated = len(text) > _MAX_RAW_TEXT_CHARS
     text = text[:_MAX_RAW_TEXT_CHARS]
+    if kind == "text":
+        return _plain_document(raw, text, url, truncated)
     title: str | None = None
     if kind == "markdown":
         title = _markdown_title(text)
@@ -425,6 +459,34 @@ def load_text(
     if not body:
         raise DocumentError("That input is empty.")
     return Document(text=body, title=title, kind=kind, url=url, truncated=truncated or cut)
+
+
+def _plain_document(raw: bytes | str, text: str, url: str | None, truncated: bool) -> Document:
+    """Plain text keeps a map back to the input, so claims can cite it as it was given."""
+    _check_time()
+    tracked = _normalise_tracked(TrackedText.of(text))
+    body, cut = _cut(tracked.text, MAX_DOCUMENT_CHARS)
+    if not body:
+        raise DocumentError("That input is empty.")
+    tracked = tracked.cut(0, len(body))
+    source_map = SourceMap(text, tracked.starts, tracked.ends, _utf8_base(raw, text))
+    return Document(
+        text=body,
+        title=None,
+        kind="text",
+        url=url,
+        truncated=truncated or cut,
+        source_map=source_map,
+    )
+
+
+def _utf8_base(raw: bytes | str, text: str) -> int | None:
+    """Where `text` starts in `raw` when `raw` is exactly `text` in UTF-8 (after a BOM)."""
+    if isinstance(raw, str):
+        return None
+    base = len(codecs.BOM_UTF8) if raw.startswith(codecs.BOM_UTF8) else 0
+    encoded = text.encode("utf-8", "surrogatepass")
+    return base if raw[base : base + len(encoded)] == encoded else None
 
 
 # -- Markdown ---------------------------------------------------------------------------------

@@ -14,7 +14,8 @@ class ClaimCandidate:
     """One check-worthy statement, where it came from, and who made it.
 
     `text` is the claim as edited for a reader (connector cut, capital, full stop,
-    reference resolved); `source_text` is the input exactly as given, `input[start:end]`.
+    reference resolved); `source_text` is the extractor's input exactly as given,
+    `input[start:end]` (the reader's `Document.input_span` takes it back to the submission).
     """
 
     text: str
@@ -30,12 +31,15 @@ class ClaimCandidate:
     context_hint: str | None = None
 
     def to_dict(self) -> dict[str, object]:
-        """Plain JSON-ready form; the span is named apart from the edited claim text."""
+        """Plain JSON-ready form: `claim` is the edited text, `source` the span it came from
+        (`input[start:end] == text`, of the text given to the extractor; null when the
+        claim could not be located in it)."""
+        located = 0 <= self.start < self.end
         return {
-            "text": self.text,
-            "source_text": self.source_text,
-            "span_start": self.start,
-            "span_end": self.end,
+            "claim": self.text,
+            "source": {"start": self.start, "end": self.end, "text": self.source_text}
+            if located
+            else None,
             "score": round(self.score, 4),
             "attribution": self.attribution,
             "needs_context": self.needs_context,

@@ -25,7 +25,6 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 import httpx
 
@@ -34,12 +33,11 @@ from bot.extraction.candidate import ClaimCandidate
 from bot.extraction.language import detect_language
 from bot.extraction.lexicon import get_lexicon
 from bot.extraction.pipeline import DEFAULT_MIN_SCORE, extract_claims, prepare_text
-from bot.extraction.scoring import assess, is_checkworthy, score_sentence
+from bot.extraction.scoring import assess
 from bot.extraction.segment import split_sentences
+from bot.services.backend_results import Extraction, SentenceScore, builtin_score
 
 logger = logging.getLogger("claimbot.extraction")
-
-Backend = Literal["llm", "builtin"]
 
 MAX_LLM_INPUT_CHARS = 30_000
 MAX_CLAIM_CHARS = 600
@@ -359,15 +357,6 @@ def open_client(config: LLMConfig) -> httpx.AsyncClient:
 # -- claims ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Extraction:
-    """Claims and who produced them; `fallback_reason` is set when the LLM was not used."""
-
-    claims: list[ClaimCandidate]
-    backend: Backend
-    fallback_reason: str | None = None
-
-
 async def _ask(
     text: str, config: LLMConfig, max_claims: int, client: httpx.AsyncClient, usage: LLMUsage
 ) -> str:
@@ -431,30 +420,6 @@ async def extract_with_llm(
 
 
 # -- check-worthiness -----------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class SentenceScore:
-    text: str
-    score: float
-    checkworthy: bool
-    backend: Backend
-    fallback_reason: str | None = None
-
-    def to_dict(self) -> dict[str, object]:
-        """The line `claimbot score` prints."""
-        return {
-            "text": self.text,
-            "score": round(self.score, 4),
-            "checkworthy": self.checkworthy,
-            "backend": self.backend,
-            "fallback": None if self.fallback_reason is None else {"reason": self.fallback_reason},
-        }
-
-
-def builtin_score(text: str, fallback_reason: str | None = None) -> SentenceScore:
-    score = score_sentence(text)
-    return SentenceScore(text, score, is_checkworthy(score), "builtin", fallback_reason)
 
 
 def score_request(texts: Sequence[str]) -> str:

@@ -50,6 +50,13 @@ async def _show(progress: Progress, note: str) -> None:
         log.warning("could not show the submitter how far their submission got", exc_info=True)
 
 
+def _cited(document: Document, claim: ClaimCandidate) -> ClaimCandidate:
+    """The stored span indexes the submission as given, as `claimbot extract --json` does;
+    -1 (stored as NULL) when the reader rewrote markup or the claim was not located."""
+    start, end = document.input_span(claim.start, claim.end) or (-1, -1)
+    return replace(claim, start=start, end=end)
+
+
 class Submissions:
     def __init__(
         self,
@@ -95,7 +102,8 @@ class Submissions:
         if not candidates:
             return result
         prepared = [
-            replace(c, attribution=c.attribution or default_attribution) for c in candidates
+            _cited(document, replace(c, attribution=c.attribution or default_attribution))
+            for c in candidates
         ]
         new_document = NewDocument(
             guild_id=config.guild_id,

@@ -129,10 +129,12 @@ def test_two_thousand_tiny_sentences() -> None:
 def test_to_dict_is_json_ready() -> None:
     (claim,) = extract_claims("Le conseil municipal a voté mardi un budget de 48 millions d'euros.")
     assert claim.to_dict() == {
-        "text": "Le conseil municipal a voté mardi un budget de 48 millions d'euros.",
-        "source_text": "Le conseil municipal a voté mardi un budget de 48 millions d'euros.",
-        "span_start": 0,
-        "span_end": 67,
+        "claim": "Le conseil municipal a voté mardi un budget de 48 millions d'euros.",
+        "source": {
+            "start": 0,
+            "end": 67,
+            "text": "Le conseil municipal a voté mardi un budget de 48 millions d'euros.",
+        },
         "score": claim.score,
         "attribution": None,
         "needs_context": False,

@@ -34,9 +34,12 @@ def test_span_indexes_the_input_as_given_and_the_edited_text_is_apart() -> None:
     )
     assert text[claim.start : claim.end] == claim.source_text
     as_json = claim.to_dict()
-    assert (as_json["span_start"], as_json["span_end"]) == (claim.start, claim.end)
-    assert as_json["source_text"] == text[claim.start : claim.end]
-    assert as_json["text"] == claim.text
+    assert as_json["source"] == {
+        "start": claim.start,
+        "end": claim.end,
+        "text": text[claim.start : claim.end],
+    }
+    assert as_json["claim"] == claim.text
 
 
 _PROSE = st.lists(
