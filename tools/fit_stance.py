@@ -1,6 +1,6 @@
-"""Learn the stance terms every model score adds, on English, for every language.
+"""Learn the stance terms the English model's score adds over its logit.
 
-    .venv/bin/python -m tools.fit_stance [--data DIR] [--fit-on late|all]
+    .venv/bin/python -m tools.fit_stance [--data DIR] [--fit-on late|all] [--out JSON]
 
 The English model, learned from debates, barely weighs the speaker's stance (hedges,
 opinions, intentions, predictions).  This fits one weight per stance feature
@@ -12,10 +12,11 @@ By default it fits on the latest train debates, which the model was trained with
 logit already explains the labels and the residual is overfitted.  The penalty is
 the one with the best F1 on the dev split; dev-test is never read here
 (`benchmarks/checkworthy.py` reports on it).  Writes
-`bot/extraction/data/stance_weights.json`, which the scorer reads for English and,
-through the same cue classes of the French lexicon, for French.
+`bot/extraction/data/stance_weights.json`, which the scorer reads for English.
+French keeps the rule score's stance weights: the learned ones are far weaker and
+let the French articles' speculation back among their claims (docs/extraction.md).
 
-Pure Python, under a minute.
+Pure Python, seconds.
 """
 
 from __future__ import annotations
@@ -121,6 +122,7 @@ def main() -> int:
     parser.add_argument(
         "--fit-on", choices=("late", "all"), default="late", help="train debates to fit on"
     )
+    parser.add_argument("--out", type=Path, default=OUT, help="weights file to write")
     args = parser.parse_args()
 
     names = tuple(stance_features(_signals("")).keys())
@@ -153,8 +155,8 @@ def main() -> int:
         "dev_f1": round(score, 4),
         "weights": {n: round(w, 3) for n, w in zip(names, weights, strict=True)},
     }
-    OUT.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", "utf-8")
-    print(f"best penalty {penalty:g} (dev F1 {score:.4f}); wrote {OUT.relative_to(REPO)}")
+    args.out.write_text(json.dumps(payload, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    print(f"best penalty {penalty:g} (dev F1 {score:.4f}); wrote {args.out}")
     return 0
 
 
