@@ -3,20 +3,23 @@
 `score_sentence` is what `claimbot score` and the CheckThat! benchmark call.  For
 a language with a trained model (English) it is the model's probability, whose
 0.5 point is the threshold tuned on the dev set.  French is scored by the same
-English model through a bilingual lexicon (`bilingual`), plus the native stance
-cues.  Other languages get the rule score: a hand-weighted logistic combination of
-the language-neutral signals (numbers, dates, named actors and sources versus
-questions, hedges, opinions...).
+English model through a bilingual lexicon (`bilingual`).  Both add terms for the
+speaker's stance: English the weights learned over the model's logit, French the rule
+score's native stance cues.  Other languages get the rule score: a hand-weighted
+logistic combination of the language-neutral signals (numbers, dates, named actors and
+sources versus questions, hedges, opinions...).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 
 from .language import detect_language
-from .lexicon import Lexicon, available_languages, get_lexicon, load_raw
+from .lexicon import DATA_PACKAGE, Lexicon, available_languages, get_lexicon, load_raw
 from .model import LinearModel, load_bridged_model, load_model, sigmoid, vocabulary
 from .signals import Signals, compute_signals
 
@@ -113,6 +116,42 @@ def stance_logit(s: Signals) -> float:
     return hedge + plan + _OPINION * min(s.opinion, 2)
 
 
+STANCE_FILE = "stance_weights.json"
+
+
+def stance_features(s: Signals) -> dict[str, float]:
+    """The speaker's stance, one feature per cue class, as `tools/fit_stance.py` fits them.
+
+    A hedge or a plan on a sourced, concrete report ("could be deployed from 2025, a
+    source said") is its own feature: there it reports a fact rather than a guess.
+    """
+    concrete_and_sourced = bool((s.number or s.date) and (s.named_source or s.reported_speech))
+    hedge = float(min(s.speculation, 2))
+    plan = float(min(s.intention, 1) or min(s.prediction, 1))
+    return {
+        "speculation": 0.0 if concrete_and_sourced else hedge,
+        "speculation on a sourced fact": hedge if concrete_and_sourced else 0.0,
+        "intention": 0.0 if concrete_and_sourced else float(min(s.intention, 1)),
+        "prediction": 0.0 if concrete_and_sourced else float(min(s.prediction, 1)),
+        "plan on a sourced fact": plan if concrete_and_sourced else 0.0,
+        "opinion": float(min(s.opinion, 2)),
+    }
+
+
+@cache
+def stance_weights() -> dict[str, float]:
+    """The learned weight of each stance feature (`data/stance_weights.json`)."""
+    path = resources.files(DATA_PACKAGE).joinpath(STANCE_FILE)
+    raw = json.loads(path.read_text("utf-8"))
+    return {str(k): float(v) for k, v in raw["weights"].items()}
+
+
+def learned_stance_logit(s: Signals) -> float:
+    """The learned stance terms a native model's score adds over its logit."""
+    weights = stance_weights()
+    return sum(weights.get(name, 0.0) * value for name, value in stance_features(s).items())
+
+
 # Signal features that give a fact-checker something to look up.
 _ANCHORS = frozenset(
     f"s:{tag}"
@@ -125,8 +164,8 @@ def is_generic(s: Signals) -> bool:
     return s.generic and not (s.number or s.named_entities or s.named_source or s.reported_speech)
 
 
-def model_score(model: LinearModel, text: str, signals: Signals) -> float:
-    """The learned model's probability; a bridged model also weighs native hedges."""
+def base_logit(model: LinearModel, text: str, signals: Signals) -> float:
+    """The learned model's logit with the trivial and generic terms, before the stance."""
     features = model.features(text, signals)
     logit = model.logit(features)
     # The anchors are read from the model's own features (a bridged model's come partly
@@ -135,10 +174,23 @@ def model_score(model: LinearModel, text: str, signals: Signals) -> float:
         logit += _NO_ANCHOR
     if is_generic(signals):
         logit += _GENERIC
-    if model.bridge is not None:
-        # The English model, learned from debates, barely weighs the speaker's stance;
-        # the native cue lexicon judges it ("pourrait", "supposent", "sans aucun doute",
-        # "veut"), with the weights the rule score gives it.
+    return logit
+
+
+def model_score(model: LinearModel, text: str, signals: Signals) -> float:
+    """The learned model's probability plus the speaker's stance (hedge, opinion, plan).
+
+    A native model (English) adds the stance weights learned on the English train
+    debates over its logit (`tools/fit_stance.py`).  A bridged model (French) keeps the rule score's
+    stance terms from its native cue lexicon ("pourrait", "supposent", "sans aucun
+    doute", "veut"): the learned weights are a fifth to a tenth of them, and with them
+    the French example articles let those sentences back among their claims
+    (docs/extraction.md).
+    """
+    logit = base_logit(model, text, signals)
+    if model.bridge is None:
+        logit += learned_stance_logit(signals)
+    else:
         logit += stance_logit(signals)
     return sigmoid(logit)
 

@@ -1,0 +1,121 @@
+"""The stance terms: learned over the English model's logit, the rule score's for French."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from bot.extraction import score_sentence
+from bot.extraction.lexicon import get_lexicon
+from bot.extraction.model import load_bridged_model, load_model
+from bot.extraction.scoring import (
+    base_logit,
+    bridged_score,
+    learned_stance_logit,
+    sigmoid,
+    stance_features,
+    stance_logit,
+    stance_weights,
+)
+from bot.extraction.signals import compute_signals
+from tools import fit_stance
+
+FEATURES = (
+    "speculation",
+    "speculation on a sourced fact",
+    "intention",
+    "prediction",
+    "plan on a sourced fact",
+    "opinion",
+)
+
+
+def test_shipped_weights_cover_every_feature_and_mark_stance_down() -> None:
+    weights = stance_weights()
+    assert tuple(weights) == FEATURES
+    for bare in ("speculation", "intention", "prediction", "opinion"):
+        assert -1.0 < weights[bare] < 0.0
+
+
+def test_a_hedge_on_a_sourced_figure_is_its_own_feature() -> None:
+    english = get_lexicon("en")
+    bare = compute_signals("The factory could close next spring.", english)
+    sourced = compute_signals("The factory could cut 300 jobs in 2027, the union said.", english)
+    assert stance_features(bare)["speculation"] == 1.0
+    assert stance_features(bare)["speculation on a sourced fact"] == 0.0
+    assert stance_features(sourced)["speculation"] == 0.0
+    assert stance_features(sourced)["speculation on a sourced fact"] == 1.0
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The new bridge could carry twice as many lorries by the end of the decade.",
+        "The mayor wants to build four hundred flats near the harbour.",
+        "Frankly, the ferry timetable is a disgrace.",
+    ],
+)
+def test_english_score_adds_the_learned_stance(sentence: str) -> None:
+    model = load_model("en")
+    assert model is not None
+    signals = compute_signals(sentence, get_lexicon("en"))
+    stance = learned_stance_logit(signals)
+    assert stance < 0.0
+    expected = sigmoid(base_logit(model, sentence, signals) + stance)
+    assert score_sentence(sentence, "en") == pytest.approx(expected, abs=1e-12)
+
+
+def test_french_score_keeps_the_native_stance_terms() -> None:
+    sentence = "Le nouveau pont pourrait accueillir deux fois plus de camions d'ici dix ans."
+    model = load_bridged_model("fr")
+    assert model is not None
+    signals = compute_signals(sentence, get_lexicon("fr"))
+    assert stance_logit(signals) == pytest.approx(-2.4 - 1.3)  # "pourrait", "d'ici"
+    expected = sigmoid(base_logit(model, sentence, signals) + stance_logit(signals))
+    assert bridged_score(sentence, "fr") == pytest.approx(expected, abs=1e-12)
+
+
+def _row(feature: float, label: int) -> fit_stance.Row:
+    return fit_stance.Row(offset=0.0, features=(feature,), label=label)
+
+
+def test_fit_recovers_the_log_odds_of_a_feature() -> None:
+    rows = [_row(1.0, 1)] * 30 + [_row(1.0, 0)] * 70 + [_row(0.0, 1)] * 50
+    (unpenalised,) = fit_stance.fit(rows, 1, penalty=0.0)
+    assert unpenalised == pytest.approx(math.log(30 / 70), abs=1e-6)
+    (penalised,) = fit_stance.fit(rows, 1, penalty=10.0)
+    assert unpenalised < penalised < 0.0
+
+
+def test_f1_counts_the_offset_and_the_weights() -> None:
+    rows = [
+        fit_stance.Row(offset=1.0, features=(1.0,), label=0),
+        fit_stance.Row(offset=1.0, features=(0.0,), label=1),
+    ]
+    assert fit_stance.f1(rows, [0.0]) == pytest.approx(2 / 3)
+    assert fit_stance.f1(rows, [-2.0]) == 1.0
+
+
+def test_tool_writes_a_weights_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hedged = ["The plant could close soon.", "Prices might rise if the drought lasts."]
+    facts = ["Exports rose 12% in 2023.", "The council approved the budget on 3 May."]
+    rows = [(t, "No") for t in hedged * 3] + [(t, "Yes") for t in facts * 3]
+    body = "Sentence_id\tText\tclass_label\n" + "".join(
+        f"{i}\t{t}\t{y}\n" for i, (t, y) in enumerate(rows, 1)
+    )
+    (tmp_path / "CT24_checkworthy_english_train.tsv").write_text(body, "utf-8")
+    (tmp_path / "CT24_checkworthy_english_dev.tsv").write_text(body, "utf-8")
+    out = tmp_path / "weights.json"
+    argv = ["fit_stance", "--data", str(tmp_path), "--fit-on", "all", "--out", str(out)]
+    monkeypatch.setattr("sys.argv", argv)
+    assert fit_stance.main() == 0
+    payload = json.loads(out.read_text("utf-8"))
+    assert tuple(payload["weights"]) == FEATURES
+    assert payload["weights"]["speculation"] < 0.0
+    assert payload["weights"]["opinion"] == 0.0
+    assert f"wrote {out}" in capsys.readouterr().out
