@@ -208,12 +208,14 @@ async def test_the_loop_sleeps_on_the_clock_and_wakes_for_a_new_schedule(db: Dat
     assert clock.sleepers == 0
 
 
-async def wait_for(predicate: Any) -> None:
-    for _ in range(1000):
-        if predicate():
-            return
-        await asyncio.sleep(0)
-    raise AssertionError("the scheduler did not get there")
+async def wait_for(predicate: Any, timeout: float = 10.0) -> None:  # noqa: ASYNC109
+    """Poll until the scheduler gets there: its passes wait on the database thread, which a
+    busy machine may keep for a while (a count of loop ticks gave up too early)."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError("the scheduler did not get there")
+        await asyncio.sleep(0.002)
 
 
 async def test_figures_count_the_period_and_stay_in_their_server(
