@@ -206,13 +206,16 @@ def _known_words() -> frozenset[str]:
 
 
 def is_language(text: str) -> bool:
-    """Mostly letters, with at least one word of a shipped language: not binary junk.
+    """Mostly letters, with words of a shipped language: not binary junk.
 
     Random bytes decoded with replacement characters score like short sentences with
     names and numbers under both scorers; they hold no statement at all.
     """
     known = _known_words()
-    if not any(word in known for word in _WORD.findall(text.lower())):
+    found = [word for word in _WORD.findall(text.lower()) if word in known]
+    # One two-letter word ("il", "le", "of") turns up in random letters by chance; a
+    # statement has two known words, or a longer one.
+    if len(found) < 2 and not any(len(word) > 2 for word in found):
         return False
     visible = len("".join(text.split()))
     return len(_NOT_LETTER.sub("", text)) >= MIN_LETTER_SHARE * visible
