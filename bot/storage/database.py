@@ -10,10 +10,11 @@ from __future__ import annotations
 from bot.storage.audit import Audit
 from bot.storage.claims import Claims
 from bot.storage.evidence import Evidence
+from bot.storage.queue import ReviewQueue
 from bot.storage.stats import Stats
 from bot.storage.votes import Votes
 
 
-class Database(Claims, Votes, Evidence, Audit, Stats):
+class Database(Claims, Votes, Evidence, Audit, Stats, ReviewQueue):
     """Owns the SQLite connection and its thread; every query of the application is a
     method here."""
