@@ -3,6 +3,7 @@ then claim number; Next walks it and wraps around."""
 
 from __future__ import annotations
 
+import itertools
 import random
 
 from hypothesis import given
@@ -90,7 +91,7 @@ def test_order_is_a_sorted_permutation_whatever_the_input_order(
     random.Random(seed).shuffle(shuffled)
     assert order_queue(shuffled, quorum) == ordered
     assert sorted(ordered, key=lambda e: e.number) == sorted(entries, key=lambda e: e.number)
-    for first, second in zip(ordered, ordered[1:], strict=False):
+    for first, second in itertools.pairwise(ordered):
         a, b = missing_votes(first.votes, quorum), missing_votes(second.votes, quorum)
         if a and b:
             assert a <= b  # closest to a verdict first

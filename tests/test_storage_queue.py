@@ -4,6 +4,7 @@ vote counts the triggers of migration 0009 keep."""
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +18,7 @@ from bot.core.queue import QueueEntry, next_in_queue
 from bot.core.records import NewClaim, NewDocument
 from bot.storage import Database, load_migrations
 from bot.storage.connection import execute_many, fetch_all
+from bot.storage.votes import CurrentVotes, VoteEventRow
 
 GUILD, OTHER_GUILD = 1, 2
 NOW = 10_000.0
@@ -69,20 +71,24 @@ async def store_claims(db: Database, planned: list[PlannedClaim]) -> None:
             )
         if claim.final:
             await db.save_statuses([(stored.id, "misleading", 1.0, "resolved", True, "r")])
-        events = [
+        events: list[VoteEventRow] = [
             (claim.guild_id, stored.id, voter, "supported", "reaction", 1.0)
             for voter in claim.voters + claim.retracted
         ]
         events += [
             (claim.guild_id, stored.id, voter, None, "reaction", 2.0) for voter in claim.retracted
         ]
-        await db.record_votes([stored.id], lambda _current, events=events: events)
+        await db.record_votes([stored.id], functools.partial(planned_events, events))
         claim.votes = {voter: "supported" for voter in claim.voters if voter not in claim.retracted}
     await db._write(
         execute_many,
         "UPDATE claims SET created_at = ? WHERE id = ?",
         [(claim.created_at, claim.claim_id) for claim in planned],
     )
+
+
+def planned_events(events: list[VoteEventRow], _current: CurrentVotes) -> list[VoteEventRow]:
+    return events
 
 
 def entry_of(claim: PlannedClaim) -> QueueEntry:
@@ -174,9 +180,7 @@ async def test_a_skip_hides_the_claim_until_its_time(tmp_path: Path) -> None:
         assert await head(NOW + 60) == second
         await db.skip_claim(GUILD, 7, second.claim_id, until=NOW + 500, now=NOW + 100)
         rows = await db._read(fetch_all, "SELECT claim_id, until FROM queue_skips")
-        assert [(row["claim_id"], row["until"]) for row in rows] == [
-            (second.claim_id, NOW + 500)
-        ]
+        assert [(row["claim_id"], row["until"]) for row in rows] == [(second.claim_id, NOW + 500)]
     finally:
         await db.close()
 

@@ -32,7 +32,13 @@ from bot.web.fetcher import SafeFetcher
 
 log = logging.getLogger("claimbot")
 
-EXTENSIONS: tuple[str, ...] = ("cogs.server", "cogs.claims", "cogs.review", "cogs.evidence")
+EXTENSIONS: tuple[str, ...] = (
+    "cogs.server",
+    "cogs.claims",
+    "cogs.queue",  # joins the /claim group of cogs.claims
+    "cogs.review",
+    "cogs.evidence",
+)
 SHUTDOWN_FLUSH_SECONDS = 5.0
 # A failed command sync is tried again after each of these delays in turn.
 SYNC_RETRY_SECONDS: tuple[float, ...] = (30.0, 120.0, 600.0, 1800.0)

@@ -144,9 +144,7 @@ def _skip(
     until: float,
     now: float,
 ) -> None:
-    conn.execute(
-        "DELETE FROM queue_skips WHERE reviewer_id = ? AND until <= ?", (reviewer_id, now)
-    )
+    conn.execute("DELETE FROM queue_skips WHERE reviewer_id = ? AND until <= ?", (reviewer_id, now))
     execute_many(
         conn,
         "INSERT INTO queue_skips (reviewer_id, claim_id, guild_id, until) VALUES (?, ?, ?, ?)"
