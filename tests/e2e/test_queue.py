@@ -4,10 +4,13 @@ leaves out, the empty queue, whose buttons they are (also after a restart), who 
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Callable
 
-from bot.app.client import ClaimBot
-from bot.core.queue import SKIP_SECONDS
+import pytest
+
+from bot.app.client import GENERIC_FAILURE, ClaimBot
+from bot.core.queue import SKIP_SECONDS, QueueEntry
 from bot.core.render import jump_url
 from bot.core.render_queue import thread_url
 from cogs.queue import COG_NAME, ReviewQueueCog
@@ -260,3 +263,28 @@ async def test_another_servers_claims_are_never_offered(runner: BotRunner, world
     theirs = await ask(other, other.reviewers[0])
     assert shown(theirs.original) == 1
     assert theirs.final_embeds()[0]["description"].startswith("The Port Averly")
+
+
+async def test_a_failure_on_our_side_gets_the_short_answer(
+    runner: BotRunner, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot = await runner.start()
+    await setup_review(world)
+    for text in STATEMENTS[:2]:
+        await add_claim(world, bot, text)
+    rec = await ask(world, world.reviewers[0])
+
+    async def locked(*_args: object, **_kwargs: object) -> list[QueueEntry]:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(bot.db, "queue_candidates", locked)
+    click = await press(world, world.reviewers[0], rec, "Next")
+    assert (click.callback_type, click.ephemeral) == (4, True)
+    assert click.callback["data"]["content"] == GENERIC_FAILURE
+    assert shown(rec.original) == 1  # the reply is left as it was
+    failed = await ask(world, world.reviewers[1])
+    assert failed.final_content() == GENERIC_FAILURE
+
+    monkeypatch.undo()
+    await press(world, world.reviewers[0], rec, "Next")
+    assert shown(rec.original) == 2
