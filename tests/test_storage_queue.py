@@ -1,6 +1,6 @@
 """The reviewer queue in storage (bot/storage/queue.py): its indexed walk picks exactly
-what the pure order picks from every candidate; skips, guilds, the open count, and the
-vote counts the triggers of migration 0009 keep."""
+what the pure order picks from every candidate (statuses saved by the real status
+refresh); skips, guilds, the open count, a database from before migration 0009."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from hypothesis import strategies as st
 import bot.storage.connection
 from bot.core.queue import QueueEntry, next_in_queue
 from bot.core.records import NewClaim, NewDocument
+from bot.core.status import StatusSettings
+from bot.services.status_refresh import refresh_statuses
 from bot.storage import Database, load_migrations
 from bot.storage.connection import execute_many, fetch_all
 from bot.storage.votes import CurrentVotes, VoteEventRow
@@ -52,8 +54,9 @@ planned_claims = st.builds(
 )
 
 
-async def store_claims(db: Database, planned: list[PlannedClaim]) -> None:
-    """Each claim stored, posted, resolved and voted on through the storage API."""
+async def store_claims(db: Database, planned: list[PlannedClaim], *, quorum: int = 3) -> None:
+    """Each claim stored, posted, voted on and resolved through the storage API, then its
+    status saved by the bot's status refresh under a server quorum of `quorum`."""
     for index, claim in enumerate(planned):
         document = NewDocument(
             guild_id=claim.guild_id, submitter_id=claim.submitter_id, kind="text", content_hash="h"
@@ -70,7 +73,14 @@ async def store_claims(db: Database, planned: list[PlannedClaim]) -> None:
                 stored.id, channel_id=5, message_id=50_000 + index, thread_id=60_000 + index
             )
         if claim.final:
-            await db.save_statuses([(stored.id, "misleading", 1.0, "resolved", True, "r")])
+            await db.add_moderation_event(
+                guild_id=claim.guild_id,
+                claim_id=stored.id,
+                actor_id=99,
+                action="resolve",
+                status="misleading",
+                note=None,
+            )
         events: list[VoteEventRow] = [
             (claim.guild_id, stored.id, voter, "supported", "reaction", 1.0)
             for voter in claim.voters + claim.retracted
@@ -80,6 +90,11 @@ async def store_claims(db: Database, planned: list[PlannedClaim]) -> None:
         ]
         await db.record_votes([stored.id], functools.partial(planned_events, events))
         claim.votes = {voter: "supported" for voter in claim.voters if voter not in claim.retracted}
+
+    async def settings(_guild_id: int) -> StatusSettings:
+        return StatusSettings(min_reviewers=quorum)
+
+    await refresh_statuses(db, [claim.claim_id for claim in planned], settings)
     await db._write(
         execute_many,
         "UPDATE claims SET created_at = ? WHERE id = ?",
@@ -127,23 +142,19 @@ async def test_the_indexed_walk_picks_what_the_pure_order_picks(
 ) -> None:
     db = await Database.open(tmp_path_factory.mktemp("queue") / "q.db")
     try:
-        await store_claims(db, planned)
+        await store_claims(db, planned, quorum=quorum)
         for claim in planned:
             if claim.skip_until is not None:
                 await db.skip_claim(
                     claim.guild_id, reviewer, claim.claim_id, until=claim.skip_until, now=0.0
                 )
-        rows = await db._read(fetch_all, "SELECT id, vote_count FROM claims")
-        assert {row["id"]: row["vote_count"] for row in rows} == {
-            claim.claim_id: len(claim.votes) for claim in planned
-        }
         ours = [claim for claim in planned if claim.guild_id == GUILD]
         after = None
         if mark is not None and ours:
             after = await db.queue_entry(GUILD, ours[mark % len(ours)].number)
             assert after == entry_of(ours[mark % len(ours)])
         found = await db.queue_candidates(GUILD, reviewer, quorum=quorum, now=NOW, after=after)
-        assert len(found) <= 2
+        assert len(found) <= 3
         expected = next_in_queue(candidates(planned, reviewer, NOW), quorum, after=after)
         assert next_in_queue(found, quorum, after=after) == expected
         assert await db.open_claim_count(GUILD) == sum(
@@ -204,17 +215,6 @@ async def test_another_servers_claims_are_never_candidates(tmp_path: Path) -> No
         await db.close()
 
 
-async def test_recompute_keeps_the_vote_counts(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "recompute.db")
-    try:
-        planned = [PlannedClaim(GUILD, 9, True, False, 100.0, [1, 2, 3], [4], None)]
-        await store_claims(db, planned)
-        assert await db.rebuild_current_votes() == 3
-        assert await db.queue_entry(GUILD, 1) == QueueEntry(planned[0].claim_id, 1, 3, 100.0)
-    finally:
-        await db.close()
-
-
 async def test_the_queue_reads_indexes_not_every_claim(tmp_path: Path) -> None:
     path = tmp_path / "plan.db"
     db = await Database.open(path)
@@ -235,14 +235,16 @@ async def test_the_queue_reads_indexes_not_every_claim(tmp_path: Path) -> None:
             for sql in statements
             if sql.lstrip().startswith("SELECT")
         ]
-    # the mark; below and at the quorum after it; both from the start (the wrap); the count
-    assert len(plans) == len(statements) == 6
-    for steps in plans:
+    # the mark; below the quorum after it, no vote and a verdict from their start; the three
+    # parts again from their start (the wrap); the open count
+    assert len(plans) == len(statements) == 8
+    for sql, steps in zip(statements, plans, strict=True):
         assert not [s for s in steps if s.startswith("SCAN")], steps
-        assert not [s for s in steps if "TEMP B-TREE" in s], steps
+        if "claims_queue_needs_review" not in sql:  # sorted by its votes: a sort of that part
+            assert not [s for s in steps if "TEMP B-TREE" in s], steps
 
 
-async def test_migration_9_counts_the_votes_already_cast(
+async def test_a_database_from_before_migration_9_gets_its_queue(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "v8.db"
@@ -252,7 +254,8 @@ async def test_migration_9_counts_the_votes_already_cast(
     with sqlite3.connect(path) as old:
         old.execute(
             "INSERT INTO claims (id, guild_id, number, text, normalized, submitter_id,"
-            " message_id, created_at, updated_at) VALUES (3, 1, 1, 'Old.', 'old', 9, 77, 1.0, 1.0)"
+            " message_id, status, created_at, updated_at)"
+            " VALUES (3, 1, 1, 'Old.', 'old', 9, 77, 'needs_review', 1.0, 1.0)"
         )
         for reviewer in (5, 6):
             old.execute(
@@ -268,9 +271,8 @@ async def test_migration_9_counts_the_votes_already_cast(
     db = await Database.open(path)
     try:
         assert await db.queue_entry(1, 1) == QueueEntry(3, 1, 2, 1.0)
-        found = await db.queue_candidates(1, 5, quorum=3, now=NOW)
-        assert found == []  # reviewer 5 voted on it
-        found = await db.queue_candidates(1, 8, quorum=3, now=NOW)
-        assert found == [QueueEntry(3, 1, 2, 1.0)]
+        assert await db.queue_candidates(1, 5, quorum=3, now=NOW) == []  # 5 voted on it
+        assert await db.queue_candidates(1, 8, quorum=3, now=NOW) == [QueueEntry(3, 1, 2, 1.0)]
+        assert await db.open_claim_count(1) == 1
     finally:
         await db.close()
