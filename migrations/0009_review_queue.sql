@@ -16,12 +16,12 @@ CREATE TABLE queue_skips (
 -- verdict), which the status refresh keeps within a moment of every vote. A claim is in
 -- exactly one of them, and moves only when its status crosses a part: votes themselves
 -- write nothing here (a vote counter kept on every vote doubled the write time of a burst
--- of votes on 100,000 claims). `submitter_id` rides along so the queue's filter reads the
--- index, not the table.
-CREATE INDEX claims_queue_unreviewed ON claims (guild_id, created_at, number, submitter_id)
+-- of votes on 100,000 claims). Ties of `created_at` (one submission's claims share it) are
+-- in id order, which within a server is the order of their numbers.
+CREATE INDEX claims_queue_unreviewed ON claims (guild_id, created_at)
     WHERE is_final = 0 AND message_id IS NOT NULL AND status = 'unreviewed';
-CREATE INDEX claims_queue_needs_review ON claims (guild_id, created_at, number, submitter_id)
+CREATE INDEX claims_queue_needs_review ON claims (guild_id, created_at)
     WHERE is_final = 0 AND message_id IS NOT NULL AND status = 'needs_review';
-CREATE INDEX claims_queue_verdict ON claims (guild_id, created_at, number, submitter_id)
+CREATE INDEX claims_queue_verdict ON claims (guild_id, created_at)
     WHERE is_final = 0 AND message_id IS NOT NULL
     AND status NOT IN ('unreviewed', 'needs_review');

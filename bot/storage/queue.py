@@ -33,7 +33,9 @@ _CANDIDATE = (
     " AND NOT EXISTS (SELECT 1 FROM queue_skips s"
     " WHERE s.reviewer_id = :reviewer AND s.claim_id = c.id AND s.until > :now)"
 )
-_AFTER_MARK = "(c.created_at, c.number) > (:mark_at, :mark_number)"
+# Claims stored in one instant (one submission's) in id order: within a server, the order
+# of their numbers, as bot/core/queue.py wants, and the order of the indexes' entries.
+_AFTER_MARK = "(c.created_at, c.id) > (:mark_at, :mark_id)"
 # Each part's statement: the index it reads and the status that puts a claim in it (the
 # same terms as the index's WHERE, so SQLite can use it), its order after the mark.
 _PARTS = {
@@ -41,17 +43,17 @@ _PARTS = {
         f"SELECT {_COLUMNS} FROM claims c INDEXED BY claims_queue_needs_review"
         f" WHERE {_CANDIDATE} AND c.status = 'needs_review'"
         f" AND (votes < :mark_votes OR (votes = :mark_votes AND {_AFTER_MARK}))"
-        " ORDER BY votes DESC, c.created_at, c.number LIMIT 1"
+        " ORDER BY votes DESC, c.created_at, c.id LIMIT 1"
     ),
     "unreviewed": (
         f"SELECT {_COLUMNS} FROM claims c INDEXED BY claims_queue_unreviewed"
         f" WHERE {_CANDIDATE} AND c.status = 'unreviewed' AND {_AFTER_MARK}"
-        " ORDER BY c.created_at, c.number LIMIT 1"
+        " ORDER BY c.created_at, c.id LIMIT 1"
     ),
     "verdict": (
         f"SELECT {_COLUMNS} FROM claims c INDEXED BY claims_queue_verdict"
         f" WHERE {_CANDIDATE} AND c.status NOT IN ('unreviewed', 'needs_review')"
-        f" AND {_AFTER_MARK} ORDER BY c.created_at, c.number LIMIT 1"
+        f" AND {_AFTER_MARK} ORDER BY c.created_at, c.id LIMIT 1"
     ),
 }
 _PART_ORDER = tuple(_PARTS)
@@ -96,7 +98,7 @@ class ReviewQueue(Store):
         self, guild_id: int, reviewer_id: int, claim_id: int, *, until: float, now: float
     ) -> None:
         """Hide a claim from the reviewer's queue until `until`; the reviewer's skips that
-        have run out are deleted on the way, so the table holds only live ones."""
+        have run out are deleted on the way, so one reviewer's rows never pile up."""
         await self._write(_skip, guild_id, reviewer_id, claim_id, until, now)
 
     async def open_claim_count(self, guild_id: int) -> int:
@@ -130,10 +132,10 @@ def _queue_candidates(
     def first(part: str, mark: QueueEntry | None) -> None:
         """The first candidate of one part after `mark` (None: from the part's start)."""
         params: dict[str, Any] = base | {"mark_votes": _MORE_THAN_ANY, "mark_at": _BEFORE_ANY}
-        params["mark_number"] = 0
+        params["mark_id"] = 0
         if mark is not None:
             params |= {"mark_votes": mark.votes, "mark_at": mark.created_at}
-            params["mark_number"] = mark.number
+            params["mark_id"] = mark.claim_id
         for row in conn.execute(_PARTS[part], params):
             found[int(row[0])] = _entry(row)
 
