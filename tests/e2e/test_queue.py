@@ -111,7 +111,7 @@ async def test_closest_to_a_verdict_first_then_oldest_and_next_walks_the_queue(
         click = await press(world, asker, rec, "Next")
         assert click.callback_type == 7  # the same private message, updated
         walked.append(rec.final_content())
-    assert [shown(rec.original)] == [2]
+    assert shown(rec.original) == 2
     assert walked == [
         "Next for you: claim #3, 2 votes short of a verdict (1 of 3).",
         "Next for you: claim #4, 2 votes short of a verdict (1 of 3).",
