@@ -41,6 +41,7 @@ log = logging.getLogger("claimbot")
 EXTENSIONS: tuple[str, ...] = (
     "cogs.server",
     "cogs.claims",
+    "cogs.queue",  # joins the /claim group of cogs.claims
     "cogs.review",
     "cogs.evidence",
     "cogs.digest",

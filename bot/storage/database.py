@@ -13,10 +13,11 @@ from bot.storage.digests import Digests
 from bot.storage.evidence import Evidence
 from bot.storage.factchecks import FactChecks
 from bot.storage.notices import Notices
+from bot.storage.queue import ReviewQueue
 from bot.storage.stats import Stats
 from bot.storage.votes import Votes
 
 
-class Database(Claims, Votes, Evidence, FactChecks, Audit, Stats, Notices, Digests):
+class Database(Claims, Votes, Evidence, FactChecks, Audit, Stats, Notices, Digests, ReviewQueue):
     """Owns the SQLite connection and its thread; every query of the application is a
     method here."""

@@ -10,12 +10,11 @@ import pytest
 
 from bot.extraction import score_sentence
 from bot.extraction.lexicon import get_lexicon
-from bot.extraction.model import load_bridged_model, load_model
+from bot.extraction.model import load_bridged_model, load_model, sigmoid
 from bot.extraction.scoring import (
     base_logit,
     bridged_score,
     learned_stance_logit,
-    sigmoid,
     stance_features,
     stance_logit,
     stance_weights,
