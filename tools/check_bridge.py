@@ -36,6 +36,7 @@ from bot.extraction.lexicon import get_lexicon
 from bot.extraction.model import LinearModel, load_bridged_model
 from bot.extraction.scoring import bridged_score, model_score
 from bot.extraction.signals import compute_signals
+from tools.linalg import solve
 
 REPO = Path(__file__).resolve().parent.parent
 DEV = REPO / "tools" / "data" / "parallel_dev_en_fr.tsv"
@@ -112,21 +113,6 @@ def _design(row: Row) -> list[float]:
     return [1.0, row.bridged, *row.tags]
 
 
-def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
-    """Gauss-Jordan elimination with partial pivoting (the system is tiny)."""
-    n = len(vector)
-    augmented = [[*matrix[i], vector[i]] for i in range(n)]
-    for col in range(n):
-        pivot = max(range(col, n), key=lambda r: abs(augmented[r][col]))
-        augmented[col], augmented[pivot] = augmented[pivot], augmented[col]
-        for r in range(n):
-            if r != col:
-                factor = augmented[r][col] / augmented[col][col]
-                for c in range(col, n + 1):
-                    augmented[r][c] -= factor * augmented[col][c]
-    return [augmented[i][n] / augmented[i][i] for i in range(n)]
-
-
 def fit(rows: list[Row], penalty: float) -> list[float]:
     """Ridge regression; the penalty pulls the scale to 1 and the rest to 0, not the shift."""
     design = [_design(row) for row in rows]
@@ -139,7 +125,7 @@ def fit(rows: list[Row], penalty: float) -> list[float]:
     for a in range(1, size):
         matrix[a][a] += penalty
         vector[a] += penalty * prior[a]
-    return _solve(matrix, vector)
+    return solve(matrix, vector)
 
 
 def predict(row: Row, coefficients: list[float]) -> float:

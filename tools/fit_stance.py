@@ -23,14 +23,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.extraction.lexicon import get_lexicon
-from bot.extraction.model import load_model
+from bot.extraction.model import load_model, sigmoid
 from bot.extraction.scoring import STANCE_FILE, base_logit, stance_features
 from bot.extraction.signals import Signals, compute_signals
+from tools.linalg import solve
 from tools.train_checkworthy import DEFAULT_DATA, read_rows, read_tsv
 
 REPO = Path(__file__).resolve().parent.parent
@@ -63,25 +63,6 @@ def rows_for(sentences: list[tuple[str, int]], names: tuple[str, ...]) -> list[R
     return rows
 
 
-def _sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
-
-
-def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
-    """Gauss-Jordan elimination with partial pivoting (the system is tiny)."""
-    n = len(vector)
-    augmented = [[*matrix[i], vector[i]] for i in range(n)]
-    for col in range(n):
-        pivot = max(range(col, n), key=lambda r: abs(augmented[r][col]))
-        augmented[col], augmented[pivot] = augmented[pivot], augmented[col]
-        for r in range(n):
-            if r != col:
-                factor = augmented[r][col] / augmented[col][col]
-                for c in range(col, n + 1):
-                    augmented[r][c] -= factor * augmented[col][c]
-    return [augmented[i][n] / augmented[i][i] for i in range(n)]
-
-
 def fit(rows: list[Row], size: int, penalty: float) -> list[float]:
     """Newton's method on the penalised log loss, the offset held fixed."""
     weights = [0.0] * size
@@ -92,13 +73,13 @@ def fit(rows: list[Row], size: int, penalty: float) -> list[float]:
             if not any(row.features):
                 continue
             z = row.offset + sum(w * x for w, x in zip(weights, row.features, strict=True))
-            p = _sigmoid(z)
+            p = sigmoid(z)
             for a, xa in enumerate(row.features):
                 if xa:
                     gradient[a] += (p - row.label) * xa
                     for b, xb in enumerate(row.features):
                         hessian[a][b] += p * (1 - p) * xa * xb
-        step = _solve(hessian, gradient)
+        step = solve(hessian, gradient)
         weights = [w - s for w, s in zip(weights, step, strict=True)]
         if max(map(abs, step)) < 1e-6:
             break
