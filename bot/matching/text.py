@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+import zlib
+from array import array
 from datetime import date
 from functools import cache, lru_cache
 from importlib import resources
@@ -18,12 +20,14 @@ from importlib import resources
 import snowballstemmer
 
 __all__ = [
+    "GRAM_BUCKETS",
     "STEMMED_LANGUAGES",
     "char_ngrams",
     "clean_text",
     "fold",
     "is_stopword",
     "terms",
+    "terms_and_grams",
     "tweet_date",
     "words",
 ]
@@ -117,7 +121,8 @@ def is_stopword(folded_word: str, language: str = "en") -> bool:
     return folded_word in _stopwords_for(language)
 
 
-@lru_cache(maxsize=500_000)
+# Bounded: a library of 100k reviews has ~200k distinct words, and the cache stays in memory.
+@lru_cache(maxsize=1 << 16)
 def _stem(language: str, word: str) -> str:
     algorithm = STEMMED_LANGUAGES.get(language)
     if algorithm is None or word.isdigit():
@@ -147,3 +152,48 @@ def char_ngrams(text: str, size: int = 4) -> dict[str, int]:
             gram = padded[i : i + size]
             counts[gram] = counts.get(gram, 0) + 1
     return counts
+
+
+# Character 4-grams are counted in this many hashed buckets. The hash is CRC-32, not hash():
+# bucket frequencies are saved with the index, so a bucket must mean the same in every process.
+GRAM_BUCKETS = 1 << 20
+_GRAM_MASK = GRAM_BUCKETS - 1
+
+
+# Per language, each word's stem ("" for a stopword) and 4-gram buckets, so the texts of the
+# candidates re-ranked at query time cost a dict look-up per word. Emptied when full.
+_WORD_CACHE_SIZE = 1 << 15
+_word_cache: dict[str, dict[str, tuple[str, array[int]]]] = {}
+
+
+def _analysed_word(language: str, word: str) -> tuple[str, array[int]]:
+    stop = _stopwords_for(language)
+    stem = _stem(language, word) if word not in stop and (len(word) > 1 or word.isdigit()) else ""
+    padded = f" {word} "
+    grams = (padded[i : i + 4] for i in range(max(1, len(padded) - 3)))
+    buckets = array("I", (zlib.crc32(gram.encode()) & _GRAM_MASK for gram in grams))
+    return stem, buckets
+
+
+def _plain(text: str) -> bool:
+    """True when clean_text would not change `text` (no link, tag, signature or non-ASCII)."""
+    return text.isascii() and not any(mark in text for mark in "@#/") and "www." not in text.lower()
+
+
+def terms_and_grams(text: str, language: str = "en") -> tuple[list[str], set[int]]:
+    """`terms(text)` and the hashed buckets of its `char_ngrams`, from one pass over the words
+    (a text's 4-grams are the union of its words' padded 4-grams)."""
+    found = _WORD.findall(text.lower()) if _plain(text) else words(text)
+    cache = _word_cache.get(language)
+    if cache is None or len(cache) > _WORD_CACHE_SIZE:
+        cache = _word_cache[language] = {}
+    stems: list[str] = []
+    buckets: set[int] = set()
+    for word in found:
+        entry = cache.get(word)
+        if entry is None:
+            entry = cache[word] = _analysed_word(language, word)
+        if entry[0]:
+            stems.append(entry[0])
+        buckets.update(entry[1])
+    return stems, buckets
