@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import unicodedata
 import zlib
-from array import array
 from datetime import date
 from functools import cache, lru_cache
 from importlib import resources
@@ -96,8 +96,13 @@ def fold(text: str) -> str:
     """Lower case without accents: 'Élysée' and 'elysee' are one word for matching."""
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFKD", text.lower()).translate(_combining_marks())
+
+
+@cache
+def _combining_marks() -> dict[int, None]:
+    """Every combining code point, mapped to None for str.translate (built once, ~0.3 s)."""
+    return {c: None for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c))}
 
 
 def words(text: str) -> list[str]:
@@ -163,37 +168,37 @@ _GRAM_MASK = GRAM_BUCKETS - 1
 # Per language, each word's stem ("" for a stopword) and 4-gram buckets, so the texts of the
 # candidates re-ranked at query time cost a dict look-up per word. Emptied when full.
 _WORD_CACHE_SIZE = 1 << 15
-_word_cache: dict[str, dict[str, tuple[str, array[int]]]] = {}
+_word_cache: dict[str, dict[str, tuple[str, tuple[int, ...]]]] = {}
 
 
-def _analysed_word(language: str, word: str) -> tuple[str, array[int]]:
+def _analysed_word(language: str, word: str) -> tuple[str, tuple[int, ...]]:
     stop = _stopwords_for(language)
     stem = _stem(language, word) if word not in stop and (len(word) > 1 or word.isdigit()) else ""
     padded = f" {word} "
     grams = (padded[i : i + 4] for i in range(max(1, len(padded) - 3)))
-    buckets = array("I", (zlib.crc32(gram.encode()) & _GRAM_MASK for gram in grams))
-    return stem, buckets
+    return stem, tuple({zlib.crc32(gram.encode()) & _GRAM_MASK for gram in grams})
 
 
-def _plain(text: str) -> bool:
-    """True when clean_text would not change `text` (no link, tag, signature or non-ASCII)."""
-    return text.isascii() and not any(mark in text for mark in "@#/") and "www." not in text.lower()
+def _words_fast(text: str) -> list[str]:
+    """words(text), skipping clean_text's patterns when none can match (no link, tag or
+    signature: all of them need an @, a # or a /, or "www.")."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    if "@" in text or "#" in text or "/" in text or "www." in text.lower():
+        return words(text)
+    return _WORD.findall(fold(text))
 
 
 def terms_and_grams(text: str, language: str = "en") -> tuple[list[str], set[int]]:
     """`terms(text)` and the hashed buckets of its `char_ngrams`, from one pass over the words
     (a text's 4-grams are the union of its words' padded 4-grams)."""
-    found = _WORD.findall(text.lower()) if _plain(text) else words(text)
+    found = _words_fast(text)
     cache = _word_cache.get(language)
     if cache is None or len(cache) > _WORD_CACHE_SIZE:
         cache = _word_cache[language] = {}
-    stems: list[str] = []
-    buckets: set[int] = set()
-    for word in found:
-        entry = cache.get(word)
+    entries = list(map(cache.get, found))
+    for i, entry in enumerate(entries):
         if entry is None:
-            entry = cache[word] = _analysed_word(language, word)
-        if entry[0]:
-            stems.append(entry[0])
-        buckets.update(entry[1])
-    return stems, buckets
+            entries[i] = cache[found[i]] = _analysed_word(language, found[i])
+    stems = [entry[0] for entry in entries if entry[0]]  # type: ignore[index]
+    return stems, set().union(*[entry[1] for entry in entries])  # type: ignore[index]
