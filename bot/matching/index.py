@@ -244,6 +244,7 @@ class ClaimIndexBuilder:
         self._entry_text_tf, self._entry_title_tf = array("H"), array("H")
         self._text_lengths, self._title_lengths = array("I"), array("I")
         self._gram_df = array("I", [0]) * GRAM_BUCKETS
+        self._gram_seen = array("I")  # the buckets with a count, in order of first sight
         self.documents = 0
 
     def add(self, claim: LibraryClaim) -> int:
@@ -272,8 +273,10 @@ class ClaimIndexBuilder:
             self._entry_docs.append(doc)
             self._entry_text_tf.append(min(text_tf, 0xFFFF))
             self._entry_title_tf.append(min(title_tf, 0xFFFF))
-        gram_df = self._gram_df
+        gram_df, gram_seen = self._gram_df, self._gram_seen
         for bucket in text_grams | title_grams:
+            if not gram_df[bucket]:
+                gram_seen.append(bucket)
             gram_df[bucket] += 1
         return doc
 
@@ -284,12 +287,12 @@ class ClaimIndexBuilder:
         entry_terms, entry_docs = self._entry_terms, self._entry_docs
         entry_text_tf, entry_title_tf = self._entry_text_tf, self._entry_title_tf
         text_lengths, title_lengths = self._text_lengths, self._title_lengths
-        gram_df = self._gram_df
+        gram_df, gram_seen = self._gram_df, self._gram_seen
         # Let go of what the locals below free as they go (the build's peak memory).
         self._term_ids = {}
         self._entry_terms = self._entry_docs = self._text_lengths = self._title_lengths = array("I")
         self._entry_text_tf = self._entry_title_tf = array("H")
-        self._gram_df = array("I")
+        self._gram_df = self._gram_seen = array("I")
 
         average_text = max(1.0, sum(text_lengths) / max(1, documents))
         average_title = max(1.0, sum(title_lengths) / max(1, documents))
@@ -350,9 +353,8 @@ class ClaimIndexBuilder:
         total = documents + 1
         # Most buckets hold no gram of the library: fill them in C, then set the others.
         gram_idf2 = array("f", [math.log(total) ** 2]) * GRAM_BUCKETS
-        for bucket, df in enumerate(gram_df):
-            if df:
-                gram_idf2[bucket] = math.log(total / (1 + df)) ** 2
+        for bucket in gram_seen:
+            gram_idf2[bucket] = math.log(total / (1 + gram_df[bucket])) ** 2
         meta = {
             "documents": documents,
             "average_text": average_text,
