@@ -211,21 +211,25 @@ class ClaimIndex:
         rows: list[list[float]] = []
         for rank, ((_, score), claim) in enumerate(zip(candidates, documents, strict=True)):
             text_terms, text_grams = terms_and_grams(claim.text, claim.language)
-            title_terms, title_grams = terms_and_grams(claim.title, claim.language)
-            bag, title_bag = Counter(text_terms), Counter(title_terms)
-            covered = sum(1 for t in bag if t in tokens)
+            title_terms, title_grams = (
+                terms_and_grams(claim.title, claim.language) if claim.title else ([], set())
+            )
+            unique = set(text_terms)
+            shared = tokens.intersection(unique)
             rows.append(
                 [
                     score / top if top else 0.0,
                     math.log1p(score),
-                    _bm25(bag, len(text_terms), self.average_text, text_idf),
-                    _bm25(title_bag, len(title_terms), self.average_title, title_idf),
+                    _bm25(text_terms, shared, self.average_text, text_idf),
+                    _bm25(
+                        title_terms, tokens.intersection(title_terms), self.average_title, title_idf
+                    ),
                     _gram_cosine(idf2, grams, grams_norm, text_grams),
                     _gram_cosine(idf2, grams, grams_norm, title_grams),
-                    covered / max(1, len(bag)),
-                    sum(1 for t in tokens if t in bag) / max(1, len(tokens)),
+                    len(shared) / max(1, len(unique)),
+                    len(shared) / max(1, len(tokens)),
                     1.0 / (rank + 1),
-                    float(len(_numbers(bag) - query_numbers)),
+                    float(len(_numbers(unique) - query_numbers)),
                     *_date_features(claim.published, query_date),
                 ]
             )
@@ -380,14 +384,14 @@ def _norm(length: int, average: float) -> float:
     return BM25_K1 * (1 - BM25_B + BM25_B * length / average)
 
 
-def _bm25(bag: Counter[str], length: int, average: float, idf: dict[str, float]) -> float:
-    """The full (unpruned) BM25 of one document, for the few candidates re-ranked."""
-    norm = _norm(length, average)
+def _bm25(terms: list[str], shared: set[str], average: float, idf: dict[str, float]) -> float:
+    """The full (unpruned) BM25 of one document (its `terms`), for the few candidates
+    re-ranked; `shared` are the query's tokens it has."""
+    norm = _norm(len(terms), average)
     total = 0.0
-    for token, token_idf in idf.items():
-        tf = bag.get(token)
-        if tf:
-            total += token_idf * tf * (BM25_K1 + 1) / (tf + norm)
+    for token in shared:
+        tf = terms.count(token)
+        total += idf[token] * tf * (BM25_K1 + 1) / (tf + norm)
     return total
 
 
