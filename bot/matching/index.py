@@ -67,7 +67,7 @@ class Match:
     score: float
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 13)
 def term_key(term: str) -> int:
     """A term's 64-bit key: the index keeps these sorted instead of a dict of strings (a
     collision between two of a library's terms has odds of about 1 in 10^9 at 200k terms)."""
@@ -244,8 +244,9 @@ class ClaimIndexBuilder:
         self._term_ids: dict[int, int] = {}
         self._term_keys = array("Q")
         self._df_text, self._df_title = array("I"), array("I")
-        self._entry_terms, self._entry_docs = array("I"), array("I")
-        self._entry_text_tf, self._entry_title_tf = array("H"), array("H")
+        # Each document's entries follow the previous one's: doc_ends[doc] is where they end.
+        self._entry_terms, self._doc_ends = array("I"), array("I")
+        self._entry_text_tf, self._entry_title_tf = array("B"), array("B")
         self._text_lengths, self._title_lengths = array("I"), array("I")
         self._gram_df = array("I", [0]) * GRAM_BUCKETS
         self._gram_seen = array("I")  # the buckets with a count, in order of first sight
@@ -274,9 +275,9 @@ class ClaimIndexBuilder:
             df_text[tid] += text_tf > 0
             df_title[tid] += title_tf > 0
             self._entry_terms.append(tid)
-            self._entry_docs.append(doc)
-            self._entry_text_tf.append(min(text_tf, 0xFFFF))
-            self._entry_title_tf.append(min(title_tf, 0xFFFF))
+            self._entry_text_tf.append(min(text_tf, 0xFF))
+            self._entry_title_tf.append(min(title_tf, 0xFF))
+        self._doc_ends.append(len(self._entry_terms))
         gram_df, gram_seen = self._gram_df, self._gram_seen
         for bucket in text_grams | title_grams:
             if not gram_df[bucket]:
@@ -288,14 +289,14 @@ class ClaimIndexBuilder:
         """The index; the builder is spent."""
         documents = self.documents
         term_keys, df_text, df_title = self._term_keys, self._df_text, self._df_title
-        entry_terms, entry_docs = self._entry_terms, self._entry_docs
+        entry_terms, doc_ends = self._entry_terms, self._doc_ends
         entry_text_tf, entry_title_tf = self._entry_text_tf, self._entry_title_tf
         text_lengths, title_lengths = self._text_lengths, self._title_lengths
         gram_df, gram_seen = self._gram_df, self._gram_seen
         # Let go of what the locals below free as they go (the build's peak memory).
         self._term_ids = {}
-        self._entry_terms = self._entry_docs = self._text_lengths = self._title_lengths = array("I")
-        self._entry_text_tf = self._entry_title_tf = array("H")
+        self._entry_terms = self._doc_ends = self._text_lengths = self._title_lengths = array("I")
+        self._entry_text_tf = self._entry_title_tf = array("B")
         self._gram_df = self._gram_seen = array("I")
 
         average_text = max(1.0, sum(text_lengths) / max(1, documents))
@@ -324,20 +325,24 @@ class ClaimIndexBuilder:
         cursor = starts[:-1]
         docs = array("I", [0]) * len(entry_terms)
         impacts = array("f", [0.0]) * len(entry_terms)
-        for tid, doc, text_tf, title_tf in zip(
-            entry_terms, entry_docs, entry_text_tf, entry_title_tf, strict=True
-        ):
-            position = rank[tid]
-            at = cursor[position]
-            cursor[position] = at + 1
-            docs[at] = doc
-            weight = 0.0
-            if text_tf:
-                weight += text_impact[tid] * text_tf / (text_tf + text_norms[doc])
-            if title_tf:
-                weight += title_impact[tid] * title_tf / (title_tf + title_norms[doc])
-            impacts[at] = weight
-        del entry_terms, entry_docs, entry_text_tf, entry_title_tf, cursor, rank
+        start = 0
+        for doc, end in enumerate(doc_ends):
+            text_norm, title_norm = text_norms[doc], title_norms[doc]
+            for entry in range(start, end):
+                tid = entry_terms[entry]
+                position = rank[tid]
+                at = cursor[position]
+                cursor[position] = at + 1
+                docs[at] = doc
+                weight = 0.0
+                text_tf, title_tf = entry_text_tf[entry], entry_title_tf[entry]
+                if text_tf:
+                    weight += text_impact[tid] * text_tf / (text_tf + text_norm)
+                if title_tf:
+                    weight += title_impact[tid] * title_tf / (title_tf + title_norm)
+                impacts[at] = weight
+            start = end
+        del entry_terms, doc_ends, entry_text_tf, entry_title_tf, cursor, rank
 
         # Impact-ordered pruning of the common terms.
         offsets = array("I", [0])

@@ -126,8 +126,9 @@ def is_stopword(folded_word: str, language: str = "en") -> bool:
     return folded_word in _stopwords_for(language)
 
 
-# Bounded: a library of 100k reviews has ~200k distinct words, and the cache stays in memory.
-@lru_cache(maxsize=1 << 16)
+# Bounded: a library of 100k reviews has ~200k distinct words, and the cache stays in memory
+# (terms_and_grams, which indexing and re-ranking use, has its own per-word cache).
+@lru_cache(maxsize=1 << 13)
 def _stem(language: str, word: str) -> str:
     algorithm = STEMMED_LANGUAGES.get(language)
     if algorithm is None or word.isdigit():
@@ -167,7 +168,7 @@ _GRAM_MASK = GRAM_BUCKETS - 1
 
 # Per language, each word's stem ("" for a stopword) and 4-gram buckets, so the texts of the
 # candidates re-ranked at query time cost a dict look-up per word. Emptied when full.
-_WORD_CACHE_SIZE = 1 << 15
+_WORD_CACHE_SIZE = 1 << 14
 _word_cache: dict[str, dict[str, tuple[str, tuple[int, ...]]]] = {}
 
 

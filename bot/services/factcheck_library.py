@@ -14,9 +14,11 @@ index when that state has not changed and rebuilds it otherwise. After an import
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import time
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -117,9 +119,10 @@ class FactCheckLibrary:
             await self._db.drop_fact_check_index(scope)
             return
         index = await asyncio.to_thread(builder.finish)
-        parts = [*index.parts(), (_IDS, fact_ids.tobytes())]
+        del builder
+        # Each part is turned into bytes on the database thread as it is written.
+        parts = itertools.chain(index.parts(), _id_part(fact_ids))
         await self._db.save_fact_check_index(scope, fingerprint, index.header(), parts)
-        del parts
         self._scopes[scope] = _ScopeIndex(index, fact_ids)
 
     async def similar(
@@ -170,6 +173,10 @@ class FactCheckLibrary:
 def _add_all(builder: ClaimIndexBuilder, claims: list[LibraryClaim]) -> None:
     for claim in claims:
         builder.add(claim)
+
+
+def _id_part(fact_ids: array[int]) -> Iterator[tuple[str, bytes]]:
+    yield _IDS, fact_ids.tobytes()
 
 
 def _restored(saved: SavedIndex) -> _ScopeIndex:

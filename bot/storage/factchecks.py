@@ -143,8 +143,9 @@ class FactChecks(Store):
     async def save_fact_check_index(
         self, scope: int, fingerprint: str, header: str, parts: Iterable[tuple[str, bytes]]
     ) -> None:
-        """Replace the scope's saved index, in one transaction."""
-        await self._write(_save_index, scope, fingerprint, header, list(parts), time.time())
+        """Replace the scope's saved index, in one transaction. `parts` is consumed on the
+        database thread, one part at a time (a part may be made only when it is written)."""
+        await self._write(_save_index, scope, fingerprint, header, parts, time.time())
 
     async def drop_fact_check_index(self, scope: int) -> None:
         await self._write(
@@ -242,7 +243,7 @@ def _save_index(
     scope: int,
     fingerprint: str,
     header: str,
-    parts: list[tuple[str, bytes]],
+    parts: Iterable[tuple[str, bytes]],
     now: float,
 ) -> None:
     conn.execute("DELETE FROM fact_check_index_parts WHERE scope = ?", (scope,))
@@ -252,10 +253,12 @@ def _save_index(
         " header = excluded.header, built_at = excluded.built_at",
         (scope, fingerprint, header, now),
     )
-    conn.executemany(
-        "INSERT INTO fact_check_index_parts (scope, name, data) VALUES (?, ?, ?)",
-        ((scope, name, data) for name, data in parts),
-    )
+    for name, data in parts:
+        conn.execute(
+            "INSERT INTO fact_check_index_parts (scope, name, data) VALUES (?, ?, ?)",
+            (scope, name, data),
+        )
+        del data
 
 
 def _library_stats(conn: sqlite3.Connection, scopes: tuple[int, ...], top: int) -> LibraryStats:
