@@ -174,7 +174,7 @@ async def test_a_saved_index_of_another_format_is_rebuilt(db: Database) -> None:
     await db.import_fact_checks(
         HOME, [review("https://h.test/rain", "It rained frogs over Lisbon.")], imported_by=None
     )
-    fingerprint = await db.fact_check_fingerprint(HOME)
+    fingerprint = (await db.fact_check_scope_state(HOME)).fingerprint
     await db.save_fact_check_index(HOME, fingerprint, '{"format": "old"}', [("keys", b"\0")])
     library = FactCheckLibrary(db)
     await library.load()

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from .text import GRAM_BUCKETS, terms, terms_and_grams
+from .text import GRAM_BUCKETS, gram_buckets, terms, terms_and_grams
 
 __all__ = [
     "BM25_B",
@@ -46,8 +46,31 @@ CANDIDATES = 50
 # term in more claims than that has a low idf, and pruning keeps a query under ~20 ms at 100k.
 MAX_POSTINGS = 1_000
 # Saved indexes of another layout (or byte order) are rebuilt rather than misread.
-FORMAT = f"claim-index-2-{sys.byteorder}"
-PARTS = ("keys", "df_text", "df_title", "offsets", "docs", "impacts", "gram_idf2")
+FORMAT = f"claim-index-3-{sys.byteorder}"
+PARTS = (
+    "keys",
+    "df_text",
+    "df_title",
+    "numeric",
+    "offsets",
+    "docs",
+    "impacts",
+    "gram_idf2",
+    "doc_ends",
+    "doc_terms",
+    "doc_text_tf",
+    "doc_title_tf",
+    "text_lengths",
+    "title_lengths",
+)
+_TYPECODES = {
+    "keys": "Q",
+    "numeric": "B",
+    "impacts": "f",
+    "gram_idf2": "f",
+    "doc_text_tf": "B",
+    "doc_title_tf": "B",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +116,17 @@ class ClaimIndex:
         # Squared idf of each 4-gram bucket: a gram vector is binary tf x idf, so a dot product
         # is the sum of squared idfs over the grams two texts share.
         self.gram_idf2: array[float] = arrays["gram_idf2"]  # type: ignore[assignment]
+        # Whether term i is a number (numbers tell near-duplicates apart).
+        self.numeric: array[int] = arrays["numeric"]  # type: ignore[assignment]
+        # Each document's terms (positions in `keys`) with their counts in claim and headline:
+        # document d's are doc_terms[doc_ends[d - 1]:doc_ends[d]]. They spare re-stemming the
+        # candidates' texts (a word not seen lately costs ~50 us to stem).
+        self.doc_ends: array[int] = arrays["doc_ends"]  # type: ignore[assignment]
+        self.doc_terms: array[int] = arrays["doc_terms"]  # type: ignore[assignment]
+        self.doc_text_tf: array[int] = arrays["doc_text_tf"]  # type: ignore[assignment]
+        self.doc_title_tf: array[int] = arrays["doc_title_tf"]  # type: ignore[assignment]
+        self.text_lengths: array[int] = arrays["text_lengths"]  # type: ignore[assignment]
+        self.title_lengths: array[int] = arrays["title_lengths"]  # type: ignore[assignment]
 
     def __len__(self) -> int:
         return self.documents
@@ -127,10 +161,9 @@ class ClaimIndex:
         meta = json.loads(header)
         if meta.get("format") != FORMAT or set(parts) != set(PARTS):
             raise ValueError("a saved claim index of another format")
-        typecodes = {"keys": "Q", "offsets": "I", "docs": "I", "impacts": "f", "gram_idf2": "f"}
         arrays: dict[str, array[int] | array[float]] = {}
         for name in PARTS:
-            loaded = array(typecodes.get(name, "I"))
+            loaded = array(_TYPECODES.get(name, "I"))
             loaded.frombytes(parts.pop(name))
             arrays[name] = loaded
         terms_count = len(arrays["keys"])
@@ -141,6 +174,13 @@ class ClaimIndex:
             or len(arrays["docs"]) != len(arrays["impacts"])
             or arrays["offsets"][-1] != len(arrays["docs"])
             or len(arrays["gram_idf2"]) != GRAM_BUCKETS
+            or len(arrays["numeric"]) != terms_count
+            or len(arrays["doc_ends"]) != meta["documents"]
+            or len(arrays["text_lengths"]) != meta["documents"]
+            or len(arrays["title_lengths"]) != meta["documents"]
+            or (arrays["doc_ends"][-1] if arrays["doc_ends"] else 0) != len(arrays["doc_terms"])
+            or len(arrays["doc_text_tf"]) != len(arrays["doc_terms"])
+            or len(arrays["doc_title_tf"]) != len(arrays["doc_terms"])
         ):
             raise ValueError("a saved claim index whose parts do not fit together")
         return cls(meta, arrays)
@@ -190,9 +230,11 @@ class ClaimIndex:
         candidates: Sequence[tuple[int, float]],
         documents: Sequence[LibraryClaim],
         query_date: date | None = None,
+        changed: Sequence[bool] | None = None,
     ) -> list[list[float]]:
-        """The re-ranker's features of each candidate; `documents[i]` is the current text of
-        `candidates[i]` (the index keeps none)."""
+        """The re-ranker's features of each candidate. `documents[i]` is the current text of
+        `candidates[i]`; `changed[i]` says it differs from the text indexed (a review updated
+        since the build), whose terms are then read from the text rather than the index."""
         if not candidates:
             return []
         query_terms, grams = terms_and_grams(query, language)
@@ -201,39 +243,94 @@ class ClaimIndex:
         grams_norm = math.sqrt(sum(map(idf2.__getitem__, grams)))
         text_idf: dict[str, float] = {}
         title_idf: dict[str, float] = {}
+        positions: dict[int, str] = {}
         for token in tokens:
             position = self._term(token)
             found = position >= 0
+            if found:
+                positions[position] = token
             text_idf[token] = _idf(self.documents, self.df_text[position] if found else 0)
             title_idf[token] = _idf(self.documents, self.df_title[position] if found else 0)
         query_numbers = _numbers(tokens)
         top = candidates[0][1]
         rows: list[list[float]] = []
-        for rank, ((_, score), claim) in enumerate(zip(candidates, documents, strict=True)):
-            text_terms, text_grams = terms_and_grams(claim.text, claim.language)
-            title_terms, title_grams = (
-                terms_and_grams(claim.title, claim.language) if claim.title else ([], set())
-            )
-            unique = set(text_terms)
-            shared = tokens.intersection(unique)
+        for rank, ((doc, score), claim) in enumerate(zip(candidates, documents, strict=True)):
+            if changed is not None and changed[rank]:
+                text, title = self._read_terms(claim, tokens, text_idf, title_idf, query_numbers)
+            else:
+                text, title = self._indexed_terms(doc, positions, text_idf, title_idf)
+            bm25_text, shared, unique, numbers_missing = text
+            text_grams = gram_buckets(claim.text)
+            title_grams = gram_buckets(claim.title) if claim.title else set()
             rows.append(
                 [
                     score / top if top else 0.0,
                     math.log1p(score),
-                    _bm25(text_terms, shared, self.average_text, text_idf),
-                    _bm25(
-                        title_terms, tokens.intersection(title_terms), self.average_title, title_idf
-                    ),
+                    bm25_text,
+                    title,
                     _gram_cosine(idf2, grams, grams_norm, text_grams),
                     _gram_cosine(idf2, grams, grams_norm, title_grams),
-                    len(shared) / max(1, len(unique)),
-                    len(shared) / max(1, len(tokens)),
+                    shared / max(1, unique),
+                    shared / max(1, len(tokens)),
                     1.0 / (rank + 1),
-                    float(len(_numbers(unique) - query_numbers)),
+                    float(numbers_missing),
                     *_date_features(claim.published, query_date),
                 ]
             )
         return rows
+
+    def _indexed_terms(
+        self,
+        doc: int,
+        positions: dict[int, str],
+        text_idf: dict[str, float],
+        title_idf: dict[str, float],
+    ) -> tuple[tuple[float, int, int, int], float]:
+        """(claim BM25, query terms it has, its distinct terms, its numbers the query lacks)
+        and the headline's BM25, from the document's indexed terms."""
+        start = self.doc_ends[doc - 1] if doc else 0
+        end = self.doc_ends[doc]
+        text_norm = _norm(self.text_lengths[doc], self.average_text)
+        title_norm = _norm(self.title_lengths[doc], self.average_title)
+        bm25_text = bm25_title = 0.0
+        shared = unique = numbers_missing = 0
+        doc_terms, text_tfs, title_tfs = self.doc_terms, self.doc_text_tf, self.doc_title_tf
+        numeric = self.numeric
+        for entry in range(start, end):
+            position = doc_terms[entry]
+            token = positions.get(position)
+            text_tf = text_tfs[entry]
+            if text_tf:
+                unique += 1
+                if token is not None:
+                    shared += 1
+                    bm25_text += text_idf[token] * text_tf * (BM25_K1 + 1) / (text_tf + text_norm)
+                elif numeric[position]:
+                    numbers_missing += 1
+            title_tf = title_tfs[entry]
+            if title_tf and token is not None:
+                bm25_title += title_idf[token] * title_tf * (BM25_K1 + 1) / (title_tf + title_norm)
+        return (bm25_text, shared, unique, numbers_missing), bm25_title
+
+    def _read_terms(
+        self,
+        claim: LibraryClaim,
+        tokens: set[str],
+        text_idf: dict[str, float],
+        title_idf: dict[str, float],
+        query_numbers: set[str],
+    ) -> tuple[tuple[float, int, int, int], float]:
+        """As `_indexed_terms`, from the claim's text."""
+        text_terms = terms(claim.text, claim.language)
+        title_terms = terms(claim.title, claim.language) if claim.title else []
+        unique = set(text_terms)
+        shared = tokens.intersection(unique)
+        return (
+            _bm25(text_terms, shared, self.average_text, text_idf),
+            len(shared),
+            len(unique),
+            len(_numbers(unique) - query_numbers),
+        ), _bm25(title_terms, tokens.intersection(title_terms), self.average_title, title_idf)
 
 
 class ClaimIndexBuilder:
@@ -244,6 +341,7 @@ class ClaimIndexBuilder:
         self._term_ids: dict[int, int] = {}
         self._term_keys = array("Q")
         self._df_text, self._df_title = array("I"), array("I")
+        self._numeric = array("B")
         # Each document's entries follow the previous one's: doc_ends[doc] is where they end.
         self._entry_terms, self._doc_ends = array("I"), array("I")
         self._entry_text_tf, self._entry_title_tf = array("B"), array("B")
@@ -271,6 +369,7 @@ class ClaimIndexBuilder:
                 term_keys.append(key)
                 df_text.append(0)
                 df_title.append(0)
+                self._numeric.append(term.isdigit())
             text_tf, title_tf = text_bag.get(term, 0), title_bag.get(term, 0)
             df_text[tid] += text_tf > 0
             df_title[tid] += title_tf > 0
@@ -295,6 +394,8 @@ class ClaimIndexBuilder:
         gram_df, gram_seen = self._gram_df, self._gram_seen
         # Let go of what the locals below free as they go (the build's peak memory).
         self._term_ids = {}
+        numeric = self._numeric
+        self._numeric = array("B")
         self._entry_terms = self._doc_ends = self._text_lengths = self._title_lengths = array("I")
         self._entry_text_tf = self._entry_title_tf = array("B")
         self._gram_df = self._gram_seen = array("I")
@@ -303,7 +404,6 @@ class ClaimIndexBuilder:
         average_title = max(1.0, sum(title_lengths) / max(1, documents))
         text_norms = array("f", (_norm(n, average_text) for n in text_lengths))
         title_norms = array("f", (_norm(n, average_title) for n in title_lengths))
-        del text_lengths, title_lengths
         text_impact = array("f", (_idf(documents, df) * (BM25_K1 + 1) for df in df_text))
         title_impact = array(
             "f", (_idf(documents, df) * TITLE_WEIGHT * (BM25_K1 + 1) for df in df_title)
@@ -342,7 +442,10 @@ class ClaimIndexBuilder:
                     weight += title_impact[tid] * title_tf / (title_tf + title_norm)
                 impacts[at] = weight
             start = end
-        del entry_terms, doc_ends, entry_text_tf, entry_title_tf, cursor, rank
+        del cursor
+        # The documents' terms, by their position in the sorted keys.
+        doc_terms = array("I", (rank[tid] for tid in entry_terms))
+        del entry_terms, rank
 
         # Impact-ordered pruning of the common terms.
         offsets = array("I", [0])
@@ -373,10 +476,17 @@ class ClaimIndexBuilder:
             "keys": array("Q", (term_keys[tid] for tid in order)),
             "df_text": array("I", (df_text[tid] for tid in order)),
             "df_title": array("I", (df_title[tid] for tid in order)),
+            "numeric": array("B", (numeric[tid] for tid in order)),
             "offsets": offsets,
             "docs": kept_docs,
             "impacts": kept_impacts,
             "gram_idf2": gram_idf2,
+            "doc_ends": doc_ends,
+            "doc_terms": doc_terms,
+            "doc_text_tf": entry_text_tf,
+            "doc_title_tf": entry_title_tf,
+            "text_lengths": text_lengths,
+            "title_lengths": title_lengths,
         }
         return ClaimIndex(meta, arrays)
 

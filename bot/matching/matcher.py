@@ -89,11 +89,12 @@ def rerank(
     query_date: date | None = None,
     k: int = DEFAULT_TOP_K,
     reranker: Reranker | None = None,
+    changed: Sequence[bool] | None = None,
 ) -> list[tuple[int, float]]:
     """The best `k` of `candidates` (from `index.candidates`) as (document, probability), given
-    each candidate's current text in `documents`."""
+    each candidate's current text in `documents` (`changed`: see ClaimIndex.features)."""
     model = reranker or shipped_reranker()
-    rows = index.features(query, language, candidates, documents, query_date)
+    rows = index.features(query, language, candidates, documents, query_date, changed)
     dated = query_date is not None
     scored = sorted(
         ((model.score(f, dated), doc) for (doc, _), f in zip(candidates, rows, strict=True)),

@@ -25,6 +25,7 @@ __all__ = [
     "char_ngrams",
     "clean_text",
     "fold",
+    "gram_buckets",
     "is_stopword",
     "terms",
     "terms_and_grams",
@@ -203,3 +204,23 @@ def terms_and_grams(text: str, language: str = "en") -> tuple[list[str], set[int
             entries[i] = cache[found[i]] = _analysed_word(language, found[i])
     stems = [entry[0] for entry in entries if entry[0]]  # type: ignore[index]
     return stems, set().union(*[entry[1] for entry in entries])  # type: ignore[index]
+
+
+_gram_cache: dict[str, tuple[int, ...]] = {}
+
+
+def gram_buckets(text: str) -> set[int]:
+    """The hashed buckets of `char_ngrams(text)` (what terms_and_grams gives, without stems)."""
+    global _gram_cache
+    if len(_gram_cache) > _WORD_CACHE_SIZE:
+        _gram_cache = {}
+    cache = _gram_cache
+    buckets: set[int] = set()
+    for word in _words_fast(text):
+        found = cache.get(word)
+        if found is None:
+            padded = f" {word} "
+            grams = (padded[i : i + 4] for i in range(max(1, len(padded) - 3)))
+            found = cache[word] = tuple({zlib.crc32(g.encode()) & _GRAM_MASK for g in grams})
+        buckets.update(found)
+    return buckets

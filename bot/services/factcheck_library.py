@@ -48,6 +48,11 @@ class LibraryMatch:
 class _ScopeIndex:
     index: ClaimIndex
     fact_ids: array[int]  # document number -> fact_checks.id
+    # The last import the index holds: a review imported since reads differently now.
+    built_through: float | None
+
+    def changed(self, record: FactCheckRecord) -> bool:
+        return self.built_through is None or record.imported_at > self.built_through
 
     def __len__(self) -> int:
         return len(self.fact_ids)
@@ -92,10 +97,11 @@ class FactCheckLibrary:
     async def _restore(self, scope: int) -> bool:
         """Swap in the scope's saved index if it was built from the scope as it is now."""
         saved = await self._db.saved_fact_check_index(scope)
-        if saved is None or saved.fingerprint != await self._db.fact_check_fingerprint(scope):
+        state = await self._db.fact_check_scope_state(scope)
+        if saved is None or saved.fingerprint != state.fingerprint:
             return False
         try:
-            self._scopes[scope] = await asyncio.to_thread(_restored, saved)
+            self._scopes[scope] = await asyncio.to_thread(_restored, saved, state.last_import)
         except ValueError as error:
             log.warning("fact-check library: saved index of scope %d unusable: %s", scope, error)
             return False
@@ -104,7 +110,7 @@ class FactCheckLibrary:
     async def _build(self, scope: int) -> None:
         # The fingerprint is read first: an import during the build leaves the saved index
         # older than the scope, so the next start rebuilds it rather than trusting it.
-        fingerprint = await self._db.fact_check_fingerprint(scope)
+        state = await self._db.fact_check_scope_state(scope)
         builder = ClaimIndexBuilder()
         fact_ids = array("q")
         after = 0
@@ -122,8 +128,8 @@ class FactCheckLibrary:
         del builder
         # Each part is turned into bytes on the database thread as it is written.
         parts = itertools.chain(index.parts(), _id_part(fact_ids))
-        await self._db.save_fact_check_index(scope, fingerprint, index.header(), parts)
-        self._scopes[scope] = _ScopeIndex(index, fact_ids)
+        await self._db.save_fact_check_index(scope, state.fingerprint, index.header(), parts)
+        self._scopes[scope] = _ScopeIndex(index, fact_ids, state.last_import)
 
     async def similar(
         self,
@@ -154,8 +160,10 @@ class FactCheckLibrary:
             for scope, docs in zip(scopes, found, strict=True):
                 # A review deleted since the index was built is left out.
                 kept = [(doc, score) for doc, score in docs if scope.fact_ids[doc] in records]
-                texts = [_library_claim(records[scope.fact_ids[doc]]) for doc, _ in kept]
-                best = rerank(scope.index, text, language, kept, texts, when, k)
+                current = [records[scope.fact_ids[doc]] for doc, _ in kept]
+                texts = [_library_claim(record) for record in current]
+                changed = [scope.changed(record) for record in current]
+                best = rerank(scope.index, text, language, kept, texts, when, k, changed=changed)
                 results.extend((scope.fact_ids[doc], score) for doc, score in best)
             return sorted(results, key=lambda item: (-item[1], item[0]))
 
@@ -179,13 +187,13 @@ def _id_part(fact_ids: array[int]) -> Iterator[tuple[str, bytes]]:
     yield _IDS, fact_ids.tobytes()
 
 
-def _restored(saved: SavedIndex) -> _ScopeIndex:
+def _restored(saved: SavedIndex, built_through: float | None) -> _ScopeIndex:
     fact_ids = array("q")
     fact_ids.frombytes(saved.parts.pop(_IDS, b""))
     index = ClaimIndex.load(saved.header, saved.parts)
     if len(fact_ids) != len(index):
         raise ValueError("a saved claim index whose ids do not fit it")
-    return _ScopeIndex(index, fact_ids)
+    return _ScopeIndex(index, fact_ids, built_through)
 
 
 def _library_claim(record: FactCheckRecord) -> LibraryClaim:

@@ -56,6 +56,20 @@ class BatchResult:
 
 
 @dataclass(frozen=True, slots=True)
+class ScopeState:
+    """What a saved index records of its scope: any import that adds or updates a review
+    changes it (an update sets imported_at)."""
+
+    reviews: int
+    last_id: int | None
+    last_import: float | None
+
+    @property
+    def fingerprint(self) -> str:
+        return f"{self.reviews}:{self.last_id}:{self.last_import!r}"
+
+
+@dataclass(frozen=True, slots=True)
 class SavedIndex:
     """A scope's matching index as saved: opaque to storage (bot.matching reads the parts)."""
 
@@ -125,17 +139,15 @@ class FactChecks(Store):
         )
         return [fact_check_record(row) for row in rows]
 
-    async def fact_check_fingerprint(self, scope: int) -> str:
-        """The scope's state as a saved index records it: any import that adds or updates a
-        review changes it (an update sets imported_at)."""
+    async def fact_check_scope_state(self, scope: int) -> ScopeState:
         row = await self._read(
             fetch_one,
             "SELECT count(*) AS n, max(id) AS last, max(imported_at) AS at FROM fact_checks"
             " WHERE scope = ?",
             (scope,),
         )
-        assert row is not None
-        return f"{row['n']}:{row['last']}:{row['at']!r}"
+        assert row is not None  # an aggregate always yields a row
+        return ScopeState(row["n"], row["last"], row["at"])
 
     async def saved_fact_check_index(self, scope: int) -> SavedIndex | None:
         return await self._read(_saved_index, scope)

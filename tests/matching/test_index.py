@@ -77,3 +77,19 @@ def test_any_library_round_trips_through_bytes(texts: list[str], query: str) -> 
     candidates = built.candidates(query, "en", CANDIDATES)
     assert loaded.candidates(query, "en", CANDIDATES) == candidates
     assert all(0 <= doc < len(claims) for doc, _ in candidates)
+
+
+@pytest.mark.parametrize(
+    ("query", "language"),
+    [("Shark on the flooded Houston highway in 2017", "en"), ("Le vaccin change l'ADN", "fr")],
+)
+def test_features_from_the_indexed_terms_equal_those_read_from_the_text(
+    query: str, language: str
+) -> None:
+    index = ClaimIndex.build(LIBRARY)
+    candidates = index.candidates(query, language)
+    documents = [LIBRARY[doc] for doc, _ in candidates]
+    indexed = index.features(query, language, candidates, documents)
+    read = index.features(query, language, candidates, documents, changed=[True] * len(documents))
+    assert len(indexed) == len(candidates) > 0
+    assert indexed == [pytest.approx(row) for row in read]
