@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from .text import GRAM_BUCKETS, gram_buckets, terms, terms_and_grams
+from .text import GRAM_BUCKETS, forget_words, gram_buckets, terms, terms_and_grams
 
 __all__ = [
     "BM25_B",
@@ -399,6 +399,7 @@ class ClaimIndexBuilder:
         self._entry_terms = self._doc_ends = self._text_lengths = self._title_lengths = array("I")
         self._entry_text_tf = self._entry_title_tf = array("B")
         self._gram_df = self._gram_seen = array("I")
+        forget_words()
 
         average_text = max(1.0, sum(text_lengths) / max(1, documents))
         average_title = max(1.0, sum(title_lengths) / max(1, documents))
@@ -443,24 +444,29 @@ class ClaimIndexBuilder:
                 impacts[at] = weight
             start = end
         del cursor
-        # The documents' terms, by their position in the sorted keys.
-        doc_terms = array("I", (rank[tid] for tid in entry_terms))
-        del entry_terms, rank
+        # The documents' terms, by their position in the sorted keys (in place).
+        doc_terms = entry_terms
+        for entry, tid in enumerate(entry_terms):
+            doc_terms[entry] = rank[tid]
+        del rank
 
-        # Impact-ordered pruning of the common terms.
+        # Impact-ordered pruning of the common terms, compacting the arrays in place (what is
+        # kept of a term never lies after where it was).
         offsets = array("I", [0])
-        kept_docs, kept_impacts = array("I"), array("f")
+        kept = 0
         for position in range(terms_count):
             start, end = starts[position], starts[position + 1]
             if end - start > MAX_POSTINGS:
                 best = sorted(heapq.nlargest(MAX_POSTINGS, range(start, end), impacts.__getitem__))
-                kept_docs.extend(docs[i] for i in best)
-                kept_impacts.extend(impacts[i] for i in best)
+                docs[kept : kept + MAX_POSTINGS] = array("I", (docs[i] for i in best))
+                impacts[kept : kept + MAX_POSTINGS] = array("f", (impacts[i] for i in best))
+                kept += MAX_POSTINGS
             else:
-                kept_docs.extend(docs[start:end])
-                kept_impacts.extend(impacts[start:end])
-            offsets.append(len(kept_docs))
-        del docs, impacts, starts
+                docs[kept : kept + end - start] = docs[start:end]
+                impacts[kept : kept + end - start] = impacts[start:end]
+                kept += end - start
+            offsets.append(kept)
+        del docs[kept:], impacts[kept:], starts
 
         total = documents + 1
         # Most buckets hold no gram of the library: fill them in C, then set the others.
@@ -478,8 +484,8 @@ class ClaimIndexBuilder:
             "df_title": array("I", (df_title[tid] for tid in order)),
             "numeric": array("B", (numeric[tid] for tid in order)),
             "offsets": offsets,
-            "docs": kept_docs,
-            "impacts": kept_impacts,
+            "docs": docs,
+            "impacts": impacts,
             "gram_idf2": gram_idf2,
             "doc_ends": doc_ends,
             "doc_terms": doc_terms,

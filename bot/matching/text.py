@@ -25,6 +25,7 @@ __all__ = [
     "char_ngrams",
     "clean_text",
     "fold",
+    "forget_words",
     "gram_buckets",
     "is_stopword",
     "terms",
@@ -224,3 +225,10 @@ def gram_buckets(text: str) -> set[int]:
             found = cache[word] = tuple({zlib.crc32(g.encode()) & _GRAM_MASK for g in grams})
         buckets.update(found)
     return buckets
+
+
+def forget_words() -> None:
+    """Empty the per-word caches (an index build fills them with words no query may need)."""
+    _word_cache.clear()
+    _gram_cache.clear()
+    _stem.cache_clear()
