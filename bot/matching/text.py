@@ -216,15 +216,17 @@ def gram_buckets(text: str) -> set[int]:
     if len(_gram_cache) > _WORD_CACHE_SIZE:
         _gram_cache = {}
     cache = _gram_cache
-    buckets: set[int] = set()
-    for word in _words_fast(text):
-        found = cache.get(word)
-        if found is None:
-            padded = f" {word} "
-            grams = (padded[i : i + 4] for i in range(max(1, len(padded) - 3)))
-            found = cache[word] = tuple({zlib.crc32(g.encode()) & _GRAM_MASK for g in grams})
-        buckets.update(found)
-    return buckets
+    found = _words_fast(text)
+    entries = list(map(cache.get, found))
+    if None in entries:
+        for i, entry in enumerate(entries):
+            if entry is None:
+                padded = f" {found[i]} "
+                grams = (padded[j : j + 4] for j in range(max(1, len(padded) - 3)))
+                entries[i] = cache[found[i]] = tuple(
+                    {zlib.crc32(g.encode()) & _GRAM_MASK for g in grams}
+                )
+    return set().union(*entries)  # type: ignore[arg-type]
 
 
 def forget_words() -> None:
