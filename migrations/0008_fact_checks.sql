@@ -44,3 +44,20 @@ CREATE UNIQUE INDEX match_suggestions_once_fc ON match_suggestions (claim_id, fa
     WHERE fact_check_id IS NOT NULL;
 CREATE UNIQUE INDEX match_suggestions_once_claim ON match_suggestions (claim_id, matched_claim_id)
     WHERE matched_claim_id IS NOT NULL;
+
+-- The matching index of each scope, saved so that a start loads it instead of re-reading every
+-- review (bot/services/factcheck_library.py). `fingerprint` names the state of the scope's
+-- fact_checks it was built from (count, last id, last import); a start that finds another
+-- state rebuilds it. `header` holds the index's format and totals; each part is one array.
+CREATE TABLE fact_check_indexes (
+    scope       INTEGER PRIMARY KEY,
+    fingerprint TEXT    NOT NULL,
+    header      TEXT    NOT NULL,
+    built_at    REAL    NOT NULL
+);
+CREATE TABLE fact_check_index_parts (
+    scope INTEGER NOT NULL REFERENCES fact_check_indexes (scope) ON DELETE CASCADE,
+    name  TEXT    NOT NULL,
+    data  BLOB    NOT NULL,
+    PRIMARY KEY (scope, name)
+);

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.records import ALL_SERVERS, NewClaim, NewDocument
+from bot.matching.matcher import SUGGESTION_THRESHOLD
 from bot.services.factcheck_library import FactCheckLibrary
 from bot.storage import Database
 from bot.storage.factchecks import NewFactCheck
@@ -122,3 +123,93 @@ async def test_the_library_matches_within_what_a_server_may_see(db: Database) ->
     frogs = await library.similar(RIVAL, "Frogs fell from the sky in Lisbon in 2021")
     assert frogs[0].fact_check.url == "https://all.test/rain"
     assert await library.similar(HOME, "   ") == []
+
+
+async def test_a_restart_loads_the_saved_index_instead_of_reading_every_review(
+    db: Database,
+) -> None:
+    await db.import_fact_checks(
+        ALL_SERVERS,
+        [
+            review("https://all.test/bridge", "The Old Mill bridge was closed for repairs."),
+            review("https://all.test/rain", "It rained frogs over Lisbon in 2021."),
+        ],
+        imported_by=None,
+    )
+    first = FactCheckLibrary(db)
+    await first.load()
+    statements: list[str] = []
+    await db.trace_statements(statements.append)
+    again = FactCheckLibrary(db)
+    await again.load()
+    await db.trace_statements(None)
+    assert [s for s in statements if "FROM fact_checks WHERE scope = ? AND id >" in s] == []
+    assert [s for s in statements if "fact_check_index_parts" in s] != []
+    assert len(again) == 2
+    found = await again.similar(HOME, "Frogs fell from the sky in Lisbon in 2021")
+    before = await first.similar(HOME, "Frogs fell from the sky in Lisbon in 2021")
+    assert [(m.fact_check.url, m.score) for m in found] == [
+        (m.fact_check.url, m.score) for m in before
+    ]
+    assert found[0].fact_check.url == "https://all.test/rain"
+
+
+async def test_a_start_after_an_import_rebuilds_the_stale_index(db: Database) -> None:
+    await db.import_fact_checks(
+        HOME, [review("https://h.test/bridge", "The Old Mill bridge is closed.")], imported_by=1
+    )
+    await FactCheckLibrary(db).load()
+    # Imported while the bot was down (by the CLI): the saved index no longer fits.
+    await db.import_fact_checks(
+        HOME, [review("https://h.test/rain", "It rained frogs over Lisbon.")], imported_by=None
+    )
+    library = FactCheckLibrary(db)
+    await library.load()
+    assert len(library) == 2
+    found = await library.similar(HOME, "frogs rained on Lisbon")
+    assert found[0].fact_check.url == "https://h.test/rain"
+
+
+async def test_a_saved_index_of_another_format_is_rebuilt(db: Database) -> None:
+    await db.import_fact_checks(
+        HOME, [review("https://h.test/rain", "It rained frogs over Lisbon.")], imported_by=None
+    )
+    fingerprint = (await db.fact_check_scope_state(HOME)).fingerprint
+    await db.save_fact_check_index(HOME, fingerprint, '{"format": "old"}', [("keys", b"\0")])
+    library = FactCheckLibrary(db)
+    await library.load()
+    found = await library.similar(HOME, "frogs rained on Lisbon")
+    assert [m.fact_check.url for m in found] == ["https://h.test/rain"]
+    saved = await db.saved_fact_check_index(HOME)
+    assert saved is not None and saved.header != '{"format": "old"}'
+
+
+async def test_an_updated_review_is_scored_on_its_new_text(db: Database) -> None:
+    bridge = "https://h.test/bridge"
+    await db.import_fact_checks(
+        HOME,
+        [
+            review(bridge, "The Old Mill bridge was closed for repairs in May."),
+            review("https://h.test/dna", "The new vaccine changes your DNA."),
+        ],
+        imported_by=1,
+    )
+    library = FactCheckLibrary(db)
+    await library.load()
+    old_query = "Old Mill bridge closed for repairs in May"
+    assert (await library.similar(HOME, old_query))[0].score >= SUGGESTION_THRESHOLD
+    await db.import_fact_checks(
+        HOME, [review(bridge, "Sharks swam along the flooded highway in Houston.")], imported_by=1
+    )
+    # Before the index is rebuilt, the old text may still make it a candidate, but it is
+    # scored (and shown) as it reads now.
+    stale = await library.similar(HOME, old_query)
+    assert [m.fact_check.claim_reviewed for m in stale if m.fact_check.url == bridge] == [
+        "Sharks swam along the flooded highway in Houston."
+    ]
+    assert all(m.score < SUGGESTION_THRESHOLD for m in stale)
+    await library.rebuild(HOME)
+    assert [m.fact_check.url for m in await library.similar(HOME, old_query)] == []
+    sharks = await library.similar(HOME, "A shark on the flooded Houston highway")
+    assert sharks[0].fact_check.url == bridge and sharks[0].score >= SUGGESTION_THRESHOLD
+    assert len(library) == 2

@@ -16,7 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.claim_matching import load_library, load_split
-from bot.matching.index import FEATURES, ClaimIndex
+from bot.matching.index import FEATURES
+from bot.matching.matcher import ClaimMatcher
 from bot.matching.text import tweet_date
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,12 +85,12 @@ def _train(
 
 def main() -> None:
     data = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/work/shared/data/claim-matching")
-    index = ClaimIndex(load_library(data))
+    matcher = ClaimMatcher(load_library(data))
     queries = load_split(data, "Train")
     rows = []
     for text, relevant in queries:
-        found = index.features(text, query_date=tweet_date(text))
-        rows.append([(index.claims[doc].id in relevant, f) for doc, f in found])
+        found = matcher.features(text, query_date=tweet_date(text))
+        rows.append([(matcher.claims[doc].id in relevant, f) for doc, f in found])
     flat = [f for query in rows for _, f in query]
     mean = [sum(c) / len(c) for c in zip(*flat, strict=True)]
     scale = [

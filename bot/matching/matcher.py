@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -17,7 +17,14 @@ from importlib import resources
 
 from .index import CANDIDATES, FEATURES, ClaimIndex, LibraryClaim, Match
 
-__all__ = ["DEFAULT_TOP_K", "SUGGESTION_THRESHOLD", "ClaimMatcher", "Reranker", "Weights"]
+__all__ = [
+    "DEFAULT_TOP_K",
+    "SUGGESTION_THRESHOLD",
+    "ClaimMatcher",
+    "Reranker",
+    "Weights",
+    "rerank",
+]
 
 DEFAULT_TOP_K = 5
 # Show reviewers "already fact-checked?" only from this probability up. On Dev (every tweet
@@ -73,13 +80,49 @@ def shipped_reranker() -> Reranker:
     )
 
 
+def rerank(
+    index: ClaimIndex,
+    query: str,
+    language: str,
+    candidates: Sequence[tuple[int, float]],
+    documents: Sequence[LibraryClaim],
+    query_date: date | None = None,
+    k: int = DEFAULT_TOP_K,
+    reranker: Reranker | None = None,
+    changed: Sequence[bool] | None = None,
+) -> list[tuple[int, float]]:
+    """The best `k` of `candidates` (from `index.candidates`) as (document, probability), given
+    each candidate's current text in `documents` (`changed`: see ClaimIndex.features)."""
+    model = reranker or shipped_reranker()
+    rows = index.features(query, language, candidates, documents, query_date, changed)
+    dated = query_date is not None
+    scored = sorted(
+        ((model.score(f, dated), doc) for (doc, _), f in zip(candidates, rows, strict=True)),
+        key=lambda item: -item[0],
+    )
+    return [(doc, model.probability(score, dated)) for score, doc in scored[:k]]
+
+
 class ClaimMatcher:
+    """A library held in memory, texts included (tests, the benchmark, the trainer); the bot's
+    library keeps its texts in SQLite (bot/services/factcheck_library.py)."""
+
     def __init__(self, claims: Iterable[LibraryClaim], reranker: Reranker | None = None) -> None:
-        self.index = ClaimIndex(claims)
+        self.claims = list(claims)
+        self.index = ClaimIndex.build(self.claims)
         self.reranker = reranker or shipped_reranker()
 
     def __len__(self) -> int:
         return len(self.index)
+
+    def features(
+        self, query: str, language: str = "en", query_date: date | None = None
+    ) -> list[tuple[int, list[float]]]:
+        """The candidates of `query` with their re-ranker features (for the trainer)."""
+        candidates = self.index.candidates(query, language, CANDIDATES)
+        documents = [self.claims[doc] for doc, _ in candidates]
+        rows = self.index.features(query, language, candidates, documents, query_date)
+        return [(doc, row) for (doc, _), row in zip(candidates, rows, strict=True)]
 
     def search(
         self,
@@ -90,15 +133,12 @@ class ClaimMatcher:
     ) -> list[Match]:
         """Best `k` library claims for `query`, most likely first. `query_date` (when the claim
         was made) lets recent reviews rank higher: claims are mostly checked within weeks."""
-        rows = self.index.features(query, language, CANDIDATES, query_date)
-        dated = query_date is not None
-        scored = sorted(
-            ((self.reranker.score(f, dated), doc) for doc, f in rows), key=lambda item: -item[0]
+        candidates = self.index.candidates(query, language, CANDIDATES)
+        documents = [self.claims[doc] for doc, _ in candidates]
+        ranked = rerank(
+            self.index, query, language, candidates, documents, query_date, k, self.reranker
         )
-        return [
-            Match(self.index.claims[doc].id, self.reranker.probability(score, dated))
-            for score, doc in scored[:k]
-        ]
+        return [Match(self.claims[doc].id, probability) for doc, probability in ranked]
 
     def suggestions(
         self, query: str, language: str = "en", query_date: date | None = None

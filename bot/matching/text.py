@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import unicodedata
+import zlib
 from datetime import date
 from functools import cache, lru_cache
 from importlib import resources
@@ -18,12 +20,16 @@ from importlib import resources
 import snowballstemmer
 
 __all__ = [
+    "GRAM_BUCKETS",
     "STEMMED_LANGUAGES",
     "char_ngrams",
     "clean_text",
     "fold",
+    "forget_words",
+    "gram_buckets",
     "is_stopword",
     "terms",
+    "terms_and_grams",
     "tweet_date",
     "words",
 ]
@@ -92,8 +98,13 @@ def fold(text: str) -> str:
     """Lower case without accents: 'Élysée' and 'elysee' are one word for matching."""
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return unicodedata.normalize("NFKD", text.lower()).translate(_combining_marks())
+
+
+@cache
+def _combining_marks() -> dict[int, None]:
+    """Every combining code point, mapped to None for str.translate (built once, ~0.3 s)."""
+    return {c: None for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c))}
 
 
 def words(text: str) -> list[str]:
@@ -117,7 +128,9 @@ def is_stopword(folded_word: str, language: str = "en") -> bool:
     return folded_word in _stopwords_for(language)
 
 
-@lru_cache(maxsize=500_000)
+# Bounded: a library of 100k reviews has ~200k distinct words, and the cache stays in memory
+# (terms_and_grams, which indexing and re-ranking use, has its own per-word cache).
+@lru_cache(maxsize=1 << 13)
 def _stem(language: str, word: str) -> str:
     algorithm = STEMMED_LANGUAGES.get(language)
     if algorithm is None or word.isdigit():
@@ -147,3 +160,77 @@ def char_ngrams(text: str, size: int = 4) -> dict[str, int]:
             gram = padded[i : i + size]
             counts[gram] = counts.get(gram, 0) + 1
     return counts
+
+
+# Character 4-grams are counted in this many hashed buckets. The hash is CRC-32, not hash():
+# bucket frequencies are saved with the index, so a bucket must mean the same in every process.
+GRAM_BUCKETS = 1 << 20
+_GRAM_MASK = GRAM_BUCKETS - 1
+
+
+# Per language, each word's stem ("" for a stopword) and 4-gram buckets, so the texts of the
+# candidates re-ranked at query time cost a dict look-up per word. Emptied when full.
+_WORD_CACHE_SIZE = 1 << 14
+_word_cache: dict[str, dict[str, tuple[str, tuple[int, ...]]]] = {}
+
+
+def _analysed_word(language: str, word: str) -> tuple[str, tuple[int, ...]]:
+    stop = _stopwords_for(language)
+    stem = _stem(language, word) if word not in stop and (len(word) > 1 or word.isdigit()) else ""
+    padded = f" {word} "
+    grams = (padded[i : i + 4] for i in range(max(1, len(padded) - 3)))
+    return stem, tuple({zlib.crc32(gram.encode()) & _GRAM_MASK for gram in grams})
+
+
+def _words_fast(text: str) -> list[str]:
+    """words(text), skipping clean_text's patterns when none can match (no link, tag or
+    signature: all of them need an @, a # or a /, or "www.")."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    if "@" in text or "#" in text or "/" in text or "www." in text.lower():
+        return words(text)
+    return _WORD.findall(fold(text))
+
+
+def terms_and_grams(text: str, language: str = "en") -> tuple[list[str], set[int]]:
+    """`terms(text)` and the hashed buckets of its `char_ngrams`, from one pass over the words
+    (a text's 4-grams are the union of its words' padded 4-grams)."""
+    found = _words_fast(text)
+    cache = _word_cache.get(language)
+    if cache is None or len(cache) > _WORD_CACHE_SIZE:
+        cache = _word_cache[language] = {}
+    entries = list(map(cache.get, found))
+    for i, entry in enumerate(entries):
+        if entry is None:
+            entries[i] = cache[found[i]] = _analysed_word(language, found[i])
+    stems = [entry[0] for entry in entries if entry[0]]  # type: ignore[index]
+    return stems, set().union(*[entry[1] for entry in entries])  # type: ignore[index]
+
+
+_gram_cache: dict[str, tuple[int, ...]] = {}
+
+
+def gram_buckets(text: str) -> set[int]:
+    """The hashed buckets of `char_ngrams(text)` (what terms_and_grams gives, without stems)."""
+    global _gram_cache
+    if len(_gram_cache) > _WORD_CACHE_SIZE:
+        _gram_cache = {}
+    cache = _gram_cache
+    found = _words_fast(text)
+    entries = list(map(cache.get, found))
+    if None in entries:
+        for i, entry in enumerate(entries):
+            if entry is None:
+                padded = f" {found[i]} "
+                grams = (padded[j : j + 4] for j in range(max(1, len(padded) - 3)))
+                entries[i] = cache[found[i]] = tuple(
+                    {zlib.crc32(g.encode()) & _GRAM_MASK for g in grams}
+                )
+    return set().union(*entries)  # type: ignore[arg-type]
+
+
+def forget_words() -> None:
+    """Empty the per-word caches (an index build fills them with words no query may need)."""
+    _word_cache.clear()
+    _gram_cache.clear()
+    _stem.cache_clear()

@@ -55,6 +55,29 @@ class BatchResult:
     updated: int
 
 
+@dataclass(frozen=True, slots=True)
+class ScopeState:
+    """What a saved index records of its scope: any import that adds or updates a review
+    changes it (an update sets imported_at)."""
+
+    reviews: int
+    last_id: int | None
+    last_import: float | None
+
+    @property
+    def fingerprint(self) -> str:
+        return f"{self.reviews}:{self.last_id}:{self.last_import!r}"
+
+
+@dataclass(frozen=True, slots=True)
+class SavedIndex:
+    """A scope's matching index as saved: opaque to storage (bot.matching reads the parts)."""
+
+    fingerprint: str
+    header: str
+    parts: dict[str, bytes]
+
+
 def fact_check_record(row: sqlite3.Row) -> FactCheckRecord:
     return FactCheckRecord(**{name: row[name] for name in _FACT_CHECK_FIELDS})
 
@@ -115,6 +138,31 @@ class FactChecks(Store):
             (scope, after_id, limit),
         )
         return [fact_check_record(row) for row in rows]
+
+    async def fact_check_scope_state(self, scope: int) -> ScopeState:
+        row = await self._read(
+            fetch_one,
+            "SELECT count(*) AS n, max(id) AS last, max(imported_at) AS at FROM fact_checks"
+            " WHERE scope = ?",
+            (scope,),
+        )
+        assert row is not None  # an aggregate always yields a row
+        return ScopeState(row["n"], row["last"], row["at"])
+
+    async def saved_fact_check_index(self, scope: int) -> SavedIndex | None:
+        return await self._read(_saved_index, scope)
+
+    async def save_fact_check_index(
+        self, scope: int, fingerprint: str, header: str, parts: Iterable[tuple[str, bytes]]
+    ) -> None:
+        """Replace the scope's saved index, in one transaction. `parts` is consumed on the
+        database thread, one part at a time (a part may be made only when it is written)."""
+        await self._write(_save_index, scope, fingerprint, header, parts, time.time())
+
+    async def drop_fact_check_index(self, scope: int) -> None:
+        await self._write(
+            lambda conn: conn.execute("DELETE FROM fact_check_indexes WHERE scope = ?", (scope,))
+        )
 
     async def library_stats(self, guild_id: int | None, top: int = 5) -> LibraryStats:
         return await self._read(_library_stats, visible_scopes(guild_id), top)
@@ -208,6 +256,39 @@ def _import_batch(
     after = conn.execute("SELECT count(*) FROM fact_checks WHERE scope = ?", (scope,))
     added = int(after.fetchone()[0]) - count_before
     return BatchResult(added=added, updated=len(reviews) - added)
+
+
+def _saved_index(conn: sqlite3.Connection, scope: int) -> SavedIndex | None:
+    saved = conn.execute(
+        "SELECT fingerprint, header FROM fact_check_indexes WHERE scope = ?", (scope,)
+    ).fetchone()
+    if saved is None:
+        return None
+    parts = conn.execute("SELECT name, data FROM fact_check_index_parts WHERE scope = ?", (scope,))
+    return SavedIndex(saved["fingerprint"], saved["header"], {n: bytes(d) for n, d in parts})
+
+
+def _save_index(
+    conn: sqlite3.Connection,
+    scope: int,
+    fingerprint: str,
+    header: str,
+    parts: Iterable[tuple[str, bytes]],
+    now: float,
+) -> None:
+    conn.execute("DELETE FROM fact_check_index_parts WHERE scope = ?", (scope,))
+    conn.execute(
+        "INSERT INTO fact_check_indexes (scope, fingerprint, header, built_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (scope) DO UPDATE SET fingerprint = excluded.fingerprint,"
+        " header = excluded.header, built_at = excluded.built_at",
+        (scope, fingerprint, header, now),
+    )
+    for name, data in parts:
+        conn.execute(
+            "INSERT INTO fact_check_index_parts (scope, name, data) VALUES (?, ?, ?)",
+            (scope, name, data),
+        )
+        del data
 
 
 def _library_stats(conn: sqlite3.Connection, scopes: tuple[int, ...], top: int) -> LibraryStats:
