@@ -33,9 +33,8 @@ from benchmarks.claim_matching import (
 )
 from benchmarks.harness import memory_kb, percentile
 
-DATA = Path("/work/shared/data/claim-matching")
-if not DATA.exists():  # beside the repository, as benchmarks/claim_matching.py expects it
-    DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "claim-matching"
+# Beside the repository, as benchmarks/claim_matching.py expects it (`--data` otherwise).
+DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "claim-matching"
 _BATCH = 5_000
 
 
