@@ -39,9 +39,8 @@ _BATCH = 5_000
 
 
 async def _store(path: Path, data: Path, scale: int) -> tuple[int, float]:
-    from bot.core.records import ALL_SERVERS
+    from bot.core.records import ALL_SERVERS, NewFactCheck
     from bot.storage import Database
-    from bot.storage.factchecks import NewFactCheck
 
     originals = load_library(data)
     db = await Database.open(path)

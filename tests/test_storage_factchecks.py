@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.records import ALL_SERVERS, NewClaim, NewDocument
+from bot.core.records import ALL_SERVERS, NewClaim, NewDocument, NewFactCheck
 from bot.matching.matcher import SUGGESTION_THRESHOLD
 from bot.services.factcheck_library import FactCheckLibrary
 from bot.storage import Database
-from bot.storage.factchecks import NewFactCheck
 
 HOME, RIVAL = 111, 222
 

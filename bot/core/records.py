@@ -126,12 +126,9 @@ ALL_SERVERS = 0
 
 
 @dataclass(frozen=True, slots=True)
-class FactCheckRecord:
-    """One imported ClaimReview of the library. `scope` is the server it was imported for,
-    or ALL_SERVERS; `published` is an ISO date or None."""
+class NewFactCheck:
+    """A review about to be stored (the parser's ClaimReview, dates as ISO text)."""
 
-    id: int
-    scope: int
     url: str
     claim_reviewed: str
     title: str | None
@@ -143,6 +140,15 @@ class FactCheckRecord:
     worst_rating: float | None
     claimant: str | None
     language: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FactCheckRecord(NewFactCheck):
+    """One imported ClaimReview of the library, as stored. `scope` is the server it was
+    imported for, or ALL_SERVERS; `published` is an ISO date or None."""
+
+    id: int
+    scope: int
     imported_at: float
     imported_by: int | None
 

@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable
 from typing import IO, Any
 
 from bot.core.fairness import FetchOwner, FetchSlots
-from bot.core.records import FactCheckImportResult
+from bot.core.records import FactCheckImportResult, NewFactCheck
 from bot.documents.claimreview import (
     ClaimReview,
     ClaimReviewError,
@@ -30,7 +30,6 @@ from bot.documents.claimreview import (
     read_claim_reviews,
 )
 from bot.storage.database import Database
-from bot.storage.factchecks import NewFactCheck
 from bot.web.fetcher import FetchLimits, SafeFetcher
 
 __all__ = [

@@ -8,7 +8,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 from typing import Any
 
-from bot.core.records import ALL_SERVERS, FactCheckRecord, LibraryStats, SuggestionRecord
+from bot.core.records import (
+    ALL_SERVERS,
+    FactCheckRecord,
+    LibraryStats,
+    NewFactCheck,
+    SuggestionRecord,
+)
 from bot.storage.audit import write_audit
 from bot.storage.connection import Store, fetch_all, fetch_for_ids, fetch_one
 
@@ -30,23 +36,6 @@ _IMPORTED = (
     "claimant",
     "language",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class NewFactCheck:
-    """A review about to be stored (the parser's ClaimReview, dates as ISO text)."""
-
-    url: str
-    claim_reviewed: str
-    title: str | None
-    publisher: str | None
-    published: str | None
-    rating_name: str | None
-    rating_value: float | None
-    best_rating: float | None
-    worst_rating: float | None
-    claimant: str | None
-    language: str
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,9 +9,8 @@ from datetime import date, timedelta
 import pytest
 
 from bot.app.client import ClaimBot
-from bot.core.records import ALL_SERVERS, ClaimRecord
+from bot.core.records import ALL_SERVERS, ClaimRecord, NewFactCheck
 from bot.core.render import jump_url
-from bot.storage.factchecks import NewFactCheck
 from tests.fake_discord.state import JSON
 from tests.support.world import BotRunner, World, add_claim, build_world, setup_review
 
