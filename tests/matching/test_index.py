@@ -8,8 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.matching import ClaimIndex, LibraryClaim
-from bot.matching.index import CANDIDATES, MAX_POSTINGS
+from bot.matching.index import CANDIDATES, MAX_POSTINGS, QUERY_TERMS
 from bot.matching.matcher import rerank
+from bot.matching.text import terms
 
 LIBRARY = [
     LibraryClaim("a", "A shark swam on a flooded highway in Houston.", "en", "Shark on I-45?"),
@@ -93,3 +94,58 @@ def test_features_from_the_indexed_terms_equal_those_read_from_the_text(
     read = index.features(query, language, candidates, documents, changed=[True] * len(documents))
     assert len(indexed) == len(candidates) > 0
     assert indexed == [pytest.approx(row) for row in read]
+
+
+def _full_scores(index: ClaimIndex, query: str) -> dict[int, float]:
+    """Every document's score from every query term's (pruned) postings: the reference."""
+    scores: dict[int, float] = {}
+    for token in set(terms(query)):
+        position = index._term(token)
+        if position < 0:
+            continue
+        start, end = index.offsets[position], index.offsets[position + 1]
+        for doc, impact in zip(index.docs[start:end], index.impacts[start:end], strict=True):
+            scores[doc] = scores.get(doc, 0.0) + impact
+    return scores
+
+
+def test_a_long_query_finds_candidates_by_its_rarest_terms_and_scores_them_by_all() -> None:
+    words = [f"word{i}" for i in range(QUERY_TERMS + 10)]
+    # word_i is in i + 1 claims: the first words are the rarest.
+    claims = [
+        LibraryClaim(str(n), " ".join(w for i, w in enumerate(words) if n <= i))
+        for n in range(len(words))
+    ]
+    claims.append(LibraryClaim("common only", " ".join(words[QUERY_TERMS:])))
+    index = ClaimIndex.build(claims)
+    query = " ".join(words)
+    found = index.candidates(query, limit=len(claims))
+    reference = _full_scores(index, query)
+    # Claims with only the commonest words are not found by the rarest ones ...
+    assert sorted(doc for doc, _ in found) == list(range(QUERY_TERMS))
+    # ... and every candidate's score counts all the query's terms, best first.
+    assert dict(found) == pytest.approx({doc: reference[doc] for doc, _ in found})
+    assert [score for _, score in found] == sorted((score for _, score in found), reverse=True)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["ferry", "bridge", "tax", "mayor", "port", "rail", "school"]),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_a_short_query_scores_exactly_as_a_full_scan(query_words: list[str]) -> None:
+    index = ClaimIndex.build(
+        [
+            LibraryClaim(str(i), text)
+            for i, text in enumerate(
+                ["ferry tax", "bridge mayor", "port rail school", "tax tax mayor", "school ferry"]
+            )
+        ]
+    )
+    query = " ".join(query_words)
+    reference = _full_scores(index, query)
+    found = dict(index.candidates(query, limit=10))
+    assert found == pytest.approx(reference)
