@@ -279,7 +279,9 @@ class ClaimBot(commands.Bot):
             self._sync_retry = asyncio.create_task(self._retry_sync(), name="sync-commands")
 
     async def _load_library(self) -> None:
-        """The fact-check library's matchers, built after start so start-up stays quick."""
+        """The fact-check library, in the background: its saved index loads in a fraction of a
+        second, but a scope changed while the bot was down is re-indexed first (a minute per
+        100,000 reviews), and start-up must not wait for that."""
         await self.library.load()
 
     async def sync_commands(self) -> bool:
