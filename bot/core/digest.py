@@ -16,10 +16,10 @@ from bot.core.errors import UserFacingError
 from bot.core.records import ClaimRecord
 from bot.core.render import (
     FIELD_VALUE_LIMIT,
-    _age,
     claim_label,
     claim_line,
     escape_markdown,
+    waiting_time,
 )
 from bot.core.text import clip
 from bot.core.vocabulary import STATUS_EMOJI, STATUS_LABELS, Status
@@ -216,7 +216,7 @@ def render_digest(
         if figures.verdicts.get(status)
     ]
     waiting = [
-        f"• {claim_line(claim)} · waiting {_age(now - claim.created_at)}"
+        f"• {claim_line(claim)} · waiting {waiting_time(now - claim.created_at)}"
         + (" · stale" if now - claim.created_at > stale_after else "")
         for claim in figures.waiting
     ]

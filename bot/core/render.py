@@ -382,7 +382,7 @@ def agreement(distributions: Sequence[Mapping[str, int]], *, min_votes: int = 2)
     return sum(shares) / len(shares) if shares else None
 
 
-def _age(seconds: float) -> str:
+def waiting_time(seconds: float) -> str:
     if seconds < 3600:
         return f"{max(1, int(seconds // 60))} min"
     if seconds < 86400:
@@ -409,7 +409,7 @@ def review_stats(
             continue
         bar = "█" * max(1, round(12 * count / widest))
         bar_lines.append(f"`{bar:<12}` {STATUS_LABELS[status]}: {count}")
-    waiting = [f"• {claim_line(c)} · waiting {_age(now - c.created_at)}" for c in oldest]
+    waiting = [f"• {claim_line(c)} · waiting {waiting_time(now - c.created_at)}" for c in oldest]
     active = [f"• <@{user}>: {n} claim(s)" for user, n in reviewers]
     share = agreement(distributions)
     fields = [
