@@ -212,3 +212,13 @@ async def test_an_updated_review_is_scored_on_its_new_text(db: Database) -> None
     sharks = await library.similar(HOME, "A shark on the flooded Houston highway")
     assert sharks[0].fact_check.url == bridge and sharks[0].score >= SUGGESTION_THRESHOLD
     assert len(library) == 2
+
+
+async def test_a_url_twice_in_one_batch_is_one_review_added_then_updated(db: Database) -> None:
+    result = await db.import_fact_checks(
+        ALL_SERVERS,
+        [review("https://a.test/1", "First."), review("https://a.test/1", "Second.")],
+        imported_by=None,
+    )
+    assert (result.added, result.updated) == (1, 1)
+    assert [fc.claim_reviewed for fc in await db.fact_checks_in_scope(ALL_SERVERS)] == ["Second."]

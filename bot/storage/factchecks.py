@@ -232,8 +232,19 @@ def _import_batch(
     imported_by: int | None,
     now: float,
 ) -> BatchResult:
-    before = conn.execute("SELECT count(*) FROM fact_checks WHERE scope = ?", (scope,))
-    count_before = int(before.fetchone()[0])
+    # New rows are the batch's distinct urls not yet in the scope: counted by the unique
+    # index, so a batch costs the same whatever the library's size (counting the scope's
+    # rows before and after did not).
+    urls = list(dict.fromkeys(review.url for review in reviews))
+    known = 0
+    for start in range(0, len(urls), 500):
+        chunk = urls[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        known += conn.execute(
+            f"SELECT count(*) FROM fact_checks WHERE scope = ? AND url IN ({marks})",
+            (scope, *chunk),
+        ).fetchone()[0]
+    added = len(urls) - known
     placeholders = ", ".join("?" * (len(_IMPORTED) + 3))
     updates = ", ".join(f"{name} = excluded.{name}" for name in _IMPORTED if name != "url")
     conn.executemany(
@@ -242,8 +253,6 @@ def _import_batch(
         " imported_at = excluded.imported_at, imported_by = excluded.imported_by",
         ((*row, now, imported_by) for row in _rows(scope, reviews)),
     )
-    after = conn.execute("SELECT count(*) FROM fact_checks WHERE scope = ?", (scope,))
-    added = int(after.fetchone()[0]) - count_before
     return BatchResult(added=added, updated=len(reviews) - added)
 
 
