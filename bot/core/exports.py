@@ -29,6 +29,7 @@ from typing import Final
 from urllib.parse import urlsplit
 
 from bot.core.records import ClaimRecord, EvidenceRecord
+from bot.core.render import jump_url
 from bot.core.vocabulary import STATUS_LABELS, VERDICTS, claimreview_rating
 
 __all__ = [
@@ -84,9 +85,6 @@ CLAIMREVIEW_CONTEXT: Final = "https://schema.org"
 # resolutions (`is_final`) are exported whatever status they pinned; without one, only
 # these statuses are a verdict we stand behind (`likely_*`, `disputed` etc. are not).
 CLAIMREVIEW_VERIFIED_STATUSES: Final[tuple[str, ...]] = ("verified_true", "verified_false")
-
-_DISCORD_MESSAGE_URL: Final = "https://discord.com/channels/{guild}/{channel}/{message}"
-
 
 # --------------------------------------------------------------------------- records
 
@@ -146,9 +144,7 @@ def review_url(claim: ClaimRecord) -> str | None:
     """Link to the claim's review message, or None before it has been posted."""
     if claim.channel_id is None or claim.message_id is None:
         return None
-    return _DISCORD_MESSAGE_URL.format(
-        guild=claim.guild_id, channel=claim.channel_id, message=claim.message_id
-    )
+    return jump_url(claim.guild_id, claim.channel_id, claim.message_id)
 
 
 def neutralize_cell(value: str) -> str:
