@@ -22,7 +22,7 @@ from bot.core.render import (
     waiting_time,
 )
 from bot.core.text import clip
-from bot.core.vocabulary import STATUS_EMOJI, STATUS_LABELS, Status
+from bot.core.vocabulary import STATUS_EMOJI, STATUS_LABELS
 
 Cadence = Literal["off", "daily", "weekly"]
 CADENCES: tuple[Cadence, ...] = ("off", "daily", "weekly")
@@ -31,9 +31,6 @@ DEFAULT_TIME = "09:00"
 DEFAULT_TIMEZONE = "UTC"
 DEFAULT_STALE_AFTER_DAYS = 7
 STALE_AFTER_RANGE = (1, 365)
-# A claim is open while it waits for a verdict: no status but these has been reached, and a
-# moderator resolution always gives a verdict.
-AWAITING_VERDICT: tuple[Status, ...] = ("unreviewed", "needs_review")
 # `/claim list status:stale`: claims waiting for a verdict for longer than the stale age.
 STALE = "stale"
 STALE_LABEL = "Stale"

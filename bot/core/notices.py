@@ -14,7 +14,13 @@ from typing import Literal, get_args
 from bot.core.records import ClaimRecord, GuildConfig
 from bot.core.render import claim_line
 from bot.core.text import clip, clip_line
-from bot.core.vocabulary import STATUS_EMOJI, STATUS_LABELS, STATUSES, Status
+from bot.core.vocabulary import (
+    AWAITING_VERDICT,
+    STATUS_EMOJI,
+    STATUS_LABELS,
+    STATUSES,
+    Status,
+)
 
 # Where a server's notices go, chosen in `/claimbot setup notices:`. `thread`: the claim's
 # thread only. `origin`: the thread, and for a claim submitted from a message ("Extract
@@ -33,7 +39,7 @@ DEFAULT_NOTICE_MODE: NoticeMode = "origin"
 NOTICE_WINDOW_SECONDS = 60.0
 
 # "No verdict yet": entering one of these never gives a notice, and cancels a pending one.
-NOT_A_VERDICT: frozenset[Status] = frozenset({"unreviewed", "needs_review"})
+NOT_A_VERDICT: frozenset[Status] = frozenset(AWAITING_VERDICT)
 NOTICE_STATUSES: tuple[Status, ...] = tuple(s for s in STATUSES if s not in NOT_A_VERDICT)
 
 NOTICE_LIMIT = 2000  # Discord's message length

@@ -27,6 +27,9 @@ Status = Literal[
     "verified_false",
 ]
 STATUSES: tuple[Status, ...] = get_args(Status)
+# "No verdict yet": a claim with one of these waits for a verdict (a moderator resolution
+# always gives one). Verdict notices, the digest, stale claims and `/claim stats` agree on it.
+AWAITING_VERDICT: tuple[Status, ...] = ("unreviewed", "needs_review")
 
 # A moderator resolution is a final verdict. `likely_*` are not verdicts (they say "not yet
 # verified") and `unreviewed`/`needs_review` say "no verdict yet", so they cannot be pinned.

@@ -8,13 +8,13 @@ import time
 from typing import Any
 
 from bot.core.digest import (
-    AWAITING_VERDICT,
     DIGEST_ROWS,
     DigestFigures,
     DigestSchedule,
     DigestState,
 )
 from bot.core.records import ClaimRecord
+from bot.core.vocabulary import AWAITING_VERDICT
 from bot.storage.audit import write_audit
 from bot.storage.claims import claim_record
 from bot.storage.connection import Store, fetch_all, fetch_one
