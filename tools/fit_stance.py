@@ -1,20 +1,27 @@
 """Learn the stance terms the English model's score adds over its logit.
 
-    .venv/bin/python -m tools.fit_stance [--data DIR] [--fit-on late|all] [--out JSON]
+    .venv/bin/python -m tools.fit_stance [--data DIR] [--fit-on late|all] [--news TSV]
+                                         [--news-weight W] [--out JSON]
 
 The English model, learned from debates, barely weighs the speaker's stance (hedges,
 opinions, intentions, predictions).  This fits one weight per stance feature
-(`scoring.stance_features`) by L2-penalised logistic regression on the CheckThat!
-English train split, with the fixed model's logit (`scoring.base_logit`) as an offset
-and no intercept, so the model's own weights and tuned threshold stay as they are.
-By default it fits on the latest train debates, which the model was trained without
-(`tools/train_checkworthy.py` holds them out): on sentences the model saw, its
-logit already explains the labels and the residual is overfitted.  The penalty is
-the one with the best F1 on the dev split; dev-test is never read here
-(`benchmarks/checkworthy.py` reports on it).  Writes
-`bot/extraction/data/stance_weights.json`, which the scorer reads for English.
-French keeps the rule score's stance weights: the learned ones are far weaker and
-let the French articles' speculation back among their claims (docs/extraction.md).
+(`scoring.stance_features`) by L2-penalised logistic regression with the fixed
+model's logit (`scoring.base_logit`) as an offset and no intercept, so the model's
+own weights and tuned threshold stay as they are.  It fits on two kinds of text:
+
+- the CheckThat! English train debates; by default the latest ones, which the model
+  was trained without (`tools/train_checkworthy.py` holds them out): on sentences
+  the model saw, its logit already explains the labels;
+- news sentences written here: the English side of the parallel development set
+  (`tools/data/parallel_dev_en_fr.tsv`).  In debates a hedged forecast ("could cost
+  two million jobs") is often check-worthy; in the news the bot reads it is not.
+  By default the news sentences weigh as much, all together, as the debates.
+
+The penalty is the one with the best F1 on the CheckThat! dev split; dev-test and the
+parallel test set are never read here (`benchmarks/checkworthy.py` reports on them).
+Writes `bot/extraction/data/stance_weights.json`, which the scorer reads for English.
+French keeps the rule score's stance weights: the learned ones are weaker and let the
+French articles' speculation back among their claims (docs/extraction.md).
 
 Pure Python, seconds.
 """
@@ -22,6 +29,7 @@ Pure Python, seconds.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +43,7 @@ from tools.train_checkworthy import DEFAULT_DATA, read_rows, read_tsv
 
 REPO = Path(__file__).resolve().parent.parent
 OUT = REPO / "bot" / "extraction" / "data" / STANCE_FILE
+NEWS = REPO / "tools" / "data" / "parallel_dev_en_fr.tsv"
 HELDOUT_SHARE = 0.15  # as tools/train_checkworthy.py
 PENALTIES = (0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 NEWTON_STEPS = 25
@@ -45,13 +54,23 @@ class Row:
     offset: float
     features: tuple[float, ...]
     label: int
+    weight: float = 1.0
 
 
 def _signals(text: str) -> Signals:
     return compute_signals(text, get_lexicon("en"))
 
 
-def rows_for(sentences: list[tuple[str, int]], names: tuple[str, ...]) -> list[Row]:
+def read_news(path: Path) -> list[tuple[str, int]]:
+    """The English side of a parallel file: news sentences with their labels."""
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = csv.DictReader(f, delimiter="\t", quoting=csv.QUOTE_NONE)
+        return [(row["en"], int(row["label"])) for row in rows]
+
+
+def rows_for(
+    sentences: list[tuple[str, int]], names: tuple[str, ...], weight: float = 1.0
+) -> list[Row]:
     """Sentences as the fit sees them: the English model's logit and the stance features."""
     model = load_model("en")
     assert model is not None and model.bridge is None
@@ -59,7 +78,8 @@ def rows_for(sentences: list[tuple[str, int]], names: tuple[str, ...]) -> list[R
     for text, label in sentences:
         signals = _signals(text)
         stance = stance_features(signals)
-        rows.append(Row(base_logit(model, text, signals), tuple(stance[n] for n in names), label))
+        features = tuple(stance[n] for n in names)
+        rows.append(Row(base_logit(model, text, signals), features, label, weight))
     return rows
 
 
@@ -76,9 +96,9 @@ def fit(rows: list[Row], size: int, penalty: float) -> list[float]:
             p = sigmoid(z)
             for a, xa in enumerate(row.features):
                 if xa:
-                    gradient[a] += (p - row.label) * xa
+                    gradient[a] += row.weight * (p - row.label) * xa
                     for b, xb in enumerate(row.features):
-                        hessian[a][b] += p * (1 - p) * xa * xb
+                        hessian[a][b] += row.weight * p * (1 - p) * xa * xb
         step = solve(hessian, gradient)
         weights = [w - s for w, s in zip(weights, step, strict=True)]
         if max(map(abs, step)) < 1e-6:
@@ -103,6 +123,15 @@ def main() -> int:
     parser.add_argument(
         "--fit-on", choices=("late", "all"), default="late", help="train debates to fit on"
     )
+    parser.add_argument(
+        "--news", type=Path, default=NEWS, help="parallel TSV whose English side is fitted too"
+    )
+    parser.add_argument(
+        "--news-weight",
+        type=float,
+        default=None,
+        help="weight of one news sentence (default: the news and debates weigh the same)",
+    )
     parser.add_argument("--out", type=Path, default=OUT, help="weights file to write")
     args = parser.parse_args()
 
@@ -113,6 +142,10 @@ def main() -> int:
         cutoff = ids[int(len(ids) * (1 - HELDOUT_SHARE))]
         train = [row for row in train if row[0] >= cutoff]
     fit_rows = rows_for([(t, y) for _, t, y in train], names)
+    news = read_news(args.news)
+    news_weight = args.news_weight if args.news_weight is not None else len(fit_rows) / len(news)
+    news_rows = rows_for(news, names, news_weight)
+    fit_rows += news_rows
     dev_rows = rows_for(read_tsv(args.data / "CT24_checkworthy_english_dev.tsv"), names)
     counts = [sum(1 for r in fit_rows if r.features[i]) for i in range(len(names))]
     print(f"fit on {len(fit_rows)} train sentences ({args.fit_on}); dev {len(dev_rows)}")
@@ -124,14 +157,18 @@ def main() -> int:
         weights = fit(fit_rows, len(names), penalty)
         score = f1(dev_rows, weights)
         shown = ", ".join(f"{n} {w:+.2f}" for n, w in zip(names, weights, strict=True))
-        print(f"  penalty {penalty:g}: dev F1 {score:.4f}  [{shown}]")
+        print(
+            f"  penalty {penalty:g}: dev F1 {score:.4f}, news F1 {f1(news_rows, weights):.4f}"
+            f"  [{shown}]"
+        )
         if best is None or score > best[0]:
             best = (score, penalty, weights)
     assert best is not None
     score, penalty, weights = best
     payload = {
-        "fitted_on": f"CheckThat! 2024 English train ({args.fit_on} debates), "
-        "English model logit as offset",
+        "fitted_on": f"CheckThat! 2024 English train ({args.fit_on} debates) and the "
+        f"English side of {args.news.name}, English model logit as offset",
+        "news_weight": round(news_weight, 3),
         "penalty": penalty,
         "dev_f1": round(score, 4),
         "weights": {n: round(w, 3) for n, w in zip(names, weights, strict=True)},

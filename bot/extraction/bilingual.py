@@ -56,7 +56,8 @@ _TENSE_ENDINGS = tuple(
 _COMPARATIVES = frozenset(
     ["more", "less", "fewer", "better", "worse", "higher", "lower", "faster", "slower",
      "larger", "smaller", "bigger", "longer", "shorter", "cheaper", "older", "younger",
-     "greater", "earlier", "later"]
+     "greater", "earlier", "later", "warmer", "colder", "hotter", "wider", "richer",
+     "poorer", "safer", "stronger", "weaker", "heavier"]
 )  # fmt: skip
 # A phrase ending in "de" or "à" also stands before the contracted article: "en vertu du"
 # is "en vertu de le", "grâce au" is "grâce à le" (English: "under the", "thanks to the").
@@ -166,6 +167,21 @@ def source_tokens(text: str) -> list[str]:
     return tokens
 
 
+def name_tokens(text: str) -> frozenset[str]:
+    """Source tokens written with a capital after the first word: names ("d'Aldera").
+
+    A name is never a French verb, so the future-tense guess must not read "Aldera"
+    as "will ald".
+    """
+    names = set()
+    for position, token in enumerate(_TOKEN.findall(normalize_for_matching(text))):
+        head, sep, tail = token.partition("'")
+        word = tail if sep and tail and head.lower() in _ELIDED_HEADS else token
+        if position and word[:1].isupper():
+            names.add(word.lower())
+    return frozenset(names)
+
+
 def _english_forms(spec: str) -> dict[str, str]:
     """English base, 3sg, past, past participle, will/would and -ing forms of a verb spec."""
     parts = spec.split("|")
@@ -264,6 +280,10 @@ class Bridge:
                     return found
         return self._cognate(token) or self._tense(token)
 
+    def _name(self, token: str) -> tuple[str, ...] | None:
+        """A capitalised word: listed, or a cognate ("Pacifique"), else kept as it is."""
+        return self.words.get(token) or self._cognate(token)
+
     def _tense(self, token: str) -> tuple[str, ...] | None:
         """An unlisted verb's future or conditional: the tense survives ("will", "would")."""
         for ending, auxiliary in _TENSE_ENDINGS:
@@ -300,8 +320,9 @@ class Bridge:
                         break
         return found
 
-    def translate(self, tokens: list[str]) -> list[str]:
-        """The target-language tokens standing for `tokens` (source tokens, lower-cased)."""
+    def translate(self, tokens: list[str], names: frozenset[str] = frozenset()) -> list[str]:
+        """The target-language tokens standing for `tokens` (source tokens, lower-cased);
+        `names` (`name_tokens`) get no tense guess."""
         out: list[str] = []
         i, n = 0, len(tokens)
         # French puts a definite article before generic and abstract nouns where English
@@ -310,7 +331,7 @@ class Bridge:
         if n and tokens[0] in self.generic_articles and self._phrase_at(tokens, 0) is None:
             i = 1
         while i < n:
-            step = self._translate_at(tokens, i, out)
+            step = self._translate_at(tokens, i, out, names)
             i += step
         # "plus ... que" is "more ... than": the comparative's "que" is not "that".
         for j, word in enumerate(out):
@@ -380,7 +401,9 @@ class Bridge:
             for ending in ("es", "e", "s")
         )
 
-    def _translate_at(self, tokens: list[str], i: int, out: list[str]) -> int:
+    def _translate_at(
+        self, tokens: list[str], i: int, out: list[str], names: frozenset[str] = frozenset()
+    ) -> int:
         n = len(tokens)
         found = self._phrase_at(tokens, i)
         if found is not None:
@@ -423,7 +446,7 @@ class Bridge:
             # "l'a désigné": an object pronoun before the verb, not an article.
             out.append(_OBJECT_PRONOUNS[token])
             return 1
-        mapped = self._word(token)
+        mapped = self._name(token) if token in names else self._word(token)
         out.extend(mapped if mapped is not None else (token,))
         if following in self.infinitives and out and out[-1] in _TO_VERBS:
             out.append("to")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from .bilingual import Bridge, has_bridge, load_bridge, source_tokens
+from .bilingual import Bridge, has_bridge, load_bridge, name_tokens, source_tokens
 from .lexicon import DATA_PACKAGE, get_lexicon, normalize_for_matching
 from .signals import Signals, compute_signals
 
@@ -80,12 +80,18 @@ class LinearModel:
 
     def features(self, text: str, signals: Signals) -> set[str]:
         """The model's features of `text`, mapped to English first when bridged."""
+        return self.read(text, signals)[0]
+
+    def read(self, text: str, signals: Signals) -> tuple[set[str], Signals]:
+        """The features of `text` and the signals they hold: for a bridged model, the
+        word cues as read from the mapped English (`_bridged_signals`)."""
         if self.bridge is None:
-            return text_features(text, signals)
-        tokens = self.bridge.translate(source_tokens(text))
+            return text_features(text, signals), signals
+        tokens = self.bridge.translate(source_tokens(text), name_tokens(text))
         # Length is counted in mapped words: French spends more words on the same claim.
         words = sum(1 for t in tokens if t not in _PUNCTUATION)
-        return token_features(tokens, _bridged_signals(signals, tokens), words)
+        mapped = _bridged_signals(signals, tokens)
+        return token_features(tokens, mapped, words), mapped
 
     def logit(self, features: set[str]) -> float:
         weights = self.weights

