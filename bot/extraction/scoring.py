@@ -214,11 +214,11 @@ def _read(model: LinearModel, text: str, signals: Signals) -> tuple[float, Signa
 def model_score(model: LinearModel, text: str, signals: Signals) -> float:
     """The learned model's probability plus the speaker's stance (hedge, opinion, plan).
 
-    A native model (English) adds the stance weights learned on the English train
-    debates over its logit (`tools/fit_stance.py`).  A bridged model (French) keeps the rule score's
-    stance terms from its native cue lexicon ("pourrait", "supposent", "sans aucun
-    doute", "veut"): the learned weights are a fifth to a tenth of them, and with them
-    the French example articles let those sentences back among their claims
+    A native model (English) adds the stance weights learned over its logit on debates
+    and news sentences (`tools/fit_stance.py`).  A bridged model (French) keeps the rule
+    score's stance terms ("pourrait", "supposent", "sans aucun doute", "veut"; see
+    `bridged_stance`): the learned weights are a quarter to a half of them, and with
+    them the French example articles let those sentences back among their claims
     (docs/extraction.md).
     """
     logit, read = _read(model, text, signals)
