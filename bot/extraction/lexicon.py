@@ -44,13 +44,18 @@ _ELIDED_HEADS = frozenset(
 
 def normalize_for_matching(text: str) -> str:
     """Fold typographic apostrophes and no-break spaces, keeping every offset unchanged."""
+    if text.isascii():
+        return text  # nothing to fold: every character the table maps is non-ASCII
     return text.translate(_MATCH_TRANSLATION)
 
 
 def tokenize(text: str) -> list[str]:
     """Lower-cased word tokens with elided articles split off."""
+    lowered = normalize_for_matching(text).lower()
+    if "'" not in lowered:
+        return _TOKEN.findall(lowered)
     tokens: list[str] = []
-    for token in _TOKEN.findall(normalize_for_matching(text).lower()):
+    for token in _TOKEN.findall(lowered):
         head, sep, tail = token.partition("'")
         if sep and tail and head in _ELIDED_HEADS:
             tokens.append(head + "'")
@@ -78,7 +83,11 @@ class PhraseSet:
 
     def count(self, grams: set[str], tokens: list[str], text: str) -> int:
         """How many distinct entries occur in the sentence."""
-        hits = len(self.phrases.intersection(grams))
+        return len(self.phrases.intersection(grams)) + self.extra_count(tokens, text)
+
+    def extra_count(self, tokens: list[str], text: str) -> int:
+        """Hits of the ``-suffix`` and ``re:`` entries (`CueIndex` counts the phrases)."""
+        hits = 0
         if self.suffixes:
             hits += sum(
                 1 for t in tokens if len(t) > 6 and t.endswith(self.suffixes) and "-" not in t
@@ -86,6 +95,81 @@ class PhraseSet:
         if self.pattern is not None:
             hits += len(self.pattern.findall(text))
         return hits
+
+    def extra_found(self, tokens: list[str], text: str) -> bool:
+        """`extra_count(...) > 0`, stopping at the first hit."""
+        if self.suffixes and any(
+            len(t) > 6 and t.endswith(self.suffixes) and "-" not in t for t in tokens
+        ):
+            return True
+        return self.pattern is not None and self.pattern.search(text) is not None
+
+
+#: The `Lexicon` fields that are signal cue lists, in the order `CueIndex` counts them.
+SIGNAL_CUES = (
+    "months", "date_words", "number_words", "reporting", "according", "reported_unconfirmed",
+    "speculation", "opinion", "intention", "prediction", "concessive", "inference",
+    "first_person", "past_event", "generic",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class CueIndex:
+    """The phrases of every signal cue list in one table, so a sentence is scanned once.
+
+    Equivalent to intersecting each list with the sentence's n-grams, without building them.
+    """
+
+    #: phrase -> positions in `SIGNAL_CUES` of the lists that hold it
+    lists: dict[str, tuple[int, ...]]
+    #: the first token of every phrase
+    starts: frozenset[str]
+    #: the leading words of every multi-word phrase ("according", "according to")
+    prefixes: frozenset[str]
+    max_words: int
+
+    def phrase_counts(self, tokens: list[str]) -> list[int]:
+        """Per list of `SIGNAL_CUES`, how many of its distinct phrases occur in `tokens`."""
+        counts = [0] * len(SIGNAL_CUES)
+        starts = self.starts
+        if starts.isdisjoint(tokens):
+            return counts
+        lists, prefixes = self.lists, self.prefixes
+        found: set[str] = set()
+        last = len(tokens)
+        for i, token in enumerate(tokens):
+            if token not in starts:
+                continue
+            if token in lists:
+                found.add(token)
+            gram, j, end = token, i + 1, min(last, i + self.max_words)
+            while j < end and gram in prefixes:
+                gram = f"{gram} {tokens[j]}"
+                if gram in lists:
+                    found.add(gram)
+                j += 1
+        for phrase in found:
+            for position in lists[phrase]:
+                counts[position] += 1
+        return counts
+
+
+def _cue_index(sets: list[PhraseSet], max_words: int) -> CueIndex:
+    lists: dict[str, list[int]] = {}
+    prefixes: set[str] = set()
+    for position, phrase_set in enumerate(sets):
+        for phrase in phrase_set.phrases:
+            words = phrase.split(" ")
+            if len(words) > max_words:
+                continue  # longer than any n-gram the sentence is matched on
+            lists.setdefault(phrase, []).append(position)
+            prefixes.update(" ".join(words[:n]) for n in range(1, len(words)))
+    return CueIndex(
+        lists={phrase: tuple(positions) for phrase, positions in lists.items()},
+        starts=frozenset(phrase.split(" ")[0] for phrase in lists),
+        prefixes=frozenset(prefixes),
+        max_words=max_words,
+    )
 
 
 def _phrase_set(entries: list[str]) -> PhraseSet:
@@ -192,6 +276,8 @@ class Lexicon:
     anaphor_heads: frozenset[str]
     judgement_adjective_words: frozenset[str]
     judgement_heads: frozenset[str]
+    #: the phrases of the signal cue lists above, for `compute_signals`
+    cues: CueIndex
 
 
 _LETTER_WORD = re.compile(r"[^\W\d_]+")
@@ -216,33 +302,51 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         (len(tokenize(e)) for key in phrase_lists for e in words(key) if not e.startswith("re:")),
         default=1,
     )
+    max_phrase_words = min(MAX_PHRASE_WORDS, longest)
+    signal_cues = {
+        "months": _phrase_set(words("months")),
+        "date_words": _phrase_set(words("date_words")),
+        "number_words": _phrase_set(words("number_words")),
+        "reporting": _phrase_set(
+            words("reporting_participles")
+            + words("reporting_present")
+            + words("simple_past_reporting")
+        ),
+        "according": _phrase_set(words("according_to")),
+        "reported_unconfirmed": _phrase_set(words("reported_unconfirmed")),
+        "speculation": _phrase_set(words("speculation")),
+        "opinion": _phrase_set(words("opinion")),
+        "intention": _phrase_set(words("intention")),
+        "prediction": _phrase_set(words("prediction")),
+        "concessive": _phrase_set(words("concessive")),
+        "inference": _phrase_set(words("inference")),
+        "first_person": _phrase_set(words("first_person")),
+        "past_event": _phrase_set(words("past_event")),
+        "generic": _phrase_set(words("generic_markers")),
+    }
     return Lexicon(
         language=language,
-        max_phrase_words=min(MAX_PHRASE_WORDS, longest),
+        max_phrase_words=max_phrase_words,
         stopwords=frozenset(w.lower() for w in words("stopwords")),
         title_abbreviations=frozenset(words("title_abbreviations")),
         abbreviations=frozenset(a.lower() for a in words("abbreviations")),
         sentence_final_abbreviations=frozenset(
             a.lower() for a in words("sentence_final_abbreviations")
         ),
-        months=_phrase_set(words("months")),
-        date_words=_phrase_set(words("date_words")),
-        number_words=_phrase_set(words("number_words")),
-        reporting=_phrase_set(
-            words("reporting_participles")
-            + words("reporting_present")
-            + words("simple_past_reporting")
-        ),
-        according=_phrase_set(words("according_to")),
-        reported_unconfirmed=_phrase_set(words("reported_unconfirmed")),
-        speculation=_phrase_set(words("speculation")),
-        opinion=_phrase_set(words("opinion")),
-        intention=_phrase_set(words("intention")),
-        prediction=_phrase_set(words("prediction")),
-        concessive=_phrase_set(words("concessive")),
-        inference=_phrase_set(words("inference")),
-        first_person=_phrase_set(words("first_person")),
-        past_event=_phrase_set(words("past_event")),
+        months=signal_cues["months"],
+        date_words=signal_cues["date_words"],
+        number_words=signal_cues["number_words"],
+        reporting=signal_cues["reporting"],
+        according=signal_cues["according"],
+        reported_unconfirmed=signal_cues["reported_unconfirmed"],
+        speculation=signal_cues["speculation"],
+        opinion=signal_cues["opinion"],
+        intention=signal_cues["intention"],
+        prediction=signal_cues["prediction"],
+        concessive=signal_cues["concessive"],
+        inference=signal_cues["inference"],
+        first_person=signal_cues["first_person"],
+        past_event=signal_cues["past_event"],
         reporting_participles=compile_words(words("reporting_participles")),
         reporting_present=compile_words(words("reporting_present")),
         auxiliaries=compile_words(words("auxiliaries")),
@@ -271,7 +375,7 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         byline_start=compile_prefix(words("byline_starts")),
         credit_markers=compile_words(words("credit_markers")),
         metadata_start=compile_prefix(words("metadata_starts")),
-        generic=_phrase_set(words("generic_markers")),
+        generic=signal_cues["generic"],
         additive=compile_words(words("additive_markers")),
         anaphor=compile_words(words("anaphors")),
         impersonal_after_pronoun=compile_prefix(words("impersonal_after_pronoun")),
@@ -296,6 +400,7 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         judgement_adjective_words=frozenset(
             letter_words(w)[-1] for w in words("judgement_adjectives") if letter_words(w)
         ),
+        cues=_cue_index([signal_cues[name] for name in SIGNAL_CUES], max_phrase_words),
     )
 
 
