@@ -113,7 +113,7 @@ SIGNAL_CUES = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class CueIndex:
     """The phrases of every signal cue list in one table, so a sentence is scanned once.
 
@@ -122,34 +122,35 @@ class CueIndex:
 
     #: phrase -> positions in `SIGNAL_CUES` of the lists that hold it
     lists: dict[str, tuple[int, ...]]
-    #: the first token of every phrase
-    starts: frozenset[str]
-    #: the leading words of every multi-word phrase ("according", "according to")
+    #: the one-word phrases
+    words: frozenset[str]
+    #: the first word of every longer phrase
+    heads: frozenset[str]
+    #: the leading words of every longer phrase ("according", "according to")
     prefixes: frozenset[str]
     max_words: int
 
     def phrase_counts(self, tokens: list[str]) -> list[int]:
         """Per list of `SIGNAL_CUES`, how many of its distinct phrases occur in `tokens`."""
         counts = [0] * len(SIGNAL_CUES)
-        starts = self.starts
-        if starts.isdisjoint(tokens):
-            return counts
-        lists, prefixes = self.lists, self.prefixes
-        found: set[str] = set()
-        last = len(tokens)
-        for i, token in enumerate(tokens):
-            if token not in starts:
-                continue
-            if token in lists:
-                found.add(token)
-            gram, j, end = token, i + 1, min(last, i + self.max_words)
-            while j < end and gram in prefixes:
-                gram = f"{gram} {tokens[j]}"
-                if gram in lists:
-                    found.add(gram)
-                j += 1
+        found = self.words.intersection(tokens)
+        heads = self.heads.intersection(tokens)
+        if heads:
+            lists, prefixes, last = self.lists, self.prefixes, len(tokens)
+            longer = []
+            for i, token in enumerate(tokens):
+                if token not in heads:
+                    continue
+                gram = token
+                for j in range(i + 1, min(last, i + self.max_words)):
+                    gram = f"{gram} {tokens[j]}"
+                    if gram in lists:
+                        longer.append(gram)
+                    if gram not in prefixes:
+                        break
+            found = found.union(longer)
         for phrase in found:
-            for position in lists[phrase]:
+            for position in self.lists[phrase]:
                 counts[position] += 1
         return counts
 
@@ -166,7 +167,8 @@ def _cue_index(sets: list[PhraseSet], max_words: int) -> CueIndex:
             prefixes.update(" ".join(words[:n]) for n in range(1, len(words)))
     return CueIndex(
         lists={phrase: tuple(positions) for phrase, positions in lists.items()},
-        starts=frozenset(phrase.split(" ")[0] for phrase in lists),
+        words=frozenset(phrase for phrase in lists if " " not in phrase),
+        heads=frozenset(phrase.split(" ")[0] for phrase in lists if " " in phrase),
         prefixes=frozenset(prefixes),
         max_words=max_words,
     )
