@@ -72,7 +72,11 @@ class Signals:
 
 def _count_named_entities(text: str) -> int:
     """Capitalised words after the first one: a cheap proxy for named actors and places."""
-    return sum(1 for word in _WORD.findall(text)[1:] if word[0].isupper() or word[1:2].isupper())
+    if text[1:].islower():
+        return 0  # no capital after the first character, so none after the first word
+    words = _WORD.findall(text)[1:]
+    # An all-lowercase word cannot count: skip it with one test instead of two.
+    return len([w for w in words if not w.islower() and (w[0].isupper() or w[1:2].isupper())])
 
 
 def compute_signals(text: str, lexicon: Lexicon) -> Signals:
@@ -91,15 +95,21 @@ def compute_signals(text: str, lexicon: Lexicon) -> Signals:
     def found(phrase_hits: int, cues: PhraseSet) -> bool:
         return phrase_hits > 0 or cues.extra_found(tokens, norm)
 
-    has_digit = _DIGIT.search(norm) is not None
+    # The figure patterns all start with a digit: search them from the first one.
+    digit = _DIGIT.search(norm)
+    first_digit = -1 if digit is None else digit.start()
     date = (
         found(months, lexicon.months)
         or found(date_words, lexicon.date_words)
         or (
-            has_digit and (_YEAR.search(norm) is not None or _NUMERIC_DATE.search(norm) is not None)
+            first_digit >= 0
+            and (
+                _YEAR.search(norm, first_digit) is not None
+                or _NUMERIC_DATE.search(norm, first_digit) is not None
+            )
         )
     )
-    number = (has_digit and _QUANTITY.search(norm) is not None) or found(
+    number = (first_digit >= 0 and _QUANTITY.search(norm, first_digit) is not None) or found(
         number_words, lexicon.number_words
     )
     return Signals(
