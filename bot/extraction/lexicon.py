@@ -24,16 +24,14 @@ NEUTRAL = "und"
 MAX_PHRASE_WORDS = 5
 
 # Same-length substitutions so offsets found in the normalized text are valid in the source.
-_MATCH_TRANSLATION = str.maketrans(
-    {
-        "\u2019": "'",
-        "\u2018": "'",
-        "\u02bc": "'",
-        "\u00a0": " ",
-        "\u202f": " ",
-        "\u2009": " ",
-        "\u2007": " ",
-    }
+_MATCH_FOLDS = (
+    ("\u2019", "'"),
+    ("\u2018", "'"),
+    ("\u02bc", "'"),
+    ("\u00a0", " "),
+    ("\u202f", " "),
+    ("\u2009", " "),
+    ("\u2007", " "),
 )
 _TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*'?|[%$€£]")
 # French-style elision: "l'armée" -> "l'" + "armée", "qu'il" -> "qu'" + "il".
@@ -45,8 +43,12 @@ _ELIDED_HEADS = frozenset(
 def normalize_for_matching(text: str) -> str:
     """Fold typographic apostrophes and no-break spaces, keeping every offset unchanged."""
     if text.isascii():
-        return text  # nothing to fold: every character the table maps is non-ASCII
-    return text.translate(_MATCH_TRANSLATION)
+        return text  # nothing to fold: every character folded is non-ASCII
+    # A few substring scans beat `str.translate`, which looks up every character.
+    for typographic, plain in _MATCH_FOLDS:
+        if typographic in text:
+            text = text.replace(typographic, plain)
+    return text
 
 
 def tokenize(text: str) -> list[str]:
