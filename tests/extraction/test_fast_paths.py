@@ -16,7 +16,10 @@ from bot.extraction.lexicon import (
     _MATCH_FOLDS,
     SIGNAL_CUES,
     Lexicon,
+    _alternation,
+    available_languages,
     get_lexicon,
+    load_raw,
     ngrams,
     normalize_for_matching,
     tokenize,
@@ -167,3 +170,43 @@ def test_is_language_on_examples() -> None:
     assert not is_language("the \x1c\x1d\x1e\x1f 123 456 789 !!")  # mostly symbols
     # str.split() drops the ASCII separators \x1c-\x1f: they are not visible characters.
     assert is_language("the cat" + "\x1c\x1d\x1e\x1f" * 2)
+
+
+def _guard_per_entry(entries: list[str]) -> re.Pattern[str]:
+    """The word-list regex with each entry carrying its own guards, in the same order."""
+    words = sorted(
+        (e for e in entries if e and e[0] not in "-" and not e.startswith("re:")),
+        key=len,
+        reverse=True,
+    )
+    parts = [
+        (r"(?<![\w'’])" if w[0].isalnum() else "")
+        + re.escape(w).replace("\\ ", r"\s+").replace("'", "['’]")
+        + (r"(?![\w-])" if w[-1].isalnum() else "")
+        for w in words
+    ]
+    return re.compile(f"(?:{'|'.join(parts) or '(?!x)x'})", re.IGNORECASE)
+
+
+WORD_LISTS = sorted(
+    (code, key)
+    for code in available_languages()
+    for key, entries in load_raw(code).items()
+    if all(isinstance(e, str) for e in entries)
+)
+LIST_ENTRIES = sorted(
+    {e for code, key in WORD_LISTS for e in load_raw(code)[key] if "re:" not in e}
+)
+LIST_TEXT = st.lists(
+    st.sampled_from([*LIST_ENTRIES, "x", "l'", "’", "-", ",", "  ", "\n", "Paris"]), max_size=12
+).map(" ".join)
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=st.one_of(LIST_TEXT, LIST_TEXT.map(lambda t: t.replace(" ", ""))))
+def test_word_list_regexes_match_like_one_guard_per_entry(text: str) -> None:
+    for code, key in WORD_LISTS:
+        entries = load_raw(code)[key]
+        shared = re.compile(f"(?:{_alternation(entries)})", re.IGNORECASE)
+        spans = [m.span() for m in shared.finditer(text)]
+        assert spans == [m.span() for m in _guard_per_entry(entries).finditer(text)], (code, key)
