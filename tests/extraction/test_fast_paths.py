@@ -38,6 +38,7 @@ from bot.extraction.signals import (
 )
 
 LANGUAGES = ("en", "fr", "und")
+FOLD_TABLE = {ord(typographic): plain for typographic, plain in _MATCH_FOLDS}
 
 
 def _cue_phrases(language: str) -> set[str]:
@@ -84,7 +85,7 @@ def test_cue_index_counts_what_the_ngram_intersection_counts(
 
 def _plain_signals(text: str, lexicon: Lexicon) -> Signals:
     """`compute_signals` without shortcuts: every cue list against every n-gram."""
-    norm = text.translate(str.maketrans(dict(_MATCH_FOLDS)))
+    norm = text.translate(FOLD_TABLE)
     body = norm.strip(_LEADING).rstrip()
     tokens = tokenize(norm)
     grams = ngrams(tokens, lexicon.max_phrase_words)
@@ -140,7 +141,7 @@ def test_signals_of_a_sentence_with_figures_and_names() -> None:
 @settings(max_examples=300, deadline=None)
 @given(text=st.text(alphabet=st.sampled_from([*ODD_CHARACTERS, "a", "é", " ", "\u2018"])))
 def test_normalize_for_matching_folds_like_the_translation_table(text: str) -> None:
-    assert normalize_for_matching(text) == text.translate(str.maketrans(dict(_MATCH_FOLDS)))
+    assert normalize_for_matching(text) == text.translate(FOLD_TABLE)
 
 
 def _plain_is_language(text: str) -> bool:
