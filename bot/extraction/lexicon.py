@@ -6,8 +6,8 @@ a word or phrase, matched case-insensitively on whole tokens; ``-suffix`` matche
 word endings (French conditional "-raient"); ``re:...`` is a raw regular
 expression for what a word list cannot say (English "may" the modal, not the month).
 
-Signal lists are matched by set intersection with the sentence's token n-grams,
-which is what keeps scoring at tens of thousands of sentences per second; lists
+Signal lists are matched on the sentence's tokens, all lists' phrases in one scan
+(`CueIndex`), which keeps scoring at thousands of sentences per second; lists
 whose match position matters (attribution, connectors) are also kept as regexes.
 """
 
@@ -121,6 +121,7 @@ class CueIndex:
     """The phrases of every signal cue list in one table, so a sentence is scanned once.
 
     Equivalent to intersecting each list with the sentence's n-grams, without building them.
+    Compared by identity (``eq=False``): a lexicon builds its index once.
     """
 
     #: phrase -> positions in `SIGNAL_CUES` of the lists that hold it
