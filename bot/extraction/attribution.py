@@ -15,12 +15,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicon import Lexicon, ngrams, normalize_for_matching, tokenize
+from .lexicon import SIGNAL_CUES, Lexicon, normalize_for_matching, tokenize
 
 MAX_SOURCE_WORDS = 12
 MAX_TAG_WORDS = 30
 MAX_TAG_CHARS = 400
 MIN_QUOTE_WORDS = 4
+_ACCORDING = SIGNAL_CUES.index("according")
+_REPORTING = SIGNAL_CUES.index("reporting")
 
 _SOURCE_END = re.compile(r"[,;:!?()]|\.(?=\s|$)|\s[-–—]\s|$")
 _QUOTE_CHARS = '«»“”„"‹›'
@@ -192,9 +194,12 @@ def find_attribution(sentence: str, lexicon: Lexicon) -> Attribution | None:
     """The source a sentence gives for its content, if it names one."""
     norm = normalize_for_matching(sentence)
     tokens = tokenize(norm)
-    grams = ngrams(tokens, lexicon.max_phrase_words)
-    if not lexicon.according.count(grams, tokens, norm) and not lexicon.reporting.count(
-        grams, tokens, norm
+    hits = lexicon.cues.phrase_counts(tokens)
+    if not (
+        hits[_ACCORDING]
+        or hits[_REPORTING]
+        or lexicon.according.extra_found(tokens, norm)
+        or lexicon.reporting.extra_found(tokens, norm)
     ):
         return None  # cheap exit: no source cue at all
     attribution_only = lexicon.attribution_only_start.match(norm) is not None

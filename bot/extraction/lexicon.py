@@ -6,13 +6,14 @@ a word or phrase, matched case-insensitively on whole tokens; ``-suffix`` matche
 word endings (French conditional "-raient"); ``re:...`` is a raw regular
 expression for what a word list cannot say (English "may" the modal, not the month).
 
-Signal lists are matched by set intersection with the sentence's token n-grams,
-which is what keeps scoring at tens of thousands of sentences per second; lists
+Signal lists are matched on the sentence's tokens, all lists' phrases in one scan
+(`CueIndex`), which keeps scoring at thousands of sentences per second; lists
 whose match position matters (attribution, connectors) are also kept as regexes.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from dataclasses import dataclass
@@ -24,16 +25,14 @@ NEUTRAL = "und"
 MAX_PHRASE_WORDS = 5
 
 # Same-length substitutions so offsets found in the normalized text are valid in the source.
-_MATCH_TRANSLATION = str.maketrans(
-    {
-        "\u2019": "'",
-        "\u2018": "'",
-        "\u02bc": "'",
-        "\u00a0": " ",
-        "\u202f": " ",
-        "\u2009": " ",
-        "\u2007": " ",
-    }
+_MATCH_FOLDS = (
+    ("\u2019", "'"),
+    ("\u2018", "'"),
+    ("\u02bc", "'"),
+    ("\u00a0", " "),
+    ("\u202f", " "),
+    ("\u2009", " "),
+    ("\u2007", " "),
 )
 _TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*'?|[%$€£]")
 # French-style elision: "l'armée" -> "l'" + "armée", "qu'il" -> "qu'" + "il".
@@ -44,13 +43,22 @@ _ELIDED_HEADS = frozenset(
 
 def normalize_for_matching(text: str) -> str:
     """Fold typographic apostrophes and no-break spaces, keeping every offset unchanged."""
-    return text.translate(_MATCH_TRANSLATION)
+    if text.isascii():
+        return text  # nothing to fold: every character folded is non-ASCII
+    # A few substring scans beat `str.translate`, which looks up every character.
+    for typographic, plain in _MATCH_FOLDS:
+        if typographic in text:
+            text = text.replace(typographic, plain)
+    return text
 
 
 def tokenize(text: str) -> list[str]:
     """Lower-cased word tokens with elided articles split off."""
+    lowered = normalize_for_matching(text).lower()
+    if "'" not in lowered:
+        return _TOKEN.findall(lowered)
     tokens: list[str] = []
-    for token in _TOKEN.findall(normalize_for_matching(text).lower()):
+    for token in _TOKEN.findall(lowered):
         head, sep, tail = token.partition("'")
         if sep and tail and head in _ELIDED_HEADS:
             tokens.append(head + "'")
@@ -78,7 +86,11 @@ class PhraseSet:
 
     def count(self, grams: set[str], tokens: list[str], text: str) -> int:
         """How many distinct entries occur in the sentence."""
-        hits = len(self.phrases.intersection(grams))
+        return len(self.phrases.intersection(grams)) + self.extra_count(tokens, text)
+
+    def extra_count(self, tokens: list[str], text: str) -> int:
+        """Hits of the ``-suffix`` and ``re:`` entries (`CueIndex` counts the phrases)."""
+        hits = 0
         if self.suffixes:
             hits += sum(
                 1 for t in tokens if len(t) > 6 and t.endswith(self.suffixes) and "-" not in t
@@ -86,6 +98,84 @@ class PhraseSet:
         if self.pattern is not None:
             hits += len(self.pattern.findall(text))
         return hits
+
+    def extra_found(self, tokens: list[str], text: str) -> bool:
+        """`extra_count(...) > 0`, stopping at the first hit."""
+        if self.suffixes and any(
+            len(t) > 6 and t.endswith(self.suffixes) and "-" not in t for t in tokens
+        ):
+            return True
+        return self.pattern is not None and self.pattern.search(text) is not None
+
+
+#: The `Lexicon` fields that are signal cue lists, in the order `CueIndex` counts them.
+SIGNAL_CUES = (
+    "months", "date_words", "number_words", "reporting", "according", "reported_unconfirmed",
+    "speculation", "opinion", "intention", "prediction", "concessive", "inference",
+    "first_person", "past_event", "generic",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class CueIndex:
+    """The phrases of every signal cue list in one table, so a sentence is scanned once.
+
+    Equivalent to intersecting each list with the sentence's n-grams, without building them.
+    Compared by identity (``eq=False``): a lexicon builds its index once.
+    """
+
+    #: phrase -> positions in `SIGNAL_CUES` of the lists that hold it
+    lists: dict[str, tuple[int, ...]]
+    #: the one-word phrases
+    words: frozenset[str]
+    #: the first word of every longer phrase
+    heads: frozenset[str]
+    #: the leading words of every longer phrase ("according", "according to")
+    prefixes: frozenset[str]
+    max_words: int
+
+    def phrase_counts(self, tokens: list[str]) -> list[int]:
+        """Per list of `SIGNAL_CUES`, how many of its distinct phrases occur in `tokens`."""
+        counts = [0] * len(SIGNAL_CUES)
+        found = self.words.intersection(tokens)
+        heads = self.heads.intersection(tokens)
+        if heads:
+            lists, prefixes, last = self.lists, self.prefixes, len(tokens)
+            longer = []
+            for i, token in enumerate(tokens):
+                if token not in heads:
+                    continue
+                gram = token
+                for j in range(i + 1, min(last, i + self.max_words)):
+                    gram = f"{gram} {tokens[j]}"
+                    if gram in lists:
+                        longer.append(gram)
+                    if gram not in prefixes:
+                        break
+            found = found.union(longer)
+        for phrase in found:
+            for position in self.lists[phrase]:
+                counts[position] += 1
+        return counts
+
+
+def _cue_index(sets: list[PhraseSet], max_words: int) -> CueIndex:
+    lists: dict[str, list[int]] = {}
+    prefixes: set[str] = set()
+    for position, phrase_set in enumerate(sets):
+        for phrase in phrase_set.phrases:
+            words = phrase.split(" ")
+            if len(words) > max_words:
+                continue  # longer than any n-gram the sentence is matched on
+            lists.setdefault(phrase, []).append(position)
+            prefixes.update(" ".join(words[:n]) for n in range(1, len(words)))
+    return CueIndex(
+        lists={phrase: tuple(positions) for phrase, positions in lists.items()},
+        words=frozenset(phrase for phrase in lists if " " not in phrase),
+        heads=frozenset(phrase.split(" ")[0] for phrase in lists if " " in phrase),
+        prefixes=frozenset(prefixes),
+        max_words=max_words,
+    )
 
 
 def _phrase_set(entries: list[str]) -> PhraseSet:
@@ -98,12 +188,14 @@ def _phrase_set(entries: list[str]) -> PhraseSet:
     return PhraseSet(phrases, suffixes, pattern)
 
 
+_WORD_START = r"(?<![\w'’])"
+
+
 def _bounded(entry: str) -> str:
-    """Escape an entry and add word-boundary guards on the sides that end in a letter."""
+    """Escape an entry and guard its end when that is a letter (`_alternation` its start)."""
     body = re.escape(entry).replace("\\ ", r"\s+").replace("'", "['’]")
-    head = r"(?<![\w'’])" if entry[0].isalnum() else ""
     tail = r"(?![\w-])" if entry[-1].isalnum() else ""
-    return head + body + tail
+    return body + tail
 
 
 def _alternation(entries: list[str]) -> str:
@@ -112,8 +204,15 @@ def _alternation(entries: list[str]) -> str:
         key=len,
         reverse=True,
     )
-    parts = [_bounded(w) for w in words]
-    return "|".join(parts) if parts else r"(?!x)x"
+    if not words:
+        return r"(?!x)x"
+    # Entries starting with a letter must start a word.  Consecutive ones share one guard,
+    # tested once per position instead of once per entry (same matches, in the same order).
+    runs = []
+    for at_word_start, group in itertools.groupby(words, key=lambda w: w[0].isalnum()):
+        bodies = "|".join(_bounded(w) for w in group)
+        runs.append(f"{_WORD_START}(?:{bodies})" if at_word_start else bodies)
+    return "|".join(runs)
 
 
 def compile_words(entries: list[str]) -> re.Pattern[str]:
@@ -192,6 +291,8 @@ class Lexicon:
     anaphor_heads: frozenset[str]
     judgement_adjective_words: frozenset[str]
     judgement_heads: frozenset[str]
+    #: the phrases of the signal cue lists above, for `compute_signals`
+    cues: CueIndex
 
 
 _LETTER_WORD = re.compile(r"[^\W\d_]+")
@@ -216,33 +317,51 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         (len(tokenize(e)) for key in phrase_lists for e in words(key) if not e.startswith("re:")),
         default=1,
     )
+    max_phrase_words = min(MAX_PHRASE_WORDS, longest)
+    signal_cues = {
+        "months": _phrase_set(words("months")),
+        "date_words": _phrase_set(words("date_words")),
+        "number_words": _phrase_set(words("number_words")),
+        "reporting": _phrase_set(
+            words("reporting_participles")
+            + words("reporting_present")
+            + words("simple_past_reporting")
+        ),
+        "according": _phrase_set(words("according_to")),
+        "reported_unconfirmed": _phrase_set(words("reported_unconfirmed")),
+        "speculation": _phrase_set(words("speculation")),
+        "opinion": _phrase_set(words("opinion")),
+        "intention": _phrase_set(words("intention")),
+        "prediction": _phrase_set(words("prediction")),
+        "concessive": _phrase_set(words("concessive")),
+        "inference": _phrase_set(words("inference")),
+        "first_person": _phrase_set(words("first_person")),
+        "past_event": _phrase_set(words("past_event")),
+        "generic": _phrase_set(words("generic_markers")),
+    }
     return Lexicon(
         language=language,
-        max_phrase_words=min(MAX_PHRASE_WORDS, longest),
+        max_phrase_words=max_phrase_words,
         stopwords=frozenset(w.lower() for w in words("stopwords")),
         title_abbreviations=frozenset(words("title_abbreviations")),
         abbreviations=frozenset(a.lower() for a in words("abbreviations")),
         sentence_final_abbreviations=frozenset(
             a.lower() for a in words("sentence_final_abbreviations")
         ),
-        months=_phrase_set(words("months")),
-        date_words=_phrase_set(words("date_words")),
-        number_words=_phrase_set(words("number_words")),
-        reporting=_phrase_set(
-            words("reporting_participles")
-            + words("reporting_present")
-            + words("simple_past_reporting")
-        ),
-        according=_phrase_set(words("according_to")),
-        reported_unconfirmed=_phrase_set(words("reported_unconfirmed")),
-        speculation=_phrase_set(words("speculation")),
-        opinion=_phrase_set(words("opinion")),
-        intention=_phrase_set(words("intention")),
-        prediction=_phrase_set(words("prediction")),
-        concessive=_phrase_set(words("concessive")),
-        inference=_phrase_set(words("inference")),
-        first_person=_phrase_set(words("first_person")),
-        past_event=_phrase_set(words("past_event")),
+        months=signal_cues["months"],
+        date_words=signal_cues["date_words"],
+        number_words=signal_cues["number_words"],
+        reporting=signal_cues["reporting"],
+        according=signal_cues["according"],
+        reported_unconfirmed=signal_cues["reported_unconfirmed"],
+        speculation=signal_cues["speculation"],
+        opinion=signal_cues["opinion"],
+        intention=signal_cues["intention"],
+        prediction=signal_cues["prediction"],
+        concessive=signal_cues["concessive"],
+        inference=signal_cues["inference"],
+        first_person=signal_cues["first_person"],
+        past_event=signal_cues["past_event"],
         reporting_participles=compile_words(words("reporting_participles")),
         reporting_present=compile_words(words("reporting_present")),
         auxiliaries=compile_words(words("auxiliaries")),
@@ -271,7 +390,7 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         byline_start=compile_prefix(words("byline_starts")),
         credit_markers=compile_words(words("credit_markers")),
         metadata_start=compile_prefix(words("metadata_starts")),
-        generic=_phrase_set(words("generic_markers")),
+        generic=signal_cues["generic"],
         additive=compile_words(words("additive_markers")),
         anaphor=compile_words(words("anaphors")),
         impersonal_after_pronoun=compile_prefix(words("impersonal_after_pronoun")),
@@ -296,6 +415,7 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         judgement_adjective_words=frozenset(
             letter_words(w)[-1] for w in words("judgement_adjectives") if letter_words(w)
         ),
+        cues=_cue_index([signal_cues[name] for name in SIGNAL_CUES], max_phrase_words),
     )
 
 

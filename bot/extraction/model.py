@@ -9,6 +9,7 @@ set, so a probability of 0.5 is the tuned cut-off.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import itertools
 import json
@@ -25,6 +26,8 @@ from .signals import Signals, compute_signals
 FEATURE_VERSION = 3
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+(?:[.,\s]\d{3})*(?:[.,]\d+)?|[%$€£?!]")
 _LENGTH_BUCKETS = (4, 8, 12, 20, 30, 45)
+# "len:N" with N the number of buckets the word count exceeds.
+_LENGTH_FEATURES = tuple(f"len:{n}" for n in range(len(_LENGTH_BUCKETS) + 1))
 _PUNCTUATION = frozenset("?!")
 BRIDGE_TARGET = "en"
 # Languages without a model of their own that the English model scores through their
@@ -45,8 +48,7 @@ def _signal_features(signals: Signals, words: int) -> list[str]:
     feats = [f"s:{tag}" for tag in signals.tags()]
     if signals.question_word_start:
         feats.append("s:question start")
-    bucket = sum(1 for b in _LENGTH_BUCKETS if words > b)
-    feats.append(f"len:{bucket}")
+    feats.append(_LENGTH_FEATURES[bisect.bisect_left(_LENGTH_BUCKETS, words)])
     if signals.named_entities >= 3:
         feats.append("s:many named")
     return feats
@@ -60,7 +62,7 @@ def text_features(text: str, signals: Signals) -> set[str]:
 
 def token_features(tokens: list[str], signals: Signals, words: int) -> set[str]:
     """`text_features` of an already tokenized sentence of `words` words."""
-    shaped = [_token_shape(t) for t in tokens]
+    shaped = [_token_shape(t) if t[0].isdigit() else t for t in tokens]
     feats = {"w:" + t for t in shaped}
     padded = ["<s>", *shaped, "</s>"]
     feats.update(f"b:{a} {b}" for a, b in itertools.pairwise(padded))

@@ -251,6 +251,10 @@ def _known_words() -> frozenset[str]:
     return frozenset(w for w in words if len(w) > 1 and w.isalpha())
 
 
+_ASCII_NOT_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
+_ASCII_SPACES = bytes(c for c in range(128) if chr(c).isspace())  # what str.split() drops
+
+
 def is_language(text: str) -> bool:
     """Mostly letters, with words of a shipped language: not binary junk.
 
@@ -258,13 +262,25 @@ def is_language(text: str) -> bool:
     names and numbers under both scorers; they hold no statement at all.
     """
     known = _known_words()
-    found = [word for word in _WORD.findall(text.lower()) if word in known]
     # One two-letter word ("il", "le", "of") turns up in random letters by chance; a
     # statement has two known words, or a longer one.
-    if len(found) < 2 and not any(len(word) > 2 for word in found):
+    found = 0
+    for match in _WORD.finditer(text.lower()):
+        word = match.group()
+        if word in known:
+            if found or len(word) > 2:
+                break
+            found = 1
+    else:
         return False
-    visible = len("".join(text.split()))
-    return len(_NOT_LETTER.sub("", text)) >= MIN_LETTER_SHARE * visible
+    if text.isascii():  # the same counts as below, one C pass each
+        raw = text.encode("ascii")
+        letters = len(raw.translate(None, _ASCII_NOT_LETTERS))
+        visible = len(raw.translate(None, _ASCII_SPACES))
+    else:
+        letters = len(_NOT_LETTER.sub("", text))
+        visible = len("".join(text.split()))
+    return letters >= MIN_LETTER_SHARE * visible
 
 
 def assess(text: str, lexicon: Lexicon, *, external_source: bool = False) -> Assessment:

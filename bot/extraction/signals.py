@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicon import Lexicon, ngrams, normalize_for_matching, tokenize
+from .lexicon import Lexicon, PhraseSet, normalize_for_matching, tokenize
 
 _DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"(?<!\d)(?:1[89]\d\d|20\d\d)(?!\d)")
@@ -72,7 +72,11 @@ class Signals:
 
 def _count_named_entities(text: str) -> int:
     """Capitalised words after the first one: a cheap proxy for named actors and places."""
-    return sum(1 for word in _WORD.findall(text)[1:] if word[0].isupper() or word[1:2].isupper())
+    if text[1:].islower():
+        return 0  # no capital after the first character, so none after the first word
+    words = _WORD.findall(text)[1:]
+    # An all-lowercase word cannot count: skip it with one test instead of two.
+    return len([w for w in words if not w.islower() and (w[0].isupper() or w[1:2].isupper())])
 
 
 def compute_signals(text: str, lexicon: Lexicon) -> Signals:
@@ -80,37 +84,53 @@ def compute_signals(text: str, lexicon: Lexicon) -> Signals:
     norm = normalize_for_matching(text)
     body = norm.strip(_LEADING).rstrip()
     tokens = tokenize(norm)
-    grams = ngrams(tokens, lexicon.max_phrase_words)
-    has_digit = _DIGIT.search(norm) is not None
+    # One pass over the tokens counts the phrases of every cue list (`SIGNAL_CUES` order);
+    # a list's suffix and regex entries are added where its count, not just a hit, matters.
+    (
+        months, date_words, number_words, reporting, according, reported_unconfirmed,
+        speculation, opinion, intention, prediction, concessive, inference,
+        first_person, past_event, generic,
+    ) = lexicon.cues.phrase_counts(tokens)  # fmt: skip
+
+    def found(phrase_hits: int, cues: PhraseSet) -> bool:
+        return phrase_hits > 0 or cues.extra_found(tokens, norm)
+
+    # The figure patterns all start with a digit: search them from the first one.
+    digit = _DIGIT.search(norm)
+    first_digit = -1 if digit is None else digit.start()
     date = (
-        lexicon.months.count(grams, tokens, norm) > 0
-        or lexicon.date_words.count(grams, tokens, norm) > 0
+        found(months, lexicon.months)
+        or found(date_words, lexicon.date_words)
         or (
-            has_digit and (_YEAR.search(norm) is not None or _NUMERIC_DATE.search(norm) is not None)
+            first_digit >= 0
+            and (
+                _YEAR.search(norm, first_digit) is not None
+                or _NUMERIC_DATE.search(norm, first_digit) is not None
+            )
         )
     )
-    number = (has_digit and _QUANTITY.search(norm) is not None) or (
-        lexicon.number_words.count(grams, tokens, norm) > 0
+    number = (first_digit >= 0 and _QUANTITY.search(norm, first_digit) is not None) or found(
+        number_words, lexicon.number_words
     )
     return Signals(
         words=len(tokens),
         number=number,
         date=date,
         named_entities=_count_named_entities(body),
-        reported_speech=lexicon.reporting.count(grams, tokens, norm) > 0,
-        named_source=lexicon.according.count(grams, tokens, norm) > 0,
-        reported_unconfirmed=lexicon.reported_unconfirmed.count(grams, tokens, norm) > 0,
+        reported_speech=found(reporting, lexicon.reporting),
+        named_source=found(according, lexicon.according),
+        reported_unconfirmed=found(reported_unconfirmed, lexicon.reported_unconfirmed),
         question=body.rstrip(_CLOSERS).endswith("?"),
         question_word_start=lexicon.question_start.match(body) is not None,
-        speculation=lexicon.speculation.count(grams, tokens, norm),
-        opinion=lexicon.opinion.count(grams, tokens, norm),
-        intention=lexicon.intention.count(grams, tokens, norm),
-        prediction=lexicon.prediction.count(grams, tokens, norm),
-        concessive=lexicon.concessive.count(grams, tokens, norm) > 0,
-        inference=lexicon.inference.count(grams, tokens, norm) > 0,
-        first_person=lexicon.first_person.count(grams, tokens, norm),
+        speculation=speculation + lexicon.speculation.extra_count(tokens, norm),
+        opinion=opinion + lexicon.opinion.extra_count(tokens, norm),
+        intention=intention + lexicon.intention.extra_count(tokens, norm),
+        prediction=prediction + lexicon.prediction.extra_count(tokens, norm),
+        concessive=found(concessive, lexicon.concessive),
+        inference=found(inference, lexicon.inference),
+        first_person=first_person + lexicon.first_person.extra_count(tokens, norm),
         context_start=lexicon.context_start.match(body) is not None
         and lexicon.impersonal_start.match(body) is None,
-        past_event=lexicon.past_event.count(grams, tokens, norm) > 0,
-        generic=lexicon.generic.count(grams, tokens, norm) > 0,
+        past_event=found(past_event, lexicon.past_event),
+        generic=found(generic, lexicon.generic),
     )
