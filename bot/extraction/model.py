@@ -96,8 +96,10 @@ class LinearModel:
         return token_features(tokens, mapped, words), mapped
 
     def logit(self, features: set[str]) -> float:
+        # `fsum` is exact whatever the order, and a set's order follows the per-process
+        # hash seed: with `sum`, two runs could differ in the last bits of a score.
         weights = self.weights
-        return self.bias + sum(map(weights.__getitem__, features & weights.keys()))
+        return self.bias + math.fsum(map(weights.__getitem__, features & weights.keys()))
 
     def probability(self, features: set[str]) -> float:
         return sigmoid(self.logit(features))

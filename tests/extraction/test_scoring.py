@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from bot.extraction import CHECKWORTHY_THRESHOLD, is_checkworthy, score_sentence
@@ -77,3 +80,24 @@ def test_signals_of_speculation_and_question() -> None:
     en = get_lexicon("en")
     assert compute_signals("It may rain.", en).speculation == 1
     assert compute_signals("In May 2024 it rained.", en).speculation == 0
+
+
+def test_scores_are_the_same_in_every_process() -> None:
+    """The model's sum does not follow the set order, which changes with the hash seed."""
+    sentences = CHECKWORTHY_EN + NOT_CHECKWORTHY_EN + CHECKWORTHY_FR + NOT_CHECKWORTHY_FR
+    probe = (
+        "import sys; from bot.extraction import score_sentence; "
+        "print(' '.join(repr(score_sentence(s)) for s in sys.argv[1:]))"
+    )
+    outputs = [
+        subprocess.run(
+            [sys.executable, "-c", probe, *sentences],
+            env={"PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(4)
+    ]
+    assert len(set(outputs)) == 1
+    assert [float(score) for score in outputs[0].split()] == [score_sentence(s) for s in sentences]
