@@ -230,15 +230,21 @@ def model_score(model: LinearModel, text: str, signals: Signals) -> float:
 
 
 def bridged_stance(native: Signals, mapped: Signals) -> Signals:
-    """The stance a bridged score weighs: an opinion found by either lexicon counts.
+    """The stance a bridged score weighs: the French cues, and two read from the English.
 
     An opinion cue can be missing from the French list and present in the English one
-    ("Franchement" maps to "frankly").  Plans and forecasts stay native: English reads
-    every "will" as one, and at the rule's weight that would sink a dated schedule
-    ("circuleront à partir du 20 mars") or, at the learned English weight, let a bare
-    intention in ("La présidente veut ainsi peser dans la région").
+    ("Franchement" maps to "frankly"), so either counts.  A future in the first person
+    is the speaker's promise ("Nous construirons…", "Mon gouvernement rendra…" map to
+    "will build", "will make"), so the English intention cue counts there.  Other
+    forecasts stay native: English reads every "will" as one, and at the rule's weight
+    that would sink a dated schedule ("circuleront à partir du 20 mars").
     """
-    return dataclasses.replace(native, opinion=max(native.opinion, mapped.opinion))
+    own_plan = mapped.intention if native.first_person else 0
+    return dataclasses.replace(
+        native,
+        opinion=max(native.opinion, mapped.opinion),
+        intention=max(native.intention, own_plan),
+    )
 
 
 @cache

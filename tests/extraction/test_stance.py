@@ -15,6 +15,7 @@ from bot.extraction.model import load_bridged_model, load_model, sigmoid
 from bot.extraction.scoring import (
     base_logit,
     bridged_score,
+    bridged_stance,
     learned_stance_logit,
     stance_features,
     stance_logit,
@@ -152,3 +153,22 @@ def test_french_opinion_cue_found_only_through_the_mapped_english_counts() -> No
 )
 def test_expectations_and_coming_decades_are_forecasts(language: str, sentence: str) -> None:
     assert compute_signals(sentence, get_lexicon(language)).prediction >= 1
+
+
+@pytest.mark.parametrize(
+    ("sentence", "intention"),
+    [
+        # the speaker's own future is a promise: the mapped "will" counts as intention
+        ("Nous construirons deux piscines.", 1),
+        ("Mon équipe rendra la mairie accessible le dimanche.", 1),
+        # a third-person future is a forecast or a schedule, left to the French cues
+        ("Les premiers bus circuleront à partir du 4 mai.", 0),
+    ],
+)
+def test_a_first_person_future_is_a_promise(sentence: str, intention: int) -> None:
+    model = load_bridged_model("fr")
+    assert model is not None
+    native = compute_signals(sentence, get_lexicon("fr"))
+    assert native.intention == 0
+    _, mapped = model.read(sentence, native)
+    assert bridged_stance(native, mapped).intention == intention
