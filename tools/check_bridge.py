@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.extraction import is_checkworthy, score_sentence
-from bot.extraction.bilingual import name_tokens, source_tokens
 from bot.extraction.lexicon import get_lexicon
 from bot.extraction.model import LinearModel, load_bridged_model
 from bot.extraction.scoring import bridged_score, model_score
@@ -218,7 +217,7 @@ def disagreements(pairs: list[Pair]) -> None:
         english = score_sentence(pair.english, "en")
         french = bridged_score(pair.french, LANGUAGE) or 0.0
         if is_checkworthy(english) != is_checkworthy(french):
-            mapped = " ".join(model.bridge.translate(source_tokens(pair.french), name_tokens(pair.french)))
+            mapped = " ".join(model.bridge.translate_text(pair.french))
             print(f"  en {english:.2f} fr {french:.2f}  {pair.english}\n      -> {mapped}")
 
 
@@ -229,7 +228,7 @@ def unmapped_words(pairs: list[Pair], top: int = 40) -> list[tuple[str, int]]:
     counts = Counter(
         token
         for pair in pairs
-        for token in model.bridge.translate(source_tokens(pair.french), name_tokens(pair.french))
+        for token in model.bridge.translate_text(pair.french)
         if token not in model.bridge.target_vocabulary and not token[0].isdigit()
     )
     return counts.most_common(top)

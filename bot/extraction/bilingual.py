@@ -320,6 +320,10 @@ class Bridge:
                         break
         return found
 
+    def translate_text(self, text: str) -> list[str]:
+        """The target-language tokens the model reads for a source sentence."""
+        return self.translate(source_tokens(text), name_tokens(text))
+
     def translate(self, tokens: list[str], names: frozenset[str] = frozenset()) -> list[str]:
         """The target-language tokens standing for `tokens` (source tokens, lower-cased);
         `names` (`name_tokens`) get no tense guess."""

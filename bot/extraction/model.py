@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from .bilingual import Bridge, has_bridge, load_bridge, name_tokens, source_tokens
+from .bilingual import Bridge, has_bridge, load_bridge
 from .lexicon import DATA_PACKAGE, get_lexicon, normalize_for_matching
 from .signals import Signals, compute_signals
 
@@ -89,7 +89,7 @@ class LinearModel:
         word cues as read from the mapped English (`_bridged_signals`)."""
         if self.bridge is None:
             return text_features(text, signals), signals
-        tokens = self.bridge.translate(source_tokens(text), name_tokens(text))
+        tokens = self.bridge.translate_text(text)
         # Length is counted in mapped words: French spends more words on the same claim.
         words = sum(1 for t in tokens if t not in _PUNCTUATION)
         mapped = _bridged_signals(signals, tokens)

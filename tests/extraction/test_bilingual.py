@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.extraction.bilingual import name_tokens, source_tokens
+from bot.extraction.bilingual import name_tokens
 from bot.extraction.model import load_bridged_model
 from tools import check_bridge
 
@@ -21,7 +21,7 @@ DEV = Path(__file__).resolve().parents[2] / "tools" / "data" / "parallel_dev_en_
 def _mapped(sentence: str) -> str:
     model = load_bridged_model("fr")
     assert model is not None and model.bridge is not None
-    return " ".join(model.bridge.translate(source_tokens(sentence), name_tokens(sentence)))
+    return " ".join(model.bridge.translate_text(sentence))
 
 
 @pytest.mark.parametrize(

@@ -18,7 +18,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.extraction import is_checkworthy, score_sentence
-from bot.extraction.bilingual import name_tokens, source_tokens
 from bot.extraction.model import load_bridged_model
 from bot.extraction.scoring import bridged_score
 
@@ -101,7 +100,7 @@ def test_language_without_lexicon_has_no_bridge() -> None:
 def _mapped(sentence: str) -> list[str]:
     model = load_bridged_model("fr")
     assert model is not None and model.bridge is not None
-    return model.bridge.translate(source_tokens(sentence), name_tokens(sentence))
+    return model.bridge.translate_text(sentence)
 
 
 @pytest.mark.parametrize(
