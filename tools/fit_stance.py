@@ -13,8 +13,10 @@ own weights and tuned threshold stay as they are.  It fits on two kinds of text:
   was trained without (`tools/train_checkworthy.py` holds them out): on sentences
   the model saw, its logit already explains the labels;
 - news sentences written here: the English side of the parallel development set
-  (`tools/data/parallel_dev_en_fr.tsv`).  In debates a hedged forecast ("could cost
-  two million jobs") is often check-worthy; in the news the bot reads it is not.
+  (`tools/data/parallel_dev_en_fr.tsv`).  The model's score already fits the
+  debates' hedged forecasts, so the weights fitted on them alone stay weak; in the
+  news the bot reads, a hedged forecast with a figure ("might welcome thousands of
+  passengers in the next decade") scores like a fact.
   By default the news sentences weigh as much, all together, as the debates.
 
 The penalty is the one with the best F1 on the CheckThat! dev split; dev-test and the
