@@ -241,6 +241,7 @@ def fill(path: Path, shape: Shape = Shape(), *, posted: bool = True) -> dict[str
                 n,
                 guild_of(claim_id - 1, shape.guilds),
                 claim_id,
+                len(stances[claim_id]),  # the claim's source number
                 url,
                 url,
                 stance,
@@ -252,8 +253,9 @@ def fill(path: Path, shape: Shape = Shape(), *, posted: bool = True) -> dict[str
             )
         )
     conn.executemany(
-        "INSERT INTO evidence (id, guild_id, claim_id, url, normalized_url, stance, added_by,"
-        " fetch_status, fetch_error, title, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO evidence (id, guild_id, claim_id, number, url, normalized_url, stance,"
+        " added_by, fetch_status, fetch_error, title, created_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         evidence_rows,
     )
 

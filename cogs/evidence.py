@@ -11,7 +11,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot.app.autocomplete import claim_choices
+from bot.app.autocomplete import claim_choices, source_choices
 from bot.app.client import ClaimBot
 from bot.app.guards import (
     Claim,
@@ -101,26 +101,26 @@ class EvidenceCog(commands.GroupCog, group_name="evidence", group_description="S
         )
 
     @app_commands.command(name="remove", description="Remove a source you linked")
-    @app_commands.describe(claim="The claim", evidence="The source's number in /evidence list")
-    @app_commands.autocomplete(claim=claim_choices)
+    @app_commands.describe(claim="The claim", source="The source's number in /evidence list")
+    @app_commands.autocomplete(claim=claim_choices, source=source_choices)
     async def remove(
-        self, interaction: discord.Interaction[ClaimBot], claim: Claim, evidence: int
+        self, interaction: discord.Interaction[ClaimBot], claim: Claim, source: int
     ) -> None:
-        item = await self.bot.db.get_evidence(claim.guild_id, evidence)
-        if item is None or item.claim_id != claim.id:
-            raise UserFacingError(f"Claim #{claim.number} has no source #{evidence}.")
+        item = await self.bot.db.evidence_by_number(claim.id, source)
+        if item is None:
+            raise UserFacingError(f"Claim #{claim.number} has no source #{source}.")
         if item.added_by != interaction.user.id:
             await require_moderator(
                 interaction,
                 action="evidence_remove",
                 claim_id=claim.id,
                 message="Only the member who added a source, or a moderator, can remove it.",
-                detail={"evidence_id": evidence},
+                detail={"source": item.number, "evidence_id": item.id},
             )
-        await self.bot.db.remove_evidence(claim.guild_id, evidence, actor_id=interaction.user.id)
+        await self.bot.db.remove_evidence(claim.guild_id, item.id, actor_id=interaction.user.id)
         await self.bot.claims_changed({claim.id})
         await interaction.response.send_message(
-            f"Removed source #{evidence} from claim #{claim.number}.", ephemeral=True
+            f"Removed source #{item.number} from claim #{claim.number}.", ephemeral=True
         )
 
     @commands.Cog.listener()

@@ -529,6 +529,7 @@ def test_iso_utc_and_evidence_records() -> None:
     record = EvidenceRecord(
         id=1,
         claim_id=12,
+        number=1,
         url="https://a.example",
         stance="refutes",
         note=None,

@@ -53,8 +53,9 @@ def make_claim(**overrides: object) -> ClaimRecord:
 def evidence(n: int, stance: Stance = "supports") -> list[EvidenceRecord]:
     return [
         EvidenceRecord(
-            i,
+            4100 + i,  # the row id, which members never see
             12,
+            i + 1,
             f"https://src.example/{i}",
             stance,
             None,
@@ -159,7 +160,7 @@ def test_evidence_replies_escape_the_fetched_title_and_error() -> None:
     )
     assert render_evidence_list(make_claim(), [failed]) == (
         "Sources for claim #12:\n"
-        r"#0 supports: [Source 0](https://src.example/0) (unreachable: I couldn't look up the"
+        r"#1 supports: [Source 0](https://src.example/0) (unreachable: I couldn't look up the"
         r" site \_\_x\_\_.)"
     )
 
@@ -229,3 +230,4 @@ def test_members_see_the_claim_number_never_the_internal_id() -> None:
         "Check my permissions in <#5>."
     )
     assert [text for text in shown if "9041" in text] == []
+    assert [text for text in shown if "4100" in text] == []

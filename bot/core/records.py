@@ -79,8 +79,9 @@ class ClaimRecord:
 
 @dataclass(frozen=True, slots=True)
 class EvidenceRecord:
-    id: int
+    id: int  # internal key, never shown: it counts every server's sources
     claim_id: int
+    number: int  # what members see: #1, #2, ... per claim, never reused
     url: str
     stance: Stance
     note: str | None

@@ -288,7 +288,7 @@ def render_evidence_list(claim: ClaimRecord, evidence: Sequence[EvidenceRecord])
     lines = [f"Sources for claim #{claim.number}:"]
     for item in evidence:
         label = item.title or item.site_name or item.url
-        line = f"#{item.id} {item.stance}: {safe_link(label, item.url)}"
+        line = f"#{item.number} {item.stance}: {safe_link(label, item.url)}"
         if item.note:
             line += f" — {escape_markdown(clip(item.note, 120))}"
         if item.fetch_status == "unreachable":

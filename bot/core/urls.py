@@ -74,3 +74,9 @@ def links_in(text: str, *, limit: int) -> list[str]:
         if len(found) == limit:
             break
     return found
+
+
+def short_url(url: str) -> str:
+    """A link as a member recognises it in a short list: no scheme, `www.` or final `/`."""
+    bare = re.sub(r"^[a-z][a-z0-9+.-]*://(www\.)?", "", url.strip(), flags=re.IGNORECASE)
+    return bare.rstrip("/") or url

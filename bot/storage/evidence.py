@@ -52,6 +52,10 @@ class Evidence(Store):
     async def get_evidence(self, guild_id: int, evidence_id: int) -> EvidenceRecord | None:
         return await self._one_evidence("guild_id = ? AND id = ?", (guild_id, evidence_id))
 
+    async def evidence_by_number(self, claim_id: int, number: int) -> EvidenceRecord | None:
+        """The source a member means by `#number` on a claim; None when there is none."""
+        return await self._one_evidence("claim_id = ? AND number = ?", (claim_id, number))
+
     async def add_evidence(
         self,
         *,
@@ -150,10 +154,24 @@ def _add_evidence(
         (claim_id, normalized_url),
     )
     if row is None:
+        # The claim's next number, removed sources counted: a number is never reused.
         cur = conn.execute(
-            "INSERT INTO evidence (guild_id, claim_id, url, normalized_url, stance, note,"
-            " added_by, origin, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (guild_id, claim_id, url, normalized_url, stance, note, added_by, origin, time.time()),
+            "INSERT INTO evidence (guild_id, claim_id, number, url, normalized_url, stance, note,"
+            " added_by, origin, created_at) VALUES (?, ?,"
+            " (SELECT coalesce(max(number), 0) + 1 FROM evidence WHERE claim_id = ?),"
+            " ?, ?, ?, ?, ?, ?, ?)",
+            (
+                guild_id,
+                claim_id,
+                claim_id,
+                url,
+                normalized_url,
+                stance,
+                note,
+                added_by,
+                origin,
+                time.time(),
+            ),
         )
         evidence_id, created = cur.lastrowid, True
     else:
@@ -182,6 +200,13 @@ def _add_evidence(
 def _remove_evidence(
     conn: sqlite3.Connection, guild_id: int, evidence_id: int, actor_id: int
 ) -> None:
+    row = fetch_one(
+        conn,
+        "SELECT claim_id, number FROM evidence WHERE guild_id = ? AND id = ?",
+        (guild_id, evidence_id),
+    )
+    if row is None:
+        return
     conn.execute(
         "UPDATE evidence SET removed_at = ?, removed_by = ? WHERE guild_id = ? AND id = ?",
         (time.time(), actor_id, guild_id, evidence_id),
@@ -191,5 +216,6 @@ def _remove_evidence(
         guild_id=guild_id,
         actor_id=actor_id,
         action="evidence_remove",
-        detail={"evidence_id": evidence_id},
+        claim_id=row["claim_id"],
+        detail={"source": row["number"], "evidence_id": evidence_id},
     )

@@ -202,19 +202,19 @@ async def test_only_the_adder_or_a_moderator_removes_evidence(
     listing = await world.slash(world.outsider, "evidence list", {"claim": claim.id})
     assert listing.callback["data"]["content"] == (
         f"Sources for claim #{claim.id}:\n"
-        f"#{item.id} context: [Council confirms three electric ferries]({host}/ferries)"
+        f"#1 context: [Council confirms three electric ferries]({host}/ferries)"
     )
     refused = await world.slash(
-        world.reviewers[1], "evidence remove", {"claim": claim.id, "evidence": item.id}
+        world.reviewers[1], "evidence remove", {"claim": claim.id, "source": 1}
     )
     assert refused.callback["data"]["content"] == (
         "Only the member who added a source, or a moderator, can remove it."
     )
     removed = await world.slash(
-        world.moderator, "evidence remove", {"claim": claim.id, "evidence": item.id}
+        world.moderator, "evidence remove", {"claim": claim.id, "source": 1}
     )
     assert removed.callback["data"]["content"] == (
-        f"Removed source #{item.id} from claim #{claim.id}."
+        f"Removed source #1 from claim #{claim.id}."
     )
     assert await ready.db.evidence_for(claim.id) == []
 

@@ -41,7 +41,7 @@ async def test_commands_sent_from_a_dm_get_the_short_refusal(
         (world.outsider, "claim add", {"text": "The ferries cost 3 million euros in 2024."}),
         (world.moderator, "claim export", {"format": "csv"}),
         (world.outsider, "evidence list", {"claim": 1}),
-        (world.outsider, "evidence remove", {"claim": 1, "evidence": 1}),
+        (world.outsider, "evidence remove", {"claim": 1, "source": 1}),
         (world.moderator, "factchecks import", {"url": "http://news.test/feed.json"}),
         (world.outsider, "factchecks search", {"query": "ferries cost"}),
         (world.outsider, "factchecks stats", {}),
@@ -118,7 +118,7 @@ async def test_removing_someone_elses_source_is_refused_and_audited(
         origin="command",
     )
     refused = await world.slash(
-        world.reviewers[1], "evidence remove", {"claim": claim.number, "evidence": item.id}
+        world.reviewers[1], "evidence remove", {"claim": claim.number, "source": 1}
     )
     assert refused.callback["data"]["content"] == (
         "Only the member who added a source, or a moderator, can remove it."
@@ -128,12 +128,12 @@ async def test_removing_someone_elses_source_is_refused_and_audited(
         "denied_evidence_remove",
         world.reviewers[1],
         claim.id,
-        {"evidence_id": item.id},
+        {"source": 1, "evidence_id": item.id},
     )
     own = await world.slash(
-        world.reviewers[0], "evidence remove", {"claim": claim.number, "evidence": item.id}
+        world.reviewers[0], "evidence remove", {"claim": claim.number, "source": 1}
     )
     assert own.callback["data"]["content"] == (
-        f"Removed source #{item.id} from claim #{claim.number}."
+        f"Removed source #1 from claim #{claim.number}."
     )
     assert await bot.db.evidence_for(claim.id) == []
