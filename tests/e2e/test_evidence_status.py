@@ -198,7 +198,7 @@ async def test_only_the_adder_or_a_moderator_removes_evidence(
         {"claim": claim.id, "url": f"{host}/ferries", "stance": "context"},
     )
     await world.fake.wait_for(lambda: bool(rec.final_content()))
-    (item,) = await ready.db.evidence_for(claim.id)
+    assert [item.number for item in await ready.db.evidence_for(claim.id)] == [1]
     listing = await world.slash(world.outsider, "evidence list", {"claim": claim.id})
     assert listing.callback["data"]["content"] == (
         f"Sources for claim #{claim.id}:\n"
