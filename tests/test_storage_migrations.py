@@ -242,3 +242,70 @@ async def test_the_rule_that_decided_a_status_is_stored_from_migration_7_on(
         )
     finally:
         await db.close()
+
+
+async def test_migration_12_numbers_existing_sources_per_claim_in_id_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A version-11 database's sources, removed ones included, become #1..n on each claim
+    in the order they were added; the next source of a claim continues after the last."""
+    path = tmp_path / "v11.db"
+    monkeypatch.setattr(bot.storage.connection, "load_migrations", lambda: load_migrations()[:11])
+    await (await Database.open(path)).close()
+    monkeypatch.undo()
+    with sqlite3.connect(path) as old:
+        old.executemany(
+            "INSERT INTO claims (id, guild_id, number, text, normalized, submitter_id,"
+            " created_at, updated_at) VALUES (?, ?, 1, ?, ?, 9, 1.0, 1.0)",
+            [(1, 100, "Home claim.", "home"), (2, 200, "Rival claim.", "rival")],
+        )
+        rows = [  # (id, claim_id, path, removed_at): the two claims' rows interleaved
+            (11, 1, "a", None),
+            (12, 2, "b", None),
+            (13, 1, "c", 5.0),
+            (14, 2, "c", None),
+            (15, 1, "c", None),  # the removed link, linked again
+            (16, 1, "d", None),
+        ]
+        old.executemany(
+            "INSERT INTO evidence (id, guild_id, claim_id, url, normalized_url, stance,"
+            " added_by, created_at, removed_at) VALUES (?, 100 * ?, ?, ?, ?, 'supports', 9,"
+            " 1.0, ?)",
+            [
+                (id_, claim, claim, f"https://x.example/{p}", f"https://x.example/{p}", removed)
+                for id_, claim, p, removed in rows
+            ],
+        )
+
+    db = await Database.open(path)
+    try:
+        assert await db.schema_version() == len(load_migrations())
+        with sqlite3.connect(path) as conn:
+            numbered = conn.execute("SELECT id, claim_id, number FROM evidence ORDER BY id")
+            assert numbered.fetchall() == [
+                (11, 1, 1),
+                (12, 2, 1),
+                (13, 1, 2),
+                (14, 2, 2),
+                (15, 1, 3),
+                (16, 1, 4),
+            ]
+        assert [(e.id, e.number) for e in await db.evidence_for(1)] == [(11, 1), (15, 3), (16, 4)]
+        added, created = await db.add_evidence(
+            guild_id=100,
+            claim_id=1,
+            url="https://x.example/e",
+            normalized_url="https://x.example/e",
+            stance="refutes",
+            note=None,
+            added_by=9,
+            origin="command",
+        )
+        assert (created, added.number) == (True, 5)
+        with pytest.raises(sqlite3.IntegrityError), sqlite3.connect(path) as conn:
+            conn.execute(
+                "INSERT INTO evidence (guild_id, claim_id, number, url, normalized_url,"
+                " stance, added_by, created_at) VALUES (100, 1, 5, 'u', 'u', 'context', 9, 1)"
+            )
+    finally:
+        await db.close()

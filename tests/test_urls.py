@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.urls import is_http_url, links_in, looks_like_url, normalize_url
+from bot.core.urls import is_http_url, links_in, looks_like_url, normalize_url, short_url
 
 
 @pytest.mark.parametrize(
@@ -72,3 +72,17 @@ def test_links_in_a_message_leave_its_punctuation_out() -> None:
     assert links_in("Worth a read (https://news.example/ferries).", limit=1) == [
         "https://news.example/ferries"
     ]
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://www.example.org/report/", "example.org/report"),
+        ("http://news.test:8080/ferries?id=3", "news.test:8080/ferries?id=3"),
+        ("HTTPS://WWW.Example.org", "Example.org"),
+        ("https://wwwx.example/a", "wwwx.example/a"),
+        ("https:///", "https:///"),  # nothing left: the link as stored
+    ],
+)
+def test_a_short_url_for_a_list_of_sources(url: str, shown: str) -> None:
+    assert short_url(url) == shown

@@ -213,9 +213,7 @@ async def test_only_the_adder_or_a_moderator_removes_evidence(
     removed = await world.slash(
         world.moderator, "evidence remove", {"claim": claim.id, "source": 1}
     )
-    assert removed.callback["data"]["content"] == (
-        f"Removed source #1 from claim #{claim.id}."
-    )
+    assert removed.callback["data"]["content"] == f"Removed source #1 from claim #{claim.id}."
     assert await ready.db.evidence_for(claim.id) == []
 
 

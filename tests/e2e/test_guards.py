@@ -133,7 +133,5 @@ async def test_removing_someone_elses_source_is_refused_and_audited(
     own = await world.slash(
         world.reviewers[0], "evidence remove", {"claim": claim.number, "source": 1}
     )
-    assert own.callback["data"]["content"] == (
-        f"Removed source #1 from claim #{claim.number}."
-    )
+    assert own.callback["data"]["content"] == f"Removed source #1 from claim #{claim.number}."
     assert await bot.db.evidence_for(claim.id) == []
