@@ -57,7 +57,11 @@ async def test_a_number_names_a_source_only_on_its_own_claim(tmp_path: Path) -> 
         assert await db.evidence_by_number(home, 1) == mine
         assert await db.audit_entries(RIVAL) == []
         await db.remove_evidence(HOME, mine.id, actor_id=7)
+        await db.remove_evidence(HOME, mine.id, actor_id=8)  # a second removal: no-op
         assert await db.evidence_by_number(home, 1) is None
+        assert [(e["action"], e["actor_id"]) for e in await db.audit_entries(HOME)] == [
+            ("evidence_remove", 7)
+        ]
     finally:
         await db.close()
 

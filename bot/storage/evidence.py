@@ -202,10 +202,11 @@ def _remove_evidence(
 ) -> None:
     row = fetch_one(
         conn,
-        "SELECT claim_id, number FROM evidence WHERE guild_id = ? AND id = ?",
+        "SELECT claim_id, number FROM evidence WHERE guild_id = ? AND id = ?"
+        " AND removed_at IS NULL",
         (guild_id, evidence_id),
     )
-    if row is None:
+    if row is None:  # another server's row, or removed meanwhile: nothing to do or audit
         return
     conn.execute(
         "UPDATE evidence SET removed_at = ?, removed_by = ? WHERE guild_id = ? AND id = ?",
