@@ -16,11 +16,11 @@ from bot.app.client import ClaimBot
 from bot.app.guards import (
     Claim,
     is_moderator_here,
+    may_review_here,
     refuse,
     require_moderator,
-    role_ids,
 )
-from bot.core.access import may_add_evidence
+from bot.core.access import may_review
 from bot.core.errors import UserFacingError
 from bot.core.fairness import LinkRateLimit
 from bot.core.render import render_evidence_added, render_evidence_list, reviewers_only
@@ -62,9 +62,7 @@ class EvidenceCog(commands.GroupCog, group_name="evidence", group_description="S
     ) -> None:
         config = await self.bot.configs.get(claim.guild_id)
         moderator = await is_moderator_here(interaction)
-        if not may_add_evidence(
-            role_ids(interaction), manage_guild=interaction.permissions.manage_guild, config=config
-        ):
+        if not await may_review_here(interaction):
             assert config is not None and config.reviewer_role_id is not None
             await refuse(
                 interaction,
@@ -150,7 +148,7 @@ class EvidenceCog(commands.GroupCog, group_name="evidence", group_description="S
         permissions = getattr(message.author, "guild_permissions", None)
         manage_guild = bool(permissions and permissions.manage_guild)
         config = await self.bot.configs.get(message.guild.id)
-        if not may_add_evidence(roles, manage_guild=manage_guild, config=config):
+        if not may_review(roles, manage_guild=manage_guild, config=config):
             log.info("thread link from a non-reviewer not recorded for claim %d", claim.id)
             await self._acknowledge(message, LINK_REFUSED)
             return

@@ -20,8 +20,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.client import GENERIC_FAILURE, ClaimBot, send_ephemeral
-from bot.app.guards import is_moderator_here, role_ids, server_of
-from bot.core.access import may_vote
+from bot.app.guards import may_review_here, server_of
 from bot.core.errors import UserFacingError
 from bot.core.queue import SKIP_SECONDS, QueueEntry, next_in_queue
 from bot.core.render_queue import (
@@ -102,10 +101,9 @@ class ReviewQueueCog(commands.Cog, name=COG_NAME):
         await interaction.response.send_message(**page.send_kwargs(), ephemeral=True)
 
     async def require_reviewer(self, interaction: discord.Interaction[ClaimBot]) -> None:
-        """Members the server lets vote (its reviewer role, or everyone when none is set),
-        and moderators always."""
+        """Members who may vote (`may_review`): the queue offers nothing they cannot do."""
         config = await self.bot.configs.configured(server_of(interaction))
-        if may_vote(role_ids(interaction), config) or await is_moderator_here(interaction):
+        if await may_review_here(interaction):
             return
         raise UserFacingError(reviewers_only_queue(config.reviewer_role_id))
 

@@ -10,7 +10,7 @@ import discord
 from discord.ext import commands
 
 from bot.app.client import ClaimBot
-from bot.core.access import may_vote
+from bot.core.access import may_review
 from bot.core.votes import VoteChange, VoteEmoji
 from bot.services.catch_up import remove_reaction
 from bot.services.review_messages import vote_emoji
@@ -56,8 +56,10 @@ class ReviewCog(commands.Cog):
         if verdict is None:
             return  # other emoji are conversation, not votes
         if added:
-            roles = [role.id for role in payload.member.roles] if payload.member else []
-            if not may_vote(roles, config):
+            member = payload.member
+            roles = [role.id for role in member.roles] if member else []
+            manage_guild = bool(member and member.guild_permissions.manage_guild)
+            if not may_review(roles, manage_guild=manage_guild, config=config):
                 await remove_reaction(
                     self.bot,
                     payload.channel_id,

@@ -11,8 +11,7 @@ import discord
 from discord.ext import commands
 
 from bot.app.client import GENERIC_FAILURE, ClaimBot, send_ephemeral
-from bot.app.guards import is_moderator_here, role_ids
-from bot.core.access import may_vote
+from bot.app.guards import may_review_here
 from bot.core.errors import UserFacingError
 from bot.core.suggestions import CUSTOM_ID_PATTERN, custom_id, render_answer
 
@@ -52,8 +51,7 @@ async def answer_suggestion(
     bot = interaction.client
     if interaction.guild_id is None:
         raise UserFacingError("That suggestion does not belong to this server.")
-    config = await bot.configs.get(interaction.guild_id)
-    if not may_vote(role_ids(interaction), config) and not await is_moderator_here(interaction):
+    if not await may_review_here(interaction):
         await bot.db.record_audit(
             guild_id=interaction.guild_id,
             actor_id=interaction.user.id,

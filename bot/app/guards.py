@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import discord
 from discord import app_commands
 
-from bot.core.access import is_moderator
+from bot.core.access import is_moderator, may_review
 from bot.core.errors import UserFacingError
 from bot.core.records import ClaimRecord
 
@@ -52,6 +52,14 @@ class ClaimNumber(app_commands.Transformer):
 
 # The annotation of every `claim` option.
 Claim = app_commands.Transform[ClaimRecord, ClaimNumber]
+
+
+async def may_review_here(interaction: discord.Interaction[ClaimBot]) -> bool:
+    """`may_review` for the member behind an interaction."""
+    config = await interaction.client.configs.get(server_of(interaction))
+    return may_review(
+        role_ids(interaction), manage_guild=interaction.permissions.manage_guild, config=config
+    )
 
 
 async def is_moderator_here(interaction: discord.Interaction[ClaimBot]) -> bool:

@@ -7,13 +7,6 @@ from collections.abc import Collection
 from bot.core.records import GuildConfig
 
 
-def may_vote(role_ids: Collection[int], config: GuildConfig | None) -> bool:
-    """Everyone votes unless a reviewer role is set; then only its members."""
-    if config is None or config.reviewer_role_id is None:
-        return True
-    return config.reviewer_role_id in role_ids
-
-
 def is_moderator(
     role_ids: Collection[int], *, manage_guild: bool, config: GuildConfig | None
 ) -> bool:
@@ -25,11 +18,18 @@ def is_moderator(
     )
 
 
-def may_add_evidence(
+def may_review(
     role_ids: Collection[int], *, manage_guild: bool, config: GuildConfig | None
 ) -> bool:
-    """Reviewers add evidence, wherever they post it (a command or a thread link); moderators
-    always may, so both paths answer the same for the same member."""
-    return may_vote(role_ids, config) or is_moderator(
+    """Who reviews claims, by every path: a vote reaction (live or caught up after a
+    restart), `/claim next`, a source (command or thread link), a suggestion's buttons.
+
+    Everyone unless a reviewer role is set; then its members, and moderators, who may
+    resolve a claim outright anyway.  One rule, so no path offers what another refuses
+    (the queue used to show moderators claims whose vote reactions were then removed).
+    """
+    if config is None or config.reviewer_role_id is None:
+        return True
+    return config.reviewer_role_id in role_ids or is_moderator(
         role_ids, manage_guild=manage_guild, config=config
     )

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 
 import discord
 
-from bot.core.access import may_vote
+from bot.core.access import may_review
 from bot.core.records import GuildConfig, ReviewMessage
 from bot.core.vocabulary import Verdict
 from bot.core.votes import reconcile
@@ -173,5 +173,6 @@ class CatchUp:
                     except discord.NotFound:
                         member = None
                 roles = [role.id for role in member.roles] if member else []
-                eligible[user_id] = may_vote(roles, config)
+                manage_guild = bool(member and member.guild_permissions.manage_guild)
+                eligible[user_id] = may_review(roles, manage_guild=manage_guild, config=config)
         return eligible

@@ -95,6 +95,42 @@ async def test_catch_up_counts_offline_reactions_exactly_once(
     assert votes_field(world, claim) == "✅ 1  ❌ 0  ❓ 1  ⚠️ 0"
 
 
+async def test_moderators_without_the_reviewer_role_vote_live_and_after_a_restart(
+    runner: BotRunner, world: World
+) -> None:
+    """Moderators may resolve a claim and work the queue, so their votes count too."""
+    bot = await runner.start()
+    await setup_review(world)
+    claim = await add_claim(world, runner.bot)  # type: ignore[arg-type]
+    fake, mid, channel = world.fake, claim.message_id, world.review_channel_id
+    assert mid is not None
+    role_moderator = fake.add_member(world.guild_id, "mod2", roles=[world.moderator_role_id])
+    await runner.settle()
+    await fake.user_add_reaction(world.admin, channel, mid, "✅")  # Manage Server, no role
+    await fake.user_add_reaction(role_moderator, channel, mid, "✅")  # moderator role only
+    await fake.user_add_reaction(world.outsider, channel, mid, "✅")
+    await runner.settle()
+    assert await bot.db.current_votes(claim.id) == {
+        world.admin: "supported",
+        role_moderator: "supported",
+    }
+    assert fake.reactions(mid)["✅"] == {fake.bot_user_id, world.admin, role_moderator}
+    await runner.stop()
+
+    # While the bot is down the admin changes their vote and the outsider tries again.
+    await fake.user_remove_reaction(world.admin, channel, mid, "✅")
+    await fake.user_add_reaction(world.admin, channel, mid, "❌")
+    await fake.user_add_reaction(world.outsider, channel, mid, "❌")
+    bot = await runner.start()
+    await runner.settle()
+    assert await bot.db.current_votes(claim.id) == {
+        world.admin: "refuted",
+        role_moderator: "supported",
+    }
+    assert fake.reactions(mid)["❌"] == {fake.bot_user_id, world.admin}
+    assert votes_field(world, claim) == "✅ 1  ❌ 1  ❓ 0  ⚠️ 0"
+
+
 async def test_burst_of_500_reactions_counts_exactly_with_few_edits(
     runner: BotRunner, world: World
 ) -> None:
