@@ -353,7 +353,7 @@ class Bridge:
                 return length, phrase
         return None
 
-    def _negation(self, tokens: list[str], i: int, out: list[str]) -> int:
+    def _negation(self, tokens: list[str], i: int, out: list[str], names: frozenset[str]) -> int:
         """ "ne <verb> pas" -> "<aux> not <verb>"; 0 when no negator follows "ne"."""
         end = min(len(tokens), i + 1 + _NEGATION_REACH)
         j = next((k for k in range(i + 1, end) if tokens[k] in _NEGATORS), None)
@@ -362,7 +362,7 @@ class Bridge:
         verb: list[str] = []
         k = i + 1
         while k < j:
-            k += self._translate_at(tokens, k, verb)
+            k += self._translate_at(tokens, k, verb, names)
         if k != j:
             return 0
         at = next((k + 1 for k, word in enumerate(verb) if word in _ENGLISH_AUXILIARIES), 0)
@@ -406,7 +406,7 @@ class Bridge:
         )
 
     def _translate_at(
-        self, tokens: list[str], i: int, out: list[str], names: frozenset[str] = frozenset()
+        self, tokens: list[str], i: int, out: list[str], names: frozenset[str]
     ) -> int:
         n = len(tokens)
         found = self._phrase_at(tokens, i)
@@ -415,7 +415,7 @@ class Bridge:
             return found[0]
         token = tokens[i]
         if token in _NEGATION_HEADS:
-            step = self._negation(tokens, i, out)
+            step = self._negation(tokens, i, out, names)
             if step:
                 return step
         if token in self.auxiliary_heads or token in ("s'", "se"):
