@@ -169,6 +169,14 @@ def vocabulary(weights: dict[str, float]) -> frozenset[str]:
 
 
 @cache
+def english_vocabulary() -> frozenset[str]:
+    """The English model's `vocabulary`, computed once: the French lexicon's cognate rules
+    and `scoring.is_language` both read it.  Empty without an English model."""
+    english = load_model(BRIDGE_TARGET)
+    return vocabulary(english.weights) if english is not None else frozenset()
+
+
+@cache
 def load_bridged_model(language: str) -> LinearModel | None:
     """The English model reading `language` through its lexicon, or None without one."""
     if language == BRIDGE_TARGET or not has_bridge(language):
@@ -176,7 +184,7 @@ def load_bridged_model(language: str) -> LinearModel | None:
     english = load_model(BRIDGE_TARGET)
     if english is None:
         return None
-    bridge = load_bridge(language, vocabulary(english.weights))
+    bridge = load_bridge(language, english_vocabulary())
     if bridge is None:
         return None
     return LinearModel(language, english.bias, english.weights, bridge)

@@ -21,7 +21,7 @@ from importlib import resources
 
 from .language import detect_language
 from .lexicon import DATA_PACKAGE, Lexicon, available_languages, get_lexicon, load_raw
-from .model import LinearModel, load_bridged_model, load_model, sigmoid, vocabulary
+from .model import LinearModel, english_vocabulary, load_bridged_model, load_model, sigmoid
 from .signals import Signals, compute_signals
 
 CHECKWORTHY_THRESHOLD = 0.5
@@ -251,9 +251,7 @@ def bridged_stance(native: Signals, mapped: Signals) -> Signals:
 def _known_words() -> frozenset[str]:
     """Words of the shipped languages: their stopwords and the English model's vocabulary."""
     words = {w.lower() for code in available_languages() for w in load_raw(code)["stopwords"]}
-    english = load_model("en")
-    if english is not None:
-        words.update(vocabulary(english.weights))
+    words.update(english_vocabulary())
     return frozenset(w for w in words if len(w) > 1 and w.isalpha())
 
 
