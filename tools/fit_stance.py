@@ -38,7 +38,7 @@ from pathlib import Path
 
 from bot.extraction.lexicon import get_lexicon
 from bot.extraction.model import load_model, sigmoid
-from bot.extraction.scoring import STANCE_FILE, base_logit, stance_features
+from bot.extraction.scoring import STANCE_FEATURES, STANCE_FILE, base_logit, stance_features
 from bot.extraction.signals import Signals, compute_signals
 from tools.linalg import solve
 from tools.train_checkworthy import DEFAULT_DATA, read_rows, read_tsv
@@ -137,7 +137,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=OUT, help="weights file to write")
     args = parser.parse_args()
 
-    names = tuple(stance_features(_signals("")).keys())
+    names = STANCE_FEATURES
     train = read_rows(args.data / "CT24_checkworthy_english_train.tsv")
     if args.fit_on == "late":
         ids = sorted(i for i, _, _ in train)

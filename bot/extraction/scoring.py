@@ -118,6 +118,15 @@ def stance_logit(s: Signals) -> float:
 
 
 STANCE_FILE = "stance_weights.json"
+#: The stance features, in the order `stance_features`, the weights file and the fit use.
+STANCE_FEATURES = (
+    "speculation",
+    "speculation on a sourced fact",
+    "intention",
+    "prediction",
+    "plan on a sourced fact",
+    "opinion",
+)
 
 
 def stance_features(s: Signals) -> dict[str, float]:
@@ -129,14 +138,15 @@ def stance_features(s: Signals) -> dict[str, float]:
     concrete_and_sourced = bool((s.number or s.date) and (s.named_source or s.reported_speech))
     hedge = float(min(s.speculation, 2))
     plan = float(min(s.intention, 1) or min(s.prediction, 1))
-    return {
-        "speculation": 0.0 if concrete_and_sourced else hedge,
-        "speculation on a sourced fact": hedge if concrete_and_sourced else 0.0,
-        "intention": 0.0 if concrete_and_sourced else float(min(s.intention, 1)),
-        "prediction": 0.0 if concrete_and_sourced else float(min(s.prediction, 1)),
-        "plan on a sourced fact": plan if concrete_and_sourced else 0.0,
-        "opinion": float(min(s.opinion, 2)),
-    }
+    values = (
+        0.0 if concrete_and_sourced else hedge,
+        hedge if concrete_and_sourced else 0.0,
+        0.0 if concrete_and_sourced else float(min(s.intention, 1)),
+        0.0 if concrete_and_sourced else float(min(s.prediction, 1)),
+        plan if concrete_and_sourced else 0.0,
+        float(min(s.opinion, 2)),
+    )
+    return dict(zip(STANCE_FEATURES, values, strict=True))
 
 
 @cache
@@ -150,15 +160,7 @@ def stance_weights() -> dict[str, float]:
 @cache
 def _stance_vector() -> tuple[float, float, float, float, float, float]:
     weights = stance_weights()
-    names = (
-        "speculation",
-        "speculation on a sourced fact",
-        "intention",
-        "prediction",
-        "plan on a sourced fact",
-        "opinion",
-    )
-    a, b, c, d, e, f = (weights.get(name, 0.0) for name in names)
+    a, b, c, d, e, f = (weights.get(name, 0.0) for name in STANCE_FEATURES)
     return a, b, c, d, e, f
 
 
