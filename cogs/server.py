@@ -47,7 +47,7 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
     @app_commands.command(name="setup", description="Choose the review channel and roles")
     @app_commands.describe(
         review_channel="Where each claim is posted for review",
-        reviewer_role="Only members with this role may vote (default: everyone)",
+        reviewer_role="Only members with this role, and moderators, may vote (default: everyone)",
         moderator_role="Members with this role may resolve claims and export",
         alerts_channel="Where I tell admins when Discord refuses me something (default: nowhere)",
         notices="Where verdict notices go (default: origin; left out keeps the current choice)",
