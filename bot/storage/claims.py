@@ -12,10 +12,18 @@ from bot.core.notices import NOTICE_WINDOW_SECONDS, Announced
 from bot.core.records import ClaimRecord, NewClaim, NewDocument, ReviewMessage
 from bot.core.search import index_document, match_expression
 from bot.core.status import Status
+from bot.core.vocabulary import AWAITING_VERDICT
 from bot.storage.connection import Store, execute_many, fetch_all, fetch_for_ids, fetch_one
 from bot.storage.notices import queue_notices
 
 log = logging.getLogger("claimbot.storage")
+
+#: Claims still waiting for a verdict (`vocabulary.AWAITING_VERDICT`), as an SQL condition.
+AWAITING_SQL = "status IN ({})".format(", ".join(f"'{status}'" for status in AWAITING_VERDICT))
+#: A server's claims waiting for a verdict, oldest first; parameters (guild_id, limit).
+OLDEST_AWAITING_SQL = (
+    f"SELECT * FROM claims WHERE guild_id = ? AND {AWAITING_SQL} ORDER BY id LIMIT ?"
+)
 
 # (claim, status, confidence, explanation, final, rule that decided it); the status is
 # `str` while StatusResult.status is.

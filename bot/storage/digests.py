@@ -14,12 +14,9 @@ from bot.core.digest import (
     DigestState,
 )
 from bot.core.records import ClaimRecord
-from bot.core.vocabulary import AWAITING_VERDICT
 from bot.storage.audit import write_audit
-from bot.storage.claims import claim_record
+from bot.storage.claims import AWAITING_SQL, OLDEST_AWAITING_SQL, claim_record
 from bot.storage.connection import Store, fetch_all, fetch_one
-
-_AWAITING = "status IN ({})".format(", ".join(f"'{status}'" for status in AWAITING_VERDICT))
 
 
 class Digests(Store):
@@ -85,7 +82,7 @@ class Digests(Store):
     ) -> tuple[list[ClaimRecord], int]:
         """A page of the claims still waiting for a verdict that were created before
         `created_before`, oldest first, and how many there are in all."""
-        where = f"guild_id = ? AND {_AWAITING} AND created_at < ?"
+        where = f"guild_id = ? AND {AWAITING_SQL} AND created_at < ?"
         params: list[Any] = [guild_id, created_before]
         if submitter_id is not None:
             where += " AND submitter_id = ?"
@@ -182,20 +179,17 @@ def _figures(
         (guild_id, start, end),
     ).fetchone()[0]
     verdicts = conn.execute(
-        f"SELECT status, count(*) AS n FROM claims WHERE guild_id = ? AND NOT {_AWAITING}"
+        f"SELECT status, count(*) AS n FROM claims WHERE guild_id = ? AND NOT {AWAITING_SQL}"
         " AND status_since >= ? AND status_since < ? GROUP BY status",
         (guild_id, start, end),
     ).fetchall()
-    waiting = conn.execute(
-        f"SELECT * FROM claims WHERE guild_id = ? AND {_AWAITING} ORDER BY id LIMIT ?",
-        (guild_id, DIGEST_ROWS),
-    ).fetchall()
+    waiting = conn.execute(OLDEST_AWAITING_SQL, (guild_id, DIGEST_ROWS)).fetchall()
     stale_count = conn.execute(
-        f"SELECT count(*) FROM claims WHERE guild_id = ? AND {_AWAITING} AND created_at < ?",
+        f"SELECT count(*) FROM claims WHERE guild_id = ? AND {AWAITING_SQL} AND created_at < ?",
         (guild_id, stale_before),
     ).fetchone()[0]
     stale = conn.execute(
-        f"SELECT * FROM claims WHERE guild_id = ? AND {_AWAITING} AND created_at < ?"
+        f"SELECT * FROM claims WHERE guild_id = ? AND {AWAITING_SQL} AND created_at < ?"
         " ORDER BY id LIMIT ?",
         (guild_id, stale_before, DIGEST_ROWS),
     ).fetchall()

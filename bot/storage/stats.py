@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.records import ClaimRecord
-from bot.storage.claims import claim_record
+from bot.storage.claims import OLDEST_AWAITING_SQL, claim_record
 from bot.storage.connection import Store, fetch_all
 
 
@@ -19,8 +19,7 @@ class Stats(Store):
     async def oldest_awaiting(self, guild_id: int, *, limit: int) -> list[ClaimRecord]:
         rows = await self._read(
             fetch_all,
-            "SELECT * FROM claims WHERE guild_id = ? AND status IN ('unreviewed', 'needs_review')"
-            " ORDER BY id LIMIT ?",
+            OLDEST_AWAITING_SQL,
             (guild_id, limit),
         )
         return [claim_record(r) for r in rows]
