@@ -32,7 +32,8 @@ from bot.core.search import search_terms
 from bot.core.suggestions import render_similar
 from bot.core.urls import is_http_url, links_in
 from bot.core.vocabulary import RESOLVABLE_STATUSES, STATUS_LABELS, STATUSES
-from bot.documents.reader import Document, DocumentError, load_text
+from bot.documents.document import Document, DocumentError
+from bot.documents.reader import load_text
 from bot.services.articles import document_from_url
 from bot.services.export_files import export_guild
 from bot.services.parsing import parse_off_loop

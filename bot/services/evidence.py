@@ -17,7 +17,8 @@ from bot.core.errors import UserFacingError
 from bot.core.fairness import FetchSlots
 from bot.core.records import ClaimRecord, EvidenceRecord
 from bot.core.urls import normalize_url
-from bot.documents.reader import DocumentError, page_metadata
+from bot.documents.document import DocumentError
+from bot.documents.page_metadata import page_metadata
 from bot.services.background import BackgroundTasks
 from bot.services.parsing import parse_off_loop
 from bot.storage.database import Database

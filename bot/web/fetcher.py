@@ -48,7 +48,7 @@ import idna
 
 from bot.core.errors import UserFacingError
 from bot.core.fairness import FetchOwner, FetchSlots
-from bot.documents.reader import decode_fetched, parse_content_type
+from bot.documents.decoding import decode_fetched, parse_content_type
 
 __all__ = [
     "DEFAULT_CONTENT_TYPES",
