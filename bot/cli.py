@@ -208,7 +208,8 @@ def read_input(source: str) -> Document:
 def _read_url(url: str) -> Document:
     from bot.documents.document import DocumentError
     from bot.services.articles import document_from_url
-    from bot.web.fetcher import FetchError, SafeFetcher
+    from bot.web.errors import FetchError
+    from bot.web.fetcher import SafeFetcher
 
     async def fetch() -> Document:
         async with SafeFetcher() as fetcher:

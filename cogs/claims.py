@@ -38,7 +38,7 @@ from bot.services.articles import document_from_url
 from bot.services.export_files import export_guild
 from bot.services.parsing import parse_off_loop
 from bot.services.review_messages import ReviewChannelUnusable, vote_emoji
-from bot.web.fetcher import FetchError
+from bot.web.errors import FetchError
 
 MAX_FILE_BYTES = 2_000_000
 PAGE_SIZE = 10

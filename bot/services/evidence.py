@@ -22,7 +22,10 @@ from bot.documents.page_metadata import page_metadata
 from bot.services.background import BackgroundTasks
 from bot.services.parsing import parse_off_loop
 from bot.storage.database import Database
-from bot.web.fetcher import FetchError, FetchLimits, FetchResult, SafeFetcher, check_url
+from bot.web.errors import FetchError
+from bot.web.fetcher import FetchLimits, SafeFetcher
+from bot.web.responses import FetchResult
+from bot.web.url_syntax import check_url
 
 log = logging.getLogger("claimbot.evidence")
 
