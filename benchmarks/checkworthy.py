@@ -20,12 +20,14 @@ from pathlib import Path
 
 from bot.extraction import is_checkworthy, score_sentence
 from bot.extraction.scoring import bridged_score
+from tools.shared_data import CHECKWORTHY, require_files
 from tools.train_checkworthy import DEFAULT_DATA, read_tsv
 
 REPO = Path(__file__).resolve().parent.parent
 
 DEFAULT_TSV = DEFAULT_DATA / "CT24_checkworthy_english_dev-test.tsv"
 PARALLEL_TSV = REPO / "tests" / "extraction" / "data" / "parallel_en_fr.tsv"
+TSV_ARGUMENT = "give its path as a TSV argument"
 
 
 def _f1(predicted: list[bool], labels: list[bool]) -> float:
@@ -91,10 +93,8 @@ def evaluate_llm(paths: list[Path]) -> int:
             file=sys.stderr,
         )
         return 2
+    require_files(CHECKWORTHY, paths, elsewhere=TSV_ARGUMENT)
     for path in paths:
-        if not path.is_file():
-            print(f"missing file: {path}", file=sys.stderr)
-            return 2
         rows = read_tsv(path)
         usage = LLMUsage(config.max_tokens_per_run)
         started = time.perf_counter()
@@ -141,10 +141,8 @@ def main() -> int:
     if args.parallel:
         evaluate_parallel(PARALLEL_TSV)
         return 0
+    require_files(CHECKWORTHY, args.tsv, elsewhere=TSV_ARGUMENT)
     for path in args.tsv:
-        if not path.is_file():
-            print(f"missing file: {path}", file=sys.stderr)
-            return 2
         evaluate(path)
     return 0
 

@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -36,6 +36,7 @@ from benchmarks.harness import memory_kb, percentile
 from bot.documents.claimreview import ImportReport, read_claim_reviews
 from bot.matching import ClaimMatcher, LibraryClaim
 from bot.matching.text import tweet_date
+from tools.shared_data import CLAIM_MATCHING, DATA_FOLDER_OPTION, require_files
 
 # The shared data sits beside the repository (../shared), as for the other benchmarks.
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "claim-matching"
@@ -63,12 +64,27 @@ def load_library(data: Path = DATA) -> list[LibraryClaim]:
     ]
 
 
+def split_files(data: Path, split: str) -> tuple[Path, Path]:
+    """The queries and the relevance judgements (QRELs) of one split."""
+    queries_file = "Dev-Test_Queries" if split == "Dev-Test" else "Train-Dev_Queries"
+    return (
+        data / f"CT2022-Task2A-EN-{queries_file}.tsv",
+        data / f"CT2022-Task2A-EN-{split}_QRELs.tsv",
+    )
+
+
+def require_data(data: Path, splits: Iterable[str], elsewhere: str = DATA_FOLDER_OPTION) -> None:
+    """Exit 2 with one line unless the library and every file of `splits` are in `data`."""
+    files = [data / "vclaims.tsv", *(f for split in splits for f in split_files(data, split))]
+    require_files(CLAIM_MATCHING, files, elsewhere=elsewhere)
+
+
 def load_split(data: Path, split: str) -> list[tuple[str, set[str]]]:
     """(tweet text, relevant vclaim ids) of one split."""
-    queries_file = "Dev-Test_Queries" if split == "Dev-Test" else "Train-Dev_Queries"
-    texts = {r[0]: r[1] for r in _rows(data / f"CT2022-Task2A-EN-{queries_file}.tsv")}
+    queries, qrels = split_files(data, split)
+    texts = {r[0]: r[1] for r in _rows(queries)}
     relevant: dict[str, set[str]] = {}
-    for row in _rows(data / f"CT2022-Task2A-EN-{split}_QRELs.tsv"):
+    for row in _rows(qrels):
         relevant.setdefault(row[0], set()).add(row[2])
     return [(texts[q], ids) for q, ids in relevant.items()]
 
@@ -198,6 +214,7 @@ def main() -> None:
         "--cli", action="store_true", help="import and match through `python -m bot`"
     )
     args = parser.parse_args()
+    require_data(args.data, ("Dev", "Dev-Test") if args.cli else SPLITS)
     if args.cli:
         through_the_cli(args, load_library(args.data))
         return

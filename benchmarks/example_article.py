@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import argparse
 import re
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.extraction import ClaimCandidate, extract_claims
+from tools.shared_data import EXAMPLE_ARTICLE, require_files
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -100,9 +100,7 @@ def main() -> int:
     parser.add_argument("article", nargs="?", type=Path, default=DEFAULT_ARTICLE)
     parser.add_argument("--max-claims", type=int, default=MAX_ACCEPTABLE_CLAIMS)
     args = parser.parse_args()
-    if not args.article.is_file():
-        print(f"article not found: {args.article}", file=sys.stderr)
-        return 2
+    require_files(EXAMPLE_ARTICLE, [args.article], elsewhere="give its path as the PATH argument")
     text = args.article.read_text("utf-8")
 
     started = time.perf_counter()

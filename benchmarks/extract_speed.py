@@ -17,11 +17,12 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks.example_article import DEFAULT_ARTICLE
+from tools.shared_data import CHECKWORTHY, require_files
 from tools.train_checkworthy import DEFAULT_DATA, read_tsv
 
 REPO = Path(__file__).resolve().parent.parent
 
-DEFAULT_ARTICLE = REPO.parent / "shared" / "examples" / "article_fr_kn23.txt"
 PARALLEL = REPO / "tests" / "extraction" / "data" / "parallel_en_fr.tsv"
 IMPORT_PROBE = (
     "import time; t = time.perf_counter(); import bot.extraction; print(time.perf_counter() - t)"
@@ -49,13 +50,15 @@ def main() -> int:
     parser.add_argument("--article", type=Path, default=DEFAULT_ARTICLE)
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="CheckThat! TSV folder")
     args = parser.parse_args()
+    train = args.data / "CT24_checkworthy_english_train.tsv"
+    require_files(CHECKWORTHY, [train])
 
     seconds = import_seconds(5)
     print(f"import bot.extraction: {seconds * 1000:.0f} ms (median of 5 fresh interpreters)")
 
     from bot.extraction import extract_claims, score_sentence
 
-    sentences = [text for text, _ in read_tsv(args.data / "CT24_checkworthy_english_train.tsv")]
+    sentences = [text for text, _ in read_tsv(train)]
     score_sentence(sentences[0], "en")  # load the model and lexicon once
     started = time.perf_counter()
     for sentence in sentences:

@@ -117,7 +117,9 @@ def run_one(family: str, kind: str, how: str) -> dict[str, object]:
     import lxml.html  # noqa: F401  (imports are not part of the time)
     import trafilatura  # noqa: F401
 
-    from bot.documents.reader import DocumentError, load_text, page_metadata
+    from bot.documents.document import DocumentError
+    from bot.documents.page_metadata import page_metadata
+    from bot.documents.reader import load_text
     from bot.services.parsing import parse_within_budget
 
     size = {"file": FILE_BYTES, "page": PAGE_BYTES, "evidence": EVIDENCE_BYTES}[how]

@@ -26,15 +26,15 @@ from pathlib import Path
 
 from benchmarks.claim_matching import (
     _BASE_URL,
+    DATA,
     _variants,
     average_precision_at_5,
     load_library,
     load_split,
+    require_data,
 )
 from benchmarks.harness import memory_kb, percentile
 
-# Beside the repository, as benchmarks/claim_matching.py expects it (`--data` otherwise).
-DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "claim-matching"
 _BATCH = 5_000
 
 
@@ -155,6 +155,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="keep the database here (reused if it exists)")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    require_data(args.data, ("Dev-Test",))
     if args.measure:
         print(json.dumps(asyncio.run(_measure(args.measure, args.data))))
         return

@@ -20,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from tools.shared_data import CHECKWORTHY, require_files
 from tools.train_checkworthy import DEFAULT_DATA, read_tsv
 
 REPO = Path(__file__).resolve().parent.parent
@@ -60,8 +61,10 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3, help="alternated runs of each")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="CheckThat! TSV folder")
     args = parser.parse_args()
+    train = args.data / "CT24_checkworthy_english_train.tsv"
+    require_files(CHECKWORTHY, [train])
 
-    rows = read_tsv(args.data / "CT24_checkworthy_english_train.tsv")
+    rows = read_tsv(train)
     lines = [" ".join(text.split()) for text, _ in rows]
     lines = [line for line in lines if line]
     with tempfile.TemporaryDirectory() as folder:

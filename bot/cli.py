@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import aiohttp
     import discord
 
-    from bot.documents.reader import Document
+    from bot.documents.document import Document
     from bot.extraction.candidate import ClaimCandidate
     from bot.services.backend_results import Extraction, SentenceScore
     from bot.services.llm_extraction import LLMConfig
@@ -184,7 +184,8 @@ def read_input(source: str) -> Document:
     """A path, `-` for stdin, or a URL fetched through the safe fetcher (whose imports,
     httpx and trafilatura among them, only a URL pays for)."""
     from bot.core.urls import looks_like_url
-    from bot.documents.reader import DocumentError, load_text
+    from bot.documents.document import DocumentError
+    from bot.documents.reader import load_text
     from bot.services.parsing import parse_within_budget
 
     if looks_like_url(source) and source != "-":
@@ -205,9 +206,10 @@ def read_input(source: str) -> Document:
 
 
 def _read_url(url: str) -> Document:
-    from bot.documents.reader import DocumentError
+    from bot.documents.document import DocumentError
     from bot.services.articles import document_from_url
-    from bot.web.fetcher import FetchError, SafeFetcher
+    from bot.web.errors import FetchError
+    from bot.web.fetcher import SafeFetcher
 
     async def fetch() -> Document:
         async with SafeFetcher() as fetcher:

@@ -32,12 +32,13 @@ from bot.core.search import search_terms
 from bot.core.suggestions import render_similar
 from bot.core.urls import is_http_url, links_in
 from bot.core.vocabulary import RESOLVABLE_STATUSES, STATUS_LABELS, STATUSES
-from bot.documents.reader import Document, DocumentError, load_text
+from bot.documents.document import Document, DocumentError
+from bot.documents.reader import load_text
 from bot.services.articles import document_from_url
 from bot.services.export_files import export_guild
 from bot.services.parsing import parse_off_loop
 from bot.services.review_messages import ReviewChannelUnusable, vote_emoji
-from bot.web.fetcher import FetchError
+from bot.web.errors import FetchError
 
 MAX_FILE_BYTES = 2_000_000
 PAGE_SIZE = 10

@@ -25,7 +25,7 @@ from bot.core.errors import UserFacingError
 from bot.core.fairness import LinkRateLimit
 from bot.core.render import render_evidence_added, render_evidence_list, reviewers_only
 from bot.core.urls import links_in
-from bot.web.fetcher import FetchError
+from bot.web.errors import FetchError
 
 log = logging.getLogger("claimbot.evidence")
 

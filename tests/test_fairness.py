@@ -23,7 +23,8 @@ from bot.core.fairness import (
     LinkGrant,
     LinkRateLimit,
 )
-from bot.web.fetcher import POOL_CONNECTIONS, FetchError, SafeFetcher
+from bot.web.errors import FetchError
+from bot.web.fetcher import POOL_CONNECTIONS, SafeFetcher
 
 MEMBER_BUSY = "You already have 2 links being fetched; wait for them to finish."
 GUILD_BUSY = "This server already has 8 links being fetched; try again in a minute."

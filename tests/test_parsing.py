@@ -8,7 +8,9 @@ import threading
 import pytest
 
 import bot.services.parsing
-from bot.documents.reader import TOO_COMPLEX, DocumentError, load_text
+from bot.documents.budget import TOO_COMPLEX
+from bot.documents.document import DocumentError
+from bot.documents.reader import load_text
 from bot.services.parsing import parse_off_loop, parse_within_budget
 
 

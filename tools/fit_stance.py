@@ -41,6 +41,7 @@ from bot.extraction.model import load_model, sigmoid
 from bot.extraction.scoring import STANCE_FEATURES, STANCE_FILE, base_logit, stance_features
 from bot.extraction.signals import Signals, compute_signals
 from tools.linalg import solve
+from tools.shared_data import CHECKWORTHY, require_files
 from tools.train_checkworthy import DEFAULT_DATA, read_rows, read_tsv
 
 REPO = Path(__file__).resolve().parent.parent
@@ -137,8 +138,11 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=OUT, help="weights file to write")
     args = parser.parse_args()
 
+    train_tsv = args.data / "CT24_checkworthy_english_train.tsv"
+    dev_tsv = args.data / "CT24_checkworthy_english_dev.tsv"
+    require_files(CHECKWORTHY, [train_tsv, dev_tsv])
     names = STANCE_FEATURES
-    train = read_rows(args.data / "CT24_checkworthy_english_train.tsv")
+    train = read_rows(train_tsv)
     if args.fit_on == "late":
         ids = sorted(i for i, _, _ in train)
         cutoff = ids[int(len(ids) * (1 - HELDOUT_SHARE))]
@@ -148,7 +152,7 @@ def main() -> int:
     news_weight = args.news_weight if args.news_weight is not None else len(fit_rows) / len(news)
     news_rows = rows_for(news, names, news_weight)
     fit_rows += news_rows
-    dev_rows = rows_for(read_tsv(args.data / "CT24_checkworthy_english_dev.tsv"), names)
+    dev_rows = rows_for(read_tsv(dev_tsv), names)
     counts = [sum(1 for r in fit_rows if r.features[i]) for i in range(len(names))]
     print(f"fit on {len(fit_rows)} train sentences ({args.fit_on}); dev {len(dev_rows)}")
     shown = ", ".join(f"{n} {c}" for n, c in zip(names, counts, strict=True))

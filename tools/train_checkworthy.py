@@ -25,6 +25,7 @@ from pathlib import Path
 from bot.extraction.lexicon import get_lexicon
 from bot.extraction.model import FEATURE_VERSION, model_filename, text_features
 from bot.extraction.signals import compute_signals
+from tools.shared_data import CHECKWORTHY, require_files
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -120,9 +121,12 @@ def main() -> int:
     )
     args = parser.parse_args()
 
+    train_tsv = args.data / "CT24_checkworthy_english_train.tsv"
+    dev_tsv = args.data / "CT24_checkworthy_english_dev.tsv"
+    require_files(CHECKWORTHY, [train_tsv, dev_tsv])
     started = time.perf_counter()
-    all_train = read_rows(args.data / "CT24_checkworthy_english_train.tsv")
-    dev_rows = featurize(read_tsv(args.data / "CT24_checkworthy_english_dev.tsv"))
+    all_train = read_rows(train_tsv)
+    dev_rows = featurize(read_tsv(dev_tsv))
     # Sentence ids grow with the debates; dev is a random sample of the train debates, so
     # tuning on it alone picks an over-confident threshold.  Also tune on the latest
     # train debates, held out, as a stand-in for unseen debates.

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from benchmarks.claim_matching import DATA, load_library, load_split
+from benchmarks.claim_matching import DATA, load_library, load_split, require_data
 from bot.matching.index import FEATURES
 from bot.matching.matcher import ClaimMatcher
 from bot.matching.text import tweet_date
@@ -85,6 +85,7 @@ def _train(
 
 def main() -> None:
     data = Path(sys.argv[1]) if len(sys.argv) > 1 else DATA
+    require_data(data, ("Train",), elsewhere="give its folder as the DATA_DIR argument")
     matcher = ClaimMatcher(load_library(data))
     queries = load_split(data, "Train")
     rows = []

@@ -27,7 +27,7 @@ TRACKING_PARAMETERS = frozenset(
     }
 )
 _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_")
-_DEFAULT_PORTS = {"http": 80, "https": 443}
+DEFAULT_PORTS = {"http": 80, "https": 443}
 URL_IN_TEXT = re.compile(r"https?://[^\s<>()\[\]\"']+[^\s<>()\[\]\"'.,;:!?]")
 # A whole value meant as a link, any scheme: brackets and trailing punctuation are its own.
 _WHOLE_LINK = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*)://[^\s<>]+", re.IGNORECASE)
@@ -42,7 +42,7 @@ def looks_like_url(value: str) -> bool:
 def is_http_url(value: str) -> bool:
     """The whole value (spaces around it aside) is one http(s) link: a `source` option."""
     match = _WHOLE_LINK.fullmatch(value.strip())
-    return match is not None and match.group("scheme").lower() in _DEFAULT_PORTS
+    return match is not None and match.group("scheme").lower() in DEFAULT_PORTS
 
 
 def normalize_url(url: str) -> str:
@@ -50,13 +50,13 @@ def normalize_url(url: str) -> str:
     an empty path made "/". Raises ValueError for what is not an http(s) URL."""
     parts = urlsplit(url.strip())
     scheme = parts.scheme.lower()
-    if scheme not in _DEFAULT_PORTS or not parts.hostname:
+    if scheme not in DEFAULT_PORTS or not parts.hostname:
         raise ValueError("not an http(s) URL")
     host = parts.hostname.lower().rstrip(".")
     if ":" in host:
         host = f"[{host}]"
     port = parts.port
-    netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
+    netloc = host if port in (None, DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     query = [
         (key, value)
         for key, value in parse_qsl(parts.query, keep_blank_values=True)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from bot.core.fairness import FetchOwner
-from bot.documents.reader import Document, load_text
+from bot.documents.document import Document
+from bot.documents.reader import load_text
 from bot.services.parsing import parse_off_loop
 from bot.web.fetcher import SafeFetcher
 

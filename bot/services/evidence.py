@@ -17,11 +17,15 @@ from bot.core.errors import UserFacingError
 from bot.core.fairness import FetchSlots
 from bot.core.records import ClaimRecord, EvidenceRecord
 from bot.core.urls import normalize_url
-from bot.documents.reader import DocumentError, page_metadata
+from bot.documents.document import DocumentError
+from bot.documents.page_metadata import page_metadata
 from bot.services.background import BackgroundTasks
 from bot.services.parsing import parse_off_loop
 from bot.storage.database import Database
-from bot.web.fetcher import FetchError, FetchLimits, FetchResult, SafeFetcher, check_url
+from bot.web.errors import FetchError
+from bot.web.fetcher import FetchLimits, SafeFetcher
+from bot.web.responses import FetchResult
+from bot.web.url_syntax import check_url
 
 log = logging.getLogger("claimbot.evidence")
 

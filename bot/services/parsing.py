@@ -12,7 +12,8 @@ import asyncio
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from bot.documents.reader import TOO_COMPLEX, DocumentError, time_budget
+from bot.documents.budget import TOO_COMPLEX, time_budget
+from bot.documents.document import DocumentError
 
 __all__ = ["PARSE_BUDGET_SECONDS", "parse_off_loop", "parse_within_budget"]
 

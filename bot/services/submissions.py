@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from bot.core.claims import RECENT_CLAIMS_COMPARED, content_hash, triage
 from bot.core.errors import UserFacingError
 from bot.core.records import ClaimRecord, GuildConfig, NewDocument, SubmissionResult
-from bot.documents.reader import Document
+from bot.documents.document import Document
 from bot.extraction import ClaimCandidate, ExtractionError, extract_claims
 from bot.matching.paraphrases import same_particulars
 from bot.services.review_messages import ReviewMessages, describe_failure, log_post_failure

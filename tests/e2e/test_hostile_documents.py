@@ -18,7 +18,7 @@ import pytest
 import bot.services.parsing
 from bot.app.client import ClaimBot
 from bot.core.records import ClaimRecord
-from bot.documents.reader import TOO_COMPLEX, time_budget
+from bot.documents.budget import TOO_COMPLEX, time_budget
 from tests.e2e.hosts import local_fetcher, web_host
 from tests.e2e.test_hostile import answer
 from tests.fake_discord import FakeFile, InteractionRecord

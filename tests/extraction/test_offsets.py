@@ -12,8 +12,10 @@ import codecs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.documents.document import Document
+from bot.documents.normalise import normalise, normalise_tracked
 from bot.documents.offsets import TrackedText
-from bot.documents.reader import Document, _normalise, _normalise_tracked, load_text
+from bot.documents.reader import load_text
 from bot.extraction import extract_claims
 
 _SENTENCES = [
@@ -49,7 +51,7 @@ def _check_spans(raw: bytes | str, document: Document, given: str) -> int:
         cited = given[start:end]
         # The cited stretch is the claim's source as the user wrote it: cleaned the reader's
         # way it is exactly what the extractor read, and nothing around it is left out.
-        assert _normalise(cited) == claim.source_text
+        assert normalise(cited) == claim.source_text
         assert cited == cited.strip() and not cited.startswith("\ufeff")
         assert document.source_map is not None
         byte_span = document.source_map.byte_span(start, end)
@@ -149,8 +151,8 @@ def test_tracked_normalisation_is_the_readers_and_maps_every_character(
     text: str, repeat: int
 ) -> None:
     text = text * (repeat if repeat > 30 else 1)  # long enough for the marking path too
-    tracked = _normalise_tracked(TrackedText.of(text))
-    assert tracked.text == _normalise(text)
+    tracked = normalise_tracked(TrackedText.of(text))
+    assert tracked.text == normalise(text)
     assert len(tracked.starts) == len(tracked.ends) == len(tracked.text)
     for index, char in enumerate(tracked.text):
         origin = text[tracked.starts[index] : tracked.ends[index]]
@@ -158,6 +160,6 @@ def test_tracked_normalisation_is_the_readers_and_maps_every_character(
         # A character came from what the reader turns into it: itself, the letters and
         # marks NFC composed into it, a line break or space it unified (with what it
         # deleted in between).
-        assert char in _normalise(f"x{origin}x")
+        assert char in normalise(f"x{origin}x")
     starts = list(tracked.starts)
     assert starts == sorted(starts)
