@@ -12,7 +12,7 @@ from bot.core.status import ModerationEvent
 from bot.storage.connection import Store, fetch_all, fetch_for_ids, fetch_one
 
 
-class Audit(Store):
+class AuditStore(Store):
     async def record_audit(
         self,
         *,

@@ -30,7 +30,7 @@ OLDEST_AWAITING_SQL = (
 StatusRow = tuple[int, str, float, str, bool, str]
 
 
-class Claims(Store):
+class ClaimStore(Store):
     async def _after_migrations(self) -> None:
         """Fill the search index when it does not hold every claim: right after migration
         0004 created it, or if the process stopped before that filling was committed."""

@@ -7,17 +7,27 @@ one `Database` and writes `db.get_claim(...)`.
 
 from __future__ import annotations
 
-from bot.storage.audit import Audit
-from bot.storage.claims import Claims
-from bot.storage.digests import Digests
-from bot.storage.evidence import Evidence
-from bot.storage.factchecks import FactChecks
-from bot.storage.notices import Notices
-from bot.storage.queue import ReviewQueue
-from bot.storage.stats import Stats
-from bot.storage.votes import Votes
+from bot.storage.audit import AuditStore
+from bot.storage.claims import ClaimStore
+from bot.storage.digests import DigestStore
+from bot.storage.evidence import EvidenceStore
+from bot.storage.factchecks import FactCheckStore
+from bot.storage.notices import NoticeStore
+from bot.storage.queue import QueueStore
+from bot.storage.stats import StatsStore
+from bot.storage.votes import VoteStore
 
 
-class Database(Claims, Votes, Evidence, FactChecks, Audit, Stats, Notices, Digests, ReviewQueue):
+class Database(
+    ClaimStore,
+    VoteStore,
+    EvidenceStore,
+    FactCheckStore,
+    AuditStore,
+    StatsStore,
+    NoticeStore,
+    DigestStore,
+    QueueStore,
+):
     """Owns the SQLite connection and its thread; every query of the application is a
     method here."""

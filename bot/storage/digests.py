@@ -19,7 +19,7 @@ from bot.storage.claims import AWAITING_SQL, OLDEST_AWAITING_SQL, claim_record
 from bot.storage.connection import Store, fetch_all, fetch_one
 
 
-class Digests(Store):
+class DigestStore(Store):
     async def digest_state(self, guild_id: int) -> DigestState:
         """The server's digest; off with the default stale age when it never set one."""
         row = await self._read(

@@ -19,7 +19,7 @@ def evidence_record(row: sqlite3.Row) -> EvidenceRecord:
     return EvidenceRecord(**{name: row[name] for name in _FIELDS})
 
 
-class Evidence(Store):
+class EvidenceStore(Store):
     async def evidence_for(self, claim_id: int) -> list[EvidenceRecord]:
         return (await self.evidence_for_claims([claim_id]))[claim_id]
 

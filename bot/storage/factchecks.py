@@ -80,7 +80,7 @@ def visible_scopes(guild_id: int | None) -> tuple[int, ...]:
     return (ALL_SERVERS,) if guild_id is None else (ALL_SERVERS, guild_id)
 
 
-class FactChecks(Store):
+class FactCheckStore(Store):
     async def import_fact_checks(
         self, scope: int, reviews: list[NewFactCheck], *, imported_by: int | None
     ) -> BatchResult:

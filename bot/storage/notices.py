@@ -12,7 +12,7 @@ from bot.storage.connection import Store, execute_many, fetch_all, fetch_one
 NoticeChange = tuple[int, int, Announced, Announced]
 
 
-class Notices(Store):
+class NoticeStore(Store):
     async def due_notices(self, now: float, *, limit: int) -> list[PendingNotice]:
         """Pending notices due by `now`, the longest waiting first."""
         rows = await self._read(

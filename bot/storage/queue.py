@@ -69,7 +69,7 @@ _OPEN_COUNTS = " UNION ALL ".join(
 )
 
 
-class ReviewQueue(Store):
+class QueueStore(Store):
     async def queue_candidates(
         self,
         guild_id: int,

@@ -7,7 +7,7 @@ from bot.storage.claims import OLDEST_AWAITING_SQL, claim_record
 from bot.storage.connection import Store, fetch_all
 
 
-class Stats(Store):
+class StatsStore(Store):
     async def status_counts(self, guild_id: int) -> dict[str, int]:
         rows = await self._read(
             fetch_all,

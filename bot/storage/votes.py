@@ -19,7 +19,7 @@ VoteEventRow = tuple[int, int, int, Verdict | None, str, float]
 CurrentVotes = dict[int, dict[int, Verdict]]
 
 
-class Votes(Store):
+class VoteStore(Store):
     async def current_votes(self, claim_id: int) -> dict[int, Verdict]:
         return (await self.current_votes_for([claim_id]))[claim_id]
 
