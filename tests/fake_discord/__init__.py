@@ -24,8 +24,24 @@ on exit. ``running_fake(**kwargs)`` and the pytest fixture ``fake_discord`` (ena
 ``pytest_plugins = ["tests.fake_discord.pytest_plugin"]``) do this for you.
 
 ``FakeDiscord(*, token=None, bot_username="ClaimBot", enforce_permissions=True,
-interaction_deadline=3.0)`` -- ``token=None`` accepts any token, otherwise REST answers
-401 and IDENTIFY is closed with 4004 for other tokens.
+interaction_deadline=3.0, shard_count=1, max_guilds_per_session=2500, max_concurrency=1)``
+-- ``token=None`` accepts any token, otherwise REST answers 401 and IDENTIFY is closed with
+4004 for other tokens.
+
+Shards (``shards.py``)
+    A session that IDENTIFYs with ``shard: [shard_id, num_shards]`` gets only the guilds
+    (READY, GUILD_CREATE) and events of guilds with ``(guild_id >> 22) % num_shards ==
+    shard_id``; events without a guild go to shard 0; no ``shard`` means ``[0, 1]``. Like
+    Discord, sessions may share a shard (each gets its events) and an invalid shard is
+    closed with 4010, a session over ``max_guilds_per_session`` guilds with 4011.
+    ``GET /gateway/bot`` recommends ``shard_count``. ``add_guild(..., shard_id=1)`` picks
+    an id on that shard of ``shard_count``; ``shard_of(guild_id)``; ``connected_shards``
+    (one shard id per connected session, sorted); ``identifies`` (:class:`IdentifyRecord`:
+    ``shard`` as sent, ``session_id``, ``close_code``); ``shard_identify_count(shard_id)``,
+    ``shard_resume_count(shard_id)``; ``dispatched(event, shard_id=...)`` and
+    ``dispatched_payloads(event, shard_id=...)`` tell who received what;
+    ``wait_until_connected(shard_ids=[0, 1])``; ``drop_gateway(..., shard_id=...)`` and
+    ``invalidate_session(shard_id=...)`` act on one shard.
 
 Lifecycle / addresses
     ``await start()``, ``await stop()`` (also ``async with``); ``port``, ``base_url``,
@@ -107,6 +123,7 @@ MESSAGE_CONTENT, and unknown routes answer 404 code 0 and are listed in ``unhand
 
 from .discordpy import point_discord_py_at
 from .errors import DiscordHTTPError
+from .gateway import IdentifyRecord
 from .harness import running_fake
 from .interactions import FakeFile, InteractionRecord, InvocationError
 from .permissions import DEFAULT_BOT_PERMISSIONS, DEFAULT_EVERYONE_PERMISSIONS, Overwrite, Perm
@@ -120,6 +137,7 @@ __all__ = [
     "FakeDiscord",
     "FakeFile",
     "Fault",
+    "IdentifyRecord",
     "InteractionRecord",
     "InvocationError",
     "Overwrite",

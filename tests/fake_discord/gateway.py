@@ -7,6 +7,13 @@ fresh IDENTIFY never sees older events. Events are filtered by the intents the c
 asked for, and message content is blanked without the MESSAGE_CONTENT intent, so a bot
 with wrong intents fails here the way it would in production.
 
+Sessions are sharded like Discord's (see ``shards.py``): each gets only the guilds and
+events of the ``[shard_id, num_shards]`` it identified with, an invalid shard is closed with
+4010, and a session that would hold more than ``max_guilds_per_session`` guilds with 4011.
+A RESUME keeps the session's shard. ``GET /gateway/bot`` recommends ``shard_count`` shards
+and reports ``max_concurrency``, which the fake does not enforce: ``point_discord_py_at``
+removes discord.py's 5 s wait between IDENTIFYs, and pacing them is the library's job.
+
 Frames are sent as TEXT JSON: discord.py asks for ``compress=zlib-stream`` but only
 inflates BINARY frames.
 """
@@ -24,6 +31,7 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from .shards import MAX_GUILDS_PER_SESSION, UNSHARDED, InvalidShard, ShardKey, event_guild_id
 from .state import JSON, FakeState
 
 OP_DISPATCH = 0
@@ -36,6 +44,14 @@ OP_REQUEST_GUILD_MEMBERS = 8
 OP_INVALID_SESSION = 9
 OP_HELLO = 10
 OP_HEARTBEAT_ACK = 11
+
+CLOSE_AUTHENTICATION_FAILED = 4004
+CLOSE_ALREADY_AUTHENTICATED = 4005
+CLOSE_INVALID_SHARD = 4010
+CLOSE_SHARDING_REQUIRED = 4011
+
+#: IDENTIFYs a bot may send a day (Discord's default; RESUMEs do not count)
+SESSION_STARTS_PER_DAY = 1000
 
 INTENT_GUILDS = 1 << 0
 INTENT_GUILD_MEMBERS = 1 << 1
@@ -93,6 +109,19 @@ class GatewayLogEntry:
     op: int
     event: str | None = None
     session_id: str | None = None
+    #: a dispatch's ``d`` as this session got it
+    data: JSON | None = None
+
+
+@dataclass
+class IdentifyRecord:
+    """One IDENTIFY as received: its ``shard`` as sent (None if absent), and the session it
+    opened or the close code that refused it."""
+
+    shard: Any
+    intents: int
+    session_id: str | None = None
+    close_code: int | None = None
 
 
 @dataclass(eq=False)
@@ -102,6 +131,7 @@ class Session:
     id: str
     intents: int
     token: str
+    shard: ShardKey = UNSHARDED
     seq: int = 0
     conn: Connection | None = None
     dead: bool = False
@@ -113,7 +143,7 @@ class Session:
         self.buffer.append(payload)
         if self.conn is not None and not self.conn.closing:
             self.conn.send(payload)
-            log.append(GatewayLogEntry("send", OP_DISPATCH, event, self.id))
+            log.append(GatewayLogEntry("send", OP_DISPATCH, event, self.id, data))
 
 
 class Connection:
@@ -157,14 +187,24 @@ class Gateway:
         gateway_url: Callable[[], str],
         token: Callable[[], str | None],
         heartbeat_interval_ms: int = 41250,
+        shard_count: int = 1,
+        max_guilds_per_session: int = MAX_GUILDS_PER_SESSION,
+        max_concurrency: int = 1,
     ) -> None:
+        if shard_count < 1 or max_concurrency < 1:
+            raise ValueError("shard_count and max_concurrency must be at least 1")
         self.state = state
         self._gateway_url = gateway_url
         self._token = token
         self.heartbeat_interval_ms = heartbeat_interval_ms
+        #: the number of shards ``GET /gateway/bot`` recommends
+        self.shard_count = shard_count
+        self.max_guilds_per_session = max_guilds_per_session
+        self.max_concurrency = max_concurrency
         self.sessions: dict[str, Session] = {}
         self.connections: set[Connection] = set()
         self.log: list[GatewayLogEntry] = []
+        self.identifies: list[IdentifyRecord] = []
         self.presence_updates: list[JSON] = []
         self._open = asyncio.Event()
         self._open.set()
@@ -172,11 +212,35 @@ class Gateway:
 
     # ------------------------------------------------------------------ status
 
+    def _live(self) -> list[Session]:
+        return [
+            s
+            for s in self.sessions.values()
+            if s.conn is not None and not s.conn.closing and not s.dead
+        ]
+
     @property
     def connected(self) -> bool:
-        return any(
-            s.conn is not None and not s.conn.closing and not s.dead for s in self.sessions.values()
-        )
+        return bool(self._live())
+
+    def session_start_limit(self) -> JSON:
+        """``GET /gateway/bot``'s ``session_start_limit``: each session opened uses one start."""
+        started = sum(1 for i in self.identifies if i.session_id is not None)
+        return {
+            "total": SESSION_STARTS_PER_DAY,
+            "remaining": max(0, SESSION_STARTS_PER_DAY - started),
+            "reset_after": 14400000,
+            "max_concurrency": self.max_concurrency,
+        }
+
+    def connected_for(self, guild_id: int | None) -> bool:
+        """A connected session receives this guild's events (None: DMs)."""
+        return any(s.shard.receives(guild_id) for s in self._live())
+
+    @property
+    def connected_shards(self) -> list[int]:
+        """The shard id of each connected session, sorted (a shard connected twice twice)."""
+        return sorted(s.shard.shard_id for s in self._live())
 
     def count(self, op: int) -> int:
         return sum(1 for e in self.log if e.direction == "recv" and e.op == op)
@@ -241,28 +305,24 @@ class Gateway:
             self.presence_updates.append(data or {})
 
     def _identify(self, conn: Connection, data: JSON) -> None:
-        expected = self._token()
-        token = str(data.get("token", ""))
-        if expected is not None and token.removeprefix("Bot ") != expected:
-            conn.close(4004)
+        record = IdentifyRecord(data.get("shard"), int(data.get("intents") or 0))
+        self.identifies.append(record)
+        session = self._open_session(conn, data, record.intents)
+        if isinstance(session, int):
+            record.close_code = session
+            conn.close(session)
             return
-        if conn.session is not None:
-            conn.close(4005)
-            return
-        session = Session(secrets.token_hex(16), int(data.get("intents") or 0), token)
-        self.sessions[session.id] = session
-        session.conn = conn
-        conn.session = session
+        record.session_id = session.id
         state = self.state
+        guilds = [gid for gid in state.guilds if session.shard.receives(gid)]
         ready = {
             "v": 10,
             "user": state.user_payload(state.bot_user_id)
             | {"verified": True, "mfa_enabled": False},
-            "guilds": [{"id": str(gid), "unavailable": True} for gid in state.guilds],
+            "guilds": [{"id": str(gid), "unavailable": True} for gid in guilds],
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": self._gateway_url(),
-            "shard": data.get("shard", [0, 1]),
             "application": {"id": str(state.application_id), "flags": 0},
             "private_channels": [],
             "relationships": [],
@@ -272,11 +332,34 @@ class Gateway:
             "geo_ordered_rtc_regions": [],
             "auth": {},
         }
+        if data.get("shard") is not None:
+            ready["shard"] = [session.shard.shard_id, session.shard.num_shards]
         session.push("READY", ready, self.log)
         with_members = bool(session.intents & INTENT_GUILD_MEMBERS)
-        for gid in state.guilds:
+        for gid in guilds:
             payload = state.guild_payload(gid, gateway=True, include_members=with_members)
             session.push("GUILD_CREATE", payload, self.log)
+
+    def _open_session(self, conn: Connection, data: JSON, intents: int) -> Session | int:
+        """A new session for a valid IDENTIFY, else the close code Discord refuses it with."""
+        expected = self._token()
+        token = str(data.get("token", ""))
+        if expected is not None and token.removeprefix("Bot ") != expected:
+            return CLOSE_AUTHENTICATION_FAILED
+        if conn.session is not None:
+            return CLOSE_ALREADY_AUTHENTICATED
+        try:
+            shard = ShardKey.from_identify(data.get("shard"))
+        except InvalidShard:
+            return CLOSE_INVALID_SHARD
+        held = sum(1 for gid in self.state.guilds if shard.receives(gid))
+        if held > self.max_guilds_per_session:
+            return CLOSE_SHARDING_REQUIRED
+        session = Session(secrets.token_hex(16), intents, token, shard)
+        self.sessions[session.id] = session
+        session.conn = conn
+        conn.session = session
+        return session
 
     def _resume(self, conn: Connection, data: JSON) -> None:
         session = self.sessions.get(str(data.get("session_id")))
@@ -292,7 +375,9 @@ class Gateway:
         for payload in list(session.buffer):
             if payload["s"] > last:
                 conn.send(payload)
-                self.log.append(GatewayLogEntry("send", OP_DISPATCH, payload["t"], session.id))
+                self.log.append(
+                    GatewayLogEntry("send", OP_DISPATCH, payload["t"], session.id, payload["d"])
+                )
         session.push("RESUMED", {}, self.log)
 
     def _request_members(self, conn: Connection, data: JSON) -> None:
@@ -302,7 +387,7 @@ class Gateway:
             return
         gid = int(data.get("guild_id") or 0)
         guild = self.state.guilds.get(gid)
-        if guild is None:
+        if guild is None or not session.shard.receives(gid):
             return
         wanted = [int(u) for u in data.get("user_ids") or []]
         query = data.get("query")
@@ -333,11 +418,15 @@ class Gateway:
     # ------------------------------------------------------------------ dispatch
 
     def dispatch(self, event: str, data: JSON) -> int:
-        """Send an event to every live session that has the intent; returns how many."""
+        """Send an event to every live session of its guild's shard that has the intent;
+        returns how many."""
         needed = EVENT_INTENTS.get(event, 0)
+        guild_id = event_guild_id(event, data)
         sent = 0
         for session in list(self.sessions.values()):
             if session.dead or (needed and not session.intents & needed):
+                continue
+            if not session.shard.receives(guild_id):
                 continue
             session.push(event, self._for_session(session, event, data), self.log)
             sent += 1
@@ -362,11 +451,29 @@ class Gateway:
 
     # ------------------------------------------------------------------ faults
 
-    async def drop(self, *, resumable: bool, use_reconnect_opcode: bool, hold: bool) -> None:
-        """Disconnect every identified client; optionally hold new connections before HELLO."""
+    def _identified(self, shard_id: int | None) -> list[Connection]:
+        """Open connections with a session (of ``shard_id``, when given)."""
+        return [
+            c
+            for c in self.connections
+            if c.session is not None
+            and not c.closing
+            and (shard_id is None or c.session.shard.shard_id == shard_id)
+        ]
+
+    async def drop(
+        self,
+        *,
+        resumable: bool,
+        use_reconnect_opcode: bool,
+        hold: bool,
+        shard_id: int | None = None,
+    ) -> None:
+        """Disconnect every identified client (of ``shard_id``, when given); optionally hold
+        new connections before HELLO."""
         if hold:
             self._open.clear()
-        conns = [c for c in self.connections if c.session is not None and not c.closing]
+        conns = self._identified(shard_id)
         for conn in conns:
             assert conn.session is not None
             if not resumable:
@@ -383,8 +490,8 @@ class Gateway:
     def release(self) -> None:
         self._open.set()
 
-    async def invalidate(self) -> None:
-        conns = [c for c in self.connections if c.session is not None and not c.closing]
+    async def invalidate(self, shard_id: int | None = None) -> None:
+        conns = self._identified(shard_id)
         for conn in conns:
             assert conn.session is not None
             conn.session.dead = True

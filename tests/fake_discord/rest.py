@@ -389,13 +389,8 @@ class RestApi:
         return ok(
             {
                 "url": self._gateway_url(),
-                "shards": 1,
-                "session_start_limit": {
-                    "total": 1000,
-                    "remaining": 999,
-                    "reset_after": 14400000,
-                    "max_concurrency": 1,
-                },
+                "shards": self.gateway.shard_count,
+                "session_start_limit": self.gateway.session_start_limit(),
             }
         )
 

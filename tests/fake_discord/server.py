@@ -13,7 +13,14 @@ from typing import Any, Literal, TypeVar, overload
 from aiohttp import web
 
 from .errors import DiscordHTTPError, not_found, unauthorized
-from .gateway import OP_HEARTBEAT, OP_IDENTIFY, OP_RESUME, Gateway
+from .gateway import (
+    OP_HEARTBEAT,
+    OP_IDENTIFY,
+    OP_RESUME,
+    Gateway,
+    GatewayLogEntry,
+    IdentifyRecord,
+)
 from .interactions import FakeFile, InteractionRecord, InteractionRegistry
 from .permissions import (
     DEFAULT_BOT_PERMISSIONS,
@@ -23,6 +30,7 @@ from .permissions import (
     Overwrite,
 )
 from .rest import RecordedFile, RecordedRequest, RestApi, RestOptions, RestResponse, UnhandledRoute
+from .shards import MAX_GUILDS_PER_SESSION, event_guild_id, shard_of
 from .state import (
     CHANNEL_TEXT,
     JSON,
@@ -109,6 +117,9 @@ class FakeDiscord:
         bot_username: str = "ClaimBot",
         enforce_permissions: bool = True,
         interaction_deadline: float | None = 3.0,
+        shard_count: int = 1,
+        max_guilds_per_session: int = MAX_GUILDS_PER_SESSION,
+        max_concurrency: int = 1,
     ) -> None:
         self.token = token
         self.state = FakeState(bot_username=bot_username)
@@ -117,7 +128,12 @@ class FakeDiscord:
         )
         self.port = 0
         self.gateway = Gateway(
-            self.state, gateway_url=lambda: self.gateway_url, token=lambda: self.token
+            self.state,
+            gateway_url=lambda: self.gateway_url,
+            token=lambda: self.token,
+            shard_count=shard_count,
+            max_guilds_per_session=max_guilds_per_session,
+            max_concurrency=max_concurrency,
         )
         self.registry = InteractionRegistry(self.state)
         self.rest = RestApi(
@@ -281,13 +297,18 @@ class FakeDiscord:
         *,
         everyone_permissions: int = DEFAULT_EVERYONE_PERMISSIONS,
         bot_permissions: int = DEFAULT_BOT_PERMISSIONS,
+        shard_id: int | None = None,
     ) -> int:
-        """Create a guild with @everyone (id == guild id), the bot's managed role, owner and bot."""
+        """Create a guild with @everyone (id == guild id), the bot's managed role, owner and bot.
+
+        ``shard_id`` picks an id that falls on that shard of ``shard_count`` (Discord's
+        formula), so a test knows which shard serves the guild."""
         gid = self.state.add_guild(
             name,
             owner_id,
             everyone_permissions=everyone_permissions,
             bot_permissions=bot_permissions,
+            shard=None if shard_id is None else (shard_id, self.shard_count),
         )
         if self.gateway.connected:
             with_members = self.state.guild_payload(gid, gateway=True)
@@ -469,8 +490,13 @@ class FakeDiscord:
     # ------------------------------------------------------------------ interactions
 
     def _dispatch_interaction(self, rec: InteractionRecord) -> InteractionRecord:
-        if not self.gateway.connected:
-            raise RuntimeError("no bot is connected to the fake gateway; nobody would answer")
+        guild_id = event_guild_id("INTERACTION_CREATE", rec.payload)
+        if not self.gateway.connected_for(guild_id):
+            where = "DMs" if guild_id is None else f"guild {guild_id}"
+            raise RuntimeError(
+                f"no bot is connected to the fake gateway on the shard of {where}; "
+                "nobody would answer"
+            )
         self.gateway.dispatch("INTERACTION_CREATE", rec.payload)
         return rec
 
@@ -649,8 +675,62 @@ class FakeDiscord:
         """A client is connected and has identified (or resumed)."""
         return self.gateway.connected
 
-    async def wait_until_connected(self, timeout: float = 5.0) -> None:  # noqa: ASYNC109
-        await poll_until(lambda: self.gateway.connected, timeout, "a gateway client to identify")
+    async def wait_until_connected(
+        self,
+        timeout: float = 5.0,  # noqa: ASYNC109
+        *,
+        shard_ids: Iterable[int] | None = None,
+    ) -> None:
+        """Wait for a client to identify (or resume); with ``shard_ids``, one on each of them."""
+        if shard_ids is None:
+            await poll_until(
+                lambda: self.gateway.connected, timeout, "a gateway client to identify"
+            )
+            return
+        wanted = set(shard_ids)
+        await poll_until(
+            lambda: wanted <= set(self.gateway.connected_shards),
+            timeout,
+            f"gateway clients on shards {sorted(wanted)}",
+        )
+
+    # ------------------------------------------------------------------ shards
+
+    @property
+    def shard_count(self) -> int:
+        """The number of shards ``GET /gateway/bot`` recommends (``add_guild``'s shards)."""
+        return self.gateway.shard_count
+
+    def shard_of(self, guild_id: int) -> int:
+        """The shard of ``shard_count`` that serves a guild (Discord's formula)."""
+        return shard_of(guild_id, self.shard_count)
+
+    @property
+    def connected_shards(self) -> list[int]:
+        """The shard id of each connected session, sorted; a shard connected twice twice."""
+        return self.gateway.connected_shards
+
+    @property
+    def identifies(self) -> list[IdentifyRecord]:
+        """Every IDENTIFY received: the shard it asked for, its session or its close code."""
+        return self.gateway.identifies
+
+    def shard_identify_count(self, shard_id: int) -> int:
+        """Sessions opened on ``shard_id`` (refused IDENTIFYs do not count)."""
+        return sum(
+            1
+            for rec in self.gateway.identifies
+            if rec.session_id is not None
+            and self.gateway.sessions[rec.session_id].shard.shard_id == shard_id
+        )
+
+    def shard_resume_count(self, shard_id: int) -> int:
+        """RESUMEs that reconnected a session of ``shard_id``."""
+        return sum(
+            1
+            for e in self.gateway.log
+            if e.event == "RESUMED" and self._shard_of_session(e.session_id) == shard_id
+        )
 
     @property
     def identify_count(self) -> int:
@@ -664,13 +744,29 @@ class FakeDiscord:
     def heartbeat_count(self) -> int:
         return self.gateway.count(OP_HEARTBEAT)
 
-    def dispatched(self, event: str | None = None) -> list[str]:
-        """Names of dispatched events actually written to sockets (optionally one kind)."""
+    def dispatched(self, event: str | None = None, *, shard_id: int | None = None) -> list[str]:
+        """Names of dispatched events actually written to sockets (optionally one kind, and
+        only those written to sessions of one shard)."""
+        return [e.event or "" for e in self._sent(event, shard_id)]
+
+    def dispatched_payloads(self, event: str, *, shard_id: int | None = None) -> list[JSON]:
+        """The ``d`` of each ``event`` written to a socket (of a session of ``shard_id``),
+        as that session got it; a replay after RESUME counts again."""
+        return [e.data or {} for e in self._sent(event, shard_id)]
+
+    def _sent(self, event: str | None, shard_id: int | None) -> list[GatewayLogEntry]:
         return [
-            e.event or ""
+            e
             for e in self.gateway.log
-            if e.direction == "send" and e.event and (event is None or e.event == event)
+            if e.direction == "send"
+            and e.event
+            and (event is None or e.event == event)
+            and (shard_id is None or self._shard_of_session(e.session_id) == shard_id)
         ]
+
+    def _shard_of_session(self, session_id: str | None) -> int | None:
+        session = self.gateway.sessions.get(session_id or "")
+        return None if session is None else session.shard.shard_id
 
     # ------------------------------------------------------------------ faults
 
@@ -725,19 +821,29 @@ class FakeDiscord:
         return fault
 
     async def drop_gateway(
-        self, resumable: bool = True, *, use_reconnect_opcode: bool = False, hold: bool = False
+        self,
+        resumable: bool = True,
+        *,
+        use_reconnect_opcode: bool = False,
+        hold: bool = False,
+        shard_id: int | None = None,
     ) -> None:
-        """Disconnect the bot. Resumable drops (close 4000, or op 7 RECONNECT) let it RESUME
-        and get missed events replayed; non-resumable ones (close 4009) make its RESUME fail
-        with op 9 so it re-IDENTIFYs. ``hold=True`` keeps reconnects waiting before HELLO
-        until ``release_gateway()``, so tests can act while the bot is away."""
+        """Disconnect the bot (only its sessions of ``shard_id``, when given). Resumable drops
+        (close 4000, or op 7 RECONNECT) let it RESUME and get missed events replayed;
+        non-resumable ones (close 4009) make its RESUME fail with op 9 so it re-IDENTIFYs.
+        ``hold=True`` keeps every reconnect waiting before HELLO until ``release_gateway()``,
+        so tests can act while the bot is away."""
         await self.gateway.drop(
-            resumable=resumable, use_reconnect_opcode=use_reconnect_opcode, hold=hold
+            resumable=resumable,
+            use_reconnect_opcode=use_reconnect_opcode,
+            hold=hold,
+            shard_id=shard_id,
         )
 
     def release_gateway(self) -> None:
         self.gateway.release()
 
-    async def invalidate_session(self) -> None:
-        """Send op 9 (d=false): the client must IDENTIFY again (new session, no replay)."""
-        await self.gateway.invalidate()
+    async def invalidate_session(self, *, shard_id: int | None = None) -> None:
+        """Send op 9 (d=false) to every session (of ``shard_id``, when given): the client
+        must IDENTIFY again (new session, no replay)."""
+        await self.gateway.invalidate(shard_id)

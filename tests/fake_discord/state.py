@@ -295,8 +295,9 @@ class FakeState:
         *,
         everyone_permissions: int = DEFAULT_EVERYONE_PERMISSIONS,
         bot_permissions: int = DEFAULT_BOT_PERMISSIONS,
+        shard: tuple[int, int] | None = None,
     ) -> int:
-        gid = self.ids.next()
+        gid = self.ids.next(shard=shard)
         if owner_id is None:
             owner_id = self.add_user(f"{name.lower().replace(' ', '-')}-owner")
         elif owner_id not in self.users:
