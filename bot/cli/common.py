@@ -51,7 +51,7 @@ class Failure:
     words: str
 
 
-UNREADABLE_INPUT = Failure(EXIT_BAD_INPUT, "an input that is missing, unreadable or not text")
+UNREADABLE_INPUT = Failure(EXIT_BAD_INPUT, "an unreadable or binary input")
 UNREADABLE_URL = Failure(EXIT_BAD_INPUT, "a URL that cannot be fetched")
 NOTHING_IMPORTED = Failure(EXIT_BAD_INPUT, "a feed that imports nothing")
 NO_DATABASE = Failure(EXIT_BAD_INPUT, "no database at DATABASE_PATH")
@@ -110,8 +110,9 @@ def open_input(source: str) -> Iterator[tuple[IO[bytes], int | None]]:
         yield handle, status.st_size if stat.S_ISREG(status.st_mode) else None
 
 
-def read_input(source: str, limit: int = INPUT_MAX_BYTES) -> bytes:
-    """The bytes of `source` (see `open_input`), refusing more than `limit`."""
+def read_input(source: str) -> bytes:
+    """The bytes of `source` (see `open_input`), refusing more than INPUT_MAX_BYTES."""
+    limit = INPUT_MAX_BYTES
     with open_input(source) as (handle, size):
         if size is not None and size > limit:
             raise CliError(input_too_large(limit))

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.cli import export, extract, factchecks, match, migrate, recompute, run, score
 from bot.cli.common import INPUT_MAX_BYTES, Failure, exit_codes_note
+
+_A = TypeVar("_A", bound=argparse.Action)
 
 SETTINGS_NOTE = (
     "Settings come from the environment, then from .env in the current directory; the "
@@ -44,7 +46,7 @@ class CommandParser(argparse.ArgumentParser):
     def add_subparsers(self, **kwargs: Any) -> Any:
         return self._check_later(super().add_subparsers(**kwargs))
 
-    def _check_later(self, action: Any) -> Any:
+    def _check_later(self, action: _A) -> _A:
         if action.required:
             action.required = False
             self._required.append(action)
@@ -157,7 +159,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-
 def _add_extract(sub: argparse._SubParsersAction[CommandParser]) -> None:
     command = sub.add_parser(
         "extract",
@@ -200,9 +201,7 @@ def _add_fact_check_commands(sub: argparse._SubParsersAction[CommandParser]) -> 
         "factchecks",
         help="import ClaimReview feeds into the fact-check library, show its size",
         description="The fact-check library the bot matches new claims against.",
-        epilog=_epilog(
-            (*factchecks.IMPORT_FAILURES, *factchecks.STATS_FAILURES), SETTINGS_NOTE
-        ),
+        epilog=_epilog((*factchecks.IMPORT_FAILURES, *factchecks.STATS_FAILURES), SETTINGS_NOTE),
     )
     actions = library.add_subparsers(dest="action", required=True, metavar="ACTION")
     feed = actions.add_parser(

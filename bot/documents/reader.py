@@ -367,6 +367,12 @@ def _decode(raw: bytes, charset: str | None = None) -> str:
     return text
 
 
+def decode_text(raw: bytes) -> str:
+    """Bytes to text as a submitted file is read (binary refused, the encoding detected):
+    the command line reads its files and standard input with it too."""
+    return _decode(raw)
+
+
 def _decode_legacy(raw: bytes) -> str:
     declared = _declared_charset(raw)
     if declared and declared != "utf-8":
