@@ -126,7 +126,7 @@ SUBJECTS = (
     ("hospital", "treated", "patients"),
     ("university", "enrolled", "students"),
 )
-# `python -m bot run` logs "%(asctime)s %(levelname)-7s %(name)s: %(message)s" (bot/cli.py).
+# `python -m bot run` logs "%(asctime)s %(levelname)-7s %(name)s: %(message)s" (bot/cli/run.py).
 LOG_RECORD = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ (?P<level>[A-Z]+)\s+(?P<name>\S+): ")
 
 # The commit poller, run as its own process (`python -c POLLER URI SECONDS`): a thread

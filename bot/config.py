@@ -11,10 +11,13 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Three base64url parts separated by dots: user id, timestamp, HMAC.
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{18,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
+
+DEFAULT_DATABASE_PATH = Path("claimbot.db")
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
@@ -32,7 +35,7 @@ class Settings(BaseSettings):
     )
 
     discord_token: SecretStr | None = Field(default=None, validation_alias="DISCORD_TOKEN")
-    database_path: Path = Field(default=Path("claimbot.db"), validation_alias="DATABASE_PATH")
+    database_path: Path = Field(default=DEFAULT_DATABASE_PATH, validation_alias="DATABASE_PATH")
     guild_id: int | None = Field(default=None, validation_alias="CLAIMBOT_GUILD_ID")
     log_level: LogLevel = Field(default="INFO", validation_alias="LOG_LEVEL")
     discord_api_base: str | None = Field(default=None, validation_alias="DISCORD_API_BASE")
@@ -98,6 +101,17 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("database_path", mode="before")
+    @classmethod
+    def _database_path_given(cls, value: object) -> object:
+        """`DATABASE_PATH=` would be the current directory, reported as "a directory"."""
+        if isinstance(value, str) and not value.strip():
+            raise PydanticCustomError(
+                "empty_path",
+                f"is empty; set it to a file path, or remove it to use {DEFAULT_DATABASE_PATH}",
+            )
+        return value
 
     @field_validator("llm_base_url")
     @classmethod

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.hosts import local_fetcher
-from tests.test_cli import claimbot
+from tests.support.cli import InProcess
 
 GUILD = 4242
 
@@ -68,15 +68,20 @@ def rows(database: Path) -> list[tuple[object, ...]]:
 
 
 @pytest.fixture
-def env(tmp_path: Path) -> dict[str, str]:
-    variables = {"DATABASE_PATH": str(tmp_path / "library.db")}
-    assert claimbot("migrate", cwd=tmp_path, env=variables).returncode == 0
+def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> InProcess:
+    """`claimbot` in this process, on a migrated library.db, with FEED in feed.json."""
+    run = InProcess(monkeypatch, tmp_path, {"DATABASE_PATH": str(tmp_path / "library.db")})
+    assert run("migrate").returncode == 0
     (tmp_path / "feed.json").write_text(json.dumps(FEED), encoding="utf-8")
-    return variables
+    return run
 
 
-def test_import_reports_counts_and_reimport_updates(tmp_path: Path, env: dict[str, str]) -> None:
-    first = claimbot("factchecks", "import", "feed.json", cwd=tmp_path, env=env)
+def library(cli: InProcess) -> Path:
+    return Path(cli.env["DATABASE_PATH"])
+
+
+def test_import_reports_counts_and_reimport_updates(cli: InProcess, tmp_path: Path) -> None:
+    first = cli("factchecks", "import", "feed.json")
     assert (first.returncode, first.stderr) == (0, "")
     assert first.stdout.splitlines() == [
         "Imported 2 fact-check(s) for all servers: 2 new, 0 updated. Skipped 3: url is not "
@@ -85,10 +90,10 @@ def test_import_reports_counts_and_reimport_updates(tmp_path: Path, env: dict[st
     changed = json.loads(json.dumps(FEED))
     changed["dataFeedElement"][0]["item"][0]["reviewRating"]["alternateName"] = "Pants on Fire"
     (tmp_path / "feed.json").write_text(json.dumps(changed), encoding="utf-8")
-    again = claimbot("factchecks", "import", "feed.json", cwd=tmp_path, env=env)
+    again = cli("factchecks", "import", "feed.json")
     assert again.returncode == 0, again.stderr
     assert again.stdout.startswith("Imported 2 fact-check(s) for all servers: 0 new, 2 updated.")
-    assert rows(Path(env["DATABASE_PATH"])) == [
+    assert rows(library(cli)) == [
         (
             0,
             "https://checks.test/bridges",
@@ -110,26 +115,24 @@ def test_import_reports_counts_and_reimport_updates(tmp_path: Path, env: dict[st
     ]
 
 
-def test_import_for_one_server_from_stdin_and_stats(tmp_path: Path, env: dict[str, str]) -> None:
+def test_import_for_one_server_from_stdin_and_stats(cli: InProcess, tmp_path: Path) -> None:
     feed = json.dumps([review("https://home.test/1", "Only our server sees this claim.")])
-    result = claimbot(
-        "factchecks", "import", "-", "--guild", str(GUILD), cwd=tmp_path, env=env, stdin=feed
-    )
+    result = cli("factchecks", "import", "-", "--guild", str(GUILD), stdin=feed)
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"Imported 1 fact-check(s) for server {GUILD}: 1 new, 0 updated.\n"
-    assert claimbot("factchecks", "import", "feed.json", cwd=tmp_path, env=env).returncode == 0
-    assert [row[:2] for row in rows(Path(env["DATABASE_PATH"]))] == [
+    assert cli("factchecks", "import", "feed.json").returncode == 0
+    assert [row[:2] for row in rows(library(cli))] == [
         (0, "https://checks.test/bridges"),
         (0, "https://checks.test/ferries"),
         (GUILD, "https://home.test/1"),
     ]
-    everyone = claimbot("factchecks", "stats", cwd=tmp_path, env=env)
+    everyone = cli("factchecks", "stats")
     assert everyone.stdout.splitlines()[:3] == [
         "2 fact-check(s) for all servers.",
         "Top publishers: Desk 1, Wire 1.",
         "Newest review: 2024-03-01; oldest: 2023-01-05.",
     ]
-    home = claimbot("factchecks", "stats", "--guild", str(GUILD), cwd=tmp_path, env=env)
+    home = cli("factchecks", "stats", "--guild", str(GUILD))
     assert home.stdout.splitlines()[:2] == [
         f"3 fact-check(s) visible to server {GUILD}.",
         "Top publishers: unknown publisher 1, Desk 1, Wire 1.",
@@ -165,33 +168,33 @@ BAD_FEEDS = [
     ("feed", "message"), [(f, m) for _, f, m in BAD_FEEDS], ids=[i for i, _, _ in BAD_FEEDS]
 )
 def test_a_bad_feed_is_one_line_and_imports_nothing(
-    tmp_path: Path, env: dict[str, str], feed: bytes, message: str
+    cli: InProcess, tmp_path: Path, feed: bytes, message: str
 ) -> None:
     (tmp_path / "bad.json").write_bytes(feed)
-    result = claimbot("factchecks", "import", "bad.json", cwd=tmp_path, env=env)
+    result = cli("factchecks", "import", "bad.json")
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr.splitlines() == [f"claimbot: {message}"]
-    assert rows(Path(env["DATABASE_PATH"])) == []
+    assert rows(library(cli)) == []
 
 
-def test_a_2_gb_file_is_refused_before_reading(tmp_path: Path, env: dict[str, str]) -> None:
+def test_a_2_gb_file_is_refused_before_reading(cli: InProcess, tmp_path: Path) -> None:
     with open(tmp_path / "huge.json", "wb") as sparse:  # sparse: no 2 GB on disk
         sparse.truncate(2 * 1024**3)
-    result = claimbot("factchecks", "import", "huge.json", cwd=tmp_path, env=env)
+    result = cli("factchecks", "import", "huge.json")
     assert (result.returncode, result.stderr) == (
         1,
         "claimbot: The feed is larger than 300 MB, the limit here.\n",
     )
-    assert rows(Path(env["DATABASE_PATH"])) == []
+    assert rows(library(cli)) == []
 
 
-def test_import_needs_a_database_and_a_file(tmp_path: Path) -> None:
+def test_import_needs_a_database_and_a_file(cli: InProcess, tmp_path: Path) -> None:
     env = {"DATABASE_PATH": str(tmp_path / "none.db")}
-    missing_db = claimbot("factchecks", "import", "-", cwd=tmp_path, env=env, stdin="[]")
+    missing_db = cli("factchecks", "import", "-", env=env, stdin="[]")
     assert missing_db.returncode == 1
     assert missing_db.stderr.startswith(f"claimbot: No database at {tmp_path / 'none.db'}")
-    assert claimbot("migrate", cwd=tmp_path, env=env).returncode == 0
-    missing = claimbot("factchecks", "import", "nope.json", cwd=tmp_path, env=env)
+    assert cli("migrate", env=env).returncode == 0
+    missing = cli("factchecks", "import", "nope.json", env=env)
     assert (missing.returncode, missing.stderr) == (1, "claimbot: No such file: nope.json\n")
 
 
@@ -219,47 +222,44 @@ def feed_host(body: bytes, content_type: str = "application/json") -> Iterator[s
 
 
 def test_import_by_url_goes_through_the_safe_fetcher(
-    tmp_path: Path,
-    env: dict[str, str],
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    cli: InProcess, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import bot.cli
+    import bot.cli.factchecks
 
-    monkeypatch.setenv("DATABASE_PATH", env["DATABASE_PATH"])
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(bot.cli, "feed_fetcher", local_fetcher)
+    monkeypatch.setattr(bot.cli.factchecks, "feed_fetcher", local_fetcher)
     with feed_host(json.dumps(FEED).encode()) as url:
-        assert bot.cli.main(["factchecks", "import", url, "--guild", str(GUILD)]) == 0
-    assert capsys.readouterr().out.startswith(
+        imported = cli("factchecks", "import", url, "--guild", str(GUILD))
+    assert imported.returncode == 0, imported.stderr
+    assert imported.stdout.startswith(
         f"Imported 2 fact-check(s) for server {GUILD}: 2 new, 0 updated."
     )
-    assert [row[:2] for row in rows(Path(env["DATABASE_PATH"]))] == [
+    assert [row[:2] for row in rows(library(cli))] == [
         (GUILD, "https://checks.test/bridges"),
         (GUILD, "https://checks.test/ferries"),
     ]
     with feed_host(b"\x89PNG....", "image/png") as url:
-        assert bot.cli.main(["factchecks", "import", url]) == 1
-    assert capsys.readouterr().err == (
-        "claimbot: That link points to image/png content, which I can't read.\n"
+        image = cli("factchecks", "import", url)
+    assert (image.returncode, image.stderr) == (
+        1,
+        "claimbot: That link points to image/png content, which I can't read.\n",
     )
-    assert bot.cli.main(["factchecks", "import", "http://intranet.test/feed.json"]) == 1
-    assert capsys.readouterr().err.startswith("claimbot: ")
-    assert len(rows(Path(env["DATABASE_PATH"]))) == 2
+    private = cli("factchecks", "import", "http://intranet.test/feed.json")
+    assert private.returncode == 1
+    assert private.stderr.startswith("claimbot: ")
+    assert len(private.stderr.splitlines()) == 1
+    assert len(rows(library(cli))) == 2
 
 
-def test_match_writes_one_json_line_per_input_line_in_order(
-    tmp_path: Path, env: dict[str, str]
-) -> None:
-    assert claimbot("factchecks", "import", "feed.json", cwd=tmp_path, env=env).returncode == 0
+def test_match_writes_one_json_line_per_input_line_in_order(cli: InProcess, tmp_path: Path) -> None:
+    assert cli("factchecks", "import", "feed.json").returncode == 0
     home = json.dumps([review("https://home.test/1", "Steel bridges melt every June in Paris.")])
-    claimbot("factchecks", "import", "-", "--guild", str(GUILD), cwd=tmp_path, env=env, stdin=home)
+    cli("factchecks", "import", "-", "--guild", str(GUILD), stdin=home)
     claims = (
         "The council bought three electric ferries for the harbour\n"
         "\n"
         "Steel bridges melt every June in the capital\n"
     )
-    result = claimbot("match", "--top", "1", cwd=tmp_path, env=env, stdin=claims)
+    result = cli("match", "--top", "1", stdin=claims)
     assert result.returncode == 0, result.stderr
     lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["text"] for line in lines] == claims.splitlines()
@@ -278,10 +278,10 @@ def test_match_writes_one_json_line_per_input_line_in_order(
     assert 0.0 < first[0]["score"] <= 1.0
     assert [m["url"] for m in lines[2]["matches"]] == ["https://checks.test/bridges"]
     (tmp_path / "claims.txt").write_text("Steel bridges melt every June in Paris\n")
-    scoped = claimbot("match", "--guild", str(GUILD), "claims.txt", cwd=tmp_path, env=env)
+    scoped = cli("match", "--guild", str(GUILD), "claims.txt")
     urls = [m["url"] for m in json.loads(scoped.stdout)["matches"]]
     assert {"https://home.test/1", "https://checks.test/bridges"} <= set(urls)
-    unscoped = claimbot("match", "claims.txt", cwd=tmp_path, env=env)
+    unscoped = cli("match", "claims.txt")
     assert "https://home.test/1" not in unscoped.stdout
 
 
@@ -327,7 +327,7 @@ def test_the_import_service_refuses_an_endless_stream_with_nothing_written(
 def test_the_progress_bar_shows_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
-    from bot.cli import _import_progress
+    from bot.cli.common import import_progress
 
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
@@ -335,13 +335,13 @@ def test_the_progress_bar_shows_only_on_a_terminal(monkeypatch: pytest.MonkeyPat
 
     piped = io.StringIO()
     monkeypatch.setattr("sys.stderr", piped)
-    with _import_progress(1_000) as progress:
+    with import_progress(1_000) as progress:
         assert progress is None
     assert piped.getvalue() == ""
 
     terminal = Terminal()
     monkeypatch.setattr("sys.stderr", terminal)
-    with _import_progress(1_000) as progress:
+    with import_progress(1_000) as progress:
         assert progress is not None
         progress(500, 1_234)
     shown = terminal.getvalue()

@@ -1,5 +1,5 @@
-"""`claimbot extract` and `claimbot score` with the LLM backend, the real subprocess
-against a local OpenAI-compatible stub."""
+"""`claimbot extract` and `claimbot score` with the LLM backend against a local
+OpenAI-compatible stub (the command through `main`; the benchmark as its own process)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ import pytest
 from bot.extraction import ClaimCandidate, extract_claims, is_checkworthy, score_sentence
 from bot.services.llm_extraction import LLMConfig, extract_with_fallback
 from tests.llm_stub import LLMStub, Reply
-from tests.test_cli import REPO, claimbot
+from tests.support.cli import REPO, InProcess
 
 ARTICLE = (
     "The council approved 48 new homes on Tuesday.\n"
@@ -24,6 +24,11 @@ ARTICLE = (
     "According to the statistics office, 1,240 homes were built in 2024.\n"
 )
 LINES = [f"Line {n} has {n} facts." if n % 2 else f"Line number {n}." for n in range(45)]
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> InProcess:
+    return InProcess(monkeypatch, tmp_path)
 
 
 @pytest.fixture
@@ -35,10 +40,10 @@ def stub() -> Iterator[LLMStub]:
 def cited(claim: ClaimCandidate) -> dict[str, object]:
     """The claim as `extract --json` gives it: ARTICLE is ASCII and needs no cleaning, so
     its characters, its bytes and the extractor's input share their offsets."""
-    source = {"start": claim.start, "end": claim.end, "text": ARTICLE[claim.start : claim.end]}
+    span = {"start": claim.start, "end": claim.end, "text": ARTICLE[claim.start : claim.end]}
     return {
         **claim.to_dict(),
-        "source": {**source, "byte_start": claim.start, "byte_end": claim.end},
+        "span": {**span, "byte_start": claim.start, "byte_end": claim.end},
     }
 
 
@@ -53,9 +58,9 @@ def expected_report(claims: list[ClaimCandidate], backend: str, reason: str | No
     }
 
 
-def test_extract_uses_the_configured_llm_like_the_bot(tmp_path: Path, stub: LLMStub) -> None:
+def test_extract_uses_the_configured_llm_like_the_bot(cli: InProcess, stub: LLMStub) -> None:
     """Before, `claimbot extract` ignored CLAIMBOT_LLM_BASE_URL: the stub got no request."""
-    result = claimbot("extract", "--json", "-", cwd=tmp_path, env=stub.env(), stdin=ARTICLE)
+    result = cli("extract", "--json", "-", env=stub.env(), stdin=ARTICLE)
     assert result.returncode == 0, result.stderr
     assert len(stub.requests) == 1
     config = LLMConfig(stub.base_url, "stub-model")
@@ -68,10 +73,10 @@ def test_extract_uses_the_configured_llm_like_the_bot(tmp_path: Path, stub: LLMS
     ]
 
 
-def test_extract_json_says_why_the_llm_fell_back(tmp_path: Path, stub: LLMStub) -> None:
+def test_extract_json_says_why_the_llm_fell_back(cli: InProcess, stub: LLMStub) -> None:
     stub.then(Reply(status=500), Reply(status=500), Reply(status=500))
     env = stub.env(CLAIMBOT_LLM_MAX_RETRIES="2")
-    result = claimbot("extract", "--json", "-", cwd=tmp_path, env=env, stdin=ARTICLE)
+    result = cli("extract", "--json", "-", env=env, stdin=ARTICLE)
     assert result.returncode == 0, result.stderr
     builtin = extract_claims(ARTICLE, max_claims=16)
     assert json.loads(result.stdout) == expected_report(
@@ -80,9 +85,9 @@ def test_extract_json_says_why_the_llm_fell_back(tmp_path: Path, stub: LLMStub) 
     assert len(stub.requests) == 3
 
 
-def test_extract_table_notes_the_fallback(tmp_path: Path, stub: LLMStub) -> None:
+def test_extract_table_notes_the_fallback(cli: InProcess, stub: LLMStub) -> None:
     stub.then(Reply("not json at all"))
-    result = claimbot("extract", "-", cwd=tmp_path, env=stub.env(), stdin=ARTICLE)
+    result = cli("extract", "-", env=stub.env(), stdin=ARTICLE)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-2:] == [
         "2 check-worthy claim(s) found.",
@@ -91,14 +96,13 @@ def test_extract_table_notes_the_fallback(tmp_path: Path, stub: LLMStub) -> None
     ]
 
 
-def test_backend_builtin_leaves_the_endpoint_alone(tmp_path: Path, stub: LLMStub) -> None:
-    result = claimbot(
+def test_backend_builtin_leaves_the_endpoint_alone(cli: InProcess, stub: LLMStub) -> None:
+    result = cli(
         "extract",
         "--json",
         "--backend",
         "builtin",
         "-",
-        cwd=tmp_path,
         env=stub.env(),
         stdin=ARTICLE,
     )
@@ -109,8 +113,8 @@ def test_backend_builtin_leaves_the_endpoint_alone(tmp_path: Path, stub: LLMStub
 
 
 @pytest.mark.parametrize("command", ["extract", "score"])
-def test_backend_llm_without_settings_is_one_line(tmp_path: Path, command: str) -> None:
-    result = claimbot(command, "--backend", "llm", "-", cwd=tmp_path, stdin=ARTICLE)
+def test_backend_llm_without_settings_is_one_line(cli: InProcess, command: str) -> None:
+    result = cli(command, "--backend", "llm", "-", stdin=ARTICLE)
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr.splitlines() == [
         "claimbot: --backend llm needs CLAIMBOT_LLM_BASE_URL and CLAIMBOT_LLM_MODEL (in the "
@@ -118,9 +122,9 @@ def test_backend_llm_without_settings_is_one_line(tmp_path: Path, command: str) 
     ]
 
 
-def test_a_malformed_base_url_is_one_line(tmp_path: Path) -> None:
+def test_a_malformed_base_url_is_one_line(cli: InProcess) -> None:
     env = {"CLAIMBOT_LLM_BASE_URL": "127.0.0.1:11434", "CLAIMBOT_LLM_MODEL": "m"}
-    result = claimbot("score", "-", cwd=tmp_path, env=env, stdin="Hello.\n")
+    result = cli("score", "-", env=env, stdin="Hello.\n")
     assert (result.returncode, result.stdout) == (2, "")
     assert result.stderr.splitlines() == [
         "claimbot: CLAIMBOT_LLM_BASE_URL: Value error, must start with http:// or https://, "
@@ -150,10 +154,10 @@ def builtin_line(text: str, reason: str | None) -> dict[str, object]:
     }
 
 
-def test_score_with_the_llm_in_batches(tmp_path: Path, stub: LLMStub) -> None:
+def test_score_with_the_llm_in_batches(cli: InProcess, stub: LLMStub) -> None:
     env = stub.env(CLAIMBOT_LLM_BATCH_SIZE="20", CLAIMBOT_LLM_CONCURRENCY="2")
     stdin = "\n".join(LINES[:20]) + "\n\n   \n" + "\n".join(LINES[20:]) + "\n"
-    result = claimbot("score", "--backend", "llm", cwd=tmp_path, env=env, stdin=stdin)
+    result = cli("score", "--backend", "llm", env=env, stdin=stdin)
     assert result.returncode == 0, result.stderr
     assert [json.loads(line) for line in result.stdout.splitlines()] == [
         llm_line(text) for text in LINES
@@ -161,11 +165,11 @@ def test_score_with_the_llm_in_batches(tmp_path: Path, stub: LLMStub) -> None:
     assert sorted(stub.batch_sizes()) == [5, 20, 20]
 
 
-def test_score_falls_back_per_batch_and_says_why(tmp_path: Path, stub: LLMStub) -> None:
+def test_score_falls_back_per_batch_and_says_why(cli: InProcess, stub: LLMStub) -> None:
     stub.then(Reply(json.dumps({"results": "everything is check-worthy"})))
     env = stub.env(CLAIMBOT_LLM_BATCH_SIZE="3", CLAIMBOT_LLM_CONCURRENCY="1")
     stdin = "\n".join(LINES[:6]) + "\n"
-    result = claimbot("score", "--backend", "llm", "-", cwd=tmp_path, env=env, stdin=stdin)
+    result = cli("score", "--backend", "llm", "-", env=env, stdin=stdin)
     assert result.returncode == 0, result.stderr
     reason = 'unusable output: reply is not an object with a "results" list'
     assert [json.loads(line) for line in result.stdout.splitlines()] == [
@@ -175,7 +179,7 @@ def test_score_falls_back_per_batch_and_says_why(tmp_path: Path, stub: LLMStub) 
     assert stub.batch_sizes() == [3, 3]
 
 
-def test_score_stops_asking_at_the_token_cap(tmp_path: Path, stub: LLMStub) -> None:
+def test_score_stops_asking_at_the_token_cap(cli: InProcess, stub: LLMStub) -> None:
     stub.then(
         Reply(
             json.dumps({"results": [{"id": n, "checkworthy": True, "score": 1} for n in range(3)]}),
@@ -186,7 +190,7 @@ def test_score_stops_asking_at_the_token_cap(tmp_path: Path, stub: LLMStub) -> N
         CLAIMBOT_LLM_BATCH_SIZE="3", CLAIMBOT_LLM_CONCURRENCY="1", CLAIMBOT_LLM_MAX_TOKENS="1000"
     )
     stdin = "\n".join(LINES[:9]) + "\n"
-    result = claimbot("score", "--backend", "llm", "-", cwd=tmp_path, env=env, stdin=stdin)
+    result = cli("score", "--backend", "llm", "-", env=env, stdin=stdin)
     assert result.returncode == 0, result.stderr
     reason = "the cap of 1000 tokens per run is reached"
     records = [json.loads(line) for line in result.stdout.splitlines()]
@@ -195,8 +199,8 @@ def test_score_stops_asking_at_the_token_cap(tmp_path: Path, stub: LLMStub) -> N
     assert len(stub.requests) == 1
 
 
-def test_score_default_is_builtin_without_llm_settings(tmp_path: Path) -> None:
-    result = claimbot("score", cwd=tmp_path, stdin="\n".join(LINES[:2]) + "\n")
+def test_score_default_is_builtin_without_llm_settings(cli: InProcess) -> None:
+    result = cli("score", stdin="\n".join(LINES[:2]) + "\n")
     assert result.returncode == 0, result.stderr
     assert [json.loads(line) for line in result.stdout.splitlines()] == [
         builtin_line(text, None) for text in LINES[:2]

@@ -200,6 +200,7 @@ async def test_unusable_paths_are_one_line_errors(tmp_path: Path) -> None:
 
 
 def test_instance_lock_is_exclusive_and_names_its_holder(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()  # claimbot never creates it (see require_folder)
     database = tmp_path / "data" / "bot.db"
     first = InstanceLock(database)
     first.acquire()

@@ -31,13 +31,13 @@ class ClaimCandidate:
     context_hint: str | None = None
 
     def to_dict(self) -> dict[str, object]:
-        """Plain JSON-ready form: `claim` is the edited text, `source` the span it came from
+        """Plain JSON-ready form: `claim` is the edited text, `span` the span it came from
         (`input[start:end] == text`, of the text given to the extractor; null when the
         claim could not be located in it)."""
         located = 0 <= self.start < self.end
         return {
             "claim": self.text,
-            "source": {"start": self.start, "end": self.end, "text": self.source_text}
+            "span": {"start": self.start, "end": self.end, "text": self.source_text}
             if located
             else None,
             "score": round(self.score, 4),

@@ -49,8 +49,7 @@ def describe_database_failure(path: Path, error: OSError | sqlite3.Error) -> Dat
     if path.is_dir():
         reason = "it is a directory, not a database file"
     elif isinstance(error, (FileExistsError, NotADirectoryError)):
-        file = next((p for p in path.parents if p.exists() and not p.is_dir()), path.parent)
-        reason = f"{file} is a file, not a directory"
+        reason = f"{_file_in_the_way(path) or path.parent} is a file, not a directory"
     elif isinstance(error, OSError):
         cause = error.strerror or str(error)
         where = error.filename
@@ -74,6 +73,25 @@ def describe_database_failure(path: Path, error: OSError | sqlite3.Error) -> Dat
     return DatabaseUnusable(f"Cannot use the database {path}: {reason}.")
 
 
+def require_folder(path: Path) -> None:
+    """The database's folder must exist: claimbot creates the file, never its folder, so a
+    mistyped DATABASE_PATH is refused instead of silently starting an empty database."""
+    folder = path.parent
+    if folder.is_dir():
+        return
+    file = _file_in_the_way(path)
+    if file is not None:
+        reason = f"{file} is a file, not a directory"
+    else:
+        reason = f"the folder {folder} does not exist (claimbot does not create folders)"
+    raise DatabaseUnusable(f"Cannot use the database {path}: {reason}.")
+
+
+def _file_in_the_way(path: Path) -> Path | None:
+    """The file that stands where a folder of `path` should be, if any."""
+    return next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+
+
 class InstanceLock:
     """An exclusive flock on `<database>.lock` while the bot runs, so two bots never answer
     the same interactions. The kernel releases it when the process ends, however it ends,
@@ -85,8 +103,8 @@ class InstanceLock:
         self._fd: int | None = None
 
     def acquire(self) -> None:
+        require_folder(self.database_path)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
         except OSError as exc:
             raise describe_database_failure(self.database_path, exc) from None
@@ -192,12 +210,13 @@ class Store:
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Self:
-        """Open (creating it and its directory if need be) and migrate or check the schema;
-        any way the path is unusable raises DatabaseUnusable with a one-line reason."""
+        """Open (creating the file, never its folder: see `require_folder`) and migrate or
+        check the schema; any way the path is unusable raises DatabaseUnusable with a
+        one-line reason."""
         path = Path(path)
+        if str(path) != ":memory:":
+            require_folder(path)
         try:
-            if str(path) != ":memory:":
-                path.parent.mkdir(parents=True, exist_ok=True)
             if path.is_file():  # else SQLite quietly opens it read-only; the first write fails
                 os.close(os.open(path, os.O_RDWR | os.O_CLOEXEC))
         except OSError as exc:

@@ -10,8 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 from bot.app.client import ClaimBot
 from tests.e2e.hosts import local_fetcher, web_host
 from tests.fake_discord import InteractionRecord
+from tests.support.cli import claimbot
 from tests.support.world import BotRunner, World, build_world
-from tests.test_cli import claimbot
 
 BRIDGES = "Steel bridges in the capital melt every June."
 FERRIES = "The council bought three electric ferries for the harbour."

@@ -130,7 +130,7 @@ def test_to_dict_is_json_ready() -> None:
     (claim,) = extract_claims("Le conseil municipal a voté mardi un budget de 48 millions d'euros.")
     assert claim.to_dict() == {
         "claim": "Le conseil municipal a voté mardi un budget de 48 millions d'euros.",
-        "source": {
+        "span": {
             "start": 0,
             "end": 67,
             "text": "Le conseil municipal a voté mardi un budget de 48 millions d'euros.",

@@ -34,7 +34,7 @@ def test_span_indexes_the_input_as_given_and_the_edited_text_is_apart() -> None:
     )
     assert text[claim.start : claim.end] == claim.source_text
     as_json = claim.to_dict()
-    assert as_json["source"] == {
+    assert as_json["span"] == {
         "start": claim.start,
         "end": claim.end,
         "text": text[claim.start : claim.end],

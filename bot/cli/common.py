@@ -1,0 +1,233 @@
+"""What every command shares: the one error line and its exit code, the table of ways a
+command fails (its `--help` lists them), the one input reader, the database opener, the
+backend choice and the progress bar.
+
+Only the standard library is imported here at start-up: `claimbot score` must not pay for
+discord.py, httpx or SQLite, so each piece imports what it needs when called.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import stat
+import sys
+from collections.abc import Awaitable, Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.services.llm_extraction import LLMConfig
+    from bot.storage.database import Database
+
+T = TypeVar("T")
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 1
+EXIT_CONFIG = 2
+EXIT_DISCORD_UNREACHABLE = 3
+EXIT_DATABASE_IN_USE = 4
+EXIT_INTERRUPTED = 130
+
+
+class CliError(Exception):
+    """One line for stderr, and the exit code that goes with it."""
+
+    def __init__(self, message: str, code: int = EXIT_BAD_INPUT) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+# -- the ways a command fails --------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """One way a command can fail: its exit code, and the words its `--help` uses."""
+
+    code: int
+    words: str
+
+
+UNREADABLE_INPUT = Failure(EXIT_BAD_INPUT, "an unreadable or binary input")
+UNREADABLE_URL = Failure(EXIT_BAD_INPUT, "a URL that cannot be fetched")
+NOTHING_IMPORTED = Failure(EXIT_BAD_INPUT, "a feed that imports nothing")
+NO_DATABASE = Failure(EXIT_BAD_INPUT, "no database at DATABASE_PATH")
+UNWRITABLE_OUTPUT = Failure(EXIT_BAD_INPUT, "an --output that cannot be written")
+USAGE = Failure(EXIT_CONFIG, "a usage error")
+BAD_SETTING = Failure(EXIT_CONFIG, "a missing or malformed setting")
+UNUSABLE_DATABASE = Failure(EXIT_CONFIG, "an unusable DATABASE_PATH")
+DISCORD_REFUSED = Failure(EXIT_CONFIG, "Discord refused the token or the intents")
+DISCORD_UNREACHABLE = Failure(EXIT_DISCORD_UNREACHABLE, "Discord unreachable")
+DATABASE_IN_USE = Failure(EXIT_DATABASE_IN_USE, "another claimbot is running on the database")
+# Every command parses its arguments and loads the settings, and can be interrupted.
+EVERY_COMMAND = (USAGE, BAD_SETTING)
+
+
+def exit_codes_note(failures: Iterable[Failure]) -> str:
+    """The `exit codes: ...` sentence of a `--help`: only the codes that can happen there."""
+    by_code: dict[int, list[str]] = {EXIT_OK: ["done"], EXIT_INTERRUPTED: ["interrupted"]}
+    for failure in (*EVERY_COMMAND, *failures):
+        words = by_code.setdefault(failure.code, [])
+        if failure.words not in words:
+            words.append(failure.words)
+    return "exit codes: " + "; ".join(
+        f"{code} {', '.join(words)}" for code, words in sorted(by_code.items())
+    )
+
+
+# -- the one input reader -----------------------------------------------------------------
+
+# Far above any article or list of sentences, and a bound on memory for `yes | claimbot score`
+# (the reader needs the whole input to tell text from binary and to detect its encoding).
+INPUT_MAX_BYTES = 64_000_000
+
+
+def input_too_large(limit: int = INPUT_MAX_BYTES) -> str:
+    return f"The input is larger than {limit / 1_000_000:,.0f} MB, the limit here."
+
+
+@contextlib.contextmanager
+def open_input(source: str) -> Iterator[tuple[IO[bytes], int | None]]:
+    """A file, or standard input for `-`, as bytes with its size when it is a regular file.
+    Every command that reads input opens it here, so a missing file, a directory or an
+    unreadable one is the same line, and the same exit code, whichever command was given."""
+    if source == "-":
+        yield sys.stdin.buffer, None
+        return
+    try:
+        handle = open(source, "rb")  # noqa: SIM115 (closed below, after the size is read)
+    except FileNotFoundError:
+        raise CliError(f"No such file: {source}") from None
+    except IsADirectoryError:
+        raise CliError(f"{source} is a directory: give a file, or - for standard input.") from None
+    except OSError as exc:
+        raise CliError(f"Cannot read {source}: {exc.strerror or exc}.") from None
+    with handle:
+        status = os.fstat(handle.fileno())
+        yield handle, status.st_size if stat.S_ISREG(status.st_mode) else None
+
+
+def read_input(source: str) -> bytes:
+    """The bytes of `source` (see `open_input`), refusing more than INPUT_MAX_BYTES."""
+    limit = INPUT_MAX_BYTES
+    with open_input(source) as (handle, size):
+        if size is not None and size > limit:
+            raise CliError(input_too_large(limit))
+        try:
+            raw = handle.read(limit + 1)
+        except OSError as exc:
+            raise CliError(f"Cannot read {source}: {exc.strerror or exc}.") from None
+    if len(raw) > limit:
+        raise CliError(input_too_large(limit))
+    return raw
+
+
+def read_input_text(source: str) -> str:
+    """The text of `source`, decoded as the bot decodes a submitted file: binary content is
+    refused, and a file that is not UTF-8 is read in its detected encoding (cp1252 and the
+    like). Blank input is the empty string; what it means is the command's call."""
+    from bot.documents.decoding import decode_document
+    from bot.documents.document import DocumentError
+
+    raw = read_input(source)
+    if not raw.strip():
+        return ""
+    try:
+        return decode_document(raw)
+    except DocumentError as exc:
+        raise CliError(str(exc)) from None
+
+
+def read_input_lines(source: str) -> list[str]:
+    """The lines of `source` (read by `read_input_text`), split as a text file is: at LF,
+    CRLF or CR and at no other character, so each line in is one line out."""
+    lines = read_input_text(source).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+# -- the database ---------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def database_errors() -> Iterator[None]:
+    """An unusable DATABASE_PATH, or one another bot holds, becomes its one line."""
+    from bot.storage import DatabaseInUse, DatabaseUnusable
+
+    try:
+        yield
+    except DatabaseUnusable as exc:
+        raise CliError(str(exc), EXIT_CONFIG) from None
+    except DatabaseInUse as exc:
+        raise CliError(str(exc), EXIT_DATABASE_IN_USE) from None
+
+
+async def with_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
+    """`work` on the existing database; any way it is unusable becomes DatabaseUnusable."""
+    import sqlite3
+
+    from bot.storage import Database, describe_database_failure
+
+    path = settings.database_path
+    if not path.exists() and not any(parent.is_file() for parent in path.parents):
+        raise CliError(
+            f"No database at {path}: run `claimbot migrate` to create it (`claimbot run` "
+            "also creates it), or set DATABASE_PATH in the environment or .env."
+        )
+    db = await Database.open(path)
+    try:
+        return await work(db)
+    except sqlite3.Error as exc:  # damage found past the pages that opening reads
+        raise describe_database_failure(path, exc) from None
+    finally:
+        await db.close()
+
+
+# -- the backend ----------------------------------------------------------------------------
+
+
+def chosen_llm(args: argparse.Namespace, settings: Settings) -> LLMConfig | None:
+    """The LLM backend for `--backend`; without the option, whatever the bot would use."""
+    if args.backend == "builtin" or (args.backend is None and not settings.llm_enabled):
+        return None
+    if not settings.llm_enabled:
+        raise CliError(
+            "--backend llm needs CLAIMBOT_LLM_BASE_URL and CLAIMBOT_LLM_MODEL (in the "
+            "environment or .env; see .env.example).",
+            EXIT_CONFIG,
+        )
+    from bot.services.llm_extraction import llm_config
+
+    return llm_config(settings)
+
+
+# -- progress -------------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def import_progress(total: int | None) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr (bytes read, reviews kept) when a person watches it."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+
+    columns = (
+        TextColumn("importing"),
+        BarColumn(),
+        DownloadColumn(),
+        TextColumn("{task.fields[reviews]:,} reviews"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("import", total=total, reviews=0)
+
+        def update(read: int, reviews: int) -> None:
+            bar.update(task, completed=read, reviews=reviews)
+
+        yield update

@@ -1,0 +1,63 @@
+"""`claimbot match`: claims, one per line, against the fact-check library; JSON lines out."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+from typing import TYPE_CHECKING
+
+from bot.cli.common import (
+    EXIT_OK,
+    NO_DATABASE,
+    UNREADABLE_INPUT,
+    UNUSABLE_DATABASE,
+    database_errors,
+    read_input_lines,
+    with_database,
+)
+
+if TYPE_CHECKING:
+    from bot.config import Settings
+    from bot.storage.database import Database
+
+FAILURES = (UNREADABLE_INPUT, NO_DATABASE, UNUSABLE_DATABASE)
+
+
+def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.extraction.language import detect_language
+    from bot.matching.text import tweet_date
+    from bot.services.factcheck_library import FactCheckLibrary
+
+    lines = read_input_lines(args.source)
+
+    async def work(db: Database) -> None:
+        library = FactCheckLibrary(db)
+        await library.load()
+        for text in lines:
+            found = []
+            if text.strip():
+                language = detect_language(text)
+                found = await library.similar(
+                    args.guild,
+                    text,
+                    "en" if language == "und" else language,
+                    tweet_date(text),  # a pasted post's signature dates the claim
+                    args.top,
+                )
+            matches = [
+                {
+                    "url": m.fact_check.url,
+                    "claim_reviewed": m.fact_check.claim_reviewed,
+                    "publisher": m.fact_check.publisher,
+                    "rating": m.fact_check.rating_name,
+                    "date": m.fact_check.published,
+                    "score": round(m.score, 4),
+                }
+                for m in found
+            ]
+            print(json.dumps({"text": text, "matches": matches}, ensure_ascii=False))
+
+    with database_errors():
+        asyncio.run(with_database(settings, work))
+    return EXIT_OK
