@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, datetime
 
 import discord
 from discord import app_commands
@@ -17,7 +16,6 @@ from bot.core.factcheck_render import (
     render_import_result,
     render_library_stats,
 )
-from bot.extraction.language import detect_language
 from bot.services.factcheck_import import DISCORD_FEED_MAX_BYTES, too_large
 
 SEARCH_RESULTS = 5
@@ -52,7 +50,7 @@ class FactChecksCog(
         if file is not None and file.size > DISCORD_FEED_MAX_BYTES:
             raise UserFacingError(too_large(DISCORD_FEED_MAX_BYTES))
         await interaction.response.defer(ephemeral=True, thinking=True)
-        importer = self.bot.fact_check_import
+        importer = self.bot.services.fact_check_import
         member = interaction.user.id
         if file is not None:
             data = await file.read()
@@ -70,7 +68,7 @@ class FactChecksCog(
                 owner=(guild_id, member),
             )
             source = url.strip()
-        await self.bot.db.audit_import(
+        await self.bot.services.db.audit_import(
             guild_id,
             member,
             {
@@ -92,17 +90,13 @@ class FactChecksCog(
     ) -> None:
         guild_id = server_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        language = detect_language(query)
-        today = datetime.now(UTC).date()
-        found = await self.bot.library.similar(
-            guild_id, query, "en" if language == "und" else language, today, SEARCH_RESULTS
-        )
+        found, today = await self.bot.services.library.search(guild_id, query, SEARCH_RESULTS)
         reply = render_fact_check_matches(query, [(m.fact_check, m.score) for m in found], today)
         await interaction.edit_original_response(content=reply)
 
     @app_commands.command(name="stats", description="How many fact-checks, from whom, how recent")
     async def stats(self, interaction: discord.Interaction[ClaimBot]) -> None:
-        stats = await self.bot.db.library_stats(server_of(interaction))
+        stats = await self.bot.services.db.library_stats(server_of(interaction))
         await interaction.response.send_message(
             render_library_stats(stats, "in this server's library"), ephemeral=True
         )

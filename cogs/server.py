@@ -1,9 +1,9 @@
-"""`/claimbot`: health check and the per-server setup."""
+"""`/claimbot`: health check and the per-server setup; the one owner of the group, whose
+`digest` command sits in cogs/digest.py."""
 
 from __future__ import annotations
 
 import dataclasses
-import time
 
 import discord
 from discord import app_commands
@@ -22,7 +22,7 @@ from bot.core.status import (
     StatusSettings,
 )
 from bot.services.review_messages import DISCORD_REFUSED, missing_review_permissions
-from bot.services.status_refresh import refresh_statuses
+from cogs.digest import DigestCommands
 
 NOTICE_CHOICES = [
     app_commands.Choice(name=f"{mode}: {NOTICE_MODE_NAMES[mode]}", value=mode)
@@ -31,7 +31,9 @@ NOTICE_CHOICES = [
 
 
 @app_commands.guild_only()
-class ServerCog(commands.GroupCog, group_name="claimbot", group_description="claimbot itself"):
+class ServerCog(
+    DigestCommands, commands.GroupCog, group_name="claimbot", group_description="claimbot itself"
+):
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot
         super().__init__()
@@ -39,7 +41,7 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
     @app_commands.command(name="ping", description="Check that the bot is up")
     async def ping(self, interaction: discord.Interaction[ClaimBot]) -> None:
         latency_ms = self.bot.latency * 1000 if self.bot.latency == self.bot.latency else 0.0
-        uptime = int(time.monotonic() - self.bot.started_at)
+        uptime = int(self.bot.pace_clock.now() - self.bot.started_at)
         await interaction.response.send_message(
             f"Pong: gateway latency {latency_ms:.0f} ms, up {uptime} s.", ephemeral=True
         )
@@ -65,7 +67,7 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
         notices: app_commands.Choice[str] | None = None,
     ) -> None:
         assert interaction.guild is not None
-        previous = await self.bot.configs.get(interaction.guild.id)
+        previous = await self.bot.services.configs.get(interaction.guild.id)
         options = dict(previous.options) if previous else {}
         options.pop(ALERTS_OPTION, None)  # like the roles: left out means none
         if alerts_channel is not None:
@@ -79,7 +81,7 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
             moderator_role_id=moderator_role.id if moderator_role else None,
             options=options,
         )
-        await self.bot.configs.save(config, actor_id=interaction.user.id)
+        await self.bot.services.configs.save(config, actor_id=interaction.user.id)
         lines = [render_settings(config), ""]
         missing = missing_review_permissions(review_channel.permissions_for(interaction.guild.me))
         if missing:
@@ -94,12 +96,12 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
     @app_commands.command(name="settings", description="Show this server's claimbot setup")
     async def settings(self, interaction: discord.Interaction[ClaimBot]) -> None:
         assert interaction.guild is not None
-        config = await self.bot.configs.configured(interaction.guild.id)
-        problem = await self.bot.db.last_audit(interaction.guild.id, DISCORD_REFUSED)
+        config = await self.bot.services.configs.configured(interaction.guild.id)
+        problem = await self.bot.services.db.last_audit(interaction.guild.id, DISCORD_REFUSED)
         text = render_settings(config, problem)
-        digest = (await self.bot.db.digest_state(interaction.guild.id)).schedule
+        digest = (await self.bot.services.db.digest_state(interaction.guild.id)).schedule
         if digest != DigestSchedule():  # shown once `/claimbot digest` changed something
-            text += "\n" + render_digest_settings(digest, self.bot.digests.next_at(digest))
+            text += "\n" + render_digest_settings(digest, self.bot.services.digests.next_at(digest))
         if self.bot.last_sync_failure is not None:
             reason, when = self.bot.last_sync_failure
             text += (
@@ -130,7 +132,7 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
         reset: bool = False,
     ) -> None:
         assert interaction.guild is not None
-        config = await self.bot.configs.configured(interaction.guild.id)
+        config = await self.bot.services.configs.configured(interaction.guild.id)
         raw = config.options.get("status")
         overrides = {} if reset or not isinstance(raw, dict) else dict(raw)
         for name, value in (
@@ -153,37 +155,18 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
         if overrides:
             options["status"] = overrides
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.bot.configs.save(
+        await self.bot.services.configs.save(
             dataclasses.replace(config, options=options),
             actor_id=interaction.user.id,
             action="thresholds",
         )
-        moved = await self._recompute_open_claims(interaction.guild.id)
+        moved = await self.bot.services.status.recompute_open(interaction.guild.id)
         await interaction.followup.send(
             f"Saved. {describe_thresholds(StatusSettings.from_mapping(overrides))}\n"
             f"{moved} open claim{'s' if moved != 1 else ''} changed status"
             f"{'; their review messages are being updated' if moved else ''}.",
             ephemeral=True,
         )
-
-    async def _recompute_open_claims(self, guild_id: int) -> int:
-        """Statuses of the guild's open claims under its new thresholds; returns how many
-        moved. Only those are edited on Discord."""
-        before = await self.bot.db.open_claim_statuses(guild_id)
-        after = await refresh_statuses(
-            self.bot.db,
-            sorted(before),
-            self.bot.configs.status_settings,
-            notices_due=self.bot.notices.due_time(),
-        )
-        moved = {
-            claim_id
-            for claim_id, result in after.items()
-            if (result.status, round(result.confidence, 6))
-            != (before[claim_id][0], round(before[claim_id][1], 6))
-        }
-        self.bot.live.touch(moved)
-        return sum(1 for claim_id in moved if after[claim_id].status != before[claim_id][0])
 
 
 async def setup(bot: ClaimBot) -> None:
