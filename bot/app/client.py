@@ -170,7 +170,8 @@ class ClaimBot(commands.Bot):
         **options: Any,
     ) -> None:
         """`clock` is wall time (verdict notices, digests, skips, stale claims), `pace_clock`
-        a time that never jumps (edit rate, submission and thread-link rates, alerts, uptime).
+        a time that never jumps (edit rate, submission and thread-link rates, alerts, retries,
+        uptime).
         Tests pass their own, so nothing waits for real time; a ManualClock as `pace_clock`
         holds every spaced edit until the test moves it."""
         point_at_discord(settings.discord_api_base, settings.discord_gateway_url)
@@ -303,7 +304,7 @@ class ClaimBot(commands.Bot):
 
     async def _retry_sync(self) -> None:
         for delay in SYNC_RETRY_SECONDS:
-            await asyncio.sleep(delay)
+            await self.pace_clock.sleep(delay)
             if await self.sync_commands():
                 return
         log.error("command sync still failing; commands stay as Discord has them until restart")

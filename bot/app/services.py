@@ -85,7 +85,7 @@ async def build_services(
 
     `clock` is wall time, for what is stored or scheduled (verdict notices, digests, skips,
     stale claims); `pace_clock` never jumps, for what is spaced out (the edit rate, the
-    submission and thread-link rates, alerts). Tests pass clocks they move by hand."""
+    submission and thread-link rates, alerts, retries). Tests pass clocks they move by hand."""
     configs = GuildConfigs(db)
     background = BackgroundTasks(log)
     stack.push_async_callback(background.close)
@@ -146,13 +146,13 @@ async def build_services(
         clock=pace_clock,
     )
     stack.push_async_callback(intake.close)
-    ingest = VoteIngest(db, status.changed)
+    ingest = VoteIngest(db, status.changed, clock=pace_clock)
     ingest.start()
     stack.push_async_callback(ingest.stop)
     # Each import rebuilds the scope it went into.
     fact_check_import = FactCheckImporter(db, library.rebuild, slots=fetch_slots)
     stack.push_async_callback(fact_check_import.close)
-    catch_up = CatchUp(client, db, configs, review, ingest, live.touch)
+    catch_up = CatchUp(client, db, configs, review, ingest, live.touch, clock=pace_clock)
     stack.push_async_callback(catch_up.close)
     digests = Digests(db, configs, channel_sender(client), review.report_guild_refusal, clock=clock)
     digests.start()

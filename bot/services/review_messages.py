@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -132,7 +131,7 @@ class ReviewMessages:
         clock: Clock | None = None,
     ) -> None:
         """`on_thread` is told when a claim has its thread (the suggestions service) and must
-        not block; `clock` spaces the alerts to a server's admins."""
+        not block; `clock` spaces the alerts to a server's admins and the retries of posts."""
         self._client = client
         self._db = db
         self._configs = configs
@@ -282,7 +281,7 @@ class ReviewMessages:
 
     async def _retry_unposted(self) -> None:
         for delay in POST_RETRY_SECONDS:
-            await asyncio.sleep(delay)
+            await self._clock.sleep(delay)
             try:
                 if await self.post_pending() == 0:
                     return
