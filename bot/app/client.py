@@ -173,7 +173,8 @@ class ClaimBot(commands.Bot):
         a time that never jumps (edit rate, submission and thread-link rates, alerts, retries,
         uptime).
         Tests pass their own, so nothing waits for real time; a ManualClock as `pace_clock`
-        holds every spaced edit until the test moves it."""
+        holds every spaced edit and status refresh until the test moves it (a VirtualClock
+        lets them run and is moved by hand too)."""
         point_at_discord(settings.discord_api_base, settings.discord_gateway_url)
         super().__init__(
             command_prefix=commands.when_mentioned,

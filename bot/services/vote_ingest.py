@@ -73,7 +73,7 @@ class VoteIngest:
     def __init__(
         self, db: Database, on_changed: ChangedHook, *, clock: Clock | None = None
     ) -> None:
-        """`clock` spaces the refreshes and the gathering of a batch (a monotonic one)."""
+        """`clock` spaces the status refreshes (a monotonic one)."""
         self._db = db
         self._on_changed = on_changed
         self._clock: Clock = clock or MonotonicClock()
@@ -174,7 +174,9 @@ class VoteIngest:
         while True:
             batch = [await self._queue.get()]
             if self._queue.empty():
-                await self._clock.sleep(GATHER_SECONDS)  # let a trickle of votes share a commit
+                # Let a trickle of votes share a commit: a yield to the event loop in real
+                # time, not a rule on the clock (a test's clock would hold every vote).
+                await asyncio.sleep(GATHER_SECONDS)
             while len(batch) < MAX_BATCH and not self._queue.empty():
                 batch.append(self._queue.get_nowait())
             try:
