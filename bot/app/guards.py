@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import discord
 from discord import app_commands
 
-from bot.core.access import Member, is_moderator, may_review
+from bot.core.access import Member, is_moderator
 from bot.core.errors import UserFacingError
 from bot.core.records import ClaimRecord
 from bot.services.denials import deny
@@ -67,10 +67,8 @@ Claim = app_commands.Transform[ClaimRecord, ClaimNumber]
 
 async def may_review_here(interaction: discord.Interaction[ClaimBot]) -> bool:
     """`may_review` for the member behind an interaction."""
-    config = await interaction.client.services.configs.get(server_of(interaction))
-    return may_review(
-        role_ids(interaction), manage_guild=interaction.permissions.manage_guild, config=config
-    )
+    member = member_of(interaction)
+    return member.may_review(await interaction.client.services.configs.get(member.guild_id))
 
 
 async def is_moderator_here(interaction: discord.Interaction[ClaimBot]) -> bool:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.core.access import Member
@@ -25,13 +24,11 @@ from bot.services.clock import Clock, MonotonicClock
 from bot.services.denials import deny
 from bot.services.guild_configs import GuildConfigs
 from bot.services.parsing import parse_off_loop
+from bot.services.status_refresh import ClaimsChanged
 from bot.storage.database import Database
 from bot.web.fetcher import FetchError, FetchLimits, FetchResult, SafeFetcher, check_url
 
 log = logging.getLogger("claimbot.evidence")
-
-# Told which claims changed, so their statuses and messages follow.
-ClaimsChanged = Callable[[set[int]], Awaitable[None]]
 
 # Metadata lives in <head>: the first megabyte of a page is plenty.
 EVIDENCE_LIMITS = FetchLimits(max_bytes=1_000_000, total_timeout=15.0)

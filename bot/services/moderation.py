@@ -3,15 +3,13 @@ a file. Who counts as a moderator is checked before these are called (bot/app/gu
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from bot.core.errors import UserFacingError
 from bot.core.records import ClaimRecord
 from bot.services.export_files import ExportFormat, export_guild
+from bot.services.status_refresh import ClaimsChanged
 from bot.storage.database import Database
-
-ClaimsChanged = Callable[[set[int]], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)

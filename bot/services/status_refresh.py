@@ -33,6 +33,8 @@ def evidence_items(records: list[EvidenceRecord]) -> list[EvidenceItem]:
 
 
 SettingsFor = Callable[[int], Awaitable[StatusSettings]]
+# Told which claims changed (votes, sources, a resolution), so statuses and messages follow.
+ClaimsChanged = Callable[[set[int]], Awaitable[None]]
 
 
 async def compute_statuses(
