@@ -36,6 +36,7 @@ from bot.services.llm_extraction import llm_config
 from bot.services.moderation import Moderation
 from bot.services.review_messages import ReviewMessages
 from bot.services.review_queue import ReviewQueue
+from bot.services.server_setup import ServerSetup
 from bot.services.status_refresh import StatusUpdates
 from bot.services.submissions import Submissions
 from bot.services.suggestions import Spawn, Suggestions
@@ -70,6 +71,7 @@ class Services:
     queue: ReviewQueue
     claims: ClaimQueries
     moderation: Moderation
+    server_setup: ServerSetup
 
 
 async def build_services(
@@ -179,6 +181,7 @@ async def build_services(
         queue=ReviewQueue(db, configs, clock=clock),
         claims=ClaimQueries(db, configs, clock=clock),
         moderation=Moderation(db, status.changed),
+        server_setup=ServerSetup(db, configs, digests, status),
     )
 
 

@@ -15,9 +15,12 @@ from bot.core.status import (
 )
 from bot.storage.database import Database
 
+# The option of a server's setup that holds its thresholds (`/claimbot thresholds`).
+STATUS_OPTION = "status"
+
 
 def status_settings(config: GuildConfig | None) -> StatusSettings:
-    raw = config.options.get("status", {}) if config else {}
+    raw = config.options.get(STATUS_OPTION, {}) if config else {}
     return StatusSettings.from_mapping(raw if isinstance(raw, dict) else {})
 
 
