@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -50,34 +48,9 @@ class FactChecksCog(
         if file is not None and file.size > DISCORD_FEED_MAX_BYTES:
             raise UserFacingError(too_large(DISCORD_FEED_MAX_BYTES))
         await interaction.response.defer(ephemeral=True, thinking=True)
-        importer = self.bot.services.fact_check_import
-        member = interaction.user.id
-        if file is not None:
-            data = await file.read()
-            result = await importer.import_stream(
-                guild_id, io.BytesIO(data), imported_by=member, max_bytes=DISCORD_FEED_MAX_BYTES
-            )
-            source = f"file {file.filename}"
-        else:
-            assert url is not None
-            result = await importer.import_url(
-                guild_id,
-                url.strip(),
-                imported_by=member,
-                max_bytes=DISCORD_FEED_MAX_BYTES,
-                owner=(guild_id, member),
-            )
-            source = url.strip()
-        await self.bot.services.db.audit_import(
-            guild_id,
-            member,
-            {
-                "source": source,
-                "read": result.read,
-                "added": result.added,
-                "updated": result.updated,
-                "skipped": sum(result.skipped.values()),
-            },
+        upload = (file.filename, await file.read()) if file is not None else None
+        result = await self.bot.services.fact_check_import.import_for_server(
+            guild_id, interaction.user.id, url=url, upload=upload
         )
         await interaction.edit_original_response(
             content=render_import_result(result, "for this server")
