@@ -29,10 +29,9 @@ from rich.table import Table
 from benchmarks.dataset import GUILD_BASE, REVIEWERS_PER_GUILD, Shape, fill, reviewer
 from benchmarks.harness import percentile, read_only
 from bot.core.search import search_terms
+from bot.services.claim_queries import PAGE_SIZE, SEARCH_RESULTS
 from bot.storage.database import Database
 
-PAGE_SIZE = 10  # cogs/claims.py
-SEARCH_RESULTS = 10
 AUTOCOMPLETE_CHOICES = 25
 BIG_TABLES = ("claims", "vote_events", "claim_votes", "evidence")
 TARGETS_MS = {"autocomplete": 5.0}

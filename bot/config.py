@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -44,8 +44,25 @@ class Settings(BaseSettings):
     max_claims_per_submission: int = Field(
         default=15, ge=1, le=50, validation_alias="CLAIMBOT_MAX_CLAIMS"
     )
-    submit_cooldown_seconds: float = Field(
-        default=30.0, ge=0, validation_alias="CLAIMBOT_SUBMIT_COOLDOWN"
+    # Submissions per member per server, as token buckets (bot/core/fairness.py): a burst, then
+    # one more every interval; an interval of 0 turns that limit off. `/claim add` (and
+    # *Extract claims* on a message without a link) posts one claim as written: 5 at once
+    # covers the claims of one exchange in a live debate, and one per 6 s (10 a minute) is
+    # faster than anyone types a claim, while a script is held to what a review channel can
+    # absorb (each claim is a post, 4 reactions and a thread). An article (`/claim submit`, or
+    # a message that links one) costs a fetch, a parse, an extraction and up to 15 posts: 2 at
+    # once lets a reviewer send two articles side by side, then one per 30 s, the old cooldown.
+    add_burst: int = Field(default=5, ge=1, le=100, validation_alias="CLAIMBOT_ADD_BURST")
+    add_interval_seconds: float = Field(
+        default=6.0, ge=0, le=3600, validation_alias="CLAIMBOT_ADD_INTERVAL"
+    )
+    article_burst: int = Field(default=2, ge=1, le=100, validation_alias="CLAIMBOT_SUBMIT_BURST")
+    article_interval_seconds: float = Field(
+        default=30.0, ge=0, le=3600, validation_alias="CLAIMBOT_SUBMIT_INTERVAL"
+    )
+    # Deprecated: one submission of any kind per this many seconds (see `_old_cooldown`).
+    submit_cooldown_seconds: float | None = Field(
+        default=None, ge=0, le=3600, validation_alias="CLAIMBOT_SUBMIT_COOLDOWN"
     )
     edit_interval_seconds: float = Field(
         default=2.0, ge=0, validation_alias="CLAIMBOT_EDIT_INTERVAL"
@@ -96,6 +113,7 @@ class Settings(BaseSettings):
         "llm_model",
         "llm_api_key",
         "guild_id",
+        "submit_cooldown_seconds",
         mode="before",
     )
     @classmethod
@@ -119,6 +137,18 @@ class Settings(BaseSettings):
         if value is not None and not value.strip().lower().startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://, e.g. http://127.0.0.1:11434/v1")
         return value.strip() if value is not None else None
+
+    @model_validator(mode="after")
+    def _old_cooldown(self) -> Settings:
+        """CLAIMBOT_SUBMIT_COOLDOWN=N, the setting the buckets replaced, still means what it
+        meant (one submission per N s: buckets of 1 refilled every N s; 0 is no limit) unless
+        one of the new settings is given, which then win."""
+        cooldown = self.submit_cooldown_seconds
+        buckets = {"add_burst", "add_interval_seconds", "article_burst", "article_interval_seconds"}
+        if cooldown is not None and not buckets & self.model_fields_set:
+            self.add_burst = self.article_burst = 1
+            self.add_interval_seconds = self.article_interval_seconds = cooldown
+        return self
 
     @property
     def llm_enabled(self) -> bool:

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import io
-from datetime import UTC, datetime
-
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -17,7 +14,6 @@ from bot.core.factcheck_render import (
     render_import_result,
     render_library_stats,
 )
-from bot.extraction.language import detect_language
 from bot.services.factcheck_import import DISCORD_FEED_MAX_BYTES, too_large
 
 SEARCH_RESULTS = 5
@@ -52,34 +48,9 @@ class FactChecksCog(
         if file is not None and file.size > DISCORD_FEED_MAX_BYTES:
             raise UserFacingError(too_large(DISCORD_FEED_MAX_BYTES))
         await interaction.response.defer(ephemeral=True, thinking=True)
-        importer = self.bot.fact_check_import
-        member = interaction.user.id
-        if file is not None:
-            data = await file.read()
-            result = await importer.import_stream(
-                guild_id, io.BytesIO(data), imported_by=member, max_bytes=DISCORD_FEED_MAX_BYTES
-            )
-            source = f"file {file.filename}"
-        else:
-            assert url is not None
-            result = await importer.import_url(
-                guild_id,
-                url.strip(),
-                imported_by=member,
-                max_bytes=DISCORD_FEED_MAX_BYTES,
-                owner=(guild_id, member),
-            )
-            source = url.strip()
-        await self.bot.db.audit_import(
-            guild_id,
-            member,
-            {
-                "source": source,
-                "read": result.read,
-                "added": result.added,
-                "updated": result.updated,
-                "skipped": sum(result.skipped.values()),
-            },
+        upload = (file.filename, await file.read()) if file is not None else None
+        result = await self.bot.services.fact_check_import.import_for_server(
+            guild_id, interaction.user.id, url=url, upload=upload
         )
         await interaction.edit_original_response(
             content=render_import_result(result, "for this server")
@@ -92,17 +63,13 @@ class FactChecksCog(
     ) -> None:
         guild_id = server_of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        language = detect_language(query)
-        today = datetime.now(UTC).date()
-        found = await self.bot.library.similar(
-            guild_id, query, "en" if language == "und" else language, today, SEARCH_RESULTS
-        )
+        found, today = await self.bot.services.library.search(guild_id, query, SEARCH_RESULTS)
         reply = render_fact_check_matches(query, [(m.fact_check, m.score) for m in found], today)
         await interaction.edit_original_response(content=reply)
 
     @app_commands.command(name="stats", description="How many fact-checks, from whom, how recent")
     async def stats(self, interaction: discord.Interaction[ClaimBot]) -> None:
-        stats = await self.bot.db.library_stats(server_of(interaction))
+        stats = await self.bot.services.db.library_stats(server_of(interaction))
         await interaction.response.send_message(
             render_library_stats(stats, "in this server's library"), ephemeral=True
         )

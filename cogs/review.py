@@ -44,13 +44,13 @@ class ReviewCog(commands.Cog):
             return
         if payload.user_id == self.bot.user.id:
             return
-        known = await self.bot.review.claim_of_message(payload.message_id)
+        known = await self.bot.services.review.claim_of_message(payload.message_id)
         if known is None:
             return
         claim_id, guild_id = known
         if guild_id != payload.guild_id:
             return
-        config = await self.bot.configs.get(guild_id)
+        config = await self.bot.services.configs.get(guild_id)
         emoji = vote_emoji(config)
         verdict = emoji.verdict(str(payload.emoji))
         if verdict is None:
@@ -68,7 +68,7 @@ class ReviewCog(commands.Cog):
                     payload.user_id,
                 )
                 return
-        self.bot.ingest.enqueue(
+        self.bot.services.ingest.enqueue(
             ReactionVote(guild_id, claim_id, payload.user_id, verdict, added),
             functools.partial(self._counted, payload, claim_id, emoji),
         )
@@ -89,7 +89,7 @@ class ReviewCog(commands.Cog):
                 claim_id,
                 exc_info=outcome,
             )
-            self.bot.catch_up.reconcile_later(claim_id)
+            self.bot.services.catch_up.reconcile_later(claim_id)
         elif outcome is not None and outcome.replaced is not None:
             self.bot.in_background(
                 remove_reaction(
@@ -106,17 +106,17 @@ class ReviewCog(commands.Cog):
     async def on_raw_message_delete(self, payload: discord.RawMessageDeleteEvent) -> None:
         """Someone deleted a review message: post the claim again, votes kept."""
         with self.bot.handling_event():
-            known = await self.bot.review.claim_of_message(payload.message_id)
+            known = await self.bot.services.review.claim_of_message(payload.message_id)
             if known is not None and known[1] == payload.guild_id:
-                self.bot.review.forget_message(payload.message_id)
-                await self.bot.review.repost(known[0])
+                self.bot.services.review.forget_message(payload.message_id)
+                await self.bot.services.review.repost(known[0])
 
     # -- catch-up ---------------------------------------------------------------------
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
         """Runs after every fresh session (start, or a reconnect that could not resume)."""
-        await self.bot.catch_up.run()
+        await self.bot.services.catch_up.run()
 
 
 async def setup(bot: ClaimBot) -> None:

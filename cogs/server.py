@@ -1,28 +1,23 @@
-"""`/claimbot`: health check and the per-server setup."""
+"""`/claimbot`: health check and the per-server setup; the one owner of the group, whose
+`digest` command sits in cogs/digest.py."""
 
 from __future__ import annotations
-
-import dataclasses
-import time
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot.app.client import ClaimBot
-from bot.core.digest import DigestSchedule, render_digest_settings
-from bot.core.notices import NOTICE_MODE_NAMES, NOTICE_MODES, NOTICES_OPTION
-from bot.core.records import GuildConfig
-from bot.core.render import ALERTS_OPTION, describe_thresholds, render_settings
+from bot.core.notices import NOTICE_MODE_NAMES, NOTICE_MODES
+from bot.core.render import describe_thresholds, render_settings
 from bot.core.status import (
     CONSENSUS_PERCENT_RANGE,
     MIN_REVIEWERS_RANGE,
     MIN_SOURCES_TO_VERIFY_RANGE,
     VERIFY_CONFIDENCE_PERCENT_RANGE,
-    StatusSettings,
 )
-from bot.services.review_messages import DISCORD_REFUSED, missing_review_permissions
-from bot.services.status_refresh import refresh_statuses
+from bot.services.review_messages import missing_review_permissions
+from cogs.digest import DigestCommands
 
 NOTICE_CHOICES = [
     app_commands.Choice(name=f"{mode}: {NOTICE_MODE_NAMES[mode]}", value=mode)
@@ -31,7 +26,9 @@ NOTICE_CHOICES = [
 
 
 @app_commands.guild_only()
-class ServerCog(commands.GroupCog, group_name="claimbot", group_description="claimbot itself"):
+class ServerCog(
+    DigestCommands, commands.GroupCog, group_name="claimbot", group_description="claimbot itself"
+):
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot
         super().__init__()
@@ -39,7 +36,7 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
     @app_commands.command(name="ping", description="Check that the bot is up")
     async def ping(self, interaction: discord.Interaction[ClaimBot]) -> None:
         latency_ms = self.bot.latency * 1000 if self.bot.latency == self.bot.latency else 0.0
-        uptime = int(time.monotonic() - self.bot.started_at)
+        uptime = int(self.bot.pace_clock.now() - self.bot.started_at)
         await interaction.response.send_message(
             f"Pong: gateway latency {latency_ms:.0f} ms, up {uptime} s.", ephemeral=True
         )
@@ -65,21 +62,15 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
         notices: app_commands.Choice[str] | None = None,
     ) -> None:
         assert interaction.guild is not None
-        previous = await self.bot.configs.get(interaction.guild.id)
-        options = dict(previous.options) if previous else {}
-        options.pop(ALERTS_OPTION, None)  # like the roles: left out means none
-        if alerts_channel is not None:
-            options[ALERTS_OPTION] = alerts_channel.id
-        if notices is not None:
-            options[NOTICES_OPTION] = notices.value
-        config = GuildConfig(
-            guild_id=interaction.guild.id,
+        config = await self.bot.services.server_setup.setup(
+            interaction.guild.id,
             review_channel_id=review_channel.id,
             reviewer_role_id=reviewer_role.id if reviewer_role else None,
             moderator_role_id=moderator_role.id if moderator_role else None,
-            options=options,
+            alerts_channel_id=alerts_channel.id if alerts_channel else None,
+            notices=notices.value if notices else None,
+            actor_id=interaction.user.id,
         )
-        await self.bot.configs.save(config, actor_id=interaction.user.id)
         lines = [render_settings(config), ""]
         missing = missing_review_permissions(review_channel.permissions_for(interaction.guild.me))
         if missing:
@@ -94,12 +85,7 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
     @app_commands.command(name="settings", description="Show this server's claimbot setup")
     async def settings(self, interaction: discord.Interaction[ClaimBot]) -> None:
         assert interaction.guild is not None
-        config = await self.bot.configs.configured(interaction.guild.id)
-        problem = await self.bot.db.last_audit(interaction.guild.id, DISCORD_REFUSED)
-        text = render_settings(config, problem)
-        digest = (await self.bot.db.digest_state(interaction.guild.id)).schedule
-        if digest != DigestSchedule():  # shown once `/claimbot digest` changed something
-            text += "\n" + render_digest_settings(digest, self.bot.digests.next_at(digest))
+        text = await self.bot.services.server_setup.describe(interaction.guild.id)
         if self.bot.last_sync_failure is not None:
             reason, when = self.bot.last_sync_failure
             text += (
@@ -130,60 +116,37 @@ class ServerCog(commands.GroupCog, group_name="claimbot", group_description="cla
         reset: bool = False,
     ) -> None:
         assert interaction.guild is not None
-        config = await self.bot.configs.configured(interaction.guild.id)
-        raw = config.options.get("status")
-        overrides = {} if reset or not isinstance(raw, dict) else dict(raw)
-        for name, value in (
-            ("min_reviewers", quorum),
-            ("consensus_share", consensus / 100 if consensus is not None else None),
-            ("min_sources_to_verify", sources),
-            (
-                "verify_min_confidence",
-                verify_confidence / 100 if verify_confidence is not None else None,
+        changes = {
+            "min_reviewers": quorum,
+            "consensus_share": consensus / 100 if consensus is not None else None,
+            "min_sources_to_verify": sources,
+            "verify_min_confidence": (
+                verify_confidence / 100 if verify_confidence is not None else None
             ),
-        ):
-            if value is not None:
-                overrides[name] = value
-        if overrides == raw or (not overrides and raw is None):
+        }
+
+        async def accepted() -> None:
+            await interaction.response.defer(ephemeral=True, thinking=True)
+
+        result = await self.bot.services.server_setup.thresholds(
+            interaction.guild.id,
+            changes,
+            reset=reset,
+            actor_id=interaction.user.id,
+            accepted=accepted,
+        )
+        if result.moved is None:
             await interaction.response.send_message(
-                describe_thresholds(StatusSettings.from_mapping(overrides)), ephemeral=True
+                describe_thresholds(result.settings), ephemeral=True
             )
             return
-        options = {k: v for k, v in config.options.items() if k != "status"}
-        if overrides:
-            options["status"] = overrides
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.bot.configs.save(
-            dataclasses.replace(config, options=options),
-            actor_id=interaction.user.id,
-            action="thresholds",
-        )
-        moved = await self._recompute_open_claims(interaction.guild.id)
+        moved = result.moved
         await interaction.followup.send(
-            f"Saved. {describe_thresholds(StatusSettings.from_mapping(overrides))}\n"
+            f"Saved. {describe_thresholds(result.settings)}\n"
             f"{moved} open claim{'s' if moved != 1 else ''} changed status"
             f"{'; their review messages are being updated' if moved else ''}.",
             ephemeral=True,
         )
-
-    async def _recompute_open_claims(self, guild_id: int) -> int:
-        """Statuses of the guild's open claims under its new thresholds; returns how many
-        moved. Only those are edited on Discord."""
-        before = await self.bot.db.open_claim_statuses(guild_id)
-        after = await refresh_statuses(
-            self.bot.db,
-            sorted(before),
-            self.bot.configs.status_settings,
-            notices_due=self.bot.notices.due_time(),
-        )
-        moved = {
-            claim_id
-            for claim_id, result in after.items()
-            if (result.status, round(result.confidence, 6))
-            != (before[claim_id][0], round(before[claim_id][1], 6))
-        }
-        self.bot.live.touch(moved)
-        return sum(1 for claim_id in moved if after[claim_id].status != before[claim_id][0])
 
 
 async def setup(bot: ClaimBot) -> None:

@@ -11,7 +11,7 @@ import discord
 from discord.ext import commands
 
 from bot.app.client import GENERIC_FAILURE, ClaimBot, send_ephemeral
-from bot.app.guards import may_review_here
+from bot.app.guards import may_review_here, refuse
 from bot.core.errors import UserFacingError
 from bot.core.suggestions import CUSTOM_ID_PATTERN, custom_id, render_answer
 
@@ -52,14 +52,14 @@ async def answer_suggestion(
     if interaction.guild_id is None:
         raise UserFacingError("That suggestion does not belong to this server.")
     if not await may_review_here(interaction):
-        await bot.db.record_audit(
-            guild_id=interaction.guild_id,
-            actor_id=interaction.user.id,
-            action="denied_suggestion_answer",
+        await refuse(
+            interaction,
+            action="suggestion_answer",
+            claim_id=None,
+            message=REVIEWERS_ONLY,
             detail={"suggestion": suggestion_id, "answer": answer},
         )
-        raise UserFacingError(REVIEWERS_ONLY)
-    answered = await bot.suggestions.answer(
+    answered = await bot.services.suggestions.answer(
         interaction.guild_id, suggestion_id, answer, interaction.user.id
     )
     shown = interaction.message.content if interaction.message else ""

@@ -8,6 +8,12 @@ import pytest
 
 from bot.config import ConfigError, load_settings
 
+SUBMIT_LIMITS = (
+    "CLAIMBOT_ADD_BURST",
+    "CLAIMBOT_ADD_INTERVAL",
+    "CLAIMBOT_SUBMIT_BURST",
+    "CLAIMBOT_SUBMIT_INTERVAL",
+)
 WELL_FORMED_TOKEN = "MTA4NzY1NDMyMTAwMDAwMDAwMA.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB"
 
 
@@ -20,6 +26,8 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "CLAIMBOT_GUILD_ID",
         "LOG_LEVEL",
         "CLAIMBOT_MAX_CLAIMS",
+        *SUBMIT_LIMITS,
+        "CLAIMBOT_SUBMIT_COOLDOWN",
     ):
         monkeypatch.delenv(name, raising=False)
 
@@ -88,3 +96,57 @@ def test_notice_window_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setenv("CLAIMBOT_NOTICE_WINDOW", value)
         with pytest.raises(ConfigError, match=r"^CLAIMBOT_NOTICE_WINDOW: "):
             load_settings()
+
+
+def submit_limits() -> tuple[int, float, int, float]:
+    settings = load_settings()
+    return (
+        settings.add_burst,
+        settings.add_interval_seconds,
+        settings.article_burst,
+        settings.article_interval_seconds,
+    )
+
+
+def test_submissions_default_to_a_burst_of_5_adds_and_2_articles() -> None:
+    assert submit_limits() == (5, 6.0, 2, 30.0)
+
+
+def test_submission_limits_are_read_from_their_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in zip(SUBMIT_LIMITS, ("8", "2.5", "3", "0"), strict=True):
+        monkeypatch.setenv(name, value)
+    assert submit_limits() == (8, 2.5, 3, 0.0)
+
+
+def test_the_old_cooldown_still_means_one_submission_per_n_seconds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("CLAIMBOT_SUBMIT_COOLDOWN", "45")
+    assert submit_limits() == (1, 45.0, 1, 45.0)
+    monkeypatch.setenv("CLAIMBOT_SUBMIT_COOLDOWN", "0")
+    assert submit_limits() == (1, 0.0, 1, 0.0)  # no limit, as before
+    monkeypatch.setenv("CLAIMBOT_SUBMIT_COOLDOWN", "")
+    assert submit_limits() == (5, 6.0, 2, 30.0)
+
+
+def test_the_new_limits_win_over_the_old_cooldown(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLAIMBOT_SUBMIT_COOLDOWN", "45")
+    monkeypatch.setenv("CLAIMBOT_ADD_BURST", "4")
+    assert submit_limits() == (4, 6.0, 2, 30.0)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("CLAIMBOT_ADD_BURST", "0"),
+        ("CLAIMBOT_ADD_INTERVAL", "-1"),
+        ("CLAIMBOT_SUBMIT_BURST", "many"),
+        ("CLAIMBOT_SUBMIT_INTERVAL", "3601"),
+    ],
+)
+def test_a_bad_submission_limit_names_the_variable(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=rf"^{name}: "):
+        load_settings()

@@ -1,5 +1,5 @@
-"""Fair shares of fetches and the thread-link rate limit: the bookkeeping, and the fetcher
-admitting against it."""
+"""Fair shares of fetches, the thread-link rate limit and the submission token buckets: the
+bookkeeping, and the fetcher admitting against it."""
 
 from __future__ import annotations
 
@@ -22,6 +22,8 @@ from bot.core.fairness import (
     FetchSlots,
     LinkGrant,
     LinkRateLimit,
+    TokenBuckets,
+    whole_seconds,
 )
 from bot.web.errors import FetchError
 from bot.web.fetcher import POOL_CONNECTIONS, SafeFetcher
@@ -325,6 +327,107 @@ def test_never_more_than_the_limit_in_any_window_and_never_less_than_asked_when_
         else:
             assert grant.retry_after == 0.0
         assert len([t for t in times if t > now - window]) <= most
+
+
+# -- token buckets (submissions) -----------------------------------------------------------
+
+
+def test_a_burst_then_one_token_per_interval() -> None:
+    buckets = TokenBuckets(burst=5, interval=6.0)
+    alice, bob = (1, 10), (1, 11)
+    assert [buckets.take(alice, now=100.0) for _ in range(5)] == [0.0] * 5
+    assert buckets.take(alice, now=100.0) == 6.0  # empty: the wait for one token
+    assert buckets.take(alice, now=104.5) == pytest.approx(1.5)
+    assert buckets.take(bob, now=104.5) == 0.0  # another member has their own bucket
+    assert buckets.take((2, 10), now=104.5) == 0.0  # and so has the same member elsewhere
+    assert buckets.take(alice, now=106.0) == 0.0  # one token came back
+    assert buckets.take(alice, now=106.0) == 6.0
+    # Quiet for burst x interval seconds: the whole burst again, no more.
+    assert [buckets.take(alice, now=136.0) for _ in range(6)] == [0.0] * 5 + [6.0]
+
+
+def test_a_refund_gives_back_one_token_and_never_more_than_the_burst() -> None:
+    buckets = TokenBuckets(burst=2, interval=30.0)
+    alice = (1, 10)
+    assert buckets.take(alice, now=0.0) == 0.0
+    assert buckets.take(alice, now=0.0) == 0.0
+    buckets.refund(alice, now=0.0)
+    assert buckets.take(alice, now=0.0) == 0.0
+    assert buckets.take(alice, now=0.0) == 30.0
+    buckets.refund(alice, now=90.0)  # already full again: nothing to give back
+    assert buckets.tracked() == 0
+    assert [buckets.take(alice, now=90.0) for _ in range(3)] == [0.0, 0.0, 30.0]
+
+
+def test_an_interval_of_zero_turns_the_bucket_off() -> None:
+    buckets = TokenBuckets(burst=1, interval=0.0)
+    assert [buckets.take((1, 1), now=0.0) for _ in range(100)] == [0.0] * 100
+    assert buckets.tracked() == 0
+
+
+def test_bad_buckets_are_refused() -> None:
+    for burst, interval in [(0, 6.0), (5, -1.0)]:
+        with pytest.raises(ValueError, match="burst >= 1 and interval >= 0"):
+            TokenBuckets(burst, interval)
+
+
+def test_waits_are_read_in_whole_seconds_rounded_up() -> None:
+    assert [whole_seconds(w) for w in (6.0, 5.2, 0.01, 0.0, 28.0000000001)] == [6, 6, 1, 1, 28]
+
+
+def test_idle_buckets_are_forgotten() -> None:
+    buckets = TokenBuckets(burst=5, interval=6.0)
+    for member in range(5000):
+        buckets.take((1, member), now=float(member))
+    # A bucket is full again 6 s after its one take: only the last 6 s of members can still
+    # matter, and the sweep runs as the table doubles.
+    assert buckets.tracked() <= 1024 + 6
+    assert buckets.take((1, 0), now=5000.0) == 0.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(1, 6),
+    st.sampled_from([0.5, 6.0, 30.0]),
+    st.lists(
+        st.tuples(st.integers(0, 2), st.floats(0, 20), st.booleans()),
+        max_size=120,
+    ),
+)
+def test_never_more_than_burst_plus_rate_times_t_in_any_window(
+    burst: int, interval: float, steps: list[tuple[int, float, bool]]
+) -> None:
+    """For every member and every window [a, b]: tokens granted minus tokens refunded in it
+    is at most burst + (b - a) / interval. And a refusal names a wait after which the next
+    take succeeds."""
+    buckets = TokenBuckets(burst, interval)
+    events: dict[FetchOwner, list[tuple[float, int]]] = {}  # (time, +1 granted / -1 refunded)
+    now = 0.0
+    for member, step, refund in steps:
+        now += step
+        owner = (1, member)
+        history = events.setdefault(owner, [])
+        if refund and history and sum(change for _, change in history) > 0:
+            buckets.refund(owner, now)
+            history.append((now, -1))
+            continue
+        wait = buckets.take(owner, now)
+        if wait == 0.0:
+            history.append((now, 1))
+        else:
+            assert 0.0 < wait <= interval
+    for history in events.values():
+        for i, (start, _) in enumerate(history):
+            net = 0
+            for end, change in history[i:]:
+                net += change
+                assert net <= burst + (end - start) / interval + 1e-6
+    if steps:  # the wait a refusal names is enough, and not more than needed
+        owner = (1, steps[-1][0])
+        wait = buckets.take(owner, now)
+        if wait > 0.0:
+            assert buckets.take(owner, now + wait * 0.999) > 0.0
+            assert buckets.take(owner, now + wait) == 0.0
 
 
 # -- settings -------------------------------------------------------------------------------

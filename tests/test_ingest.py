@@ -12,8 +12,9 @@ import pytest
 from bot.core.records import NewClaim, NewDocument
 from bot.core.vocabulary import Verdict
 from bot.core.votes import VoteChange
-from bot.services.vote_ingest import ForcedVote, ReactionVote, VoteIngest
+from bot.services.vote_ingest import REFRESH_SECONDS, ForcedVote, ReactionVote, VoteIngest
 from bot.storage.database import Database
+from tests.support.clock import ManualClock
 
 
 @pytest.fixture
@@ -175,3 +176,28 @@ async def test_catch_up_corrections_yield_to_live_reactions_since_the_snapshot(
     assert await db.current_votes(first) == {7: "refuted"}
     assert await db.current_votes(second) == {7: "supported"}
     assert [(r, v) for _, r, v, _ in await db.vote_events(first)] == [(7, "refuted")]
+
+
+async def test_status_refreshes_are_spaced_on_the_ingest_clock(db: Database) -> None:
+    """A refresh waits REFRESH_SECONDS after the last one on the clock it is given, not on
+    real time: votes committed meanwhile wait for the clock, then refresh together."""
+    refreshed: list[set[int]] = []
+
+    async def on_changed(ids: set[int]) -> None:
+        refreshed.append(ids)
+
+    first, second, third = await make_claims(db, 3)
+    clock = ManualClock(50.0)
+    ingest = VoteIngest(db, on_changed, clock=clock)
+    ingest.start()
+    await ingest.submit(ReactionVote(1, first, 100, "supported", added=True))
+    await asyncio.wait_for(ingest.drain(), 5)
+    assert refreshed == [{first}]
+    await ingest.submit(ReactionVote(1, second, 100, "supported", added=True))
+    await ingest.submit(ReactionVote(1, third, 100, "refuted", added=True))
+    await asyncio.sleep(0.05)  # real time passes; the ingest clock does not
+    assert refreshed == [{first}]
+    clock.advance(REFRESH_SECONDS)
+    await asyncio.wait_for(ingest.drain(), 5)
+    assert refreshed == [{first}, {second, third}]
+    await ingest.stop()

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 
-from bot.services.live_edits import LiveMessages
+from bot.services.live_edits import LiveMessages, Pace
+from tests.support.clock import ManualClock
 
 
 async def test_burst_becomes_at_most_two_edits_and_last_state_lands() -> None:
@@ -94,3 +95,30 @@ async def test_a_change_made_while_waiting_for_a_turn_folds_into_that_edit() -> 
     await live.flush()
 
     assert seen == [(1, "a"), (2, "a"), (3, "b")]
+
+
+async def test_the_interval_between_edits_of_a_claim_runs_on_the_pace_clock() -> None:
+    """The README's one Clock: a claim edited again waits `interval` on the pace's clock
+    (a test moves it), not on real time."""
+    seen: list[int] = []
+    edited = asyncio.Event()
+
+    async def edit(claim_id: int) -> None:
+        seen.append(claim_id)
+        edited.set()
+
+    clock = ManualClock(100.0)
+    live = LiveMessages(edit, interval=2.0, pace=Pace(1_000, clock=clock))
+    live.touch([4])
+    await asyncio.wait_for(edited.wait(), 1)
+    edited.clear()
+    live.touch([4])
+    await asyncio.sleep(0.05)  # real time passes; the clock does not
+    assert seen == [4]
+    clock.advance(1.9)
+    await asyncio.sleep(0.05)
+    assert seen == [4]
+    clock.advance(0.1)
+    await asyncio.wait_for(edited.wait(), 1)
+    await live.flush()
+    assert seen == [4, 4]

@@ -32,7 +32,7 @@ async def claim_choices(
     terms = [] if number is not None else search_terms(current)
     if current.strip() and number is None and not terms:
         return []
-    rows = await interaction.client.db.autocomplete_claims(
+    rows = await interaction.client.services.db.autocomplete_claims(
         interaction.guild_id, number=number, terms=terms, limit=MAX_CHOICES
     )
     return [
@@ -56,12 +56,12 @@ async def source_choices(
     claim_number = picked if isinstance(picked, int) else claim_id_prefix(str(picked or ""))
     if claim_number is None:
         return []
-    claim = await interaction.client.db.claim_by_number(interaction.guild_id, claim_number)
+    claim = await interaction.client.services.db.claim_by_number(interaction.guild_id, claim_number)
     if claim is None:
         return []
     typed = current.strip().lstrip("#").casefold()
     choices = []
-    for item in await interaction.client.db.evidence_for(claim.id):
+    for item in await interaction.client.services.db.evidence_for(claim.id):
         if typed.isdigit():
             if not str(item.number).startswith(typed):
                 continue

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 from collections.abc import Coroutine, Iterator
 from typing import Any
 
@@ -14,22 +13,18 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app.services import Services, build_services
 from bot.config import Settings
 from bot.core.errors import UserFacingError
 from bot.core.fairness import FetchSlots
-from bot.services.background import BackgroundTasks
 from bot.services.catch_up import CatchUp
-from bot.services.clock import Clock, SystemClock
-from bot.services.digests import Digests, channel_sender
+from bot.services.clock import Clock, MonotonicClock, SystemClock
+from bot.services.digests import Digests
 from bot.services.evidence import Evidence
 from bot.services.factcheck_import import FactCheckImporter
 from bot.services.factcheck_library import FactCheckLibrary
-from bot.services.guild_configs import GuildConfigs
-from bot.services.live_edits import LiveMessages, Pace
-from bot.services.llm_extraction import llm_config
+from bot.services.live_edits import LiveMessages
 from bot.services.review_messages import ReviewMessages, describe_failure
-from bot.services.status_refresh import refresh_statuses
-from bot.services.submissions import Submissions
 from bot.services.suggestions import Suggestions
 from bot.services.verdict_notices import VerdictNotices
 from bot.services.vote_ingest import VoteIngest
@@ -38,13 +33,12 @@ from bot.web.fetcher import SafeFetcher
 
 log = logging.getLogger("claimbot")
 
+# One extension per command group (its one owner) or listener set, so they load in any order.
 EXTENSIONS: tuple[str, ...] = (
     "cogs.server",
     "cogs.claims",
-    "cogs.queue",  # joins the /claim group of cogs.claims
     "cogs.review",
     "cogs.evidence",
-    "cogs.digest",
     "cogs.suggestions",
     "cogs.factchecks",
 )
@@ -164,22 +158,8 @@ async def send_ephemeral(interaction: discord.Interaction[Any], message: str) ->
 
 
 class ClaimBot(commands.Bot):
-    """Holds the shared resources every cog uses: settings, database, vote ingest and the
-    live review messages."""
-
-    db: Database
-    configs: GuildConfigs
-    review: ReviewMessages
-    live: LiveMessages
-    submissions: Submissions
-    evidence: Evidence
-    ingest: VoteIngest
-    catch_up: CatchUp
-    notices: VerdictNotices
-    digests: Digests
-    library: FactCheckLibrary
-    fact_check_import: FactCheckImporter
-    suggestions: Suggestions
+    """The discord.py client: the command tree, the services it builds at start
+    (bot/app/services.py) and the order in which it stops them."""
 
     def __init__(
         self,
@@ -189,8 +169,12 @@ class ClaimBot(commands.Bot):
         pace_clock: Clock | None = None,
         **options: Any,
     ) -> None:
-        """`clock` times verdict notices and digests, `pace_clock` the edit rate (tests pass
-        their own, so nothing waits for real time)."""
+        """`clock` is wall time (verdict notices, digests, skips, stale claims), `pace_clock`
+        a time that never jumps (edit rate, submission and thread-link rates, alerts, retries,
+        uptime).
+        Tests pass their own, so nothing waits for real time; a ManualClock as `pace_clock`
+        holds every spaced edit and status refresh until the test moves it (a VirtualClock
+        lets them run and is moved by hand too)."""
         point_at_discord(settings.discord_api_base, settings.discord_gateway_url)
         super().__init__(
             command_prefix=commands.when_mentioned,
@@ -206,83 +190,97 @@ class ClaimBot(commands.Bot):
         )
         self.settings = settings
         self.clock: Clock = clock or SystemClock()
-        self._pace_clock = pace_clock
-        self.started_at = time.monotonic()
-        # One set of fair shares for every fetcher: submissions and evidence alike.
-        self.fetch_slots = FetchSlots()
-        self.fetcher = SafeFetcher(slots=self.fetch_slots)
+        self.pace_clock: Clock = pace_clock or MonotonicClock()
+        self.started_at = self.pace_clock.now()
+        self._services: Services | None = None
+        # Closes, newest first: the services, then the connection to Discord, then the
+        # database (see setup_hook).
+        self._exit_stack = contextlib.AsyncExitStack()
         self._handling_events = 0
-        self._background = BackgroundTasks(log)
-        # (why, time.time()) of the last command sync when it failed; None once one worked
+        # (why, when on `clock`) of the last command sync when it failed; None once one worked
         self.last_sync_failure: tuple[str, float] | None = None
         self._sync_retry: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
-        """Open the database, then build each service from what it uses."""
-        settings = self.settings
-        self.db = await Database.open(settings.database_path)
-        self.configs = GuildConfigs(self.db)
-        self.review = ReviewMessages(self, self.db, self.configs)
-        self.pace = Pace(settings.edits_per_second, clock=self._pace_clock)
-        self.live = LiveMessages(
-            self.review.refresh, interval=settings.edit_interval_seconds, pace=self.pace
+        """Open the database, build the services on it, load the cogs, sync the commands."""
+        stack = self._exit_stack
+        db = await Database.open(self.settings.database_path)
+        stack.push_async_callback(self._close_database, db)
+        stack.push_async_callback(self._disconnect)
+        self._services = await build_services(
+            self.settings, db, stack, client=self, clock=self.clock, pace_clock=self.pace_clock
         )
-        self.notices = VerdictNotices(
-            self,
-            self.db,
-            self.configs,
-            self.review,
-            self.pace,
-            clock=self.clock,
-            window=settings.notice_window_seconds,
-        )
-        self.notices.start()
-        self.submissions = Submissions(
-            self.db,
-            self.review,
-            max_claims=settings.max_claims_per_submission,
-            llm=llm_config(settings),
-        )
-        self.evidence = Evidence(self.db, self.claims_changed, slots=self.fetch_slots)
-        self.library = FactCheckLibrary(self.db)
-        self.in_background(self._load_library(), name="factcheck-library")
-        self.suggestions = Suggestions(
-            self.db,
-            self.library,
-            self.evidence,
-            self.review,
-            self,
-            lambda work, name: self.in_background(work, name=name),
-        )
-        self.review.on_thread = self.suggestions.claim_posted
-        self.submissions.probably_same = self.suggestions.probably_same
-        self.ingest = VoteIngest(self.db, self.claims_changed)
-        self.ingest.start()
-        # Each import rebuilds the scope it went into.
-        self.fact_check_import = FactCheckImporter(
-            self.db, self.library.rebuild, slots=self.fetch_slots
-        )
-        self.catch_up = CatchUp(
-            self, self.db, self.configs, self.review, self.ingest, self.live.touch
-        )
-        self.digests = Digests(
-            self.db,
-            self.configs,
-            channel_sender(self),
-            self.review.report_guild_refusal,
-            clock=self.clock,
-        )
+        stack.push_async_callback(self._stop_sync_retry)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
-        self.digests.start()
         if not await self.sync_commands():
             self._sync_retry = asyncio.create_task(self._retry_sync(), name="sync-commands")
 
-    async def _load_library(self) -> None:
-        """The fact-check library, in the background: its saved index loads in a fraction of a
-        second, but a scope changed while the bot was down is re-indexed first (a minute per
-        100,000 reviews), and start-up must not wait for that."""
-        await self.library.load()
+    @property
+    def services(self) -> Services:
+        """Every service, once `setup_hook` has built them; cogs call these."""
+        if self._services is None:
+            raise RuntimeError("the services are built in setup_hook")
+        return self._services
+
+    # Shortcuts to the services that tests and benchmarks reach into.
+
+    @property
+    def db(self) -> Database:
+        return self.services.db
+
+    @property
+    def review(self) -> ReviewMessages:
+        return self.services.review
+
+    @property
+    def live(self) -> LiveMessages:
+        return self.services.live
+
+    @property
+    def evidence(self) -> Evidence:
+        return self.services.evidence
+
+    @property
+    def ingest(self) -> VoteIngest:
+        return self.services.ingest
+
+    @property
+    def catch_up(self) -> CatchUp:
+        return self.services.catch_up
+
+    @property
+    def notices(self) -> VerdictNotices:
+        return self.services.notices
+
+    @property
+    def digests(self) -> Digests:
+        return self.services.digests
+
+    @property
+    def library(self) -> FactCheckLibrary:
+        return self.services.library
+
+    @property
+    def fact_check_import(self) -> FactCheckImporter:
+        return self.services.fact_check_import
+
+    @property
+    def suggestions(self) -> Suggestions:
+        return self.services.suggestions
+
+    @property
+    def fetch_slots(self) -> FetchSlots:
+        return self.services.fetch_slots
+
+    @property
+    def fetcher(self) -> SafeFetcher:
+        """The fetcher of submitted articles (tests point it at a local host)."""
+        return self.services.intake.fetcher
+
+    @fetcher.setter
+    def fetcher(self, fetcher: SafeFetcher) -> None:
+        self.services.intake.fetcher = fetcher
 
     async def sync_commands(self) -> bool:
         """To one guild when CLAIMBOT_GUILD_ID is set (instant), else globally.
@@ -298,7 +296,7 @@ class ClaimBot(commands.Bot):
                 synced = await self.tree.sync()
         except Exception as exc:
             reason = describe_failure(exc)
-            self.last_sync_failure = (reason, time.time())
+            self.last_sync_failure = (reason, self.clock.now())
             log.warning("command sync failed: %s (%r); will retry", reason, exc)
             return False
         self.last_sync_failure = None
@@ -307,17 +305,22 @@ class ClaimBot(commands.Bot):
 
     async def _retry_sync(self) -> None:
         for delay in SYNC_RETRY_SECONDS:
-            await asyncio.sleep(delay)
+            await self.pace_clock.sleep(delay)
             if await self.sync_commands():
                 return
         log.error("command sync still failing; commands stay as Discord has them until restart")
 
-    # -- shared services ----------------------------------------------------------------
+    async def _stop_sync_retry(self) -> None:
+        if self._sync_retry is not None:
+            self._sync_retry.cancel()
+            await asyncio.gather(self._sync_retry, return_exceptions=True)
+
+    # -- work in flight -----------------------------------------------------------------
 
     def in_background(self, work: Coroutine[Any, Any, None], *, name: str) -> None:
         """Run `work` after the current handler returns, counted as an event in flight
         (shutdown and tests wait for it) and kept referenced until it finishes."""
-        self._background.start(work, name=name)
+        self.services.background.start(work, name=name)
 
     @contextlib.contextmanager
     def handling_event(self) -> Iterator[None]:
@@ -331,44 +334,36 @@ class ClaimBot(commands.Bot):
     @property
     def events_in_flight(self) -> int:
         """Event handlers still running plus the work they left in the background."""
-        return self._handling_events + len(self._background)
-
-    async def claims_changed(self, claim_ids: set[int]) -> None:
-        """Votes, evidence or a verdict changed: recompute statuses, then update messages."""
-        await refresh_statuses(
-            self.db,
-            sorted(claim_ids),
-            self.configs.status_settings,
-            notices_due=self.notices.due_time(),
-        )
-        self.live.touch(claim_ids)
+        background = len(self._services.background) if self._services is not None else 0
+        return self._handling_events + background
 
     async def on_ready(self) -> None:
         assert self.user is not None
         log.info("logged in as %s (%s) in %d guilds", self.user, self.user.id, len(self.guilds))
 
+    # -- shutdown -----------------------------------------------------------------------
+
     async def close(self) -> None:
-        """Drain queued votes, land pending message edits, then disconnect and close the DB."""
-        ingest = getattr(self, "ingest", None)
-        if ingest is not None:
-            await ingest.stop()
-        live = getattr(self, "live", None)
-        if live is not None and not self.is_closed():
-            try:
-                await asyncio.wait_for(live.flush(), SHUTDOWN_FLUSH_SECONDS)
-            except TimeoutError:
-                log.warning("some review messages were not updated before shutdown")
-        services = ("notices", "catch_up", "live", "review", "evidence", "digests")
-        for service in (*services, "fact_check_import"):
-            if hasattr(self, service):
-                await getattr(self, service).close()
-        await self._background.close()
-        if self._sync_retry is not None:
-            self._sync_retry.cancel()
-            await asyncio.gather(self._sync_retry, return_exceptions=True)
-        await self.fetcher.aclose()
+        """Drain queued votes and land pending message edits while still connected; then
+        the exit stack stops the services (newest first), disconnects, and closes the
+        database last."""
+        services = self._services
+        if services is not None:
+            await services.ingest.stop()
+            if not self.is_closed():
+                try:
+                    await asyncio.wait_for(services.live.flush(), SHUTDOWN_FLUSH_SECONDS)
+                except TimeoutError:
+                    log.warning("some review messages were not updated before shutdown")
+        await self._exit_stack.aclose()
+        # The whole close when setup never ran; otherwise the stack has disconnected already
+        # and discord.py makes this a no-op.
         await super().close()
-        db = getattr(self, "db", None)
-        if db is not None:
-            await db.close()
-            log.info("database closed")
+
+    async def _disconnect(self) -> None:
+        await super().close()
+
+    @staticmethod
+    async def _close_database(db: Database) -> None:
+        await db.close()
+        log.info("database closed")

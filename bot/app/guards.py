@@ -8,9 +8,10 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import discord
 from discord import app_commands
 
-from bot.core.access import is_moderator, may_review
+from bot.core.access import Member, is_moderator
 from bot.core.errors import UserFacingError
 from bot.core.records import ClaimRecord
+from bot.services.denials import deny
 
 if TYPE_CHECKING:
     from bot.app.client import ClaimBot
@@ -27,9 +28,19 @@ def role_ids(interaction: discord.Interaction[ClaimBot]) -> list[int]:
     return [role.id for role in getattr(interaction.user, "roles", [])]
 
 
+def member_of(interaction: discord.Interaction[ClaimBot]) -> Member:
+    """The member behind an interaction, as the access rules and the services see them."""
+    return Member(
+        guild_id=server_of(interaction),
+        id=interaction.user.id,
+        role_ids=tuple(role_ids(interaction)),
+        manage_guild=interaction.permissions.manage_guild,
+    )
+
+
 async def claim_in_server(interaction: discord.Interaction[ClaimBot], number: int) -> ClaimRecord:
     """The claim a member named by its number, looked up in their server only."""
-    claim = await interaction.client.db.claim_by_number(server_of(interaction), number)
+    claim = await interaction.client.services.db.claim_by_number(server_of(interaction), number)
     if claim is None:
         raise UserFacingError(f"There is no claim #{number} in this server.")
     return claim
@@ -56,15 +67,13 @@ Claim = app_commands.Transform[ClaimRecord, ClaimNumber]
 
 async def may_review_here(interaction: discord.Interaction[ClaimBot]) -> bool:
     """`may_review` for the member behind an interaction."""
-    config = await interaction.client.configs.get(server_of(interaction))
-    return may_review(
-        role_ids(interaction), manage_guild=interaction.permissions.manage_guild, config=config
-    )
+    member = member_of(interaction)
+    return member.may_review(await interaction.client.services.configs.get(member.guild_id))
 
 
 async def is_moderator_here(interaction: discord.Interaction[ClaimBot]) -> bool:
     """Manage Server, or the server's moderator role."""
-    config = await interaction.client.configs.get(server_of(interaction))
+    config = await interaction.client.services.configs.get(server_of(interaction))
     return is_moderator(
         role_ids(interaction), manage_guild=interaction.permissions.manage_guild, config=config
     )
@@ -79,14 +88,15 @@ async def refuse(
     detail: dict[str, Any] | None = None,
 ) -> NoReturn:
     """Keep the refused attempt in the audit log as `denied_<action>`, then tell the member."""
-    await interaction.client.db.record_audit(
+    await deny(
+        interaction.client.services.db,
         guild_id=server_of(interaction),
         actor_id=interaction.user.id,
-        action=f"denied_{action}",
+        action=action,
         claim_id=claim_id,
+        message=message,
         detail=detail,
     )
-    raise UserFacingError(message)
 
 
 async def require_moderator(

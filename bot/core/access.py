@@ -3,8 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
 
 from bot.core.records import GuildConfig
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """Who is acting, in which server, as the rules below see them (read from Discord by the
+    app layer, so services decide without it)."""
+
+    guild_id: int
+    id: int
+    role_ids: tuple[int, ...] = ()
+    manage_guild: bool = False
+
+    @property
+    def key(self) -> tuple[int, int]:
+        """(server, member): whose share or rate it is."""
+        return (self.guild_id, self.id)
+
+    def may_review(self, config: GuildConfig | None) -> bool:
+        return may_review(self.role_ids, manage_guild=self.manage_guild, config=config)
 
 
 def is_moderator(

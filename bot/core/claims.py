@@ -21,6 +21,9 @@ NEAR_DUPLICATE_JACCARD = 0.85
 # How many of a guild's newest claims a submission is compared with.
 RECENT_CLAIMS_COMPARED = 2_000
 MAX_MANUAL_CLAIM_CHARS = 1_000
+# `/claim add` text shorter than this (spaces folded) is refused: too short to say who or what
+# did what, checkably, and a stray word would cost a review message, 4 reactions and a thread.
+MIN_MANUAL_CLAIM_CHARS = 10
 
 _NON_WORD = re.compile(r"[^\w%]+")
 

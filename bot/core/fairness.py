@@ -1,7 +1,8 @@
-"""Fair shares of the bot's outbound fetches and of links posted in claim threads.
+"""Fair shares of the bot's outbound fetches, and the rate limits on what members post.
 
-Plain bookkeeping, no I/O and no clock of its own, so every rule is unit-tested; the fetcher
-and the thread-link listener are the thin callers.
+Plain bookkeeping, no I/O and no clock of its own (every call is given `now`), so every rule
+is unit-tested; the fetcher, the submission intake and the thread-link listener are the thin
+callers.
 
 Why: one member posting 50 slow links used to hold every connection of the fetcher, and every
 other member's fetch then timed out waiting for one. Now each fetch is admitted against three
@@ -17,14 +18,19 @@ A member under their share is therefore never blocked by another member's links:
 holds at most 2 of their server's 8 slots, one server at most 8 of the 32. A fetch over a
 share is refused at once, with a sentence saying why, rather than queued: the commands already
 wait a few seconds for the page, and a queued fetch would eat that wait without telling anyone.
+
+Rates per member (submissions, links in claim threads) keep their state in one
+``MemberTable``, which forgets a member once their state has gone idle, so memory follows the
+members active lately, not every member ever seen.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter, deque
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 __all__ = [
     "GUILD_FETCHES",
@@ -35,6 +41,9 @@ __all__ = [
     "FetchSlots",
     "LinkGrant",
     "LinkRateLimit",
+    "MemberTable",
+    "TokenBuckets",
+    "whole_seconds",
 ]
 
 # (guild id, member id): whose request a fetch is.
@@ -139,28 +148,33 @@ class LinkRateLimit:
     """At most `limit` links per `window` seconds per member per server (a sliding window).
 
     Only allowed links count, so refused ones do not push the member's wait further out.
-    A `window` of 0 turns the limit off. Times are whatever clock the caller passes in."""
+    A `window` of 0 turns the limit off. Times are whatever clock the caller passes in.
+
+    A sliding window rather than a `TokenBuckets`: the documented promise is "N links per
+    window", and a bucket of N refilling over the window would let up to 2N through in one."""
 
     def __init__(self, limit: int, window: float) -> None:
         if limit < 1 or window < 0:
             raise ValueError("a link limit needs limit >= 1 and window >= 0")
         self.limit = limit
         self.window = window
-        self._recent: dict[FetchOwner, deque[float]] = {}
-        self._told: dict[FetchOwner, float] = {}
-        self._sweep_at = _SWEEP_FLOOR
+        self._recent: MemberTable[deque[float]] = MemberTable(
+            lambda recent, now: not recent or recent[-1] <= now - self.window
+        )
+        self._told: MemberTable[float] = MemberTable(lambda told, now: told <= now - self.window)
 
     def take(self, owner: FetchOwner, wanted: int, now: float) -> LinkGrant:
         if self.window <= 0 or wanted <= 0:
             return LinkGrant(allowed=max(wanted, 0), retry_after=0.0)
-        self._sweep(now)
-        recent = self._recent.setdefault(owner, deque())
+        recent = self._recent.get(owner) or deque()
         while recent and recent[0] <= now - self.window:
             recent.popleft()
         allowed = min(wanted, self.limit - len(recent))
         recent.extend([now] * allowed)
-        if not recent:
-            del self._recent[owner]
+        if recent:
+            self._recent.put(owner, recent, now)
+        else:
+            self._recent.forget(owner)
         retry_after = 0.0 if allowed == wanted else recent[0] + self.window - now
         return LinkGrant(allowed=allowed, retry_after=retry_after)
 
@@ -170,29 +184,118 @@ class LinkRateLimit:
         last = self._told.get(owner)
         if last is not None and now - last < self.window:
             return False
-        self._told[owner] = now
+        self._told.put(owner, now, now)
         return True
 
     def describe(self, retry_after: float) -> str:
         """The reason a member reads when links went over the limit."""
         return (
             f"You can post {self.limit} links per {self.window:g} s in claim threads; "
-            f"try again in {max(1, math.ceil(retry_after))} s."
+            f"try again in {whole_seconds(retry_after)} s."
         )
-
-    def _sweep(self, now: float) -> None:
-        """Forget members whose window has passed, once the tables have grown: memory stays
-        proportional to recently active members."""
-        if len(self._recent) + len(self._told) < self._sweep_at:
-            return
-        horizon = now - self.window
-        self._recent = {k: q for k, q in self._recent.items() if q and q[-1] > horizon}
-        self._told = {k: t for k, t in self._told.items() if t > horizon}
-        self._sweep_at = max(_SWEEP_FLOOR, 2 * (len(self._recent) + len(self._told)))
 
     def tracked(self) -> int:
         """Members currently remembered (for tests of the sweep)."""
         return len(self._recent) + len(self._told)
 
 
+@dataclass(slots=True)
+class _Bucket:
+    tokens: float  # tokens held at `at`, before refilling since
+    at: float
+
+
+# Float slack when comparing a refilled level with a whole token: the wait a refusal names is
+# computed from the same level, and a take at exactly that time must succeed.
+_SLACK = 1e-9
+
+
+class TokenBuckets:
+    """Per member per server: up to `burst` actions at once, then one more every `interval`
+    seconds (a token bucket).
+
+    Each member has a bucket of `burst` tokens; an action takes one, and the bucket refills at
+    one token per `interval` seconds, never above `burst`. In any span of t seconds a member
+    therefore gets at most ``burst + t / interval`` actions, while a member who was quiet for
+    ``burst * interval`` seconds has the whole burst again: a reviewer adding the claims of a
+    live debate in a rush is not told to wait after the second one. An `interval` of 0 turns
+    the limit off. A full bucket is the same as no bucket, so it is forgotten."""
+
+    def __init__(self, burst: int, interval: float) -> None:
+        if burst < 1 or interval < 0:
+            raise ValueError("a token bucket needs burst >= 1 and interval >= 0")
+        self.burst = burst
+        self.interval = interval
+        self._buckets: MemberTable[_Bucket] = MemberTable(
+            lambda bucket, now: self._level(bucket, now) >= self.burst
+        )
+
+    def take(self, owner: FetchOwner, now: float) -> float:
+        """Take one token: 0.0 when granted; otherwise nothing is taken and the answer is the
+        wait, in seconds, until a token is there."""
+        if self.interval <= 0:
+            return 0.0
+        bucket = self._buckets.get(owner)
+        level = self.burst if bucket is None else self._level(bucket, now)
+        if level + _SLACK >= 1:
+            self._buckets.put(owner, _Bucket(max(0.0, level - 1), now), now)
+            return 0.0
+        return (1 - level) * self.interval
+
+    def refund(self, owner: FetchOwner, now: float) -> None:
+        """Give back a token taken by `take` (the action failed on the bot's side)."""
+        bucket = self._buckets.get(owner)
+        if self.interval <= 0 or bucket is None:
+            return  # a full bucket has nothing to take back
+        level = min(float(self.burst), self._level(bucket, now) + 1)
+        if level >= self.burst:
+            self._buckets.forget(owner)
+        else:
+            self._buckets.put(owner, _Bucket(level, now), now)
+
+    def tracked(self) -> int:
+        """Members whose bucket is not full (for tests of the sweep)."""
+        return len(self._buckets)
+
+    def _level(self, bucket: _Bucket, now: float) -> float:
+        refilled = max(0.0, now - bucket.at) / self.interval
+        return min(float(self.burst), bucket.tokens + refilled)
+
+
+def whole_seconds(wait: float) -> int:
+    """A wait as members read it: whole seconds rounded up, at least 1, so "again in N s"
+    is never too early."""
+    return max(1, math.ceil(wait - _SLACK))
+
+
+_State = TypeVar("_State")
 _SWEEP_FLOOR = 1024
+
+
+class MemberTable(Generic[_State]):
+    """State per member per server that forgets members whose state has gone idle.
+
+    `idle(state, now)` says when a member's state is the same as having none (a window that
+    has passed, a bucket that is full again). The sweep runs once the table has doubled since
+    the last one, so it costs O(1) per call on average and memory stays proportional to the
+    members active lately."""
+
+    def __init__(self, idle: Callable[[_State, float], bool]) -> None:
+        self._idle = idle
+        self._rows: dict[FetchOwner, _State] = {}
+        self._sweep_at = _SWEEP_FLOOR
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def get(self, owner: FetchOwner) -> _State | None:
+        return self._rows.get(owner)
+
+    def put(self, owner: FetchOwner, state: _State, now: float) -> None:
+        self._rows[owner] = state
+        if len(self._rows) >= self._sweep_at:
+            self._rows = {k: v for k, v in self._rows.items() if not self._idle(v, now)}
+            self._sweep_at = max(_SWEEP_FLOOR, 2 * len(self._rows))
+
+    def forget(self, owner: FetchOwner) -> None:
+        self._rows.pop(owner, None)

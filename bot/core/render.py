@@ -325,6 +325,16 @@ def render_evidence_added(
     )
 
 
+def render_links_not_recorded(not_recorded: int, posted: int, reasons: Sequence[str]) -> str:
+    """The reply to a message in a claim's thread whose links were not all recorded."""
+    head = (
+        "Not recorded."
+        if not_recorded == posted
+        else f"{not_recorded} of {posted} links not recorded."
+    )
+    return " ".join([head, *reasons])
+
+
 def reviewers_only(reviewer_role_id: int) -> str:
     return (
         f"Not recorded: only members with the {role_mention(reviewer_role_id, 'reviewer')}"

@@ -18,6 +18,7 @@ from bot.core.records import GuildConfig, ReviewMessage
 from bot.core.vocabulary import Verdict
 from bot.core.votes import reconcile
 from bot.services.background import BackgroundTasks
+from bot.services.clock import Clock, MonotonicClock
 from bot.services.guild_configs import GuildConfigs
 from bot.services.review_messages import ReviewMessages, vote_emoji
 from bot.services.vote_ingest import ForcedVote, VoteIngest
@@ -52,8 +53,12 @@ class CatchUp:
         review: ReviewMessages,
         ingest: VoteIngest,
         rerender: Callable[[Iterable[int]], None],
+        *,
+        clock: Clock | None = None,
     ) -> None:
+        """`clock` times the second look at a claim whose vote could not be written."""
         self._client = client
+        self._clock: Clock = clock or MonotonicClock()
         self._db = db
         self._configs = configs
         self._review = review
@@ -90,7 +95,7 @@ class CatchUp:
         self._background.start(self._retry(claim_id), name=f"reconcile-{claim_id}", once=True)
 
     async def _retry(self, claim_id: int) -> None:
-        await asyncio.sleep(RETRY_SECONDS)
+        await self._clock.sleep(RETRY_SECONDS)
         try:
             claim = await self._db.get_claim_any_guild(claim_id)
             if claim and claim.message_id and claim.channel_id:

@@ -3,6 +3,7 @@
 The page fetch goes through the safe fetcher and never blocks a reply for long: the
 command waits a few seconds so that forbidden targets (found only on resolution or
 after a redirect) are refused outright, and a slow page finishes in the background.
+Links posted in a claim's thread come in here too, under a per-member rate limit.
 """
 
 from __future__ import annotations
@@ -10,17 +11,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from bot.core.access import Member
 from bot.core.errors import UserFacingError
-from bot.core.fairness import FetchSlots
+from bot.core.fairness import FetchSlots, LinkRateLimit
 from bot.core.records import ClaimRecord, EvidenceRecord
 from bot.core.urls import normalize_url
 from bot.documents.document import DocumentError
 from bot.documents.page_metadata import page_metadata
 from bot.services.background import BackgroundTasks
+from bot.services.clock import Clock, MonotonicClock
+from bot.services.denials import deny
+from bot.services.guild_configs import GuildConfigs
 from bot.services.parsing import parse_off_loop
+from bot.services.status_refresh import ClaimsChanged
 from bot.storage.database import Database
 from bot.web.errors import FetchError
 from bot.web.fetcher import FetchLimits, SafeFetcher
@@ -28,9 +33,6 @@ from bot.web.responses import FetchResult
 from bot.web.url_syntax import check_url
 
 log = logging.getLogger("claimbot.evidence")
-
-# Told which claims changed, so their statuses and messages follow.
-ClaimsChanged = Callable[[set[int]], Awaitable[None]]
 
 # Metadata lives in <head>: the first megabyte of a page is plenty.
 EVIDENCE_LIMITS = FetchLimits(max_bytes=1_000_000, total_timeout=15.0)
@@ -59,22 +61,115 @@ class EvidenceOutcome:
     someone_elses: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class ThreadLinksOutcome:
+    """What came of the links in one message in a claim's thread."""
+
+    posted: int
+    not_recorded: int
+    # Why links were not recorded, when waiting helps; empty when the member is not to be
+    # told (nothing of the kind, or told already in this window).
+    tell: tuple[str, ...] = ()
+
+    @property
+    def all_recorded(self) -> bool:
+        return self.not_recorded == 0
+
+
+NOT_YOURS_TO_REMOVE = "Only the member who added a source, or a moderator, can remove it."
+
+
 class Evidence:
     def __init__(
         self,
         db: Database,
         claims_changed: ClaimsChanged,
         *,
+        configs: GuildConfigs,
+        thread_links: LinkRateLimit | None = None,
+        clock: Clock | None = None,
         slots: FetchSlots | None = None,
         fetcher: SafeFetcher | None = None,
     ) -> None:
+        """`thread_links` limits links posted in claim threads per member (none: no limit),
+        timed on `clock`."""
         self._db = db
         self._claims_changed = claims_changed
+        self._configs = configs
+        self.thread_links = thread_links or LinkRateLimit(1, 0)
+        self._clock: Clock = clock or MonotonicClock()
         self.fetcher = fetcher or SafeFetcher(EVIDENCE_LIMITS, slots=slots)
         self._background = BackgroundTasks(log)
         # Rows older than this with no fetch running were left pending by a stopped bot.
+        # Compared with the rows' created_at, which storage stamps with time.time(): the
+        # same source here, whatever clock the rest of the bot is given.
         self._started_at = time.time()
         self._resumed = False
+
+    async def sources(self, claim: ClaimRecord) -> list[EvidenceRecord]:
+        """The claim's current sources, by their number."""
+        return await self._db.evidence_for(claim.id)
+
+    async def remove(
+        self, claim: ClaimRecord, number: int, *, actor_id: int, moderator: bool
+    ) -> EvidenceRecord:
+        """Remove source `number` of the claim: its adder or a moderator only (a refusal is
+        audited as `denied_evidence_remove`)."""
+        item = await self._db.evidence_by_number(claim.id, number)
+        if item is None:
+            raise UserFacingError(f"Claim #{claim.number} has no source #{number}.")
+        if item.added_by != actor_id and not moderator:
+            await deny(
+                self._db,
+                guild_id=claim.guild_id,
+                actor_id=actor_id,
+                action="evidence_remove",
+                claim_id=claim.id,
+                message=NOT_YOURS_TO_REMOVE,
+                detail={"source": item.number, "evidence_id": item.id},
+            )
+        await self._db.remove_evidence(claim.guild_id, item.id, actor_id=actor_id)
+        await self._claims_changed({claim.id})
+        return item
+
+    async def record_thread_links(
+        self, author: Member, *, thread_id: int, links: list[str]
+    ) -> ThreadLinksOutcome | None:
+        """Links posted in a thread become sources with stance `context`, for reviewers,
+        within the member's rate. None when the thread is not a claim's of that server."""
+        claim = await self._db.claim_for_thread(thread_id)
+        if claim is None or claim.guild_id != author.guild_id or not links:
+            return None
+        if not author.may_review(await self._configs.get(author.guild_id)):
+            log.info("thread link from a non-reviewer not recorded for claim %d", claim.id)
+            return ThreadLinksOutcome(posted=len(links), not_recorded=len(links))
+        owner = author.key
+        now = self._clock.now()
+        grant = self.thread_links.take(owner, len(links), now)
+        not_recorded = len(links) - grant.allowed
+        # Reasons the member can act on by waiting; other refusals stay in the log.
+        slow_down = [self.thread_links.describe(grant.retry_after)] if not_recorded else []
+        for link in links[: grant.allowed]:
+            try:
+                await self.add(
+                    claim,
+                    url=link,
+                    stance="context",
+                    note=None,
+                    added_by=author.id,
+                    origin="thread",
+                )
+            except UserFacingError as exc:
+                log.info("thread link refused for claim %d: %s", claim.id, exc.message)
+                not_recorded += 1
+                if isinstance(exc, FetchError) and exc.code == "busy":
+                    slow_down.append(exc.message)
+        tell = slow_down and self.thread_links.should_tell(owner, now)
+        return ThreadLinksOutcome(
+            posted=len(links),
+            not_recorded=not_recorded,
+            tell=tuple(dict.fromkeys(slow_down)) if tell else (),
+        )
 
     async def add(
         self,

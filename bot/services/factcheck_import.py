@@ -192,6 +192,46 @@ class FactCheckImporter:
             nulled=dict(report.nulled.most_common()),
         )
 
+    async def import_for_server(
+        self,
+        guild_id: int,
+        member_id: int,
+        *,
+        url: str | None = None,
+        upload: tuple[str, bytes] | None = None,
+    ) -> FactCheckImportResult:
+        """`/factchecks import`: a feed from a link (on the member's fetch share) or an
+        uploaded (file name, bytes), into the server's own scope, up to
+        DISCORD_FEED_MAX_BYTES; every import is in the audit log."""
+        if upload is not None:
+            filename, data = upload
+            result = await self.import_stream(
+                guild_id, io.BytesIO(data), imported_by=member_id, max_bytes=DISCORD_FEED_MAX_BYTES
+            )
+            source = f"file {filename}"
+        else:
+            assert url is not None
+            source = url.strip()
+            result = await self.import_url(
+                guild_id,
+                source,
+                imported_by=member_id,
+                max_bytes=DISCORD_FEED_MAX_BYTES,
+                owner=(guild_id, member_id),
+            )
+        await self._db.audit_import(
+            guild_id,
+            member_id,
+            {
+                "source": source,
+                "read": result.read,
+                "added": result.added,
+                "updated": result.updated,
+                "skipped": sum(result.skipped.values()),
+            },
+        )
+        return result
+
     async def import_url(
         self,
         scope: int,

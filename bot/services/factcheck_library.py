@@ -20,13 +20,15 @@ import time
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from bot.core.records import FactCheckRecord
+from bot.extraction.language import detect_language
 from bot.matching import DEFAULT_TOP_K, LibraryClaim
 from bot.matching.index import CANDIDATES, ClaimIndex, ClaimIndexBuilder
 from bot.matching.matcher import rerank
 from bot.matching.text import fold
+from bot.services.clock import Clock, SystemClock
 from bot.storage.database import Database
 from bot.storage.factchecks import SavedIndex, visible_scopes
 
@@ -61,8 +63,10 @@ class _ScopeIndex:
 
 
 class FactCheckLibrary:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, *, clock: Clock | None = None) -> None:
+        """`clock` (wall time) says what day it is for `search`."""
         self._db = db
+        self._clock: Clock = clock or SystemClock()
         self._scopes: dict[int, _ScopeIndex] = {}
         self._locks: dict[int, asyncio.Lock] = {}
 
@@ -135,6 +139,17 @@ class FactCheckLibrary:
         parts = itertools.chain(index.parts(), _id_part(fact_ids))
         await self._db.save_fact_check_index(scope, state.fingerprint, index.header(), parts)
         self._scopes[scope] = _ScopeIndex(index, fact_ids, state.last_import)
+
+    async def search(self, guild_id: int, query: str, k: int) -> tuple[list[LibraryMatch], date]:
+        """`/factchecks search`: the best `k` for words a member typed, in the language they
+        seem to be in (English when it cannot be told), ranked as of today; and today, which
+        the reply measures the reviews' age against."""
+        language = detect_language(query)
+        today = datetime.fromtimestamp(self._clock.now(), UTC).date()
+        found = await self.similar(
+            guild_id, query, "en" if language == "und" else language, today, k
+        )
+        return found, today
 
     async def similar(
         self,

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 from collections.abc import Awaitable, Callable, Iterable
 
 from bot.services.clock import Clock, MonotonicClock
@@ -50,9 +49,11 @@ class LiveMessages:
         per_second: float = 1_000.0,
         pace: Pace | None = None,
     ) -> None:
+        """`interval` and the edit rate are timed on the pace's clock (tests pass their own)."""
         self._edit = edit
         self._interval = interval
         self._pace = pace or Pace(per_second)
+        self._clock = self._pace.clock
         self._pending: set[int] = set()
         self._tasks: dict[int, asyncio.Task[None]] = {}
         self._last_edit: dict[int, float] = {}
@@ -71,12 +72,12 @@ class LiveMessages:
         try:
             while claim_id in self._pending:
                 wait = self._last_edit.get(claim_id, float("-inf")) + self._interval
-                delay = wait - time.monotonic()
+                delay = wait - self._clock.now()
                 if delay > 0:
-                    await asyncio.sleep(delay)
+                    await self._clock.sleep(delay)
                 await self._pace.take_turn()
                 self._pending.discard(claim_id)
-                self._last_edit[claim_id] = time.monotonic()
+                self._last_edit[claim_id] = self._clock.now()
                 try:
                     await self._edit(claim_id)
                     self.edits += 1

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
-import time
-from collections.abc import Callable, Iterable, Iterator
-from typing import Literal
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Literal, TypedDict
 
 import aiohttp
 import discord
 
 from bot.core.errors import NOT_SET_UP, UserFacingError
-from bot.core.records import ClaimRecord, GuildConfig
+from bot.core.records import ClaimRecord, EvidenceRecord, GuildConfig
 from bot.core.render import (
     alerts_channel_id,
     claim_embed,
@@ -23,6 +21,7 @@ from bot.core.render import (
 from bot.core.text import clip
 from bot.core.votes import VoteEmoji
 from bot.services.background import BackgroundTasks
+from bot.services.clock import Clock, MonotonicClock
 from bot.services.guild_configs import GuildConfigs
 from bot.storage.database import Database
 
@@ -88,6 +87,26 @@ def log_post_failure(claim_id: int, error: BaseException) -> None:
         log.error("claim %d was not posted", claim_id, exc_info=error)
 
 
+class CardParts(TypedDict):
+    """What every card of a claim shows beside the claim (the review message, `/claim
+    status`, `/claim next`): its vote counts, its sources, the server's vote emoji."""
+
+    counts: Mapping[str, int]
+    evidence: Sequence[EvidenceRecord]
+    emoji_by_verdict: Mapping[str, str]
+
+
+async def card_parts(db: Database, claim: ClaimRecord, config: GuildConfig | None) -> CardParts:
+    return CardParts(
+        counts=await db.vote_counts(claim.id),
+        evidence=await db.evidence_for(claim.id),
+        emoji_by_verdict=vote_emoji(config).by_verdict,
+    )
+
+
+# Told that a claim has its thread: (claim, thread id).
+OnThread = Callable[[ClaimRecord, int], None]
+
 _DEFAULT_EMOJI = VoteEmoji()
 
 
@@ -102,16 +121,26 @@ class ReviewMessages:
     """Owns the review messages: posting, rendering, refusals, and which message shows
     which claim."""
 
-    def __init__(self, client: discord.Client, db: Database, configs: GuildConfigs) -> None:
+    def __init__(
+        self,
+        client: discord.Client,
+        db: Database,
+        configs: GuildConfigs,
+        *,
+        on_thread: OnThread | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        """`on_thread` is told when a claim has its thread (the suggestions service) and must
+        not block; `clock` spaces the alerts to a server's admins and the retries of posts."""
         self._client = client
         self._db = db
         self._configs = configs
+        self._on_thread = on_thread
+        self._clock: Clock = clock or MonotonicClock()
         self._message_claims: dict[int, tuple[int, int]] = {}
-        self._last_alert: dict[int, float] = {}  # guild -> time.monotonic() of its last alert
+        self._last_alert: dict[int, float] = {}  # guild -> the clock's time of its last alert
         self._posting: set[int] = set()  # claims being posted: by a submission, a retry, a repost
         self._background = BackgroundTasks(log)
-        # Told when a claim has its thread (the suggestions service); must not block.
-        self.on_thread: Callable[[ClaimRecord, int], None] | None = None
 
     def remember_message(self, message_id: int, claim_id: int, guild_id: int) -> None:
         if len(self._message_claims) >= MESSAGE_CACHE_SIZE:
@@ -133,15 +162,9 @@ class ReviewMessages:
         return claim.id, claim.guild_id
 
     async def embed(self, claim: ClaimRecord, config: GuildConfig | None) -> discord.Embed:
-        counts = await self._db.vote_counts(claim.id)
-        evidence = await self._db.evidence_for(claim.id)
-        data = claim_embed(
-            claim,
-            counts=counts,
-            evidence=evidence,
-            emoji_by_verdict=vote_emoji(config).by_verdict,
+        return discord.Embed.from_dict(
+            claim_embed(claim, **await card_parts(self._db, claim, config))
         )
-        return discord.Embed.from_dict(data)
 
     async def review_channel(self, config: GuildConfig) -> discord.TextChannel:
         if config.review_channel_id is None:
@@ -201,8 +224,8 @@ class ReviewMessages:
         await self._db.set_review_message(
             claim.id, channel_id=channel_id, message_id=message.id, thread_id=thread_id
         )
-        if self.on_thread is not None:
-            self.on_thread(claim, thread_id)
+        if self._on_thread is not None:
+            self._on_thread(claim, thread_id)
 
     @contextlib.contextmanager
     def reserving(self, claim_ids: Iterable[int]) -> Iterator[set[int]]:
@@ -258,7 +281,7 @@ class ReviewMessages:
 
     async def _retry_unposted(self) -> None:
         for delay in POST_RETRY_SECONDS:
-            await asyncio.sleep(delay)
+            await self._clock.sleep(delay)
             try:
                 if await self.post_pending() == 0:
                     return
@@ -360,7 +383,7 @@ class ReviewMessages:
             detail={"what": what, "channel_id": refused_in, "error": error},
         )
         alerts_id = alerts_channel_id(config)
-        now = time.monotonic()
+        now = self._clock.now()
         last = self._last_alert.get(guild_id)
         if alerts_id is None or (last is not None and now - last < ALERT_QUIET_SECONDS):
             return

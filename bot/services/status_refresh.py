@@ -3,7 +3,7 @@ append-only tables and the pure status model."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 
 from bot.core.records import EvidenceRecord, GuildConfig
 from bot.core.status import (
@@ -15,9 +15,12 @@ from bot.core.status import (
 )
 from bot.storage.database import Database
 
+# The option of a server's setup that holds its thresholds (`/claimbot thresholds`).
+STATUS_OPTION = "status"
+
 
 def status_settings(config: GuildConfig | None) -> StatusSettings:
-    raw = config.options.get("status", {}) if config else {}
+    raw = config.options.get(STATUS_OPTION, {}) if config else {}
     return StatusSettings.from_mapping(raw if isinstance(raw, dict) else {})
 
 
@@ -33,6 +36,8 @@ def evidence_items(records: list[EvidenceRecord]) -> list[EvidenceItem]:
 
 
 SettingsFor = Callable[[int], Awaitable[StatusSettings]]
+# Told which claims changed (votes, sources, a resolution), so statuses and messages follow.
+ClaimsChanged = Callable[[set[int]], Awaitable[None]]
 
 
 async def compute_statuses(
@@ -76,6 +81,49 @@ async def refresh_statuses(
         notices_due=notices_due,
     )
     return results
+
+
+class StatusUpdates:
+    """What follows a change to a claim's votes, sources or resolution: its status computed
+    again and saved (with the verdict notice it calls for), then its review message edited.
+    One path for votes, evidence, moderation and new thresholds alike."""
+
+    def __init__(
+        self,
+        db: Database,
+        settings_for: SettingsFor,
+        *,
+        notices_due: Callable[[], float],
+        edit: Callable[[Iterable[int]], None],
+    ) -> None:
+        """`notices_due`: when a notice queued now is due; `edit`: the live edits of these
+        claims' review messages."""
+        self._db = db
+        self._settings_for = settings_for
+        self._notices_due = notices_due
+        self._edit = edit
+
+    async def changed(self, claim_ids: set[int]) -> None:
+        await refresh_statuses(
+            self._db, sorted(claim_ids), self._settings_for, notices_due=self._notices_due()
+        )
+        self._edit(claim_ids)
+
+    async def recompute_open(self, guild_id: int) -> int:
+        """The server's open claims under its thresholds (just changed); returns how many
+        changed status. Only claims whose status or confidence moved are edited."""
+        before = await self._db.open_claim_statuses(guild_id)
+        after = await refresh_statuses(
+            self._db, sorted(before), self._settings_for, notices_due=self._notices_due()
+        )
+        moved = {
+            claim_id
+            for claim_id, result in after.items()
+            if (result.status, round(result.confidence, 6))
+            != (before[claim_id][0], round(before[claim_id][1], 6))
+        }
+        self._edit(moved)
+        return sum(1 for claim_id in moved if after[claim_id].status != before[claim_id][0])
 
 
 RECOMPUTE_CHUNK = 2_000

@@ -65,13 +65,15 @@ class Submissions:
         *,
         max_claims: int,
         llm: LLMConfig | None = None,
+        probably_same: ProbablySame | None = None,
     ) -> None:
+        """`probably_same`: {new claim id: the earlier claim it probably rewords} (the
+        suggestions service), shown beside the posted claims."""
         self._db = db
         self._review = review
         self._max_claims = max_claims
         self._llm = llm
-        # {new claim id: earlier claim it probably rewords} (the suggestions service)
-        self.probably_same: ProbablySame | None = None
+        self._probably_same = probably_same
 
     async def extract(self, text: str, *, max_claims: int) -> list[ClaimCandidate]:
         """CPU work off the event loop; the optional LLM backend falls back by itself."""
@@ -202,9 +204,9 @@ class Submissions:
                 result.posted.append(now)
         if any(stored.get(c.id, c).thread_id is None for c in to_post):
             self._review.retry_unposted_later()  # unposted, or cut off before its thread
-        if result.posted and self.probably_same is not None:  # shown beside posted claims
+        if result.posted and self._probably_same is not None:  # shown beside posted claims
             try:
-                result.probably_same = await self.probably_same(config.guild_id, result.posted)
+                result.probably_same = await self._probably_same(config.guild_id, result.posted)
             except Exception:  # a pointer is a courtesy: the claims are posted already
                 log.exception("looking for earlier wordings of new claims failed")
         return result

@@ -220,13 +220,13 @@ async def test_a_thread_made_but_not_saved_before_a_stop_is_found_again(
     assert [r.status for r in threads] == [201, 400]  # Discord: already has one (160004)
 
 
-# -- the submit cooldown ---------------------------------------------------------------------
+# -- the submission rate --------------------------------------------------------------------
 
 
 async def test_a_submission_that_failed_on_discords_side_costs_no_cooldown(
     runner: BotRunner, world: World, no_retry: None
 ) -> None:
-    await runner.start(CLAIMBOT_SUBMIT_COOLDOWN=60)
+    await runner.start(CLAIMBOT_ADD_BURST=1, CLAIMBOT_ADD_INTERVAL=60)
     await setup_review(world)
     fail_review_posts(world, 503)
     member = world.outsider
@@ -244,7 +244,7 @@ async def test_a_submission_that_failed_on_discords_side_costs_no_cooldown(
 async def test_a_submission_the_server_cannot_take_costs_no_cooldown(
     runner: BotRunner, world: World
 ) -> None:
-    await runner.start(CLAIMBOT_SUBMIT_COOLDOWN=60)
+    await runner.start(CLAIMBOT_ADD_BURST=1, CLAIMBOT_ADD_INTERVAL=60)
     await setup_review(world)
     bot_member = world.fake.bot_user_id
     world.fake.set_channel_overwrite(world.review_channel_id, bot_member, deny=SEND_MESSAGES)

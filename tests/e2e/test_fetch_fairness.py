@@ -15,6 +15,7 @@ from bot.core.records import ClaimRecord
 from bot.services.evidence import EVIDENCE_LIMITS
 from bot.web.fetcher import SafeFetcher
 from tests.e2e.hosts import EVIDENCE_PAGE, LOOPBACK_ONLY, local_resolver, serve
+from tests.support.clock import VirtualClock
 from tests.support.world import BotRunner, World, add_claim, setup_review
 
 TITLE = "Council confirms three electric ferries"
@@ -54,17 +55,12 @@ async def host() -> AsyncIterator[HeldHost]:
             held.release.set()
 
 
-class Clock:
-    """The thread-link limiter's clock, moved on by hand instead of sleeping."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-async def ready_bot(runner: BotRunner, world: World, **settings: object) -> tuple[ClaimBot, Clock]:
+async def ready_bot(
+    runner: BotRunner, world: World, **settings: object
+) -> tuple[ClaimBot, VirtualClock]:
+    # The thread-link limit runs on the bot's pace clock, moved on by hand instead of sleeping.
+    clock = VirtualClock(1000.0)
+    runner.bot_options["pace_clock"] = clock
     bot = await runner.start(**settings)
     # The bot's own evidence fetcher, allowed to reach the local host, on the bot's shares.
     bot.evidence.fetcher = SafeFetcher(
@@ -73,10 +69,6 @@ async def ready_bot(runner: BotRunner, world: World, **settings: object) -> tupl
         slots=bot.fetch_slots,
         _allow_networks_for_tests=LOOPBACK_ONLY,
     )
-    cog = bot.get_cog("EvidenceCog")
-    assert cog is not None
-    clock = Clock()
-    cog.clock = clock  # type: ignore[attr-defined]
     await setup_review(world)
     return bot, clock
 
@@ -185,13 +177,13 @@ async def test_thread_links_over_the_limit_are_refused_until_the_window_passes(
     assert reaction_of(world, other) == LINK_RECORDED
 
     # Still inside the window: refused again, but the member is not told twice.
-    clock.now += 30
+    clock.advance(30)
     still = await post(member_a, "a5")
     assert reaction_of(world, still) == LINK_REFUSED
     assert len(bot_replies(world, claim)) == 1
 
     # The window has passed: A can post again, up to the limit.
-    clock.now += 30
+    clock.advance(30)
     after = await post(member_a, "a6")
     assert reaction_of(world, after) == LINK_RECORDED
     partly = await post(member_a, "a7", "a8", "a9")

@@ -195,7 +195,7 @@ async def test_list_buttons_expire_cleanly(
 ) -> None:
     await runner.start()
     # load_extension executes the cog module afresh: patch the instance the bot loaded.
-    monkeypatch.setattr(sys.modules["cogs.claims"], "LIST_TIMEOUT_SECONDS", 0.3)
+    monkeypatch.setattr(sys.modules["cogs.claims.queries"], "LIST_TIMEOUT_SECONDS", 0.3)
     await setup_review(world)
     await seed(world, runner, count=12)
     rec = await world.slash(world.outsider, "claim list")

@@ -5,18 +5,17 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Callable
 
 import pytest
 
-from bot.app.client import GENERIC_FAILURE, ClaimBot
+from bot.app.client import GENERIC_FAILURE
 from bot.core.queue import SKIP_SECONDS, QueueEntry
 from bot.core.render import jump_url
 from bot.core.render_queue import thread_url
-from cogs.queue import COG_NAME, ReviewQueueCog
 from tests.e2e.test_guards import OUTSIDE_A_SERVER, sent_from_a_dm
 from tests.fake_discord import InteractionRecord
 from tests.fake_discord.state import JSON
+from tests.support.clock import ManualClock
 from tests.support.world import BotRunner, World, add_claim, build_world, setup_review
 
 STATEMENTS = [
@@ -64,14 +63,6 @@ async def vote(world: World, runner: BotRunner, claim_message: int, *voters: int
     for voter in voters:
         await world.fake.user_add_reaction(voter, world.review_channel_id, claim_message, "✅")
     await runner.settle()
-
-
-def set_clock(bot: ClaimBot, clock: Callable[[], float]) -> None:
-    """The running cog's clock (load_extension runs cogs/queue.py afresh, so this is not
-    the class the test imports)."""
-    cog = bot.get_cog(COG_NAME)
-    assert cog is not None and type(cog).__name__ == ReviewQueueCog.__name__
-    cog.clock = clock  # type: ignore[attr-defined]
 
 
 async def test_closest_to_a_verdict_first_then_oldest_and_next_walks_the_queue(
@@ -122,9 +113,9 @@ async def test_closest_to_a_verdict_first_then_oldest_and_next_walks_the_queue(
 
 
 async def test_skip_hides_a_claim_from_the_asker_for_a_day(runner: BotRunner, world: World) -> None:
+    clock = ManualClock(1_000_000.0)  # the bot's clock: skips are timed on it
+    runner.bot_options["clock"] = clock
     bot = await runner.start()
-    now = [1_000_000.0]
-    set_clock(bot, lambda: now[0])
     await setup_review(world)
     for text in STATEMENTS[:2]:
         await add_claim(world, bot, text)
@@ -145,9 +136,9 @@ async def test_skip_hides_a_claim_from_the_asker_for_a_day(runner: BotRunner, wo
     )
     assert rec.final_embeds() == [] and rec.final_components() == []
 
-    now[0] += SKIP_SECONDS - 1
+    clock.advance(SKIP_SECONDS - 1)
     assert shown((await ask(world, asker)).original) is None
-    now[0] += 1
+    clock.advance(1)
     assert shown((await ask(world, asker)).original) == 1  # a day later, both are back
 
 

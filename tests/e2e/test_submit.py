@@ -161,7 +161,7 @@ async def test_binary_file_is_refused_clearly(bot: ClaimBot, world: World) -> No
 
 
 async def test_cooldown_between_submissions(runner: BotRunner, world: World) -> None:
-    await runner.start(CLAIMBOT_SUBMIT_COOLDOWN=600)
+    await runner.start(CLAIMBOT_ADD_BURST=1, CLAIMBOT_ADD_INTERVAL=600)
     await setup_review(world)
     first = await world.slash(
         world.outsider, "claim add", {"text": "The Brindle bridge was closed for 41 days in 2024."}

@@ -61,3 +61,8 @@ class VirtualClock:
     async def sleep(self, seconds: float) -> None:
         self._now = max(self._now, self._now + seconds)
         await asyncio.sleep(0)
+
+    def advance(self, seconds: float) -> None:
+        """Time passing with nobody waiting (a test moving on a rate limit)."""
+        assert seconds >= 0, "time only moves forward"
+        self._now += seconds
