@@ -556,8 +556,8 @@ def cmd_factchecks_stats(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.core.text import tweet_date
     from bot.extraction.language import detect_language
-    from bot.matching.text import tweet_date
     from bot.services.factcheck_library import FactCheckLibrary
 
     try:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .text import clean_text, fold, is_stopword, terms, words
+from bot.core.text import clean_text, fold, is_stopword, terms, words
 
 __all__ = ["DUPLICATE_THRESHOLD", "duplicate_score", "is_duplicate"]
 

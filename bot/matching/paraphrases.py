@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .text import clean_text, fold, is_stopword, terms
+from bot.core.text import clean_text, fold, is_stopword, terms
 
 __all__ = [
     "PARAPHRASE_MIN_SCORE",

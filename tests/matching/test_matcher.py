@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.core.text import clean_text, terms, tweet_date
 from bot.matching import ClaimMatcher, LibraryClaim, Match
 from bot.matching.duplicates import DUPLICATE_THRESHOLD, duplicate_score, is_duplicate
 from bot.matching.matcher import SUGGESTION_THRESHOLD
-from bot.matching.text import clean_text, terms, tweet_date
 
 DATA = Path(__file__).parent / "data"
 
