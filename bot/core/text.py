@@ -141,9 +141,11 @@ _MONTHS = (
 )  # fmt: skip
 _MONTH = "|".join(_MONTHS)
 _URL = re.compile(r"(?:https?://|www\.)\S+|\bpic\.twitter\.com/\S+|\bt\.co/\S+", re.IGNORECASE)
-# "— Jane Doe (@jane_doe) January 28, 2021" closing a pasted tweet.
+# "— Jane Doe (@jane_doe) January 28, 2021" closing a pasted tweet. The spaces are taken
+# possessively (`\s*+`): backtracking into a long run of them before a last word was quadratic.
 _SIGNATURE = re.compile(
-    rf"[—–-]\s*([^—–()@]{{0,80}})\(@(\w{{1,30}})\)\s*(?:{_MONTH})\s+\d{{1,2}},\s+\d{{4}}\s*\"?\s*$"
+    rf"[—–-]\s*+([^—–()@]{{0,80}})\(@(\w{{1,30}})\)\s*(?:{_MONTH})\s+\d{{1,2}},\s+\d{{4}}"
+    r"\s*+\"?\s*+$"
 )
 _SIGNED = re.compile(rf"\(@\w{{1,30}}\)\s*({_MONTH})\s+(\d{{1,2}}),\s+(\d{{4}})")
 _TAG = re.compile(r"[#@](\w+)")
