@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from bot.core.text import letter_words, stopwords
+from bot.core.text import WORD, letter_words, stopwords
 
 DATA_PACKAGE = "bot.extraction.data"
 NEUTRAL = "und"
@@ -396,7 +396,7 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         # "ces missiles KN23 auraient", "the new trams were": a plural subject, then its verb.
         plural_subject=re.compile(
             rf"^(?P<det>{_alternation(words('plural_determiners'))})\s+"
-            rf"(?P<noun>(?:[^\W_][\w'’-]*\s+){{0,3}}?[^\W_][\w'’-]*)"
+            rf"(?P<noun>(?:{WORD.pattern}\s+){{0,3}}?{WORD.pattern})"
             rf"\s+(?:{_alternation(words('auxiliaries'))})",
             re.IGNORECASE,
         ),
