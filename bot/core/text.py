@@ -220,7 +220,8 @@ def _stemmer(algorithm: str) -> snowballstemmer.Stemmer:
 
 
 def is_content_word(folded_word: str, language: str = "en") -> bool:
-    """Neither a stopword nor a single letter; a figure always is."""
+    """A word `terms` keeps: neither a stopword nor a lone letter (a one-digit figure is
+    kept)."""
     return not is_stopword(folded_word, language) and (
         len(folded_word) > 1 or is_number(folded_word)
     )
