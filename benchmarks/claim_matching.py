@@ -33,9 +33,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from benchmarks.harness import memory_kb, percentile
+from bot.core.text import tweet_date
 from bot.documents.claimreview import ImportReport, read_claim_reviews
 from bot.matching import ClaimMatcher, LibraryClaim
-from bot.matching.text import tweet_date
 from tools.shared_data import CLAIM_MATCHING, DATA_FOLDER_OPTION, require_files
 
 # The shared data sits beside the repository (../shared), as for the other benchmarks.

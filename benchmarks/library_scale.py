@@ -77,7 +77,7 @@ async def _store(path: Path, data: Path, scale: int) -> tuple[int, float]:
 async def _measure(path: Path, data: Path) -> dict[str, float]:
     """One bot start: load the library, then answer every Dev-Test tweet."""
     import bot.app.client  # noqa: F401  (the bot's own imports: its memory baseline)
-    from bot.matching.text import tweet_date
+    from bot.core.text import tweet_date
     from bot.services.factcheck_library import FactCheckLibrary
     from bot.storage import Database
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.claims import normalize_claim
 from bot.core.records import NewClaim, NewDocument
+from bot.core.sameness import normalize_claim
 from bot.services import suggestions
 from bot.services.suggestions import OwnClaims
 from bot.storage import Database

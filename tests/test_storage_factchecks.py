@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.records import ALL_SERVERS, NewClaim, NewDocument, NewFactCheck
-from bot.matching.matcher import SUGGESTION_THRESHOLD
+from bot.core.sameness import SUGGESTION_THRESHOLD
 from bot.services.factcheck_library import FactCheckLibrary
 from bot.storage import Database
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import bot.storage.connection
-from bot.core.claims import normalize_claim
 from bot.core.records import NewClaim, NewDocument
+from bot.core.sameness import normalize_claim
 from bot.core.search import search_terms
 from bot.storage import Database, load_migrations
 

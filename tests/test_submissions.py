@@ -5,8 +5,9 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.claims import content_hash, normalize_claim, triage
+from bot.core.claims import content_hash, triage
 from bot.core.records import NewClaim
+from bot.core.sameness import normalize_claim
 from bot.core.text import jaccard
 from bot.extraction import ClaimCandidate
 

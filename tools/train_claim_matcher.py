@@ -16,9 +16,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.claim_matching import DATA, load_library, load_split, require_data
+from bot.core.text import tweet_date
 from bot.matching.index import FEATURES
 from bot.matching.matcher import ClaimMatcher
-from bot.matching.text import tweet_date
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,5 @@
-"""From extracted candidates to claims worth posting: normalisation and duplicate checks.
+"""From extracted candidates to claims worth posting: a document's identity, and the triage of
+candidates into new claims and repeats (the rule itself is `sameness.same_claim`).
 
 Pure: the cog gives it the guild's recent claims and gets back what is new and what
 already exists, so a team never reviews the same statement twice.
@@ -7,17 +8,13 @@ already exists, so a team never reviews the same statement twice.
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from bot.core.records import NewClaim
-from bot.core.text import jaccard
+from bot.core.sameness import Wording, normalize_claim, same_claim
 
-# Two wordings whose word sets overlap this much are one claim ("very close wording").
-NEAR_DUPLICATE_JACCARD = 0.85
 # How many of a guild's newest claims a submission is compared with.
 RECENT_CLAIMS_COMPARED = 2_000
 MAX_MANUAL_CLAIM_CHARS = 1_000
@@ -25,24 +22,10 @@ MAX_MANUAL_CLAIM_CHARS = 1_000
 # did what, checkably, and a stray word would cost a review message, 4 reactions and a thread.
 MIN_MANUAL_CLAIM_CHARS = 10
 
-_NON_WORD = re.compile(r"[^\w%]+")
-
-
-def normalize_claim(text: str) -> str:
-    """Lowercase, accents folded, punctuation and spacing collapsed: the identity of a claim."""
-    folded = unicodedata.normalize("NFKD", text).casefold()
-    decomposed = unicodedata.normalize("NFKD", folded)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return _NON_WORD.sub(" ", bare).strip()
-
 
 def content_hash(text: str) -> str:
     """Identity of a submitted document: the same article pasted twice hashes the same."""
     return hashlib.sha256(normalize_claim(text).encode("utf-8")).hexdigest()
-
-
-def _words(normalized: str) -> frozenset[str]:
-    return frozenset(normalized.split())
 
 
 class Extracted(Protocol):
@@ -71,41 +54,27 @@ class Triage:
     existing_ids: list[int]  # claims of the guild the submission repeats, in submission order
 
 
-# Two close wordings that are nonetheless different claims ("… in 2019" / "… in 2021"):
-# (candidate text, other claim's text, language) -> True when they differ in substance.
-Different = Callable[[str, str, str], bool]
-
-
-def _repeats(
-    candidate: tuple[frozenset[str], str, str],
-    other: frozenset[str],
-    other_text: str | None,
-    different: Different | None,
-) -> bool:
-    words, text, language = candidate
-    if jaccard(words, other) < NEAR_DUPLICATE_JACCARD:
-        return False
-    return different is None or other_text is None or not different(text, other_text, language)
-
-
 def triage(
     candidates: Iterable[Extracted | str],
     recent: Sequence[tuple[int, str]],
     *,
     originals: Mapping[int, str] | None = None,
-    different: Different | None = None,
 ) -> Triage:
-    """Split candidates into new claims and repeats of the guild's recent claims. A bare
-    string is a claim typed in by a member: no score, span, language nor attribution.
+    """Split candidates into new claims and repeats (`sameness.same_claim`) of the guild's
+    recent claims, given as (id, normalized text) with their `originals` texts. A bare string
+    is a claim typed in by a member: no score, span, language nor attribution.
 
     Exact repeats (same normalised text) are left to the database's unique index; here
-    we catch close rewordings, and repeats inside the submission itself. With `different`
-    (and the recent claims' `originals`), a close wording that it tells apart is new.
+    we catch close rewordings, and repeats inside the submission itself. A recent claim whose
+    original text is not given is compared by its words alone.
     """
-    known = [(claim_id, _words(normalized)) for claim_id, normalized in recent]
     texts = originals or {}
+    known = [
+        (claim_id, Wording.stored(normalized, texts.get(claim_id)))
+        for claim_id, normalized in recent
+    ]
     new: list[NewClaim] = []
-    taken: list[tuple[frozenset[str], str]] = []
+    taken: list[Wording] = []
     existing: list[int] = []
     for candidate in candidates:
         text = candidate if isinstance(candidate, str) else candidate.text
@@ -113,20 +82,15 @@ def triage(
         normalized = normalize_claim(text)
         if not normalized:
             continue
-        words = _words(normalized)
-
-        this = (words, text, language)
-        match = next(
-            (cid for cid, other in known if _repeats(this, other, texts.get(cid), different)),
-            None,
-        )
+        wording = Wording.stored(normalized, text)
+        match = next((cid for cid, other in known if same_claim(wording, other, language)), None)
         if match is not None:
             if match not in existing:
                 existing.append(match)
             continue
-        if any(_repeats(this, other, other_text, different) for other, other_text in taken):
+        if any(same_claim(wording, other, language) for other in taken):
             continue
-        taken.append((words, text))
+        taken.append(wording)
         if isinstance(candidate, str):
             new.append(NewClaim(text=text, normalized=normalized))
             continue

@@ -14,18 +14,18 @@ an autocomplete box wants.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
+from .text import WORD_PART
+
 MAX_QUERY_TERMS = 8
-# Letters and digits only: the index's tokenizer splits on everything else (`_` too), and
-# a piece split off a tagged word would lose its guild tag.
-_WORD = re.compile(r"[^\W_]+")
 
 
 def words(text: str) -> list[str]:
-    """Lowercased words, the same way for the index and for queries."""
-    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    """Lowercased words, the same way for the index and for queries: letters and digits only
+    (`WORD_PART`), since the index's tokenizer splits on everything else (`_` too), and a piece
+    split off a tagged word would lose its guild tag. Accents stay: the tokenizer folds them."""
+    return WORD_PART.findall(unicodedata.normalize("NFKC", text).casefold())
 
 
 def _tag(guild_id: int, word: str) -> str:

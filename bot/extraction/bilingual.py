@@ -18,19 +18,17 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
-from .lexicon import DATA_PACKAGE, normalize_for_matching
+from bot.core.text import fold
+
+from .lexicon import DATA_PACKAGE, ELIDED_HEADS, load_raw, normalize_for_matching
 
 # The English model's tokens (see model._TOKEN) with French elided articles split off.
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*'?|\d+(?:[.,\s]\d{3})*(?:[.,]\d+)?|[%$€£?!]")
-_ELIDED_HEADS = frozenset(
-    ["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu"]
-)
 MAX_PHRASE_TOKENS = 4
 _INFINITIVE_MARKERS = frozenset(["pour", "de", "d'", "à", "afin"])
 _OBJECT_PRONOUNS = {"l'": "it", "le": "it", "la": "it", "les": "them"}
@@ -101,10 +99,6 @@ _IRREGULAR_TENSE_ENDINGS = (
     ("raient", "would"), ("rions", "would"), ("riez", "would"), ("rais", "would"),
     ("rait", "would"), ("rons", "will"), ("ront", "will"), ("rez", "will"), ("rai", "will"),
 )  # fmt: skip
-_MONTHS = frozenset(
-    ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
-     "octobre", "novembre", "décembre"]
-)  # fmt: skip
 _NOT_A_TENSE = frozenset(["portrait", "retrait", "extrait", "attrait", "distrait", "abstrait"])
 
 # French regular conjugations: ending -> which English form it maps to.
@@ -149,16 +143,12 @@ _COGNATE_SUFFIXES = (
 )  # fmt: skip
 
 
-def strip_accents(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", word) if unicodedata.category(c) != "Mn")
-
-
 def source_tokens(text: str) -> list[str]:
     """Lower-cased tokens as the model sees them, with "l'", "d'", "qu'"... split off."""
     tokens: list[str] = []
     for token in _TOKEN.findall(normalize_for_matching(text).lower()):
         head, sep, tail = token.partition("'")
-        if sep and head in _ELIDED_HEADS:
+        if sep and head in ELIDED_HEADS:
             tokens.append(head + "'")
             if tail:
                 tokens.append(tail)
@@ -176,7 +166,7 @@ def name_tokens(text: str) -> frozenset[str]:
     names = set()
     for position, token in enumerate(_TOKEN.findall(normalize_for_matching(text))):
         head, sep, tail = token.partition("'")
-        word = tail if sep and tail and head.lower() in _ELIDED_HEADS else token
+        word = tail if sep and tail and head.lower() in ELIDED_HEADS else token
         if position and word[:1].isupper():
             names.add(word.lower())
     return frozenset(names)
@@ -255,6 +245,8 @@ class Bridge:
     auxiliary_heads: frozenset[str] = frozenset()
     # Participles of verbs whose perfect takes "être" ("est arrivé": "arrived", not "is").
     etre_participles: frozenset[str] = frozenset()
+    # The source language's month names, from its lexicon data file ("mars", "août").
+    months: frozenset[str] = frozenset()
     memo: dict[str, tuple[str, ...] | None] = field(default_factory=dict)
 
     def _word(self, token: str) -> tuple[str, ...] | None:
@@ -302,7 +294,7 @@ class Bridge:
     def _cognate(self, token: str) -> tuple[str, ...] | None:
         if not token[0].isalpha() or len(token) < 4:
             return None
-        plain = strip_accents(token)
+        plain = fold(token)
         for french, english in _COGNATE_SUFFIXES:
             if plain.endswith(french) and len(plain) > len(french) + 2:
                 candidate = plain[: len(plain) - len(french)] + english
@@ -431,7 +423,7 @@ class Bridge:
         if token == "le" and i + 1 < n and tokens[i + 1] in _WEEKDAYS:
             out.append("on")  # "le dimanche": "on Sunday"
             return 1
-        if token in ("le", "du") and _is_day_of_month(tokens, i + 1):
+        if token in ("le", "du") and _is_day_of_month(tokens, i + 1, self.months):
             if not (i and tokens[i - 1] in _DATE_PREPOSITIONS):
                 out.append("on")  # "le 3 mars": "on 3 March"
             return 1
@@ -476,12 +468,12 @@ def _with_contractions(
     return extended
 
 
-def _is_day_of_month(tokens: list[str], i: int) -> bool:
-    """A day number ("3", "1er") followed by a month name at `i`."""
+def _is_day_of_month(tokens: list[str], i: int, months: frozenset[str]) -> bool:
+    """A day number ("3", "1er") followed by one of `months` at `i`."""
     if i >= len(tokens) or not _is_number(tokens[i]):
         return False
     month_at = i + 2 if i + 1 < len(tokens) and tokens[i + 1] == "er" else i + 1
-    return month_at < len(tokens) and tokens[month_at] in _MONTHS
+    return month_at < len(tokens) and tokens[month_at] in months
 
 
 def _is_range(tokens: list[str], i: int) -> bool:
@@ -545,6 +537,7 @@ def load_bridge(language: str, target_vocabulary: frozenset[str]) -> Bridge | No
         phrase_heads=frozenset(key[0] for key in phrases),
         auxiliary_heads=frozenset(key[0] for key in auxiliaries),
         etre_participles=frozenset(raw.get("etre_participles", [])),
+        months=frozenset(m.lower() for m in load_raw(language).get("months", [])),
         infinitives=frozenset(
             [*(v for v in raw["verbs"] if v.endswith(("er", "ir", "re"))), *raw["infinitives"]]
         ),

@@ -21,7 +21,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from .lexicon import Lexicon, letter_words, normalize_for_matching, tokenize
+from bot.core.text import WORD, letter_words, word_count
+
+from .lexicon import Lexicon, normalize_for_matching
 from .signals import compute_signals
 
 MAX_OPINION_HEAD_WORDS = 8
@@ -30,7 +32,6 @@ MAX_NAME_WORDS = 4
 MAX_HINT_CHARS = 160
 # An elided or bare article before a noun: "the", "l'", "le", "la", "ce", "this".
 _ARTICLE_THEN_NOUN = re.compile(r"^(?P<article>\S+?(?:\s+|'|’))(?P<noun>[^\W\d_][\w-]*)$")
-_WORD = re.compile(r"[^\W_][\w'’-]*")
 _COMPLEMENT_BEFORE = re.compile(r"(?:\b(?:de|of|for)|\bd')\s*$", re.IGNORECASE)
 # A colon that ends a clause is followed by a space; the colons of "https://" and "10:30"
 # are not.
@@ -50,7 +51,7 @@ class References:
 
 def _has_name_before(text: str, lexicon: Lexicon) -> bool:
     """A proper noun before this point of the sentence the pronoun can refer to."""
-    words = _WORD.findall(text)
+    words = WORD.findall(text)
     if not words:
         return False
     first = words[0]
@@ -180,10 +181,6 @@ def continues_report(sentence: str, lexicon: Lexicon) -> bool:
     return lexicon.additive.search(normalize_for_matching(sentence)) is not None
 
 
-def _word_count(text: str) -> int:
-    return len(tokenize(text))
-
-
 def opinion_head_end(body: str, lexicon: Lexicon) -> int:
     """Where the facts start after a short remark and a colon ("La mesure arrive tard : …").
 
@@ -195,7 +192,7 @@ def opinion_head_end(body: str, lexicon: Lexicon) -> int:
         return 0
     colon = found.start()
     head, tail = body[:colon], body[colon + 1 :]
-    if _word_count(head) > MAX_OPINION_HEAD_WORDS or _word_count(tail) < MIN_TAIL_WORDS:
+    if word_count(head) > MAX_OPINION_HEAD_WORDS or word_count(tail) < MIN_TAIL_WORDS:
         return 0
     head_signals = compute_signals(head, lexicon)
     if (
@@ -238,7 +235,7 @@ def judgement_split(body: str, lexicon: Lexicon) -> JudgementSplit | None:
         fact_start = conjunction.end() + (
             len(norm[conjunction.end() :]) - len(norm[conjunction.end() :].lstrip())
         )
-        if _word_count(body[fact_start:]) < MIN_TAIL_WORDS + 1:
+        if word_count(body[fact_start:]) < MIN_TAIL_WORDS + 1:
             return None
         date = date_phrases(lexicon).search(body, verdict.end(), verdict.end() + comma.start())
         return JudgementSplit(fact_start, date.group().strip() if date else None)
@@ -274,7 +271,7 @@ def drop_judgement_adjectives(text: str, lexicon: Lexicon) -> str:
     norm = normalize_for_matching(text)
     cuts: list[tuple[int, int]] = []
     for match in lexicon.opinion_adjective.finditer(norm):
-        before = _WORD.findall(norm[: match.start()])
+        before = WORD.findall(norm[: match.start()])
         if not before or before[-1].lower() in lexicon.copulas or before[-1][:1].isupper():
             continue
         if len(before) < 2:

@@ -1,43 +1,25 @@
-"""Merge near-duplicate claims of one document, keeping the better-scored one."""
+"""Merge the copies of one claim in a document, keeping the better-scored one."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.core.text import jaccard
+from bot.core.sameness import Wording, same_claim
 
 from .candidate import ClaimCandidate
-from .lexicon import tokenize
-
-DUPLICATE_JACCARD = 0.8
 
 
-def _word_set(text: str) -> frozenset[str]:
-    return frozenset(t for t in tokenize(text) if len(t) > 1 or t.isdigit())
-
-
-def _numbers(words: frozenset[str]) -> frozenset[str]:
-    """Figures decide whether two similar claims say the same thing."""
-    return frozenset(w for w in words if w[0].isdigit())
-
-
-def dedupe(
-    claims: Sequence[ClaimCandidate],
-    threshold: float = DUPLICATE_JACCARD,
-    limit: int | None = None,
-) -> list[ClaimCandidate]:
-    """Claims best first with near-duplicates (Jaccard >= `threshold`, same figures) dropped.
+def dedupe(claims: Sequence[ClaimCandidate], limit: int | None = None) -> list[ClaimCandidate]:
+    """Claims best first, without a second copy of the same claim (`sameness.same_claim`, the
+    rule that keeps a server from posting a claim twice).
 
     Stops once `limit` claims are kept, so the work is bounded by n * limit.
     """
-    kept: list[tuple[ClaimCandidate, frozenset[str]]] = []
+    kept: list[tuple[ClaimCandidate, Wording]] = []
     for claim in sorted(claims, key=lambda c: (-c.score, c.start)):
         if limit is not None and len(kept) >= limit:
             break
-        words = _word_set(claim.text)
-        numbers = _numbers(words)
-        if all(
-            jaccard(words, other) < threshold or numbers != _numbers(other) for _, other in kept
-        ):
-            kept.append((claim, words))
+        wording = Wording.of(claim.text)
+        if not any(same_claim(wording, other, claim.language) for _, other in kept):
+            kept.append((claim, wording))
     return [claim for claim, _ in kept]

@@ -1,13 +1,13 @@
-"""Cheap language guess from stopword frequencies, using the language data files."""
+"""Cheap language guess from stopword frequencies, among the languages with a data file."""
 
 from __future__ import annotations
 
-import re
 from functools import cache
 
-from .lexicon import NEUTRAL, available_languages, load_raw, normalize_for_matching
+from bot.core.text import letter_words, stopwords
 
-_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+from .lexicon import NEUTRAL, available_languages
+
 SAMPLE_CHARS = 20_000
 MIN_STOPWORD_HITS = 2
 MIN_STOPWORD_SHARE = 0.12
@@ -15,33 +15,19 @@ MIN_STOPWORD_SHARE = 0.12
 
 @cache
 def _stopword_sets() -> dict[str, frozenset[str]]:
-    return {
-        code: frozenset(w.lower() for w in load_raw(code).get("stopwords", []))
-        for code in available_languages()
-    }
-
-
-def _tokens(text: str) -> list[str]:
-    words: list[str] = []
-    for word in _WORD.findall(normalize_for_matching(text[:SAMPLE_CHARS]).lower()):
-        # French elision: "l'armée" counts as "l'" + "armée"; keep the bare article as a word.
-        head, sep, tail = word.partition("'")
-        if sep and len(head) <= 3:
-            words.append(head)
-            words.append(tail)
-        else:
-            words.append(word)
-    return words
+    return {code: stopwords(code) for code in available_languages()}
 
 
 def detect_language(text: str) -> str:
     """Best-guess ISO code among the shipped data files, or ``"und"`` when unsure."""
-    words = _tokens(text)
+    # Letter runs: an elided article ("l'armée", "don't") is a word of its own, as the
+    # stopword lists write it ("l", "t").
+    words = letter_words(text[:SAMPLE_CHARS])
     if not words:
         return NEUTRAL
     best_code, best_hits = NEUTRAL, 0
-    for code, stopwords in _stopword_sets().items():
-        hits = sum(1 for w in words if w in stopwords)
+    for code, function_words in _stopword_sets().items():
+        hits = sum(1 for w in words if w in function_words)
         if hits > best_hits:
             best_code, best_hits = code, hits
     if best_hits < MIN_STOPWORD_HITS and len(words) > MIN_STOPWORD_HITS:

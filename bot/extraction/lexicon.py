@@ -1,7 +1,8 @@
 """Per-language cue lexicons, loaded from `data/<lang>.json` and compiled once.
 
-Everything language-specific lives in those data files, so the engine stays
-language-agnostic and adding a language means adding one JSON file.  An entry is
+Everything language-specific lives in those data files (the stopwords, which matching reads
+too, in `bot/core/data/stopwords.json`), so the engine stays language-agnostic and adding a
+language means adding one JSON file and its stopwords.  An entry is
 a word or phrase, matched case-insensitively on whole tokens; ``-suffix`` matches
 word endings (French conditional "-raient"); ``re:...`` is a raw regular
 expression for what a word list cannot say (English "may" the modal, not the month).
@@ -20,6 +21,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from bot.core.text import WORD, letter_words, stopwords
+
 DATA_PACKAGE = "bot.extraction.data"
 NEUTRAL = "und"
 MAX_PHRASE_WORDS = 5
@@ -35,8 +38,9 @@ _MATCH_FOLDS = (
     ("\u2007", " "),
 )
 _TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*'?|[%$€£]")
-# French-style elision: "l'armée" -> "l'" + "armée", "qu'il" -> "qu'" + "il".
-_ELIDED_HEADS = frozenset(
+#: Elided articles and conjunctions split off a word ("l'armée" -> "l'" + "armée", "qu'il" ->
+#: "qu'" + "il"): French-style elision, read in every language's tokens.
+ELIDED_HEADS = frozenset(
     ["l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu", "presqu"]
 )
 
@@ -60,7 +64,7 @@ def tokenize(text: str) -> list[str]:
     tokens: list[str] = []
     for token in _TOKEN.findall(lowered):
         head, sep, tail = token.partition("'")
-        if sep and tail and head in _ELIDED_HEADS:
+        if sep and tail and head in ELIDED_HEADS:
             tokens.append(head + "'")
             tokens.append(tail)
         else:
@@ -295,14 +299,6 @@ class Lexicon:
     cues: CueIndex
 
 
-_LETTER_WORD = re.compile(r"[^\W\d_]+")
-
-
-def letter_words(text: str) -> list[str]:
-    """Lower-cased runs of letters: "l'Association" -> ["l", "association"]."""
-    return _LETTER_WORD.findall(text.lower())
-
-
 def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
     def words(key: str) -> list[str]:
         return [str(w) for w in data.get(key, []) if str(w)]
@@ -342,7 +338,7 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
     return Lexicon(
         language=language,
         max_phrase_words=max_phrase_words,
-        stopwords=frozenset(w.lower() for w in words("stopwords")),
+        stopwords=stopwords(language),
         title_abbreviations=frozenset(words("title_abbreviations")),
         abbreviations=frozenset(a.lower() for a in words("abbreviations")),
         sentence_final_abbreviations=frozenset(
@@ -400,7 +396,7 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         # "ces missiles KN23 auraient", "the new trams were": a plural subject, then its verb.
         plural_subject=re.compile(
             rf"^(?P<det>{_alternation(words('plural_determiners'))})\s+"
-            rf"(?P<noun>(?:[^\W_][\w'’-]*\s+){{0,3}}?[^\W_][\w'’-]*)"
+            rf"(?P<noun>(?:{WORD.pattern}\s+){{0,3}}?{WORD.pattern})"
             rf"\s+(?:{_alternation(words('auxiliaries'))})",
             re.IGNORECASE,
         ),
@@ -452,7 +448,6 @@ def get_lexicon(language: str) -> Lexicon:
             merged.setdefault(key, []).extend(values)
     # Function-word lists would misfire on other languages' ordinary words: keep them empty.
     for key in (
-        "stopwords",
         "context_starts",
         "pronouns",
         "question_starts",

@@ -12,6 +12,8 @@ import logging
 import re
 from dataclasses import dataclass
 
+from bot.core.text import word_count
+
 from .attribution import (
     Attribution,
     QuoteBlock,
@@ -56,7 +58,6 @@ CONTEXT_PENALTY = 0.92
 CONTEXT_SENTENCES = 3
 
 _CREDIT_SEPARATOR = r"\s*(?::|/|©|\bby\b|\bpar\b)"
-_WORDS = re.compile(r"[^\W_][\w'’-]*")
 # Control characters (not tab/newline), replacement char, surrogates, private use.
 _BINARY_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ud800-\udfff\ue000-\uf8ff]")
 
@@ -73,10 +74,6 @@ class _Draft:
     segment_index: int
     source_text: str = ""
     unresolved: tuple[str, ...] = ()
-
-
-def _word_count(text: str) -> int:
-    return len(_WORDS.findall(text))
 
 
 def prepare_text(text: object) -> str:
@@ -106,7 +103,7 @@ def _is_caption(fragment: str, lexicon: Lexicon) -> bool:
     marker = lexicon.credit_markers.match(norm)
     if marker is not None and re.match(_CREDIT_SEPARATOR, norm[marker.end() :], re.IGNORECASE):
         return True
-    if _word_count(fragment) <= MAX_CAPTION_TAIL_WORDS:
+    if word_count(fragment) <= MAX_CAPTION_TAIL_WORDS:
         return any(
             re.match(_CREDIT_SEPARATOR, norm[m.end() :], re.IGNORECASE)
             for m in lexicon.credit_markers.finditer(norm)
@@ -131,7 +128,7 @@ def _non_prose_lines(text: str, segments: list[Segment], lexicon: Lexicon) -> se
         head = normalize_for_matching(
             text[seg.line_start : min(seg.line_end, seg.line_start + 200)]
         )
-        words = _word_count(head)
+        words = word_count(head)
         if (words <= MAX_BYLINE_WORDS and lexicon.byline_start.match(head)) or (
             words <= MAX_METADATA_WORDS and lexicon.metadata_start.match(head)
         ):
@@ -145,7 +142,7 @@ def _is_heading_like(seg: Segment, text: str) -> bool:
         return False
     if seg.end < seg.line_end:
         return False  # a sentence followed by more text on its line: it did end
-    return _word_count(text[seg.start : seg.end]) < MIN_UNPUNCTUATED_PROSE_WORDS
+    return word_count(text[seg.start : seg.end]) < MIN_UNPUNCTUATED_PROSE_WORDS
 
 
 def _quote_for(seg: Segment, blocks: list[QuoteBlock]) -> QuoteBlock | None:
@@ -196,7 +193,7 @@ def _draft(
                 fact = split.date[:1].upper() + split.date[1:] + ", " + fact
             claim_text = fact
     claim_text = drop_judgement_adjectives(claim_text, lexicon)
-    if _word_count(claim_text) < MIN_CLAIM_WORDS:
+    if word_count(claim_text) < MIN_CLAIM_WORDS:
         return None
     attribution: Attribution | None = None
     if speaker is None:

@@ -19,8 +19,10 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from bot.core.text import LETTER_RUN, stopwords
+
 from .language import detect_language
-from .lexicon import DATA_PACKAGE, Lexicon, available_languages, get_lexicon, load_raw
+from .lexicon import DATA_PACKAGE, Lexicon, available_languages, get_lexicon
 from .model import LinearModel, english_vocabulary, load_bridged_model, load_model, sigmoid
 from .signals import Signals, compute_signals
 
@@ -59,7 +61,6 @@ TRIVIAL_MAX_WORDS = 6
 _NO_ANCHOR = -1.0
 # A general truth or habit ("usually", "every year") with no figure, name or source.
 _GENERIC = -1.0
-_WORD = re.compile(r"[^\W\d_]{2,}")
 _NOT_LETTER = re.compile(r"[\W\d_]+")
 #: below this share of letters among the visible characters a line is symbols, not prose
 MIN_LETTER_SHARE = 0.5
@@ -252,7 +253,7 @@ def bridged_stance(native: Signals, mapped: Signals) -> Signals:
 @cache
 def _known_words() -> frozenset[str]:
     """Words of the shipped languages: their stopwords and the English model's vocabulary."""
-    words = {w.lower() for code in available_languages() for w in load_raw(code)["stopwords"]}
+    words = {w for code in available_languages() for w in stopwords(code)}
     words.update(english_vocabulary())
     return frozenset(w for w in words if len(w) > 1 and w.isalpha())
 
@@ -269,9 +270,9 @@ def is_language(text: str) -> bool:
     """
     known = _known_words()
     # One two-letter word ("il", "le", "of") turns up in random letters by chance; a
-    # statement has two known words, or a longer one.
+    # statement has two known words, or a longer one (no known word has a single letter).
     found = 0
-    for match in _WORD.finditer(text.lower()):
+    for match in LETTER_RUN.finditer(text.lower()):
         word = match.group()
         if word in known:
             if found or len(word) > 2:

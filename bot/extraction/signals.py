@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.core.text import WORD
+
 from .lexicon import Lexicon, PhraseSet, normalize_for_matching, tokenize
 
 _DIGIT = re.compile(r"\d")
@@ -17,7 +19,6 @@ _YEAR = re.compile(r"(?<!\d)(?:1[89]\d\d|20\d\d)(?!\d)")
 _NUMERIC_DATE = re.compile(r"(?<!\d)\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?!\d)|(?<!\d)\d{4}-\d{2}(?!\d)")
 # A digit run that is not a plain year: "650 000", "3.5", "12" but not "2024".
 _QUANTITY = re.compile(r"(?<!\d)(?!(?:1[89]|20)\d\d(?!\d))\d+")
-_WORD = re.compile(r"[^\W_][\w'’-]*")
 _CLOSERS = "\"'»”’)] \u00a0\u202f"
 _LEADING = "\"'«“‘„([-–—• \u00a0\u202f"
 
@@ -74,7 +75,7 @@ def _count_named_entities(text: str) -> int:
     """Capitalised words after the first one: a cheap proxy for named actors and places."""
     if text[1:].islower():
         return 0  # no capital after the first character, so none after the first word
-    words = _WORD.findall(text)[1:]
+    words = WORD.findall(text)[1:]
     # An all-lowercase word cannot count: skip it with one test instead of two.
     return len([w for w in words if not w.islower() and (w[0].isupper() or w[1:2].isupper())])
 

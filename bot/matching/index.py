@@ -23,7 +23,9 @@ from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
-from .text import GRAM_BUCKETS, forget_words, gram_buckets, terms, terms_and_grams
+from bot.core.text import is_number, terms
+
+from .text import GRAM_BUCKETS, forget_words, gram_buckets, terms_and_grams
 
 __all__ = [
     "BM25_B",
@@ -49,8 +51,10 @@ CANDIDATES = 40
 # A term's postings keep only its this many highest BM25 weights (impact-ordered pruning): a
 # term in more claims than that has a low idf, and pruning bounds a query's work at 100k.
 MAX_POSTINGS = 1_000
-# Saved indexes of another layout (or byte order) are rebuilt rather than misread.
-FORMAT = f"claim-index-3-{sys.byteorder}"
+# Saved indexes of another layout (or byte order), or of terms read by other rules, are rebuilt
+# rather than misread. 4: words folded with full case folding ("ß" is "ss"), as every rule of
+# bot.core.text folds them.
+FORMAT = f"claim-index-4-{sys.byteorder}"
 PARTS = (
     "keys",
     "df_text",
@@ -272,7 +276,7 @@ class ClaimIndex:
                 positions[position] = token
             text_idf[token] = _idf(self.documents, self.df_text[position] if found else 0)
             title_idf[token] = _idf(self.documents, self.df_title[position] if found else 0)
-        query_numbers = _numbers(tokens)
+        query_numbers = {t for t in tokens if is_number(t)}
         top = candidates[0][1]
         rows: list[list[float]] = []
         for rank, ((doc, score), claim) in enumerate(zip(candidates, documents, strict=True)):
@@ -350,7 +354,7 @@ class ClaimIndex:
             _bm25(text_terms, shared, self.average_text, text_idf),
             len(shared),
             len(unique),
-            len(_numbers(unique) - query_numbers),
+            len({t for t in unique if is_number(t)} - query_numbers),
         ), _bm25(title_terms, tokens.intersection(title_terms), self.average_title, title_idf)
 
 
@@ -390,7 +394,7 @@ class ClaimIndexBuilder:
                 term_keys.append(key)
                 df_text.append(0)
                 df_title.append(0)
-                self._numeric.append(term.isdigit())
+                self._numeric.append(is_number(term))
             text_tf, title_tf = text_bag.get(term, 0), title_bag.get(term, 0)
             df_text[tid] += text_tf > 0
             df_title[tid] += title_tf > 0
@@ -573,7 +577,3 @@ def _date_features(claim_date: date | None, query_date: date | None) -> list[flo
     gap = (claim_date - query_date).days
     soon = -REVIEW_LEAD_DAYS <= gap <= REVIEW_LAG_DAYS
     return [1.0 if soon else 0.0, math.log1p(abs(gap)) / 10, 0.0]
-
-
-def _numbers(tokens: Iterable[str]) -> set[str]:
-    return {t for t in tokens if t.isdigit()}

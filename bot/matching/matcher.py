@@ -15,11 +15,12 @@ from datetime import date
 from functools import cache
 from importlib import resources
 
+from bot.core.sameness import SUGGESTION_THRESHOLD
+
 from .index import CANDIDATES, FEATURES, ClaimIndex, LibraryClaim, Match
 
 __all__ = [
     "DEFAULT_TOP_K",
-    "SUGGESTION_THRESHOLD",
     "ClaimMatcher",
     "Reranker",
     "Weights",
@@ -27,11 +28,6 @@ __all__ = [
 ]
 
 DEFAULT_TOP_K = 5
-# Show reviewers "already fact-checked?" only from this probability up. On Dev (every tweet
-# has a fact-check) the best match reaches it for 191 of 199 tweets, 187 of them right (with the
-# tweet's date; 181 and 170 without). Dev has no tweet without a fact-check, so the threshold
-# sits at the calibrated even odds rather than lower.
-SUGGESTION_THRESHOLD = 0.5
 
 
 @dataclass(frozen=True)
@@ -143,6 +139,7 @@ class ClaimMatcher:
     def suggestions(
         self, query: str, language: str = "en", query_date: date | None = None
     ) -> list[Match]:
-        """The matches worth showing a reviewer (score at or above SUGGESTION_THRESHOLD)."""
+        """The matches worth showing a reviewer (score at or above
+        `sameness.SUGGESTION_THRESHOLD`)."""
         found = self.search(query, language, DEFAULT_TOP_K, query_date)
         return [m for m in found if m.score >= SUGGESTION_THRESHOLD]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from .text import fold
+from bot.core.text import fold
 
 __all__ = ["REFUTING_WORDS", "SUPPORTING_WORDS", "Stance", "stance_of"]
 
@@ -93,14 +93,13 @@ SUPPORTING_WORDS = frozenset(
 
 _SPACES = re.compile(r"[\s_\-]+")
 _EDGES = re.compile(r"^[^\w!?']+|[^\w!?']+$")
-_GERMAN_FOLD = str.maketrans({"ß": "ss"})
 REFUTING_SHARE = 0.2
 SUPPORTING_SHARE = 0.8
 
 
 def _normal(word: str) -> str:
-    text = word.translate(_GERMAN_FOLD)
-    text = text.replace("ö", "oe").replace("ä", "ae").replace("ü", "ue")
+    # German writes ä, ö, ü as ae, oe, ue without them; fold makes "ß" "ss".
+    text = word.replace("ö", "oe").replace("ä", "ae").replace("ü", "ue")
     text = text.replace("Ö", "oe").replace("Ä", "ae").replace("Ü", "ue")
     text = fold(text).replace("’", "'")
     return _EDGES.sub("", _SPACES.sub(" ", text).strip())

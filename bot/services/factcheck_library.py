@@ -27,7 +27,6 @@ from bot.extraction.language import detect_language
 from bot.matching import DEFAULT_TOP_K, LibraryClaim
 from bot.matching.index import CANDIDATES, ClaimIndex, ClaimIndexBuilder
 from bot.matching.matcher import rerank
-from bot.matching.text import fold
 from bot.services.clock import Clock, SystemClock
 from bot.storage.database import Database
 from bot.storage.factchecks import SavedIndex, visible_scopes
@@ -78,9 +77,6 @@ class FactCheckLibrary:
         the seconds it took (logged). `similar` answers from the scopes loaded so far, so the
         bot may run this in the background once it is ready."""
         started = time.perf_counter()
-        # Folding accents builds a table of every combining mark once (~0.15 s): here, rather
-        # than in the first search that meets an accent.
-        await asyncio.to_thread(fold, "é")
         rebuilt = 0
         for scope in await self._db.fact_check_scopes():
             lock = self._locks.setdefault(scope, asyncio.Lock())

@@ -17,7 +17,6 @@ from bot.core.errors import UserFacingError
 from bot.core.records import ClaimRecord, GuildConfig, NewDocument, SubmissionResult
 from bot.documents.document import Document
 from bot.extraction import ClaimCandidate, ExtractionError, extract_claims
-from bot.matching.paraphrases import same_particulars
 from bot.services.review_messages import ReviewMessages, describe_failure, log_post_failure
 from bot.storage.database import Database
 
@@ -26,11 +25,6 @@ if TYPE_CHECKING:
 
 
 log = logging.getLogger("claimbot.intake")
-
-
-def different_claims(text: str, other: str, language: str) -> bool:
-    """Close wordings with another number, name or place are different claims."""
-    return not same_particulars(text, other, language)
 
 
 Progress = Callable[[str], Awaitable[None]]
@@ -169,7 +163,7 @@ class Submissions:
                 config.guild_id, RECENT_CLAIMS_COMPARED
             )
         }
-        plan = triage(candidates, recent, originals=originals, different=different_claims)
+        plan = triage(candidates, recent, originals=originals)
         _, created, repeated = await db.store_submission(
             document, plan.new, source_url=source_url, source_title=source_title
         )

@@ -21,6 +21,7 @@ from bot.core.claims import RECENT_CLAIMS_COMPARED
 from bot.core.errors import UserFacingError
 from bot.core.records import ClaimRecord, FactCheckRecord, SuggestionRecord
 from bot.core.render import jump_url
+from bot.core.sameness import SUGGESTION_THRESHOLD, is_paraphrase
 from bot.core.suggestions import (
     MAX_SUGGESTIONS_PER_CLAIM,
     NOT_SAME,
@@ -34,8 +35,7 @@ from bot.core.suggestions import (
 )
 from bot.core.text import clip_line
 from bot.core.vocabulary import Stance
-from bot.matching import SUGGESTION_THRESHOLD, ClaimMatcher, LibraryClaim
-from bot.matching.paraphrases import is_paraphrase
+from bot.matching import ClaimMatcher, LibraryClaim
 from bot.matching.ratings import stance_of
 from bot.services.evidence import Evidence
 from bot.services.factcheck_library import FactCheckLibrary
@@ -48,7 +48,7 @@ Spawn = Callable[[Coroutine[Any, Any, None], str], None]
 
 # A server's resolved claim is suggested from the fact-checks' threshold up (the same
 # calibrated probability); an open claim only when it is probably the same claim reworded
-# (bot/matching/paraphrases.py), since it has no verdict to lend yet.
+# (bot/core/sameness.py), since it has no verdict to lend yet.
 OWN_CLAIM_THRESHOLD = SUGGESTION_THRESHOLD
 # Matchers of servers' own claims kept in memory (about 10 MB each at 2,000 claims): the least
 # recently used is dropped beyond this and rebuilt when next needed. A rebuild (a server has a

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.extraction.bilingual import name_tokens
+from bot.extraction.lexicon import get_lexicon
 from bot.extraction.model import load_bridged_model
 from tools import check_bridge
 
@@ -97,6 +98,15 @@ def test_tenses_of_re_verbs(sentence: str, english: str) -> None:
 )
 def test_dates_ranges_and_phrases(sentence: str, english: str) -> None:
     assert _mapped(sentence) == english
+
+
+def test_a_day_of_the_month_reads_the_month_names_of_the_french_data_file() -> None:
+    """One list of French months: fr.json's, which the signals and date phrases read too."""
+    model = load_bridged_model("fr")
+    assert model is not None and model.bridge is not None
+    assert model.bridge.months == get_lexicon("fr").months.phrases
+    assert len(model.bridge.months) == 12
+    assert _mapped("Le conseil a voté le 3 août.") == "council voted on 3 august"
 
 
 def _dev_rows() -> list[dict[str, str]]:

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.core.text import WORD
 from bot.extraction.lexicon import (
     _MATCH_FOLDS,
     SIGNAL_CUES,
@@ -31,7 +32,6 @@ from bot.extraction.signals import (
     _LEADING,
     _NUMERIC_DATE,
     _QUANTITY,
-    _WORD,
     _YEAR,
     Signals,
     compute_signals,
@@ -94,7 +94,7 @@ def _plain_signals(text: str, lexicon: Lexicon) -> Signals:
         return int(getattr(lexicon, name).count(grams, tokens, norm))
 
     has_digit = _DIGIT.search(norm) is not None
-    words = _WORD.findall(body)[1:]
+    words = WORD.findall(body)[1:]
     return Signals(
         words=len(tokens),
         number=(has_digit and _QUANTITY.search(norm) is not None) or count("number_words") > 0,

@@ -7,10 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.core.text import terms
 from bot.matching import ClaimIndex, LibraryClaim
 from bot.matching.index import CANDIDATES, MAX_POSTINGS, QUERY_TERMS
 from bot.matching.matcher import rerank
-from bot.matching.text import terms
 
 LIBRARY = [
     LibraryClaim("a", "A shark swam on a flooded highway in Houston.", "en", "Shark on I-45?"),

@@ -1,4 +1,4 @@
-"""bot.matching: the matcher on French paraphrases, tweet clean-up, duplicates, near-misses."""
+"""bot.matching: the matcher on French paraphrases, tweet clean-up, near-misses."""
 
 from __future__ import annotations
 
@@ -11,10 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.core.sameness import is_same_claim
+from bot.core.text import clean_text, terms, tweet_date
 from bot.matching import ClaimMatcher, LibraryClaim, Match
-from bot.matching.duplicates import DUPLICATE_THRESHOLD, duplicate_score, is_duplicate
-from bot.matching.matcher import SUGGESTION_THRESHOLD
-from bot.matching.text import clean_text, terms, tweet_date
 
 DATA = Path(__file__).parent / "data"
 
@@ -113,36 +112,12 @@ def test_any_query_text_returns_matches_without_crashing(text: str, language: st
     assert len(found) <= 2
 
 
-def test_thresholds_are_probabilities() -> None:
-    assert 0.0 < SUGGESTION_THRESHOLD < 1.0
-    assert 0.0 < DUPLICATE_THRESHOLD <= 1.0
-
-
-def test_no_near_miss_scores_at_the_duplicate_threshold() -> None:
-    pairs = load("duplicates.json")["near_misses"]
-    above = [p["b"] for p in pairs if is_duplicate(p["a"], p["b"], p["language"])]
-    assert len(pairs) >= 20
-    assert above == []
-
-
-def test_rewordings_of_the_same_claim_are_duplicates() -> None:
-    pairs = load("duplicates.json")["duplicates"]
-    below = [p["b"] for p in pairs if not is_duplicate(p["a"], p["b"], p["language"])]
-    assert below == []
-
-
-def test_the_duplicate_score_is_zero_when_a_number_or_a_name_differs() -> None:
-    claim = "Paris banned diesel cars in 2019."
-    assert duplicate_score(claim, claim) == 1.0
-    assert duplicate_score(claim, "Paris banned diesel cars in 2018.") == 0.0
-    assert duplicate_score(claim, "Berlin banned diesel cars in 2019.") == 0.0
-    assert duplicate_score(claim, "Paris banned petrol cars in 2019.") == pytest.approx(4 / 6)
-
-
-def test_french_near_misses_are_never_duplicates_and_are_suggested_as_english_ones_are() -> None:
+def test_french_near_misses_are_never_the_same_claim_and_are_suggested_as_english_ones_are() -> (
+    None
+):
     """A near-miss (same words, another claim: a different exam, city, number) is the same
     story, and the matcher suggests it as it does in English, for reviewers to answer Not the
-    same; the duplicate rule, which is strict, never takes one for the claim."""
+    same; the same-claim rule, which is strict, never takes one for the claim."""
     data = load("french_claims.json")
     library = {c["id"]: c for c in data["library"]}
     matcher = ClaimMatcher(
@@ -150,10 +125,10 @@ def test_french_near_misses_are_never_duplicates_and_are_suggested_as_english_on
     )
     near_misses = data["near_misses"]
     assert len(near_misses) >= 20
-    duplicates = [
-        n["text"] for n in near_misses if is_duplicate(n["text"], library[n["near"]]["text"], "fr")
+    same = [
+        n["text"] for n in near_misses if is_same_claim(n["text"], library[n["near"]]["text"], "fr")
     ]
-    assert duplicates == []
+    assert same == []
     suggested = {
         n["near"]: [m.id for m in matcher.suggestions(n["text"], "fr")] for n in near_misses
     }
