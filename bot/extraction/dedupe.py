@@ -30,14 +30,30 @@ def dedupe(
 
     Stops once `limit` claims are kept, so the work is bounded by n * limit.
     """
+    return dedupe_with_rest(claims, threshold, limit)[0]
+
+
+def dedupe_with_rest(
+    claims: Sequence[ClaimCandidate],
+    threshold: float = DUPLICATE_JACCARD,
+    limit: int | None = None,
+) -> tuple[list[ClaimCandidate], int]:
+    """`dedupe`, and how many more distinct claims `limit` left out.
+
+    A left-out claim is compared with the kept ones, and with the other left-out ones
+    only for the very same words, so the work stays bounded by n * limit.
+    """
     kept: list[tuple[ClaimCandidate, frozenset[str]]] = []
+    rest: set[frozenset[str]] = set()
     for claim in sorted(claims, key=lambda c: (-c.score, c.start)):
-        if limit is not None and len(kept) >= limit:
-            break
         words = _word_set(claim.text)
         numbers = _numbers(words)
-        if all(
-            jaccard(words, other) < threshold or numbers != _numbers(other) for _, other in kept
+        if any(
+            jaccard(words, other) >= threshold and numbers == _numbers(other) for _, other in kept
         ):
+            continue
+        if limit is not None and len(kept) >= limit:
+            rest.add(words)
+        else:
             kept.append((claim, words))
-    return [claim for claim, _ in kept]
+    return [claim for claim, _ in kept], len(rest)

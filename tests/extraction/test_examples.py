@@ -30,9 +30,11 @@ def _load(article: Path) -> tuple[str, dict[str, object], list[ClaimCandidate]]:
 
 def test_every_article_has_labels() -> None:
     assert [p.name for p in ARTICLES] == [
+        "article_en_boil_water.txt",
         "article_en_vaccination.txt",
         "article_fr_drones_valmont.txt",
         "article_fr_greve_rail.txt",
+        "article_fr_maternite_lerande.txt",
     ]
 
 
