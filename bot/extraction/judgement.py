@@ -15,11 +15,11 @@ Three frames, their cues in `data/<lang>.json`:
   "The study found that…", "Le tribunal a jugé que…" (a document or a body that finds,
   `speaker.is_finder`), so both readings of "find" are decided by who finds;
 * "Selon X, c'est…", "According to X, it is…", "Pour X, …" (`according_to`,
-  `judgement_frame_starts`) when the clause opens on a verdict (`verdict_openers`) or
-  holds an opinion cue;
+  `judgement_frame_starts`) when the clause is a view: it opens on a verdict
+  (`verdict_openers`), holds an opinion cue or a word of judgement, or guesses
+  ("Selon le Guardian, la Russie pourrait aider…": the Guardian's guess, not a fact);
 * a quotation with its speaker ("'This is a disgrace,' said X", «C'est un scandale», a
-  déclaré X) when the quotation opens on a verdict or holds an opinion cue or a word of
-  judgement.
+  déclaré X) when the quotation is a view in the same sense.
 """
 
 from __future__ import annotations
@@ -105,13 +105,14 @@ def framed_judgement(text: str, lexicon: Lexicon, *, quoted: bool = False) -> Fr
     return _verb_frame(text, norm, lexicon) or _according_frame(text, norm, lexicon)
 
 
-def _evaluative(clause: str, signals: Signals, lexicon: Lexicon) -> bool:
-    """A verdict: it opens on "c'est"/"it is", or holds an opinion cue or a word of
-    judgement."""
-    norm = normalize_for_matching(clause).lstrip(' «“"')
+def _a_view(clause: str, signals: Signals, lexicon: Lexicon) -> bool:
+    """A view rather than a statement: a verdict (it opens on "c'est"/"it is", or holds an
+    opinion cue or a word of judgement) or a guess ("pourrait", "might")."""
+    norm = normalize_for_matching(clause).lstrip(" «“\"")
     return (
         lexicon.verdict_opener.match(norm) is not None
         or signals.opinion > 0
+        or signals.speculation > 0
         or lexicon.opinion_adjective.search(norm) is not None
     )
 
@@ -127,7 +128,7 @@ def reports_a_judgement(
     if frame is None:
         return False
     score, signals = score_clause(frame.clause)
-    if frame.kind != "verb" and not _evaluative(frame.clause, signals, lexicon):
+    if frame.kind != "verb" and not _a_view(frame.clause, signals, lexicon):
         return False  # "Selon l'Insee, le chômage a reculé…": a source, not a judgement
     factual = (signals.number or signals.date) and score >= FACTUAL_CLAUSE_SCORE
     return not factual
