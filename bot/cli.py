@@ -658,7 +658,7 @@ def build_parser() -> argparse.ArgumentParser:
         type=_positive_int,
         default=None,
         metavar="N",
-        help="at most N claims (default: CLAIMBOT_MAX_CLAIMS, as the bot; 15 when unset)",
+        help="at most N claims (default: CLAIMBOT_MAX_CLAIMS, as the bot; 40 when unset)",
     )
     extract.add_argument(
         "--min-score",

@@ -591,7 +591,7 @@ async def test_a_second_bot_on_the_same_database_refuses_to_start(
 @pytest.mark.parametrize(
     ("args", "env", "count", "capped", "max_claims"),
     [
-        ((), {}, 8, False, 15),
+        ((), {}, 8, False, 40),
         ((), {"CLAIMBOT_MAX_CLAIMS": "3"}, 3, True, 3),
         (("--max", "4"), {"CLAIMBOT_MAX_CLAIMS": "2"}, 4, True, 4),
         (("--max", "8"), {}, 8, False, 8),
@@ -648,6 +648,6 @@ def test_help_shows_defaults_and_version(tmp_path: Path) -> None:
     export = " ".join(claimbot("export", "--help", cwd=tmp_path).stdout.split())
     assert "--format {json,csv,claimreview} default: json" in export
     extract = " ".join(claimbot("extract", "--help", cwd=tmp_path).stdout.split())
-    assert "--max N at most N claims (default: CLAIMBOT_MAX_CLAIMS, as the bot; 15" in extract
+    assert "--max N at most N claims (default: CLAIMBOT_MAX_CLAIMS, as the bot; 40" in extract
     version = claimbot("--version", cwd=tmp_path)
     assert (version.returncode, version.stdout) == (0, f"claimbot {metadata.version('claimbot')}\n")

@@ -108,7 +108,7 @@ def framed_judgement(text: str, lexicon: Lexicon, *, quoted: bool = False) -> Fr
 def _a_view(clause: str, signals: Signals, lexicon: Lexicon) -> bool:
     """A view rather than a statement: a verdict (it opens on "c'est"/"it is", or holds an
     opinion cue or a word of judgement) or a guess ("pourrait", "might")."""
-    norm = normalize_for_matching(clause).lstrip(" «“\"")
+    norm = normalize_for_matching(clause).lstrip(' «“"')
     return (
         lexicon.verdict_opener.match(norm) is not None
         or signals.opinion > 0
