@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from .lexicon import SIGNAL_CUES, Lexicon, normalize_for_matching, tokenize
 from .speaker import (
+    SEGMENT,
     apposed_name,
     has_capital,
     is_finder,
@@ -50,7 +51,6 @@ _QUOTE_CHARS = '«»“”„"‹›'
 _QUOTE_PAIRS = re.compile(r"«([^«»\n]*)»|“([^“”\n]*)”|„([^„“”\n]*)[“”]|\"([^\"\n]*)\"")
 _CONTINUATION = re.compile(r"^,\s*(?:dont|notamment|including|among them)\s", re.IGNORECASE)
 _TAG_LEAD = re.compile(r"^\s*[,.]?\s*[-–—]?\s*")
-_SEGMENT = re.compile(r",|\s[-–—]\s")
 _WORD = re.compile(r"[^\W_][\w'’.-]*")
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
 # "a-t-il ajouté", "affirme-t-elle", "dit-il": the speaker is a pronoun after the verb.
@@ -145,7 +145,7 @@ class _Parts:
 def _segments(before: str, lexicon: Lexicon) -> _Parts:
     """The parts before a verb, introductions ("In a statement,") and appositives (", who
     chairs…,") left out, and "as"/"comme" cut from the last ("…, as the Herald reported")."""
-    parts = [s.strip() for s in _SEGMENT.split(before)]
+    parts = [s.strip() for s in SEGMENT.split(before)]
     while parts and not parts[-1]:
         parts.pop()
     aside = False
@@ -159,7 +159,14 @@ def _segments(before: str, lexicon: Lexicon) -> _Parts:
         norm = normalize_for_matching(part)
         if not part or (lexicon.intro_start.match(norm) and position < len(parts) - 1):
             continue
-        if position and lexicon.appositive_start.match(norm):
+        # ", who chairs…," and ", a spokeswoman," are appositives; in "…, a district
+        # spokesman said" the last part is the subject.
+        last = position == len(parts) - 1
+        if (
+            position
+            and lexicon.appositive_start.match(norm)
+            and not (last and lexicon.article_start.match(norm))
+        ):
             continue
         conjunction = lexicon.conjunction_start.match(norm)
         kept.append(part[conjunction.end() :].strip() if conjunction else part)
@@ -275,7 +282,7 @@ def _counts_as_reporting(norm: str, start: int, end: int, lexicon: Lexicon) -> b
         return True
     if lexicon.complementizer_start.match(norm[end:]) is not None:
         return True
-    return is_finder(_SEGMENT.split(norm[:start])[-1], lexicon)
+    return is_finder(SEGMENT.split(norm[:start])[-1], lexicon)
 
 
 def leading_speaker(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
@@ -298,13 +305,22 @@ def leading_speaker(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
 
 
 def speaker_before(previous: str | None, lexicon: Lexicon) -> Attribution | None:
-    """Who a pronoun speaker is: the subject of the sentence before, if it is a speaker."""
-    found = leading_speaker(previous, lexicon) if previous else None
+    """Who a pronoun speaker is: the speaker of the sentence before ("…, a indiqué le
+    docteur X. …, a-t-il ajouté."), else its subject when that is a speaker ("The ministry
+    published its figures. It said…")."""
+    if not previous:
+        return None
+    reported = find_attribution(previous, lexicon)
+    if reported is not None:
+        return Attribution(reported.speaker, "previous sentence", reported.written)
+    found = leading_speaker(previous, lexicon)
     return Attribution(found[0], "previous sentence", found[1]) if found else None
 
 
-def _holder(sentence: str, norm: str, lexicon: Lexicon) -> Attribution | None:
-    """ "Pour le syndicat, …", "For critics, …": a role or body, or a role and its name."""
+def holder(sentence: str, lexicon: Lexicon) -> Attribution | None:
+    """ "Pour le syndicat, …", "For critics, …": whose view opens the sentence, a role or a
+    body, or a role and its name ("For the first time, …" is no one's)."""
+    norm = normalize_for_matching(sentence)
     start = lexicon.judgement_frame_start.match(norm)
     if start is None or "," not in norm:
         return None
@@ -326,9 +342,9 @@ def find_attribution(
     said…") is its subject.
     """
     norm = normalize_for_matching(sentence)
-    holder = _holder(sentence, norm, lexicon)
-    if holder is not None:
-        return holder
+    view = holder(sentence, lexicon)
+    if view is not None:
+        return view
     tokens = tokenize(norm)
     hits = lexicon.cues.phrase_counts(tokens)
     if not (

@@ -13,9 +13,13 @@ Three frames, their cues in `data/<lang>.json`:
 * a verb of judgement after its subject (`judgement_verbs`: estimer, juger, considérer,
   trouver, penser / consider, deem, feel, find, believe).  A finding is not a judgement:
   "The study found that…", "Le tribunal a jugé que…" (a document or a body that finds,
-  `speaker.is_finder`), so both readings of "find" are decided by who finds;
-* "Selon X, c'est…", "According to X, it is…", "Pour X, …" (`according_to`,
-  `judgement_frame_starts`) when the clause is a view: it opens on a verdict
+  `speaker.is_finder`), so both readings of "find" are decided by who finds.  The
+  first person ("I think", "nous estimons") is left to the opinion cues: the speaker's
+  own view, which the learned stance weights already weigh;
+* "Pour X, …" / "For X, …" (`judgement_frame_starts`), the holder of a view, like a verb
+  of judgement: "Pour le syndicat, la direction a supprimé 40 postes depuis 2020" stays;
+* "Selon X, c'est…", "According to X, it is…" (`according_to`) when the clause is a
+  view: it opens on a verdict
   (`verdict_openers`), holds an opinion cue or a word of judgement, or guesses
   ("Selon le Guardian, la Russie pourrait aider…": the Guardian's guess, not a fact);
 * a quotation with its speaker ("'This is a disgrace,' said X", «C'est un scandale», a
@@ -29,10 +33,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .lexicon import Lexicon, normalize_for_matching
+from .attribution import holder
+from .lexicon import Lexicon, normalize_for_matching, tokenize
 from .model import sigmoid
 from .signals import Signals
-from .speaker import has_verb, is_finder, is_pronoun, speaker_name
+from .speaker import SEGMENT, has_verb, is_finder, is_pronoun, speaker_name
 
 #: Logit added to a sentence that reports a judgement: about the rule score's two opinion
 #: cues (2 x -1.6), so that a frame scored 0.9 on its words ends near 0.25.
@@ -43,9 +48,9 @@ _EPSILON = 1e-9
 FACTUAL_CLAUSE_SCORE = 0.5
 MAX_SUBJECT_WORDS = 12
 
-_SEGMENT = re.compile(r",|\s[-–—]\s")
 # «quote», a déclaré X / "quote," said X: the quotation, when the sentence opens on it.
 _OPENING_QUOTE = re.compile(r"^\s*(?:«([^«»]+)»|“([^“”]+)”|\"([^\"]+)\")\s*,?\s*")
+_DIGIT = re.compile(r"\d")
 _REFLEXIVE = frozenset(["se", "s'", "me", "m'", "te", "t'", "nous", "vous"])
 
 ScoreClause = Callable[[str], tuple[float, Signals]]
@@ -55,7 +60,7 @@ ScoreClause = Callable[[str], tuple[float, Signals]]
 class Frame:
     """What frames a judgement, and the clause it frames."""
 
-    kind: str  # "verb", "according to", "quote"
+    kind: str  # "verb", "holder", "according to", "quote"
     clause: str
 
 
@@ -64,7 +69,8 @@ def _verb_frame(text: str, norm: str, lexicon: Lexicon) -> Frame | None:
     if verb is None or verb.start() == 0:
         return None
     before = text[: verb.start()]
-    subject = _SEGMENT.split(before)[-1].strip()
+    parts = [p.strip() for p in SEGMENT.split(before) if p.strip()]
+    subject = parts[-1] if parts else ""  # "Le maire, Thierry Lambert, juge…": the name
     words = subject.split()
     if not words or len(words) > MAX_SUBJECT_WORDS or has_verb(before, lexicon):
         return None  # "The quake was felt…", "Le musée se trouve…": not a judgement
@@ -72,6 +78,8 @@ def _verb_frame(text: str, norm: str, lexicon: Lexicon) -> Frame | None:
         return None
     if not (is_pronoun(subject, lexicon) or speaker_name(subject, lexicon) is not None):
         return None
+    if not lexicon.first_person.phrases.isdisjoint(tokenize(subject)):
+        return None  # "I think…", "nous estimons…": the speaker's own view, an opinion cue
     if is_finder(subject, lexicon):
         return None  # "The study found that…": a finding
     after = norm[verb.end() :]
@@ -84,12 +92,18 @@ def _verb_frame(text: str, norm: str, lexicon: Lexicon) -> Frame | None:
 
 
 def _according_frame(text: str, norm: str, lexicon: Lexicon) -> Frame | None:
-    """ "Selon les opposants, c'est …", "Pour beaucoup, la situation est …"."""
-    start = lexicon.according_to.match(norm) or lexicon.judgement_frame_start.match(norm)
+    """ "Selon les opposants, c'est …"; "Pour beaucoup, la fermeture n'est que …" (a
+    holder's view whatever its clause, as after a verb of judgement)."""
+    if holder(text, lexicon) is not None:
+        start = lexicon.judgement_frame_start.match(norm)
+        kind = "holder"
+    else:
+        start = lexicon.according_to.match(norm)
+        kind = "according to"
     if start is None or "," not in norm[start.end() :]:
         return None
     comma = norm.index(",", start.end())
-    return Frame("according to", text[comma + 1 :].lstrip())
+    return Frame(kind, text[comma + 1 :].lstrip())
 
 
 def framed_judgement(text: str, lexicon: Lexicon, *, quoted: bool = False) -> Frame | None:
@@ -128,10 +142,21 @@ def reports_a_judgement(
     if frame is None:
         return False
     score, signals = score_clause(frame.clause)
-    if frame.kind != "verb" and not _a_view(frame.clause, signals, lexicon):
+    if frame.kind in ("according to", "quote") and not _a_view(frame.clause, signals, lexicon):
         return False  # "Selon l'Insee, le chômage a reculé…": a source, not a judgement
-    factual = (signals.number or signals.date) and score >= FACTUAL_CLAUSE_SCORE
-    return not factual
+    return not _factual(frame.clause, score, signals, lexicon)
+
+
+def _factual(clause: str, score: float, signals: Signals, lexicon: Lexicon) -> bool:
+    """A fact on its own: a figure or a date, check-worthy without its frame, and not a bare
+    characterisation ("la fusion n'est qu'un début", "the merger is only the beginning":
+    a copula with no figure)."""
+    if not (signals.number or signals.date) or score < FACTUAL_CLAUSE_SCORE:
+        return False
+    if _DIGIT.search(clause) is not None:
+        return True
+    words = set(tokenize(clause))
+    return words.isdisjoint(lexicon.copulas & lexicon.clause_verb_words)
 
 
 def judged(score: float) -> float:

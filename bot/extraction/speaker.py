@@ -31,6 +31,8 @@ MAX_DOCUMENT_MODIFIERS = 3
 MAX_TRAILING_ADVERBS = 3
 ADVERB_LOOKBACK_CHARS = 40
 
+#: a comma or a dash between two parts of a sentence; not the comma of "62,000"
+SEGMENT = re.compile(r"(?<!\d),|,(?!\d)|\s[-–—]\s")
 _QUOTES = '«»“”„"'
 _TRIM = " \t,;:.-–—'\u00a0\u202f" + _QUOTES
 _WORD = re.compile(r"[^\W_][\w'’.-]*")
@@ -73,10 +75,12 @@ def has_verb(phrase: str, lexicon: Lexicon) -> bool:
     return any(w in lexicon.clause_verb_words for w in _LETTERS.findall(norm) if w.islower())
 
 
-def _has_figure(words: list[str]) -> bool:
-    """A number that is not part of a name ("41 cases", but not "Channel 4")."""
+def _has_figure(words: list[str], lexicon: Lexicon) -> bool:
+    """A number that is not part of a name ("41 cases", "About 62", but not "Channel 4")."""
     return any(
-        w[0].isdigit() and not (i and words[i - 1][:1].isupper()) for i, w in enumerate(words)
+        w[0].isdigit()
+        and not (i and words[i - 1][:1].isupper() and words[i - 1].lower() not in lexicon.stopwords)
+        for i, w in enumerate(words)
     )
 
 
@@ -90,7 +94,7 @@ def is_name(phrase: str, lexicon: Lexicon) -> bool:
         return False
     if all(w.lower() in lexicon.stopwords or lexicon.article_start.fullmatch(w) for w in words):
         return False  # "The", "de la"
-    return not has_verb(phrase, lexicon) and not _has_figure(words)
+    return not has_verb(phrase, lexicon) and not _has_figure(words, lexicon)
 
 
 def is_pronoun(phrase: str, lexicon: Lexicon) -> bool:
@@ -178,13 +182,17 @@ def _drop_trailing_adverbs(phrase: str, lexicon: Lexicon) -> str:
 
 
 def _cut_at_stop(phrase: str, lexicon: Lexicon) -> str:
-    """ "ONS on Tuesday", "institut Opinéa réalisé pour La Gazette": the name ends before
-    a time phrase, a relative clause or a participle."""
+    """ "ONS on Tuesday", "institut Opinéa réalisé pour La Gazette", "députée X samedi":
+    the name ends before a time phrase, a relative clause, a participle or a day."""
     norm = normalize_for_matching(phrase)
     for pattern in (lexicon.source_stop, lexicon.document_participle):
         found = pattern.search(norm)
         if found is not None and found.start() > 0:
             norm = norm[: found.start()]
+    for word in _LETTERS.finditer(norm):
+        if word.start() > 0 and word.group().islower() and _is_date_word(word.group(), lexicon):
+            norm = norm[: word.start()]
+            break
     return phrase[: len(norm)].rstrip()
 
 

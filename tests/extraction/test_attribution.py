@@ -181,6 +181,31 @@ def test_speakers(language: str, sentence: str, speaker: str) -> None:
         ("fr", "Pour le syndicat, la direction a supprimé 40 postes depuis 2020.", "syndicat"),
         ("en", '"We have cut 300 jobs," the company said.', "company"),
         ("en", '"We have cut 300 jobs," Smith told the BBC.', "Smith"),
+        # The comma of a figure is not a clause boundary, and "About 62" is not a name.
+        (
+            "en",
+            "About 12,500 homes lost power for two days, the Harbour Energy Company confirmed"
+            " on Friday.",
+            "Harbour Energy Company",
+        ),
+        (
+            "en",
+            "The county has spent $240,000 on sandbags since March 2, a county spokeswoman said.",
+            "county spokeswoman",
+        ),
+        ("en", "Jane Doe, a spokeswoman, said the deficit hit $4 million.", "Jane Doe"),
+        # Where and when the speaker spoke is not part of the name.
+        (
+            "fr",
+            "«Nous avons fermé 3 classes en 2024», a déclaré la députée Anne Lemoine devant la"
+            " mairie samedi.",
+            "députée Anne Lemoine",
+        ),
+        (
+            "en",
+            '"We closed 3 classes in 2024," said Councillor Ann Boyd outside the town hall.',
+            "Councillor Ann Boyd",
+        ),
         # An aside about the sentence's own subject.
         (
             "fr",
@@ -239,6 +264,14 @@ def test_no_speaker_but_a_name(language: str, sentence: str) -> None:
             "L'agence a publié mardi un rapport sur l'offre de soins.",
             "Elle y indique que quatre postes sont vacants depuis 2023.",
             "agence",
+        ),
+        (
+            # "a-t-elle ajouté" continues the speaker of the sentence before, not its subject.
+            "fr",
+            "Les patients seront transférés à Brion, à 40 kilomètres, a indiqué la docteure"
+            " Lina Morel.",
+            "Son service a traité 2 300 patients l'an dernier, a-t-elle ajouté.",
+            "docteure Lina Morel",
         ),
         (
             "fr",
