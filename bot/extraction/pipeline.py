@@ -9,6 +9,7 @@ the ones the cap left out (`extract`).
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import logging
 import re
@@ -282,15 +283,17 @@ def _is_role(attribution: str | None) -> bool:
 def _resolve_quote_pronouns(
     text: str, segments: list[Segment], blocks: list[QuoteBlock], lexicon: Lexicon
 ) -> list[QuoteBlock]:
-    """ "…," he said: the speaker is the subject of the sentence before the quote."""
+    """ "…," he said: the speaker is the one of the sentence before the quote, on its line."""
+    ends = [s.end for s in segments]
     resolved = []
     for block in blocks:
         if block.speaker is not None and is_pronoun(block.speaker, lexicon):
-            before = [
-                s for s in segments if s.end <= block.inner_start and s.line_end > block.inner_start
-            ]
+            at = bisect.bisect_right(ends, block.inner_start) - 1
+            before = segments[at] if at >= 0 else None
             found = (
-                speaker_before(text[before[-1].start : before[-1].end], lexicon) if before else None
+                speaker_before(text[before.start : before.end], lexicon)
+                if before is not None and before.line_end > block.inner_start
+                else None
             )
             block = dataclasses.replace(block, speaker=found.speaker if found else None)
         resolved.append(block)
