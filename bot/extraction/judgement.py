@@ -51,7 +51,6 @@ MAX_SUBJECT_WORDS = 12
 # «quote», a déclaré X / "quote," said X: the quotation, when the sentence opens on it.
 _OPENING_QUOTE = re.compile(r"^\s*(?:«([^«»]+)»|“([^“”]+)”|\"([^\"]+)\")\s*,?\s*")
 _DIGIT = re.compile(r"\d")
-_REFLEXIVE = frozenset(["se", "s'", "me", "m'", "te", "t'", "nous", "vous"])
 
 ScoreClause = Callable[[str], tuple[float, Signals]]
 
@@ -74,7 +73,8 @@ def _verb_frame(text: str, norm: str, lexicon: Lexicon) -> Frame | None:
     words = subject.split()
     if not words or len(words) > MAX_SUBJECT_WORDS or has_verb(before, lexicon):
         return None  # "The quake was felt…", "Le musée se trouve…": not a judgement
-    if words[-1].lower() in _REFLEXIVE or lexicon.appositive_start.match(subject.lower()):
+    reflexive = words[-1].lower() in lexicon.reflexive_pronouns
+    if reflexive or lexicon.appositive_start.match(subject.lower()):
         return None
     if not (is_pronoun(subject, lexicon) or speaker_name(subject, lexicon) is not None):
         return None

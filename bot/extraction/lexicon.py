@@ -257,6 +257,7 @@ class Lexicon:
     simple_past_reporting: re.Pattern[str]
     source_stop: re.Pattern[str]
     conjunction_start: re.Pattern[str]
+    conjunction: re.Pattern[str]
     inversion_end: re.Pattern[str]
     inversion_start: re.Pattern[str]
     complementizer_start: re.Pattern[str]
@@ -305,6 +306,8 @@ class Lexicon:
     finder_nouns: frozenset[str]
     #: heads that name a speaker where the pattern alone does not say one follows ("Pour X, …")
     speaker_nouns: frozenset[str]
+    #: "se", "s'" before a verb of judgement: "le musée se trouve…" is no judgement
+    reflexive_pronouns: frozenset[str]
     #: adverbs that can stand between a speaker and its verb ("the report also found")
     adverb_end: re.Pattern[str]
     finding_verbs: re.Pattern[str]
@@ -388,6 +391,7 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         simple_past_reporting=compile_words(words("simple_past_reporting")),
         source_stop=compile_words(words("gerund_stops")),
         conjunction_start=compile_prefix(words("conjunctions")),
+        conjunction=compile_words(words("conjunctions")),
         inversion_end=re.compile(
             rf"(?:^|[\s,])(?:{_alternation(words('inversion_markers'))})\s*$", re.IGNORECASE
         ),
@@ -447,6 +451,7 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         author_link=compile_words(words("author_links")),
         finder_nouns=frozenset(w.lower() for w in words("finder_nouns")),
         speaker_nouns=frozenset(w.lower() for w in words("speaker_nouns")),
+        reflexive_pronouns=frozenset(w.lower() for w in words("reflexive_pronouns")),
         adverb_end=re.compile(rf"\s+(?:{_alternation(words('adverbs'))})\s*$", re.IGNORECASE),
         finding_verbs=compile_words(words("finding_verbs")),
         judgement_verbs=compile_words(words("judgement_verbs")),

@@ -37,9 +37,6 @@ _QUOTES = '«»“”„"'
 _TRIM = " \t,;:.-–—'\u00a0\u202f" + _QUOTES
 _WORD = re.compile(r"[^\W_][\w'’.-]*")
 _LETTERS = re.compile(r"[^\W\d_][\w-]*")
-_CONJUNCTION = re.compile(r"\s(?:and|et|but|mais|while|tandis que|alors que)\s", re.IGNORECASE)
-# Where a noun phrase's head ends: "critics of the plan", "l'étude de l'institut".
-_HEAD_END = re.compile(r"\s(?:of|by|from|de|du|des|par)\s|\sd'", re.IGNORECASE)
 _NAME_PARTICLES = frozenset([
     "de", "du", "des", "la", "le", "van", "von", "der", "den", "da", "di", "al", "bin", "ibn",
     "et", "and", "of", "for",
@@ -211,10 +208,10 @@ def subject_phrase(clause: str, lexicon: Lexicon) -> str:
     "Officials closed the road and the police" -> "the police"; "Smith and Jones" stays.
     """
     cut = 0
-    for conjunction in _CONJUNCTION.finditer(clause):
+    for conjunction in lexicon.conjunction.finditer(normalize_for_matching(clause)):
         if has_verb(clause[cut : conjunction.start()], lexicon):
             cut = conjunction.end()
-    return clause[cut:]
+    return clause[cut:].lstrip()
 
 
 def apposed_name(after: str) -> str | None:
@@ -234,7 +231,8 @@ def is_speaker_noun(phrase: str, lexicon: Lexicon) -> bool:
 def is_finder(phrase: str, lexicon: Lexicon) -> bool:
     """A document or a body whose "found"/"a jugé" is a finding, not an opinion."""
     head = phrase
-    link = _HEAD_END.search(normalize_for_matching(phrase))
+    # Where the head ends: "critics of the plan", "l'étude de l'institut".
+    link = lexicon.author_link.search(normalize_for_matching(phrase), 1)
     if link is not None:
         head = phrase[: link.start()]
     words = [w.lower() for w in _LETTERS.findall(normalize_for_matching(head)) if len(w) > 1]
