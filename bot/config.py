@@ -41,8 +41,10 @@ class Settings(BaseSettings):
     discord_api_base: str | None = Field(default=None, validation_alias="DISCORD_API_BASE")
     discord_gateway_url: str | None = Field(default=None, validation_alias="DISCORD_GATEWAY_URL")
 
+    # extraction.DEFAULT_MAX_CLAIMS (tests/test_config.py holds them equal): a cap that real
+    # articles do not reach, so every check-worthy fact is posted.
     max_claims_per_submission: int = Field(
-        default=15, ge=1, le=50, validation_alias="CLAIMBOT_MAX_CLAIMS"
+        default=40, ge=1, le=50, validation_alias="CLAIMBOT_MAX_CLAIMS"
     )
     # Submissions per member per server, as token buckets (bot/core/fairness.py): a burst, then
     # one more every interval; an interval of 0 turns that limit off. `/claim add` (and

@@ -175,7 +175,7 @@ def test_extract_over_the_parse_budget_is_one_clear_line(
 @pytest.mark.parametrize(
     ("args", "env", "count", "capped", "max_claims"),
     [
-        ((), {}, 8, False, 15),
+        ((), {}, 8, False, 40),
         ((), {"CLAIMBOT_MAX_CLAIMS": "3"}, 3, True, 3),
         (("--max", "4"), {"CLAIMBOT_MAX_CLAIMS": "2"}, 4, True, 4),
         (("--max", "8"), {}, 8, False, 8),

@@ -13,7 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.extraction import ClaimCandidate, extract_claims, is_checkworthy, score_sentence
+from bot.extraction import (
+    DEFAULT_MAX_CLAIMS,
+    ClaimCandidate,
+    extract_claims,
+    is_checkworthy,
+    score_sentence,
+)
 from bot.services.llm_extraction import LLMConfig, extract_with_fallback
 from tests.llm_stub import LLMStub, Reply
 from tests.support.cli import REPO, InProcess
@@ -52,7 +58,7 @@ def expected_report(claims: list[ClaimCandidate], backend: str, reason: str | No
         "claims": [{**cited(claim), "backend": backend} for claim in claims],
         "truncated": False,
         "capped": False,
-        "max_claims": 15,
+        "max_claims": DEFAULT_MAX_CLAIMS,
         "backend": backend,
         "fallback": None if reason is None else {"reason": reason},
     }
@@ -64,7 +70,7 @@ def test_extract_uses_the_configured_llm_like_the_bot(cli: InProcess, stub: LLMS
     assert result.returncode == 0, result.stderr
     assert len(stub.requests) == 1
     config = LLMConfig(stub.base_url, "stub-model")
-    same = asyncio.run(extract_with_fallback(ARTICLE, config, max_claims=16))
+    same = asyncio.run(extract_with_fallback(ARTICLE, config, max_claims=DEFAULT_MAX_CLAIMS + 1))
     assert same.backend == "llm"
     assert json.loads(result.stdout) == expected_report(same.claims, "llm", None)
     assert sorted(c["claim"] for c in json.loads(result.stdout)["claims"]) == [
@@ -78,7 +84,7 @@ def test_extract_json_says_why_the_llm_fell_back(cli: InProcess, stub: LLMStub) 
     env = stub.env(CLAIMBOT_LLM_MAX_RETRIES="2")
     result = cli("extract", "--json", "-", env=env, stdin=ARTICLE)
     assert result.returncode == 0, result.stderr
-    builtin = extract_claims(ARTICLE, max_claims=16)
+    builtin = extract_claims(ARTICLE, max_claims=DEFAULT_MAX_CLAIMS + 1)
     assert json.loads(result.stdout) == expected_report(
         builtin, "builtin", "HTTP 500 after 3 attempts"
     )
@@ -107,7 +113,7 @@ def test_backend_builtin_leaves_the_endpoint_alone(cli: InProcess, stub: LLMStub
         stdin=ARTICLE,
     )
     assert result.returncode == 0, result.stderr
-    builtin = extract_claims(ARTICLE, max_claims=16)
+    builtin = extract_claims(ARTICLE, max_claims=DEFAULT_MAX_CLAIMS + 1)
     assert json.loads(result.stdout) == expected_report(builtin, "builtin", None)
     assert stub.requests == []
 

@@ -175,7 +175,7 @@ def test_help_shows_defaults(cli: InProcess) -> None:
     assert "--organization ORGANIZATION the reviewing organisation's name (default: claimbot)" in (
         help_text(cli, "export")
     )
-    assert "--max N at most N claims (default: CLAIMBOT_MAX_CLAIMS, as the bot; 15" in help_text(
+    assert "--max N at most N claims (default: CLAIMBOT_MAX_CLAIMS, as the bot; 40" in help_text(
         cli, "extract"
     )
     assert "--top N publishers shown" in help_text(cli, "factchecks", "stats")

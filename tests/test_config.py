@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import ConfigError, load_settings
+from bot.extraction import DEFAULT_MAX_CLAIMS
 
 SUBMIT_LIMITS = (
     "CLAIMBOT_ADD_BURST",
@@ -37,7 +38,7 @@ def test_defaults() -> None:
     assert settings.database_path == Path("claimbot.db")
     assert settings.guild_id is None
     assert settings.log_level == "INFO"
-    assert settings.max_claims_per_submission == 15
+    assert settings.max_claims_per_submission == DEFAULT_MAX_CLAIMS == 40
 
 
 def test_reads_dotenv_file(tmp_path: Path) -> None:

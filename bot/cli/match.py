@@ -25,8 +25,8 @@ FAILURES = (UNREADABLE_INPUT, NO_DATABASE, UNUSABLE_DATABASE)
 
 
 def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.extraction.language import detect_language
     from bot.core.text import tweet_date
+    from bot.extraction.language import detect_language
     from bot.services.factcheck_library import FactCheckLibrary
 
     lines = read_input_lines(args.source)

@@ -180,7 +180,7 @@ def _add_extract(sub: argparse._SubParsersAction[CommandParser]) -> None:
         type=_positive_int,
         default=None,
         metavar="N",
-        help="at most N claims (default: CLAIMBOT_MAX_CLAIMS, as the bot; 15 when unset)",
+        help="at most N claims (default: CLAIMBOT_MAX_CLAIMS, as the bot; 40 when unset)",
     )
     command.add_argument(
         "--min-score",

@@ -1,69 +1,81 @@
-"""Who says so: sources of reported statements and speakers of quotes.
+"""Who says so: speakers of reported statements and of quotes.
 
 Patterns, most reliable first:
-  * "selon X", "d'après X", "according to X"            -> X
-  * "X a affirmé que", "X said", "X told Y"               -> X (the subject, minus
-    introductory phrases and appositives)
-  * "comme le rapporte X", "..., écrit X", "..., said X"   -> X (inverted)
-  * «quote» Speaker, description / "quote," said Speaker   -> Speaker (quote blocks)
-Pronoun subjects ("il a déclaré", "she said") give no attribution: guessing the
-antecedent is not reliable enough to show a fact-checker.
+  * "selon X", "d'après X", "according to X"              -> X
+  * "X a affirmé que", "X said", "X told Y", "X found that" -> X (the subject, minus
+    introductory phrases and appositives; "… and the mayor said" -> the mayor)
+  * "comme le rapporte X", "…, écrit X", "…, said X"        -> X (inverted)
+  * "…, the X confirmed", "…, she added", "…, a-t-il ajouté" -> X (trailing)
+  * «quote» Speaker, role / "quote," said Speaker / "quote," the X said -> Speaker
+  * "Pour le syndicat, …", "For critics, …"               -> X (a role or body only)
+What counts as a speaker is one rule, `speaker.speaker_name`.  A pronoun subject ("It
+said", "Elle y indique", "a-t-il ajouté") is the subject of the sentence before in the
+same paragraph (`previous`) when that is a speaker; without it there is none.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .lexicon import SIGNAL_CUES, Lexicon, normalize_for_matching, tokenize
+from .speaker import (
+    SEGMENT,
+    apposed_name,
+    has_capital,
+    is_finder,
+    is_pronoun,
+    is_speaker_noun,
+    looks_like_name,
+    speaker_name,
+    subject_phrase,
+)
 
-MAX_SOURCE_WORDS = 12
 MAX_TAG_WORDS = 30
 MAX_TAG_CHARS = 400
 MIN_QUOTE_WORDS = 4
+#: words after the verb of a tag that starts with its speaker ("Smith told the BBC on Monday")
+MAX_TAG_TAIL = 4
+#: reporting verbs tried per sentence, first to last (each try is linear in the sentence)
+MAX_VERB_CANDIDATES = 6
+#: words between an auxiliary and its participle ("avait pourtant relevé", "has also said")
+MAX_AUX_GAP_WORDS = 3
+#: characters looked back from a verb for its auxiliary or the word before it
+LOOKBACK_CHARS = 40
 _ACCORDING = SIGNAL_CUES.index("according")
 _REPORTING = SIGNAL_CUES.index("reporting")
 
 _SOURCE_END = re.compile(r"[,;:!?()]|\.(?=\s|$)|\s[-–—]\s|$")
 _QUOTE_CHARS = '«»“”„"‹›'
-_TRIM = " \t,;:.-–—'\u00a0\u202f" + _QUOTE_CHARS
 _QUOTE_PAIRS = re.compile(r"«([^«»\n]*)»|“([^“”\n]*)”|„([^„“”\n]*)[“”]|\"([^\"\n]*)\"")
 _CONTINUATION = re.compile(r"^,\s*(?:dont|notamment|including|among them)\s", re.IGNORECASE)
 _TAG_LEAD = re.compile(r"^\s*[,.]?\s*[-–—]?\s*")
-_NAME_PARTICLES = frozenset(
-    [
-        "de",
-        "du",
-        "des",
-        "la",
-        "le",
-        "van",
-        "von",
-        "der",
-        "den",
-        "da",
-        "di",
-        "al",
-        "bin",
-        "ibn",
-        "et",
-        "and",
-    ]
-)
 _WORD = re.compile(r"[^\W_][\w'’.-]*")
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
+# "a-t-il ajouté", "affirme-t-elle", "dit-il": the speaker is a pronoun after the verb.
+_INVERTED_PRONOUN = re.compile(r"-(?:t-)?([^\W\d_]+)\b")
 
 
 @dataclass(frozen=True, slots=True)
 class Attribution:
-    """A source found in a sentence and the cue that revealed it."""
+    """The speaker a sentence names for its content, and the cue that revealed it.
 
-    source: str
-    cue: str  # "according to", "reported speech", "inverted", "quote"
+    `written` is the phrase as the sentence has it ("the report", "an inspection report by
+    the state Environmental Protection Agency"), so that a later "the report" finds it.
+    """
+
+    speaker: str
+    cue: str  # "according to", "reported speech", "inverted", "previous sentence"
+    written: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class QuoteBlock:
-    """A quotation followed by a speaker tag, in absolute offsets of the document."""
+    """A quotation followed by a speaker tag, in absolute offsets of the document.
+
+    `speaker` may be a pronoun ("he said"): the pipeline looks for it before the quote.
+    """
 
     inner_start: int
     inner_end: int
@@ -72,38 +84,21 @@ class QuoteBlock:
     speaker: str | None
 
 
-def clean_source(raw: str, lexicon: Lexicon) -> str | None:
-    """Trim punctuation, quote marks and a leading article; None if it is not a source."""
-    source = " ".join(raw.translate({ord(c): " " for c in '«»“”„"'}).split()).strip(_TRIM)
-    for _ in range(2):
-        article = lexicon.article_start.match(normalize_for_matching(source))
-        if article is None:
-            break
-        rest = source[article.end() :].lstrip(" '’")
-        if not rest:
-            break
-        source = rest
-    if not source or not any(c.isalpha() for c in source):
-        return None
-    if len(_WORD.findall(source)) > MAX_SOURCE_WORDS:
-        return None
-    if lexicon.pronoun.match(normalize_for_matching(source)) and len(source.split()) <= 2:
-        return None
-    return source
-
-
-def _phrase_after(sentence: str, start: int, lexicon: Lexicon) -> str:
-    """The noun phrase starting at `start`: up to punctuation or a gerund/relative clause."""
+def _phrase_after(sentence: str, start: int, lexicon: Lexicon) -> tuple[str, int]:
+    """The noun phrase starting at `start` (up to punctuation or a gerund/relative clause),
+    and where it ends in `sentence`."""
     tail = sentence[start:]
     cut = len(tail)
     for end in _SOURCE_END.finditer(tail):
         word = tail[: end.start()].split()[-1:]
-        # "Dr. Priya Raman", "J. Smith": a title or an initial, not the end of the phrase.
+        # "Dr. Priya Raman", "J. Smith", "the U.S. Geological Survey": not the end.
         if (
             end.group() == "."
             and word
             and (
-                word[0] in lexicon.title_abbreviations or (len(word[0]) == 1 and word[0].isupper())
+                word[0] in lexicon.title_abbreviations
+                or (len(word[0]) == 1 and word[0].isupper())
+                or word[0].lower() in lexicon.abbreviations
             )
         ):
             continue
@@ -118,81 +113,238 @@ def _phrase_after(sentence: str, start: int, lexicon: Lexicon) -> str:
     stop = lexicon.source_stop.search(normalize_for_matching(phrase))
     if stop is not None and stop.start() > 0:
         phrase = phrase[: stop.start()]
-    return phrase
+    return phrase, start + len(phrase)
 
 
-def _capitalised(word: str) -> bool:
-    """ "Observatoire" and elided "l'Observatoire" both count."""
-    return word[0].isupper() or word.partition("'")[2][:1].isupper()
+def _speaker_after(sentence: str, start: int, lexicon: Lexicon) -> tuple[str, str] | None:
+    """The speaker named from `start` on, with the phrase as written; a role followed by a
+    name ("its chief executive, Mark Young") gives the name."""
+    phrase, end = _phrase_after(sentence, start, lexicon)
+    name = speaker_name(phrase, lexicon)
+    if name is not None and not has_capital(name):
+        person = apposed_name(sentence[end:])
+        if person is not None:
+            return person, phrase.strip()
+    return (name, phrase.strip()) if name is not None else None
 
 
 def _has_inner_capital(segment: str) -> bool:
     words = _WORD.findall(normalize_for_matching(segment))
-    return any(_capitalised(w) for w in words[1:]) or (len(words) == 1 and _capitalised(words[0]))
+    return any(has_capital(w) for w in words[1:]) or (len(words) == 1 and has_capital(words[0]))
+
+
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """The comma-separated parts before a verb that can hold its subject."""
+
+    kept: list[str]
+    #: the last part was "as he"/"comme il l'": an aside about the sentence's own subject
+    aside: bool
+
+
+def _segments(before: str, lexicon: Lexicon) -> _Parts:
+    """The parts before a verb, introductions ("In a statement,") and appositives (", who
+    chairs…,") left out, and "as"/"comme" cut from the last ("…, as the Herald reported")."""
+    parts = [s.strip() for s in SEGMENT.split(before)]
+    while parts and not parts[-1]:
+        parts.pop()
+    aside = False
+    if parts:
+        marker = lexicon.inversion_start.match(normalize_for_matching(parts[-1]))
+        if marker is not None and parts[-1][marker.end() :].strip():
+            parts[-1] = parts[-1][marker.end() :].strip()
+            aside = True
+    kept = []
+    for position, part in enumerate(parts):
+        norm = normalize_for_matching(part)
+        if not part or (lexicon.intro_start.match(norm) and position < len(parts) - 1):
+            continue
+        # ", who chairs…," and ", a spokeswoman," are appositives; in "…, a district
+        # spokesman said" the last part is the subject.
+        last = position == len(parts) - 1
+        if (
+            position
+            and lexicon.appositive_start.match(norm)
+            and not (last and lexicon.article_start.match(norm))
+        ):
+            continue
+        conjunction = lexicon.conjunction_start.match(norm)
+        kept.append(part[conjunction.end() :].strip() if conjunction else part)
+    return _Parts([k for k in kept if k], aside)
+
+
+@dataclass(frozen=True, slots=True)
+class _Subject:
+    speaker: str | None
+    written: str
+    pronoun: bool = False
 
 
 def _subject_before(
     sentence: str, verb_start: int, lexicon: Lexicon, *, trailing: bool = False
-) -> str | None:
-    """The grammatical subject of a reporting verb, from the text before its verb group."""
-    before = sentence[:verb_start]
-    norm = normalize_for_matching(before)
-    aux = lexicon.auxiliaries.search(norm)
-    if aux is not None and aux.start() > 0:
-        before = before[: aux.start()]
-    segments = [s.strip() for s in re.split(r",|\s[-–—]\s", before)]
-    kept = [
-        s
-        for position, s in enumerate(segments)
-        if s
-        and lexicon.intro_start.match(normalize_for_matching(s)) is None
-        and (position == 0 or lexicon.appositive_start.match(normalize_for_matching(s)) is None)
-        and lexicon.conjunction_start.match(normalize_for_matching(s)) is None
-    ]
+) -> _Subject | None:
+    """The grammatical subject of a verb, from the text before its verb group.
+
+    The part next to the verb is the subject when what comes first is a clause ("The
+    deficit grew, the report says.") or a pronoun stands there ("…, she added."); else
+    the first part, a name before a role ("Jane Doe, the finance director, told…").  In
+    an aside ("Kim veut …, comme il l'a souligné") the pronoun is the sentence's subject.
+    """
+    parts = _segments(sentence[:verb_start], lexicon)
+    kept = parts.kept
     if not kept:
         return None
-    if trailing:
-        # "The deficit grew, the report says.": the subject is the last clause before the verb.
-        return clean_source(kept[-1], lexicon) if len(kept) > 1 else None
-    named = [s for s in kept if _has_inner_capital(s)]
-    return clean_source((named or kept)[0], lexicon)
+    adjacent = subject_phrase(kept[-1], lexicon)
+    first = speaker_name(subject_phrase(kept[0], lexicon), lexicon)
+    if is_pronoun(adjacent, lexicon):
+        if parts.aside and len(kept) > 1:
+            own = leading_speaker(kept[0], lexicon)
+            if own is not None:
+                return _Subject(own[0], own[1])
+        if len(kept) == 1 or first is None or parts.aside:
+            return _Subject(None, adjacent, pronoun=True)
+    if len(kept) > 1 and (trailing or first is None):
+        name = speaker_name(adjacent, lexicon)
+        return _Subject(name, adjacent) if name is not None else None
+    named = [k for k in kept if _has_inner_capital(k) and speaker_name(k, lexicon) is not None]
+    # A person's name before a role with a place in it ("le préfet de la Drôme, Olivier Grandin").
+    named.sort(key=lambda k: not looks_like_name(k))
+    chosen = named[0] if named else subject_phrase(kept[0], lexicon)
+    name = speaker_name(chosen, lexicon)
+    return _Subject(name, chosen) if name is not None else None
 
 
-def _reporting_verb(norm: str, lexicon: Lexicon) -> tuple[int, int] | None:
-    """Span of the first reporting verb group ("a affirmé", "has said", "said", "rapporte")."""
-    best: tuple[int, int] | None = None
+def _aux_before(norm: str, position: int, lexicon: Lexicon) -> int | None:
+    """Start of an auxiliary at most `MAX_AUX_GAP_WORDS` words before `position`, in the
+    same clause ("has said", "avait pourtant relevé", "comme l'a indiqué")."""
+    start = max(0, position - LOOKBACK_CHARS)
+    window = norm[start:position]
+    boundary = max(window.rfind(c) for c in ',;:()«»“”"')
+    start += boundary + 1
+    words = list(_LETTER_RUN.finditer(norm, start, position))
+    if len(norm[start:position].split()) > MAX_AUX_GAP_WORDS + 1:
+        words = words[-(MAX_AUX_GAP_WORDS + 1) :]
+    for word in reversed(words):
+        if lexicon.auxiliaries.fullmatch(word.group()):
+            return word.start()
+    return None
+
+
+def _is_noun_use(norm: str, position: int, end: int, lexicon: Lexicon) -> bool:
+    """ "41 confirmed cases", "the report also found", "the audit report says": an adjective
+    or a noun, not a verb."""
+    before = norm[max(0, position - LOOKBACK_CHARS) : position]
+    if lexicon.inversion_end.search(before.rstrip()) is not None:
+        return False  # "comme le rapporte": "le" is the object, not an article
+    words = before.split()
+    previous = words[-1].lower() if words else ""
+    if previous[-1:].isalnum() and (
+        previous[0].isdigit() or lexicon.article_start.fullmatch(previous) is not None
+    ):
+        return True
+    following = _LETTER_RUN.match(norm, end + 1) if norm[end : end + 1] == " " else None
+    return following is not None and (
+        lexicon.simple_past_reporting.fullmatch(following.group()) is not None
+        or lexicon.reporting_present.fullmatch(following.group()) is not None
+    )
+
+
+def _reporting_verbs(norm: str, lexicon: Lexicon) -> Iterator[tuple[int, int, bool]]:
+    """Spans of the reporting verb groups ("a affirmé", "has said", "said", "found"), in
+    sentence order, and whether the verb reports whatever follows it (`firm`: a simple
+    past or a participle with its auxiliary) or only in some positions (a present tense,
+    a finding: `_counts_as_reporting`)."""
+    found: dict[int, tuple[int, bool]] = {}
     for match in lexicon.reporting_participles.finditer(norm):
-        window = norm[max(0, match.start() - 40) : match.start()]
-        auxes = list(lexicon.auxiliaries.finditer(window))
-        aux = auxes[-1] if auxes else None
-        if aux is not None and len(window[aux.end() :].split()) <= 3:
-            best = (max(0, match.start() - 40) + aux.start(), match.end())
-            break
-    for simple in lexicon.simple_past_reporting.finditer(norm):
-        if best is not None and simple.start() > best[0]:
-            break
-        previous = norm[: simple.start()].split()[-1:]
-        # "41 confirmed cases", "the reported figure": an adjective, not a verb.
-        if previous and (
-            previous[0][0].isdigit() or lexicon.article_start.fullmatch(previous[0]) is not None
-        ):
-            continue
-        best = (simple.start(), simple.end())
-        break
-    present = lexicon.reporting_present.search(norm)
-    if present is not None and (best is None or present.start() < best[0]):
-        after = norm[present.end() : present.end() + 6].lstrip()
-        before = norm[: present.start()].rstrip()
-        inverted = before.endswith((",", "comme le", "comme l'", "ce que", "ce qu'", "as"))
-        clause = lexicon.complementizer_start.match(norm[present.end() :]) is not None
-        if inverted or clause or not after.strip(".!?»”\"' "):
-            best = (present.start(), present.end())
-    return best
+        aux = _aux_before(norm, match.start(), lexicon)
+        if aux is not None:
+            found.setdefault(aux, (match.end(), True))
+    for pattern, firm in (
+        (lexicon.simple_past_reporting, True),
+        (lexicon.reporting_present, False),
+        (lexicon.finding_verbs, False),
+    ):
+        for match in pattern.finditer(norm):
+            if not _is_noun_use(norm, match.start(), match.end(), lexicon):
+                aux = _aux_before(norm, match.start(), lexicon) if not firm else None
+                found.setdefault(match.start() if aux is None else aux, (match.end(), firm))
+    for start in sorted(found)[:MAX_VERB_CANDIDATES]:
+        yield start, *found[start]
 
 
-def find_attribution(sentence: str, lexicon: Lexicon) -> Attribution | None:
-    """The source a sentence gives for its content, if it names one."""
+def _counts_as_reporting(norm: str, start: int, end: int, lexicon: Lexicon) -> bool:
+    """A present or finding verb reports only before a clause, after a comma (inverted),
+    at the end, or after a document ("figures show 412 cases"); "ont conclu un pacte" and
+    "the report found" as a noun do not."""
+    after = norm[end : end + 6].strip(".!?»”\"' ")
+    before = norm[:start].rstrip()
+    if not after or before.endswith(",") or lexicon.inversion_end.search(before):
+        return True
+    if lexicon.complementizer_start.match(norm[end:]) is not None:
+        return True
+    return is_finder(SEGMENT.split(norm[:start])[-1], lexicon)
+
+
+def leading_speaker(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
+    """The subject of a sentence's first verb when it is a speaker ("The ministry published
+    its figures on Monday." -> "ministry"), with the phrase as written."""
     norm = normalize_for_matching(sentence)
+    positions = [m.start() for m in lexicon.clause_verb_pattern.finditer(norm)][:1]
+    positions += [
+        m.start()
+        for m in _LETTER_RUN.finditer(norm)
+        if m.group().islower() and m.group() in lexicon.clause_verb_words
+    ][:1]
+    positions += [start for start, _, _ in _reporting_verbs(norm, lexicon)][:1]
+    if not positions:
+        return None
+    subject = _subject_before(sentence, min(positions), lexicon)
+    if subject is None or subject.speaker is None:
+        return None
+    return subject.speaker, subject.written
+
+
+def speaker_before(previous: str | None, lexicon: Lexicon) -> Attribution | None:
+    """Who a pronoun speaker is: the speaker of the sentence before ("…, a indiqué le
+    docteur X. …, a-t-il ajouté."), else its subject when that is a speaker ("The ministry
+    published its figures. It said…")."""
+    if not previous:
+        return None
+    reported = find_attribution(previous, lexicon)
+    if reported is not None:
+        return Attribution(reported.speaker, "previous sentence", reported.written)
+    found = leading_speaker(previous, lexicon)
+    return Attribution(found[0], "previous sentence", found[1]) if found else None
+
+
+def holder(sentence: str, lexicon: Lexicon) -> Attribution | None:
+    """ "Pour le syndicat, …", "For critics, …": whose view opens the sentence, a role or a
+    body, or a role and its name ("For the first time, …" is no one's)."""
+    norm = normalize_for_matching(sentence)
+    start = lexicon.judgement_frame_start.match(norm)
+    if start is None or "," not in norm:
+        return None
+    found = _speaker_after(sentence, start.end(), lexicon)
+    if found is None:
+        return None
+    name, written = found
+    if name != speaker_name(written, lexicon) or is_speaker_noun(written, lexicon):
+        return Attribution(name, "according to", written)
+    return None
+
+
+def find_attribution(
+    sentence: str, lexicon: Lexicon, previous: str | None = None
+) -> Attribution | None:
+    """The speaker a sentence names for its content, if it names one.
+
+    `previous` is the sentence before in the same paragraph: a pronoun subject ("It
+    said…") is its subject.
+    """
+    norm = normalize_for_matching(sentence)
+    view = holder(sentence, lexicon)
+    if view is not None:
+        return view
     tokens = tokenize(norm)
     hits = lexicon.cues.phrase_counts(tokens)
     if not (
@@ -200,18 +352,36 @@ def find_attribution(sentence: str, lexicon: Lexicon) -> Attribution | None:
         or hits[_REPORTING]
         or lexicon.according.extra_found(tokens, norm)
         or lexicon.reporting.extra_found(tokens, norm)
+        or lexicon.finding_verbs.search(norm)
     ):
         return None  # cheap exit: no source cue at all
     attribution_only = lexicon.attribution_only_start.match(norm) is not None
     according = lexicon.according_to.search(norm)
     if according is not None and not attribution_only:
-        source = clean_source(_phrase_after(sentence, according.end(), lexicon), lexicon)
-        if source is not None:
-            return Attribution(source, "according to")
-    verb = _reporting_verb(norm, lexicon)
-    if verb is None:
-        return None
-    start, end = verb
+        found = _speaker_after(sentence, according.end(), lexicon)
+        if found is not None:
+            return Attribution(found[0], "according to", found[1])
+    for start, end, firm in _reporting_verbs(norm, lexicon):
+        if firm or attribution_only or _counts_as_reporting(norm, start, end, lexicon):
+            result = _speaker_of_verb(sentence, start, end, lexicon, previous, attribution_only)
+            if result is not None:
+                return result
+    return None
+
+
+def _speaker_of_verb(
+    sentence: str,
+    start: int,
+    end: int,
+    lexicon: Lexicon,
+    previous: str | None,
+    attribution_only: bool,
+) -> Attribution | None:
+    """The speaker of one reporting verb group: after it (inverted) or before it."""
+    norm = normalize_for_matching(sentence)
+    pronoun = _INVERTED_PRONOUN.match(norm, end) or _INVERTED_PRONOUN.search(norm, start, end)
+    if pronoun is not None and lexicon.pronoun.fullmatch(pronoun.group(1).lower()):
+        return speaker_before(previous, lexicon)
     before = norm[:start].rstrip().rstrip(_QUOTE_CHARS + " ")
     has_clause = lexicon.complementizer_start.match(norm[end:]) is not None
     inverted = attribution_only or (
@@ -219,14 +389,18 @@ def find_attribution(sentence: str, lexicon: Lexicon) -> Attribution | None:
         and (before.endswith(",") or lexicon.inversion_end.search(before) is not None)
     )
     if inverted:
-        source = clean_source(_phrase_after(sentence, end, lexicon), lexicon)
-        if source is not None:
-            return Attribution(source, "inverted")
+        found = _speaker_after(sentence, end, lexicon)
+        if found is not None:
+            return Attribution(found[0], "inverted", found[1])
     trailing = not has_clause and len(_WORD.findall(norm[end:])) <= 3
     subject = _subject_before(sentence, start, lexicon, trailing=trailing)
-    if subject is not None and not any(q in subject for q in _QUOTE_CHARS):
-        return Attribution(subject, "reported speech")
-    return None
+    if subject is None:
+        return None
+    if subject.pronoun:
+        return speaker_before(previous, lexicon)
+    if subject.speaker is None or any(q in subject.speaker for q in _QUOTE_CHARS):
+        return None
+    return Attribution(subject.speaker, "reported speech", subject.written)
 
 
 def is_attribution_only(sentence: str, lexicon: Lexicon) -> bool:
@@ -236,32 +410,34 @@ def is_attribution_only(sentence: str, lexicon: Lexicon) -> bool:
 
 
 def _speaker_from_tag(tag: str, lexicon: Lexicon) -> str | None:
-    """ "said Jane Doe, the mayor" / "Jane Doe, the mayor" / "Doe said" -> the name."""
+    """ "said Jane Doe, the mayor" / "Jane Doe, the mayor" / "the company said" -> the
+    speaker; a pronoun ("he said") is returned as written, for the pipeline to resolve."""
     norm = normalize_for_matching(tag)
     verb_first = lexicon.quote_tag_start.match(norm)
     if verb_first is not None:
-        phrase = _phrase_after(tag, verb_first.end(), lexicon)
-        rest = tag[verb_first.end() :].split(",")
-        # "a déclaré la présidente de l'association, Nadia Benali": prefer the name.
-        if len(rest) > 1 and not _has_inner_capital(phrase) and _looks_like_name(rest[1].strip()):
-            phrase = rest[1]
-        return clean_source(phrase, lexicon)
+        found = _speaker_after(tag, verb_first.end(), lexicon)
+        return found[0] if found else None
     name = tag.split(",")[0]
     verb = lexicon.quote_tag_verbs.search(normalize_for_matching(name))
     if verb is not None:
         name = name[: verb.start()]
-    name = name.strip()
-    if not name or not name[0].isupper():
-        return None
-    return clean_source(name, lexicon)
+    name = subject_phrase(name.strip(), lexicon)
+    if is_pronoun(name, lexicon):
+        return name
+    return speaker_name(name, lexicon)
 
 
-def _looks_like_name(text: str) -> bool:
-    """ "Jane Doe", "Park Ji-woo", "Anne de la Tour": capitalised words and particles."""
-    words = text.split(",")[0].split()
-    if not 1 <= len(words) <= 5 or not words[0][0].isupper():
-        return False
-    return all(w[0].isupper() or w in _NAME_PARTICLES for w in words)
+def _is_tag(tag: str, lexicon: Lexicon) -> bool:
+    """ "said X", "X, role", "the company said", "he added": a speaker tag, not prose."""
+    norm = normalize_for_matching(tag)
+    if lexicon.quote_tag_start.match(norm) or looks_like_name(tag):
+        return True
+    clause = norm.split(",")[0]
+    verb = lexicon.quote_tag_verbs.search(clause)
+    if verb is None or verb.start() == 0 or len(clause[verb.end() :].split()) > MAX_TAG_TAIL:
+        return False  # "The mayor said 40 homes flooded.": a sentence of its own
+    subject = tag[: verb.start()].strip()
+    return is_pronoun(subject, lexicon) or speaker_name(subject, lexicon) is not None
 
 
 def _tag_after_quote(line: str, close_end: int, lexicon: Lexicon) -> tuple[int, str] | None:
@@ -274,7 +450,7 @@ def _tag_after_quote(line: str, close_end: int, lexicon: Lexicon) -> tuple[int, 
     tag = rest[offset:]
     if not tag.strip() or len(tag.split()) > MAX_TAG_WORDS or any(q in tag for q in '«“"'):
         return None
-    if lexicon.quote_tag_start.match(normalize_for_matching(tag)) or _looks_like_name(tag):
+    if _is_tag(tag, lexicon):
         return close_end + offset, tag
     return None
 
@@ -313,7 +489,7 @@ def find_quote_blocks(
                 next_start, next_end = lines[index + 1]
                 next_line = text[next_start:next_end].strip()
                 name = next_line.lstrip("-–— ")
-                if len(name.split()) <= MAX_TAG_WORDS and _looks_like_name(name):
+                if len(name.split()) <= MAX_TAG_WORDS and looks_like_name(name):
                     speaker = _speaker_from_tag(name, lexicon)
                     blocks.append(QuoteBlock(inner_start, inner_end, next_start, next_end, speaker))
     return blocks

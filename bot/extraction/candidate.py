@@ -47,3 +47,16 @@ class ClaimCandidate:
             "language": self.language,
             "reasons": list(self.reasons),
         }
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """The claims of one text, and how many more check-worthy ones the cap left out.
+
+    `left_out` counts the candidates above the score threshold that `max_claims` kept
+    from `claims`, without the ones that repeat a kept claim (near-duplicates) or each
+    other (the same words): what a "post the rest" button would add.
+    """
+
+    claims: list[ClaimCandidate]
+    left_out: int

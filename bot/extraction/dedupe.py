@@ -11,15 +11,26 @@ from .candidate import ClaimCandidate
 
 def dedupe(claims: Sequence[ClaimCandidate], limit: int | None = None) -> list[ClaimCandidate]:
     """Claims best first, without a second copy of the same claim (`sameness.same_claim`, the
-    rule that keeps a server from posting a claim twice).
+    rule that keeps a server from posting a claim twice); at most `limit` of them."""
+    return dedupe_with_rest(claims, limit)[0]
 
-    Stops once `limit` claims are kept, so the work is bounded by n * limit.
+
+def dedupe_with_rest(
+    claims: Sequence[ClaimCandidate], limit: int | None = None
+) -> tuple[list[ClaimCandidate], int]:
+    """`dedupe`, and how many more distinct claims `limit` left out.
+
+    A left-out claim is compared with the kept ones, and with the other left-out ones only
+    for the very same words, so the work stays bounded by n * limit.
     """
     kept: list[tuple[ClaimCandidate, Wording]] = []
+    rest: set[frozenset[str]] = set()
     for claim in sorted(claims, key=lambda c: (-c.score, c.start)):
-        if limit is not None and len(kept) >= limit:
-            break
         wording = Wording.of(claim.text)
-        if not any(same_claim(wording, other, claim.language) for _, other in kept):
+        if any(same_claim(wording, other, claim.language) for _, other in kept):
+            continue
+        if limit is not None and len(kept) >= limit:
+            rest.add(wording.words)
+        else:
             kept.append((claim, wording))
-    return [claim for claim, _ in kept]
+    return [claim for claim, _ in kept], len(rest)

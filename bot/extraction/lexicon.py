@@ -261,7 +261,9 @@ class Lexicon:
     simple_past_reporting: re.Pattern[str]
     source_stop: re.Pattern[str]
     conjunction_start: re.Pattern[str]
+    conjunction: re.Pattern[str]
     inversion_end: re.Pattern[str]
+    inversion_start: re.Pattern[str]
     complementizer_start: re.Pattern[str]
     according_to: re.Pattern[str]
     attribution_only_start: re.Pattern[str]
@@ -295,6 +297,27 @@ class Lexicon:
     anaphor_heads: frozenset[str]
     judgement_adjective_words: frozenset[str]
     judgement_heads: frozenset[str]
+    # Speakers (`speaker`) and reported judgements (`judgement`).
+    #: lower-case words that make a phrase a clause, not a name ("approved", "a", "was")
+    clause_verb_words: frozenset[str]
+    #: what a word list cannot say ("closed the", "-ed" before a determiner); case-sensitive
+    clause_verb_pattern: re.Pattern[str]
+    #: heads of a document as a speaker ("report", "figures", "étude")
+    document_nouns: frozenset[str]
+    document_participle: re.Pattern[str]
+    author_link: re.Pattern[str]
+    #: who finds rather than judges ("court", "auditors"); documents find too
+    finder_nouns: frozenset[str]
+    #: heads that name a speaker where the pattern alone does not say one follows ("Pour X, …")
+    speaker_nouns: frozenset[str]
+    #: "se", "s'" before a verb of judgement: "le musée se trouve…" is no judgement
+    reflexive_pronouns: frozenset[str]
+    #: adverbs that can stand between a speaker and its verb ("the report also found")
+    adverb_end: re.Pattern[str]
+    finding_verbs: re.Pattern[str]
+    judgement_verbs: re.Pattern[str]
+    judgement_frame_start: re.Pattern[str]
+    verdict_opener: re.Pattern[str]
     #: the phrases of the signal cue lists above, for `compute_signals`
     cues: CueIndex
 
@@ -364,9 +387,11 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         simple_past_reporting=compile_words(words("simple_past_reporting")),
         source_stop=compile_words(words("gerund_stops")),
         conjunction_start=compile_prefix(words("conjunctions")),
+        conjunction=compile_words(words("conjunctions")),
         inversion_end=re.compile(
             rf"(?:^|[\s,])(?:{_alternation(words('inversion_markers'))})\s*$", re.IGNORECASE
         ),
+        inversion_start=compile_prefix(words("inversion_markers")),
         complementizer_start=re.compile(
             rf"^\s*(?:[\w'-]+\s+){{0,3}}?(?:{_alternation(words('complementizers'))})",
             re.IGNORECASE,
@@ -411,6 +436,23 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         judgement_adjective_words=frozenset(
             letter_words(w)[-1] for w in words("judgement_adjectives") if letter_words(w)
         ),
+        clause_verb_words=frozenset(
+            w.lower() for w in words("clause_verbs") if not w.startswith("re:")
+        ),
+        clause_verb_pattern=re.compile(
+            "|".join(w[3:] for w in words("clause_verbs") if w.startswith("re:")) or r"(?!x)x"
+        ),
+        document_nouns=frozenset(w.lower() for w in words("document_nouns")),
+        document_participle=compile_words(words("document_participles")),
+        author_link=compile_words(words("author_links")),
+        finder_nouns=frozenset(w.lower() for w in words("finder_nouns")),
+        speaker_nouns=frozenset(w.lower() for w in words("speaker_nouns")),
+        reflexive_pronouns=frozenset(w.lower() for w in words("reflexive_pronouns")),
+        adverb_end=re.compile(rf"\s+(?:{_alternation(words('adverbs'))})\s*$", re.IGNORECASE),
+        finding_verbs=compile_words(words("finding_verbs")),
+        judgement_verbs=compile_words(words("judgement_verbs")),
+        judgement_frame_start=compile_prefix(words("judgement_frame_starts")),
+        verdict_opener=compile_prefix(words("verdict_openers")),
         cues=_cue_index([signal_cues[name] for name in SIGNAL_CUES], max_phrase_words),
     )
 
@@ -480,6 +522,13 @@ def get_lexicon(language: str) -> Lexicon:
         "definite_plural",
         "copulas",
         "judgement_adjectives",
+        "clause_verbs",
+        "adverbs",
+        "author_links",
+        "finding_verbs",
+        "judgement_verbs",
+        "judgement_frame_starts",
+        "verdict_openers",
     ):
         merged[key] = []
     return _build(NEUTRAL, merged)

@@ -21,6 +21,7 @@ from importlib import resources
 
 from bot.core.text import LETTER_RUN, stopwords
 
+from .judgement import ScoreClause, judged, reports_a_judgement
 from .language import detect_language
 from .lexicon import DATA_PACKAGE, Lexicon, available_languages, get_lexicon
 from .model import LinearModel, english_vocabulary, load_bridged_model, load_model, sigmoid
@@ -290,18 +291,37 @@ def is_language(text: str) -> bool:
     return letters >= MIN_LETTER_SHARE * visible
 
 
-def assess(text: str, lexicon: Lexicon, *, external_source: bool = False) -> Assessment:
-    """Score one statement with its signals (`external_source`: a quote's speaker tag)."""
-    signals = compute_signals(text, lexicon)
-    if not is_language(text):
-        return Assessment(0.0, signals)
+def _score(text: str, signals: Signals, lexicon: Lexicon, *, external_source: bool) -> float:
     model = load_model(lexicon.language)
     if model is not None:
         score = model_score(model, text, signals)
         if external_source:
             score = max(score, sigmoid(rule_logit(signals, external_source=True)))
-    else:
-        score = sigmoid(rule_logit(signals, external_source=external_source))
+        return score
+    return sigmoid(rule_logit(signals, external_source=external_source))
+
+
+def _clause_score(lexicon: Lexicon) -> ScoreClause:
+    def score(clause: str) -> tuple[float, Signals]:
+        signals = compute_signals(clause, lexicon)
+        return _score(clause, signals, lexicon, external_source=False), signals
+
+    return score
+
+
+def assess(text: str, lexicon: Lexicon, *, external_source: bool = False) -> Assessment:
+    """Score one statement with its signals (`external_source`: a quote's speaker tag).
+
+    A reported judgement ("critics consider…", a quoted verdict) whose framed clause is
+    not itself a fact gets a strong opinion term (`judgement.REPORTED_JUDGEMENT`).
+    """
+    signals = compute_signals(text, lexicon)
+    if not is_language(text):
+        return Assessment(0.0, signals)
+    score = _score(text, signals, lexicon, external_source=external_source)
+    if reports_a_judgement(text, lexicon, _clause_score(lexicon), quoted=external_source):
+        score = judged(score)
+        signals = dataclasses.replace(signals, reported_judgement=True)
     return Assessment(score, signals)
 
 

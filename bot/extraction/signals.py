@@ -47,6 +47,8 @@ class Signals:
     past_event: bool
     #: a habitual or general-truth marker ("usually", "chaque année"): common knowledge
     generic: bool = False
+    #: someone's opinion reported as theirs ("critics consider…"), set by `judgement`
+    reported_judgement: bool = False
 
     def tags(self) -> tuple[str, ...]:
         """Readable names of the signals that fired, positive ones first."""
@@ -67,6 +69,7 @@ class Signals:
             (self.inference, "inference"),
             (self.first_person > 0, "first person"),
             (self.context_start, "needs context"),
+            (self.reported_judgement, "reported judgement"),
         )
         return tuple(name for fired, name in flags if fired)
 

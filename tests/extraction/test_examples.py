@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.speakers import accepted_speakers, claim_for, measure
 from bot.extraction import ClaimCandidate, extract_claims
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -30,25 +31,32 @@ def _load(article: Path) -> tuple[str, dict[str, object], list[ClaimCandidate]]:
 
 def test_every_article_has_labels() -> None:
     assert [p.name for p in ARTICLES] == [
+        "article_en_boil_water.txt",
         "article_en_vaccination.txt",
         "article_fr_drones_valmont.txt",
         "article_fr_greve_rail.txt",
+        "article_fr_maternite_lerande.txt",
     ]
 
 
 @pytest.mark.parametrize("article", ARTICLES, ids=lambda p: p.stem)
-def test_expected_claims_are_found_with_their_source(article: Path) -> None:
+def test_expected_claims_are_found_with_their_speaker(article: Path) -> None:
     _, labels, claims = _load(article)
     for expected in labels["expected"]:  # type: ignore[attr-defined]
-        matching = [
-            c for c in claims if all(_norm(k) in _norm(c.text) for k in expected["keywords"])
-        ]
-        assert len(matching) == 1, f"{expected['id']}: {[c.text for c in claims]}"
-        if "attribution" in expected:
-            assert _norm(expected["attribution"]) in _norm(matching[0].attribution or ""), (
-                expected["id"],
-                matching[0].attribution,
-            )
+        claim = claim_for(expected, claims)
+        assert claim is not None, f"{expected['id']}: {[c.text for c in claims]}"
+        assert claim.attribution in accepted_speakers(expected), (expected["id"], claim.attribution)
+
+
+def test_named_speaker_accuracy_per_language() -> None:
+    """Issue 23, item 7: who said it, exact, on every example article (the two written for
+    the measurement, boil_water and maternite_lerande, were first measured held out at
+    17/20 in English and 17/18 in French; see docs/extraction.md)."""
+    tallies = measure(ARTICLES)
+    assert {
+        language: (t.named_right, t.named, t.unnamed_right, t.unnamed)
+        for language, t in tallies.items()
+    } == {"en": (26, 26, 2, 2), "fr": (31, 31, 5, 5)}
 
 
 @pytest.mark.parametrize("article", ARTICLES, ids=lambda p: p.stem)

@@ -13,6 +13,7 @@ from bot.extraction import (
     MAX_INPUT_CHARS,
     ClaimCandidate,
     ExtractionError,
+    extract,
     extract_claims,
 )
 from bot.extraction.dedupe import dedupe
@@ -50,9 +51,30 @@ def test_punctuation_only_input_yields_no_claims() -> None:
 
 
 def test_max_claims_caps_the_output() -> None:
-    assert len(extract_claims(FACTS)) == DEFAULT_MAX_CLAIMS
     assert len(extract_claims(FACTS, max_claims=3)) == 3
     assert extract_claims(FACTS, max_claims=0) == []
+
+
+def test_the_default_cap_posts_every_fact_of_an_article() -> None:
+    result = extract(FACTS)
+    assert (len(result.claims), result.left_out) == (30, 0)
+    assert result.claims == extract_claims(FACTS)
+
+
+def test_the_claims_left_out_by_the_cap_are_counted() -> None:
+    result = extract(FACTS, max_claims=3)
+    assert (len(result.claims), result.left_out) == (3, 27)
+    assert result.claims == extract_claims(FACTS, max_claims=100)[:3]
+    # Repeats of a kept claim or of each other are not "more claims".
+    repeated = extract(FACTS * 3, max_claims=29)
+    assert (len(repeated.claims), repeated.left_out) == (29, 1)
+    longer = "".join(
+        f"Le conseil de Bréval a voté le {day} mars {2000 + day} un budget de {day * 7} "
+        f"millions d'euros pour le quartier {day}.\n"
+        for day in range(1, 31)
+    )
+    over = extract(FACTS + longer)
+    assert (len(over.claims), over.left_out) == (DEFAULT_MAX_CLAIMS, 60 - DEFAULT_MAX_CLAIMS)
 
 
 def test_min_score_filters() -> None:
@@ -115,7 +137,7 @@ def test_ten_megabytes_is_cut_and_finishes_quickly(caplog: pytest.LogCaptureFixt
     with caplog.at_level(logging.WARNING, logger="claimbot.extraction"):
         claims = extract_claims(text)
     assert time.perf_counter() - started < 10
-    assert len(claims) == 15
+    assert len(claims) == 30  # FACTS, repeated
     assert all(c.end <= MAX_INPUT_CHARS for c in claims)
     assert f"cut to the first {MAX_INPUT_CHARS}" in caplog.text
 

@@ -121,7 +121,7 @@ def test_a_continuation_carries_the_report_before_it() -> None:
         " en 2023. Des restrictions ont également été imposées dans 40 communes du bassin.\n"
     )
     claims = extract_claims(text, language="fr")
-    assert _only(claims, "restrictions").attribution == "rapport de l'Agence régionale de l'eau"
+    assert _only(claims, "restrictions").attribution == "Agence régionale de l'eau"
 
 
 def test_no_continuation_marker_or_a_new_paragraph_carries_nothing() -> None:

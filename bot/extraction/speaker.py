@@ -1,0 +1,241 @@
+"""What a speaker is: one rule for every attribution pattern, in every language.
+
+An attribution answers "who says so?" with a name: a person ("Dr. Priya Raman"), an
+office ("the mayor"), an organisation ("Aldry Water Authority") or a report ("council
+records").  Whatever pattern found the phrase ("X said", "selon X", "…, the X
+confirmed", a quote's tag), it is kept only when it is one:
+
+* a noun phrase, with no verb: "the council approved the budget and the mayor" is a
+  clause (`subject_phrase` keeps "the mayor");
+* no figure ("41", "3.2%"), except as part of a name ("Channel 4");
+* more than a determiner or a pronoun ("The", "It");
+* a document speaks through its author when the sentence names one: "figures released
+  by the state Department of Health" is the Department, "une étude de l'Observatoire
+  régional" the Observatoire; "council records" stays the records;
+* a role followed by the name is the name: "its chief executive, Mark Young".
+
+Every word list is in `data/<lang>.json` (`clause_verbs`, `document_nouns`,
+`document_participles`, `author_links`, `speaker_nouns`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import Lexicon, normalize_for_matching
+
+MAX_SPEAKER_WORDS = 12
+MAX_NAME_WORDS = 5
+#: a document's head noun is among the first words of its phrase ("2023 inspection report")
+MAX_DOCUMENT_MODIFIERS = 3
+MAX_TRAILING_ADVERBS = 3
+ADVERB_LOOKBACK_CHARS = 40
+
+#: a comma or a dash between two parts of a sentence; not the comma of "62,000"
+SEGMENT = re.compile(r"(?<!\d),|,(?!\d)|\s[-–—]\s")
+_QUOTES = '«»“”„"'
+_TRIM = " \t,;:.-–—'\u00a0\u202f" + _QUOTES
+_WORD = re.compile(r"[^\W_][\w'’.-]*")
+_LETTERS = re.compile(r"[^\W\d_][\w-]*")
+_NAME_PARTICLES = frozenset([
+    "de", "du", "des", "la", "le", "van", "von", "der", "den", "da", "di", "al", "bin", "ibn",
+    "et", "and", "of", "for",
+])  # fmt: skip
+
+
+def _capitalised(word: str) -> bool:
+    """ "Observatoire" and elided "l'Observatoire" both count."""
+    return word[:1].isupper() or word.partition("'")[2][:1].isupper()
+
+
+def has_capital(phrase: str) -> bool:
+    """A proper name in the phrase: some word is capitalised."""
+    return any(_capitalised(w) for w in _WORD.findall(normalize_for_matching(phrase)))
+
+
+def looks_like_name(text: str) -> bool:
+    """ "Jane Doe", "Park Ji-woo", "Anne de la Tour": capitalised words and particles."""
+    words = text.split(",")[0].split()
+    if not 1 <= len(words) <= MAX_NAME_WORDS or not words[0][0].isupper():
+        return False
+    return all(w[0].isupper() or w in _NAME_PARTICLES for w in words)
+
+
+def has_verb(phrase: str, lexicon: Lexicon) -> bool:
+    """A conjugated verb in the phrase ("approved the", "was", "a voté"): a clause, not a name.
+
+    Only lower-case words count: "Will Smith" and "Le Monde" are names.
+    """
+    norm = normalize_for_matching(phrase)
+    if lexicon.clause_verb_pattern.search(norm) is not None:
+        return True
+    return any(w in lexicon.clause_verb_words for w in _LETTERS.findall(norm) if w.islower())
+
+
+def _has_figure(words: list[str], lexicon: Lexicon) -> bool:
+    """A number that is not part of a name ("41 cases", "About 62", but not "Channel 4")."""
+    return any(
+        w[0].isdigit()
+        and not (i and words[i - 1][:1].isupper() and words[i - 1].lower() not in lexicon.stopwords)
+        for i, w in enumerate(words)
+    )
+
+
+def is_name(phrase: str, lexicon: Lexicon) -> bool:
+    """The rule itself: a short noun phrase, no verb, no figure, not a lone function word."""
+    words = _WORD.findall(phrase)
+    if not words or len(words) > MAX_SPEAKER_WORDS or not any(c.isalpha() for c in phrase):
+        return False
+    norm = normalize_for_matching(phrase)
+    if lexicon.pronoun.match(norm) and len(words) <= 2:
+        return False
+    if all(w.lower() in lexicon.stopwords or lexicon.article_start.fullmatch(w) for w in words):
+        return False  # "The", "de la"
+    return not has_verb(phrase, lexicon) and not _has_figure(words, lexicon)
+
+
+def is_pronoun(phrase: str, lexicon: Lexicon) -> bool:
+    """ "It", "she", "Elle y": a subject to be found in the sentence before."""
+    words = phrase.split()
+    return 1 <= len(words) <= 2 and lexicon.pronoun.fullmatch(words[0].lower()) is not None
+
+
+def _drop_articles(phrase: str, lexicon: Lexicon) -> str:
+    for _ in range(2):
+        article = lexicon.article_start.match(normalize_for_matching(phrase))
+        if article is None:
+            break
+        rest = phrase[article.end() :].lstrip(" '’")
+        if not rest:
+            break
+        phrase = rest
+    return phrase
+
+
+def _is_date_word(word: str, lexicon: Lexicon) -> bool:
+    lowered = word.lower()
+    return lowered in lexicon.date_words.phrases or lowered in lexicon.months.phrases
+
+
+def _drop_leading_time(phrase: str, lexicon: Lexicon) -> str:
+    """ "vendredi l'agence" (after an inverted verb) -> "l'agence"."""
+    words = phrase.split(" ")
+    while len(words) > 1:
+        if _is_date_word(words[0], lexicon):
+            words = words[1:]
+        elif (
+            len(words) > 2
+            and lexicon.intro_start.fullmatch(words[0].lower())
+            and _is_date_word(words[1], lexicon)
+        ):
+            words = words[2:]
+        else:
+            break
+    return " ".join(words)
+
+
+def _author_of_document(phrase: str, lexicon: Lexicon) -> str:
+    """ "figures released by the ONS" -> "ONS"; "étude de l'Observatoire" -> "Observatoire".
+
+    The author is taken when the link is an agent ("released by", "réalisée par") or the
+    author is a name; "rapport du renseignement militaire" stays the report.
+    """
+    words = phrase.split(" ")
+    head = next(
+        (
+            i
+            for i, w in enumerate(words[: MAX_DOCUMENT_MODIFIERS + 1])
+            if (w.islower() or (i == 0 and w[1:].islower())) and w.lower() in lexicon.document_nouns
+        ),
+        None,
+    )
+    if head is None:
+        return phrase
+    document = " ".join(words[: head + 1])
+    rest = " ".join(words[head + 1 :])
+    participle = lexicon.document_participle.match(normalize_for_matching(rest))
+    if participle is not None:
+        rest = _drop_leading_time(rest[participle.end() :].lstrip(), lexicon)
+    link = lexicon.author_link.match(normalize_for_matching(rest))
+    if link is None:
+        return document if participle is not None else phrase
+    author = _drop_articles(rest[link.end() :].lstrip(" '’"), lexicon)
+    agent = participle is not None or link.group().lower() in {"by", "par"}
+    if is_name(author, lexicon) and (agent or has_capital(author)):
+        return author
+    return document if participle is not None else phrase
+
+
+def _drop_trailing_adverbs(phrase: str, lexicon: Lexicon) -> str:
+    """ "the report also" (before "found") -> "the report"."""
+    for _ in range(MAX_TRAILING_ADVERBS):
+        found = lexicon.adverb_end.search(
+            normalize_for_matching(phrase), max(0, len(phrase) - ADVERB_LOOKBACK_CHARS)
+        )
+        if found is None:
+            break
+        phrase = phrase[: found.start()]
+    return phrase
+
+
+def _cut_at_stop(phrase: str, lexicon: Lexicon) -> str:
+    """ "ONS on Tuesday", "institut Opinéa réalisé pour La Gazette", "députée X samedi":
+    the name ends before a time phrase, a relative clause, a participle or a day."""
+    norm = normalize_for_matching(phrase)
+    for pattern in (lexicon.source_stop, lexicon.document_participle):
+        found = pattern.search(norm)
+        if found is not None and found.start() > 0:
+            norm = norm[: found.start()]
+    for word in _LETTERS.finditer(norm):
+        if word.start() > 0 and word.group().islower() and _is_date_word(word.group(), lexicon):
+            norm = norm[: word.start()]
+            break
+    return phrase[: len(norm)].rstrip()
+
+
+def speaker_name(raw: str, lexicon: Lexicon) -> str | None:
+    """`raw` as a speaker (trimmed, the document's author when named), or None."""
+    phrase = " ".join(raw.translate({ord(c): " " for c in _QUOTES}).split()).strip(_TRIM)
+    phrase = _drop_articles(_drop_leading_time(phrase, lexicon), lexicon)
+    phrase = _cut_at_stop(_author_of_document(phrase, lexicon), lexicon)
+    phrase = _drop_trailing_adverbs(phrase, lexicon).strip(_TRIM)
+    return phrase if is_name(phrase, lexicon) else None
+
+
+def subject_phrase(clause: str, lexicon: Lexicon) -> str:
+    """The noun phrase right before a verb: after the last conjunction that ends a clause.
+
+    "Officials closed the road and the police" -> "the police"; "Smith and Jones" stays.
+    """
+    cut = 0
+    for conjunction in lexicon.conjunction.finditer(normalize_for_matching(clause)):
+        if has_verb(clause[cut : conjunction.start()], lexicon):
+            cut = conjunction.end()
+    return clause[cut:].lstrip()
+
+
+def apposed_name(after: str) -> str | None:
+    """ ", Mark Young, said…" after a role: the person's name, if that is what follows."""
+    if not after.startswith(","):
+        return None
+    candidate = after[1:].split(",")[0].strip().rstrip(".")
+    return candidate if looks_like_name(candidate) else None
+
+
+def is_speaker_noun(phrase: str, lexicon: Lexicon) -> bool:
+    """A role or body by its common noun ("le syndicat", "critics"): first or last word."""
+    words = [w.lower() for w in _LETTERS.findall(normalize_for_matching(phrase))]
+    return bool(words) and (words[0] in lexicon.speaker_nouns or words[-1] in lexicon.speaker_nouns)
+
+
+def is_finder(phrase: str, lexicon: Lexicon) -> bool:
+    """A document or a body whose "found"/"a jugé" is a finding, not an opinion."""
+    head = phrase
+    # Where the head ends: "critics of the plan", "l'étude de l'institut".
+    link = lexicon.author_link.search(normalize_for_matching(phrase), 1)
+    if link is not None:
+        head = phrase[: link.start()]
+    words = [w.lower() for w in _LETTERS.findall(normalize_for_matching(head)) if len(w) > 1]
+    words = [w for w in words if lexicon.article_start.fullmatch(w) is None]
+    finders = lexicon.finder_nouns | lexicon.document_nouns
+    return bool(words) and (words[0] in finders or words[-1] in finders)
