@@ -33,6 +33,7 @@ def claimbot(
 ) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "CLAIMBOT_"))}
     clean.pop("DATABASE_PATH", None)
+    clean.pop("DATABASE_URL", None)
     clean["PYTHONPATH"] = str(REPO)
     clean.update(env or {})
     return subprocess.run(
