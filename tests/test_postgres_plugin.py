@@ -13,7 +13,11 @@ import pytest
 from tests.support.postgres import BIN_VARIABLE, PROGRAMS
 from tests.support.postgres_plugin import MODE_VARIABLE, REQUIRED
 
-PLUGIN = ("-p", "tests.support.postgres_plugin", "-p", "no:cacheprovider", "-p", "no:asyncio")
+# The plugin alone: the suite's other plugins only slow the inner runs down.
+PLUGIN = (
+    *("-p", "tests.support.postgres_plugin"),
+    *("-p", "no:cacheprovider", "-p", "no:asyncio", "-p", "no:hypothesispytest", "-p", "no:xdist"),
+)
 
 TESTS = """
 import psycopg
