@@ -18,6 +18,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{18,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
 
 DEFAULT_DATABASE_PATH = Path("claimbot.db")
+# The URL schemes libpq reads as a URL; anything else it would take for "key=value" pairs.
+POSTGRESQL_SCHEMES = ("postgresql://", "postgres://")
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
@@ -101,6 +103,26 @@ class Settings(BaseSettings):
     llm_backoff_seconds: float = Field(
         default=0.5, ge=0, le=60, validation_alias="CLAIMBOT_LLM_BACKOFF"
     )
+
+    # PostgreSQL instead of the SQLite file at database_path. A secret: the URL may hold a
+    # password, so it never shows in a repr or a log line.
+    database_url: SecretStr | None = Field(default=None, validation_alias="DATABASE_URL")
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _postgresql_url(cls, value: object) -> object:
+        """Only libpq's own URL schemes (lowercase, as libpq reads them). The message never
+        repeats the value, which may hold a password."""
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                return None
+            if not value.startswith(POSTGRESQL_SCHEMES):
+                raise ValueError(
+                    "must start with postgresql:// or postgres://, "
+                    "e.g. postgresql://claimbot:PASSWORD@localhost/claimbot"
+                )
+        return value
 
     @field_validator("log_level", mode="before")
     @classmethod

@@ -130,3 +130,35 @@ def test_the_tweet_signature_pattern_is_linear_on_a_long_run_of_spaces() -> None
     text = "- a (@b) January 1, 2021" + " " * 40_000 + "x"
     assert words(text) == ["a", "b", "january", "1", "2021", "x"]
     assert words("-" + " " * 40_000 + "(@b) May 1, 2021") == ["b"]
+
+
+def test_each_thread_stems_with_its_own_stemmer() -> None:
+    """Snowball stemmers keep state between calls: a shared one corrupts stems when the
+    fact-check library indexes in a worker thread while the loop's thread stems a query."""
+    import threading
+
+    from bot.core.text import _stemmer
+
+    here = _stemmer("english")
+    assert _stemmer("english") is here
+    seen: list[object] = []
+    worker = threading.Thread(target=lambda: seen.append(_stemmer("english")))
+    worker.start()
+    worker.join()
+    assert len(seen) == 1 and seen[0] is not here
+
+
+def test_stems_are_the_same_when_many_threads_stem_at_once() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from bot.core.text import stem
+
+    words = [
+        f"{root}{ending}"
+        for root in ("vaccin", "drink", "ban", "report")
+        for ending in ("", "s", "ing", "ed", "ation")
+    ]
+    expected = [stem.__wrapped__("en", w) for w in words]
+    with ThreadPoolExecutor(8) as pool:
+        for _ in range(20):
+            assert list(pool.map(lambda w: stem.__wrapped__("en", w), words)) == expected

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 import unicodedata
 from datetime import date
 from functools import cache, lru_cache
@@ -211,12 +212,27 @@ def stem(language: str, word: str) -> str:
     return str(_stemmer(algorithm).stemWord(word))
 
 
-@cache
-def _stemmer(algorithm: str) -> snowballstemmer.Stemmer:
-    # Imported on first use: extraction imports this module and rarely stems.
-    import snowballstemmer
+class _ThreadStemmers(threading.local):
+    """A Snowball stemmer keeps the word it works on in its own fields, so two threads
+    sharing one corrupt each other's stems (seen as an IndexError while the fact-check
+    library indexed in a worker thread): each thread gets its own."""
 
-    return snowballstemmer.stemmer(algorithm)
+    def __init__(self) -> None:
+        self.by_algorithm: dict[str, snowballstemmer.Stemmer] = {}
+
+
+_thread_stemmers = _ThreadStemmers()
+
+
+def _stemmer(algorithm: str) -> snowballstemmer.Stemmer:
+    stemmers = _thread_stemmers.by_algorithm
+    found = stemmers.get(algorithm)
+    if found is None:
+        # Imported on first use: extraction imports this module and rarely stems.
+        import snowballstemmer
+
+        found = stemmers[algorithm] = snowballstemmer.stemmer(algorithm)
+    return found
 
 
 def is_content_word(folded_word: str, language: str = "en") -> bool:

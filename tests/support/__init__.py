@@ -1,1 +1,2 @@
-"""Test support shared by the tests and the benchmarks: the e2e world and the bot process."""
+"""Test support shared by the tests and the benchmarks: the e2e world, the bot process and the
+throwaway PostgreSQL cluster."""

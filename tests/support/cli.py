@@ -18,11 +18,13 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 # Settings a developer's shell may hold; every run starts without them.
 _SETTING_PREFIXES = ("DISCORD_", "CLAIMBOT_")
+_DATABASE_SETTINGS = ("DATABASE_PATH", "DATABASE_URL")
 
 
 def clean_environment(env: dict[str, str] | None = None) -> dict[str, str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(_SETTING_PREFIXES)}
-    clean.pop("DATABASE_PATH", None)
+    for name in _DATABASE_SETTINGS:
+        clean.pop(name, None)
     clean["PYTHONPATH"] = str(REPO)
     clean.update(env or {})
     return clean
@@ -83,7 +85,7 @@ class InProcess:
         with self._monkeypatch.context() as patch:
             patch.chdir(self.cwd)
             for name in list(os.environ):
-                if name.startswith(_SETTING_PREFIXES) or name == "DATABASE_PATH":
+                if name.startswith(_SETTING_PREFIXES) or name in _DATABASE_SETTINGS:
                     patch.delenv(name)
             for name, value in {**self.env, **(env or {})}.items():
                 patch.setenv(name, value)
