@@ -124,10 +124,10 @@ async def test_a_members_slow_links_do_not_starve_another_members_evidence(
     rec = await world.slash(
         member_b,
         "evidence add",
-        {"claim": claim.id, "url": f"{host.base}/ferries", "stance": "supports"},
+        {"claim": claim.number, "url": f"{host.base}/ferries", "stance": "supports"},
     )
     await world.fake.wait_for(lambda: bool(rec.final_content()))
-    assert rec.final_content() == f"Added a source that supports claim #{claim.id} (“{TITLE}”)."
+    assert rec.final_content() == f"Added a source that supports claim #{claim.number} (“{TITLE}”)."
 
     # A is told why, once, in a reply that pings no one (checked on teardown).
     ((replied_to, text),) = bot_replies(world, claim)
@@ -139,7 +139,7 @@ async def test_a_members_slow_links_do_not_starve_another_members_evidence(
     again = await world.slash(
         member_a,
         "evidence add",
-        {"claim": claim.id, "url": f"{host.base}/slow/99", "stance": "context"},
+        {"claim": claim.number, "url": f"{host.base}/slow/99", "stance": "context"},
     )
     await world.fake.wait_for(lambda: bool(again.final_content()))
     assert again.final_content() == (

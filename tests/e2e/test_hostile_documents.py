@@ -158,11 +158,11 @@ async def test_an_evidence_page_is_read_off_the_loop(
         world.general_channel_id,
         world.reviewers[1],
         "evidence add",
-        {"claim": claim.id, "url": f"{host}/cranes", "stance": "supports"},
+        {"claim": claim.number, "url": f"{host}/cranes", "stance": "supports"},
     )
     await vote_while_parsing(world, runner, ready, claim, gate)
     assert await answer(world, rec) == (
-        f"Added a source that supports claim #{claim.id} (“Crane spending”)."
+        f"Added a source that supports claim #{claim.number} (“Crane spending”)."
     )
     (item,) = await ready.db.evidence_for(claim.id)
     assert (item.fetch_status, item.title) == ("ok", "Crane spending")
@@ -183,11 +183,11 @@ async def test_an_evidence_page_over_the_budget_is_kept_undescribed(
         world.general_channel_id,
         world.reviewers[1],
         "evidence add",
-        {"claim": claim.id, "url": f"{host}/cranes", "stance": "supports"},
+        {"claim": claim.number, "url": f"{host}/cranes", "stance": "supports"},
     )
     await vote_while_parsing(world, runner, ready, claim, gate)
     assert await answer(world, rec) == (
-        f"Added a source that supports claim #{claim.id} (page read)."
+        f"Added a source that supports claim #{claim.number} (page read)."
     )
     (item,) = await ready.db.evidence_for(claim.id)
     assert (item.fetch_status, item.title) == ("ok", None)

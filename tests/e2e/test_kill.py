@@ -17,8 +17,8 @@ VOTE_EMOJI = {"✅": "supported", "❌": "refuted", "❓": "unverifiable", "⚠�
 
 
 @pytest.fixture
-async def process(fake_discord: FakeDiscord, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    bot_process = BotProcess(fake_discord, tmp_path / "killed.db")
+async def process(fake_discord: FakeDiscord, database: Path) -> AsyncIterator[BotProcess]:
+    bot_process = BotProcess(fake_discord, database)
     try:
         yield bot_process
     finally:

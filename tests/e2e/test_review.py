@@ -48,7 +48,7 @@ async def test_votes_changes_retractions_and_who_counts(runner: BotRunner, world
     assert stored is not None and stored.status == "likely_true"
     message = fake.message(channel, mid)
     assert message is not None
-    assert message["embeds"][0]["title"] == f"Claim #{claim.id} · Likely true"
+    assert message["embeds"][0]["title"] == f"Claim #{claim.number} · Likely true"
     events = [(r, v) for _, r, v, _ in await bot.db.vote_events(claim.id)]
     assert events == [
         (r1, "supported"),
@@ -161,8 +161,8 @@ async def test_two_guilds_never_see_each_other(runner: BotRunner, world: World) 
     await setup_review(other)
     mine = await add_claim(world, runner.bot)  # type: ignore[arg-type]
 
-    status = await other.slash(other.outsider, "claim status", {"claim": mine.id})
-    assert status.callback["data"]["content"] == f"There is no claim #{mine.id} in this server."
+    status = await other.slash(other.outsider, "claim status", {"claim": mine.number})
+    assert status.callback["data"]["content"] == f"There is no claim #{mine.number} in this server."
     search = await other.slash(other.outsider, "claim search", {"query": "ferries"})
     assert search.callback["data"]["content"] == "No claim matches “ferries”."
     auto = await world.fake.invoke_autocomplete(
