@@ -396,6 +396,7 @@ def test_a_meta_charset_that_is_no_text_encoding_falls_back_to_sniffing(label: s
 ALL_CODEC_LABELS = sorted(set(encodings.aliases.aliases) | set(encodings.aliases.aliases.values()))
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(
     st.one_of(st.sampled_from(ALL_CODEC_LABELS + NOT_CHARSETS), st.text(max_size=20)),
@@ -486,6 +487,7 @@ def test_text_at_the_limit_is_not_truncated() -> None:
     assert doc.text == raw
 
 
+@pytest.mark.slow
 def test_huge_html_is_bounded() -> None:
     html = "<html><body>" + "<p>Paragraph number text here.</p>\n" * 8_000 + "</body></html>"
     start = time.monotonic()
@@ -728,6 +730,7 @@ def test_property_pages_without_crowded_tags_are_left_alone(html: str) -> None:
     assert _cap_attributes(html) == html
 
 
+@pytest.mark.slow
 def test_five_megabytes_of_line_breaks_are_parsed_once_and_cut() -> None:
     # 5.6 s and 525 MB before: the whole page was parsed twice, then walked in Python.
     doc = html_to_document("a<br>" * 1_000_000)

@@ -455,6 +455,7 @@ def stored_threads(database: Path, guild_id: int) -> list[int]:
     return [int(row[0]) for row in rows]
 
 
+@pytest.mark.slow
 async def test_killed_while_posting_then_restarted_loses_nothing(
     process: BotProcess, world: World, fake_discord: FakeDiscord
 ) -> None:

@@ -219,6 +219,7 @@ async def test_only_the_adder_or_a_moderator_removes_evidence(
     assert await ready.db.evidence_for(claim.id) == []
 
 
+@pytest.mark.slow
 async def test_a_hanging_page_never_blocks_the_reply(
     ready: ClaimBot, runner: BotRunner, world: World, host: str
 ) -> None:

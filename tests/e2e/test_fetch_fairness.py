@@ -98,6 +98,7 @@ def reaction_of(world: World, message: dict[str, object]) -> str | None:
     return bot_emoji[0] if bot_emoji else None
 
 
+@pytest.mark.slow
 async def test_a_members_slow_links_do_not_starve_another_members_evidence(
     runner: BotRunner, world: World, host: HeldHost
 ) -> None:
@@ -208,6 +209,7 @@ async def test_thread_links_over_the_limit_are_refused_until_the_window_passes(
     assert all(e.stance == "context" and e.fetch_status == "ok" for e in stored)
 
 
+@pytest.mark.slow
 async def test_submissions_and_evidence_share_one_fetch_share(
     runner: BotRunner, world: World, host: HeldHost
 ) -> None:

@@ -13,6 +13,8 @@ from tests.fake_discord import FakeDiscord
 from tests.support.process import BotProcess
 from tests.support.world import World, setup_review
 
+pytestmark = pytest.mark.slow  # the bot as its own process, killed and started again
+
 VOTE_EMOJI = {"✅": "supported", "❌": "refuted", "❓": "unverifiable", "⚠️": "misleading"}
 
 

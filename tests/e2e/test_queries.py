@@ -42,6 +42,7 @@ def page_footer(embed: dict[str, object]) -> str:
     return str(embed["footer"]["text"])  # type: ignore[index]
 
 
+@pytest.mark.slow
 async def test_list_pages_with_buttons_only_for_the_asker(runner: BotRunner, world: World) -> None:
     await runner.start()
     await setup_review(world)

@@ -80,6 +80,7 @@ async def test_rate_limited_reactions_are_retried(runner: BotRunner, world: Worl
     }
 
 
+@pytest.mark.slow
 async def test_vote_written_later_when_the_database_was_locked(
     runner: BotRunner, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.records import ClaimRecord
 from tests.support.world import BotRunner, World, add_claim, build_world, setup_review
 
@@ -131,6 +133,7 @@ async def test_moderators_without_the_reviewer_role_vote_live_and_after_a_restar
     assert votes_field(world, claim) == "✅ 1  ❌ 1  ❓ 0  ⚠️ 0"
 
 
+@pytest.mark.slow
 async def test_burst_of_500_reactions_counts_exactly_with_few_edits(
     runner: BotRunner, world: World
 ) -> None:
