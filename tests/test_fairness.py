@@ -101,6 +101,7 @@ def test_released_slots_leave_nothing_behind() -> None:
 OWNERS = [(g, m) for g in range(3) for m in range(5)] + [None]
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.booleans(), st.sampled_from(OWNERS)), max_size=200))
 def test_slots_admit_exactly_when_every_share_has_room(
@@ -299,6 +300,7 @@ def test_memory_follows_recent_members_only() -> None:
     assert limit.tracked() < 2 * 1024 + 2 * 60
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(
     st.lists(

@@ -76,6 +76,7 @@ async def test_forced_votes_only_write_differences(db: Database) -> None:
     assert len(await db.vote_events(claim)) == 2
 
 
+@pytest.mark.slow
 async def test_concurrent_burst_counts_every_vote_once_in_few_batches(db: Database) -> None:
     claims = await make_claims(db, 20)
     rng = random.Random(7)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 import random
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -114,6 +115,7 @@ def test_next_from_nothing_tours_the_queue_once_then_wraps(
     assert current == (shown[0] if shown else None)
 
 
+@pytest.mark.slow
 @given(entries=entries_strategy, quorum=st.integers(1, 10), mark=entries_strategy)
 def test_next_is_the_first_entry_after_any_mark(
     entries: list[QueueEntry], quorum: int, mark: list[QueueEntry]

@@ -25,7 +25,7 @@ from bot.core.votes import VoteEmoji
 
 def make_claim(**overrides: object) -> ClaimRecord:
     values: dict[str, object] = {
-        "id": 12,
+        "id": 312,  # internal: never shown, so unlike the number
         "guild_id": 1,
         "number": 12,
         "text": "The city spent 4.2 million euros on road repairs in 2025.",

@@ -673,6 +673,7 @@ status_settings = st.builds(
 vote_maps = st.dictionaries(st.integers(0, 30), st.sampled_from(VERDICTS), max_size=15)
 
 
+@pytest.mark.slow
 @given(vote_logs, evidence_lists, moderation_logs, status_settings, st.data())
 def test_event_order_is_irrelevant(
     log: list[VoteEvent],
@@ -718,6 +719,7 @@ def test_extra_supporting_vote_never_weakens_support(
             assert after.status == "verified_true"
 
 
+@pytest.mark.slow
 @given(vote_logs, evidence_lists, moderation_logs, status_settings, verdict_or_none)
 def test_vote_then_retraction_restores_previous_state(
     log: list[VoteEvent],
@@ -736,6 +738,7 @@ def test_vote_then_retraction_restores_previous_state(
     assert status_from_events(log, evidence, moderation, config) == before
 
 
+@pytest.mark.slow
 @given(vote_maps, evidence_lists, st.none() | st.sampled_from(RESOLVABLE_STATUSES), status_settings)
 @hyp_settings(max_examples=200)
 def test_result_is_always_well_formed(

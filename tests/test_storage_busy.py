@@ -46,6 +46,7 @@ async def no_op(ids: set[int]) -> None:
     return None
 
 
+@pytest.mark.slow
 async def test_writes_wait_for_a_lock_and_then_land(tmp_path: Path) -> None:
     path = tmp_path / "busy.db"
     db = await Database.open(path)
@@ -64,6 +65,7 @@ async def test_writes_wait_for_a_lock_and_then_land(tmp_path: Path) -> None:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
 
 
+@pytest.mark.slow
 async def test_a_lock_held_too_long_fails_loudly(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -124,6 +124,7 @@ def candidates(planned: list[PlannedClaim], reviewer: int, now: float) -> list[Q
     ]
 
 
+@pytest.mark.slow
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -83,6 +84,7 @@ def test_normalize_is_idempotent(text: str) -> None:
     assert normalize_claim(once) == once
 
 
+@pytest.mark.slow
 @given(st.frozensets(st.text(max_size=3)), st.frozensets(st.text(max_size=3)))
 def test_jaccard_is_symmetric_and_bounded(a: frozenset[str], b: frozenset[str]) -> None:
     assert jaccard(a, b) == jaccard(b, a)

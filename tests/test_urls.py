@@ -41,6 +41,7 @@ def test_links_in_chat_text() -> None:
     assert links_in(text, limit=1) == ["https://a.example/report.pdf"]
 
 
+@pytest.mark.slow
 @given(st.from_regex(r"https?://[a-z]{1,10}\.example/[a-z0-9/]{0,20}", fullmatch=True))
 def test_normalize_is_idempotent(url: str) -> None:
     assert normalize_url(normalize_url(url)) == normalize_url(url)

@@ -110,6 +110,7 @@ def test_html_text_is_normalised() -> None:
     assert html_to_document(html).text == "Zerowidth and RTL spaced out"
 
 
+@pytest.mark.slow
 def test_huge_html_is_bounded() -> None:
     html = "<html><body>" + "<p>Paragraph number text here.</p>\n" * 8_000 + "</body></html>"
     start = time.monotonic()
@@ -127,6 +128,7 @@ def test_html_element_with_40000_attributes() -> None:
     assert html_to_document(html).text == "Budget passes.\nVote was 7-2."
 
 
+@pytest.mark.slow
 def test_five_megabytes_of_line_breaks_are_parsed_once_and_cut() -> None:
     # 5.6 s and 525 MB before: the whole page was parsed twice, then walked in Python.
     doc = html_to_document("a<br>" * 1_000_000)

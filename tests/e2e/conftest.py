@@ -1,5 +1,6 @@
-"""Fixtures for the end-to-end tests: a fresh world, a bot runner and a running bot; the
-builders they use live in tests/support/world.py."""
+"""Fixtures for the end-to-end tests: a fresh world beside a neighbouring server whose
+claims come first, a bot runner and a running bot; the builders they use live in
+tests/support/world.py."""
 
 from __future__ import annotations
 
@@ -10,17 +11,29 @@ import pytest
 
 from bot.app.client import ClaimBot
 from tests.fake_discord import FakeDiscord
-from tests.support.world import BotRunner, World, build_world
+from tests.support.world import BotRunner, World, add_neighbour, build_world
 
 
 @pytest.fixture
-def world(fake_discord: FakeDiscord) -> World:
+def database(tmp_path: Path) -> Path:
+    """The bot's database, in-process (`runner`) or as its own process (`BotProcess`)."""
+    return tmp_path / "claimbot.db"
+
+
+@pytest.fixture
+async def neighbour(fake_discord: FakeDiscord, database: Path) -> World:
+    """Another server on the same bot, with claims stored before the test's own."""
+    return await add_neighbour(fake_discord, database)
+
+
+@pytest.fixture
+def world(fake_discord: FakeDiscord, neighbour: World) -> World:
     return build_world(fake_discord)
 
 
 @pytest.fixture
-async def runner(fake_discord: FakeDiscord, tmp_path: Path) -> AsyncIterator[BotRunner]:
-    bot_runner = BotRunner(fake_discord, tmp_path / "claimbot.db")
+async def runner(fake_discord: FakeDiscord, database: Path) -> AsyncIterator[BotRunner]:
+    bot_runner = BotRunner(fake_discord, database)
     try:
         yield bot_runner
     finally:

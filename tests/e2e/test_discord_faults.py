@@ -177,7 +177,7 @@ async def test_a_duplicate_of_an_unposted_claim_posts_it(
         "Submitted before but not posted then; posted now:",
         f"• {claim_line(claim)}",
     ]
-    assert claim_line(claim).startswith(f"[#{claim.id}](<https://discord.com/channels/")
+    assert claim_line(claim).startswith(f"[#{claim.number}](<https://discord.com/channels/")
     assert_fully_posted(world, int(message["id"]), claim.thread_id)
     assert len(await bot.db.all_claims(world.guild_id)) == 1
 
@@ -216,7 +216,9 @@ async def test_a_thread_made_but_not_saved_before_a_stop_is_found_again(
     assert again is not None and again.thread_id == claim.thread_id == claim.message_id
     (message,) = world.review_messages()
     assert_fully_posted(world, int(message["id"]), claim.thread_id)
-    threads = world.fake.requests_to("POST", r"/channels/\d+/messages/\d+/threads")
+    threads = world.fake.requests_to(
+        "POST", rf"/channels/{world.review_channel_id}/messages/\d+/threads"
+    )
     assert [r.status for r in threads] == [201, 400]  # Discord: already has one (160004)
 
 
@@ -436,20 +438,24 @@ async def test_an_error_reply_that_cannot_be_delivered_is_logged(
 
 
 @pytest.fixture
-async def process(fake_discord: FakeDiscord, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    bot_process = BotProcess(fake_discord, tmp_path / "crashed.db")
+async def process(fake_discord: FakeDiscord, database: Path) -> AsyncIterator[BotProcess]:
+    bot_process = BotProcess(fake_discord, database)
     try:
         yield bot_process
     finally:
         await bot_process.stop()
 
 
-def stored_threads(database: Path) -> list[int]:
+def stored_threads(database: Path, guild_id: int) -> list[int]:
     with sqlite3.connect(database) as conn:
-        rows = conn.execute("SELECT thread_id FROM claims WHERE thread_id IS NOT NULL").fetchall()
+        rows = conn.execute(
+            "SELECT thread_id FROM claims WHERE guild_id = ? AND thread_id IS NOT NULL",
+            (guild_id,),
+        ).fetchall()
     return [int(row[0]) for row in rows]
 
 
+@pytest.mark.slow
 async def test_killed_while_posting_then_restarted_loses_nothing(
     process: BotProcess, world: World, fake_discord: FakeDiscord
 ) -> None:
@@ -476,7 +482,9 @@ async def test_killed_while_posting_then_restarted_loses_nothing(
     await fake_discord.user_remove_reaction(r1, world.review_channel_id, mid, "✅")
 
     await process.start()
-    await fake_discord.wait_for(lambda: len(stored_threads(process.database)) == 2, 30)
+    await fake_discord.wait_for(
+        lambda: len(stored_threads(process.database, world.guild_id)) == 2, 30
+    )
     await fake_discord.wait_for(
         lambda: stored_votes(process.database, mid) == discord_votes(fake_discord, mid), 30
     )
@@ -484,7 +492,10 @@ async def test_killed_while_posting_then_restarted_loses_nothing(
     assert await process.stop() == 0
     second = int(world.review_messages()[1]["id"])
     with sqlite3.connect(process.database) as conn:
-        rows = conn.execute("SELECT text, message_id, thread_id FROM claims ORDER BY id").fetchall()
+        rows = conn.execute(
+            "SELECT text, message_id, thread_id FROM claims WHERE guild_id = ? ORDER BY id",
+            (world.guild_id,),
+        ).fetchall()
     assert [(text, message_id) for text, message_id, _ in rows] == [
         (FERRY_CLAIM, mid),
         (SECOND_CLAIM, second),

@@ -101,7 +101,7 @@ async def ready(runner: BotRunner, world: World) -> ClaimBot:
 async def add_source(
     world: World, user: int, claim: ClaimRecord, url: str, stance: str, note: str | None = None
 ) -> str:
-    options: dict[str, object] = {"claim": claim.id, "url": url, "stance": stance}
+    options: dict[str, object] = {"claim": claim.number, "url": url, "stance": stance}
     if note is not None:
         options["note"] = note
     return await answer(world, await world.slash(user, "evidence add", options))
@@ -109,7 +109,7 @@ async def add_source(
 
 async def listing(world: World, claim: ClaimRecord) -> str:
     return await answer(
-        world, await world.slash(world.outsider, "evidence list", {"claim": claim.id})
+        world, await world.slash(world.outsider, "evidence list", {"claim": claim.number})
     )
 
 
@@ -144,17 +144,17 @@ async def test_a_page_declaring_charset_idna_is_read(
 ) -> None:
     claim = await add_claim(world, ready)
     reply = await add_source(world, world.reviewers[0], claim, f"{host}/idna", "supports")
-    assert reply == f"Added a source that supports claim #{claim.id} (“{FERRIES_TITLE}”)."
+    assert reply == f"Added a source that supports claim #{claim.number} (“{FERRIES_TITLE}”)."
     reply = await add_source(world, world.reviewers[0], claim, f"{host}/idna-cp1252", "context")
-    assert reply == f"Added a source that context claim #{claim.id} (“Le café des ferries”)."
+    assert reply == f"Added a source that context claim #{claim.number} (“Le café des ferries”)."
     await runner.settle()
     first, second = await ready.db.evidence_for(claim.id)
     assert (first.fetch_status, first.site_name) == ("ok", "Coastal Ledger")
     assert (second.fetch_status, second.title) == ("ok", "Le café des ferries")
     assert await listing(world, claim) == (
-        f"Sources for claim #{claim.id}:\n"
-        f"#{first.id} supports: [{FERRIES_TITLE}]({host}/idna)\n"
-        f"#{second.id} context: [Le café des ferries]({host}/idna-cp1252)"
+        f"Sources for claim #{claim.number}:\n"
+        f"#{first.number} supports: [{FERRIES_TITLE}]({host}/idna)\n"
+        f"#{second.number} context: [Le café des ferries]({host}/idna-cp1252)"
     )
     assert field(review_embed(world, claim), "Sources linked") == (
         f"supports: [{FERRIES_TITLE}]({host}/idna)\n"
@@ -174,18 +174,20 @@ async def test_a_page_declaring_charset_idna_is_read_in_the_background(
     claim = await add_claim(world, ready)
     url = f"{host}/gated/idna"
     reply = await add_source(world, world.reviewers[0], claim, url, "supports")
-    assert reply == f"Added a source that supports claim #{claim.id} (still fetching its title)."
+    assert (
+        reply == f"Added a source that supports claim #{claim.number} (still fetching its title)."
+    )
     (item,) = await ready.db.evidence_for(claim.id)
     assert await listing(world, claim) == (
-        f"Sources for claim #{claim.id}:\n"
-        f"#{item.id} supports: [{escaped(host)}/gated/idna]({url}) (fetching…)"
+        f"Sources for claim #{claim.number}:\n"
+        f"#{item.number} supports: [{escaped(host)}/gated/idna]({url}) (fetching…)"
     )
     gate.set()
     await runner.settle()
     (item,) = await ready.db.evidence_for(claim.id)
     assert (item.fetch_status, item.title) == ("ok", FERRIES_TITLE)
     assert await listing(world, claim) == (
-        f"Sources for claim #{claim.id}:\n#{item.id} supports: [{FERRIES_TITLE}]({url})"
+        f"Sources for claim #{claim.number}:\n#{item.number} supports: [{FERRIES_TITLE}]({url})"
     )
 
 
@@ -213,14 +215,14 @@ async def test_any_failure_reading_a_page_finishes_it_unreachable_with_a_reason(
         if "gated" in path
         else "recorded as unreachable: the page could not be read"
     )
-    assert reply == f"Added a source that supports claim #{claim.id} ({state})."
+    assert reply == f"Added a source that supports claim #{claim.number} ({state})."
     gate.set()
     await runner.settle()
     (item,) = await ready.db.evidence_for(claim.id)
     assert (item.fetch_status, item.fetch_error) == ("unreachable", "the page could not be read")
     assert await listing(world, claim) == (
-        f"Sources for claim #{claim.id}:\n"
-        f"#{item.id} supports: [{escaped(host)}{path}]({url})"
+        f"Sources for claim #{claim.number}:\n"
+        f"#{item.number} supports: [{escaped(host)}{path}]({url})"
         " (unreachable: the page could not be read)"
     )
     assert field(review_embed(world, claim), "Sources linked") == (
@@ -295,10 +297,10 @@ async def test_a_member_cannot_flip_the_stance_of_a_reviewers_source(
         await vote(world, claim, reviewer, "✅")
     await add_source(world, r1, claim, f"{host}/ferries", "supports", note="Tender list")
     await runner.settle()
-    assert review_embed(world, claim)["title"] == f"Claim #{claim.id} · Verified true"
+    assert review_embed(world, claim)["title"] == f"Claim #{claim.number} · Verified true"
 
     refused = (
-        f"That source is already linked to claim #{claim.id}: <@{r1}> added it as supports."
+        f"That source is already linked to claim #{claim.number}: <@{r1}> added it as supports."
         " Only they or a moderator can change its stance or note, so nothing changed."
     )
     assert await add_source(world, r2, claim, f"{host}/ferries?utm_source=x", "refutes") == refused
@@ -309,7 +311,7 @@ async def test_a_member_cannot_flip_the_stance_of_a_reviewers_source(
 
     (item,) = await ready.db.evidence_for(claim.id)
     assert (item.stance, item.note, item.added_by) == ("supports", "Tender list", r1)
-    assert review_embed(world, claim)["title"] == f"Claim #{claim.id} · Verified true"
+    assert review_embed(world, claim)["title"] == f"Claim #{claim.number} · Verified true"
     audit = await ready.db.audit_entries(world.guild_id)
     denied = [e for e in audit if e["action"] == "denied_evidence_stance"]
     assert [(e["action"], e["actor_id"], e["claim_id"], e["detail"]) for e in denied] == [
@@ -335,10 +337,10 @@ async def test_the_adder_and_a_moderator_change_a_stance_and_each_change_is_audi
     r1 = world.reviewers[0]
     await add_source(world, r1, claim, f"{host}/ferries", "supports")
     assert await add_source(world, r1, claim, f"{host}/ferries", "refutes", "Only two") == (
-        f"That source was already linked to claim #{claim.id}; its stance is now refutes."
+        f"That source was already linked to claim #{claim.number}; its stance is now refutes."
     )
     assert await add_source(world, world.moderator, claim, f"{host}/ferries", "context") == (
-        f"That source was already linked to claim #{claim.id}; its stance is now context."
+        f"That source was already linked to claim #{claim.number}; its stance is now context."
     )
     await runner.settle()
     (item,) = await ready.db.evidence_for(claim.id)
@@ -368,14 +370,14 @@ async def test_without_a_reviewer_role_anyone_adds_but_only_adder_or_moderator_c
     await setup_review(world, reviewer_role=False)
     claim = await add_claim(world, bot)
     reply = await add_source(world, world.outsider, claim, f"{host}/ferries", "supports")
-    assert reply == f"Added a source that supports claim #{claim.id} (“{FERRIES_TITLE}”)."
+    assert reply == f"Added a source that supports claim #{claim.number} (“{FERRIES_TITLE}”)."
     assert await add_source(world, world.reviewers[0], claim, f"{host}/ferries", "refutes") == (
-        f"That source is already linked to claim #{claim.id}: <@{world.outsider}> added it as"
+        f"That source is already linked to claim #{claim.number}: <@{world.outsider}> added it as"
         " supports. Only they or a moderator can change its stance or note, so nothing changed."
     )
     # Manage Server makes the admin a moderator.
     assert await add_source(world, world.admin, claim, f"{host}/ferries", "refutes") == (
-        f"That source was already linked to claim #{claim.id}; its stance is now refutes."
+        f"That source was already linked to claim #{claim.number}; its stance is now refutes."
     )
     (item,) = await bot.db.evidence_for(claim.id)
     assert (item.stance, item.added_by) == ("refutes", world.outsider)
@@ -447,17 +449,17 @@ async def test_a_hostile_title_is_escaped_in_every_reply_and_embed(
     claim = await add_claim(world, ready)
     url = f"{host}/hostile"
     reply = await add_source(world, world.reviewers[0], claim, url, "supports")
-    assert reply == f"Added a source that supports claim #{claim.id} (“{HOSTILE_ESCAPED}”)."
+    assert reply == f"Added a source that supports claim #{claim.number} (“{HOSTILE_ESCAPED}”)."
     await runner.settle()
     (item,) = await ready.db.evidence_for(claim.id)
     assert item.title == HOSTILE_TITLE
     assert await listing(world, claim) == (
-        f"Sources for claim #{claim.id}:\n#{item.id} supports: [{HOSTILE_ESCAPED}]({url})"
+        f"Sources for claim #{claim.number}:\n#{item.number} supports: [{HOSTILE_ESCAPED}]({url})"
     )
     assert field(review_embed(world, claim), "Sources linked") == (
         f"supports: [{HOSTILE_ESCAPED}]({url})"
     )
-    status = await world.slash(world.outsider, "claim status", {"claim": claim.id})
+    status = await world.slash(world.outsider, "claim status", {"claim": claim.number})
     assert field(status.callback["data"]["embeds"][0], "Sources linked") == (
         f"supports: [{HOSTILE_ESCAPED}]({url})"
     )

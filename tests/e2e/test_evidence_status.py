@@ -46,22 +46,22 @@ async def test_needs_review_then_likely_true_then_verified_true(
     await vote(world, claim, r1, "✅")
     await vote(world, claim, r2, "✅")
     await runner.settle()
-    assert title(world, claim) == f"Claim #{claim.id} · Needs review"
+    assert title(world, claim) == f"Claim #{claim.number} · Needs review"
 
     await vote(world, claim, r3, "✅")
     await runner.settle()
-    assert title(world, claim) == f"Claim #{claim.id} · Likely true"
+    assert title(world, claim) == f"Claim #{claim.number} · Likely true"
 
     rec = await world.slash(
-        r1, "evidence add", {"claim": claim.id, "url": f"{host}/ferries", "stance": "supports"}
+        r1, "evidence add", {"claim": claim.number, "url": f"{host}/ferries", "stance": "supports"}
     )
     await world.fake.wait_for(lambda: bool(rec.final_content()))
     assert rec.final_content() == (
-        f"Added a source that supports claim #{claim.id} "
+        f"Added a source that supports claim #{claim.number} "
         "(“Council confirms three electric ferries”)."
     )
     await runner.settle()
-    assert title(world, claim) == f"Claim #{claim.id} · Verified true"
+    assert title(world, claim) == f"Claim #{claim.number} · Verified true"
     stored = await ready.db.get_claim(world.guild_id, claim.id)
     assert stored is not None
     assert stored.explanation == (
@@ -74,9 +74,9 @@ async def test_needs_review_then_likely_true_then_verified_true(
         "ok",
     )
 
-    status = await world.slash(world.outsider, "claim status", {"claim": claim.id})
+    status = await world.slash(world.outsider, "claim status", {"claim": claim.number})
     embed = status.callback["data"]["embeds"][0]
-    assert embed["title"] == f"Claim #{claim.id} · Verified true"
+    assert embed["title"] == f"Claim #{claim.number} · Verified true"
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     assert fields["Sources linked"] == (
         f"supports: [Council confirms three electric ferries]({host}/ferries)"
@@ -90,7 +90,7 @@ async def test_split_vote_is_disputed(ready: ClaimBot, runner: BotRunner, world:
     await vote(world, claim, r2, "❌")
     await vote(world, claim, r3, "❓")
     await runner.settle()
-    assert title(world, claim) == f"Claim #{claim.id} · Disputed"
+    assert title(world, claim) == f"Claim #{claim.number} · Disputed"
 
 
 async def test_resolution_holds_until_reopened(
@@ -98,7 +98,7 @@ async def test_resolution_holds_until_reopened(
 ) -> None:
     claim = await add_claim(world, ready)
     denied = await world.slash(
-        world.reviewers[0], "claim resolve", {"claim": claim.id, "verdict": "verified_false"}
+        world.reviewers[0], "claim resolve", {"claim": claim.number, "verdict": "verified_false"}
     )
     assert denied.callback["data"]["content"] == (
         "Only moderators can resolve claims (the moderator role or Manage Server)."
@@ -109,20 +109,22 @@ async def test_resolution_holds_until_reopened(
     done = await world.slash(
         world.moderator,
         "claim resolve",
-        {"claim": claim.id, "verdict": "verified_false", "note": "Council minutes show 5 to 6"},
+        {"claim": claim.number, "verdict": "verified_false", "note": "Council minutes show 5 to 6"},
     )
     assert done.callback["data"]["content"] == (
-        f"Claim #{claim.id} is now Verified false (final until `/claim reopen`)."
+        f"Claim #{claim.number} is now Verified false (final until `/claim reopen`)."
     )
     for reviewer in world.reviewers:
         await vote(world, claim, reviewer, "✅")
     await runner.settle()
-    assert title(world, claim) == f"Claim #{claim.id} · Verified false"
+    assert title(world, claim) == f"Claim #{claim.number} · Verified false"
 
-    reopened = await world.slash(world.moderator, "claim reopen", {"claim": claim.id})
-    assert reopened.callback["data"]["content"] == f"Claim #{claim.id} is open again: Likely true."
+    reopened = await world.slash(world.moderator, "claim reopen", {"claim": claim.number})
+    assert (
+        reopened.callback["data"]["content"] == f"Claim #{claim.number} is open again: Likely true."
+    )
     await runner.settle()
-    assert title(world, claim) == f"Claim #{claim.id} · Likely true"
+    assert title(world, claim) == f"Claim #{claim.number} · Likely true"
     actions = [e["action"] for e in await ready.db.audit_entries(world.guild_id)]
     assert actions[:3] == ["reopen", "resolve", "denied_resolve"]
 
@@ -148,11 +150,11 @@ async def test_thread_links_become_context_evidence(
     rec = await world.slash(
         world.reviewers[0],
         "evidence add",
-        {"claim": claim.id, "url": f"{host}/ferries", "stance": "refutes"},
+        {"claim": claim.number, "url": f"{host}/ferries", "stance": "refutes"},
     )
     await world.fake.wait_for(lambda: bool(rec.final_content()))
     assert rec.final_content() == (
-        f"That source was already linked to claim #{claim.id}; its stance is now refutes."
+        f"That source was already linked to claim #{claim.number}; its stance is now refutes."
     )
     (item,) = await ready.db.evidence_for(claim.id)
     assert item.stance == "refutes"
@@ -177,7 +179,7 @@ async def test_forbidden_links_are_refused(
     rec = await world.slash(
         world.reviewers[0],
         "evidence add",
-        {"claim": claim.id, "url": url.format(host=host), "stance": "supports"},
+        {"claim": claim.number, "url": url.format(host=host), "stance": "supports"},
     )
     await world.fake.wait_for(
         lambda: bool(rec.final_content()) or bool(rec.followups) or rec.callback_type == 4
@@ -195,28 +197,29 @@ async def test_only_the_adder_or_a_moderator_removes_evidence(
     rec = await world.slash(
         world.reviewers[0],
         "evidence add",
-        {"claim": claim.id, "url": f"{host}/ferries", "stance": "context"},
+        {"claim": claim.number, "url": f"{host}/ferries", "stance": "context"},
     )
     await world.fake.wait_for(lambda: bool(rec.final_content()))
     assert [item.number for item in await ready.db.evidence_for(claim.id)] == [1]
-    listing = await world.slash(world.outsider, "evidence list", {"claim": claim.id})
+    listing = await world.slash(world.outsider, "evidence list", {"claim": claim.number})
     assert listing.callback["data"]["content"] == (
-        f"Sources for claim #{claim.id}:\n"
+        f"Sources for claim #{claim.number}:\n"
         f"#1 context: [Council confirms three electric ferries]({host}/ferries)"
     )
     refused = await world.slash(
-        world.reviewers[1], "evidence remove", {"claim": claim.id, "source": 1}
+        world.reviewers[1], "evidence remove", {"claim": claim.number, "source": 1}
     )
     assert refused.callback["data"]["content"] == (
         "Only the member who added a source, or a moderator, can remove it."
     )
     removed = await world.slash(
-        world.moderator, "evidence remove", {"claim": claim.id, "source": 1}
+        world.moderator, "evidence remove", {"claim": claim.number, "source": 1}
     )
-    assert removed.callback["data"]["content"] == f"Removed source #1 from claim #{claim.id}."
+    assert removed.callback["data"]["content"] == f"Removed source #1 from claim #{claim.number}."
     assert await ready.db.evidence_for(claim.id) == []
 
 
+@pytest.mark.slow
 async def test_a_hanging_page_never_blocks_the_reply(
     ready: ClaimBot, runner: BotRunner, world: World, host: str
 ) -> None:
@@ -234,11 +237,11 @@ async def test_a_hanging_page_never_blocks_the_reply(
     rec = await world.slash(
         world.reviewers[0],
         "evidence add",
-        {"claim": claim.id, "url": f"{host}/hang", "stance": "supports"},
+        {"claim": claim.number, "url": f"{host}/hang", "stance": "supports"},
     )
     await world.fake.wait_for(lambda: bool(rec.final_content()), timeout=5)
     assert rec.final_content() == (
-        f"Added a source that supports claim #{claim.id} (still fetching its title)."
+        f"Added a source that supports claim #{claim.number} (still fetching its title)."
     )
     (item,) = await ready.db.evidence_for(claim.id)
     assert item.fetch_status == "pending"

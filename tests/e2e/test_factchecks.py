@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
+
 from bot.app.client import ClaimBot
 from tests.e2e.hosts import local_fetcher, web_host
 from tests.fake_discord import InteractionRecord
@@ -159,6 +161,7 @@ async def test_a_bad_feed_is_refused_with_nothing_imported(bot: ClaimBot, world:
     assert both == "Give exactly one of `url` or `file`."
 
 
+@pytest.mark.slow
 async def test_servers_see_only_their_imports_and_those_for_all(
     runner: BotRunner, world: World
 ) -> None:

@@ -90,6 +90,7 @@ def reaction_of(world: World, message: dict[str, object]) -> str | None:
     return bot_emoji[0] if bot_emoji else None
 
 
+@pytest.mark.slow
 async def test_a_members_slow_links_do_not_starve_another_members_evidence(
     runner: BotRunner, world: World, host: HeldHost
 ) -> None:
@@ -116,10 +117,10 @@ async def test_a_members_slow_links_do_not_starve_another_members_evidence(
     rec = await world.slash(
         member_b,
         "evidence add",
-        {"claim": claim.id, "url": f"{host.base}/ferries", "stance": "supports"},
+        {"claim": claim.number, "url": f"{host.base}/ferries", "stance": "supports"},
     )
     await world.fake.wait_for(lambda: bool(rec.final_content()))
-    assert rec.final_content() == f"Added a source that supports claim #{claim.id} (“{TITLE}”)."
+    assert rec.final_content() == f"Added a source that supports claim #{claim.number} (“{TITLE}”)."
 
     # A is told why, once, in a reply that pings no one (checked on teardown).
     ((replied_to, text),) = bot_replies(world, claim)
@@ -131,7 +132,7 @@ async def test_a_members_slow_links_do_not_starve_another_members_evidence(
     again = await world.slash(
         member_a,
         "evidence add",
-        {"claim": claim.id, "url": f"{host.base}/slow/99", "stance": "context"},
+        {"claim": claim.number, "url": f"{host.base}/slow/99", "stance": "context"},
     )
     await world.fake.wait_for(lambda: bool(again.final_content()))
     assert again.final_content() == (
@@ -200,6 +201,7 @@ async def test_thread_links_over_the_limit_are_refused_until_the_window_passes(
     assert all(e.stance == "context" and e.fetch_status == "ok" for e in stored)
 
 
+@pytest.mark.slow
 async def test_submissions_and_evidence_share_one_fetch_share(
     runner: BotRunner, world: World, host: HeldHost
 ) -> None:

@@ -162,7 +162,7 @@ async def test_non_moderators_cannot_reopen(ready: ClaimBot, world: World) -> No
     await answer(world, rec)
     claim = await ready.db.claim_for_message(int(world.review_messages()[0]["id"]))
     assert claim is not None
-    denied = await world.slash(world.reviewers[1], "claim reopen", {"claim": claim.id})
+    denied = await world.slash(world.reviewers[1], "claim reopen", {"claim": claim.number})
     assert await answer(world, denied) == (
         "Only moderators can reopen claims (the moderator role or Manage Server)."
     )

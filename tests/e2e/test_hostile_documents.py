@@ -116,6 +116,7 @@ async def submit(world: World, path: str, host: str) -> InteractionRecord:
     return rec
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", ["file", "url", "text", "message"])
 async def test_votes_are_counted_while_a_hostile_document_is_read(
     ready: ClaimBot, runner: BotRunner, world: World, gate: Gate, host: str, path: str
@@ -129,6 +130,7 @@ async def test_votes_are_counted_while_a_hostile_document_is_read(
     assert posted["embeds"][0]["description"] == CLAIM
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", ["file", "url", "text", "message"])
 async def test_a_document_over_the_budget_gets_a_clear_answer(
     ready: ClaimBot,
@@ -158,16 +160,17 @@ async def test_an_evidence_page_is_read_off_the_loop(
         world.general_channel_id,
         world.reviewers[1],
         "evidence add",
-        {"claim": claim.id, "url": f"{host}/cranes", "stance": "supports"},
+        {"claim": claim.number, "url": f"{host}/cranes", "stance": "supports"},
     )
     await vote_while_parsing(world, runner, ready, claim, gate)
     assert await answer(world, rec) == (
-        f"Added a source that supports claim #{claim.id} (“Crane spending”)."
+        f"Added a source that supports claim #{claim.number} (“Crane spending”)."
     )
     (item,) = await ready.db.evidence_for(claim.id)
     assert (item.fetch_status, item.title) == ("ok", "Crane spending")
 
 
+@pytest.mark.slow
 async def test_an_evidence_page_over_the_budget_is_kept_undescribed(
     ready: ClaimBot,
     runner: BotRunner,
@@ -183,11 +186,11 @@ async def test_an_evidence_page_over_the_budget_is_kept_undescribed(
         world.general_channel_id,
         world.reviewers[1],
         "evidence add",
-        {"claim": claim.id, "url": f"{host}/cranes", "stance": "supports"},
+        {"claim": claim.number, "url": f"{host}/cranes", "stance": "supports"},
     )
     await vote_while_parsing(world, runner, ready, claim, gate)
     assert await answer(world, rec) == (
-        f"Added a source that supports claim #{claim.id} (page read)."
+        f"Added a source that supports claim #{claim.number} (page read)."
     )
     (item,) = await ready.db.evidence_for(claim.id)
     assert (item.fetch_status, item.title) == ("ok", None)

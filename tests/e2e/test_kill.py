@@ -13,12 +13,14 @@ from tests.fake_discord import FakeDiscord
 from tests.support.process import BotProcess
 from tests.support.world import World, setup_review
 
+pytestmark = pytest.mark.slow  # the bot as its own process, killed and started again
+
 VOTE_EMOJI = {"✅": "supported", "❌": "refuted", "❓": "unverifiable", "⚠️": "misleading"}
 
 
 @pytest.fixture
-async def process(fake_discord: FakeDiscord, tmp_path: Path) -> AsyncIterator[BotProcess]:
-    bot_process = BotProcess(fake_discord, tmp_path / "killed.db")
+async def process(fake_discord: FakeDiscord, database: Path) -> AsyncIterator[BotProcess]:
+    bot_process = BotProcess(fake_discord, database)
     try:
         yield bot_process
     finally:

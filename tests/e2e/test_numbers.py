@@ -51,7 +51,7 @@ def attachment(world: World, rec: InteractionRecord) -> bytes:
 
 
 async def two_servers(runner: BotRunner, world: World) -> tuple[World, list[ClaimRecord]]:
-    """Two claims in the first server, then the second server's first claim (id 3)."""
+    """Two claims in the first server, then a second server (its claims come after)."""
     rival = build_world(world.fake, "Rival")
     await runner.start()
     await setup_review(world)
@@ -72,7 +72,8 @@ async def test_the_second_server_counts_its_claims_from_one(
     await rival.fake.wait_for(lambda: (posted.final_content() or "").startswith("Posted"))
     theirs = await db.claim_for_message(int(rival.review_messages()[-1]["id"]))
     assert theirs is not None
-    assert (theirs.id, theirs.number) == (3, 1)  # the internal id stays global, unseen
+    # The internal id stays global, unseen.
+    assert (theirs.id, theirs.number) == (home_second.id + 1, 1)
     assert posted.final_content() == (
         f"Posted 1 claim for review:\n• [#1](<{review_link(rival, theirs)}>) {RIVAL_FIRST}"
     )
@@ -89,13 +90,13 @@ async def test_the_second_server_counts_its_claims_from_one(
     status = await rival.slash(rival.outsider, "claim status", {"claim": 1})
     shown = status.callback["data"]["embeds"][0]
     assert (shown["title"], shown["description"]) == ("Claim #1 · Unreviewed", RIVAL_FIRST)
-    by_id = await rival.slash(rival.outsider, "claim status", {"claim": 3})
-    assert by_id.callback["data"]["content"] == "There is no claim #3 in this server."
+    by_id = await rival.slash(rival.outsider, "claim status", {"claim": theirs.id})
+    assert by_id.callback["data"]["content"] == f"There is no claim #{theirs.id} in this server."
 
     choice = {"name": clip(f"#1 · Unreviewed · {RIVAL_FIRST}", 100), "value": 1}
     for typed in ("1", "#1", "", "cruise"):
         assert await autocomplete(rival, typed) == [choice], typed
-    assert await autocomplete(rival, "3") == []
+    assert await autocomplete(rival, str(theirs.id)) == []
 
     again = await rival.slash(rival.outsider, "claim add", {"text": RIVAL_FIRST})
     await rival.fake.wait_for(lambda: (again.final_content() or "").startswith("Already"))
@@ -161,11 +162,16 @@ async def test_exports_name_claims_by_their_number_in_the_server(
 
 
 async def test_an_upgrade_renders_again_the_messages_whose_number_changed(
-    runner: BotRunner, world: World
+    runner: BotRunner, world: World, neighbour: World
 ) -> None:
     rival, (home_first, home_second) = await two_servers(runner, world)
     assert runner.bot is not None
     theirs = await add_claim(rival, runner.bot, RIVAL_FIRST)
+    # Stored first, the neighbour's claims have numbers equal to their ids: unchanged.
+    unchanged = await runner.bot.db.all_claims(neighbour.guild_id)
+    assert [(c.id, c.number) for c in unchanged] == [(1, 1), (2, 2), (3, 3)]
+    changed = (home_first, home_second, theirs)
+    assert all(c.id != c.number for c in changed)
     await runner.settle()
     await runner.stop()
     # Turn the database back into what claimbot wrote before migration 0006, and the
@@ -175,10 +181,10 @@ async def test_an_upgrade_renders_again_the_messages_whose_number_changed(
         conn.execute("ALTER TABLE claims DROP COLUMN number")
         conn.execute("DELETE FROM schema_migrations WHERE version = 6")
     fake = world.fake
-    for claim in (home_first, home_second, theirs):
+    for claim in changed:
         assert claim.message_id is not None
         fake.state.messages[claim.message_id].embeds[0]["title"] = f"Claim #{claim.id} · Unreviewed"
-    edits_before = {c.id: fake.edits_of(c.message_id) for c in (home_first, home_second, theirs)}  # type: ignore[arg-type]
+    edits_before = {c.id: fake.edits_of(c.message_id) for c in (*unchanged, *changed)}  # type: ignore[arg-type]
 
     await runner.start()
     await runner.settle()
@@ -190,9 +196,9 @@ async def test_an_upgrade_renders_again_the_messages_whose_number_changed(
     ]
     edits = {
         c.id: fake.edits_of(c.message_id) - edits_before[c.id]  # type: ignore[arg-type]
-        for c in (home_first, home_second, theirs)
+        for c in (*unchanged, *changed)
     }
-    assert edits == {home_first.id: 0, home_second.id: 0, theirs.id: 1}
+    assert edits == {**{c.id: 0 for c in unchanged}, **{c.id: 1 for c in changed}}
     assert runner.bot is not None
     assert await runner.bot.db.stale_review_messages(limit=10) == []
 

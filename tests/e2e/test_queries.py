@@ -25,7 +25,8 @@ def posted(rec: InteractionRecord) -> bool:
 
 
 async def seed(world: World, runner: BotRunner, count: int = len(STATEMENTS)) -> list[int]:
-    ids = []
+    """Posts the statements; returns their numbers, in posting order."""
+    numbers = []
     for text in STATEMENTS[:count]:
         rec = await world.slash(world.reviewers[0], "claim add", {"text": text})
         await world.fake.wait_for(partial(posted, rec))
@@ -33,23 +34,24 @@ async def seed(world: World, runner: BotRunner, count: int = len(STATEMENTS)) ->
     for message in world.review_messages():
         claim = await runner.bot.db.claim_for_message(int(message["id"]))
         assert claim is not None
-        ids.append(claim.id)
-    return ids
+        numbers.append(claim.number)
+    return numbers
 
 
 def page_footer(embed: dict[str, object]) -> str:
     return str(embed["footer"]["text"])  # type: ignore[index]
 
 
+@pytest.mark.slow
 async def test_list_pages_with_buttons_only_for_the_asker(runner: BotRunner, world: World) -> None:
     await runner.start()
     await setup_review(world)
-    ids = await seed(world, runner)
+    numbers = await seed(world, runner)
 
     rec = await world.slash(world.outsider, "claim list")
     first = rec.callback["data"]["embeds"][0]
     assert page_footer(first) == "Page 1 of 3 · 23 claim(s)"
-    assert first["description"].splitlines()[0].startswith(f"• [#{ids[-1]}]")
+    assert first["description"].splitlines()[0].startswith(f"• [#{numbers[-1]}]")
     buttons = rec.callback["data"]["components"][0]["components"]
     assert [(b["label"], b.get("disabled", False)) for b in buttons] == [
         ("Previous", True),
@@ -69,7 +71,7 @@ async def test_list_pages_with_buttons_only_for_the_asker(runner: BotRunner, wor
     assert click.callback_type == 7
     second = click.callback["data"]["embeds"][0]
     assert page_footer(second) == "Page 2 of 3 · 23 claim(s)"
-    assert second["description"].splitlines()[0].startswith(f"• [#{ids[-11]}]")
+    assert second["description"].splitlines()[0].startswith(f"• [#{numbers[-11]}]")
 
 
 async def test_list_filters_by_status_and_mine(runner: BotRunner, world: World) -> None:
@@ -87,21 +89,21 @@ async def test_list_filters_by_status_and_mine(runner: BotRunner, world: World) 
 async def test_search_ranks_and_survives_fts_syntax(runner: BotRunner, world: World) -> None:
     await runner.start()
     await setup_review(world)
-    ids = await seed(world, runner, count=3)
+    numbers = await seed(world, runner, count=3)
     found = await world.slash(world.outsider, "claim search", {"query": "passengers 1001"})
     lines = found.callback["data"]["content"].splitlines()
     assert lines[0] == "Claims matching “passengers 1001”, best first:"
-    assert len(lines) == 2 and lines[1].startswith(f"• [#{ids[1]}]")
+    assert len(lines) == 2 and lines[1].startswith(f"• [#{numbers[1]}]")
     for hostile in ['"unbalanced', "NEAR(a b)", "text:*", "a OR", "'; DROP TABLE claims; --", "*"]:
         rec = await world.slash(world.outsider, "claim search", {"query": hostile})
         content = rec.callback["data"]["content"]
         assert content.startswith(("No claim matches", "Claims matching")), content
 
 
-async def test_autocomplete_by_id_and_words(runner: BotRunner, world: World) -> None:
+async def test_autocomplete_by_number_and_words(runner: BotRunner, world: World) -> None:
     await runner.start()
     await setup_review(world)
-    ids = await seed(world, runner, count=3)
+    numbers = await seed(world, runner, count=3)
 
     async def choices(value: str) -> list[int]:
         rec = await world.fake.invoke_autocomplete(
@@ -115,17 +117,17 @@ async def test_autocomplete_by_id_and_words(runner: BotRunner, world: World) -> 
         await rec.wait_response()
         return [int(c["value"]) for c in rec.choices or []]
 
-    assert await choices("") == list(reversed(ids))
-    assert await choices(f"#{ids[0]}") == [ids[0]]
-    assert await choices("1002 passeng") == [ids[2]]
+    assert await choices("") == list(reversed(numbers))
+    assert await choices(f"#{numbers[0]}") == [numbers[0]]
+    assert await choices("1002 passeng") == [numbers[2]]
     assert await choices("zzz") == []
 
 
 async def test_stats(runner: BotRunner, world: World) -> None:
     bot = await runner.start()
     await setup_review(world)
-    (claim_id,) = await seed(world, runner, count=1)
-    claim = await bot.db.get_claim(world.guild_id, claim_id)
+    (number,) = await seed(world, runner, count=1)
+    claim = await bot.db.claim_by_number(world.guild_id, number)
     assert claim is not None and claim.message_id is not None
     for reviewer in world.reviewers[:2]:
         await world.fake.user_add_reaction(
@@ -149,13 +151,13 @@ async def test_stats(runner: BotRunner, world: World) -> None:
 async def test_export_needs_a_moderator_and_attaches_files(runner: BotRunner, world: World) -> None:
     bot = await runner.start()
     await setup_review(world)
-    ids = await seed(world, runner, count=2)
+    numbers = await seed(world, runner, count=2)
     denied = await world.slash(world.reviewers[0], "claim export", {"format": "csv"})
     assert denied.callback["data"]["content"] == (
         "Only moderators can export claims (the moderator role or Manage Server)."
     )
     await world.slash(
-        world.moderator, "claim resolve", {"claim": ids[0], "verdict": "verified_false"}
+        world.moderator, "claim resolve", {"claim": numbers[0], "verdict": "verified_false"}
     )
 
     def attachment(rec: object) -> bytes:
@@ -169,13 +171,13 @@ async def test_export_needs_a_moderator_and_attaches_files(runner: BotRunner, wo
     rec = await world.slash(world.moderator, "claim export", {"format": "csv"})
     await world.fake.wait_for(lambda: bool(rec.followups))
     rows = list(csv.DictReader(io.StringIO(attachment(rec).decode("utf-8-sig"))))
-    assert [int(r["number"]) for r in rows] == ids
+    assert [int(r["number"]) for r in rows] == numbers
     assert rows[0]["status"] == "verified_false"
 
     rec = await world.slash(world.admin, "claim export", {"format": "json"})
     await world.fake.wait_for(lambda: bool(rec.followups))
     data = json.loads(attachment(rec))
-    assert [d["number"] for d in data] == ids
+    assert [d["number"] for d in data] == numbers
     assert data[1]["votes"] == {"supported": 0, "refuted": 0, "unverifiable": 0, "misleading": 0}
 
     rec = await world.slash(world.moderator, "claim export", {"format": "claimreview"})

@@ -80,6 +80,7 @@ async def test_rate_limited_reactions_are_retried(runner: BotRunner, world: Worl
     }
 
 
+@pytest.mark.slow
 async def test_vote_written_later_when_the_database_was_locked(
     runner: BotRunner, world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -159,7 +160,7 @@ async def test_refused_and_missing_messages_on_edit(runner: BotRunner, world: Wo
     last = settings.callback["data"]["content"].splitlines()[-1]
     assert last.startswith("Last problem (<t:")
     assert last.endswith(
-        f"Discord refused to update its review message for claim #{claim.id}: Missing "
+        f"Discord refused to update its review message for claim #{claim.number}: Missing "
         f"Permissions. Check my permissions in <#{world.review_channel_id}>."
     )
 
@@ -241,7 +242,7 @@ async def test_refusals_alert_the_admins_once_per_quiet_period(
         if m["author"]["id"] == str(world.fake.bot_user_id)
     ]
     assert alerts == [
-        f"⚠️ Discord refused to update its review message for claim #{claim.id}: Missing "
+        f"⚠️ Discord refused to update its review message for claim #{claim.number}: Missing "
         f"Permissions. Check my permissions in <#{world.review_channel_id}>. Further problems "
         "in the next 10 minutes go only to `/claimbot settings` and the log."
     ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.core.records import ClaimRecord
 from tests.support.world import BotRunner, World, add_claim, build_world, setup_review
 
@@ -48,7 +50,7 @@ async def test_votes_changes_retractions_and_who_counts(runner: BotRunner, world
     assert stored is not None and stored.status == "likely_true"
     message = fake.message(channel, mid)
     assert message is not None
-    assert message["embeds"][0]["title"] == f"Claim #{claim.id} · Likely true"
+    assert message["embeds"][0]["title"] == f"Claim #{claim.number} · Likely true"
     events = [(r, v) for _, r, v, _ in await bot.db.vote_events(claim.id)]
     assert events == [
         (r1, "supported"),
@@ -131,6 +133,7 @@ async def test_moderators_without_the_reviewer_role_vote_live_and_after_a_restar
     assert votes_field(world, claim) == "✅ 1  ❌ 1  ❓ 0  ⚠️ 0"
 
 
+@pytest.mark.slow
 async def test_burst_of_500_reactions_counts_exactly_with_few_edits(
     runner: BotRunner, world: World
 ) -> None:
@@ -161,8 +164,8 @@ async def test_two_guilds_never_see_each_other(runner: BotRunner, world: World) 
     await setup_review(other)
     mine = await add_claim(world, runner.bot)  # type: ignore[arg-type]
 
-    status = await other.slash(other.outsider, "claim status", {"claim": mine.id})
-    assert status.callback["data"]["content"] == f"There is no claim #{mine.id} in this server."
+    status = await other.slash(other.outsider, "claim status", {"claim": mine.number})
+    assert status.callback["data"]["content"] == f"There is no claim #{mine.number} in this server."
     search = await other.slash(other.outsider, "claim search", {"query": "ferries"})
     assert search.callback["data"]["content"] == "No claim matches “ferries”."
     auto = await world.fake.invoke_autocomplete(

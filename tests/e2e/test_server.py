@@ -116,7 +116,7 @@ async def test_thresholds_move_open_claims_and_need_manage_server(
     assert await status_of(bot, world, claim.id) == "likely_true"
     message = world.fake.message(world.review_channel_id, mid)
     assert message is not None
-    assert message["embeds"][0]["title"] == f"Claim #{claim.id} · Likely true"
+    assert message["embeds"][0]["title"] == f"Claim #{claim.number} · Likely true"
     settings = await world.slash(world.outsider, "claimbot settings")
     assert settings.callback["data"]["content"].splitlines()[5] == (
         "Thresholds: 2 reviewers before a verdict shows, 75% of them agreeing; "

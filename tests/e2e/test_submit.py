@@ -37,7 +37,7 @@ async def test_submit_text_posts_one_message_per_claim(bot: ClaimBot, world: Wor
         assert claim is not None
         assert claim.submitter_id == world.reviewers[0]
         embed = message["embeds"][0]
-        assert embed["title"] == f"Claim #{claim.id} · Unreviewed"
+        assert embed["title"] == f"Claim #{claim.number} · Unreviewed"
         assert world.fake.reactions(int(message["id"])) == {
             e: {world.fake.bot_user_id} for e in VOTE_EMOJI
         }
@@ -50,7 +50,7 @@ async def test_submit_text_posts_one_message_per_claim(bot: ClaimBot, world: Wor
     for line, claim, message in zip(lines[1:], claims, messages, strict=True):
         assert claim is not None
         link = f"https://discord.com/channels/{world.guild_id}/{world.review_channel_id}/{message['id']}"
-        assert line.startswith(f"• [#{claim.id}](<{link}>) ")
+        assert line.startswith(f"• [#{claim.number}](<{link}>) ")
 
 
 async def test_submit_file_posts_the_same_claims(bot: ClaimBot, world: World) -> None:

@@ -19,9 +19,11 @@ SUBMITTED = (
 )
 
 
-def stored_spans(runner: BotRunner) -> dict[str, tuple[int | None, int | None]]:
+def stored_spans(runner: BotRunner, world: World) -> dict[str, tuple[int | None, int | None]]:
     with sqlite3.connect(runner.database) as conn:
-        rows = conn.execute("SELECT text, span_start, span_end FROM claims").fetchall()
+        rows = conn.execute(
+            "SELECT text, span_start, span_end FROM claims WHERE guild_id = ?", (world.guild_id,)
+        ).fetchall()
     return {text: (start, end) for text, start, end in rows}
 
 
@@ -32,7 +34,7 @@ async def test_stored_spans_index_the_text_as_submitted(
     rec = await world.slash(world.reviewers[0], "claim submit", {"text": SUBMITTED})
     await world.fake.wait_for(lambda: (rec.final_content() or "").startswith("Posted"))
 
-    assert stored_spans(runner) == {
+    assert stored_spans(runner, world) == {
         "Outre les 40 bus promis, la région a commandé 12 tramways en mars 2024.": (27, 98),
         "Le maire a dit que 300 familles ont été relogées en 2023.": (105, 162),
     }
@@ -55,6 +57,6 @@ async def test_markdown_claims_store_no_span(
     )
     await world.fake.wait_for(lambda: (rec.final_content() or "").startswith("Posted"))
 
-    assert stored_spans(runner) == {
+    assert stored_spans(runner, world) == {
         "Le conseil a voté 48 millions d'euros en mars 2024.": (None, None)
     }

@@ -5,6 +5,8 @@ moved by hand: no test waits for the real minute."""
 
 from __future__ import annotations
 
+import pytest
+
 from bot.app.client import ClaimBot
 from bot.core.records import NewClaim, NewDocument
 from bot.storage.votes import CurrentVotes, VoteEventRow
@@ -201,6 +203,7 @@ async def test_notices_off(runner: BotRunner, world: World) -> None:
     assert bot_posts(world, world.general_channel_id) == []
 
 
+@pytest.mark.slow
 async def test_pending_notices_are_sent_once_after_a_restart(
     runner: BotRunner, world: World
 ) -> None:

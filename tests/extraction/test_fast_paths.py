@@ -203,6 +203,7 @@ LIST_TEXT = st.lists(
 ).map(" ".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=100, deadline=None)
 @given(text=st.one_of(LIST_TEXT, LIST_TEXT.map(lambda t: t.replace(" ", ""))))
 def test_word_list_regexes_match_like_one_guard_per_entry(text: str) -> None:

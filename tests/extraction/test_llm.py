@@ -128,6 +128,7 @@ async def test_http_500_falls_back(
     assert "HTTP 500" in caplog.text
 
 
+@pytest.mark.slow
 async def test_timeout_falls_back(
     serve: Callable[[Handler], Any], caplog: pytest.LogCaptureFixture
 ) -> None:

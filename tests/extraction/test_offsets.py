@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -145,6 +146,7 @@ _ANY_TEXT = st.text(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(_ANY_TEXT, st.integers(1, 40))
 def test_tracked_normalisation_is_the_readers_and_maps_every_character(

@@ -131,6 +131,7 @@ def test_repeated_sentences_in_a_document_come_out_once() -> None:
     assert len(extract_claims(sentence * 5, language="fr")) == 1
 
 
+@pytest.mark.slow
 def test_ten_megabytes_is_cut_and_finishes_quickly(caplog: pytest.LogCaptureFixture) -> None:
     text = FACTS * (10_000_000 // len(FACTS) + 1)
     started = time.perf_counter()

@@ -82,6 +82,7 @@ def test_signals_of_speculation_and_question() -> None:
     assert compute_signals("In May 2024 it rained.", en).speculation == 0
 
 
+@pytest.mark.slow
 def test_scores_are_the_same_in_every_process() -> None:
     """The model's sum does not follow the set order, which changes with the hash seed."""
     sentences = CHECKWORTHY_EN + NOT_CHECKWORTHY_EN + CHECKWORTHY_FR + NOT_CHECKWORTHY_FR

@@ -245,6 +245,7 @@ def test_deep_nesting_is_refused() -> None:
     assert raised.value.message == f"The JSON is nested more than {MAX_DEPTH} levels deep."
 
 
+@pytest.mark.slow
 def test_a_large_feed_is_read_in_constant_memory() -> None:
     """20,000 reviews (~9 MB of JSON): the reader's peak allocation stays far below the feed,
     because each finished review and its DataFeedItem are dropped once yielded."""
@@ -277,6 +278,7 @@ json_values = st.recursive(
 )  # fmt: skip
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(json_values)
 def test_any_json_value_yields_reviews_or_the_documented_error(value: Any) -> None:

@@ -1,5 +1,6 @@
 """The real claimbot against the fake Discord: a server with a review channel, reviewers,
-a moderator and an outsider, and a runner that starts and stops the bot on a database.
+a moderator and an outsider; a neighbouring server whose claims are stored first; and a
+runner that starts and stops the bot on a database.
 
 Shared by the end-to-end tests (their fixtures are in tests/e2e/conftest.py) and the
 benchmarks, which import it as `tests.support.world`."""
@@ -14,7 +15,9 @@ from typing import Any
 
 from bot.app.client import ClaimBot
 from bot.config import Settings
-from bot.core.records import ClaimRecord
+from bot.core.claims import RECENT_CLAIMS_COMPARED, content_hash, triage
+from bot.core.records import ClaimRecord, GuildConfig, NewDocument
+from bot.storage.database import Database
 from tests.fake_discord import FakeDiscord, InteractionRecord
 from tests.fake_discord.state import JSON
 
@@ -77,6 +80,47 @@ def build_world(fake: FakeDiscord, name: str = "Newsroom") -> World:
         reviewers=reviewers,
         outsider=outsider,
     )
+
+
+NEIGHBOUR_CLAIMS = (
+    "The Eastmere ferry company raised its fares by 8 percent in March.",
+    "Eastmere's new footbridge cost 2.3 million euros to build.",
+    "Eastmere council hired 14 extra lifeguards for the summer of 2024.",
+)
+
+
+async def add_neighbour(fake: FakeDiscord, database: Path, name: str = "Eastmere") -> World:
+    """A second server, set up, whose claims are stored before any test's own: then no
+    claim's database id equals the number the bot shows, and a test that expects `claim.id`
+    where members see `claim.number` fails instead of passing by luck.
+
+    Stored with the calls `/claimbot setup` and `/claim add` make (save_guild_config,
+    triage, store_submission); the bot posts them at its first start, as it posts any claim
+    stored without a review message."""
+    neighbour = build_world(fake, name)
+    db = await Database.open(database)
+    try:
+        config = GuildConfig(
+            guild_id=neighbour.guild_id,
+            review_channel_id=neighbour.review_channel_id,
+            reviewer_role_id=neighbour.reviewer_role_id,
+            moderator_role_id=neighbour.moderator_role_id,
+        )
+        await db.save_guild_config(config, actor_id=neighbour.admin)
+        for text in NEIGHBOUR_CLAIMS:
+            document = NewDocument(
+                guild_id=neighbour.guild_id,
+                submitter_id=neighbour.outsider,
+                kind="manual",
+                content_hash=content_hash(text),
+                char_count=len(text),
+            )
+            recent = await db.recent_claim_texts(neighbour.guild_id, RECENT_CLAIMS_COMPARED)
+            plan = triage([text], recent)
+            await db.store_submission(document, plan.new, source_url=None, source_title=None)
+    finally:
+        await db.close()
+    return neighbour
 
 
 class BotRunner:

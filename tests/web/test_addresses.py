@@ -121,6 +121,7 @@ def _plain(addr: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
     return not any(addr.version == n.version and addr in n for n in _EXTRA_RULES)
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(st.ip_addresses())
 def test_property_agrees_with_is_global_for_plain_addresses(
@@ -158,6 +159,7 @@ def test_property_embedded_private_ipv4_is_never_allowed(addr: ipaddress.IPv4Add
     assert is_forbidden_address(str(ipaddress.IPv6Address(sixtofour))) is True
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.ip_addresses(v=4).filter(lambda a: a.is_global and not a.is_multicast))
 def test_property_mapped_global_ipv4_follows_the_inner_address(addr: ipaddress.IPv4Address) -> None:
