@@ -20,6 +20,9 @@ _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{18,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-
 DEFAULT_DATABASE_PATH = Path("claimbot.db")
 # The URL schemes libpq reads as a URL; anything else it would take for "key=value" pairs.
 POSTGRESQL_SCHEMES = ("postgresql://", "postgres://")
+# The most claims one submission may post, whoever sets the cap (CLAIMBOT_MAX_CLAIMS, or a
+# member's `max_claims` on `/claim submit`): each is a post, 4 reactions and a thread.
+MAX_CLAIMS_CEILING = 50
 
 LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
 
@@ -46,7 +49,7 @@ class Settings(BaseSettings):
     # extraction.DEFAULT_MAX_CLAIMS (tests/test_config.py holds them equal): a cap that real
     # articles do not reach, so every check-worthy fact is posted.
     max_claims_per_submission: int = Field(
-        default=40, ge=1, le=50, validation_alias="CLAIMBOT_MAX_CLAIMS"
+        default=40, ge=1, le=MAX_CLAIMS_CEILING, validation_alias="CLAIMBOT_MAX_CLAIMS"
     )
     # Submissions per member per server, as token buckets (bot/core/fairness.py): a burst, then
     # one more every interval; an interval of 0 turns that limit off. `/claim add` (and

@@ -12,6 +12,7 @@ from bot.core.render import (
     describe_refusal,
     describe_thresholds,
     escape_markdown,
+    held_note,
     render_evidence_added,
     render_evidence_list,
     render_settings,
@@ -231,3 +232,31 @@ def test_members_see_the_claim_number_never_the_internal_id() -> None:
     )
     assert [text for text in shown if "9041" in text] == []
     assert [text for text in shown if "4100" in text] == []
+
+
+def test_the_reply_says_how_many_claims_the_cap_held_back() -> None:
+    result = SubmissionResult(posted=[make_claim(number=1)], found=1, held=12, cap=40)
+    assert render_submission(result).splitlines()[-2:] == [
+        "12 more check-worthy claims were not posted (this server's cap is 40).",
+        "Press **Post the rest** to post them.",
+    ]
+    assert held_note(1, 3) == (
+        "1 more check-worthy claim was not posted (this server's cap is 3).\n"
+        "Press **Post the rest** to post it."
+    )
+    assert held_note(2, 10, chosen=True) == (
+        "2 more check-worthy claims were not posted (`max_claims` was 10).\n"
+        "Press **Post the rest** to post them."
+    )
+    assert "more check-worthy" not in render_submission(SubmissionResult(found=1, cap=40))
+
+
+def test_the_held_note_survives_a_reply_cut_to_2000() -> None:
+    many = SubmissionResult(posted=[make_claim(id=i) for i in range(60)], found=60, held=7, cap=60)
+    reply = render_submission(many)
+    assert len(reply) <= 2000
+    assert reply.endswith(
+        "… (more not shown)\n"
+        "7 more check-worthy claims were not posted (this server's cap is 60).\n"
+        "Press **Post the rest** to post them."
+    )

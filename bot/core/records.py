@@ -51,6 +51,35 @@ class NewDocument:
 
 
 @dataclass(frozen=True, slots=True)
+class HeldClaim:
+    """A check-worthy claim of a document that the cap kept back, stored until **Post the
+    rest** posts it (documents are not stored with their text). The extractor's candidate,
+    its span indexing the submission (-1 when not located); `rank` 1 is the best."""
+
+    text: str
+    attribution: str | None
+    language: str
+    score: float
+    reasons: tuple[str, ...]
+    start: int = -1
+    end: int = -1
+    rank: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class HeldBatch:
+    """What a press of **Post the rest** posts: the next held claims of a document, best
+    first, with what its claims are stored with (its submitter, link and title)."""
+
+    document_id: int
+    submitter_id: int
+    url: str | None
+    title: str | None
+    claims: list[HeldClaim]
+    held: int  # the document's held claims in all, `claims` included
+
+
+@dataclass(frozen=True, slots=True)
 class ClaimRecord:
     id: int  # internal and global: every table refers to it, no member ever sees it
     guild_id: int
@@ -120,6 +149,11 @@ class SubmissionResult:
     truncated: bool = False
     # {posted claim id: an earlier claim of the server it probably rewords}
     probably_same: dict[int, ClaimRecord] = field(default_factory=dict)
+    # The document stored, whose held claims **Post the rest** posts; None if none was.
+    document_id: int | None = None
+    held: int = 0  # check-worthy claims over the cap, still held for **Post the rest**
+    cap: int = 0  # the most claims this submission could post
+    cap_chosen: bool = False  # the member set `cap` with `max_claims`, not the server
 
 
 # An import for all servers (`claimbot factchecks import` without --guild) has this scope.

@@ -268,14 +268,32 @@ def render_submission(result: SubmissionResult) -> str:
         parts.extend(f"• {claim_line(c)}" for c in result.unposted)
     if result.truncated:
         parts.append("The input was long: only its beginning was read.")
-    return _fit("\n".join(parts))
+    if not result.held:
+        return _fit("\n".join(parts))
+    note = held_note(result.held, result.cap, chosen=result.cap_chosen)
+    return _fit("\n".join(parts), MESSAGE_LIMIT - len(note) - 1) + "\n" + note
 
 
-def _fit(text: str) -> str:
-    """Cut at a line boundary to stay under Discord's message limit."""
-    if len(text) <= MESSAGE_LIMIT:
+# The button under a submission's reply that posts the claims the cap held back.
+POST_HELD_LABEL = "Post the rest"
+
+
+def held_note(held: int, cap: int, *, chosen: bool = False) -> str:
+    """How many check-worthy claims the cap held back, and the way to post them; `chosen`
+    when the member set the cap with `max_claims`."""
+    claims, them = ("claim was", "it") if held == 1 else ("claims were", "them")
+    whose = f"`max_claims` was {cap}" if chosen else f"this server's cap is {cap}"
+    return (
+        f"{held} more check-worthy {claims} not posted ({whose}).\n"
+        f"Press **{POST_HELD_LABEL}** to post {them}."
+    )
+
+
+def _fit(text: str, limit: int = MESSAGE_LIMIT) -> str:
+    """Cut at a line boundary to stay under `limit` (Discord's message limit)."""
+    if len(text) <= limit:
         return text
-    cut = text[: MESSAGE_LIMIT - 20].rsplit("\n", 1)[0]
+    cut = text[: limit - 20].rsplit("\n", 1)[0]
     return cut + "\n… (more not shown)"
 
 

@@ -51,12 +51,17 @@ class ClaimCandidate:
 
 @dataclass(frozen=True, slots=True)
 class Extraction:
-    """The claims of one text, and how many more check-worthy ones the cap left out.
+    """The claims of one text, and the check-worthy ones the cap left out.
 
-    `left_out` counts the candidates above the score threshold that `max_claims` kept
-    from `claims`, without the ones that repeat a kept claim (near-duplicates) or each
-    other (the same words): what a "post the rest" button would add.
+    `rest` holds the candidates above the score threshold that `max_claims` kept from
+    `claims`, best first, without the ones that repeat a kept claim (near-duplicates) or
+    each other (the same words): what the **Post the rest** button posts.
     """
 
     claims: list[ClaimCandidate]
-    left_out: int
+    rest: list[ClaimCandidate]
+
+    @property
+    def left_out(self) -> int:
+        """How many more check-worthy claims there were than the cap let through."""
+        return len(self.rest)

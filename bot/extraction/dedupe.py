@@ -17,20 +17,20 @@ def dedupe(claims: Sequence[ClaimCandidate], limit: int | None = None) -> list[C
 
 def dedupe_with_rest(
     claims: Sequence[ClaimCandidate], limit: int | None = None
-) -> tuple[list[ClaimCandidate], int]:
-    """`dedupe`, and how many more distinct claims `limit` left out.
+) -> tuple[list[ClaimCandidate], list[ClaimCandidate]]:
+    """`dedupe`, and the distinct claims `limit` left out, best first.
 
     A left-out claim is compared with the kept ones, and with the other left-out ones only
     for the very same words, so the work stays bounded by n * limit.
     """
     kept: list[tuple[ClaimCandidate, Wording]] = []
-    rest: set[frozenset[str]] = set()
+    rest: dict[frozenset[str], ClaimCandidate] = {}
     for claim in sorted(claims, key=lambda c: (-c.score, c.start)):
         wording = Wording.of(claim.text)
         if any(same_claim(wording, other, claim.language) for _, other in kept):
             continue
         if limit is not None and len(kept) >= limit:
-            rest.add(wording.words)
+            rest.setdefault(wording.words, claim)
         else:
             kept.append((claim, wording))
-    return [claim for claim, _ in kept], len(rest)
+    return [claim for claim, _ in kept], list(rest.values())

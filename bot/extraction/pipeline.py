@@ -3,8 +3,8 @@
 Steps: validate and bound the input; split into sentence units; drop lines that
 are not prose (headings, bylines, photo credits, metadata, speaker tags); clean
 each remaining sentence into a self-contained claim; attach its speaker; score
-it; merge near-duplicates; keep the best `max_claims` above `min_score`, and count
-the ones the cap left out (`extract`).
+it; merge near-duplicates; keep the best `max_claims` above `min_score`, and keep the
+ones the cap left out apart (`extract`), for the reply and its **Post the rest** button.
 """
 
 from __future__ import annotations
@@ -315,9 +315,9 @@ def extract(
     min_score: float = DEFAULT_MIN_SCORE,
     language: str | None = None,
 ) -> Extraction:
-    """`extract_claims`, and how many more check-worthy claims the cap left out."""
+    """`extract_claims`, and the check-worthy claims the cap left out."""
     if max_claims < 1:
-        return Extraction([], 0)
+        return Extraction([], [])
     text = prepare_text(text)
     lang = language or detect_language(text)
     lexicon = get_lexicon(lang)
@@ -414,5 +414,5 @@ def extract(
                 else None,
             )
         )
-    kept, left_out = dedupe_with_rest(claims, limit=max_claims)
-    return Extraction(kept, left_out)
+    kept, rest = dedupe_with_rest(claims, limit=max_claims)
+    return Extraction(kept, rest)

@@ -111,8 +111,10 @@ class Intake:
         upload: Upload | None = None,
         accepted: Accepted,
         progress: Progress,
+        max_claims: int | None = None,
     ) -> SubmissionResult:
-        """`/claim submit`: an article given as exactly one of text, a link or a file."""
+        """`/claim submit`: an article given as exactly one of text, a link or a file;
+        `max_claims` replaces the server's cap for this one."""
         if sum(given is not None for given in (text, url, upload)) != 1:
             raise UserFacingError("Give exactly one of `text`, `url` or `file`.")
         config = await self._configs.configured(member.guild_id)
@@ -127,10 +129,30 @@ class Intake:
                 kind, document = "text", await _parse(text or "")
             await progress("Reading the claims…")
             return await self._submissions.submit_document(
-                config, submitter_id=member.id, kind=kind, document=document, progress=progress
+                config,
+                submitter_id=member.id,
+                kind=kind,
+                document=document,
+                progress=progress,
+                max_claims=max_claims,
             )
 
         return await self._spend(self._articles, member, accepted, read_and_post)
+
+    async def post_held(
+        self, member: Member, document_id: int, *, accepted: Accepted, progress: Progress
+    ) -> SubmissionResult:
+        """**Post the rest**: the next claims the cap held back from a submission, the
+        server's cap at a time. It posts what an article would, so it takes the article
+        bucket's token; a press that posts nothing (another server's, not the member's, or
+        posted already) is refused before it takes one."""
+        config = await self._configs.configured(member.guild_id)
+        batch = await self._submissions.held_for(config, member, document_id)
+
+        async def post() -> SubmissionResult:
+            return await self._submissions.post_held(config, batch, progress=progress)
+
+        return await self._spend(self._articles, member, accepted, post)
 
     async def from_message(
         self, member: Member, message: PostedMessage, *, accepted: Accepted, progress: Progress

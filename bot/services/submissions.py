@@ -8,15 +8,25 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from bot.core.claims import RECENT_CLAIMS_COMPARED, content_hash, triage
+from bot.core.access import Member, is_moderator
+from bot.core.claims import RECENT_CLAIMS_COMPARED, Extracted, content_hash, triage
 from bot.core.errors import UserFacingError
-from bot.core.records import ClaimRecord, GuildConfig, NewDocument, SubmissionResult
+from bot.core.records import (
+    ClaimRecord,
+    GuildConfig,
+    HeldBatch,
+    HeldClaim,
+    NewClaim,
+    NewDocument,
+    SubmissionResult,
+)
 from bot.documents.document import Document
-from bot.extraction import ClaimCandidate, ExtractionError, extract_claims
+from bot.extraction import ClaimCandidate, Extraction, ExtractionError, extract
+from bot.services.denials import deny
 from bot.services.review_messages import ReviewMessages, describe_failure, log_post_failure
 from bot.storage.database import Database
 
@@ -29,6 +39,16 @@ log = logging.getLogger("claimbot.intake")
 
 Progress = Callable[[str], Awaitable[None]]
 ProbablySame = Callable[[int, list[ClaimRecord]], Awaitable[dict[int, ClaimRecord]]]
+# Stores the new claims of a submission: (created, already in the server by wording).
+Store = Callable[[list[NewClaim]], Awaitable[tuple[list[ClaimRecord], list[ClaimRecord]]]]
+
+# What a press of **Post the rest** is told when it posts nothing. A client can send any
+# button id, so the server and the member are checked again on every press.
+NOT_THIS_SERVERS = "That button does not belong to this server."
+ALREADY_POSTED = "Those claims were already posted."
+SUBMITTER_OR_MODERATOR = (
+    "Only the member who submitted that article, or a moderator, can post the rest of its claims."
+)
 
 
 def max_claims_for(config: GuildConfig, default: int) -> int:
@@ -44,11 +64,28 @@ async def _show(progress: Progress, note: str) -> None:
         log.warning("could not show the submitter how far their submission got", exc_info=True)
 
 
-def _cited(document: Document, claim: ClaimCandidate) -> ClaimCandidate:
+def _cited(
+    document: Document, claim: ClaimCandidate, default_attribution: str | None
+) -> ClaimCandidate:
     """The stored span indexes the submission as given, as `claimbot extract --json` does;
-    -1 (stored as NULL) when the reader rewrote markup or the claim was not located."""
+    -1 (stored as NULL) when the reader rewrote markup or the claim was not located. Who
+    says it is the text's speaker, else the default (a message's author)."""
     start, end = document.input_span(claim.start, claim.end) or (-1, -1)
-    return replace(claim, start=start, end=end)
+    return replace(
+        claim, start=start, end=end, attribution=claim.attribution or default_attribution
+    )
+
+
+def _held(claim: ClaimCandidate) -> HeldClaim:
+    return HeldClaim(
+        text=claim.text,
+        attribution=claim.attribution,
+        language=claim.language,
+        score=claim.score,
+        reasons=claim.reasons,
+        start=claim.start,
+        end=claim.end,
+    )
 
 
 class Submissions:
@@ -69,17 +106,22 @@ class Submissions:
         self._llm = llm
         self._probably_same = probably_same
 
-    async def extract(self, text: str, *, max_claims: int) -> list[ClaimCandidate]:
-        """CPU work off the event loop; the optional LLM backend falls back by itself."""
+    async def extract(self, text: str, *, max_claims: int) -> Extraction:
+        """CPU work off the event loop; the optional LLM backend falls back by itself (it
+        returns at most `max_claims` and holds none back)."""
         llm = self._llm
         try:
             if llm is not None:
                 from bot.services.llm_extraction import extract_with_llm
 
-                return await extract_with_llm(text, llm, max_claims=max_claims)
-            return await asyncio.to_thread(extract_claims, text, max_claims=max_claims)
+                return Extraction(await extract_with_llm(text, llm, max_claims=max_claims), [])
+            return await asyncio.to_thread(extract, text, max_claims=max_claims)
         except ExtractionError as exc:
             raise UserFacingError(str(exc)) from None
+
+    def cap(self, config: GuildConfig) -> int:
+        """The most claims one submission of this server posts, and one press posts."""
+        return max_claims_for(config, self._max_claims)
 
     async def submit_document(
         self,
@@ -91,16 +133,22 @@ class Submissions:
         default_attribution: str | None = None,
         source_url: str | None = None,
         progress: Progress | None = None,
+        max_claims: int | None = None,
     ) -> SubmissionResult:
-        limit = max_claims_for(config, self._max_claims)
-        candidates = await self.extract(document.text, max_claims=limit)
-        result = SubmissionResult(found=len(candidates), truncated=document.truncated)
+        """`max_claims`, when given, replaces the server's cap for this submission."""
+        limit = max_claims or self.cap(config)
+        extraction = await self.extract(document.text, max_claims=limit)
+        candidates = extraction.claims
+        result = SubmissionResult(
+            found=len(candidates),
+            truncated=document.truncated,
+            cap=limit,
+            cap_chosen=max_claims is not None,
+        )
         if not candidates:
             return result
-        prepared = [
-            _cited(document, replace(c, attribution=c.attribution or default_attribution))
-            for c in candidates
-        ]
+        prepared = [_cited(document, c, default_attribution) for c in candidates]
+        held = [_held(_cited(document, c, default_attribution)) for c in extraction.rest]
         new_document = NewDocument(
             guild_id=config.guild_id,
             submitter_id=submitter_id,
@@ -111,15 +159,59 @@ class Submissions:
             language=candidates[0].language,
             char_count=len(document.text),
         )
-        return await self._store_and_post(
-            config,
-            new_document,
-            prepared,
-            source_url=source_url or document.url,
-            source_title=document.title,
-            result=result,
-            progress=progress,
+
+        async def store(claims: list[NewClaim]) -> tuple[list[ClaimRecord], list[ClaimRecord]]:
+            result.document_id, created, repeated = await self._db.store_submission(
+                new_document,
+                claims,
+                source_url=source_url or document.url,
+                source_title=document.title,
+                held=held,
+            )
+            result.held = len(held)
+            return created, repeated
+
+        return await self._store_and_post(config, store, prepared, result, progress)
+
+    async def held_for(self, config: GuildConfig, member: Member, document_id: int) -> HeldBatch:
+        """The next batch **Post the rest** would post for `member`, or why it posts none:
+        the document is another server's, the member neither submitted it nor moderates
+        (audited), or its held claims were posted already."""
+        batch = await self._db.held_batch(config.guild_id, document_id, limit=self.cap(config))
+        if batch is None:
+            raise UserFacingError(NOT_THIS_SERVERS)
+        moderator = is_moderator(member.role_ids, manage_guild=member.manage_guild, config=config)
+        if member.id != batch.submitter_id and not moderator:
+            await deny(
+                self._db,
+                guild_id=config.guild_id,
+                actor_id=member.id,
+                action="post_held",
+                claim_id=None,
+                message=SUBMITTER_OR_MODERATOR,
+                detail={"document": document_id},
+            )
+        if not batch.claims:
+            raise UserFacingError(ALREADY_POSTED)
+        return batch
+
+    async def post_held(
+        self, config: GuildConfig, batch: HeldBatch, *, progress: Progress | None = None
+    ) -> SubmissionResult:
+        """Post a batch of held claims as any submission's claims are posted: triaged
+        against the server's claims as they are now, stored with their document."""
+        result = SubmissionResult(
+            found=len(batch.claims), cap=self.cap(config), document_id=batch.document_id
         )
+
+        async def store(claims: list[NewClaim]) -> tuple[list[ClaimRecord], list[ClaimRecord]]:
+            stored = await self._db.store_held(config.guild_id, batch, claims)
+            if stored is None:
+                raise UserFacingError(ALREADY_POSTED)  # another press took them first
+            result.held = batch.held - len(batch.claims)
+            return stored
+
+        return await self._store_and_post(config, store, batch.claims, result, progress)
 
     async def add_single(
         self, config: GuildConfig, *, submitter_id: int, text: str, source_url: str | None
@@ -132,24 +224,21 @@ class Submissions:
             url=source_url,
             char_count=len(text),
         )
-        return await self._store_and_post(
-            config,
-            new_document,
-            [text],
-            source_url=source_url,
-            source_title=None,
-            result=SubmissionResult(found=1),
-            progress=None,
-        )
+        result = SubmissionResult(found=1)
+
+        async def store(claims: list[NewClaim]) -> tuple[list[ClaimRecord], list[ClaimRecord]]:
+            result.document_id, created, repeated = await self._db.store_submission(
+                new_document, claims, source_url=source_url, source_title=None
+            )
+            return created, repeated
+
+        return await self._store_and_post(config, store, [text], result, None)
 
     async def _store_and_post(
         self,
         config: GuildConfig,
-        document: NewDocument,
-        candidates: list[ClaimCandidate] | list[str],
-        *,
-        source_url: str | None,
-        source_title: str | None,
+        store: Store,
+        candidates: Sequence[Extracted | str],
         result: SubmissionResult,
         progress: Progress | None,
     ) -> SubmissionResult:
@@ -164,9 +253,7 @@ class Submissions:
             )
         }
         plan = triage(candidates, recent, originals=originals)
-        _, created, repeated = await db.store_submission(
-            document, plan.new, source_url=source_url, source_title=source_title
-        )
+        created, repeated = await store(plan.new)
         known_ids = list(dict.fromkeys([*plan.existing_ids, *(c.id for c in repeated)]))
         known = await db.get_claims(config.guild_id, known_ids)
         result.existing = [c for c in known if c.message_id is not None]

@@ -9,11 +9,19 @@ import time
 from typing import Any
 
 from bot.core.notices import NOTICE_WINDOW_SECONDS, Announced
-from bot.core.records import ClaimRecord, NewClaim, NewDocument, ReviewMessage
+from bot.core.records import (
+    ClaimRecord,
+    HeldBatch,
+    HeldClaim,
+    NewClaim,
+    NewDocument,
+    ReviewMessage,
+)
 from bot.core.search import index_document, match_expression
 from bot.core.status import Status
 from bot.core.vocabulary import AWAITING_VERDICT
 from bot.storage.connection import Store, execute_many, fetch_all, fetch_for_ids, fetch_one
+from bot.storage.held_claims import HeldTaken, insert_held, read_held, take_held
 from bot.storage.notices import queue_notices
 
 log = logging.getLogger("claimbot.storage")
@@ -59,13 +67,33 @@ class ClaimStore(Store):
         *,
         source_url: str | None,
         source_title: str | None,
+        held: list[HeldClaim] | None = None,
     ) -> tuple[int, list[ClaimRecord], list[ClaimRecord]]:
-        """Store a document and its new claims in one transaction.
+        """Store a document, its new claims and the claims its cap `held` back (best first)
+        in one transaction.
 
         Returns (document id, claims created, claims that already existed in the guild
         with the same normalized wording).
         """
-        return await self._write(_store_submission, document, claims, source_url, source_title)
+        return await self._write(
+            _store_submission, document, claims, source_url, source_title, held or []
+        )
+
+    async def held_batch(self, guild_id: int, document_id: int, *, limit: int) -> HeldBatch | None:
+        """The next `limit` held claims of a document of this guild, best first; None when
+        the guild has no such document."""
+        return await self._read(read_held, guild_id, document_id, limit)
+
+    async def store_held(
+        self, guild_id: int, batch: HeldBatch, claims: list[NewClaim]
+    ) -> tuple[list[ClaimRecord], list[ClaimRecord]] | None:
+        """The held claims of `batch` leave the table and `claims` (what is new of them) are
+        stored with their document, in one transaction. Returns (created, already existing
+        with the same wording), or None when another press took the batch first."""
+        try:
+            return await self._write(_store_held, guild_id, batch, claims)
+        except HeldTaken:
+            return None
 
     async def recent_claim_texts(self, guild_id: int, limit: int) -> list[tuple[int, str]]:
         """(id, normalized text) of a guild's newest claims, for near-duplicate checks."""
@@ -385,10 +413,9 @@ def _store_submission(
     claims: list[NewClaim],
     source_url: str | None,
     source_title: str | None,
+    held: list[HeldClaim],
 ) -> tuple[int, list[ClaimRecord], list[ClaimRecord]]:
     now = time.time()
-    created_ids: list[int] = []
-    existing_ids: list[int] = []
     cur = conn.execute(
         "INSERT INTO documents (guild_id, submitter_id, kind, url, title, content_hash,"
         " language, char_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -406,6 +433,50 @@ def _store_submission(
     )
     document_id = cur.lastrowid
     assert document_id is not None
+    insert_held(conn, document.guild_id, document_id, held)
+    created, existing = _insert_claims(
+        conn,
+        document.guild_id,
+        document_id,
+        document.submitter_id,
+        claims,
+        source_url,
+        source_title,
+        now,
+    )
+    return document_id, created, existing
+
+
+def _store_held(
+    conn: sqlite3.Connection, guild_id: int, batch: HeldBatch, claims: list[NewClaim]
+) -> tuple[list[ClaimRecord], list[ClaimRecord]]:
+    take_held(conn, guild_id, batch)
+    return _insert_claims(
+        conn,
+        guild_id,
+        batch.document_id,
+        batch.submitter_id,
+        claims,
+        batch.url,
+        batch.title,
+        time.time(),
+    )
+
+
+def _insert_claims(
+    conn: sqlite3.Connection,
+    guild_id: int,
+    document_id: int,
+    submitter_id: int,
+    claims: list[NewClaim],
+    source_url: str | None,
+    source_title: str | None,
+    now: float,
+) -> tuple[list[ClaimRecord], list[ClaimRecord]]:
+    """A document's claims, each given the server's next number: (created, already in the
+    server with the same normalized wording)."""
+    created_ids: list[int] = []
+    existing_ids: list[int] = []
     for claim in claims:
         cur = conn.execute(
             # The server's next number, read and taken under BEGIN IMMEDIATE: no other
@@ -417,8 +488,8 @@ def _store_submission(
             " FROM claims WHERE guild_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
             " ?, ?, ?, ?) ON CONFLICT (guild_id, normalized) DO NOTHING",
             (
-                document.guild_id,
-                document.guild_id,
+                guild_id,
+                guild_id,
                 document_id,
                 claim.text,
                 claim.normalized,
@@ -428,7 +499,7 @@ def _store_submission(
                 json.dumps(list(claim.reasons)),
                 claim.span_start,
                 claim.span_end,
-                document.submitter_id,
+                submitter_id,
                 source_url,
                 source_title,
                 claim.status,
@@ -442,16 +513,16 @@ def _store_submission(
             created_ids.append(cur.lastrowid)
             conn.execute(
                 "INSERT INTO claims_search (rowid, terms) VALUES (?, ?)",
-                (cur.lastrowid, index_document(document.guild_id, claim.text, claim.attribution)),
+                (cur.lastrowid, index_document(guild_id, claim.text, claim.attribution)),
             )
         else:
             row = fetch_one(
                 conn,
                 "SELECT id FROM claims WHERE guild_id = ? AND normalized = ?",
-                (document.guild_id, claim.normalized),
+                (guild_id, claim.normalized),
             )
             if row is not None and row["id"] not in existing_ids:
                 existing_ids.append(int(row["id"]))
-    created = _claims_by_id(conn, document.guild_id, created_ids) if created_ids else []
-    existing = _claims_by_id(conn, document.guild_id, existing_ids) if existing_ids else []
-    return document_id, created, existing
+    created = _claims_by_id(conn, guild_id, created_ids) if created_ids else []
+    existing = _claims_by_id(conn, guild_id, existing_ids) if existing_ids else []
+    return created, existing

@@ -9,6 +9,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.app.client import ClaimBot
+from cogs.claims.held import HeldButton
 from cogs.claims.moderating import ModerationCommands
 from cogs.claims.queries import QueryCommands
 from cogs.claims.queue import QueueButton, QueueCommands
@@ -35,11 +36,11 @@ class ClaimsCog(
 
     async def cog_load(self) -> None:
         self.bot.tree.add_command(self.extract_menu)
-        self.bot.add_dynamic_items(QueueButton)
+        self.bot.add_dynamic_items(QueueButton, HeldButton)
 
     async def cog_unload(self) -> None:
         self.bot.tree.remove_command(self.extract_menu.name, type=self.extract_menu.type)
-        self.bot.remove_dynamic_items(QueueButton)
+        self.bot.remove_dynamic_items(QueueButton, HeldButton)
 
 
 async def setup(bot: ClaimBot) -> None:

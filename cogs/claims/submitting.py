@@ -10,10 +10,13 @@ from discord.ext import commands
 
 from bot.app.client import ClaimBot
 from bot.app.guards import member_of
+from bot.config import MAX_CLAIMS_CEILING
 from bot.core.claims import MAX_MANUAL_CLAIM_CHARS
+from bot.core.records import SubmissionResult
 from bot.core.render import render_submission
 from bot.services.intake import Accepted, PostedMessage, Upload
 from bot.services.submissions import Progress
+from cogs.claims.held import held_view
 
 
 def private_answer(interaction: discord.Interaction[ClaimBot]) -> tuple[Accepted, Progress]:
@@ -29,6 +32,16 @@ def private_answer(interaction: discord.Interaction[ClaimBot]) -> tuple[Accepted
     return accepted, progress
 
 
+async def answer_with_result(
+    interaction: discord.Interaction[ClaimBot], result: SubmissionResult
+) -> None:
+    """The private answer's last edit: what was posted, with **Post the rest** under it
+    when the cap held claims back."""
+    await interaction.edit_original_response(
+        content=render_submission(result), view=held_view(result)
+    )
+
+
 class SubmitCommands(commands.Cog):
     """The submitting part of the `/claim` group (put together in cogs/claims/__init__.py)."""
 
@@ -41,6 +54,7 @@ class SubmitCommands(commands.Cog):
         text="The article text (paste it)",
         url="A link to the article",
         file="A .txt, .md or .html file",
+        max_claims="Post at most this many claims of this article (default: the server's cap)",
     )
     async def submit(
         self,
@@ -48,6 +62,7 @@ class SubmitCommands(commands.Cog):
         text: app_commands.Range[str, 1, 6000] | None = None,
         url: app_commands.Range[str, 1, 2048] | None = None,
         file: discord.Attachment | None = None,
+        max_claims: app_commands.Range[int, 1, MAX_CLAIMS_CEILING] | None = None,
     ) -> None:
         upload = None
         if file is not None:
@@ -60,8 +75,9 @@ class SubmitCommands(commands.Cog):
             upload=upload,
             accepted=accepted,
             progress=progress,
+            max_claims=max_claims,
         )
-        await progress(render_submission(result))
+        await answer_with_result(interaction, result)
 
     @app_commands.command(name="add", description="Post one claim for review, as written")
     @app_commands.describe(
@@ -88,4 +104,4 @@ class SubmitCommands(commands.Cog):
         result = await self.bot.services.intake.from_message(
             member_of(interaction), posted, accepted=accepted, progress=progress
         )
-        await progress(render_submission(result))
+        await answer_with_result(interaction, result)

@@ -65,9 +65,11 @@ def test_the_claims_left_out_by_the_cap_are_counted() -> None:
     result = extract(FACTS, max_claims=3)
     assert (len(result.claims), result.left_out) == (3, 27)
     assert result.claims == extract_claims(FACTS, max_claims=100)[:3]
+    assert result.rest == extract_claims(FACTS, max_claims=100)[3:]  # what the button posts
     # Repeats of a kept claim or of each other are not "more claims".
     repeated = extract(FACTS * 3, max_claims=29)
     assert (len(repeated.claims), repeated.left_out) == (29, 1)
+    assert repeated.rest == extract_claims(FACTS, max_claims=100)[29:]
     longer = "".join(
         f"Le conseil de Bréval a voté le {day} mars {2000 + day} un budget de {day * 7} "
         f"millions d'euros pour le quartier {day}.\n"
