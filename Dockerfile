@@ -1,4 +1,4 @@
-# claimbot as a container. Build and run: see "Running it for real" in README.md.
+# claimbot as a container. Build and run: see docs/operations.md.
 #   docker build -t claimbot .
 #   docker run -d --name claimbot --restart unless-stopped --env-file .env \
 #       -v claimbot-data:/data claimbot

@@ -1,4 +1,4 @@
-"""The layer map in the README ("How it is built"), checked against the imports in `bot/`.
+"""The layer map of docs/architecture.md ("Layers"), checked against the imports in `bot/`.
 
 A module may import its own package and the packages its layer lists below; pure packages
 import neither discord, sqlite nor httpx. Imports under `TYPE_CHECKING` count too: a cycle

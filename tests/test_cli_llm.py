@@ -243,7 +243,7 @@ def test_benchmark_reports_f1_requests_and_tokens(tmp_path: Path, stub: LLMStub)
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CLAIMBOT_", "DISCORD_"))}
     env.update(stub.env(CLAIMBOT_LLM_BATCH_SIZE="2", CLAIMBOT_LLM_CONCURRENCY="1"))
-    env["PYTHONPATH"] = str(REPO)  # run as the README says, `python -m benchmarks.checkworthy`
+    env["PYTHONPATH"] = str(REPO)  # run as docs/llm.md says, `python -m benchmarks.checkworthy`
     result = subprocess.run(
         [sys.executable, "-m", "benchmarks.checkworthy", "--backend", "llm", str(tsv)],
         cwd=tmp_path,

@@ -98,8 +98,8 @@ async def test_a_change_made_while_waiting_for_a_turn_folds_into_that_edit() -> 
 
 
 async def test_the_interval_between_edits_of_a_claim_runs_on_the_pace_clock() -> None:
-    """The README's one Clock: a claim edited again waits `interval` on the pace's clock
-    (a test moves it), not on real time."""
+    """The one Clock (docs/architecture.md, "Time"): a claim edited again waits `interval` on
+    the pace's clock (a test moves it), not on real time."""
     seen: list[int] = []
     edited = asyncio.Event()
 
