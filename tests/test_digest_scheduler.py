@@ -15,7 +15,7 @@ import pytest
 
 from bot.core.digest import DAY, DigestSchedule, latest_due, next_due
 from bot.core.records import GuildConfig, NewClaim, NewDocument
-from bot.services.digests import DigestRefused, Digests
+from bot.services.digests import DigestRefused, DigestScheduler
 from bot.services.guild_configs import GuildConfigs
 from bot.storage import Database
 from tests.support.clock import ManualClock
@@ -64,11 +64,11 @@ class Outbox:
         self.reported.append((config.guild_id, what, error))
 
 
-async def scheduler(db: Database, clock: ManualClock, outbox: Outbox) -> Digests:
+async def scheduler(db: Database, clock: ManualClock, outbox: Outbox) -> DigestScheduler:
     configs = GuildConfigs(db)
     for guild in (HOME, RIVAL, QUIET):
         await configs.save(GuildConfig(guild, review_channel_id=guild + 1), actor_id=ADMIN)
-    return Digests(db, configs, outbox.send, outbox.report, clock=clock)
+    return DigestScheduler(db, configs, outbox.send, outbox.report, clock=clock)
 
 
 def description(start: float, end: float) -> str:

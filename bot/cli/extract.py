@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.documents.document import Document
     from bot.extraction.candidate import ClaimCandidate
-    from bot.services.backend_results import Extraction
+    from bot.services.backend_results import BackendExtraction
     from bot.services.llm_extraction import LLMConfig
 
 FAILURES = (UNREADABLE_INPUT, UNREADABLE_URL)
@@ -63,9 +63,11 @@ def _read_url(url: str) -> Document:
         raise CliError(f"Cannot read {url}: {exc.strerror or exc}") from None
 
 
-def _extract(text: str, llm: LLMConfig | None, limit: int, min_score: float | None) -> Extraction:
+def _extract(
+    text: str, llm: LLMConfig | None, limit: int, min_score: float | None
+) -> BackendExtraction:
     from bot.extraction import DEFAULT_MIN_SCORE, ExtractionError, extract_claims
-    from bot.services.backend_results import Extraction
+    from bot.services.backend_results import BackendExtraction
 
     try:
         if llm is not None:
@@ -75,7 +77,7 @@ def _extract(text: str, llm: LLMConfig | None, limit: int, min_score: float | No
                 extract_with_fallback(text, llm, max_claims=limit, min_score=min_score)
             )
         score = DEFAULT_MIN_SCORE if min_score is None else min_score
-        return Extraction(extract_claims(text, max_claims=limit, min_score=score), "builtin")
+        return BackendExtraction(extract_claims(text, max_claims=limit, min_score=score), "builtin")
     except ExtractionError as exc:
         raise CliError(str(exc)) from None
 

@@ -20,7 +20,7 @@ from bot.core.votes import reconcile
 from bot.services.background import BackgroundTasks
 from bot.services.clock import Clock, MonotonicClock
 from bot.services.guild_configs import GuildConfigs
-from bot.services.review_messages import ReviewMessages, vote_emoji
+from bot.services.review_messages import ReviewPoster, vote_emoji
 from bot.services.vote_ingest import ForcedVote, VoteIngest
 from bot.storage.database import Database
 
@@ -50,7 +50,7 @@ class CatchUp:
         client: discord.Client,
         db: Database,
         configs: GuildConfigs,
-        review: ReviewMessages,
+        review: ReviewPoster,
         ingest: VoteIngest,
         rerender: Callable[[Iterable[int]], None],
         *,

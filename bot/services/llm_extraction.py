@@ -35,7 +35,7 @@ from bot.extraction.lexicon import get_lexicon
 from bot.extraction.pipeline import DEFAULT_MIN_SCORE, extract_claims, prepare_text
 from bot.extraction.scoring import assess
 from bot.extraction.segment import split_sentences
-from bot.services.backend_results import Extraction, SentenceScore, builtin_score
+from bot.services.backend_results import BackendExtraction, SentenceScore, builtin_score
 
 logger = logging.getLogger("claimbot.extraction")
 
@@ -375,7 +375,7 @@ async def extract_with_fallback(
     min_score: float | None = None,
     client: httpx.AsyncClient | None = None,
     usage: LLMUsage | None = None,
-) -> Extraction:
+) -> BackendExtraction:
     """Claims from the LLM, or from the built-in extractor when the LLM fails.
     `min_score` filters the LLM's claims only when given (their scores are the built-in
     scorer's opinion, which the LLM is there to overrule)."""
@@ -394,7 +394,7 @@ async def extract_with_fallback(
             raise LLMOutputError("no claims in the reply")
         if min_score is not None:
             claims = [claim for claim in claims if claim.score >= min_score]
-        return Extraction(claims, "llm")
+        return BackendExtraction(claims, "llm")
     except FALLBACK_ERRORS as error:
         reason = fallback_reason(error, config)
     logger.warning("LLM claim extraction failed: %s; using built-in", reason)
@@ -404,7 +404,7 @@ async def extract_with_fallback(
         max_claims=max_claims,
         min_score=DEFAULT_MIN_SCORE if min_score is None else min_score,
     )
-    return Extraction(claims, "builtin", reason)
+    return BackendExtraction(claims, "builtin", reason)
 
 
 async def extract_with_llm(

@@ -117,7 +117,7 @@ def vote_emoji(config: GuildConfig | None) -> VoteEmoji:
     return VoteEmoji(table) if isinstance(table, dict) and table else _DEFAULT_EMOJI
 
 
-class ReviewMessages:
+class ReviewPoster:
     """Owns the review messages: posting, rendering, refusals, and which message shows
     which claim."""
 

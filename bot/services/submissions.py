@@ -17,7 +17,7 @@ from bot.core.errors import UserFacingError
 from bot.core.records import ClaimRecord, GuildConfig, NewDocument, SubmissionResult
 from bot.documents.document import Document
 from bot.extraction import ClaimCandidate, ExtractionError, extract_claims
-from bot.services.review_messages import ReviewMessages, describe_failure, log_post_failure
+from bot.services.review_messages import ReviewPoster, describe_failure, log_post_failure
 from bot.storage.database import Database
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ class Submissions:
     def __init__(
         self,
         db: Database,
-        review: ReviewMessages,
+        review: ReviewPoster,
         *,
         max_claims: int,
         llm: LLMConfig | None = None,
