@@ -235,7 +235,7 @@ async def test_figures_count_the_period_and_stay_in_their_server(
             (rival, "likely_false", 0.6, "", False, "consensus"),
         ]
     )
-    for reviewer, claim, verdict, age in [
+    for reviewer, claim, vote, age in [
         (7, decided, "supported", 0.5),
         (7, decided, "refuted", 0.4),  # a changed vote: still one claim
         (7, waiting, "supported", 0.3),
@@ -245,12 +245,12 @@ async def test_figures_count_the_period_and_stay_in_their_server(
     ]:
         run_sql(
             path,
-            "INSERT INTO vote_events (guild_id, claim_id, reviewer_id, verdict, created_at)"
+            "INSERT INTO vote_events (guild_id, claim_id, reviewer_id, vote, created_at)"
             " VALUES (?, ?, ?, ?, ?)",
             HOME,
             claim,
             reviewer,
-            verdict,
+            vote,
             now - age * DAY,
         )
 

@@ -30,7 +30,7 @@ from bot.core.exports import (
     to_json,
 )
 from bot.core.records import ClaimRecord, EvidenceRecord
-from bot.core.vocabulary import RESOLVABLE_STATUSES, STATUSES, claimreview_rating
+from bot.core.vocabulary import FINAL_VERDICTS, STATUSES, claimreview_rating
 
 CREATED = 1714564800.0  # 2024-05-01T12:00:00Z
 UPDATED = 1714651200.5  # 2024-05-02T12:00:00.5Z
@@ -177,7 +177,7 @@ def test_json_resolved_claim_and_unknowns() -> None:
     assert obj["source"] == {"url": None, "title": None, "attribution": None}
 
 
-def test_missing_verdicts_count_as_zero() -> None:
+def test_missing_votes_count_as_zero() -> None:
     [obj] = json.loads(to_json([item(votes={"refuted": 2})], CTX))
     assert obj["votes"] == {"supported": 0, "refuted": 2, "unverifiable": 0, "misleading": 0}
 
@@ -335,7 +335,7 @@ def test_claimreview_exports_only_final_and_verified_claims() -> None:
     open_claims = [item(claim(id=i, status=s)) for i, s in enumerate(STATUSES)]
     resolved = [
         item(claim(id=100 + i, status=s, is_final=True), resolved_at=RESOLVED)
-        for i, s in enumerate(RESOLVABLE_STATUSES)
+        for i, s in enumerate(FINAL_VERDICTS)
     ]
     docs = json.loads(to_claimreview(open_claims + resolved, CTX))
     exported = [(d["url"], d["reviewRating"]["alternateName"]) for d in docs]
@@ -348,7 +348,7 @@ def test_claimreview_exports_only_final_and_verified_claims() -> None:
         "Unverifiable",
         "Disputed",
     ]
-    statuses = ["verified_true", "verified_false", *RESOLVABLE_STATUSES]
+    statuses = ["verified_true", "verified_false", *FINAL_VERDICTS]
     for doc, status in zip(docs, statuses, strict=True):
         assert claimreview_problems(doc) == []
         rating = claimreview_rating(status)

@@ -87,7 +87,7 @@ def test_claim_embed_shows_status_votes_and_sources() -> None:
         make_claim(),
         counts={"supported": 3},
         evidence=evidence(1),
-        emoji_by_verdict=VoteEmoji().by_verdict,
+        emoji_by_vote=VoteEmoji().by_vote,
     )
     assert embed["title"] == "Claim #12 · Likely true"
     assert embed["color"] == 0x57F287
@@ -104,7 +104,7 @@ def test_claim_embed_shows_status_votes_and_sources() -> None:
 
 def test_a_claim_that_needs_context_says_so_under_its_status() -> None:
     def field_names(claim: ClaimRecord) -> list[str]:
-        embed = claim_embed(claim, counts={}, evidence=[], emoji_by_verdict=VoteEmoji().by_verdict)
+        embed = claim_embed(claim, counts={}, evidence=[], emoji_by_vote=VoteEmoji().by_vote)
         return [f["name"] for f in embed["fields"]]
 
     assert field_names(make_claim(reasons=("number", "needs context")))[:2] == [
@@ -126,7 +126,7 @@ def test_hostile_claim_text_is_escaped_and_long_text_fits() -> None:
         make_claim(text=text, attribution="*boss*"),
         counts={},
         evidence=evidence(9),
-        emoji_by_verdict=VoteEmoji().by_verdict,
+        emoji_by_vote=VoteEmoji().by_vote,
     )
     assert embed["description"].startswith(r"\[click me\]\(https\:/")
     assert r"\<@&123\>" in embed["description"]
@@ -204,7 +204,7 @@ def test_thresholds_are_described_as_a_reader_would_say_them() -> None:
 
 def test_members_see_the_claim_number_never_the_internal_id() -> None:
     claim = make_claim(id=9041, number=3)
-    embed = claim_embed(claim, counts={}, evidence=[], emoji_by_verdict=VoteEmoji().by_verdict)
+    embed = claim_embed(claim, counts={}, evidence=[], emoji_by_vote=VoteEmoji().by_vote)
     problem = {
         "claim_id": 9041,
         "claim_number": 3,

@@ -31,7 +31,7 @@ def test_the_embed_links_the_review_message_and_the_thread() -> None:
         make_claim(thread_id=99),
         counts={"supported": 1},
         evidence=[],
-        emoji_by_verdict=VoteEmoji().by_verdict,
+        emoji_by_vote=VoteEmoji().by_vote,
     )
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     assert embed["title"] == "Claim #12 · Likely true"
@@ -44,7 +44,7 @@ def test_the_embed_links_the_review_message_and_the_thread() -> None:
         " · Skip hides a claim from you for 24 h"
     )
     unthreaded = queue_embed(
-        make_claim(), counts={}, evidence=[], emoji_by_verdict=VoteEmoji().by_verdict
+        make_claim(), counts={}, evidence=[], emoji_by_vote=VoteEmoji().by_vote
     )
     assert "Thread" not in [f["name"] for f in unthreaded["fields"]]
 
@@ -63,7 +63,7 @@ def test_the_longest_claim_still_fits_in_an_embed() -> None:
         ),
         counts={},
         evidence=sources,
-        emoji_by_verdict=VoteEmoji().by_verdict,
+        emoji_by_vote=VoteEmoji().by_vote,
     )
     assert embed_size(embed) <= 6000
 

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 from bot.core.records import ClaimRecord, EvidenceRecord
 from bot.core.render import jump_url
-from bot.core.vocabulary import STATUS_LABELS, VERDICTS, claimreview_rating
+from bot.core.vocabulary import STATUS_LABELS, VOTES, claimreview_rating
 
 __all__ = [
     "CLAIMREVIEW_CONTEXT",
@@ -70,7 +70,7 @@ CSV_COLUMNS: Final[tuple[str, ...]] = (
     "attribution",
     "source_url",
     "source_title",
-    *VERDICTS,  # supported, refuted, unverifiable, misleading
+    *VOTES,  # supported, refuted, unverifiable, misleading
     "evidence_count",
     "evidence_urls",
     "explanation",
@@ -82,8 +82,8 @@ _FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 
 CLAIMREVIEW_CONTEXT: Final = "https://schema.org"
 # Product spec: ClaimReview is published "for resolved and verified claims". Moderator
-# resolutions (`is_final`) are exported whatever status they pinned; without one, only
-# these statuses are a verdict we stand behind (`likely_*`, `disputed` etc. are not).
+# resolutions (final verdicts, `is_final`) are exported whatever status they pinned; without
+# one, only these verdicts are verified (`likely_*`, `disputed` etc. are verdicts, not verified).
 CLAIMREVIEW_VERIFIED_STATUSES: Final[tuple[str, ...]] = ("verified_true", "verified_false")
 
 # --------------------------------------------------------------------------- records
@@ -106,7 +106,7 @@ class ExportEvidence:
 class ExportClaim:
     """One claim with the tallies storage computed for it.
 
-    `votes` has a count per verdict (missing verdicts count as 0). `resolved_at` is the
+    `votes` has a count per vote value (missing ones count as 0). `resolved_at` is the
     moderator resolution time (unix seconds) when the claim is final.
     """
 
@@ -204,7 +204,7 @@ def _snowflake(value: int | None) -> str | None:
 
 
 def _vote_counts(votes: Mapping[str, int]) -> dict[str, int]:
-    return {verdict: int(votes.get(verdict, 0)) for verdict in VERDICTS}
+    return {vote: int(votes.get(vote, 0)) for vote in VOTES}
 
 
 def _dump(value: object) -> str:
@@ -311,7 +311,7 @@ def claimreview_eligible(claim: ClaimRecord) -> bool:
     provided the status has a rating (`claimreview_rating`) and the claim has a review
     message to link to (ClaimReview requires `url`). `likely_*`, `disputed`,
     `unverifiable`, `misleading` without a resolution, `needs_review` and `unreviewed`
-    are skipped: they are not a verdict the team has published.
+    are skipped: they are not a final or verified verdict of the team.
     """
     if claimreview_rating(claim.status) is None or review_url(claim) is None:
         return False

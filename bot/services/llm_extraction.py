@@ -2,7 +2,7 @@
 
 Off by default; `llm_config(settings)` builds an `LLMConfig` when the endpoint is set.
 `extract_with_fallback` asks for decontextualised claims, `score_with_llm` for
-check-worthiness verdicts in batches; both say which backend answered and why they
+check-worthiness answers in batches; both say which backend answered and why they
 fell back.  Replies are validated strictly (JSON object, expected keys and types,
 bounded sizes); any failure (timeout, HTTP error after the retries, oversized or bad
 reply, token cap reached) falls back to the built-in extractor or scorer and logs why
@@ -432,30 +432,30 @@ def score_request(texts: Sequence[str]) -> str:
 
 
 def parse_score_reply(content: str, count: int) -> list[tuple[float, bool]]:
-    """(score, verdict) for ids 0..count-1, each exactly once; raises LLMOutputError."""
+    """(score, check-worthy) for ids 0..count-1, each exactly once; raises LLMOutputError."""
     try:
         payload = json.loads(content)
     except (json.JSONDecodeError, TypeError, RecursionError) as error:
         raise LLMOutputError(f"reply is not JSON ({error})") from None
     if not isinstance(payload, dict) or not isinstance(payload.get("results"), list):
         raise LLMOutputError('reply is not an object with a "results" list')
-    verdicts: dict[int, tuple[float, bool]] = {}
+    answers: dict[int, tuple[float, bool]] = {}
     for item in payload["results"]:
         if not isinstance(item, dict):
             raise LLMOutputError("a result is not an object")
-        number, verdict, score = item.get("id"), item.get("checkworthy"), item.get("score")
+        number, checkworthy, score = item.get("id"), item.get("checkworthy"), item.get("score")
         if not isinstance(number, int) or isinstance(number, bool) or not 0 <= number < count:
             raise LLMOutputError(f"result id {number!r} is not one of the {count} sentences")
-        if number in verdicts:
+        if number in answers:
             raise LLMOutputError(f"result id {number} appears twice")
-        if not isinstance(verdict, bool):
+        if not isinstance(checkworthy, bool):
             raise LLMOutputError('result field "checkworthy" is not true or false')
         if not isinstance(score, int | float) or isinstance(score, bool) or not 0.0 <= score <= 1.0:
             raise LLMOutputError('result field "score" is not a number from 0 to 1')
-        verdicts[number] = (float(score), verdict)
-    if len(verdicts) != count:
-        raise LLMOutputError(f"reply judges {len(verdicts)} of {count} sentences")
-    return [verdicts[number] for number in range(count)]
+        answers[number] = (float(score), checkworthy)
+    if len(answers) != count:
+        raise LLMOutputError(f"reply judges {len(answers)} of {count} sentences")
+    return [answers[number] for number in range(count)]
 
 
 async def _score_batch(
@@ -473,14 +473,14 @@ async def _score_batch(
     try:
         async with slots:
             content = await chat(messages, config, usage, client, max_tokens=max_tokens)
-        verdicts = parse_score_reply(content, len(texts))
+        answers = parse_score_reply(content, len(texts))
     except FALLBACK_ERRORS as error:
         reason = fallback_reason(error, config)
         logger.warning("LLM scoring of %d sentences failed: %s; using built-in", len(texts), reason)
         return [builtin_score(text, reason) for text in texts]
     return [
-        SentenceScore(text, score, verdict, "llm")
-        for text, (score, verdict) in zip(texts, verdicts, strict=True)
+        SentenceScore(text, score, checkworthy, "llm")
+        for text, (score, checkworthy) in zip(texts, answers, strict=True)
     ]
 
 
@@ -491,7 +491,7 @@ async def score_with_llm(
     *,
     client: httpx.AsyncClient | None = None,
 ) -> list[SentenceScore]:
-    """A verdict per sentence, `config.batch_size` per request and at most
+    """A check-worthiness answer per sentence, `config.batch_size` per request and at most
     `config.concurrency` requests at once; a failed batch is scored by the built-in scorer."""
     if client is None:
         async with open_client(config) as own_client:
