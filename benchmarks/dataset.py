@@ -198,7 +198,7 @@ def fill(path: Path, shape: Shape = Shape(), *, posted: bool = True) -> dict[str
         )
     conn.executemany(
         "INSERT INTO claims (id, guild_id, text, normalized, attribution, language, score,"
-        " submitter_id, source_url, source_title, channel_id, message_id, thread_id,"
+        " submitter_id, origin_url, origin_title, channel_id, message_id, thread_id,"
         " created_at, updated_at, number)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         claim_rows,

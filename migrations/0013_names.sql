@@ -6,3 +6,8 @@ ALTER TABLE vote_events RENAME COLUMN verdict TO vote;
 ALTER TABLE claim_votes RENAME COLUMN verdict TO vote;
 DROP INDEX claim_votes_by_claim_verdict;
 CREATE INDEX claim_votes_by_claim_vote ON claim_votes (claim_id, vote);
+-- Who made a claim is its speaker; the page it was found on is its origin ("source" now
+-- names only a page linked to a claim as evidence).
+ALTER TABLE claims RENAME COLUMN attribution TO speaker;
+ALTER TABLE claims RENAME COLUMN source_url TO origin_url;
+ALTER TABLE claims RENAME COLUMN source_title TO origin_title;

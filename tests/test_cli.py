@@ -40,7 +40,7 @@ def test_extract_json_on_an_example_article(cli: InProcess) -> None:
         "claim",
         "span",
         "score",
-        "attribution",
+        "speaker",
         "needs_context",
         "context_hint",
         "language",

@@ -28,7 +28,7 @@ DAILY = DigestSchedule("daily", "09:00", "UTC")  # no DST: periods are whole day
 async def add(db: Database, guild_id: int, *texts: str) -> list[int]:
     document = NewDocument(guild_id=guild_id, submitter_id=9, kind="text", content_hash=texts[0])
     claims = [NewClaim(text=t, normalized=t.casefold()) for t in texts]
-    _, created, _ = await db.store_submission(document, claims, source_url=None, source_title=None)
+    _, created, _ = await db.store_submission(document, claims, origin_url=None, origin_title=None)
     return [claim.id for claim in created]
 
 

@@ -27,7 +27,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 async def make_claims(db: Database, n: int, guild_id: int = 1) -> list[int]:
     document = NewDocument(guild_id=guild_id, submitter_id=9, kind="text", content_hash="h")
     claims = [NewClaim(text=f"claim {i}", normalized=f"claim {i}") for i in range(n)]
-    _, created, _ = await db.store_submission(document, claims, source_url=None, source_title=None)
+    _, created, _ = await db.store_submission(document, claims, origin_url=None, origin_title=None)
     return [c.id for c in created]
 
 

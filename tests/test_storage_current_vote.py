@@ -116,8 +116,8 @@ async def test_ingest_recompute_and_the_pure_model_agree_on_current_votes(
         _, claims, _ = await db.store_submission(
             document,
             [NewClaim(text=f"c{i}", normalized=f"c{i}") for i in range(CLAIMS)],
-            source_url=None,
-            source_title=None,
+            origin_url=None,
+            origin_title=None,
         )
         claim_ids = [c.id for c in claims]
         await replay(db, claim_ids, batches)
@@ -136,7 +136,7 @@ async def test_a_correction_with_an_earlier_clock_still_decides(tmp_path: Path) 
     try:
         document = NewDocument(guild_id=1, submitter_id=1, kind="text", content_hash="h")
         _, (claim,), _ = await db.store_submission(
-            document, [NewClaim(text="c", normalized="c")], source_url=None, source_title=None
+            document, [NewClaim(text="c", normalized="c")], origin_url=None, origin_title=None
         )
         await replay(
             db,
@@ -171,7 +171,7 @@ async def test_a_vote_batch_reads_only_its_own_events(tmp_path: Path) -> None:
     try:
         document = NewDocument(guild_id=1, submitter_id=1, kind="text", content_hash="h")
         _, (claim,), _ = await db.store_submission(
-            document, [NewClaim(text="c", normalized="c")], source_url=None, source_title=None
+            document, [NewClaim(text="c", normalized="c")], origin_url=None, origin_title=None
         )
         statements: list[str] = []
         await db.trace_statements(statements.append)

@@ -78,8 +78,8 @@ async def test_a_suggestion_is_shown_once_and_answered_once_with_an_audit(db: Da
     _, created, _ = await db.store_submission(
         document,
         [NewClaim(text="A claim.", normalized="a claim")],
-        source_url=None,
-        source_title=None,
+        origin_url=None,
+        origin_title=None,
     )
     claim_id = created[0].id
     shown = await db.add_suggestion(

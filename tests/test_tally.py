@@ -24,8 +24,8 @@ async def random_history(db: Database, seed: int) -> None:
     _, claims, _ = await db.store_submission(
         document,
         [NewClaim(text=f"c{i}", normalized=f"c{i}") for i in range(4)],
-        source_url=None,
-        source_title=None,
+        origin_url=None,
+        origin_title=None,
     )
     ids = [c.id for c in claims]
 

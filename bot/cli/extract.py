@@ -134,9 +134,9 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     table.add_column("#", justify="right")
     table.add_column("score", justify="right")
     table.add_column("claim")
-    table.add_column("who says so")
+    table.add_column("speaker")
     for number, claim in enumerate(claims, 1):
-        table.add_row(str(number), f"{claim.score:.2f}", claim.text, claim.attribution or "")
+        table.add_row(str(number), f"{claim.score:.2f}", claim.text, claim.speaker or "")
     console = Console()
     if claims:
         console.print(table)

@@ -26,7 +26,7 @@ class NewClaim:
 
     text: str
     normalized: str
-    attribution: str | None = None
+    speaker: str | None = None
     language: str | None = None
     score: float | None = None
     reasons: tuple[str, ...] = ()
@@ -56,13 +56,13 @@ class ClaimRecord:
     guild_id: int
     number: int  # what members see and type: #1, #2, ... in each server
     text: str
-    attribution: str | None
+    speaker: str | None
     language: str | None
     score: float | None
     reasons: tuple[str, ...]
     submitter_id: int
-    source_url: str | None
-    source_title: str | None
+    origin_url: str | None
+    origin_title: str | None
     channel_id: int | None
     message_id: int | None
     thread_id: int | None

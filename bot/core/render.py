@@ -157,25 +157,25 @@ def claim_embed(
         {"name": "Votes", "value": format_votes(counts, emoji_by_vote), "inline": True},
         {"name": "Evidence", "value": str(len(evidence)), "inline": True},
         {
-            "name": "Who says so",
-            "value": escape_markdown(clip(claim.attribution, 200)) if claim.attribution else "—",
+            "name": "Speaker",
+            "value": escape_markdown(clip(claim.speaker, 200)) if claim.speaker else "—",
             "inline": True,
         },
         {"name": "Submitted by", "value": f"<@{claim.submitter_id}>", "inline": True},
     ]
-    if claim.source_url:
+    if claim.origin_url:
         fields.append(
             {
-                "name": "Source",
-                "value": safe_link(claim.source_title or claim.source_url, claim.source_url),
+                "name": "Origin",
+                "value": safe_link(claim.origin_title or claim.origin_url, claim.origin_url),
                 "inline": True,
             }
         )
-    elif claim.source_title:
+    elif claim.origin_title:
         fields.append(
             {
-                "name": "Source",
-                "value": escape_markdown(clip(claim.source_title, 200)),
+                "name": "Origin",
+                "value": escape_markdown(clip(claim.origin_title, 200)),
                 "inline": True,
             }
         )

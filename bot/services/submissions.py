@@ -88,8 +88,8 @@ class Submissions:
         submitter_id: int,
         kind: str,
         document: Document,
-        default_attribution: str | None = None,
-        source_url: str | None = None,
+        default_speaker: str | None = None,
+        origin_url: str | None = None,
         progress: Progress | None = None,
     ) -> SubmissionResult:
         limit = max_claims_for(config, self._max_claims)
@@ -98,15 +98,14 @@ class Submissions:
         if not candidates:
             return result
         prepared = [
-            _cited(document, replace(c, attribution=c.attribution or default_attribution))
-            for c in candidates
+            _cited(document, replace(c, speaker=c.speaker or default_speaker)) for c in candidates
         ]
         new_document = NewDocument(
             guild_id=config.guild_id,
             submitter_id=submitter_id,
             kind=kind,
             content_hash=content_hash(document.text),
-            url=document.url or source_url,
+            url=document.url or origin_url,
             title=document.title,
             language=candidates[0].language,
             char_count=len(document.text),
@@ -115,29 +114,29 @@ class Submissions:
             config,
             new_document,
             prepared,
-            source_url=source_url or document.url,
-            source_title=document.title,
+            origin_url=origin_url or document.url,
+            origin_title=document.title,
             result=result,
             progress=progress,
         )
 
     async def add_single(
-        self, config: GuildConfig, *, submitter_id: int, text: str, source_url: str | None
+        self, config: GuildConfig, *, submitter_id: int, text: str, origin_url: str | None
     ) -> SubmissionResult:
         new_document = NewDocument(
             guild_id=config.guild_id,
             submitter_id=submitter_id,
             kind="manual",
             content_hash=content_hash(text),
-            url=source_url,
+            url=origin_url,
             char_count=len(text),
         )
         return await self._store_and_post(
             config,
             new_document,
             [text],
-            source_url=source_url,
-            source_title=None,
+            origin_url=origin_url,
+            origin_title=None,
             result=SubmissionResult(found=1),
             progress=None,
         )
@@ -148,8 +147,8 @@ class Submissions:
         document: NewDocument,
         candidates: list[ClaimCandidate] | list[str],
         *,
-        source_url: str | None,
-        source_title: str | None,
+        origin_url: str | None,
+        origin_title: str | None,
         result: SubmissionResult,
         progress: Progress | None,
     ) -> SubmissionResult:
@@ -165,7 +164,7 @@ class Submissions:
         }
         plan = triage(candidates, recent, originals=originals)
         _, created, repeated = await db.store_submission(
-            document, plan.new, source_url=source_url, source_title=source_title
+            document, plan.new, origin_url=origin_url, origin_title=origin_title
         )
         known_ids = list(dict.fromkeys([*plan.existing_ids, *(c.id for c in repeated)]))
         known = await db.get_claims(config.guild_id, known_ids)
