@@ -210,7 +210,7 @@ def chosen_llm(args: argparse.Namespace, settings: Settings) -> LLMConfig | None
 
 @contextlib.contextmanager
 def import_progress(total: int | None) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on stderr (bytes read, reviews kept) when a person watches it."""
+    """A progress bar on stderr (bytes read, fact-checks kept) when a person watches it."""
     if not sys.stderr.isatty():
         yield None
         return
@@ -221,13 +221,13 @@ def import_progress(total: int | None) -> Iterator[Callable[[int, int], None] | 
         TextColumn("importing"),
         BarColumn(),
         DownloadColumn(),
-        TextColumn("{task.fields[reviews]:,} reviews"),
+        TextColumn("{task.fields[fact_checks]:,} fact-checks"),
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("import", total=total, reviews=0)
+        task = bar.add_task("import", total=total, fact_checks=0)
 
-        def update(read: int, reviews: int) -> None:
-            bar.update(task, completed=read, reviews=reviews)
+        def update(read: int, fact_checks: int) -> None:
+            bar.update(task, completed=read, fact_checks=fact_checks)
 
         yield update

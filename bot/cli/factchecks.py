@@ -121,11 +121,13 @@ def cmd_factchecks_stats(args: argparse.Namespace, settings: Settings) -> int:
     with database_errors():
         stats = asyncio.run(with_database(settings, work))
     where = "for all servers" if args.guild is None else f"visible to server {args.guild}"
-    print(f"{stats.reviews:,} fact-check(s) {where}.")
-    if stats.reviews:
+    print(f"{stats.fact_checks:,} fact-check(s) {where}.")
+    if stats.fact_checks:
         named = ", ".join(f"{name or 'unknown publisher'} {n:,}" for name, n in stats.publishers)
         print(f"Top publishers: {named}.")
-        print(f"Newest review: {stats.newest or 'undated'}; oldest: {stats.oldest or 'undated'}.")
+        print(
+            f"Newest fact-check: {stats.newest or 'undated'}; oldest: {stats.oldest or 'undated'}."
+        )
     if stats.last_import is not None:
         when = datetime.datetime.fromtimestamp(stats.last_import, datetime.UTC)
         print(f"Last import: {when:%Y-%m-%d %H:%M} UTC.")

@@ -194,7 +194,7 @@ def _add_extract(sub: argparse._SubParsersAction[CommandParser]) -> None:
 
 def _add_fact_check_commands(sub: argparse._SubParsersAction[CommandParser]) -> None:
     scope_help = (
-        "import for this server only (id); without it the reviews are for all servers, "
+        "import for this server only (id); without it the fact-checks are for all servers, "
         "and every server sees them"
     )
     library = sub.add_parser(
@@ -208,7 +208,7 @@ def _add_fact_check_commands(sub: argparse._SubParsersAction[CommandParser]) -> 
         "import",
         help="import a ClaimReview feed (JSON, DataFeed, @graph or HTML page)",
         description="Import schema.org ClaimReviews from a file, a URL (through the safe "
-        "fetcher) or - for standard input; at most 300 MB. A review already imported with "
+        "fetcher) or - for standard input; at most 300 MB. A fact-check already imported with "
         "the same url is updated. A feed that cannot be read imports nothing.",
         epilog=_epilog(factchecks.IMPORT_FAILURES, SETTINGS_NOTE),
     )
@@ -217,8 +217,8 @@ def _add_fact_check_commands(sub: argparse._SubParsersAction[CommandParser]) -> 
     feed.set_defaults(handler=factchecks.cmd_factchecks_import)
     stats = actions.add_parser(
         "stats",
-        help="how many reviews, from which publishers, how recent",
-        description="Size of the library: the reviews for all servers, or with --guild the "
+        help="how many fact-checks, from which publishers, how recent",
+        description="Size of the library: the fact-checks for all servers, or with --guild the "
         "ones that server sees (its own and those for all servers).",
         epilog=_epilog(factchecks.STATS_FAILURES, SETTINGS_NOTE),
     )
@@ -244,7 +244,7 @@ def _add_fact_check_commands(sub: argparse._SubParsersAction[CommandParser]) -> 
         type=int,
         default=None,
         metavar="ID",
-        help="the library this server sees (default: the reviews for all servers)",
+        help="the library this server sees (default: the fact-checks for all servers)",
     )
     matcher.set_defaults(handler=match.cmd_match)
 

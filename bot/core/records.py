@@ -128,7 +128,8 @@ ALL_SERVERS = 0
 
 @dataclass(frozen=True, slots=True)
 class NewFactCheck:
-    """A review about to be stored (the parser's ClaimReview, dates as ISO text)."""
+    """A fact-check about to be stored: what the ClaimReview reader yields (bot/documents/
+    claimreview.py) and the import writes, one shape. `published` is an ISO date or None."""
 
     url: str
     claim_reviewed: str
@@ -145,8 +146,8 @@ class NewFactCheck:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FactCheckRecord(NewFactCheck):
-    """One imported ClaimReview of the library, as stored. `scope` is the server it was
-    imported for, or ALL_SERVERS; `published` is an ISO date or None."""
+    """One fact-check of the library, as stored. `scope` is the server it was imported for,
+    or ALL_SERVERS; `published` is an ISO date or None."""
 
     id: int
     scope: int
@@ -158,7 +159,7 @@ class FactCheckRecord(NewFactCheck):
 class LibraryStats:
     """What `/factchecks stats` shows: size, publishers, how recent."""
 
-    reviews: int
+    fact_checks: int
     publishers: list[tuple[str, int]]
     newest: str | None
     oldest: str | None
@@ -184,7 +185,7 @@ class SuggestionRecord:
 
 @dataclass(frozen=True, slots=True)
 class FactCheckImportResult:
-    """What one import did: reviews read from the feed, rows added and updated, records
+    """What one import did: fact-checks read from the feed, rows added and updated, records
     skipped and numbers dropped (both by reason)."""
 
     scope: int
