@@ -78,7 +78,7 @@ FORBIDDEN = {
         "se rapproche de la Chine",
     ),
     "rhetorical question": ("que gagne", "?"),
-    "author's verdict": ("avérée payante",),
+    "author's judgement": ("avérée payante",),
     "word of judgement": ("embarrassants",),
     "speculation": (
         "surestimés",

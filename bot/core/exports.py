@@ -403,7 +403,7 @@ def _rating_problems(rating: object) -> list[str]:
     if rating.get("@type") != "Rating":
         problems.append('reviewRating["@type"] must be "Rating"')
     if not _is_text(rating.get("alternateName")):
-        problems.append("reviewRating.alternateName is missing (required: the textual verdict)")
+        problems.append("reviewRating.alternateName is missing (required: the textual rating)")
     scale = ("ratingValue", "bestRating", "worstRating")
     given = [name for name in scale if name in rating]
     if given:

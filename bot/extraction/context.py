@@ -2,7 +2,7 @@
 
 A sentence in an article leans on the ones before it: "the association" was named
 two sentences earlier, "also" continues a report whose source was given just before,
-"ils" is whoever the previous sentence was about, and a verdict of the author's
+"ils" is whoever the previous sentence was about, and a judgement of the author's
 ("this strategy paid off") or a remark ("the measure comes late:") can lead the
 verifiable part.  This module finds those cases with the language's cue lists:
 
@@ -12,7 +12,7 @@ verifiable part.  This module finds those cases with the language's cue lists:
 * `continues_report`: "Des missiles ... ont également ..." right after a sourced
   sentence of the same paragraph carries that source.
 * `opinion_head_end` / `judgement_split`: where the verifiable part starts when an
-  opinion clause before a colon, or the author's verdict before "when", leads it.
+  opinion clause before a colon, or the author's judgement before "when", leads it.
 """
 
 from __future__ import annotations
@@ -212,7 +212,7 @@ def opinion_head_end(body: str, lexicon: Lexicon) -> int:
 
 @dataclass(frozen=True, slots=True)
 class JudgementSplit:
-    """The author's verdict cut off: where the fact starts, and a date kept from the verdict."""
+    """The author's judgement cut off: where the fact starts, and a date kept from it."""
 
     fact_start: int
     date: str | None
@@ -220,15 +220,15 @@ class JudgementSplit:
 
 def judgement_split(body: str, lexicon: Lexicon) -> JudgementSplit | None:
     """ "Cette stratégie s'est avérée payante en mars, lorsque la Russie a …": the fact is
-    what follows "lorsque"; the date the verdict gave ("en mars") goes with it."""
+    what follows "lorsque"; the date the judgement gave ("en mars") goes with it."""
     if lexicon.judgement_heads.isdisjoint(letter_words(body)):
         return None
     norm = normalize_for_matching(body)
-    verdict = lexicon.judgement.search(norm)
-    if verdict is None:
+    judgement = lexicon.judgement.search(norm)
+    if judgement is None:
         return None
-    for comma in re.finditer(r",\s*", norm[verdict.end() :]):
-        at = verdict.end() + comma.end()
+    for comma in re.finditer(r",\s*", norm[judgement.end() :]):
+        at = judgement.end() + comma.end()
         conjunction = lexicon.when_conjunction.match(norm, at)
         if conjunction is None:
             continue
@@ -237,7 +237,7 @@ def judgement_split(body: str, lexicon: Lexicon) -> JudgementSplit | None:
         )
         if word_count(body[fact_start:]) < MIN_TAIL_WORDS + 1:
             return None
-        date = date_phrases(lexicon).search(body, verdict.end(), verdict.end() + comma.start())
+        date = date_phrases(lexicon).search(body, judgement.end(), judgement.end() + comma.start())
         return JudgementSplit(fact_start, date.group().strip() if date else None)
     return None
 

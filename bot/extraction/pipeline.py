@@ -197,7 +197,7 @@ def _draft(
         cleaned = type(cleaned)(cleaned.text, head + skip + cleaned.head_skip, cleaned.tail_skip)
         claim_text = cleaned.text
     else:
-        # The author's verdict before "lorsque" goes; the date it gave stays with the fact.
+        # The author's judgement before "lorsque" goes; the date it gave stays with the fact.
         split = judgement_split(source[head : len(source) - cleaned.tail_skip], lexicon)
         if split is not None:
             fact = clean_claim(source[head + split.fact_start :], lexicon).text

@@ -1,5 +1,5 @@
 """Claims a fact-checker can take as they are: exact spans, no junk, no trivia, sources and
-references carried over from the sentences before, no opinion or verdict leading a fact.
+references carried over from the sentences before, no opinion or judgement leading a fact.
 
 Every article sentence here was written for these tests.
 """
@@ -212,7 +212,7 @@ def test_a_pronoun_after_its_name_in_the_same_sentence_is_resolved() -> None:
     assert (claim.needs_context, claim.context_hint) == (False, None)
 
 
-# -- opinion and verdict leading a fact ----------------------------------------------------
+# -- opinion and judgement leading a fact --------------------------------------------------
 
 
 def test_an_opinion_before_a_colon_goes() -> None:
@@ -235,7 +235,7 @@ def test_the_colon_of_a_link_or_a_time_is_no_clause_end() -> None:
     assert claim.text == timed.strip()
 
 
-def test_the_authors_verdict_goes_and_its_date_stays() -> None:
+def test_the_authors_judgement_goes_and_its_date_stays() -> None:
     text = (
         "Cette tactique s'est avérée payante pour le syndicat en mai, lorsque la direction a"
         " accepté une hausse de 3 % des salaires.\n"
