@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 FAILURES = (UNREADABLE_INPUT, UNREADABLE_URL)
 
 
-def read_document(source: str) -> Document:
+def read_document(given: str) -> Document:
     """A path, `-` for stdin (both through the one input reader), or a URL fetched through
     the safe fetcher (whose imports, httpx and trafilatura among them, only a URL pays for)."""
     from bot.core.urls import looks_like_url
@@ -35,10 +35,10 @@ def read_document(source: str) -> Document:
     from bot.documents.reader import load_text
     from bot.services.parsing import parse_within_budget
 
-    if looks_like_url(source) and source != "-":
-        return _read_url(source)
-    raw = read_input(source)
-    name = None if source == "-" else Path(source).name
+    if looks_like_url(given) and given != "-":
+        return _read_url(given)
+    raw = read_input(given)
+    name = None if given == "-" else Path(given).name
     try:
         return parse_within_budget(load_text, raw, filename=name)
     except DocumentError as exc:
@@ -105,7 +105,7 @@ def cited_span(document: Document, claim: ClaimCandidate) -> dict[str, object] |
 
 def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     llm = chosen_llm(args, settings)
-    document = read_document(args.source)
+    document = read_document(args.input)
     limit = settings.max_claims_per_submission if args.max is None else args.max
     # One more than the cap says whether the cap cut the list (the pick is greedy,
     # so the first `limit` are the same either way).

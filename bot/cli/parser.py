@@ -151,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
         '"checkworthy", "backend", "fallback"} per line out.',
         epilog=_epilog(score.FAILURES, INPUT_NOTE),
     )
-    scorer.add_argument("source", nargs="?", default="-", help="a file path or - (default)")
+    scorer.add_argument("input", nargs="?", default="-", help="a file path or - (default)")
     _add_backend_option(scorer)
     scorer.set_defaults(handler=score.cmd_score)
 
@@ -167,7 +167,7 @@ def _add_extract(sub: argparse._SubParsersAction[CommandParser]) -> None:
         "the safe fetcher, or standard input), best first, as a table or JSON.",
         epilog=_epilog(extract.FAILURES, INPUT_NOTE),
     )
-    command.add_argument("source", help="a file path, a URL, or - for standard input")
+    command.add_argument("input", help="a file path, a URL, or - for standard input")
     command.add_argument(
         "--json",
         action="store_true",
@@ -212,7 +212,7 @@ def _add_fact_check_commands(sub: argparse._SubParsersAction[CommandParser]) -> 
         "the same url is updated. A feed that cannot be read imports nothing.",
         epilog=_epilog(factchecks.IMPORT_FAILURES, SETTINGS_NOTE),
     )
-    feed.add_argument("source", help="a file path, a URL, or - for standard input")
+    feed.add_argument("feed", help="a file path, a URL, or - for standard input")
     feed.add_argument("--guild", type=int, default=None, metavar="ID", help=scope_help)
     feed.set_defaults(handler=factchecks.cmd_factchecks_import)
     stats = actions.add_parser(
@@ -237,7 +237,7 @@ def _add_fact_check_commands(sub: argparse._SubParsersAction[CommandParser]) -> 
         "ending in a tweet's signature (— Name (@handle) May 1, 2021) is matched with that date.",
         epilog=_epilog(match.FAILURES, INPUT_NOTE, SETTINGS_NOTE),
     )
-    matcher.add_argument("source", nargs="?", default="-", help="a file path or - (default)")
+    matcher.add_argument("input", nargs="?", default="-", help="a file path or - (default)")
     matcher.add_argument("--top", type=_positive_int, default=5, metavar="K", help="default: 5")
     matcher.add_argument(
         "--guild",

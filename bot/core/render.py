@@ -133,9 +133,9 @@ def format_evidence(evidence: Sequence[EvidenceRecord]) -> str:
 
 
 # The extractor's reason for a claim that leans on an earlier sentence it could not resolve
-# ("the association", "they"): reviewers should read it with its source.
+# ("the association", "they"): reviewers should read it in the text it came from.
 NEEDS_CONTEXT = "needs context"
-NEEDS_CONTEXT_HINT = "It refers to something said before it: read it with its source."
+NEEDS_CONTEXT_HINT = "It refers to something said before it: read it in the text it came from."
 
 
 def claim_embed(

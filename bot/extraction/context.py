@@ -1,7 +1,7 @@
 """Claims a fact-checker can take as they are: what a sentence borrows from its neighbours.
 
 A sentence in an article leans on the ones before it: "the association" was named
-two sentences earlier, "also" continues a report whose source was given just before,
+two sentences earlier, "also" continues a report whose speaker was given just before,
 "ils" is whoever the previous sentence was about, and a judgement of the author's
 ("this strategy paid off") or a remark ("the measure comes late:") can lead the
 verifiable part.  This module finds those cases with the language's cue lists:
@@ -10,7 +10,7 @@ verifiable part.  This module finds those cases with the language's cue lists:
   in the preceding sentences is replaced by it; a pronoun or noun that cannot be
   resolved is reported so the claim is marked as needing context, never guessed.
 * `continues_report`: "Des missiles ... ont également ..." right after a sourced
-  sentence of the same paragraph carries that source.
+  sentence of the same paragraph carries that speaker.
 * `opinion_head_end` / `judgement_split`: where the verifiable part starts when an
   opinion clause before a colon, or the author's judgement before "when", leads it.
 """
@@ -184,7 +184,7 @@ def continues_report(sentence: str, lexicon: Lexicon) -> bool:
 def opinion_head_end(body: str, lexicon: Lexicon) -> int:
     """Where the facts start after a short remark and a colon ("La mesure arrive tard : …").
 
-    The head must hold nothing to check (no figure, date, name or source) and the tail
+    The head must hold nothing to check (no figure, date, name or speaker) and the tail
     something (a figure, date or name); 0 when the sentence has no such head.
     """
     found = _CLAUSE_COLON.search(body)

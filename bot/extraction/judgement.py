@@ -143,7 +143,7 @@ def reports_a_judgement(
         return False
     score, signals = score_clause(frame.clause)
     if frame.kind in ("according to", "quote") and not _a_view(frame.clause, signals, lexicon):
-        return False  # "Selon l'Insee, le chômage a reculé…": a source, not a judgement
+        return False  # "Selon l'Insee, le chômage a reculé…": a speaker, not a judgement
     return not _factual(frame.clause, score, signals, lexicon)
 
 

@@ -184,23 +184,23 @@ def _draft(
         speaker = block.speaker
         if start < block.inner_start and not text[start : block.inner_start].strip(' «“"„'):
             start = block.inner_start
-    source = text[start:end]
-    if len(source) > MAX_SENTENCE_CHARS:
+    span = text[start:end]
+    if len(span) > MAX_SENTENCE_CHARS:
         return None
-    cleaned = clean_claim(source, lexicon)
+    cleaned = clean_claim(span, lexicon)
     claim_text = cleaned.text
     # The author's remark before a colon goes; the span starts at the facts.
     head = cleaned.head_skip
-    skip = opinion_head_end(source[head : len(source) - cleaned.tail_skip], lexicon)
+    skip = opinion_head_end(span[head : len(span) - cleaned.tail_skip], lexicon)
     if skip:
-        cleaned = clean_claim(source[head + skip :], lexicon)
+        cleaned = clean_claim(span[head + skip :], lexicon)
         cleaned = type(cleaned)(cleaned.text, head + skip + cleaned.head_skip, cleaned.tail_skip)
         claim_text = cleaned.text
     else:
         # The author's judgement before "lorsque" goes; the date it gave stays with the fact.
-        split = judgement_split(source[head : len(source) - cleaned.tail_skip], lexicon)
+        split = judgement_split(span[head : len(span) - cleaned.tail_skip], lexicon)
         if split is not None:
-            fact = clean_claim(source[head + split.fact_start :], lexicon).text
+            fact = clean_claim(span[head + split.fact_start :], lexicon).text
             if split.date:
                 first = fact.split(" ", 1)[0]
                 if first.lower() in lexicon.stopwords:  # "La Russie" -> "la Russie", not "Karsk"

@@ -130,17 +130,17 @@ def parse_llm_reply(content: str, max_claims: int) -> list[_LLMClaim]:
     return claims
 
 
-def locate(source: str, quote: str, text: str) -> tuple[int, int]:
-    """Offsets of the claim in `source`: exact quote, else best fuzzy sentence, else -1, -1."""
+def locate(article: str, quote: str, text: str) -> tuple[int, int]:
+    """Offsets of the claim in `article`: exact quote, else best fuzzy sentence, else -1, -1."""
     for needle in (quote, text):
         if needle:
-            index = source.find(needle)
+            index = article.find(needle)
             if index >= 0:
                 return index, index + len(needle)
     target = _SPACES.sub(" ", quote or text).casefold()
     best, best_ratio = (-1, -1), MIN_FUZZY_RATIO
-    for start, end in split_sentences(source):
-        candidate = _SPACES.sub(" ", source[start:end]).casefold()
+    for start, end in split_sentences(article):
+        candidate = _SPACES.sub(" ", article[start:end]).casefold()
         matcher = difflib.SequenceMatcher(None, target, candidate, autojunk=False)
         if matcher.real_quick_ratio() < best_ratio or matcher.quick_ratio() < best_ratio:
             continue
@@ -150,13 +150,13 @@ def locate(source: str, quote: str, text: str) -> tuple[int, int]:
     return best
 
 
-def _to_candidates(source: str, claims: list[_LLMClaim], max_claims: int) -> list[ClaimCandidate]:
-    language = detect_language(source)
+def _to_candidates(article: str, claims: list[_LLMClaim], max_claims: int) -> list[ClaimCandidate]:
+    language = detect_language(article)
     lexicon = get_lexicon(language)
     candidates: list[ClaimCandidate] = []
     for claim in claims:
         assessment = assess(claim.text, lexicon, external_source=claim.speaker is not None)
-        start, end = locate(source, claim.quote, claim.text)
+        start, end = locate(article, claim.quote, claim.text)
         reasons = ("llm", *assessment.signals.tags())
         candidates.append(
             ClaimCandidate(
