@@ -34,7 +34,7 @@ from pathlib import Path
 
 from benchmarks.harness import memory_kb, percentile
 from bot.core.text import tweet_date
-from bot.documents.claimreview import ImportReport, read_claim_reviews
+from bot.documents.claimreview import ImportReport, read_fact_checks
 from bot.matching import ClaimMatcher, LibraryClaim
 from tools.shared_data import CLAIM_MATCHING, DATA_FOLDER_OPTION, require_files
 
@@ -127,9 +127,13 @@ def read_feed(path: Path) -> tuple[list[LibraryClaim], ImportReport]:
     with path.open("rb") as stream:
         claims = [
             LibraryClaim(
-                r.url.removeprefix(_BASE_URL), r.claim, r.language, r.title or "", r.published
+                r.url.removeprefix(_BASE_URL),
+                r.claim_reviewed,
+                r.language,
+                r.title or "",
+                date.fromisoformat(r.published) if r.published else None,
             )
-            for r in read_claim_reviews(stream, report)
+            for r in read_fact_checks(stream, report)
         ]
     return claims, report
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.status import EvidenceItem, compute_status
-from bot.core.vocabulary import VERDICTS
+from bot.core.vocabulary import VOTES
 from bot.storage.database import Database
 
 GUILD_BASE = 900_000_000_000_000_000
@@ -129,7 +129,7 @@ def reviewer(guild_index: int, slot: int) -> int:
 
 
 def vote_stream(rng: random.Random, shape: Shape) -> Iterator[tuple[int, int, int, str | None]]:
-    """(claim id, guild id, reviewer, verdict or None): mostly first votes, some changes of
+    """(claim id, guild id, reviewer, vote or None): mostly first votes, some changes of
     mind and retractions, so the log is longer than the current votes."""
     for _ in range(shape.votes):
         claim_id = rng.randint(1, shape.claims)
@@ -137,14 +137,14 @@ def vote_stream(rng: random.Random, shape: Shape) -> Iterator[tuple[int, int, in
         who = reviewer(guild_index, rng.randrange(REVIEWERS_PER_GUILD))
         roll = rng.random()
         # Each claim leans one way, so most claims reach a status other than disputed.
-        lean = VERDICTS[claim_id % 3 if claim_id % 7 else 3]
+        lean = VOTES[claim_id % 3 if claim_id % 7 else 3]
         if roll < 0.05:
-            verdict: str | None = None
+            vote: str | None = None
         elif roll < 0.75:
-            verdict = lean
+            vote = lean
         else:
-            verdict = rng.choice(VERDICTS)
-        yield claim_id, GUILD_BASE + guild_index, who, verdict
+            vote = rng.choice(VOTES)
+        yield claim_id, GUILD_BASE + guild_index, who, vote
 
 
 async def migrate(path: Path) -> None:
@@ -198,7 +198,7 @@ def fill(path: Path, shape: Shape = Shape(), *, posted: bool = True) -> dict[str
         )
     conn.executemany(
         "INSERT INTO claims (id, guild_id, text, normalized, attribution, language, score,"
-        " submitter_id, source_url, source_title, channel_id, message_id, thread_id,"
+        " submitter_id, origin_url, origin_title, channel_id, message_id, thread_id,"
         " created_at, updated_at, number)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         claim_rows,
@@ -207,23 +207,23 @@ def fill(path: Path, shape: Shape = Shape(), *, posted: bool = True) -> dict[str
     current: dict[int, dict[int, str]] = {}
     event_rows = []
     vote_rows: dict[tuple[int, int], tuple[int, int, str, int, float]] = {}
-    for event_id, (claim_id, guild_id, who, verdict) in enumerate(vote_stream(rng, shape), 1):
+    for event_id, (claim_id, guild_id, who, vote) in enumerate(vote_stream(rng, shape), 1):
         at = claim_rows[claim_id - 1][13] + event_id % 86_400
-        event_rows.append((event_id, guild_id, claim_id, who, verdict, "reaction", at))
+        event_rows.append((event_id, guild_id, claim_id, who, vote, "reaction", at))
         votes = current.setdefault(claim_id, {})
-        if verdict is None:
+        if vote is None:
             votes.pop(who, None)
             vote_rows.pop((claim_id, who), None)
         else:
-            votes[who] = verdict
-            vote_rows[(claim_id, who)] = (claim_id, who, verdict, event_id, at)
+            votes[who] = vote
+            vote_rows[(claim_id, who)] = (claim_id, who, vote, event_id, at)
     conn.executemany(
-        "INSERT INTO vote_events (id, guild_id, claim_id, reviewer_id, verdict, origin,"
+        "INSERT INTO vote_events (id, guild_id, claim_id, reviewer_id, vote, origin,"
         " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         event_rows,
     )
     conn.executemany(
-        "INSERT INTO claim_votes (claim_id, reviewer_id, verdict, event_id, updated_at)"
+        "INSERT INTO claim_votes (claim_id, reviewer_id, vote, event_id, updated_at)"
         " VALUES (?, ?, ?, ?, ?)",
         list(vote_rows.values()),
     )

@@ -78,7 +78,7 @@ FORBIDDEN = {
         "se rapproche de la Chine",
     ),
     "rhetorical question": ("que gagne", "?"),
-    "author's verdict": ("avérée payante",),
+    "author's judgement": ("avérée payante",),
     "word of judgement": ("embarrassants",),
     "speculation": (
         "surestimés",
@@ -100,7 +100,7 @@ def _matches(fact: Fact, claim: ClaimCandidate) -> bool:
     text = _norm(claim.text)
     if not all(_norm(k) in text for k in fact.keywords):
         return False
-    return fact.source is None or _norm(fact.source) in _norm(claim.attribution or "")
+    return fact.source is None or _norm(fact.source) in _norm(claim.speaker or "")
 
 
 def main() -> int:
@@ -118,7 +118,7 @@ def main() -> int:
     print(f"{len(claims)} claims from {args.article.name} ({elapsed_ms:.0f} ms, first call)\n")
     for rank, claim in enumerate(claims, 1):
         print(f"{rank:2}. [{claim.score:.2f}] {claim.text}")
-        print(f"      source: {claim.attribution or '-'}   ({', '.join(claim.reasons)})")
+        print(f"      source: {claim.speaker or '-'}   ({', '.join(claim.reasons)})")
 
     failures = 0
     print("\nExpected facts:")

@@ -109,7 +109,7 @@ from tests.support.process import BotProcess
 from tests.support.world import World, build_world, setup_review
 
 VOTE_EMOJI = {"supported": "✅", "refuted": "❌", "unverifiable": "❓", "misleading": "⚠️"}
-VERDICTS = tuple(VOTE_EMOJI)
+VOTES = tuple(VOTE_EMOJI)
 REACTION_ADD = "MESSAGE_REACTION_ADD"
 TARGET_EVENTS_PER_SECOND = 5_000
 TARGET_RATIO = 0.5
@@ -177,7 +177,7 @@ Row = tuple[int, int, int, str, str, float]  # a vote_events row without its id
 class Vote:
     reviewer: int  # index into the reviewers
     claim: int  # index into the posted claims
-    verdict: str
+    vote: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,10 +234,10 @@ def claim_texts(count: int) -> list[str]:
 
 def plan_votes(claims: int, reviewers: int, per_reviewer: int, seed: int) -> list[Vote]:
     """Each reviewer votes once on `per_reviewer` consecutive claims (mod `claims`),
-    with a random verdict; the events are shuffled."""
+    with a random vote; the events are shuffled."""
     rng = random.Random(seed)
     votes = [
-        Vote(reviewer, (reviewer * per_reviewer + j) % claims, rng.choice(VERDICTS))
+        Vote(reviewer, (reviewer * per_reviewer + j) % claims, rng.choice(VOTES))
         for reviewer in range(reviewers)
         for j in range(per_reviewer)
     ]
@@ -505,7 +505,7 @@ async def run_bot(
             edits_before = [fake.edits_of(c.message_id) for c in claims]
             time_gateway_writes(fake, {c.message_id: c.claim_id for c in claims}, results.sent)
             events = [
-                (reviewers[v.reviewer], claims[v.claim].message_id, VOTE_EMOJI[v.verdict])
+                (reviewers[v.reviewer], claims[v.claim].message_id, VOTE_EMOJI[v.vote])
                 for v in votes
             ]
             results.rss_before_kb = memory_kb(bot.pid)["VmRSS"]
@@ -581,7 +581,7 @@ async def run_bot(
                 claims[v.claim].guild_id,
                 claims[v.claim].claim_id,
                 reviewers[v.reviewer],
-                v.verdict,
+                v.vote,
                 "reaction",
                 time.time(),
             )
@@ -598,19 +598,19 @@ async def run_bot(
 def match_commits(database: Path, poller: CommitPoller, results: Results) -> dict[Key, str]:
     """Read the burst's rows back, date each one's commit, and note arrival order.
 
-    Returns {(claim, reviewer): verdict} of the stored events."""
+    Returns {(claim, reviewer): vote} of the stored events."""
     with read_only(database) as conn:
         rows = conn.execute(
-            "SELECT id, claim_id, reviewer_id, verdict, created_at FROM vote_events ORDER BY id"
+            "SELECT id, claim_id, reviewer_id, vote, created_at FROM vote_events ORDER BY id"
         ).fetchall()
     # created_at is the wall-clock time the bot's handler built the vote; the sent and
     # commit stamps are perf_counter (CLOCK_MONOTONIC, system-wide): map one onto the other.
     wall_to_monotonic = time.perf_counter() - time.time()
     stored: dict[Key, str] = {}
     order: list[Key] = []
-    for event_id, claim_id, reviewer_id, verdict, created_at in rows:
+    for event_id, claim_id, reviewer_id, vote, created_at in rows:
         key = (int(claim_id), int(reviewer_id))
-        stored[key] = verdict
+        stored[key] = vote
         order.append(key)
         if key in results.sent:
             results.handled[key] = float(created_at) + wall_to_monotonic
@@ -642,18 +642,18 @@ def verify(
     failures = []
     expected: dict[int, dict[int, str]] = {c.claim_id: {} for c in claims}
     for vote in votes:
-        expected[claims[vote.claim].claim_id][reviewers[vote.reviewer]] = vote.verdict
+        expected[claims[vote.claim].claim_id][reviewers[vote.reviewer]] = vote.vote
     with read_only(database) as conn:
         logged: collections.defaultdict[int, list[tuple[int, str]]] = collections.defaultdict(list)
-        for claim_id, reviewer_id, verdict in conn.execute(
-            "SELECT claim_id, reviewer_id, verdict FROM vote_events"
+        for claim_id, reviewer_id, vote in conn.execute(
+            "SELECT claim_id, reviewer_id, vote FROM vote_events"
         ).fetchall():
-            logged[int(claim_id)].append((int(reviewer_id), verdict))
+            logged[int(claim_id)].append((int(reviewer_id), vote))
         current: collections.defaultdict[int, dict[int, str]] = collections.defaultdict(dict)
-        for claim_id, reviewer_id, verdict in conn.execute(
-            "SELECT claim_id, reviewer_id, verdict FROM claim_votes"
+        for claim_id, reviewer_id, vote in conn.execute(
+            "SELECT claim_id, reviewer_id, vote FROM claim_votes"
         ).fetchall():
-            current[int(claim_id)][int(reviewer_id)] = verdict
+            current[int(claim_id)][int(reviewer_id)] = vote
     total = sum(len(events) for events in logged.values())
     if total != len(votes):
         failures.append(f"{total} vote events stored for {len(votes)} reactions")
@@ -664,7 +664,7 @@ def verify(
         if current[claim.claim_id] != want:
             failures.append(f"claim {claim.claim_id}: the current votes differ")
         counts = collections.Counter(want.values())
-        shown = "  ".join(f"{VOTE_EMOJI[v]} {counts[v]}" for v in VERDICTS)
+        shown = "  ".join(f"{VOTE_EMOJI[v]} {counts[v]}" for v in VOTES)
         message = world.fake.message(world.review_channel_id, claim.message_id)
         embed = message["embeds"][0] if message and message["embeds"] else {}
         field_values = {f["name"]: f["value"] for f in embed.get("fields", [])}
@@ -694,14 +694,14 @@ async def plain_inserts(path: Path, rows: list[Row], batch: int) -> float:
             next_id += len(chunk)
             await conn.execute("BEGIN IMMEDIATE")
             await conn.executemany(
-                "INSERT INTO vote_events (id, guild_id, claim_id, reviewer_id, verdict, origin,"
+                "INSERT INTO vote_events (id, guild_id, claim_id, reviewer_id, vote, origin,"
                 " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(i, *r) for i, r in zip(ids, chunk, strict=True)],
             )
             await conn.executemany(
-                "INSERT INTO claim_votes (claim_id, reviewer_id, verdict, event_id, updated_at)"
+                "INSERT INTO claim_votes (claim_id, reviewer_id, vote, event_id, updated_at)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT (claim_id, reviewer_id) DO UPDATE SET"
-                " verdict = excluded.verdict, event_id = excluded.event_id,"
+                " vote = excluded.vote, event_id = excluded.event_id,"
                 " updated_at = excluded.updated_at",
                 [(r[1], r[2], r[3], i, r[5]) for i, r in zip(ids, chunk, strict=True)],
             )
@@ -727,7 +727,7 @@ def report(args: argparse.Namespace, results: Results) -> None:
     def seconds_to_last(stamps: dict[Key, float]) -> float:
         return max(max(stamps.values(), default=0.0) - first_sent, 1e-9)
 
-    def verdict(ok: bool, good: str = "met", bad: str = "MISSED") -> str:
+    def outcome(ok: bool, good: str = "met", bad: str = "MISSED") -> str:
         return f"[green]{good}[/]" if ok else f"[bold red]{bad}[/]"
 
     def cpu(seconds: float, wall: float) -> str:
@@ -763,17 +763,17 @@ def report(args: argparse.Namespace, results: Results) -> None:
     table.add_row(
         "bot: events/s committed",
         f"{bot_rate:,.0f}",
-        f">= {TARGET_EVENTS_PER_SECOND:,} {verdict(bot_rate >= TARGET_EVENTS_PER_SECOND)}",
+        f">= {TARGET_EVENTS_PER_SECOND:,} {outcome(bot_rate >= TARGET_EVENTS_PER_SECOND)}",
     )
     table.add_row(f"plain inserts: rows/s ({args.batch}/txn)", f"{plain_rate:,.0f}", "")
     table.add_row(
-        "bot / plain", f"{ratio:.2f}", f">= {TARGET_RATIO} {verdict(ratio >= TARGET_RATIO)}"
+        "bot / plain", f"{ratio:.2f}", f">= {TARGET_RATIO} {outcome(ratio >= TARGET_RATIO)}"
     )
     table.add_row("event -> commit p50", f"{percentile(latencies, 0.5):,.0f} ms", "")
     table.add_row(
         "event -> commit p99",
         f"{p99:,.0f} ms",
-        f"< {TARGET_P99_MS:.0f} ms {verdict(p99 < TARGET_P99_MS)}",
+        f"< {TARGET_P99_MS:.0f} ms {outcome(p99 < TARGET_P99_MS)}",
     )
     table.add_row("event -> commit max", f"{percentile(latencies, 1.0):,.0f} ms", "")
     for label, part in (
@@ -803,11 +803,11 @@ def report(args: argparse.Namespace, results: Results) -> None:
     table.add_row(
         "edits per claim mean / max",
         f"{statistics.mean(edits):.1f} / {max(edits)}",
-        "-" if edit_bound is None else f"<= {edit_bound} {verdict(max(edits) <= edit_bound)}",
+        "-" if edit_bound is None else f"<= {edit_bound} {outcome(max(edits) <= edit_bound)}",
     )
     rate_target = ""
     if args.edit_rate is not None:
-        rate_target = f"<= {args.edit_rate:g} {verdict(peak_edits <= args.edit_rate + 1)}"
+        rate_target = f"<= {args.edit_rate:g} {outcome(peak_edits <= args.edit_rate + 1)}"
     table.add_row("edits/s, busiest second", f"{peak_edits:.0f}", rate_target)
     table.add_row("last review edit", f"{settled:.1f} s", "embeds final")
     peak_note = "VmHWM" if results.peak_reset else "VmHWM since start (reset refused)"
@@ -839,12 +839,12 @@ def report(args: argparse.Namespace, results: Results) -> None:
     table.add_row(
         "SIGTERM -> exit",
         f"code {results.exit_code} in {results.exit_seconds:.1f} s",
-        f"0 within {STOP_TIMEOUT:.0f} s {verdict(results.exit_code == 0, 'ok', 'FAILED')}",
+        f"0 within {STOP_TIMEOUT:.0f} s {outcome(results.exit_code == 0, 'ok', 'FAILED')}",
     )
     table.add_row(
         "votes once each, embeds right",
         "yes" if not results.failures else f"{len(results.failures)} failures",
-        verdict(not results.failures, "ok", "FAILED"),
+        outcome(not results.failures, "ok", "FAILED"),
     )
     Console(width=120).print(table)
     rate = "bot default" if args.edit_rate is None else f"{args.edit_rate:g}/s"

@@ -107,12 +107,12 @@ async def _measure(path: Path, data: Path) -> dict[str, float]:
             undated.append(average_precision_at_5(ranked, relevant))
         timings.sort()
         cpu.sort()
-        reviews = len(library)
+        fact_checks = len(library)
     finally:
         await db.close()
     status = memory_kb(pid)
     return {
-        "reviews": reviews,
+        "fact_checks": fact_checks,
         "load_s": load_seconds,
         "baseline_mb": baseline / 1024,
         "after_load_mb": loaded / 1024,
@@ -139,7 +139,7 @@ def _start(path: Path, data: Path) -> dict[str, float]:
 
 def _report(name: str, r: dict[str, float]) -> None:
     print(
-        f"{name}: {int(r['reviews'])} reviews loaded in {r['load_s']:.2f} s; RSS "
+        f"{name}: {int(r['fact_checks'])} fact-checks loaded in {r['load_s']:.2f} s; RSS "
         f"{r['baseline_mb']:.0f} MB bot -> {r['after_load_mb']:.0f} MB loaded, "
         f"peak {r['peak_mb']:.0f} MB; similar() p50 {r['p50_ms']:.1f} ms p99 "
         f"{r['p99_ms']:.1f} ms max {r['max_ms']:.1f} ms (CPU p50 {r['cpu_p50_ms']:.1f} ms p99 "
@@ -163,7 +163,7 @@ def main() -> None:
         path = args.db or Path(folder) / "library.db"
         if not path.exists():
             stored, took = asyncio.run(_store(path, args.data, args.scale))
-            print(f"stored {stored} reviews through the storage API in {took:.1f} s")
+            print(f"stored {stored} fact-checks through the storage API in {took:.1f} s")
         _report("first start", _start(path, args.data))
         _report("restart    ", _start(path, args.data))
 

@@ -74,8 +74,8 @@ def measure(articles: list[Path]) -> dict[str, Tally]:
         for expected in labels["expected"]:  # type: ignore[attr-defined]
             accepted = accepted_speakers(expected)
             claim = claim_for(expected, claims)
-            got = claim.attribution if claim is not None else "(fact not posted)"
-            right = claim is not None and claim.attribution in accepted
+            got = claim.speaker if claim is not None else "(fact not posted)"
+            right = claim is not None and claim.speaker in accepted
             if accepted == [None]:
                 tally.unnamed += 1
                 tally.unnamed_right += right

@@ -52,8 +52,8 @@ class ReviewCog(commands.Cog):
             return
         config = await self.bot.services.configs.get(guild_id)
         emoji = vote_emoji(config)
-        verdict = emoji.verdict(str(payload.emoji))
-        if verdict is None:
+        vote = emoji.vote(str(payload.emoji))
+        if vote is None:
             return  # other emoji are conversation, not votes
         if added:
             member = payload.member
@@ -64,12 +64,12 @@ class ReviewCog(commands.Cog):
                     self.bot,
                     payload.channel_id,
                     payload.message_id,
-                    emoji.emoji(verdict),
+                    emoji.emoji(vote),
                     payload.user_id,
                 )
                 return
         self.bot.services.ingest.enqueue(
-            ReactionVote(guild_id, claim_id, payload.user_id, verdict, added),
+            ReactionVote(guild_id, claim_id, payload.user_id, vote, added),
             functools.partial(self._counted, payload, claim_id, emoji),
         )
 

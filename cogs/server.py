@@ -99,7 +99,7 @@ class ServerCog(
     )
     @app_commands.describe(
         quorum="Reviewers who must vote before a verdict shows (default 3)",
-        consensus="Percent of the votes the leading verdict needs (default 60)",
+        consensus="Percent of the votes the leading vote needs (default 60)",
         sources="Sources on the majority's side needed to verify (default 1)",
         verify_confidence="Percent confidence needed to verify (default 60)",
         reset="Go back to the defaults first",

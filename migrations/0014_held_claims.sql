@@ -9,7 +9,7 @@ CREATE TABLE held_claims (
     rank        INTEGER NOT NULL,  -- 1 = the best-scored claim left out
     guild_id    INTEGER NOT NULL,
     text        TEXT    NOT NULL,
-    attribution TEXT,
+    speaker     TEXT,
     language    TEXT    NOT NULL,
     score       REAL    NOT NULL,
     reasons     TEXT    NOT NULL DEFAULT '[]',

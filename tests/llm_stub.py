@@ -72,7 +72,7 @@ def judge_by_digits(request: dict[str, Any]) -> Reply:
         return Reply(json.dumps({"results": results}))
     article = request["messages"][1]["content"].split("Article:\n", 1)[-1]
     claims = [
-        {"text": line.strip(), "attribution": None, "quote": line.strip()}
+        {"text": line.strip(), "speaker": None, "quote": line.strip()}
         for line in article.splitlines()
         if _DIGIT.search(line)
     ]

@@ -40,7 +40,7 @@ def test_extract_json_on_an_example_article(cli: InProcess) -> None:
         "claim",
         "span",
         "score",
-        "attribution",
+        "speaker",
         "needs_context",
         "context_hint",
         "language",
@@ -62,7 +62,7 @@ def test_extract_json_on_an_example_article(cli: InProcess) -> None:
 def test_extract_json_cites_the_file_as_given(cli: InProcess, tmp_path: Path) -> None:
     """Before, spans indexed the reader's cleaned text: one character off for a file that
     starts with a space, more after CRLF line ends, and the claim "Outre ..." (edited)
-    stood where its source "outre ..." should have."""
+    stood where its span "outre ..." should have."""
     given = (
         " Transports : la région investit\r\n\r\n"
         "  Mais ce n'est pas tout : outre les 40 bus promis, la région a commandé 12\u00a0tramways"

@@ -117,8 +117,8 @@ def test_export_and_recompute_on_a_database(cli: InProcess, tmp_path: Path) -> N
         _, (claim,), _ = await db.store_submission(
             document,
             [NewClaim(text="Tram fares rose by 10 percent.", normalized="tram fares")],
-            source_url=None,
-            source_title=None,
+            origin_url=None,
+            origin_title=None,
         )
         await db.record_votes(
             [claim.id], lambda _: [(5, claim.id, r, "refuted", "reaction", 1.0) for r in (1, 2, 3)]

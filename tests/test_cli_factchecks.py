@@ -130,7 +130,7 @@ def test_import_for_one_server_from_stdin_and_stats(cli: InProcess, tmp_path: Pa
     assert everyone.stdout.splitlines()[:3] == [
         "2 fact-check(s) for all servers.",
         "Top publishers: Desk 1, Wire 1.",
-        "Newest review: 2024-03-01; oldest: 2023-01-05.",
+        "Newest fact-check: 2024-03-01; oldest: 2023-01-05.",
     ]
     home = cli("factchecks", "stats", "--guild", str(GUILD))
     assert home.stdout.splitlines()[:2] == [
@@ -316,7 +316,7 @@ def test_the_import_service_refuses_an_endless_stream_with_nothing_written(
         try:
             with pytest.raises(UserFacingError) as refused:
                 await importer.import_stream(0, Endless(), imported_by=None, max_bytes=3_000_000)  # type: ignore[arg-type]
-            return refused.value.message, (await db.library_stats(None)).reviews, rebuilt
+            return refused.value.message, (await db.library_stats(None)).fact_checks, rebuilt
         finally:
             await importer.close()
             await db.close()
@@ -345,4 +345,4 @@ def test_the_progress_bar_shows_only_on_a_terminal(monkeypatch: pytest.MonkeyPat
         assert progress is not None
         progress(500, 1_234)
     shown = terminal.getvalue()
-    assert "importing" in shown and "1,234 reviews" in shown and "0.5/1.0 kB" in shown
+    assert "importing" in shown and "1,234 fact-checks" in shown and "0.5/1.0 kB" in shown

@@ -25,9 +25,9 @@ TOP_USAGE = "usage: claimbot [-h] [-V] COMMAND ..."
 EXTRACT_USAGE = (
     "usage: claimbot extract [-h] [--json] [--backend {builtin,llm}] [--max N]\n"
     "                        [--min-score S]\n"
-    "                        source"
+    "                        input"
 )
-IMPORT_USAGE = "usage: claimbot factchecks import [-h] [--guild ID] source"
+IMPORT_USAGE = "usage: claimbot factchecks import [-h] [--guild ID] feed"
 COMMANDS = "'run', 'migrate', 'extract', 'export', 'recompute', 'score', 'factchecks', 'match'"
 
 
@@ -60,7 +60,7 @@ COMMANDS = "'run', 'migrate', 'extract', 'export', 'recompute', 'score', 'factch
         (
             ["extract"],
             EXTRACT_USAGE,
-            "claimbot extract: error: the following arguments are required: source",
+            "claimbot extract: error: the following arguments are required: input",
         ),
         (
             ["extract", "a.txt", "--max", "0"],

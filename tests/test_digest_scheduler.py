@@ -15,7 +15,7 @@ import pytest
 
 from bot.core.digest import DAY, DigestSchedule, latest_due, next_due
 from bot.core.records import GuildConfig, NewClaim, NewDocument
-from bot.services.digests import DigestRefused, Digests
+from bot.services.digests import DigestRefused, DigestScheduler
 from bot.services.guild_configs import GuildConfigs
 from bot.storage import Database
 from tests.support.clock import ManualClock
@@ -28,7 +28,7 @@ DAILY = DigestSchedule("daily", "09:00", "UTC")  # no DST: periods are whole day
 async def add(db: Database, guild_id: int, *texts: str) -> list[int]:
     document = NewDocument(guild_id=guild_id, submitter_id=9, kind="text", content_hash=texts[0])
     claims = [NewClaim(text=t, normalized=t.casefold()) for t in texts]
-    _, created, _ = await db.store_submission(document, claims, source_url=None, source_title=None)
+    _, created, _ = await db.store_submission(document, claims, origin_url=None, origin_title=None)
     return [claim.id for claim in created]
 
 
@@ -64,11 +64,11 @@ class Outbox:
         self.reported.append((config.guild_id, what, error))
 
 
-async def scheduler(db: Database, clock: ManualClock, outbox: Outbox) -> Digests:
+async def scheduler(db: Database, clock: ManualClock, outbox: Outbox) -> DigestScheduler:
     configs = GuildConfigs(db)
     for guild in (HOME, RIVAL, QUIET):
         await configs.save(GuildConfig(guild, review_channel_id=guild + 1), actor_id=ADMIN)
-    return Digests(db, configs, outbox.send, outbox.report, clock=clock)
+    return DigestScheduler(db, configs, outbox.send, outbox.report, clock=clock)
 
 
 def description(start: float, end: float) -> str:
@@ -235,7 +235,7 @@ async def test_figures_count_the_period_and_stay_in_their_server(
             (rival, "likely_false", 0.6, "", False, "consensus"),
         ]
     )
-    for reviewer, claim, verdict, age in [
+    for reviewer, claim, vote, age in [
         (7, decided, "supported", 0.5),
         (7, decided, "refuted", 0.4),  # a changed vote: still one claim
         (7, waiting, "supported", 0.3),
@@ -245,12 +245,12 @@ async def test_figures_count_the_period_and_stay_in_their_server(
     ]:
         run_sql(
             path,
-            "INSERT INTO vote_events (guild_id, claim_id, reviewer_id, verdict, created_at)"
+            "INSERT INTO vote_events (guild_id, claim_id, reviewer_id, vote, created_at)"
             " VALUES (?, ?, ?, ?, ?)",
             HOME,
             claim,
             reviewer,
-            verdict,
+            vote,
             now - age * DAY,
         )
 

@@ -30,7 +30,7 @@ from bot.core.exports import (
     to_json,
 )
 from bot.core.records import ClaimRecord, EvidenceRecord
-from bot.core.vocabulary import RESOLVABLE_STATUSES, STATUSES, claimreview_rating
+from bot.core.vocabulary import FINAL_VERDICTS, STATUSES, claimreview_rating
 
 CREATED = 1714564800.0  # 2024-05-01T12:00:00Z
 UPDATED = 1714651200.5  # 2024-05-02T12:00:00.5Z
@@ -46,13 +46,13 @@ CLAIM = ClaimRecord(
     guild_id=GUILD,
     number=12,
     text="La ville a dépensé 4,2 millions d’euros pour les routes en 2025.",
-    attribution="Cour des comptes",
+    speaker="Cour des comptes",
     language="fr",
     score=0.9,
     reasons=("number",),
     submitter_id=77,
-    source_url="https://news.example/routes",
-    source_title="Rapport « routes »",
+    origin_url="https://news.example/routes",
+    origin_title="Rapport « routes »",
     channel_id=CHANNEL,
     message_id=MESSAGE,
     thread_id=None,
@@ -111,11 +111,8 @@ def test_json_has_exact_keys_and_values() -> None:
             {"url": "https://stats.example/a", "stance": "supports", "title": "Budget 2025"},
             {"url": "https://blog.example/b", "stance": "context", "title": None},
         ],
-        "source": {
-            "url": "https://news.example/routes",
-            "title": "Rapport « routes »",
-            "attribution": "Cour des comptes",
-        },
+        "speaker": "Cour des comptes",
+        "origin": {"url": "https://news.example/routes", "title": "Rapport « routes »"},
         "channel_id": str(CHANNEL),
         "message_id": str(MESSAGE),
         "thread_id": None,
@@ -137,7 +134,8 @@ def test_json_has_exact_keys_and_values() -> None:
         "resolution_note",
         "votes",
         "evidence",
-        "source",
+        "speaker",
+        "origin",
         "channel_id",
         "message_id",
         "thread_id",
@@ -161,9 +159,9 @@ def test_json_resolved_claim_and_unknowns() -> None:
         confidence=1.0,
         channel_id=None,
         message_id=None,
-        attribution=None,
-        source_url=None,
-        source_title=None,
+        speaker=None,
+        origin_url=None,
+        origin_title=None,
     )
     [obj] = json.loads(
         to_json([item(resolved, resolved_at=RESOLVED, resolution_note="Chiffre sorti")], CTX)
@@ -174,10 +172,11 @@ def test_json_resolved_claim_and_unknowns() -> None:
     assert obj["resolution_note"] == "Chiffre sorti"
     assert obj["review_url"] is None
     assert obj["channel_id"] is None
-    assert obj["source"] == {"url": None, "title": None, "attribution": None}
+    assert obj["speaker"] is None
+    assert obj["origin"] == {"url": None, "title": None}
 
 
-def test_missing_verdicts_count_as_zero() -> None:
+def test_missing_votes_count_as_zero() -> None:
     [obj] = json.loads(to_json([item(votes={"refuted": 2})], CTX))
     assert obj["votes"] == {"supported": 0, "refuted": 2, "unverifiable": 0, "misleading": 0}
 
@@ -206,8 +205,8 @@ def test_context_needs_an_organization() -> None:
 def test_csv_header_then_rows_with_same_values() -> None:
     text = to_csv([item()], CTX)
     assert text.split("\r\n")[0] == (
-        "number,guild_id,created_at,status,status_label,confidence,text,attribution,source_url,"
-        "source_title,supported,refuted,unverifiable,misleading,evidence_count,"
+        "number,guild_id,created_at,status,status_label,confidence,text,speaker,origin_url,"
+        "origin_title,supported,refuted,unverifiable,misleading,evidence_count,"
         "evidence_urls,explanation,review_url"
     )
     assert text.endswith("\r\n")
@@ -221,9 +220,9 @@ def test_csv_header_then_rows_with_same_values() -> None:
             "status_label": "Verified true",
             "confidence": "0.625",
             "text": CLAIM.text,
-            "attribution": "Cour des comptes",
-            "source_url": "https://news.example/routes",
-            "source_title": "Rapport « routes »",
+            "speaker": "Cour des comptes",
+            "origin_url": "https://news.example/routes",
+            "origin_title": "Rapport « routes »",
             "supported": "3",
             "refuted": "0",
             "unverifiable": "0",
@@ -241,9 +240,9 @@ def test_csv_header_then_rows_with_same_values() -> None:
 
 
 def test_csv_unknowns_are_empty_cells() -> None:
-    bare = claim(attribution=None, source_url=None, source_title=None, message_id=None)
+    bare = claim(speaker=None, origin_url=None, origin_title=None, message_id=None)
     [row] = csv_rows(to_csv([item(bare, evidence=[])], CTX))
-    assert row["attribution"] == row["source_url"] == row["source_title"] == ""
+    assert row["speaker"] == row["origin_url"] == row["origin_title"] == ""
     assert row["review_url"] == ""
     assert row["evidence_count"] == "0"
     assert row["evidence_urls"] == ""
@@ -251,27 +250,27 @@ def test_csv_unknowns_are_empty_cells() -> None:
 
 def test_csv_round_trips_commas_quotes_newlines_and_accents() -> None:
     text = 'Il a dit "non", puis\r\noui, puis\nnon; coût: 3 €, élève à l’école'
-    exported = to_csv([item(claim(text=text, attribution='Jean "JJ" Dupré'))], CTX)
+    exported = to_csv([item(claim(text=text, speaker='Jean "JJ" Dupré'))], CTX)
     [row] = csv_rows(exported)
     assert row["text"] == text
-    assert row["attribution"] == 'Jean "JJ" Dupré'
+    assert row["speaker"] == 'Jean "JJ" Dupré'
     assert exported.count("\r\n") == 3  # header, the quoted CRLF inside text, row end
 
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
 def test_csv_neutralises_formula_injection(start: str) -> None:
     payload = start + 'HYPERLINK("https://evil.example","x")'
-    hostile = claim(text=payload, attribution=payload, source_title=payload, explanation=payload)
+    hostile = claim(text=payload, speaker=payload, origin_title=payload, explanation=payload)
     [row] = csv_rows(to_csv([item(hostile)], CTX))
-    for column in ("text", "attribution", "source_title", "explanation"):
+    for column in ("text", "speaker", "origin_title", "explanation"):
         assert row[column] == "'" + payload
     assert row["confidence"] == "0.625"
 
 
 def test_csv_keeps_harmless_leading_characters() -> None:
-    [row] = csv_rows(to_csv([item(claim(text="'quoted", attribution=" =spaced"))], CTX))
+    [row] = csv_rows(to_csv([item(claim(text="'quoted", speaker=" =spaced"))], CTX))
     assert row["text"] == "'quoted"
-    assert row["attribution"] == " =spaced"
+    assert row["speaker"] == " =spaced"
 
 
 def test_csv_bom_is_for_the_caller() -> None:
@@ -335,7 +334,7 @@ def test_claimreview_exports_only_final_and_verified_claims() -> None:
     open_claims = [item(claim(id=i, status=s)) for i, s in enumerate(STATUSES)]
     resolved = [
         item(claim(id=100 + i, status=s, is_final=True), resolved_at=RESOLVED)
-        for i, s in enumerate(RESOLVABLE_STATUSES)
+        for i, s in enumerate(FINAL_VERDICTS)
     ]
     docs = json.loads(to_claimreview(open_claims + resolved, CTX))
     exported = [(d["url"], d["reviewRating"]["alternateName"]) for d in docs]
@@ -348,7 +347,7 @@ def test_claimreview_exports_only_final_and_verified_claims() -> None:
         "Unverifiable",
         "Disputed",
     ]
-    statuses = ["verified_true", "verified_false", *RESOLVABLE_STATUSES]
+    statuses = ["verified_true", "verified_false", *FINAL_VERDICTS]
     for doc, status in zip(docs, statuses, strict=True):
         assert claimreview_problems(doc) == []
         rating = claimreview_rating(status)
@@ -382,9 +381,9 @@ def test_claimreview_dates_are_iso() -> None:
     assert all(d["datePublished"].endswith("Z") for d in docs)
 
 
-def test_claimreview_omits_unknown_attribution_appearance_and_urls() -> None:
+def test_claimreview_omits_unknown_speaker_appearance_and_urls() -> None:
     ctx = replace(CTX, organization_url=None)
-    bare = claim(attribution=None, source_url=None, source_title=None, explanation="")
+    bare = claim(speaker=None, origin_url=None, origin_title=None, explanation="")
     [doc] = json.loads(to_claimreview([item(bare)], ctx))
     assert doc["itemReviewed"] == {"@type": "Claim"}
     assert doc["author"] == {"@type": "Organization", "name": "Les Vérificateurs"}
@@ -398,7 +397,7 @@ def test_claimreview_omits_unknown_attribution_appearance_and_urls() -> None:
 
 
 def test_claimreview_appearance_without_title_has_no_headline() -> None:
-    untitled = claim(source_title=None, attribution="Jane Doe")
+    untitled = claim(origin_title=None, speaker="Jane Doe")
     [doc] = json.loads(to_claimreview([item(untitled)], CTX))
     assert doc["itemReviewed"]["appearance"] == [
         {"@type": "CreativeWork", "url": "https://news.example/routes"}
@@ -563,11 +562,11 @@ def test_any_text_round_trips_through_csv(text: str) -> None:
 
 
 @given(st.text(), st.one_of(st.none(), st.text()))
-def test_any_text_round_trips_through_json(text: str, attribution: str | None) -> None:
-    exported = item(claim(text=text, attribution=attribution))
+def test_any_text_round_trips_through_json(text: str, speaker: str | None) -> None:
+    exported = item(claim(text=text, speaker=speaker))
     [obj] = json.loads(to_json([exported], CTX))
     assert obj["text"] == text
-    assert obj["source"]["attribution"] == attribution
+    assert obj["speaker"] == speaker
     [doc] = json.loads(to_claimreview([exported], CTX))
     assert doc["claimReviewed"] == text
     if text.strip():

@@ -57,12 +57,10 @@ def test_a_description_names_publisher_rating_date_link_and_wording() -> None:
 def test_a_review_far_from_the_claim_says_so() -> None:
     text = describe_fact_check(RECORD, date(2027, 3, 2))
     assert text.splitlines()[0] == (
-        "Desk: **False** (2024-03-01) ⚠ reviewed 3 years before this claim"
+        "Desk: **False** (2024-03-01) ⚠ checked 3 years before this claim"
     )
-    assert (
-        time_apart(date(2024, 3, 1), date(2025, 6, 1)) == "reviewed over a year before this claim"
-    )
-    assert time_apart(date(2024, 3, 1), date(2021, 1, 1)) == "reviewed 3 years after this claim"
+    assert time_apart(date(2024, 3, 1), date(2025, 6, 1)) == "checked over a year before this claim"
+    assert time_apart(date(2024, 3, 1), date(2021, 1, 1)) == "checked 3 years after this claim"
     assert time_apart(date(2024, 3, 1), date(2025, 2, 28)) is None
     assert time_apart(None, date(2025, 2, 28)) is None
     assert time_apart(date(2024, 3, 1), None) is None
@@ -117,7 +115,7 @@ def test_an_import_reply_counts_and_says_why_records_were_skipped() -> None:
 
 def test_library_stats_escape_publishers() -> None:
     stats = LibraryStats(
-        reviews=3,
+        fact_checks=3,
         publishers=[("*Desk*", 2), ("", 1)],
         newest="2024-03-01",
         oldest=None,
@@ -126,7 +124,7 @@ def test_library_stats_escape_publishers() -> None:
     assert render_library_stats(stats, "here") == (
         "**3 fact-check(s)** here.\n"
         r"Top publishers: \*Desk\* 2, unknown publisher 1." + "\n"
-        "Newest review: 2024-03-01; oldest: undated.\n"
+        "Newest fact-check: 2024-03-01; oldest: undated.\n"
         "Last import: <t:1700000000:R>."
     )
     empty = LibraryStats(0, [], None, None, None)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.core.records import NewClaim, NewDocument
-from bot.core.vocabulary import Verdict
+from bot.core.vocabulary import Vote
 from bot.core.votes import VoteChange
 from bot.services.vote_ingest import REFRESH_SECONDS, ForcedVote, ReactionVote, VoteIngest
 from bot.storage.database import Database
@@ -27,7 +27,7 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 async def make_claims(db: Database, n: int, guild_id: int = 1) -> list[int]:
     document = NewDocument(guild_id=guild_id, submitter_id=9, kind="text", content_hash="h")
     claims = [NewClaim(text=f"claim {i}", normalized=f"claim {i}") for i in range(n)]
-    _, created, _ = await db.store_submission(document, claims, source_url=None, source_title=None)
+    _, created, _ = await db.store_submission(document, claims, origin_url=None, origin_title=None)
     return [c.id for c in created]
 
 
@@ -85,9 +85,9 @@ async def test_concurrent_burst_counts_every_vote_once_in_few_batches(db: Databa
     for _ in range(3000):
         claim = rng.choice(claims)
         reviewer = rng.randrange(50)
-        verdict = rng.choice(["supported", "refuted", "unverifiable", "misleading"])
-        events.append(ReactionVote(1, claim, reviewer, verdict, added=True))  # type: ignore[arg-type]
-        expected[claim][reviewer] = verdict
+        vote = rng.choice(["supported", "refuted", "unverifiable", "misleading"])
+        events.append(ReactionVote(1, claim, reviewer, vote, added=True))  # type: ignore[arg-type]
+        expected[claim][reviewer] = vote
 
     async def on_changed(ids: set[int]) -> None:
         return None
@@ -132,11 +132,11 @@ async def test_votes_commit_while_a_status_refresh_is_still_running(db: Database
 async def test_a_failed_plan_writes_nothing(db: Database) -> None:
     (claim,) = await make_claims(db, 1)
     await db.record_votes([claim], lambda _: [(1, claim, 100, "supported", "reaction", 1.0)])
-    seen: list[dict[int, dict[int, Verdict]]] = []
+    seen: list[dict[int, dict[int, Vote]]] = []
 
     def plan(
-        current: dict[int, dict[int, Verdict]],
-    ) -> list[tuple[int, int, int, Verdict | None, str, float]]:
+        current: dict[int, dict[int, Vote]],
+    ) -> list[tuple[int, int, int, Vote | None, str, float]]:
         seen.append({c: dict(v) for c, v in current.items()})
         raise RuntimeError("no")
 

@@ -57,14 +57,14 @@ async def test_good_output_is_used_and_located(serve: Callable[[Handler], Any]) 
         "claims": [
             {
                 "text": "Le conseil municipal de Bréval a voté un budget de 48 millions d'euros.",
-                "attribution": None,
+                "speaker": None,
                 "quote": (
                     "Le conseil municipal de Bréval a voté mardi un budget de 48 millions d'euros."
                 ),
             },
             {
                 "text": "La préfecture annonce que 1 200 logements seront rénovés à Bréval.",
-                "attribution": "préfecture",
+                "speaker": "préfecture",
                 "quote": "Selon la préfecture, 1 200 logements seront rénovés.",
             },
         ]
@@ -76,10 +76,11 @@ async def test_good_output_is_used_and_located(serve: Callable[[Handler], Any]) 
     base_url, seen = await serve(handler)
     config = LLMConfig(base_url=base_url, model="test-model", api_key="k-123", timeout=5)
     claims = await extract_with_llm(ARTICLE, config, max_claims=5)
-    assert [c.attribution for c in claims] == [None, "préfecture"] or [
-        c.attribution for c in claims
-    ] == ["préfecture", None]
-    first = next(c for c in claims if c.attribution is None)
+    assert [c.speaker for c in claims] == [None, "préfecture"] or [c.speaker for c in claims] == [
+        "préfecture",
+        None,
+    ]
+    first = next(c for c in claims if c.speaker is None)
     assert ARTICLE[first.start : first.end] == reply["claims"][0]["quote"]  # type: ignore[index]
     assert all("llm" in c.reasons and c.language == "fr" for c in claims)
     body = seen[0]["body"]

@@ -139,8 +139,8 @@ async def test_the_outbox_coalesces_and_remembers_what_was_sent(tmp_path: Path) 
         _, (claim,), _ = await db.store_submission(
             document,
             [NewClaim(text="claim", normalized="claim")],
-            source_url=None,
-            source_title=None,
+            origin_url=None,
+            origin_title=None,
         )
 
         async def save(status: str, *, at: float, final: bool = False) -> None:

@@ -31,8 +31,8 @@ async def store(db: Database, guild_id: int, text: str) -> int:
     _, created, _ = await db.store_submission(
         document,
         [NewClaim(text=text, normalized=normalize_claim(text), language="en")],
-        source_url=None,
-        source_title=None,
+        origin_url=None,
+        origin_title=None,
     )
     return created[0].id
 

@@ -30,13 +30,13 @@ def make_claim(**overrides: object) -> ClaimRecord:
         "guild_id": 1,
         "number": 12,
         "text": "The city spent 4.2 million euros on road repairs in 2025.",
-        "attribution": "City auditor",
+        "speaker": "City auditor",
         "language": "en",
         "score": 0.9,
         "reasons": ("number",),
         "submitter_id": 77,
-        "source_url": "https://news.example/roads",
-        "source_title": "Roads report",
+        "origin_url": "https://news.example/roads",
+        "origin_title": "Roads report",
         "channel_id": 5,
         "message_id": 6,
         "thread_id": None,
@@ -88,7 +88,7 @@ def test_claim_embed_shows_status_votes_and_sources() -> None:
         make_claim(),
         counts={"supported": 3},
         evidence=evidence(1),
-        emoji_by_verdict=VoteEmoji().by_verdict,
+        emoji_by_vote=VoteEmoji().by_vote,
     )
     assert embed["title"] == "Claim #12 · Likely true"
     assert embed["color"] == 0x57F287
@@ -97,15 +97,15 @@ def test_claim_embed_shows_status_votes_and_sources() -> None:
     assert fields["Status"] == (
         "🟢 **Likely true** · confidence 57%\n3 of 3 reviewers support it; no sources yet."
     )
-    assert fields["Who says so"] == "City auditor"
+    assert fields["Speaker"] == "City auditor"
     assert fields["Submitted by"] == "<@77>"
-    assert fields["Source"] == "[Roads report](https://news.example/roads)"
+    assert fields["Origin"] == "[Roads report](https://news.example/roads)"
     assert fields["Sources linked"] == "supports: [Source 0](https://src.example/0)"
 
 
 def test_a_claim_that_needs_context_says_so_under_its_status() -> None:
     def field_names(claim: ClaimRecord) -> list[str]:
-        embed = claim_embed(claim, counts={}, evidence=[], emoji_by_verdict=VoteEmoji().by_verdict)
+        embed = claim_embed(claim, counts={}, evidence=[], emoji_by_vote=VoteEmoji().by_vote)
         return [f["name"] for f in embed["fields"]]
 
     assert field_names(make_claim(reasons=("number", "needs context")))[:2] == [
@@ -124,17 +124,17 @@ def test_a_refusal_ending_with_a_full_stop_gets_one() -> None:
 def test_hostile_claim_text_is_escaped_and_long_text_fits() -> None:
     text = "[click me](https://evil.example) **@everyone** <@&123> " + "x" * 6000
     embed = claim_embed(
-        make_claim(text=text, attribution="*boss*"),
+        make_claim(text=text, speaker="*boss*"),
         counts={},
         evidence=evidence(9),
-        emoji_by_verdict=VoteEmoji().by_verdict,
+        emoji_by_vote=VoteEmoji().by_vote,
     )
     assert embed["description"].startswith(r"\[click me\]\(https\:/")
     assert r"\<@&123\>" in embed["description"]
     assert len(embed["description"]) == 4096
     assert embed_size(embed) <= 6000
     fields = {f["name"]: f["value"] for f in embed["fields"]}
-    assert fields["Who says so"] == r"\*boss\*"
+    assert fields["Speaker"] == r"\*boss\*"
     assert fields["Sources linked"].endswith("… and 4 more (`/evidence list`)")
 
 
@@ -205,7 +205,7 @@ def test_thresholds_are_described_as_a_reader_would_say_them() -> None:
 
 def test_members_see_the_claim_number_never_the_internal_id() -> None:
     claim = make_claim(id=9041, number=3)
-    embed = claim_embed(claim, counts={}, evidence=[], emoji_by_verdict=VoteEmoji().by_verdict)
+    embed = claim_embed(claim, counts={}, evidence=[], emoji_by_vote=VoteEmoji().by_vote)
     problem = {
         "claim_id": 9041,
         "claim_number": 3,

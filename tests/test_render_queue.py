@@ -31,12 +31,12 @@ def test_the_embed_links_the_review_message_and_the_thread() -> None:
         make_claim(thread_id=99),
         counts={"supported": 1},
         evidence=[],
-        emoji_by_verdict=VoteEmoji().by_verdict,
+        emoji_by_vote=VoteEmoji().by_vote,
     )
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     assert embed["title"] == "Claim #12 · Likely true"
     assert embed["description"] == "The city spent 4.2 million euros on road repairs in 2025."
-    assert fields["Who says so"] == "City auditor"
+    assert fields["Speaker"] == "City auditor"
     assert fields["Review message"] == "[Jump to it](https://discord.com/channels/1/5/6)"
     assert fields["Thread"] == "[Discuss it](https://discord.com/channels/1/99)"
     assert embed["footer"]["text"] == (
@@ -44,7 +44,7 @@ def test_the_embed_links_the_review_message_and_the_thread() -> None:
         " · Skip hides a claim from you for 24 h"
     )
     unthreaded = queue_embed(
-        make_claim(), counts={}, evidence=[], emoji_by_verdict=VoteEmoji().by_verdict
+        make_claim(), counts={}, evidence=[], emoji_by_vote=VoteEmoji().by_vote
     )
     assert "Thread" not in [f["name"] for f in unthreaded["fields"]]
 
@@ -56,14 +56,14 @@ def test_the_longest_claim_still_fits_in_an_embed() -> None:
     embed = queue_embed(
         make_claim(
             text="[x](https://evil.example) " * 400,
-            attribution="a" * 300,
+            speaker="a" * 300,
             explanation="e" * 200,
-            source_title="s" * 300,
+            origin_title="s" * 300,
             thread_id=99,
         ),
         counts={},
         evidence=sources,
-        emoji_by_verdict=VoteEmoji().by_verdict,
+        emoji_by_vote=VoteEmoji().by_vote,
     )
     assert embed_size(embed) <= 6000
 

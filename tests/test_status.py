@@ -33,17 +33,17 @@ from bot.core.status import (
     current_resolution,
     current_votes,
     status_from_events,
-    verdict_confidences,
+    vote_confidences,
 )
 from bot.core.vocabulary import (
     CLAIMREVIEW_RATINGS,
-    RESOLVABLE_STATUSES,
+    FINAL_VERDICTS,
     STATUS_COLOURS,
     STATUS_EMOJI,
     STATUS_LABELS,
     STATUSES,
-    VERDICTS,
-    Verdict,
+    VOTES,
+    Vote,
     claimreview_rating,
 )
 
@@ -52,16 +52,16 @@ REF = EvidenceItem("refutes")
 CTX = EvidenceItem("context")
 
 
-def votes(*verdicts: Verdict) -> dict[int, Verdict]:
+def votes(*cast: Vote) -> dict[int, Vote]:
     """Reviewer ids 1..n in the order given."""
-    return {i: v for i, v in enumerate(verdicts, start=1)}
+    return {i: v for i, v in enumerate(cast, start=1)}
 
 
-def tally(**counts: int) -> dict[int, Verdict]:
+def tally(**counts: int) -> dict[int, Vote]:
     """`tally(supported=3, refuted=1)` -> votes from distinct reviewers."""
-    out: list[Verdict] = []
-    for verdict in VERDICTS:
-        out += [verdict] * counts.get(verdict, 0)
+    out: list[Vote] = []
+    for vote in VOTES:
+        out += [vote] * counts.get(vote, 0)
     return votes(*out)
 
 
@@ -122,7 +122,7 @@ WORKED_EXAMPLES = [
         [],
         "disputed",
         0.3333,
-        "Disputed: no verdict has 60% of 5 reviewers (2 support it, 2 refute it, "
+        "Disputed: no vote has 60% of 5 reviewers (2 support it, 2 refute it, "
         "1 calls it misleading); no sources yet",
         "split_disputed",
     ),
@@ -172,7 +172,7 @@ WORKED_EXAMPLES = [
 )
 def test_worked_examples(
     name: str,
-    vote_map: dict[int, Verdict],
+    vote_map: dict[int, Vote],
     evidence: list[EvidenceItem],
     status: str,
     confidence: float,
@@ -246,7 +246,7 @@ def test_docs_table_matches_worked_examples() -> None:
 
 # The statuses each rule can give.
 RULE_STATUSES: dict[str, tuple[str, ...]] = {
-    "moderator_resolution": RESOLVABLE_STATUSES,
+    "moderator_resolution": FINAL_VERDICTS,
     "no_votes": ("unreviewed",),
     "below_quorum": ("needs_review",),
     "split_disputed": ("disputed",),
@@ -328,13 +328,13 @@ def test_unreachable_sources_carry_no_weight() -> None:
 def test_split_vote_is_disputed_even_with_sources() -> None:
     result = compute_status(tally(supported=2, refuted=2), [SUP, SUP, SUP])
     assert result.status == "disputed"
-    # best verdict: supported (2 + 1 + 3) / (4 + 4 + 3)
+    # best vote: supported (2 + 1 + 3) / (4 + 4 + 3)
     assert result.confidence == 0.5455
 
 
 def test_two_of_two_is_weaker_than_nine_of_ten() -> None:
-    two = verdict_confidences({"supported": 2}, {})["supported"]
-    nine = verdict_confidences({"supported": 9, "refuted": 1}, {})["supported"]
+    two = vote_confidences({"supported": 2}, {})["supported"]
+    nine = vote_confidences({"supported": 9, "refuted": 1}, {})["supported"]
     assert (round(two, 4), round(nine, 4)) == (0.5, 0.7143)
     # Same ordering for the shown status, even when the quorum allows 2 reviewers.
     quorum_two = StatusSettings(min_reviewers=2)
@@ -349,12 +349,12 @@ def test_two_of_two_is_weaker_than_nine_of_ten() -> None:
     [(1, 1, 0.4), (2, 2, 0.5), (3, 3, 0.5714), (5, 5, 0.6667), (9, 10, 0.7143), (20, 20, 0.875)],
 )
 def test_confidence_grows_with_reviewers(agree: int, total: int, expected: float) -> None:
-    counts: dict[Verdict, int] = {"supported": agree, "refuted": total - agree}
-    assert round(verdict_confidences(counts, {})["supported"], 4) == expected
+    counts: dict[Vote, int] = {"supported": agree, "refuted": total - agree}
+    assert round(vote_confidences(counts, {})["supported"], 4) == expected
 
 
 def test_confidences_sum_to_one() -> None:
-    confidences = verdict_confidences(
+    confidences = vote_confidences(
         {"supported": 3, "misleading": 2}, {"supports": 2, "refutes": 1, "context": 4}
     )
     assert sum(confidences.values()) == pytest.approx(1.0)
@@ -389,7 +389,7 @@ def test_resolution_without_note_and_long_note() -> None:
 
 
 def test_explanation_is_capped() -> None:
-    many = {i: VERDICTS[i % 4] for i in range(400)}
+    many = {i: VOTES[i % 4] for i in range(400)}
     evidence = [SUP] * 1000 + [REF] * 1000 + [EvidenceItem("context", reachable=False)] * 1000
     result = compute_status(many, evidence)
     assert result.status == "disputed"
@@ -563,7 +563,7 @@ def test_settings_change_outcomes() -> None:
 def test_every_status_has_label_colour_and_emoji() -> None:
     assert set(STATUS_LABELS) == set(STATUS_COLOURS) == set(STATUS_EMOJI) == set(STATUSES)
     assert all(0 <= colour <= 0xFFFFFF for colour in STATUS_COLOURS.values())
-    assert set(RESOLVABLE_STATUSES) <= set(CLAIMREVIEW_RATINGS)
+    assert set(FINAL_VERDICTS) <= set(CLAIMREVIEW_RATINGS)
 
 
 @pytest.mark.parametrize(
@@ -622,12 +622,12 @@ def test_claimreview_ratings() -> None:
 
 # ---------------------------------------------------------------- properties
 
-verdict_or_none = st.sampled_from((*VERDICTS, None))
+vote_or_none = st.sampled_from((*VOTES, None))
 vote_events = st.builds(
     VoteEvent,
     event_id=st.integers(0, 40),
     reviewer_id=st.integers(0, 7),
-    verdict=verdict_or_none,
+    vote=vote_or_none,
     at=st.integers(0, 20).map(float),
 )
 vote_logs = st.lists(vote_events, max_size=25)
@@ -645,7 +645,7 @@ moderation_events = st.one_of(
         ModerationEvent,
         event_id=st.integers(0, 10),
         action=st.just("resolve"),
-        status=st.sampled_from(RESOLVABLE_STATUSES),
+        status=st.sampled_from(FINAL_VERDICTS),
         note=st.none() | st.text(max_size=300),
         actor_id=st.integers(0, 3),
         at=st.integers(0, 20).map(float),
@@ -670,7 +670,7 @@ status_settings = st.builds(
     min_sources_to_verify=st.integers(1, 4),
     verify_min_confidence=st.floats(0.0, 0.99),
 )
-vote_maps = st.dictionaries(st.integers(0, 30), st.sampled_from(VERDICTS), max_size=15)
+vote_maps = st.dictionaries(st.integers(0, 30), st.sampled_from(VOTES), max_size=15)
 
 
 @pytest.mark.slow
@@ -702,15 +702,15 @@ def test_duplicate_event_changes_nothing(
 
 @given(vote_maps, evidence_lists, status_settings)
 def test_extra_supporting_vote_never_weakens_support(
-    before_votes: dict[int, Verdict], evidence: list[EvidenceItem], config: StatusSettings
+    before_votes: dict[int, Vote], evidence: list[EvidenceItem], config: StatusSettings
 ) -> None:
     after_votes = {**before_votes, 1000: "supported"}
     before = compute_status(before_votes, evidence, settings=config)
     after = compute_status(after_votes, evidence, settings=config)
     assert after.counts["supported"] == before.counts["supported"] + 1
     assert (
-        verdict_confidences(after.counts, after.evidence_counts, config)["supported"]
-        >= (verdict_confidences(before.counts, before.evidence_counts, config)["supported"])
+        vote_confidences(after.counts, after.evidence_counts, config)["supported"]
+        >= (vote_confidences(before.counts, before.evidence_counts, config)["supported"])
     )
     if before.status in ("likely_true", "verified_true"):
         assert after.status in ("likely_true", "verified_true")
@@ -720,29 +720,29 @@ def test_extra_supporting_vote_never_weakens_support(
 
 
 @pytest.mark.slow
-@given(vote_logs, evidence_lists, moderation_logs, status_settings, verdict_or_none)
+@given(vote_logs, evidence_lists, moderation_logs, status_settings, vote_or_none)
 def test_vote_then_retraction_restores_previous_state(
     log: list[VoteEvent],
     evidence: list[EvidenceItem],
     moderation: list[ModerationEvent],
     config: StatusSettings,
-    verdict: Verdict | None,
+    vote: Vote | None,
 ) -> None:
     before = status_from_events(log, evidence, moderation, config)
     newcomer = 10_000
     log = [
         *log,
-        VoteEvent(500, newcomer, verdict, 30.0),
+        VoteEvent(500, newcomer, vote, 30.0),
         VoteEvent(501, newcomer, None, 31.0),
     ]
     assert status_from_events(log, evidence, moderation, config) == before
 
 
 @pytest.mark.slow
-@given(vote_maps, evidence_lists, st.none() | st.sampled_from(RESOLVABLE_STATUSES), status_settings)
+@given(vote_maps, evidence_lists, st.none() | st.sampled_from(FINAL_VERDICTS), status_settings)
 @hyp_settings(max_examples=200)
 def test_result_is_always_well_formed(
-    vote_map: dict[int, Verdict],
+    vote_map: dict[int, Vote],
     evidence: list[EvidenceItem],
     resolved: str | None,
     config: StatusSettings,

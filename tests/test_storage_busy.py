@@ -28,7 +28,7 @@ conn.execute("ROLLBACK")
 async def one_claim(db: Database) -> int:
     document = NewDocument(guild_id=1, submitter_id=1, kind="manual", content_hash="h")
     _, (claim,), _ = await db.store_submission(
-        document, [NewClaim(text="x", normalized="x")], source_url=None, source_title=None
+        document, [NewClaim(text="x", normalized="x")], origin_url=None, origin_title=None
     )
     return claim.id
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from bot.core.records import NewClaim, NewDocument
 from bot.core.status import DEFAULT_SETTINGS, VoteEvent, compute_status
 from bot.core.status import current_votes as pure_current_votes
-from bot.core.vocabulary import VERDICTS, Verdict
+from bot.core.vocabulary import VOTES, Vote
 from bot.services.status_refresh import recompute_all, refresh_statuses
 from bot.services.vote_ingest import ForcedVote, ReactionVote, VoteIngest
 from bot.storage import Database
@@ -28,24 +28,22 @@ from bot.storage import Database
 CLAIMS = 3
 REVIEWERS = 4
 
-verdicts = st.sampled_from(VERDICTS)
+vote_values = st.sampled_from(VOTES)
 # Clocks of live and catch-up events disagree: any event may carry an earlier time.
 times = st.floats(min_value=1_000.0, max_value=1_010.0, allow_nan=False)
 reaction = st.builds(
-    lambda claim, reviewer, verdict, added, at: ReactionVote(
-        1, claim, reviewer, verdict, added, at=at
-    ),
+    lambda claim, reviewer, vote, added, at: ReactionVote(1, claim, reviewer, vote, added, at=at),
     st.integers(0, CLAIMS - 1),
     st.integers(0, REVIEWERS - 1),
-    verdicts,
+    vote_values,
     st.booleans(),
     times,
 )
 correction = st.builds(
-    lambda claim, reviewer, verdict, at: ForcedVote(1, claim, reviewer, verdict, at=at),
+    lambda claim, reviewer, vote, at: ForcedVote(1, claim, reviewer, vote, at=at),
     st.integers(0, CLAIMS - 1),
     st.integers(0, REVIEWERS - 1),
-    st.none() | verdicts,
+    st.none() | vote_values,
     times,
 )
 # Each inner list is submitted at once, so the ingest writes it as one batch (several
@@ -53,12 +51,12 @@ correction = st.builds(
 histories = st.lists(st.lists(reaction | correction, min_size=1, max_size=8), max_size=12)
 
 
-def by_event_id(events: list[VoteEvent]) -> dict[int, Verdict]:
+def by_event_id(events: list[VoteEvent]) -> dict[int, Vote]:
     """The rule spelled out: the reviewer's event with the highest id decides."""
     latest: dict[int, VoteEvent] = {}
     for event in sorted(events, key=lambda e: e.event_id):
         latest[event.reviewer_id] = event
-    return {r: e.verdict for r, e in sorted(latest.items()) if e.verdict is not None}
+    return {r: e.vote for r, e in sorted(latest.items()) if e.vote is not None}
 
 
 async def replay(db: Database, claim_ids: list[int], batches: list[list[object]]) -> None:
@@ -86,7 +84,7 @@ async def pure_answer(db: Database, claim_ids: list[int], seed: int) -> dict[int
     answer: dict[int, object] = {}
     for claim_id in claim_ids:
         log = [
-            VoteEvent(event_id=i, reviewer_id=r, verdict=v, at=at)
+            VoteEvent(event_id=i, reviewer_id=r, vote=v, at=at)
             for i, r, v, at in await db.vote_events(claim_id)
         ]
         random.Random(seed).shuffle(log)
@@ -120,8 +118,8 @@ async def test_ingest_recompute_and_the_pure_model_agree_on_current_votes(
         _, claims, _ = await db.store_submission(
             document,
             [NewClaim(text=f"c{i}", normalized=f"c{i}") for i in range(CLAIMS)],
-            source_url=None,
-            source_title=None,
+            origin_url=None,
+            origin_title=None,
         )
         claim_ids = [c.id for c in claims]
         await replay(db, claim_ids, batches)
@@ -140,7 +138,7 @@ async def test_a_correction_with_an_earlier_clock_still_decides(tmp_path: Path) 
     try:
         document = NewDocument(guild_id=1, submitter_id=1, kind="text", content_hash="h")
         _, (claim,), _ = await db.store_submission(
-            document, [NewClaim(text="c", normalized="c")], source_url=None, source_title=None
+            document, [NewClaim(text="c", normalized="c")], origin_url=None, origin_title=None
         )
         await replay(
             db,
@@ -153,7 +151,7 @@ async def test_a_correction_with_an_earlier_clock_still_decides(tmp_path: Path) 
             ],
         )
         log = [VoteEvent(i, r, v, at) for i, r, v, at in await db.vote_events(claim.id)]
-        assert [(e.reviewer_id, e.verdict, e.at) for e in log] == [
+        assert [(e.reviewer_id, e.vote, e.at) for e in log] == [
             (7, "supported", 2_000.0),
             (7, "refuted", 1_000.0),
             (8, "refuted", 3_000.0),
@@ -175,7 +173,7 @@ async def test_a_vote_batch_reads_only_its_own_events(tmp_path: Path) -> None:
     try:
         document = NewDocument(guild_id=1, submitter_id=1, kind="text", content_hash="h")
         _, (claim,), _ = await db.store_submission(
-            document, [NewClaim(text="c", normalized="c")], source_url=None, source_title=None
+            document, [NewClaim(text="c", normalized="c")], origin_url=None, origin_title=None
         )
         statements: list[str] = []
         await db.trace_statements(statements.append)

@@ -21,7 +21,7 @@ async def new_claim(db: Database, guild_id: int, text: str) -> int:
     document = NewDocument(guild_id=guild_id, submitter_id=5, kind="text", content_hash=text)
     claims = [NewClaim(text=text, normalized=text.casefold())]
     _, (created,), _ = await db.store_submission(
-        document, claims, source_url=None, source_title=None
+        document, claims, origin_url=None, origin_title=None
     )
     return created.id
 

@@ -16,7 +16,9 @@ from bot.storage import Database
 HOME, RIVAL = 111, 222
 
 
-def review(url: str, claim: str, rating: str = "False", publisher: str = "Desk") -> NewFactCheck:
+def fact_check(
+    url: str, claim: str, rating: str = "False", publisher: str = "Desk"
+) -> NewFactCheck:
     return NewFactCheck(
         url=url,
         claim_reviewed=claim,
@@ -42,11 +44,16 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
 async def test_reimporting_a_url_updates_it(db: Database) -> None:
     first = await db.import_fact_checks(
         ALL_SERVERS,
-        [review("https://a.test/1", "Bridges melt in June."), review("https://a.test/2", "x")],
+        [
+            fact_check("https://a.test/1", "Bridges melt in June."),
+            fact_check("https://a.test/2", "x"),
+        ],
         imported_by=None,
     )
     again = await db.import_fact_checks(
-        ALL_SERVERS, [review("https://a.test/1", "Bridges melt in July.", "True")], imported_by=7
+        ALL_SERVERS,
+        [fact_check("https://a.test/1", "Bridges melt in July.", "True")],
+        imported_by=7,
     )
     assert (first.added, first.updated, again.added, again.updated) == (2, 0, 0, 1)
     page = await db.fact_checks_in_scope(ALL_SERVERS)
@@ -57,13 +64,15 @@ async def test_reimporting_a_url_updates_it(db: Database) -> None:
 
 
 async def test_a_server_sees_its_imports_and_those_for_all(db: Database) -> None:
-    await db.import_fact_checks(HOME, [review("https://h.test/1", "Home only.")], imported_by=1)
+    await db.import_fact_checks(HOME, [fact_check("https://h.test/1", "Home only.")], imported_by=1)
     await db.import_fact_checks(
-        ALL_SERVERS, [review("https://all.test/1", "Everyone.", publisher="Wire")], imported_by=None
+        ALL_SERVERS,
+        [fact_check("https://all.test/1", "Everyone.", publisher="Wire")],
+        imported_by=None,
     )
     home, rival = await db.library_stats(HOME), await db.library_stats(RIVAL)
-    assert (home.reviews, home.publishers) == (2, [("Desk", 1), ("Wire", 1)])
-    assert (rival.reviews, rival.publishers) == (1, [("Wire", 1)])
+    assert (home.fact_checks, home.publishers) == (2, [("Desk", 1), ("Wire", 1)])
+    assert (rival.fact_checks, rival.publishers) == (1, [("Wire", 1)])
     home_id = (await db.fact_checks_in_scope(HOME))[0].id
     assert await db.get_fact_check(RIVAL, home_id) is None
     found = await db.get_fact_check(HOME, home_id)
@@ -72,14 +81,14 @@ async def test_a_server_sees_its_imports_and_those_for_all(db: Database) -> None
 
 
 async def test_a_suggestion_is_shown_once_and_answered_once_with_an_audit(db: Database) -> None:
-    await db.import_fact_checks(HOME, [review("https://h.test/1", "A claim.")], imported_by=1)
+    await db.import_fact_checks(HOME, [fact_check("https://h.test/1", "A claim.")], imported_by=1)
     fc_id = (await db.fact_checks_in_scope(HOME))[0].id
     document = NewDocument(guild_id=HOME, submitter_id=5, kind="text", content_hash="h")
     _, created, _ = await db.store_submission(
         document,
         [NewClaim(text="A claim.", normalized="a claim")],
-        source_url=None,
-        source_title=None,
+        origin_url=None,
+        origin_title=None,
     )
     claim_id = created[0].id
     shown = await db.add_suggestion(
@@ -104,13 +113,15 @@ async def test_the_library_matches_within_what_a_server_may_see(db: Database) ->
     await db.import_fact_checks(
         ALL_SERVERS,
         [
-            review("https://all.test/bridge", "The Old Mill bridge was closed for repairs."),
-            review("https://all.test/rain", "It rained frogs over Lisbon in 2021."),
+            fact_check("https://all.test/bridge", "The Old Mill bridge was closed for repairs."),
+            fact_check("https://all.test/rain", "It rained frogs over Lisbon in 2021."),
         ],
         imported_by=None,
     )
     await db.import_fact_checks(
-        HOME, [review("https://h.test/vaccine", "The new vaccine changes your DNA.")], imported_by=1
+        HOME,
+        [fact_check("https://h.test/vaccine", "The new vaccine changes your DNA.")],
+        imported_by=1,
     )
     library = FactCheckLibrary(db)
     await library.load()
@@ -124,14 +135,14 @@ async def test_the_library_matches_within_what_a_server_may_see(db: Database) ->
     assert await library.similar(HOME, "   ") == []
 
 
-async def test_a_restart_loads_the_saved_index_instead_of_reading_every_review(
+async def test_a_restart_loads_the_saved_index_instead_of_reading_every_fact_check(
     db: Database,
 ) -> None:
     await db.import_fact_checks(
         ALL_SERVERS,
         [
-            review("https://all.test/bridge", "The Old Mill bridge was closed for repairs."),
-            review("https://all.test/rain", "It rained frogs over Lisbon in 2021."),
+            fact_check("https://all.test/bridge", "The Old Mill bridge was closed for repairs."),
+            fact_check("https://all.test/rain", "It rained frogs over Lisbon in 2021."),
         ],
         imported_by=None,
     )
@@ -155,12 +166,12 @@ async def test_a_restart_loads_the_saved_index_instead_of_reading_every_review(
 
 async def test_a_start_after_an_import_rebuilds_the_stale_index(db: Database) -> None:
     await db.import_fact_checks(
-        HOME, [review("https://h.test/bridge", "The Old Mill bridge is closed.")], imported_by=1
+        HOME, [fact_check("https://h.test/bridge", "The Old Mill bridge is closed.")], imported_by=1
     )
     await FactCheckLibrary(db).load()
     # Imported while the bot was down (by the CLI): the saved index no longer fits.
     await db.import_fact_checks(
-        HOME, [review("https://h.test/rain", "It rained frogs over Lisbon.")], imported_by=None
+        HOME, [fact_check("https://h.test/rain", "It rained frogs over Lisbon.")], imported_by=None
     )
     library = FactCheckLibrary(db)
     await library.load()
@@ -171,7 +182,7 @@ async def test_a_start_after_an_import_rebuilds_the_stale_index(db: Database) ->
 
 async def test_a_saved_index_of_another_format_is_rebuilt(db: Database) -> None:
     await db.import_fact_checks(
-        HOME, [review("https://h.test/rain", "It rained frogs over Lisbon.")], imported_by=None
+        HOME, [fact_check("https://h.test/rain", "It rained frogs over Lisbon.")], imported_by=None
     )
     fingerprint = (await db.fact_check_scope_state(HOME)).fingerprint
     await db.save_fact_check_index(HOME, fingerprint, '{"format": "old"}', [("keys", b"\0")])
@@ -183,13 +194,13 @@ async def test_a_saved_index_of_another_format_is_rebuilt(db: Database) -> None:
     assert saved is not None and saved.header != '{"format": "old"}'
 
 
-async def test_an_updated_review_is_scored_on_its_new_text(db: Database) -> None:
+async def test_an_updated_fact_check_is_scored_on_its_new_text(db: Database) -> None:
     bridge = "https://h.test/bridge"
     await db.import_fact_checks(
         HOME,
         [
-            review(bridge, "The Old Mill bridge was closed for repairs in May."),
-            review("https://h.test/dna", "The new vaccine changes your DNA."),
+            fact_check(bridge, "The Old Mill bridge was closed for repairs in May."),
+            fact_check("https://h.test/dna", "The new vaccine changes your DNA."),
         ],
         imported_by=1,
     )
@@ -198,7 +209,9 @@ async def test_an_updated_review_is_scored_on_its_new_text(db: Database) -> None
     old_query = "Old Mill bridge closed for repairs in May"
     assert (await library.similar(HOME, old_query))[0].score >= SUGGESTION_THRESHOLD
     await db.import_fact_checks(
-        HOME, [review(bridge, "Sharks swam along the flooded highway in Houston.")], imported_by=1
+        HOME,
+        [fact_check(bridge, "Sharks swam along the flooded highway in Houston.")],
+        imported_by=1,
     )
     # Before the index is rebuilt, the old text may still make it a candidate, but it is
     # scored (and shown) as it reads now.
@@ -214,10 +227,10 @@ async def test_an_updated_review_is_scored_on_its_new_text(db: Database) -> None
     assert len(library) == 2
 
 
-async def test_a_url_twice_in_one_batch_is_one_review_added_then_updated(db: Database) -> None:
+async def test_a_url_twice_in_one_batch_is_one_fact_check_added_then_updated(db: Database) -> None:
     result = await db.import_fact_checks(
         ALL_SERVERS,
-        [review("https://a.test/1", "First."), review("https://a.test/1", "Second.")],
+        [fact_check("https://a.test/1", "First."), fact_check("https://a.test/1", "Second.")],
         imported_by=None,
     )
     assert (result.added, result.updated) == (1, 1)

@@ -38,8 +38,8 @@ async def submit(db: Database, guild_id: int, held_claims: list[HeldClaim]) -> i
     document_id, created, _ = await db.store_submission(
         document,
         posted,
-        source_url="https://news.example/a",
-        source_title="An article",
+        origin_url="https://news.example/a",
+        origin_title="An article",
         held=held_claims,
     )
     assert [c.text for c in created] == ["Posted one."]
@@ -108,7 +108,7 @@ async def test_storing_a_batch_takes_it_once(db: Database) -> None:
 
     assert stored is not None
     created, existing = stored
-    assert [(c.number, c.text, c.submitter_id, c.source_url, c.source_title) for c in created] == [
+    assert [(c.number, c.text, c.submitter_id, c.origin_url, c.origin_title) for c in created] == [
         (2, "Held one.", SUBMITTER, "https://news.example/a", "An article"),
         (3, "Held two.", SUBMITTER, "https://news.example/a", "An article"),
     ]

@@ -310,3 +310,81 @@ async def test_migration_12_numbers_existing_sources_per_claim_in_id_order(
             )
     finally:
         await db.close()
+
+
+def columns(path: Path, table: str) -> list[str]:
+    with sqlite3.connect(path) as conn:
+        return [row[1] for row in conn.execute(f"PRAGMA table_info({table})")]
+
+
+async def test_migration_13_keeps_old_data_under_the_glossary_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A version-12 database's speakers, origins and votes come back under the new names:
+    the claim record, the vote tallies, the rebuilt search index (it reads `speaker`), the
+    CHECK on a vote event and the index of current votes all follow the rename."""
+    path = tmp_path / "v12.db"
+    monkeypatch.setattr(bot.storage.connection, "load_migrations", lambda: load_migrations()[:12])
+    await (await Database.open(path)).close()
+    monkeypatch.undo()
+    with sqlite3.connect(path) as old:  # rows as the schema-12 claimbot wrote them
+        old.execute(
+            "INSERT INTO claims (id, guild_id, number, text, normalized, attribution,"
+            " source_url, source_title, submitter_id, created_at, updated_at) VALUES (4, 100, 1,"
+            " 'The ferry carried 9,000 riders in May.', 'ferry', 'Harbour Authority',"
+            " 'https://news.example/ferry', 'Ferry figures', 9, 1.0, 1.0)"
+        )
+        old.executemany(
+            "INSERT INTO vote_events (id, guild_id, claim_id, reviewer_id, verdict, created_at)"
+            " VALUES (?, 100, 4, ?, ?, ?)",
+            [(1, 7, "supported", 1.0), (2, 7, "refuted", 2.0), (3, 8, "misleading", 3.0)],
+        )
+        old.executemany(
+            "INSERT INTO claim_votes (claim_id, reviewer_id, verdict, event_id, updated_at)"
+            " VALUES (4, ?, ?, ?, ?)",
+            [(7, "refuted", 2, 2.0), (8, "misleading", 3, 3.0)],
+        )
+
+    db = await Database.open(path)  # migrates, then fills the search index from `speaker`
+    try:
+        assert await db.schema_version() == len(load_migrations())
+        claim = await db.get_claim(100, 4)
+        assert claim is not None
+        assert (claim.speaker, claim.origin_url, claim.origin_title) == (
+            "Harbour Authority",
+            "https://news.example/ferry",
+            "Ferry figures",
+        )
+        assert await db.vote_counts(4) == {"refuted": 1, "misleading": 1}
+        assert await db.vote_events(4) == [
+            (1, 7, "supported", 1.0),
+            (2, 7, "refuted", 2.0),
+            (3, 8, "misleading", 3.0),
+        ]
+        assert await db.rebuild_current_votes() == 2
+        assert await db.current_votes(4) == {7: "refuted", 8: "misleading"}
+        found = await db.search_claims(100, ["harbour"], limit=5)
+        assert [c.id for c in found] == [4]
+    finally:
+        await db.close()
+
+    assert "speaker" in columns(path, "claims") and "attribution" not in columns(path, "claims")
+    assert {"origin_url", "origin_title"} <= set(columns(path, "claims"))
+    assert not {"source_url", "source_title"} & set(columns(path, "claims"))
+    assert "vote" in columns(path, "vote_events") and "verdict" not in columns(path, "vote_events")
+    assert "vote" in columns(path, "claim_votes") and "verdict" not in columns(path, "claim_votes")
+    with sqlite3.connect(path) as conn:
+        indexes = {name for (name,) in conn.execute("SELECT name FROM sqlite_master")}
+        assert "claim_votes_by_claim_vote" in indexes
+        assert "claim_votes_by_claim_verdict" not in indexes
+        plan = conn.execute(
+            "EXPLAIN QUERY PLAN SELECT vote, count(*) FROM claim_votes WHERE claim_id = 4"
+            " GROUP BY vote"
+        ).fetchall()
+        assert any("claim_votes_by_claim_vote" in row[3] for row in plan), plan
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+            conn.execute(
+                "INSERT INTO vote_events (guild_id, claim_id, reviewer_id, vote, created_at)"
+                " VALUES (100, 4, 9, 'maybe', 4.0)"
+            )
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)

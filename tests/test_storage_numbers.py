@@ -24,7 +24,7 @@ async def add(db: Database, guild_id: int, *texts: str) -> list[tuple[int, int]]
     """(id, number) of each new claim."""
     document = NewDocument(guild_id=guild_id, submitter_id=5, kind="text", content_hash=texts[0])
     claims = [NewClaim(text=t, normalized=t.casefold()) for t in texts]
-    _, created, _ = await db.store_submission(document, claims, source_url=None, source_title=None)
+    _, created, _ = await db.store_submission(document, claims, origin_url=None, origin_title=None)
     return [(claim.id, claim.number) for claim in created]
 
 

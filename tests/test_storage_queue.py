@@ -64,8 +64,8 @@ async def store_claims(db: Database, planned: list[PlannedClaim], *, quorum: int
         _, (stored,), _ = await db.store_submission(
             document,
             [NewClaim(text=f"claim {index}", normalized=f"claim {index}")],
-            source_url=None,
-            source_title=None,
+            origin_url=None,
+            origin_title=None,
         )
         claim.claim_id, claim.number = stored.id, stored.number
         if claim.posted:

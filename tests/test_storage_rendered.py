@@ -14,7 +14,7 @@ async def test_stale_messages_until_rendered(tmp_path: Path) -> None:
         document = NewDocument(guild_id=1, submitter_id=9, kind="text", content_hash="h")
         claims = [NewClaim(text=f"claim {i}", normalized=f"claim {i}") for i in range(3)]
         _, created, _ = await db.store_submission(
-            document, claims, source_url=None, source_title=None
+            document, claims, origin_url=None, origin_title=None
         )
         first, second, unposted = (c.id for c in created)
         for claim_id in (first, second):

@@ -21,7 +21,7 @@ HOME, RIVAL = 111, 222
 async def add(db: Database, guild_id: int, *texts: str) -> list[int]:
     document = NewDocument(guild_id=guild_id, submitter_id=5, kind="text", content_hash=texts[0])
     claims = [NewClaim(text=t, normalized=normalize_claim(t)) for t in texts]
-    _, created, _ = await db.store_submission(document, claims, source_url=None, source_title=None)
+    _, created, _ = await db.store_submission(document, claims, origin_url=None, origin_title=None)
     return [claim.id for claim in created]
 
 

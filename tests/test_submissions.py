@@ -54,7 +54,7 @@ def test_triage_stores_what_the_extractor_found_and_nothing_for_a_typed_claim() 
         score=0.91,
         start=10,
         end=46,
-        attribution="the transit authority",
+        speaker="the transit authority",
         language="en",
         reasons=("figure", "year"),
     )
@@ -63,7 +63,7 @@ def test_triage_stores_what_the_extractor_found_and_nothing_for_a_typed_claim() 
         NewClaim(
             text="Ridership fell by 8 percent in 2025.",
             normalized="ridership fell by 8 percent in 2025",
-            attribution="the transit authority",
+            speaker="the transit authority",
             language="en",
             score=0.91,
             reasons=("figure", "year"),

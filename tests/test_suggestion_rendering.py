@@ -51,13 +51,13 @@ CLAIM = ClaimRecord(
     guild_id=1,
     number=3,
     text="Bananas cure everything.",
-    attribution=None,
+    speaker=None,
     language="en",
     score=None,
     reasons=(),
     submitter_id=9,
-    source_url=None,
-    source_title=None,
+    origin_url=None,
+    origin_title=None,
     channel_id=2,
     message_id=5,
     thread_id=5,
@@ -74,7 +74,7 @@ def test_a_fact_check_suggestion_says_who_when_what_and_where() -> None:
     assert render_fact_check_suggestion(FACT_CHECK, 0.876, CLAIM) == (
         "🔎 **Already fact-checked?** (match 88%)\n"
         "**Fact\\_Desk** · rated **Pants on Fire** on 2021-03-06"
-        " (reviewed 5 years before this claim)\n"
+        " (checked 5 years before this claim)\n"
         "“Bananas \\[cure\\]\\(https\\://x.test\\) \\*everything\\* \\<@123\\>”\n"
         "<https://checks.test/a_b>\n"
         "Reviewers: is it the same claim?"
@@ -137,8 +137,8 @@ def test_an_earlier_claim_lends_only_a_final_verdict(status: str, final: bool, s
     [
         ("2026-04-20", None),
         ("2025-05-01", None),
-        ("2025-04-30", "reviewed over a year before this claim"),
-        ("2019-01-01", "reviewed 7 years before this claim"),
+        ("2025-04-30", "checked over a year before this claim"),
+        ("2019-01-01", "checked 7 years before this claim"),
         ("2026-06-01", None),  # a month after the claim: close
         ("not a date", None),
         (None, None),

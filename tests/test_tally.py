@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from bot.core.records import NewClaim, NewDocument
 from bot.core.status import DEFAULT_SETTINGS, StatusSettings
-from bot.core.vocabulary import VERDICTS
+from bot.core.vocabulary import VOTES
 from bot.services.status_refresh import recompute_all, refresh_statuses
 from bot.services.vote_ingest import ReactionVote, VoteIngest
 from bot.storage.database import Database
@@ -25,8 +25,8 @@ async def random_history(db: Database, seed: int) -> None:
     _, claims, _ = await db.store_submission(
         document,
         [NewClaim(text=f"c{i}", normalized=f"c{i}") for i in range(4)],
-        source_url=None,
-        source_title=None,
+        origin_url=None,
+        origin_title=None,
     )
     ids = [c.id for c in claims]
 
@@ -43,9 +43,7 @@ async def random_history(db: Database, seed: int) -> None:
         roll = rng.random()
         if roll < 0.75:
             await ingest.submit(
-                ReactionVote(
-                    1, claim_id, rng.randrange(6), rng.choice(VERDICTS), rng.random() < 0.8
-                )
+                ReactionVote(1, claim_id, rng.randrange(6), rng.choice(VOTES), rng.random() < 0.8)
             )
         elif roll < 0.9:
             url = f"https://src.example/{rng.randrange(5)}"

@@ -62,7 +62,7 @@ def test_normalize_is_idempotent(url: str) -> None:
     ],
 )
 def test_a_whole_value_as_a_link(value: str, http: bool, link: bool) -> None:
-    """A `source` option must be an http(s) link; a CLI argument of any scheme is a link
+    """An `origin` or `url` option must be an http(s) link; a CLI argument of any scheme is a link
     (the fetcher explains the scheme), anything else a path."""
     assert is_http_url(value) is http
     assert looks_like_url(value) is link

@@ -6,56 +6,56 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.vocabulary import VERDICTS
+from bot.core.vocabulary import VOTES
 from bot.core.votes import DEFAULT_VOTE_EMOJI, VoteChange, VoteEmoji, decide, emoji_key, reconcile
 
 
-def test_default_emoji_map_each_verdict_once() -> None:
+def test_default_emoji_map_each_vote_once() -> None:
     table = VoteEmoji()
     assert table.in_order() == ["✅", "❌", "❓", "⚠️"]
-    assert [table.verdict(e) for e in DEFAULT_VOTE_EMOJI] == list(VERDICTS)
+    assert [table.vote(e) for e in DEFAULT_VOTE_EMOJI] == list(VOTES)
 
 
 def test_warning_sign_matches_with_or_without_variation_selector() -> None:
     table = VoteEmoji()
-    assert table.verdict("⚠") == "misleading"
-    assert table.verdict("⚠️") == "misleading"
+    assert table.vote("⚠") == "misleading"
+    assert table.vote("⚠️") == "misleading"
     assert emoji_key("⚠️") == "⚠"
 
 
 def test_other_emoji_are_not_votes() -> None:
-    assert VoteEmoji().verdict("👍") is None
+    assert VoteEmoji().vote("👍") is None
 
 
-def test_custom_table_must_cover_every_verdict() -> None:
+def test_custom_table_must_cover_every_vote() -> None:
     with pytest.raises(ValueError, match="no emoji for misleading"):
         VoteEmoji({"👍": "supported", "👎": "refuted", "🤷": "unverifiable"})
-    with pytest.raises(ValueError, match="unknown verdict"):
+    with pytest.raises(ValueError, match="unknown vote"):
         VoteEmoji({"👍": "great"})
 
 
 def test_first_vote() -> None:
-    assert decide(added=True, verdict="supported", current=None) == VoteChange("supported", None)
+    assert decide(added=True, vote="supported", current=None) == VoteChange("supported", None)
 
 
 def test_second_emoji_replaces_the_vote_and_names_the_old_one() -> None:
-    assert decide(added=True, verdict="refuted", current="supported") == VoteChange(
+    assert decide(added=True, vote="refuted", current="supported") == VoteChange(
         "refuted", "supported"
     )
 
 
 def test_same_emoji_again_changes_nothing() -> None:
-    assert decide(added=True, verdict="supported", current="supported") is None
+    assert decide(added=True, vote="supported", current="supported") is None
 
 
 def test_removing_the_current_vote_retracts() -> None:
-    assert decide(added=False, verdict="supported", current="supported") == VoteChange(None, None)
+    assert decide(added=False, vote="supported", current="supported") == VoteChange(None, None)
 
 
 def test_removing_a_replaced_reaction_changes_nothing() -> None:
     # The bot removes the old reaction after a change; that removal must not retract.
-    assert decide(added=False, verdict="supported", current="refuted") is None
-    assert decide(added=False, verdict="supported", current=None) is None
+    assert decide(added=False, vote="supported", current="refuted") is None
+    assert decide(added=False, vote="supported", current=None) is None
 
 
 def test_reconcile_adds_missing_and_retracts_vanished_votes() -> None:
@@ -70,7 +70,7 @@ def test_reconcile_keeps_stored_vote_among_several_reactions() -> None:
     assert plan.reactions_to_remove == [(1, "supported")]
 
 
-def test_reconcile_picks_first_in_verdict_order_for_a_newcomer() -> None:
+def test_reconcile_picks_first_in_vote_order_for_a_newcomer() -> None:
     plan = reconcile({}, {"misleading": [5], "refuted": [5]})
     assert plan.changes == {5: "refuted"}
     assert plan.reactions_to_remove == [(5, "misleading")]
@@ -81,23 +81,23 @@ def test_reconcile_drops_ineligible_reactors() -> None:
     assert plan.changes == {8: "supported", 7: None}
 
 
-verdicts = st.sampled_from(VERDICTS)
+vote_values = st.sampled_from(VOTES)
 
 
 @given(
-    stored=st.dictionaries(st.integers(1, 20), verdicts, max_size=10),
-    reacted=st.dictionaries(verdicts, st.lists(st.integers(1, 20), max_size=10, unique=True)),
+    stored=st.dictionaries(st.integers(1, 20), vote_values, max_size=10),
+    reacted=st.dictionaries(vote_values, st.lists(st.integers(1, 20), max_size=10, unique=True)),
 )
 def test_reconcile_makes_stored_equal_to_reactions(
     stored: dict[int, str], reacted: dict[str, list[int]]
 ) -> None:
     plan = reconcile(stored, reacted)  # type: ignore[arg-type]
     after = dict(stored)
-    for reviewer, verdict in plan.changes.items():
-        if verdict is None:
+    for reviewer, vote in plan.changes.items():
+        if vote is None:
             after.pop(reviewer)
         else:
-            after[reviewer] = verdict
+            after[reviewer] = vote
     reactors = {uid for users in reacted.values() for uid in users}
     assert set(after) == reactors
     for reviewer, held in after.items():

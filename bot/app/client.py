@@ -19,12 +19,12 @@ from bot.core.errors import UserFacingError
 from bot.core.fairness import FetchSlots
 from bot.services.catch_up import CatchUp
 from bot.services.clock import Clock, MonotonicClock, SystemClock
-from bot.services.digests import Digests
-from bot.services.evidence import Evidence
+from bot.services.digests import DigestScheduler
+from bot.services.evidence import EvidenceService
 from bot.services.factcheck_import import FactCheckImporter
 from bot.services.factcheck_library import FactCheckLibrary
 from bot.services.live_edits import LiveMessages
-from bot.services.review_messages import ReviewMessages, describe_failure
+from bot.services.review_messages import ReviewPoster, describe_failure
 from bot.services.suggestions import Suggestions
 from bot.services.verdict_notices import VerdictNotices
 from bot.services.vote_ingest import VoteIngest
@@ -230,7 +230,7 @@ class ClaimBot(commands.Bot):
         return self.services.db
 
     @property
-    def review(self) -> ReviewMessages:
+    def review(self) -> ReviewPoster:
         return self.services.review
 
     @property
@@ -238,7 +238,7 @@ class ClaimBot(commands.Bot):
         return self.services.live
 
     @property
-    def evidence(self) -> Evidence:
+    def evidence(self) -> EvidenceService:
         return self.services.evidence
 
     @property
@@ -254,7 +254,7 @@ class ClaimBot(commands.Bot):
         return self.services.notices
 
     @property
-    def digests(self) -> Digests:
+    def digests(self) -> DigestScheduler:
         return self.services.digests
 
     @property

@@ -25,8 +25,8 @@ from bot.services.background import BackgroundTasks
 from bot.services.catch_up import CatchUp
 from bot.services.claim_queries import ClaimQueries
 from bot.services.clock import Clock
-from bot.services.digests import Digests, channel_sender
-from bot.services.evidence import Evidence
+from bot.services.digests import DigestScheduler, channel_sender
+from bot.services.evidence import EvidenceService
 from bot.services.factcheck_import import FactCheckImporter
 from bot.services.factcheck_library import FactCheckLibrary
 from bot.services.guild_configs import GuildConfigs
@@ -34,7 +34,7 @@ from bot.services.intake import Intake
 from bot.services.live_edits import LiveMessages, Pace
 from bot.services.llm_extraction import llm_config
 from bot.services.moderation import Moderation
-from bot.services.review_messages import ReviewMessages
+from bot.services.review_messages import ReviewPoster
 from bot.services.review_queue import ReviewQueue
 from bot.services.server_setup import ServerSetup
 from bot.services.status_refresh import StatusUpdates
@@ -54,12 +54,12 @@ class Services:
     configs: GuildConfigs
     background: BackgroundTasks
     fetch_slots: FetchSlots
-    review: ReviewMessages
+    review: ReviewPoster
     pace: Pace
     live: LiveMessages
     notices: VerdictNotices
     status: StatusUpdates
-    evidence: Evidence
+    evidence: EvidenceService
     library: FactCheckLibrary
     suggestions: Suggestions
     submissions: Submissions
@@ -67,7 +67,7 @@ class Services:
     ingest: VoteIngest
     fact_check_import: FactCheckImporter
     catch_up: CatchUp
-    digests: Digests
+    digests: DigestScheduler
     queue: ReviewQueue
     claims: ClaimQueries
     moderation: Moderation
@@ -96,7 +96,7 @@ async def build_services(
 
     # The one cycle: a claim's thread gets suggestions; a "Same claim" answer records a
     # source; a source changes the status; a status edits the review message, whose
-    # service opens the thread. ReviewMessages is built first and told of threads through
+    # service opens the thread. ReviewPoster is built first and told of threads through
     # this callback, which reaches the suggestions built below (no thread opens before
     # build_services returns: nothing is posted until the bot is connected).
     suggestions: Suggestions | None = None
@@ -105,7 +105,7 @@ async def build_services(
         if suggestions is not None:
             suggestions.claim_posted(claim, thread_id)
 
-    review = ReviewMessages(client, db, configs, on_thread=thread_opened, clock=pace_clock)
+    review = ReviewPoster(client, db, configs, on_thread=thread_opened, clock=pace_clock)
     stack.push_async_callback(review.close)
     pace = Pace(settings.edits_per_second, clock=pace_clock)
     live = LiveMessages(review.refresh, interval=settings.edit_interval_seconds, pace=pace)
@@ -118,7 +118,7 @@ async def build_services(
     status = StatusUpdates(
         db, configs.status_settings, notices_due=notices.due_time, edit=live.touch
     )
-    evidence = Evidence(
+    evidence = EvidenceService(
         db,
         status.changed,
         configs=configs,
@@ -156,7 +156,9 @@ async def build_services(
     stack.push_async_callback(fact_check_import.close)
     catch_up = CatchUp(client, db, configs, review, ingest, live.touch, clock=pace_clock)
     stack.push_async_callback(catch_up.close)
-    digests = Digests(db, configs, channel_sender(client), review.report_guild_refusal, clock=clock)
+    digests = DigestScheduler(
+        db, configs, channel_sender(client), review.report_guild_refusal, clock=clock
+    )
     digests.start()
     stack.push_async_callback(digests.close)
     return Services(

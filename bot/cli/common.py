@@ -90,49 +90,49 @@ def input_too_large(limit: int = INPUT_MAX_BYTES) -> str:
 
 
 @contextlib.contextmanager
-def open_input(source: str) -> Iterator[tuple[IO[bytes], int | None]]:
+def open_input(path: str) -> Iterator[tuple[IO[bytes], int | None]]:
     """A file, or standard input for `-`, as bytes with its size when it is a regular file.
     Every command that reads input opens it here, so a missing file, a directory or an
     unreadable one is the same line, and the same exit code, whichever command was given."""
-    if source == "-":
+    if path == "-":
         yield sys.stdin.buffer, None
         return
     try:
-        handle = open(source, "rb")  # noqa: SIM115 (closed below, after the size is read)
+        handle = open(path, "rb")  # noqa: SIM115 (closed below, after the size is read)
     except FileNotFoundError:
-        raise CliError(f"No such file: {source}") from None
+        raise CliError(f"No such file: {path}") from None
     except IsADirectoryError:
-        raise CliError(f"{source} is a directory: give a file, or - for standard input.") from None
+        raise CliError(f"{path} is a directory: give a file, or - for standard input.") from None
     except OSError as exc:
-        raise CliError(f"Cannot read {source}: {exc.strerror or exc}.") from None
+        raise CliError(f"Cannot read {path}: {exc.strerror or exc}.") from None
     with handle:
         status = os.fstat(handle.fileno())
         yield handle, status.st_size if stat.S_ISREG(status.st_mode) else None
 
 
-def read_input(source: str) -> bytes:
-    """The bytes of `source` (see `open_input`), refusing more than INPUT_MAX_BYTES."""
+def read_input(path: str) -> bytes:
+    """The bytes of `path` (see `open_input`), refusing more than INPUT_MAX_BYTES."""
     limit = INPUT_MAX_BYTES
-    with open_input(source) as (handle, size):
+    with open_input(path) as (handle, size):
         if size is not None and size > limit:
             raise CliError(input_too_large(limit))
         try:
             raw = handle.read(limit + 1)
         except OSError as exc:
-            raise CliError(f"Cannot read {source}: {exc.strerror or exc}.") from None
+            raise CliError(f"Cannot read {path}: {exc.strerror or exc}.") from None
     if len(raw) > limit:
         raise CliError(input_too_large(limit))
     return raw
 
 
-def read_input_text(source: str) -> str:
-    """The text of `source`, decoded as the bot decodes a submitted file: binary content is
+def read_input_text(path: str) -> str:
+    """The text of `path`, decoded as the bot decodes a submitted file: binary content is
     refused, and a file that is not UTF-8 is read in its detected encoding (cp1252 and the
     like). Blank input is the empty string; what it means is the command's call."""
     from bot.documents.decoding import decode_document
     from bot.documents.document import DocumentError
 
-    raw = read_input(source)
+    raw = read_input(path)
     if not raw.strip():
         return ""
     try:
@@ -141,10 +141,10 @@ def read_input_text(source: str) -> str:
         raise CliError(str(exc)) from None
 
 
-def read_input_lines(source: str) -> list[str]:
-    """The lines of `source` (read by `read_input_text`), split as a text file is: at LF,
+def read_input_lines(path: str) -> list[str]:
+    """The lines of `path` (read by `read_input_text`), split as a text file is: at LF,
     CRLF or CR and at no other character, so each line in is one line out."""
-    lines = read_input_text(source).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    lines = read_input_text(path).replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if lines[-1] == "":
         lines.pop()
     return lines
@@ -210,7 +210,7 @@ def chosen_llm(args: argparse.Namespace, settings: Settings) -> LLMConfig | None
 
 @contextlib.contextmanager
 def import_progress(total: int | None) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on stderr (bytes read, reviews kept) when a person watches it."""
+    """A progress bar on stderr (bytes read, fact-checks kept) when a person watches it."""
     if not sys.stderr.isatty():
         yield None
         return
@@ -221,13 +221,13 @@ def import_progress(total: int | None) -> Iterator[Callable[[int, int], None] | 
         TextColumn("importing"),
         BarColumn(),
         DownloadColumn(),
-        TextColumn("{task.fields[reviews]:,} reviews"),
+        TextColumn("{task.fields[fact_checks]:,} fact-checks"),
         TimeElapsedColumn(),
     )
     with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("import", total=total, reviews=0)
+        task = bar.add_task("import", total=total, fact_checks=0)
 
-        def update(read: int, reviews: int) -> None:
-            bar.update(task, completed=read, reviews=reviews)
+        def update(read: int, fact_checks: int) -> None:
+            bar.update(task, completed=read, fact_checks=fact_checks)
 
         yield update

@@ -21,13 +21,13 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.documents.document import Document
     from bot.extraction.candidate import ClaimCandidate
-    from bot.services.backend_results import Extraction
+    from bot.services.backend_results import BackendExtraction
     from bot.services.llm_extraction import LLMConfig
 
 FAILURES = (UNREADABLE_INPUT, UNREADABLE_URL)
 
 
-def read_document(source: str) -> Document:
+def read_document(given: str) -> Document:
     """A path, `-` for stdin (both through the one input reader), or a URL fetched through
     the safe fetcher (whose imports, httpx and trafilatura among them, only a URL pays for)."""
     from bot.core.urls import looks_like_url
@@ -35,10 +35,10 @@ def read_document(source: str) -> Document:
     from bot.documents.reader import load_text
     from bot.services.parsing import parse_within_budget
 
-    if looks_like_url(source) and source != "-":
-        return _read_url(source)
-    raw = read_input(source)
-    name = None if source == "-" else Path(source).name
+    if looks_like_url(given) and given != "-":
+        return _read_url(given)
+    raw = read_input(given)
+    name = None if given == "-" else Path(given).name
     try:
         return parse_within_budget(load_text, raw, filename=name)
     except DocumentError as exc:
@@ -63,9 +63,11 @@ def _read_url(url: str) -> Document:
         raise CliError(f"Cannot read {url}: {exc.strerror or exc}") from None
 
 
-def _extract(text: str, llm: LLMConfig | None, limit: int, min_score: float | None) -> Extraction:
+def _extract(
+    text: str, llm: LLMConfig | None, limit: int, min_score: float | None
+) -> BackendExtraction:
     from bot.extraction import DEFAULT_MIN_SCORE, ExtractionError, extract_claims
-    from bot.services.backend_results import Extraction
+    from bot.services.backend_results import BackendExtraction
 
     try:
         if llm is not None:
@@ -75,7 +77,7 @@ def _extract(text: str, llm: LLMConfig | None, limit: int, min_score: float | No
                 extract_with_fallback(text, llm, max_claims=limit, min_score=min_score)
             )
         score = DEFAULT_MIN_SCORE if min_score is None else min_score
-        return Extraction(extract_claims(text, max_claims=limit, min_score=score), "builtin")
+        return BackendExtraction(extract_claims(text, max_claims=limit, min_score=score), "builtin")
     except ExtractionError as exc:
         raise CliError(str(exc)) from None
 
@@ -103,7 +105,7 @@ def cited_span(document: Document, claim: ClaimCandidate) -> dict[str, object] |
 
 def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     llm = chosen_llm(args, settings)
-    document = read_document(args.source)
+    document = read_document(args.input)
     limit = settings.max_claims_per_submission if args.max is None else args.max
     # One more than the cap says whether the cap cut the list (the pick is greedy,
     # so the first `limit` are the same either way).
@@ -132,9 +134,9 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     table.add_column("#", justify="right")
     table.add_column("score", justify="right")
     table.add_column("claim")
-    table.add_column("who says so")
+    table.add_column("speaker")
     for number, claim in enumerate(claims, 1):
-        table.add_row(str(number), f"{claim.score:.2f}", claim.text, claim.attribution or "")
+        table.add_row(str(number), f"{claim.score:.2f}", claim.text, claim.speaker or "")
     console = Console()
     if claims:
         console.print(table)

@@ -54,12 +54,12 @@ def _scope_words(guild: int | None) -> str:
 def cmd_factchecks_import(args: argparse.Namespace, settings: Settings) -> int:
     from bot.core.urls import looks_like_url
 
-    source: str = args.source
+    feed: str = args.feed
     with contextlib.ExitStack() as stack:
         stream: IO[bytes] | None = None
         size: int | None = None
-        if source == "-" or not looks_like_url(source):
-            stream, size = stack.enter_context(open_input(source))
+        if feed == "-" or not looks_like_url(feed):
+            stream, size = stack.enter_context(open_input(feed))
         print(_import(args, settings, stream, size))
     return EXIT_OK
 
@@ -67,13 +67,13 @@ def cmd_factchecks_import(args: argparse.Namespace, settings: Settings) -> int:
 def _import(
     args: argparse.Namespace, settings: Settings, stream: IO[bytes] | None, size: int | None
 ) -> str:
-    """The one-line summary of importing `stream` (or the URL `args.source`)."""
+    """The one-line summary of importing `stream` (or the URL `args.feed`)."""
     from bot.core.errors import UserFacingError
     from bot.core.factcheck_render import render_import_result
     from bot.core.records import ALL_SERVERS
     from bot.services.factcheck_import import CLI_FEED_MAX_BYTES, FactCheckImporter, too_large
 
-    source: str = args.source
+    feed: str = args.feed
     scope = ALL_SERVERS if args.guild is None else args.guild
     if size is not None and size > CLI_FEED_MAX_BYTES:
         raise CliError(too_large(CLI_FEED_MAX_BYTES))
@@ -85,7 +85,7 @@ def _import(
                 if stream is None:
                     return await importer.import_url(
                         scope,
-                        source,
+                        feed,
                         imported_by=None,
                         max_bytes=CLI_FEED_MAX_BYTES,
                         progress=progress,
@@ -100,7 +100,7 @@ def _import(
         except UserFacingError as exc:
             raise CliError(exc.message) from None
         except OSError as exc:
-            raise CliError(f"Cannot read {source}: {exc.strerror or exc}.") from None
+            raise CliError(f"Cannot read {feed}: {exc.strerror or exc}.") from None
         finally:
             await importer.close()
 
@@ -121,11 +121,13 @@ def cmd_factchecks_stats(args: argparse.Namespace, settings: Settings) -> int:
     with database_errors():
         stats = asyncio.run(with_database(settings, work))
     where = "for all servers" if args.guild is None else f"visible to server {args.guild}"
-    print(f"{stats.reviews:,} fact-check(s) {where}.")
-    if stats.reviews:
+    print(f"{stats.fact_checks:,} fact-check(s) {where}.")
+    if stats.fact_checks:
         named = ", ".join(f"{name or 'unknown publisher'} {n:,}" for name, n in stats.publishers)
         print(f"Top publishers: {named}.")
-        print(f"Newest review: {stats.newest or 'undated'}; oldest: {stats.oldest or 'undated'}.")
+        print(
+            f"Newest fact-check: {stats.newest or 'undated'}; oldest: {stats.oldest or 'undated'}."
+        )
     if stats.last_import is not None:
         when = datetime.datetime.fromtimestamp(stats.last_import, datetime.UTC)
         print(f"Last import: {when:%Y-%m-%d %H:%M} UTC.")

@@ -29,7 +29,7 @@ def cmd_match(args: argparse.Namespace, settings: Settings) -> int:
     from bot.extraction.language import detect_language
     from bot.services.factcheck_library import FactCheckLibrary
 
-    lines = read_input_lines(args.source)
+    lines = read_input_lines(args.input)
 
     async def work(db: Database) -> None:
         library = FactCheckLibrary(db)

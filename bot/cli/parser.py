@@ -151,7 +151,7 @@ def build_parser() -> argparse.ArgumentParser:
         '"checkworthy", "backend", "fallback"} per line out.',
         epilog=_epilog(score.FAILURES, INPUT_NOTE),
     )
-    scorer.add_argument("source", nargs="?", default="-", help="a file path or - (default)")
+    scorer.add_argument("input", nargs="?", default="-", help="a file path or - (default)")
     _add_backend_option(scorer)
     scorer.set_defaults(handler=score.cmd_score)
 
@@ -167,7 +167,7 @@ def _add_extract(sub: argparse._SubParsersAction[CommandParser]) -> None:
         "the safe fetcher, or standard input), best first, as a table or JSON.",
         epilog=_epilog(extract.FAILURES, INPUT_NOTE),
     )
-    command.add_argument("source", help="a file path, a URL, or - for standard input")
+    command.add_argument("input", help="a file path, a URL, or - for standard input")
     command.add_argument(
         "--json",
         action="store_true",
@@ -194,7 +194,7 @@ def _add_extract(sub: argparse._SubParsersAction[CommandParser]) -> None:
 
 def _add_fact_check_commands(sub: argparse._SubParsersAction[CommandParser]) -> None:
     scope_help = (
-        "import for this server only (id); without it the reviews are for all servers, "
+        "import for this server only (id); without it the fact-checks are for all servers, "
         "and every server sees them"
     )
     library = sub.add_parser(
@@ -208,17 +208,17 @@ def _add_fact_check_commands(sub: argparse._SubParsersAction[CommandParser]) -> 
         "import",
         help="import a ClaimReview feed (JSON, DataFeed, @graph or HTML page)",
         description="Import schema.org ClaimReviews from a file, a URL (through the safe "
-        "fetcher) or - for standard input; at most 300 MB. A review already imported with "
+        "fetcher) or - for standard input; at most 300 MB. A fact-check already imported with "
         "the same url is updated. A feed that cannot be read imports nothing.",
         epilog=_epilog(factchecks.IMPORT_FAILURES, SETTINGS_NOTE),
     )
-    feed.add_argument("source", help="a file path, a URL, or - for standard input")
+    feed.add_argument("feed", help="a file path, a URL, or - for standard input")
     feed.add_argument("--guild", type=int, default=None, metavar="ID", help=scope_help)
     feed.set_defaults(handler=factchecks.cmd_factchecks_import)
     stats = actions.add_parser(
         "stats",
-        help="how many reviews, from which publishers, how recent",
-        description="Size of the library: the reviews for all servers, or with --guild the "
+        help="how many fact-checks, from which publishers, how recent",
+        description="Size of the library: the fact-checks for all servers, or with --guild the "
         "ones that server sees (its own and those for all servers).",
         epilog=_epilog(factchecks.STATS_FAILURES, SETTINGS_NOTE),
     )
@@ -237,14 +237,14 @@ def _add_fact_check_commands(sub: argparse._SubParsersAction[CommandParser]) -> 
         "ending in a tweet's signature (— Name (@handle) May 1, 2021) is matched with that date.",
         epilog=_epilog(match.FAILURES, INPUT_NOTE, SETTINGS_NOTE),
     )
-    matcher.add_argument("source", nargs="?", default="-", help="a file path or - (default)")
+    matcher.add_argument("input", nargs="?", default="-", help="a file path or - (default)")
     matcher.add_argument("--top", type=_positive_int, default=5, metavar="K", help="default: 5")
     matcher.add_argument(
         "--guild",
         type=int,
         default=None,
         metavar="ID",
-        help="the library this server sees (default: the reviews for all servers)",
+        help="the library this server sees (default: the fact-checks for all servers)",
     )
     matcher.set_defaults(handler=match.cmd_match)
 

@@ -51,7 +51,7 @@ def _print_score(score: SentenceScore) -> None:
 
 def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     llm = chosen_llm(args, settings)
-    lines = sentences(read_input_lines(args.source))
+    lines = sentences(read_input_lines(args.input))
     if llm is not None:
         asyncio.run(_score_with_llm(lines, llm))
         return EXIT_OK

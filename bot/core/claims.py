@@ -35,7 +35,7 @@ class Extracted(Protocol):
     @property
     def text(self) -> str: ...
     @property
-    def attribution(self) -> str | None: ...
+    def speaker(self) -> str | None: ...
     @property
     def language(self) -> str: ...
     @property
@@ -62,7 +62,7 @@ def triage(
 ) -> Triage:
     """Split candidates into new claims and repeats (`sameness.same_claim`) of the guild's
     recent claims, given as (id, normalized text) with their `originals` texts. A bare string
-    is a claim typed in by a member: no score, span, language nor attribution.
+    is a claim typed in by a member: no score, span, language nor speaker.
 
     Exact repeats (same normalised text) are left to the database's unique index; here
     we catch close rewordings, and repeats inside the submission itself. A recent claim whose
@@ -98,7 +98,7 @@ def triage(
             NewClaim(
                 text=text,
                 normalized=normalized,
-                attribution=candidate.attribution,
+                speaker=candidate.speaker,
                 language=candidate.language,
                 score=candidate.score,
                 reasons=candidate.reasons,

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 from bot.core.records import ClaimRecord, EvidenceRecord
 from bot.core.render import jump_url
-from bot.core.vocabulary import STATUS_LABELS, VERDICTS, claimreview_rating
+from bot.core.vocabulary import STATUS_LABELS, VOTES, claimreview_rating
 
 __all__ = [
     "CLAIMREVIEW_CONTEXT",
@@ -67,10 +67,10 @@ CSV_COLUMNS: Final[tuple[str, ...]] = (
     "status_label",
     "confidence",
     "text",
-    "attribution",
-    "source_url",
-    "source_title",
-    *VERDICTS,  # supported, refuted, unverifiable, misleading
+    "speaker",
+    "origin_url",
+    "origin_title",
+    *VOTES,  # supported, refuted, unverifiable, misleading
     "evidence_count",
     "evidence_urls",
     "explanation",
@@ -82,8 +82,8 @@ _FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 
 CLAIMREVIEW_CONTEXT: Final = "https://schema.org"
 # Product spec: ClaimReview is published "for resolved and verified claims". Moderator
-# resolutions (`is_final`) are exported whatever status they pinned; without one, only
-# these statuses are a verdict we stand behind (`likely_*`, `disputed` etc. are not).
+# resolutions (final verdicts, `is_final`) are exported whatever status they pinned; without
+# one, only these verdicts are verified (`likely_*`, `disputed` etc. are verdicts, not verified).
 CLAIMREVIEW_VERIFIED_STATUSES: Final[tuple[str, ...]] = ("verified_true", "verified_false")
 
 # --------------------------------------------------------------------------- records
@@ -106,7 +106,7 @@ class ExportEvidence:
 class ExportClaim:
     """One claim with the tallies storage computed for it.
 
-    `votes` has a count per verdict (missing verdicts count as 0). `resolved_at` is the
+    `votes` has a count per vote value (missing ones count as 0). `resolved_at` is the
     moderator resolution time (unix seconds) when the claim is final.
     """
 
@@ -156,7 +156,7 @@ def neutralize_cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
 
 
-# Institution words (en/fr) that mark an attribution as an organisation.
+# Institution words (en/fr) that mark a speaker as an organisation.
 _ORG_WORDS_TEXT: Final = """
     agency agence assembly assemblée association authority autorité bank banque bureau
     center centre commission committee comité company conseil council cour court department
@@ -170,17 +170,17 @@ _ORG_WORDS: Final = frozenset(_ORG_WORDS_TEXT.split())
 _WORDS: Final = re.compile(r"[^\W\d_]+(?:\.[^\W\d_]+)*\.?")
 
 
-def claim_author_type(attribution: str) -> str:
-    """'Organization' or 'Person' for the Claim's author; a heuristic, as attributions are
+def claim_author_type(speaker: str) -> str:
+    """'Organization' or 'Person' for the Claim's author; a heuristic, as speakers are
     free text ("according to the WHO", "Jane Doe said").
 
     Organization when a word is an acronym (WHO, INSEE, l'OMS, U.N.) or an institution
     word (ministry, agence, university, ...); Person otherwise. A wrong guess is harmless:
     aggregators show the name, and schema.org accepts either type.
     """
-    words = _WORDS.findall(attribution.replace("’", "'").replace("'", " "))
+    words = _WORDS.findall(speaker.replace("’", "'").replace("'", " "))
     # "JEAN DUPONT" is a name in capitals, not two acronyms.
-    shouting = len(words) > 1 and attribution.isupper()
+    shouting = len(words) > 1 and speaker.isupper()
     for word in words:
         letters = word.replace(".", "")
         if not shouting and len(letters) >= 2 and letters.isupper():
@@ -204,7 +204,7 @@ def _snowflake(value: int | None) -> str | None:
 
 
 def _vote_counts(votes: Mapping[str, int]) -> dict[str, int]:
-    return {verdict: int(votes.get(verdict, 0)) for verdict in VERDICTS}
+    return {vote: int(votes.get(vote, 0)) for vote in VOTES}
 
 
 def _dump(value: object) -> str:
@@ -233,11 +233,8 @@ def _json_object(item: ExportClaim) -> dict[str, object]:
             {"url": source.url, "stance": source.stance, "title": source.title}
             for source in item.evidence
         ],
-        "source": {
-            "url": claim.source_url,
-            "title": claim.source_title,
-            "attribution": claim.attribution,
-        },
+        "speaker": claim.speaker,
+        "origin": {"url": claim.origin_url, "title": claim.origin_title},
         "channel_id": _snowflake(claim.channel_id),
         "message_id": _snowflake(claim.message_id),
         "thread_id": _snowflake(claim.thread_id),
@@ -266,9 +263,9 @@ def _csv_row(item: ExportClaim) -> list[str | int | float]:
         "status": claim.status,
         "status_label": STATUS_LABELS.get(claim.status, claim.status),
         "text": claim.text,
-        "attribution": claim.attribution or "",
-        "source_url": claim.source_url or "",
-        "source_title": claim.source_title or "",
+        "speaker": claim.speaker or "",
+        "origin_url": claim.origin_url or "",
+        "origin_title": claim.origin_title or "",
         # Space-separated, so a space inside a (malformed) URL must not split it.
         "evidence_urls": " ".join(e.url.replace(" ", "%20") for e in item.evidence),
         "explanation": claim.explanation,
@@ -311,7 +308,7 @@ def claimreview_eligible(claim: ClaimRecord) -> bool:
     provided the status has a rating (`claimreview_rating`) and the claim has a review
     message to link to (ClaimReview requires `url`). `likely_*`, `disputed`,
     `unverifiable`, `misleading` without a resolution, `needs_review` and `unreviewed`
-    are skipped: they are not a verdict the team has published.
+    are skipped: they are not a final or verified verdict of the team.
     """
     if claimreview_rating(claim.status) is None or review_url(claim) is None:
         return False
@@ -333,15 +330,15 @@ def claimreview_object(item: ExportClaim, ctx: ExportContext) -> dict[str, objec
     if ctx.organization_url:
         author["url"] = ctx.organization_url
     reviewed: dict[str, object] = {"@type": "Claim"}
-    if claim.attribution:
+    if claim.speaker:
         reviewed["author"] = {
-            "@type": claim_author_type(claim.attribution),
-            "name": claim.attribution,
+            "@type": claim_author_type(claim.speaker),
+            "name": claim.speaker,
         }
-    if claim.source_url:
-        appearance: dict[str, object] = {"@type": "CreativeWork", "url": claim.source_url}
-        if claim.source_title:
-            appearance["headline"] = claim.source_title
+    if claim.origin_url:
+        appearance: dict[str, object] = {"@type": "CreativeWork", "url": claim.origin_url}
+        if claim.origin_title:
+            appearance["headline"] = claim.origin_title
         reviewed["appearance"] = [appearance]
     # We don't know when the claim was first made, so itemReviewed.datePublished is omitted.
     published = item.resolved_at if item.resolved_at is not None else claim.updated_at
@@ -406,7 +403,7 @@ def _rating_problems(rating: object) -> list[str]:
     if rating.get("@type") != "Rating":
         problems.append('reviewRating["@type"] must be "Rating"')
     if not _is_text(rating.get("alternateName")):
-        problems.append("reviewRating.alternateName is missing (required: the textual verdict)")
+        problems.append("reviewRating.alternateName is missing (required: the textual rating)")
     scale = ("ratingValue", "bestRating", "worstRating")
     given = [name for name in scale if name in rating]
     if given:
@@ -451,7 +448,7 @@ def claimreview_recommendations(doc: Mapping[str, object]) -> list[str]:
     """Recommended properties (Google fact-check markup) that a ClaimReview lacks.
 
     Informational only: ours always lack itemReviewed.datePublished (we don't know when a
-    claim was first made) and lack author/appearance when attribution/source are unknown.
+    claim was first made) and lack author/appearance when speaker/origin are unknown.
     """
     missing: list[str] = []
     if "datePublished" not in doc:

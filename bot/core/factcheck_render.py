@@ -1,6 +1,6 @@
 """How an imported fact-check reads in a reply: its rating always beside its date, so an old
-verdict is not taken for a current one, and a warning when the claim and the review are far
-apart in time (the review may be about an earlier version of the story)."""
+rating is not taken for a current one, and a warning when the claim and the fact-check are far
+apart in time (the fact-check may be about an earlier version of the story)."""
 
 from __future__ import annotations
 
@@ -14,16 +14,16 @@ from bot.core.text import clip_line
 __all__ = [
     "FAR_APART_DAYS",
     "describe_fact_check",
+    "fact_check_date",
     "rating_text",
     "rating_with_date",
     "render_fact_check_matches",
     "render_import_result",
     "render_library_stats",
-    "review_date",
     "time_apart",
 ]
 
-# Beyond a year, a verdict may be about an earlier version of the claim (numbers and
+# Beyond a year, a rating may be about an earlier version of the claim (numbers and
 # circumstances change); closer than that, saying so would be noise.
 FAR_APART_DAYS = 365
 CLAIM_WORDING_LIMIT = 300
@@ -32,7 +32,7 @@ RATING_LIMIT = 60
 MESSAGE_LIMIT = 2000
 
 
-def review_date(record: FactCheckRecord) -> date | None:
+def fact_check_date(record: FactCheckRecord) -> date | None:
     if not record.published:
         return None
     try:
@@ -55,12 +55,12 @@ def rating_with_date(record: FactCheckRecord) -> str:
     """`**False** (2024-03-01)`: the rating, escaped, never without its date."""
     rating = rating_text(record)
     shown = f"**{rating}**" if rating else "no rating"
-    published = review_date(record)
+    published = fact_check_date(record)
     return f"{shown} ({published.isoformat() if published else 'undated'})"
 
 
 def time_apart(published: date | None, claim_date: date | None) -> str | None:
-    """`reviewed 3 years before this claim` when more than FAR_APART_DAYS separate them."""
+    """`checked 3 years before this claim` when more than FAR_APART_DAYS separate them."""
     if published is None or claim_date is None:
         return None
     days = (claim_date - published).days
@@ -68,7 +68,7 @@ def time_apart(published: date | None, claim_date: date | None) -> str | None:
         return None
     years = abs(days) // 365
     span = "over a year" if years == 1 else f"{years} years"
-    return f"reviewed {span} {'before' if days > 0 else 'after'} this claim"
+    return f"checked {span} {'before' if days > 0 else 'after'} this claim"
 
 
 def describe_fact_check(record: FactCheckRecord, claim_date: date | None) -> str:
@@ -76,7 +76,7 @@ def describe_fact_check(record: FactCheckRecord, claim_date: date | None) -> str
     link and the fact-checked wording. Every outside name is escaped."""
     publisher = escape_markdown(clip_line(record.publisher or "Unknown publisher", PUBLISHER_LIMIT))
     head = f"{publisher}: {rating_with_date(record)}"
-    gap = time_apart(review_date(record), claim_date)
+    gap = time_apart(fact_check_date(record), claim_date)
     if gap:
         head += f" ⚠ {gap}"
     wording = escape_markdown(clip_line(record.claim_reviewed, CLAIM_WORDING_LIMIT))
@@ -109,9 +109,9 @@ def render_import_result(result: FactCheckImportResult, where: str) -> str:
 
 def render_library_stats(stats: LibraryStats, where: str) -> str:
     """`/factchecks stats`: how many, from whom, how recent, when last imported."""
-    if stats.reviews == 0:
+    if stats.fact_checks == 0:
         return f"No fact-checks {where} yet: a moderator imports a feed with `/factchecks import`."
-    lines = [f"**{stats.reviews:,} fact-check(s)** {where}."]
+    lines = [f"**{stats.fact_checks:,} fact-check(s)** {where}."]
     if stats.publishers:
         named = ", ".join(
             f"{escape_markdown(clip_line(name or 'unknown publisher', PUBLISHER_LIMIT))} {count:,}"
@@ -119,7 +119,7 @@ def render_library_stats(stats: LibraryStats, where: str) -> str:
         )
         lines.append(f"Top publishers: {named}.")
     lines.append(
-        f"Newest review: {stats.newest or 'undated'}; oldest: {stats.oldest or 'undated'}."
+        f"Newest fact-check: {stats.newest or 'undated'}; oldest: {stats.oldest or 'undated'}."
     )
     if stats.last_import is not None:
         lines.append(f"Last import: <t:{int(stats.last_import)}:R>.")

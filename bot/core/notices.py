@@ -18,7 +18,7 @@ from bot.core.vocabulary import (
     AWAITING_VERDICT,
     STATUS_EMOJI,
     STATUS_LABELS,
-    STATUSES,
+    VERDICT_STATUSES,
     Status,
 )
 
@@ -40,7 +40,8 @@ NOTICE_WINDOW_SECONDS = 60.0
 
 # "No verdict yet": entering one of these never gives a notice, and cancels a pending one.
 NOT_A_VERDICT: frozenset[Status] = frozenset(AWAITING_VERDICT)
-NOTICE_STATUSES: tuple[Status, ...] = tuple(s for s in STATUSES if s not in NOT_A_VERDICT)
+# Every verdict, `likely_*` included, is announced.
+NOTICE_STATUSES: tuple[Status, ...] = VERDICT_STATUSES
 
 NOTICE_LIMIT = 2000  # Discord's message length
 EXPLANATION_CHARS = 300

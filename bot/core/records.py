@@ -26,7 +26,7 @@ class NewClaim:
 
     text: str
     normalized: str
-    attribution: str | None = None
+    speaker: str | None = None
     language: str | None = None
     score: float | None = None
     reasons: tuple[str, ...] = ()
@@ -57,7 +57,7 @@ class HeldClaim:
     its span indexing the submission (-1 when not located); `rank` 1 is the best."""
 
     text: str
-    attribution: str | None
+    speaker: str | None
     language: str
     score: float
     reasons: tuple[str, ...]
@@ -85,13 +85,13 @@ class ClaimRecord:
     guild_id: int
     number: int  # what members see and type: #1, #2, ... in each server
     text: str
-    attribution: str | None
+    speaker: str | None
     language: str | None
     score: float | None
     reasons: tuple[str, ...]
     submitter_id: int
-    source_url: str | None
-    source_title: str | None
+    origin_url: str | None
+    origin_title: str | None
     channel_id: int | None
     message_id: int | None
     thread_id: int | None
@@ -162,7 +162,8 @@ ALL_SERVERS = 0
 
 @dataclass(frozen=True, slots=True)
 class NewFactCheck:
-    """A review about to be stored (the parser's ClaimReview, dates as ISO text)."""
+    """A fact-check about to be stored: what the ClaimReview reader yields (bot/documents/
+    claimreview.py) and the import writes, one shape. `published` is an ISO date or None."""
 
     url: str
     claim_reviewed: str
@@ -179,8 +180,8 @@ class NewFactCheck:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class FactCheckRecord(NewFactCheck):
-    """One imported ClaimReview of the library, as stored. `scope` is the server it was
-    imported for, or ALL_SERVERS; `published` is an ISO date or None."""
+    """One fact-check of the library, as stored. `scope` is the server it was imported for,
+    or ALL_SERVERS; `published` is an ISO date or None."""
 
     id: int
     scope: int
@@ -192,7 +193,7 @@ class FactCheckRecord(NewFactCheck):
 class LibraryStats:
     """What `/factchecks stats` shows: size, publishers, how recent."""
 
-    reviews: int
+    fact_checks: int
     publishers: list[tuple[str, int]]
     newest: str | None
     oldest: str | None
@@ -218,7 +219,7 @@ class SuggestionRecord:
 
 @dataclass(frozen=True, slots=True)
 class FactCheckImportResult:
-    """What one import did: reviews read from the feed, rows added and updated, records
+    """What one import did: fact-checks read from the feed, rows added and updated, records
     skipped and numbers dropped (both by reason)."""
 
     scope: int

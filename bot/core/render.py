@@ -9,7 +9,7 @@ from typing import Any
 from bot.core.records import ClaimRecord, EvidenceRecord, GuildConfig, SubmissionResult
 from bot.core.status import StatusSettings
 from bot.core.text import clip
-from bot.core.vocabulary import STATUS_COLOURS, STATUS_EMOJI, STATUS_LABELS, VERDICTS
+from bot.core.vocabulary import STATUS_COLOURS, STATUS_EMOJI, STATUS_LABELS, VOTES
 
 
 def channel_mention(channel_id: int | None) -> str:
@@ -113,8 +113,8 @@ def safe_link(label: str, url: str) -> str:
     return f"[{escape_markdown(clip(label, 80))}]({target})"
 
 
-def format_votes(counts: Mapping[str, int], emoji_by_verdict: Mapping[str, str]) -> str:
-    return "  ".join(f"{emoji_by_verdict[v]} {counts.get(v, 0)}" for v in VERDICTS)
+def format_votes(counts: Mapping[str, int], emoji_by_vote: Mapping[str, str]) -> str:
+    return "  ".join(f"{emoji_by_vote[v]} {counts.get(v, 0)}" for v in VOTES)
 
 
 def format_evidence(evidence: Sequence[EvidenceRecord]) -> str:
@@ -133,9 +133,9 @@ def format_evidence(evidence: Sequence[EvidenceRecord]) -> str:
 
 
 # The extractor's reason for a claim that leans on an earlier sentence it could not resolve
-# ("the association", "they"): reviewers should read it with its source.
+# ("the association", "they"): reviewers should read it in the text it came from.
 NEEDS_CONTEXT = "needs context"
-NEEDS_CONTEXT_HINT = "It refers to something said before it: read it with its source."
+NEEDS_CONTEXT_HINT = "It refers to something said before it: read it in the text it came from."
 
 
 def claim_embed(
@@ -143,7 +143,7 @@ def claim_embed(
     *,
     counts: Mapping[str, int],
     evidence: Sequence[EvidenceRecord],
-    emoji_by_verdict: Mapping[str, str],
+    emoji_by_vote: Mapping[str, str],
 ) -> dict[str, Any]:
     """The review message of one claim, as an embed dict (discord.Embed.from_dict)."""
     label = STATUS_LABELS.get(claim.status, claim.status)
@@ -154,28 +154,28 @@ def claim_embed(
         status_line += " · final"
     fields: list[dict[str, Any]] = [
         {"name": "Status", "value": clip(f"{status_line}\n{claim.explanation}", 1024)},
-        {"name": "Votes", "value": format_votes(counts, emoji_by_verdict), "inline": True},
+        {"name": "Votes", "value": format_votes(counts, emoji_by_vote), "inline": True},
         {"name": "Evidence", "value": str(len(evidence)), "inline": True},
         {
-            "name": "Who says so",
-            "value": escape_markdown(clip(claim.attribution, 200)) if claim.attribution else "—",
+            "name": "Speaker",
+            "value": escape_markdown(clip(claim.speaker, 200)) if claim.speaker else "—",
             "inline": True,
         },
         {"name": "Submitted by", "value": f"<@{claim.submitter_id}>", "inline": True},
     ]
-    if claim.source_url:
+    if claim.origin_url:
         fields.append(
             {
-                "name": "Source",
-                "value": safe_link(claim.source_title or claim.source_url, claim.source_url),
+                "name": "Origin",
+                "value": safe_link(claim.origin_title or claim.origin_url, claim.origin_url),
                 "inline": True,
             }
         )
-    elif claim.source_title:
+    elif claim.origin_title:
         fields.append(
             {
-                "name": "Source",
-                "value": escape_markdown(clip(claim.source_title, 200)),
+                "name": "Origin",
+                "value": escape_markdown(clip(claim.origin_title, 200)),
                 "inline": True,
             }
         )
@@ -365,10 +365,10 @@ def claim_status_embed(
     *,
     counts: Mapping[str, int],
     evidence: Sequence[EvidenceRecord],
-    emoji_by_verdict: Mapping[str, str],
+    emoji_by_vote: Mapping[str, str],
 ) -> dict[str, Any]:
     """`/claim status`: the review embed plus a link to the review message."""
-    embed = claim_embed(claim, counts=counts, evidence=evidence, emoji_by_verdict=emoji_by_verdict)
+    embed = claim_embed(claim, counts=counts, evidence=evidence, emoji_by_vote=emoji_by_vote)
     if claim.message_id and claim.channel_id:
         link = jump_url(claim.guild_id, claim.channel_id, claim.message_id)
         embed["fields"].append({"name": "Review message", "value": f"[Jump to it]({link})"})
@@ -401,7 +401,7 @@ def render_search(query: str, claims: Sequence[ClaimRecord]) -> str:
 
 
 def agreement(distributions: Sequence[Mapping[str, int]], *, min_votes: int = 2) -> float | None:
-    """Mean share of the leading verdict over claims with at least `min_votes` votes."""
+    """Mean share of the leading vote over claims with at least `min_votes` votes."""
     shares = [
         max(counts.values()) / total
         for counts in distributions
@@ -447,7 +447,7 @@ def review_stats(
         {
             "name": "Agreement",
             "value": (
-                f"{share:.0%} of votes side with the leading verdict (claims with 2+ votes)"
+                f"{share:.0%} of votes side with the leading vote (claims with 2+ votes)"
                 if share is not None
                 else "Not enough votes yet."
             ),

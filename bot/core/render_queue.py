@@ -40,13 +40,11 @@ def queue_embed(
     *,
     counts: Mapping[str, int],
     evidence: Sequence[EvidenceRecord],
-    emoji_by_verdict: Mapping[str, str],
+    emoji_by_vote: Mapping[str, str],
 ) -> dict[str, Any]:
-    """`/claim status`'s embed (the claim, who says so, its status, a link to the review
+    """`/claim status`'s embed (the claim, its speaker, its status, a link to the review
     message) plus a link to its thread and how the queue is ordered."""
-    embed = claim_status_embed(
-        claim, counts=counts, evidence=evidence, emoji_by_verdict=emoji_by_verdict
-    )
+    embed = claim_status_embed(claim, counts=counts, evidence=evidence, emoji_by_vote=emoji_by_vote)
     if claim.thread_id:
         embed["fields"].append(
             {

@@ -33,7 +33,7 @@ def _tag(guild_id: int, word: str) -> str:
 
 
 def index_document(guild_id: int, *texts: str | None) -> str:
-    """What the search index holds for a claim of `guild_id` (its text, its attribution)."""
+    """What the search index holds for a claim of `guild_id` (its text, its speaker)."""
     return " ".join(_tag(guild_id, word) for text in texts if text for word in words(text))
 
 

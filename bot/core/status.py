@@ -17,13 +17,13 @@ from dataclasses import dataclass, fields
 from typing import Any, Final, Literal
 
 from bot.core.text import clip_line
-from bot.core.vocabulary import RESOLVABLE_STATUSES, STANCES, STATUS_LABELS, VERDICTS
+from bot.core.vocabulary import FINAL_VERDICTS, STANCES, STATUS_LABELS, VOTES
 
 # Re-exported while modules written against the old layout still import the types from
 # here; new code imports them from bot.core.vocabulary.
 from bot.core.vocabulary import Stance as Stance
 from bot.core.vocabulary import Status as Status
-from bot.core.vocabulary import Verdict as Verdict
+from bot.core.vocabulary import Vote as Vote
 
 # Presentation limits (not thresholds, so not per-guild).
 MAX_EXPLANATION_CHARS: Final = 200
@@ -79,7 +79,7 @@ RULES: Final[tuple[Rule, ...]] = (
 # values outside them, from_mapping clamps into them, and `/claimbot thresholds` offers
 # exactly them (its shares as whole percents, hence the *_PERCENT ranges).
 MIN_REVIEWERS_RANGE: Final = (1, 50)
-# Above half, so at most one verdict can lead.
+# Above half, so at most one vote can lead.
 CONSENSUS_PERCENT_RANGE: Final = (51, 100)
 PRIOR_VOTES_RANGE: Final = (0.1, 10.0)
 SOURCE_WEIGHT_RANGE: Final = (0.0, 5.0)
@@ -123,10 +123,10 @@ class StatusSettings:
     # claim is `needs_review`. Community Notes waits for 5 ratings (minRatingsNeeded); 3
     # is what a small server can reach on most claims within a day.
     min_reviewers: int = 3
-    # Consensus: share of the votes the leading verdict needs (2 of 3, 3 of 5, 6 of 10).
-    # Below it the claim is `disputed`. Kept above 0.5 so at most one verdict can lead.
+    # Consensus: share of the votes the leading vote needs (2 of 3, 3 of 5, 6 of 10).
+    # Below it the claim is `disputed`. Kept above 0.5 so at most one vote can lead.
     consensus_share: float = 0.6
-    # Prior: imaginary votes given to each of the 4 verdicts before anyone votes. Shrinks
+    # Prior: imaginary votes given to each of the 4 vote values before anyone votes. Shrinks
     # confidence towards "no idea" (1/4) and makes it grow with the number of reviewers:
     # with 1.0, 2 of 2 scores 0.5 while 9 of 10 scores 0.71.
     prior_votes: float = 1.0
@@ -140,7 +140,7 @@ class StatusSettings:
     # turns a reviewer consensus into `disputed`. At least 1: a vote count alone never
     # verifies a claim.
     min_sources_to_verify: int = 1
-    # Confidence gate of verified: the majority verdict's confidence must reach this too,
+    # Confidence gate of verified: the majority vote's confidence must reach this too,
     # so verification also needs enough reviewers (3 of 3 + 1 source = 0.625 passes; 2 of
     # 3 + 1 source = 0.5 does not). Plays the role of Community Notes' crhThreshold 0.40
     # on its (differently scaled) note intercept.
@@ -206,16 +206,16 @@ DEFAULT_SETTINGS: Final = StatusSettings()
 
 @dataclass(frozen=True, slots=True)
 class VoteEvent:
-    """One row of vote_events: a vote, a changed vote, or a retraction (verdict None)."""
+    """One row of vote_events: a vote, a changed vote, or a retraction (vote None)."""
 
     event_id: int
     reviewer_id: int
-    verdict: Verdict | None
+    vote: Vote | None
     at: float
 
     def __post_init__(self) -> None:
-        if self.verdict is not None and self.verdict not in VERDICTS:
-            raise ValueError(f"unknown verdict {self.verdict!r}")
+        if self.vote is not None and self.vote not in VOTES:
+            raise ValueError(f"unknown vote {self.vote!r}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,10 +240,8 @@ class Resolution:
     actor_id: int | None = None
 
     def __post_init__(self) -> None:
-        if self.status not in RESOLVABLE_STATUSES:
-            raise ValueError(
-                f"{self.status!r} cannot be a resolution; use one of {RESOLVABLE_STATUSES}"
-            )
+        if self.status not in FINAL_VERDICTS:
+            raise ValueError(f"{self.status!r} cannot be a resolution; use one of {FINAL_VERDICTS}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -260,7 +258,7 @@ class ModerationEvent:
     def __post_init__(self) -> None:
         if self.action not in ("resolve", "reopen"):
             raise ValueError(f"unknown moderation action {self.action!r}")
-        if self.action == "resolve" and self.status not in RESOLVABLE_STATUSES:
+        if self.action == "resolve" and self.status not in FINAL_VERDICTS:
             raise ValueError(f"{self.status!r} cannot be a resolution")
 
 
@@ -271,7 +269,7 @@ class StatusResult:
     status: str
     confidence: float
     explanation: str
-    counts: dict[Verdict, int]
+    counts: dict[Vote, int]
     evidence_counts: dict[Stance, int]
     final: bool
     # Which branch of compute_status decided, one of RULES (the explanation says it in words).
@@ -285,7 +283,7 @@ UNREVIEWED: Final = StatusResult(
     status="unreviewed",
     confidence=0.0,
     explanation=UNREVIEWED_EXPLANATION,
-    counts=dict.fromkeys(VERDICTS, 0),
+    counts=dict.fromkeys(VOTES, 0),
     evidence_counts=dict.fromkeys(STANCES, 0),
     final=False,
     rule=RULE_NO_VOTES,
@@ -295,7 +293,7 @@ UNREVIEWED: Final = StatusResult(
 # --------------------------------------------------------------------------- replay
 
 
-def current_votes(events: Iterable[VoteEvent]) -> dict[int, Verdict]:
+def current_votes(events: Iterable[VoteEvent]) -> dict[int, Vote]:
     """Each reviewer's last recorded vote, the one with the highest event id; a retraction
     removes it.
 
@@ -320,15 +318,13 @@ def current_votes(events: Iterable[VoteEvent]) -> dict[int, Verdict]:
         if kept is None or event.event_id > kept.event_id:
             latest[event.reviewer_id] = event
     return {
-        reviewer: event.verdict
-        for reviewer, event in sorted(latest.items())
-        if event.verdict is not None
+        reviewer: event.vote for reviewer, event in sorted(latest.items()) if event.vote is not None
     }
 
 
 def _vote_key(event: VoteEvent) -> tuple[float, int, str]:
     # Only makes conflicting rows that share an event id deterministic.
-    return (event.at, event.reviewer_id, event.verdict or "")
+    return (event.at, event.reviewer_id, event.vote or "")
 
 
 def current_resolution(events: Iterable[ModerationEvent]) -> Resolution | None:
@@ -357,12 +353,12 @@ def _moderation_key(event: ModerationEvent) -> tuple[float, int, str, str, str, 
 # --------------------------------------------------------------------------- scoring
 
 
-def verdict_confidences(
-    counts: Mapping[Verdict, int],
+def vote_confidences(
+    counts: Mapping[Vote, int],
     evidence_counts: Mapping[Stance, int],
     settings: StatusSettings = DEFAULT_SETTINGS,
-) -> dict[Verdict, float]:
-    """Posterior mean share of each verdict (Dirichlet prior, sources as weighted votes).
+) -> dict[Vote, float]:
+    """Posterior mean share of each vote (Dirichlet prior, sources as weighted votes).
 
         conf(v) = (votes[v] + prior + weight * sources[v]) / (n + 4 * prior + weight * S)
 
@@ -373,14 +369,14 @@ def verdict_confidences(
     weight = settings.source_weight
     supports = evidence_counts.get("supports", 0)
     refutes = evidence_counts.get("refutes", 0)
-    total = sum(counts.get(v, 0) for v in VERDICTS)
-    denominator = total + len(VERDICTS) * prior + weight * (supports + refutes)
-    pseudo: dict[Verdict, float] = {"supported": weight * supports, "refuted": weight * refutes}
-    return {v: (counts.get(v, 0) + prior + pseudo.get(v, 0.0)) / denominator for v in VERDICTS}
+    total = sum(counts.get(v, 0) for v in VOTES)
+    denominator = total + len(VOTES) * prior + weight * (supports + refutes)
+    pseudo: dict[Vote, float] = {"supported": weight * supports, "refuted": weight * refutes}
+    return {v: (counts.get(v, 0) + prior + pseudo.get(v, 0.0)) / denominator for v in VOTES}
 
 
 def compute_status(
-    votes: Mapping[int, Verdict],
+    votes: Mapping[int, Vote],
     evidence: Sequence[EvidenceItem],
     resolution: Resolution | None = None,
     settings: StatusSettings = DEFAULT_SETTINGS,
@@ -389,17 +385,17 @@ def compute_status(
 
     1. a moderator resolution -> that status, final;
     2. no votes -> unreviewed;  3. fewer than `min_reviewers` -> needs_review;
-    4. no verdict with `consensus_share` of the votes -> disputed;
+    4. no vote with `consensus_share` of the votes -> disputed;
     5. majority unverifiable / misleading -> that status;
     6. majority supported/refuted, but reachable sources mostly on the other side -> disputed;
     7. ... with enough sources on its side and confidence -> verified_true/false;
     8. otherwise -> likely_true/false.
     """
-    counts: dict[Verdict, int] = dict.fromkeys(VERDICTS, 0)
-    for verdict in votes.values():
-        if verdict not in counts:
-            raise ValueError(f"unknown verdict {verdict!r}")
-        counts[verdict] += 1
+    counts: dict[Vote, int] = dict.fromkeys(VOTES, 0)
+    for vote in votes.values():
+        if vote not in counts:
+            raise ValueError(f"unknown vote {vote!r}")
+        counts[vote] += 1
     evidence_counts: dict[Stance, int] = dict.fromkeys(STANCES, 0)
     unreachable = 0
     for item in evidence:
@@ -446,7 +442,7 @@ def compute_status(
             text += "; " + sources.phrase()
         return result("unreviewed", RULE_NO_VOTES, 0.0, text)
 
-    confidences = verdict_confidences(counts, evidence_counts, settings)
+    confidences = vote_confidences(counts, evidence_counts, settings)
     best = max(confidences.values())
     if total < settings.min_reviewers:
         missing = settings.min_reviewers - total
@@ -460,12 +456,12 @@ def compute_status(
         confidence = min(share, NEEDS_REVIEW_MAX_CONFIDENCE)
         return result("needs_review", RULE_BELOW_QUORUM, confidence, text)
 
-    leader = max(VERDICTS, key=lambda v: counts[v])
+    leader = max(VOTES, key=lambda v: counts[v])
     top = counts[leader]
     if top / total < settings.consensus_share - _EPS:
         percent = round(settings.consensus_share * 100)
         text = (
-            f"Disputed: no verdict has {percent}% of {total} {_plural(total, 'reviewer')} "
+            f"Disputed: no vote has {percent}% of {total} {_plural(total, 'reviewer')} "
             f"({_split(counts, name_reviewers=False)}); {sources.phrase()}"
         )
         return result("disputed", RULE_SPLIT_DISPUTED, best, text)
@@ -517,7 +513,7 @@ def status_from_events(
 # --------------------------------------------------------------------------- wording
 
 _VERBS: Final[dict[str, tuple[str, str]]] = {
-    # verdict: (one reviewer, several reviewers)
+    # vote: (one reviewer, several reviewers)
     "supported": ("supports it", "support it"),
     "refuted": ("refutes it", "refute it"),
     "unverifiable": ("says it can't be verified", "say it can't be verified"),
@@ -529,18 +525,18 @@ def _plural(count: int, noun: str) -> str:
     return noun if count == 1 else noun + "s"
 
 
-def _verb(verdict: str, count: int) -> str:
-    one, many = _VERBS[verdict]
+def _verb(vote: str, count: int) -> str:
+    one, many = _VERBS[vote]
     return one if count == 1 else many
 
 
-def _opposite(verdict: Verdict) -> Verdict:
-    return "refuted" if verdict == "supported" else "supported"
+def _opposite(vote: Vote) -> Vote:
+    return "refuted" if vote == "supported" else "supported"
 
 
-def _split(counts: Mapping[Verdict, int], *, name_reviewers: bool = True) -> str:
-    """'2 reviewers support it, 1 refutes it': largest first, ties in VERDICTS order."""
-    present = sorted((v for v in VERDICTS if counts[v]), key=lambda v: -counts[v])
+def _split(counts: Mapping[Vote, int], *, name_reviewers: bool = True) -> str:
+    """'2 reviewers support it, 1 refutes it': largest first, ties in VOTES order."""
+    present = sorted((v for v in VOTES if counts[v]), key=lambda v: -counts[v])
     parts = [f"{counts[v]} {_verb(v, counts[v])}" for v in present]
     if name_reviewers:
         first = counts[present[0]]
@@ -559,7 +555,7 @@ class _Sources:
     def any(self) -> bool:
         return bool(self.supports or self.refutes or self.context)
 
-    def phrase(self, lead: Verdict = "supported") -> str:
+    def phrase(self, lead: Vote = "supported") -> str:
         """'1 source supports it, none refute it, 2 give context (1 unreachable)'."""
         context = ""
         if self.context:

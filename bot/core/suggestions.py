@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.core.factcheck_render import rating_text, review_date, time_apart
+from bot.core.factcheck_render import fact_check_date, rating_text, time_apart
 from bot.core.records import ClaimRecord, FactCheckRecord
 from bot.core.render import claim_link, escape_markdown
 from bot.core.text import clip, clip_line
@@ -63,13 +63,13 @@ def _quote(text: str, limit: int = _WORDING_CHARS) -> str:
 
 
 def fact_check_line(fact_check: FactCheckRecord, claim_time: float | None = None) -> str:
-    """Publisher · rated X on date (and how far apart the review and the claim are)."""
+    """Publisher · rated X on date (and how far apart the fact-check and the claim are)."""
     publisher = escape_markdown(clip_line(fact_check.publisher or "Unknown publisher", 80))
-    reviewed = review_date(fact_check)
-    when = f"on {reviewed.isoformat()}" if reviewed else "undated"
+    checked = fact_check_date(fact_check)
+    when = f"on {checked.isoformat()}" if checked else "undated"
     line = f"**{publisher}** · rated **{rating_text(fact_check) or 'no rating'}** {when}"
     submitted = datetime.fromtimestamp(claim_time, UTC).date() if claim_time is not None else None
-    apart = time_apart(reviewed, submitted)
+    apart = time_apart(checked, submitted)
     return f"{line} ({apart})" if apart else line
 
 

@@ -40,7 +40,7 @@ def looks_like_url(value: str) -> bool:
 
 
 def is_http_url(value: str) -> bool:
-    """The whole value (spaces around it aside) is one http(s) link: a `source` option."""
+    """The whole value (spaces around it aside) is one http(s) link: an `origin` or `url` option."""
     match = _WHOLE_LINK.fullmatch(value.strip())
     return match is not None and match.group("scheme").lower() in DEFAULT_PORTS
 

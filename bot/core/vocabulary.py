@@ -1,20 +1,23 @@
-"""The words of the status model: verdicts, stances, statuses and how each is shown.
+"""The words of the status model: votes, stances, statuses, verdicts and how each is shown.
 
 Kept apart from the model (bot/core/status.py) so that rendering, charts, exports and
 autocomplete can name a status without importing the scoring code, and so a change of
-label or colour can never change a decision.
+label or colour can never change a decision. The README's glossary defines each word.
 """
 
 from __future__ import annotations
 
 from typing import Literal, get_args
 
-Verdict = Literal["supported", "refuted", "unverifiable", "misleading"]
-VERDICTS: tuple[Verdict, ...] = get_args(Verdict)
+# A reviewer's choice on a claim (one current vote per reviewer; a reaction sets it).
+Vote = Literal["supported", "refuted", "unverifiable", "misleading"]
+VOTES: tuple[Vote, ...] = get_args(Vote)
 
+# A source's relation to a claim.
 Stance = Literal["supports", "refutes", "context"]
 STANCES: tuple[Stance, ...] = get_args(Stance)
 
+# What votes and sources add up to.
 Status = Literal[
     "unreviewed",
     "needs_review",
@@ -30,11 +33,15 @@ STATUSES: tuple[Status, ...] = get_args(Status)
 # "No verdict yet": a claim with one of these waits for a verdict (a moderator resolution
 # always gives one). Verdict notices, the digest, stale claims and `/claim stats` agree on it.
 AWAITING_VERDICT: tuple[Status, ...] = ("unreviewed", "needs_review")
+# A verdict is a status that states a conclusion: every other status, `likely_*` included
+# (a likely verdict says "not yet verified", but it is the team's conclusion so far).
+VERDICT_STATUSES: tuple[Status, ...] = tuple(s for s in STATUSES if s not in AWAITING_VERDICT)
 
-# A moderator resolution is a final verdict. `likely_*` are not verdicts (they say "not yet
-# verified") and `unreviewed`/`needs_review` say "no verdict yet", so they cannot be pinned.
-# `disputed` can: some claims are genuinely contested and a moderator may close the vote.
-RESOLVABLE_STATUSES: tuple[Status, ...] = (
+# A final verdict is a moderator's `/claim resolve`: votes no longer move it. It cannot be
+# "likely" (a moderator who settles a claim says what it is, not what it probably is), nor
+# "no verdict yet". `disputed` can: some claims are genuinely contested and a moderator may
+# close the vote.
+FINAL_VERDICTS: tuple[Status, ...] = (
     "verified_true",
     "verified_false",
     "misleading",

@@ -1,12 +1,13 @@
-"""schema.org ClaimReview feeds → typed fact-check records, read as a stream.
+"""schema.org ClaimReview feeds → fact-checks (`NewFactCheck`, what storage takes), read as
+a stream.
 
-Publishers ship one review object, an array, an `@graph`, a `DataFeed` whose
-`dataFeedElement[].item[]` holds the reviews (the big public feeds are ~200 MB in one JSON
-file), or an HTML page with `<script type="application/ld+json">` blocks. JSON is parsed
-incrementally (ijson): every finished ClaimReview object is yielded and dropped, so memory
-stays at one review whatever the file size. A bad record is skipped and counted with a reason
-in the caller's `ImportReport`; what to do with what was already yielded when the stream turns
-out to be broken is the caller's choice.
+Publishers ship one ClaimReview object, an array, an `@graph`, a `DataFeed` whose
+`dataFeedElement[].item[]` holds the ClaimReviews (the big public feeds are ~200 MB in one
+JSON file), or an HTML page with `<script type="application/ld+json">` blocks. JSON is parsed
+incrementally (ijson): every finished ClaimReview object becomes a fact-check, yielded and
+dropped, so memory stays at one fact-check whatever the file size. A bad record is skipped and
+counted with a reason in the caller's `ImportReport`; what to do with what was already yielded
+when the stream turns out to be broken is the caller's choice.
 """
 
 from __future__ import annotations
@@ -23,19 +24,19 @@ from typing import IO, Any
 import ijson
 
 from bot.core.errors import UserFacingError
+from bot.core.records import NewFactCheck
 from bot.extraction.language import detect_language
 
 __all__ = [
     "MAX_DEPTH",
     "MAX_HTML_BYTES",
-    "ClaimReview",
     "ClaimReviewError",
     "ImportReport",
-    "read_claim_reviews",
+    "read_fact_checks",
 ]
 
-# Real feeds nest six levels deep (DataFeed → element → item → review → rating); anything far
-# deeper is hostile or not a feed, and a recursive reader of it would blow the stack.
+# Real feeds nest six levels deep (DataFeed → element → item → ClaimReview → rating);
+# anything far deeper is hostile or not a feed, and a recursive reader would blow the stack.
 MAX_DEPTH = 32
 # An HTML page is read whole to find its script blocks: pages are small, feeds are JSON.
 MAX_HTML_BYTES = 10_000_000
@@ -49,24 +50,9 @@ class ClaimReviewError(UserFacingError):
     """The input as a whole is not a ClaimReview feed; the message is one line."""
 
 
-@dataclass(frozen=True, slots=True)
-class ClaimReview:
-    claim: str
-    url: str
-    publisher: str | None
-    published: date | None
-    rating_name: str | None
-    rating_value: float | None
-    best_rating: float | None
-    worst_rating: float | None
-    claimant: str | None
-    language: str
-    title: str | None
-
-
 @dataclass
 class ImportReport:
-    """What a read saw: reviews kept, records skipped and numbers dropped, by reason."""
+    """What a read saw: fact-checks kept, records skipped and numbers dropped, by reason."""
 
     kept: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
@@ -180,13 +166,14 @@ def _number(value: Any, what: str, report: ImportReport) -> float | None:
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
-def _date(value: Any) -> date | None:
+def _date(value: Any) -> str | None:
+    """The ISO date (YYYY-MM-DD) a value starts with, when it is a real day."""
     value = _first(value)
     found = _ISO_DATE.match(value.strip()) if isinstance(value, str) else None
     if found is None:
         return None
     try:
-        return date(int(found[1]), int(found[2]), int(found[3]))
+        return date(int(found[1]), int(found[2]), int(found[3])).isoformat()
     except ValueError:
         return None
 
@@ -198,7 +185,8 @@ def _language(value: Any, claim: str) -> str:
     return detect_language(claim) or _UNKNOWN_LANGUAGE
 
 
-def _review(raw: dict[str, Any], report: ImportReport) -> ClaimReview:
+def _fact_check(raw: dict[str, Any], report: ImportReport) -> NewFactCheck:
+    """One ClaimReview object as the fact-check it describes; raises _Skip."""
     item = _first(raw.get("itemReviewed"))
     item = item if isinstance(item, dict) else {}
     claim = _text(raw.get("claimReviewed")) or _text(item.get("name")) or _text(item.get("text"))
@@ -211,9 +199,10 @@ def _review(raw: dict[str, Any], report: ImportReport) -> ClaimReview:
         raise _Skip("url is not http(s)")
     rating = _first(raw.get("reviewRating"))
     rating = rating if isinstance(rating, dict) else {}
-    return ClaimReview(
-        claim=claim,
+    return NewFactCheck(
         url=url,
+        claim_reviewed=claim,
+        title=_text(raw.get("name")) or _text(raw.get("headline")),
         publisher=_text(raw.get("author")) or _text(raw.get("publisher")),
         published=_date(raw.get("datePublished")),
         rating_name=_text(rating.get("alternateName")) or _text(rating.get("name")),
@@ -222,17 +211,17 @@ def _review(raw: dict[str, Any], report: ImportReport) -> ClaimReview:
         worst_rating=_number(_first(rating.get("worstRating")), "worstRating", report),
         claimant=_text(item.get("author")),
         language=_language(raw.get("inLanguage"), claim),
-        title=_text(raw.get("name")) or _text(raw.get("headline")),
     )
 
 
-def _events_to_reviews(
+def _events_to_fact_checks(
     events: Iterator[tuple[str, Any]], report: ImportReport, found: list[int]
-) -> Iterator[ClaimReview]:
-    """Build objects from parser events; yield each ClaimReview as soon as it closes.
+) -> Iterator[NewFactCheck]:
+    """Build objects from parser events; yield each ClaimReview's fact-check as soon as the
+    object closes.
 
-    Elements of a root array and containers that held a review are not kept: the parts of a
-    feed already read cost no memory."""
+    Elements of a root array and containers that held a ClaimReview are not kept: the parts
+    of a feed already read cost no memory."""
     stack: list[tuple[Any, str | None, list[bool]]] = []
     key: str | None = None
     for event, value in events:
@@ -253,12 +242,12 @@ def _events_to_reviews(
                 found[0] += 1
                 held_review = True
                 try:
-                    review = _review(value, report)
+                    fact_check = _fact_check(value, report)
                 except _Skip as skip:
                     report.skipped[skip.reason] += 1
                 else:
                     report.kept += 1
-                    yield review
+                    yield fact_check
         if not stack:
             continue
         parent, _, parent_flag = stack[-1]
@@ -278,13 +267,13 @@ _LD_JSON = re.compile(
 )
 
 
-def read_claim_reviews(
+def read_fact_checks(
     source: IO[bytes] | bytes | str, report: ImportReport
-) -> Iterator[ClaimReview]:
-    """The ClaimReviews in a JSON feed or HTML page, as they are read.
+) -> Iterator[NewFactCheck]:
+    """The fact-checks of the ClaimReviews in a JSON feed or HTML page, as they are read.
 
     Raises ClaimReviewError (one-line message) when the input is not JSON, is broken, nests
-    too deep, or holds no ClaimReview; reviews yielded before the error stay yielded."""
+    too deep, or holds no ClaimReview; fact-checks yielded before the error stay yielded."""
     if isinstance(source, str):
         source = source.encode("utf-8", "surrogatepass")
     stream: IO[bytes] = io.BytesIO(source) if isinstance(source, bytes) else source
@@ -316,10 +305,12 @@ def read_claim_reviews(
 
 def _parse_json(
     stream: IO[bytes], head: bytes, report: ImportReport, found: list[int]
-) -> Iterator[ClaimReview]:
+) -> Iterator[NewFactCheck]:
     repaired = io.BufferedReader(_EscapeRepair(stream, head), _CHUNK)
     try:
-        yield from _events_to_reviews(ijson.basic_parse(repaired, use_float=True), report, found)
+        yield from _events_to_fact_checks(
+            ijson.basic_parse(repaired, use_float=True), report, found
+        )
     except ijson.JSONError as error:
         first_line = str(error).strip().splitlines()[0] if str(error).strip() else "broken"
         raise ClaimReviewError(f"The JSON is broken: {first_line}.") from None

@@ -354,7 +354,7 @@ def find_attribution(
         or lexicon.reporting.extra_found(tokens, norm)
         or lexicon.finding_verbs.search(norm)
     ):
-        return None  # cheap exit: no source cue at all
+        return None  # cheap exit: no speaker cue at all
     attribution_only = lexicon.attribution_only_start.match(norm) is not None
     according = lexicon.according_to.search(norm)
     if according is not None and not attribution_only:
@@ -404,7 +404,7 @@ def _speaker_of_verb(
 
 
 def is_attribution_only(sentence: str, lexicon: Lexicon) -> bool:
-    """ "C'est ce que rapporte X." / "That's what X said.": a source for the previous sentence."""
+    """ "C'est ce que rapporte X." / "That's what X said.": a speaker for the previous sentence."""
     norm = normalize_for_matching(sentence.strip())
     return lexicon.attribution_only_start.match(norm) is not None
 

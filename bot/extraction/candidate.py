@@ -14,7 +14,7 @@ class ClaimCandidate:
     """One check-worthy statement, where it came from, and who made it.
 
     `text` is the claim as edited for a reader (connector cut, capital, full stop,
-    reference resolved); `source_text` is the extractor's input exactly as given,
+    reference resolved); `span_text` is the extractor's input exactly as given,
     `input[start:end]` (the reader's `Document.input_span` takes it back to the submission).
     """
 
@@ -22,10 +22,10 @@ class ClaimCandidate:
     score: float
     start: int
     end: int
-    attribution: str | None
+    speaker: str | None
     language: str
     reasons: tuple[str, ...]
-    source_text: str = ""
+    span_text: str = ""
     #: the claim leans on an earlier sentence ("le pays", "they") that could not be resolved
     needs_context: bool = False
     context_hint: str | None = None
@@ -37,11 +37,11 @@ class ClaimCandidate:
         located = 0 <= self.start < self.end
         return {
             "claim": self.text,
-            "span": {"start": self.start, "end": self.end, "text": self.source_text}
+            "span": {"start": self.start, "end": self.end, "text": self.span_text}
             if located
             else None,
             "score": round(self.score, 4),
-            "attribution": self.attribution,
+            "speaker": self.speaker,
             "needs_context": self.needs_context,
             "context_hint": self.context_hint,
             "language": self.language,

@@ -1,10 +1,10 @@
-"""Turn a source sentence into a claim a reader can take on its own.
+"""Turn a sentence of the article into a claim a reader can take on its own.
 
 Drops what only made sense inside the article (leading connectors such as
 "Mais", "However,", a dateline "LYON, 12 mars —"), balances quote marks cut by
 segmentation, collapses whitespace and ends the claim with a full stop.  Each
-step reports how many source characters it removed at the front so the claim's
-offsets keep pointing at its source span.
+step reports how many characters of the span it removed at the front so the claim's
+offsets keep pointing at its span.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ _END_PUNCT = ".!?…"
 
 @dataclass(frozen=True, slots=True)
 class Cleaned:
-    """The claim text and how far into the source span it starts and ends."""
+    """The claim text and how far into the span it starts and ends."""
 
     text: str
     head_skip: int
@@ -90,14 +90,14 @@ def _capitalize_first(text: str) -> str:
     return text
 
 
-def clean_claim(source: str, lexicon: Lexicon) -> Cleaned:
-    """Self-contained claim text for one sentence span (`source` is the raw span)."""
+def clean_claim(span: str, lexicon: Lexicon) -> Cleaned:
+    """Self-contained claim text for one sentence span (`span` is the raw span)."""
     head = 0
-    dateline = _DATELINE.match(source)
-    if dateline is not None and len(source[dateline.end() :].split()) >= MIN_WORDS_AFTER_STRIP:
+    dateline = _DATELINE.match(span)
+    if dateline is not None and len(span[dateline.end() :].split()) >= MIN_WORDS_AFTER_STRIP:
         head = dateline.end()
-    head += _strip_connectors(source[head:], lexicon)
-    body = source[head:]
+    head += _strip_connectors(span[head:], lexicon)
+    body = span[head:]
     stripped_tail = body.rstrip()
     tail = len(body) - len(stripped_tail)
     text = _WHITESPACE.sub(" ", balance_quotes(stripped_tail)).strip()

@@ -1,8 +1,8 @@
 """Claims a fact-checker can take as they are: what a sentence borrows from its neighbours.
 
 A sentence in an article leans on the ones before it: "the association" was named
-two sentences earlier, "also" continues a report whose source was given just before,
-"ils" is whoever the previous sentence was about, and a verdict of the author's
+two sentences earlier, "also" continues a report whose speaker was given just before,
+"ils" is whoever the previous sentence was about, and a judgement of the author's
 ("this strategy paid off") or a remark ("the measure comes late:") can lead the
 verifiable part.  This module finds those cases with the language's cue lists:
 
@@ -10,9 +10,9 @@ verifiable part.  This module finds those cases with the language's cue lists:
   in the preceding sentences is replaced by it; a pronoun or noun that cannot be
   resolved is reported so the claim is marked as needing context, never guessed.
 * `continues_report`: "Des missiles ... ont également ..." right after a sourced
-  sentence of the same paragraph carries that source.
+  sentence of the same paragraph carries that speaker.
 * `opinion_head_end` / `judgement_split`: where the verifiable part starts when an
-  opinion clause before a colon, or the author's verdict before "when", leads it.
+  opinion clause before a colon, or the author's judgement before "when", leads it.
 """
 
 from __future__ import annotations
@@ -184,7 +184,7 @@ def continues_report(sentence: str, lexicon: Lexicon) -> bool:
 def opinion_head_end(body: str, lexicon: Lexicon) -> int:
     """Where the facts start after a short remark and a colon ("La mesure arrive tard : …").
 
-    The head must hold nothing to check (no figure, date, name or source) and the tail
+    The head must hold nothing to check (no figure, date, name or speaker) and the tail
     something (a figure, date or name); 0 when the sentence has no such head.
     """
     found = _CLAUSE_COLON.search(body)
@@ -212,7 +212,7 @@ def opinion_head_end(body: str, lexicon: Lexicon) -> int:
 
 @dataclass(frozen=True, slots=True)
 class JudgementSplit:
-    """The author's verdict cut off: where the fact starts, and a date kept from the verdict."""
+    """The author's judgement cut off: where the fact starts, and a date kept from it."""
 
     fact_start: int
     date: str | None
@@ -220,15 +220,15 @@ class JudgementSplit:
 
 def judgement_split(body: str, lexicon: Lexicon) -> JudgementSplit | None:
     """ "Cette stratégie s'est avérée payante en mars, lorsque la Russie a …": the fact is
-    what follows "lorsque"; the date the verdict gave ("en mars") goes with it."""
+    what follows "lorsque"; the date the judgement gave ("en mars") goes with it."""
     if lexicon.judgement_heads.isdisjoint(letter_words(body)):
         return None
     norm = normalize_for_matching(body)
-    verdict = lexicon.judgement.search(norm)
-    if verdict is None:
+    judgement = lexicon.judgement.search(norm)
+    if judgement is None:
         return None
-    for comma in re.finditer(r",\s*", norm[verdict.end() :]):
-        at = verdict.end() + comma.end()
+    for comma in re.finditer(r",\s*", norm[judgement.end() :]):
+        at = judgement.end() + comma.end()
         conjunction = lexicon.when_conjunction.match(norm, at)
         if conjunction is None:
             continue
@@ -237,7 +237,7 @@ def judgement_split(body: str, lexicon: Lexicon) -> JudgementSplit | None:
         )
         if word_count(body[fact_start:]) < MIN_TAIL_WORDS + 1:
             return None
-        date = date_phrases(lexicon).search(body, verdict.end(), verdict.end() + comma.start())
+        date = date_phrases(lexicon).search(body, judgement.end(), judgement.end() + comma.start())
         return JudgementSplit(fact_start, date.group().strip() if date else None)
     return None
 

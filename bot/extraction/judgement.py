@@ -19,8 +19,8 @@ Three frames, their cues in `data/<lang>.json`:
 * "Pour X, …" / "For X, …" (`judgement_frame_starts`), the holder of a view, like a verb
   of judgement: "Pour le syndicat, la direction a supprimé 40 postes depuis 2020" stays;
 * "Selon X, c'est…", "According to X, it is…" (`according_to`) when the clause is a
-  view: it opens on a verdict
-  (`verdict_openers`), holds an opinion cue or a word of judgement, or guesses
+  view: it opens on an opinion
+  (`opinion_openers`), holds an opinion cue or a word of judgement, or guesses
   ("Selon le Guardian, la Russie pourrait aider…": the Guardian's guess, not a fact);
 * a quotation with its speaker ("'This is a disgrace,' said X", «C'est un scandale», a
   déclaré X) when the quotation is a view in the same sense.
@@ -120,11 +120,11 @@ def framed_judgement(text: str, lexicon: Lexicon, *, quoted: bool = False) -> Fr
 
 
 def _a_view(clause: str, signals: Signals, lexicon: Lexicon) -> bool:
-    """A view rather than a statement: a verdict (it opens on "c'est"/"it is", or holds an
+    """A view rather than a statement: an opinion (it opens on "c'est"/"it is", or holds an
     opinion cue or a word of judgement) or a guess ("pourrait", "might")."""
     norm = normalize_for_matching(clause).lstrip(' «“"')
     return (
-        lexicon.verdict_opener.match(norm) is not None
+        lexicon.opinion_opener.match(norm) is not None
         or signals.opinion > 0
         or signals.speculation > 0
         or lexicon.opinion_adjective.search(norm) is not None
@@ -143,7 +143,7 @@ def reports_a_judgement(
         return False
     score, signals = score_clause(frame.clause)
     if frame.kind in ("according to", "quote") and not _a_view(frame.clause, signals, lexicon):
-        return False  # "Selon l'Insee, le chômage a reculé…": a source, not a judgement
+        return False  # "Selon l'Insee, le chômage a reculé…": a speaker, not a judgement
     return not _factual(frame.clause, score, signals, lexicon)
 
 

@@ -317,7 +317,7 @@ class Lexicon:
     finding_verbs: re.Pattern[str]
     judgement_verbs: re.Pattern[str]
     judgement_frame_start: re.Pattern[str]
-    verdict_opener: re.Pattern[str]
+    opinion_opener: re.Pattern[str]
     #: the phrases of the signal cue lists above, for `compute_signals`
     cues: CueIndex
 
@@ -452,7 +452,7 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         finding_verbs=compile_words(words("finding_verbs")),
         judgement_verbs=compile_words(words("judgement_verbs")),
         judgement_frame_start=compile_prefix(words("judgement_frame_starts")),
-        verdict_opener=compile_prefix(words("verdict_openers")),
+        opinion_opener=compile_prefix(words("opinion_openers")),
         cues=_cue_index([signal_cues[name] for name in SIGNAL_CUES], max_phrase_words),
     )
 
@@ -528,7 +528,7 @@ def get_lexicon(language: str) -> Lexicon:
         "finding_verbs",
         "judgement_verbs",
         "judgement_frame_starts",
-        "verdict_openers",
+        "opinion_openers",
     ):
         merged[key] = []
     return _build(NEUTRAL, merged)

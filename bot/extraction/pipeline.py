@@ -77,10 +77,10 @@ class _Draft:
     text: str
     start: int
     end: int
-    attribution: str | None
+    speaker: str | None
     external_source: bool
     segment_index: int
-    source_text: str = ""
+    span_text: str = ""
     unresolved: tuple[str, ...] = ()
     #: the speaker's phrase as written ("the report", "une étude de l'Observatoire…")
     written: str = ""
@@ -184,23 +184,23 @@ def _draft(
         speaker = block.speaker
         if start < block.inner_start and not text[start : block.inner_start].strip(' «“"„'):
             start = block.inner_start
-    source = text[start:end]
-    if len(source) > MAX_SENTENCE_CHARS:
+    span = text[start:end]
+    if len(span) > MAX_SENTENCE_CHARS:
         return None
-    cleaned = clean_claim(source, lexicon)
+    cleaned = clean_claim(span, lexicon)
     claim_text = cleaned.text
     # The author's remark before a colon goes; the span starts at the facts.
     head = cleaned.head_skip
-    skip = opinion_head_end(source[head : len(source) - cleaned.tail_skip], lexicon)
+    skip = opinion_head_end(span[head : len(span) - cleaned.tail_skip], lexicon)
     if skip:
-        cleaned = clean_claim(source[head + skip :], lexicon)
+        cleaned = clean_claim(span[head + skip :], lexicon)
         cleaned = type(cleaned)(cleaned.text, head + skip + cleaned.head_skip, cleaned.tail_skip)
         claim_text = cleaned.text
     else:
-        # The author's verdict before "lorsque" goes; the date it gave stays with the fact.
-        split = judgement_split(source[head : len(source) - cleaned.tail_skip], lexicon)
+        # The author's judgement before "lorsque" goes; the date it gave stays with the fact.
+        split = judgement_split(span[head : len(span) - cleaned.tail_skip], lexicon)
         if split is not None:
-            fact = clean_claim(source[head + split.fact_start :], lexicon).text
+            fact = clean_claim(span[head + split.fact_start :], lexicon).text
             if split.date:
                 first = fact.split(" ", 1)[0]
                 if first.lower() in lexicon.stopwords:  # "La Russie" -> "la Russie", not "Karsk"
@@ -218,10 +218,10 @@ def _draft(
         text=claim_text,
         start=start,
         end=end,
-        attribution=speaker or (attribution.speaker if attribution else None),
+        speaker=speaker or (attribution.speaker if attribution else None),
         external_source=speaker is not None,
         segment_index=index,
-        source_text=text[start:end],
+        span_text=text[start:end],
         written=attribution.written if attribution else (speaker or ""),
     )
 
@@ -243,8 +243,8 @@ def _self_contained(draft: _Draft, text: str, segments: list[Segment], lexicon: 
     draft.text = references.text
     for written, name in references.resolved:
         bare = written.split()[-1].split("'")[-1].split("’")[-1]
-        if draft.attribution is not None and draft.attribution.lower() == bare.lower():
-            draft.attribution = name
+        if draft.speaker is not None and draft.speaker.lower() == bare.lower():
+            draft.speaker = name
     draft.unresolved = references.unresolved
 
 
@@ -255,26 +255,24 @@ def _named_speaker(draft: _Draft, earlier: list[_Draft], lexicon: Lexicon) -> No
     holds the word ("Aldry Water Authority", "agence régionale de santé"); a document
     ("the report") is the nearest one that spoke through a document.
     """
-    bare = draft.attribution
+    bare = draft.speaker
     if bare is None or " " in bare or not bare.islower():
         return
     document = bare in lexicon.document_nouns
     for other in reversed(earlier):
         if draft.segment_index - other.segment_index > CONTEXT_SENTENCES:
             break
-        if other.attribution is None or other.attribution == bare:
+        if other.speaker is None or other.speaker == bare:
             continue
-        words = {
-            w.lower() for w in re.findall(r"[^\W\d_]+", f"{other.attribution} {other.written}")
-        }
+        words = {w.lower() for w in re.findall(r"[^\W\d_]+", f"{other.speaker} {other.written}")}
         if (bare in words) or (document and not words.isdisjoint(lexicon.document_nouns)):
-            draft.attribution = other.attribution
+            draft.speaker = other.speaker
             return
 
 
-def _is_role(attribution: str | None) -> bool:
+def _is_role(speaker: str | None) -> bool:
     """ "président ukrainien" (a role) rather than a name: a quote's speaker can name it."""
-    return attribution is not None and not any(c.isupper() for c in attribution)
+    return speaker is not None and not any(c.isupper() for c in speaker)
 
 
 def _resolve_quote_pronouns(
@@ -341,7 +339,7 @@ def extract(
         if is_attribution_only(sentence, lexicon):
             found = find_attribution(sentence, lexicon)
             if previous is not None and previous.segment_index == index - 1 and found:
-                previous.attribution = found.speaker
+                previous.speaker = found.speaker
                 previous.external_source = True
             continue
         before = segments[index - 1] if index else None
@@ -356,21 +354,21 @@ def extract(
         )
         if draft is None:
             continue
-        if sentence.rstrip().endswith(":") and _is_role(draft.attribution):
+        if sentence.rstrip().endswith(":") and _is_role(draft.speaker):
             following = segments[index + 1] if index + 1 < len(segments) else None
             block = _quote_for(following, blocks) if following else None
             if block is not None and block.speaker:
-                draft.attribution = block.speaker
+                draft.speaker = block.speaker
         if (
-            draft.attribution is None
+            draft.speaker is None
             and previous is not None
-            and previous.attribution is not None
+            and previous.speaker is not None
             and previous.segment_index == index - 1
             and segments[index - 1].line_index == seg.line_index
             and continues_report(draft.text, lexicon)
         ):
             # "Des missiles ont également ..." continues the report sourced just before.
-            draft.attribution = previous.attribution
+            draft.speaker = previous.speaker
         _self_contained(draft, text, segments, lexicon)
         _named_speaker(draft, drafts, lexicon)
         drafts.append(draft)
@@ -383,7 +381,7 @@ def extract(
         if has_model and assessment.signals.context_start:
             score *= CONTEXT_PENALTY
         reasons = assessment.signals.tags()
-        if draft.attribution and "named source" not in reasons:
+        if draft.speaker and "named source" not in reasons:
             reasons = ("named source", *reasons)
         if score < min_score:
             continue
@@ -399,10 +397,10 @@ def extract(
                 score=round(min(1.0, max(0.0, score)), 4),
                 start=draft.start,
                 end=draft.end,
-                attribution=draft.attribution,
+                speaker=draft.speaker,
                 language=lexicon.language,
                 reasons=reasons,
-                source_text=draft.source_text,
+                span_text=draft.span_text,
                 needs_context=bool(open_references),
                 context_hint=context_hint(
                     open_references,

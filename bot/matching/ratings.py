@@ -2,7 +2,7 @@
 
 False-like ratings refute, true-like ratings support, anything else (mixture, misleading,
 missing context, satire, unproven) is context: a misleading claim is not refuted as stated,
-and reviewers should read the review rather than count it as a verdict. Words are compared
+and reviewers should read the fact-check rather than take its rating as settled. Words are compared
 folded (case, accents, punctuation), so "FAUX", "faux" and "Faux." are one rating. With no
 word we recognise, a numeric ratingValue on its best/worst scale decides: the bottom fifth
 refutes, the top fifth supports, the middle is context.
@@ -115,7 +115,7 @@ def stance_of(
     best_rating: float | None = None,
     worst_rating: float | None = None,
 ) -> Stance:
-    """The stance of a review from its rating word, else from its number on its scale."""
+    """The stance of a fact-check from its rating word, else from its number on its scale."""
     if rating_name:
         word = _normal(rating_name)
         if word in _REFUTING:

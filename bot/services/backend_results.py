@@ -16,7 +16,7 @@ Backend = Literal["llm", "builtin"]
 
 
 @dataclass(frozen=True, slots=True)
-class Extraction:
+class BackendExtraction:
     """Claims and who produced them; `fallback_reason` is set when the LLM was not used."""
 
     claims: list[ClaimCandidate]

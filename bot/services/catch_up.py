@@ -15,12 +15,12 @@ import discord
 
 from bot.core.access import may_review
 from bot.core.records import GuildConfig, ReviewMessage
-from bot.core.vocabulary import Verdict
+from bot.core.vocabulary import Vote
 from bot.core.votes import reconcile
 from bot.services.background import BackgroundTasks
 from bot.services.clock import Clock, MonotonicClock
 from bot.services.guild_configs import GuildConfigs
-from bot.services.review_messages import ReviewMessages, vote_emoji
+from bot.services.review_messages import ReviewPoster, vote_emoji
 from bot.services.vote_ingest import ForcedVote, VoteIngest
 from bot.storage.database import Database
 
@@ -50,7 +50,7 @@ class CatchUp:
         client: discord.Client,
         db: Database,
         configs: GuildConfigs,
-        review: ReviewMessages,
+        review: ReviewPoster,
         ingest: VoteIngest,
         rerender: Callable[[Iterable[int]], None],
         *,
@@ -118,13 +118,13 @@ class CatchUp:
         channel = self._client.get_partial_messageable(review.channel_id, guild_id=review.guild_id)
         message = await channel.fetch_message(review.message_id)
         me = self._client.user.id if self._client.user else None
-        reacted: dict[Verdict, list[int]] = {}
+        reacted: dict[Vote, list[int]] = {}
         for reaction in message.reactions:
-            verdict = emoji.verdict(str(reaction.emoji))
-            if verdict is None:
+            vote = emoji.vote(str(reaction.emoji))
+            if vote is None:
                 continue
             users = [user.id async for user in reaction.users(limit=None)]
-            reacted[verdict] = [uid for uid in users if uid != me]
+            reacted[vote] = [uid for uid in users if uid != me]
         eligible = await self._eligibility(review.guild_id, config, reacted.values())
         stored = await self._db.current_votes(review.claim_id)
         claim = await self._db.get_claim_any_guild(review.claim_id)
@@ -136,26 +136,26 @@ class CatchUp:
         await asyncio.gather(
             *(
                 self._ingest.submit(
-                    ForcedVote(review.guild_id, review.claim_id, reviewer, verdict, snapshot=mark)
+                    ForcedVote(review.guild_id, review.claim_id, reviewer, vote, snapshot=mark)
                 )
-                for reviewer, verdict in sorted(plan.changes.items())
+                for reviewer, vote in sorted(plan.changes.items())
             )
         )
-        for reviewer, verdict in plan.reactions_to_remove:
+        for reviewer, vote in plan.reactions_to_remove:
             if self._ingest.reacted_since(mark, review.claim_id, reviewer):
                 continue  # they reacted again since the read: it no longer tells what to remove
             await remove_reaction(
-                self._client, review.channel_id, review.message_id, emoji.emoji(verdict), reviewer
+                self._client, review.channel_id, review.message_id, emoji.emoji(vote), reviewer
             )
         if eligible is not None:
-            for verdict, users in reacted.items():
+            for vote, users in reacted.items():
                 for reviewer in users:
                     if not eligible.get(reviewer, False):
                         await remove_reaction(
                             self._client,
                             review.channel_id,
                             review.message_id,
-                            emoji.emoji(verdict),
+                            emoji.emoji(vote),
                             reviewer,
                         )
 

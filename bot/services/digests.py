@@ -70,7 +70,9 @@ def channel_sender(client: discord.Client) -> SendDigest:
     return send
 
 
-class Digests:
+class DigestScheduler:
+    """Sends each server's digest when it is due, and saves a server's digest setting."""
+
     def __init__(
         self,
         db: Database,

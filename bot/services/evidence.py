@@ -79,7 +79,10 @@ class ThreadLinksOutcome:
 NOT_YOURS_TO_REMOVE = "Only the member who added a source, or a moderator, can remove it."
 
 
-class Evidence:
+class EvidenceService:
+    """Adds, describes and removes a claim's sources (the `/evidence` commands and links in
+    threads); fetches each page once, in the background when it is slow."""
+
     def __init__(
         self,
         db: Database,

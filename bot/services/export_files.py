@@ -19,7 +19,7 @@ from bot.core.exports import (
     to_csv,
     to_json,
 )
-from bot.core.vocabulary import VERDICTS
+from bot.core.vocabulary import VOTES
 from bot.storage.database import Database
 
 ExportFormat = Literal["csv", "json", "claimreview"]
@@ -37,7 +37,7 @@ async def collect(db: Database, guild_id: int) -> list[ExportClaim]:
     return [
         ExportClaim(
             claim=claim,
-            votes={v: counts[claim.id].get(v, 0) for v in VERDICTS},
+            votes={v: counts[claim.id].get(v, 0) for v in VOTES},
             evidence=evidence_from_records(evidence[claim.id]),
             resolved_at=resolutions[claim.id][0] if claim.id in resolutions else None,
             resolution_note=resolutions[claim.id][1] if claim.id in resolutions else None,

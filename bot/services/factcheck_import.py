@@ -2,7 +2,7 @@
 
 The feed is read in two passes so that a broken feed leaves no trace:
 1. Parse the whole stream in a worker thread (never on the event loop) with the streaming
-   parser, staging the reviews in batches to an anonymous temporary file on disk. Memory
+   parser, staging the fact-checks in batches to an anonymous temporary file on disk. Memory
    stays at one batch whatever the feed's size. Any refusal (not JSON, no ClaimReview, nested
    too deep, broken midway, over the size cap) happens in this pass, before any write.
 2. Only then write the staged batches, one transaction per batch (upsert by scope and url),
@@ -23,12 +23,7 @@ from typing import IO, Any
 
 from bot.core.fairness import FetchOwner, FetchSlots
 from bot.core.records import FactCheckImportResult, NewFactCheck
-from bot.documents.claimreview import (
-    ClaimReview,
-    ClaimReviewError,
-    ImportReport,
-    read_claim_reviews,
-)
+from bot.documents.claimreview import ClaimReviewError, ImportReport, read_fact_checks
 from bot.storage.database import Database
 from bot.web.fetcher import FetchLimits, SafeFetcher
 
@@ -64,7 +59,7 @@ FEED_CONTENT_TYPES = frozenset(
 BATCH_SIZE = 2_000
 _READ = 1 << 16
 
-# Called from the parsing thread with (bytes read, reviews kept so far).
+# Called from the parsing thread with (bytes read, fact-checks kept so far).
 Progress = Callable[[int, int], None]
 OnImported = Callable[[int], Awaitable[None]]
 
@@ -98,33 +93,33 @@ def too_large(max_bytes: int) -> str:
     return f"The feed is larger than {max_bytes / 1_000_000:,.0f} MB, the limit here."
 
 
-def _staged_row(review: ClaimReview) -> tuple[Any, ...]:
-    """A review as NewFactCheck's fields in order (tuples pickle several times faster)."""
+def _staged_row(fact_check: NewFactCheck) -> tuple[Any, ...]:
+    """NewFactCheck's fields in order (tuples pickle several times faster than the record)."""
     return (
-        review.url,
-        review.claim,
-        review.title,
-        review.publisher,
-        review.published.isoformat() if review.published else None,
-        review.rating_name,
-        review.rating_value,
-        review.best_rating,
-        review.worst_rating,
-        review.claimant,
-        review.language,
+        fact_check.url,
+        fact_check.claim_reviewed,
+        fact_check.title,
+        fact_check.publisher,
+        fact_check.published,
+        fact_check.rating_name,
+        fact_check.rating_value,
+        fact_check.best_rating,
+        fact_check.worst_rating,
+        fact_check.claimant,
+        fact_check.language,
     )
 
 
 def _stage(
     source: IO[bytes], staging: IO[bytes], max_bytes: int, progress: Progress | None
 ) -> ImportReport:
-    """Pass 1: every review of the feed pickled to `staging` in batches; raises
+    """Pass 1: every fact-check of the feed pickled to `staging` in batches; raises
     ClaimReviewError for a feed that cannot be imported."""
     report = ImportReport()
     reader = _CappedReader(source, max_bytes, progress)
     batch: list[tuple[Any, ...]] = []
-    for review in read_claim_reviews(io.BufferedReader(reader, _READ), report):
-        batch.append(_staged_row(review))
+    for fact_check in read_fact_checks(io.BufferedReader(reader, _READ), report):
+        batch.append(_staged_row(fact_check))
         reader.kept = report.kept
         if len(batch) >= BATCH_SIZE:
             pickle.dump(batch, staging, pickle.HIGHEST_PROTOCOL)
@@ -208,13 +203,13 @@ class FactCheckImporter:
             result = await self.import_stream(
                 guild_id, io.BytesIO(data), imported_by=member_id, max_bytes=DISCORD_FEED_MAX_BYTES
             )
-            source = f"file {filename}"
+            feed = f"file {filename}"
         else:
             assert url is not None
-            source = url.strip()
+            feed = url.strip()
             result = await self.import_url(
                 guild_id,
-                source,
+                feed,
                 imported_by=member_id,
                 max_bytes=DISCORD_FEED_MAX_BYTES,
                 owner=(guild_id, member_id),
@@ -223,7 +218,7 @@ class FactCheckImporter:
             guild_id,
             member_id,
             {
-                "source": source,
+                "feed": feed,
                 "read": result.read,
                 "added": result.added,
                 "updated": result.updated,

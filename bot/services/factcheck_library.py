@@ -4,7 +4,7 @@ event loop.
 A server searches its own imports and those for all servers (`visible_scopes`); the best
 matches of both are merged. A scope's index holds postings in flat arrays and no text: the
 candidates' texts are read from SQLite at query time (one indexed query, which also yields the
-records shown), so a review updated since the index was built is scored on its new text.
+records shown), so a fact-check updated since the index was built is scored on its new text.
 
 Each index is saved with the state of the scope it was built from; a start loads the saved
 index when that state has not changed and rebuilds it otherwise. After an import into a scope
@@ -35,7 +35,7 @@ __all__ = ["FactCheckLibrary", "LibraryMatch"]
 
 log = logging.getLogger(__name__)
 
-# Reviews read per page while indexing: small pages keep the build's peak memory down.
+# Fact-checks read per page while indexing: small pages keep the build's peak memory down.
 _PAGE = 2_000
 # The part that maps an index's document numbers to fact_checks ids (saved with the index's).
 _IDS = "ids"
@@ -51,7 +51,7 @@ class LibraryMatch:
 class _ScopeIndex:
     index: ClaimIndex
     fact_ids: array[int]  # document number -> fact_checks.id
-    # The last import the index holds: a review imported since reads differently now.
+    # The last import the index holds: a fact-check imported since reads differently now.
     built_through: float | None
 
     def changed(self, record: FactCheckRecord) -> bool:
@@ -86,7 +86,7 @@ class FactCheckLibrary:
                     rebuilt += 1
         took = time.perf_counter() - started
         log.info(
-            "fact-check library: %d reviews loaded in %.2f s (%d scopes rebuilt)",
+            "fact-check library: %d fact-checks loaded in %.2f s (%d scopes rebuilt)",
             len(self),
             took,
             rebuilt,
@@ -94,7 +94,7 @@ class FactCheckLibrary:
         return took
 
     async def rebuild(self, scope: int) -> None:
-        """Index the scope's reviews anew and swap the index in (after an import into it)."""
+        """Index the scope's fact-checks anew and swap the index in (after an import into it)."""
         lock = self._locks.setdefault(scope, asyncio.Lock())
         async with lock:
             await self._build(scope)
@@ -139,7 +139,7 @@ class FactCheckLibrary:
     async def search(self, guild_id: int, query: str, k: int) -> tuple[list[LibraryMatch], date]:
         """`/factchecks search`: the best `k` for words a member typed, in the language they
         seem to be in (English when it cannot be told), ranked as of today; and today, which
-        the reply measures the reviews' age against."""
+        the reply measures the fact-checks' age against."""
         language = detect_language(query)
         today = datetime.fromtimestamp(self._clock.now(), UTC).date()
         found = await self.similar(
@@ -155,7 +155,7 @@ class FactCheckLibrary:
         when: date | None = None,
         k: int = DEFAULT_TOP_K,
     ) -> list[LibraryMatch]:
-        """The `k` best fact-checks the server may see, most likely first. The same review
+        """The `k` best fact-checks the server may see, most likely first. The same fact-check
         url imported for the server and for all servers shows once."""
         scopes = [s for scope in visible_scopes(guild_id) if (s := self._scopes.get(scope))]
         if not scopes or not text.strip():
@@ -174,7 +174,7 @@ class FactCheckLibrary:
         def ranked() -> list[tuple[int, float]]:
             results: list[tuple[int, float]] = []
             for scope, docs in zip(scopes, found, strict=True):
-                # A review deleted since the index was built is left out.
+                # A fact-check deleted since the index was built is left out.
                 kept = [(doc, score) for doc, score in docs if scope.fact_ids[doc] in records]
                 current = [records[scope.fact_ids[doc]] for doc, _ in kept]
                 texts = [_library_claim(record) for record in current]

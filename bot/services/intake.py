@@ -82,22 +82,22 @@ class Intake:
         await self.fetcher.aclose()
 
     async def add(
-        self, member: Member, *, text: str, source: str | None, accepted: Accepted
+        self, member: Member, *, text: str, origin: str | None, accepted: Accepted
     ) -> SubmissionResult:
         """`/claim add`: one claim, posted as written (spaces folded)."""
         config = await self._configs.configured(member.guild_id)
         statement = " ".join(text.split())
         if len(statement) < MIN_MANUAL_CLAIM_CHARS:
             raise UserFacingError("That is too short to be a claim: write the whole statement.")
-        if source is not None and not is_http_url(source):
-            raise UserFacingError("`source` must be an http(s) link.")
+        if origin is not None and not is_http_url(origin):
+            raise UserFacingError("`origin` must be an http(s) link.")
 
         async def post() -> SubmissionResult:
             return await self._submissions.add_single(
                 config,
                 submitter_id=member.id,
                 text=statement,
-                source_url=source.strip() if source else None,
+                origin_url=origin.strip() if origin else None,
             )
 
         return await self._spend(self._claims, member, accepted, post)
@@ -182,8 +182,8 @@ class Intake:
                 submitter_id=member.id,
                 kind="message",
                 document=document,
-                default_attribution=message.author_name,
-                source_url=message.jump_url,
+                default_speaker=message.author_name,
+                origin_url=message.jump_url,
                 progress=progress,
             )
 

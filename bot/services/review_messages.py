@@ -93,14 +93,14 @@ class CardParts(TypedDict):
 
     counts: Mapping[str, int]
     evidence: Sequence[EvidenceRecord]
-    emoji_by_verdict: Mapping[str, str]
+    emoji_by_vote: Mapping[str, str]
 
 
 async def card_parts(db: Database, claim: ClaimRecord, config: GuildConfig | None) -> CardParts:
     return CardParts(
         counts=await db.vote_counts(claim.id),
         evidence=await db.evidence_for(claim.id),
-        emoji_by_verdict=vote_emoji(config).by_verdict,
+        emoji_by_vote=vote_emoji(config).by_vote,
     )
 
 
@@ -117,7 +117,7 @@ def vote_emoji(config: GuildConfig | None) -> VoteEmoji:
     return VoteEmoji(table) if isinstance(table, dict) and table else _DEFAULT_EMOJI
 
 
-class ReviewMessages:
+class ReviewPoster:
     """Owns the review messages: posting, rendering, refusals, and which message shows
     which claim."""
 

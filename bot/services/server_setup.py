@@ -14,7 +14,7 @@ from bot.core.notices import NOTICES_OPTION
 from bot.core.records import GuildConfig
 from bot.core.render import ALERTS_OPTION, render_settings
 from bot.core.status import StatusSettings
-from bot.services.digests import Digests
+from bot.services.digests import DigestScheduler
 from bot.services.guild_configs import GuildConfigs
 from bot.services.review_messages import DISCORD_REFUSED
 from bot.services.status_refresh import STATUS_OPTION, StatusUpdates
@@ -32,7 +32,7 @@ class Thresholds:
 
 class ServerSetup:
     def __init__(
-        self, db: Database, configs: GuildConfigs, digests: Digests, status: StatusUpdates
+        self, db: Database, configs: GuildConfigs, digests: DigestScheduler, status: StatusUpdates
     ) -> None:
         self._db = db
         self._configs = configs

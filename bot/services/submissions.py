@@ -27,7 +27,7 @@ from bot.core.records import (
 from bot.documents.document import Document
 from bot.extraction import ClaimCandidate, Extraction, ExtractionError, extract
 from bot.services.denials import deny
-from bot.services.review_messages import ReviewMessages, describe_failure, log_post_failure
+from bot.services.review_messages import ReviewPoster, describe_failure, log_post_failure
 from bot.storage.database import Database
 
 if TYPE_CHECKING:
@@ -65,21 +65,19 @@ async def _show(progress: Progress, note: str) -> None:
 
 
 def _cited(
-    document: Document, claim: ClaimCandidate, default_attribution: str | None
+    document: Document, claim: ClaimCandidate, default_speaker: str | None
 ) -> ClaimCandidate:
     """The stored span indexes the submission as given, as `claimbot extract --json` does;
     -1 (stored as NULL) when the reader rewrote markup or the claim was not located. Who
     says it is the text's speaker, else the default (a message's author)."""
     start, end = document.input_span(claim.start, claim.end) or (-1, -1)
-    return replace(
-        claim, start=start, end=end, attribution=claim.attribution or default_attribution
-    )
+    return replace(claim, start=start, end=end, speaker=claim.speaker or default_speaker)
 
 
 def _held(claim: ClaimCandidate) -> HeldClaim:
     return HeldClaim(
         text=claim.text,
-        attribution=claim.attribution,
+        speaker=claim.speaker,
         language=claim.language,
         score=claim.score,
         reasons=claim.reasons,
@@ -92,7 +90,7 @@ class Submissions:
     def __init__(
         self,
         db: Database,
-        review: ReviewMessages,
+        review: ReviewPoster,
         *,
         max_claims: int,
         llm: LLMConfig | None = None,
@@ -130,8 +128,8 @@ class Submissions:
         submitter_id: int,
         kind: str,
         document: Document,
-        default_attribution: str | None = None,
-        source_url: str | None = None,
+        default_speaker: str | None = None,
+        origin_url: str | None = None,
         progress: Progress | None = None,
         max_claims: int | None = None,
     ) -> SubmissionResult:
@@ -147,14 +145,14 @@ class Submissions:
         )
         if not candidates:
             return result
-        prepared = [_cited(document, c, default_attribution) for c in candidates]
-        held = [_held(_cited(document, c, default_attribution)) for c in extraction.rest]
+        prepared = [_cited(document, c, default_speaker) for c in candidates]
+        held = [_held(_cited(document, c, default_speaker)) for c in extraction.rest]
         new_document = NewDocument(
             guild_id=config.guild_id,
             submitter_id=submitter_id,
             kind=kind,
             content_hash=content_hash(document.text),
-            url=document.url or source_url,
+            url=document.url or origin_url,
             title=document.title,
             language=candidates[0].language,
             char_count=len(document.text),
@@ -164,8 +162,8 @@ class Submissions:
             result.document_id, created, repeated = await self._db.store_submission(
                 new_document,
                 claims,
-                source_url=source_url or document.url,
-                source_title=document.title,
+                origin_url=origin_url or document.url,
+                origin_title=document.title,
                 held=held,
             )
             result.held = len(held)
@@ -214,21 +212,21 @@ class Submissions:
         return await self._store_and_post(config, store, batch.claims, result, progress)
 
     async def add_single(
-        self, config: GuildConfig, *, submitter_id: int, text: str, source_url: str | None
+        self, config: GuildConfig, *, submitter_id: int, text: str, origin_url: str | None
     ) -> SubmissionResult:
         new_document = NewDocument(
             guild_id=config.guild_id,
             submitter_id=submitter_id,
             kind="manual",
             content_hash=content_hash(text),
-            url=source_url,
+            url=origin_url,
             char_count=len(text),
         )
         result = SubmissionResult(found=1)
 
         async def store(claims: list[NewClaim]) -> tuple[list[ClaimRecord], list[ClaimRecord]]:
             result.document_id, created, repeated = await self._db.store_submission(
-                new_document, claims, source_url=source_url, source_title=None
+                new_document, claims, origin_url=origin_url, origin_title=None
             )
             return created, repeated
 

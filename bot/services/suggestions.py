@@ -37,9 +37,9 @@ from bot.core.text import clip_line
 from bot.core.vocabulary import Stance
 from bot.matching import ClaimMatcher, LibraryClaim
 from bot.matching.ratings import stance_of
-from bot.services.evidence import Evidence
+from bot.services.evidence import EvidenceService
 from bot.services.factcheck_library import FactCheckLibrary
-from bot.services.review_messages import ReviewMessages
+from bot.services.review_messages import ReviewPoster
 from bot.storage.database import Database
 
 log = logging.getLogger("claimbot.suggestions")
@@ -120,8 +120,8 @@ class Suggestions:
         self,
         db: Database,
         library: FactCheckLibrary,
-        evidence: Evidence,
-        review: ReviewMessages,
+        evidence: EvidenceService,
+        review: ReviewPoster,
         client: discord.Client,
         spawn: Spawn,
     ) -> None:

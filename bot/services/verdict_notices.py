@@ -33,7 +33,7 @@ from bot.core.records import ClaimRecord
 from bot.services.clock import Clock
 from bot.services.guild_configs import GuildConfigs
 from bot.services.live_edits import Pace
-from bot.services.review_messages import POST_RETRY_SECONDS, ReviewMessages, describe_failure
+from bot.services.review_messages import POST_RETRY_SECONDS, ReviewPoster, describe_failure
 from bot.storage.database import Database
 
 log = logging.getLogger("claimbot.notices")
@@ -56,7 +56,7 @@ class VerdictNotices:
         client: discord.Client,
         db: Database,
         configs: GuildConfigs,
-        review: ReviewMessages,
+        review: ReviewPoster,
         pace: Pace,
         *,
         clock: Clock,

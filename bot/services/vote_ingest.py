@@ -24,7 +24,7 @@ from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from bot.core.vocabulary import Verdict
+from bot.core.vocabulary import Vote
 from bot.core.votes import VoteChange, decide
 from bot.services.clock import Clock, MonotonicClock
 from bot.storage import Database, VoteEventRow
@@ -41,7 +41,7 @@ class ReactionVote:
     guild_id: int
     claim_id: int
     reviewer_id: int
-    verdict: Verdict
+    vote: Vote
     added: bool
     origin: str = "reaction"
     at: float = field(default_factory=time.time)
@@ -54,7 +54,7 @@ class ForcedVote:
     guild_id: int
     claim_id: int
     reviewer_id: int
-    verdict: Verdict | None
+    vote: Vote | None
     origin: str = "catchup"
     at: float = field(default_factory=time.time)
     # From VoteIngest.snapshot(): a live reaction of the same reviewer enqueued after this
@@ -216,7 +216,7 @@ class VoteIngest:
         changed: set[int] = set()
         superseded = [self._superseded(vote) for vote, _ in batch]  # read here, not there
 
-        def plan(current: dict[int, dict[int, Verdict]]) -> list[VoteEventRow]:
+        def plan(current: dict[int, dict[int, Vote]]) -> list[VoteEventRow]:
             """Decide each event in arrival order against the votes as they stand."""
             outcomes.clear()
             changed.clear()
@@ -229,16 +229,16 @@ class VoteIngest:
                 if outcome is None:
                     continue
                 votes = current[vote.claim_id]
-                if outcome.verdict is None:
+                if outcome.vote is None:
                     votes.pop(vote.reviewer_id, None)
                 else:
-                    votes[vote.reviewer_id] = outcome.verdict
+                    votes[vote.reviewer_id] = outcome.vote
                 rows.append(
                     (
                         vote.guild_id,
                         vote.claim_id,
                         vote.reviewer_id,
-                        outcome.verdict,
+                        outcome.vote,
                         vote.origin,
                         vote.at,
                     )
@@ -252,7 +252,7 @@ class VoteIngest:
         return outcomes, changed
 
 
-def _decide(vote: ReactionVote | ForcedVote, previous: Verdict | None) -> Outcome:
+def _decide(vote: ReactionVote | ForcedVote, previous: Vote | None) -> Outcome:
     if isinstance(vote, ForcedVote):
-        return None if vote.verdict == previous else VoteChange(verdict=vote.verdict, replaced=None)
-    return decide(added=vote.added, verdict=vote.verdict, current=previous)
+        return None if vote.vote == previous else VoteChange(vote=vote.vote, replaced=None)
+    return decide(added=vote.added, vote=vote.vote, current=previous)

@@ -57,7 +57,7 @@ class ClaimStore(Store):
             log.info("search index rebuilt: %d claims", indexed)
 
     async def rebuild_search_index(self) -> int:
-        """Index every claim again from its text and attribution; returns how many."""
+        """Index every claim again from its text and speaker; returns how many."""
         return await self._write(_rebuild_search_index)
 
     async def store_submission(
@@ -65,8 +65,8 @@ class ClaimStore(Store):
         document: NewDocument,
         claims: list[NewClaim],
         *,
-        source_url: str | None,
-        source_title: str | None,
+        origin_url: str | None,
+        origin_title: str | None,
         held: list[HeldClaim] | None = None,
     ) -> tuple[int, list[ClaimRecord], list[ClaimRecord]]:
         """Store a document, its new claims and the claims its cap `held` back (best first)
@@ -76,7 +76,7 @@ class ClaimStore(Store):
         with the same normalized wording).
         """
         return await self._write(
-            _store_submission, document, claims, source_url, source_title, held or []
+            _store_submission, document, claims, origin_url, origin_title, held or []
         )
 
     async def held_batch(self, guild_id: int, document_id: int, *, limit: int) -> HeldBatch | None:
@@ -337,13 +337,13 @@ def claim_record(row: sqlite3.Row) -> ClaimRecord:
         guild_id=row["guild_id"],
         number=row["number"],
         text=row["text"],
-        attribution=row["attribution"],
+        speaker=row["speaker"],
         language=row["language"],
         score=row["score"],
         reasons=tuple(json.loads(row["reasons"])),
         submitter_id=row["submitter_id"],
-        source_url=row["source_url"],
-        source_title=row["source_title"],
+        origin_url=row["origin_url"],
+        origin_title=row["origin_title"],
         channel_id=row["channel_id"],
         message_id=row["message_id"],
         thread_id=row["thread_id"],
@@ -398,11 +398,11 @@ def _save_statuses(
 
 
 def _rebuild_search_index(conn: sqlite3.Connection) -> int:
-    rows = conn.execute("SELECT id, guild_id, text, attribution FROM claims ORDER BY id").fetchall()
+    rows = conn.execute("SELECT id, guild_id, text, speaker FROM claims ORDER BY id").fetchall()
     conn.execute("INSERT INTO claims_search (claims_search) VALUES ('delete-all')")
     conn.executemany(
         "INSERT INTO claims_search (rowid, terms) VALUES (?, ?)",
-        [(r["id"], index_document(r["guild_id"], r["text"], r["attribution"])) for r in rows],
+        [(r["id"], index_document(r["guild_id"], r["text"], r["speaker"])) for r in rows],
     )
     return len(rows)
 
@@ -411,8 +411,8 @@ def _store_submission(
     conn: sqlite3.Connection,
     document: NewDocument,
     claims: list[NewClaim],
-    source_url: str | None,
-    source_title: str | None,
+    origin_url: str | None,
+    origin_title: str | None,
     held: list[HeldClaim],
 ) -> tuple[int, list[ClaimRecord], list[ClaimRecord]]:
     now = time.time()
@@ -440,8 +440,8 @@ def _store_submission(
         document_id,
         document.submitter_id,
         claims,
-        source_url,
-        source_title,
+        origin_url,
+        origin_title,
         now,
     )
     return document_id, created, existing
@@ -469,8 +469,8 @@ def _insert_claims(
     document_id: int,
     submitter_id: int,
     claims: list[NewClaim],
-    source_url: str | None,
-    source_title: str | None,
+    origin_url: str | None,
+    origin_title: str | None,
     now: float,
 ) -> tuple[list[ClaimRecord], list[ClaimRecord]]:
     """A document's claims, each given the server's next number: (created, already in the
@@ -482,8 +482,8 @@ def _insert_claims(
             # The server's next number, read and taken under BEGIN IMMEDIATE: no other
             # writer (process or coroutine) can take it meanwhile.
             "INSERT INTO claims (guild_id, number, document_id, text, normalized,"
-            " attribution, language, score, reasons, span_start, span_end,"
-            " submitter_id, source_url, source_title, status, confidence, explanation,"
+            " speaker, language, score, reasons, span_start, span_end,"
+            " submitter_id, origin_url, origin_title, status, confidence, explanation,"
             " created_at, updated_at) VALUES (?, (SELECT coalesce(max(number), 0) + 1"
             " FROM claims WHERE guild_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
             " ?, ?, ?, ?) ON CONFLICT (guild_id, normalized) DO NOTHING",
@@ -493,15 +493,15 @@ def _insert_claims(
                 document_id,
                 claim.text,
                 claim.normalized,
-                claim.attribution,
+                claim.speaker,
                 claim.language,
                 claim.score,
                 json.dumps(list(claim.reasons)),
                 claim.span_start,
                 claim.span_end,
                 submitter_id,
-                source_url,
-                source_title,
+                origin_url,
+                origin_title,
                 claim.status,
                 claim.confidence,
                 claim.explanation,
@@ -513,7 +513,7 @@ def _insert_claims(
             created_ids.append(cur.lastrowid)
             conn.execute(
                 "INSERT INTO claims_search (rowid, terms) VALUES (?, ?)",
-                (cur.lastrowid, index_document(guild_id, claim.text, claim.attribution)),
+                (cur.lastrowid, index_document(guild_id, claim.text, claim.speaker)),
             )
         else:
             row = fetch_one(

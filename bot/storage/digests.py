@@ -196,7 +196,7 @@ def _figures(
     # Claims each member voted on in the period: changing a vote three times is one claim.
     reviewers = conn.execute(
         "SELECT reviewer_id, count(DISTINCT claim_id) AS n FROM vote_events"
-        " WHERE guild_id = ? AND verdict IS NOT NULL AND created_at >= ? AND created_at < ?"
+        " WHERE guild_id = ? AND vote IS NOT NULL AND created_at >= ? AND created_at < ?"
         " GROUP BY reviewer_id ORDER BY n DESC, reviewer_id LIMIT ?",
         (guild_id, start, end, DIGEST_ROWS),
     ).fetchall()

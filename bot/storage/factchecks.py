@@ -46,16 +46,16 @@ class BatchResult:
 
 @dataclass(frozen=True, slots=True)
 class ScopeState:
-    """What a saved index records of its scope: any import that adds or updates a review
+    """What a saved index records of its scope: any import that adds or updates a fact-check
     changes it (an update sets imported_at)."""
 
-    reviews: int
+    fact_checks: int
     last_id: int | None
     last_import: float | None
 
     @property
     def fingerprint(self) -> str:
-        return f"{self.reviews}:{self.last_id}:{self.last_import!r}"
+        return f"{self.fact_checks}:{self.last_id}:{self.last_import!r}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,11 +82,11 @@ def visible_scopes(guild_id: int | None) -> tuple[int, ...]:
 
 class FactCheckStore(Store):
     async def import_fact_checks(
-        self, scope: int, reviews: list[NewFactCheck], *, imported_by: int | None
+        self, scope: int, fact_checks: list[NewFactCheck], *, imported_by: int | None
     ) -> BatchResult:
-        """One batch of an import, in one transaction: a review whose url is already in the
-        scope is updated in place, so re-importing a feed never duplicates."""
-        return await self._write(_import_batch, scope, reviews, imported_by, time.time())
+        """One batch of an import, in one transaction: a fact-check whose url is already in
+        the scope is updated in place, so re-importing a feed never duplicates."""
+        return await self._write(_import_batch, scope, fact_checks, imported_by, time.time())
 
     async def audit_import(self, scope: int, actor_id: int, detail: dict[str, Any]) -> None:
         await self._write(
@@ -220,22 +220,22 @@ class FactCheckStore(Store):
         return [(int(r["id"]), str(r["text"]), str(r["language"])) for r in rows]
 
 
-def _rows(scope: int, reviews: Iterable[NewFactCheck]) -> Iterator[tuple[Any, ...]]:
-    for review in reviews:
-        yield (scope, *(getattr(review, name) for name in _IMPORTED))
+def _rows(scope: int, fact_checks: Iterable[NewFactCheck]) -> Iterator[tuple[Any, ...]]:
+    for fact_check in fact_checks:
+        yield (scope, *(getattr(fact_check, name) for name in _IMPORTED))
 
 
 def _import_batch(
     conn: sqlite3.Connection,
     scope: int,
-    reviews: list[NewFactCheck],
+    fact_checks: list[NewFactCheck],
     imported_by: int | None,
     now: float,
 ) -> BatchResult:
     # New rows are the batch's distinct urls not yet in the scope: counted by the unique
     # index, so a batch costs the same whatever the library's size (counting the scope's
     # rows before and after did not).
-    urls = list(dict.fromkeys(review.url for review in reviews))
+    urls = list(dict.fromkeys(fact_check.url for fact_check in fact_checks))
     known = 0
     for start in range(0, len(urls), 500):
         chunk = urls[start : start + 500]
@@ -251,9 +251,9 @@ def _import_batch(
         f"INSERT INTO fact_checks (scope, {', '.join(_IMPORTED)}, imported_at, imported_by)"
         f" VALUES ({placeholders}) ON CONFLICT (scope, url) DO UPDATE SET {updates},"
         " imported_at = excluded.imported_at, imported_by = excluded.imported_by",
-        ((*row, now, imported_by) for row in _rows(scope, reviews)),
+        ((*row, now, imported_by) for row in _rows(scope, fact_checks)),
     )
-    return BatchResult(added=added, updated=len(reviews) - added)
+    return BatchResult(added=added, updated=len(fact_checks) - added)
 
 
 def _saved_index(conn: sqlite3.Connection, scope: int) -> SavedIndex | None:
@@ -303,7 +303,7 @@ def _library_stats(conn: sqlite3.Connection, scopes: tuple[int, ...], top: int) 
         (*scopes, top),
     ).fetchall()
     return LibraryStats(
-        reviews=int(total),
+        fact_checks=int(total),
         publishers=[(row["name"], int(row["n"])) for row in publishers],
         newest=newest,
         oldest=oldest,

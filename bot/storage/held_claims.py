@@ -22,7 +22,7 @@ def insert_held(
 ) -> None:
     """The claims the cap left out of a document, ranked in the order given (best first)."""
     conn.executemany(
-        "INSERT INTO held_claims (document_id, rank, guild_id, text, attribution, language,"
+        "INSERT INTO held_claims (document_id, rank, guild_id, text, speaker, language,"
         " score, reasons, span_start, span_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             (
@@ -30,7 +30,7 @@ def insert_held(
                 rank,
                 guild_id,
                 claim.text,
-                claim.attribution,
+                claim.speaker,
                 claim.language,
                 claim.score,
                 json.dumps(list(claim.reasons)),
@@ -90,7 +90,7 @@ def _held_claim(row: sqlite3.Row) -> HeldClaim:
     located = row["span_start"] is not None and row["span_end"] is not None
     return HeldClaim(
         text=row["text"],
-        attribution=row["attribution"],
+        speaker=row["speaker"],
         language=row["language"],
         score=float(row["score"]),
         reasons=tuple(json.loads(row["reasons"])),

@@ -36,14 +36,14 @@ class StatsStore(Store):
         return [(int(r["reviewer_id"]), int(r["n"])) for r in rows]
 
     async def vote_distribution(self, guild_id: int) -> list[dict[str, int]]:
-        """Per claim with votes: counts per verdict (for the agreement figure)."""
+        """Per claim with votes: counts per vote (for the agreement figure)."""
         rows = await self._read(
             fetch_all,
-            "SELECT v.claim_id, v.verdict, count(*) AS n FROM claim_votes v JOIN claims c"
-            " ON c.id = v.claim_id WHERE c.guild_id = ? GROUP BY v.claim_id, v.verdict",
+            "SELECT v.claim_id, v.vote, count(*) AS n FROM claim_votes v JOIN claims c"
+            " ON c.id = v.claim_id WHERE c.guild_id = ? GROUP BY v.claim_id, v.vote",
             (guild_id,),
         )
         per_claim: dict[int, dict[str, int]] = {}
         for row in rows:
-            per_claim.setdefault(row["claim_id"], {})[row["verdict"]] = row["n"]
+            per_claim.setdefault(row["claim_id"], {})[row["vote"]] = row["n"]
         return list(per_claim.values())

@@ -11,20 +11,20 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from bot.core.status import Verdict
+from bot.core.status import Vote
 from bot.storage.connection import Store, fetch_all, fetch_for_ids, fetch_one
 
-# (guild, claim, reviewer, verdict or None for a retraction, origin, at): one vote event.
-VoteEventRow = tuple[int, int, int, Verdict | None, str, float]
-CurrentVotes = dict[int, dict[int, Verdict]]
+# (guild, claim, reviewer, vote or None for a retraction, origin, at): one vote event.
+VoteEventRow = tuple[int, int, int, Vote | None, str, float]
+CurrentVotes = dict[int, dict[int, Vote]]
 
 
 class VoteStore(Store):
-    async def current_votes(self, claim_id: int) -> dict[int, Verdict]:
+    async def current_votes(self, claim_id: int) -> dict[int, Vote]:
         return (await self.current_votes_for([claim_id]))[claim_id]
 
     async def current_votes_for(self, claim_ids: list[int]) -> CurrentVotes:
-        """Each claim's current votes, {claim: {reviewer: verdict}}, in one round trip."""
+        """Each claim's current votes, {claim: {reviewer: vote}}, in one round trip."""
         return await self._read(_current_votes, claim_ids)
 
     async def vote_event_ids(self, claim_id: int) -> dict[int, int]:
@@ -47,17 +47,17 @@ class VoteStore(Store):
         counts: dict[int, dict[str, int]] = {cid: {} for cid in claim_ids}
         for row in await self._read(
             fetch_for_ids,
-            "SELECT claim_id, verdict, count(*) AS n FROM claim_votes WHERE claim_id IN ({ids})"
-            " GROUP BY claim_id, verdict",
+            "SELECT claim_id, vote, count(*) AS n FROM claim_votes WHERE claim_id IN ({ids})"
+            " GROUP BY claim_id, vote",
             claim_ids,
         ):
-            counts[row["claim_id"]][row["verdict"]] = row["n"]
+            counts[row["claim_id"]][row["vote"]] = row["n"]
         return counts
 
     async def record_votes(
         self, claim_ids: list[int], plan: Callable[[CurrentVotes], list[VoteEventRow]]
     ) -> list[int]:
-        """Read the current votes of `claim_ids` ({claim: {reviewer: verdict}}), append the
+        """Read the current votes of `claim_ids` ({claim: {reviewer: vote}}), append the
         events `plan` makes of them, and return their ids: one transaction, so nothing can
         change a vote between the read and the write.
 
@@ -67,15 +67,15 @@ class VoteStore(Store):
         the statement itself, and queue behind whatever else the bot is reading."""
         return await self._write(_plan_and_insert_votes, claim_ids, plan)
 
-    async def vote_events(self, claim_id: int) -> list[tuple[int, int, Verdict | None, float]]:
-        """(event id, reviewer, verdict, at): the claim's vote log, in the order recorded."""
+    async def vote_events(self, claim_id: int) -> list[tuple[int, int, Vote | None, float]]:
+        """(event id, reviewer, vote, at): the claim's vote log, in the order recorded."""
         rows = await self._read(
             fetch_all,
-            "SELECT id, reviewer_id, verdict, created_at FROM vote_events WHERE claim_id = ?"
+            "SELECT id, reviewer_id, vote, created_at FROM vote_events WHERE claim_id = ?"
             " ORDER BY id",
             (claim_id,),
         )
-        return [(row["id"], row["reviewer_id"], row["verdict"], row["created_at"]) for row in rows]
+        return [(row["id"], row["reviewer_id"], row["vote"], row["created_at"]) for row in rows]
 
     async def rebuild_current_votes(self) -> int:
         """Derive claim_votes again from the whole vote log; returns how many votes."""
@@ -89,12 +89,12 @@ def _current_votes(conn: sqlite3.Connection, claim_ids: list[int]) -> CurrentVot
     current: CurrentVotes = {claim_id: {} for claim_id in claim_ids}
     # Unpacked in the order of the SELECT right here: the hot path of every vote batch
     # reads thousands of rows, and a lookup by name costs about as much as the row.
-    for claim_id, reviewer_id, verdict in fetch_for_ids(
+    for claim_id, reviewer_id, vote in fetch_for_ids(
         conn,
-        "SELECT claim_id, reviewer_id, verdict FROM claim_votes WHERE claim_id IN ({ids})",
+        "SELECT claim_id, reviewer_id, vote FROM claim_votes WHERE claim_id IN ({ids})",
         claim_ids,
     ):
-        current[claim_id][reviewer_id] = verdict
+        current[claim_id][reviewer_id] = vote
     return current
 
 
@@ -120,7 +120,7 @@ def _plan_and_insert_votes(
     last = conn.execute("SELECT coalesce(max(id), 0) AS last FROM vote_events").fetchone()["last"]
     ids = list(range(last + 1, last + 1 + len(events)))
     conn.executemany(
-        "INSERT INTO vote_events (id, guild_id, claim_id, reviewer_id, verdict, origin,"
+        "INSERT INTO vote_events (id, guild_id, claim_id, reviewer_id, vote, origin,"
         " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
         [(event_id, *event) for event_id, event in zip(ids, events, strict=True)],
     )
@@ -153,14 +153,14 @@ def _apply_latest_events(conn: sqlite3.Connection, *, after_id: int, retractions
         conn.execute(
             "DELETE FROM claim_votes WHERE (claim_id, reviewer_id) IN ("
             f" SELECT claim_id, reviewer_id FROM vote_events WHERE id IN ({_LATEST_EVENTS})"
-            " AND verdict IS NULL)",
+            " AND vote IS NULL)",
             params,
         )
     conn.execute(
-        "INSERT INTO claim_votes (claim_id, reviewer_id, verdict, event_id, updated_at)"
-        " SELECT claim_id, reviewer_id, verdict, id, created_at FROM vote_events"
-        f" WHERE id IN ({_LATEST_EVENTS}) AND verdict IS NOT NULL"
-        " ON CONFLICT (claim_id, reviewer_id) DO UPDATE SET verdict = excluded.verdict,"
+        "INSERT INTO claim_votes (claim_id, reviewer_id, vote, event_id, updated_at)"
+        " SELECT claim_id, reviewer_id, vote, id, created_at FROM vote_events"
+        f" WHERE id IN ({_LATEST_EVENTS}) AND vote IS NOT NULL"
+        " ON CONFLICT (claim_id, reviewer_id) DO UPDATE SET vote = excluded.vote,"
         " event_id = excluded.event_id, updated_at = excluded.updated_at",
         params,
     )

@@ -13,9 +13,11 @@ from discord.ext import commands
 from bot.app.autocomplete import claim_choices
 from bot.app.client import ClaimBot
 from bot.app.guards import Claim, require_moderator
-from bot.core.vocabulary import RESOLVABLE_STATUSES, STATUS_LABELS
+from bot.core.vocabulary import FINAL_VERDICTS, STATUS_LABELS
 
-VERDICT_CHOICES = [app_commands.Choice(name=STATUS_LABELS[s], value=s) for s in RESOLVABLE_STATUSES]
+FINAL_VERDICT_CHOICES = [
+    app_commands.Choice(name=STATUS_LABELS[s], value=s) for s in FINAL_VERDICTS
+]
 
 
 class ModerationCommands(commands.Cog):
@@ -28,7 +30,7 @@ class ModerationCommands(commands.Cog):
         claim="The claim", verdict="The final status", note="Why (shown with the status)"
     )
     @app_commands.autocomplete(claim=claim_choices)
-    @app_commands.choices(verdict=VERDICT_CHOICES)
+    @app_commands.choices(verdict=FINAL_VERDICT_CHOICES)
     async def resolve(
         self,
         interaction: discord.Interaction[ClaimBot],

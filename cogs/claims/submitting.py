@@ -81,17 +81,18 @@ class SubmitCommands(commands.Cog):
 
     @app_commands.command(name="add", description="Post one claim for review, as written")
     @app_commands.describe(
-        text="The claim, one self-contained statement", source="Where it was said"
+        text="The claim, one self-contained statement",
+        origin="Where the claim was made: a link to the page",
     )
     async def add(
         self,
         interaction: discord.Interaction[ClaimBot],
         text: app_commands.Range[str, 1, MAX_MANUAL_CLAIM_CHARS],
-        source: app_commands.Range[str, 1, 2048] | None = None,
+        origin: app_commands.Range[str, 1, 2048] | None = None,
     ) -> None:
         accepted, answer = private_answer(interaction)
         result = await self.bot.services.intake.add(
-            member_of(interaction), text=text, source=source, accepted=accepted
+            member_of(interaction), text=text, origin=origin, accepted=accepted
         )
         await answer(render_submission(result))
 

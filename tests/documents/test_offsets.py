@@ -52,7 +52,7 @@ def _check_spans(raw: bytes | str, document: Document, given: str) -> int:
         cited = given[start:end]
         # The cited stretch is the claim's source as the user wrote it: cleaned the reader's
         # way it is exactly what the extractor read, and nothing around it is left out.
-        assert normalise(cited) == claim.source_text
+        assert normalise(cited) == claim.span_text
         assert cited == cited.strip() and not cited.startswith("\ufeff")
         assert document.source_map is not None
         byte_span = document.source_map.byte_span(start, end)
@@ -100,7 +100,7 @@ def test_an_article_starting_with_a_space_and_an_edited_claim() -> None:
     assert given[63:134] == (
         "outre les 40 bus promis, la région a commandé 12\u00a0tramways en mars 2024."
     )
-    assert outre.source_text == given[63:134].replace("\u00a0", " ")
+    assert outre.span_text == given[63:134].replace("\u00a0", " ")
     maire = claims["Le maire a dit que 300 familles ont été relogées en 2023."]
     assert document.input_span(maire.start, maire.end) == (141, 198)
     assert given[141:198] == "Le maire a dit que 300 familles ont été relogées en 2023."

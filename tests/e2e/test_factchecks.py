@@ -69,7 +69,7 @@ async def import_file(world: World, user: int, data: bytes, name: str = "feed.js
 
 
 async def library_size(bot: ClaimBot, guild_id: int) -> int:
-    return (await bot.db.library_stats(guild_id)).reviews
+    return (await bot.db.library_stats(guild_id)).fact_checks
 
 
 async def test_a_moderator_imports_a_file_and_searches_it(bot: ClaimBot, world: World) -> None:
@@ -82,7 +82,7 @@ async def test_a_moderator_imports_a_file_and_searches_it(bot: ClaimBot, world: 
     audit = await bot.db.last_audit(world.guild_id, "factchecks_import")
     assert audit is not None and audit["actor_id"] == world.admin
     assert audit["detail"] == {
-        "source": "file feed.json",
+        "feed": "file feed.json",
         "read": 1,
         "added": 1,
         "updated": 0,
@@ -102,7 +102,7 @@ async def test_a_moderator_imports_a_file_and_searches_it(bot: ClaimBot, world: 
     assert score.startswith("**1.** score ") and 0 < float(score.split()[-1]) <= 1
     years = (datetime.now(UTC).date() - date(2021, 3, 1)).days // 365
     assert description == (
-        rf"\*\*Desk\*\* @everyone: **False\_ish** (2021-03-01) ⚠ reviewed {years} years before"
+        rf"\*\*Desk\*\* @everyone: **False\_ish** (2021-03-01) ⚠ checked {years} years before"
         " this claim"
     )
     assert lines[2] == rf"[https\://checks.test/bridges](https://checks.test/bridges): “{BRIDGES}”"
@@ -112,7 +112,7 @@ async def test_a_moderator_imports_a_file_and_searches_it(bot: ClaimBot, world: 
     assert (stats.final_content() or "").splitlines()[:3] == [
         "**1 fact-check(s)** in this server's library.",
         r"Top publishers: \*\*Desk\*\* @everyone 1.",
-        "Newest review: 2021-03-01; oldest: 2021-03-01.",
+        "Newest fact-check: 2021-03-01; oldest: 2021-03-01.",
     ]
 
 

@@ -30,7 +30,7 @@ async def process(fake_discord: FakeDiscord, database: Path) -> AsyncIterator[Bo
 def stored_votes(database: Path, message_id: int) -> dict[int, str]:
     with sqlite3.connect(database) as conn:
         rows = conn.execute(
-            "SELECT v.reviewer_id, v.verdict FROM claim_votes v JOIN claims c"
+            "SELECT v.reviewer_id, v.vote FROM claim_votes v JOIN claims c"
             " ON c.id = v.claim_id WHERE c.message_id = ?",
             (message_id,),
         ).fetchall()
@@ -82,8 +82,8 @@ async def test_sigkill_mid_burst_then_catch_up(
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         # Each reviewer's latest event is their current vote: nothing counted twice.
         latest = conn.execute(
-            "SELECT reviewer_id, verdict FROM vote_events WHERE id IN"
+            "SELECT reviewer_id, vote FROM vote_events WHERE id IN"
             " (SELECT max(id) FROM vote_events GROUP BY claim_id, reviewer_id)"
-            " AND verdict IS NOT NULL"
+            " AND vote IS NOT NULL"
         ).fetchall()
     assert dict(latest) == expected

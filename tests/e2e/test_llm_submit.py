@@ -23,8 +23,8 @@ async def test_submit_posts_the_llms_claims(runner: BotRunner, world: World) -> 
                 json.dumps(
                     {
                         "claims": [
-                            {"text": VOTE, "attribution": None, "quote": VOTE},
-                            {"text": PING, "attribution": "Mayor Ilse Moreno", "quote": ""},
+                            {"text": VOTE, "speaker": None, "quote": VOTE},
+                            {"text": PING, "speaker": "Mayor Ilse Moreno", "quote": ""},
                         ]
                     }
                 )

@@ -140,7 +140,7 @@ async def test_stats(runner: BotRunner, world: World) -> None:
     fields = {f["name"]: f["value"] for f in embed["fields"]}
     assert fields["By status"] == "`████████████` Needs review: 1"
     assert fields["Agreement"] == (
-        "100% of votes side with the leading verdict (claims with 2+ votes)"
+        "100% of votes side with the leading vote (claims with 2+ votes)"
     )
     assert embed["image"]["url"] == "attachment://claim-stats.png"
     (upload,) = [r for r in world.fake.requests if r.files and rec.token in r.path]

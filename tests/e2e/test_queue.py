@@ -90,7 +90,7 @@ async def test_closest_to_a_verdict_first_then_oldest_and_next_walks_the_queue(
         f"[Jump to it]({jump_url(world.guild_id, world.review_channel_id, second)})"
     )
     assert fields["Thread"] == f"[Discuss it]({thread_url(world.guild_id, claim.thread_id or 0)})"
-    assert fields["Who says so"] == "—"  # `/claim add` takes the claim as written
+    assert fields["Speaker"] == "—"  # `/claim add` takes the claim as written
     assert embed["footer"]["text"] == (
         "Your queue: closest to a verdict first, then oldest · vote on the review message"
         " · Skip hides a claim from you for 24 h"

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from bot.app.client import ClaimBot
-from bot.services.digests import Digests
-from bot.services.evidence import Evidence
+from bot.services.digests import DigestScheduler
+from bot.services.evidence import EvidenceService
 from bot.services.live_edits import LiveMessages
-from bot.services.review_messages import ReviewMessages
+from bot.services.review_messages import ReviewPoster
 from bot.services.verdict_notices import VerdictNotices
 from bot.services.vote_ingest import VoteIngest
 from bot.storage.database import Database
@@ -22,11 +22,11 @@ from tests.support.world import BotRunner, World, add_claim, setup_review
 STEPS: dict[str, tuple[type, str]] = {
     "votes drained": (VoteIngest, "stop"),
     "edits landed": (LiveMessages, "flush"),
-    "digests": (Digests, "close"),
-    "evidence": (Evidence, "close"),
+    "digests": (DigestScheduler, "close"),
+    "evidence": (EvidenceService, "close"),
     "notices": (VerdictNotices, "close"),
     "live edits": (LiveMessages, "close"),
-    "review messages": (ReviewMessages, "close"),
+    "review messages": (ReviewPoster, "close"),
     "disconnected": (ClaimBot, "_disconnect"),
     "database": (Database, "close"),
 }

@@ -91,7 +91,7 @@ async def test_add_posts_one_claim_as_written(bot: ClaimBot, world: World) -> No
         "claim add",
         {
             "text": "The Brindle bridge was closed for 41 days in 2024.",
-            "source": "https://news.example/b",
+            "origin": "https://news.example/b",
         },
     )
     await world.fake.wait_for(lambda: (rec.final_content() or "").startswith("Posted"))
@@ -99,7 +99,19 @@ async def test_add_posts_one_claim_as_written(bot: ClaimBot, world: World) -> No
     embed = message["embeds"][0]
     assert embed["description"] == "The Brindle bridge was closed for 41 days in 2024."
     fields = {f["name"]: f["value"] for f in embed["fields"]}
-    assert fields["Source"] == "[https\\://news.example/b](https://news.example/b)"
+    assert fields["Origin"] == "[https\\://news.example/b](https://news.example/b)"
+
+
+async def test_add_refuses_an_origin_that_is_not_a_web_link(bot: ClaimBot, world: World) -> None:
+    await setup_review(world)
+    rec = await world.slash(
+        world.outsider,
+        "claim add",
+        {"text": "The Brindle bridge was closed for 41 days in 2024.", "origin": "ftp://b"},
+    )
+    await world.fake.wait_for(lambda: rec.final_content() is not None)
+    assert rec.final_content() == "`origin` must be an http(s) link."
+    assert world.review_messages() == []
 
 
 async def test_message_command_extracts_from_a_message(bot: ClaimBot, world: World) -> None:
@@ -114,7 +126,7 @@ async def test_message_command_extracts_from_a_message(bot: ClaimBot, world: Wor
     await world.fake.wait_for(lambda: (rec.final_content() or "").startswith("Posted"))
     (message,) = world.review_messages()
     fields = {f["name"]: f["value"] for f in message["embeds"][0]["fields"]}
-    assert fields["Who says so"] == "outsider"
+    assert fields["Speaker"] == "outsider"
 
 
 async def test_hostile_text_pings_nobody(bot: ClaimBot, world: World) -> None:
@@ -202,7 +214,7 @@ async def test_submit_url_fetches_the_article(bot: ClaimBot, world: World) -> No
         "The city council of Port Averly voted 9 to 2 on Tuesday to buy three electric ferries.",
     ]
     fields = {f["name"]: f["value"] for f in world.review_messages()[0]["embeds"][0]["fields"]}
-    assert fields["Source"] == f"[Harbour city approves ferry expansion]({host}/ferries)"
+    assert fields["Origin"] == f"[Harbour city approves ferry expansion]({host}/ferries)"
 
 
 async def test_message_command_reads_a_link_without_the_sentence_around_it(

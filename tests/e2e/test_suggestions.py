@@ -47,8 +47,8 @@ def fact_check(
     )
 
 
-async def library(bot: ClaimBot, scope: int, *reviews: NewFactCheck) -> None:
-    await bot.db.import_fact_checks(scope, list(reviews), imported_by=None)
+async def library(bot: ClaimBot, scope: int, *fact_checks: NewFactCheck) -> None:
+    await bot.db.import_fact_checks(scope, list(fact_checks), imported_by=None)
     await bot.library.rebuild(scope)
 
 
@@ -402,7 +402,7 @@ async def test_servers_never_see_each_others_fact_checks_claims_or_suggestions(
     (home_suggestion,) = await ready.db.suggestions_for_claim(home_claim.id)
 
     # The rival server posts the same claim: neither the home library nor the home claim is
-    # suggested or pointed at; a review imported for all servers is suggested to both.
+    # suggested or pointed at; a fact-check imported for all servers is suggested to both.
     rec = await rival.slash(rival.outsider, "claim add", {"text": BRIDGE_CLAIM})
     await world.fake.wait_for(lambda: (rec.final_content() or "").startswith("Posted"))
     assert "probably the same" not in (rec.final_content() or "")

@@ -321,7 +321,7 @@ async def many_claims_with_threads(world: World, bot: ClaimBot, count: int) -> l
         for n in range(count)
     ]
     _, created, _ = await bot.db.store_submission(
-        document, claims, source_url=None, source_title=None
+        document, claims, origin_url=None, origin_title=None
     )
     threads: list[int] = []
     review = bot.get_partial_messageable(world.review_channel_id, guild_id=world.guild_id)

@@ -1,4 +1,4 @@
-"""Who says so: sources found by `find_attribution` and quote speaker tags."""
+"""Who says so: speakers found by `find_attribution` and quote speaker tags."""
 
 from __future__ import annotations
 
@@ -303,7 +303,7 @@ def test_a_speaker_named_in_full_before_is_named_in_full_again() -> None:
 
     def speaker(words: str) -> str | None:
         (claim,) = [c for c in claims if words in c.text]
-        return claim.attribution
+        return claim.speaker
 
     assert speaker("62,000 households") == "Aldry Water Authority"
     assert speaker("14 of the 40 samples") == "Aldry Water Authority"
@@ -319,7 +319,7 @@ def test_a_quote_tagged_with_a_pronoun_takes_the_speaker_before_it() -> None:
     )
     claims = extract_claims(text, language="en")
     quote = next(c for c in claims if "bottled water" in c.text)
-    assert quote.attribution == "Mayor Daniel Frost"
+    assert quote.speaker == "Mayor Daniel Frost"
 
 
 @pytest.mark.parametrize(
@@ -346,7 +346,7 @@ def test_attribution_only_sentence_gives_its_source_to_the_previous_claim() -> N
         "C'est ce que rapporte le journal Le Matin en citant un document interne.\n"
     )
     claims = extract_claims(text, language="fr")
-    assert [(c.text, c.attribution) for c in claims] == [
+    assert [(c.text, c.speaker) for c in claims] == [
         (
             "Des inspecteurs auraient trouvé 14 fûts de solvant dans l'entrepôt de Morlaix.",
             "journal Le Matin",
@@ -357,7 +357,7 @@ def test_attribution_only_sentence_gives_its_source_to_the_previous_claim() -> N
 def test_quote_followed_by_speaker_on_the_same_line() -> None:
     text = "«Nous avons embauché 45 infirmières depuis janvier» Claire Vidal, directrice\n"
     claims = extract_claims(text, language="fr")
-    assert [(c.text, c.attribution) for c in claims] == [
+    assert [(c.text, c.speaker) for c in claims] == [
         ("Nous avons embauché 45 infirmières depuis janvier.", "Claire Vidal")
     ]
     claim = claims[0]
@@ -367,7 +367,7 @@ def test_quote_followed_by_speaker_on_the_same_line() -> None:
 def test_quote_followed_by_speaker_on_the_next_line() -> None:
     text = "“The plant shipped 12,000 turbines in 2024.”\n— Maria Lopez, plant director\n"
     claims = extract_claims(text, language="en")
-    assert [(c.text, c.attribution) for c in claims] == [
+    assert [(c.text, c.speaker) for c in claims] == [
         ("The plant shipped 12,000 turbines in 2024.", "Maria Lopez")
     ]
 
@@ -378,7 +378,7 @@ def test_quote_with_several_sentences_gives_the_speaker_to_each() -> None:
         "Le réseau a recruté 85 conducteurs depuis mars.» Paul Girard, directeur du réseau.\n"
     )
     claims = extract_claims(text, language="fr")
-    assert sorted((c.text, c.attribution) for c in claims) == [
+    assert sorted((c.text, c.speaker) for c in claims) == [
         ("La ligne 4 a transporté 2,3 millions de voyageurs en 2024.", "Paul Girard"),
         ("Le réseau a recruté 85 conducteurs depuis mars.", "Paul Girard"),
     ]
@@ -392,4 +392,4 @@ def test_sentence_introducing_a_quote_takes_the_speaker_name() -> None:
     )
     claims = extract_claims(text, language="fr")
     first = next(c for c in claims if "40 millions" in c.text)
-    assert first.attribution == "Lucie Arnaud"
+    assert first.speaker == "Lucie Arnaud"

@@ -45,7 +45,7 @@ def test_expected_claims_are_found_with_their_speaker(article: Path) -> None:
     for expected in labels["expected"]:  # type: ignore[attr-defined]
         claim = claim_for(expected, claims)
         assert claim is not None, f"{expected['id']}: {[c.text for c in claims]}"
-        assert claim.attribution in accepted_speakers(expected), (expected["id"], claim.attribution)
+        assert claim.speaker in accepted_speakers(expected), (expected["id"], claim.speaker)
 
 
 def test_named_speaker_accuracy_per_language() -> None:
@@ -71,7 +71,7 @@ def test_claims_point_at_their_source_span(article: Path) -> None:
     text, labels, claims = _load(article)
     assert claims
     for claim in claims:
-        assert claim.source_text == text[claim.start : claim.end]
+        assert claim.span_text == text[claim.start : claim.end]
         # The claim's words come from its span, or from the sentences before it when a
         # reference was resolved ("the association" -> "the Northgate Nurses Association").
         span = _norm(text[claim.start : claim.end])
@@ -98,7 +98,7 @@ def test_french_rail_strike_claim_list() -> None:
     # as its English translation is (0.79).
     assert len(claims) == 11
     top = claims[0]
-    assert top.attribution == "quotidien Le Courrier du Valbrunois"
+    assert top.speaker == "quotidien Le Courrier du Valbrunois"
     assert "named source" in top.reasons and "number" in top.reasons
 
 
@@ -110,4 +110,4 @@ def test_english_vaccination_claim_list() -> None:
         quote.text
         == "We have vaccinated more children in eight weeks than in the whole of last year."
     )
-    assert quote.attribution == "Dr. Priya Raman"
+    assert quote.speaker == "Dr. Priya Raman"

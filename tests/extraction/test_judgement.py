@@ -83,7 +83,7 @@ def test_a_quoted_judgement_with_its_speaker_is_not_posted() -> None:
         '"We have lost 300 swimming lessons since March 3," said Councillor Ann Boyd.\n'
     )
     claims = extract_claims(text, language="en")
-    assert [(c.text, c.attribution) for c in claims] == [
+    assert [(c.text, c.speaker) for c in claims] == [
         ("The council closed the Fenwick Road pool on March 3, the city said on Monday.", "city"),
         ("We have lost 300 swimming lessons since March 3.", "Councillor Ann Boyd"),
     ]
@@ -96,7 +96,7 @@ def test_a_quoted_judgement_in_french_is_not_posted() -> None:
         "«Nous avons perdu 300 heures de cours de natation depuis mars», a déclaré Anne Lemoine.\n"
     )
     claims = extract_claims(text, language="fr")
-    assert sorted((c.text, c.attribution) for c in claims) == [
+    assert sorted((c.text, c.speaker) for c in claims) == [
         (
             "La mairie a fermé la piscine municipale le 3 mars, a indiqué la préfecture.",
             "préfecture",

@@ -161,7 +161,7 @@ def test_to_dict_is_json_ready() -> None:
             "text": "Le conseil municipal a voté mardi un budget de 48 millions d'euros.",
         },
         "score": claim.score,
-        "attribution": None,
+        "speaker": None,
         "needs_context": False,
         "context_hint": None,
         "language": "fr",

@@ -1,5 +1,5 @@
 """Claims a fact-checker can take as they are: exact spans, no junk, no trivia, sources and
-references carried over from the sentences before, no opinion or verdict leading a fact.
+references carried over from the sentences before, no opinion or judgement leading a fact.
 
 Every article sentence here was written for these tests.
 """
@@ -29,10 +29,10 @@ def test_span_indexes_the_input_as_given_and_the_edited_text_is_apart() -> None:
     )
     (claim,) = extract_claims(text, language="fr")
     assert claim.text == ("Outre les 40 bus promis, la région a commandé 12 tramways en mars 2024.")
-    assert claim.source_text == (
+    assert claim.span_text == (
         "outre les 40 bus promis, la région a commandé 12 tramways en mars 2024."
     )
-    assert text[claim.start : claim.end] == claim.source_text
+    assert text[claim.start : claim.end] == claim.span_text
     as_json = claim.to_dict()
     assert as_json["span"] == {
         "start": claim.start,
@@ -61,14 +61,14 @@ _PROSE = st.lists(
 
 @settings(max_examples=60, deadline=None)
 @given(_PROSE, st.sampled_from([None, "fr", "en"]))
-def test_every_claim_span_is_its_source_text(text: str, language: str | None) -> None:
+def test_every_claim_span_text_is_its_input(text: str, language: str | None) -> None:
     try:
         claims = extract_claims(text, language=language)
     except ValueError:
         return  # empty input
     for claim in claims:
-        assert claim.source_text == text[claim.start : claim.end]
-        assert claim.source_text.strip() == claim.source_text != ""
+        assert claim.span_text == text[claim.start : claim.end]
+        assert claim.span_text.strip() == claim.span_text != ""
 
 
 # -- junk input ----------------------------------------------------------------------------
@@ -121,7 +121,7 @@ def test_a_continuation_carries_the_report_before_it() -> None:
         " en 2023. Des restrictions ont également été imposées dans 40 communes du bassin.\n"
     )
     claims = extract_claims(text, language="fr")
-    assert _only(claims, "restrictions").attribution == "Agence régionale de l'eau"
+    assert _only(claims, "restrictions").speaker == "Agence régionale de l'eau"
 
 
 def test_no_continuation_marker_or_a_new_paragraph_carries_nothing() -> None:
@@ -131,8 +131,8 @@ def test_no_continuation_marker_or_a_new_paragraph_carries_nothing() -> None:
         "Des forages ont également été fermés dans 15 communes en août 2023.\n"
     )
     claims = extract_claims(text, language="fr")
-    assert _only(claims, "restrictions").attribution is None
-    assert _only(claims, "forages").attribution is None
+    assert _only(claims, "restrictions").speaker is None
+    assert _only(claims, "forages").speaker is None
 
 
 # -- references ----------------------------------------------------------------------------
@@ -145,8 +145,8 @@ def test_the_association_is_named_from_the_sentences_before() -> None:
     )
     claim = _only(extract_claims(text, language="en"), "300 families")
     assert claim.text == "The Riverside Tenants Union said 300 families were evicted last year."
-    assert claim.attribution == "Riverside Tenants Union"
-    assert claim.source_text == "The union said 300 families were evicted last year."
+    assert claim.speaker == "Riverside Tenants Union"
+    assert claim.span_text == "The union said 300 families were evicted last year."
     assert (claim.needs_context, claim.context_hint) == (False, None)
 
 
@@ -174,7 +174,7 @@ def test_they_becomes_the_plural_subject_of_the_sentence_before() -> None:
     assert claim.text == (
         "Par leur poids, les blindés Taranis dépassent de 12 tonnes le modèle Orcel livré en 2019."
     )
-    assert claim.source_text == (
+    assert claim.span_text == (
         "Par leur poids, ils dépassent de 12 tonnes le modèle Orcel livré en 2019."
     )
     assert not claim.needs_context
@@ -203,7 +203,7 @@ def test_a_judgement_word_on_a_reported_event_goes_from_the_claim() -> None:
         "Les trois lancements du satellite Orion-2 se sont soldés par des explosions et autres"
         " échecs pour l'agence spatiale en 2022."
     )
-    assert "humiliants" in claim.source_text
+    assert "humiliants" in claim.span_text
 
 
 def test_a_pronoun_after_its_name_in_the_same_sentence_is_resolved() -> None:
@@ -212,7 +212,7 @@ def test_a_pronoun_after_its_name_in_the_same_sentence_is_resolved() -> None:
     assert (claim.needs_context, claim.context_hint) == (False, None)
 
 
-# -- opinion and verdict leading a fact ----------------------------------------------------
+# -- opinion and judgement leading a fact --------------------------------------------------
 
 
 def test_an_opinion_before_a_colon_goes() -> None:
@@ -222,8 +222,8 @@ def test_an_opinion_before_a_colon_goes() -> None:
     )
     (claim,) = extract_claims(text, language="fr")
     assert claim.text == "Seules 2 400 familles ont reçu l'aide promise en janvier."
-    assert text[claim.start : claim.end] == claim.source_text
-    assert claim.source_text == "seules 2 400 familles ont reçu l'aide promise en janvier."
+    assert text[claim.start : claim.end] == claim.span_text
+    assert claim.span_text == "seules 2 400 familles ont reçu l'aide promise en janvier."
 
 
 def test_the_colon_of_a_link_or_a_time_is_no_clause_end() -> None:
@@ -235,7 +235,7 @@ def test_the_colon_of_a_link_or_a_time_is_no_clause_end() -> None:
     assert claim.text == timed.strip()
 
 
-def test_the_authors_verdict_goes_and_its_date_stays() -> None:
+def test_the_authors_judgement_goes_and_its_date_stays() -> None:
     text = (
         "Cette tactique s'est avérée payante pour le syndicat en mai, lorsque la direction a"
         " accepté une hausse de 3 % des salaires.\n"
@@ -244,7 +244,7 @@ def test_the_authors_verdict_goes_and_its_date_stays() -> None:
     )
     fr = _only(extract_claims(text, language="fr"), "3 %")
     assert fr.text == "En mai, la direction a accepté une hausse de 3 % des salaires."
-    assert fr.source_text == text.splitlines()[0]
+    assert fr.span_text == text.splitlines()[0]
     en = _only(extract_claims(text, language="en"), "4 million")
     assert en.text == (
         "In June, the council approved a budget of 4 million pounds for the tramway."

@@ -1034,30 +1034,30 @@ async def test_history_pagination(fake: FakeDiscord, world: World) -> None:
 async def test_select_menu_interaction(
     fake: FakeDiscord, world: World, start_bot: Callable[..., Awaitable[RecordingBot]]
 ) -> None:
-    class VerdictView(discord.ui.View):
+    class VoteView(discord.ui.View):
         def __init__(self) -> None:
             super().__init__(timeout=None)
 
         @discord.ui.select(
-            custom_id="verdict",
+            custom_id="vote",
             options=[discord.SelectOption(label=v, value=v) for v in ("supported", "refuted")],
         )
-        async def verdict(
+        async def vote(
             self, interaction: discord.Interaction, select: discord.ui.Select[Any]
         ) -> None:
             await interaction.response.defer()
-            await interaction.edit_original_response(content=f"verdict: {select.values[0]}")
+            await interaction.edit_original_response(content=f"vote: {select.values[0]}")
 
     bot = await start_bot()
     channel = bot.get_channel(world.channel_id)
     assert isinstance(channel, discord.TextChannel)
-    msg = await channel.send("Pick a verdict", view=VerdictView())
+    msg = await channel.send("Pick a vote", view=VoteView())
 
-    rec = await fake.invoke_select(world.alice, msg.id, "verdict", ["refuted"])
+    rec = await fake.invoke_select(world.alice, msg.id, "vote", ["refuted"])
     assert (await rec.wait_response())["type"] == 6
     await rec.wait_edits(1)
 
     assert rec.original_message_id == msg.id
-    assert fake.message(world.channel_id, msg.id)["content"] == "verdict: refuted"  # type: ignore[index]
+    assert fake.message(world.channel_id, msg.id)["content"] == "vote: refuted"  # type: ignore[index]
     with pytest.raises(InvocationError, match="not options"):
-        await fake.invoke_select(world.alice, msg.id, "verdict", ["maybe"])
+        await fake.invoke_select(world.alice, msg.id, "vote", ["maybe"])

@@ -117,7 +117,7 @@ async def add_neighbour(fake: FakeDiscord, database: Path, name: str = "Eastmere
             )
             recent = await db.recent_claim_texts(neighbour.guild_id, RECENT_CLAIMS_COMPARED)
             plan = triage([text], recent)
-            await db.store_submission(document, plan.new, source_url=None, source_title=None)
+            await db.store_submission(document, plan.new, origin_url=None, origin_title=None)
     finally:
         await db.close()
     return neighbour

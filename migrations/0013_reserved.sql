@@ -1,3 +1,0 @@
--- 0013: a stand-in, so that this branch's 0014 has no gap before it. Number 13 belongs to
--- the rename migration of a parallel branch; the merge keeps that one and drops this file
--- (two files numbered 13 stop `load_migrations` with an error, so neither can be missed).
