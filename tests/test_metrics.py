@@ -195,7 +195,11 @@ def test_openmetrics_is_served_to_a_scraper_that_asks_for_it() -> None:
             "/api/v10/webhooks/42/" + "a" * 80 + "/messages/@original",
             "PATCH /webhooks/{}/{}/messages/@original",
         ),
-        ("PUT", "/api/v10/applications/7/guilds/8/commands", "PUT /applications/{}/guilds/{}/commands"),
+        (
+            "PUT",
+            "/api/v10/applications/7/guilds/8/commands",
+            "PUT /applications/{}/guilds/{}/commands",
+        ),
         ("GET", "/api/v10/gateway/bot", "GET /gateway/bot"),
         ("GET", "/users/@me", "GET /users/@me"),  # no version prefix (a proxy's base)
     ],
