@@ -90,8 +90,11 @@ class HealthServer:
         app = web.Application()
         app.router.add_get("/healthz", self._healthz)  # HEAD too (aiohttp adds it)
         app.router.add_get("/metrics", self._metrics_page)
-        # No access log: a probe every few seconds would fill the bot's log.
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        # No access log: a probe every few seconds would fill the bot's log. A request in
+        # flight at shutdown gets 2 s (each one is bounded by the deadline), not aiohttp's 60.
+        self._runner = web.AppRunner(
+            app, access_log=None, handle_signals=False, shutdown_timeout=2.0
+        )
 
     async def start(self, host: str, port: int) -> None:
         """Listen on host:port; HealthPortUnavailable (one line) when that cannot be."""
