@@ -10,7 +10,14 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -85,6 +92,12 @@ class Settings(BaseSettings):
         default=60.0, ge=0, validation_alias="CLAIMBOT_THREAD_LINK_WINDOW"
     )
 
+    # `/healthz` and `/metrics` on this port (0: off, the default for a team's one bot; a
+    # deployment that watches the process sets it). Loopback by default: serving it beyond
+    # the host (0.0.0.0, a LAN address) is the operator's choice, behind their firewall.
+    health_port: int = Field(default=0, ge=0, le=65535, validation_alias="CLAIMBOT_HEALTH_PORT")
+    health_host: str = Field(default="127.0.0.1", validation_alias="CLAIMBOT_HEALTH_HOST")
+
     llm_base_url: str | None = Field(default=None, validation_alias="CLAIMBOT_LLM_BASE_URL")
     llm_model: str | None = Field(default=None, validation_alias="CLAIMBOT_LLM_MODEL")
     llm_api_key: SecretStr | None = Field(default=None, validation_alias="CLAIMBOT_LLM_API_KEY")
@@ -146,6 +159,14 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("health_port", "health_host", mode="before")
+    @classmethod
+    def _blank_is_default(cls, value: object, info: ValidationInfo) -> object:
+        """`CLAIMBOT_HEALTH_PORT=` as in .env.example is off; a blank host is loopback."""
+        if isinstance(value, str) and not value.strip():
+            return cls.model_fields[info.field_name or ""].default
+        return value.strip() if isinstance(value, str) else value
 
     @field_validator("database_path", mode="before")
     @classmethod

@@ -29,6 +29,8 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         "CLAIMBOT_MAX_CLAIMS",
         *SUBMIT_LIMITS,
         "CLAIMBOT_SUBMIT_COOLDOWN",
+        "CLAIMBOT_HEALTH_PORT",
+        "CLAIMBOT_HEALTH_HOST",
     ):
         monkeypatch.delenv(name, raising=False)
 
@@ -151,3 +153,40 @@ def test_a_bad_submission_limit_names_the_variable(
     monkeypatch.setenv(name, value)
     with pytest.raises(ConfigError, match=rf"^{name}: "):
         load_settings()
+
+
+def test_health_pages_are_off_and_on_loopback_by_default() -> None:
+    settings = load_settings()
+    assert (settings.health_port, settings.health_host) == (0, "127.0.0.1")
+
+
+def test_health_settings_blank_mean_their_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLAIMBOT_HEALTH_PORT", "")
+    monkeypatch.setenv("CLAIMBOT_HEALTH_HOST", "  ")
+    settings = load_settings()
+    assert (settings.health_port, settings.health_host) == (0, "127.0.0.1")
+    monkeypatch.setenv("CLAIMBOT_HEALTH_PORT", " 9108 ")
+    monkeypatch.setenv("CLAIMBOT_HEALTH_HOST", "0.0.0.0")
+    settings = load_settings()
+    assert (settings.health_port, settings.health_host) == (9108, "0.0.0.0")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("65536", "CLAIMBOT_HEALTH_PORT: Input should be less than or equal to 65535"),
+        ("-1", "CLAIMBOT_HEALTH_PORT: Input should be greater than or equal to 0"),
+        (
+            "http",
+            "CLAIMBOT_HEALTH_PORT: Input should be a valid integer, "
+            "unable to parse string as an integer",
+        ),
+    ],
+)
+def test_a_bad_health_port_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, value: str, message: str
+) -> None:
+    monkeypatch.setenv("CLAIMBOT_HEALTH_PORT", value)
+    with pytest.raises(ConfigError) as raised:
+        load_settings()
+    assert str(raised.value) == message

@@ -13,6 +13,7 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
+from bot.app.health import discord_trace
 from bot.app.services import Services, build_services
 from bot.config import Settings
 from bot.core.errors import UserFacingError
@@ -24,6 +25,7 @@ from bot.services.evidence import EvidenceService
 from bot.services.factcheck_import import FactCheckImporter
 from bot.services.factcheck_library import FactCheckLibrary
 from bot.services.live_edits import LiveMessages
+from bot.services.metrics import Metrics
 from bot.services.review_messages import ReviewPoster, describe_failure
 from bot.services.suggestions import Suggestions
 from bot.services.verdict_notices import VerdictNotices
@@ -176,6 +178,10 @@ class ClaimBot(commands.Bot):
         holds every spaced edit and status refresh until the test moves it (a VirtualClock
         lets them run and is moved by hand too)."""
         point_at_discord(settings.discord_api_base, settings.discord_gateway_url)
+        # This process's metrics (bot/services/metrics.py): built before the client, whose
+        # HTTP session reports Discord's answers to it. A sharded process will name its
+        # shards here (Metrics(shard=...)).
+        self.metrics = Metrics()
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=bot_intents(),
@@ -186,6 +192,7 @@ class ClaimBot(commands.Bot):
             # discord.py's message cache would cost memory, and a linear search of it on
             # every reaction during a burst.
             max_messages=None,
+            http_trace=discord_trace(self.metrics),
             **options,
         )
         self.settings = settings
@@ -208,7 +215,13 @@ class ClaimBot(commands.Bot):
         stack.push_async_callback(self._close_database, db)
         stack.push_async_callback(self._disconnect)
         self._services = await build_services(
-            self.settings, db, stack, client=self, clock=self.clock, pace_clock=self.pace_clock
+            self.settings,
+            db,
+            stack,
+            client=self,
+            clock=self.clock,
+            pace_clock=self.pace_clock,
+            metrics=self.metrics,
         )
         stack.push_async_callback(self._stop_sync_retry)
         for extension in EXTENSIONS:
@@ -336,6 +349,14 @@ class ClaimBot(commands.Bot):
         """Event handlers still running plus the work they left in the background."""
         background = len(self._services.background) if self._services is not None else 0
         return self._handling_events + background
+
+    def dispatch(self, event_name: str, /, *args: Any, **kwargs: Any) -> None:
+        """Counts every gateway event by type on its way through: discord.py announces each
+        one as `socket_event_type`, and counting it here costs a dict lookup, where a
+        listener would cost a task per event."""
+        if event_name == "socket_event_type":
+            self.metrics.gateway_event(args[0])
+        super().dispatch(event_name, *args, **kwargs)
 
     async def on_ready(self) -> None:
         assert self.user is not None

@@ -18,6 +18,7 @@ from typing import Any
 
 import discord
 
+from bot.app.health import HealthServer, gateway_problem
 from bot.config import Settings
 from bot.core.fairness import FetchSlots, LinkRateLimit, TokenBuckets
 from bot.core.records import ClaimRecord
@@ -33,6 +34,7 @@ from bot.services.guild_configs import GuildConfigs
 from bot.services.intake import Intake
 from bot.services.live_edits import LiveMessages, Pace
 from bot.services.llm_extraction import llm_config
+from bot.services.metrics import Metrics
 from bot.services.moderation import Moderation
 from bot.services.review_messages import ReviewPoster
 from bot.services.review_queue import ReviewQueue
@@ -72,6 +74,8 @@ class Services:
     claims: ClaimQueries
     moderation: Moderation
     server_setup: ServerSetup
+    metrics: Metrics
+    health: HealthServer | None
 
 
 async def build_services(
@@ -82,17 +86,22 @@ async def build_services(
     client: discord.Client,
     clock: Clock,
     pace_clock: Clock,
+    metrics: Metrics,
 ) -> Services:
     """Build and start every service on `db`, talking to Discord through `client`.
 
     `clock` is wall time, for what is stored or scheduled (verdict notices, digests, skips,
     stale claims); `pace_clock` never jumps, for what is spaced out (the edit rate, the
-    submission and thread-link rates, alerts, retries). Tests pass clocks they move by hand."""
+    submission and thread-link rates, alerts, retries). Tests pass clocks they move by hand.
+    `metrics` is the process's own (the client counts its gateway events and Discord's
+    answers into it); `/healthz` and `/metrics` serve it when CLAIMBOT_HEALTH_PORT is set."""
+    db.on_round_trip = metrics.database_round_trip
     configs = GuildConfigs(db)
     background = BackgroundTasks(log)
     stack.push_async_callback(background.close)
     # One set of fair shares for every fetcher: submissions, evidence and imports alike.
     fetch_slots = FetchSlots()
+    metrics.watch_fetches(fetch_slots)
 
     # The one cycle: a claim's thread gets suggestions; a "Same claim" answer records a
     # source; a source changes the status; a status edits the review message, whose
@@ -148,7 +157,7 @@ async def build_services(
         clock=pace_clock,
     )
     stack.push_async_callback(intake.close)
-    ingest = VoteIngest(db, status.changed, clock=pace_clock)
+    ingest = VoteIngest(db, status.changed, clock=pace_clock, metrics=metrics)
     ingest.start()
     stack.push_async_callback(ingest.stop)
     # Each import rebuilds the scope it went into.
@@ -161,6 +170,13 @@ async def build_services(
     )
     digests.start()
     stack.push_async_callback(digests.close)
+    # Last, so it reports on every service; closed first, so it never reports on a
+    # stopped one.
+    health: HealthServer | None = None
+    if settings.health_port:
+        health = HealthServer(metrics, db, lambda: gateway_problem(client))
+        await health.start(settings.health_host, settings.health_port)
+        stack.push_async_callback(health.close)
     return Services(
         db=db,
         configs=configs,
@@ -184,6 +200,8 @@ async def build_services(
         claims=ClaimQueries(db, configs, clock=clock),
         moderation=Moderation(db, status.changed),
         server_setup=ServerSetup(db, configs, digests, status),
+        metrics=metrics,
+        health=health,
     )
 
 

@@ -18,6 +18,7 @@ from bot.cli.common import (
     EXIT_CONFIG,
     EXIT_DISCORD_UNREACHABLE,
     EXIT_OK,
+    HEALTH_PORT_UNAVAILABLE,
     UNUSABLE_DATABASE,
     CliError,
     database_errors,
@@ -29,7 +30,13 @@ if TYPE_CHECKING:
 
     from bot.config import Settings
 
-FAILURES = (UNUSABLE_DATABASE, DISCORD_REFUSED, DISCORD_UNREACHABLE, DATABASE_IN_USE)
+FAILURES = (
+    UNUSABLE_DATABASE,
+    DISCORD_REFUSED,
+    HEALTH_PORT_UNAVAILABLE,
+    DISCORD_UNREACHABLE,
+    DATABASE_IN_USE,
+)
 
 
 def configure_logging(level: str) -> None:
@@ -78,6 +85,7 @@ async def _run_bot(settings: Settings, token: str) -> None:
     import discord
 
     from bot.app.client import ClaimBot
+    from bot.app.health import HealthPortUnavailable
 
     bot = ClaimBot(settings)
     loop = asyncio.get_running_loop()
@@ -108,6 +116,8 @@ async def _run_bot(settings: Settings, token: str) -> None:
                 "Enable the Message Content intent for the bot in the Developer Portal (Bot page).",
                 EXIT_CONFIG,
             ) from None
+        except HealthPortUnavailable as exc:
+            raise CliError(str(exc), EXIT_CONFIG) from None
         except aiohttp.ClientConnectorError as exc:
             raise CliError(discord_unreachable(exc), EXIT_DISCORD_UNREACHABLE) from None
 

@@ -78,6 +78,7 @@ class FetchSlots:
         self._members: Counter[FetchOwner] = Counter()
         self._guilds: Counter[int] = Counter()
         self.in_flight = 0
+        self.refused = 0  # fetches refused over a share since start (for /metrics)
 
     def refusal(self, owner: FetchOwner | None) -> str | None:
         """Why a fetch for `owner` may not start now, or None when it may.
@@ -103,6 +104,7 @@ class FetchSlots:
         """Take a slot for `owner`, or return the refusal and take nothing."""
         refusal = self.refusal(owner)
         if refusal is not None:
+            self.refused += 1
             return refusal
         self.in_flight += 1
         if owner is not None:

@@ -23,11 +23,15 @@ import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.core.vocabulary import Vote
 from bot.core.votes import VoteChange, decide
 from bot.services.clock import Clock, MonotonicClock
 from bot.storage import Database, VoteEventRow
+
+if TYPE_CHECKING:
+    from bot.services.metrics import Metrics
 
 log = logging.getLogger("claimbot.ingest")
 
@@ -71,10 +75,17 @@ ChangedHook = Callable[[set[int]], Awaitable[None]]
 
 class VoteIngest:
     def __init__(
-        self, db: Database, on_changed: ChangedHook, *, clock: Clock | None = None
+        self,
+        db: Database,
+        on_changed: ChangedHook,
+        *,
+        clock: Clock | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
-        """`clock` spaces the status refreshes (a monotonic one)."""
+        """`clock` spaces the status refreshes (a monotonic one); `metrics` counts the
+        votes committed and each reaction's wait for its commit."""
         self._db = db
+        self._metrics = metrics
         self._on_changed = on_changed
         self._clock: Clock = clock or MonotonicClock()
         self._queue: asyncio.Queue[Job] = asyncio.Queue()
@@ -249,6 +260,11 @@ class VoteIngest:
         written = await self._db.record_votes(sorted({vote.claim_id for vote, _ in batch}), plan)
         self.events_written += len(written)
         self.batches += 1
+        if self._metrics is not None:
+            # Stamped by time.time() in the reaction's handler (ReactionVote.at).
+            now = time.time()
+            lags = [now - vote.at for vote, _ in batch if isinstance(vote, ReactionVote)]
+            self._metrics.votes_committed(len(written), lags)
         return outcomes, changed
 
 

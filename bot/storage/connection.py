@@ -207,6 +207,9 @@ class Store:
         self._thread = thread
         self.path = path
         self._closed = False
+        # Called with ("read" | "write", seconds) after each round trip: the metrics'
+        # database latency (bot/services/metrics.py); None costs nothing.
+        self.on_round_trip: Callable[[str, float], None] | None = None
 
     @classmethod
     async def open(cls, path: Path | str, *, migrate: bool = True) -> Self:
@@ -253,12 +256,30 @@ class Store:
 
     async def _read(self, work: Callable[..., _T], *args: Any) -> _T:
         """`work(connection, *args)` on the database thread, in one round trip."""
-        return await self._thread.submit(work, self._conn, *args)
+        return await self._round_trip("read", work, *args)
 
     async def _write(self, work: Callable[..., _T], *args: Any) -> _T:
         """`work(connection, *args)` inside BEGIN IMMEDIATE ... COMMIT (other processes wait
         on the busy timeout), rolled back on any error, in one round trip."""
-        return await self._read(_in_write_transaction, work, *args)
+        return await self._round_trip("write", _in_write_transaction, work, *args)
+
+    async def _round_trip(self, kind: str, work: Callable[..., _T], *args: Any) -> _T:
+        observe = self.on_round_trip
+        if observe is None:
+            return await self._thread.submit(work, self._conn, *args)
+        start = time.perf_counter()
+        try:
+            return await self._thread.submit(work, self._conn, *args)
+        finally:
+            observe(kind, time.perf_counter() - start)
+
+    async def ping(self) -> bool:
+        """Whether the database thread answers a trivial query now (the health check asks,
+        with its own deadline); False once closed, without asking."""
+        if self._closed:
+            return False
+        await self._read(fetch_one, "SELECT 1")
+        return True
 
     async def trace_statements(self, callback: Callable[[str], object] | None) -> None:
         """Call `callback` with each SQL statement run, parameters bound (benchmarks use it

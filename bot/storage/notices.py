@@ -34,6 +34,14 @@ class NoticeStore(Store):
             for row in rows
         ]
 
+    async def pending_notice_count(self) -> int:
+        """Notices waiting to be sent, parked ones included (the outbox depth of /metrics;
+        counted from the partial index of pending notices)."""
+        row = await self._read(
+            fetch_one, "SELECT count(*) AS n FROM verdict_notices WHERE status IS NOT NULL"
+        )
+        return int(row["n"]) if row is not None else 0
+
     async def next_notice_due(self) -> float | None:
         row = await self._read(
             fetch_one,
