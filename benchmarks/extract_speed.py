@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-from tools.train_checkworthy import DEFAULT_DATA, read_tsv
+from tools.checkthat import DEFAULT_DATA, read_tsv
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -20,7 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from tools.train_checkworthy import DEFAULT_DATA, read_tsv
+from tools.checkthat import DEFAULT_DATA, read_tsv
 
 REPO = Path(__file__).resolve().parent.parent
 TARGET_RATIO = 0.7
