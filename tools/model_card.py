@@ -1,0 +1,204 @@
+"""Model cards: what a shipped weight file was trained on, how it was chosen, how it scores.
+
+Written by `tools/train_checkworthy.py` next to each weight file it writes
+(`checkworthy_en.card.md`, `stance_weights.card.md`), from the same figures it stores in
+the file's `selection` metadata, so the two cannot drift (tests/extraction/test_model_card.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tools.model_selection import (
+    BLOCK_IDS,
+    P_R_TOLERANCE,
+    Choice,
+    Result,
+    Scores,
+)
+from tools.releases import Release
+
+#: named in every card and in the weight files' metadata
+PROCEDURE = "grouped k-fold cross-validation over train + dev; dev-test scored once, after"
+METRICS = (("P", "precision"), ("R", "recall"), ("F1", "f1"))
+
+
+@dataclass(frozen=True)
+class ReleaseFigures:
+    """A release's figures on the same folds (its own recipe) and on dev-test (its own code)."""
+
+    release: Release
+    cv: Sequence[Scores] | None
+    dev_test: Scores | None
+
+
+def mean_sd(values: Sequence[float]) -> tuple[float, float]:
+    mean = sum(values) / len(values)
+    sd = (sum((v - mean) ** 2 for v in values) / (len(values) - 1)) ** 0.5
+    return mean, sd
+
+
+def cv_summary(folds: Sequence[Scores]) -> dict[str, dict[str, float]]:
+    """{metric: {mean, sd}} over the folds, rounded as stored and shown."""
+    summary = {}
+    for _, metric in METRICS:
+        mean, sd = mean_sd([getattr(s, metric) for s in folds])
+        summary[metric] = {"mean": round(mean, 3), "sd": round(sd, 3)}
+    return summary
+
+
+def dev_test_summary(scores: Scores) -> dict[str, float]:
+    return {metric: round(getattr(scores, metric), 3) for _, metric in METRICS}
+
+
+def _cv_cells(folds: Sequence[Scores] | None) -> list[str]:
+    if not folds:
+        return ["not computed"] * 3
+    summary = cv_summary(folds)
+    return [f"{summary[m]['mean']:.3f} ± {summary[m]['sd']:.3f}" for _, m in METRICS]
+
+
+def _test_cells(scores: Scores | None) -> list[str]:
+    if scores is None:
+        return ["not computed"] * 3
+    summary = dev_test_summary(scores)
+    return [f"{summary[m]:.3f}" for _, m in METRICS]
+
+
+def _row(cells: Sequence[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def figures_table(choice: Choice, dev_test: Scores, releases: Sequence[ReleaseFigures]) -> str:
+    header = ["model", *(f"CV {n}" for n, _ in METRICS), *(f"dev-test {n}" for n, _ in METRICS)]
+    lines = [_row(header), _row(["---"] * len(header))]
+    lines.append(_row(["this model", *_cv_cells(choice.result.folds), *_test_cells(dev_test)]))
+    for figures in releases:
+        name = f"{figures.release.name} (`{figures.release.commit}`)"
+        lines.append(_row([name, *_cv_cells(figures.cv), *_test_cells(figures.dev_test)]))
+    return "\n".join(lines)
+
+
+def _candidates(results: Sequence[tuple[Result, str]], chosen: Result) -> str:
+    lines = [_row(["candidate", "CV P", "CV R", "CV F1", ""]), _row(["---"] * 5)]
+    for result, describe in results:
+        mark = "chosen" if result == chosen else ""
+        lines.append(_row([describe, *_cv_cells(result.folds), mark]))
+    return "\n".join(lines)
+
+
+def _procedure(choice: Choice) -> str:
+    return (
+        f"Procedure: {PROCEDURE}.\n\n"
+        f"- {choice.folds}-fold cross-validation, repeated {choice.repeats} times with the "
+        f"fold boundaries rotated, over train + dev together. Folds are grouped by debate "
+        f"as far as the files allow: they name no debate, but sentence ids run debate by "
+        f"debate, so a group is a block of {BLOCK_IDS} consecutive ids and a fold a "
+        f"contiguous run of blocks; a debate is split between two folds only where a fold "
+        f"boundary falls inside it (at most one per boundary).\n"
+        f"- Every setting is chosen by the mean F1 over the folds, stage by stage (the "
+        f"learner's early stopping, its L2 penalty, the rare-feature cut, the feature "
+        f"families, then the stance terms); a tie goes to the simpler setting.\n"
+        f"- Each fold's threshold is chosen on the other folds' out-of-fold logits: the best "
+        f"F1 where precision and recall differ by at most {P_R_TOLERANCE:g}. The shipped "
+        f"threshold is chosen the same way on all out-of-fold logits and folded into the "
+        f"bias, so 0.5 is the cut-off.\n"
+        f"- The model is then fitted on all of train + dev. Dev-test was read once, after the "
+        f"choice was written: it chose nothing."
+    )
+
+
+def checkworthy_card(
+    choice: Choice, dev_test: Scores, releases: Sequence[ReleaseFigures], weights: int
+) -> str:
+    learner = choice.learner
+    stages = "\n\n".join(
+        f"*{name}*\n\n" + _candidates([(r, r.learner.describe()) for r in results], choice.result)
+        for name, results in choice.stages
+    )
+    return f"""# Model card: `checkworthy_en.json`
+
+Written by `tools/train_checkworthy.py`; regenerate, do not edit.
+
+**What.** Sparse logistic regression over word unigrams and bigrams (numbers folded),
+signal tags and a length bucket (`bot/extraction/model.py`), {weights:,} weights; the
+English check-worthiness score, and through the French lexicon the French one.
+
+**Data.** CheckThat! 2024 English train + dev: {choice.sentences:,} sentences from US
+presidential debates, {choice.positives:,} check-worthy. The {choice.news} English news
+sentences of `tools/data/parallel_dev_en_fr.tsv` enter only the stance fit and the French
+agreement floor (see `stance_weights.card.md`). Dev-test is not trained or tuned on.
+
+**Selection.** {_procedure(choice)}
+
+Chosen: {learner.describe()}; {choice.stance.describe()}; threshold at logit
+{choice.model.threshold:+.3f}.
+
+## Figures
+
+CV: mean ± sd over the {len(choice.result.folds)} folds. A release's CV figures are its
+whole recipe (its own code, training and threshold) rerun without each fold
+(`python -m tools.releases`); its dev-test figures are its shipped code and weights.
+
+{figures_table(choice, dev_test, releases)}
+
+## Candidates
+
+{stages}
+"""
+
+
+def stance_card(choice: Choice, dev_test: Scores, releases: Sequence[ReleaseFigures]) -> str:
+    names = (
+        "speculation",
+        "speculation on a sourced fact",
+        "intention",
+        "prediction",
+        "plan on a sourced fact",
+        "opinion",
+    )
+    weights = "\n".join(
+        f"| {n} | {w:+.3f} |" for n, w in zip(names, choice.model.stance, strict=True)
+    )
+    rows = []
+    for result, agreement in choice.stances:
+        shown = "—" if agreement is None else f"{agreement:.3f}"
+        mark = "chosen" if result == choice.result else ""
+        rows.append(_row([result.stance.describe(), *_cv_cells(result.folds), shown, mark]))
+    stances = "\n".join(
+        [
+            _row(["stance terms", "CV P", "CV R", "CV F1", "news agreement", ""]),
+            _row(["---"] * 6),
+            *rows,
+        ]
+    )
+    return f"""# Model card: `stance_weights.json`
+
+Written by `tools/train_checkworthy.py`; regenerate, do not edit.
+
+**What.** One weight per stance feature (`scoring.STANCE_FEATURES`), added to the English
+model's logit (`scoring.learned_stance_logit`). French keeps the rule score's stance terms.
+
+**Data.** Fitted by L2-penalised logistic regression with the model's out-of-fold logits
+as a fixed offset ({choice.sentences:,} CheckThat! train + dev sentences) and, when chosen,
+the {choice.news} English news sentences of `tools/data/parallel_dev_en_fr.tsv`, weighing
+as much together as the debates.
+
+**Selection.** {_procedure(choice)}
+- The stance setting is the best CV F1 among those whose French/English verdict
+  agreement on the news pairs (the model refitted on everything, as shipped) stays at
+  or above the previous release's; CV on debates alone cannot see news.
+
+Chosen: {choice.stance.describe()}.
+
+| feature | weight |
+| --- | --- |
+{weights}
+
+{stances}
+
+## Figures (the English score with these terms)
+
+{figures_table(choice, dev_test, releases)}
+"""
