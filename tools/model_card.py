@@ -138,8 +138,9 @@ Chosen: {learner.describe()}; {choice.stance.describe()}; threshold at logit
 ## Figures
 
 CV: mean ± sd over the {len(choice.result.folds)} folds. A release's CV figures are its
-whole recipe (its own code, training and threshold) rerun without each fold
-(`python -m tools.releases`); its dev-test figures are its shipped code and weights.
+recipe rerun without each fold with its own code (`python -m tools.releases`): its
+trainer with the hyper-parameters it had chosen, its threshold search, its stance fit;
+its dev-test figures are its shipped code and weights.
 
 {figures_table(choice, dev_test, releases)}
 

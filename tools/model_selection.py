@@ -509,7 +509,7 @@ STAGES = (
 STANCES = (
     NO_STANCE,
     *(Stance("debates", p) for p in (1.0, 10.0, 100.0)),
-    *(Stance("debates+news", p) for p in (10.0, 30.0, 100.0)),
+    *(Stance("debates+news", p) for p in (10.0, 30.0, 100.0, 300.0)),
 )
 
 
