@@ -14,7 +14,10 @@
    (on the same folds from `tools/data/release_cv.json`, made by `python -m
    tools.releases`; on dev-test with their own code, in a subprocess).
 
-`--quick` tries one learner and two stance settings (a smoke test, not a release).
+The stance setting may give back neither figure the previous release reached on the
+news development pairs (French/English agreement, English F1), measured with its own
+code.  `--quick` tries one learner and two stance settings (a smoke test, not a
+release); `--no-releases` leaves the releases out (no floor, no comparison).
 Pure Python; the full search takes a quarter of an hour on an idle core.
 """
 
@@ -23,12 +26,13 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from dataclasses import asdict
 from pathlib import Path
 
 from bot.extraction.model import FEATURE_VERSION, model_filename
 from bot.extraction.scoring import STANCE_FEATURES, STANCE_FILE
 from tools import releases
-from tools.checkthat import DEFAULT_DATA, REPO, Sentence, read_dev_test
+from tools.checkthat import DEFAULT_DATA, REPO, Pair, Sentence, read_dev_test
 from tools.model_card import (
     PROCEDURE,
     ReleaseFigures,
@@ -42,6 +46,7 @@ from tools.model_selection import (
     NO_STANCE,
     Choice,
     Learner,
+    NewsFigures,
     Scores,
     SelectionData,
     Stage,
@@ -96,12 +101,24 @@ def write_weights(choice: Choice, dev_test: Scores, out: Path) -> tuple[Path, Pa
     stance_path = out / STANCE_FILE
     stance = {
         "fitted_on": choice.stance.describe(),
-        "selection": {**_selection(choice, dev_test), "news_agreement": choice.agreement},
+        "selection": {
+            **_selection(choice, dev_test),
+            "news": None if choice.news_figures is None else asdict(choice.news_figures),
+            "news_floor": None if choice.news_floor is None else asdict(choice.news_floor),
+        },
         "penalty": choice.stance.penalty,
         "weights": dict(zip(STANCE_FEATURES, choice.model.stance, strict=True)),
     }
     stance_path.write_text(json.dumps(stance, ensure_ascii=False, indent=1) + "\n", "utf-8")
     return model_path, stance_path
+
+
+def previous_news_figures(pairs: list[Pair]) -> NewsFigures:
+    """The previous release on the news development pairs: the floor of the stance choice."""
+    with releases.checkout(releases.PREVIOUS.commit) as tree:
+        english = releases.score(tree, [p.english for p in pairs])
+        french = releases.score(tree, [p.french for p in pairs], "fr")
+    return NewsFigures.of(english, french, [p.label for p in pairs])
 
 
 def release_figures(
@@ -134,8 +151,14 @@ def main() -> int:
 
     started = time.perf_counter()
     data = SelectionData.load(args.data)
+    floor = None if args.no_releases else previous_news_figures(list(data.news))
+    if floor is not None:
+        print(
+            f"news floor ({releases.PREVIOUS.commit}): agreement {floor.agreement:.3f}, "
+            f"English F1 {floor.english_f1:.3f}"
+        )
     quick = {"stages": QUICK_STAGES, "stances": QUICK_STANCES} if args.quick else {}
-    choice = select(data, **quick)  # type: ignore[arg-type]
+    choice = select(data, news_floor=floor, **quick)  # type: ignore[arg-type]
     print(
         f"chose {choice.learner.describe()}; {choice.stance.describe()}; threshold "
         f"{choice.model.threshold:+.3f} ({time.perf_counter() - started:.0f}s)"

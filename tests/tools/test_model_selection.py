@@ -13,10 +13,14 @@ from tools import checkthat, model_selection, train_checkworthy
 from tools.checkthat import DEV_FILE, DEV_TEST_FILE, TRAIN_FILE, Sentence, write_split
 from tools.model_selection import (
     Learner,
+    Result,
+    Scores,
     SelectionData,
     Stage,
     balanced_threshold,
     grouped_folds,
+    one_standard_error,
+    recent,
     select,
 )
 
@@ -69,6 +73,29 @@ def test_the_threshold_keeps_precision_and_recall_together() -> None:
     labels = [1, 1, 1, 0, 1, 0, 0]
     assert balanced_threshold(logits, labels, tolerance=0.05) == 1.5
     assert balanced_threshold(logits, labels, tolerance=1.0) == 0.5
+
+
+def test_the_threshold_is_tuned_on_the_latest_debates() -> None:
+    ids = [40, 10, 50, 30, 20, 60, 70, 80, 90, 100]
+    assert recent(ids, range(10), share=0.2) == [8, 9]
+    assert recent(ids, [0, 1, 2, 3, 4], share=0.2) == [2]  # id 50, at least one row
+    assert recent(ids, [1, 4, 3], share=0.5) == [4, 3]  # ids 20, 30 of 10, 20, 30
+
+
+def _result(name: str, f1s: list[float]) -> Result:
+    folds = tuple(Scores(f, f, f) for f in f1s)
+    return Result(Learner(1, float(len(name))), model_selection.NO_STANCE, folds)
+
+
+def test_a_more_fitted_setting_must_beat_the_simpler_by_a_standard_error() -> None:
+    simple = _result("s", [0.70, 0.60, 0.65, 0.68])
+    # better on every fold, by 0.01: the paired gaps have no spread, so it counts
+    steady = _result("st", [0.71, 0.61, 0.66, 0.69])
+    assert one_standard_error([simple, steady]) is steady
+    # better on average by 0.0025 but mostly worse: within one standard error
+    noisy = _result("noisy", [0.75, 0.58, 0.63, 0.68])
+    assert one_standard_error([simple, noisy]) is simple
+    assert one_standard_error([noisy, simple]) is noisy  # listed first: the simpler
 
 
 def test_selection_data_refuses_dev_test_rows() -> None:
