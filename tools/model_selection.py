@@ -395,9 +395,10 @@ def cross_validate(
     oof: OutOfFold,
     learner: Learner,
     stance: Stance = NO_STANCE,
+    offset: float = 0.0,
 ) -> Result:
     """Score each fold with stance weights fitted on the other folds and the threshold
-    balanced on their latest debates (`recent`)."""
+    balanced on their latest debates (`recent`), raised by `offset` (`news_threshold`)."""
     labels = [ex.label for ex in examples]
     scores = []
     for folds, logits, news_logits in zip(oof.folds, oof.logits, oof.news, strict=True):
@@ -408,6 +409,7 @@ def cross_validate(
             z = [_with_stance(x, ex, vector) for x, ex in zip(logits, examples, strict=True)]
             latest = recent(ids, (i for i in range(len(examples)) if i not in held))
             cut = balanced_threshold([z[i] for i in latest], [labels[i] for i in latest])
+            cut += offset
             scores.append(Scores.of([z[i] > cut for i in fold], [labels[i] for i in fold]))
     return Result(learner, stance, tuple(scores))
 
@@ -479,10 +481,16 @@ class NewsFigures:
     def of(
         cls, english: Sequence[float], french: Sequence[float], labels: Sequence[int]
     ) -> NewsFigures:
+        """From the two languages' scores."""
         en = [is_checkworthy(x) for x in english]
-        fr = [is_checkworthy(x) for x in french]
-        agree = sum(a == b for a, b in zip(en, fr, strict=True)) / len(labels)
-        return cls(agree, Scores.of(en, labels).f1)
+        return cls.verdicts(en, [is_checkworthy(x) for x in french], labels)
+
+    @classmethod
+    def verdicts(
+        cls, english: Sequence[bool], french: Sequence[bool], labels: Sequence[int]
+    ) -> NewsFigures:
+        agree = sum(a == b for a, b in zip(english, french, strict=True)) / len(labels)
+        return cls(agree, Scores.of(english, labels).f1)
 
     def holds(self, floor: NewsFigures | None) -> bool:
         """Gives back neither figure of `floor` (None: no floor)."""
@@ -503,6 +511,36 @@ def news_figures(model: FinalModel, pairs: Sequence[Pair]) -> NewsFigures:
         model_score(french, p.french, compute_signals(p.french, fr_lexicon)) for p in pairs
     ]
     return NewsFigures.of(en_scores, fr_scores, [p.label for p in pairs])
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-12), 1 - 1e-12)
+    return math.log(p / (1 - p))
+
+
+def news_threshold(model: FinalModel, pairs: Sequence[Pair], floor: NewsFigures) -> float | None:
+    """The lowest threshold from `model`'s up at which its news figures hold `floor`
+    (None if none does): recall is recovered only as far as news quality allows."""
+    unshifted = replace(model, threshold=0.0)
+    english, french = unshifted.english(), unshifted.bridged("fr")
+    en_lexicon, fr_lexicon = get_lexicon("en"), get_lexicon("fr")
+    en = [
+        _logit(
+            model_score(english, p.english, compute_signals(p.english, en_lexicon), model.stance)
+        )
+        for p in pairs
+    ]
+    fr = [
+        _logit(model_score(french, p.french, compute_signals(p.french, fr_lexicon))) for p in pairs
+    ]
+    labels = [p.label for p in pairs]
+    above = sorted({z for z in en + fr if z > model.threshold})
+    cuts = [model.threshold, *((a + b) / 2 for a, b in itertools.pairwise(above))]
+    for cut in cuts:
+        figures = NewsFigures.verdicts([z >= cut for z in en], [z >= cut for z in fr], labels)
+        if figures.holds(floor):
+            return cut
+    return None
 
 
 @dataclass(frozen=True)
@@ -567,16 +605,24 @@ STANCES = (
 )
 
 
+def paired_gain(new: Sequence[Scores], old: Sequence[Scores]) -> tuple[float, float]:
+    """Mean F1 gain of `new` over `old` on the same folds, and its standard error."""
+    gaps = [a.f1 - b.f1 for a, b in zip(new, old, strict=True)]
+    error = statistics.stdev(gaps) / math.sqrt(len(gaps)) if len(gaps) > 1 else 0.0
+    return statistics.fmean(gaps), error
+
+
+def beats(new: Sequence[Scores], old: Sequence[Scores]) -> bool:
+    """`new` is better than `old` by more than one standard error on the same folds."""
+    gain, error = paired_gain(new, old)
+    return gain > error
+
+
 def one_standard_error(results: Sequence[Result]) -> Result:
-    """The first listed (the simplest) result whose mean F1 is within one standard error
-    of the best's, the error of their paired fold differences: more fitting must pay."""
+    """The first listed (the simplest) result that the best does not `beat`: more
+    fitting must pay for itself."""
     best = max(results, key=lambda r: r.mean("f1"))
-    for result in results:
-        gaps = [b.f1 - r.f1 for b, r in zip(best.folds, result.folds, strict=True)]
-        error = statistics.stdev(gaps) / math.sqrt(len(gaps)) if len(gaps) > 1 else 0.0
-        if statistics.fmean(gaps) <= error:
-            return result
-    return best
+    return next((r for r in results if not beats(best.folds, r.folds)), best)
 
 
 def select(
@@ -591,9 +637,9 @@ def select(
     progress: Callable[[str], None] = print,
 ) -> Choice:
     """Choose the learner stage by stage, then the stance terms, each by CV mean F1 with
-    the one-standard-error rule (the stance among the fits that keep the news figures at
-    `news_floor`), and the threshold on the latest debates' out-of-fold logits.  Never
-    sees dev-test."""
+    the one-standard-error rule, and the threshold on the latest debates' out-of-fold
+    logits, raised where needed so that the news figures hold `news_floor` (a stance
+    setting that cannot is left out).  Never sees dev-test."""
     corpus = Corpus([example(s.text, s.label) for s in data.sentences])
     examples = corpus.examples
     news = [example(p.english, p.label) for p in data.news]
@@ -624,14 +670,21 @@ def select(
     progress("stance terms:")
     stance_results: list[tuple[Result, NewsFigures | None, FinalModel]] = []
     for stance in stances:
-        result = cross_validate(examples, news, ids, kept, best.learner, stance)
         final = finalise(corpus, news, ids, kept, best.learner, stance)
+        balanced = final.threshold
         figures = news_figures(final, data.news) if data.news else None
-        shown = (
-            ""
-            if figures is None
-            else f"; news: agreement {figures.agreement:.3f}, English F1 {figures.english_f1:.3f}"
-        )
+        if figures is not None and news_floor is not None and not figures.holds(news_floor):
+            raised = news_threshold(final, data.news, news_floor)
+            if raised is not None:
+                final = replace(final, threshold=raised)
+                figures = news_figures(final, data.news)
+        offset = final.threshold - balanced
+        result = cross_validate(examples, news, ids, kept, best.learner, stance, offset)
+        shown = "" if not offset else f"; threshold raised {offset:+.3f} for the news floor"
+        if figures is not None:
+            shown += (
+                f"; news: agreement {figures.agreement:.3f}, English F1 {figures.english_f1:.3f}"
+            )
         progress(f"  {stance.describe()}: {_figures(result)}{shown}")
         stance_results.append((result, figures, final))
     eligible = [r for r in stance_results if r[1] is None or r[1].holds(news_floor)]

@@ -26,7 +26,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 
 from bot.extraction.model import FEATURE_VERSION, model_filename
@@ -36,6 +36,7 @@ from tools.checkthat import DEFAULT_DATA, REPO, Pair, Sentence, read_dev_test
 from tools.model_card import (
     PROCEDURE,
     ReleaseFigures,
+    Shipped,
     checkworthy_card,
     cv_summary,
     dev_test_summary,
@@ -51,6 +52,8 @@ from tools.model_selection import (
     SelectionData,
     Stage,
     Stance,
+    beats,
+    paired_gain,
     score_dev_test,
     select,
 )
@@ -139,6 +142,18 @@ def release_figures(
     return figures
 
 
+def keep_weights(out: Path, selection: dict[str, object]) -> tuple[Path, Path]:
+    """The shipped weight files with `selection` recorded, their weights untouched."""
+    model_path, stance_path = out / model_filename("en"), out / STANCE_FILE
+    model = json.loads((OUT / model_path.name).read_text("utf-8"))
+    model["selection"] = selection
+    model_path.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")), "utf-8")
+    stance = json.loads((OUT / stance_path.name).read_text("utf-8"))
+    stance["selection"] = selection
+    stance_path.write_text(json.dumps(stance, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    return model_path, stance_path
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -166,18 +181,56 @@ def main() -> int:
     # `score_dev_test` takes only a final `Choice`: dev-test is read here, once.
     dev_test = score_dev_test(choice, args.data)
     print(f"dev-test: P {dev_test.precision:.3f} R {dev_test.recall:.3f} F1 {dev_test.f1:.3f}")
-    args.out.mkdir(parents=True, exist_ok=True)
-    model_path, stance_path = write_weights(choice, dev_test, args.out)
     figures: list[ReleaseFigures] = []
     if not args.no_releases:
         figures = release_figures(choice, data, read_dev_test(args.data))
-    weights = len(choice.model.weights.weights)
-    card_path(model_path).write_text(checkworthy_card(choice, dev_test, figures, weights), "utf-8")
+    args.out.mkdir(parents=True, exist_ok=True)
+    previous = next((f for f in figures if f.release == releases.PREVIOUS), None)
+    if previous is None or previous.cv is None or previous.dev_test is None:
+        kept = None
+        decision = "No earlier release was measured on these folds."
+    else:
+        gain, error = paired_gain(choice.result.folds, previous.cv)
+        kept = None if beats(choice.result.folds, previous.cv) else previous
+        decision = (
+            f"It beat the previous release's recipe on the same folds by CV F1 {gain:+.3f} "
+            f"(standard error {error:.3f})."
+            if kept is None
+            else f"This run's candidate did not beat the previous release's recipe on the "
+            f"same folds by more than one standard error (CV F1 {gain:+.3f}, standard error "
+            f"{error:.3f}), so the weight files keep their weights; their `selection` record "
+            f"and these cards are new."
+        )
+    if kept is None or kept.cv is None or kept.dev_test is None:
+        model_path, stance_path = write_weights(choice, dev_test, args.out)
+        shipped = Shipped("this run's candidate", decision, choice.result.folds, dev_test, 0)
+        stance: list[float] = list(choice.model.stance)
+    else:
+        selection = {
+            **_selection(choice, kept.dev_test),
+            "cv": cv_summary(kept.cv),
+            "decision": decision,
+            "candidate": {
+                "setting": f"{choice.learner.describe()}; {choice.stance.describe()}",
+                "cv": cv_summary(choice.result.folds),
+                "dev_test": dev_test_summary(dev_test),
+            },
+        }
+        model_path, stance_path = keep_weights(args.out, selection)
+        name = f"the previous release's weights (`{kept.release.commit}`), kept"
+        shipped = Shipped(name, decision, kept.cv, kept.dev_test, 0)
+        stance = list(json.loads(stance_path.read_text("utf-8"))["weights"].values())
+    weights = len(json.loads(model_path.read_text("utf-8"))["weights"])
+    shipped = replace(shipped, weights=weights)
+    print(f"shipped: {shipped.name}. {decision}")
+    card = checkworthy_card(choice, dev_test, shipped, figures)
+    card_path(model_path).write_text(card, "utf-8")
     written = [model_path, card_path(model_path), stance_path]
-    if choice.stance == NO_STANCE:
+    if not any(stance):
         card_path(stance_path).unlink(missing_ok=True)  # no stance terms, no card
     else:
-        card_path(stance_path).write_text(stance_card(choice, dev_test, figures), "utf-8")
+        card = stance_card(choice, dev_test, shipped, stance, figures)
+        card_path(stance_path).write_text(card, "utf-8")
         written.append(card_path(stance_path))
     print("wrote " + ", ".join(str(p) for p in written))
     return 0

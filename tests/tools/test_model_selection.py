@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,45 @@ def test_the_trainer_reads_dev_test_once_after_the_choice(
     cv = selection["cv"]["f1"]
     assert f"{cv['mean']:.3f} ± {cv['sd']:.3f}" in card
     assert "dev-test: P " in capsys.readouterr().out
+
+
+def _shipped() -> model_selection.FinalModel:
+    raw = json.loads(
+        (
+            Path(model_selection.__file__).parents[1]
+            / "bot"
+            / "extraction"
+            / "data"
+            / "checkworthy_en.json"
+        ).read_text("utf-8")
+    )
+    stance = json.loads(
+        (
+            Path(model_selection.__file__).parents[1]
+            / "bot"
+            / "extraction"
+            / "data"
+            / "stance_weights.json"
+        ).read_text("utf-8")
+    )
+    weights = model_selection.Weights(
+        float(raw["bias"]), {k: float(v) for k, v in raw["weights"].items()}
+    )
+    vector = tuple(float(v) for v in stance["weights"].values())
+    return model_selection.FinalModel(weights, vector, 0.0)  # type: ignore[arg-type]
+
+
+def test_the_threshold_rises_only_as_far_as_the_news_floor_needs() -> None:
+    pairs = checkthat.read_pairs()[:60]
+    model = replace(_shipped(), threshold=-1.5)  # a cut-off far below the shipped one
+    low = model_selection.news_figures(model, pairs)
+    shipped = model_selection.news_figures(replace(model, threshold=0.0), pairs)
+    assert not low.holds(shipped)
+    cut = model_selection.news_threshold(model, pairs, shipped)
+    # the lowest cut-off that holds it: at most the interval between two logits around 0
+    assert cut is not None and -1.5 < cut < 0.1
+    assert model_selection.news_figures(replace(model, threshold=cut), pairs).holds(shipped)
+    # the floor held already: no rise; a floor no cut-off reaches: None
+    assert model_selection.news_threshold(model, pairs, low) == -1.5
+    unreachable = model_selection.NewsFigures(agreement=1.01, english_f1=0.0)
+    assert model_selection.news_threshold(model, pairs, unreachable) is None
