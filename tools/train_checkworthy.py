@@ -7,8 +7,10 @@
    the feature families, the stance terms, the threshold) by k-fold cross-validation
    over CheckThat! 2024 English train + dev, folds grouped by debate as far as the ids
    allow, and fits the chosen model on all of it.
-2. The weight files are written: `checkworthy_en.json`, `stance_weights.json`.
-3. Only then is dev-test scored, once.
+2. Only then is dev-test scored, once.
+3. The weight files are written (`checkworthy_en.json`, `stance_weights.json`) if the
+   candidate beats the previous release's recipe on the same folds by more than one
+   standard error; otherwise they keep their weights and only gain a `selection` record.
 4. The model cards are written next to the weight files: the data, the procedure, the
    CV mean ± sd, the dev-test figure, and the previous releases' figures side by side
    (on the same folds from `tools/data/release_cv.json`, made by `python -m
