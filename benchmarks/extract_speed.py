@@ -18,8 +18,8 @@ import time
 from pathlib import Path
 
 from benchmarks.example_article import DEFAULT_ARTICLE
+from tools.checkthat import DEFAULT_DATA, read_tsv
 from tools.shared_data import CHECKWORTHY, require_files
-from tools.train_checkworthy import DEFAULT_DATA, read_tsv
 
 REPO = Path(__file__).resolve().parent.parent
 

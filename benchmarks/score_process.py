@@ -20,8 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from tools.checkthat import DEFAULT_DATA, read_tsv
 from tools.shared_data import CHECKWORTHY, require_files
-from tools.train_checkworthy import DEFAULT_DATA, read_tsv
 
 REPO = Path(__file__).resolve().parent.parent
 TARGET_RATIO = 0.7

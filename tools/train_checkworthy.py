@@ -1,209 +1,251 @@
-"""Offline training of the English check-worthiness model (not part of the runtime).
+"""Train the English check-worthiness model and its stance terms, chosen by grouped CV.
 
-Trains a sparse logistic regression (pure Python, AdaGrad) on the CheckThat! 2024
-English *train* split minus its latest debates (by sentence id), picks the
-hyper-parameters and decision threshold on those held-out debates plus the *dev*
-split, and writes `bot/extraction/data/checkworthy_en.json`.  Dev alone is a random
-sample of the train debates and rewards over-confident thresholds; the held-out
-debates stand in for unseen ones.  The dev-test split is never read here;
-`benchmarks/checkworthy.py` reports on it.
+    .venv/bin/python -m tools.train_checkworthy [--data DIR] [--quick] [--out DIR]
+                                                [--no-releases]
 
-    .venv/bin/python -m tools.train_checkworthy [--data DIR] [--quick]
+1. `tools.model_selection.select` chooses every setting (the learner's regularisation,
+   the feature families, the stance terms, the threshold) by k-fold cross-validation
+   over CheckThat! 2024 English train + dev, folds grouped by debate as far as the ids
+   allow, and fits the chosen model on all of it.
+2. Only then is dev-test scored, once.
+3. The weight files are written (`checkworthy_en.json`, `stance_weights.json`) if the
+   candidate beats the previous release's recipe on the same folds by more than one
+   standard error; otherwise they keep their weights and only gain a `selection` record.
+4. The model cards are written next to the weight files: the data, the procedure, the
+   CV mean ± sd, the dev-test figure, and the previous releases' figures side by side
+   (on the same folds from `tools/data/release_cv.json`, made by `python -m
+   tools.releases`; on dev-test with their own code, in a subprocess).
+
+The stance setting may give back neither figure the previous release reached on the
+news development pairs (French/English agreement, English F1), measured with its own
+code.  `--quick` tries one learner and two stance settings (a smoke test, not a
+release); `--no-releases` leaves the releases out (no floor, no comparison).
+Pure Python; the full search takes a quarter of an hour on an idle core.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
-import random
-import re
 import time
-from collections import Counter
+from dataclasses import asdict, replace
 from pathlib import Path
 
-from bot.extraction.lexicon import get_lexicon
-from bot.extraction.model import FEATURE_VERSION, model_filename, text_features
-from bot.extraction.signals import compute_signals
+from bot.extraction.model import FEATURE_VERSION, model_filename
+from bot.extraction.scoring import STANCE_FEATURES, STANCE_FILE
+from tools import releases
+from tools.checkthat import (
+    DEFAULT_DATA,
+    DEV_FILE,
+    DEV_TEST_FILE,
+    REPO,
+    TRAIN_FILE,
+    Pair,
+    Sentence,
+    read_dev_test,
+)
+from tools.model_card import (
+    PROCEDURE,
+    ReleaseFigures,
+    Shipped,
+    checkworthy_card,
+    cv_summary,
+    dev_test_summary,
+    stance_card,
+)
+from tools.model_selection import (
+    BLOCK_IDS,
+    NO_STANCE,
+    Choice,
+    Learner,
+    NewsFigures,
+    Scores,
+    SelectionData,
+    Stage,
+    Stance,
+    beats,
+    paired_gain,
+    score_dev_test,
+    select,
+)
 from tools.shared_data import CHECKWORTHY, require_files
 
-REPO = Path(__file__).resolve().parent.parent
-
-DEFAULT_DATA = REPO.parent / "shared" / "data" / "checkworthy"
-OUT = REPO / "bot" / "extraction" / "data" / model_filename("en")
-# One row is "id<TAB>text<TAB>Yes|No"; a few rows in the train file lack their newline.
-_ROW = re.compile(r"(\d+)\t([^\t\n]*)\t(Yes|No)(?=\d+\t|\s*$|\r?\n)", re.MULTILINE)
+OUT = REPO / "bot" / "extraction" / "data"
+QUICK_STAGES = (Stage("early stopping", lambda _: [Learner(2, 0.1)]),)
+QUICK_STANCES = (NO_STANCE, Stance("debates+news", 30.0))
 
 
-def read_rows(path: Path) -> list[tuple[int, str, int]]:
-    """(sentence id, sentence, 1 if check-worthy) from a CheckThat! TSV file."""
-    content = path.read_text("utf-8")
-    return [
-        (int(m.group(1)), m.group(2), 1 if m.group(3) == "Yes" else 0)
-        for m in _ROW.finditer(content)
-    ]
+def card_path(weights: Path) -> Path:
+    """`checkworthy_en.json` -> `checkworthy_en.card.md`, next to it."""
+    return weights.with_suffix(".card.md")
 
 
-def read_tsv(path: Path) -> list[tuple[str, int]]:
-    """(sentence, 1 if check-worthy) pairs from a CheckThat! TSV file."""
-    return [(text, label) for _, text, label in read_rows(path)]
+def _selection(choice: Choice, dev_test: Scores) -> dict[str, object]:
+    return {
+        "procedure": PROCEDURE,
+        "folds": choice.folds,
+        "repeats": choice.repeats,
+        "block_ids": BLOCK_IDS,
+        "cv": cv_summary(choice.result.folds),
+        "dev_test": dev_test_summary(dev_test),
+    }
 
 
-def featurize(rows: list[tuple[str, int]]) -> list[tuple[set[str], int]]:
-    lexicon = get_lexicon("en")
-    return [(text_features(text, compute_signals(text, lexicon)), label) for text, label in rows]
+def write_weights(choice: Choice, dev_test: Scores, out: Path) -> tuple[Path, Path]:
+    learner = choice.learner
+    model_path = out / model_filename("en")
+    model = {
+        "language": "en",
+        "feature_version": FEATURE_VERSION,
+        "trained_on": (
+            f"CheckThat! 2024 English train + dev ({choice.sentences} sentences, "
+            f"{choice.positives} check-worthy)"
+        ),
+        "selection": {**_selection(choice, dev_test), "threshold_logit": choice.model.threshold},
+        "hyper_parameters": {
+            "epochs": learner.epochs,
+            "learning_rate": learner.learning_rate,
+            "l2": learner.l2,
+            "min_count": learner.min_count,
+            "families": list(learner.families),
+        },
+        "bias": choice.model.bias,
+        "weights": dict(sorted(choice.model.weights.weights.items())),
+    }
+    model_path.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")), "utf-8")
+    stance_path = out / STANCE_FILE
+    stance = {
+        "fitted_on": choice.stance.describe(),
+        "selection": {
+            **_selection(choice, dev_test),
+            "news": None if choice.news_figures is None else asdict(choice.news_figures),
+            "news_floor": None if choice.news_floor is None else asdict(choice.news_floor),
+        },
+        "penalty": choice.stance.penalty,
+        "weights": dict(zip(STANCE_FEATURES, choice.model.stance, strict=True)),
+    }
+    stance_path.write_text(json.dumps(stance, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    return model_path, stance_path
 
 
-def train(
-    data: list[tuple[list[int], int]],
-    n_features: int,
-    *,
-    epochs: int,
-    l2: float,
-    positive_weight: float,
-    learning_rate: float = 0.2,
-    seed: int = 13,
-) -> tuple[float, list[float]]:
-    """AdaGrad logistic regression on binary sparse rows; returns (bias, weights)."""
-    weights = [0.0] * n_features
-    grad_sq = [1e-8] * n_features
-    bias, bias_sq = 0.0, 1e-8
-    order = list(range(len(data)))
-    rng = random.Random(seed)
-    for _ in range(epochs):
-        rng.shuffle(order)
-        for i in order:
-            feats, label = data[i]
-            z = bias + sum(weights[f] for f in feats)
-            p = 1.0 / (1.0 + math.exp(-z)) if z > -30 else 0.0
-            g = (p - label) * (positive_weight if label else 1.0)
-            bias_sq += g * g
-            bias -= learning_rate * g / math.sqrt(bias_sq)
-            for f in feats:
-                gf = g + l2 * weights[f]
-                grad_sq[f] += gf * gf
-                weights[f] -= learning_rate * gf / math.sqrt(grad_sq[f])
-    return bias, weights
+def previous_news_figures(pairs: list[Pair]) -> NewsFigures:
+    """The previous release on the news development pairs: the floor of the stance choice."""
+    with releases.checkout(releases.PREVIOUS.commit) as tree:
+        english = releases.score(tree, [p.english for p in pairs])
+        french = releases.score(tree, [p.french for p in pairs], "fr")
+    return NewsFigures.of(english, french, [p.label for p in pairs])
 
 
-def scores(data: list[tuple[list[int], int]], bias: float, weights: list[float]) -> list[float]:
-    return [bias + sum(weights[f] for f in feats) for feats, _ in data]
+def release_figures(
+    choice: Choice, data: SelectionData, dev_test: list[Sentence]
+) -> list[ReleaseFigures]:
+    """Each earlier release on the same folds (cached) and on dev-test (its own code)."""
+    cached = releases.load_cache(data, choice.folds, choice.repeats, BLOCK_IDS)
+    labels = [s.label for s in dev_test]
+    figures = []
+    for release in releases.RELEASES:
+        with releases.checkout(release.commit) as tree:
+            scores = releases.score(tree, [s.text for s in dev_test])
+        figures.append(
+            ReleaseFigures(
+                release, cached.get(release.commit), Scores.of([p >= 0.5 for p in scores], labels)
+            )
+        )
+    return figures
 
 
-def best_threshold(logits: list[float], labels: list[int]) -> tuple[float, float]:
-    """Logit cut-off maximising positive-class F1, and that F1."""
-    pairs = sorted(zip(logits, labels, strict=True), reverse=True)
-    total_pos = sum(labels)
-    tp = fp = 0
-    best = (0.0, 0.0)
-    for idx, (logit, label) in enumerate(pairs):
-        tp += label
-        fp += 1 - label
-        if idx + 1 < len(pairs) and pairs[idx + 1][0] == logit:
-            continue
-        precision = tp / (tp + fp)
-        recall = tp / total_pos if total_pos else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        if f1 > best[1]:
-            next_logit = pairs[idx + 1][0] if idx + 1 < len(pairs) else logit - 1.0
-            best = ((logit + next_logit) / 2, f1)
-    return best
+def keep_weights(out: Path, selection: dict[str, object]) -> tuple[Path, Path]:
+    """The shipped weight files with `selection` recorded, their weights untouched."""
+    model_path, stance_path = out / model_filename("en"), out / STANCE_FILE
+    model = json.loads((OUT / model_path.name).read_text("utf-8"))
+    model["selection"] = selection
+    model_path.write_text(json.dumps(model, ensure_ascii=False, separators=(",", ":")), "utf-8")
+    stance = json.loads((OUT / stance_path.name).read_text("utf-8"))
+    stance["selection"] = selection
+    stance_path.write_text(json.dumps(stance, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    return model_path, stance_path
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    parser.add_argument("--quick", action="store_true", help="one configuration only")
-    parser.add_argument("--min-count", type=int, default=2)
-    parser.add_argument("--prune", type=float, default=0.01, help="drop |weight| below this")
+    parser.add_argument("--quick", action="store_true", help="one learner: a smoke test")
+    parser.add_argument("--out", type=Path, default=OUT, help="folder of the weight files")
     parser.add_argument(
-        "--heldout-share", type=float, default=0.15, help="latest train debates held out"
+        "--no-releases", action="store_true", help="leave the releases out of the cards"
     )
     args = parser.parse_args()
+    require_files(CHECKWORTHY, [args.data / f for f in (TRAIN_FILE, DEV_FILE, DEV_TEST_FILE)])
 
-    train_tsv = args.data / "CT24_checkworthy_english_train.tsv"
-    dev_tsv = args.data / "CT24_checkworthy_english_dev.tsv"
-    require_files(CHECKWORTHY, [train_tsv, dev_tsv])
     started = time.perf_counter()
-    all_train = read_rows(train_tsv)
-    dev_rows = featurize(read_tsv(dev_tsv))
-    # Sentence ids grow with the debates; dev is a random sample of the train debates, so
-    # tuning on it alone picks an over-confident threshold.  Also tune on the latest
-    # train debates, held out, as a stand-in for unseen debates.
-    ids = sorted(i for i, _, _ in all_train)
-    cutoff = ids[int(len(ids) * (1 - args.heldout_share))]
-    fit_rows = featurize([(t, y) for i, t, y in all_train if i < cutoff])
-    late_rows = featurize([(t, y) for i, t, y in all_train if i >= cutoff])
-    train_rows = fit_rows
-    counts = Counter(f for feats, _ in train_rows for f in feats)
-    vocab = {
-        f: i for i, f in enumerate(sorted(f for f, c in counts.items() if c >= args.min_count))
-    }
-    names = sorted(vocab, key=vocab.__getitem__)
-
-    def index(rows: list[tuple[set[str], int]]) -> list[tuple[list[int], int]]:
-        return [([vocab[f] for f in feats if f in vocab], label) for feats, label in rows]
-
-    train_data, dev_data = index(train_rows), index(dev_rows)
-    fit_data, late_data = index(fit_rows), index(late_rows)
-    tune_data = late_data + dev_data
-    tune_labels = [label for _, label in tune_data]
-    print(
-        f"train {len(train_data)} rows, dev {len(dev_data)}, {len(vocab)} features "
-        f"({time.perf_counter() - started:.1f}s)"
-    )
-
-    grid = (
-        [(3, 0.0, 2.0, 0.1)]
-        if args.quick
-        else [
-            (e, l2, pw, lr)
-            for lr in (0.05, 0.1, 0.2)
-            for e in (2, 3, 5)
-            for l2 in (0.0, 3e-3)
-            for pw in (1.5, 2.0, 3.0)
-        ]
-    )
-    best: tuple[float, tuple[int, float, float, float], float, float, list[float]] | None = None
-    for epochs, l2, pw, lr in grid:
-        bias, weights = train(
-            fit_data, len(vocab), epochs=epochs, l2=l2, positive_weight=pw, learning_rate=lr
-        )
-        cut, f1 = best_threshold(scores(tune_data, bias, weights), tune_labels)
+    data = SelectionData.load(args.data)
+    floor = None if args.no_releases else previous_news_figures(list(data.news))
+    if floor is not None:
         print(
-            f"epochs={epochs} l2={l2:g} pos_weight={pw:g} lr={lr:g}: "
-            f"held-out+dev F1 {f1:.4f} at logit {cut:+.3f}",
-            flush=True,
+            f"news floor ({releases.PREVIOUS.commit}): agreement {floor.agreement:.3f}, "
+            f"English F1 {floor.english_f1:.3f}"
         )
-        if best is None or f1 > best[0]:
-            best = (f1, (epochs, l2, pw, lr), cut, bias, weights)
-    assert best is not None
-    # Ship the model fitted without the held-out debates: its threshold was tuned on
-    # sentences it never saw, which a refit on everything could not keep honest.
-    f1, params, cut, bias, weights = best
-    kept = {names[i]: round(w, 4) for i, w in enumerate(weights) if abs(w) >= args.prune}
-    payload = {
-        "language": "en",
-        "feature_version": FEATURE_VERSION,
-        "trained_on": "CheckThat! 2024 English train minus its latest debates",
-        "tuned_on": "the held-out latest train debates + dev (never dev-test)",
-        "hyper_parameters": {
-            "epochs": params[0],
-            "l2": params[1],
-            "positive_weight": params[2],
-            "learning_rate": params[3],
-        },
-        "tuning_f1": round(f1, 4),
-        # Shift so that probability 0.5 is the dev-tuned threshold.
-        "bias": round(bias - cut, 4),
-        "weights": dict(sorted(kept.items())),
-    }
-    OUT.write_text(json.dumps(payload, ensure_ascii=False, separators=(",", ":")), "utf-8")
+    quick = {"stages": QUICK_STAGES, "stances": QUICK_STANCES} if args.quick else {}
+    choice = select(data, news_floor=floor, **quick)  # type: ignore[arg-type]
     print(
-        f"best {params} held-out+dev F1 {f1:.4f}; kept {len(kept)}/{len(vocab)} weights; "
-        f"wrote {OUT.relative_to(REPO)} ({OUT.stat().st_size / 1e6:.2f} MB) "
-        f"in {time.perf_counter() - started:.0f}s"
+        f"chose {choice.learner.describe()}; {choice.stance.describe()}; threshold "
+        f"{choice.model.threshold:+.3f} ({time.perf_counter() - started:.0f}s)"
     )
+    # `score_dev_test` takes only a final `Choice`: dev-test is read here, once.
+    dev_test = score_dev_test(choice, args.data)
+    print(f"dev-test: P {dev_test.precision:.3f} R {dev_test.recall:.3f} F1 {dev_test.f1:.3f}")
+    figures: list[ReleaseFigures] = []
+    if not args.no_releases:
+        figures = release_figures(choice, data, read_dev_test(args.data))
+    args.out.mkdir(parents=True, exist_ok=True)
+    previous = next((f for f in figures if f.release == releases.PREVIOUS), None)
+    if previous is None or previous.cv is None or previous.dev_test is None:
+        kept = None
+        decision = "No earlier release was measured on these folds."
+    else:
+        gain, error = paired_gain(choice.result.folds, previous.cv)
+        kept = None if beats(choice.result.folds, previous.cv) else previous
+        decision = (
+            f"It beat the previous release's recipe on the same folds by CV F1 {gain:+.3f} "
+            f"(standard error {error:.3f})."
+            if kept is None
+            else f"This run's candidate did not beat the previous release's recipe on the "
+            f"same folds by more than one standard error (CV F1 {gain:+.3f}, standard error "
+            f"{error:.3f}), so the weight files keep their weights; their `selection` record "
+            f"and these cards are new."
+        )
+    if kept is None or kept.cv is None or kept.dev_test is None:
+        model_path, stance_path = write_weights(choice, dev_test, args.out)
+        shipped = Shipped("this run's candidate", decision, choice.result.folds, dev_test, 0)
+        stance: list[float] = list(choice.model.stance)
+    else:
+        selection = {
+            **_selection(choice, kept.dev_test),
+            "cv": cv_summary(kept.cv),
+            "decision": decision,
+            "candidate": {
+                "setting": f"{choice.learner.describe()}; {choice.stance.describe()}",
+                "cv": cv_summary(choice.result.folds),
+                "dev_test": dev_test_summary(dev_test),
+            },
+        }
+        model_path, stance_path = keep_weights(args.out, selection)
+        name = f"the previous release's weights (`{kept.release.commit}`), kept"
+        shipped = Shipped(name, decision, kept.cv, kept.dev_test, 0)
+        stance = list(json.loads(stance_path.read_text("utf-8"))["weights"].values())
+    weights = len(json.loads(model_path.read_text("utf-8"))["weights"])
+    shipped = replace(shipped, weights=weights)
+    print(f"shipped: {shipped.name}. {decision}")
+    card = checkworthy_card(choice, dev_test, shipped, figures)
+    card_path(model_path).write_text(card, "utf-8")
+    written = [model_path, card_path(model_path), stance_path]
+    if not any(stance):
+        card_path(stance_path).unlink(missing_ok=True)  # no stance terms, no card
+    else:
+        card = stance_card(choice, dev_test, shipped, stance, figures)
+        card_path(stance_path).write_text(card, "utf-8")
+        written.append(card_path(stance_path))
+    print("wrote " + ", ".join(str(p) for p in written))
     return 0
 
 

@@ -159,18 +159,26 @@ def stance_weights() -> dict[str, float]:
     return {str(k): float(v) for k, v in raw["weights"].items()}
 
 
+StanceVector = tuple[float, float, float, float, float, float]
+
+
 @cache
-def _stance_vector() -> tuple[float, float, float, float, float, float]:
-    weights = stance_weights()
+def _stance_vector() -> StanceVector:
+    return stance_vector(stance_weights())
+
+
+def stance_vector(weights: dict[str, float]) -> StanceVector:
+    """Stance weights by name as a vector in `STANCE_FEATURES` order (missing: 0)."""
     a, b, c, d, e, f = (weights.get(name, 0.0) for name in STANCE_FEATURES)
     return a, b, c, d, e, f
 
 
-def learned_stance_logit(s: Signals) -> float:
+def learned_stance_logit(s: Signals, vector: StanceVector | None = None) -> float:
     """The learned stance terms a native model's score adds over its logit: the weighted
-    `stance_features`, written out because it runs for every English sentence."""
+    `stance_features`, written out because it runs for every English sentence.  `vector`
+    replaces the shipped weights (the selection tools score candidates with it)."""
     speculation, sourced_speculation, intention, prediction, sourced_plan, opinion = (
-        _stance_vector()
+        _stance_vector() if vector is None else vector
     )
     hedge = min(s.speculation, 2)
     total = opinion * min(s.opinion, 2)
@@ -202,20 +210,30 @@ def base_logit(model: LinearModel, text: str, signals: Signals) -> float:
     return _read(model, text, signals)[0]
 
 
+def content_terms(features: set[str], signals: Signals) -> float:
+    """The hand-set terms a model's logit gets: nothing to check, a general truth.
+
+    The anchors are read from the model's own features (a bridged model's come partly
+    from the mapped English), so a sentence and its translation are judged alike.  The
+    selection harness adds the same terms to every candidate it scores.
+    """
+    terms = 0.0
+    if signals.words <= TRIVIAL_MAX_WORDS and features.isdisjoint(_ANCHORS):
+        terms += _NO_ANCHOR
+    if is_generic(signals):
+        terms += _GENERIC
+    return terms
+
+
 def _read(model: LinearModel, text: str, signals: Signals) -> tuple[float, Signals]:
     """`base_logit` and the signals the model read (mapped ones for a bridged model)."""
     features, read = model.read(text, signals)
-    logit = model.logit(features)
-    # The anchors are read from the model's own features (a bridged model's come partly
-    # from the mapped English), so a sentence and its translation are judged alike.
-    if signals.words <= TRIVIAL_MAX_WORDS and features.isdisjoint(_ANCHORS):
-        logit += _NO_ANCHOR
-    if is_generic(signals):
-        logit += _GENERIC
-    return logit, read
+    return model.logit(features) + content_terms(features, signals), read
 
 
-def model_score(model: LinearModel, text: str, signals: Signals) -> float:
+def model_score(
+    model: LinearModel, text: str, signals: Signals, stance: StanceVector | None = None
+) -> float:
     """The learned model's probability plus the speaker's stance (hedge, opinion, plan).
 
     A native model (English) adds the stance weights learned over its logit on debates
@@ -227,7 +245,7 @@ def model_score(model: LinearModel, text: str, signals: Signals) -> float:
     """
     logit, read = _read(model, text, signals)
     if model.bridge is None:
-        logit += learned_stance_logit(signals)
+        logit += learned_stance_logit(signals, stance)
     else:
         logit += stance_logit(bridged_stance(signals, read))
     return sigmoid(logit)

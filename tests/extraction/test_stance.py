@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
-from pathlib import Path
 
 import pytest
 
@@ -89,46 +87,6 @@ def test_fit_recovers_the_log_odds_of_a_feature() -> None:
     assert unpenalised == pytest.approx(math.log(30 / 70), abs=1e-6)
     (penalised,) = fit_stance.fit(rows, 1, penalty=10.0)
     assert unpenalised < penalised < 0.0
-
-
-def test_f1_counts_the_offset_and_the_weights() -> None:
-    rows = [
-        fit_stance.Row(offset=1.0, features=(1.0,), label=0),
-        fit_stance.Row(offset=1.0, features=(0.0,), label=1),
-    ]
-    assert fit_stance.f1(rows, [0.0]) == pytest.approx(2 / 3)
-    assert fit_stance.f1(rows, [-2.0]) == 1.0
-
-
-def test_tool_writes_a_weights_file(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    hedged = ["The plant could close soon.", "Prices might rise if the drought lasts."]
-    facts = ["Exports rose 12% in 2023.", "The council approved the budget on 3 May."]
-    rows = [(t, "No") for t in hedged * 3] + [(t, "Yes") for t in facts * 3]
-    body = "Sentence_id\tText\tclass_label\n" + "".join(
-        f"{i}\t{t}\t{y}\n" for i, (t, y) in enumerate(rows, 1)
-    )
-    (tmp_path / "CT24_checkworthy_english_train.tsv").write_text(body, "utf-8")
-    (tmp_path / "CT24_checkworthy_english_dev.tsv").write_text(body, "utf-8")
-    news = tmp_path / "news.tsv"
-    news.write_text(
-        "id\tkind\tlabel\ten\tfr\n"
-        "n1\tprediction\t0\tThe ferry could stop next year.\tLe ferry pourrait s'arrêter.\n"
-        "n2\tfigure\t1\tThe ferry carried 8,000 people in May.\tLe ferry a transporté 8 000.\n",
-        "utf-8",
-    )
-    out = tmp_path / "weights.json"
-    argv = ["fit_stance", "--data", str(tmp_path), "--fit-on", "all", "--out", str(out)]
-    monkeypatch.setattr("sys.argv", [*argv, "--news", str(news)])
-    assert fit_stance.main() == 0
-    payload = json.loads(out.read_text("utf-8"))
-    assert tuple(payload["weights"]) == FEATURES
-    # 12 debate sentences and 2 news ones: each news sentence weighs 6, so both count alike.
-    assert payload["news_weight"] == 6.0
-    assert payload["weights"]["speculation"] < 0.0
-    assert payload["weights"]["opinion"] == 0.0
-    assert f"wrote {out}" in capsys.readouterr().out
 
 
 def test_french_opinion_cue_found_only_through_the_mapped_english_counts() -> None:
