@@ -10,7 +10,7 @@ Each CheckThat! file is scored by this tree's `score_sentence` and by the releas
 and run in a subprocess (`tools/releases.py`); the table puts them side by side.
 `--parallel` scores each English sentence of tests/extraction/data/parallel_en_fr.tsv
 with the English model and its French translation with the same model through the
-French lexicon (`bridged_score`), and reports verdict agreement, the mean score gap and
+French lexicon (`bridged_score`), and reports decision agreement, the mean score gap and
 both F1s against the pair labels, for both trees.
 """
 
@@ -104,7 +104,7 @@ def compare(path: Path, against: str, console: Console) -> None:
     console.print(table)
     pairs = zip(current, previous, strict=True)
     changed = sum(is_checkworthy(a) != is_checkworthy(b) for a, b in pairs)
-    console.print(f"  verdicts changed: {changed}; this tree scores {rate:,.0f} sentences/s")
+    console.print(f"  decisions changed: {changed}; this tree scores {rate:,.0f} sentences/s")
 
 
 def compare_parallel(path: Path, against: str, console: Console) -> None:

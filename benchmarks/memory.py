@@ -478,8 +478,8 @@ def report(run: Run) -> None:
     met = peak < TARGET_MB
     table.add_section()
     table.add_row("peak of the run (VmHWM)", "", "", "", "", f"{peak:.1f}")
-    verdict = "[green]met[/]" if met else "[bold red]MISSED[/]"
-    table.add_row(f"target: peak < {TARGET_MB:.0f} MB", "", "", "", "", verdict)
+    outcome = "[green]met[/]" if met else "[bold red]MISSED[/]"
+    table.add_row(f"target: peak < {TARGET_MB:.0f} MB", "", "", "", "", outcome)
     Console(width=120).print(table)
     print(f"SIGTERM: exit code {run.exit_code}")
     for failure in run.failures[:20]:

@@ -7,13 +7,13 @@ This tool works on `tools/data/parallel_dev_en_fr.tsv` (pairs written for it, ne
 test set in tests/extraction/data) and prints:
 
 1. agreement, mean |score gap| and F1 on the dev set (and on any `--report` set);
-2. the dev pairs whose verdicts differ, with the mapped English, to find general rules;
+2. the dev pairs whose decisions differ, with the mapped English, to find general rules;
 3. the French words the lexicon leaves unmapped on the dev set (lexicon candidates);
 4. a learned calibration: a ridge regression of the English logit on the bridged one
    (`scale`, `shift`) plus one weight per native stance tag (`c:speculation`...), with
    the penalty picked by 5-fold cross-validated agreement.  It is reported, not shipped:
    what it learns is to cancel the native stance terms (hedges, opinions, plans), which
-   brings French to the English model's verdicts but lets "pourrait" and "sans aucun
+   brings French to the English model's decisions but lets "pourrait" and "sans aucun
    doute" sentences back into the French articles' claims (docs/extraction.md).
 
 Pure Python, seconds.
@@ -186,7 +186,7 @@ class Figures:
 
 
 def figures(path: Path) -> Figures:
-    """Verdict agreement, mean |score gap| and both F1s of the shipped scorer on `path`."""
+    """Decision agreement, mean |score gap| and both F1s of the shipped scorer on `path`."""
     pairs = read_pairs(path)
     english = [score_sentence(p.english, "en") for p in pairs]
     french = [bridged_score(p.french, LANGUAGE) or 0.0 for p in pairs]
@@ -210,7 +210,7 @@ def report(path: Path) -> None:
 
 
 def disagreements(pairs: list[Pair]) -> None:
-    """Dev pairs with different verdicts, with the French as the model reads it."""
+    """Dev pairs with different decisions, with the French as the model reads it."""
     model = bridged_model()
     assert model.bridge is not None
     for pair in pairs:
@@ -242,7 +242,7 @@ def main() -> int:
     pairs = read_pairs(args.dev)
     for path in [args.dev, *args.report]:
         report(path)
-    print("\nDev pairs whose verdicts differ:")
+    print("\nDev pairs whose decisions differ:")
     disagreements(pairs)
     print("\nUnmapped French words on the dev set:")
     print("  " + ", ".join(f"{word} ({n})" for word, n in unmapped_words(pairs)))

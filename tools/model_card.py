@@ -280,7 +280,7 @@ sentences) and, when chosen, the {choice.news} English news sentences of
 **Selection.** {_procedure(choice)}
 - The stance setting is chosen like the others among those that give back neither
   figure the previous release reached on the news pairs (the model refitted on
-  everything, as shipped): the French/English verdict agreement and the English F1.
+  everything, as shipped): the French/English decision agreement and the English F1.
   Cross-validation on debates cannot see news, which the bot reads. Floor: {floor}.
 
 This run's candidate: {choice.stance.describe()}.

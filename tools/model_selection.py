@@ -483,10 +483,10 @@ class NewsFigures:
     ) -> NewsFigures:
         """From the two languages' scores."""
         en = [is_checkworthy(x) for x in english]
-        return cls.verdicts(en, [is_checkworthy(x) for x in french], labels)
+        return cls.decisions(en, [is_checkworthy(x) for x in french], labels)
 
     @classmethod
-    def verdicts(
+    def decisions(
         cls, english: Sequence[bool], french: Sequence[bool], labels: Sequence[int]
     ) -> NewsFigures:
         agree = sum(a == b for a, b in zip(english, french, strict=True)) / len(labels)
@@ -537,7 +537,7 @@ def news_threshold(model: FinalModel, pairs: Sequence[Pair], floor: NewsFigures)
     above = sorted({z for z in en + fr if z > model.threshold})
     cuts = [model.threshold, *((a + b) / 2 for a, b in itertools.pairwise(above))]
     for cut in cuts:
-        figures = NewsFigures.verdicts([z >= cut for z in en], [z >= cut for z in fr], labels)
+        figures = NewsFigures.decisions([z >= cut for z in en], [z >= cut for z in fr], labels)
         if figures.holds(floor):
             return cut
     return None

@@ -5,7 +5,7 @@ exists for French.  Instead of hand-setting French weights, a French sentence is
 token by token, onto the English words the model knows, using the hand-written lexicon
 `data/<lang>_en_lexicon.json` (general vocabulary, not sentences), and the English model
 scores the mapped tokens.  So a sentence and its translation share one set of learned
-weights, which is what keeps their verdicts and scores together.
+weights, which is what keeps their decisions and scores together.
 
 Mapping, in order of preference at each position: the longest listed phrase ("selon" ->
 "according to"); an auxiliary followed by a past participle ("a doublé" -> "doubled");

@@ -330,7 +330,7 @@ def _clause_score(lexicon: Lexicon) -> ScoreClause:
 def assess(text: str, lexicon: Lexicon, *, external_source: bool = False) -> Assessment:
     """Score one statement with its signals (`external_source`: a quote's speaker tag).
 
-    A reported judgement ("critics consider…", a quoted verdict) whose framed clause is
+    A reported judgement ("critics consider…", a quoted opinion) whose framed clause is
     not itself a fact gets a strong opinion term (`judgement.REPORTED_JUDGEMENT`).
     """
     signals = compute_signals(text, lexicon)

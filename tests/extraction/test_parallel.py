@@ -1,4 +1,4 @@
-"""A sentence and its French translation get the same verdict and nearly the same score.
+"""A sentence and its French translation get the same decision and nearly the same score.
 
 The gates run on `data/parallel_en_fr.tsv` (220 hand-written pairs, see its README):
 English through the English model, French through the same model reading the
@@ -61,7 +61,7 @@ def test_parallel_file_has_all_pairs() -> None:
     assert sum(p.label for p in pairs) == 126
 
 
-def test_verdicts_agree() -> None:
+def test_decisions_agree() -> None:
     pairs = _scored()
     agreeing = sum(is_checkworthy(p.en) == is_checkworthy(p.fr) for p in pairs)
     assert agreeing / len(pairs) >= MIN_AGREEMENT

@@ -59,7 +59,7 @@ def test_the_benchmark_puts_this_tree_beside_the_previous_release(tmp_path: Path
     # TP 2 (1, 3), FP 0, FN 1 (4, labelled Yes here on purpose): P 1.0, R 0.667
     expected = ["2", "0", "1", "1.000", "0.667", "0.800"]
     assert rows == {"this tree": expected, "release c2dd61f": expected}
-    assert "verdicts changed: 0;" in result.stdout
+    assert "decisions changed: 0;" in result.stdout
 
 
 def test_the_benchmark_without_its_data_says_so_in_one_line(tmp_path: Path) -> None:
