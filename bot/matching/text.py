@@ -31,6 +31,7 @@ __all__ = [
     "terms",
     "terms_and_grams",
     "tweet_date",
+    "without_tweet_date",
     "words",
 ]
 
@@ -83,6 +84,12 @@ def tweet_date(text: str) -> date | None:
         return date(int(year), _MONTHS.index(month) + 1, int(day))
     except ValueError:
         return None
+
+
+def without_tweet_date(text: str) -> str:
+    """The text with its signature's date cut ("(@handle) January 28, 2021" → "(@handle) "): the
+    same tweet as a claim posted without a date, with the same words."""
+    return _SIGNED.sub(lambda m: m.group(0)[: m.start(1) - m.start()], text)
 
 
 def clean_text(text: str) -> str:
