@@ -160,7 +160,7 @@ def release_tree(commit: str) -> Iterator[Path]:
 
 def query_line(text: str, dated: bool = True) -> str:
     """A tweet as one input line of `claimbot match`; undated, its signature's date is cut, so
-    the same words are matched as a claim posted without a date."""
+    it is matched as a claim posted without a date."""
     line = " ".join(text.split())
     return line if dated else without_tweet_date(line)
 

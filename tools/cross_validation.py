@@ -13,15 +13,12 @@ import math
 import random
 from collections.abc import Hashable, Iterable, Sequence
 
-__all__ = ["fold_splits", "grouped_folds", "mean_sd", "plus_minus"]
+__all__ = ["fold_splits", "grouped_folds", "groups", "mean_sd", "plus_minus"]
 
 
-def grouped_folds(keys: Sequence[Iterable[Hashable]], k: int, seed: int = 0) -> list[int]:
-    """The fold (0..k-1) of each item, given each item's group keys. Items linked by any shared
-    key, directly or through others, form one group; groups go whole to the fold with the fewest
-    items so far, largest first (ties in a seeded random order), so folds come out even."""
-    if k < 2:
-        raise ValueError("k-fold cross-validation needs k >= 2")
+def groups(keys: Sequence[Iterable[Hashable]]) -> list[int]:
+    """Each item's group (the smallest item of it): items linked by a shared key, directly or
+    through others, are one group."""
     parent = list(range(len(keys)))
 
     def root(item: int) -> int:
@@ -33,22 +30,31 @@ def grouped_folds(keys: Sequence[Iterable[Hashable]], k: int, seed: int = 0) -> 
     first_with: dict[Hashable, int] = {}
     for item, item_keys in enumerate(keys):
         for key in item_keys:
-            other = first_with.setdefault(key, item)
-            parent[root(item)] = root(other)
-    groups: dict[int, list[int]] = {}
-    for item in range(len(keys)):
-        groups.setdefault(root(item), []).append(item)
-    if len(groups) < k:
-        raise ValueError(f"{len(groups)} groups cannot fill {k} folds")
-    ordered = list(groups.values())
+            a, b = root(item), root(first_with.setdefault(key, item))
+            parent[max(a, b)] = min(a, b)
+    return [root(item) for item in range(len(keys))]
+
+
+def grouped_folds(keys: Sequence[Iterable[Hashable]], k: int, seed: int = 0) -> list[int]:
+    """The fold (0..k-1) of each item, given each item's group keys (see `groups`). Groups go
+    whole to the fold with the fewest items so far, largest first (ties in a seeded random
+    order), so folds come out even."""
+    if k < 2:
+        raise ValueError("k-fold cross-validation needs k >= 2")
+    members: dict[int, list[int]] = {}
+    for item, group in enumerate(groups(keys)):
+        members.setdefault(group, []).append(item)
+    if len(members) < k:
+        raise ValueError(f"{len(members)} groups cannot fill {k} folds")
+    ordered = list(members.values())
     random.Random(seed).shuffle(ordered)
     ordered.sort(key=len, reverse=True)  # stable: equal sizes keep the shuffled order
     folds = [0] * len(keys)
     sizes = [0] * k
-    for members in ordered:
+    for together in ordered:
         fold = min(range(k), key=sizes.__getitem__)
-        sizes[fold] += len(members)
-        for item in members:
+        sizes[fold] += len(together)
+        for item in together:
             folds[item] = fold
     return folds
 

@@ -88,7 +88,7 @@ def tweet_date(text: str) -> date | None:
 
 def without_tweet_date(text: str) -> str:
     """The text with its signature's date cut ("(@handle) January 28, 2021" → "(@handle) "): the
-    same tweet as a claim posted without a date, with the same words."""
+    same tweet as a claim posted without a date."""
     return _SIGNED.sub(lambda m: m.group(0)[: m.start(1) - m.start()], text)
 
 
