@@ -3,10 +3,13 @@
     .venv/bin/python -m benchmarks.claim_matching [--data DIR] [--scale 100000] [--queries N]
     .venv/bin/python -m benchmarks.claim_matching --cli [--scale 100000]
 
-`--cli` goes the operator's way, end to end: the DataFeed is imported with
-`python -m bot factchecks import` into a temporary DATABASE_PATH, the Dev-Test tweets are
-matched with `python -m bot match` (the bot's FactCheckLibrary), and MAP@5 is computed from its
-JSON lines; the import's reviews/s is timed around the import subprocess (start-up included).
+`--cli` goes the operator's way, end to end, and compares two releases in one run: the
+DataFeed is imported with `python -m bot factchecks import` into a temporary DATABASE_PATH, the
+Dev and Dev-Test tweets are matched with `python -m bot match` (the bot's FactCheckLibrary),
+with their signature's date and with it cut, and MAP@5 and MRR are computed from its JSON
+lines; the import's reviews/s is timed around the import subprocess (start-up included). It
+does so with this tree and with PREVIOUS_RELEASE (extracted by `git archive` and run with only
+that tree on the path, so code and weights are both the release's), and prints a table of both.
 
 The 14,231 Snopes fact-checks of vclaims.tsv are written as one schema.org ClaimReview
 DataFeed JSON file in a temporary folder and read back through bot.documents.claimreview (so
@@ -29,17 +32,23 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from benchmarks.harness import memory_kb, percentile
-from bot.core.text import tweet_date
+from bot.core.text import tweet_date, without_tweet_date
 from bot.documents.claimreview import ImportReport, read_fact_checks
 from bot.matching import ClaimMatcher, LibraryClaim
+from bot.matching.index import CANDIDATES
 from tools.shared_data import CLAIM_MATCHING, DATA_FOLDER_OPTION, require_files
 
+ROOT = Path(__file__).resolve().parent.parent
 # The shared data sits beside the repository (../shared), as for the other benchmarks.
-DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "claim-matching"
+DATA = ROOT.parent / "shared" / "data" / "claim-matching"
+# The release the current matcher is compared with (code and weights, by `git archive`).
+PREVIOUS_RELEASE = "c2dd61f"
 SPLITS = ("Train", "Dev", "Dev-Test")
 _BASE_URL = "https://www.snopes.com/fact-check/"
 
@@ -147,12 +156,46 @@ def average_precision_at_5(ranked: list[str], relevant: set[str]) -> float:
     return total / min(len(relevant), 5)
 
 
-def _claimbot(*args: str, env: dict[str, str], stdin: Path | None = None) -> str:
-    """`python -m bot ARGS` as an operator runs it; its stdout, or the reason it failed."""
+def reciprocal_rank(ranked: list[str], relevant: set[str]) -> float:
+    return next((1 / (n + 1) for n, found in enumerate(ranked) if found in relevant), 0.0)
+
+
+@contextmanager
+def release_tree(commit: str) -> Iterator[Path]:
+    """The repository at `commit`, code and weights (`git archive`), in a temporary folder."""
+    with tempfile.TemporaryDirectory() as folder:
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", commit], capture_output=True, check=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", folder], input=archive, check=True)
+        yield Path(folder)
+
+
+def query_line(text: str, dated: bool = True) -> str:
+    """A tweet as one input line of `claimbot match`; undated, its signature's date is cut, so
+    it is matched as a claim posted without a date."""
+    line = " ".join(text.split())
+    return line if dated else without_tweet_date(line)
+
+
+@dataclass
+class CliRun:
+    """What one tree's `claimbot factchecks import` and `claimbot match` gave."""
+
+    rankings: dict[str, list[list[str]]]  # per line set, each line's fact-check ids, best first
+    summary: str
+    import_seconds: float
+    import_cpu: float
+
+
+def _claimbot(tree: Path, *args: str, env: dict[str, str], stdin: Path | None = None) -> str:
+    """`python -m bot ARGS` of `tree` as an operator runs it; its stdout, or why it failed.
+    The tree is the working directory and the only path, so a release runs its own code."""
     with stdin.open("rb") if stdin else open(os.devnull, "rb") as given:
         done = subprocess.run(
             [sys.executable, "-m", "bot", *args],
-            env=env,
+            env={**env, "PYTHONPATH": str(tree)},
+            cwd=tree,
             stdin=given,
             capture_output=True,
             check=False,
@@ -170,42 +213,67 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def through_the_cli(args: argparse.Namespace, originals: list[LibraryClaim]) -> None:
+def through_the_cli(
+    tree: Path, feed: Path, line_sets: dict[str, list[str]], top: int = CANDIDATES
+) -> CliRun:
+    """The feed imported into a fresh database with `tree`'s `claimbot factchecks import`, then
+    each set of lines matched with its `claimbot match --top TOP`: the operator's path."""
     with tempfile.TemporaryDirectory() as folder:
+        env = {**os.environ, "DATABASE_PATH": str(Path(folder) / "library.db")}
+        _claimbot(tree, "migrate", env=env)
+        cpu_before = _children_cpu()
+        started = time.perf_counter()
+        summary = _claimbot(tree, "factchecks", "import", str(feed), env=env).strip()
+        took = time.perf_counter() - started
+        cpu = _children_cpu() - cpu_before
+        rankings = {}
+        for name, lines in line_sets.items():
+            given = Path(folder) / "lines.txt"
+            given.write_text("".join(line + "\n" for line in lines), "utf-8")
+            out = _claimbot(tree, "match", "--top", str(top), str(given), env=env).splitlines()
+            ranked = []
+            for line, answer in zip(lines, map(json.loads, out), strict=True):
+                assert answer["text"] == line
+                ranked.append([m["url"].removeprefix(_BASE_URL) for m in answer["matches"]])
+            rankings[name] = ranked
+    return CliRun(rankings, summary, took, cpu)
+
+
+def compare_releases(args: argparse.Namespace, originals: list[LibraryClaim]) -> None:
+    """The current tree and PREVIOUS_RELEASE through the CLI, side by side."""
+    splits = ("Dev-Test",) if args.queries or args.scale else ("Dev", "Dev-Test")
+    queries = {split: load_split(args.data, split)[: args.queries or None] for split in splits}
+    line_sets = {
+        f"{split}{'' if dated else ' undated'}": [query_line(t, dated) for t, _ in queries[split]]
+        for split in splits
+        for dated in (True, False)
+    }
+    with tempfile.TemporaryDirectory() as folder, release_tree(PREVIOUS_RELEASE) as previous:
         feed = Path(folder) / "claimreview-feed.json"
         total = max(args.scale, len(originals))
         write_feed(_variants(originals, total, args.seed), feed)
-        env = {**os.environ, "DATABASE_PATH": str(Path(folder) / "library.db")}
-        env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
-        _claimbot("migrate", env=env)
-        cpu_before = _children_cpu()
-        started = time.perf_counter()
-        summary = _claimbot("factchecks", "import", str(feed), env=env)
-        took = time.perf_counter() - started
-        cpu = _children_cpu() - cpu_before
-        print(f"import: {summary.strip()}")
-        print(
-            f"import: {total:,} reviews ({feed.stat().st_size / 1e6:.1f} MB) in {took:.1f} s "
-            f"wall, {total / took:,.0f} reviews/s; {cpu:.1f} s CPU, {total / cpu:,.0f} reviews/s "
-            "per CPU second (process start-up included in both)"
-        )
-        for split in ("Dev-Test",) if args.queries or args.scale else ("Dev", "Dev-Test"):
-            queries = load_split(args.data, split)[: args.queries or None]
-            lines = Path(folder) / f"{split}.txt"
-            lines.write_text("".join(" ".join(t.split()) + "\n" for t, _ in queries), "utf-8")
-            started = time.perf_counter()
-            out = _claimbot("match", "--top", "5", str(lines), env=env).splitlines()
-            took = time.perf_counter() - started
-            scores = []
-            for (text, relevant), line in zip(queries, out, strict=True):
-                answer = json.loads(line)
-                assert answer["text"] == " ".join(text.split())
-                ranked = [m["url"].removeprefix(_BASE_URL) for m in answer["matches"]]
-                scores.append(average_precision_at_5(ranked, relevant))
+        runs = {}
+        for name, tree in ((PREVIOUS_RELEASE, previous), ("current", ROOT)):
+            run = runs[name] = through_the_cli(tree, feed, line_sets)
             print(
-                f"{split:9} {len(queries):4} queries through `claimbot match`: "
-                f"MAP@5 {sum(scores) / len(scores):.4f}  ({took:.1f} s, library load included)"
+                f"{name}: {run.summary} {total:,} reviews ({feed.stat().st_size / 1e6:.1f} MB) "
+                f"in {run.import_seconds:.1f} s wall, {total / run.import_seconds:,.0f} "
+                f"reviews/s; {run.import_cpu:.1f} s CPU (process start-up included)"
             )
+    print(
+        f"\n| {total:,} reviews, through `claimbot match` | {PREVIOUS_RELEASE} MAP@5 | MRR "
+        "| current MAP@5 | MRR |"
+    )
+    print("|---|---|---|---|---|")
+    for name, lines in line_sets.items():
+        relevant = [ids for _, ids in queries[name.split()[0]]]
+        cells = []
+        for run in runs.values():
+            ranked = run.rankings[name]
+            aps = [average_precision_at_5(r, ids) for r, ids in zip(ranked, relevant, strict=True)]
+            rrs = [reciprocal_rank(r, ids) for r, ids in zip(ranked, relevant, strict=True)]
+            cells += [f"{sum(aps) / len(aps):.4f}", f"{sum(rrs) / len(rrs):.4f}"]
+        print(f"| {name} ({len(lines)}) | {' | '.join(cells)} |")
 
 
 def main() -> None:
@@ -220,7 +288,7 @@ def main() -> None:
     args = parser.parse_args()
     require_data(args.data, ("Dev", "Dev-Test") if args.cli else SPLITS)
     if args.cli:
-        through_the_cli(args, load_library(args.data))
+        compare_releases(args, load_library(args.data))
         return
 
     originals = load_library(args.data)

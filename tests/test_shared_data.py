@@ -67,9 +67,8 @@ CASES = [
     ),
     (
         "tools.train_claim_matcher",
-        ["{empty}"],
-        f"missing file: {{empty}}/vclaims.tsv ({CLAIM_MATCHING}, "
-        "or give its folder as the DATA_DIR argument)",
+        ["--data", "{empty}"],
+        f"missing file: {{empty}}/vclaims.tsv ({CLAIM_MATCHING}, {FOLDER})",
     ),
 ]
 

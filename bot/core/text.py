@@ -165,6 +165,12 @@ def tweet_date(text: str) -> date | None:
         return None
 
 
+def without_tweet_date(text: str) -> str:
+    """The text with its signature's date cut ("(@handle) January 28, 2021" -> "(@handle) "): the
+    same tweet as a claim posted without a date."""
+    return _SIGNED.sub(lambda m: m.group(0)[: m.start(1) - m.start()], text)
+
+
 def clean_text(text: str) -> str:
     """The claim a text makes without its links, a tweet's signature date and tag marks: the
     names in handles and hashtags stay, as words ("#AustralianFires": "Australian Fires")."""

@@ -46,6 +46,8 @@ TITLE_WEIGHT = 0.5
 # The rarest this many terms of a query find its candidates (see `candidates`), and this many
 # candidates are re-ranked. Chosen together on Dev for the 20 ms budget at 100k reviews: Dev
 # MAP@5 0.959 (0.958 with every term and 50 candidates), p99 per query 17.8 ms (25-28 ms).
+# The re-ranker is trained on candidates retrieved with these two: data/reranker.json records
+# them, and the matcher refuses it once they differ (retrain: python -m tools.train_claim_matcher).
 QUERY_TERMS = 20
 CANDIDATES = 40
 # A term's postings keep only its this many highest BM25 weights (impact-ordered pruning): a

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from bot.core.sameness import SUGGESTION_THRESHOLD
 
-from .index import CANDIDATES, FEATURES, ClaimIndex, LibraryClaim, Match
+from .index import CANDIDATES, FEATURES, QUERY_TERMS, ClaimIndex, LibraryClaim, Match
 
 __all__ = [
     "DEFAULT_TOP_K",
@@ -25,6 +26,7 @@ __all__ = [
     "Reranker",
     "Weights",
     "rerank",
+    "reranker_from",
 ]
 
 DEFAULT_TOP_K = 5
@@ -61,9 +63,20 @@ class Reranker:
 @cache
 def shipped_reranker() -> Reranker:
     raw = resources.files("bot.matching").joinpath("data/reranker.json").read_text("utf-8")
-    loaded = json.loads(raw)
+    return reranker_from(json.loads(raw))
+
+
+def reranker_from(loaded: dict[str, Any]) -> Reranker:
+    """The re-ranker of a reranker.json, refused when it was trained on other features or on
+    candidates retrieved otherwise than the bot retrieves them (its weights would not fit)."""
     if tuple(loaded["features"]) != FEATURES:
         raise RuntimeError("bot/matching/data/reranker.json was trained on other features")
+    retrieval = loaded.get("retrieval", {})
+    if (retrieval.get("query_terms"), retrieval.get("candidates")) != (QUERY_TERMS, CANDIDATES):
+        raise RuntimeError(
+            "bot/matching/data/reranker.json was trained for other retrieval settings "
+            f"({retrieval}); retrain it: python -m tools.train_claim_matcher"
+        )
 
     def weights(part: dict[str, list[float]]) -> Weights:
         return Weights(tuple(part["weights"]), (part["calibration"][0], part["calibration"][1]))
@@ -106,7 +119,9 @@ class ClaimMatcher:
     def __init__(self, claims: Iterable[LibraryClaim], reranker: Reranker | None = None) -> None:
         self.claims = list(claims)
         self.index = ClaimIndex.build(self.claims)
-        self.reranker = reranker or shipped_reranker()
+        # None: the shipped one, read at the first search (the trainer, which writes it, needs
+        # none).
+        self.reranker = reranker
 
     def __len__(self) -> int:
         return len(self.index)
