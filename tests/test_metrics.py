@@ -211,10 +211,9 @@ def test_a_route_label_keeps_discord_words_and_drops_ids_tokens_and_emoji(
 
 
 def test_route_labels_stay_linear_on_a_huge_path() -> None:
+    # A backtracking pattern would take minutes here; the suite would stall, not pass.
     path = "/api/v10/" + "/".join(["channels", "x" * 200_000, "a" * 100_000 + "!"] * 5)
-    start = time.perf_counter()
     assert route_bucket("GET", path) == "GET " + "/channels/{}/{}" * 5
-    assert time.perf_counter() - start < 0.5
 
 
 @pytest.mark.parametrize(
@@ -273,9 +272,8 @@ async def test_healthz_says_why_and_waits_for_the_database_no_longer_than_the_de
 
         # The database thread busy for longer than the deadline: not answering, in time.
         blocked = asyncio.ensure_future(db._read(lambda conn: time.sleep(0.6)))
-        start = time.perf_counter()
         assert (await get(port, "/healthz"))[:2] == (503, "database not answering\n")
-        assert time.perf_counter() - start < 0.5
+        assert not blocked.done()  # answered at the deadline, not when the database was free
         await blocked
         assert (await get(port, "/healthz"))[:2] == (200, "ok\n")
 
