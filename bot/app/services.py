@@ -36,6 +36,7 @@ from bot.services.live_edits import LiveMessages, Pace
 from bot.services.llm_extraction import llm_config
 from bot.services.metrics import Metrics
 from bot.services.moderation import Moderation
+from bot.services.reaction_votes import ReactionVotes
 from bot.services.review_messages import ReviewPoster
 from bot.services.review_queue import ReviewQueue
 from bot.services.server_setup import ServerSetup
@@ -67,6 +68,7 @@ class Services:
     submissions: Submissions
     intake: Intake
     ingest: VoteIngest
+    reactions: ReactionVotes
     fact_check_import: FactCheckImporter
     catch_up: CatchUp
     digests: DigestScheduler
@@ -165,6 +167,7 @@ async def build_services(
     stack.push_async_callback(fact_check_import.close)
     catch_up = CatchUp(client, db, configs, review, ingest, live.touch, clock=pace_clock)
     stack.push_async_callback(catch_up.close)
+    reactions = ReactionVotes(client, review, configs, ingest, catch_up, _spawner(background))
     digests = DigestScheduler(
         db, configs, channel_sender(client), review.report_guild_refusal, clock=clock
     )
@@ -193,6 +196,7 @@ async def build_services(
         submissions=submissions,
         intake=intake,
         ingest=ingest,
+        reactions=reactions,
         fact_check_import=fact_check_import,
         catch_up=catch_up,
         digests=digests,

@@ -150,6 +150,14 @@ class ReviewPoster:
     def forget_message(self, message_id: int) -> None:
         self._message_claims.pop(message_id, None)
 
+    async def message_deleted(self, message_id: int, guild_id: int | None) -> None:
+        """Someone deleted a review message of this server: post the claim again, its votes
+        kept."""
+        known = await self.claim_of_message(message_id)
+        if known is not None and known[1] == guild_id:
+            self.forget_message(message_id)
+            await self.repost(known[0])
+
     async def claim_of_message(self, message_id: int) -> tuple[int, int] | None:
         """(claim id, guild id) shown by a message, or None for any other message."""
         known = self._message_claims.get(message_id)
