@@ -63,7 +63,7 @@ def test_a_scope_owns_its_shards_servers_only() -> None:
     assert not one_of_two.everything
     assert ShardScope.every(3) == ShardScope(3, (0, 1, 2))
     assert ShardScope.every(3).everything
-    assert UNSHARDED == ShardScope(1, (0,)) and UNSHARDED.everything
+    assert (UNSHARDED.count, UNSHARDED.ids, UNSHARDED.everything) == (1, (0,), True)
     assert ShardScope(4, (0, 1, 3)).only(3) == ShardScope(4, (3,))
     assert ShardScope(4, (0, 1, 3)).name(3) == "shard 3 of 4"
 
@@ -100,7 +100,7 @@ def test_a_scope_that_cannot_run_is_refused(count: int, ids: tuple[int, ...], me
 
 
 def test_only_a_shard_the_process_runs() -> None:
-    with pytest.raises(ShardError, match="^this process does not run shard 0$"):
+    with pytest.raises(ShardError, match=r"^this process does not run shard 0$"):
         ShardScope(2, (1,)).only(0)
 
 
