@@ -55,8 +55,8 @@ class ShardLock:
     def _file(self, suffix: str) -> Path:
         return self.database_path.with_name(self.database_path.name + suffix)
 
-    def shard_path(self, shard_id: int, count: int | None = None) -> Path:
-        return self._file(f".shard-{shard_id}-of-{count or self.shards.count}.lock")
+    def shard_path(self, shard_id: int) -> Path:
+        return self._file(f".shard-{shard_id}-of-{self.shards.count}.lock")
 
     def acquire(self) -> None:
         """Take every lock, or none: raises DatabaseInUse naming who holds the one refused."""

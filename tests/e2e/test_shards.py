@@ -70,11 +70,6 @@ def one(fake: FakeDiscord) -> World:
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> Path:
-    return tmp_path / "claimbot.db"
-
-
-@pytest.fixture
 async def runner(fake: FakeDiscord, database: Path) -> AsyncIterator[BotRunner]:
     bot_runner = BotRunner(fake, database)
     try:
