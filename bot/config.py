@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import (
     Field,
@@ -19,7 +19,15 @@ from pydantic import (
     model_validator,
 )
 from pydantic_core import PydanticCustomError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.core.shards import (
+    MAX_SHARD_COUNT,
+    UNSHARDED,
+    ShardError,
+    ShardScope,
+    parse_shard_ids,
+)
 
 # Three base64url parts separated by dots: user id, timestamp, HMAC.
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{18,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
@@ -52,6 +60,17 @@ class Settings(BaseSettings):
     log_level: LogLevel = Field(default="INFO", validation_alias="LOG_LEVEL")
     discord_api_base: str | None = Field(default=None, validation_alias="DISCORD_API_BASE")
     discord_gateway_url: str | None = Field(default=None, validation_alias="DISCORD_GATEWAY_URL")
+
+    # Shards (bot/core/shards.py): unset, the plain client and every server, as before. With a
+    # count, discord.py's AutoShardedClient runs CLAIMBOT_SHARD_IDS (all of them when unset),
+    # and this process does the work of those shards' servers only.
+    shard_count: int | None = Field(
+        default=None, ge=1, le=MAX_SHARD_COUNT, validation_alias="CLAIMBOT_SHARD_COUNT"
+    )
+    # Parsed here from "0,1" or "0-3" (NoDecode: pydantic-settings would read it as JSON).
+    shard_ids: Annotated[tuple[int, ...] | None, NoDecode] = Field(
+        default=None, validation_alias="CLAIMBOT_SHARD_IDS"
+    )
 
     # extraction.DEFAULT_MAX_CLAIMS (tests/test_config.py holds them equal): a cap that real
     # articles do not reach, so every check-worthy fact is posted.
@@ -154,11 +173,36 @@ class Settings(BaseSettings):
         "llm_api_key",
         "guild_id",
         "submit_cooldown_seconds",
+        "shard_count",
         mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _shard_ids(cls, value: object, info: ValidationInfo) -> object:
+        """Ids need the count they are shards of (validated first, as it is declared first)."""
+        if isinstance(value, list | tuple):  # given in code (the tests): checked the same way
+            value = ",".join(str(shard_id) for shard_id in value)
+        if not isinstance(value, str):
+            return value
+        if not value.strip():
+            return None
+        if "shard_count" not in info.data:  # the count itself is wrong: its error is the one
+            return None
+        count = info.data["shard_count"]
+        if count is None:
+            raise PydanticCustomError(
+                "shard_ids_without_count",
+                "needs CLAIMBOT_SHARD_COUNT, the number of shards in all "
+                "(e.g. CLAIMBOT_SHARD_COUNT=2 CLAIMBOT_SHARD_IDS=1)",
+            )
+        try:
+            return parse_shard_ids(value, count)
+        except ShardError as exc:
+            raise PydanticCustomError("shard_ids", str(exc)) from None
 
     @field_validator("health_port", "health_host", mode="before")
     @classmethod
@@ -197,6 +241,20 @@ class Settings(BaseSettings):
             self.add_burst = self.article_burst = 1
             self.add_interval_seconds = self.article_interval_seconds = cooldown
         return self
+
+    @property
+    def sharded(self) -> bool:
+        """Whether the bot runs discord.py's AutoShardedClient (CLAIMBOT_SHARD_COUNT is set)."""
+        return self.shard_count is not None
+
+    @property
+    def shards(self) -> ShardScope:
+        """The shards this process runs; unsharded, shard 0 of 1 (every server)."""
+        if self.shard_count is None:
+            return UNSHARDED
+        if self.shard_ids is None:
+            return ShardScope.every(self.shard_count)
+        return ShardScope(self.shard_count, self.shard_ids)
 
     @property
     def llm_enabled(self) -> bool:

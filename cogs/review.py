@@ -56,7 +56,14 @@ class ReviewCog(commands.Cog):
     @commands.Cog.listener()
     async def on_ready(self) -> None:
         """Runs after every fresh session (start, or a reconnect that could not resume)."""
-        await self.bot.services.catch_up.run()
+        if not self.bot.sharded:
+            await self.bot.services.catch_up.run()
+
+    @commands.Cog.listener()
+    async def on_shard_ready(self, shard_id: int) -> None:
+        """A sharded bot's fresh session is one shard's (discord.py announces `on_ready` only
+        once all are ready at start): catch up that shard's servers."""
+        await self.bot.services.catch_up.run(shard_id)
 
 
 async def setup(bot: ClaimBot) -> None:

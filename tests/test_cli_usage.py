@@ -151,7 +151,8 @@ def test_help_words_each_exit_code(cli: InProcess) -> None:
         "exit codes: 0 done; 2 a usage error, a missing or malformed setting, an unusable "
         "DATABASE_PATH, Discord refused the token or the intents, CLAIMBOT_HEALTH_PORT cannot "
         "be listened on; 3 Discord unreachable; "
-        "4 another claimbot is running on the database; 130 interrupted."
+        "4 another claimbot is running on the database (on a shard this one runs); "
+        "130 interrupted."
     )
 
 

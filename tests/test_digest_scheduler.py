@@ -15,6 +15,7 @@ import pytest
 
 from bot.core.digest import DAY, DigestSchedule, latest_due, next_due
 from bot.core.records import GuildConfig, NewClaim, NewDocument
+from bot.core.shards import UNSHARDED
 from bot.services.digests import DigestRefused, DigestScheduler
 from bot.services.guild_configs import GuildConfigs
 from bot.storage import Database
@@ -68,7 +69,7 @@ async def scheduler(db: Database, clock: ManualClock, outbox: Outbox) -> DigestS
     configs = GuildConfigs(db)
     for guild in (HOME, RIVAL, QUIET):
         await configs.save(GuildConfig(guild, review_channel_id=guild + 1), actor_id=ADMIN)
-    return DigestScheduler(db, configs, outbox.send, outbox.report, clock=clock)
+    return DigestScheduler(db, configs, outbox.send, outbox.report, shards=UNSHARDED, clock=clock)
 
 
 def description(start: float, end: float) -> str:
@@ -185,7 +186,7 @@ async def test_turning_the_digest_off_stops_it(db: Database) -> None:
     clock.advance_to(first + 3 * DAY)
     assert await digests.run_due() is None
     assert outbox.sent == []
-    assert await db.active_digests() == []
+    assert await db.active_digests(UNSHARDED) == []
 
 
 async def test_the_loop_sleeps_on_the_clock_and_wakes_for_a_new_schedule(db: Database) -> None:

@@ -27,6 +27,7 @@ from bot.app.health import (
     gateway_problem,
 )
 from bot.core.fairness import FetchShares, FetchSlots
+from bot.core.shards import UNSHARDED
 from bot.services.metrics import Metrics, route_bucket, status_class
 from bot.storage import Database
 
@@ -261,7 +262,7 @@ async def test_healthz_says_why_and_waits_for_the_database_no_longer_than_the_de
     db: Database,
 ) -> None:
     gateway: list[str | None] = [STARTING]
-    server = HealthServer(Metrics(), db, lambda: gateway[0], deadline=0.2)
+    server = HealthServer(Metrics(), db, lambda: gateway[0], shards=UNSHARDED, deadline=0.2)
     port = free_port()
     await server.start("127.0.0.1", port)
     try:
@@ -294,7 +295,7 @@ async def test_a_port_already_taken_is_one_line(db: Database) -> None:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        server = HealthServer(Metrics(), db, lambda: None)
+        server = HealthServer(Metrics(), db, lambda: None, shards=UNSHARDED)
         with pytest.raises(HealthPortUnavailable) as raised:
             await server.start("127.0.0.1", port)
     assert str(raised.value) == (

@@ -21,6 +21,7 @@ from bot.core.notices import (
     wants_notice,
 )
 from bot.core.records import GuildConfig, NewClaim, NewDocument
+from bot.core.shards import UNSHARDED
 from bot.core.vocabulary import STATUSES
 from bot.storage.database import Database
 from tests.test_render import make_claim
@@ -151,39 +152,39 @@ async def test_the_outbox_coalesces_and_remembers_what_was_sent(tmp_path: Path) 
             return PendingNotice(claim.id, GUILD, status, final, attempts=0, thread_done=False)
 
         await save("needs_review", at=0)
-        assert await db.next_notice_due() is None
+        assert await db.next_notice_due(UNSHARDED) is None
         await save("likely_true", at=10)
         await save("likely_false", at=40)  # folds into the pending one, keeps its time
-        assert await db.next_notice_due() == 70
-        assert await db.due_notices(69, limit=10) == []
-        assert await db.due_notices(70, limit=10) == [pending("likely_false")]
+        assert await db.next_notice_due(UNSHARDED) == 70
+        assert await db.claim_due_notices(UNSHARDED, 69, limit=10) == []
+        assert await db.claim_due_notices(UNSHARDED, 70, limit=10) == [pending("likely_false")]
 
         await db.notice_sent(claim.id, LIKELY_FALSE, 71)
         assert await db.last_notice(claim.id) == LIKELY_FALSE
-        assert await db.next_notice_due() is None
+        assert await db.next_notice_due(UNSHARDED) is None
         await save("likely_true", at=100)
         await save("likely_false", at=110)  # back where the last notice left it
-        assert await db.next_notice_due() is None
+        assert await db.next_notice_due(UNSHARDED) is None
 
         await save("verified_false", at=200, final=True)
-        (due,) = await db.due_notices(260, limit=10)
+        (due,) = await db.claim_due_notices(UNSHARDED, 260, limit=10)
         await db.notice_thread_done(due)
         await db.retry_notice(due, 265)
-        assert await db.due_notices(265, limit=10) == [
+        assert await db.claim_due_notices(UNSHARDED, 265, limit=10) == [
             PendingNotice(claim.id, GUILD, "verified_false", True, attempts=1, thread_done=True)
         ]
         await db.retry_notice(pending("likely_true"), None)  # not what is pending: no-op
-        (due,) = await db.due_notices(265, limit=10)
+        (due,) = await db.claim_due_notices(UNSHARDED, 265, limit=10)
         await db.retry_notice(due, None)  # retries spent: parked until the next start
-        assert await db.next_notice_due() is None
-        assert await db.release_parked_notices(900) == 1
-        assert await db.due_notices(900, limit=10) == [
+        assert await db.next_notice_due(UNSHARDED) is None
+        assert await db.release_parked_notices(UNSHARDED, 900) == 1
+        assert await db.claim_due_notices(UNSHARDED, 900, limit=10) == [
             PendingNotice(claim.id, GUILD, "verified_false", True, attempts=0, thread_done=True)
         ]
         await db.drop_notice(pending("likely_true"))  # not what is pending: no-op
-        assert await db.next_notice_due() == 900
+        assert await db.next_notice_due(UNSHARDED) == 900
         await save("needs_review", at=901)  # a reopen with no verdict: cancelled
-        assert await db.next_notice_due() is None
+        assert await db.next_notice_due(UNSHARDED) is None
         assert await db.last_notice(claim.id) == LIKELY_FALSE
     finally:
         await db.close()

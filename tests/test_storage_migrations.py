@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import sqlite3
 import threading
 from pathlib import Path
@@ -14,9 +13,7 @@ import bot.storage.connection
 from bot.core.records import GuildConfig
 from bot.storage import (
     Database,
-    DatabaseInUse,
     DatabaseUnusable,
-    InstanceLock,
     SchemaError,
     load_migrations,
 )
@@ -197,20 +194,6 @@ async def test_unusable_paths_are_one_line_errors(tmp_path: Path) -> None:
         with pytest.raises(DatabaseUnusable) as info:
             await Database.open(path)
         assert str(info.value) == f"Cannot use the database {path}: {reason}."
-
-
-def test_instance_lock_is_exclusive_and_names_its_holder(tmp_path: Path) -> None:
-    (tmp_path / "data").mkdir()  # claimbot never creates it (see require_folder)
-    database = tmp_path / "data" / "bot.db"
-    first = InstanceLock(database)
-    first.acquire()
-    assert (tmp_path / "data" / "bot.db.lock").read_text() == f"{os.getpid()}\n"
-    with pytest.raises(DatabaseInUse) as info:
-        InstanceLock(database).acquire()
-    assert str(info.value) == f"another claimbot is running on {database} (pid {os.getpid()})."
-    first.release()
-    with InstanceLock(database):  # released, so free again
-        pass
 
 
 async def test_the_rule_that_decided_a_status_is_stored_from_migration_7_on(

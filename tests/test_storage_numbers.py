@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 import bot.storage.connection
 from bot.core.records import NewClaim, NewDocument
 from bot.core.search import search_terms
+from bot.core.shards import UNSHARDED
 from bot.storage import Database, load_migrations
 
 HOME, RIVAL = 111, 222
@@ -186,7 +187,7 @@ async def test_migration_numbers_existing_claims_per_server_and_marks_them_stale
     try:
         with sqlite3.connect(path) as conn:
             numbers = dict(conn.execute("SELECT id, number FROM claims").fetchall())
-        stale = await upgraded.stale_review_messages(limit=10)
+        stale = await upgraded.stale_review_messages(UNSHARDED, limit=10)
         second_at_home = await upgraded.claim_by_number(HOME, 2)
         next_home = await add(upgraded, HOME, "A new claim after the upgrade.")
         next_rival = await add(upgraded, RIVAL, "A new rival claim after the upgrade.")

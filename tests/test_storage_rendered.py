@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.core.records import NewClaim, NewDocument
+from bot.core.shards import UNSHARDED
 from bot.storage.database import Database
 
 
@@ -21,7 +22,7 @@ async def test_stale_messages_until_rendered(tmp_path: Path) -> None:
             await db.set_review_message(
                 claim_id, channel_id=5, message_id=100 + claim_id, thread_id=None
             )
-        assert await db.stale_review_messages(limit=10) == []
+        assert await db.stale_review_messages(UNSHARDED, limit=10) == []
 
         await db.save_statuses(
             [
@@ -30,15 +31,15 @@ async def test_stale_messages_until_rendered(tmp_path: Path) -> None:
             ]
         )
         await db.save_statuses([(unposted, "needs_review", 0.5, "", False, "few_reviewers")])
-        assert await db.stale_review_messages(limit=10) == [second, first]
-        assert await db.stale_review_messages(limit=1) == [second]
+        assert await db.stale_review_messages(UNSHARDED, limit=10) == [second, first]
+        assert await db.stale_review_messages(UNSHARDED, limit=1) == [second]
 
         shown = await db.get_claim(1, first)
         assert shown is not None
         await db.mark_rendered(first, shown.updated_at)
         await db.mark_rendered(first, shown.updated_at - 60)  # a late, older render
-        assert await db.stale_review_messages(limit=10) == [second]
+        assert await db.stale_review_messages(UNSHARDED, limit=10) == [second]
         await db.mark_rendered(second, shown.updated_at - 60)
-        assert await db.stale_review_messages(limit=10) == [second]
+        assert await db.stale_review_messages(UNSHARDED, limit=10) == [second]
     finally:
         await db.close()

@@ -178,10 +178,14 @@ class ClaimBot(commands.Bot):
         holds every spaced edit and status refresh until the test moves it (a VirtualClock
         lets them run and is moved by hand too)."""
         point_at_discord(settings.discord_api_base, settings.discord_gateway_url)
+        # The shards this process runs (shard 0 of 1 unsharded): the services do the
+        # background work of their servers only.
+        self.shard_scope = settings.shards
         # This process's metrics (bot/services/metrics.py): built before the client, whose
-        # HTTP session reports Discord's answers to it. A sharded process will name its
-        # shards here (Metrics(shard=...)).
-        self.metrics = Metrics()
+        # HTTP session reports Discord's answers to it; a sharded process names its shards.
+        self.metrics = Metrics(shard=self.shard_scope.label if settings.sharded else None)
+        if settings.sharded:  # discord.py's AutoShardedClient (ShardedClaimBot) reads these
+            options.update(shard_count=self.shard_scope.count, shard_ids=list(self.shard_scope.ids))
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=bot_intents(),
@@ -362,6 +366,12 @@ class ClaimBot(commands.Bot):
         assert self.user is not None
         log.info("logged in as %s (%s) in %d guilds", self.user, self.user.id, len(self.guilds))
 
+    @property
+    def sharded(self) -> bool:
+        """Whether discord.py runs this bot's shards (AutoShardedClient); then a fresh session
+        is announced per shard (`on_shard_ready`), and `on_ready` only once all are ready."""
+        return False
+
     # -- shutdown -----------------------------------------------------------------------
 
     async def close(self) -> None:
@@ -388,3 +398,19 @@ class ClaimBot(commands.Bot):
     async def _close_database(db: Database) -> None:
         await db.close()
         log.info("database closed")
+
+
+class ShardedClaimBot(ClaimBot, commands.AutoShardedBot):
+    """ClaimBot on discord.py's AutoShardedClient: the shards of CLAIMBOT_SHARD_IDS (all of
+    CLAIMBOT_SHARD_COUNT when unset) in one process, each its own gateway session."""
+
+    @property
+    def sharded(self) -> bool:
+        return True
+
+
+def make_bot(settings: Settings, **options: Any) -> ClaimBot:
+    """The client `settings` ask for: sharded when CLAIMBOT_SHARD_COUNT is set, else the plain
+    one as before (one session, every server)."""
+    bot_class = ShardedClaimBot if settings.sharded else ClaimBot
+    return bot_class(settings, **options)

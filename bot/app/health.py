@@ -1,13 +1,14 @@
 """`/healthz` and `/metrics` on a local port, for whatever watches the process (compose, an
 orchestrator, Prometheus).
 
-`/healthz` answers 200 `ok` only when the process can do its work: its gateway connection is
-ready and the database answers a trivial query within DATABASE_DEADLINE_SECONDS; otherwise
-503 with one word of why (`starting`, `gateway not ready`, `database not answering`), so a
-probe's log says what to look at. `/metrics` is the Prometheus text of this process's own
-registry (bot/services/metrics.py). Both are read-only, take no input, and answer on the
-bot's event loop (aiohttp, which discord.py already brings); the port is loopback unless the
-operator says otherwise (CLAIMBOT_HEALTH_HOST).
+`/healthz` answers 200 `ok` only when the process can do its work: its gateway connection
+(each of its shards' connections, when it runs shards) is ready and the database answers a
+trivial query within DATABASE_DEADLINE_SECONDS; otherwise 503 with one word of why
+(`starting`, `gateway not ready`, `database not answering`; with shards, those down: `gateway
+not ready: shard 1`), so a probe's log says what to look at. `/metrics` is the Prometheus
+text of this process's own registry (bot/services/metrics.py). Both are read-only, take no
+input, and answer on the bot's event loop (aiohttp, which discord.py already brings); the port
+is loopback unless the operator says otherwise (CLAIMBOT_HEALTH_HOST).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import aiohttp
 import discord
 from aiohttp import web
 
+from bot.core.shards import ShardScope
 from bot.services.metrics import Metrics
 from bot.storage.database import Database
 
@@ -44,18 +46,30 @@ def gateway_problem(client: discord.Client) -> str | None:
     """Why the gateway is not serving this process, or None when it is.
 
     `starting` until discord.py's `is_ready()` (READY received and the guilds loaded, for
-    every shard the process runs once it runs several: AutoShardedClient's `is_ready()` waits
-    for all of them). discord.py keeps `is_ready()` true across reconnects, so the socket is
-    looked at too: `gateway not ready` while the connection is down (with shards, this check
-    becomes one per shard), and once the bot is closing."""
+    every shard the process runs: AutoShardedClient's `is_ready()` waits for all of them).
+    discord.py keeps `is_ready()` true across reconnects, so the sockets are looked at too:
+    `gateway not ready` while the connection is down, or with shards `gateway not ready:
+    shards 0, 1` naming each shard whose connection is down (`ShardInfo.is_closed()`), and
+    once the bot is closing."""
     if client.is_closed():
         return GATEWAY_NOT_READY
     if not client.is_ready():
         return STARTING
+    if isinstance(client, discord.AutoShardedClient):
+        return _shards_down(client)
     ws = client.ws
     if ws is None or not ws.open:
         return GATEWAY_NOT_READY
     return None
+
+
+def _shards_down(client: discord.AutoShardedClient) -> str | None:
+    running = client.shards
+    expected = client.shard_ids or range(client.shard_count or 0)
+    down = [k for k in expected if k not in running or running[k].is_closed()]
+    if not down:
+        return None
+    return f"{GATEWAY_NOT_READY}: shard{'s' if len(down) > 1 else ''} {', '.join(map(str, down))}"
 
 
 def discord_trace(metrics: Metrics) -> aiohttp.TraceConfig:
@@ -81,9 +95,12 @@ class HealthServer:
         db: Database,
         gateway: Callable[[], str | None],
         *,
+        shards: ShardScope,
         deadline: float = DATABASE_DEADLINE_SECONDS,
     ) -> None:
+        """`shards` are the process's: `/metrics` counts their servers' notices."""
         self._metrics = metrics
+        self._shards = shards
         self._db = db
         self._gateway = gateway
         self._deadline = deadline
@@ -139,7 +156,7 @@ class HealthServer:
     async def _metrics_page(self, request: web.Request) -> web.Response:
         try:
             depth: int | None = await asyncio.wait_for(
-                self._db.pending_notice_count(), self._deadline
+                self._db.pending_notice_count(self._shards), self._deadline
             )
         except Exception:
             depth = None

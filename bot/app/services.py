@@ -96,7 +96,10 @@ async def build_services(
     stale claims); `pace_clock` never jumps, for what is spaced out (the edit rate, the
     submission and thread-link rates, alerts, retries). Tests pass clocks they move by hand.
     `metrics` is the process's own (the client counts its gateway events and Discord's
-    answers into it); `/healthz` and `/metrics` serve it when CLAIMBOT_HEALTH_PORT is set."""
+    answers into it); `/healthz` and `/metrics` serve it when CLAIMBOT_HEALTH_PORT is set.
+    Every service that reads work from the database at start or in the background is given
+    the process's shards (`settings.shards`), and does the work of their servers only."""
+    shards = settings.shards
     db.on_round_trip = metrics.database_round_trip
     configs = GuildConfigs(db)
     background = BackgroundTasks(log)
@@ -116,13 +119,22 @@ async def build_services(
         if suggestions is not None:
             suggestions.claim_posted(claim, thread_id)
 
-    review = ReviewPoster(client, db, configs, on_thread=thread_opened, clock=pace_clock)
+    review = ReviewPoster(
+        client, db, configs, shards=shards, on_thread=thread_opened, clock=pace_clock
+    )
     stack.push_async_callback(review.close)
     pace = Pace(settings.edits_per_second, clock=pace_clock)
     live = LiveMessages(review.refresh, interval=settings.edit_interval_seconds, pace=pace)
     stack.push_async_callback(live.close)
     notices = VerdictNotices(
-        client, db, configs, review, pace, clock=clock, window=settings.notice_window_seconds
+        client,
+        db,
+        configs,
+        review,
+        pace,
+        shards=shards,
+        clock=clock,
+        window=settings.notice_window_seconds,
     )
     notices.start()
     stack.push_async_callback(notices.close)
@@ -136,6 +148,7 @@ async def build_services(
         thread_links=LinkRateLimit(
             settings.thread_links_per_window, settings.thread_link_window_seconds
         ),
+        shards=shards,
         clock=pace_clock,
         slots=fetch_slots,
     )
@@ -165,11 +178,18 @@ async def build_services(
     # Each import rebuilds the scope it went into.
     fact_check_import = FactCheckImporter(db, library.rebuild, slots=fetch_slots)
     stack.push_async_callback(fact_check_import.close)
-    catch_up = CatchUp(client, db, configs, review, ingest, live.touch, clock=pace_clock)
+    catch_up = CatchUp(
+        client, db, configs, review, ingest, live.touch, shards=shards, clock=pace_clock
+    )
     stack.push_async_callback(catch_up.close)
     reactions = ReactionVotes(client, review, configs, ingest, catch_up, _spawner(background))
     digests = DigestScheduler(
-        db, configs, channel_sender(client), review.report_guild_refusal, clock=clock
+        db,
+        configs,
+        channel_sender(client),
+        review.report_guild_refusal,
+        shards=shards,
+        clock=clock,
     )
     digests.start()
     stack.push_async_callback(digests.close)
@@ -177,7 +197,7 @@ async def build_services(
     # stopped one.
     health: HealthServer | None = None
     if settings.health_port:
-        health = HealthServer(metrics, db, lambda: gateway_problem(client))
+        health = HealthServer(metrics, db, lambda: gateway_problem(client), shards=shards)
         await health.start(settings.health_host, settings.health_port)
         stack.push_async_callback(health.close)
     return Services(

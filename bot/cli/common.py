@@ -61,7 +61,9 @@ BAD_SETTING = Failure(EXIT_CONFIG, "a missing or malformed setting")
 UNUSABLE_DATABASE = Failure(EXIT_CONFIG, "an unusable DATABASE_PATH")
 DISCORD_REFUSED = Failure(EXIT_CONFIG, "Discord refused the token or the intents")
 DISCORD_UNREACHABLE = Failure(EXIT_DISCORD_UNREACHABLE, "Discord unreachable")
-DATABASE_IN_USE = Failure(EXIT_DATABASE_IN_USE, "another claimbot is running on the database")
+DATABASE_IN_USE = Failure(
+    EXIT_DATABASE_IN_USE, "another claimbot is running on the database (on a shard this one runs)"
+)
 HEALTH_PORT_UNAVAILABLE = Failure(EXIT_CONFIG, "CLAIMBOT_HEALTH_PORT cannot be listened on")
 # Every command parses its arguments and loads the settings, and can be interrupted.
 EVERY_COMMAND = (USAGE, BAD_SETTING)

@@ -104,7 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
         "run",
         help="start the Discord bot (needs DISCORD_TOKEN)",
         description="Start the Discord bot: needs DISCORD_TOKEN; creates and migrates the "
-        "database, and refuses to start while another claimbot runs on it.",
+        "database, and refuses to start while another claimbot runs on it (with shards: one "
+        "of its shards, or another shard count).",
         epilog=_epilog(run.FAILURES, SETTINGS_NOTE, FOLDER_NOTE),
     ).set_defaults(handler=run.cmd_run)
     sub.add_parser(

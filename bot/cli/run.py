@@ -71,12 +71,14 @@ def discord_unreachable(error: aiohttp.ClientConnectorError) -> str:
 async def run_bot(settings: Settings, token: str) -> None:
     """Start the bot and close it cleanly (database included) on SIGINT or SIGTERM.
     The database is opened (and migrated) before Discord is contacted, so a bad
-    DATABASE_PATH is reported first; the instance lock is held from then on."""
-    from bot.storage import Database, InstanceLock
+    DATABASE_PATH is reported first; the lock of each shard the process runs is held from
+    then on (bot/storage/shards.py), so a shard another process runs is refused before
+    Discord is contacted."""
+    from bot.storage import Database, ShardLock
 
     db = await Database.open(settings.database_path)
     await db.close()
-    with InstanceLock(settings.database_path):
+    with ShardLock(settings.database_path, settings.shards):
         await _run_bot(settings, token)
 
 
@@ -84,10 +86,10 @@ async def _run_bot(settings: Settings, token: str) -> None:
     import aiohttp
     import discord
 
-    from bot.app.client import ClaimBot
+    from bot.app.client import make_bot
     from bot.app.health import HealthPortUnavailable
 
-    bot = ClaimBot(settings)
+    bot = make_bot(settings)
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):

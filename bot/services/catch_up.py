@@ -15,6 +15,7 @@ import discord
 
 from bot.core.access import may_review
 from bot.core.records import GuildConfig, ReviewMessage
+from bot.core.shards import ShardScope
 from bot.core.vocabulary import Vote
 from bot.core.votes import reconcile
 from bot.services.background import BackgroundTasks
@@ -54,10 +55,13 @@ class CatchUp:
         ingest: VoteIngest,
         rerender: Callable[[Iterable[int]], None],
         *,
+        shards: ShardScope,
         clock: Clock | None = None,
     ) -> None:
-        """`clock` times the second look at a claim whose vote could not be written."""
+        """`shards` are the process's: a catch-up reads back their servers' claims only.
+        `clock` times the second look at a claim whose vote could not be written."""
         self._client = client
+        self._shards = shards
         self._clock: Clock = clock or MonotonicClock()
         self._db = db
         self._configs = configs
@@ -67,9 +71,12 @@ class CatchUp:
         self._background = BackgroundTasks(log)
         self.runs = 0  # finished catch-ups (tests wait for the first)
 
-    async def run(self) -> None:
-        """Read back the review messages, then render stale ones and post unposted claims."""
-        messages = await self._db.review_messages(limit=CATCHUP_MESSAGE_LIMIT)
+    async def run(self, shard_id: int | None = None) -> None:
+        """Read back the review messages, then render stale ones and post unposted claims: of
+        one shard's servers (a shard whose session is fresh), or by default of every server
+        of the process."""
+        shards = self._shards if shard_id is None else self._shards.only(shard_id)
+        messages = await self._db.review_messages(shards, limit=CATCHUP_MESSAGE_LIMIT)
         for review in messages:
             # Each message alone: one that fails is logged and read again at the next start.
             try:
@@ -82,13 +89,18 @@ class CatchUp:
             except Exception:
                 log.exception("catch-up of claim %d failed; next start retries", review.claim_id)
         # Edits still pending when the bot last stopped: render those messages again.
-        stale = await self._db.stale_review_messages(limit=CATCHUP_MESSAGE_LIMIT)
+        stale = await self._db.stale_review_messages(shards, limit=CATCHUP_MESSAGE_LIMIT)
         self._rerender(stale)
         # Claims whose post failed, or that the bot stopped before posting.
-        if await self._review.post_pending():
+        if await self._review.post_pending(shards):
             self._review.retry_unposted_later()
         self.runs += 1
-        log.info("catch-up read %d review messages, %d to re-render", len(messages), len(stale))
+        log.info(
+            "catch-up%s read %d review messages, %d to re-render",
+            "" if shard_id is None else f" of {shards.name(shard_id)}",
+            len(messages),
+            len(stale),
+        )
 
     def reconcile_later(self, claim_id: int) -> None:
         """A vote on this claim could not be written: read its reactions back soon."""

@@ -28,6 +28,7 @@ from bot.core.digest import (
     render_digest,
 )
 from bot.core.records import GuildConfig
+from bot.core.shards import ShardScope
 from bot.services.clock import Clock
 from bot.services.guild_configs import GuildConfigs
 from bot.storage.database import Database
@@ -80,9 +81,12 @@ class DigestScheduler:
         send: SendDigest,
         report_refusal: ReportRefusal,
         *,
+        shards: ShardScope,
         clock: Clock,
     ) -> None:
+        """Posts the digests of the servers of `shards` (the process's) only."""
         self._db = db
+        self._shards = shards
         self._configs = configs
         self._send = send
         self._report_refusal = report_refusal
@@ -156,7 +160,7 @@ class DigestScheduler:
         own (one refusal or failure never holds up another); returns when the next is due."""
         now = self.clock.now() if now is None else now
         wake_at: float | None = None
-        for state in await self._db.active_digests():
+        for state in await self._db.active_digests(self._shards):
             try:
                 slot = latest_due(state.schedule, now)
                 if state.last_sent_for is None or slot > state.last_sent_for:

@@ -17,6 +17,7 @@ from bot.core.access import Member
 from bot.core.errors import UserFacingError
 from bot.core.fairness import FetchSlots, LinkRateLimit
 from bot.core.records import ClaimRecord, EvidenceRecord
+from bot.core.shards import ShardScope
 from bot.core.urls import normalize_url
 from bot.documents.document import DocumentError
 from bot.documents.page_metadata import page_metadata
@@ -90,13 +91,16 @@ class EvidenceService:
         *,
         configs: GuildConfigs,
         thread_links: LinkRateLimit | None = None,
+        shards: ShardScope,
         clock: Clock | None = None,
         slots: FetchSlots | None = None,
         fetcher: SafeFetcher | None = None,
     ) -> None:
         """`thread_links` limits links posted in claim threads per member (none: no limit),
-        timed on `clock`."""
+        timed on `clock`; the fetches a stopped bot left pending are resumed for the servers
+        of `shards` (the process's) only."""
         self._db = db
+        self._shards = shards
         self._claims_changed = claims_changed
         self._configs = configs
         self.thread_links = thread_links or LinkRateLimit(1, 0)
@@ -314,7 +318,7 @@ class EvidenceService:
         if self._resumed:
             return
         self._resumed = True
-        pending = await self._db.pending_evidence(created_before=self._started_at)
+        pending = await self._db.pending_evidence(self._shards, created_before=self._started_at)
         slots = asyncio.Semaphore(RESUME_CONCURRENCY)
 
         async def fetch(url: str) -> FetchResult:

@@ -1,9 +1,9 @@
 """What one bot process counts for `/metrics`, in Prometheus' types (prometheus_client).
 
 Every process has its own registry, so two bots in one interpreter (the tests) or several
-shard processes on one host never mix their numbers; `shard` is the hook for the sharded
-deployment to come: when a process runs shards, it names them ("0-3") and every sample of
-its exposition carries `shard="0-3"`, added at scrape time so the hot paths stay unchanged.
+shard processes on one host never mix their numbers: a process that runs shards names them
+as CLAIMBOT_SHARD_IDS writes them ("0-3", "1") and every sample of its exposition carries
+`shard="0-3"`, added at scrape time so the hot paths stay unchanged.
 
 The hot paths pay about a microsecond per event: a gateway event is one counter increment
 on a child found in a dict (not `labels()`, which locks and builds a tuple each time), a
@@ -87,7 +87,8 @@ class Metrics:
         )
         self.notices_pending = Gauge(
             "claimbot_verdict_notices_pending",
-            "Verdict notices waiting in the outbox (read from the database when scraped).",
+            "Verdict notices of this process's servers waiting in the outbox (read from the "
+            "database when scraped).",
             registry=registry,
         )
         self.discord_errors = Counter(

@@ -18,6 +18,7 @@ from bot.core.render import (
     describe_refusal,
     render_alert,
 )
+from bot.core.shards import ShardScope
 from bot.core.text import clip
 from bot.core.votes import VoteEmoji
 from bot.services.background import BackgroundTasks
@@ -127,12 +128,15 @@ class ReviewPoster:
         db: Database,
         configs: GuildConfigs,
         *,
+        shards: ShardScope,
         on_thread: OnThread | None = None,
         clock: Clock | None = None,
     ) -> None:
-        """`on_thread` is told when a claim has its thread (the suggestions service) and must
+        """`shards` are the process's: the retries post their servers' claims only.
+        `on_thread` is told when a claim has its thread (the suggestions service) and must
         not block; `clock` spaces the alerts to a server's admins and the retries of posts."""
         self._client = client
+        self._shards = shards
         self._db = db
         self._configs = configs
         self._on_thread = on_thread
@@ -246,14 +250,16 @@ class ReviewPoster:
         finally:
             self._posting.difference_update(mine)
 
-    async def post_pending(self) -> int:
-        """Post the claims stored without a review message, and finish those whose post was
-        cut off before the thread; returns how many are left.
+    async def post_pending(self, shards: ShardScope | None = None) -> int:
+        """Post the claims of the servers of `shards` (the process's, by default) stored
+        without a review message, and finish those whose post was cut off before the thread;
+        returns how many are left.
         After a failure in a server, its other claims wait for the next pass: Discord would
         most likely refuse them too."""
         left = 0
         failed_guilds: set[int] = set()
-        for claim_id in await self._db.unposted_claims(limit=PENDING_POST_LIMIT):
+        shards = shards or self._shards
+        for claim_id in await self._db.unposted_claims(shards, limit=PENDING_POST_LIMIT):
             with self.reserving([claim_id]) as mine:
                 claim = await self._db.get_claim_any_guild(claim_id) if mine else None
                 if claim is None or claim.thread_id is not None:
@@ -284,7 +290,8 @@ class ReviewPoster:
         return left
 
     def retry_unposted_later(self) -> None:
-        """Try the unposted claims again after each of POST_RETRY_SECONDS, until none is left."""
+        """Try the unposted claims (of all the process's servers) again after each of
+        POST_RETRY_SECONDS, until none is left."""
         self._background.start(self._retry_unposted(), name="post-pending", once=True)
 
     async def _retry_unposted(self) -> None:

@@ -30,6 +30,7 @@ from bot.core.notices import (
     wants_notice,
 )
 from bot.core.records import ClaimRecord
+from bot.core.shards import ShardScope
 from bot.services.clock import Clock
 from bot.services.guild_configs import GuildConfigs
 from bot.services.live_edits import Pace
@@ -59,10 +60,14 @@ class VerdictNotices:
         review: ReviewPoster,
         pace: Pace,
         *,
+        shards: ShardScope,
         clock: Clock,
         window: float,
     ) -> None:
+        """Sends the notices of the servers of `shards` (the process's) only: each notice
+        has one sender, the process running its server's shard."""
         self._client = client
+        self._shards = shards
         self._db = db
         self._configs = configs
         self._review = review
@@ -114,7 +119,7 @@ class VerdictNotices:
 
     async def _run(self) -> None:
         try:
-            released = await self._db.release_parked_notices(self._clock.now())
+            released = await self._db.release_parked_notices(self._shards, self._clock.now())
             if released:
                 log.info("%d verdict notices whose retries ran out are due again", released)
         except Exception:
@@ -130,7 +135,7 @@ class VerdictNotices:
                     return
                 if full:
                     continue  # more may be due
-                next_due = await self._db.next_notice_due()
+                next_due = await self._db.next_notice_due(self._shards)
             except Exception:
                 log.exception("sending verdict notices failed; trying again later")
                 next_due = None
@@ -145,7 +150,7 @@ class VerdictNotices:
 
     async def send_due(self, now: float) -> bool:
         """Send the notices due by `now`, one batch; whether the batch was full."""
-        due = await self._db.due_notices(now, limit=BATCH)
+        due = await self._db.claim_due_notices(self._shards, now, limit=BATCH)
         for notice in due:
             if self._closing:
                 return False

@@ -7,22 +7,23 @@ from bot.storage.claims import StatusRow
 from bot.storage.connection import (
     DatabaseInUse,
     DatabaseUnusable,
-    InstanceLock,
     SchemaError,
     describe_database_failure,
     load_migrations,
 )
 from bot.storage.database import Database
+from bot.storage.shards import ShardLock, shard_filter
 from bot.storage.votes import VoteEventRow
 
 __all__ = [
     "Database",
     "DatabaseInUse",
     "DatabaseUnusable",
-    "InstanceLock",
     "SchemaError",
+    "ShardLock",
     "StatusRow",
     "VoteEventRow",
     "describe_database_failure",
     "load_migrations",
+    "shard_filter",
 ]

@@ -18,11 +18,13 @@ from bot.core.records import (
     ReviewMessage,
 )
 from bot.core.search import index_document, match_expression
+from bot.core.shards import ShardScope
 from bot.core.status import Status
 from bot.core.vocabulary import AWAITING_VERDICT
 from bot.storage.connection import Store, execute_many, fetch_all, fetch_for_ids, fetch_one
 from bot.storage.held_claims import HeldTaken, insert_held, read_held, take_held
 from bot.storage.notices import queue_notices
+from bot.storage.shards import shard_filter
 
 log = logging.getLogger("claimbot.storage")
 
@@ -161,33 +163,41 @@ class ClaimStore(Store):
             [(updated_at, claim_id, updated_at)],
         )
 
-    async def stale_review_messages(self, *, limit: int) -> list[int]:
-        """Claims whose review message shows an older state than the database (an edit was
-        still pending when the bot stopped): open ones first, newest first."""
+    async def stale_review_messages(self, shards: ShardScope, *, limit: int) -> list[int]:
+        """Claims of the servers of `shards` whose review message shows an older state than
+        the database (an edit was still pending when the bot stopped): open ones first,
+        newest first."""
+        owned, params = shard_filter(shards)
         rows = await self._read(
             fetch_all,
             "SELECT id FROM claims WHERE message_id IS NOT NULL"
-            " AND (rendered_at IS NULL OR rendered_at < updated_at)"
+            f" AND (rendered_at IS NULL OR rendered_at < updated_at) AND {owned}"
             " ORDER BY is_final, id DESC LIMIT ?",
-            (limit,),
+            (*params, limit),
         )
         return [int(row["id"]) for row in rows]
 
-    async def unposted_claims(self, *, limit: int) -> list[int]:
-        """Claims whose post did not finish (Discord refused or failed it, or the bot stopped
-        before the thread, its last step), oldest first so they reach the channel in order."""
+    async def unposted_claims(self, shards: ShardScope, *, limit: int) -> list[int]:
+        """Claims of the servers of `shards` whose post did not finish (Discord refused or
+        failed it, or the bot stopped before the thread, its last step), oldest first so they
+        reach the channel in order."""
+        owned, params = shard_filter(shards)
         rows = await self._read(
-            fetch_all, "SELECT id FROM claims WHERE thread_id IS NULL ORDER BY id LIMIT ?", (limit,)
+            fetch_all,
+            f"SELECT id FROM claims WHERE thread_id IS NULL AND {owned} ORDER BY id LIMIT ?",
+            (*params, limit),
         )
         return [int(row["id"]) for row in rows]
 
-    async def review_messages(self, *, limit: int) -> list[ReviewMessage]:
-        """Posted claims for catch-up: open ones first, newest first, at most `limit`."""
+    async def review_messages(self, shards: ShardScope, *, limit: int) -> list[ReviewMessage]:
+        """Posted claims of the servers of `shards`, for catch-up: open ones first, newest
+        first, at most `limit`."""
+        owned, params = shard_filter(shards)
         rows = await self._read(
             fetch_all,
             "SELECT id, guild_id, channel_id, message_id FROM claims"
-            " WHERE message_id IS NOT NULL ORDER BY is_final, id DESC LIMIT ?",
-            (limit,),
+            f" WHERE message_id IS NOT NULL AND {owned} ORDER BY is_final, id DESC LIMIT ?",
+            (*params, limit),
         )
         return [
             ReviewMessage(

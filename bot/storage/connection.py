@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import fcntl
 import logging
 import os
 import queue
@@ -41,7 +40,8 @@ class SchemaError(DatabaseUnusable):
 
 
 class DatabaseInUse(Exception):
-    """Another claimbot process holds the instance lock of this database."""
+    """Another claimbot process runs a shard this one would run on this database
+    (bot/storage/shards.py); the message is one line naming it and its pid."""
 
 
 def describe_database_failure(path: Path, error: OSError | sqlite3.Error) -> DatabaseUnusable:
@@ -90,48 +90,6 @@ def require_folder(path: Path) -> None:
 def _file_in_the_way(path: Path) -> Path | None:
     """The file that stands where a folder of `path` should be, if any."""
     return next((p for p in path.parents if p.exists() and not p.is_dir()), None)
-
-
-class InstanceLock:
-    """An exclusive flock on `<database>.lock` while the bot runs, so two bots never answer
-    the same interactions. The kernel releases it when the process ends, however it ends,
-    so a crash never leaves a stale lock; the file itself stays (deleting it would race)."""
-
-    def __init__(self, database_path: Path) -> None:
-        self.database_path = database_path
-        self.path = database_path.with_name(database_path.name + ".lock")
-        self._fd: int | None = None
-
-    def acquire(self) -> None:
-        require_folder(self.database_path)
-        try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
-        except OSError as exc:
-            raise describe_database_failure(self.database_path, exc) from None
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            holder = os.read(fd, 32).decode("ascii", "replace").strip()
-            os.close(fd)
-            pid = f" (pid {holder})" if holder.isdigit() else ""
-            raise DatabaseInUse(
-                f"another claimbot is running on {self.database_path}{pid}."
-            ) from None
-        os.ftruncate(fd, 0)
-        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
-        self._fd = fd
-
-    def release(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
-
-    def __enter__(self) -> InstanceLock:
-        self.acquire()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.release()
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,9 +14,11 @@ from bot.core.digest import (
     DigestState,
 )
 from bot.core.records import ClaimRecord
+from bot.core.shards import ShardScope
 from bot.storage.audit import write_audit
 from bot.storage.claims import AWAITING_SQL, OLDEST_AWAITING_SQL, claim_record
 from bot.storage.connection import Store, fetch_all, fetch_one
+from bot.storage.shards import shard_filter
 
 
 class DigestStore(Store):
@@ -27,10 +29,13 @@ class DigestStore(Store):
         )
         return digest_state(row) if row else DigestState(guild_id, DigestSchedule())
 
-    async def active_digests(self) -> list[DigestState]:
+    async def active_digests(self, shards: ShardScope) -> list[DigestState]:
+        """The digests scheduled in the servers of `shards`."""
+        owned, params = shard_filter(shards)
         rows = await self._read(
             fetch_all,
-            "SELECT * FROM digest_schedules WHERE cadence <> 'off' ORDER BY guild_id",
+            f"SELECT * FROM digest_schedules WHERE cadence <> 'off' AND {owned} ORDER BY guild_id",
+            params,
         )
         return [digest_state(row) for row in rows]
 

@@ -7,8 +7,10 @@ import time
 from dataclasses import fields
 
 from bot.core.records import EvidenceRecord
+from bot.core.shards import ShardScope
 from bot.storage.audit import write_audit
 from bot.storage.connection import Store, execute_many, fetch_all, fetch_for_ids, fetch_one
+from bot.storage.shards import shard_filter
 
 _FIELDS = tuple(f.name for f in fields(EvidenceRecord))
 _COLUMNS = ", ".join(_FIELDS)
@@ -87,13 +89,17 @@ class EvidenceStore(Store):
             may_change_others,
         )
 
-    async def pending_evidence(self, *, created_before: float) -> list[EvidenceRecord]:
-        """Links whose fetch never finished (the bot stopped first), oldest first."""
+    async def pending_evidence(
+        self, shards: ShardScope, *, created_before: float
+    ) -> list[EvidenceRecord]:
+        """Links of the servers of `shards` whose fetch never finished (the bot stopped
+        first), oldest first."""
+        owned, params = shard_filter(shards)
         rows = await self._read(
             fetch_all,
             f"SELECT {_COLUMNS} FROM evidence WHERE fetch_status = 'pending'"
-            " AND removed_at IS NULL AND created_at < ? ORDER BY id",
-            (created_before,),
+            f" AND removed_at IS NULL AND created_at < ? AND {owned} ORDER BY id",
+            (created_before, *params),
         )
         return [evidence_record(row) for row in rows]
 

@@ -6,21 +6,32 @@ from __future__ import annotations
 import sqlite3
 
 from bot.core.notices import Announced, PendingNotice, next_pending
+from bot.core.shards import ShardScope
 from bot.storage.connection import Store, execute_many, fetch_all, fetch_one
+from bot.storage.shards import shard_filter
 
 # (claim, guild, state before the save, state after it)
 NoticeChange = tuple[int, int, Announced, Announced]
 
 
 class NoticeStore(Store):
-    async def due_notices(self, now: float, *, limit: int) -> list[PendingNotice]:
-        """Pending notices due by `now`, the longest waiting first."""
+    async def claim_due_notices(
+        self, shards: ShardScope, now: float, *, limit: int
+    ) -> list[PendingNotice]:
+        """Take the pending notices of the servers of `shards` due by `now` for sending, the
+        longest waiting first: the one step where a sender claims its work.
+
+        On SQLite every row has one owner, the process running its server's shard, so reading
+        its own shards' rows is the claim. PostgreSQL, where processes on several machines
+        may share the outbox, adds `FOR UPDATE SKIP LOCKED` here (and a lease on `due_at`),
+        so that each notice is sent once."""
+        owned, params = shard_filter(shards)
         rows = await self._read(
             fetch_all,
             "SELECT claim_id, guild_id, status, final, attempts, thread_done"
-            " FROM verdict_notices WHERE status IS NOT NULL AND due_at <= ?"
+            f" FROM verdict_notices WHERE status IS NOT NULL AND due_at <= ? AND {owned}"
             " ORDER BY due_at, claim_id LIMIT ?",
-            (now, limit),
+            (now, *params, limit),
         )
         return [
             PendingNotice(
@@ -34,18 +45,24 @@ class NoticeStore(Store):
             for row in rows
         ]
 
-    async def pending_notice_count(self) -> int:
-        """Notices waiting to be sent, parked ones included (the outbox depth of /metrics;
-        counted from the partial index of pending notices)."""
+    async def pending_notice_count(self, shards: ShardScope) -> int:
+        """Notices of the servers of `shards` waiting to be sent, parked ones included (the
+        outbox depth of /metrics; counted from the partial index of pending notices)."""
+        owned, params = shard_filter(shards)
         row = await self._read(
-            fetch_one, "SELECT count(*) AS n FROM verdict_notices WHERE status IS NOT NULL"
+            fetch_one,
+            f"SELECT count(*) AS n FROM verdict_notices WHERE status IS NOT NULL AND {owned}",
+            params,
         )
         return int(row["n"]) if row is not None else 0
 
-    async def next_notice_due(self) -> float | None:
+    async def next_notice_due(self, shards: ShardScope) -> float | None:
+        """When the next notice of the servers of `shards` is due."""
+        owned, params = shard_filter(shards)
         row = await self._read(
             fetch_one,
-            "SELECT min(due_at) AS due FROM verdict_notices WHERE status IS NOT NULL",
+            f"SELECT min(due_at) AS due FROM verdict_notices WHERE status IS NOT NULL AND {owned}",
+            params,
         )
         return float(row["due"]) if row is not None and row["due"] is not None else None
 
@@ -102,9 +119,9 @@ class NoticeStore(Store):
             [(due_at, notice.claim_id, notice.status, int(notice.final))],
         )
 
-    async def release_parked_notices(self, now: float) -> int:
-        """At start: notices whose retries ran out are due again."""
-        return await self._write(_release_parked, now)
+    async def release_parked_notices(self, shards: ShardScope, now: float) -> int:
+        """At start: notices of the servers of `shards` whose retries ran out are due again."""
+        return await self._write(_release_parked, shards, now)
 
 
 # -- functions run on the database thread -------------------------------------------------
@@ -158,9 +175,10 @@ def _notice_sent(conn: sqlite3.Connection, claim_id: int, announced: Announced, 
     )
 
 
-def _release_parked(conn: sqlite3.Connection, now: float) -> int:
+def _release_parked(conn: sqlite3.Connection, shards: ShardScope, now: float) -> int:
+    owned, params = shard_filter(shards)
     return conn.execute(
         "UPDATE verdict_notices SET due_at = ?, attempts = 0"
-        " WHERE status IS NOT NULL AND due_at IS NULL",
-        (now,),
+        f" WHERE status IS NOT NULL AND due_at IS NULL AND {owned}",
+        (now, *params),
     ).rowcount

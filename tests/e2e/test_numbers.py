@@ -10,6 +10,7 @@ import json
 import sqlite3
 
 from bot.core.records import ClaimRecord
+from bot.core.shards import UNSHARDED
 from bot.core.text import clip
 from tests.fake_discord import InteractionRecord
 from tests.support.world import BotRunner, World, add_claim, build_world, setup_review
@@ -200,7 +201,7 @@ async def test_an_upgrade_renders_again_the_messages_whose_number_changed(
     }
     assert edits == {**{c.id: 0 for c in unchanged}, **{c.id: 1 for c in changed}}
     assert runner.bot is not None
-    assert await runner.bot.db.stale_review_messages(limit=10) == []
+    assert await runner.bot.db.stale_review_messages(UNSHARDED, limit=10) == []
 
 
 async def test_a_refused_edit_names_the_claim_by_its_number(

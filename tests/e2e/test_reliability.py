@@ -10,6 +10,7 @@ import pytest
 import bot.services.catch_up
 import bot.storage.connection
 from bot.app.client import ClaimBot
+from bot.core.shards import UNSHARDED
 from tests.support.world import BotRunner, World, add_claim, setup_review
 from tests.test_storage_busy import hold_lock
 
@@ -202,7 +203,7 @@ async def test_message_left_stale_is_rendered_again_at_start(
     assert message is not None
     fields = {f["name"]: f["value"] for f in message["embeds"][0]["fields"]}
     assert fields["Votes"] == "✅ 0  ❌ 0  ❓ 0  ⚠️ 0"
-    assert await bot_.db.stale_review_messages(limit=10) == [claim.id]
+    assert await bot_.db.stale_review_messages(UNSHARDED, limit=10) == [claim.id]
     await runner.stop()
 
     bot_ = await runner.start()
@@ -211,7 +212,7 @@ async def test_message_left_stale_is_rendered_again_at_start(
     assert message is not None
     fields = {f["name"]: f["value"] for f in message["embeds"][0]["fields"]}
     assert fields["Votes"] == "✅ 0  ❌ 1  ❓ 0  ⚠️ 0"
-    assert await bot_.db.stale_review_messages(limit=10) == []
+    assert await bot_.db.stale_review_messages(UNSHARDED, limit=10) == []
 
 
 async def test_refusals_alert_the_admins_once_per_quiet_period(

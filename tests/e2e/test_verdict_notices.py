@@ -9,6 +9,7 @@ import pytest
 
 from bot.app.client import ClaimBot
 from bot.core.records import NewClaim, NewDocument
+from bot.core.shards import UNSHARDED
 from bot.storage.votes import CurrentVotes, VoteEventRow
 from tests.fake_discord.state import JSON
 from tests.support.clock import ManualClock, VirtualClock
@@ -186,7 +187,7 @@ async def test_notices_off(runner: BotRunner, world: World) -> None:
 
     assert bot_posts(world, claim.thread_id) == []
     assert bot_posts(world, world.general_channel_id) == []
-    assert await bot.db.due_notices(clock.now() + 10 * WINDOW, limit=10) == []
+    assert await bot.db.claim_due_notices(UNSHARDED, clock.now() + 10 * WINDOW, limit=10) == []
 
     # Setup again without the option keeps it; `thread` sends no origin reply.
     await setup_review(world)
@@ -223,7 +224,7 @@ async def test_pending_notices_are_sent_once_after_a_restart(
     bot = await runner.start()
     await after_window(runner, clock)
     assert len(bot_posts(world, claim.thread_id)) == 1
-    assert await bot.db.due_notices(clock.now() + 10 * WINDOW, limit=10) == []
+    assert await bot.db.claim_due_notices(UNSHARDED, clock.now() + 10 * WINDOW, limit=10) == []
 
 
 async def test_a_refused_notice_is_reported_once_and_not_retried(
@@ -258,7 +259,7 @@ async def test_a_refused_notice_is_reported_once_and_not_retried(
     await after_window(runner, clock, 24 * 3600)
     assert len(world.fake.requests_to("POST", thread_posts)) == 1
     assert bot_posts(world, claim.thread_id) == []
-    assert await bot.db.due_notices(clock.now() + 10 * WINDOW, limit=10) == []
+    assert await bot.db.claim_due_notices(UNSHARDED, clock.now() + 10 * WINDOW, limit=10) == []
 
 
 async def test_an_outage_is_retried_after_a_backoff(runner: BotRunner, world: World) -> None:

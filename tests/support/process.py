@@ -10,6 +10,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from bot.config import Settings
 from tests.fake_discord import FakeDiscord
 from tests.support.world import TOKEN
 
@@ -57,12 +58,26 @@ class BotProcess:
         return self.process.pid
 
     @property
+    def shard_ids(self) -> list[int] | None:
+        """The shards it runs, read from its CLAIMBOT_SHARD_* as the bot reads them; None
+        unsharded."""
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            CLAIMBOT_SHARD_COUNT=self.env.get("CLAIMBOT_SHARD_COUNT", ""),
+            CLAIMBOT_SHARD_IDS=self.env.get("CLAIMBOT_SHARD_IDS", ""),
+        )
+        return list(settings.shards.ids) if settings.sharded else None
+
+    @property
     def running(self) -> bool:
         return self.process is not None and self.process.returncode is None
 
     async def start(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109
-        """Start the process; returns once it has identified on the fake gateway."""
+        """Start the process; returns once it has identified on the fake gateway (on each of
+        its shards, when it runs shards)."""
         identified = self.fake.identify_count
+        shard_ids = self.shard_ids
+        sessions = len(shard_ids) if shard_ids is not None else 1
         env = {
             **{k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "CLAIMBOT_"))},
             "PYTHONPATH": str(REPO),
@@ -94,10 +109,10 @@ class BotProcess:
                     f"the bot exited with {process.returncode} before identifying:\n"
                     + self.log_tail()
                 )
-            return self.fake.identify_count > identified
+            return self.fake.identify_count >= identified + sessions
 
         await self.fake.wait_for(identified_or_exited, timeout=timeout, what="the bot to identify")
-        await self.fake.wait_until_connected(timeout=timeout)
+        await self.fake.wait_until_connected(timeout=timeout, shard_ids=shard_ids)
 
     def log_tail(self, lines: int = 40) -> str:
         """The last lines the bot wrote to stdout/stderr."""

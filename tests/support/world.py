@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.app.client import ClaimBot
+import discord
+
+from bot.app.client import ClaimBot, make_bot
 from bot.config import Settings
 from bot.core.claims import RECENT_CLAIMS_COMPARED, content_hash, triage
 from bot.core.records import ClaimRecord, GuildConfig, NewDocument
@@ -57,9 +59,11 @@ class World:
         return self.fake.messages_in(self.review_channel_id)
 
 
-def build_world(fake: FakeDiscord, name: str = "Newsroom") -> World:
+def build_world(fake: FakeDiscord, name: str = "Newsroom", *, shard_id: int | None = None) -> World:
+    """A server set up with its channels, roles and members; on shard `shard_id` of the fake's
+    shard count when given."""
     owner = fake.add_user(f"{name.lower()}-owner")
-    guild = fake.add_guild(name, owner_id=owner)
+    guild = fake.add_guild(name, owner_id=owner, shard_id=shard_id)
     review = fake.add_text_channel(guild, "claims-review")
     general = fake.add_text_channel(guild, "general")
     reviewer_role = fake.add_role(guild, "Reviewer")
@@ -89,7 +93,9 @@ NEIGHBOUR_CLAIMS = (
 )
 
 
-async def add_neighbour(fake: FakeDiscord, database: Path, name: str = "Eastmere") -> World:
+async def add_neighbour(
+    fake: FakeDiscord, database: Path, name: str = "Eastmere", *, shard_id: int | None = None
+) -> World:
     """A second server, set up, whose claims are stored before any test's own: then no
     claim's database id equals the number the bot shows, and a test that expects `claim.id`
     where members see `claim.number` fails instead of passing by luck.
@@ -97,7 +103,7 @@ async def add_neighbour(fake: FakeDiscord, database: Path, name: str = "Eastmere
     Stored with the calls `/claimbot setup` and `/claim add` make (save_guild_config,
     triage, store_submission); the bot posts them at its first start, as it posts any claim
     stored without a review message."""
-    neighbour = build_world(fake, name)
+    neighbour = build_world(fake, name, shard_id=shard_id)
     db = await Database.open(database)
     try:
         config = GuildConfig(
@@ -124,7 +130,8 @@ async def add_neighbour(fake: FakeDiscord, database: Path, name: str = "Eastmere
 
 
 class BotRunner:
-    """Starts the real ClaimBot in-process, as `claimbot run` would, and stops it cleanly."""
+    """Starts the real ClaimBot in-process, as `claimbot run` would (sharded when the settings
+    say so), and stops it cleanly."""
 
     def __init__(self, fake: FakeDiscord, database: Path) -> None:
         self.fake = fake
@@ -149,7 +156,7 @@ class BotRunner:
         return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
     async def start(self, **overrides: object) -> ClaimBot:
-        bot = ClaimBot(self.settings(**overrides), guild_ready_timeout=0.05, **self.bot_options)
+        bot = make_bot(self.settings(**overrides), guild_ready_timeout=0.05, **self.bot_options)
         self.bot = bot
         self._task = asyncio.create_task(bot.start(TOKEN))
         ready = asyncio.create_task(bot.wait_until_ready())
@@ -158,16 +165,33 @@ class BotRunner:
             ready.cancel()
             self._task.result()
         assert ready in done, "the bot did not become ready"
-        await self.fake.wait_for(lambda: bot.catch_up.runs >= 1, timeout=10)
+        # One catch-up per shard's session when sharded, one for the whole bot otherwise.
+        catch_ups = len(bot.shard_scope.ids) if bot.sharded else 1
+        await self.fake.wait_for(lambda: bot.catch_up.runs >= catch_ups, timeout=10)
         return bot
 
-    def _dispatched_seq(self) -> int:
-        sessions = self.fake.gateway.sessions.values()
-        return max((s.seq for s in sessions if s.conn is not None), default=0)
+    def _dispatched_seq(self) -> dict[int, int]:
+        """The last sequence number the fake sent on each shard's live session."""
+        sent: dict[int, int] = {}
+        for session in self.fake.gateway.sessions.values():
+            if session.conn is not None:
+                shard_id = session.shard.shard_id
+                sent[shard_id] = max(sent.get(shard_id, 0), session.seq)
+        return sent
 
     @staticmethod
-    def _caught_up(bot: ClaimBot, target: int) -> Callable[[], bool]:
-        return lambda: bot.ws is not None and (bot.ws.sequence or 0) >= target
+    def _caught_up(bot: ClaimBot, targets: dict[int, int]) -> Callable[[], bool]:
+        """Whether the bot has read up to `targets` on each of its shards' sessions."""
+
+        def sequence(shard_id: int) -> int:
+            if isinstance(bot, discord.AutoShardedClient) and shard_id not in bot.shards:
+                return 0
+            # A sharded client keeps each shard's socket private; `_get_websocket` is how
+            # discord.py finds one itself (Guild.change_voice_state). Unsharded: `bot.ws`.
+            ws = bot._get_websocket(shard_id=shard_id)
+            return (ws.sequence or 0) if ws is not None else 0
+
+        return lambda: all(sequence(k) >= seq for k, seq in targets.items())
 
     async def settle(self) -> None:
         """Wait until the bot has read every event the fake sent, and until the votes,

@@ -1,0 +1,158 @@
+"""Shards in storage: the SQL that keeps a process to its own servers' rows, and the lock that
+lets one process at a time run each shard on a database.
+
+The filter is the formula of bot/core/shards.py written once in SQL (tests/test_shards.py
+holds the two equal over random snowflakes); SQLite and PostgreSQL both have `>>` and `%` on
+integers. Every storage method that hands a process its background work (catch-up, unposted
+claims, pending sources, verdict notices, digests) takes the process's `ShardScope` and adds
+this filter, so a process never even reads another shard's rows.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from pathlib import Path
+
+from bot.core.shards import SHARD_SHIFT, ShardScope
+from bot.storage.connection import DatabaseInUse, describe_database_failure, require_folder
+
+
+def shard_filter(shards: ShardScope, column: str = "guild_id") -> tuple[str, tuple[int, ...]]:
+    """A WHERE condition true for the rows of the servers `shards` owns, and its parameters.
+    The parentheses matter: `%` binds tighter than `>>` in SQLite and PostgreSQL alike."""
+    if shards.everything:
+        return "1 = 1", ()
+    marks = ", ".join("?" * len(shards.ids))
+    return f"(({column} >> {SHARD_SHIFT}) % ? IN ({marks}))", (shards.count, *shards.ids)
+
+
+class ShardLock:
+    """flock(2) locks held while the bot runs, so two processes never run the same shard (they
+    would both answer its interactions and send its notices). The kernel drops a flock when
+    its process ends, however it ends, so a crashed process's shards can be taken over at
+    once; the files stay (deleting them would race).
+
+    An unsharded bot (shard 0 of 1, every server) holds `<database>.lock` exclusively, as
+    every claimbot did before shards. A process running shards k of n (n > 1) holds
+    `<database>.lock` shared, so no unsharded bot runs beside it (nor it beside one), and
+    `<database>.shard-<k>-of-<n>.lock` exclusively for each of its shards. Once they are
+    held it looks at the shard files of every other count: one held means a process with
+    another CLAIMBOT_SHARD_COUNT runs on the database, whose servers overlap this one's, and
+    this one refuses (looked at after taking its own, so of two racing, at least one sees
+    the other). Each file a process holds exclusively names its pid, for the refusal.
+
+    PostgreSQL (several machines) needs the same rule as advisory locks, one per shard key
+    `(count, k)`, plus one for the unsharded bot, shared and exclusive as here.
+    """
+
+    def __init__(self, database_path: Path, shards: ShardScope) -> None:
+        self.database_path = database_path
+        self.shards = shards
+        self.path = self._file(".lock")
+        self._fds: list[int] = []
+
+    def _file(self, suffix: str) -> Path:
+        return self.database_path.with_name(self.database_path.name + suffix)
+
+    def shard_path(self, shard_id: int) -> Path:
+        return self._file(f".shard-{shard_id}-of-{self.shards.count}.lock")
+
+    def acquire(self) -> None:
+        """Take every lock, or none: raises DatabaseInUse naming who holds the one refused."""
+        require_folder(self.database_path)
+        try:
+            if self.shards.count == 1:
+                self._take(self.path, fcntl.LOCK_EX)
+                return
+            self._take(self.path, fcntl.LOCK_SH)
+            for shard_id in self.shards.ids:
+                self._take(self.shard_path(shard_id), fcntl.LOCK_EX, self.shards.name(shard_id))
+            other = self._held_shard(other_than=self.shards.count)
+            if other is not None:
+                raise DatabaseInUse(
+                    f"{self._runs(*other)}; every process on one database needs the same "
+                    "CLAIMBOT_SHARD_COUNT."
+                )
+        except BaseException:
+            self.release()
+            raise
+
+    def _take(self, path: Path, kind: int, shard: str | None = None) -> None:
+        """flock `path` (`kind`: shared or exclusive) without waiting; `shard` names it."""
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+        except OSError as exc:
+            raise describe_database_failure(self.database_path, exc) from None
+        try:
+            fcntl.flock(fd, kind | fcntl.LOCK_NB)
+        except BlockingIOError:
+            pid = _pid_in(fd)
+            os.close(fd)
+            if shard is not None:
+                raise DatabaseInUse(f"{self._runs(shard, pid)}.") from None
+            # `<database>.lock` held exclusively names its pid; held shared, it names none,
+            # and the shard files say who runs.
+            running = None if pid else self._held_shard()
+            if running is not None:
+                raise DatabaseInUse(f"{self._runs(*running)}.") from None
+            raise DatabaseInUse(
+                f"another claimbot is running on {self.database_path}{pid}."
+            ) from None
+        # Shared, nobody holds it exclusively: an unsharded bot's old pid would mislead.
+        os.ftruncate(fd, 0)
+        if kind == fcntl.LOCK_EX:
+            os.write(fd, f"{os.getpid()}\n".encode("ascii"))
+        self._fds.append(fd)
+
+    def _runs(self, shard: str, pid: str) -> str:
+        return f"another claimbot runs {shard} on {self.database_path}{pid}"
+
+    def _shard_files(self) -> list[tuple[Path, int, int]]:
+        """(path, shard id, count) of every shard lock file beside the database."""
+        prefix = self.database_path.name + ".shard-"
+        found = []
+        for path in self.database_path.parent.iterdir():
+            name = path.name
+            if not (name.startswith(prefix) and name.endswith(".lock")):
+                continue
+            shard, _, count = name[len(prefix) : -len(".lock")].partition("-of-")
+            if shard.isdigit() and count.isdigit():
+                found.append((path, int(shard), int(count)))
+        return sorted(found, key=lambda item: (item[2], item[1]))
+
+    def _held_shard(self, *, other_than: int | None = None) -> tuple[str, str] | None:
+        """(`shard k of n`, ` (pid N)`) of a shard file another process holds, of any count
+        but `other_than`; None when none is held."""
+        for path, shard_id, count in self._shard_files():
+            if count == other_than:
+                continue
+            try:
+                fd = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+            except OSError:
+                continue
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return f"shard {shard_id} of {count}", _pid_in(fd)
+            finally:
+                os.close(fd)  # closing drops the probe's own lock
+        return None
+
+    def release(self) -> None:
+        for fd in reversed(self._fds):
+            os.close(fd)
+        self._fds.clear()
+
+    def __enter__(self) -> ShardLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release()
+
+
+def _pid_in(fd: int) -> str:
+    """` (pid N)` from a lock file, or "" when it holds none."""
+    holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+    return f" (pid {holder})" if holder.isdigit() else ""
