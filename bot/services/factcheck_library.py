@@ -89,17 +89,63 @@ class _ScopeIndex:
         return len(self.fact_ids)
 
 
+class _Leases:
+    """This process's rebuild leases: taken (an importer) or claimed (a stale scope nobody
+    builds), renewed at half time while the work goes on, ended by the save or a failure."""
+
+    def __init__(self, db: Database, clock: Clock, seconds: float) -> None:
+        self._db = db
+        self._clock = clock
+        self._seconds = seconds
+        # Names this process in the leases it holds (an operator reading the table sees who).
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        self._renew_at: dict[int, float] = {}
+
+    async def take(self, scope: int) -> None:
+        now = self._clock.now()
+        await self._db.take_fact_check_rebuild(scope, self.holder, now + self._seconds)
+        self._renew_at[scope] = now + self._seconds / 2
+
+    async def claim(self, scope: int, saved_version: int | None) -> bool:
+        now = self._clock.now()
+        claimed = await self._db.claim_fact_check_rebuild(
+            scope, self.holder, now, now + self._seconds, saved_version=saved_version
+        )
+        if claimed:
+            self._renew_at[scope] = now + self._seconds / 2
+        return claimed
+
+    async def renew(self, scope: int) -> bool:
+        """Renew the lease once half of it has passed; False if another process took it."""
+        now = self._clock.now()
+        if now < self._renew_at.get(scope, now):
+            return True
+        self._renew_at[scope] = now + self._seconds / 2
+        return await self._db.renew_fact_check_rebuild(scope, self.holder, now + self._seconds)
+
+    def ended(self, scope: int) -> None:
+        """The save (or the drop) ended the lease in its own transaction."""
+        self._renew_at.pop(scope, None)
+
+    async def release(self, scope: int) -> None:
+        self.ended(scope)
+        try:
+            await self._db.release_fact_check_rebuild(scope, self.holder)
+        except Exception:
+            log.warning("fact-check library: could not end the lease of scope %d", scope)
+
+
 class ImportHold:
     """What `importing` gives an importer: it calls `written()` after each batch it wrote."""
 
-    def __init__(self, library: FactCheckLibrary, scope: int) -> None:
-        self._library = library
+    def __init__(self, leases: _Leases, scope: int) -> None:
+        self._leases = leases
         self._scope = scope
         self.wrote = False
 
     async def written(self) -> None:
         self.wrote = True
-        await self._library._renew(self._scope)
+        await self._leases.renew(self._scope)
 
 
 class FactCheckLibrary:
@@ -117,12 +163,9 @@ class FactCheckLibrary:
         self._db = db
         self._clock: Clock = clock or SystemClock()
         self._shards = shards
-        self._lease_seconds = lease_seconds
-        # Names this process in the leases it holds (an operator reading the table sees who).
-        self.rebuilder = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        self._leases = _Leases(db, self._clock, lease_seconds)
         self._scopes: dict[int, _ScopeIndex] = {}
         self._locks: dict[int, asyncio.Lock] = {}
-        self._renew_at: dict[int, float] = {}
         # What this process built (tests count them; the CLI reports the last) and polled.
         self.builds = 0
         self.last_build: IndexBuild | None = None
@@ -131,6 +174,11 @@ class FactCheckLibrary:
 
     def __len__(self) -> int:
         return sum(len(s) for s in self._scopes.values())
+
+    @property
+    def rebuilder(self) -> str:
+        """Who this process is in the leases it holds."""
+        return self._leases.holder
 
     def version(self, scope: int) -> int | None:
         """The version of the scope's index this process searches, None if it holds none."""
@@ -195,23 +243,23 @@ class FactCheckLibrary:
         their own), then builds and saves the index once the import has committed. An import
         that fails ends the lease, so another process rebuilds what it wrote at once."""
         async with self._lock(scope):
-            await self._take(scope)
-            hold = ImportHold(self, scope)
+            await self._leases.take(scope)
+            hold = ImportHold(self._leases, scope)
             try:
                 yield hold
             except BaseException:
-                await self._release(scope)
+                await self._leases.release(scope)
                 raise
             if hold.wrote:
                 await self._build(scope)
             else:
-                await self._release(scope)
+                await self._leases.release(scope)
 
     async def rebuild(self, scope: int) -> None:
         """Index the scope's fact-checks anew, save the index and swap it in (after writing
         fact-checks without `importing`, as tests and benchmarks do)."""
         async with self._lock(scope):
-            await self._take(scope)
+            await self._leases.take(scope)
             await self._build(scope)
 
     def _serves(self, scope: int) -> bool:
@@ -230,14 +278,7 @@ class FactCheckLibrary:
             return
         # Stale, or its saved index is unusable, and nobody is building it (the lease is free,
         # or lapsed). The claim also fails once another index was saved since this poll.
-        if await self._db.claim_fact_check_rebuild(
-            row.scope,
-            self.rebuilder,
-            now,
-            now + self._lease_seconds,
-            saved_version=row.saved_version,
-        ):
-            self._renew_at[row.scope] = now + self._lease_seconds / 2
+        if await self._leases.claim(row.scope, row.saved_version):
             await self._build(row.scope)
 
     async def _restore(self, scope: int) -> None:
@@ -253,28 +294,6 @@ class FactCheckLibrary:
             return
         self._scopes[scope] = restored
 
-    async def _take(self, scope: int) -> None:
-        now = self._clock.now()
-        await self._db.take_fact_check_rebuild(scope, self.rebuilder, now + self._lease_seconds)
-        self._renew_at[scope] = now + self._lease_seconds / 2
-
-    async def _renew(self, scope: int) -> bool:
-        """Renew this process's lease once half of it has passed; False if it was lost."""
-        now = self._clock.now()
-        if now < self._renew_at.get(scope, now):
-            return True
-        self._renew_at[scope] = now + self._lease_seconds / 2
-        return await self._db.renew_fact_check_rebuild(
-            scope, self.rebuilder, now + self._lease_seconds
-        )
-
-    async def _release(self, scope: int) -> None:
-        self._renew_at.pop(scope, None)
-        try:
-            await self._db.release_fact_check_rebuild(scope, self.rebuilder)
-        except Exception:
-            log.warning("fact-check library: could not end the lease of scope %d", scope)
-
     async def _build(self, scope: int) -> None:
         """Index the scope, save the index and swap it in; the caller holds the scope's lock
         and its lease, which the save ends (as does a failure)."""
@@ -282,9 +301,9 @@ class FactCheckLibrary:
         try:
             built = await self._index(scope)
         except BaseException:
-            await self._release(scope)
+            await self._leases.release(scope)
             raise
-        self._renew_at.pop(scope, None)
+        self._leases.ended(scope)
         if built is not None:
             self.builds += 1
             self.last_build = IndexBuild(scope, len(built), time.perf_counter() - started)
@@ -302,7 +321,7 @@ class FactCheckLibrary:
             after = page[-1].id
             del page
             await asyncio.to_thread(_add_all, builder, claims)
-            if not await self._renew(scope):
+            if not await self._leases.renew(scope):
                 log.info("fact-check library: scope %d is rebuilt by another process", scope)
                 return None
         if not fact_ids:
