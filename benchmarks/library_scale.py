@@ -9,6 +9,9 @@ storage API in a temporary database. Then, twice, a fresh process that first imp
 reads its RSS, and runs similar() on every Dev-Test tweet: p50/p99 per query (wall clock, and
 the process's CPU time, which a busy shared machine inflates less) and MAP@5 with and without
 the tweet's date. The first start finds no saved index and builds it; the second is a restart.
+Then a third process times its poll of the library (CLAIMBOT_LIBRARY_POLL) with nothing new,
+and the poll after another connection (another process, as far as SQLite can tell) imported
+one fact-check and saved the scope's index: the poller loads it, building nothing.
 `--scale 14231` measures quality on the original library alone.
 """
 
@@ -128,8 +131,57 @@ async def _measure(path: Path, data: Path) -> dict[str, float]:
     }
 
 
-def _start(path: Path, data: Path) -> dict[str, float]:
-    command = [sys.executable, "-m", "benchmarks.library_scale", "--measure", str(path)]
+async def _poll(path: Path) -> dict[str, float]:
+    """A bot's polls: with nothing new, then after another process's import."""
+    from bot.core.records import ALL_SERVERS, NewFactCheck
+    from bot.services.factcheck_library import FactCheckLibrary
+    from bot.storage import Database
+
+    poller_db, importer_db = await Database.open(path), await Database.open(path)
+    try:
+        poller, importer = FactCheckLibrary(poller_db), FactCheckLibrary(importer_db)
+        await poller.load()
+        idle: list[float] = []
+        for _ in range(200):
+            started = time.perf_counter()
+            await poller.refresh()
+            idle.append(time.perf_counter() - started)
+        idle.sort()
+        new = NewFactCheck(
+            url=f"{_BASE_URL}poll",
+            claim_reviewed="A claim imported while bots run.",
+            title=None,
+            publisher=None,
+            published=None,
+            rating_name=None,
+            rating_value=None,
+            best_rating=None,
+            worst_rating=None,
+            claimant=None,
+            language="en",
+        )
+        started = time.perf_counter()
+        async with importer.importing(ALL_SERVERS) as hold:
+            await importer_db.import_fact_checks(ALL_SERVERS, [new], imported_by=None)
+            await hold.written()
+        built = time.perf_counter() - started
+        started = time.perf_counter()
+        await poller.refresh()
+        loaded = time.perf_counter() - started
+        return {
+            "idle_p50_ms": percentile(idle, 0.5) * 1000,
+            "idle_p99_ms": percentile(idle, 0.99) * 1000,
+            "import_and_build_s": built,
+            "load_s": loaded,
+            "poller_builds": poller.builds,
+        }
+    finally:
+        await poller_db.close()
+        await importer_db.close()
+
+
+def _start(path: Path, data: Path, step: str = "--measure") -> dict[str, float]:
+    command = [sys.executable, "-m", "benchmarks.library_scale", step, str(path)]
     out = subprocess.run(
         [*command, "--data", str(data)], check=True, capture_output=True, text=True
     ).stdout
@@ -154,10 +206,14 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=100_000)
     parser.add_argument("--db", type=Path, help="keep the database here (reused if it exists)")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--poll", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     require_data(args.data, ("Dev-Test",))
     if args.measure:
         print(json.dumps(asyncio.run(_measure(args.measure, args.data))))
+        return
+    if args.poll:
+        print(json.dumps(asyncio.run(_poll(args.poll))))
         return
     with tempfile.TemporaryDirectory() as folder:
         path = args.db or Path(folder) / "library.db"
@@ -166,6 +222,13 @@ def main() -> None:
             print(f"stored {stored} fact-checks through the storage API in {took:.1f} s")
         _report("first start", _start(path, args.data))
         _report("restart    ", _start(path, args.data))
+        polled = _start(path, args.data, "--poll")
+        print(
+            f"poll       : nothing new p50 {polled['idle_p50_ms']:.2f} ms p99 "
+            f"{polled['idle_p99_ms']:.2f} ms; another process imports 1 fact-check and saves "
+            f"the index in {polled['import_and_build_s']:.1f} s, the poll then loads it in "
+            f"{polled['load_s']:.2f} s ({int(polled['poller_builds'])} built by the poller)"
+        )
 
 
 if __name__ == "__main__":

@@ -104,6 +104,13 @@ class Settings(BaseSettings):
     notice_window_seconds: float = Field(
         default=60.0, ge=0, le=3600, validation_alias="CLAIMBOT_NOTICE_WINDOW"
     )
+    # Seconds between two polls of the fact-check library's versions (bot/services/
+    # factcheck_library.py): an import by the CLI or another process is searchable here
+    # within this. One small query; 0 turns it off (an import elsewhere then shows at the
+    # next start).
+    library_poll_seconds: float = Field(
+        default=10.0, ge=0, le=3600, validation_alias="CLAIMBOT_LIBRARY_POLL"
+    )
     thread_links_per_window: int = Field(
         default=5, ge=1, le=100, validation_alias="CLAIMBOT_THREAD_LINKS"
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import http.server
 import json
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -59,6 +60,21 @@ FEED = {
 }
 
 
+def index_line(summary: str) -> tuple[str, str]:
+    """The import's counts, and its sentence on the index it saved with the time made `T`."""
+    counts, built = summary.split(" Matching index ", 1)
+    return counts, re.sub(r" in \d+\.\d s;", " in T s;", "Matching index " + built)
+
+
+def saved_indexes(database: Path) -> list[tuple[object, ...]]:
+    """(scope, its version, its saved index's version, the lease holder) of each scope."""
+    with sqlite3.connect(database) as conn:
+        return conn.execute(
+            "SELECT v.scope, v.version, i.version, v.rebuilder FROM fact_check_versions AS v"
+            " LEFT JOIN fact_check_indexes AS i USING (scope) ORDER BY 1"
+        ).fetchall()
+
+
 def rows(database: Path) -> list[tuple[object, ...]]:
     with sqlite3.connect(database) as conn:
         return conn.execute(
@@ -83,16 +99,22 @@ def library(cli: InProcess) -> Path:
 def test_import_reports_counts_and_reimport_updates(cli: InProcess, tmp_path: Path) -> None:
     first = cli("factchecks", "import", "feed.json")
     assert (first.returncode, first.stderr) == (0, "")
-    assert first.stdout.splitlines() == [
+    assert len(first.stdout.splitlines()) == 1
+    assert index_line(first.stdout.strip()) == (
         "Imported 2 fact-check(s) for all servers: 2 new, 0 updated. Skipped 3: url is not "
-        "http(s) 2, no claim text 1. Numbers dropped (1): bestRating is not a number 1."
-    ]
+        "http(s) 2, no claim text 1. Numbers dropped (1): bestRating is not a number 1.",
+        "Matching index of 2 fact-check(s) built and saved in T s; running bots load it "
+        "within 10 s (CLAIMBOT_LIBRARY_POLL).",
+    )
+    # Built from the version the import left, its lease ended: bots only load it.
+    assert saved_indexes(library(cli)) == [(0, 1, 1, None)]
     changed = json.loads(json.dumps(FEED))
     changed["dataFeedElement"][0]["item"][0]["reviewRating"]["alternateName"] = "Pants on Fire"
     (tmp_path / "feed.json").write_text(json.dumps(changed), encoding="utf-8")
     again = cli("factchecks", "import", "feed.json")
     assert again.returncode == 0, again.stderr
     assert again.stdout.startswith("Imported 2 fact-check(s) for all servers: 0 new, 2 updated.")
+    assert saved_indexes(library(cli)) == [(0, 2, 2, None)]
     assert rows(library(cli)) == [
         (
             0,
@@ -117,9 +139,21 @@ def test_import_reports_counts_and_reimport_updates(cli: InProcess, tmp_path: Pa
 
 def test_import_for_one_server_from_stdin_and_stats(cli: InProcess, tmp_path: Path) -> None:
     feed = json.dumps([review("https://home.test/1", "Only our server sees this claim.")])
-    result = cli("factchecks", "import", "-", "--guild", str(GUILD), stdin=feed)
+    result = cli(
+        "factchecks",
+        "import",
+        "-",
+        "--guild",
+        str(GUILD),
+        stdin=feed,
+        env={"CLAIMBOT_LIBRARY_POLL": "0"},
+    )
     assert result.returncode == 0, result.stderr
-    assert result.stdout == f"Imported 1 fact-check(s) for server {GUILD}: 1 new, 0 updated.\n"
+    assert index_line(result.stdout) == (
+        f"Imported 1 fact-check(s) for server {GUILD}: 1 new, 0 updated.",
+        "Matching index of 1 fact-check(s) built and saved in T s; running bots load it at "
+        "their next start (CLAIMBOT_LIBRARY_POLL=0).\n",
+    )
     assert cli("factchecks", "import", "feed.json").returncode == 0
     assert [row[:2] for row in rows(library(cli))] == [
         (0, "https://checks.test/bridges"),
@@ -291,7 +325,9 @@ def test_the_import_service_refuses_an_endless_stream_with_nothing_written(
     """A stream with no end (a 2 GB pipe) is cut at the cap, its reviews never written."""
     from bot.core.errors import UserFacingError
     from bot.services.factcheck_import import FactCheckImporter
+    from bot.services.factcheck_library import FactCheckLibrary
     from bot.storage import Database
+    from bot.storage.factchecks import LibraryVersion
 
     class Endless:
         def __init__(self) -> None:
@@ -305,23 +341,22 @@ def test_the_import_service_refuses_an_endless_stream_with_nothing_written(
             self.served += 1
             return chunk + item.encode() * max(1, size // len(item))
 
-    async def scenario() -> tuple[str, int, list[int]]:
+    async def scenario() -> tuple[str, int, int, list[LibraryVersion]]:
         db = await Database.open(tmp_path / "s.db")
-        rebuilt: list[int] = []
-
-        async def on_imported(scope: int) -> None:
-            rebuilt.append(scope)
-
-        importer = FactCheckImporter(db, on_imported, fetcher=local_fetcher())
+        library = FactCheckLibrary(db)
+        importer = FactCheckImporter(db, library, fetcher=local_fetcher())
         try:
             with pytest.raises(UserFacingError) as refused:
                 await importer.import_stream(0, Endless(), imported_by=None, max_bytes=3_000_000)  # type: ignore[arg-type]
-            return refused.value.message, (await db.library_stats(None)).fact_checks, rebuilt
+            stored = (await db.library_stats(None)).fact_checks
+            # Refused before the first write: no version, no lease taken, nothing built.
+            versions = list(await db.fact_check_library_versions())
+            return refused.value.message, stored, library.builds, versions
         finally:
             await importer.close()
             await db.close()
 
-    assert asyncio.run(scenario()) == ("The feed is larger than 3 MB, the limit here.", 0, [])
+    assert asyncio.run(scenario()) == ("The feed is larger than 3 MB, the limit here.", 0, 0, [])
 
 
 def test_the_progress_bar_shows_only_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:

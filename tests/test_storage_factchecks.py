@@ -77,7 +77,11 @@ async def test_a_server_sees_its_imports_and_those_for_all(db: Database) -> None
     assert await db.get_fact_check(RIVAL, home_id) is None
     found = await db.get_fact_check(HOME, home_id)
     assert found is not None and found.claim_reviewed == "Home only."
-    assert await db.fact_check_scopes() == [ALL_SERVERS, HOME]
+    versions = await db.fact_check_library_versions()
+    assert [(v.scope, v.version, v.saved_version) for v in versions] == [
+        (ALL_SERVERS, 1, None),
+        (HOME, 1, None),
+    ]
 
 
 async def test_a_suggestion_is_shown_once_and_answered_once_with_an_audit(db: Database) -> None:
@@ -184,8 +188,10 @@ async def test_a_saved_index_of_another_format_is_rebuilt(db: Database) -> None:
     await db.import_fact_checks(
         HOME, [fact_check("https://h.test/rain", "It rained frogs over Lisbon.")], imported_by=None
     )
-    fingerprint = (await db.fact_check_scope_state(HOME)).fingerprint
-    await db.save_fact_check_index(HOME, fingerprint, '{"format": "old"}', [("keys", b"\0")])
+    state = await db.fact_check_scope_state(HOME)
+    await db.save_fact_check_index(
+        HOME, state, '{"format": "old"}', [("keys", b"\0")], rebuilder="an older claimbot"
+    )
     library = FactCheckLibrary(db)
     await library.load()
     found = await library.similar(HOME, "frogs rained on Lisbon")

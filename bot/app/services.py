@@ -153,8 +153,10 @@ async def build_services(
         slots=fetch_slots,
     )
     stack.push_async_callback(evidence.close)
-    library = FactCheckLibrary(db, clock=clock)
-    background.start(_load(library), name="factcheck-library")
+    library = FactCheckLibrary(db, clock=clock, shards=shards)
+    background.start(library.load(), name="factcheck-library")
+    library.start(settings.library_poll_seconds)
+    stack.push_async_callback(library.close)
     suggestions = Suggestions(db, library, evidence, review, client, _spawner(background))
     submissions = Submissions(
         db,
@@ -175,8 +177,8 @@ async def build_services(
     ingest = VoteIngest(db, status.changed, clock=pace_clock, metrics=metrics)
     ingest.start()
     stack.push_async_callback(ingest.stop)
-    # Each import rebuilds the scope it went into.
-    fact_check_import = FactCheckImporter(db, library.rebuild, slots=fetch_slots)
+    # Each import builds and saves the index of the scope it went into.
+    fact_check_import = FactCheckImporter(db, library, slots=fetch_slots)
     stack.push_async_callback(fact_check_import.close)
     catch_up = CatchUp(
         client, db, configs, review, ingest, live.touch, shards=shards, clock=pace_clock
@@ -227,13 +229,6 @@ async def build_services(
         metrics=metrics,
         health=health,
     )
-
-
-async def _load(library: FactCheckLibrary) -> None:
-    """The fact-check library, in the background: its saved index loads in a fraction of a
-    second, but a scope changed while the bot was down is re-indexed first (a minute per
-    100,000 reviews), and start-up must not wait for that."""
-    await library.load()
 
 
 def _spawner(background: BackgroundTasks) -> Spawn:

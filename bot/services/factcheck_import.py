@@ -6,7 +6,8 @@ The feed is read in two passes so that a broken feed leaves no trace:
    stays at one batch whatever the feed's size. Any refusal (not JSON, no ClaimReview, nested
    too deep, broken midway, over the size cap) happens in this pass, before any write.
 2. Only then write the staged batches, one transaction per batch (upsert by scope and url),
-   and tell `on_imported(scope)` so the in-memory library rebuilds that scope.
+   inside `FactCheckLibrary.importing(scope)`: the importer holds the scope's rebuild lease
+   while it writes, then builds and saves the scope's index, which every other process loads.
 
 A crash during pass 2 can leave the first batches written; re-running the import completes it
 (every write is an upsert), so there is still nothing to clean up by hand.
@@ -18,12 +19,13 @@ import asyncio
 import io
 import pickle
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import IO, Any
 
 from bot.core.fairness import FetchOwner, FetchSlots
 from bot.core.records import FactCheckImportResult, NewFactCheck
 from bot.documents.claimreview import ClaimReviewError, ImportReport, read_fact_checks
+from bot.services.factcheck_library import FactCheckLibrary
 from bot.storage.database import Database
 from bot.web.fetcher import FetchLimits, SafeFetcher
 
@@ -61,7 +63,6 @@ _READ = 1 << 16
 
 # Called from the parsing thread with (bytes read, fact-checks kept so far).
 Progress = Callable[[int, int], None]
-OnImported = Callable[[int], Awaitable[None]]
 
 
 class _CappedReader(io.RawIOBase):
@@ -140,19 +141,20 @@ def _next_batch(staging: IO[bytes]) -> list[NewFactCheck] | None:
 
 
 class FactCheckImporter:
-    """Imports feeds into one scope (a server, or ALL_SERVERS); `on_imported(scope)` runs
-    after each import that wrote something (the bot rebuilds that scope's index)."""
+    """Imports feeds into one scope (a server, or ALL_SERVERS); after an import that wrote
+    something, `library` builds and saves the scope's index in this process, and every other
+    process loads it."""
 
     def __init__(
         self,
         db: Database,
-        on_imported: OnImported | None = None,
+        library: FactCheckLibrary,
         *,
         fetcher: SafeFetcher | None = None,
         slots: FetchSlots | None = None,
     ) -> None:
         self._db = db
-        self._on_imported = on_imported
+        self.library = library
         self.fetcher = fetcher or SafeFetcher(DISCORD_FEED_LIMITS, slots=slots)
 
     async def close(self) -> None:
@@ -168,16 +170,18 @@ class FactCheckImporter:
         progress: Progress | None = None,
     ) -> FactCheckImportResult:
         """Raises ClaimReviewError (one line) for a feed refused as a whole; nothing is
-        written then."""
+        written then. Returns once the scope's index is saved."""
         with tempfile.TemporaryFile() as staging:
             report = await asyncio.to_thread(_stage, source, staging, max_bytes, progress)
             added = updated = 0
             staging.seek(0)
-            while (batch := await asyncio.to_thread(_next_batch, staging)) is not None:
-                result = await self._db.import_fact_checks(scope, batch, imported_by=imported_by)
-                added, updated = added + result.added, updated + result.updated
-        if report.kept and self._on_imported is not None:
-            await self._on_imported(scope)
+            async with self.library.importing(scope) as hold:
+                while (batch := await asyncio.to_thread(_next_batch, staging)) is not None:
+                    result = await self._db.import_fact_checks(
+                        scope, batch, imported_by=imported_by
+                    )
+                    added, updated = added + result.added, updated + result.updated
+                    await hold.written()
         return FactCheckImportResult(
             scope=scope,
             read=report.kept,

@@ -1,37 +1,50 @@
-"""The fact-check library in memory: one index per scope, saved in SQLite, searched off the
-event loop.
+"""The fact-check library in memory: one index per scope, shared by every process on the
+database through the indexes saved there, searched off the event loop.
 
 A server searches its own imports and those for all servers (`visible_scopes`); the best
 matches of both are merged. A scope's index holds postings in flat arrays and no text: the
-candidates' texts are read from SQLite at query time (one indexed query, which also yields the
-records shown), so a fact-check updated since the index was built is scored on its new text.
+candidates' texts are read from the database at query time (one indexed query, which also
+yields the records shown), so a fact-check updated since the index was built is scored on its
+new text.
 
-Each index is saved with the state of the scope it was built from; a start loads the saved
-index when that state has not changed and rebuilds it otherwise. After an import into a scope
-`rebuild(scope)` builds a new index and swaps it in whole, so a search never sees half of one.
+One writer builds, every process loads (docs/matching.md, "One library for every process").
+Each import batch bumps its scope's version. Whoever imports (`importing`: the bot process that
+ran `/factchecks import`, or the CLI) holds the scope's rebuild lease from before its first
+write, then builds the index and saves it with the version it was built from. Every bot
+process polls the versions (`refresh`, one small query every CLAIMBOT_LIBRARY_POLL seconds, the
+same on SQLite and PostgreSQL, which is why it polls rather than LISTEN/NOTIFY) and loads a
+saved index newer than the one it holds, off the event loop, swapping it in whole: searches
+meanwhile use the old one. A saved index older than its scope is being built by whoever holds
+the lease, so a process waits for it; only when nobody holds the lease (it lapsed: its holder
+died) does one process, the one whose claim on the lease wins, rebuild it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
+import os
+import secrets
+import socket
 import time
 from array import array
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from bot.core.records import FactCheckRecord
+from bot.core.records import ALL_SERVERS, FactCheckRecord
+from bot.core.shards import UNSHARDED, ShardScope
 from bot.extraction.language import detect_language
 from bot.matching import DEFAULT_TOP_K, LibraryClaim
 from bot.matching.index import CANDIDATES, ClaimIndex, ClaimIndexBuilder
 from bot.matching.matcher import rerank
 from bot.services.clock import Clock, SystemClock
 from bot.storage.database import Database
-from bot.storage.factchecks import SavedIndex, visible_scopes
+from bot.storage.factchecks import LibraryVersion, SavedIndex, visible_scopes
 
-__all__ = ["FactCheckLibrary", "LibraryMatch"]
+__all__ = ["REBUILD_LEASE_SECONDS", "FactCheckLibrary", "IndexBuild", "LibraryMatch"]
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +52,11 @@ log = logging.getLogger(__name__)
 _PAGE = 2_000
 # The part that maps an index's document numbers to fact_checks ids (saved with the index's).
 _IDS = "ids"
+# How long a rebuild lease holds without being renewed. Its holder renews it at half time while
+# it imports and builds, so it lapses only when the holder died or hung; the other processes
+# wait that long before one of them rebuilds. 10 minutes: ten times a build of 100,000
+# fact-checks (docs/performance.md), so a slow machine's renewal is never late.
+REBUILD_LEASE_SECONDS = 600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +66,19 @@ class LibraryMatch:
 
 
 @dataclass(frozen=True, slots=True)
+class IndexBuild:
+    """One index this process built and saved: what `claimbot factchecks import` reports."""
+
+    scope: int
+    fact_checks: int
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
 class _ScopeIndex:
     index: ClaimIndex
     fact_ids: array[int]  # document number -> fact_checks.id
+    version: int  # the scope's version it was built from
     # The last import the index holds: a fact-check imported since reads differently now.
     built_through: float | None
 
@@ -61,60 +89,228 @@ class _ScopeIndex:
         return len(self.fact_ids)
 
 
+class _Leases:
+    """This process's rebuild leases: taken (an importer) or claimed (a stale scope nobody
+    builds), renewed at half time while the work goes on, ended by the save or a failure."""
+
+    def __init__(self, db: Database, clock: Clock, seconds: float) -> None:
+        self._db = db
+        self._clock = clock
+        self._seconds = seconds
+        # Names this process in the leases it holds (an operator reading the table sees who).
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        self._renew_at: dict[int, float] = {}
+
+    async def take(self, scope: int) -> None:
+        now = self._clock.now()
+        await self._db.take_fact_check_rebuild(scope, self.holder, now + self._seconds)
+        self._renew_at[scope] = now + self._seconds / 2
+
+    async def claim(self, scope: int, saved_version: int | None) -> bool:
+        now = self._clock.now()
+        claimed = await self._db.claim_fact_check_rebuild(
+            scope, self.holder, now, now + self._seconds, saved_version=saved_version
+        )
+        if claimed:
+            self._renew_at[scope] = now + self._seconds / 2
+        return claimed
+
+    async def renew(self, scope: int) -> bool:
+        """Renew the lease once half of it has passed; False if another process took it."""
+        now = self._clock.now()
+        if now < self._renew_at.get(scope, now):
+            return True
+        self._renew_at[scope] = now + self._seconds / 2
+        return await self._db.renew_fact_check_rebuild(scope, self.holder, now + self._seconds)
+
+    def ended(self, scope: int) -> None:
+        """The save (or the drop) ended the lease in its own transaction."""
+        self._renew_at.pop(scope, None)
+
+    async def release(self, scope: int) -> None:
+        self.ended(scope)
+        try:
+            await self._db.release_fact_check_rebuild(scope, self.holder)
+        except Exception:
+            log.warning("fact-check library: could not end the lease of scope %d", scope)
+
+
+class ImportHold:
+    """What `importing` gives an importer: it calls `written()` after each batch it wrote."""
+
+    def __init__(self, leases: _Leases, scope: int) -> None:
+        self._leases = leases
+        self._scope = scope
+        self.wrote = False
+
+    async def written(self) -> None:
+        self.wrote = True
+        await self._leases.renew(self._scope)
+
+
 class FactCheckLibrary:
-    def __init__(self, db: Database, *, clock: Clock | None = None) -> None:
-        """`clock` (wall time) says what day it is for `search`."""
+    def __init__(
+        self,
+        db: Database,
+        *,
+        clock: Clock | None = None,
+        shards: ShardScope = UNSHARDED,
+        lease_seconds: float = REBUILD_LEASE_SECONDS,
+    ) -> None:
+        """`clock` (wall time, as leases are stored) says what day it is for `search`, when a
+        lease lapses and when to poll. A process holds the all-servers scope and the scopes of
+        the servers of its `shards`."""
         self._db = db
         self._clock: Clock = clock or SystemClock()
+        self._shards = shards
+        self._leases = _Leases(db, self._clock, lease_seconds)
         self._scopes: dict[int, _ScopeIndex] = {}
         self._locks: dict[int, asyncio.Lock] = {}
+        # What this process built (tests count them; the CLI reports the last) and polled.
+        self.builds = 0
+        self.last_build: IndexBuild | None = None
+        self.polls = 0
+        self._task: asyncio.Task[None] | None = None
 
     def __len__(self) -> int:
         return sum(len(s) for s in self._scopes.values())
 
-    async def load(self) -> float:
-        """Load every scope's index (saved, or rebuilt when its scope changed since); returns
-        the seconds it took (logged). `similar` answers from the scopes loaded so far, so the
-        bot may run this in the background once it is ready."""
+    @property
+    def rebuilder(self) -> str:
+        """Who this process is in the leases it holds."""
+        return self._leases.holder
+
+    def version(self, scope: int) -> int | None:
+        """The version of the scope's index this process searches, None if it holds none."""
+        held = self._scopes.get(scope)
+        return held.version if held else None
+
+    def start(self, every: float) -> None:
+        """`refresh` every `every` seconds (0: never) until `close`, in a task of its own: it
+        never ends, so it is no background work that anyone waits for. The bot runs `load`
+        first, as background work (start-up does not wait: a saved index loads in a fraction
+        of a second, but a scope nobody rebuilt after an import takes a minute per 100,000
+        fact-checks to index)."""
+        if self._task is None and every > 0:
+            self._task = asyncio.create_task(self._poll(every), name="factcheck-library-poll")
+
+    async def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+
+    async def _poll(self, every: float) -> None:
+        while True:
+            await self._clock.sleep(every)
+            try:
+                await self.refresh()
+            except Exception:
+                log.exception("fact-check library: the poll failed; trying again at the next")
+            self.polls += 1
+
+    async def load(self) -> None:
+        """The first `refresh`, its time logged. `similar` answers from the scopes loaded so
+        far."""
         started = time.perf_counter()
-        rebuilt = 0
-        for scope in await self._db.fact_check_scopes():
-            lock = self._locks.setdefault(scope, asyncio.Lock())
-            async with lock:
-                if not await self._restore(scope):
-                    await self._build(scope)
-                    rebuilt += 1
+        builds = self.builds
+        await self.refresh()
         took = time.perf_counter() - started
         log.info(
             "fact-check library: %d fact-checks loaded in %.2f s (%d scopes rebuilt)",
             len(self),
             took,
-            rebuilt,
+            self.builds - builds,
         )
-        return took
+
+    async def refresh(self) -> None:
+        """One poll: load each saved index newer than the one held, and rebuild a stale scope
+        only when nobody holds its lease and this process wins it. A scope this process is
+        importing into or building is left to that work."""
+        for row in await self._db.fact_check_library_versions():
+            if row.version == 0 or not self._serves(row.scope):
+                continue
+            lock = self._lock(row.scope)
+            if lock.locked():
+                continue
+            async with lock:
+                await self._catch_up(row)
+
+    @contextlib.asynccontextmanager
+    async def importing(self, scope: int) -> AsyncIterator[ImportHold]:
+        """Around an import's writes into `scope`: this process holds the scope's lease from
+        before the first write (the other processes wait for its index rather than build
+        their own), then builds and saves the index once the import has committed. An import
+        that fails ends the lease, so another process rebuilds what it wrote at once."""
+        async with self._lock(scope):
+            await self._leases.take(scope)
+            hold = ImportHold(self._leases, scope)
+            try:
+                yield hold
+            except BaseException:
+                await self._leases.release(scope)
+                raise
+            if hold.wrote:
+                await self._build(scope)
+            else:
+                await self._leases.release(scope)
 
     async def rebuild(self, scope: int) -> None:
-        """Index the scope's fact-checks anew and swap the index in (after an import into it)."""
-        lock = self._locks.setdefault(scope, asyncio.Lock())
-        async with lock:
+        """Index the scope's fact-checks anew, save the index and swap it in (after writing
+        fact-checks without `importing`, as tests and benchmarks do)."""
+        async with self._lock(scope):
+            await self._leases.take(scope)
             await self._build(scope)
 
-    async def _restore(self, scope: int) -> bool:
-        """Swap in the scope's saved index if it was built from the scope as it is now."""
+    def _serves(self, scope: int) -> bool:
+        return scope == ALL_SERVERS or self._shards.everything or self._shards.owns(scope)
+
+    def _lock(self, scope: int) -> asyncio.Lock:
+        return self._locks.setdefault(scope, asyncio.Lock())
+
+    async def _catch_up(self, row: LibraryVersion) -> None:
+        held = self.version(row.scope)
+        if row.saved_version is not None and (held is None or row.saved_version > held):
+            await self._restore(row.scope)
+            held = self.version(row.scope)
+        now = self._clock.now()
+        if held == row.version or (row.rebuild_until or now) > now:
+            return
+        # Stale, or its saved index is unusable, and nobody is building it (the lease is free,
+        # or lapsed). The claim also fails once another index was saved since this poll.
+        if await self._leases.claim(row.scope, row.saved_version):
+            await self._build(row.scope)
+
+    async def _restore(self, scope: int) -> None:
+        """Swap in the scope's saved index, if it is newer than the one held and whole."""
         saved = await self._db.saved_fact_check_index(scope)
-        state = await self._db.fact_check_scope_state(scope)
-        if saved is None or saved.fingerprint != state.fingerprint:
-            return False
+        held = self.version(scope)
+        if saved is None or (held is not None and saved.version <= held):
+            return
         try:
-            self._scopes[scope] = await asyncio.to_thread(_restored, saved, state.last_import)
+            restored = await asyncio.to_thread(_restored, saved)
         except ValueError as error:
             log.warning("fact-check library: saved index of scope %d unusable: %s", scope, error)
-            return False
-        return True
+            return
+        self._scopes[scope] = restored
 
     async def _build(self, scope: int) -> None:
-        # The fingerprint is read first: an import during the build leaves the saved index
-        # older than the scope, so the next start rebuilds it rather than trusting it.
+        """Index the scope, save the index and swap it in; the caller holds the scope's lock
+        and its lease, which the save ends (as does a failure)."""
+        started = time.perf_counter()
+        try:
+            built = await self._index(scope)
+        except BaseException:
+            await self._leases.release(scope)
+            raise
+        self._leases.ended(scope)
+        if built is not None:
+            self.builds += 1
+            self.last_build = IndexBuild(scope, len(built), time.perf_counter() - started)
+
+    async def _index(self, scope: int) -> _ScopeIndex | None:
+        # The version is read first: an import during the build leaves the saved index older
+        # than the scope, which the next poll sees.
         state = await self._db.fact_check_scope_state(scope)
         builder = ClaimIndexBuilder()
         fact_ids = array("q")
@@ -125,16 +321,23 @@ class FactCheckLibrary:
             after = page[-1].id
             del page
             await asyncio.to_thread(_add_all, builder, claims)
+            if not await self._leases.renew(scope):
+                log.info("fact-check library: scope %d is rebuilt by another process", scope)
+                return None
         if not fact_ids:
             self._scopes.pop(scope, None)
-            await self._db.drop_fact_check_index(scope)
-            return
+            await self._db.drop_fact_check_index(scope, rebuilder=self.rebuilder)
+            return None
         index = await asyncio.to_thread(builder.finish)
         del builder
         # Each part is turned into bytes on the database thread as it is written.
         parts = itertools.chain(index.parts(), _id_part(fact_ids))
-        await self._db.save_fact_check_index(scope, state.fingerprint, index.header(), parts)
-        self._scopes[scope] = _ScopeIndex(index, fact_ids, state.last_import)
+        await self._db.save_fact_check_index(
+            scope, state, index.header(), parts, rebuilder=self.rebuilder
+        )
+        built = _ScopeIndex(index, fact_ids, state.version, state.changed_at)
+        self._scopes[scope] = built
+        return built
 
     async def search(self, guild_id: int, query: str, k: int) -> tuple[list[LibraryMatch], date]:
         """`/factchecks search`: the best `k` for words a member typed, in the language they
@@ -203,13 +406,13 @@ def _id_part(fact_ids: array[int]) -> Iterator[tuple[str, bytes]]:
     yield _IDS, fact_ids.tobytes()
 
 
-def _restored(saved: SavedIndex, built_through: float | None) -> _ScopeIndex:
+def _restored(saved: SavedIndex) -> _ScopeIndex:
     fact_ids = array("q")
     fact_ids.frombytes(saved.parts.pop(_IDS, b""))
     index = ClaimIndex.load(saved.header, saved.parts)
     if len(fact_ids) != len(index):
         raise ValueError("a saved claim index whose ids do not fit it")
-    return _ScopeIndex(index, fact_ids, built_through)
+    return _ScopeIndex(index, fact_ids, saved.version, saved.built_through)
 
 
 def _library_claim(record: FactCheckRecord) -> LibraryClaim:

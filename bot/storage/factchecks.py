@@ -1,4 +1,5 @@
-"""The fact-check library (imported ClaimReviews) and the suggestions shown from it."""
+"""The fact-check library (imported ClaimReviews), its saved indexes with the version and
+rebuild lease of each scope, and the suggestions shown from it."""
 
 from __future__ import annotations
 
@@ -46,23 +47,33 @@ class BatchResult:
 
 @dataclass(frozen=True, slots=True)
 class ScopeState:
-    """What a saved index records of its scope: any import that adds or updates a fact-check
-    changes it (an update sets imported_at)."""
+    """A scope's version, bumped in the transaction of every import batch into it: an index
+    built from an older version is stale. `changed_at` is when the last batch was written
+    (a fact-check imported after an index's build reads differently now)."""
 
-    fact_checks: int
-    last_id: int | None
-    last_import: float | None
+    version: int
+    changed_at: float | None
 
-    @property
-    def fingerprint(self) -> str:
-        return f"{self.fact_checks}:{self.last_id}:{self.last_import!r}"
+
+@dataclass(frozen=True, slots=True)
+class LibraryVersion:
+    """One scope as a poll sees it: its version, its saved index's (None: none saved) and
+    who holds its rebuild lease until when."""
+
+    scope: int
+    version: int
+    saved_version: int | None
+    rebuilder: str | None
+    rebuild_until: float | None
 
 
 @dataclass(frozen=True, slots=True)
 class SavedIndex:
-    """A scope's matching index as saved: opaque to storage (bot.matching reads the parts)."""
+    """A scope's matching index as saved: opaque to storage (bot.matching reads the parts).
+    Only the parts of the header's version are read, so parts replaced since are missing."""
 
-    fingerprint: str
+    version: int
+    built_through: float | None
     header: str
     parts: dict[str, bytes]
 
@@ -112,10 +123,6 @@ class FactCheckStore(Store):
         )
         return fact_check_record(row) if row else None
 
-    async def fact_check_scopes(self) -> list[int]:
-        rows = await self._read(fetch_all, "SELECT DISTINCT scope FROM fact_checks ORDER BY 1")
-        return [row["scope"] for row in rows]
-
     async def fact_checks_in_scope(
         self, scope: int, after_id: int = 0, limit: int = 10_000
     ) -> list[FactCheckRecord]:
@@ -131,27 +138,77 @@ class FactCheckStore(Store):
     async def fact_check_scope_state(self, scope: int) -> ScopeState:
         row = await self._read(
             fetch_one,
-            "SELECT count(*) AS n, max(id) AS last, max(imported_at) AS at FROM fact_checks"
-            " WHERE scope = ?",
+            "SELECT version, changed_at FROM fact_check_versions WHERE scope = ?",
             (scope,),
         )
-        assert row is not None  # an aggregate always yields a row
-        return ScopeState(row["n"], row["last"], row["at"])
+        return ScopeState(row["version"], row["changed_at"]) if row else ScopeState(0, None)
+
+    async def fact_check_library_versions(self) -> list[LibraryVersion]:
+        """What every process polls: one row per scope, from two tables of one row per scope
+        (never the fact-checks themselves), so it stays cheap at any library size."""
+        rows = await self._read(
+            fetch_all,
+            "SELECT v.scope, v.version, i.version AS saved_version, v.rebuilder, v.rebuild_until"
+            " FROM fact_check_versions AS v LEFT JOIN fact_check_indexes AS i"
+            " ON i.scope = v.scope ORDER BY v.scope",
+        )
+        return [LibraryVersion(*row) for row in rows]
 
     async def saved_fact_check_index(self, scope: int) -> SavedIndex | None:
         return await self._read(_saved_index, scope)
 
     async def save_fact_check_index(
-        self, scope: int, fingerprint: str, header: str, parts: Iterable[tuple[str, bytes]]
-    ) -> None:
-        """Replace the scope's saved index, in one transaction. `parts` is consumed on the
-        database thread, one part at a time (a part may be made only when it is written)."""
-        await self._write(_save_index, scope, fingerprint, header, parts, time.time())
-
-    async def drop_fact_check_index(self, scope: int) -> None:
-        await self._write(
-            lambda conn: conn.execute("DELETE FROM fact_check_indexes WHERE scope = ?", (scope,))
+        self,
+        scope: int,
+        built_from: ScopeState,
+        header: str,
+        parts: Iterable[tuple[str, bytes]],
+        *,
+        rebuilder: str,
+    ) -> bool:
+        """Replace the scope's saved index and end `rebuilder`'s lease, in one transaction;
+        False (nothing written) when an index of a newer version is saved already. `parts` is
+        consumed on the database thread, one part at a time (a part may be made only when it
+        is written)."""
+        return await self._write(
+            _save_index, scope, built_from, header, parts, rebuilder, time.time()
         )
+
+    async def drop_fact_check_index(self, scope: int, *, rebuilder: str) -> None:
+        """A scope with nothing left to index: no saved index, and the lease ended."""
+
+        def drop(conn: sqlite3.Connection) -> None:
+            conn.execute("DELETE FROM fact_check_indexes WHERE scope = ?", (scope,))
+            _end_lease(conn, scope, rebuilder)
+
+        await self._write(drop)
+
+    async def claim_fact_check_rebuild(
+        self, scope: int, rebuilder: str, now: float, until: float, *, saved_version: int | None
+    ) -> bool:
+        """The lease on rebuilding a stale scope, if nobody holds it (or theirs lapsed before
+        `now`) and its saved index is still `saved_version`: of the processes that saw the
+        same stale scope, exactly one wins."""
+        return await self._write(_claim_lease, scope, rebuilder, now, until, saved_version)
+
+    async def take_fact_check_rebuild(self, scope: int, rebuilder: str, until: float) -> None:
+        """An importer's lease, taken before its first write whoever held it: it builds the
+        newest version, so the other processes wait for its index."""
+        await self._write(
+            lambda conn: conn.execute(
+                "INSERT INTO fact_check_versions (scope, version, rebuilder, rebuild_until)"
+                " VALUES (?, 0, ?, ?) ON CONFLICT (scope) DO UPDATE SET"
+                " rebuilder = excluded.rebuilder, rebuild_until = excluded.rebuild_until",
+                (scope, rebuilder, until),
+            )
+        )
+
+    async def renew_fact_check_rebuild(self, scope: int, rebuilder: str, until: float) -> bool:
+        """Extend `rebuilder`'s lease; False when another process holds it now."""
+        return await self._write(_renew_lease, scope, rebuilder, until)
+
+    async def release_fact_check_rebuild(self, scope: int, rebuilder: str) -> None:
+        await self._write(_end_lease, scope, rebuilder)
 
     async def library_stats(self, guild_id: int | None, top: int = 5) -> LibraryStats:
         return await self._read(_library_stats, visible_scopes(guild_id), top)
@@ -253,40 +310,96 @@ def _import_batch(
         " imported_at = excluded.imported_at, imported_by = excluded.imported_by",
         ((*row, now, imported_by) for row in _rows(scope, fact_checks)),
     )
+    # In the batch's transaction: a process that sees the new version sees the batch.
+    conn.execute(
+        "INSERT INTO fact_check_versions (scope, version, changed_at) VALUES (?, 1, ?)"
+        " ON CONFLICT (scope) DO UPDATE SET version = fact_check_versions.version + 1,"
+        " changed_at = excluded.changed_at",
+        (scope, now),
+    )
     return BatchResult(added=added, updated=len(fact_checks) - added)
 
 
 def _saved_index(conn: sqlite3.Connection, scope: int) -> SavedIndex | None:
     saved = conn.execute(
-        "SELECT fingerprint, header FROM fact_check_indexes WHERE scope = ?", (scope,)
+        "SELECT version, built_through, header FROM fact_check_indexes WHERE scope = ?", (scope,)
     ).fetchone()
     if saved is None:
         return None
-    parts = conn.execute("SELECT name, data FROM fact_check_index_parts WHERE scope = ?", (scope,))
-    return SavedIndex(saved["fingerprint"], saved["header"], {n: bytes(d) for n, d in parts})
+    version = saved["version"]
+    parts = conn.execute(
+        "SELECT name, data FROM fact_check_index_parts WHERE scope = ? AND version = ?",
+        (scope, version),
+    )
+    return SavedIndex(
+        version, saved["built_through"], saved["header"], {n: bytes(d) for n, d in parts}
+    )
 
 
 def _save_index(
     conn: sqlite3.Connection,
     scope: int,
-    fingerprint: str,
+    built_from: ScopeState,
     header: str,
     parts: Iterable[tuple[str, bytes]],
+    rebuilder: str,
     now: float,
-) -> None:
+) -> bool:
+    _end_lease(conn, scope, rebuilder)
+    newer = conn.execute(
+        "SELECT 1 FROM fact_check_indexes WHERE scope = ? AND version > ?",
+        (scope, built_from.version),
+    ).fetchone()
+    if newer is not None:
+        return False
     conn.execute("DELETE FROM fact_check_index_parts WHERE scope = ?", (scope,))
     conn.execute(
-        "INSERT INTO fact_check_indexes (scope, fingerprint, header, built_at) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT (scope) DO UPDATE SET fingerprint = excluded.fingerprint,"
-        " header = excluded.header, built_at = excluded.built_at",
-        (scope, fingerprint, header, now),
+        "INSERT INTO fact_check_indexes (scope, version, built_through, header, built_at)"
+        " VALUES (?, ?, ?, ?, ?) ON CONFLICT (scope) DO UPDATE SET version = excluded.version,"
+        " built_through = excluded.built_through, header = excluded.header,"
+        " built_at = excluded.built_at",
+        (scope, built_from.version, built_from.changed_at, header, now),
     )
     for name, data in parts:
         conn.execute(
-            "INSERT INTO fact_check_index_parts (scope, name, data) VALUES (?, ?, ?)",
-            (scope, name, data),
+            "INSERT INTO fact_check_index_parts (scope, version, name, data) VALUES (?, ?, ?, ?)",
+            (scope, built_from.version, name, data),
         )
         del data
+    return True
+
+
+def _claim_lease(
+    conn: sqlite3.Connection,
+    scope: int,
+    rebuilder: str,
+    now: float,
+    until: float,
+    saved_version: int | None,
+) -> bool:
+    claimed = conn.execute(
+        "UPDATE fact_check_versions SET rebuilder = ?, rebuild_until = ?"
+        " WHERE scope = ? AND (rebuilder IS NULL OR rebuild_until <= ?)"
+        " AND coalesce((SELECT version FROM fact_check_indexes WHERE scope = ?), -1) = ?",
+        (rebuilder, until, scope, now, scope, -1 if saved_version is None else saved_version),
+    )
+    return claimed.rowcount == 1
+
+
+def _renew_lease(conn: sqlite3.Connection, scope: int, rebuilder: str, until: float) -> bool:
+    renewed = conn.execute(
+        "UPDATE fact_check_versions SET rebuild_until = ? WHERE scope = ? AND rebuilder = ?",
+        (until, scope, rebuilder),
+    )
+    return renewed.rowcount == 1
+
+
+def _end_lease(conn: sqlite3.Connection, scope: int, rebuilder: str) -> None:
+    conn.execute(
+        "UPDATE fact_check_versions SET rebuilder = NULL, rebuild_until = NULL"
+        " WHERE scope = ? AND rebuilder = ?",
+        (scope, rebuilder),
+    )
 
 
 def _library_stats(conn: sqlite3.Connection, scopes: tuple[int, ...], top: int) -> LibraryStats:

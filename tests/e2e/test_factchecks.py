@@ -1,10 +1,13 @@
 """`/factchecks import|search|stats` through the fake Discord: moderators import by file or
-link, a bad feed imports nothing, and each server sees only its own imports plus those done
-for all servers."""
+link, a bad feed imports nothing, each server sees only its own imports plus those done for
+all servers, and an import by `claimbot factchecks import` reaches the running bot at its
+next poll."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -13,7 +16,8 @@ from bot.app.client import ClaimBot
 from tests.e2e.hosts import local_fetcher, web_host
 from tests.fake_discord import InteractionRecord
 from tests.support.cli import claimbot
-from tests.support.world import BotRunner, World, build_world
+from tests.support.clock import ManualClock
+from tests.support.world import BotRunner, World, add_claim, build_world, setup_review
 
 BRIDGES = "Steel bridges in the capital melt every June."
 FERRIES = "The council bought three electric ferries for the harbour."
@@ -191,3 +195,64 @@ async def test_servers_see_only_their_imports_and_those_for_all(
     home = await slash(world, world.outsider, "factchecks search", {"query": BRIDGES})
     assert "checks.test/bridges" in home.splitlines()[2]
     assert len(bot.library) == 2
+
+
+MILL = "The Old Mill bridge in Dunmore was closed after engineers found cracks in 2024."
+MILL_CLAIM = "Engineers found cracks in the Old Mill bridge in Dunmore, which closed in 2024."
+MILL_URL = "https://checks.test/old-mill-bridge"
+
+
+@pytest.mark.slow
+async def test_a_cli_import_is_searched_by_the_running_bot_after_one_poll(
+    runner: BotRunner, world: World
+) -> None:
+    clock = ManualClock(time.time())  # wall time: the poll sleeps on it, leases are read on it
+    runner.bot_options["clock"] = clock
+    bot = await runner.start(CLAIMBOT_LIBRARY_POLL=10)
+    await setup_review(world)
+    query = "Did engineers close the Old Mill bridge in Dunmore over cracks?"
+    assert await slash(world, world.outsider, "factchecks search", {"query": query}) == (
+        f"No fact-check found for “{query}”."
+    )
+
+    folder = runner.database.parent
+    mill = review(
+        MILL_URL,
+        MILL,
+        author={"name": "Wire"},
+        datePublished=RECENT,
+        reviewRating={"alternateName": "False"},
+    )
+    (folder / "mill.json").write_text(json.dumps([mill]), encoding="utf-8")
+    env = {"DATABASE_PATH": str(runner.database)}
+    done = await asyncio.to_thread(
+        claimbot, "factchecks", "import", "mill.json", cwd=folder, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(
+        "Imported 1 fact-check(s) for all servers: 1 new, 0 updated. Matching index of 1 "
+        "fact-check(s) built and saved in "
+    )
+    # Not yet: the bot searches the index it holds until its next poll.
+    unseen = await slash(world, world.outsider, "factchecks search", {"query": query})
+    assert unseen == f"No fact-check found for “{query}”."
+
+    polls = bot.library.polls
+    clock.advance(10)
+    await world.fake.wait_for(lambda: bot.library.polls > polls)
+    assert (bot.library.builds, len(bot.library)) == (0, 1)  # loaded, never rebuilt here
+    searched = await slash(world, world.outsider, "factchecks search", {"query": query})
+    found = searched.splitlines()
+    assert found[1].endswith(f"· Wire: **False** ({RECENT})")
+    assert found[2] == rf"[https\://checks.test/old\-mill\-bridge]({MILL_URL}): “{MILL}”"
+
+    claim = await add_claim(world, bot, MILL_CLAIM)
+    await runner.settle()
+    stored = await bot.db.get_claim(world.guild_id, claim.id)
+    assert stored is not None and stored.thread_id is not None
+    (suggestion,) = await bot.db.suggestions_for_claim(claim.id)
+    imported = await bot.db.get_fact_check(world.guild_id, suggestion.fact_check_id or 0)
+    assert imported is not None and imported.url == MILL_URL
+    (message,) = [m for m in world.fake.messages_in(stored.thread_id) if m["source"] == "rest"]
+    assert message["content"].startswith("🔎 **Already fact-checked?**")
+    assert f"<{MILL_URL}>" in message["content"]
