@@ -17,6 +17,7 @@ from tests.support.postgres_plugin import MODE_VARIABLE, REQUIRED
 PLUGIN = (
     *("-p", "tests.support.postgres_plugin"),
     *("-p", "no:cacheprovider", "-p", "no:asyncio", "-p", "no:hypothesispytest", "-p", "no:xdist"),
+    "-rN",  # no short summary: pytest 9 repeats multi-line messages there
 )
 
 TESTS = """
