@@ -15,7 +15,7 @@ COPY pyproject.toml README.md ./
 COPY bot ./bot
 COPY cogs ./cogs
 COPY migrations ./migrations
-RUN pip install . \
+RUN pip install ".[postgresql]" \
     && useradd --system --uid 10001 --home-dir /data --shell /usr/sbin/nologin claimbot \
     && mkdir -p /data && chown claimbot:claimbot /data
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import time
 from pathlib import Path
 
 import pytest
@@ -164,12 +163,14 @@ def test_labels_write_runs_as_ranges() -> None:
     ]
 
 
-def test_shard_ids_are_read_in_linear_time() -> None:
+def test_huge_shard_id_lists_are_refused_with_one_line() -> None:
+    """Only the operator writes these, but a typo of a million characters still ends in a short
+    message (how long reading it takes is for benchmarks, never asserted here)."""
     for text in ("0," * 200_000 + "x", "9" * 1_000_000, "0-" * 300_000):
-        started = time.perf_counter()
-        with pytest.raises(ShardError):
+        with pytest.raises(ShardError) as refused:
             parse_shard_ids(text, MAX_SHARD_COUNT)
-        assert time.perf_counter() - started < 0.5
+        assert "\n" not in str(refused.value)
+        assert len(str(refused.value)) < 200
 
 
 # -- the settings -----------------------------------------------------------------------------

@@ -95,7 +95,7 @@ def parse_shard_ids(text: str, count: int) -> tuple[int, ...]:
     for part in text.split(","):
         item = part.strip()
         if not item:
-            raise ShardError(f"{text.strip()!r} has an empty item: write ids like 0,1 or 0-3")
+            raise ShardError(f"{_shown(text)} has an empty item: write ids like 0,1 or 0-3")
         first, dash, last = item.partition("-")
         start, end = _shard_number(first, text), _shard_number(last if dash else first, text)
         if end < start:
@@ -118,8 +118,14 @@ def _shard_number(word: str, text: str) -> int:
     word = word.strip()
     # At most 5 digits (MAX_SHARD_COUNT): int() of a huge string is not linear.
     if not word.isascii() or not word.isdigit() or len(word) > 5:
-        raise ShardError(f"{text.strip()!r} is not a list of shard ids like 0,1 or 0-3")
+        raise ShardError(f"{_shown(text)} is not a list of shard ids like 0,1 or 0-3")
     return int(word)
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    """The setting as a message quotes it: cut, so a runaway value still gives one short line."""
+    text = text.strip()
+    return repr(text if len(text) <= limit else text[:limit] + "…")
 
 
 def format_shard_ids(ids: Iterable[int]) -> str:
