@@ -7,7 +7,7 @@ import argparse
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from bot.cli import export, extract, factchecks, match, migrate, recompute, run, score
+from bot.cli import evidence, export, extract, factchecks, match, migrate, recompute, run, score
 from bot.cli.common import INPUT_MAX_BYTES, Failure, exit_codes_note
 
 _A = TypeVar("_A", bound=argparse.Action)
@@ -91,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
         *factchecks.IMPORT_FAILURES,
         *factchecks.STATS_FAILURES,
         *match.FAILURES,
+        *evidence.RECHECK_FAILURES,
     )
     parser = CommandParser(
         prog="claimbot",
@@ -157,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     scorer.set_defaults(handler=score.cmd_score)
 
     _add_fact_check_commands(sub)
+    evidence.add_commands(sub, _epilog(evidence.RECHECK_FAILURES, SETTINGS_NOTE))
     return parser
 
 

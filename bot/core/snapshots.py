@@ -65,7 +65,7 @@ class RecheckState:
 
 def trim_text(text: str, max_bytes: int) -> tuple[str, bool]:
     """`text` within `max_bytes` of UTF-8, cut at a character boundary; and whether it was
-    cut. A character that cannot be encoded (a lone surrogate) becomes U+FFFD first."""
+    cut. A character that cannot be encoded (a lone surrogate) becomes "?" first."""
     encoded = text.encode("utf-8", "replace")
     clean = encoded.decode("utf-8")
     if len(encoded) <= max_bytes:
