@@ -156,16 +156,12 @@ def test_the_archive_note_of_each_state() -> None:
     later = f"<t:{int(ARCHIVED + DAY)}:d>"
     assert archive_note(SOURCE) == "not archived"
     assert archive_note(archived) == f"archived {at}"
-    checked = {"rechecked_at": ARCHIVED + DAY, "recheck_since": ARCHIVED + DAY}
-    assert (
-        archive_note(dataclasses.replace(archived, recheck_state="unchanged", **checked))
-        == f"archived {at}, unchanged {later}"
-    )
-    assert (
-        archive_note(dataclasses.replace(archived, recheck_state="changed", **checked))
-        == f"archived {at}, changed since {later}"
-    )
-    assert (
-        archive_note(dataclasses.replace(archived, recheck_state="gone", **checked))
-        == f"archived {at}, gone since {later}"
-    )
+
+    def checked(state: str) -> EvidenceRecord:
+        return dataclasses.replace(
+            archived, recheck_state=state, rechecked_at=ARCHIVED + DAY, recheck_since=ARCHIVED + DAY
+        )
+
+    assert archive_note(checked("unchanged")) == f"archived {at}, unchanged {later}"
+    assert archive_note(checked("changed")) == f"archived {at}, changed since {later}"
+    assert archive_note(checked("gone")) == f"archived {at}, gone since {later}"
