@@ -16,9 +16,9 @@ from bot.core.snapshots import (
     RecheckTally,
     archive_note,
     body_sha256,
-    failed_fetch_verdict,
+    failed_fetch_outcome,
     next_state,
-    read_verdict,
+    read_outcome,
     stored_bytes,
     trim_text,
 )
@@ -80,7 +80,7 @@ def test_stored_bytes_count_text_title_and_url_in_utf8() -> None:
 
 
 @pytest.mark.parametrize(
-    ("code", "status", "verdict"),
+    ("code", "status", "outcome"),
     [
         ("http_error", 404, "gone"),
         ("http_error", 410, "gone"),
@@ -103,14 +103,14 @@ def test_stored_bytes_count_text_title_and_url_in_utf8() -> None:
     ],
 )
 def test_a_failed_fetch_is_gone_unless_transient(
-    code: str, status: int | None, verdict: str
+    code: str, status: int | None, outcome: str
 ) -> None:
-    assert failed_fetch_verdict(code, status) == verdict
+    assert failed_fetch_outcome(code, status) == outcome
 
 
 def test_a_read_is_compared_with_the_first_snapshot() -> None:
-    assert read_verdict("a" * 64, first_sha256="a" * 64) == "unchanged"
-    assert read_verdict("b" * 64, first_sha256="a" * 64) == "changed"
+    assert read_outcome("a" * 64, first_sha256="a" * 64) == "unchanged"
+    assert read_outcome("b" * 64, first_sha256="a" * 64) == "changed"
 
 
 def test_a_state_keeps_its_date_while_it_lasts() -> None:
@@ -125,7 +125,7 @@ def test_a_state_keeps_its_date_while_it_lasts() -> None:
     assert next_state("unreached", state="gone", since=ARCHIVED, now=now) is None
 
 
-def test_tallies_count_each_verdict() -> None:
+def test_tallies_count_each_outcome() -> None:
     tally = RecheckTally().add("changed").add("gone").add("changed").add("unreached")
     assert tally == RecheckTally(unchanged=0, changed=2, gone=1, unreached=1)
     assert tally.total == 4

@@ -15,8 +15,8 @@ from bot.core.records import EvidenceRecord, NewSnapshot
 # What one recheck of an archived source found. `unreached`: the site did not answer in a
 # way that says anything about the page (a timeout, a 5xx, ...): nothing is recorded and the
 # source is tried again at the next recheck.
-RecheckVerdict = Literal["unchanged", "changed", "gone", "unreached"]
-RECHECK_VERDICTS: tuple[RecheckVerdict, ...] = ("unchanged", "changed", "gone", "unreached")
+RecheckOutcome = Literal["unchanged", "changed", "gone", "unreached"]
+RECHECK_OUTCOMES: tuple[RecheckOutcome, ...] = ("unchanged", "changed", "gone", "unreached")
 
 # Fetch failures that say nothing about the page: the site or the way to it is having a bad
 # moment (or our own fair share of fetches is used up). Every other refusal or failure means
@@ -45,9 +45,9 @@ class RecheckTally:
     gone: int = 0
     unreached: int = 0
 
-    def add(self, verdict: RecheckVerdict) -> RecheckTally:
-        counts = {name: getattr(self, name) for name in RECHECK_VERDICTS}
-        counts[verdict] += 1
+    def add(self, outcome: RecheckOutcome) -> RecheckTally:
+        counts = {name: getattr(self, name) for name in RECHECK_OUTCOMES}
+        counts[outcome] += 1
         return RecheckTally(**counts)
 
     @property
@@ -89,7 +89,7 @@ def stored_bytes(snapshot: NewSnapshot) -> int:
     return sum(len(part.encode("utf-8", "replace")) for part in parts)
 
 
-def failed_fetch_verdict(code: str, http_status: int | None) -> RecheckVerdict:
+def failed_fetch_outcome(code: str, http_status: int | None) -> RecheckOutcome:
     """A recheck whose fetch failed: `gone`, or `unreached` when the failure is transient."""
     if code in TRANSIENT_FETCH_CODES:
         return "unreached"
@@ -99,21 +99,21 @@ def failed_fetch_verdict(code: str, http_status: int | None) -> RecheckVerdict:
     return "unreached" if code == "http_error" and transient_answer else "gone"
 
 
-def read_verdict(sha256: str, *, first_sha256: str) -> RecheckVerdict:
+def read_outcome(sha256: str, *, first_sha256: str) -> RecheckOutcome:
     """A recheck that read the page: the same body as the first snapshot, or not."""
     return "unchanged" if sha256 == first_sha256 else "changed"
 
 
 def next_state(
-    verdict: RecheckVerdict, *, state: str | None, since: float | None, now: float
+    outcome: RecheckOutcome, *, state: str | None, since: float | None, now: float
 ) -> RecheckState | None:
-    """The row's state after `verdict`; the date stays while the state does (a page changed
+    """The row's state after `outcome`; the date stays while the state does (a page changed
     since Monday is still changed since Monday on Friday). None: nothing to record."""
-    if verdict == "unreached":
+    if outcome == "unreached":
         return None
-    if verdict == state and since is not None:
-        return RecheckState(verdict, since)
-    return RecheckState(verdict, now)
+    if outcome == state and since is not None:
+        return RecheckState(outcome, since)
+    return RecheckState(outcome, now)
 
 
 def _date(moment: float) -> str:

@@ -19,13 +19,13 @@ from collections.abc import Awaitable, Callable
 from bot.core.records import NewSnapshot, SnapshotRecord
 from bot.core.shards import ShardScope
 from bot.core.snapshots import (
+    RecheckOutcome,
     RecheckTally,
-    RecheckVerdict,
     SnapshotBounds,
     body_sha256,
-    failed_fetch_verdict,
+    failed_fetch_outcome,
     next_state,
-    read_verdict,
+    read_outcome,
     trim_text,
 )
 from bot.core.text import clip
@@ -110,25 +110,25 @@ class Snapshots:
             evidence_id, snapshot, now=self._clock.now(), bounds=self.bounds
         )
 
-    async def recheck(self, source: DueSource) -> RecheckVerdict:
+    async def recheck(self, source: DueSource) -> RecheckOutcome:
         """Fetch an archived source again and record what changed (see the module)."""
         snapshot: NewSnapshot | None = None
         try:
             result = await self._fetch(source.url)
         except FetchError as error:
-            verdict = failed_fetch_verdict(error.code, error.http_status)
+            outcome = failed_fetch_outcome(error.code, error.http_status)
         else:
             digest = body_sha256(result.body)
-            verdict = read_verdict(digest, first_sha256=source.first_sha256)
+            outcome = read_outcome(digest, first_sha256=source.first_sha256)
             if digest != source.latest_sha256:
                 snapshot = await self.read(result)
         now = self._clock.now()
-        state = next_state(verdict, state=source.recheck_state, since=source.recheck_since, now=now)
+        state = next_state(outcome, state=source.recheck_state, since=source.recheck_since, now=now)
         if state is not None:
             await self._db.record_recheck(
                 source.id, state, now=now, snapshot=snapshot, bounds=self.bounds
             )
-        return verdict
+        return outcome
 
     async def recheck_due(
         self,
