@@ -7,22 +7,20 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import http.server
 import io
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
 
 import bot.cli.evidence
-from bot.core.records import NewClaim, NewDocument, NewSnapshot
+from bot.core.records import NewSnapshot
 from bot.core.snapshots import SnapshotBounds
 from bot.storage import Database
-from tests.e2e.hosts import local_fetcher
+from tests.e2e.hosts import local_fetcher, threaded_host
 from tests.support.cli import InProcess
+from tests.test_storage_evidence_numbers import link, new_claim
 
 HOME, RIVAL = 4242, 4343
 PAGE = b"<html><head><title>Ferries</title></head><body><p>Three ferries.</p></body></html>"
@@ -37,28 +35,12 @@ ANSWERS = {
 }
 
 
-@contextmanager
-def evidence_host() -> Iterator[str]:
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            status, body = ANSWERS[self.path]
-            self.send_response(status)
-            self.send_header("Content-Type", "text/html")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+def evidence_host() -> AbstractContextManager[str]:
+    def answer(path: str) -> tuple[int, str, bytes]:
+        status, body = ANSWERS[path]
+        return status, "text/html", body
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://news.test:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return threaded_host(answer)
 
 
 def snapshot(url: str) -> NewSnapshot:
@@ -82,29 +64,13 @@ async def archive(database: Path, base: str, *, archived_at: float) -> dict[str,
     ids: dict[str, int] = {}
     try:
         for guild in (HOME, RIVAL):
-            document = NewDocument(guild_id=guild, submitter_id=5, kind="text", content_hash="x")
-            _, (claim,), _ = await db.store_submission(
-                document,
-                [NewClaim(text="Three ferries.", normalized="three ferries")],
-                origin_url=None,
-                origin_title=None,
-            )
+            claim_id = await new_claim(db, guild, "Three ferries.")
             for path in ANSWERS:
                 if (path == "/rival") != (guild == RIVAL):
                     continue
-                url = base + path
-                source, _ = await db.add_evidence(
-                    guild_id=guild,
-                    claim_id=claim.id,
-                    url=url,
-                    normalized_url=url,
-                    stance="supports",
-                    note=None,
-                    added_by=7,
-                    origin="command",
-                )
+                source = await link(db, guild, claim_id, path[1:], f"{base}/")
                 await db.save_snapshot(
-                    source.id, snapshot(url), now=archived_at, bounds=SnapshotBounds()
+                    source.id, snapshot(source.url), now=archived_at, bounds=SnapshotBounds()
                 )
                 ids[path] = source.id
     finally:

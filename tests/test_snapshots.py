@@ -22,6 +22,7 @@ from bot.core.snapshots import (
     stored_bytes,
     trim_text,
 )
+from tests.test_render import evidence
 
 DAY = 86_400.0
 ARCHIVED = 1_714_564_800.0  # 2024-05-01T12:00:00Z
@@ -131,23 +132,7 @@ def test_tallies_count_each_outcome() -> None:
     assert tally.total == 4
 
 
-SOURCE = EvidenceRecord(
-    id=1,
-    claim_id=1,
-    number=1,
-    url="http://news.test/a",
-    stance="supports",
-    note=None,
-    added_by=1,
-    fetch_status="ok",
-    fetch_error=None,
-    title=None,
-    site_name=None,
-    canonical_url=None,
-    published_at=None,
-    description=None,
-    created_at=ARCHIVED,
-)
+SOURCE = evidence(1)[0]
 
 
 def test_the_archive_note_of_each_state() -> None:

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.records import EvidenceRecord, NewClaim, NewDocument, NewSnapshot
+from bot.core.records import NewSnapshot
 from bot.core.shards import UNSHARDED, ShardScope, shard_of
 from bot.core.snapshots import RecheckState, SnapshotBounds, stored_bytes
 from bot.storage import Database
+from tests.test_storage_evidence_numbers import link, new_claim
 
 HOME, RIVAL = 10 << 22, 11 << 22  # on shards 0 and 1 of 2
 T0 = 1_714_564_800.0
@@ -45,35 +46,9 @@ async def db(tmp_path: Path) -> AsyncIterator[Database]:
         await database.close()
 
 
-async def new_claim(db: Database, guild_id: int, text: str) -> int:
-    document = NewDocument(guild_id=guild_id, submitter_id=5, kind="text", content_hash=text)
-    _, (created,), _ = await db.store_submission(
-        document,
-        [NewClaim(text=text, normalized=text.casefold())],
-        origin_url=None,
-        origin_title=None,
-    )
-    return created.id
-
-
-async def link(db: Database, guild_id: int, claim_id: int, path: str) -> EvidenceRecord:
-    url = f"{URL}{path}"
-    record, _ = await db.add_evidence(
-        guild_id=guild_id,
-        claim_id=claim_id,
-        url=url,
-        normalized_url=url,
-        stance="supports",
-        note=None,
-        added_by=7,
-        origin="command",
-    )
-    return record
-
-
 async def source(db: Database, guild_id: int, path: str, claim: str = "A claim.") -> int:
     claim_id = await new_claim(db, guild_id, f"{claim} {path}")
-    return (await link(db, guild_id, claim_id, path)).id
+    return (await link(db, guild_id, claim_id, path, URL)).id
 
 
 async def texts(db: Database, evidence_id: int) -> list[str]:
