@@ -361,30 +361,11 @@ class EvidenceService:
             await self._db.save_evidence_fetch(evidence_id, ok=False, error=UNREADABLE)
 
     async def _save_page(self, evidence_id: int, result: FetchResult) -> None:
-        await self._describe(evidence_id, result)
+        await describe_source(self._db, evidence_id, result)
         try:
             await self.snapshots.take(evidence_id, result)
         except Exception:  # the source stays, described, "not archived"
             log.warning("evidence %d: no snapshot kept", evidence_id, exc_info=True)
-
-    async def _describe(self, evidence_id: int, result: FetchResult) -> None:
-        if result.content_type in ("text/html", "application/xhtml+xml"):
-            try:
-                meta = await parse_off_loop(lambda: page_metadata(result.text(), result.url))
-            except DocumentError:  # too complex to read: the link still works, undescribed
-                await self._db.save_evidence_fetch(evidence_id, ok=True)
-                return
-            await self._db.save_evidence_fetch(
-                evidence_id,
-                ok=True,
-                title=meta.title,
-                site_name=meta.site_name,
-                canonical_url=meta.canonical_url,
-                published_at=meta.published,
-                description=meta.description,
-            )
-        else:
-            await self._db.save_evidence_fetch(evidence_id, ok=True)
 
     async def wait_idle(self) -> None:
         """Let background fetches and a recheck pass finish (shutdown, tests)."""
@@ -395,3 +376,24 @@ class EvidenceService:
         await self.snapshots.close()
         await self._background.close()
         await self.fetcher.aclose()
+
+
+async def describe_source(db: Database, evidence_id: int, result: FetchResult) -> None:
+    """Finish a source's row with what its page says about itself (title, site, date)."""
+    if result.content_type in ("text/html", "application/xhtml+xml"):
+        try:
+            meta = await parse_off_loop(lambda: page_metadata(result.text(), result.url))
+        except DocumentError:  # too complex to read: the link still works, undescribed
+            await db.save_evidence_fetch(evidence_id, ok=True)
+            return
+        await db.save_evidence_fetch(
+            evidence_id,
+            ok=True,
+            title=meta.title,
+            site_name=meta.site_name,
+            canonical_url=meta.canonical_url,
+            published_at=meta.published,
+            description=meta.description,
+        )
+    else:
+        await db.save_evidence_fetch(evidence_id, ok=True)
