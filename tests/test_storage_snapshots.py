@@ -161,12 +161,13 @@ async def test_the_server_bound_prunes_oldest_first_but_never_a_first_or_a_publi
 
 
 async def test_a_final_verdict_is_published_too(db: Database) -> None:
-    bounds = dataclasses.replace(BIG, guild_bytes=300)
+    bounds = dataclasses.replace(BIG, guild_bytes=300, per_source=3)
     resolved = await source(db, HOME, "resolved", "Resolved claim.")
     (claim_id,) = [c.id for c in await db.all_claims(HOME)]
     await db.save_statuses([(claim_id, "misleading", 1.0, "Resolved.", True, "resolution")])
     for day, mark in enumerate("abc"):
         assert await db.save_snapshot(resolved, page(mark * 83), now=T0 + day, bounds=bounds)
+    # Not kept (no room): and so nothing pruned for it, under the per-source bound either.
     assert await db.save_snapshot(resolved, page("d" * 83), now=T0 + 9, bounds=bounds) is None
     assert await texts(db, resolved) == ["a" * 83, "b" * 83, "c" * 83]
 

@@ -162,9 +162,10 @@ def _save_snapshot(
         return None
     guild_id = source["guild_id"]
     size = stored_bytes(snapshot)
-    _keep_per_source(conn, evidence_id, bounds.per_source)
+    # The server's room first: a snapshot not kept prunes nothing, of its source either.
     if not _make_room(conn, guild_id, size, bounds.guild_bytes):
         return None
+    _keep_per_source(conn, evidence_id, bounds.per_source)
     cursor = conn.execute(
         "INSERT INTO evidence_snapshots (guild_id, evidence_id, fetched_at, final_url,"
         " http_status, title, body_sha256, body_bytes, body_cut, text, text_trimmed,"
