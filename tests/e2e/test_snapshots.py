@@ -49,7 +49,11 @@ async def host() -> AsyncIterator[Host]:
         if request.path == "/old":
             raise web.HTTPFound("/ferries")
         status, body = site.pages.get(request.path, (404, b"<html><body>Not here</body></html>"))
-        return web.Response(status=status, body=body, content_type="text/html")
+        charset = "windows-1252" if request.path.startswith("/cp1252") else "utf-8"
+        response = web.Response(status=status, body=body, content_type="text/html", charset=charset)
+        if request.path.startswith("/gzip"):
+            response.enable_compression(web.ContentCoding.gzip)
+        return response
 
     app = web.Application()
     app.router.add_get("/{tail:.*}", handler)
@@ -263,3 +267,33 @@ async def test_a_5_mb_page_is_cut_by_the_fetcher_then_its_text_trimmed_to_the_ca
     assert snapshot.stored_bytes == len(snapshot.text.encode("utf-8")) + len(
         "Ferry crossings, the full log"
     ) + len(f"{host.base}/log")
+
+
+@pytest.mark.parametrize(
+    ("path", "served"),
+    [
+        ("/gzip", EVIDENCE_PAGE.encode("utf-8")),  # sent gzipped: hashed as the fetcher read it
+        ("/cp1252", EVIDENCE_PAGE.replace("Tuesday", "mardi, café").encode("cp1252")),
+    ],
+    ids=["gzip", "cp1252"],
+)
+async def test_the_hash_is_of_the_body_as_read_decompressed_but_not_decoded(
+    ready: ClaimBot, runner: BotRunner, world: World, host: Host, path: str, served: bytes
+) -> None:
+    host.serve_page(path, served)
+    claim = await add_claim(world, ready)
+    await cite(world, claim, f"{host.base}{path}")
+    await runner.settle()
+    (item,) = await ready.db.evidence_for(claim.id)
+    (snapshot,) = await ready.db.snapshots_of(item.id)
+    assert (snapshot.body_sha256, snapshot.body_bytes) == (
+        hashlib.sha256(served).hexdigest(),
+        len(served),
+    )
+    assert item.archived_sha256 == snapshot.body_sha256
+    # The text is decoded in the charset the page declared.
+    day_named = "mardi, café" if path == "/cp1252" else "Tuesday"
+    assert snapshot.text == (
+        "Council confirms three electric ferries\n"
+        f"The tender documents published on {day_named} list three vessels."
+    )
