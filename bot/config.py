@@ -28,6 +28,7 @@ from bot.core.shards import (
     ShardScope,
     parse_shard_ids,
 )
+from bot.core.snapshots import SnapshotBounds
 
 # Three base64url parts separated by dots: user id, timestamp, HMAC.
 _TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{18,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}$")
@@ -110,6 +111,22 @@ class Settings(BaseSettings):
     # next start).
     library_poll_seconds: float = Field(
         default=10.0, ge=0, le=3600, validation_alias="CLAIMBOT_LIBRARY_POLL"
+    )
+    # Snapshots of sources (docs/evidence.md): the main text kept of each (UTF-8 bytes, cut
+    # at a character), the snapshots kept per source (the first and the latest always), the
+    # bytes of snapshots per server (oldest pruned first; never a source's first, never one
+    # of a published claim), and the seconds between two background rechecks (0: none).
+    snapshot_text_bytes: int = Field(
+        default=20_000, ge=1_000, le=1_000_000, validation_alias="CLAIMBOT_SNAPSHOT_TEXT_BYTES"
+    )
+    snapshots_per_source: int = Field(
+        default=10, ge=2, le=1_000, validation_alias="CLAIMBOT_SNAPSHOTS_PER_SOURCE"
+    )
+    snapshot_server_bytes: int = Field(
+        default=50_000_000, ge=100_000, validation_alias="CLAIMBOT_SNAPSHOT_SERVER_BYTES"
+    )
+    recheck_interval_seconds: float = Field(
+        default=86_400.0, ge=0, le=31_536_000, validation_alias="CLAIMBOT_RECHECK_INTERVAL"
     )
     thread_links_per_window: int = Field(
         default=5, ge=1, le=100, validation_alias="CLAIMBOT_THREAD_LINKS"
@@ -262,6 +279,14 @@ class Settings(BaseSettings):
         if self.shard_ids is None:
             return ShardScope.every(self.shard_count)
         return ShardScope(self.shard_count, self.shard_ids)
+
+    @property
+    def snapshot_bounds(self) -> SnapshotBounds:
+        return SnapshotBounds(
+            text_bytes=self.snapshot_text_bytes,
+            per_source=self.snapshots_per_source,
+            guild_bytes=self.snapshot_server_bytes,
+        )
 
     @property
     def llm_enabled(self) -> bool:

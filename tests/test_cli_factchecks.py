@@ -5,18 +5,16 @@ JSON lines of `match` in input order."""
 from __future__ import annotations
 
 import asyncio
-import http.server
 import json
 import re
 import sqlite3
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.hosts import local_fetcher
+from tests.e2e.hosts import local_fetcher, threaded_host
 from tests.support.cli import InProcess
 
 GUILD = 4242
@@ -234,25 +232,8 @@ def test_import_needs_a_database_and_a_file(cli: InProcess, tmp_path: Path) -> N
 
 @contextmanager
 def feed_host(body: bytes, content_type: str = "application/json") -> Iterator[str]:
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            self.send_response(200)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://news.test:{server.server_address[1]}/feed.json"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with threaded_host(lambda path: (200, content_type, body)) as base:
+        yield f"{base}/feed.json"
 
 
 def test_import_by_url_goes_through_the_safe_fetcher(

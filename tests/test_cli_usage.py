@@ -28,7 +28,9 @@ EXTRACT_USAGE = (
     "                        input"
 )
 IMPORT_USAGE = "usage: claimbot factchecks import [-h] [--guild ID] feed"
-COMMANDS = "'run', 'migrate', 'extract', 'export', 'recompute', 'score', 'factchecks', 'match'"
+COMMANDS = (
+    "'run', 'migrate', 'extract', 'export', 'recompute', 'score', 'factchecks', 'match', 'evidence'"
+)
 
 
 @pytest.mark.parametrize(

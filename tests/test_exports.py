@@ -33,6 +33,7 @@ from bot.core.records import ClaimRecord, EvidenceRecord
 from bot.core.vocabulary import FINAL_VERDICTS, STATUSES, claimreview_rating
 
 CREATED = 1714564800.0  # 2024-05-01T12:00:00Z
+SHA = "ab" * 32  # a snapshot's SHA-256
 UPDATED = 1714651200.5  # 2024-05-02T12:00:00.5Z
 RESOLVED = 1714737600.0  # 2024-05-03T12:00:00Z
 GENERATED = 1714824000.0  # 2024-05-04T12:00:00Z
@@ -65,7 +66,15 @@ CLAIM = ClaimRecord(
 )
 VOTES = {"supported": 3, "refuted": 0, "unverifiable": 0, "misleading": 0}
 EVIDENCE = [
-    ExportEvidence("https://stats.example/a", "supports", "Budget 2025"),
+    ExportEvidence(
+        "https://stats.example/a",
+        "supports",
+        "Budget 2025",
+        archived_at=CREATED,
+        archived_sha256=SHA,
+        recheck_state="changed",
+        recheck_since=CREATED + 86_400,
+    ),
     ExportEvidence("https://blog.example/b", "context", None),
 ]
 CTX = ExportContext(
@@ -108,8 +117,24 @@ def test_json_has_exact_keys_and_values() -> None:
         "resolution_note": None,
         "votes": {"supported": 3, "refuted": 0, "unverifiable": 0, "misleading": 0},
         "evidence": [
-            {"url": "https://stats.example/a", "stance": "supports", "title": "Budget 2025"},
-            {"url": "https://blog.example/b", "stance": "context", "title": None},
+            {
+                "url": "https://stats.example/a",
+                "stance": "supports",
+                "title": "Budget 2025",
+                "archived_at": "2024-05-01T12:00:00Z",
+                "archived_sha256": SHA,
+                "recheck_state": "changed",
+                "recheck_since": "2024-05-02T12:00:00Z",
+            },
+            {
+                "url": "https://blog.example/b",
+                "stance": "context",
+                "title": None,
+                "archived_at": None,
+                "archived_sha256": None,
+                "recheck_state": None,
+                "recheck_since": None,
+            },
         ],
         "speaker": "Cour des comptes",
         "origin": {"url": "https://news.example/routes", "title": "Rapport « routes »"},
@@ -207,7 +232,7 @@ def test_csv_header_then_rows_with_same_values() -> None:
     assert text.split("\r\n")[0] == (
         "number,guild_id,created_at,status,status_label,confidence,text,speaker,origin_url,"
         "origin_title,supported,refuted,unverifiable,misleading,evidence_count,"
-        "evidence_urls,explanation,review_url"
+        "evidence_urls,evidence_archived_at,evidence_sha256,explanation,review_url"
     )
     assert text.endswith("\r\n")
     assert "\n" not in text.replace("\r\n", "")  # CRLF everywhere
@@ -229,6 +254,8 @@ def test_csv_header_then_rows_with_same_values() -> None:
             "misleading": "0",
             "evidence_count": "2",
             "evidence_urls": "https://stats.example/a https://blog.example/b",
+            "evidence_archived_at": "2024-05-01T12:00:00Z -",
+            "evidence_sha256": f"{SHA} -",
             "explanation": CLAIM.explanation,
             "review_url": REVIEW_URL,
         }
@@ -246,6 +273,7 @@ def test_csv_unknowns_are_empty_cells() -> None:
     assert row["review_url"] == ""
     assert row["evidence_count"] == "0"
     assert row["evidence_urls"] == ""
+    assert row["evidence_archived_at"] == row["evidence_sha256"] == ""
 
 
 def test_csv_round_trips_commas_quotes_newlines_and_accents() -> None:

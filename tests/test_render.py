@@ -162,7 +162,7 @@ def test_evidence_replies_escape_the_fetched_title_and_error() -> None:
     assert render_evidence_list(make_claim(), [failed]) == (
         "Sources for claim #12:\n"
         r"#1 supports: [Source 0](https://src.example/0) (unreachable: I couldn't look up the"
-        r" site \_\_x\_\_.)"
+        r" site \_\_x\_\_.; not archived)"
     )
 
 

@@ -26,8 +26,10 @@ async def new_claim(db: Database, guild_id: int, text: str) -> int:
     return created.id
 
 
-async def link(db: Database, guild_id: int, claim_id: int, path: str) -> EvidenceRecord:
-    url = f"https://src.example/{path}"
+async def link(
+    db: Database, guild_id: int, claim_id: int, path: str, base: str = "https://src.example/"
+) -> EvidenceRecord:
+    url = f"{base}{path}"
     record, created = await db.add_evidence(
         guild_id=guild_id,
         claim_id=claim_id,

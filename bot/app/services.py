@@ -151,8 +151,11 @@ async def build_services(
         shards=shards,
         clock=pace_clock,
         slots=fetch_slots,
+        snapshot_bounds=settings.snapshot_bounds,
+        wall_clock=clock,
     )
     stack.push_async_callback(evidence.close)
+    evidence.snapshots.start(settings.recheck_interval_seconds)
     library = FactCheckLibrary(db, clock=clock, shards=shards)
     background.start(library.load(), name="factcheck-library")
     library.start(settings.library_poll_seconds)

@@ -4,10 +4,10 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
-from bot.cli import export, extract, factchecks, match, migrate, recompute, run, score
+from bot.cli import evidence, export, extract, factchecks, match, migrate, recompute, run, score
 from bot.cli.common import INPUT_MAX_BYTES, Failure, exit_codes_note
 
 _A = TypeVar("_A", bound=argparse.Action)
@@ -91,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
         *factchecks.IMPORT_FAILURES,
         *factchecks.STATS_FAILURES,
         *match.FAILURES,
+        *evidence.RECHECK_FAILURES,
     )
     parser = CommandParser(
         prog="claimbot",
@@ -157,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
     scorer.set_defaults(handler=score.cmd_score)
 
     _add_fact_check_commands(sub)
+    _add_evidence_commands(sub)
     return parser
 
 
@@ -252,6 +254,35 @@ def _add_fact_check_commands(sub: argparse._SubParsersAction[CommandParser]) -> 
     matcher.set_defaults(handler=match.cmd_match)
 
 
+def _add_evidence_commands(sub: argparse._SubParsersAction[CommandParser]) -> None:
+    epilog = _epilog(evidence.RECHECK_FAILURES, SETTINGS_NOTE)
+    group = sub.add_parser(
+        "evidence",
+        help="recheck the archived sources (snapshots of evidence pages)",
+        description="The sources linked to claims, and their snapshots.",
+        epilog=epilog,
+    )
+    actions = group.add_subparsers(dest="action", required=True, metavar="ACTION")
+    recheck = actions.add_parser(
+        "recheck",
+        help="fetch archived sources again: unchanged, changed or gone",
+        description="Fetch each archived source again through the safe fetcher, one at a "
+        "time, and compare the body with its first snapshot: the same is unchanged; another "
+        "is changed (and kept as a new snapshot); 404, 410 or a refused or failed fetch is "
+        "gone; a timeout or a 5xx records nothing (tried again at the next recheck).",
+        epilog=epilog,
+    )
+    recheck.add_argument("--guild", type=int, default=None, metavar="ID", help="only this server")
+    recheck.add_argument(
+        "--older-than",
+        type=_days,
+        default=0.0,
+        metavar="DAYS",
+        help="only sources not checked for DAYS days (default: every archived source)",
+    )
+    recheck.set_defaults(handler=evidence.cmd_evidence_recheck)
+
+
 def _add_backend_option(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--backend",
@@ -273,11 +304,22 @@ def _positive_int(value: str) -> int:
     return number
 
 
-def _unit_float(value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{value!r} is not a number") from None
-    if not 0.0 <= number <= 1.0:
-        raise argparse.ArgumentTypeError("must be between 0 and 1")
-    return number
+def _number_between(low: float, high: float, unit: str = "") -> Callable[[str], float]:
+    """An argument type: a number from `low` to `high`, its refusals naming the `unit`."""
+    of_unit = f" of {unit}" if unit else ""
+    in_unit = f" {unit}" if unit else ""
+
+    def number_between(value: str) -> float:
+        try:
+            number = float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{value!r} is not a number{of_unit}") from None
+        if not low <= number <= high:
+            raise argparse.ArgumentTypeError(f"must be between {low:g} and {high:g}{in_unit}")
+        return number
+
+    return number_between
+
+
+_unit_float = _number_between(0.0, 1.0)
+_days = _number_between(0.0, 3650.0, "days")

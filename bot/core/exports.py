@@ -14,6 +14,9 @@ Choices worth knowing:
     caller bug cannot leak one server's claims into another server's file.
   * CSV cells are neutralised against formula injection (OWASP); numbers stay numbers.
   * ClaimReview covers only claims with a settled verdict; see `claimreview_eligible`.
+  * Each source carries its archive in JSON and CSV: the date and SHA-256 of its first
+    snapshot, and what rechecks found. ClaimReview carries no sources, and none of its fields
+    holds a snapshot without a public copy to link to (`archivedAt` wants a URL): there is none.
 """
 
 from __future__ import annotations
@@ -73,6 +76,10 @@ CSV_COLUMNS: Final[tuple[str, ...]] = (
     *VOTES,  # supported, refuted, unverifiable, misleading
     "evidence_count",
     "evidence_urls",
+    # Aligned with evidence_urls: each source's first snapshot (ISO time, SHA-256 of the body
+    # as read), "-" for a source not archived.
+    "evidence_archived_at",
+    "evidence_sha256",
     "explanation",
     "review_url",
 )
@@ -91,15 +98,29 @@ CLAIMREVIEW_VERIFIED_STATUSES: Final[tuple[str, ...]] = ("verified_true", "verif
 
 @dataclass(frozen=True, slots=True)
 class ExportEvidence:
-    """A linked source as exported: the link as submitted, its stance and fetched title."""
+    """A linked source as exported: the link as submitted, its stance and fetched title, and
+    its archive: when its first snapshot was taken and the SHA-256 of the body then read
+    (None: not archived), what the rechecks found since (`changed`, `gone`) and since when."""
 
     url: str
     stance: str
     title: str | None
+    archived_at: float | None = None
+    archived_sha256: str | None = None
+    recheck_state: str | None = None
+    recheck_since: float | None = None
 
     @classmethod
     def from_record(cls, record: EvidenceRecord) -> ExportEvidence:
-        return cls(url=record.url, stance=record.stance, title=record.title)
+        return cls(
+            url=record.url,
+            stance=record.stance,
+            title=record.title,
+            archived_at=record.archived_at,
+            archived_sha256=record.archived_sha256,
+            recheck_state=record.recheck_state,
+            recheck_since=record.recheck_since,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,13 +247,10 @@ def _json_object(item: ExportClaim) -> dict[str, object]:
         "confidence": claim.confidence,
         "final": claim.is_final,
         "explanation": claim.explanation,
-        "resolved_at": None if item.resolved_at is None else iso_utc(item.resolved_at),
+        "resolved_at": _optional_iso(item.resolved_at),
         "resolution_note": item.resolution_note,
         "votes": _vote_counts(item.votes),
-        "evidence": [
-            {"url": source.url, "stance": source.stance, "title": source.title}
-            for source in item.evidence
-        ],
+        "evidence": [_json_source(source) for source in item.evidence],
         "speaker": claim.speaker,
         "origin": {"url": claim.origin_url, "title": claim.origin_title},
         "channel_id": _snowflake(claim.channel_id),
@@ -241,6 +259,22 @@ def _json_object(item: ExportClaim) -> dict[str, object]:
         "review_url": review_url(claim),
         "created_at": iso_utc(claim.created_at),
         "updated_at": iso_utc(claim.updated_at),
+    }
+
+
+def _optional_iso(timestamp: float | None) -> str | None:
+    return None if timestamp is None else iso_utc(timestamp)
+
+
+def _json_source(source: ExportEvidence) -> dict[str, object]:
+    return {
+        "url": source.url,
+        "stance": source.stance,
+        "title": source.title,
+        "archived_at": _optional_iso(source.archived_at),
+        "archived_sha256": source.archived_sha256,
+        "recheck_state": source.recheck_state,
+        "recheck_since": _optional_iso(source.recheck_since),
     }
 
 
@@ -268,6 +302,10 @@ def _csv_row(item: ExportClaim) -> list[str | int | float]:
         "origin_title": claim.origin_title or "",
         # Space-separated, so a space inside a (malformed) URL must not split it.
         "evidence_urls": " ".join(e.url.replace(" ", "%20") for e in item.evidence),
+        "evidence_archived_at": " ".join(
+            iso_utc(e.archived_at) if e.archived_at is not None else "-" for e in item.evidence
+        ),
+        "evidence_sha256": " ".join(e.archived_sha256 or "-" for e in item.evidence),
         "explanation": claim.explanation,
         "review_url": review_url(claim) or "",
     }

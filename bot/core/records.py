@@ -123,6 +123,40 @@ class EvidenceRecord:
     published_at: str | None
     description: str | None
     created_at: float
+    # Its snapshots (docs/evidence.md): when the first was taken and its body's SHA-256 (None:
+    # not archived), and what the last rechecks found ('unchanged', 'changed', 'gone') since
+    # when; `rechecked_at` is the last recheck that reached a verdict.
+    archived_at: float | None = None
+    archived_sha256: str | None = None
+    recheck_state: str | None = None
+    recheck_since: float | None = None
+    rechecked_at: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewSnapshot:
+    """What the safe fetcher read of a source, about to be kept: the main text already
+    trimmed to the server's cap (`text_trimmed`), the hash of the body as read."""
+
+    final_url: str
+    http_status: int
+    title: str | None
+    body_sha256: str
+    body_bytes: int
+    body_cut: bool  # the fetcher's own cap cut the body
+    text: str
+    text_trimmed: bool
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SnapshotRecord(NewSnapshot):
+    """One kept snapshot of a source; never updated, deleted only by the bounds."""
+
+    id: int
+    guild_id: int
+    evidence_id: int
+    fetched_at: float
+    stored_bytes: int
 
 
 @dataclass(frozen=True, slots=True)

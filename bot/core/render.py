@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.core.records import ClaimRecord, EvidenceRecord, GuildConfig, SubmissionResult
+from bot.core.snapshots import archive_note
 from bot.core.status import StatusSettings
 from bot.core.text import clip
 from bot.core.vocabulary import STATUS_COLOURS, STATUS_EMOJI, STATUS_LABELS, VOTES
@@ -310,9 +311,11 @@ def render_evidence_list(claim: ClaimRecord, evidence: Sequence[EvidenceRecord])
         if item.note:
             line += f" — {escape_markdown(clip(item.note, 120))}"
         if item.fetch_status == "unreachable":
-            line += f" (unreachable: {_fetch_error(item, 80)})"
+            line += f" (unreachable: {_fetch_error(item, 80)}; {archive_note(item)})"
         elif item.fetch_status == "pending":
             line += " (fetching…)"
+        else:
+            line += f" ({archive_note(item)})"
         lines.append(line)
     return _fit("\n".join(lines))
 

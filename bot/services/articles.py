@@ -9,6 +9,7 @@ from bot.documents.document import Document
 from bot.documents.reader import load_text
 from bot.services.parsing import parse_off_loop
 from bot.web.fetcher import SafeFetcher
+from bot.web.responses import FetchResult
 
 ARTICLE_CONTENT_TYPES = frozenset(
     {"text/html", "application/xhtml+xml", "text/plain", "text/markdown"}
@@ -21,6 +22,12 @@ async def document_from_url(
     """Fetch through the safe fetcher (raises FetchError) and keep the article text (read
     off the event loop, within the parse budget: raises DocumentError)."""
     result = await fetcher.fetch(url, allowed_content_types=ARTICLE_CONTENT_TYPES, owner=owner)
+    return await read_fetched(result)
+
+
+async def read_fetched(result: FetchResult) -> Document:
+    """The main text of a fetched page or text, read off the event loop within the parse
+    budget (raises DocumentError): a submitted article, and a source's snapshot."""
     content_type = result.content_type
     if result.charset:
         content_type += f"; charset={result.charset}"

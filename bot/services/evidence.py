@@ -18,14 +18,16 @@ from bot.core.errors import UserFacingError
 from bot.core.fairness import FetchSlots, LinkRateLimit
 from bot.core.records import ClaimRecord, EvidenceRecord
 from bot.core.shards import ShardScope
+from bot.core.snapshots import SnapshotBounds
 from bot.core.urls import normalize_url
 from bot.documents.document import DocumentError
 from bot.documents.page_metadata import page_metadata
 from bot.services.background import BackgroundTasks
-from bot.services.clock import Clock, MonotonicClock
+from bot.services.clock import Clock, MonotonicClock, SystemClock
 from bot.services.denials import deny
 from bot.services.guild_configs import GuildConfigs
 from bot.services.parsing import parse_off_loop
+from bot.services.snapshots import RECHECK_PAUSE_SECONDS, Snapshots
 from bot.services.status_refresh import ClaimsChanged
 from bot.storage.database import Database
 from bot.web.errors import FetchError
@@ -95,10 +97,13 @@ class EvidenceService:
         clock: Clock | None = None,
         slots: FetchSlots | None = None,
         fetcher: SafeFetcher | None = None,
+        snapshot_bounds: SnapshotBounds | None = None,
+        wall_clock: Clock | None = None,
     ) -> None:
         """`thread_links` limits links posted in claim threads per member (none: no limit),
-        timed on `clock`; the fetches a stopped bot left pending are resumed for the servers
-        of `shards` (the process's) only."""
+        timed on `clock`; the fetches a stopped bot left pending are resumed, and archived
+        sources rechecked, for the servers of `shards` (the process's) only. Snapshots are
+        stamped with `wall_clock` and kept within `snapshot_bounds`."""
         self._db = db
         self._shards = shards
         self._claims_changed = claims_changed
@@ -112,6 +117,19 @@ class EvidenceService:
         # same source here, whatever clock the rest of the bot is given.
         self._started_at = time.time()
         self._resumed = False
+        self.snapshots = Snapshots(
+            db,
+            fetch=self.fetch_again,
+            bounds=snapshot_bounds or SnapshotBounds(),
+            clock=wall_clock or SystemClock(),
+            shards=shards,
+            pause_clock=self._clock,
+            pause=RECHECK_PAUSE_SECONDS,
+        )
+
+    async def fetch_again(self, url: str) -> FetchResult:
+        """A recheck's fetch of a source: the same fetcher and types as when it was added."""
+        return await self.fetcher.fetch(url, allowed_content_types=EVIDENCE_CONTENT_TYPES)
 
     async def sources(self, claim: ClaimRecord) -> list[EvidenceRecord]:
         """The claim's current sources, by their number."""
@@ -343,28 +361,39 @@ class EvidenceService:
             await self._db.save_evidence_fetch(evidence_id, ok=False, error=UNREADABLE)
 
     async def _save_page(self, evidence_id: int, result: FetchResult) -> None:
-        if result.content_type in ("text/html", "application/xhtml+xml"):
-            try:
-                meta = await parse_off_loop(lambda: page_metadata(result.text(), result.url))
-            except DocumentError:  # too complex to read: the link still works, undescribed
-                await self._db.save_evidence_fetch(evidence_id, ok=True)
-                return
-            await self._db.save_evidence_fetch(
-                evidence_id,
-                ok=True,
-                title=meta.title,
-                site_name=meta.site_name,
-                canonical_url=meta.canonical_url,
-                published_at=meta.published,
-                description=meta.description,
-            )
-        else:
-            await self._db.save_evidence_fetch(evidence_id, ok=True)
+        await describe_source(self._db, evidence_id, result)
+        try:
+            await self.snapshots.take(evidence_id, result)
+        except Exception:  # the source stays, described, "not archived"
+            log.warning("evidence %d: no snapshot kept", evidence_id, exc_info=True)
 
     async def wait_idle(self) -> None:
-        """Let background fetches finish (shutdown, tests)."""
+        """Let background fetches and a recheck pass finish (shutdown, tests)."""
         await self._background.wait_idle()
+        await self.snapshots.wait_idle()
 
     async def close(self) -> None:
+        await self.snapshots.close()
         await self._background.close()
         await self.fetcher.aclose()
+
+
+async def describe_source(db: Database, evidence_id: int, result: FetchResult) -> None:
+    """Finish a source's row with what its page says about itself (title, site, date)."""
+    if result.content_type in ("text/html", "application/xhtml+xml"):
+        try:
+            meta = await parse_off_loop(lambda: page_metadata(result.text(), result.url))
+        except DocumentError:  # too complex to read: the link still works, undescribed
+            await db.save_evidence_fetch(evidence_id, ok=True)
+            return
+        await db.save_evidence_fetch(
+            evidence_id,
+            ok=True,
+            title=meta.title,
+            site_name=meta.site_name,
+            canonical_url=meta.canonical_url,
+            published_at=meta.published,
+            description=meta.description,
+        )
+    else:
+        await db.save_evidence_fetch(evidence_id, ok=True)

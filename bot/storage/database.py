@@ -14,6 +14,7 @@ from bot.storage.evidence import EvidenceStore
 from bot.storage.factchecks import FactCheckStore
 from bot.storage.notices import NoticeStore
 from bot.storage.queue import QueueStore
+from bot.storage.snapshots import SnapshotStore
 from bot.storage.stats import StatsStore
 from bot.storage.votes import VoteStore
 
@@ -28,6 +29,7 @@ class Database(
     NoticeStore,
     DigestStore,
     QueueStore,
+    SnapshotStore,
 ):
     """Owns the SQLite connection and its thread; every query of the application is a
     method here."""

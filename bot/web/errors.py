@@ -26,11 +26,15 @@ FetchErrorCode = Literal[
 
 
 class FetchError(UserFacingError):
-    """A refused or failed fetch; ``str(exc)`` is a sentence for the Discord user."""
+    """A refused or failed fetch; ``str(exc)`` is a sentence for the Discord user.
+    `http_status` is the site's answer for an ``http_error`` (a recheck tells 404 from 503)."""
 
-    def __init__(self, code: FetchErrorCode, message: str) -> None:
+    def __init__(
+        self, code: FetchErrorCode, message: str, *, http_status: int | None = None
+    ) -> None:
         super().__init__(message)
         self.code: FetchErrorCode = code
+        self.http_status = http_status
 
     def __repr__(self) -> str:
         return f"FetchError({self.code!r}, {self.message!r})"

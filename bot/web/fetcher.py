@@ -281,7 +281,9 @@ class SafeFetcher:
                     phrase = httpx.codes.get_reason_phrase(status)
                     shown = f"{status} {phrase}" if phrase else str(status)
                     raise FetchError(
-                        "http_error", f"The site answered with an error (HTTP {shown})."
+                        "http_error",
+                        f"The site answered with an error (HTTP {shown}).",
+                        http_status=status,
                     )
                 return await read_response(
                     current,

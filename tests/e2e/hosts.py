@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import http.server
 import ipaddress
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 
 from aiohttp import web
 
@@ -84,3 +86,34 @@ async def web_host(pages: dict[str, str]) -> AsyncIterator[str]:
     app.router.add_get("/hang", hang)
     async with serve(app) as base:
         yield base
+
+
+# What a threaded host answers to a path: (HTTP status, Content-Type, body).
+Answer = Callable[[str], tuple[int, str, bytes]]
+
+
+@contextmanager
+def threaded_host(answer: Answer) -> Iterator[str]:
+    """Serve `answer` on 127.0.0.1 from a thread of its own, for a command that runs its own
+    event loop (the CLI in this process); yields "http://news.test:PORT"."""
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            status, content_type, body = answer(self.path)
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://news.test:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()

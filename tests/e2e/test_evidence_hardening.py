@@ -12,7 +12,7 @@ import pytest
 from aiohttp import web
 
 from bot.app.client import ClaimBot
-from bot.core.records import ClaimRecord
+from bot.core.records import ClaimRecord, EvidenceRecord
 from bot.core.urls import normalize_url
 from bot.storage.database import Database
 from tests.e2e.hosts import EVIDENCE_PAGE, local_fetcher, serve
@@ -113,6 +113,11 @@ async def listing(world: World, claim: ClaimRecord) -> str:
     )
 
 
+def archived(item: EvidenceRecord) -> str:
+    """What `/evidence list` adds after a source the bot archived."""
+    return f" (archived <t:{int(item.archived_at or 0)}:d>)"
+
+
 def escaped(host: str) -> str:
     """`http://news.test:PORT` as a link label shows it: its colons escaped."""
     return host.replace(":", r"\:")
@@ -153,8 +158,8 @@ async def test_a_page_declaring_charset_idna_is_read(
     assert (second.fetch_status, second.title) == ("ok", "Le café des ferries")
     assert await listing(world, claim) == (
         f"Sources for claim #{claim.number}:\n"
-        f"#{first.number} supports: [{FERRIES_TITLE}]({host}/idna)\n"
-        f"#{second.number} context: [Le café des ferries]({host}/idna-cp1252)"
+        f"#{first.number} supports: [{FERRIES_TITLE}]({host}/idna){archived(first)}\n"
+        f"#{second.number} context: [Le café des ferries]({host}/idna-cp1252){archived(second)}"
     )
     assert field(review_embed(world, claim), "Sources linked") == (
         f"supports: [{FERRIES_TITLE}]({host}/idna)\n"
@@ -187,7 +192,8 @@ async def test_a_page_declaring_charset_idna_is_read_in_the_background(
     (item,) = await ready.db.evidence_for(claim.id)
     assert (item.fetch_status, item.title) == ("ok", FERRIES_TITLE)
     assert await listing(world, claim) == (
-        f"Sources for claim #{claim.number}:\n#{item.number} supports: [{FERRIES_TITLE}]({url})"
+        f"Sources for claim #{claim.number}:\n"
+        f"#{item.number} supports: [{FERRIES_TITLE}]({url}){archived(item)}"
     )
 
 
@@ -223,7 +229,7 @@ async def test_any_failure_reading_a_page_finishes_it_unreachable_with_a_reason(
     assert await listing(world, claim) == (
         f"Sources for claim #{claim.number}:\n"
         f"#{item.number} supports: [{escaped(host)}{path}]({url})"
-        " (unreachable: the page could not be read)"
+        " (unreachable: the page could not be read; not archived)"
     )
     assert field(review_embed(world, claim), "Sources linked") == (
         f"supports: [{escaped(host)}{path}]({url}) (unreachable)"
@@ -454,7 +460,8 @@ async def test_a_hostile_title_is_escaped_in_every_reply_and_embed(
     (item,) = await ready.db.evidence_for(claim.id)
     assert item.title == HOSTILE_TITLE
     assert await listing(world, claim) == (
-        f"Sources for claim #{claim.number}:\n#{item.number} supports: [{HOSTILE_ESCAPED}]({url})"
+        f"Sources for claim #{claim.number}:\n"
+        f"#{item.number} supports: [{HOSTILE_ESCAPED}]({url}){archived(item)}"
     )
     assert field(review_embed(world, claim), "Sources linked") == (
         f"supports: [{HOSTILE_ESCAPED}]({url})"

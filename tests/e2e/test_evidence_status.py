@@ -200,11 +200,13 @@ async def test_only_the_adder_or_a_moderator_removes_evidence(
         {"claim": claim.number, "url": f"{host}/ferries", "stance": "context"},
     )
     await world.fake.wait_for(lambda: bool(rec.final_content()))
-    assert [item.number for item in await ready.db.evidence_for(claim.id)] == [1]
+    (item,) = await ready.db.evidence_for(claim.id)
+    assert item.number == 1 and item.archived_at is not None
     listing = await world.slash(world.outsider, "evidence list", {"claim": claim.number})
     assert listing.callback["data"]["content"] == (
         f"Sources for claim #{claim.number}:\n"
         f"#1 context: [Council confirms three electric ferries]({host}/ferries)"
+        f" (archived <t:{int(item.archived_at)}:d>)"
     )
     refused = await world.slash(
         world.reviewers[1], "evidence remove", {"claim": claim.number, "source": 1}

@@ -55,6 +55,14 @@ async def add_source(
     assert (rec.final_content() or "").startswith("Added a source"), rec.final_content()
 
 
+async def archived(bot: ClaimBot, claim: ClaimRecord) -> list[str]:
+    """What `/evidence list` adds after each of the claim's sources: when it was archived."""
+    return [
+        f" (archived <t:{int(item.archived_at or 0)}:d>)"
+        for item in await bot.db.evidence_for(claim.id)
+    ]
+
+
 async def listing(world: World, claim: ClaimRecord) -> str:
     rec = await world.slash(world.outsider, "evidence list", {"claim": claim.number})
     return str(rec.callback["data"]["content"])
@@ -95,16 +103,18 @@ async def test_each_server_lists_its_sources_from_one(
     await add_source(rival, rival_claim, rival.reviewers[1], f"{host}/berths", "context")
     await add_source(world, home_claim, world.reviewers[0], f"{host}/vote")
 
+    t1, t2, t3 = await archived(ready, home_claim)
     assert await listing(world, home_claim) == (
         "Sources for claim #1:\n"
-        f"#1 supports: [Ferry tender results]({host}/tender)\n"
-        f"#2 refutes: [Harbour budget 2024]({host}/budget)\n"
-        f"#3 supports: [Council minutes of Tuesday]({host}/vote)"
+        f"#1 supports: [Ferry tender results]({host}/tender){t1}\n"
+        f"#2 refutes: [Harbour budget 2024]({host}/budget){t2}\n"
+        f"#3 supports: [Council minutes of Tuesday]({host}/vote){t3}"
     )
+    r1, r2 = await archived(ready, rival_claim)
     assert await listing(rival, rival_claim) == (
         "Sources for claim #1:\n"
-        f"#1 supports: [Cruise visits in 2024]({host}/cruise)\n"
-        f"#2 context: [New berths at the Rival quay]({host}/berths)"
+        f"#1 supports: [Cruise visits in 2024]({host}/cruise){r1}\n"
+        f"#2 context: [New berths at the Rival quay]({host}/berths){r2}"
     )
     # The rows behind them are numbered across both servers, and stay unseen.
     rows = await ready.db.evidence_for(rival_claim.id)
@@ -134,11 +144,12 @@ async def test_a_removed_sources_number_is_never_given_again(
 
     await add_source(world, claim, adder, f"{host}/vote")
     await add_source(world, claim, adder, f"{host}/tender")  # the removed link, linked again
+    t2, t3, t4 = await archived(ready, claim)
     assert await listing(world, claim) == (
         "Sources for claim #1:\n"
-        f"#2 refutes: [Harbour budget 2024]({host}/budget)\n"
-        f"#3 supports: [Council minutes of Tuesday]({host}/vote)\n"
-        f"#4 supports: [Ferry tender results]({host}/tender)"
+        f"#2 refutes: [Harbour budget 2024]({host}/budget){t2}\n"
+        f"#3 supports: [Council minutes of Tuesday]({host}/vote){t3}\n"
+        f"#4 supports: [Ferry tender results]({host}/tender){t4}"
     )
     unknown = await world.slash(adder, "evidence remove", {"claim": 1, "source": 9})
     assert unknown.callback["data"]["content"] == "Claim #1 has no source #9."
