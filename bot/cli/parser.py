@@ -7,7 +7,7 @@ import argparse
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from bot.cli import export, extract, factchecks, match, migrate, recompute, run, score
+from bot.cli import export, extract, factchecks, match, migrate, recompute, run, score, web
 from bot.cli.common import INPUT_MAX_BYTES, Failure, exit_codes_note
 
 _A = TypeVar("_A", bound=argparse.Action)
@@ -91,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
         *factchecks.IMPORT_FAILURES,
         *factchecks.STATS_FAILURES,
         *match.FAILURES,
+        *web.FAILURES,
     )
     parser = CommandParser(
         prog="claimbot",
@@ -157,6 +158,14 @@ def build_parser() -> argparse.ArgumentParser:
     scorer.set_defaults(handler=score.cmd_score)
 
     _add_fact_check_commands(sub)
+    sub.add_parser(
+        "web",
+        help="serve the public verdict pages of the servers that publish",
+        description="Serve the public verdict pages (read-only) on CLAIMBOT_WEB_HOST:"
+        "CLAIMBOT_WEB_PORT, from the bot's database, until interrupted: the published claims "
+        "of each server that turned publishing on with /claimbot publish.",
+        epilog=_epilog(web.FAILURES, SETTINGS_NOTE),
+    ).set_defaults(handler=web.cmd_web)
     return parser
 
 

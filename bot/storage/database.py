@@ -13,6 +13,7 @@ from bot.storage.digests import DigestStore
 from bot.storage.evidence import EvidenceStore
 from bot.storage.factchecks import FactCheckStore
 from bot.storage.notices import NoticeStore
+from bot.storage.publishing import PublishingStore
 from bot.storage.queue import QueueStore
 from bot.storage.stats import StatsStore
 from bot.storage.votes import VoteStore
@@ -28,6 +29,7 @@ class Database(
     NoticeStore,
     DigestStore,
     QueueStore,
+    PublishingStore,
 ):
     """Owns the SQLite connection and its thread; every query of the application is a
     method here."""
