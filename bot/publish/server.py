@@ -189,7 +189,7 @@ class PageServer:
             answer.headers["Allow"] = "GET, HEAD"
             return answer
         if isinstance(exc, web.HTTPRedirection):
-            return exc
+            return web.Response(status=exc.status, headers={"Location": exc.location})
         return self.not_found()
 
     def not_found(self) -> web.Response:
