@@ -188,8 +188,8 @@ class PageServer:
             answer = _page(self._not_found, status=405)
             answer.headers["Allow"] = "GET, HEAD"
             return answer
-        if isinstance(exc, web.HTTPRedirection):
-            return web.Response(status=exc.status, headers={"Location": exc.location})
+        if isinstance(exc, web.HTTPMove):
+            return web.Response(status=exc.status, headers={"Location": str(exc.location)})
         return self.not_found()
 
     def not_found(self) -> web.Response:

@@ -8,7 +8,7 @@ from bot.app.client import ClaimBot
 from bot.core.records import PublishedSite
 from tests.support.world import World, add_claim, setup_review
 
-ON = {
+ON: dict[str, object] = {
     "state": "on",
     "organization": "Les Vérificateurs",
     "base_url": "https://Checks.example.org/",
@@ -18,7 +18,7 @@ PUBLISHING_ON = (
     "<https://checks.example.org/les-verificateurs/>, signed by Les Vérificateurs. Hold one "
     "back with `/claim publish state:off`."
 )
-NO_PINGS = {"parse": []}
+NO_PINGS: dict[str, list[str]] = {"parse": []}
 
 
 async def test_only_moderators_turn_publishing_on_and_off(

@@ -166,7 +166,7 @@ async def test_the_feed_has_the_published_verdicts(served: Served) -> None:
         e.findtext("{http://www.w3.org/2005/Atom}id")
         for e in root.iter("{http://www.w3.org/2005/Atom}entry")
     ]
-    assert sorted(ids) == sorted(
+    assert sorted(str(i) for i in ids) == sorted(
         f"https://checks.example.org/verif/claims/{served.numbers[word]}"
         for word in ("Verified", "Resolved")
     )
