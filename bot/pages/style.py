@@ -49,6 +49,7 @@ h1 { font-size: 1.5rem; line-height: 1.3; margin: 0.5rem 0 1rem; }
 h2 { font-size: 1.125rem; margin: 1.5rem 0 0.5rem; }
 .card { background: var(--paper); border: 1px solid var(--line); border-radius: 0.5rem;
   padding: 1rem 1.25rem; margin: 0 0 1rem; }
+.card > :first-child { margin-top: 0; }
 .claim-text { font-size: 1.25rem; line-height: 1.45; margin: 0.25rem 0 0.75rem;
   overflow-wrap: anywhere; }
 .claim-list { list-style: none; padding: 0; margin: 0; }
