@@ -199,8 +199,7 @@ class PageServer:
     # -- pages --------------------------------------------------------------------------
 
     async def _site(self, request: web.Request) -> PublishedSite:
-        slug = request.match_info["slug"]
-        site = await self._db.site_by_slug(slug) if is_slug(slug) else None
+        site = await self._db.site_by_slug(_slug(request))
         if site is None:
             raise web.HTTPNotFound()
         return site
@@ -220,37 +219,50 @@ class PageServer:
         number = request.match_info["number"]
         if not (number.isascii() and number.isdigit()) or len(number) > MAX_NUMBER_DIGITS:
             raise web.HTTPNotFound()
-        site = await self._site(request)
-        published = await self._db.published_claim(site.guild_id, int(number))
-        if published is None:
+        found = await self._db.published_claim(_slug(request), int(number))
+        site, published = found or (None, None)
+        if site is None or published is None:
             raise web.HTTPNotFound()
         return _page(claim_page(published, site, now=self._clock()))
 
     async def _index(self, request: web.Request) -> web.Response:
-        site = await self._site(request)
-        view = index_view(
-            request.query.get("page"), request.query.get("status"), request.query.get("q")
-        )
+        query = request.query
+        view = index_view(query.get("page"), query.get("status"), query.get("q"))
         offset = (view.page - 1) * INDEX_PAGE_SIZE
         terms = search_terms(view.query) if view.query else []
         if terms:
+            site = await self._site(request)
             hits = await self._db.search_claims(site.guild_id, terms, limit=SEARCH_HITS)
             found = await self._db.published_among(
                 site.guild_id, [claim.id for claim in hits], status=view.status
             )
             claims, total = found[offset : offset + INDEX_PAGE_SIZE], len(found)
         else:
-            claims, total = await self._db.published_page(
-                site.guild_id, status=view.status, offset=offset, limit=INDEX_PAGE_SIZE
+            page = await self._db.published_page(
+                _slug(request), status=view.status, offset=offset, limit=INDEX_PAGE_SIZE
             )
+            if page is None:
+                raise web.HTTPNotFound()
+            site, claims, total = page
         return _page(index_page(site, claims, total=total, view=view))
 
     async def _feed(self, request: web.Request) -> web.Response:
-        site = await self._site(request)
-        claims = await self._db.published_feed(site.guild_id, limit=FEED_ENTRIES)
+        found = await self._db.published_feed(_slug(request), limit=FEED_ENTRIES)
+        if found is None:
+            raise web.HTTPNotFound()
+        site, claims = found
         return _page(
             atom_feed(site, claims, now=self._clock()), content_type="application/atom+xml"
         )
+
+
+def _slug(request: web.Request) -> str:
+    """The slug of a page's address; one that cannot be a slug ends the request with 404
+    before any read."""
+    slug = request.match_info["slug"]
+    if not is_slug(slug):
+        raise web.HTTPNotFound()
+    return slug
 
 
 def index_view(page: str | None, status: str | None, query: str | None) -> IndexView:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from bot.core.exports import CLAIMREVIEW_VERIFIED_STATUSES
 from bot.core.records import ClaimRecord, EvidenceRecord, PublishedClaim, PublishedSite
@@ -27,6 +29,7 @@ PUBLISHED_SQL = (
     )
     + " AND NOT EXISTS (SELECT 1 FROM withheld_claims w WHERE w.claim_id = c.id)"
 )
+_T = TypeVar("_T")
 _SITE_COLUMNS = "guild_id, slug, organization, base_url, enabled"
 
 
@@ -42,12 +45,7 @@ class PublishingStore(Store):
 
     async def site_by_slug(self, slug: str) -> PublishedSite | None:
         """The server a public URL names, only while it publishes."""
-        row = await self._read(
-            fetch_one,
-            f"SELECT {_SITE_COLUMNS} FROM published_guilds WHERE slug = ? AND enabled = 1",
-            (slug,),
-        )
-        return _site(row) if row else None
+        return await self._read(_site_by_slug, slug)
 
     async def save_published_site(self, site: PublishedSite, *, actor_id: int) -> bool:
         """Save the server's choices with their audit entry (`publish`); False, and nothing
@@ -67,26 +65,39 @@ class PublishingStore(Store):
         )
         return row is not None
 
+    # Each page of `claimbot web` is one round trip: the server its slug names, then its
+    # claims, read together on the database thread. None: the slug names no publishing server.
+
     async def published_page(
-        self, guild_id: int, *, status: str | None, offset: int, limit: int
-    ) -> tuple[list[PublishedClaim], int]:
-        """A page of the server's published claims, newest first, and how many in all."""
-        return await self._read(_published_page, guild_id, status, offset, limit)
+        self, slug: str, *, status: str | None, offset: int, limit: int
+    ) -> tuple[PublishedSite, list[PublishedClaim], int] | None:
+        """A page of the server's published claims, newest first, and how many in all
+        (without their votes and sources: a list does not show them)."""
+        found = await self._read(_for_site, slug, _published_page, status, offset, limit)
+        if found is None:
+            return None
+        site, (claims, total) = found
+        return site, claims, total
+
+    async def published_claim(
+        self, slug: str, number: int
+    ) -> tuple[PublishedSite, PublishedClaim | None] | None:
+        """One claim of the server by its number, None unless it is published."""
+        return await self._read(_for_site, slug, _published_claim, number)
+
+    async def published_feed(
+        self, slug: str, *, limit: int
+    ) -> tuple[PublishedSite, list[PublishedClaim]] | None:
+        """The server's published claims whose status changed last, latest first (without
+        their votes and sources)."""
+        return await self._read(_for_site, slug, _published_feed, limit)
 
     async def published_among(
         self, guild_id: int, claim_ids: list[int], *, status: str | None
     ) -> list[PublishedClaim]:
         """The published claims of the server among `claim_ids` (the hits of
-        `search_claims`), in the order given."""
+        `search_claims`), in the order given (without their votes and sources)."""
         return await self._read(_published_among, guild_id, claim_ids, status)
-
-    async def published_claim(self, guild_id: int, number: int) -> PublishedClaim | None:
-        """One published claim of the server by its number; None for any other."""
-        return await self._read(_published_claim, guild_id, number)
-
-    async def published_feed(self, guild_id: int, *, limit: int) -> list[PublishedClaim]:
-        """The server's published claims whose status changed last, latest first."""
-        return await self._read(_published_feed, guild_id, limit)
 
 
 # -- functions run on the database thread -------------------------------------------------
@@ -100,6 +111,22 @@ def _site(row: sqlite3.Row) -> PublishedSite:
         base_url=row["base_url"],
         enabled=bool(row["enabled"]),
     )
+
+
+def _site_by_slug(conn: sqlite3.Connection, slug: str) -> PublishedSite | None:
+    row = fetch_one(
+        conn,
+        f"SELECT {_SITE_COLUMNS} FROM published_guilds WHERE slug = ? AND enabled = 1",
+        (slug,),
+    )
+    return _site(row) if row else None
+
+
+def _for_site(
+    conn: sqlite3.Connection, slug: str, read: Callable[..., _T], *args: Any
+) -> tuple[PublishedSite, _T] | None:
+    site = _site_by_slug(conn, slug)
+    return None if site is None else (site, read(conn, site.guild_id, *args))
 
 
 def _save_site(conn: sqlite3.Connection, site: PublishedSite, actor_id: int, now: float) -> bool:
@@ -163,10 +190,13 @@ def _withhold(
     return bool(changed)
 
 
-def _with_details(conn: sqlite3.Connection, claims: list[ClaimRecord]) -> list[PublishedClaim]:
-    """Vote counts, sources and resolutions of `claims`, in their order."""
-    ids = [claim.id for claim in claims]
-    votes: dict[int, dict[str, int]] = {cid: {} for cid in ids}
+def _with_details(
+    conn: sqlite3.Connection, claims: list[ClaimRecord], *, votes_and_sources: bool = True
+) -> list[PublishedClaim]:
+    """The resolutions of `claims`, in their order, with their vote counts and sources
+    unless a list does not need them."""
+    ids = [claim.id for claim in claims] if votes_and_sources else []
+    votes: dict[int, dict[str, int]] = {claim.id: {} for claim in claims}
     for row in fetch_for_ids(
         conn,
         "SELECT claim_id, vote, count(*) AS n FROM claim_votes WHERE claim_id IN ({ids})"
@@ -174,7 +204,7 @@ def _with_details(conn: sqlite3.Connection, claims: list[ClaimRecord]) -> list[P
         ids,
     ):
         votes[row["claim_id"]][row["vote"]] = row["n"]
-    evidence: dict[int, list[EvidenceRecord]] = {cid: [] for cid in ids}
+    evidence: dict[int, list[EvidenceRecord]] = {claim.id: [] for claim in claims}
     for row in fetch_for_ids(
         conn,
         "SELECT * FROM evidence WHERE claim_id IN ({ids}) AND removed_at IS NULL ORDER BY id",
@@ -218,7 +248,8 @@ def _published_page(
         (guild_id, *params, limit, offset),
     )
     total = int(row["n"]) if row else 0
-    return _with_details(conn, [claim_record(r) for r in rows]), total
+    claims = [claim_record(r) for r in rows]
+    return _with_details(conn, claims, votes_and_sources=False), total
 
 
 def _published_among(
@@ -233,7 +264,8 @@ def _published_among(
         for claim in map(claim_record, rows)
         if claim.guild_id == guild_id and status in (None, claim.status)
     ]
-    return _with_details(conn, sorted(claims, key=lambda claim: order[claim.id]))
+    ordered = sorted(claims, key=lambda claim: order[claim.id])
+    return _with_details(conn, ordered, votes_and_sources=False)
 
 
 def _published_claim(conn: sqlite3.Connection, guild_id: int, number: int) -> PublishedClaim | None:
@@ -252,4 +284,4 @@ def _published_feed(conn: sqlite3.Connection, guild_id: int, limit: int) -> list
         " ORDER BY c.updated_at DESC, c.id DESC LIMIT ?",
         (guild_id, limit),
     )
-    return _with_details(conn, [claim_record(r) for r in rows])
+    return _with_details(conn, [claim_record(r) for r in rows], votes_and_sources=False)

@@ -97,8 +97,9 @@ async def test_a_moderator_holds_a_claim_back_and_lets_it_back(bot: ClaimBot, wo
     await world.slash(
         world.moderator, "claim resolve", {"claim": claim.number, "verdict": "verified_false"}
     )
-    published = await bot.db.published_claim(world.guild_id, claim.number)
-    assert published is not None and published.claim.status == "verified_false"
+    found = await bot.db.published_claim("les-verificateurs", claim.number)
+    assert found is not None and found[1] is not None
+    assert found[1].claim.status == "verified_false"
 
     refused = await world.slash(
         world.outsider, "claim publish", {"claim": claim.number, "state": "off"}
@@ -118,7 +119,7 @@ async def test_a_moderator_holds_a_claim_back_and_lets_it_back(bot: ClaimBot, wo
     )
     assert held.callback["data"]["allowed_mentions"] == NO_PINGS
     assert await bot.db.is_withheld(claim.id)
-    assert await bot.db.published_claim(world.guild_id, claim.number) is None
+    assert await bot.db.published_claim("les-verificateurs", claim.number) == (found[0], None)
 
     twice = await world.slash(
         world.moderator, "claim publish", {"claim": claim.number, "state": "off"}
@@ -132,7 +133,7 @@ async def test_a_moderator_holds_a_claim_back_and_lets_it_back(bot: ClaimBot, wo
         f"Claim #{claim.number} is no longer held back: it is public while this server "
         "publishes and the claim has a final or verified status."
     )
-    assert await bot.db.published_claim(world.guild_id, claim.number) is not None
+    assert await bot.db.published_claim("les-verificateurs", claim.number) == found
 
     missing = await world.slash(world.moderator, "claim publish", {"claim": 999, "state": "off"})
     assert missing.callback["data"]["content"] == "There is no claim #999 in this server."
