@@ -134,6 +134,11 @@ class Settings(BaseSettings):
         default=0.5, ge=0, le=3600, validation_alias="CLAIMBOT_WEB_INTERVAL"
     )
     web_proxy: bool = Field(default=False, validation_alias="CLAIMBOT_WEB_PROXY")
+    # Seconds a rendered page is kept (bot/publish/cache.py); a server that changes has its
+    # pages dropped within a second whatever this is. 0: every request reads and renders.
+    web_cache_seconds: float = Field(
+        default=60.0, ge=0, le=3600, validation_alias="CLAIMBOT_WEB_CACHE"
+    )
 
     llm_base_url: str | None = Field(default=None, validation_alias="CLAIMBOT_LLM_BASE_URL")
     llm_model: str | None = Field(default=None, validation_alias="CLAIMBOT_LLM_MODEL")

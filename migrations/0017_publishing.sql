@@ -28,3 +28,7 @@ CREATE INDEX claims_published_newest ON claims (guild_id, id DESC)
     WHERE is_final = 1 OR status IN ('verified_true', 'verified_false');
 CREATE INDEX claims_published_changed ON claims (guild_id, updated_at DESC)
     WHERE is_final = 1 OR status IN ('verified_true', 'verified_false');
+
+-- What `claimbot web` polls every second to drop the pages it keeps of a server that changed
+-- (bot/publish/cache.py): the claims stamped since its last look.
+CREATE INDEX claims_by_updated ON claims (updated_at);

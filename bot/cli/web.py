@@ -34,6 +34,7 @@ async def serve(settings: Settings, db: Database) -> None:
     server = PageServer(
         db,
         rate=RateLimit(settings.web_burst, settings.web_interval),
+        cache_seconds=settings.web_cache_seconds,
         behind_proxy=settings.web_proxy,
     )
     stop = asyncio.Event()

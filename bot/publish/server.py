@@ -42,11 +42,15 @@ from bot.pages.views import (
     not_found_page,
     too_many_requests_page,
 )
+from bot.publish.cache import POLL_SECONDS, PageCache
 from bot.storage.database import Database
 
 log = logging.getLogger("claimbot.web")
 
 REQUEST_SECONDS: Final = 5.0
+# Commits land a little after the stamps they write: each poll looks this far behind the
+# latest stamp it saw, so a slow transaction's claims are not missed.
+POLL_OVERLAP_SECONDS: Final = 5.0
 SEARCH_HITS: Final = 200  # the best matches a search reads; pages beyond them are empty
 MAX_PAGE: Final = 10_000
 MAX_QUERY_CHARS: Final = 200
@@ -62,6 +66,8 @@ SECURITY_HEADERS: Final = {
     "Cross-Origin-Opener-Policy": "same-origin",
 }
 HTML: Final = "text/html"
+# The server a response shows, set by its handler: the cache keeps only such responses.
+GUILD_KEY: Final = web.ResponseKey("claimbot.guild_id", int)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
@@ -108,10 +114,19 @@ class PageServer:
         db: Database,
         *,
         rate: RateLimit,
+        cache_seconds: float = 0.0,
+        poll_seconds: float = POLL_SECONDS,
         behind_proxy: bool = False,
         clock: Callable[[], float] = time.time,
     ) -> None:
+        """`cache_seconds` 0: every request reads and renders (the tests' default)."""
         self._db = db
+        self.cache = PageCache(cache_seconds)
+        self._poll_seconds = poll_seconds
+        # Stamps are the writers' wall time: the first look reads them all, once.
+        self._since = 0.0
+        self._seen: set[tuple[int, float]] = set()
+        self._poller: asyncio.Task[None] | None = None
         self._clock = clock
         self._behind_proxy = behind_proxy
         self._buckets = TokenBuckets(rate.burst, rate.interval)
@@ -149,13 +164,37 @@ class PageServer:
                 f"Cannot serve the pages on {host}:{port} "
                 f"(CLAIMBOT_WEB_HOST, CLAIMBOT_WEB_PORT): {reason}."
             ) from None
+        if self.cache.enabled:
+            await self.refresh()  # the first look, which reads every stamp, before serving
+            self._poller = asyncio.create_task(self._poll(), name="web-cache-poll")
         bound = int(self._runner.addresses[0][1])
         log.info("serving the public pages on %s:%d", host, bound)
         return bound
 
     async def close(self) -> None:
+        if self._poller is not None:
+            self._poller.cancel()
+            await asyncio.gather(self._poller, return_exceptions=True)
         if self._runner is not None:
             await self._runner.cleanup()
+
+    async def refresh(self) -> None:
+        """Drop the kept pages of every server that changed since the last look. Each look
+        reads back POLL_OVERLAP_SECONDS behind the latest stamp it saw, as a transaction can
+        commit after a later one; what it saw there before is not a change again."""
+        stamps = await self._db.publishing_changes(self._since)
+        self.cache.drop_servers({guild for guild, _ in stamps - self._seen})
+        latest = max((at for _, at in stamps), default=self._since)
+        self._since = max(self._since, latest - POLL_OVERLAP_SECONDS)
+        self._seen = {(guild, at) for guild, at in stamps if at > self._since}
+
+    async def _poll(self) -> None:
+        while True:
+            await asyncio.sleep(self._poll_seconds)
+            try:
+                await self.refresh()
+            except Exception:  # a busy or locked database: the next look tries again
+                log.warning("could not look for changed servers", exc_info=True)
 
     # -- every request -------------------------------------------------------------------
 
@@ -171,7 +210,7 @@ class PageServer:
         else:
             try:
                 async with asyncio.timeout(REQUEST_SECONDS):
-                    response = await handler(request)
+                    response = await self._kept_or_made(request, handler)
             except web.HTTPException as exc:
                 response = self._answer_for(exc)
             except TimeoutError:
@@ -181,6 +220,23 @@ class PageServer:
             response.headers.setdefault("Cache-Control", "public, max-age=60")
         else:
             response.headers["Cache-Control"] = "no-store"
+        return response
+
+    async def _kept_or_made(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """A page from the cache, or made now and kept when it is a server's page."""
+        if not self.cache.enabled:
+            return await handler(request)
+        now = self._clock()
+        kept = self.cache.get(request.path_qs, now)
+        if kept is not None:
+            return web.Response(body=kept.body, headers={"Content-Type": kept.content_type})
+        response = await handler(request)
+        guild_id = response.get(GUILD_KEY)
+        if response.status == 200 and isinstance(response, web.Response) and guild_id is not None:
+            body = response.body
+            if isinstance(body, bytes):
+                content_type = response.headers["Content-Type"]
+                self.cache.put(request.path_qs, guild_id, body, content_type, now)
         return response
 
     def _answer_for(self, exc: web.HTTPException) -> web.StreamResponse:
@@ -223,7 +279,7 @@ class PageServer:
         site, published = found or (None, None)
         if site is None or published is None:
             raise web.HTTPNotFound()
-        return _page(claim_page(published, site, now=self._clock()))
+        return _of(site, _page(claim_page(published, site, now=self._clock())))
 
     async def _index(self, request: web.Request) -> web.Response:
         query = request.query
@@ -244,16 +300,21 @@ class PageServer:
             if page is None:
                 raise web.HTTPNotFound()
             site, claims, total = page
-        return _page(index_page(site, claims, total=total, view=view))
+        return _of(site, _page(index_page(site, claims, total=total, view=view)))
 
     async def _feed(self, request: web.Request) -> web.Response:
         found = await self._db.published_feed(_slug(request), limit=FEED_ENTRIES)
         if found is None:
             raise web.HTTPNotFound()
         site, claims = found
-        return _page(
-            atom_feed(site, claims, now=self._clock()), content_type="application/atom+xml"
-        )
+        feed = atom_feed(site, claims, now=self._clock())
+        return _of(site, _page(feed, content_type="application/atom+xml"))
+
+
+def _of(site: PublishedSite, response: web.Response) -> web.Response:
+    """Mark a response as one server's page, which the cache may keep."""
+    response[GUILD_KEY] = site.guild_id
+    return response
 
 
 def _slug(request: web.Request) -> str:

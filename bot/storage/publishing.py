@@ -65,6 +65,12 @@ class PublishingStore(Store):
         )
         return row is not None
 
+    async def publishing_changes(self, since: float) -> set[tuple[int, float]]:
+        """(server, stamp) of what may have changed a server's pages after `since`: its
+        publishing choices or a claim withheld or let back (`changed_at`), any claim stamped
+        (status, votes, sources)."""
+        return await self._read(_publishing_changes, since)
+
     # Each page of `claimbot web` is one round trip: the server its slug names, then its
     # claims, read together on the database thread. None: the slug names no publishing server.
 
@@ -179,6 +185,8 @@ def _withhold(
             "DELETE FROM withheld_claims WHERE claim_id = ? AND guild_id = ?",
             (claim_id, guild_id),
         ).rowcount
+    # The pages `claimbot web` keeps of this server are dropped at its next poll.
+    conn.execute("UPDATE published_guilds SET changed_at = ? WHERE guild_id = ?", (now, guild_id))
     write_audit(
         conn,
         guild_id=guild_id,
@@ -188,6 +196,16 @@ def _withhold(
         detail={"published": not withheld, "changed": bool(changed)},
     )
     return bool(changed)
+
+
+def _publishing_changes(conn: sqlite3.Connection, since: float) -> set[tuple[int, float]]:
+    rows = fetch_all(
+        conn,
+        "SELECT guild_id, changed_at AS at FROM published_guilds WHERE changed_at > ?"
+        " UNION ALL SELECT guild_id, updated_at AS at FROM claims WHERE updated_at > ?",
+        (since, since),
+    )
+    return {(int(row["guild_id"]), float(row["at"])) for row in rows}
 
 
 def _with_details(

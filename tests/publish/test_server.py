@@ -256,3 +256,40 @@ def test_index_parameters_that_make_no_sense_are_left_out() -> None:
     assert (view.page, view.status, len(view.query)) == (1, None, 200)
     assert index_view("0", None, None).page == 1
     assert index_view("١٢", None, None).page == 1  # Arabic-Indic digits are not a page
+
+
+async def test_kept_pages_go_when_their_server_changes(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "cache.db")
+    clock = Clock()
+    home = await store_claims(db, HOME, [Shape("Kept ferry claim.")])
+    rival = await store_claims(db, RIVAL, [Shape("Kept rival claim.")])
+    await publish(db, HOME_SITE)
+    await publish(db, RIVAL_SITE)
+    # The test looks at the database itself (`refresh`), never on a timer.
+    server, port = await serve(db, cache_seconds=60, clock=clock, poll_seconds=3600)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with aiohttp.ClientSession() as session:
+
+            async def get(path: str) -> tuple[int, str]:
+                async with session.get(base + path) as r:
+                    return r.status, await r.text()
+
+            home_page, rival_page = "/verif/claims/1", "/rival/claims/1"
+            assert (await get(home_page))[0] == 200
+            assert (await get(rival_page))[0] == 200
+            assert len(server.cache) == 2
+            await db.withhold_claim(HOME, home[0].id, withheld=True, actor_id=MODERATOR)
+            assert (await get(home_page))[0] == 200  # kept until the next look at the database
+            await server.refresh()
+            assert (await get(home_page))[0] == 404
+            assert len(server.cache) == 1  # the rival's page stays
+            assert "Kept rival claim." in (await get(rival_page))[1]
+
+            # A kept page expires on its own.
+            clock.now += 61
+            await db.save_statuses([(rival[0].id, "verified_true", 1.0, "Now true.", False, "t")])
+            assert "Now true." in (await get(rival_page))[1]
+    finally:
+        await server.close()
+        await db.close()
