@@ -1,15 +1,17 @@
 """`claimbot web` under load: claim pages and index pages on 100,000 claims.
 
     .venv/bin/python -m benchmarks.web_pages [--database PATH] [--seconds S] [--connections C]
+        [--cache SECONDS]
 
 Fills a database with 100,000 claims across 50 servers (benchmarks/dataset.py: the votes,
 sources and statuses of working servers; kept at --database so later runs skip the minute it
 takes), makes every server publish, and starts the real `claimbot web` as its own process
 (rate limit off: every request comes from loopback). Then wrk (Debian's `wrk`), a load tool
 in a separate process, keeps --connections connections busy on loopback for --seconds each:
-first on random published claim pages, then on random index pages (the first pages of each
-server and of each status filter, and searches). Reports wrk's latency percentiles,
-requests per second, and the server's resident memory (VmRSS, and VmHWM, its peak).
+first on every published claim page in random order, then on random index pages (the first
+pages of each server and of each status filter, and searches). Reports wrk's latency
+percentiles, requests per second, and the server's resident memory (VmRSS, and VmHWM, its
+peak). --cache is CLAIMBOT_WEB_CACHE (default 60, as shipped; 0 renders every request).
 
 Targets: claim page p99 < 30 ms, index p99 < 50 ms, RSS < 120 MB.
 """
@@ -26,6 +28,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
 from benchmarks.dataset import GUILD_BASE, Shape, fill
 from benchmarks.harness import memory_kb
@@ -94,7 +97,7 @@ def index_paths(rng: random.Random, guilds: int) -> list[str]:
         elif kind < 0.8:
             paths.append(f"{base}?status={rng.choice(STATUSES)}")
         else:
-            paths.append(f"{base}?q={rng.choice(WORDS)}")
+            paths.append(f"{base}?q={quote(rng.choice(WORDS))}")
     return paths
 
 
@@ -142,6 +145,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--cache", type=float, default=60.0)
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install -y wrk")
@@ -154,16 +158,18 @@ def main() -> int:
             asyncio.run(publish_every_server(path, shape.guilds))
         published = published_numbers(path)
         rng = random.Random(7)
-        picks = [published[rng.randrange(len(published))] for _ in range(PATHS_PER_SCRIPT)]
+        rng.shuffle(published)
         scripts = {
-            "claim pages": [f"/{slug(g)}/claims/{n}" for g, n in picks],
+            "claim pages": [f"/{slug(g)}/claims/{n}" for g, n in published],
             "index pages": index_paths(rng, shape.guilds),
         }
-        web = WebProcess(path, env={"CLAIMBOT_WEB_INTERVAL": "0"})
+        env = {"CLAIMBOT_WEB_INTERVAL": "0", "CLAIMBOT_WEB_CACHE": str(args.cache)}
+        web = WebProcess(path, env=env)
         web.start()
         try:
             print(
                 f"{shape.claims:,} claims, {len(published):,} published, {shape.guilds} servers; "
+                f"cache {args.cache:g} s; "
                 f"wrk -c{args.connections} -t{args.threads} -d{args.seconds}s on {web.base}"
             )
             failed = False

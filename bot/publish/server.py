@@ -123,7 +123,7 @@ class PageServer:
         self._db = db
         self.cache = PageCache(cache_seconds)
         self._poll_seconds = poll_seconds
-        # Stamps are the writers' wall time: the first look reads them all, once.
+        # Stamps are the writers' wall time, never this server's clock.
         self._since = 0.0
         self._seen: set[tuple[int, float]] = set()
         self._poller: asyncio.Task[None] | None = None
@@ -165,7 +165,8 @@ class PageServer:
                 f"(CLAIMBOT_WEB_HOST, CLAIMBOT_WEB_PORT): {reason}."
             ) from None
         if self.cache.enabled:
-            await self.refresh()  # the first look, which reads every stamp, before serving
+            self._since = await self._db.latest_publishing_stamp() - POLL_OVERLAP_SECONDS
+            await self.refresh()  # the first look, before serving: what is there is no change
             self._poller = asyncio.create_task(self._poll(), name="web-cache-poll")
         bound = int(self._runner.addresses[0][1])
         log.info("serving the public pages on %s:%d", host, bound)

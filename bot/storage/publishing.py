@@ -71,6 +71,15 @@ class PublishingStore(Store):
         (status, votes, sources)."""
         return await self._read(_publishing_changes, since)
 
+    async def latest_publishing_stamp(self) -> float:
+        """The latest stamp `publishing_changes` would see now (0 on an empty database)."""
+        row = await self._read(
+            fetch_one,
+            "SELECT (SELECT max(changed_at) FROM published_guilds) AS publishing,"
+            " (SELECT max(updated_at) FROM claims) AS claims",
+        )
+        return max((row[name] or 0.0) for name in ("publishing", "claims")) if row else 0.0
+
     # Each page of `claimbot web` is one round trip: the server its slug names, then its
     # claims, read together on the database thread. None: the slug names no publishing server.
 
