@@ -21,12 +21,14 @@ CREATE TABLE withheld_claims (
     withheld_at REAL    NOT NULL
 );
 
--- The published claims of a server (a final verdict, or verified true or false), newest
--- first for the index and by last change for the feed: partial indexes, so neither reads a
--- server's open claims.
+-- The published claims of a server (a final verdict, or verified true or false): newest
+-- first for the index, of one status for its filter, by last change for the feed. Partial
+-- indexes, so none of them reads a server's open claims.
 CREATE INDEX claims_published_newest ON claims (guild_id, id DESC)
     WHERE is_final = 1 OR status IN ('verified_true', 'verified_false');
 CREATE INDEX claims_published_changed ON claims (guild_id, updated_at DESC)
+    WHERE is_final = 1 OR status IN ('verified_true', 'verified_false');
+CREATE INDEX claims_published_status ON claims (guild_id, status, id DESC)
     WHERE is_final = 1 OR status IN ('verified_true', 'verified_false');
 
 -- What `claimbot web` polls every second to drop the pages it keeps of a server that changed
