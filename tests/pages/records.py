@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bot.core.records import ClaimRecord, EvidenceRecord, PublishedClaim, PublishedSite
+from bot.core.records import EvidenceRecord, PublishedClaim, PublishedSite
+from tests.test_exports import CLAIM as EXPORTED
+from tests.test_exports import CREATED, GUILD
 
-CREATED = 1714564800.0  # 2024-05-01T12:00:00Z
 UPDATED = 1714651200.0  # 2024-05-02T12:00:00Z
 RESOLVED = 1714737600.0  # 2024-05-03T12:00:00Z
 NOW = 1714824000.0  # 2024-05-04T12:00:00Z
-GUILD = 1100000000000000001
 
 SITE = PublishedSite(
     guild_id=GUILD,
@@ -19,26 +19,12 @@ SITE = PublishedSite(
     base_url="https://checks.example.org",
     enabled=True,
 )
-CLAIM = ClaimRecord(
-    id=340,
-    guild_id=GUILD,
-    number=12,
-    text="La ville a dépensé 4,2 millions d’euros pour les routes en 2025.",
-    speaker="Cour des comptes",
-    language="fr",
-    score=0.9,
-    reasons=(),
-    submitter_id=77,
-    origin_url="https://news.example/routes",
-    origin_title="Rapport « routes »",
-    channel_id=1100000000000000002,
-    message_id=1100000000000000003,
-    thread_id=None,
+# The export tests' claim, as the verdict the pages show.
+CLAIM = replace(
+    EXPORTED,
     status="verified_false",
     confidence=0.8,
     explanation="Verified false: 3 of 4 reviewers refute it; 1 source refutes it",
-    is_final=False,
-    created_at=CREATED,
     updated_at=UPDATED,
 )
 SOURCE = EvidenceRecord(
