@@ -59,7 +59,7 @@ class PublishCommands(commands.Cog):
             text = (
                 "Publishing is on: the claims with a final or verified status are public at "
                 f"<{absolute(site.base_url, index_path(site.slug))}>, signed by "
-                f"{escape_markdown(site.organization)}. Hold one back with "
-                "`/claim publish state:off`."
+                f"{escape_markdown(site.organization)}. Hold a claim back with "
+                "`/claim publish claim:<number> state:off`."
             )
         await interaction.response.send_message(text, ephemeral=True)

@@ -15,8 +15,8 @@ ON: dict[str, object] = {
 }
 PUBLISHING_ON = (
     "Publishing is on: the claims with a final or verified status are public at "
-    "<https://checks.example.org/les-verificateurs/>, signed by Les Vérificateurs. Hold one "
-    "back with `/claim publish state:off`."
+    "<https://checks.example.org/les-verificateurs/>, signed by Les Vérificateurs. Hold a "
+    "claim back with `/claim publish claim:<number> state:off`."
 )
 NO_PINGS: dict[str, list[str]] = {"parse": []}
 
