@@ -197,7 +197,7 @@ def fill(path: Path, shape: Shape = Shape(), *, posted: bool = True) -> dict[str
             )
         )
     conn.executemany(
-        "INSERT INTO claims (id, guild_id, text, normalized, attribution, language, score,"
+        "INSERT INTO claims (id, guild_id, text, normalized, speaker, language, score,"
         " submitter_id, origin_url, origin_title, channel_id, message_id, thread_id,"
         " created_at, updated_at, number)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

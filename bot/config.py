@@ -141,6 +141,22 @@ class Settings(BaseSettings):
     health_port: int = Field(default=0, ge=0, le=65535, validation_alias="CLAIMBOT_HEALTH_PORT")
     health_host: str = Field(default="127.0.0.1", validation_alias="CLAIMBOT_HEALTH_HOST")
 
+    # `claimbot web`, the public verdict pages (docs/publishing.md): loopback by default, for
+    # a reverse proxy in front; a token bucket per client address (0 s turns it off), and
+    # whether X-Forwarded-For's last address (the proxy's own) names the client.
+    web_host: str = Field(default="127.0.0.1", validation_alias="CLAIMBOT_WEB_HOST")
+    web_port: int = Field(default=8080, ge=0, le=65535, validation_alias="CLAIMBOT_WEB_PORT")
+    web_burst: int = Field(default=30, ge=1, le=10_000, validation_alias="CLAIMBOT_WEB_BURST")
+    web_interval: float = Field(
+        default=0.5, ge=0, le=3600, validation_alias="CLAIMBOT_WEB_INTERVAL"
+    )
+    web_proxy: bool = Field(default=False, validation_alias="CLAIMBOT_WEB_PROXY")
+    # Seconds a rendered page is kept (bot/publish/cache.py); a server that changes has its
+    # pages dropped within a second whatever this is. 0: every request reads and renders.
+    web_cache_seconds: float = Field(
+        default=60.0, ge=0, le=3600, validation_alias="CLAIMBOT_WEB_CACHE"
+    )
+
     llm_base_url: str | None = Field(default=None, validation_alias="CLAIMBOT_LLM_BASE_URL")
     llm_model: str | None = Field(default=None, validation_alias="CLAIMBOT_LLM_MODEL")
     llm_api_key: SecretStr | None = Field(default=None, validation_alias="CLAIMBOT_LLM_API_KEY")
@@ -228,7 +244,7 @@ class Settings(BaseSettings):
         except ShardError as exc:
             raise PydanticCustomError("shard_ids", str(exc)) from None
 
-    @field_validator("health_port", "health_host", mode="before")
+    @field_validator("health_port", "health_host", "web_host", mode="before")
     @classmethod
     def _blank_is_default(cls, value: object, info: ValidationInfo) -> object:
         """`CLAIMBOT_HEALTH_PORT=` as in .env.example is off; a blank host is loopback."""

@@ -18,6 +18,7 @@ from bot.core.status import (
 )
 from bot.services.review_messages import missing_review_permissions
 from cogs.digest import DigestCommands
+from cogs.publishing import PublishCommands
 
 NOTICE_CHOICES = [
     app_commands.Choice(name=f"{mode}: {NOTICE_MODE_NAMES[mode]}", value=mode)
@@ -27,7 +28,11 @@ NOTICE_CHOICES = [
 
 @app_commands.guild_only()
 class ServerCog(
-    DigestCommands, commands.GroupCog, group_name="claimbot", group_description="claimbot itself"
+    DigestCommands,
+    PublishCommands,
+    commands.GroupCog,
+    group_name="claimbot",
+    group_description="claimbot itself",
 ):
     def __init__(self, bot: ClaimBot) -> None:
         self.bot = bot

@@ -22,10 +22,32 @@ ALLOWED: dict[str, set[str]] = {
     # documents → extraction: a ClaimReview with no inLanguage gets detect_language's guess.
     "documents": {"core", "extraction"},
     "matching": {"core"},
+    # the public pages as text (HTML, CSS, Atom, JSON-LD), and the server that serves them
+    "pages": {"core"},
+    "publish": {"core", "pages", "storage"},
     "storage": {"core"},
     "web": {"core", "documents"},
-    "services": {"core", "documents", "extraction", "matching", "storage", "web", "config"},
-    "app": {"core", "documents", "extraction", "matching", "storage", "web", "services", "config"},
+    "services": {
+        "core",
+        "documents",
+        "extraction",
+        "matching",
+        "pages",
+        "storage",
+        "web",
+        "config",
+    },
+    "app": {
+        "core",
+        "documents",
+        "extraction",
+        "matching",
+        "pages",
+        "storage",
+        "web",
+        "services",
+        "config",
+    },
     # config → core: the shard settings are parsed by the one home of the shard rule.
     "config": {"core"},
     "cli": {
@@ -38,15 +60,18 @@ ALLOWED: dict[str, set[str]] = {
         "services",
         "app",
         "config",
+        "pages",
+        "publish",
     },
     "__main__": {"cli"},
 }
-PURE = {"core", "extraction", "documents", "matching"}
+PURE = {"core", "extraction", "documents", "matching", "pages"}
 IO_LIBRARIES = {"discord", "sqlite3", "aiosqlite", "httpx"}
 FORBIDDEN_LIBRARIES: dict[str, set[str]] = {
     **{package: IO_LIBRARIES for package in PURE},
     "storage": {"discord", "httpx"},
     "web": {"discord", "sqlite3", "aiosqlite"},
+    "publish": {"discord", "sqlite3", "aiosqlite", "httpx"},
 }
 
 

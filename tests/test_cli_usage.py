@@ -29,7 +29,8 @@ EXTRACT_USAGE = (
 )
 IMPORT_USAGE = "usage: claimbot factchecks import [-h] [--guild ID] feed"
 COMMANDS = (
-    "'run', 'migrate', 'extract', 'export', 'recompute', 'score', 'factchecks', 'match', 'evidence'"
+    "'run', 'migrate', 'extract', 'export', 'recompute', 'score', 'factchecks', 'match', "
+    "'evidence', 'web'"
 )
 
 
@@ -131,6 +132,7 @@ def help_text(cli: InProcess, *command: str) -> str:
         (("factchecks", "import"), "0 1 2 130"),
         (("factchecks", "stats"), "0 1 2 130"),
         (("match",), "0 1 2 130"),
+        (("web",), "0 1 2 130"),
     ],
 )
 def test_help_lists_only_the_exit_codes_that_can_happen(

@@ -343,6 +343,7 @@ def test_claimreview_exact_object() -> None:
         "itemReviewed": {
             "@type": "Claim",
             "author": {"@type": "Organization", "name": "Cour des comptes"},
+            "datePublished": "2024-05-01T12:00:00Z",
             "appearance": [
                 {
                     "@type": "CreativeWork",
@@ -355,7 +356,7 @@ def test_claimreview_exact_object() -> None:
         "sdDatePublished": "2024-05-04T12:00:00Z",
     }
     assert claimreview_problems(doc) == []
-    assert claimreview_recommendations(doc) == ["itemReviewed.datePublished"]
+    assert claimreview_recommendations(doc) == []
 
 
 def test_claimreview_exports_only_final_and_verified_claims() -> None:
@@ -413,13 +414,12 @@ def test_claimreview_omits_unknown_speaker_appearance_and_urls() -> None:
     ctx = replace(CTX, organization_url=None)
     bare = claim(speaker=None, origin_url=None, origin_title=None, explanation="")
     [doc] = json.loads(to_claimreview([item(bare)], ctx))
-    assert doc["itemReviewed"] == {"@type": "Claim"}
+    assert doc["itemReviewed"] == {"@type": "Claim", "datePublished": "2024-05-01T12:00:00Z"}
     assert doc["author"] == {"@type": "Organization", "name": "Les Vérificateurs"}
     assert "reviewBody" not in doc
     assert claimreview_problems(doc) == []
     assert claimreview_recommendations(doc) == [
         "itemReviewed.author",
-        "itemReviewed.datePublished",
         "itemReviewed.appearance",
     ]
 

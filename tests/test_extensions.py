@@ -40,6 +40,7 @@ async def test_every_group_has_all_its_commands() -> None:
         "export",
         "list",
         "next",
+        "publish",
         "reopen",
         "resolve",
         "search",
@@ -48,7 +49,14 @@ async def test_every_group_has_all_its_commands() -> None:
         "status",
         "submit",
     ]
-    assert subcommands(tree, "claimbot") == ["digest", "ping", "settings", "setup", "thresholds"]
+    assert subcommands(tree, "claimbot") == [
+        "digest",
+        "ping",
+        "publish",
+        "settings",
+        "setup",
+        "thresholds",
+    ]
     assert sorted(command["name"] for command in tree) == [
         "Extract claims",
         "claim",

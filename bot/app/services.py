@@ -36,6 +36,7 @@ from bot.services.live_edits import LiveMessages, Pace
 from bot.services.llm_extraction import llm_config
 from bot.services.metrics import Metrics
 from bot.services.moderation import Moderation
+from bot.services.publishing import Publishing
 from bot.services.reaction_votes import ReactionVotes
 from bot.services.review_messages import ReviewPoster
 from bot.services.review_queue import ReviewQueue
@@ -76,6 +77,7 @@ class Services:
     claims: ClaimQueries
     moderation: Moderation
     server_setup: ServerSetup
+    publishing: Publishing
     metrics: Metrics
     health: HealthServer | None
 
@@ -229,6 +231,7 @@ async def build_services(
         claims=ClaimQueries(db, configs, clock=clock),
         moderation=Moderation(db, status.changed),
         server_setup=ServerSetup(db, configs, digests, status),
+        publishing=Publishing(db),
         metrics=metrics,
         health=health,
     )

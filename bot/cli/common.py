@@ -65,6 +65,7 @@ DATABASE_IN_USE = Failure(
     EXIT_DATABASE_IN_USE, "another claimbot is running on the database (on a shard this one runs)"
 )
 HEALTH_PORT_UNAVAILABLE = Failure(EXIT_CONFIG, "CLAIMBOT_HEALTH_PORT cannot be listened on")
+WEB_PORT_UNAVAILABLE = Failure(EXIT_CONFIG, "CLAIMBOT_WEB_PORT cannot be listened on")
 # Every command parses its arguments and loads the settings, and can be interrupted.
 EVERY_COMMAND = (USAGE, BAD_SETTING)
 

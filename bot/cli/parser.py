@@ -7,7 +7,18 @@ import argparse
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
-from bot.cli import evidence, export, extract, factchecks, match, migrate, recompute, run, score
+from bot.cli import (
+    evidence,
+    export,
+    extract,
+    factchecks,
+    match,
+    migrate,
+    recompute,
+    run,
+    score,
+    web,
+)
 from bot.cli.common import INPUT_MAX_BYTES, Failure, exit_codes_note
 
 _A = TypeVar("_A", bound=argparse.Action)
@@ -92,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
         *factchecks.STATS_FAILURES,
         *match.FAILURES,
         *evidence.RECHECK_FAILURES,
+        *web.FAILURES,
     )
     parser = CommandParser(
         prog="claimbot",
@@ -159,6 +171,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_fact_check_commands(sub)
     _add_evidence_commands(sub)
+    sub.add_parser(
+        "web",
+        help="serve the public verdict pages of the servers that publish",
+        description="Serve the public verdict pages (read-only) on CLAIMBOT_WEB_HOST:"
+        "CLAIMBOT_WEB_PORT, from the bot's database, until interrupted: the published claims "
+        "of each server that turned publishing on with /claimbot publish.",
+        epilog=_epilog(web.FAILURES, SETTINGS_NOTE),
+    ).set_defaults(handler=web.cmd_web)
     return parser
 
 

@@ -353,15 +353,19 @@ def claimreview_eligible(claim: ClaimRecord) -> bool:
     return claim.is_final or claim.status in CLAIMREVIEW_VERIFIED_STATUSES
 
 
-def claimreview_object(item: ExportClaim, ctx: ExportContext) -> dict[str, object]:
+def claimreview_object(
+    item: ExportClaim, ctx: ExportContext, *, url: str | None = None
+) -> dict[str, object]:
     """One standalone ClaimReview (with its own @context), whatever the claim's status.
 
-    Raises ValueError when the claim cannot make a valid ClaimReview (no rating or no
-    review message); `to_claimreview` filters with `claimreview_eligible` first.
+    `url` is the review's page: the claim's public verdict page when the server publishes
+    (`claimbot web` embeds this object in it), else the Discord review message. Raises
+    ValueError when the claim cannot make a valid ClaimReview (no rating or no page);
+    `to_claimreview` filters with `claimreview_eligible` first.
     """
     claim = item.claim
     rating = claimreview_rating(claim.status)
-    url = review_url(claim)
+    url = url or review_url(claim)
     if rating is None or url is None:
         raise ValueError(f"claim #{claim.number} has no verdict or no review message to link to")
     author: dict[str, object] = {"@type": "Organization", "name": ctx.organization}
@@ -378,7 +382,9 @@ def claimreview_object(item: ExportClaim, ctx: ExportContext) -> dict[str, objec
         if claim.origin_title:
             appearance["headline"] = claim.origin_title
         reviewed["appearance"] = [appearance]
-    # We don't know when the claim was first made, so itemReviewed.datePublished is omitted.
+    # When the claim was first made is unknown; it was made no later than the day it reached
+    # the team, which is what itemReviewed.datePublished says.
+    reviewed["datePublished"] = iso_utc(claim.created_at)
     published = item.resolved_at if item.resolved_at is not None else claim.updated_at
     doc: dict[str, object] = {
         "@context": CLAIMREVIEW_CONTEXT,
@@ -485,8 +491,8 @@ def claimreview_problems(doc: Mapping[str, object]) -> list[str]:
 def claimreview_recommendations(doc: Mapping[str, object]) -> list[str]:
     """Recommended properties (Google fact-check markup) that a ClaimReview lacks.
 
-    Informational only: ours always lack itemReviewed.datePublished (we don't know when a
-    claim was first made) and lack author/appearance when speaker/origin are unknown.
+    Informational only: ours lack itemReviewed author/appearance when the speaker or the
+    origin is unknown.
     """
     missing: list[str] = []
     if "datePublished" not in doc:

@@ -262,3 +262,27 @@ class FactCheckImportResult:
     updated: int
     skipped: dict[str, int]
     nulled: dict[str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedSite:
+    """A server's public verdict pages (`/claimbot publish`): the slug that names the server
+    in their URLs, the organisation that signs them, and where the public reads them."""
+
+    guild_id: int
+    slug: str
+    organization: str
+    base_url: str  # http(s), no trailing slash
+    enabled: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedClaim:
+    """One claim as its public page shows it: counts of votes (never who cast them), its
+    sources, and when a moderator resolved it (None when votes and sources decided)."""
+
+    claim: ClaimRecord
+    votes: dict[str, int]
+    evidence: list[EvidenceRecord]
+    resolved_at: float | None
+    resolution_note: str | None

@@ -13,6 +13,7 @@ from bot.storage.digests import DigestStore
 from bot.storage.evidence import EvidenceStore
 from bot.storage.factchecks import FactCheckStore
 from bot.storage.notices import NoticeStore
+from bot.storage.publishing import PublishingStore
 from bot.storage.queue import QueueStore
 from bot.storage.snapshots import SnapshotStore
 from bot.storage.stats import StatsStore
@@ -30,6 +31,7 @@ class Database(
     DigestStore,
     QueueStore,
     SnapshotStore,
+    PublishingStore,
 ):
     """Owns the SQLite connection and its thread; every query of the application is a
     method here."""

@@ -9,24 +9,15 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, fields
 
-from bot.core.exports import CLAIMREVIEW_VERIFIED_STATUSES
 from bot.core.records import NewSnapshot, SnapshotRecord
 from bot.core.shards import ShardScope
 from bot.core.snapshots import RecheckState, SnapshotBounds, stored_bytes
 from bot.storage.connection import Store, fetch_all, fetch_one
+from bot.storage.publishing import published_claim
 from bot.storage.shards import shard_filter
 
 _FIELDS = tuple(f.name for f in fields(SnapshotRecord))
 _COLUMNS = ", ".join(_FIELDS)
-
-
-def published_claim(alias: str = "claims") -> str:
-    """SQL true for a published claim, the one definition storage uses (the snapshots of its
-    sources are never pruned for a server's bytes). For now a claim is published when it has a
-    final verdict or a verified status, as the ClaimReview export takes it; this becomes the
-    claim's publish flag (migration 0017, the public pages) when that work is merged."""
-    statuses = ", ".join(f"'{status}'" for status in CLAIMREVIEW_VERIFIED_STATUSES)
-    return f"({alias}.is_final = 1 OR {alias}.status IN ({statuses}))"
 
 
 def snapshot_record(row: sqlite3.Row) -> SnapshotRecord:
@@ -233,7 +224,7 @@ def _make_room(conn: sqlite3.Connection, guild_id: int, size: int, guild_bytes: 
         " JOIN claims ON claims.id = e.claim_id"
         " WHERE s.guild_id = ? AND (e.removed_at IS NOT NULL OR ("
         "  s.id <> (SELECT min(f.id) FROM evidence_snapshots f WHERE f.evidence_id = s.evidence_id)"
-        f"  AND NOT {published_claim('claims')}))"
+        f"  AND NOT ({published_claim('claims')})))"
         " ORDER BY CASE WHEN e.removed_at IS NULL THEN 1 ELSE 0 END, s.fetched_at, s.id",
         (guild_id,),
     )

@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot.app.client import ClaimBot
 from cogs.claims.held import HeldButton
 from cogs.claims.moderating import ModerationCommands
+from cogs.claims.publishing import PublishClaimCommands
 from cogs.claims.queries import QueryCommands
 from cogs.claims.queue import QueueButton, QueueCommands
 from cogs.claims.submitting import SubmitCommands
@@ -21,6 +22,7 @@ class ClaimsCog(
     SubmitCommands,
     QueryCommands,
     ModerationCommands,
+    PublishClaimCommands,
     QueueCommands,
     commands.GroupCog,
     group_name="claim",
