@@ -286,3 +286,6 @@ class PublishedClaim:
     evidence: list[EvidenceRecord]
     resolved_at: float | None
     resolution_note: str | None
+    # What each source said when it was cited: the start of its first snapshot's text, by
+    # evidence id (a source never archived has none).
+    excerpts: dict[int, str] = field(default_factory=dict)

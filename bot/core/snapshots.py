@@ -26,6 +26,11 @@ TRANSIENT_FETCH_CODES = frozenset({"timeout", "connect_failed", "dns_failure", "
 TRANSIENT_HTTP_STATUSES = frozenset({408, 425, 429})
 
 
+# Characters of a source's archived text a public claim page quotes (cut at a word there);
+# storage reads one more, so the page knows the text went on.
+ARCHIVED_EXCERPT_CHARS = 600
+
+
 @dataclass(frozen=True, slots=True)
 class SnapshotBounds:
     """The settings that bound snapshots: the main text kept per snapshot (UTF-8 bytes), the

@@ -68,6 +68,9 @@ h2 { font-size: 1.125rem; margin: 1.5rem 0 0.5rem; }
 .sources { padding-left: 1.25rem; margin: 0; }
 .sources li { margin: 0.5rem 0; overflow-wrap: anywhere; }
 .stance { font-weight: 700; }
+.archive { margin: 0.25rem 0 0; font-size: 0.875rem; color: var(--muted); }
+.excerpt { margin: 0.375rem 0 0; padding: 0.25rem 0 0.25rem 0.75rem; font-size: 0.9375rem;
+  border-left: 3px solid var(--wash); }
 .filters { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: end; margin: 0 0 1rem; }
 .filters label { display: flex; flex-direction: column; font-size: 0.875rem; color: var(--muted);
   flex: 1 1 12rem; }

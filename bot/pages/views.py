@@ -7,13 +7,14 @@ is counted, never named (no reviewer, no Discord id, no link into Discord).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 from urllib.parse import urlsplit
 
 from bot.core.exports import iso_utc
 from bot.core.records import EvidenceRecord, PublishedClaim, PublishedSite
+from bot.core.snapshots import ARCHIVED_EXCERPT_CHARS
 from bot.core.text import clip
 from bot.core.vocabulary import FINAL_VERDICTS, STATUS_LABELS, VOTES
 from bot.pages.addresses import STYLE_PATH, claim_path, feed_path, index_path
@@ -136,7 +137,7 @@ def vote_bar(votes: dict[str, int]) -> str:
     )
 
 
-def _sources(evidence: Sequence[EvidenceRecord]) -> str:
+def _sources(evidence: Sequence[EvidenceRecord], excerpts: Mapping[int, str]) -> str:
     if not evidence:
         return '<p class="empty">No sources were linked.</p>'
     items = []
@@ -144,9 +145,38 @@ def _sources(evidence: Sequence[EvidenceRecord]) -> str:
         title = item.title.strip() if item.title and item.title.strip() else item.url
         items.append(
             f'<li><span class="stance">{STANCE_LABELS.get(item.stance, item.stance)}</span>'
-            f" · <bdi>{text(_site_of(item))}</bdi><br>{_link_or_text(item.url, title)}</li>"
+            f" · <bdi>{text(_site_of(item))}</bdi><br>{_link_or_text(item.url, title)}"
+            f"{_archive(item, excerpts.get(item.id))}</li>"
         )
     return f'<ol class="sources">{"".join(items)}</ol>'
+
+
+def _archive(item: EvidenceRecord, excerpt: str | None) -> str:
+    """When the source was archived, the hash of what was read, what rechecks found since,
+    and the start of what it said then: a reader can tell whether it still says it."""
+    if item.archived_at is None:
+        return '<p class="archive">Not archived.</p>'
+    parts = [f"Archived {_date(item.archived_at)}"]
+    if item.archived_sha256:
+        parts.append(
+            f'SHA-256 <code title="{attr(item.archived_sha256)}">'
+            f"{item.archived_sha256[:12]}…</code>"
+        )
+    if item.recheck_state in ("changed", "gone") and item.recheck_since is not None:
+        parts.append(f"{item.recheck_state} since {_date(item.recheck_since)}")
+    quoted = ""
+    if excerpt and excerpt.strip():
+        quoted = f'<blockquote class="excerpt"><bdi>{text(_excerpt(excerpt))}</bdi></blockquote>'
+    return f'<p class="archive">{" · ".join(parts)}</p>{quoted}'
+
+
+def _excerpt(archived: str) -> str:
+    """The archived text's start, on one line, cut at a word when it went on."""
+    words = " ".join(archived.split())
+    if len(archived) <= ARCHIVED_EXCERPT_CHARS:
+        return words
+    cut = words[:ARCHIVED_EXCERPT_CHARS].rsplit(" ", 1)[0]
+    return cut + " …"
 
 
 def _speaker_and_origin(published: PublishedClaim) -> str:
@@ -179,7 +209,8 @@ def claim_page(published: PublishedClaim, site: PublishedSite, *, now: float) ->
         '<section class="card" aria-labelledby="votes-heading">'
         f'<h2 id="votes-heading">Votes</h2>{vote_bar(published.votes)}</section>\n'
         '<section class="card" aria-labelledby="sources-heading">'
-        f'<h2 id="sources-heading">Sources</h2>{_sources(published.evidence)}</section>\n'
+        '<h2 id="sources-heading">Sources</h2>'
+        f"{_sources(published.evidence, published.excerpts)}</section>\n"
         f'<p><a href="{attr(index_path(site.slug))}">All verdicts</a></p>'
     )
     title = f"{label}: {clip(' '.join(claim.text.split()), 90)} · {site.organization}"

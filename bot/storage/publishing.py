@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from bot.core.exports import CLAIMREVIEW_VERIFIED_STATUSES
 from bot.core.records import ClaimRecord, EvidenceRecord, PublishedClaim, PublishedSite
+from bot.core.snapshots import ARCHIVED_EXCERPT_CHARS
 from bot.storage.audit import write_audit
 from bot.storage.claims import claim_record
 from bot.storage.connection import Store, fetch_all, fetch_for_ids, fetch_one
@@ -254,6 +255,7 @@ def _with_details(
         final,
     ):
         resolutions[row["claim_id"]] = (row["created_at"], row["note"])
+    excerpts = _archived_excerpts(conn, [item.id for items in evidence.values() for item in items])
     return [
         PublishedClaim(
             claim=claim,
@@ -261,9 +263,25 @@ def _with_details(
             evidence=evidence[claim.id],
             resolved_at=resolutions[claim.id][0] if claim.id in resolutions else None,
             resolution_note=resolutions[claim.id][1] if claim.id in resolutions else None,
+            excerpts={e.id: excerpts[e.id] for e in evidence[claim.id] if e.id in excerpts},
         )
         for claim in claims
     ]
+
+
+def _archived_excerpts(conn: sqlite3.Connection, evidence_ids: list[int]) -> dict[int, str]:
+    """The start of each source's first snapshot, what it said when it was cited (the bounds
+    never prune a first snapshot); cut in SQL so a page never reads a whole archived text."""
+    return {
+        row["evidence_id"]: row["excerpt"]
+        for row in fetch_for_ids(
+            conn,
+            f"SELECT s.evidence_id, substr(s.text, 1, {ARCHIVED_EXCERPT_CHARS + 1}) AS excerpt"
+            " FROM evidence_snapshots s WHERE s.id IN (SELECT min(f.id) FROM evidence_snapshots f"
+            " WHERE f.evidence_id IN ({ids}) GROUP BY f.evidence_id)",
+            evidence_ids,
+        )
+    }
 
 
 def _status_clause(status: str | None) -> tuple[str, tuple[str, ...]]:

@@ -13,7 +13,7 @@ import pytest
 from bot.core.exports import claimreview_object, claimreview_problems, to_claimreview
 from bot.pages.claimreview import export_item, review_context
 from bot.pages.views import IndexView, claim_page, index_page, not_found_page, vote_bar
-from tests.pages.records import NOW, SITE, SOURCE, published
+from tests.pages.records import NOW, RESOLVED, SITE, SOURCE, published
 
 HOSTILE = 'Ferry </script><script>alert("x")</script> <!-- & \'quoted\' \u2028 "dq"'
 
@@ -76,7 +76,7 @@ def test_a_claim_page_shows_the_claim_its_status_votes_sources_and_date() -> Non
     assert (
         '<li><span class="stance">Refutes</span> · <bdi>Stats Office</bdi><br><a '
         'href="https://stats.example/budget" rel="nofollow noopener noreferrer ugc">'
-        "<bdi>Budget 2025</bdi></a></li>"
+        '<bdi>Budget 2025</bdi></a><p class="archive">Not archived.</p></li>'
     ) in html
     assert [tag for tag, _ in page.tags].count("main") == 1
     assert {"header", "main", "footer", "nav"} <= {tag for tag, _ in page.tags}
@@ -230,3 +230,47 @@ def test_no_page_has_inline_style_or_script() -> None:
         assert all(tag != "style" for tag, _ in parsed.tags)
         assert all(attrs.get("type") == "application/ld+json" for attrs in scripts(parsed))
         assert all(not key.startswith("on") for _, attrs in parsed.tags for key in attrs)
+
+
+ARCHIVED = replace(
+    SOURCE,
+    archived_at=1714564800.0,  # 2024-05-01T12:00:00Z
+    archived_sha256="ab" * 32,
+    recheck_state="changed",
+    recheck_since=RESOLVED,
+)
+
+
+def test_an_archived_source_shows_when_its_hash_what_changed_and_what_it_said() -> None:
+    html = claim_page(
+        replace(
+            published(), evidence=[ARCHIVED], excerpts={ARCHIVED.id: "Spending  fell\nby 3 %."}
+        ),
+        SITE,
+        now=NOW,
+    )
+    assert (
+        '<p class="archive">Archived <time datetime="2024-05-01T12:00:00Z">1 May 2024</time>'
+        f' · SHA-256 <code title="{"ab" * 32}">abababababab…</code>'
+        ' · changed since <time datetime="2024-05-03T12:00:00Z">3 May 2024</time></p>'
+        '<blockquote class="excerpt"><bdi>Spending fell by 3 %.</bdi></blockquote></li>'
+    ) in html
+
+
+def test_an_archived_excerpt_is_escaped_and_cut_at_a_word() -> None:
+    said = "<script>alert(1)</script> " + "word " * 200  # longer than the page quotes
+    html = claim_page(
+        replace(published(), evidence=[ARCHIVED], excerpts={ARCHIVED.id: said[:601]}), SITE, now=NOW
+    )
+    quoted = html.split('<blockquote class="excerpt"><bdi>')[1].split("</bdi>")[0]
+    assert quoted.startswith("&lt;script&gt;alert(1)&lt;/script&gt; word word")
+    assert quoted.endswith("word …")
+    assert "<script>alert" not in html
+
+
+def test_a_gone_source_says_since_when_and_an_unchanged_one_says_nothing_more() -> None:
+    gone = replace(ARCHIVED, recheck_state="gone")
+    unchanged = replace(ARCHIVED, id=10, recheck_state="unchanged")
+    html = claim_page(replace(published(), evidence=[gone, unchanged]), SITE, now=NOW)
+    assert ' · gone since <time datetime="2024-05-03T12:00:00Z">3 May 2024</time></p>' in html
+    assert html.count("abababababab…</code></p>") == 1  # the unchanged one, nothing after

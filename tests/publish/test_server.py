@@ -12,6 +12,8 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from bot.core.records import NewSnapshot
+from bot.core.snapshots import SnapshotBounds
 from bot.publish.server import SECURITY_HEADERS, PageServer, RateLimit, index_view
 from bot.storage import Database
 from tests.support.published import (
@@ -293,3 +295,31 @@ async def test_kept_pages_go_when_their_server_changes(tmp_path: Path) -> None:
     finally:
         await server.close()
         await db.close()
+
+
+async def test_a_claim_page_quotes_what_its_source_said_when_it_was_cited(served: Served) -> None:
+    number = served.numbers["Verified"]
+    found = await served.db.published_claim("verif", number)
+    assert found is not None and found[1] is not None
+    evidence_id = found[1].evidence[0].id
+    bounds = SnapshotBounds(text_bytes=20_000, per_source=10, guild_bytes=10_000_000)
+    first = NewSnapshot(
+        final_url="https://stats.example/report",
+        http_status=200,
+        title="Report",
+        body_sha256="c" * 64,
+        body_bytes=4_000,
+        body_cut=False,
+        text="Fares rose 3 percent. " * 100,  # 2,200 characters: the page quotes 600
+        text_trimmed=False,
+    )
+    assert await served.db.save_snapshot(evidence_id, first, now=1_800_000_000.0, bounds=bounds)
+    later = replace(first, body_sha256="d" * 64, text="Fares rose 8 percent.")
+    assert await served.db.save_snapshot(evidence_id, later, now=1_800_086_400.0, bounds=bounds)
+
+    status, body, _ = await served.get(f"/verif/claims/{number}")
+    assert status == 200
+    quoted = body.split('<blockquote class="excerpt"><bdi>')[1].split("</bdi>")[0]
+    assert quoted == "Fares rose 3 percent. " * 27 + "Fares …"  # the first, cut at a word
+    assert f'<code title="{"c" * 64}">cccccccccccc…</code>' in body
+    assert "Fares rose 8 percent." not in body
