@@ -202,7 +202,11 @@ async def test_the_rule_that_decided_a_status_is_stored_from_migration_7_on(
     """A version-6 database gains `status_rule`, '' for its claims until they are
     recomputed; `save_statuses` stores the rule with the status."""
     path = tmp_path / "v6.db"
-    monkeypatch.setattr(bot.storage.connection, "load_migrations", lambda: load_migrations()[:6])
+    monkeypatch.setattr(
+        bot.storage.connection,
+        "load_migrations",
+        lambda dialect="sqlite": load_migrations(dialect)[:6],
+    )
     await (await Database.open(path)).close()
     monkeypatch.undo()
     with sqlite3.connect(path) as old:
@@ -234,7 +238,11 @@ async def test_migration_12_numbers_existing_sources_per_claim_in_id_order(
     """A version-11 database's sources, removed ones included, become #1..n on each claim
     in the order they were added; the next source of a claim continues after the last."""
     path = tmp_path / "v11.db"
-    monkeypatch.setattr(bot.storage.connection, "load_migrations", lambda: load_migrations()[:11])
+    monkeypatch.setattr(
+        bot.storage.connection,
+        "load_migrations",
+        lambda dialect="sqlite": load_migrations(dialect)[:11],
+    )
     await (await Database.open(path)).close()
     monkeypatch.undo()
     with sqlite3.connect(path) as old:
@@ -307,7 +315,11 @@ async def test_migration_13_keeps_old_data_under_the_glossary_names(
     the claim record, the vote tallies, the rebuilt search index (it reads `speaker`), the
     CHECK on a vote event and the index of current votes all follow the rename."""
     path = tmp_path / "v12.db"
-    monkeypatch.setattr(bot.storage.connection, "load_migrations", lambda: load_migrations()[:12])
+    monkeypatch.setattr(
+        bot.storage.connection,
+        "load_migrations",
+        lambda dialect="sqlite": load_migrations(dialect)[:12],
+    )
     await (await Database.open(path)).close()
     monkeypatch.undo()
     with sqlite3.connect(path) as old:  # rows as the schema-12 claimbot wrote them

@@ -249,7 +249,11 @@ async def test_a_database_from_before_migration_9_gets_its_queue(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "v8.db"
-    monkeypatch.setattr(bot.storage.connection, "load_migrations", lambda: load_migrations()[:8])
+    monkeypatch.setattr(
+        bot.storage.connection,
+        "load_migrations",
+        lambda dialect="sqlite": load_migrations(dialect)[:8],
+    )
     await (await Database.open(path)).close()
     monkeypatch.undo()
     with sqlite3.connect(path) as old:

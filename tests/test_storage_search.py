@@ -32,8 +32,8 @@ def match(text: str) -> list[str]:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "search.db")
+async def db(database_location: Path | str) -> AsyncIterator[Database]:
+    database = await Database.open(database_location)
     yield database
     await database.close()
 
@@ -76,7 +76,11 @@ async def test_claims_from_before_the_guild_index_stay_searchable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "old.db"
-    monkeypatch.setattr(bot.storage.connection, "load_migrations", lambda: load_migrations()[:3])
+    monkeypatch.setattr(
+        bot.storage.connection,
+        "load_migrations",
+        lambda dialect="sqlite": load_migrations(dialect)[:3],
+    )
     await (await Database.open(path)).close()
     monkeypatch.undo()
     with sqlite3.connect(path) as old:  # rows as the schema-3 claimbot wrote them

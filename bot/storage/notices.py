@@ -3,11 +3,10 @@ sender (bot/services/verdict_notices.py) when due."""
 
 from __future__ import annotations
 
-import sqlite3
-
 from bot.core.notices import Announced, PendingNotice, next_pending
 from bot.core.shards import ShardScope
 from bot.storage.connection import Store, execute_many, fetch_all, fetch_one
+from bot.storage.dialect import Connection
 from bot.storage.shards import shard_filter
 
 # (claim, guild, state before the save, state after it)
@@ -127,7 +126,7 @@ class NoticeStore(Store):
 # -- functions run on the database thread -------------------------------------------------
 
 
-def queue_notices(conn: sqlite3.Connection, changes: list[NoticeChange], due_at: float) -> None:
+def queue_notices(conn: Connection, changes: list[NoticeChange], due_at: float) -> None:
     """Inside the status save's transaction: the outbox after each claim's change. A new
     pending notice is due at `due_at`; one already pending keeps its time and takes the
     newest status (so a claim gets at most one notice per window)."""
@@ -157,12 +156,12 @@ def queue_notices(conn: sqlite3.Connection, changes: list[NoticeChange], due_at:
             "INSERT INTO verdict_notices (claim_id, guild_id, status, final, due_at)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (claim_id) DO UPDATE SET"
             " status = excluded.status, final = excluded.final, attempts = 0, thread_done = 0,"
-            " due_at = CASE WHEN ? THEN verdict_notices.due_at ELSE excluded.due_at END",
-            (claim_id, guild_id, pending.status, int(pending.final), due_at, waiting),
+            " due_at = CASE WHEN ? = 1 THEN verdict_notices.due_at ELSE excluded.due_at END",
+            (claim_id, guild_id, pending.status, int(pending.final), due_at, int(waiting)),
         )
 
 
-def _notice_sent(conn: sqlite3.Connection, claim_id: int, announced: Announced, now: float) -> None:
+def _notice_sent(conn: Connection, claim_id: int, announced: Announced, now: float) -> None:
     conn.execute(
         "UPDATE verdict_notices SET sent_status = ?, sent_final = ?, sent_at = ?"
         " WHERE claim_id = ?",
@@ -175,7 +174,7 @@ def _notice_sent(conn: sqlite3.Connection, claim_id: int, announced: Announced, 
     )
 
 
-def _release_parked(conn: sqlite3.Connection, shards: ShardScope, now: float) -> int:
+def _release_parked(conn: Connection, shards: ShardScope, now: float) -> int:
     owned, params = shard_filter(shards)
     return conn.execute(
         "UPDATE verdict_notices SET due_at = ?, attempts = 0"

@@ -1,0 +1,63 @@
+"""Both storage backends under one contract: a test that asks for `database_location` (or,
+for a property test opening many databases, `new_database`) runs once on an SQLite file and
+once on a fresh PostgreSQL database of the throwaway cluster (tests/support/postgres.py), so
+every behaviour the storage contract promises is held on both.
+
+Tests of what only SQLite has (its file, busy timeout, WAL, the query plans its planner
+hints ask for, the upgrade path of databases made before PostgreSQL was supported) keep
+opening a path and say so.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+
+import pytest
+
+BACKENDS = ("sqlite", pytest.param("postgresql", marks=pytest.mark.postgres))
+
+NewDatabase = Callable[[], AbstractContextManager[Path | str]]
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def new_database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> NewDatabase:
+    """Makes the location of a fresh, empty database of this run's backend, each time."""
+    if request.param == "postgresql":
+        cluster = request.getfixturevalue("postgres_cluster")
+        return cluster.database  # type: ignore[no-any-return]
+
+    @contextlib.contextmanager
+    def sqlite_file() -> Iterator[Path]:
+        yield tmp_path_factory.mktemp("db") / "claims.db"
+
+    return sqlite_file
+
+
+@pytest.fixture
+def database_location(new_database: NewDatabase) -> Iterator[Path | str]:
+    """A fresh database for this test: an SQLite path, or a `postgresql://` URL."""
+    with new_database() as location:
+        yield location
+
+
+def execute_directly(
+    location: Path | str, sql: str, params: tuple[object, ...] = ()
+) -> list[tuple[object, ...]]:
+    """Run one statement on the database outside claimbot, as another process would (its
+    own connection, committed at once); returns the rows."""
+    if isinstance(location, str) and location.startswith("postgresql://"):
+        import psycopg
+
+        from bot.storage.dialect import to_format_placeholders
+
+        with psycopg.connect(location, autocommit=True) as conn:
+            cursor = conn.execute(to_format_placeholders(sql), params)
+            return cursor.fetchall() if cursor.description else []
+    with contextlib.closing(sqlite3.connect(location)) as conn, conn:
+        return conn.execute(sql, params).fetchall()
