@@ -42,7 +42,8 @@ _PARTS = {
     "needs_review": (
         f"SELECT {_COLUMNS} FROM claims c INDEXED BY claims_queue_needs_review"
         f" WHERE {_CANDIDATE} AND c.status = 'needs_review'"
-        f" AND (votes < :mark_votes OR (votes = :mark_votes AND {_AFTER_MARK}))"
+        # The count written out, not its alias: PostgreSQL reads no alias in WHERE.
+        f" AND ({_VOTES} < :mark_votes OR ({_VOTES} = :mark_votes AND {_AFTER_MARK}))"
         " ORDER BY votes DESC, c.created_at, c.id LIMIT 1"
     ),
     "unreviewed": (

@@ -30,7 +30,8 @@ def new_database(
     """Makes the location of a fresh, empty database of this run's backend, each time."""
     if request.param == "postgresql":
         cluster = request.getfixturevalue("postgres_cluster")
-        return cluster.database  # type: ignore[no-any-return]
+        database: NewDatabase = cluster.database
+        return database
 
     @contextlib.contextmanager
     def sqlite_file() -> Iterator[Path]:
@@ -56,8 +57,8 @@ def execute_directly(
 
         from bot.storage.dialect import to_format_placeholders
 
-        with psycopg.connect(location, autocommit=True) as conn:
-            cursor = conn.execute(to_format_placeholders(sql), params)
+        with psycopg.connect(location, autocommit=True) as server:
+            cursor = server.execute(to_format_placeholders(sql), params)
             return cursor.fetchall() if cursor.description else []
-    with contextlib.closing(sqlite3.connect(location)) as conn, conn:
-        return conn.execute(sql, params).fetchall()
+    with contextlib.closing(sqlite3.connect(location)) as file, file:
+        return file.execute(sql, params).fetchall()
