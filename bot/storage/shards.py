@@ -13,9 +13,23 @@ from __future__ import annotations
 import fcntl
 import os
 from pathlib import Path
+from typing import Any
 
 from bot.core.shards import SHARD_SHIFT, ShardScope
-from bot.storage.connection import DatabaseInUse, describe_database_failure, require_folder
+from bot.storage.connection import (
+    DatabaseInUse,
+    DatabaseUnusable,
+    describe_database_failure,
+    require_folder,
+)
+from bot.storage.dialect import is_postgres_url, redact_url
+
+
+def shard_lock(location: Path | str, shards: ShardScope) -> ShardLock | PostgresShardLock:
+    """The lock of the shards a process runs on this database, whichever backend it is."""
+    if is_postgres_url(location):
+        return PostgresShardLock(str(location), shards)
+    return ShardLock(Path(location), shards)
 
 
 def shard_filter(shards: ShardScope, column: str = "guild_id") -> tuple[str, tuple[int, ...]]:
@@ -42,8 +56,7 @@ class ShardLock:
     this one refuses (looked at after taking its own, so of two racing, at least one sees
     the other). Each file a process holds exclusively names its pid, for the refusal.
 
-    PostgreSQL (several machines) needs the same rule as advisory locks, one per shard key
-    `(count, k)`, plus one for the unsharded bot, shared and exclusive as here.
+    PostgreSQL (several machines) has the same rule as advisory locks: `PostgresShardLock`.
     """
 
     def __init__(self, database_path: Path, shards: ShardScope) -> None:
@@ -145,6 +158,104 @@ class ShardLock:
         self._fds.clear()
 
     def __enter__(self) -> ShardLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release()
+
+
+class PostgresShardLock:
+    """ShardLock's rule on PostgreSQL, where the processes may run on several machines:
+    session advisory locks, one per shard key (count, k) and one database-wide key (taken
+    exclusively by an unsharded bot, shared by sharded ones), held on a connection of their
+    own for the life of the process. The server drops a session's locks when the session
+    ends, however the process ended, so a crashed process's shards can be taken over at
+    once. Each session names its process's pid (application_name), for the refusal."""
+
+    def __init__(self, url: str, shards: ShardScope) -> None:
+        self.url = url
+        self.name = redact_url(url)
+        self.shards = shards
+        self._session: Any = None
+
+    def acquire(self) -> None:
+        """Take every lock, or none: raises DatabaseInUse naming who holds the one refused."""
+        from bot.storage import postgresql
+
+        try:
+            self._session = postgresql.connect(self.url).raw
+        except postgresql.ERRORS as exc:
+            raise DatabaseUnusable(postgresql.describe_failure(self.url, exc)) from None
+        try:
+            whole = postgresql.shard_lock_key(0, 0)
+            if self.shards.count == 1:
+                self._take(whole, exclusive=True)
+                return
+            self._take(whole, exclusive=False)
+            for shard_id in self.shards.ids:
+                key = postgresql.shard_lock_key(self.shards.count, shard_id)
+                self._take(key, exclusive=True, shard=self.shards.name(shard_id))
+            other = self._held_shard(other_than=self.shards.count)
+            if other is not None:
+                raise DatabaseInUse(
+                    f"{self._runs(*other)}; every process on one database needs the same "
+                    "CLAIMBOT_SHARD_COUNT."
+                )
+        except BaseException:
+            self.release()
+            raise
+
+    def _take(self, key: int, *, exclusive: bool, shard: str | None = None) -> None:
+        take = "pg_try_advisory_lock" if exclusive else "pg_try_advisory_lock_shared"
+        if self._session.execute(f"SELECT {take}(%s)", (key,)).fetchone()[0]:
+            return
+        pid = self._exclusive_holder(key)
+        if shard is not None:
+            raise DatabaseInUse(f"{self._runs(shard, pid)}.")
+        running = None if pid else self._held_shard()
+        if running is not None:
+            raise DatabaseInUse(f"{self._runs(*running)}.")
+        raise DatabaseInUse(f"another claimbot is running on {self.name}{pid}.")
+
+    def _locks(self) -> list[tuple[int, str | None]]:
+        """(key, holder's application_name) of claimbot's exclusive advisory locks that
+        other sessions hold."""
+        rows = self._session.execute(
+            "SELECT (l.classid::bigint << 32) | l.objid::bigint, a.application_name"
+            " FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
+            " WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND l.granted"
+            " AND l.mode = 'ExclusiveLock' AND l.pid <> pg_backend_pid()"
+            " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        ).fetchall()
+        return [(int(row[0]), row[1]) for row in rows]
+
+    def _exclusive_holder(self, key: int) -> str:
+        from bot.storage.postgresql import pid_of
+
+        return next((pid_of(app) for held, app in self._locks() if held == key), "")
+
+    def _held_shard(self, *, other_than: int | None = None) -> tuple[str, str] | None:
+        from bot.storage.postgresql import pid_of, shard_of_lock_key
+
+        for key, app in sorted(self._locks()):
+            found = shard_of_lock_key(key)
+            if found is None or found[0] in (0, other_than):
+                continue
+            count, shard_id = found
+            return f"shard {shard_id} of {count}", pid_of(app)
+        return None
+
+    def _runs(self, shard: str, pid: str) -> str:
+        return f"another claimbot runs {shard} on {self.name}{pid}"
+
+    def release(self) -> None:
+        """Ending the session drops its locks."""
+        if self._session is not None:
+            self._session.close()
+            self._session = None
+
+    def __enter__(self) -> PostgresShardLock:
         self.acquire()
         return self
 
