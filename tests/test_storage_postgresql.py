@@ -243,3 +243,44 @@ async def test_a_second_bot_on_the_same_shard_exits_4(
         await again.stop()
     finally:
         await first.stop()
+
+
+async def test_two_senders_never_take_the_same_notice(postgres_url: str) -> None:
+    """Two sessions on the outbox (a process that took over a shard while the old one still
+    sends): the first takes the due notices, the second skips them until they are done or
+    the first session ends."""
+    first, second = await Database.open(postgres_url), await Database.open(postgres_url)
+    try:
+        document = NewDocument(guild_id=5, submitter_id=9, kind="text", content_hash="h")
+        _, created, _ = await first.store_submission(
+            document,
+            [NewClaim(text=f"Claim {n}.", normalized=f"claim {n}") for n in range(4)],
+            origin_url=None,
+            origin_title=None,
+        )
+        await first.save_statuses(
+            [(c.id, "likely_true", 0.9, "", False, "consensus") for c in created],
+            notices_due=100.0,
+        )
+        everything = ShardScope(count=1, ids=(0,))
+        taken = await first.claim_due_notices(everything, 200.0, limit=10)
+        assert sorted(n.claim_id for n in taken) == sorted(c.id for c in created)
+        again = await first.claim_due_notices(everything, 200.0, limit=10)
+        assert again == taken  # its own session takes them again (a retry of a batch)
+        assert await second.claim_due_notices(everything, 200.0, limit=10) == []
+        await first.retry_notice(taken[0], 150.0)  # done with one: the other may take it
+        (retried,) = await second.claim_due_notices(everything, 200.0, limit=10)
+        assert retried.claim_id == taken[0].claim_id
+    finally:
+        await first.close()
+    # The first session ended (as a killed process's does): its notices are free as soon as
+    # the server has seen it go (a moment after the socket closes).
+    try:
+        for _ in range(500):
+            rest = await second.claim_due_notices(everything, 200.0, limit=10)
+            if len(rest) == len(created):
+                break
+            await asyncio.sleep(0.01)
+    finally:
+        await second.close()
+    assert sorted(n.claim_id for n in rest) == sorted(c.id for c in created)
