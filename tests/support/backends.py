@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,17 +49,21 @@ def database_location(new_database: NewDatabase) -> Iterator[Path | str]:
 
 
 def execute_directly(
-    location: Path | str, sql: str, params: tuple[object, ...] = ()
-) -> list[tuple[object, ...]]:
+    location: Path | str, sql: str, params: tuple[object, ...] = (), *, named: bool = False
+) -> list[Any]:
     """Run one statement on the database outside claimbot, as another process would (its
-    own connection, committed at once); returns the rows."""
+    own connection, committed at once); returns the rows, as tuples or (`named`) as dicts."""
     if isinstance(location, str) and location.startswith("postgresql://"):
         import psycopg
+        from psycopg.rows import dict_row, tuple_row
 
         from bot.storage.dialect import to_format_placeholders
 
-        with psycopg.connect(location, autocommit=True) as server:
+        factory: Any = dict_row if named else tuple_row
+        with psycopg.connect(location, autocommit=True, row_factory=factory) as server:
             cursor = server.execute(to_format_placeholders(sql), params)
             return cursor.fetchall() if cursor.description else []
     with contextlib.closing(sqlite3.connect(location)) as file, file:
+        if named:
+            file.row_factory = sqlite3.Row
         return file.execute(sql, params).fetchall()
