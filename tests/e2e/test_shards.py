@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import aiohttp
@@ -31,7 +31,7 @@ from bot.storage.dialect import redact_url
 from tests.e2e.articles import HARBOUR_ARTICLE
 from tests.e2e.hosts import local_fetcher
 from tests.fake_discord import FakeDiscord, InteractionRecord, running_fake
-from tests.support.backends import BACKENDS, execute_directly
+from tests.support.backends import execute_directly
 from tests.support.cli import claimbot
 from tests.support.clock import ManualClock
 from tests.support.process import BotProcess
@@ -376,16 +376,6 @@ async def test_healthz_names_the_shard_whose_connection_is_down(
 
 
 # -- two processes, one database ------------------------------------------------------------------
-
-
-@pytest.fixture(params=BACKENDS)
-def store(request: pytest.FixtureRequest, database: Path) -> Iterator[Path | str]:
-    """The processes' database: the SQLite file, or a PostgreSQL database (DATABASE_URL)."""
-    if request.param == "sqlite":
-        yield database
-        return
-    with request.getfixturevalue("postgres_cluster").database() as url:
-        yield url
 
 
 def shown(store: Path | str) -> str:
