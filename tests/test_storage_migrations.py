@@ -1,4 +1,6 @@
-"""Migrations: applied in order, once, atomically; a database from the future is refused."""
+"""Migrations: applied in order, once, atomically; a database from the future is refused.
+The SQLite file's own checks (WAL, its path, the upgrade of old files) are SQLite only; the
+PostgreSQL twins have theirs in tests/test_storage_postgresql.py."""
 
 from __future__ import annotations
 
@@ -91,16 +93,15 @@ async def test_wal_and_foreign_keys_are_on(tmp_path: Path) -> None:
         await db.close()
 
 
-async def test_guild_config_round_trip_and_audit(tmp_path: Path) -> None:
-    path = tmp_path / "guilds.db"
-    db = await Database.open(path)
+async def test_guild_config_round_trip_and_audit(database_location: Path | str) -> None:
+    db = await Database.open(database_location)
     config = GuildConfig(
         guild_id=10, review_channel_id=20, reviewer_role_id=30, options={"max_claims": 5}
     )
     await db.save_guild_config(config, actor_id=99)
     await db.close()
 
-    db = await Database.open(path)
+    db = await Database.open(database_location)
     try:
         assert await db.get_guild_config(10) == config
         assert await db.get_guild_config(11) is None
