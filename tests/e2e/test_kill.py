@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.fake_discord import FakeDiscord
-from tests.support.backends import execute_directly
+from tests.support.backends import execute_directly, votes_from_the_log
 from tests.support.process import BotProcess
 from tests.support.world import World, setup_review
 
@@ -84,10 +84,5 @@ async def test_sigkill_mid_burst_then_catch_up(
     if isinstance(store, Path):
         assert execute_directly(store, "PRAGMA integrity_check") == [("ok",)]
     # Each reviewer's latest event is their current vote: nothing counted twice.
-    latest = execute_directly(
-        store,
-        "SELECT reviewer_id, vote FROM vote_events WHERE id IN"
-        " (SELECT max(id) FROM vote_events GROUP BY claim_id, reviewer_id)"
-        " AND vote IS NOT NULL",
-    )
-    assert dict(latest) == expected
+    latest = votes_from_the_log(store)
+    assert {reviewer: vote for (_, reviewer), vote in latest.items()} == expected

@@ -31,7 +31,7 @@ from bot.storage.dialect import redact_url
 from tests.e2e.articles import HARBOUR_ARTICLE
 from tests.e2e.hosts import local_fetcher
 from tests.fake_discord import FakeDiscord, InteractionRecord, running_fake
-from tests.support.backends import execute_directly
+from tests.support.backends import execute_directly, votes_from_the_log
 from tests.support.cli import claimbot
 from tests.support.clock import ManualClock
 from tests.support.process import BotProcess
@@ -535,20 +535,15 @@ async def test_two_processes_one_database_a_kill_mid_burst_counts_each_vote_once
     if isinstance(store, Path):
         assert execute_directly(store, "PRAGMA integrity_check") == [("ok",)]
     # Each reviewer's latest event is their current vote: nothing counted twice.
-    latest_events = execute_directly(
-        store,
-        "SELECT claim_id, reviewer_id, vote FROM vote_events WHERE id IN"
-        " (SELECT max(id) FROM vote_events GROUP BY claim_id, reviewer_id)"
-        " AND vote IS NOT NULL",
-    )
+    latest_events = votes_from_the_log(store)
     # Shard 0's process never stopped: one event per reaction added or removed, no more.
     zero_ids = [c.id for c in claims[zero.guild_id]]
     ((zero_events,),) = execute_directly(
         store, "SELECT count(*) FROM vote_events WHERE claim_id IN (?, ?)", tuple(zero_ids)
     )
     by_claim: dict[int, dict[int, str]] = {}
-    for claim_id, reviewer, vote in latest_events:
-        by_claim.setdefault(int(claim_id), {})[int(reviewer)] = str(vote)
+    for (claim_id, reviewer), vote in latest_events.items():
+        by_claim.setdefault(claim_id, {})[reviewer] = vote
     assert by_claim == expected
     assert zero_events == 60 * 2 + 10
     for process in (first, second):

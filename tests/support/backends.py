@@ -67,3 +67,15 @@ def execute_directly(
         if named:
             file.row_factory = sqlite3.Row
         return file.execute(sql, params).fetchall()
+
+
+def votes_from_the_log(location: Path | str) -> dict[tuple[int, int], str]:
+    """{(claim, reviewer): vote} of each reviewer's latest vote event, retractions left out:
+    what claim_votes must hold if nothing was counted twice or lost."""
+    rows = execute_directly(
+        location,
+        "SELECT claim_id, reviewer_id, vote FROM vote_events WHERE id IN"
+        " (SELECT max(id) FROM vote_events GROUP BY claim_id, reviewer_id)"
+        " AND vote IS NOT NULL",
+    )
+    return {(int(claim), int(reviewer)): str(vote) for claim, reviewer, vote in rows}
