@@ -276,9 +276,9 @@ class Store:
     def describe_failure(self, error: BaseException) -> DatabaseUnusable | None:
         """The one line for a database error met after opening (damage, a server gone);
         None for an error that is not the database's."""
-        if isinstance(error, self._backend.errors):
+        if isinstance(error, self._backend.errors) and not isinstance(error, OSError):
             return self._backend.describe(error)
-        return None
+        return None  # an OSError after opening is a file the command writes, not the database
 
     async def close(self) -> None:
         """Idempotent: shutdown paths may call it more than once."""
