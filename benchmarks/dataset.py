@@ -1,9 +1,11 @@
 """A large, realistic claimbot database for the query and memory benchmarks.
 
     .venv/bin/python -m benchmarks.dataset OUT.db [--claims N] [--votes N] [--evidence N]
+    .venv/bin/python -m benchmarks.dataset postgresql://... (an empty database)
 
 The schema comes from the real migrations (`Database.open`); the rows are then written
-with plain `sqlite3.executemany`, because pushing a million events through the bot's
+with plain `executemany` (sqlite3's, or psycopg's through the bot's PostgreSQL connection,
+which takes the same SQL), because pushing a million events through the bot's
 one-at-a-time write path would take minutes and measure nothing the benchmarks ask
 about. Statuses are computed by the real status model from each claim's votes and
 evidence, so the status mix (and every index over it) looks like a working server's.
@@ -21,10 +23,13 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bot.core.status import EvidenceItem, compute_status
 from bot.core.vocabulary import VOTES
+from bot.storage import postgresql
 from bot.storage.database import Database
+from bot.storage.dialect import is_postgres_url
 
 GUILD_BASE = 900_000_000_000_000_000
 USER_BASE = 800_000_000_000_000_000
@@ -147,21 +152,38 @@ def vote_stream(rng: random.Random, shape: Shape) -> Iterator[tuple[int, int, in
         yield claim_id, GUILD_BASE + guild_index, who, vote
 
 
-async def migrate(path: Path) -> None:
+async def migrate(path: Path | str) -> None:
     db = await Database.open(path)
     await db.close()
 
 
-def fill(path: Path, shape: Shape = Shape(), *, posted: bool = True) -> dict[str, float]:
-    """Create `path` (which must not exist) and fill it; returns row counts and seconds."""
-    if path.exists():
+def is_filled(location: Path | str) -> bool:
+    """Whether the database exists and holds claims already."""
+    if not is_postgres_url(location):
+        return Path(location).exists()
+    asyncio.run(migrate(location))
+    conn = postgresql.connect(str(location))
+    try:
+        return conn.execute("SELECT 1 FROM claims LIMIT 1").fetchone() is not None
+    finally:
+        conn.close()
+
+
+def fill(path: Path | str, shape: Shape = Shape(), *, posted: bool = True) -> dict[str, float]:
+    """Create `path` (which must not exist) or fill the empty PostgreSQL database of a URL;
+    returns row counts and seconds."""
+    if is_filled(path):
         raise SystemExit(f"{path} already exists; remove it or choose another path")
     started = time.perf_counter()
     asyncio.run(migrate(path))
     rng = random.Random(shape.seed)
     places = place_names(rng, 400)
-    conn = sqlite3.connect(path, isolation_level=None)
-    conn.execute("PRAGMA synchronous = OFF")
+    conn: Any
+    if is_postgres_url(path):
+        conn = postgresql.connect(str(path))
+    else:
+        conn = sqlite3.connect(path, isolation_level=None)
+        conn.execute("PRAGMA synchronous = OFF")
     now = time.time()
     span = 365 * 86_400
 
@@ -268,8 +290,19 @@ def fill(path: Path, shape: Shape = Shape(), *, posted: bool = True) -> dict[str
         status_rows,
     )
     conn.execute("COMMIT")
+    if is_postgres_url(path):
+        # The rows came with their ids: the identities continue after them. Then the
+        # planner's statistics, as autovacuum would take them a while later.
+        for table in ("claims", "evidence"):
+            conn.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) FROM {table}"
+            )
     conn.close()
     asyncio.run(migrate(path))  # opening the database fills the search index
+    if is_postgres_url(path):
+        conn = postgresql.connect(str(path))
+        conn.execute("ANALYZE")
+        conn.close()
     return {
         "claims": shape.claims,
         "vote_events": len(event_rows),
@@ -282,7 +315,7 @@ def fill(path: Path, shape: Shape = Shape(), *, posted: bool = True) -> dict[str
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("output", type=Path)
+    parser.add_argument("output", help="an SQLite file to create, or a postgresql:// URL")
     parser.add_argument("--claims", type=int, default=Shape.claims)
     parser.add_argument("--votes", type=int, default=Shape.votes)
     parser.add_argument("--evidence", type=int, default=Shape.evidence)

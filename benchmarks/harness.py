@@ -11,7 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tests.support.process import BotProcess
@@ -30,6 +30,20 @@ def read_only(path: Path) -> Iterator[sqlite3.Connection]:
         yield conn
     finally:
         conn.close()
+
+
+@contextmanager
+def reader(location: Path | str) -> Iterator[Any]:
+    """A connection that reads what the bot wrote: `read_only` for an SQLite file, an
+    autocommit session for a PostgreSQL URL. Both take `execute(sql).fetchall()`."""
+    if not isinstance(location, str):
+        with read_only(location) as conn:
+            yield conn
+        return
+    import psycopg
+
+    with psycopg.connect(location, autocommit=True) as session:
+        yield session
 
 
 def copy_database(source: Path, target: Path) -> None:

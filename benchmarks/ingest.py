@@ -1,7 +1,11 @@
 """Vote ingest through the real path: fake gateway -> `python -m bot run` -> SQLite.
 
     .venv/bin/python -m benchmarks.ingest [--rate N] [--edit-interval S] [--edit-rate N]
-                                          [--profile FILE]
+                                          [--profile FILE] [--postgresql URL]
+
+`--postgresql URL` runs the bot on that (empty) PostgreSQL database instead (DATABASE_URL);
+the poller and the checks read it there, and the plain baseline stays SQLite's
+`executemany`, so the ratio is PostgreSQL ingest to the SQLite target (>= 0.5).
 
 The bot runs as its own process, started the way a user starts it (`python -m bot run`,
 tests/support/process.py), pointed at the local fake Discord (tests/fake_discord), which
@@ -97,8 +101,8 @@ from benchmarks.harness import (
     cpu_seconds,
     memory_kb,
     percentile,
-    read_only,
     read_only_uri,
+    reader,
     reset_peak_rss,
     wait_for_log,
 )
@@ -136,7 +140,11 @@ LOG_RECORD = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ (?P<level>[A-Z]+)\
 POLLER = """
 import select, sqlite3, sys, time
 uri, interval = sys.argv[1], float(sys.argv[2])
-conn = sqlite3.connect(uri, uri=True)
+if uri.startswith("postgresql://"):
+    import psycopg
+    conn = psycopg.connect(uri, autocommit=True)
+else:
+    conn = sqlite3.connect(uri, uri=True)
 polls, latest, out = [], -1, sys.stdout
 while not select.select([sys.stdin], [], [], interval)[0]:
     # fetchall: the statement, and with it the read transaction, ends here
@@ -256,7 +264,7 @@ class CommitPoller:
     """Polls `max(id)` of vote_events every ~1 ms from its own process (POLLER) and
     records (time, max id) whenever it changes."""
 
-    def __init__(self, database: Path) -> None:
+    def __init__(self, database: Path | str) -> None:
         self.database = database
         self.times: list[float] = []  # when max(id) changed ...
         self.max_ids: list[int] = []  # ... to this
@@ -272,7 +280,7 @@ class CommitPoller:
             sys.executable,
             "-c",
             POLLER,
-            read_only_uri(self.database),
+            self.database if isinstance(self.database, str) else read_only_uri(self.database),
             str(POLL_SECONDS),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
@@ -333,7 +341,7 @@ def log_records(path: Path) -> list[tuple[str, str, str]]:
 # -- the runs ----------------------------------------------------------------------------
 
 
-async def post_claims(world: World, database: Path, texts: list[str]) -> list[PostedClaim]:
+async def post_claims(world: World, database: Path | str, texts: list[str]) -> list[PostedClaim]:
     """`/claim add` each text as the outsider, then read the posted claims back."""
     gate = asyncio.Semaphore(POST_CONCURRENCY)
 
@@ -343,7 +351,7 @@ async def post_claims(world: World, database: Path, texts: list[str]) -> list[Po
             await world.fake.wait_for(lambda: is_posted(rec), timeout=30, what="Posted")
 
     await asyncio.gather(*(add(text) for text in texts))
-    with read_only(database) as conn:
+    with reader(database) as conn:
         rows = conn.execute(
             "SELECT id, message_id, guild_id FROM claims WHERE message_id IS NOT NULL"
             " AND thread_id IS NOT NULL ORDER BY id"
@@ -460,6 +468,8 @@ def bot_env(args: argparse.Namespace) -> dict[str, str]:
     }
     if args.edit_rate is not None:
         env["CLAIMBOT_EDIT_RATE"] = f"{args.edit_rate:g}"
+    if args.postgresql:
+        env["DATABASE_URL"] = args.postgresql
     return env
 
 
@@ -468,14 +478,14 @@ async def run_bot(
 ) -> tuple[Results, list[Row]]:
     """Set up, burst, verify; returns the results and the rows the burst should store."""
     results = Results()
-    database = workdir / "claimbot.db"
+    database: Path | str = args.postgresql or workdir / "claimbot.db"
     rows: list[Row] = []
     async with running_fake() as fake:
         started = time.perf_counter()
         world = build_world(fake, "Bench")
         bot = BotProcess(
             fake,
-            database,
+            workdir / "claimbot.db",
             env=bot_env(args),
             log_path=workdir / "bot.log",
             python_args=["-c", PROFILE_HARNESS, str(args.profile)] if args.profile else (),
@@ -491,7 +501,7 @@ async def run_bot(
                 fake.add_member(world.guild_id, f"voter{i}") for i in range(args.reviewers)
             ]
             await barrier(world)
-            with read_only(database) as conn:
+            with reader(database) as conn:
                 ((before,),) = conn.execute("SELECT count(*) FROM vote_events").fetchall()
             if before:
                 raise RuntimeError(f"the vote log holds {before} events before the burst")
@@ -500,7 +510,10 @@ async def run_bot(
                 f" {len(reviewers)} reviewers, in {time.perf_counter() - started:.1f} s",
                 flush=True,
             )
-            copy_database(database, workdir / "plain.db")
+            if isinstance(database, Path):
+                copy_database(database, workdir / "plain.db")
+            else:
+                await claims_for_baseline(database, workdir / "plain.db")
 
             edits_before = [fake.edits_of(c.message_id) for c in claims]
             time_gateway_writes(fake, {c.message_id: c.claim_id for c in claims}, results.sent)
@@ -595,11 +608,11 @@ async def run_bot(
     return results, rows
 
 
-def match_commits(database: Path, poller: CommitPoller, results: Results) -> dict[Key, str]:
+def match_commits(database: Path | str, poller: CommitPoller, results: Results) -> dict[Key, str]:
     """Read the burst's rows back, date each one's commit, and note arrival order.
 
     Returns {(claim, reviewer): vote} of the stored events."""
-    with read_only(database) as conn:
+    with reader(database) as conn:
         rows = conn.execute(
             "SELECT id, claim_id, reviewer_id, vote, created_at FROM vote_events ORDER BY id"
         ).fetchall()
@@ -631,7 +644,7 @@ def match_commits(database: Path, poller: CommitPoller, results: Results) -> dic
 
 
 def verify(
-    database: Path,
+    database: Path | str,
     world: World,
     claims: list[PostedClaim],
     reviewers: list[int],
@@ -643,7 +656,7 @@ def verify(
     expected: dict[int, dict[int, str]] = {c.claim_id: {} for c in claims}
     for vote in votes:
         expected[claims[vote.claim].claim_id][reviewers[vote.reviewer]] = vote.vote
-    with read_only(database) as conn:
+    with reader(database) as conn:
         logged: collections.defaultdict[int, list[tuple[int, str]]] = collections.defaultdict(list)
         for claim_id, reviewer_id, vote in conn.execute(
             "SELECT claim_id, reviewer_id, vote FROM vote_events"
@@ -675,6 +688,23 @@ def verify(
     if len(stored) != len(votes):
         failures.append(f"{len(stored)} distinct (claim, reviewer) events for {len(votes)} votes")
     return failures
+
+
+async def claims_for_baseline(url: str, path: Path) -> None:
+    """The plain baseline's SQLite file, holding the claims the bot posted on PostgreSQL (the
+    votes refer to them)."""
+    await (await Database.open(path)).close()
+    with reader(url) as source:
+        claims = source.execute(
+            "SELECT id, guild_id, number, text, normalized, submitter_id, created_at, updated_at"
+            " FROM claims"
+        ).fetchall()
+    async with aiosqlite.connect(path, isolation_level=None) as conn:
+        await conn.executemany(
+            "INSERT INTO claims (id, guild_id, number, text, normalized, submitter_id,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            claims,
+        )
 
 
 async def plain_inserts(path: Path, rows: list[Row], batch: int) -> float:
@@ -894,6 +924,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=20_000)
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds for the burst")
     parser.add_argument("--profile", type=Path, help="run the bot under cProfile into FILE")
+    parser.add_argument("--postgresql", metavar="URL", help="run the bot on PostgreSQL at URL")
     args = parser.parse_args()
     if not 0 < args.per_reviewer <= args.claims:
         parser.error("--per-reviewer must be between 1 and --claims (one vote per claim)")

@@ -283,6 +283,14 @@ class Settings(BaseSettings):
         return self
 
     @property
+    def database_location(self) -> Path | str:
+        """Where the database is: DATABASE_URL's PostgreSQL server when it is set, else the
+        SQLite file at DATABASE_PATH (what bot.storage's `Database.open` takes)."""
+        if self.database_url is not None:
+            return self.database_url.get_secret_value()
+        return self.database_path
+
+    @property
     def sharded(self) -> bool:
         """Whether the bot runs discord.py's AutoShardedClient (CLAIMBOT_SHARD_COUNT is set)."""
         return self.shard_count is not None

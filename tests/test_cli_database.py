@@ -105,14 +105,15 @@ def test_migrate_refuses_a_missing_folder_and_does_not_create_it(
 # -- export and recompute ----------------------------------------------------------------------
 
 
-def test_export_and_recompute_on_a_database(cli: InProcess, tmp_path: Path) -> None:
+def test_export_and_recompute_on_a_database(
+    cli: InProcess, tmp_path: Path, database_location: Path | str
+) -> None:
+    """On an SQLite file (DATABASE_PATH) and on PostgreSQL (DATABASE_URL) alike."""
     from bot.core.records import NewClaim, NewDocument
     from bot.storage.database import Database
 
-    db_path = tmp_path / "bot.db"
-
     async def seed() -> None:
-        db = await Database.open(db_path)
+        db = await Database.open(database_location)
         document = NewDocument(guild_id=5, submitter_id=9, kind="manual", content_hash="x")
         _, (claim,), _ = await db.store_submission(
             document,
@@ -126,7 +127,10 @@ def test_export_and_recompute_on_a_database(cli: InProcess, tmp_path: Path) -> N
         await db.close()
 
     asyncio.run(seed())
-    env = {"DATABASE_PATH": str(db_path)}
+    if isinstance(database_location, Path):
+        env = {"DATABASE_PATH": str(database_location)}
+    else:
+        env = {"DATABASE_URL": database_location}
     recompute = cli("recompute", env=env)
     assert (recompute.returncode, recompute.stderr) == (0, "")
     assert recompute.stdout == "Recomputed 1 claim(s) from the event log; 1 status(es) changed.\n"

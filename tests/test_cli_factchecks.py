@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.hosts import local_fetcher, threaded_host
+from tests.support.backends import execute_directly
 from tests.support.cli import InProcess
 
 GUILD = 4242
@@ -64,34 +64,41 @@ def index_line(summary: str) -> tuple[str, str]:
     return counts, re.sub(r" in \d+\.\d s;", " in T s;", "Matching index " + built)
 
 
-def saved_indexes(database: Path) -> list[tuple[object, ...]]:
+def saved_indexes(database: Path | str) -> list[tuple[object, ...]]:
     """(scope, its version, its saved index's version, the lease holder) of each scope."""
-    with sqlite3.connect(database) as conn:
-        return conn.execute(
-            "SELECT v.scope, v.version, i.version, v.rebuilder FROM fact_check_versions AS v"
-            " LEFT JOIN fact_check_indexes AS i USING (scope) ORDER BY 1"
-        ).fetchall()
+    return execute_directly(
+        database,
+        "SELECT v.scope, v.version, i.version, v.rebuilder FROM fact_check_versions AS v"
+        " LEFT JOIN fact_check_indexes AS i USING (scope) ORDER BY 1",
+    )
 
 
-def rows(database: Path) -> list[tuple[object, ...]]:
-    with sqlite3.connect(database) as conn:
-        return conn.execute(
-            "SELECT scope, url, claim_reviewed, publisher, rating_name, rating_value, best_rating"
-            " FROM fact_checks ORDER BY scope, url"
-        ).fetchall()
+def rows(database: Path | str) -> list[tuple[object, ...]]:
+    return execute_directly(
+        database,
+        "SELECT scope, url, claim_reviewed, publisher, rating_name, rating_value, best_rating"
+        " FROM fact_checks ORDER BY scope, url",
+    )
 
 
 @pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> InProcess:
-    """`claimbot` in this process, on a migrated library.db, with FEED in feed.json."""
-    run = InProcess(monkeypatch, tmp_path, {"DATABASE_PATH": str(tmp_path / "library.db")})
+def cli(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database_location: Path | str
+) -> InProcess:
+    """`claimbot` in this process, on a migrated library (an SQLite file or a PostgreSQL
+    database, DATABASE_URL), with FEED in feed.json."""
+    if isinstance(database_location, Path):
+        setting = {"DATABASE_PATH": str(database_location)}
+    else:
+        setting = {"DATABASE_URL": database_location}
+    run = InProcess(monkeypatch, tmp_path, setting)
     assert run("migrate").returncode == 0
     (tmp_path / "feed.json").write_text(json.dumps(FEED), encoding="utf-8")
     return run
 
 
-def library(cli: InProcess) -> Path:
-    return Path(cli.env["DATABASE_PATH"])
+def library(cli: InProcess) -> Path | str:
+    return cli.env.get("DATABASE_URL") or Path(cli.env["DATABASE_PATH"])
 
 
 def test_import_reports_counts_and_reimport_updates(cli: InProcess, tmp_path: Path) -> None:
@@ -221,7 +228,7 @@ def test_a_2_gb_file_is_refused_before_reading(cli: InProcess, tmp_path: Path) -
 
 
 def test_import_needs_a_database_and_a_file(cli: InProcess, tmp_path: Path) -> None:
-    env = {"DATABASE_PATH": str(tmp_path / "none.db")}
+    env = {"DATABASE_PATH": str(tmp_path / "none.db"), "DATABASE_URL": ""}
     missing_db = cli("factchecks", "import", "-", env=env, stdin="[]")
     assert missing_db.returncode == 1
     assert missing_db.stderr.startswith(f"claimbot: No database at {tmp_path / 'none.db'}")

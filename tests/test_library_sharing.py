@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import sqlite3
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -21,6 +20,7 @@ from bot.core.shards import ShardScope, shard_of
 from bot.services.factcheck_import import FactCheckImporter
 from bot.services.factcheck_library import REBUILD_LEASE_SECONDS, FactCheckLibrary
 from bot.storage import Database
+from tests.support.backends import execute_directly
 from tests.support.clock import ManualClock
 
 BRIDGE = "The Old Mill bridge in Dunmore was closed for repairs in May."
@@ -49,9 +49,9 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-async def connections(tmp_path: Path) -> AsyncIterator[list[Database]]:
-    """Three connections to one database file, as three processes hold them."""
-    opened = [await Database.open(tmp_path / "shared.db") for _ in range(3)]
+async def connections(database_location: Path | str) -> AsyncIterator[list[Database]]:
+    """Three connections to one database, as three processes hold them."""
+    opened = [await Database.open(database_location) for _ in range(3)]
     yield opened
     for db in opened:
         await db.close()
@@ -95,7 +95,7 @@ async def test_an_import_through_one_process_is_loaded_by_the_other_at_its_next_
 
 
 async def test_a_saved_index_emptied_mid_load_leaves_the_old_one_serving(
-    connections: list[Database], clock: ManualClock, tmp_path: Path
+    connections: list[Database], clock: ManualClock, database_location: Path | str
 ) -> None:
     importer_db, reader_db, _ = connections
     importer = FactCheckLibrary(importer_db, clock=clock)
@@ -109,12 +109,12 @@ async def test_a_saved_index_emptied_mid_load_leaves_the_old_one_serving(
     def replaced_meanwhile(statement: str) -> None:
         if "FROM fact_check_index_parts" not in statement:
             return
-        with sqlite3.connect(tmp_path / "shared.db") as other:
-            other.execute(
-                "UPDATE fact_check_versions SET rebuilder = ?, rebuild_until = ?",
-                (importer.rebuilder, clock.now() + REBUILD_LEASE_SECONDS),
-            )
-            other.execute("DELETE FROM fact_check_index_parts")
+        execute_directly(
+            database_location,
+            "UPDATE fact_check_versions SET rebuilder = ?, rebuild_until = ?",
+            (importer.rebuilder, clock.now() + REBUILD_LEASE_SECONDS),
+        )
+        execute_directly(database_location, "DELETE FROM fact_check_index_parts")
 
     await reader_db.trace_statements(replaced_meanwhile)
     await reader.refresh()
@@ -130,7 +130,7 @@ async def test_a_saved_index_emptied_mid_load_leaves_the_old_one_serving(
 
 
 async def test_a_newer_save_between_header_and_parts_is_not_mixed_into_the_old(
-    connections: list[Database], clock: ManualClock, tmp_path: Path
+    connections: list[Database], clock: ManualClock, database_location: Path | str
 ) -> None:
     importer_db, reader_db, _ = connections
     importer = FactCheckLibrary(importer_db, clock=clock)
@@ -144,10 +144,8 @@ async def test_a_newer_save_between_header_and_parts_is_not_mixed_into_the_old(
     def saved_meanwhile(statement: str) -> None:
         if "FROM fact_check_index_parts" not in statement:
             return
-        with sqlite3.connect(tmp_path / "shared.db") as other:
-            other.execute("UPDATE fact_check_versions SET version = 3")
-            other.execute("UPDATE fact_check_indexes SET version = 3")
-            other.execute("UPDATE fact_check_index_parts SET version = 3")
+        for table in ("fact_check_versions", "fact_check_indexes", "fact_check_index_parts"):
+            execute_directly(database_location, f"UPDATE {table} SET version = 3")
 
     await reader_db.trace_statements(saved_meanwhile)
     await reader.refresh()

@@ -242,8 +242,8 @@ def test_the_gateway_states() -> None:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "health.db")
+async def db(database_location: Path | str) -> AsyncIterator[Database]:
+    database = await Database.open(database_location)
     try:
         yield database
     finally:

@@ -133,8 +133,10 @@ def test_the_words_of_a_notice() -> None:
     assert thread_notice(long).endswith("why why…")
 
 
-async def test_the_outbox_coalesces_and_remembers_what_was_sent(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "notices.db")
+async def test_the_outbox_coalesces_and_remembers_what_was_sent(
+    database_location: Path | str,
+) -> None:
+    db = await Database.open(database_location)
     try:
         document = NewDocument(guild_id=GUILD, submitter_id=9, kind="text", content_hash="h")
         _, (claim,), _ = await db.store_submission(

@@ -20,8 +20,8 @@ REWORDED = "Engineers found cracks in the Old Mill bridge in Dunmore, which clos
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "own.db")
+async def db(database_location: Path | str) -> AsyncIterator[Database]:
+    database = await Database.open(database_location)
     yield database
     await database.close()
 

@@ -1,4 +1,6 @@
-"""Another process holding the database: writes wait and land, or fail loudly."""
+"""Another process holding the database: writes wait and land, or fail loudly. SQLite only:
+its busy timeout and file lock; on PostgreSQL writers queue on the write lock
+(tests/test_storage_postgresql.py)."""
 
 from __future__ import annotations
 

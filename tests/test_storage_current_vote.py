@@ -24,6 +24,7 @@ from bot.core.vocabulary import VOTES, Vote
 from bot.services.status_refresh import recompute_all, refresh_statuses
 from bot.services.vote_ingest import ForcedVote, ReactionVote, VoteIngest
 from bot.storage import Database
+from tests.support.backends import NewDatabase
 
 CLAIMS = 3
 REVIEWERS = 4
@@ -109,10 +110,16 @@ async def stored_answer(db: Database, claim_ids: list[int]) -> dict[int, object]
 )
 @given(batches=histories, seed=st.integers(0, 1_000))
 async def test_ingest_recompute_and_the_pure_model_agree_on_current_votes(
-    tmp_path_factory, batches: list[list[object]], seed: int
+    new_database: NewDatabase, batches: list[list[object]], seed: int
 ) -> None:
-    path: Path = tmp_path_factory.mktemp("rule") / "r.db"
-    db = await Database.open(path)
+    with new_database() as location:
+        await _agree_on_current_votes(location, batches, seed)
+
+
+async def _agree_on_current_votes(
+    location: Path | str, batches: list[list[object]], seed: int
+) -> None:
+    db = await Database.open(location)
     try:
         document = NewDocument(guild_id=1, submitter_id=1, kind="text", content_hash="h")
         _, claims, _ = await db.store_submission(
@@ -132,9 +139,11 @@ async def test_ingest_recompute_and_the_pure_model_agree_on_current_votes(
         await db.close()
 
 
-async def test_a_correction_with_an_earlier_clock_still_decides(tmp_path: Path) -> None:
+async def test_a_correction_with_an_earlier_clock_still_decides(
+    database_location: Path | str,
+) -> None:
     """Recorded last, stamped first: the log's order wins, in storage and in the model."""
-    db = await Database.open(tmp_path / "skew.db")
+    db = await Database.open(database_location)
     try:
         document = NewDocument(guild_id=1, submitter_id=1, kind="text", content_hash="h")
         _, (claim,), _ = await db.store_submission(
@@ -167,7 +176,7 @@ async def test_a_correction_with_an_earlier_clock_still_decides(tmp_path: Path) 
 
 async def test_a_vote_batch_reads_only_its_own_events(tmp_path: Path) -> None:
     """The batch's statements reach vote_events by id, never by a scan: a batch costs the
-    same with a long log as with an empty one."""
+    same with a long log as with an empty one. SQLite only: it checks SQLite's plans."""
     path = tmp_path / "plan.db"
     db = await Database.open(path)
     try:

@@ -4,7 +4,6 @@ reused after a removal, looked up on their own claim only."""
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -12,6 +11,7 @@ from hypothesis import strategies as st
 
 from bot.core.records import EvidenceRecord, NewClaim, NewDocument
 from bot.storage import Database
+from tests.support.backends import execute_directly
 
 HOME, RIVAL = 111, 222
 
@@ -44,8 +44,10 @@ async def link(
     return record
 
 
-async def test_a_number_names_a_source_only_on_its_own_claim(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "sources.db")
+async def test_a_number_names_a_source_only_on_its_own_claim(
+    database_location: Path | str,
+) -> None:
+    db = await Database.open(database_location)
     try:
         home = await new_claim(db, HOME, "Home claim.")
         rival = await new_claim(db, RIVAL, "Rival claim.")
@@ -68,12 +70,11 @@ async def test_a_number_names_a_source_only_on_its_own_claim(tmp_path: Path) -> 
         await db.close()
 
 
-async def test_concurrent_writers_never_share_a_number(tmp_path: Path) -> None:
+async def test_concurrent_writers_never_share_a_number(database_location: Path | str) -> None:
     """Two connections (as two processes would) and many coroutines on each, all linking
     sources to the same two claims at once."""
-    path = tmp_path / "race.db"
-    first = await Database.open(path)
-    second = await Database.open(path)
+    first = await Database.open(database_location)
+    second = await Database.open(database_location)
     try:
         claims = [await new_claim(first, HOME, "Home claim."), await new_claim(first, RIVAL, "R.")]
         jobs = [
@@ -84,8 +85,10 @@ async def test_concurrent_writers_never_share_a_number(tmp_path: Path) -> None:
         ]
         await asyncio.gather(*jobs)
         query = "SELECT number FROM evidence WHERE claim_id = ? ORDER BY id"
-        with sqlite3.connect(path) as conn:
-            numbers = [[n for (n,) in conn.execute(query, (claim_id,))] for claim_id in claims]
+        numbers = [
+            [n for (n,) in execute_directly(database_location, query, (claim_id,))]
+            for claim_id in claims
+        ]
     finally:
         await first.close()
         await second.close()

@@ -35,8 +35,8 @@ def fact_check(
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "library.db")
+async def db(database_location: Path | str) -> AsyncIterator[Database]:
+    database = await Database.open(database_location)
     yield database
     await database.close()
 

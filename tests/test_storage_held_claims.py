@@ -51,8 +51,8 @@ def new(batch: HeldBatch) -> list[NewClaim]:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "held.db")
+async def db(database_location: Path | str) -> AsyncIterator[Database]:
+    database = await Database.open(database_location)
     yield database
     await database.close()
 

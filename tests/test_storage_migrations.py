@@ -1,4 +1,6 @@
-"""Migrations: applied in order, once, atomically; a database from the future is refused."""
+"""Migrations: applied in order, once, atomically; a database from the future is refused.
+The SQLite file's own checks (WAL, its path, the upgrade of old files) are SQLite only; the
+PostgreSQL twins have theirs in tests/test_storage_postgresql.py."""
 
 from __future__ import annotations
 
@@ -91,16 +93,15 @@ async def test_wal_and_foreign_keys_are_on(tmp_path: Path) -> None:
         await db.close()
 
 
-async def test_guild_config_round_trip_and_audit(tmp_path: Path) -> None:
-    path = tmp_path / "guilds.db"
-    db = await Database.open(path)
+async def test_guild_config_round_trip_and_audit(database_location: Path | str) -> None:
+    db = await Database.open(database_location)
     config = GuildConfig(
         guild_id=10, review_channel_id=20, reviewer_role_id=30, options={"max_claims": 5}
     )
     await db.save_guild_config(config, actor_id=99)
     await db.close()
 
-    db = await Database.open(path)
+    db = await Database.open(database_location)
     try:
         assert await db.get_guild_config(10) == config
         assert await db.get_guild_config(11) is None
@@ -202,7 +203,11 @@ async def test_the_rule_that_decided_a_status_is_stored_from_migration_7_on(
     """A version-6 database gains `status_rule`, '' for its claims until they are
     recomputed; `save_statuses` stores the rule with the status."""
     path = tmp_path / "v6.db"
-    monkeypatch.setattr(bot.storage.connection, "load_migrations", lambda: load_migrations()[:6])
+    monkeypatch.setattr(
+        bot.storage.connection,
+        "load_migrations",
+        lambda dialect="sqlite": load_migrations(dialect)[:6],
+    )
     await (await Database.open(path)).close()
     monkeypatch.undo()
     with sqlite3.connect(path) as old:
@@ -234,7 +239,11 @@ async def test_migration_12_numbers_existing_sources_per_claim_in_id_order(
     """A version-11 database's sources, removed ones included, become #1..n on each claim
     in the order they were added; the next source of a claim continues after the last."""
     path = tmp_path / "v11.db"
-    monkeypatch.setattr(bot.storage.connection, "load_migrations", lambda: load_migrations()[:11])
+    monkeypatch.setattr(
+        bot.storage.connection,
+        "load_migrations",
+        lambda dialect="sqlite": load_migrations(dialect)[:11],
+    )
     await (await Database.open(path)).close()
     monkeypatch.undo()
     with sqlite3.connect(path) as old:
@@ -307,7 +316,11 @@ async def test_migration_13_keeps_old_data_under_the_glossary_names(
     the claim record, the vote tallies, the rebuilt search index (it reads `speaker`), the
     CHECK on a vote event and the index of current votes all follow the rename."""
     path = tmp_path / "v12.db"
-    monkeypatch.setattr(bot.storage.connection, "load_migrations", lambda: load_migrations()[:12])
+    monkeypatch.setattr(
+        bot.storage.connection,
+        "load_migrations",
+        lambda dialect="sqlite": load_migrations(dialect)[:12],
+    )
     await (await Database.open(path)).close()
     monkeypatch.undo()
     with sqlite3.connect(path) as old:  # rows as the schema-12 claimbot wrote them

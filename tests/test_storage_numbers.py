@@ -30,8 +30,8 @@ async def add(db: Database, guild_id: int, *texts: str) -> list[tuple[int, int]]
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "numbers.db")
+async def db(database_location: Path | str) -> AsyncIterator[Database]:
+    database = await Database.open(database_location)
     yield database
     await database.close()
 
@@ -86,12 +86,11 @@ async def test_the_last_refusal_names_the_claim_by_number(db: Database) -> None:
     assert last is not None and (last["claim_id"], last["claim_number"]) == (2, 1)
 
 
-async def test_concurrent_writers_never_share_a_number(tmp_path: Path) -> None:
+async def test_concurrent_writers_never_share_a_number(database_location: Path | str) -> None:
     """Two connections (as two processes would) and many coroutines on each, all adding
     claims to the same two servers at once."""
-    path = tmp_path / "race.db"
-    first = await Database.open(path)
-    second = await Database.open(path)
+    first = await Database.open(database_location)
+    second = await Database.open(database_location)
     try:
         jobs = [
             add(db, guild, f"Claim {n} of {guild} by {name}.", f"Claim {n}b of {guild} by {name}.")
@@ -101,16 +100,10 @@ async def test_concurrent_writers_never_share_a_number(tmp_path: Path) -> None:
             if not (db is second and n % 2)
         ]
         await asyncio.gather(*jobs)
-        with sqlite3.connect(path) as conn:
-            numbers = {
-                guild: [
-                    n
-                    for (n,) in conn.execute(
-                        "SELECT number FROM claims WHERE guild_id = ? ORDER BY id", (guild,)
-                    )
-                ]
-                for guild in (HOME, RIVAL)
-            }
+        numbers = {
+            guild: [c.number for c in sorted(await first.all_claims(guild), key=lambda c: c.id)]
+            for guild in (HOME, RIVAL)
+        }
     finally:
         await first.close()
         await second.close()
@@ -165,7 +158,11 @@ async def test_migration_numbers_existing_claims_per_server_and_marks_them_stale
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "v5.db"
-    monkeypatch.setattr(bot.storage.connection, "load_migrations", lambda: load_migrations()[:5])
+    monkeypatch.setattr(
+        bot.storage.connection,
+        "load_migrations",
+        lambda dialect="sqlite": load_migrations(dialect)[:5],
+    )
     await (await Database.open(path)).close()
     monkeypatch.undo()
     with sqlite3.connect(path) as old:

@@ -21,6 +21,7 @@ from bot.services.status_refresh import refresh_statuses
 from bot.storage import Database, load_migrations
 from bot.storage.connection import execute_many, fetch_all
 from bot.storage.votes import CurrentVotes, VoteEventRow
+from tests.support.backends import NewDatabase
 
 GUILD, OTHER_GUILD = 1, 2
 NOW = 10_000.0
@@ -135,13 +136,24 @@ def candidates(planned: list[PlannedClaim], reviewer: int, now: float) -> list[Q
     mark=st.none() | st.integers(0, 9),
 )
 async def test_the_indexed_walk_picks_what_the_pure_order_picks(
-    tmp_path_factory: pytest.TempPathFactory,
+    new_database: NewDatabase,
     planned: list[PlannedClaim],
     reviewer: int,
     quorum: int,
     mark: int | None,
 ) -> None:
-    db = await Database.open(tmp_path_factory.mktemp("queue") / "q.db")
+    with new_database() as location:
+        await _indexed_walk(location, planned, reviewer, quorum, mark)
+
+
+async def _indexed_walk(
+    location: Path | str,
+    planned: list[PlannedClaim],
+    reviewer: int,
+    quorum: int,
+    mark: int | None,
+) -> None:
+    db = await Database.open(location)
     try:
         await store_claims(db, planned, quorum=quorum)
         for claim in planned:
@@ -165,8 +177,8 @@ async def test_the_indexed_walk_picks_what_the_pure_order_picks(
         await db.close()
 
 
-async def test_a_skip_hides_the_claim_until_its_time(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "skip.db")
+async def test_a_skip_hides_the_claim_until_its_time(database_location: Path | str) -> None:
+    db = await Database.open(database_location)
     try:
         planned = [
             PlannedClaim(GUILD, 9, True, False, 100.0, [], [], None),
@@ -197,8 +209,10 @@ async def test_a_skip_hides_the_claim_until_its_time(tmp_path: Path) -> None:
         await db.close()
 
 
-async def test_another_servers_claims_are_never_candidates(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "guilds.db")
+async def test_another_servers_claims_are_never_candidates(
+    database_location: Path | str,
+) -> None:
+    db = await Database.open(database_location)
     try:
         planned = [
             PlannedClaim(OTHER_GUILD, 9, True, False, 100.0, [1, 2], [], None),
@@ -249,7 +263,11 @@ async def test_a_database_from_before_migration_9_gets_its_queue(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "v8.db"
-    monkeypatch.setattr(bot.storage.connection, "load_migrations", lambda: load_migrations()[:8])
+    monkeypatch.setattr(
+        bot.storage.connection,
+        "load_migrations",
+        lambda dialect="sqlite": load_migrations(dialect)[:8],
+    )
     await (await Database.open(path)).close()
     monkeypatch.undo()
     with sqlite3.connect(path) as old:

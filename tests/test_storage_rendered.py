@@ -9,8 +9,8 @@ from bot.core.shards import UNSHARDED
 from bot.storage.database import Database
 
 
-async def test_stale_messages_until_rendered(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "rendered.db")
+async def test_stale_messages_until_rendered(database_location: Path | str) -> None:
+    db = await Database.open(database_location)
     try:
         document = NewDocument(guild_id=1, submitter_id=9, kind="text", content_hash="h")
         claims = [NewClaim(text=f"claim {i}", normalized=f"claim {i}") for i in range(3)]

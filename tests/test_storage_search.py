@@ -14,6 +14,7 @@ from bot.core.records import NewClaim, NewDocument
 from bot.core.sameness import normalize_claim
 from bot.core.search import search_terms
 from bot.storage import Database, load_migrations
+from tests.support.backends import execute_directly
 
 HOME, RIVAL = 111, 222
 
@@ -32,8 +33,8 @@ def match(text: str) -> list[str]:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "search.db")
+async def db(database_location: Path | str) -> AsyncIterator[Database]:
+    database = await Database.open(database_location)
     yield database
     await database.close()
 
@@ -75,8 +76,13 @@ async def test_autocomplete_lists_open_claims_newest_first_then_resolved(db: Dat
 async def test_claims_from_before_the_guild_index_stay_searchable(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """SQLite only: databases older than 0004 exist only as SQLite files."""
     path = tmp_path / "old.db"
-    monkeypatch.setattr(bot.storage.connection, "load_migrations", lambda: load_migrations()[:3])
+    monkeypatch.setattr(
+        bot.storage.connection,
+        "load_migrations",
+        lambda dialect="sqlite": load_migrations(dialect)[:3],
+    )
     await (await Database.open(path)).close()
     monkeypatch.undo()
     with sqlite3.connect(path) as old:  # rows as the schema-3 claimbot wrote them
@@ -101,15 +107,20 @@ async def test_claims_from_before_the_guild_index_stay_searchable(
     assert [claim.id for claim in rival] == [2]
 
 
-async def test_an_incomplete_index_is_filled_again_at_start(tmp_path: Path) -> None:
-    path = tmp_path / "half.db"
-    db = await Database.open(path)
+async def test_an_incomplete_index_is_filled_again_at_start(
+    database_location: Path | str,
+) -> None:
+    db = await Database.open(database_location)
     [claim_id] = await add(db, HOME, "Rail ridership rose 8 % in 2024.")
     await db.close()
-    with sqlite3.connect(path) as conn:  # as if the process died before the index was filled
-        conn.execute("INSERT INTO claims_search (claims_search) VALUES ('delete-all')")
+    # As if the process died before the index was filled.
+    if db.dialect == "sqlite":
+        clear = "INSERT INTO claims_search (claims_search) VALUES ('delete-all')"
+    else:
+        clear = "DELETE FROM claims_search"
+    execute_directly(database_location, clear)
 
-    db = await Database.open(path)
+    db = await Database.open(database_location)
     found = await db.search_claims(HOME, match("ridership"), limit=10)
     await db.close()
 

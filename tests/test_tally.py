@@ -15,6 +15,7 @@ from bot.core.vocabulary import VOTES
 from bot.services.status_refresh import recompute_all, refresh_statuses
 from bot.services.vote_ingest import ReactionVote, VoteIngest
 from bot.storage.database import Database
+from tests.support.backends import NewDatabase
 
 
 async def random_history(db: Database, seed: int) -> None:
@@ -79,9 +80,13 @@ async def random_history(db: Database, seed: int) -> None:
     max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(seed=st.integers(0, 10_000))
-async def test_recompute_equals_incremental_state(tmp_path_factory, seed: int) -> None:
-    path: Path = tmp_path_factory.mktemp("tally") / "t.db"
-    db = await Database.open(path)
+async def test_recompute_equals_incremental_state(new_database: NewDatabase, seed: int) -> None:
+    with new_database() as location:
+        await _recompute_equals_incremental_state(location, seed)
+
+
+async def _recompute_equals_incremental_state(location: Path | str, seed: int) -> None:
+    db = await Database.open(location)
     try:
         await random_history(db, seed)
         incremental = await db.statuses()

@@ -215,7 +215,7 @@ class ClaimBot(commands.Bot):
     async def setup_hook(self) -> None:
         """Open the database, build the services on it, load the cogs, sync the commands."""
         stack = self._exit_stack
-        db = await Database.open(self.settings.database_path)
+        db = await Database.open(self.settings.database_location)
         stack.push_async_callback(self._close_database, db)
         stack.push_async_callback(self._disconnect)
         self._services = await build_services(

@@ -159,7 +159,8 @@ def read_input_lines(path: str) -> list[str]:
 
 @contextlib.contextmanager
 def database_errors() -> Iterator[None]:
-    """An unusable DATABASE_PATH, or one another bot holds, becomes its one line."""
+    """An unusable DATABASE_PATH or DATABASE_URL, or one another bot holds, becomes its one
+    line."""
     from bot.storage import DatabaseInUse, DatabaseUnusable
 
     try:
@@ -172,21 +173,23 @@ def database_errors() -> Iterator[None]:
 
 async def with_database(settings: Settings, work: Callable[[Database], Awaitable[T]]) -> T:
     """`work` on the existing database; any way it is unusable becomes DatabaseUnusable."""
-    import sqlite3
+    from bot.storage import Database
 
-    from bot.storage import Database, describe_database_failure
-
+    location = settings.database_location
     path = settings.database_path
-    if not path.exists() and not any(parent.is_file() for parent in path.parents):
+    if location == path and not path.exists() and not any(p.is_file() for p in path.parents):
         raise CliError(
             f"No database at {path}: run `claimbot migrate` to create it (`claimbot run` "
             "also creates it), or set DATABASE_PATH in the environment or .env."
         )
-    db = await Database.open(path)
+    db = await Database.open(location)
     try:
         return await work(db)
-    except sqlite3.Error as exc:  # damage found past the pages that opening reads
-        raise describe_database_failure(path, exc) from None
+    except Exception as exc:  # damage found past the pages that opening reads, a server gone
+        unusable = db.describe_failure(exc)
+        if unusable is None:
+            raise
+        raise unusable from None
     finally:
         await db.close()
 

@@ -16,10 +16,10 @@ if TYPE_CHECKING:
 FAILURES = (UNUSABLE_DATABASE,)
 
 
-async def _migrate(path: Path) -> tuple[list[int], int]:
+async def _migrate(location: Path | str) -> tuple[list[int], int]:
     from bot.storage.database import Database
 
-    db = await Database.open(path, migrate=False)
+    db = await Database.open(location, migrate=False)
     try:
         applied = await db.migrate()
         return applied, await db.schema_version()
@@ -29,7 +29,7 @@ async def _migrate(path: Path) -> tuple[list[int], int]:
 
 def cmd_migrate(args: argparse.Namespace, settings: Settings) -> int:
     with database_errors():
-        applied, version = asyncio.run(_migrate(settings.database_path))
+        applied, version = asyncio.run(_migrate(settings.database_location))
     if applied:
         print(f"Applied migrations {', '.join(map(str, applied))}; schema is at version {version}.")
     else:

@@ -71,14 +71,14 @@ def discord_unreachable(error: aiohttp.ClientConnectorError) -> str:
 async def run_bot(settings: Settings, token: str) -> None:
     """Start the bot and close it cleanly (database included) on SIGINT or SIGTERM.
     The database is opened (and migrated) before Discord is contacted, so a bad
-    DATABASE_PATH is reported first; the lock of each shard the process runs is held from
-    then on (bot/storage/shards.py), so a shard another process runs is refused before
-    Discord is contacted."""
-    from bot.storage import Database, ShardLock
+    DATABASE_PATH or DATABASE_URL is reported first; the lock of each shard the process runs
+    is held from then on (bot/storage/shards.py), so a shard another process runs is refused
+    before Discord is contacted."""
+    from bot.storage import Database, shard_lock
 
-    db = await Database.open(settings.database_path)
+    db = await Database.open(settings.database_location)
     await db.close()
-    with ShardLock(settings.database_path, settings.shards):
+    with shard_lock(settings.database_location, settings.shards):
         await _run_bot(settings, token)
 
 

@@ -54,3 +54,13 @@ def claim_id_prefix(text: str) -> int | None:
     """`#12` or `12` typed in an autocomplete box means claim 12."""
     stripped = text.strip().lstrip("#")
     return int(stripped) if stripped.isdigit() and len(stripped) <= 18 else None
+
+
+def tsquery_expression(guild_id: int, terms: list[str], *, prefix_last: bool = False) -> str:
+    """The same query for PostgreSQL's `to_tsquery`: every tagged term required, each a
+    quoted lexeme (the words hold letters and digits only, so no tsquery syntax can get in),
+    the last one `:*` as a prefix when asked."""
+    quoted = [f"'{_tag(guild_id, term)}'" for term in terms]
+    if prefix_last and quoted:
+        quoted[-1] += ":*"
+    return " & ".join(quoted)

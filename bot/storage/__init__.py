@@ -1,4 +1,5 @@
-"""Storage: the one SQLite connection, the migrations and every SQL statement.
+"""Storage: the one database connection (SQLite or PostgreSQL), the migrations and every SQL
+statement.
 
 Returns typed records from `bot.core`; imports only `bot.core`.
 """
@@ -12,13 +13,14 @@ from bot.storage.connection import (
     load_migrations,
 )
 from bot.storage.database import Database
-from bot.storage.shards import ShardLock, shard_filter
+from bot.storage.shards import PostgresShardLock, ShardLock, shard_filter, shard_lock
 from bot.storage.votes import VoteEventRow
 
 __all__ = [
     "Database",
     "DatabaseInUse",
     "DatabaseUnusable",
+    "PostgresShardLock",
     "SchemaError",
     "ShardLock",
     "StatusRow",
@@ -26,4 +28,5 @@ __all__ = [
     "describe_database_failure",
     "load_migrations",
     "shard_filter",
+    "shard_lock",
 ]

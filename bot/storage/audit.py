@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from typing import Any
 
 from bot.core.records import GuildConfig
 from bot.core.status import ModerationEvent
 from bot.storage.connection import Store, fetch_all, fetch_for_ids, fetch_one
+from bot.storage.dialect import Connection
 
 
 class AuditStore(Store):
@@ -137,7 +137,7 @@ class AuditStore(Store):
 
 
 def write_audit(
-    conn: sqlite3.Connection,
+    conn: Connection,
     *,
     guild_id: int,
     actor_id: int,
@@ -154,7 +154,7 @@ def write_audit(
 
 
 def _record_audit(
-    conn: sqlite3.Connection,
+    conn: Connection,
     guild_id: int,
     actor_id: int,
     action: str,
@@ -166,9 +166,7 @@ def _record_audit(
     )
 
 
-def _save_guild_config(
-    conn: sqlite3.Connection, config: GuildConfig, actor_id: int, action: str
-) -> None:
+def _save_guild_config(conn: Connection, config: GuildConfig, actor_id: int, action: str) -> None:
     conn.execute(
         "INSERT INTO guild_settings (guild_id, review_channel_id, reviewer_role_id,"
         " moderator_role_id, options, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
@@ -201,7 +199,7 @@ def _save_guild_config(
 
 
 def _add_moderation_event(
-    conn: sqlite3.Connection,
+    conn: Connection,
     guild_id: int,
     claim_id: int,
     actor_id: int,

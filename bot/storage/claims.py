@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 import time
 from typing import Any
 
@@ -17,11 +16,12 @@ from bot.core.records import (
     NewDocument,
     ReviewMessage,
 )
-from bot.core.search import index_document, match_expression
 from bot.core.shards import ShardScope
 from bot.core.status import Status
 from bot.core.vocabulary import AWAITING_VERDICT
+from bot.storage import search
 from bot.storage.connection import Store, execute_many, fetch_all, fetch_for_ids, fetch_one
+from bot.storage.dialect import Connection, Row
 from bot.storage.held_claims import HeldTaken, insert_held, read_held, take_held
 from bot.storage.notices import queue_notices
 from bot.storage.shards import shard_filter
@@ -45,22 +45,13 @@ class ClaimStore(Store):
         """Fill the search index when it does not hold every claim: right after migration
         0004 created it, or if the process stopped before that filling was committed."""
         await super()._after_migrations()
-        if not await self._read(
-            fetch_one, "SELECT 1 FROM sqlite_master WHERE name = 'claims_search_docsize'"
-        ):
-            return  # an older schema (tests of the upgrade path stop before 0004)
-        row = await self._read(
-            fetch_one,
-            "SELECT (SELECT count(*) FROM claims) AS claims,"
-            " (SELECT count(*) FROM claims_search_docsize) AS indexed",
-        )
-        if row is not None and row["claims"] != row["indexed"]:
+        if await self._read(search.unindexed_claims):
             indexed = await self.rebuild_search_index()
             log.info("search index rebuilt: %d claims", indexed)
 
     async def rebuild_search_index(self) -> int:
         """Index every claim again from its text and speaker; returns how many."""
-        return await self._write(_rebuild_search_index)
+        return await self._write(search.rebuild_index)
 
     async def store_submission(
         self,
@@ -213,15 +204,7 @@ class ClaimStore(Store):
         self, guild_id: int, terms: list[str], *, limit: int
     ) -> list[ClaimRecord]:
         """Claims of one guild holding every term (from bot.search), best match first."""
-        rows = await self._read(
-            fetch_all,
-            # Rank inside the index, then read only the winning rows of claims.
-            "SELECT c.* FROM (SELECT rowid AS id, bm25(claims_search) AS score"
-            " FROM claims_search WHERE claims_search MATCH ? ORDER BY score, rowid DESC LIMIT ?)"
-            " AS hits JOIN claims c ON c.id = hits.id WHERE c.guild_id = ?"
-            " ORDER BY hits.score, c.id DESC",
-            (match_expression(guild_id, terms), limit, guild_id),
-        )
+        rows = await self._read(search.search, guild_id, terms, limit)
         return [claim_record(row) for row in rows]
 
     async def autocomplete_claims(
@@ -232,7 +215,7 @@ class ClaimStore(Store):
         newest claims; open claims before resolved ones. Matches are read newest first
         straight from the index and stop at `limit`, so a common word costs no more than a
         rare one."""
-        found: list[sqlite3.Row] = []
+        found: list[Row] = []
         if number is not None:
             found += await self._read(
                 fetch_all,
@@ -240,18 +223,9 @@ class ClaimStore(Store):
                 (guild_id, number),
             )
         if terms:
-            match = match_expression(guild_id, terms, prefix_last=True)
-            for final in (0, 1):
-                found += await self._read(
-                    fetch_all,
-                    "SELECT c.number, c.text, c.status FROM claims_search CROSS JOIN claims c"
-                    " ON c.id = claims_search.rowid WHERE claims_search MATCH ?"
-                    " AND c.guild_id = ? AND c.is_final = ?"
-                    " ORDER BY claims_search.rowid DESC LIMIT ?",
-                    (match, guild_id, final, limit - len(found)),
-                )
-                if len(found) >= limit:
-                    break
+            found += await self._read(
+                search.autocomplete_matches, guild_id, terms, limit - len(found)
+            )
         elif number is None:
             found += await self._read(
                 fetch_all,
@@ -341,7 +315,7 @@ class ClaimStore(Store):
 # -- functions run on the database thread -------------------------------------------------
 
 
-def claim_record(row: sqlite3.Row) -> ClaimRecord:
+def claim_record(row: Row) -> ClaimRecord:
     return ClaimRecord(
         id=row["id"],
         guild_id=row["guild_id"],
@@ -369,9 +343,7 @@ def claim_record(row: sqlite3.Row) -> ClaimRecord:
     )
 
 
-def _claims_by_id(
-    conn: sqlite3.Connection, guild_id: int, claim_ids: list[int]
-) -> list[ClaimRecord]:
+def _claims_by_id(conn: Connection, guild_id: int, claim_ids: list[int]) -> list[ClaimRecord]:
     marks = ",".join("?" * len(claim_ids))
     rows = conn.execute(
         f"SELECT * FROM claims WHERE guild_id = ? AND id IN ({marks})", (guild_id, *claim_ids)
@@ -380,9 +352,7 @@ def _claims_by_id(
     return [by_id[i] for i in claim_ids if i in by_id]
 
 
-def _save_statuses(
-    conn: sqlite3.Connection, rows: list[StatusRow], now: float, notices_due: float
-) -> None:
+def _save_statuses(conn: Connection, rows: list[StatusRow], now: float, notices_due: float) -> None:
     before = {
         int(row["id"]): (int(row["guild_id"]), Announced(row["status"], bool(row["is_final"])))
         for row in fetch_for_ids(
@@ -407,18 +377,8 @@ def _save_statuses(
     queue_notices(conn, changes, notices_due)
 
 
-def _rebuild_search_index(conn: sqlite3.Connection) -> int:
-    rows = conn.execute("SELECT id, guild_id, text, speaker FROM claims ORDER BY id").fetchall()
-    conn.execute("INSERT INTO claims_search (claims_search) VALUES ('delete-all')")
-    conn.executemany(
-        "INSERT INTO claims_search (rowid, terms) VALUES (?, ?)",
-        [(r["id"], index_document(r["guild_id"], r["text"], r["speaker"])) for r in rows],
-    )
-    return len(rows)
-
-
 def _store_submission(
-    conn: sqlite3.Connection,
+    conn: Connection,
     document: NewDocument,
     claims: list[NewClaim],
     origin_url: str | None,
@@ -428,7 +388,7 @@ def _store_submission(
     now = time.time()
     cur = conn.execute(
         "INSERT INTO documents (guild_id, submitter_id, kind, url, title, content_hash,"
-        " language, char_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " language, char_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         (
             document.guild_id,
             document.submitter_id,
@@ -441,8 +401,8 @@ def _store_submission(
             now,
         ),
     )
-    document_id = cur.lastrowid
-    assert document_id is not None
+    document_id = int(cur.fetchone()["id"])
+    cur.close()
     insert_held(conn, document.guild_id, document_id, held)
     created, existing = _insert_claims(
         conn,
@@ -458,7 +418,7 @@ def _store_submission(
 
 
 def _store_held(
-    conn: sqlite3.Connection, guild_id: int, batch: HeldBatch, claims: list[NewClaim]
+    conn: Connection, guild_id: int, batch: HeldBatch, claims: list[NewClaim]
 ) -> tuple[list[ClaimRecord], list[ClaimRecord]]:
     take_held(conn, guild_id, batch)
     return _insert_claims(
@@ -474,7 +434,7 @@ def _store_held(
 
 
 def _insert_claims(
-    conn: sqlite3.Connection,
+    conn: Connection,
     guild_id: int,
     document_id: int,
     submitter_id: int,
@@ -488,15 +448,26 @@ def _insert_claims(
     created_ids: list[int] = []
     existing_ids: list[int] = []
     for claim in claims:
+        # Looked up first, so a wording the server has takes no id: PostgreSQL's identity
+        # would spend one on a conflicting insert, SQLite's would not.
+        row = fetch_one(
+            conn,
+            "SELECT id FROM claims WHERE guild_id = ? AND normalized = ?",
+            (guild_id, claim.normalized),
+        )
+        if row is not None:
+            if row["id"] not in existing_ids:
+                existing_ids.append(int(row["id"]))
+            continue
         cur = conn.execute(
-            # The server's next number, read and taken under BEGIN IMMEDIATE: no other
+            # The server's next number, read and taken under the write lock: no other
             # writer (process or coroutine) can take it meanwhile.
             "INSERT INTO claims (guild_id, number, document_id, text, normalized,"
             " speaker, language, score, reasons, span_start, span_end,"
             " submitter_id, origin_url, origin_title, status, confidence, explanation,"
             " created_at, updated_at) VALUES (?, (SELECT coalesce(max(number), 0) + 1"
             " FROM claims WHERE guild_id = ?), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            " ?, ?, ?, ?) ON CONFLICT (guild_id, normalized) DO NOTHING",
+            " ?, ?, ?, ?) ON CONFLICT (guild_id, normalized) DO NOTHING RETURNING id",
             (
                 guild_id,
                 guild_id,
@@ -519,20 +490,11 @@ def _insert_claims(
                 now,
             ),
         )
-        if cur.rowcount == 1 and cur.lastrowid is not None:
-            created_ids.append(cur.lastrowid)
-            conn.execute(
-                "INSERT INTO claims_search (rowid, terms) VALUES (?, ?)",
-                (cur.lastrowid, index_document(guild_id, claim.text, claim.speaker)),
-            )
-        else:
-            row = fetch_one(
-                conn,
-                "SELECT id FROM claims WHERE guild_id = ? AND normalized = ?",
-                (guild_id, claim.normalized),
-            )
-            if row is not None and row["id"] not in existing_ids:
-                existing_ids.append(int(row["id"]))
+        inserted = cur.fetchone()
+        cur.close()
+        if inserted is not None:
+            created_ids.append(int(inserted["id"]))
+            search.index_claims(conn, [(created_ids[-1], guild_id, claim.text, claim.speaker)])
     created = _claims_by_id(conn, guild_id, created_ids) if created_ids else []
     existing = _claims_by_id(conn, guild_id, existing_ids) if existing_ids else []
     return created, existing

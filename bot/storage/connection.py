@@ -1,10 +1,11 @@
 """The database connection, its thread, the migrations and the errors of opening it.
 
-Every statement runs on one thread that owns a plain `sqlite3` connection, so the event
-loop never blocks. Storage methods pass a plain function of that connection to `_read`
-or `_write`, which run it there in one round trip; `_write` wraps it in BEGIN IMMEDIATE
-... COMMIT. The thread runs one function at a time, in order, so two writes never mix
-their statements and a read never sees half a write.
+Every statement runs on one thread that owns the connection (a plain `sqlite3` one for
+DATABASE_PATH, or psycopg's for DATABASE_URL: bot/storage/postgresql.py), so the event loop
+never blocks. Storage methods pass a plain function of that connection to `_read` or
+`_write`, which run it there in one round trip; `_write` wraps it in a write transaction
+(BEGIN IMMEDIATE ... COMMIT on SQLite). The thread runs one function at a time, in order, so
+two writes never mix their statements and a read never sees half a write.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Self, TypeVar
 
+from bot.storage.dialect import Connection, Dialect, Params, Row, is_postgres_url, redact_url
+
 log = logging.getLogger("claimbot.storage")
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
@@ -32,7 +35,8 @@ _T = TypeVar("_T")
 
 
 class DatabaseUnusable(Exception):
-    """DATABASE_PATH cannot be opened or read; the message is one line that says why."""
+    """DATABASE_PATH or DATABASE_URL cannot be opened or read; the message is one line that
+    says why (never a password)."""
 
 
 class SchemaError(DatabaseUnusable):
@@ -99,10 +103,14 @@ class Migration:
     sql: str
 
 
-def load_migrations() -> list[Migration]:
-    """The numbered SQL files shipped in the `migrations` package, in order."""
+def load_migrations(dialect: Dialect = "sqlite") -> list[Migration]:
+    """The numbered SQL files shipped in the `migrations` package, in order: SQLite's, or
+    their PostgreSQL twins in `migrations/postgresql` (same numbers and names)."""
     found: list[Migration] = []
-    for entry in resources.files("migrations").iterdir():
+    folder = resources.files("migrations")
+    if dialect == "postgresql":
+        folder = folder / "postgresql"
+    for entry in folder.iterdir():
         match = _MIGRATION_NAME.match(entry.name)
         if match:
             found.append(Migration(int(match[1]), match[2], entry.read_text(encoding="utf-8")))
@@ -157,51 +165,120 @@ def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | Non
         future.set_exception(error)
 
 
+class SqliteConnection(sqlite3.Connection):
+    """sqlite3's connection with the few methods a backend provides
+    (bot/storage/dialect.py): its dialect, and how a write transaction starts and ends."""
+
+    dialect: Dialect = "sqlite"
+
+    def run_script(self, script: str) -> None:
+        """Statement by statement, in the open transaction (executescript would COMMIT)."""
+        for statement in _sql_statements(script):
+            self.execute(statement)
+
+    def begin_write(self) -> None:
+        self.execute("BEGIN IMMEDIATE")
+
+    def rollback(self) -> None:
+        if self.in_transaction:
+            self.execute("ROLLBACK")
+
+
+@dataclass(frozen=True, slots=True)
+class _Backend:
+    """How to open one database and word its failures."""
+
+    name: str  # the path, or the URL with its password hidden: what messages show
+    connect: Callable[[], Any]
+    errors: tuple[type[BaseException], ...]
+    describe: Callable[[Any], DatabaseUnusable]
+
+
+def _sqlite_backend(path: Path) -> _Backend:
+    if str(path) != ":memory:":
+        require_folder(path)
+    try:
+        if path.is_file():  # else SQLite quietly opens it read-only; the first write fails
+            os.close(os.open(path, os.O_RDWR | os.O_CLOEXEC))
+    except OSError as exc:
+        raise describe_database_failure(path, exc) from None
+    return _Backend(
+        name=str(path),
+        connect=lambda: _connect(path),
+        errors=(OSError, sqlite3.Error),
+        describe=lambda exc: describe_database_failure(path, exc),
+    )
+
+
+def _postgresql_backend(url: str) -> _Backend:
+    try:
+        from bot.storage import postgresql
+    except ImportError:
+        raise DatabaseUnusable(
+            f"Cannot use the database {redact_url(url)}: DATABASE_URL needs psycopg "
+            "(pip install 'claimbot[postgresql]')."
+        ) from None
+    return _Backend(
+        name=redact_url(url),
+        connect=lambda: postgresql.connect(url),
+        errors=postgresql.ERRORS,
+        describe=lambda exc: DatabaseUnusable(postgresql.describe_failure(url, exc)),
+    )
+
+
 class Store:
     """The connection and its thread; the concern modules add the queries."""
 
-    def __init__(self, conn: sqlite3.Connection, thread: DatabaseThread, path: Path) -> None:
+    def __init__(self, conn: Any, thread: DatabaseThread, backend: _Backend) -> None:
         self._conn = conn
         self._thread = thread
-        self.path = path
+        self._backend = backend
+        self.dialect: Dialect = conn.dialect
+        #: What messages call the database: its path, or its URL without the password.
+        self.name = backend.name
+        self.path = Path(backend.name) if self.dialect == "sqlite" else None
         self._closed = False
         # Called with ("read" | "write", seconds) after each round trip: the metrics'
         # database latency (bot/services/metrics.py); None costs nothing.
         self.on_round_trip: Callable[[str, float], None] | None = None
 
     @classmethod
-    async def open(cls, path: Path | str, *, migrate: bool = True) -> Self:
-        """Open (creating the file, never its folder: see `require_folder`) and migrate or
-        check the schema; any way the path is unusable raises DatabaseUnusable with a
-        one-line reason."""
-        path = Path(path)
-        if str(path) != ":memory:":
-            require_folder(path)
-        try:
-            if path.is_file():  # else SQLite quietly opens it read-only; the first write fails
-                os.close(os.open(path, os.O_RDWR | os.O_CLOEXEC))
-        except OSError as exc:
-            raise describe_database_failure(path, exc) from None
+    async def open(cls, location: Path | str, *, migrate: bool = True) -> Self:
+        """Open and migrate or check the schema: an SQLite file at `location` (created,
+        never its folder: see `require_folder`), or the PostgreSQL server of a
+        `postgresql://` URL. Any way it is unusable raises DatabaseUnusable with a one-line
+        reason."""
+        if is_postgres_url(location):
+            backend = _postgresql_backend(str(location))
+        else:
+            backend = _sqlite_backend(Path(location))
         thread = DatabaseThread()
         thread.start()
         try:
-            conn = await thread.submit(_connect, path)
-        except sqlite3.Error as exc:
+            conn = await thread.submit(backend.connect)
+        except backend.errors as exc:
             thread.stop()
-            raise describe_database_failure(path, exc) from None
-        db = cls(conn, thread, path)
+            raise backend.describe(exc) from None
+        db = cls(conn, thread, backend)
         try:
             if migrate:
                 await db.migrate()
             else:
                 await db.check_schema()
-        except (OSError, sqlite3.Error) as exc:
+        except backend.errors as exc:
             await db.close()
-            raise describe_database_failure(path, exc) from None
+            raise backend.describe(exc) from None
         except BaseException:
             await db.close()
             raise
         return db
+
+    def describe_failure(self, error: BaseException) -> DatabaseUnusable | None:
+        """The one line for a database error met after opening (damage, a server gone);
+        None for an error that is not the database's."""
+        if isinstance(error, self._backend.errors) and not isinstance(error, OSError):
+            return self._backend.describe(error)
+        return None  # an OSError after opening is a file the command writes, not the database
 
     async def close(self) -> None:
         """Idempotent: shutdown paths may call it more than once."""
@@ -217,8 +294,9 @@ class Store:
         return await self._round_trip("read", work, *args)
 
     async def _write(self, work: Callable[..., _T], *args: Any) -> _T:
-        """`work(connection, *args)` inside BEGIN IMMEDIATE ... COMMIT (other processes wait
-        on the busy timeout), rolled back on any error, in one round trip."""
+        """`work(connection, *args)` inside a write transaction (BEGIN IMMEDIATE on SQLite,
+        where other processes wait on the busy timeout; the write lock on PostgreSQL:
+        bot/storage/postgresql.py), rolled back on any error, in one round trip."""
         return await self._round_trip("write", _in_write_transaction, work, *args)
 
     async def _round_trip(self, kind: str, work: Callable[..., _T], *args: Any) -> _T:
@@ -240,23 +318,23 @@ class Store:
         return True
 
     async def trace_statements(self, callback: Callable[[str], object] | None) -> None:
-        """Call `callback` with each SQL statement run, parameters bound (benchmarks use it
-        to EXPLAIN exactly what the bot runs); None stops tracing."""
+        """Call `callback` with each SQL statement run (on SQLite with its parameters
+        bound; benchmarks use it to EXPLAIN exactly what the bot runs); None stops tracing."""
         await self._read(_set_trace, callback)
 
     # -- schema -----------------------------------------------------------------------
 
     async def check_schema(self) -> int:
         """The schema version; refuses a database written by a newer claimbot."""
-        known = load_migrations()
-        # A write: it may create the table, and under BEGIN IMMEDIATE a concurrent opener
-        # waits on the busy timeout instead of failing at once ("database is locked").
+        known = load_migrations(self.dialect)
+        # A write: it may create the table, and under the write lock a concurrent opener
+        # waits instead of failing at once (SQLite's "database is locked").
         applied = await self._write(_read_applied_versions)
         newest_known = known[-1].version if known else 0
         current = applied[-1] if applied else 0
         if current > newest_known:
             raise SchemaError(
-                f"{self.path} has schema version {current}, but this claimbot only knows up to "
+                f"{self.name} has schema version {current}, but this claimbot only knows up to "
                 f"{newest_known}: upgrade claimbot before using this database."
             )
         return current
@@ -266,11 +344,11 @@ class Store:
         await self.check_schema()
         applied = set(await self._write(_read_applied_versions))
         done: list[int] = []
-        for migration in load_migrations():
+        for migration in load_migrations(self.dialect):
             if migration.version in applied:
                 continue
             # Another process may have applied it since: _apply_migration looks again
-            # inside the write transaction, which holds SQLite's one write lock.
+            # inside the write transaction, which holds the database's one write lock.
             if await self._write(_apply_migration, migration):
                 log.info("applied migration %04d_%s", migration.version, migration.name)
                 done.append(migration.version)
@@ -285,6 +363,9 @@ class Store:
         return applied[-1] if applied else 0
 
     async def integrity_check(self) -> str:
+        """SQLite's check of every page; "ok" on PostgreSQL, which checks its pages itself."""
+        if self.dialect != "sqlite":
+            return "ok"
         row = await self._read(fetch_one, "PRAGMA integrity_check")
         return str(row["integrity_check"]) if row else "no answer"
 
@@ -292,8 +373,8 @@ class Store:
 # -- functions run on the database thread -------------------------------------------------
 
 
-def _connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(path, isolation_level=None)
+def _connect(path: Path) -> SqliteConnection:
+    conn = sqlite3.connect(path, isolation_level=None, factory=SqliteConnection)
     try:
         conn.row_factory = sqlite3.Row
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -321,71 +402,73 @@ def _use_wal(conn: sqlite3.Connection) -> None:
             time.sleep(0.01)
 
 
-def _close(conn: sqlite3.Connection) -> None:
+def _close(conn: Any) -> None:
     conn.close()
 
 
-def _set_trace(conn: sqlite3.Connection, callback: Callable[[str], object] | None) -> None:
-    conn.set_trace_callback(callback)
+def _set_trace(conn: Any, callback: Callable[[str], object] | None) -> None:
+    if isinstance(conn, sqlite3.Connection):
+        conn.set_trace_callback(callback)
+    else:
+        conn.trace = callback
 
 
-def _in_write_transaction(conn: sqlite3.Connection, work: Callable[..., _T], *args: Any) -> _T:
-    conn.execute("BEGIN IMMEDIATE")
+def _in_write_transaction(conn: Any, work: Callable[..., _T], *args: Any) -> _T:
+    conn.begin_write()
     try:
         result = work(conn, *args)
-        conn.execute("COMMIT")
+        conn.commit()
     except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+        conn.rollback()
         raise
     return result
 
 
-def fetch_one(conn: sqlite3.Connection, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+def fetch_one(conn: Connection, sql: str, params: Params = ()) -> Row | None:
     """The first row of a query (rows are read by column name)."""
-    cursor = conn.execute(sql, tuple(params))
+    cursor = conn.execute(sql, params)
     try:
-        row: sqlite3.Row | None = cursor.fetchone()
+        row: Row | None = cursor.fetchone()
     finally:
         cursor.close()
     return row
 
 
-def fetch_all(conn: sqlite3.Connection, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+def fetch_all(conn: Connection, sql: str, params: Params = ()) -> list[Row]:
     """Every row of a query."""
-    return list(conn.execute(sql, tuple(params)))
+    return list(conn.execute(sql, params))
 
 
-def fetch_for_ids(conn: sqlite3.Connection, sql: str, ids: list[int]) -> list[sqlite3.Row]:
+def fetch_for_ids(conn: Connection, sql: str, ids: list[int]) -> list[Row]:
     """Every row of `sql`, whose `IN ({ids})` is bound 500 ids at a time (SQLite limits
     bound parameters)."""
-    rows: list[sqlite3.Row] = []
+    rows: list[Row] = []
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         rows.extend(conn.execute(sql.replace("{ids}", ",".join("?" * len(chunk))), chunk))
     return rows
 
 
-def execute_many(conn: sqlite3.Connection, sql: str, rows: Iterable[tuple[Any, ...]]) -> None:
+def execute_many(conn: Connection, sql: str, rows: Iterable[Params]) -> None:
     conn.executemany(sql, rows)
 
 
-def _read_applied_versions(conn: sqlite3.Connection) -> list[int]:
+def _read_applied_versions(conn: Connection) -> list[int]:
+    seconds = "REAL" if conn.dialect == "sqlite" else "DOUBLE PRECISION"
     conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at REAL NOT NULL)"
+        f" version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at {seconds} NOT NULL)"
     )
     rows = conn.execute("SELECT version FROM schema_migrations ORDER BY 1")
     return [int(row["version"]) for row in rows]
 
 
-def _apply_migration(conn: sqlite3.Connection, migration: Migration) -> bool:
+def _apply_migration(conn: Any, migration: Migration) -> bool:
     """Inside the write transaction: apply `migration` and record it, unless a concurrent
-    process already did. Statement by statement, as executescript would COMMIT first."""
+    process already did."""
     if migration.version in _read_applied_versions(conn):
         return False
-    for statement in _sql_statements(migration.sql):
-        conn.execute(statement)
+    conn.run_script(migration.sql)
     conn.execute(
         "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
         (migration.version, migration.name, time.time()),

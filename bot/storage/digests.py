@@ -3,7 +3,6 @@ shows."""
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from typing import Any
 
@@ -18,6 +17,7 @@ from bot.core.shards import ShardScope
 from bot.storage.audit import write_audit
 from bot.storage.claims import AWAITING_SQL, OLDEST_AWAITING_SQL, claim_record
 from bot.storage.connection import Store, fetch_all, fetch_one
+from bot.storage.dialect import Connection, Row
 from bot.storage.shards import shard_filter
 
 
@@ -104,7 +104,7 @@ class DigestStore(Store):
 # -- functions run on the database thread -------------------------------------------------
 
 
-def digest_state(row: sqlite3.Row) -> DigestState:
+def digest_state(row: Row) -> DigestState:
     return DigestState(
         guild_id=row["guild_id"],
         schedule=DigestSchedule(
@@ -119,12 +119,12 @@ def digest_state(row: sqlite3.Row) -> DigestState:
     )
 
 
-def _execute(conn: sqlite3.Connection, sql: str, params: tuple[Any, ...]) -> None:
+def _execute(conn: Connection, sql: str, params: tuple[Any, ...]) -> None:
     conn.execute(sql, params)
 
 
 def _save_schedule(
-    conn: sqlite3.Connection,
+    conn: Connection,
     guild_id: int,
     schedule: DigestSchedule,
     actor_id: int,
@@ -167,7 +167,7 @@ def _save_schedule(
     )
 
 
-def _claim_slot(conn: sqlite3.Connection, guild_id: int, slot: float) -> bool:
+def _claim_slot(conn: Connection, guild_id: int, slot: float) -> bool:
     cur = conn.execute(
         "UPDATE digest_schedules SET last_sent_for = ? WHERE guild_id = ? AND cadence <> 'off'"
         " AND (last_sent_for IS NULL OR last_sent_for < ?)",
@@ -177,7 +177,7 @@ def _claim_slot(conn: sqlite3.Connection, guild_id: int, slot: float) -> bool:
 
 
 def _figures(
-    conn: sqlite3.Connection, guild_id: int, start: float, end: float, stale_before: float
+    conn: Connection, guild_id: int, start: float, end: float, stale_before: float
 ) -> DigestFigures:
     new = conn.execute(
         "SELECT count(*) FROM claims WHERE guild_id = ? AND created_at >= ? AND created_at < ?",

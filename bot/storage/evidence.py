@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from dataclasses import fields
 
@@ -10,13 +9,14 @@ from bot.core.records import EvidenceRecord
 from bot.core.shards import ShardScope
 from bot.storage.audit import write_audit
 from bot.storage.connection import Store, execute_many, fetch_all, fetch_for_ids, fetch_one
+from bot.storage.dialect import Connection, Row
 from bot.storage.shards import shard_filter
 
 _FIELDS = tuple(f.name for f in fields(EvidenceRecord))
 _COLUMNS = ", ".join(_FIELDS)
 
 
-def evidence_record(row: sqlite3.Row) -> EvidenceRecord:
+def evidence_record(row: Row) -> EvidenceRecord:
     """By column name: the record's fields are the evidence table's columns."""
     return EvidenceRecord(**{name: row[name] for name in _FIELDS})
 
@@ -142,7 +142,7 @@ class EvidenceStore(Store):
 
 
 def _add_evidence(
-    conn: sqlite3.Connection,
+    conn: Connection,
     guild_id: int,
     claim_id: int,
     url: str,
@@ -165,7 +165,7 @@ def _add_evidence(
             "INSERT INTO evidence (guild_id, claim_id, number, url, normalized_url, stance, note,"
             " added_by, origin, created_at) VALUES (?, ?,"
             " (SELECT coalesce(max(number), 0) + 1 FROM evidence WHERE claim_id = ?),"
-            " ?, ?, ?, ?, ?, ?, ?)",
+            " ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 guild_id,
                 claim_id,
@@ -179,7 +179,8 @@ def _add_evidence(
                 time.time(),
             ),
         )
-        evidence_id, created = cur.lastrowid, True
+        evidence_id, created = int(cur.fetchone()["id"]), True
+        cur.close()
     else:
         evidence_id, created = row["id"], False
         note_changed = note is not None and note != row["note"]
@@ -203,9 +204,7 @@ def _add_evidence(
     return evidence_record(record), created
 
 
-def _remove_evidence(
-    conn: sqlite3.Connection, guild_id: int, evidence_id: int, actor_id: int
-) -> None:
+def _remove_evidence(conn: Connection, guild_id: int, evidence_id: int, actor_id: int) -> None:
     row = fetch_one(
         conn,
         "SELECT claim_id, number FROM evidence WHERE guild_id = ? AND id = ?"

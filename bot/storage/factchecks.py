@@ -3,7 +3,6 @@ rebuild lease of each scope, and the suggestions shown from it."""
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
@@ -18,6 +17,7 @@ from bot.core.records import (
 )
 from bot.storage.audit import write_audit
 from bot.storage.connection import Store, fetch_all, fetch_for_ids, fetch_one
+from bot.storage.dialect import Connection, Row
 
 _FACT_CHECK_FIELDS = tuple(f.name for f in fields(FactCheckRecord))
 _FACT_CHECK_COLUMNS = ", ".join(_FACT_CHECK_FIELDS)
@@ -78,11 +78,11 @@ class SavedIndex:
     parts: dict[str, bytes]
 
 
-def fact_check_record(row: sqlite3.Row) -> FactCheckRecord:
+def fact_check_record(row: Row) -> FactCheckRecord:
     return FactCheckRecord(**{name: row[name] for name in _FACT_CHECK_FIELDS})
 
 
-def suggestion_record(row: sqlite3.Row) -> SuggestionRecord:
+def suggestion_record(row: Row) -> SuggestionRecord:
     return SuggestionRecord(**{name: row[name] for name in _SUGGESTION_FIELDS})
 
 
@@ -177,7 +177,7 @@ class FactCheckStore(Store):
     async def drop_fact_check_index(self, scope: int, *, rebuilder: str) -> None:
         """A scope with nothing left to index: no saved index, and the lease ended."""
 
-        def drop(conn: sqlite3.Connection) -> None:
+        def drop(conn: Connection) -> None:
             conn.execute("DELETE FROM fact_check_indexes WHERE scope = ?", (scope,))
             _end_lease(conn, scope, rebuilder)
 
@@ -283,7 +283,7 @@ def _rows(scope: int, fact_checks: Iterable[NewFactCheck]) -> Iterator[tuple[Any
 
 
 def _import_batch(
-    conn: sqlite3.Connection,
+    conn: Connection,
     scope: int,
     fact_checks: list[NewFactCheck],
     imported_by: int | None,
@@ -320,7 +320,7 @@ def _import_batch(
     return BatchResult(added=added, updated=len(fact_checks) - added)
 
 
-def _saved_index(conn: sqlite3.Connection, scope: int) -> SavedIndex | None:
+def _saved_index(conn: Connection, scope: int) -> SavedIndex | None:
     saved = conn.execute(
         "SELECT version, built_through, header FROM fact_check_indexes WHERE scope = ?", (scope,)
     ).fetchone()
@@ -337,7 +337,7 @@ def _saved_index(conn: sqlite3.Connection, scope: int) -> SavedIndex | None:
 
 
 def _save_index(
-    conn: sqlite3.Connection,
+    conn: Connection,
     scope: int,
     built_from: ScopeState,
     header: str,
@@ -370,7 +370,7 @@ def _save_index(
 
 
 def _claim_lease(
-    conn: sqlite3.Connection,
+    conn: Connection,
     scope: int,
     rebuilder: str,
     now: float,
@@ -386,7 +386,7 @@ def _claim_lease(
     return claimed.rowcount == 1
 
 
-def _renew_lease(conn: sqlite3.Connection, scope: int, rebuilder: str, until: float) -> bool:
+def _renew_lease(conn: Connection, scope: int, rebuilder: str, until: float) -> bool:
     renewed = conn.execute(
         "UPDATE fact_check_versions SET rebuild_until = ? WHERE scope = ? AND rebuilder = ?",
         (until, scope, rebuilder),
@@ -394,7 +394,7 @@ def _renew_lease(conn: sqlite3.Connection, scope: int, rebuilder: str, until: fl
     return renewed.rowcount == 1
 
 
-def _end_lease(conn: sqlite3.Connection, scope: int, rebuilder: str) -> None:
+def _end_lease(conn: Connection, scope: int, rebuilder: str) -> None:
     conn.execute(
         "UPDATE fact_check_versions SET rebuilder = NULL, rebuild_until = NULL"
         " WHERE scope = ? AND rebuilder = ?",
@@ -402,7 +402,7 @@ def _end_lease(conn: sqlite3.Connection, scope: int, rebuilder: str) -> None:
     )
 
 
-def _library_stats(conn: sqlite3.Connection, scopes: tuple[int, ...], top: int) -> LibraryStats:
+def _library_stats(conn: Connection, scopes: tuple[int, ...], top: int) -> LibraryStats:
     marks = ", ".join("?" * len(scopes))
     where = f"scope IN ({marks})"
     total, newest, oldest, last = conn.execute(
@@ -425,7 +425,7 @@ def _library_stats(conn: sqlite3.Connection, scopes: tuple[int, ...], top: int) 
 
 
 def _add_suggestion(
-    conn: sqlite3.Connection,
+    conn: Connection,
     guild_id: int,
     claim_id: int,
     score: float,
@@ -434,19 +434,17 @@ def _add_suggestion(
 ) -> SuggestionRecord | None:
     cursor = conn.execute(
         "INSERT INTO match_suggestions (guild_id, claim_id, fact_check_id, matched_claim_id,"
-        " score, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        " score, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+        f" RETURNING {_SUGGESTION_COLUMNS}",
         (guild_id, claim_id, fact_check_id, matched_claim_id, score, time.time()),
     )
-    if cursor.rowcount == 0:
-        return None
-    row = conn.execute(
-        f"SELECT {_SUGGESTION_COLUMNS} FROM match_suggestions WHERE id = ?", (cursor.lastrowid,)
-    ).fetchone()
-    return suggestion_record(row)
+    row = cursor.fetchone()
+    cursor.close()
+    return None if row is None else suggestion_record(row)
 
 
 def _answer_suggestion(
-    conn: sqlite3.Connection, guild_id: int, suggestion_id: int, answer: str, actor_id: int
+    conn: Connection, guild_id: int, suggestion_id: int, answer: str, actor_id: int
 ) -> SuggestionRecord | None:
     now = time.time()
     cursor = conn.execute(

@@ -6,11 +6,11 @@ held claim is written with its document and deleted as it becomes a claim."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Sequence
 
 from bot.core.records import HeldBatch, HeldClaim
 from bot.storage.connection import fetch_all, fetch_one
+from bot.storage.dialect import Connection, Row
 
 
 class HeldTaken(Exception):
@@ -18,7 +18,7 @@ class HeldTaken(Exception):
 
 
 def insert_held(
-    conn: sqlite3.Connection, guild_id: int, document_id: int, held: Sequence[HeldClaim]
+    conn: Connection, guild_id: int, document_id: int, held: Sequence[HeldClaim]
 ) -> None:
     """The claims the cap left out of a document, ranked in the order given (best first)."""
     conn.executemany(
@@ -42,9 +42,7 @@ def insert_held(
     )
 
 
-def read_held(
-    conn: sqlite3.Connection, guild_id: int, document_id: int, limit: int
-) -> HeldBatch | None:
+def read_held(conn: Connection, guild_id: int, document_id: int, limit: int) -> HeldBatch | None:
     """The next `limit` held claims of a document of this server; None when the server has
     no such document (another server's id reads as none)."""
     document = fetch_one(
@@ -73,7 +71,7 @@ def read_held(
     )
 
 
-def take_held(conn: sqlite3.Connection, guild_id: int, batch: HeldBatch) -> None:
+def take_held(conn: Connection, guild_id: int, batch: HeldBatch) -> None:
     """Delete the held claims of `batch`, about to be stored as claims in this transaction;
     raises HeldTaken when another press deleted any of them first."""
     ranks = [claim.rank for claim in batch.claims]
@@ -86,7 +84,7 @@ def take_held(conn: sqlite3.Connection, guild_id: int, batch: HeldBatch) -> None
         raise HeldTaken
 
 
-def _held_claim(row: sqlite3.Row) -> HeldClaim:
+def _held_claim(row: Row) -> HeldClaim:
     located = row["span_start"] is not None and row["span_end"] is not None
     return HeldClaim(
         text=row["text"],

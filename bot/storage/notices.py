@@ -3,11 +3,14 @@ sender (bot/services/verdict_notices.py) when due."""
 
 from __future__ import annotations
 
-import sqlite3
+import functools
+from collections.abc import Callable
+from typing import Any
 
 from bot.core.notices import Announced, PendingNotice, next_pending
 from bot.core.shards import ShardScope
-from bot.storage.connection import Store, execute_many, fetch_all, fetch_one
+from bot.storage.connection import Store, execute_many, fetch_one
+from bot.storage.dialect import Connection, Row
 from bot.storage.shards import shard_filter
 
 # (claim, guild, state before the save, state after it)
@@ -23,16 +26,15 @@ class NoticeStore(Store):
 
         On SQLite every row has one owner, the process running its server's shard, so reading
         its own shards' rows is the claim. PostgreSQL, where processes on several machines
-        may share the outbox, adds `FOR UPDATE SKIP LOCKED` here (and a lease on `due_at`),
-        so that each notice is sent once."""
-        owned, params = shard_filter(shards)
-        rows = await self._read(
-            fetch_all,
-            "SELECT claim_id, guild_id, status, final, attempts, thread_done"
-            f" FROM verdict_notices WHERE status IS NOT NULL AND due_at <= ? AND {owned}"
-            " ORDER BY due_at, claim_id LIMIT ?",
-            (now, *params, limit),
-        )
+        share the outbox, reads them `FOR UPDATE SKIP LOCKED` and takes each with a session
+        advisory lock (`notice_lock_key`), held until the notice is sent, retried or dropped:
+        a process that took over a shard while the old one still sends (cut off from the
+        server, its shard locks gone) skips the notices the old one holds; the server drops
+        a dead process's locks with its session, and its notices are due again at once."""
+        if self.dialect == "postgresql":
+            rows = await self._read(_take_due_notices, shards, now, limit, self._sending)
+        else:
+            rows = await self._read(_due_notices, shards, now, limit, "")
         return [
             PendingNotice(
                 claim_id=int(row["claim_id"]),
@@ -87,10 +89,21 @@ class NoticeStore(Store):
         )
         return (row["kind"], row["url"]) if row is not None else (None, None)
 
+    @functools.cached_property
+    def _sending(self) -> set[int]:
+        """Claims whose notice this process has taken on PostgreSQL (their locks held)."""
+        return set()
+
+    async def _done_with(self, claim_id: int, work: Callable[..., None], *args: Any) -> None:
+        """`work` in a write; then, on PostgreSQL, the notice's lock is let go."""
+        await self._write(work, *args)
+        if claim_id in self._sending:
+            await self._read(_let_go, claim_id, self._sending)
+
     async def notice_sent(self, claim_id: int, announced: Announced, now: float) -> None:
         """`announced` was posted. The pending notice is done unless a newer status
         replaced it meanwhile."""
-        await self._write(_notice_sent, claim_id, announced, now)
+        await self._done_with(claim_id, _notice_sent, claim_id, announced, now)
 
     async def notice_thread_done(self, notice: PendingNotice) -> None:
         await self._write(
@@ -102,7 +115,8 @@ class NoticeStore(Store):
 
     async def drop_notice(self, notice: PendingNotice) -> None:
         """Nothing to send for this pending notice (notices off, no longer wanted)."""
-        await self._write(
+        await self._done_with(
+            notice.claim_id,
             execute_many,
             "UPDATE verdict_notices SET status = NULL, due_at = NULL, attempts = 0,"
             " thread_done = 0 WHERE claim_id = ? AND status = ? AND final = ?",
@@ -112,7 +126,8 @@ class NoticeStore(Store):
     async def retry_notice(self, notice: PendingNotice, due_at: float | None) -> None:
         """A send failed on Discord's side: try again at `due_at` (None: at the next
         start). A newer status queued meanwhile keeps its own schedule."""
-        await self._write(
+        await self._done_with(
+            notice.claim_id,
             execute_many,
             "UPDATE verdict_notices SET attempts = attempts + 1, due_at = ?"
             " WHERE claim_id = ? AND status = ? AND final = ?",
@@ -127,7 +142,50 @@ class NoticeStore(Store):
 # -- functions run on the database thread -------------------------------------------------
 
 
-def queue_notices(conn: sqlite3.Connection, changes: list[NoticeChange], due_at: float) -> None:
+def _due_notices(
+    conn: Connection, shards: ShardScope, now: float, limit: int, lock: str
+) -> list[Row]:
+    owned, params = shard_filter(shards)
+    return list(
+        conn.execute(
+            "SELECT claim_id, guild_id, status, final, attempts, thread_done"
+            f" FROM verdict_notices WHERE status IS NOT NULL AND due_at <= ? AND {owned}"
+            f" ORDER BY due_at, claim_id LIMIT ?{lock}",
+            (now, *params, limit),
+        )
+    )
+
+
+def _take_due_notices(
+    conn: Connection, shards: ShardScope, now: float, limit: int, sending: set[int]
+) -> list[Row]:
+    """PostgreSQL: the due notices no other session has taken, each now taken by this one."""
+    taken = []
+    for row in _due_notices(conn, shards, now, limit, " FOR UPDATE SKIP LOCKED"):
+        claim_id = int(row["claim_id"])
+        if (
+            claim_id in sending
+            or conn.execute(
+                "SELECT pg_try_advisory_lock(?)", (notice_lock_key(claim_id),)
+            ).fetchone()[0]
+        ):
+            sending.add(claim_id)
+            taken.append(row)
+    return taken
+
+
+def _let_go(conn: Connection, claim_id: int, sending: set[int]) -> None:
+    conn.execute("SELECT pg_advisory_unlock(?)", (notice_lock_key(claim_id),)).fetchall()
+    sending.discard(claim_id)
+
+
+def notice_lock_key(claim_id: int) -> int:
+    """The advisory lock of a claim's pending notice: "NOTC" in the high 32 bits (claimbot's
+    other locks use "CLBT": bot/storage/postgresql.py)."""
+    return (int.from_bytes(b"NOTC", "big") << 32) | (claim_id & 0xFFFF_FFFF)
+
+
+def queue_notices(conn: Connection, changes: list[NoticeChange], due_at: float) -> None:
     """Inside the status save's transaction: the outbox after each claim's change. A new
     pending notice is due at `due_at`; one already pending keeps its time and takes the
     newest status (so a claim gets at most one notice per window)."""
@@ -157,12 +215,12 @@ def queue_notices(conn: sqlite3.Connection, changes: list[NoticeChange], due_at:
             "INSERT INTO verdict_notices (claim_id, guild_id, status, final, due_at)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (claim_id) DO UPDATE SET"
             " status = excluded.status, final = excluded.final, attempts = 0, thread_done = 0,"
-            " due_at = CASE WHEN ? THEN verdict_notices.due_at ELSE excluded.due_at END",
-            (claim_id, guild_id, pending.status, int(pending.final), due_at, waiting),
+            " due_at = CASE WHEN ? = 1 THEN verdict_notices.due_at ELSE excluded.due_at END",
+            (claim_id, guild_id, pending.status, int(pending.final), due_at, int(waiting)),
         )
 
 
-def _notice_sent(conn: sqlite3.Connection, claim_id: int, announced: Announced, now: float) -> None:
+def _notice_sent(conn: Connection, claim_id: int, announced: Announced, now: float) -> None:
     conn.execute(
         "UPDATE verdict_notices SET sent_status = ?, sent_final = ?, sent_at = ?"
         " WHERE claim_id = ?",
@@ -175,7 +233,7 @@ def _notice_sent(conn: sqlite3.Connection, claim_id: int, announced: Announced, 
     )
 
 
-def _release_parked(conn: sqlite3.Connection, shards: ShardScope, now: float) -> int:
+def _release_parked(conn: Connection, shards: ShardScope, now: float) -> int:
     owned, params = shard_filter(shards)
     return conn.execute(
         "UPDATE verdict_notices SET due_at = ?, attempts = 0"

@@ -9,7 +9,6 @@ PostgreSQL backend runs them as they are.
 
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -20,6 +19,7 @@ from bot.core.snapshots import ARCHIVED_EXCERPT_CHARS
 from bot.storage.audit import write_audit
 from bot.storage.claims import claim_record
 from bot.storage.connection import Store, fetch_all, fetch_for_ids, fetch_one
+from bot.storage.dialect import Connection, Row
 from bot.storage.evidence import evidence_record
 
 
@@ -126,7 +126,7 @@ class PublishingStore(Store):
 # -- functions run on the database thread -------------------------------------------------
 
 
-def _site(row: sqlite3.Row) -> PublishedSite:
+def _site(row: Row) -> PublishedSite:
     return PublishedSite(
         guild_id=row["guild_id"],
         slug=row["slug"],
@@ -136,7 +136,7 @@ def _site(row: sqlite3.Row) -> PublishedSite:
     )
 
 
-def _site_by_slug(conn: sqlite3.Connection, slug: str) -> PublishedSite | None:
+def _site_by_slug(conn: Connection, slug: str) -> PublishedSite | None:
     row = fetch_one(
         conn,
         f"SELECT {_SITE_COLUMNS} FROM published_guilds WHERE slug = ? AND enabled = 1",
@@ -146,13 +146,13 @@ def _site_by_slug(conn: sqlite3.Connection, slug: str) -> PublishedSite | None:
 
 
 def _for_site(
-    conn: sqlite3.Connection, slug: str, read: Callable[..., _T], *args: Any
+    conn: Connection, slug: str, read: Callable[..., _T], *args: Any
 ) -> tuple[PublishedSite, _T] | None:
     site = _site_by_slug(conn, slug)
     return None if site is None else (site, read(conn, site.guild_id, *args))
 
 
-def _save_site(conn: sqlite3.Connection, site: PublishedSite, actor_id: int, now: float) -> bool:
+def _save_site(conn: Connection, site: PublishedSite, actor_id: int, now: float) -> bool:
     taken = fetch_one(
         conn,
         "SELECT guild_id FROM published_guilds WHERE slug = ? AND guild_id <> ?",
@@ -184,7 +184,7 @@ def _save_site(conn: sqlite3.Connection, site: PublishedSite, actor_id: int, now
 
 
 def _withhold(
-    conn: sqlite3.Connection,
+    conn: Connection,
     guild_id: int,
     claim_id: int,
     withheld: bool,
@@ -215,7 +215,7 @@ def _withhold(
     return bool(changed)
 
 
-def _publishing_changes(conn: sqlite3.Connection, since: float) -> set[tuple[int, float]]:
+def _publishing_changes(conn: Connection, since: float) -> set[tuple[int, float]]:
     rows = fetch_all(
         conn,
         "SELECT guild_id, changed_at AS at FROM published_guilds WHERE changed_at > ?"
@@ -226,7 +226,7 @@ def _publishing_changes(conn: sqlite3.Connection, since: float) -> set[tuple[int
 
 
 def _with_details(
-    conn: sqlite3.Connection, claims: list[ClaimRecord], *, votes_and_sources: bool = True
+    conn: Connection, claims: list[ClaimRecord], *, votes_and_sources: bool = True
 ) -> list[PublishedClaim]:
     """The resolutions of `claims`, in their order, with their vote counts and sources
     unless a list does not need them."""
@@ -269,7 +269,7 @@ def _with_details(
     ]
 
 
-def _archived_excerpts(conn: sqlite3.Connection, evidence_ids: list[int]) -> dict[int, str]:
+def _archived_excerpts(conn: Connection, evidence_ids: list[int]) -> dict[int, str]:
     """The start of each source's first snapshot, what it said when it was cited (the bounds
     never prune a first snapshot); cut in SQL so a page never reads a whole archived text."""
     return {
@@ -289,7 +289,7 @@ def _status_clause(status: str | None) -> tuple[str, tuple[str, ...]]:
 
 
 def _published_page(
-    conn: sqlite3.Connection, guild_id: int, status: str | None, offset: int, limit: int
+    conn: Connection, guild_id: int, status: str | None, offset: int, limit: int
 ) -> tuple[list[PublishedClaim], int]:
     clause, params = _status_clause(status)
     where = f"c.guild_id = ? AND {PUBLISHED_SQL}{clause}"
@@ -305,7 +305,7 @@ def _published_page(
 
 
 def _published_among(
-    conn: sqlite3.Connection, guild_id: int, claim_ids: list[int], status: str | None
+    conn: Connection, guild_id: int, claim_ids: list[int], status: str | None
 ) -> list[PublishedClaim]:
     order = {claim_id: rank for rank, claim_id in enumerate(claim_ids)}
     rows = fetch_for_ids(
@@ -320,7 +320,7 @@ def _published_among(
     return _with_details(conn, ordered, votes_and_sources=False)
 
 
-def _published_claim(conn: sqlite3.Connection, guild_id: int, number: int) -> PublishedClaim | None:
+def _published_claim(conn: Connection, guild_id: int, number: int) -> PublishedClaim | None:
     row = fetch_one(
         conn,
         f"SELECT c.* FROM claims c WHERE c.guild_id = ? AND c.number = ? AND {PUBLISHED_SQL}",
@@ -329,7 +329,7 @@ def _published_claim(conn: sqlite3.Connection, guild_id: int, number: int) -> Pu
     return _with_details(conn, [claim_record(row)])[0] if row else None
 
 
-def _published_feed(conn: sqlite3.Connection, guild_id: int, limit: int) -> list[PublishedClaim]:
+def _published_feed(conn: Connection, guild_id: int, limit: int) -> list[PublishedClaim]:
     rows = fetch_all(
         conn,
         f"SELECT c.* FROM claims c WHERE c.guild_id = ? AND {PUBLISHED_SQL}"

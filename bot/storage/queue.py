@@ -13,11 +13,11 @@ the first candidate of its part, stepping only over the reviewer's own votes and
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
 from bot.core.queue import QueueEntry
 from bot.storage.connection import Store, execute_many, fetch_one
+from bot.storage.dialect import Connection, Row
 
 # A mark before every claim: no claim is older (a finite number, as the statement tracer
 # writes the bound values into SQL, where -inf is not a literal).
@@ -42,7 +42,8 @@ _PARTS = {
     "needs_review": (
         f"SELECT {_COLUMNS} FROM claims c INDEXED BY claims_queue_needs_review"
         f" WHERE {_CANDIDATE} AND c.status = 'needs_review'"
-        f" AND (votes < :mark_votes OR (votes = :mark_votes AND {_AFTER_MARK}))"
+        # The count written out, not its alias: PostgreSQL reads no alias in WHERE.
+        f" AND ({_VOTES} < :mark_votes OR ({_VOTES} = :mark_votes AND {_AFTER_MARK}))"
         " ORDER BY votes DESC, c.created_at, c.id LIMIT 1"
     ),
     "unreviewed": (
@@ -109,7 +110,7 @@ class QueueStore(Store):
 # -- functions run on the database thread -------------------------------------------------
 
 
-def _entry(row: sqlite3.Row) -> QueueEntry:
+def _entry(row: Row) -> QueueEntry:
     return QueueEntry(
         claim_id=int(row[0]),
         number=int(row[1]),
@@ -119,7 +120,7 @@ def _entry(row: sqlite3.Row) -> QueueEntry:
 
 
 def _queue_candidates(
-    conn: sqlite3.Connection,
+    conn: Connection,
     guild_id: int,
     reviewer_id: int,
     quorum: int,
@@ -156,12 +157,12 @@ def _part_of(entry: QueueEntry, quorum: int) -> str:
     return "needs_review" if entry.votes else "unreviewed"
 
 
-def _open_claim_count(conn: sqlite3.Connection, guild_id: int) -> int:
+def _open_claim_count(conn: Connection, guild_id: int) -> int:
     return sum(int(row[0]) for row in conn.execute(_OPEN_COUNTS, {"guild": guild_id}))
 
 
 def _skip(
-    conn: sqlite3.Connection,
+    conn: Connection,
     guild_id: int,
     reviewer_id: int,
     claim_id: int,

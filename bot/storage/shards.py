@@ -13,9 +13,23 @@ from __future__ import annotations
 import fcntl
 import os
 from pathlib import Path
+from typing import Any, Self
 
 from bot.core.shards import SHARD_SHIFT, ShardScope
-from bot.storage.connection import DatabaseInUse, describe_database_failure, require_folder
+from bot.storage.connection import (
+    DatabaseInUse,
+    DatabaseUnusable,
+    describe_database_failure,
+    require_folder,
+)
+from bot.storage.dialect import is_postgres_url, redact_url
+
+
+def shard_lock(location: Path | str, shards: ShardScope) -> ShardLock | PostgresShardLock:
+    """The lock of the shards a process runs on this database, whichever backend it is."""
+    if is_postgres_url(location):
+        return PostgresShardLock(str(location), shards)
+    return ShardLock(Path(location), shards)
 
 
 def shard_filter(shards: ShardScope, column: str = "guild_id") -> tuple[str, tuple[int, ...]]:
@@ -27,27 +41,90 @@ def shard_filter(shards: ShardScope, column: str = "guild_id") -> tuple[str, tup
     return f"(({column} >> {SHARD_SHIFT}) % ? IN ({marks}))", (shards.count, *shards.ids)
 
 
-class ShardLock:
+class _ShardRule:
+    """The rule both locks keep, whatever holds the locks: an unsharded bot takes the
+    database-wide lock exclusively; a sharded one takes it shared, then each of its shards
+    exclusively, then looks for a held shard of another count (looked at after taking its
+    own, so of two racing, at least one sees the other). All or none: a refusal releases
+    what was taken and raises DatabaseInUse, one line naming who holds the lock."""
+
+    shards: ShardScope
+    name: str  # the database, as a refusal names it
+
+    def acquire(self) -> None:
+        """Take every lock, or none: raises DatabaseInUse naming who holds the one refused."""
+        self._open()
+        try:
+            if self.shards.count == 1:
+                self._take_whole(exclusive=True)
+                return
+            self._take_whole(exclusive=False)
+            for shard_id in self.shards.ids:
+                self._take_shard(shard_id)
+            other = self._held_shard(other_than=self.shards.count)
+            if other is not None:
+                raise DatabaseInUse(
+                    f"{self._runs(*other)}; every process on one database needs the same "
+                    "CLAIMBOT_SHARD_COUNT."
+                )
+        except BaseException:
+            self.release()
+            raise
+
+    def _refuse(self, pid: str, shard: str | None) -> DatabaseInUse:
+        """The refusal of a lock held by another process (` (pid N)` when known): a shard's
+        names it; the database-wide one held shared names no pid, and the shards say who
+        runs."""
+        if shard is not None:
+            return DatabaseInUse(f"{self._runs(shard, pid)}.")
+        running = None if pid else self._held_shard()
+        if running is not None:
+            return DatabaseInUse(f"{self._runs(*running)}.")
+        return DatabaseInUse(f"another claimbot is running on {self.name}{pid}.")
+
+    def _runs(self, shard: str, pid: str) -> str:
+        return f"another claimbot runs {shard} on {self.name}{pid}"
+
+    def _open(self) -> None:
+        """Whatever must exist before the locks are taken."""
+
+    def _take_whole(self, *, exclusive: bool) -> None:
+        raise NotImplementedError
+
+    def _take_shard(self, shard_id: int) -> None:
+        raise NotImplementedError
+
+    def _held_shard(self, *, other_than: int | None = None) -> tuple[str, str] | None:
+        """(`shard k of n`, ` (pid N)`) of a shard another process holds, of any count but
+        `other_than`; None when none is held."""
+        raise NotImplementedError
+
+    def release(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.release()
+
+
+class ShardLock(_ShardRule):
     """flock(2) locks held while the bot runs, so two processes never run the same shard (they
     would both answer its interactions and send its notices). The kernel drops a flock when
     its process ends, however it ends, so a crashed process's shards can be taken over at
     once; the files stay (deleting them would race).
 
-    An unsharded bot (shard 0 of 1, every server) holds `<database>.lock` exclusively, as
-    every claimbot did before shards. A process running shards k of n (n > 1) holds
-    `<database>.lock` shared, so no unsharded bot runs beside it (nor it beside one), and
-    `<database>.shard-<k>-of-<n>.lock` exclusively for each of its shards. Once they are
-    held it looks at the shard files of every other count: one held means a process with
-    another CLAIMBOT_SHARD_COUNT runs on the database, whose servers overlap this one's, and
-    this one refuses (looked at after taking its own, so of two racing, at least one sees
-    the other). Each file a process holds exclusively names its pid, for the refusal.
-
-    PostgreSQL (several machines) needs the same rule as advisory locks, one per shard key
-    `(count, k)`, plus one for the unsharded bot, shared and exclusive as here.
+    The database-wide lock is `<database>.lock`; shard k of n is
+    `<database>.shard-<k>-of-<n>.lock`. Each file a process holds exclusively names its pid,
+    for the refusal. PostgreSQL (several machines) keeps the same rule with advisory locks:
+    `PostgresShardLock`.
     """
 
     def __init__(self, database_path: Path, shards: ShardScope) -> None:
         self.database_path = database_path
+        self.name = str(database_path)
         self.shards = shards
         self.path = self._file(".lock")
         self._fds: list[int] = []
@@ -58,25 +135,14 @@ class ShardLock:
     def shard_path(self, shard_id: int) -> Path:
         return self._file(f".shard-{shard_id}-of-{self.shards.count}.lock")
 
-    def acquire(self) -> None:
-        """Take every lock, or none: raises DatabaseInUse naming who holds the one refused."""
+    def _open(self) -> None:
         require_folder(self.database_path)
-        try:
-            if self.shards.count == 1:
-                self._take(self.path, fcntl.LOCK_EX)
-                return
-            self._take(self.path, fcntl.LOCK_SH)
-            for shard_id in self.shards.ids:
-                self._take(self.shard_path(shard_id), fcntl.LOCK_EX, self.shards.name(shard_id))
-            other = self._held_shard(other_than=self.shards.count)
-            if other is not None:
-                raise DatabaseInUse(
-                    f"{self._runs(*other)}; every process on one database needs the same "
-                    "CLAIMBOT_SHARD_COUNT."
-                )
-        except BaseException:
-            self.release()
-            raise
+
+    def _take_whole(self, *, exclusive: bool) -> None:
+        self._take(self.path, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+
+    def _take_shard(self, shard_id: int) -> None:
+        self._take(self.shard_path(shard_id), fcntl.LOCK_EX, self.shards.name(shard_id))
 
     def _take(self, path: Path, kind: int, shard: str | None = None) -> None:
         """flock `path` (`kind`: shared or exclusive) without waiting; `shard` names it."""
@@ -89,24 +155,12 @@ class ShardLock:
         except BlockingIOError:
             pid = _pid_in(fd)
             os.close(fd)
-            if shard is not None:
-                raise DatabaseInUse(f"{self._runs(shard, pid)}.") from None
-            # `<database>.lock` held exclusively names its pid; held shared, it names none,
-            # and the shard files say who runs.
-            running = None if pid else self._held_shard()
-            if running is not None:
-                raise DatabaseInUse(f"{self._runs(*running)}.") from None
-            raise DatabaseInUse(
-                f"another claimbot is running on {self.database_path}{pid}."
-            ) from None
+            raise self._refuse(pid, shard) from None
         # Shared, nobody holds it exclusively: an unsharded bot's old pid would mislead.
         os.ftruncate(fd, 0)
         if kind == fcntl.LOCK_EX:
             os.write(fd, f"{os.getpid()}\n".encode("ascii"))
         self._fds.append(fd)
-
-    def _runs(self, shard: str, pid: str) -> str:
-        return f"another claimbot runs {shard} on {self.database_path}{pid}"
 
     def _shard_files(self) -> list[tuple[Path, int, int]]:
         """(path, shard id, count) of every shard lock file beside the database."""
@@ -122,8 +176,6 @@ class ShardLock:
         return sorted(found, key=lambda item: (item[2], item[1]))
 
     def _held_shard(self, *, other_than: int | None = None) -> tuple[str, str] | None:
-        """(`shard k of n`, ` (pid N)`) of a shard file another process holds, of any count
-        but `other_than`; None when none is held."""
         for path, shard_id, count in self._shard_files():
             if count == other_than:
                 continue
@@ -144,12 +196,78 @@ class ShardLock:
             os.close(fd)
         self._fds.clear()
 
-    def __enter__(self) -> ShardLock:
-        self.acquire()
-        return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        self.release()
+class PostgresShardLock(_ShardRule):
+    """ShardLock's rule on PostgreSQL, where the processes may run on several machines:
+    session advisory locks, one per shard key (count, k) and one database-wide key, held on
+    a connection of their own for the life of the process. The server drops a session's
+    locks when the session ends, however the process ended, so a crashed process's shards
+    can be taken over at once. Each session names its process's pid (application_name),
+    for the refusal."""
+
+    def __init__(self, url: str, shards: ShardScope) -> None:
+        self.url = url
+        self.name = redact_url(url)
+        self.shards = shards
+        self._session: Any = None
+
+    def _open(self) -> None:
+        from bot.storage import postgresql
+
+        try:
+            self._session = postgresql.connect(self.url).raw
+        except postgresql.ERRORS as exc:
+            raise DatabaseUnusable(postgresql.describe_failure(self.url, exc)) from None
+
+    def _take_whole(self, *, exclusive: bool) -> None:
+        from bot.storage.postgresql import shard_lock_key
+
+        self._take(shard_lock_key(0, 0), exclusive=exclusive)
+
+    def _take_shard(self, shard_id: int) -> None:
+        from bot.storage.postgresql import shard_lock_key
+
+        key = shard_lock_key(self.shards.count, shard_id)
+        self._take(key, exclusive=True, shard=self.shards.name(shard_id))
+
+    def _take(self, key: int, *, exclusive: bool, shard: str | None = None) -> None:
+        take = "pg_try_advisory_lock" if exclusive else "pg_try_advisory_lock_shared"
+        if not self._session.execute(f"SELECT {take}(%s)", (key,)).fetchone()[0]:
+            raise self._refuse(self._exclusive_holder(key), shard)
+
+    def _locks(self) -> list[tuple[int, str | None]]:
+        """(key, holder's application_name) of claimbot's exclusive advisory locks that
+        other sessions hold."""
+        rows = self._session.execute(
+            "SELECT (l.classid::bigint << 32) | l.objid::bigint, a.application_name"
+            " FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid"
+            " WHERE l.locktype = 'advisory' AND l.objsubid = 1 AND l.granted"
+            " AND l.mode = 'ExclusiveLock' AND l.pid <> pg_backend_pid()"
+            " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        ).fetchall()
+        return [(int(row[0]), row[1]) for row in rows]
+
+    def _exclusive_holder(self, key: int) -> str:
+        from bot.storage.postgresql import pid_of
+
+        return next((pid_of(app) for held, app in self._locks() if held == key), "")
+
+    def _held_shard(self, *, other_than: int | None = None) -> tuple[str, str] | None:
+        from bot.storage.postgresql import pid_of, shard_of_lock_key
+
+        for key, app in sorted(self._locks()):
+            found = shard_of_lock_key(key)
+            if found is None or found[0] in (0, other_than):
+                continue
+            count, shard_id = found
+            return f"shard {shard_id} of {count}", pid_of(app)
+        return None
+
+    def release(self) -> None:
+        """Ending the session drops its locks."""
+        if self._session is not None:
+            self._session.close()
+            self._session = None
 
 
 def _pid_in(fd: int) -> str:

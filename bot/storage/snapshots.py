@@ -6,13 +6,13 @@ Portable SQL only (a PostgreSQL backend takes the same statements).
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass, fields
 
 from bot.core.records import NewSnapshot, SnapshotRecord
 from bot.core.shards import ShardScope
 from bot.core.snapshots import RecheckState, SnapshotBounds, stored_bytes
 from bot.storage.connection import Store, fetch_all, fetch_one
+from bot.storage.dialect import Connection, Row
 from bot.storage.publishing import published_claim
 from bot.storage.shards import shard_filter
 
@@ -20,7 +20,7 @@ _FIELDS = tuple(f.name for f in fields(SnapshotRecord))
 _COLUMNS = ", ".join(_FIELDS)
 
 
-def snapshot_record(row: sqlite3.Row) -> SnapshotRecord:
+def snapshot_record(row: Row) -> SnapshotRecord:
     values = {name: row[name] for name in _FIELDS}
     values["body_cut"] = bool(values["body_cut"])
     values["text_trimmed"] = bool(values["text_trimmed"])
@@ -120,7 +120,7 @@ class SnapshotStore(Store):
 
 
 def _record_recheck(
-    conn: sqlite3.Connection,
+    conn: Connection,
     evidence_id: int,
     state: RecheckState,
     now: float,
@@ -138,7 +138,7 @@ def _record_recheck(
 
 
 def _save_snapshot(
-    conn: sqlite3.Connection,
+    conn: Connection,
     evidence_id: int,
     snapshot: NewSnapshot,
     now: float,
@@ -157,10 +157,12 @@ def _save_snapshot(
     if not _make_room(conn, guild_id, size, bounds.guild_bytes):
         return None
     _keep_per_source(conn, evidence_id, bounds.per_source)
-    cursor = conn.execute(
+    row = fetch_one(
+        conn,
         "INSERT INTO evidence_snapshots (guild_id, evidence_id, fetched_at, final_url,"
         " http_status, title, body_sha256, body_bytes, body_cut, text, text_trimmed,"
-        " stored_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " stored_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        f" RETURNING {_COLUMNS}",
         (
             guild_id,
             evidence_id,
@@ -181,14 +183,11 @@ def _save_snapshot(
             "UPDATE evidence SET archived_at = ?, archived_sha256 = ? WHERE id = ?",
             (now, snapshot.body_sha256, evidence_id),
         )
-    row = fetch_one(
-        conn, f"SELECT {_COLUMNS} FROM evidence_snapshots WHERE id = ?", (cursor.lastrowid,)
-    )
     assert row is not None
     return snapshot_record(row)
 
 
-def _keep_per_source(conn: sqlite3.Connection, evidence_id: int, per_source: int) -> None:
+def _keep_per_source(conn: Connection, evidence_id: int, per_source: int) -> None:
     """Room for one more snapshot of the source: its oldest snapshots after the first go, so
     the first and (with the one about to be kept) the latest always stay."""
     ids = [
@@ -204,7 +203,7 @@ def _keep_per_source(conn: sqlite3.Connection, evidence_id: int, per_source: int
         _delete(conn, ids[1 : 1 + excess])
 
 
-def _make_room(conn: sqlite3.Connection, guild_id: int, size: int, guild_bytes: int) -> bool:
+def _make_room(conn: Connection, guild_id: int, size: int, guild_bytes: int) -> bool:
     """Prune the server's snapshots, oldest first, until `size` more bytes fit; whether they
     do. Removed sources' snapshots go first; then those after a source's first, except the
     sources of published claims. A source's first snapshot (what was cited) is never pruned
@@ -240,5 +239,5 @@ def _make_room(conn: sqlite3.Connection, guild_id: int, size: int, guild_bytes: 
     return True
 
 
-def _delete(conn: sqlite3.Connection, ids: list[int]) -> None:
+def _delete(conn: Connection, ids: list[int]) -> None:
     conn.executemany("DELETE FROM evidence_snapshots WHERE id = ?", [(i,) for i in ids])

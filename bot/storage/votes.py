@@ -8,11 +8,11 @@ Timestamps do not decide: catch-up and live events can carry skewed clocks.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 
 from bot.core.status import Vote
 from bot.storage.connection import Store, fetch_all, fetch_for_ids, fetch_one
+from bot.storage.dialect import Connection
 
 # (guild, claim, reviewer, vote or None for a retraction, origin, at): one vote event.
 VoteEventRow = tuple[int, int, int, Vote | None, str, float]
@@ -85,7 +85,7 @@ class VoteStore(Store):
 # -- functions run on the database thread -------------------------------------------------
 
 
-def _current_votes(conn: sqlite3.Connection, claim_ids: list[int]) -> CurrentVotes:
+def _current_votes(conn: Connection, claim_ids: list[int]) -> CurrentVotes:
     current: CurrentVotes = {claim_id: {} for claim_id in claim_ids}
     # Unpacked in the order of the SELECT right here: the hot path of every vote batch
     # reads thousands of rows, and a lookup by name costs about as much as the row.
@@ -98,7 +98,7 @@ def _current_votes(conn: sqlite3.Connection, claim_ids: list[int]) -> CurrentVot
     return current
 
 
-def _carry_votes(conn: sqlite3.Connection, claim_id: int) -> int:
+def _carry_votes(conn: Connection, claim_id: int) -> int:
     conn.execute(
         "UPDATE claims SET carried_votes_until ="
         " (SELECT coalesce(max(id), 0) FROM vote_events WHERE claim_id = ?) WHERE id = ?",
@@ -109,7 +109,7 @@ def _carry_votes(conn: sqlite3.Connection, claim_id: int) -> int:
 
 
 def _plan_and_insert_votes(
-    conn: sqlite3.Connection,
+    conn: Connection,
     claim_ids: list[int],
     plan: Callable[[CurrentVotes], list[VoteEventRow]],
 ) -> list[int]:
@@ -128,7 +128,7 @@ def _plan_and_insert_votes(
     return ids
 
 
-def _rebuild_current_votes(conn: sqlite3.Connection) -> int:
+def _rebuild_current_votes(conn: Connection) -> int:
     conn.execute("DELETE FROM claim_votes")
     _apply_latest_events(conn, after_id=0, retractions=False)
     row = fetch_one(conn, "SELECT count(*) AS n FROM claim_votes")
@@ -144,7 +144,7 @@ _LATEST_EVENTS = (
 )
 
 
-def _apply_latest_events(conn: sqlite3.Connection, *, after_id: int, retractions: bool) -> None:
+def _apply_latest_events(conn: Connection, *, after_id: int, retractions: bool) -> None:
     """Bring claim_votes in step with the events after `after_id`: the rule of the module
     docstring, in two statements whatever the number of events (one when none of them is a
     retraction, or claim_votes was just emptied)."""

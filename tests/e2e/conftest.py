@@ -4,13 +4,14 @@ tests/support/world.py."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.app.client import ClaimBot
 from tests.fake_discord import FakeDiscord
+from tests.support.backends import BACKENDS
 from tests.support.world import BotRunner, World, add_neighbour, build_world
 
 
@@ -18,6 +19,17 @@ from tests.support.world import BotRunner, World, add_neighbour, build_world
 def database(tmp_path: Path) -> Path:
     """The bot's database, in-process (`runner`) or as its own process (`BotProcess`)."""
     return tmp_path / "claimbot.db"
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request: pytest.FixtureRequest, database: Path) -> Iterator[Path | str]:
+    """The database of bots run as their own processes, on each backend: the SQLite file
+    `database`, or a PostgreSQL database of the throwaway cluster (DATABASE_URL)."""
+    if request.param == "sqlite":
+        yield database
+        return
+    with request.getfixturevalue("postgres_cluster").database() as url:
+        yield url
 
 
 @pytest.fixture

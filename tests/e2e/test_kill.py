@@ -3,13 +3,13 @@ catch-up the database equals the reactions on Discord, nothing twice, nothing lo
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from tests.fake_discord import FakeDiscord
+from tests.support.backends import execute_directly, votes_from_the_log
 from tests.support.process import BotProcess
 from tests.support.world import World, setup_review
 
@@ -19,21 +19,24 @@ VOTE_EMOJI = {"✅": "supported", "❌": "refuted", "❓": "unverifiable", "⚠�
 
 
 @pytest.fixture
-async def process(fake_discord: FakeDiscord, database: Path) -> AsyncIterator[BotProcess]:
-    bot_process = BotProcess(fake_discord, database)
+async def process(
+    fake_discord: FakeDiscord, database: Path, store: Path | str
+) -> AsyncIterator[BotProcess]:
+    on = {"DATABASE_URL": store} if isinstance(store, str) else {}
+    bot_process = BotProcess(fake_discord, database, env=on)
     try:
         yield bot_process
     finally:
         await bot_process.stop()
 
 
-def stored_votes(database: Path, message_id: int) -> dict[int, str]:
-    with sqlite3.connect(database) as conn:
-        rows = conn.execute(
-            "SELECT v.reviewer_id, v.vote FROM claim_votes v JOIN claims c"
-            " ON c.id = v.claim_id WHERE c.message_id = ?",
-            (message_id,),
-        ).fetchall()
+def stored_votes(store: Path | str, message_id: int) -> dict[int, str]:
+    rows = execute_directly(
+        store,
+        "SELECT v.reviewer_id, v.vote FROM claim_votes v JOIN claims c"
+        " ON c.id = v.claim_id WHERE c.message_id = ?",
+        (message_id,),
+    )
     return {int(r): str(v) for r, v in rows}
 
 
@@ -47,7 +50,7 @@ def discord_votes(fake: FakeDiscord, message_id: int) -> dict[int, str]:
 
 
 async def test_sigkill_mid_burst_then_catch_up(
-    process: BotProcess, world: World, fake_discord: FakeDiscord
+    process: BotProcess, world: World, fake_discord: FakeDiscord, store: Path | str
 ) -> None:
     await process.start()
     await setup_review(world, reviewer_role=False)
@@ -74,16 +77,12 @@ async def test_sigkill_mid_burst_then_catch_up(
     await process.start()
     expected = discord_votes(fake_discord, mid)
     assert len(expected) == 200
-    await fake_discord.wait_for(lambda: stored_votes(process.database, mid) == expected, 30)
+    await fake_discord.wait_for(lambda: stored_votes(store, mid) == expected, 30)
     await process.stop()
     assert process.process is not None and process.process.returncode == 0  # clean SIGTERM
 
-    with sqlite3.connect(process.database) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        # Each reviewer's latest event is their current vote: nothing counted twice.
-        latest = conn.execute(
-            "SELECT reviewer_id, vote FROM vote_events WHERE id IN"
-            " (SELECT max(id) FROM vote_events GROUP BY claim_id, reviewer_id)"
-            " AND vote IS NOT NULL"
-        ).fetchall()
-    assert dict(latest) == expected
+    if isinstance(store, Path):
+        assert execute_directly(store, "PRAGMA integrity_check") == [("ok",)]
+    # Each reviewer's latest event is their current vote: nothing counted twice.
+    latest = votes_from_the_log(store)
+    assert {reviewer: vote for (_, reviewer), vote in latest.items()} == expected

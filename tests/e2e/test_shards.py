@@ -12,7 +12,6 @@ Discord. `/healthz` names a shard whose connection is down.
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import time
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -28,9 +27,11 @@ from bot.core.urls import normalize_url
 from bot.core.vocabulary import STATUS_EMOJI, STATUS_LABELS
 from bot.storage.claims import claim_record
 from bot.storage.database import Database
+from bot.storage.dialect import redact_url
 from tests.e2e.articles import HARBOUR_ARTICLE
 from tests.e2e.hosts import local_fetcher
 from tests.fake_discord import FakeDiscord, InteractionRecord, running_fake
+from tests.support.backends import execute_directly, votes_from_the_log
 from tests.support.cli import claimbot
 from tests.support.clock import ManualClock
 from tests.support.process import BotProcess
@@ -374,7 +375,12 @@ async def test_healthz_names_the_shard_whose_connection_is_down(
     assert {dict(labels).get("shard") for _, labels in values} == {"0-1"}
 
 
-# -- two processes, one file ----------------------------------------------------------------------
+# -- two processes, one database ------------------------------------------------------------------
+
+
+def shown(store: Path | str) -> str:
+    """How a one-line refusal names the database."""
+    return str(store) if isinstance(store, Path) else redact_url(store)
 
 
 @pytest.fixture
@@ -387,42 +393,50 @@ async def processes(fake: FakeDiscord, database: Path) -> AsyncIterator[list[Bot
             await process.stop()
 
 
-def shard_process(fake: FakeDiscord, database: Path, shard_id: int, **env: str) -> BotProcess:
+def shard_process(
+    fake: FakeDiscord, store: Path | str, shard_id: int, database: Path, **env: str
+) -> BotProcess:
+    """Shard `shard_id` of 2 as its own process; `database` names its log's folder."""
+    on = {"DATABASE_URL": store} if isinstance(store, str) else {}
     return BotProcess(
         fake,
-        database,
-        env={"CLAIMBOT_SHARD_COUNT": "2", "CLAIMBOT_SHARD_IDS": str(shard_id), **env},
+        store if isinstance(store, Path) else database,
+        env={"CLAIMBOT_SHARD_COUNT": "2", "CLAIMBOT_SHARD_IDS": str(shard_id), **on, **env},
         log_path=database.with_name(f"shard-{shard_id}.log"),
     )
 
 
-def stored(database: Path, claim_id: int) -> dict[int, str]:
-    with sqlite3.connect(database) as conn:
-        rows = conn.execute(
-            "SELECT reviewer_id, vote FROM claim_votes WHERE claim_id = ?", (claim_id,)
-        ).fetchall()
+def stored(store: Path | str, claim_id: int) -> dict[int, str]:
+    rows = execute_directly(
+        store, "SELECT reviewer_id, vote FROM claim_votes WHERE claim_id = ?", (claim_id,)
+    )
     return {int(r): str(v) for r, v in rows}
 
 
-def claim_row(database: Path, message_id: int) -> ClaimRecord:
-    """What a test reads of a claim straight from the file, as another process wrote it."""
-    with sqlite3.connect(database) as conn:
-        conn.row_factory = sqlite3.Row
-        row = conn.execute("SELECT * FROM claims WHERE message_id = ?", (message_id,)).fetchone()
+def claim_row(store: Path | str, message_id: int) -> ClaimRecord:
+    """What a test reads of a claim straight from the database, as another process wrote it."""
+    (row,) = execute_directly(
+        store, "SELECT * FROM claims WHERE message_id = ?", (message_id,), named=True
+    )
     return claim_record(row)
 
 
 @pytest.mark.slow
-async def test_two_processes_one_file_a_kill_mid_burst_counts_each_vote_once(
-    processes: list[BotProcess], fake: FakeDiscord, zero: World, one: World, database: Path
+async def test_two_processes_one_database_a_kill_mid_burst_counts_each_vote_once(
+    processes: list[BotProcess],
+    fake: FakeDiscord,
+    zero: World,
+    one: World,
+    database: Path,
+    store: Path | str,
 ) -> None:
-    """Shard 0 and shard 1 of 2 as two processes on one SQLite file; a burst of votes in
+    """Shard 0 and shard 1 of 2 as two processes on one database; a burst of votes in
     servers of both; shard 1's process SIGKILLed in the middle and started again. Afterwards
     every vote is counted once, every review message shows its votes, and each claim's
     verdict notice was sent once (by the process of its server's shard)."""
     env = {"CLAIMBOT_NOTICE_WINDOW": "4"}
-    first = shard_process(fake, database, 0, **env)
-    second = shard_process(fake, database, 1, **env)
+    first = shard_process(fake, store, 0, database, **env)
+    second = shard_process(fake, store, 1, database, **env)
     processes.extend([first, second])
     await first.start()
     await second.start()
@@ -436,7 +450,7 @@ async def test_two_processes_one_file_a_kill_mid_burst_counts_each_vote_once(
             await posted(fake, await world.slash(world.outsider, "claim add", {"text": text}))
             message_id = int(world.review_messages()[-1]["id"])
             await fake.wait_for(has_thread(fake, message_id), timeout=10)
-            added.append(claim_row(database, message_id))
+            added.append(claim_row(store, message_id))
         claims[world.guild_id] = added
     voters = {
         w.guild_id: [fake.add_member(w.guild_id, f"v{i}") for i in range(60)] for w in (zero, one)
@@ -448,7 +462,7 @@ async def test_two_processes_one_file_a_kill_mid_burst_counts_each_vote_once(
         return minority if i % 10 == 9 else majority
 
     def counted_by_shard_one() -> int:
-        return sum(len(stored(database, c.id)) for c in claims[one.guild_id])
+        return sum(len(stored(store, c.id)) for c in claims[one.guild_id])
 
     started = time.perf_counter()
     for i in range(60):
@@ -490,7 +504,7 @@ async def test_two_processes_one_file_a_kill_mid_burst_counts_each_vote_once(
     assert sorted(len(v) for v in expected.values()) == [50, 50, 60, 60]
 
     def counted() -> bool:
-        return all(stored(database, claim_id) == votes for claim_id, votes in expected.items())
+        return all(stored(store, claim_id) == votes for claim_id, votes in expected.items())
 
     await fake.wait_for(counted, timeout=30, what="every vote counted")
     consistent = time.perf_counter() - restarted
@@ -501,15 +515,14 @@ async def test_two_processes_one_file_a_kill_mid_burst_counts_each_vote_once(
     await fake.wait_for(current, timeout=30, what="every review message current")
 
     def notices_sent() -> bool:
-        with sqlite3.connect(database) as conn:
-            pending = conn.execute(
-                "SELECT count(*) FROM verdict_notices WHERE status IS NOT NULL"
-            ).fetchone()[0]
+        ((pending,),) = execute_directly(
+            store, "SELECT count(*) FROM verdict_notices WHERE status IS NOT NULL"
+        )
         return pending == 0 and all(notices(w, c) for w, c in every)
 
     await fake.wait_for(notices_sent, timeout=30, what="every verdict notice sent")
     for world, claim in every:
-        latest = claim_row(database, claim.message_id)  # type: ignore[arg-type]
+        latest = claim_row(store, claim.message_id)  # type: ignore[arg-type]
         status = "likely_true" if claims[world.guild_id].index(claim) == 0 else "likely_false"
         assert latest.status == status
         assert [n.split(" · ")[0] for n in notices(world, claim)] == [announces(latest, status)]
@@ -519,21 +532,17 @@ async def test_two_processes_one_file_a_kill_mid_burst_counts_each_vote_once(
         )
 
     assert await first.stop() == 0 and await second.stop() == 0  # clean SIGTERM, both
-    with sqlite3.connect(database) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        # Each reviewer's latest event is their current vote: nothing counted twice.
-        latest_events = conn.execute(
-            "SELECT claim_id, reviewer_id, vote FROM vote_events WHERE id IN"
-            " (SELECT max(id) FROM vote_events GROUP BY claim_id, reviewer_id)"
-            " AND vote IS NOT NULL"
-        ).fetchall()
-        # Shard 0's process never stopped: one event per reaction added or removed, no more.
-        zero_ids = [c.id for c in claims[zero.guild_id]]
-        zero_events = conn.execute(
-            f"SELECT count(*) FROM vote_events WHERE claim_id IN ({zero_ids[0]}, {zero_ids[1]})"
-        ).fetchone()[0]
+    if isinstance(store, Path):
+        assert execute_directly(store, "PRAGMA integrity_check") == [("ok",)]
+    # Each reviewer's latest event is their current vote: nothing counted twice.
+    latest_events = votes_from_the_log(store)
+    # Shard 0's process never stopped: one event per reaction added or removed, no more.
+    zero_ids = [c.id for c in claims[zero.guild_id]]
+    ((zero_events,),) = execute_directly(
+        store, "SELECT count(*) FROM vote_events WHERE claim_id IN (?, ?)", tuple(zero_ids)
+    )
     by_claim: dict[int, dict[int, str]] = {}
-    for claim_id, reviewer, vote in latest_events:
+    for (claim_id, reviewer), vote in latest_events.items():
         by_claim.setdefault(claim_id, {})[reviewer] = vote
     assert by_claim == expected
     assert zero_events == 60 * 2 + 10
@@ -551,16 +560,16 @@ async def test_two_processes_one_file_a_kill_mid_burst_counts_each_vote_once(
 
 @pytest.mark.slow
 async def test_a_second_process_on_a_running_shard_exits_4_before_reaching_discord(
-    processes: list[BotProcess], fake: FakeDiscord, one: World, database: Path
+    processes: list[BotProcess], fake: FakeDiscord, one: World, database: Path, store: Path | str
 ) -> None:
-    first = shard_process(fake, database, 1)
+    first = shard_process(fake, store, 1, database)
     processes.append(first)
     await first.start()
     identified = fake.identify_count
 
     env = {
         "DISCORD_TOKEN": TOKEN,
-        "DATABASE_PATH": str(database),
+        ("DATABASE_URL" if isinstance(store, str) else "DATABASE_PATH"): str(store),
         "DISCORD_API_BASE": fake.api_base,
         "DISCORD_GATEWAY_URL": fake.gateway_url,
         "CLAIMBOT_SHARD_COUNT": "2",
@@ -569,7 +578,7 @@ async def test_a_second_process_on_a_running_shard_exits_4_before_reaching_disco
     again = await asyncio.to_thread(claimbot, "run", cwd=database.parent, env=env)
     assert again.returncode == 4
     assert again.stderr.splitlines() == [
-        f"claimbot: another claimbot runs shard 1 of 2 on {database} (pid {first.pid})."
+        f"claimbot: another claimbot runs shard 1 of 2 on {shown(store)} (pid {first.pid})."
     ]
     assert fake.identify_count == identified  # it never reached the gateway
     assert fake.connected_shards == [1]
@@ -583,7 +592,7 @@ async def test_a_second_process_on_a_running_shard_exits_4_before_reaching_disco
     )
     assert (unsharded.returncode, unsharded.stderr.splitlines()) == (
         4,
-        [f"claimbot: another claimbot runs shard 1 of 2 on {database} (pid {first.pid})."],
+        [f"claimbot: another claimbot runs shard 1 of 2 on {shown(store)} (pid {first.pid})."],
     )
     three = await asyncio.to_thread(
         claimbot,
@@ -594,7 +603,7 @@ async def test_a_second_process_on_a_running_shard_exits_4_before_reaching_disco
     assert (three.returncode, three.stderr.splitlines()) == (
         4,
         [
-            f"claimbot: another claimbot runs shard 1 of 2 on {database} (pid {first.pid}); "
+            f"claimbot: another claimbot runs shard 1 of 2 on {shown(store)} (pid {first.pid}); "
             "every process on one database needs the same CLAIMBOT_SHARD_COUNT."
         ],
     )
@@ -603,7 +612,7 @@ async def test_a_second_process_on_a_running_shard_exits_4_before_reaching_disco
     # The holder is SIGKILLed: its shard is taken over at once.
     first.kill()
     await first.stop()
-    takeover = shard_process(fake, database, 1)
+    takeover = shard_process(fake, store, 1, database)
     processes.append(takeover)
     await takeover.start()
     assert fake.identifies[-1].shard == [1, 2]
