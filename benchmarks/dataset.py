@@ -110,7 +110,7 @@ def place_names(rng: random.Random, count: int) -> list[str]:
 
 
 def claim_text(rng: random.Random, places: list[str], index: int) -> tuple[str, str]:
-    """(text, attribution): one verifiable statement; `index` keeps each one distinct."""
+    """(text, speaker): one verifiable statement; `index` keeps each one distinct."""
     source = rng.choice(SOURCES)
     text = (
         f"{rng.choice(SUBJECTS).capitalize()} in {rng.choice(places)} {rng.choice(VERBS)}"
@@ -197,7 +197,7 @@ def fill(path: Path, shape: Shape = Shape(), *, posted: bool = True) -> dict[str
             )
         )
     conn.executemany(
-        "INSERT INTO claims (id, guild_id, text, normalized, attribution, language, score,"
+        "INSERT INTO claims (id, guild_id, text, normalized, speaker, language, score,"
         " submitter_id, origin_url, origin_title, channel_id, message_id, thread_id,"
         " created_at, updated_at, number)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
