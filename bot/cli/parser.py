@@ -7,7 +7,7 @@ import argparse
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from bot.cli import export, extract, factchecks, match, migrate, recompute, run, score
+from bot.cli import db_copy, export, extract, factchecks, match, migrate, recompute, run, score
 from bot.cli.common import INPUT_MAX_BYTES, Failure, exit_codes_note
 
 _A = TypeVar("_A", bound=argparse.Action)
@@ -91,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
         *factchecks.IMPORT_FAILURES,
         *factchecks.STATS_FAILURES,
         *match.FAILURES,
+        *db_copy.FAILURES,
     )
     parser = CommandParser(
         prog="claimbot",
@@ -157,7 +158,51 @@ def build_parser() -> argparse.ArgumentParser:
     scorer.set_defaults(handler=score.cmd_score)
 
     _add_fact_check_commands(sub)
+    _add_db_commands(sub)
     return parser
+
+
+def _add_db_commands(sub: argparse._SubParsersAction[CommandParser]) -> None:
+    database = sub.add_parser(
+        "db",
+        help="copy the SQLite database into PostgreSQL",
+        description="Work on the database as a whole.",
+        epilog=_epilog(db_copy.FAILURES, SETTINGS_NOTE),
+    )
+    actions = database.add_subparsers(dest="action", required=True, metavar="ACTION")
+    copy = actions.add_parser(
+        "copy",
+        help="copy the SQLite database into a PostgreSQL database, then check the copy",
+        description="Copy the SQLite database (DATABASE_PATH, or --from) into the PostgreSQL "
+        "database of --to, migrated to the same schema version first: every table in "
+        "batches, then the sequences and the search index, then a check (row counts, and "
+        "every status recomputed). Refuses while a bot runs on either. Run again, an "
+        "interrupted copy resumes where it stopped; a target holding anything else is "
+        "refused unless --force. See docs/operations.md.",
+        epilog=_epilog(db_copy.FAILURES, SETTINGS_NOTE),
+    )
+    copy.add_argument("--to", required=True, metavar="URL", help="postgresql://user:pw@host/db")
+    copy.add_argument(
+        "--from",
+        dest="source",
+        default=None,
+        metavar="PATH",
+        help="the SQLite database to copy (default: DATABASE_PATH)",
+    )
+    copy.add_argument(
+        "--force",
+        action="store_true",
+        help="delete every row the target holds (an earlier copy, or another database's "
+        "data) and copy from the start",
+    )
+    copy.add_argument(
+        "--batch-rows",
+        type=_positive_int,
+        default=5_000,
+        metavar="N",
+        help="rows per batch, each one transaction (default: %(default)s)",
+    )
+    copy.set_defaults(handler=db_copy.cmd_db_copy)
 
 
 def _add_extract(sub: argparse._SubParsersAction[CommandParser]) -> None:
