@@ -13,7 +13,7 @@ import pytest
 
 from benchmarks.dataset import Shape, fill
 from bot.core.shards import ShardScope
-from bot.services.db_copy import copy_database, open_source
+from bot.services.db_copy import Progress, copy_database, open_source
 from bot.services.status_refresh import recompute_all
 from bot.storage import Database, ShardLock, load_migrations
 from bot.storage.connection import fetch_one
@@ -130,7 +130,7 @@ def assert_identical(source: Path, url: str) -> None:
     assert execute_directly(url, "SELECT count(*) FROM claims_search") == claims
 
 
-def stop_after(batches: int) -> object:
+def stop_after(batches: int) -> Progress:
     seen = {"batches": 0}
 
     def progress(table: str, copied: int, total: int) -> None:
@@ -149,7 +149,10 @@ async def interrupted_copy(source: Path, url: str, batches: int, batch_rows: int
     try:
         with pytest.raises(Stop):
             await copy_database(
-                db, target, batch_rows=batch_rows, progress=stop_after(batches)  # type: ignore[arg-type]
+                db,
+                target,
+                batch_rows=batch_rows,
+                progress=stop_after(batches),
             )
     finally:
         await target.close()
@@ -158,7 +161,12 @@ async def interrupted_copy(source: Path, url: str, batches: int, batch_rows: int
 
 def checkpoint_counts(url: str) -> dict[str, tuple[int, int]]:
     rows = execute_directly(url, f"SELECT table_name, copied, done FROM {CHECKPOINTS}")
-    return {str(table): (int(copied), int(done)) for table, copied, done in rows}  # type: ignore[call-overload]
+    return {str(table): (_int(copied), _int(done)) for table, copied, done in rows}
+
+
+def _int(value: object) -> int:
+    assert isinstance(value, int)
+    return value
 
 
 def test_a_copy_holds_every_row_and_status_of_its_source(
@@ -227,7 +235,7 @@ async def test_a_copy_stopped_after_a_batch_resumes_there_without_duplicates(
     assert result.stderr == ""
     assert result.returncode == 0
     copied_before = 3 + 2 + 200
-    total = sum(int(n) for ((n,),) in _counts(source))
+    total = sum(_int(n) for ((n,),) in _counts(source))
     assert result.stdout.splitlines()[-1].startswith(
         f"Resumed the copy: {total - copied_before:,} rows in "
     )
@@ -263,7 +271,9 @@ async def test_a_copy_that_lost_its_server_resumes_when_run_again(
         await source.close()
     assert checkpoint_counts(postgres_url)["vote_events"] == (300, 0)
 
-    result = await asyncio.to_thread(cli, "db", "copy", "--to", postgres_url, "--from", str(source_path))
+    result = await asyncio.to_thread(
+        cli, "db", "copy", "--to", postgres_url, "--from", str(source_path)
+    )
     assert (result.returncode, result.stderr) == (0, "")
     assert "Resumed the copy" in result.stdout
     assert_identical(source_path, postgres_url)
@@ -276,7 +286,9 @@ async def test_a_source_changed_between_runs_is_refused_and_force_starts_over(
     await interrupted_copy(source, postgres_url, batches=4, batch_rows=100)
     execute_directly(source, "UPDATE claims SET text = 'Changed by a bot.' WHERE id = 7")
 
-    refused = await asyncio.to_thread(cli, "db", "copy", "--to", postgres_url, "--from", str(source))
+    refused = await asyncio.to_thread(
+        cli, "db", "copy", "--to", postgres_url, "--from", str(source)
+    )
     assert refused.returncode == 1
     assert refused.stderr.splitlines() == [
         f"claimbot: {source} changed since the copy into {_shown(postgres_url)} began (its "
