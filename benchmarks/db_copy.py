@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 import tempfile
 import time
@@ -51,10 +52,8 @@ async def measure(source_path: Path, url: str, stop_at_vote_events: int) -> dict
     target = await Database.open(url)
     try:
         started = time.perf_counter()
-        try:
+        with contextlib.suppress(Stop):
             await copy_database(source, target, progress=stop)
-        except Stop:
-            pass
         figures["first run, until stopped (s)"] = time.perf_counter() - started
         started = time.perf_counter()
         outcome = await copy_database(source, target)

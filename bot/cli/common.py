@@ -29,6 +29,7 @@ EXIT_BAD_INPUT = 1
 EXIT_CONFIG = 2
 EXIT_DISCORD_UNREACHABLE = 3
 EXIT_DATABASE_IN_USE = 4
+EXIT_COPY_DIFFERS = 5  # `claimbot db copy`: the check found a difference
 EXIT_INTERRUPTED = 130
 
 

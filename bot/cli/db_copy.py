@@ -21,6 +21,7 @@ from bot.cli.common import (
     DATABASE_IN_USE,
     EXIT_BAD_INPUT,
     EXIT_CONFIG,
+    EXIT_COPY_DIFFERS,
     EXIT_OK,
     NO_DATABASE,
     UNUSABLE_DATABASE,
@@ -33,7 +34,6 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.services.db_copy import CopyOutcome, Progress, Verification
 
-EXIT_COPY_DIFFERS = 5
 TARGET_REFUSED = Failure(EXIT_BAD_INPUT, "a target that holds other data")
 NOT_A_URL = Failure(EXIT_CONFIG, "a --to that is not a postgresql:// URL")
 COPY_DIFFERS = Failure(EXIT_COPY_DIFFERS, "a copy that differs from its source")
