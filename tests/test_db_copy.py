@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from benchmarks.dataset import Shape, fill
+from benchmarks.db_copy import recompute
 from bot.core.shards import ShardScope
 from bot.services.db_copy import Progress, copy_database, open_source
-from bot.services.status_refresh import recompute_all
 from bot.storage import Database, ShardLock, load_migrations
 from bot.storage.connection import fetch_one
 from bot.storage.db_copy import CHECKPOINTS
@@ -83,16 +83,8 @@ def make_source(path: Path, shape: Shape = SMALL) -> Path:
                                                       (0, 3, 'vocabulary', x'6162');
             """
         )
-    asyncio.run(_recompute(path))
+    asyncio.run(recompute(path))
     return path
-
-
-async def _recompute(path: Path) -> None:
-    db = await Database.open(path)
-    try:
-        await recompute_all(db)
-    finally:
-        await db.close()
 
 
 def copied_tables(path: Path) -> list[tuple[str, str]]:

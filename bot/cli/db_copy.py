@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,12 +25,14 @@ from bot.cli.common import (
     UNUSABLE_DATABASE,
     CliError,
     Failure,
+    copy_progress,
     database_errors,
+    failures_described,
 )
 
 if TYPE_CHECKING:
     from bot.config import Settings
-    from bot.services.db_copy import CopyOutcome, Progress, Verification
+    from bot.services.db_copy import CopyOutcome, Verification
 
 TARGET_REFUSED = Failure(EXIT_BAD_INPUT, "a target that holds other data")
 NOT_A_URL = Failure(EXIT_CONFIG, "a --to that is not a postgresql:// URL")
@@ -88,18 +88,14 @@ async def _copy(
         try:
             target = await Database.open(url)
             try:
-                with _progress() as progress:
+                # A server gone mid-copy is one line; the same command again resumes.
+                with failures_described(target), copy_progress() as progress:
                     outcome = await copy_database(
                         source, target, force=force, batch_rows=batch_rows, progress=progress
                     )
-                verification = await verify_copy(source, target, outcome.tables)
+                    verification = await verify_copy(source, target, outcome.tables)
             except CopyRefused as exc:
                 raise CliError(str(exc)) from None
-            except Exception as exc:  # a server gone mid-copy: one line; a rerun resumes
-                unusable = target.describe_failure(exc)
-                if unusable is None:
-                    raise
-                raise unusable from None
             finally:
                 await target.close()
         finally:
@@ -120,34 +116,3 @@ def _print_report(outcome: CopyOutcome, verification: Verification, seconds: flo
     )
     how = "Resumed the copy" if outcome.resumed else "Copied"
     print(f"{how}: {outcome.rows_copied:,} rows in {seconds:,.1f} s.")
-
-
-@contextlib.contextmanager
-def _progress() -> Iterator[Progress | None]:
-    """A bar per table (rows, rows/s) on stderr when a person watches it; nothing otherwise."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
-
-    columns = (
-        TextColumn("{task.description:<24}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]}"),
-    )
-    with Progress(*columns, console=Console(stderr=True)) as bar:
-        tasks: dict[str, tuple[TaskID, float, int]] = {}
-
-        def update(table: str, copied: int, total: int) -> None:
-            if table not in tasks:
-                task = bar.add_task(table, total=total, completed=copied, rate="")
-                tasks[table] = (task, time.perf_counter(), copied)
-                return
-            task, began, first = tasks[table]
-            elapsed = time.perf_counter() - began
-            rate = f"{(copied - first) / elapsed:,.0f} rows/s" if elapsed > 0 else ""
-            bar.update(task, completed=copied, rate=rate)
-
-        yield update
