@@ -6,7 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import pty
 import sqlite3
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -19,7 +24,7 @@ from bot.storage import Database, ShardLock, load_migrations
 from bot.storage.connection import fetch_one
 from bot.storage.db_copy import CHECKPOINTS
 from tests.support.backends import execute_directly
-from tests.support.cli import InProcess
+from tests.support.cli import REPO, InProcess, clean_environment
 
 NEWEST = load_migrations()[-1].version
 SMALL = Shape(claims=240, votes=900, evidence=120, guilds=3, seed=11)
@@ -317,6 +322,7 @@ def test_a_target_with_other_data_is_refused_unless_forced(
         "from the start."
     ]
     assert execute_directly(postgres_url, "SELECT guild_id FROM guild_settings") == [(12345,)]
+    assert execute_directly(postgres_url, f"SELECT to_regclass('{CHECKPOINTS}')") == [(None,)]
     forced = cli("db", "copy", "--to", postgres_url, "--from", str(source), "--force")
     assert (forced.returncode, forced.stderr) == (0, "")
     assert_identical(source, postgres_url)
@@ -408,6 +414,96 @@ def test_bad_urls_and_missing_sources_are_one_line(cli: InProcess, tmp_path: Pat
         "claimbot: Cannot use the database postgresql://u:***@127.0.0.1:1/x: "
     )
     assert "secret" not in unreachable.stderr
+
+
+def copy_command(url: str, source: Path, *options: str) -> list[str]:
+    return [sys.executable, "-m", "bot", "db", "copy", "--to", url, "--from", str(source), *options]
+
+
+def test_a_person_watching_sees_a_bar_per_table_with_its_rate(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    """stderr on a terminal (a pty here) gets rich's bars; the other tests see none."""
+    source = make_source(tmp_path / "claims.db")
+    terminal, its_end = pty.openpty()
+    screen: list[bytes] = []
+
+    def read() -> None:
+        while True:
+            try:
+                data = os.read(terminal, 65_536)
+            except OSError:  # EIO: every end of the terminal is closed
+                return
+            if not data:
+                return
+            screen.append(data)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        done = subprocess.run(
+            copy_command(postgres_url, source, "--batch-rows", "50"),
+            stdout=subprocess.PIPE,
+            stderr=its_end,
+            env=clean_environment({"COLUMNS": "120"}),
+            cwd=REPO,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        os.close(its_end)
+        reader.join(timeout=30)
+        os.close(terminal)
+    shown = b"".join(screen).decode("utf-8", "replace")
+    assert done.returncode == 0
+    assert "Statuses recomputed on the target: 240 of 240" in done.stdout
+    for table in ("guild_settings", "claims", "vote_events", "fact_check_index_parts"):
+        assert table in shown
+    assert "240/240" in shown
+    assert " rows/s" in shown
+
+
+@pytest.mark.slow
+def test_a_copy_killed_mid_table_resumes_when_run_again(
+    tmp_path: Path, postgres_url: str, cli: InProcess
+) -> None:
+    """SIGKILL: no handler runs; the server rolls the open batch back and drops the locks."""
+    source = make_source(tmp_path / "claims.db")
+    copying = subprocess.Popen(
+        copy_command(postgres_url, source, "--batch-rows", "1"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=clean_environment(),
+        cwd=REPO,
+    )
+    try:
+        while copied_vote_events(postgres_url) == 0:
+            assert copying.poll() is None, "the copy ended before it could be killed"
+            time.sleep(0.02)
+        copying.kill()
+        copying.wait(timeout=30)
+    finally:
+        if copying.poll() is None:
+            copying.kill()
+            copying.wait(timeout=30)
+    copied = checkpoint_counts(postgres_url)["vote_events"][0]
+    assert 0 < copied < 900
+    in_target = execute_directly(postgres_url, "SELECT count(*) FROM vote_events")
+    assert in_target == [(copied,)]
+
+    result = cli("db", "copy", "--to", postgres_url, "--from", str(source))
+    assert (result.returncode, result.stderr) == (0, "")
+    assert "Resumed the copy" in result.stdout
+    assert_identical(source, postgres_url)
+
+
+def copied_vote_events(url: str) -> int:
+    if execute_directly(url, f"SELECT to_regclass('{CHECKPOINTS}')") == [(None,)]:
+        return 0
+    found = execute_directly(
+        url, f"SELECT copied FROM {CHECKPOINTS} WHERE table_name = 'vote_events'"
+    )
+    return _int(found[0][0]) if found else 0
 
 
 @pytest.mark.slow

@@ -123,7 +123,7 @@ class CopyStore(Store):
 
     async def checkpoints(self) -> list[Checkpoint]:
         """The copy's checkpoints on this target, in copy order; [] when none began here."""
-        return await self._write(_checkpoints)
+        return await self._read(_checkpoints)
 
     async def tables_with_rows(self, tables: Iterable[str]) -> list[str]:
         """Which of `tables` (plus the search index) hold any row."""
@@ -239,7 +239,8 @@ def _tables_with_rows(conn: Connection, tables: list[str]) -> list[str]:
 
 
 def _checkpoints(conn: Connection) -> list[Checkpoint]:
-    conn.execute(_CREATE_CHECKPOINTS)
+    if conn.execute(f"SELECT to_regclass('{CHECKPOINTS}')").fetchone()[0] is None:
+        return []  # (a refused target is left as it was found)
     rows = fetch_all(conn, f"SELECT * FROM {CHECKPOINTS} ORDER BY position")
     return [
         Checkpoint(
