@@ -234,7 +234,7 @@ async def test_a_copy_stopped_after_a_batch_resumes_there_without_duplicates(
     copied_before = 3 + 2 + 200
     total = sum(_int(n) for ((n,),) in _counts(source))
     assert result.stdout.splitlines()[-1].startswith(
-        f"Resumed the copy: {total - copied_before:,} rows in "
+        f"Resumed the copy: {total - copied_before:,} row(s) in "
     )
     assert_identical(source, postgres_url)
 
@@ -340,12 +340,28 @@ def test_a_finished_copy_run_again_copies_nothing_and_checks_again(
     execute_directly(postgres_url, "UPDATE claims SET status = 'supported' WHERE id = 1")
     again = cli("db", "copy", "--to", postgres_url, "--from", str(source))
     assert again.returncode == 5
-    assert again.stdout.splitlines()[-1].startswith("Resumed the copy: 0 rows in ")
+    assert again.stdout.splitlines()[-1].startswith("Resumed the copy: 0 row(s) in ")
     assert len(again.stderr.splitlines()) == 1
     assert again.stderr.startswith("claimbot: claim 1: stored supported (")
     assert ", recomputed verified_false (" in again.stderr
     assert_identical_except_claim_1 = execute_directly(postgres_url, "SELECT count(*) FROM claims")
     assert assert_identical_except_claim_1 == [(240,)]
+
+
+def test_rows_appended_to_the_source_after_a_copy_are_copied_by_the_next_run(
+    cli: InProcess, tmp_path: Path, postgres_url: str
+) -> None:
+    source = make_source(tmp_path / "claims.db")
+    assert cli("db", "copy", "--to", postgres_url, "--from", str(source)).returncode == 0
+    execute_directly(
+        source,
+        "INSERT INTO audit_log (guild_id, actor_id, action, detail, created_at)"
+        " VALUES (1, 2, 'export', '{}', 1.8e9)",
+    )
+    again = cli("db", "copy", "--to", postgres_url, "--from", str(source))
+    assert (again.returncode, again.stderr) == (0, "")
+    assert again.stdout.splitlines()[-1].startswith("Resumed the copy: 1 row(s) in ")
+    assert_identical(source, postgres_url)
 
 
 def test_a_source_a_bot_holds_is_refused_naming_its_pid(

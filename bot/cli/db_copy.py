@@ -115,4 +115,4 @@ def _print_report(outcome: CopyOutcome, verification: Verification, seconds: flo
         "equal to the stored ones."
     )
     how = "Resumed the copy" if outcome.resumed else "Copied"
-    print(f"{how}: {outcome.rows_copied:,} rows in {seconds:,.1f} s.")
+    print(f"{how}: {outcome.rows_copied:,} row(s) in {seconds:,.1f} s.")
