@@ -175,8 +175,8 @@ def _add_db_commands(sub: argparse._SubParsersAction[CommandParser]) -> None:
         help="copy the SQLite database into a PostgreSQL database, then check the copy",
         description="Copy the SQLite database (DATABASE_PATH, or --from) into the PostgreSQL "
         "database of --to, migrated to the same schema version first: every table in "
-        "batches, then the sequences and the search index, then a check (row counts, and "
-        "every status recomputed). Refuses while a bot runs on either. Run again, an "
+        "batches (the claims with their search index), then the sequences, then a check "
+        "(row counts, and every status recomputed). Refuses while a bot runs on either. Run again, an "
         "interrupted copy resumes where it stopped; a target holding anything else is "
         "refused unless --force. See docs/operations.md.",
         epilog=_epilog(db_copy.FAILURES, SETTINGS_NOTE),
