@@ -20,7 +20,7 @@ from benchmarks.dataset import Shape, fill
 from benchmarks.db_copy import recompute
 from bot.core.shards import ShardScope
 from bot.services.db_copy import Progress, copy_database, open_source
-from bot.storage import Database, ShardLock, load_migrations
+from bot.storage import Database, DatabaseInUse, PostgresShardLock, ShardLock, load_migrations
 from bot.storage.connection import fetch_one
 from bot.storage.db_copy import CHECKPOINTS
 from tests.support.backends import execute_directly
@@ -496,6 +496,12 @@ def test_a_copy_killed_mid_table_resumes_when_run_again(
         while copied_vote_events(postgres_url) == 0:
             assert copying.poll() is None, "the copy ended before it could be killed"
             time.sleep(0.02)
+        # Meanwhile no bot can start on either database: the copy holds both locks.
+        every = ShardScope.every(1)
+        with pytest.raises(DatabaseInUse, match=rf"\(pid {copying.pid}\)\.$"):
+            ShardLock(source, every).acquire()
+        with pytest.raises(DatabaseInUse, match=rf"\(pid {copying.pid}\)\.$"):
+            PostgresShardLock(postgres_url, every).acquire()
         copying.kill()
         copying.wait(timeout=30)
     finally:
