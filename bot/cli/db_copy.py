@@ -22,7 +22,6 @@ from bot.cli.common import (
     EXIT_COPY_DIFFERS,
     EXIT_OK,
     NO_DATABASE,
-    UNUSABLE_DATABASE,
     CliError,
     Failure,
     copy_progress,
@@ -36,11 +35,12 @@ if TYPE_CHECKING:
 
 TARGET_REFUSED = Failure(EXIT_BAD_INPUT, "a target that holds other data")
 NOT_A_URL = Failure(EXIT_CONFIG, "a --to that is not a postgresql:// URL")
+UNUSABLE = Failure(EXIT_CONFIG, "a source or target unreachable, or not at the newest schema")
 COPY_DIFFERS = Failure(EXIT_COPY_DIFFERS, "a copy that differs from its source")
 FAILURES = (
     NO_DATABASE,
     NOT_A_URL,
-    UNUSABLE_DATABASE,
+    UNUSABLE,
     TARGET_REFUSED,
     DATABASE_IN_USE,
     COPY_DIFFERS,

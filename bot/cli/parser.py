@@ -176,9 +176,9 @@ def _add_db_commands(sub: argparse._SubParsersAction[CommandParser]) -> None:
         description="Copy the SQLite database (DATABASE_PATH, or --from) into the PostgreSQL "
         "database of --to, migrated to the same schema version first: every table in "
         "batches (the claims with their search index), then the sequences, then a check "
-        "(row counts, and every status recomputed). Refuses while a bot runs on either. Run again, an "
-        "interrupted copy resumes where it stopped; a target holding anything else is "
-        "refused unless --force. See docs/operations.md.",
+        "(row counts, and every status recomputed). Refuses while a bot runs on either. "
+        "Run again, an interrupted copy resumes where it stopped; a target holding anything "
+        "else is refused unless --force. See docs/operations.md.",
         epilog=_epilog(db_copy.FAILURES, SETTINGS_NOTE),
     )
     copy.add_argument("--to", required=True, metavar="URL", help="postgresql://user:pw@host/db")
