@@ -115,7 +115,7 @@ def place_names(rng: random.Random, count: int) -> list[str]:
 
 
 def claim_text(rng: random.Random, places: list[str], index: int) -> tuple[str, str]:
-    """(text, attribution): one verifiable statement; `index` keeps each one distinct."""
+    """(text, speaker): one verifiable statement; `index` keeps each one distinct."""
     source = rng.choice(SOURCES)
     text = (
         f"{rng.choice(SUBJECTS).capitalize()} in {rng.choice(places)} {rng.choice(VERBS)}"

@@ -30,7 +30,7 @@ EXTRACT_USAGE = (
 IMPORT_USAGE = "usage: claimbot factchecks import [-h] [--guild ID] feed"
 COMMANDS = (
     "'run', 'migrate', 'extract', 'export', 'recompute', 'score', 'factchecks', 'match', "
-    "'evidence', 'web'"
+    "'evidence', 'web', 'db'"
 )
 
 
@@ -121,7 +121,7 @@ def help_text(cli: InProcess, *command: str) -> str:
 @pytest.mark.parametrize(
     ("command", "codes"),
     [
-        ((), "0 1 2 3 4 130"),
+        ((), "0 1 2 3 4 5 130"),
         (("run",), "0 2 3 4 130"),
         (("migrate",), "0 2 130"),
         (("extract",), "0 1 2 130"),
@@ -133,6 +133,8 @@ def help_text(cli: InProcess, *command: str) -> str:
         (("factchecks", "stats"), "0 1 2 130"),
         (("match",), "0 1 2 130"),
         (("web",), "0 1 2 130"),
+        (("db",), "0 1 2 4 5 130"),
+        (("db", "copy"), "0 1 2 4 5 130"),
     ],
 )
 def test_help_lists_only_the_exit_codes_that_can_happen(

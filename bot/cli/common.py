@@ -13,11 +13,15 @@ import contextlib
 import os
 import stat
 import sys
+import time
 from collections.abc import Awaitable, Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
+    from rich.progress import Progress as RichProgress
+    from rich.progress import ProgressColumn, TaskID
+
     from bot.config import Settings
     from bot.services.llm_extraction import LLMConfig
     from bot.storage.database import Database
@@ -29,6 +33,7 @@ EXIT_BAD_INPUT = 1
 EXIT_CONFIG = 2
 EXIT_DISCORD_UNREACHABLE = 3
 EXIT_DATABASE_IN_USE = 4
+EXIT_COPY_DIFFERS = 5  # `claimbot db copy`: the check found a difference
 EXIT_INTERRUPTED = 130
 
 
@@ -184,14 +189,23 @@ async def with_database(settings: Settings, work: Callable[[Database], Awaitable
         )
     db = await Database.open(location)
     try:
-        return await work(db)
-    except Exception as exc:  # damage found past the pages that opening reads, a server gone
+        with failures_described(db):
+            return await work(db)
+    finally:
+        await db.close()
+
+
+@contextlib.contextmanager
+def failures_described(db: Database) -> Iterator[None]:
+    """A database error met after opening (damage past the pages that opening reads, a server
+    gone) becomes its one-line DatabaseUnusable; any other error passes."""
+    try:
+        yield
+    except Exception as exc:
         unusable = db.describe_failure(exc)
         if unusable is None:
             raise
         raise unusable from None
-    finally:
-        await db.close()
 
 
 # -- the backend ----------------------------------------------------------------------------
@@ -216,25 +230,77 @@ def chosen_llm(args: argparse.Namespace, settings: Settings) -> LLMConfig | None
 
 
 @contextlib.contextmanager
-def import_progress(total: int | None) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on stderr (bytes read, fact-checks kept) when a person watches it."""
+def progress_bar(
+    columns: Callable[[], tuple[ProgressColumn, ...]], *, transient: bool
+) -> Iterator[RichProgress | None]:
+    """A rich progress bar on stderr with `columns()` when a person watches it; None (and rich
+    not even imported) when stderr is a file or a pipe."""
     if not sys.stderr.isatty():
         yield None
         return
     from rich.console import Console
-    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import Progress
 
-    columns = (
-        TextColumn("importing"),
-        BarColumn(),
-        DownloadColumn(),
-        TextColumn("{task.fields[fact_checks]:,} fact-checks"),
-        TimeElapsedColumn(),
-    )
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+    with Progress(*columns(), console=Console(stderr=True), transient=transient) as bar:
+        yield bar
+
+
+@contextlib.contextmanager
+def import_progress(total: int | None) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr (bytes read, fact-checks kept) when a person watches it."""
+
+    def columns() -> tuple[ProgressColumn, ...]:
+        from rich.progress import BarColumn, DownloadColumn, TextColumn, TimeElapsedColumn
+
+        return (
+            TextColumn("importing"),
+            BarColumn(),
+            DownloadColumn(),
+            TextColumn("{task.fields[fact_checks]:,} fact-checks"),
+            TimeElapsedColumn(),
+        )
+
+    with progress_bar(columns, transient=True) as bar:
+        if bar is None:
+            yield None
+            return
         task = bar.add_task("import", total=total, fact_checks=0)
 
         def update(read: int, fact_checks: int) -> None:
             bar.update(task, completed=read, fact_checks=fact_checks)
+
+        yield update
+
+
+@contextlib.contextmanager
+def copy_progress() -> Iterator[Callable[[str, int, int], None] | None]:
+    """A bar per table (rows copied of its rows, rows/s) for `claimbot db copy`, when a
+    person watches it."""
+
+    def columns() -> tuple[ProgressColumn, ...]:
+        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+
+        return (
+            TextColumn("{task.description:<24}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+        )
+
+    with progress_bar(columns, transient=False) as bar:
+        if bar is None:
+            yield None
+            return
+        tasks: dict[str, tuple[TaskID, float, int]] = {}
+
+        def update(table: str, copied: int, total: int) -> None:
+            if table not in tasks:
+                task = bar.add_task(table, total=total, completed=copied, rate="")
+                tasks[table] = (task, time.perf_counter(), copied)
+                return
+            task, began, first = tasks[table]
+            elapsed = time.perf_counter() - began
+            rate = f"{(copied - first) / elapsed:,.0f} rows/s" if elapsed > 0 else ""
+            bar.update(task, completed=copied, rate=rate)
 
         yield update

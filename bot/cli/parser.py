@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from bot.cli import (
+    db_copy,
     evidence,
     export,
     extract,
@@ -104,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
         *match.FAILURES,
         *evidence.RECHECK_FAILURES,
         *web.FAILURES,
+        *db_copy.FAILURES,
     )
     parser = CommandParser(
         prog="claimbot",
@@ -179,7 +181,51 @@ def build_parser() -> argparse.ArgumentParser:
         "of each server that turned publishing on with /claimbot publish.",
         epilog=_epilog(web.FAILURES, SETTINGS_NOTE),
     ).set_defaults(handler=web.cmd_web)
+    _add_db_commands(sub)
     return parser
+
+
+def _add_db_commands(sub: argparse._SubParsersAction[CommandParser]) -> None:
+    database = sub.add_parser(
+        "db",
+        help="copy the SQLite database into PostgreSQL",
+        description="Work on the database as a whole.",
+        epilog=_epilog(db_copy.FAILURES, SETTINGS_NOTE),
+    )
+    actions = database.add_subparsers(dest="action", required=True, metavar="ACTION")
+    copy = actions.add_parser(
+        "copy",
+        help="copy the SQLite database into a PostgreSQL database, then check the copy",
+        description="Copy the SQLite database (DATABASE_PATH, or --from) into the PostgreSQL "
+        "database of --to, migrated to the same schema version first: every table in "
+        "batches (the claims with their search index), then the sequences, then a check "
+        "(row counts, and every status recomputed). Refuses while a bot runs on either. "
+        "Run again, an interrupted copy resumes where it stopped; a target holding anything "
+        "else is refused unless --force. See docs/operations.md.",
+        epilog=_epilog(db_copy.FAILURES, SETTINGS_NOTE),
+    )
+    copy.add_argument("--to", required=True, metavar="URL", help="postgresql://user:pw@host/db")
+    copy.add_argument(
+        "--from",
+        dest="source",
+        default=None,
+        metavar="PATH",
+        help="the SQLite database to copy (default: DATABASE_PATH)",
+    )
+    copy.add_argument(
+        "--force",
+        action="store_true",
+        help="delete every row the target holds (an earlier copy, or another database's "
+        "data) and copy from the start",
+    )
+    copy.add_argument(
+        "--batch-rows",
+        type=_positive_int,
+        default=5_000,
+        metavar="N",
+        help="rows per batch, each one transaction (default: %(default)s)",
+    )
+    copy.set_defaults(handler=db_copy.cmd_db_copy)
 
 
 def _add_extract(sub: argparse._SubParsersAction[CommandParser]) -> None:

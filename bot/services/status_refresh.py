@@ -128,6 +128,25 @@ class StatusUpdates:
 
 RECOMPUTE_CHUNK = 2_000
 
+# A claim's status as `Database.statuses` holds it: (status, confidence, explanation, final).
+StoredStatus = tuple[str, float, str, bool]
+
+
+def stored_form(result: StatusResult) -> StoredStatus:
+    return (result.status, result.confidence, result.explanation, result.final)
+
+
+def settings_from_configs(db: Database) -> SettingsFor:
+    """Each server's status settings from its setup, read once per server."""
+    configs: dict[int, StatusSettings] = {}
+
+    async def settings_for(guild_id: int) -> StatusSettings:
+        if guild_id not in configs:
+            configs[guild_id] = status_settings(await db.get_guild_config(guild_id))
+        return configs[guild_id]
+
+    return settings_for
+
 
 async def recompute_all(db: Database) -> tuple[int, int]:
     """Rebuild current votes from the vote log (each reviewer's highest event id, the rule of
@@ -136,20 +155,33 @@ async def recompute_all(db: Database) -> tuple[int, int]:
     Returns (claims recomputed, statuses that differed from the stored ones)."""
     await db.rebuild_current_votes()
     before = await db.statuses()
-    configs: dict[int, StatusSettings] = {}
-
-    async def settings_for(guild_id: int) -> StatusSettings:
-        if guild_id not in configs:
-            configs[guild_id] = status_settings(await db.get_guild_config(guild_id))
-        return configs[guild_id]
-
+    settings_for = settings_from_configs(db)
     claims = await db.claim_ids()
     changed = 0
     ids = [claim_id for claim_id, _ in claims]
     for start in range(0, len(ids), RECOMPUTE_CHUNK):
         results = await refresh_statuses(db, ids[start : start + RECOMPUTE_CHUNK], settings_for)
         for claim_id, result in results.items():
-            new = (result.status, result.confidence, result.explanation, result.final)
-            if before.get(claim_id) != new:
+            if before.get(claim_id) != stored_form(result):
                 changed += 1
     return len(claims), changed
+
+
+StatusDifference = tuple[int, StoredStatus, StoredStatus]  # (claim id, stored, computed)
+
+
+async def status_differences(db: Database) -> tuple[int, list[StatusDifference]]:
+    """`recompute_all` without writing: every claim's status computed from the stored votes,
+    sources and resolutions, and compared with the stored one (`claimbot db copy` checks a
+    copy with it). Returns (claims computed, [(claim id, stored, computed)] that differ)."""
+    before = await db.statuses()
+    settings_for = settings_from_configs(db)
+    ids = [claim_id for claim_id, _ in await db.claim_ids()]
+    differ: list[StatusDifference] = []
+    for start in range(0, len(ids), RECOMPUTE_CHUNK):
+        results = await compute_statuses(db, ids[start : start + RECOMPUTE_CHUNK], settings_for)
+        for claim_id, result in results.items():
+            stored = before.get(claim_id)
+            if stored is not None and stored != stored_form(result):
+                differ.append((claim_id, stored, stored_form(result)))
+    return len(ids), differ

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.storage.audit import AuditStore
 from bot.storage.claims import ClaimStore
+from bot.storage.db_copy import CopyStore
 from bot.storage.digests import DigestStore
 from bot.storage.evidence import EvidenceStore
 from bot.storage.factchecks import FactCheckStore
@@ -32,6 +33,7 @@ class Database(
     QueueStore,
     SnapshotStore,
     PublishingStore,
+    CopyStore,
 ):
     """Owns the SQLite connection and its thread; every query of the application is a
     method here."""
