@@ -1,4 +1,5 @@
-"""The selection harness: grouped folds, a balanced threshold, and no dev-test before the end."""
+"""The selection harness: grouped folds, a threshold fair to every fold, and no dev-test before
+the end."""
 
 from __future__ import annotations
 
@@ -18,10 +19,13 @@ from tools.model_selection import (
     Scores,
     SelectionData,
     Stage,
-    balanced_threshold,
+    Stance,
+    adagrad,
+    fit_stance,
+    fold_threshold,
     grouped_folds,
+    marks_down,
     one_standard_error,
-    recent,
     select,
 )
 
@@ -67,20 +71,31 @@ def test_fewer_blocks_than_folds_is_refused() -> None:
         grouped_folds([1, 600, 1200], k=5, block=BLOCK)
 
 
-def test_the_threshold_keeps_precision_and_recall_together() -> None:
-    # The best F1 (0.889) cuts after the 5th logit, at P 0.8 and R 1.0; with precision and
-    # recall within 0.05 of each other the cut falls after the 4th (P 0.75, R 0.75).
-    logits = [5.0, 4.0, 3.0, 2.0, 1.0, 0.0, -1.0]
-    labels = [1, 1, 1, 0, 1, 0, 0]
-    assert balanced_threshold(logits, labels, tolerance=0.05) == 1.5
-    assert balanced_threshold(logits, labels, tolerance=1.0) == 0.5
+def test_the_threshold_counts_every_fold_alike() -> None:
+    # Fold "a" runs high, fold "b" low. Pooled, the best F1 (0.8) cuts at 4.5, which finds
+    # nothing in "b"; the best mean F1 (0.75: "a" 0.5, "b" 1.0) cuts at 0.5.
+    logits = [6.0, 5.0, 4.0, 3.0, 2.0, 1.5, 1.0, 0.0]
+    labels = [1, 1, 0, 0, 0, 0, 1, 0]
+    folds = ["a"] * 6 + ["b"] * 2
+    assert fold_threshold(logits, labels, folds) == 0.5
+    assert fold_threshold(logits, labels, ["all"] * 8) == 4.5  # one fold: the pooled best
 
 
-def test_the_threshold_is_tuned_on_the_latest_debates() -> None:
-    ids = [40, 10, 50, 30, 20, 60, 70, 80, 90, 100]
-    assert recent(ids, range(10), share=0.2) == [8, 9]
-    assert recent(ids, [0, 1, 2, 3, 4], share=0.2) == [2]  # id 50, at least one row
-    assert recent(ids, [1, 4, 3], share=0.5) == [4, 3]  # ids 20, 30 of 10, 20, 30
+def test_the_mean_loss_penalty_holds_a_rare_feature_nearer_zero() -> None:
+    # Feature 0 marks every check-worthy row (20 of 40), feature 1 one of them only.
+    data = [([0, 1] if i == 0 else [0], 1) for i in range(20)] + [([], 0)] * 20
+    _, free = adagrad(data, 2, epochs=5, learning_rate=0.1, l2=0.0)
+    penalties = [0.05 * 40 / 20, 0.05 * 40 / 1]  # as `Corpus.fit`: λ · rows / count
+    _, held = adagrad(data, 2, epochs=5, learning_rate=0.1, l2=0.0, penalties=penalties)
+    assert held[0] / free[0] > held[1] / free[1] > 0.0
+
+
+def test_released_stance_weights_shrink_toward_zero_and_must_mark_stance_down() -> None:
+    half = fit_stance(Stance("released", scale=0.5), [], [], [], [], [])
+    assert half == tuple(w / 2 for w in model_selection.RELEASED_STANCE)
+    assert marks_down(half)
+    assert not marks_down((-0.3, 0.0, -0.1, -0.5, 0.0, 0.15))  # an opinion turned up
+    assert marks_down((-0.3, 0.2, -0.1, -0.5, 0.1, -0.15))  # sourced ones may go up
 
 
 def _result(name: str, f1s: list[float]) -> Result:
