@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -154,6 +155,46 @@ def release_figures(
     return figures
 
 
+#: a shipped model's CV precision and recall may fall below neither (the held-out target's)
+MIN_PRECISION = MIN_RECALL = 0.6
+
+
+def ship_decision(choice: Choice, previous: Sequence[Scores]) -> tuple[bool, str]:
+    """Whether the candidate replaces the previous release's weights, and why: it must beat
+    their recipe on the same folds by one standard error, keep CV precision and recall at
+    `MIN_PRECISION` / `MIN_RECALL`, and hold the news floor (the stance choice falls back
+    to the best agreement when no setting does)."""
+    gain, error = paired_gain(choice.result.folds, previous)
+    shortfalls = []
+    if not beats(choice.result.folds, previous):
+        shortfalls.append(
+            f"did not beat the previous release's recipe on the same folds by more than one "
+            f"standard error (CV F1 {gain:+.3f}, standard error {error:.3f})"
+        )
+    precision, recall = choice.result.mean("precision"), choice.result.mean("recall")
+    if precision < MIN_PRECISION or recall < MIN_RECALL:
+        shortfalls.append(f"has CV precision {precision:.3f} and recall {recall:.3f}")
+    figures, floor = choice.news_figures, choice.news_floor
+    if figures is not None and not figures.holds(floor):
+        shortfalls.append(
+            f"gives back news quality (agreement {figures.agreement:.3f}, English F1 "
+            f"{figures.english_f1:.3f} against the floor's "
+            f"{floor.agreement:.3f} / {floor.english_f1:.3f})"
+            if floor is not None
+            else "gives back news quality"
+        )
+    if not shortfalls:
+        return True, (
+            f"It beat the previous release's recipe on the same folds by CV F1 {gain:+.3f} "
+            f"(standard error {error:.3f}), with CV precision {precision:.3f} and recall "
+            f"{recall:.3f}, and holds the news floor."
+        )
+    return False, (
+        f"This run's candidate {' and '.join(shortfalls)}, so the weight files keep their "
+        f"weights; their `selection` record and these cards are new."
+    )
+
+
 def keep_weights(out: Path, selection: dict[str, object]) -> tuple[Path, Path]:
     """The shipped weight files with `selection` recorded, their weights untouched."""
     model_path, stance_path = out / model_filename("en"), out / STANCE_FILE
@@ -203,17 +244,8 @@ def main() -> int:
         kept = None
         decision = "No earlier release was measured on these folds."
     else:
-        gain, error = paired_gain(choice.result.folds, previous.cv)
-        kept = None if beats(choice.result.folds, previous.cv) else previous
-        decision = (
-            f"It beat the previous release's recipe on the same folds by CV F1 {gain:+.3f} "
-            f"(standard error {error:.3f})."
-            if kept is None
-            else f"This run's candidate did not beat the previous release's recipe on the "
-            f"same folds by more than one standard error (CV F1 {gain:+.3f}, standard error "
-            f"{error:.3f}), so the weight files keep their weights; their `selection` record "
-            f"and these cards are new."
-        )
+        ships, decision = ship_decision(choice, previous.cv)
+        kept = None if ships else previous
     if kept is None or kept.cv is None or kept.dev_test is None:
         model_path, stance_path = write_weights(choice, dev_test, args.out)
         shipped = Shipped("this run's candidate", decision, choice.result.folds, dev_test, 0)
