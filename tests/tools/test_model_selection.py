@@ -247,3 +247,43 @@ def test_the_threshold_rises_only_as_far_as_the_news_floor_needs() -> None:
     assert model_selection.news_threshold(model, pairs, low) == -1.5
     unreachable = model_selection.NewsFigures(agreement=1.01, english_f1=0.0)
     assert model_selection.news_threshold(model, pairs, unreachable) is None
+
+
+def _choice(
+    f1s: list[float], precision: float, news: tuple[float, float]
+) -> model_selection.Choice:
+    result = Result(
+        Learner(1, 0.1), model_selection.NO_STANCE, tuple(Scores(precision, 0.7, f) for f in f1s)
+    )
+    model = model_selection.FinalModel(
+        model_selection.Weights(0.0, {}), model_selection.ZERO_STANCE, 0.0
+    )
+    return model_selection.Choice(
+        result=result,
+        model=model,
+        news_figures=model_selection.NewsFigures(*news),
+        news_floor=model_selection.NewsFigures(0.955, 0.945),
+        stages=(),
+        stances=(),
+        sentences=10,
+        positives=3,
+        news=4,
+        folds=2,
+        repeats=1,
+    )
+
+
+def test_a_candidate_ships_only_if_it_beats_keeps_precision_and_holds_the_news_floor() -> None:
+    previous = [Scores(0.6, 0.7, f) for f in (0.60, 0.62, 0.64, 0.66)]
+    better = [0.62, 0.64, 0.66, 0.68]  # +0.02 on every fold
+    ships, why = train_checkworthy.ship_decision(_choice(better, 0.65, (0.96, 0.95)), previous)
+    assert ships
+    assert why.startswith("It beat the previous release's recipe on the same folds by CV F1")
+    ships, why = train_checkworthy.ship_decision(_choice(better, 0.65, (0.947, 0.95)), previous)
+    assert not ships
+    assert "gives back news quality (agreement 0.947, English F1 0.950" in why
+    ships, why = train_checkworthy.ship_decision(_choice(better, 0.58, (0.96, 0.95)), previous)
+    assert not ships
+    assert "has CV precision 0.580 and recall 0.700" in why
+    ships, _ = train_checkworthy.ship_decision(_choice(better[::-1], 0.65, (0.96, 0.95)), previous)
+    assert not ships  # the same mean, but not better fold by fold
