@@ -44,6 +44,7 @@ from tools.checkthat import (
     Pair,
     Sentence,
     read_dev_test,
+    read_pairs,
 )
 from tools.model_card import (
     PROCEDURE,
@@ -65,6 +66,7 @@ from tools.model_selection import (
     Stage,
     Stance,
     beats,
+    news_figures,
     paired_gain,
     score_dev_test,
     select,
@@ -157,15 +159,26 @@ def release_figures(
 
 #: a shipped model's CV precision and recall may fall below neither (the held-out target's)
 MIN_PRECISION = MIN_RECALL = 0.6
+#: the parallel test pairs' gate (tests/extraction/test_parallel.py): read only to veto a
+#: final candidate, never to choose one
+PARALLEL_GATE = REPO / "tests" / "extraction" / "data" / "parallel_en_fr.tsv"
+MIN_GATE_AGREEMENT = 0.98
 
 
-def ship_decision(choice: Choice, previous: Sequence[Scores]) -> tuple[bool, str]:
+def ship_decision(
+    choice: Choice, previous: Sequence[Scores], gate: NewsFigures | None = None
+) -> tuple[bool, str]:
     """Whether the candidate replaces the previous release's weights, and why: it must beat
     their recipe on the same folds by one standard error, keep CV precision and recall at
-    `MIN_PRECISION` / `MIN_RECALL`, and hold the news floor (the stance choice falls back
-    to the best agreement when no setting does)."""
+    `MIN_PRECISION` / `MIN_RECALL`, hold the news floor (the stance choice falls back to
+    the best agreement when no setting does) and pass the parallel test pairs' gate."""
     gain, error = paired_gain(choice.result.folds, previous)
     shortfalls = []
+    if gate is not None and gate.agreement < MIN_GATE_AGREEMENT:
+        shortfalls.append(
+            f"fails the parallel test pairs' gate (agreement {gate.agreement:.3f} < "
+            f"{MIN_GATE_AGREEMENT:g})"
+        )
     if not beats(choice.result.folds, previous):
         shortfalls.append(
             f"did not beat the previous release's recipe on the same folds by more than one "
@@ -244,7 +257,9 @@ def main() -> int:
         kept = None
         decision = "No earlier release was measured on these folds."
     else:
-        ships, decision = ship_decision(choice, previous.cv)
+        # The test pairs veto the final candidate; they choose nothing.
+        gate = news_figures(choice.model, read_pairs(PARALLEL_GATE))
+        ships, decision = ship_decision(choice, previous.cv, gate)
         kept = None if ships else previous
     if kept is None or kept.cv is None or kept.dev_test is None:
         model_path, stance_path = write_weights(choice, dev_test, args.out)

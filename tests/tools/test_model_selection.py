@@ -285,5 +285,11 @@ def test_a_candidate_ships_only_if_it_beats_keeps_precision_and_holds_the_news_f
     ships, why = train_checkworthy.ship_decision(_choice(better, 0.58, (0.96, 0.95)), previous)
     assert not ships
     assert "has CV precision 0.580 and recall 0.700" in why
+    gate = model_selection.NewsFigures(213 / 220, 0.95)  # the parallel test pairs
+    ships, why = train_checkworthy.ship_decision(
+        _choice(better, 0.65, (0.96, 0.95)), previous, gate
+    )
+    assert not ships
+    assert "fails the parallel test pairs' gate (agreement 0.968 < 0.98)" in why
     ships, _ = train_checkworthy.ship_decision(_choice(better[::-1], 0.65, (0.96, 0.95)), previous)
     assert not ships  # the same mean, but not better fold by fold
