@@ -12,8 +12,6 @@ from dataclasses import dataclass
 
 from tools.model_selection import (
     BLOCK_IDS,
-    P_R_TOLERANCE,
-    RECENT_SHARE,
     REPEATS,
     Choice,
     Result,
@@ -144,7 +142,22 @@ HISTORY = (
     "0.041 on the latest debates; shipped, it let 215 of 220 parallel test pairs agree "
     "(gate: 0.98). The rule that keeps the previous weights unless a candidate beats "
     "them by one standard error was added then. Dev-test is therefore not blind to "
-    "these changes."
+    "these changes. The fourth run added the L2 penalty on the mean loss, the released "
+    "stance weights shrunk by a cross-validated scale, the rule that a stance setting "
+    "marks stance down (fits over the new learners turned opinion up), and the threshold "
+    "best on the folds' mean F1. Its first attempt let the families stage drop the signal "
+    "tags (unigrams+bigrams only): no stance setting then held the news floor (best "
+    "agreement 0.947, English F1 0.934), yet the trainer shipped it on CV F1 +0.004 "
+    "(standard error 0.004), and dev-test was read: P 0.899, R 0.741, F1 0.812. The "
+    "signal tags were then kept in every families variant (the French bridge and the "
+    "stance terms read them), and a candidate now replaces the previous weights only if "
+    "it also holds the news floor and keeps CV precision and recall at 0.6; the second "
+    "attempt made no other change and read dev-test once more, after its choice (this "
+    "card's candidate). It held the news floor on the development pairs (agreement "
+    "0.979), but only 213 of 220 parallel test pairs agreed (gate: 0.98) and one French "
+    "example article lost an expected claim, so it was not shipped; the trainer now "
+    "vetoes a candidate below the test pairs' gate, read after the choice and choosing "
+    "nothing."
 )
 
 
@@ -158,14 +171,16 @@ def _procedure(choice: Choice) -> str:
         f"contiguous run of blocks; a debate is split between two folds only where a fold "
         f"boundary falls inside it (at most one per boundary).\n"
         f"- Every setting is chosen by the mean F1 over the folds, stage by stage (the "
-        f"learner's early stopping, its L2 penalty, the rare-feature cut, the feature "
-        f"families, then the stance terms); each stage keeps the simplest setting within "
-        f"one standard error (of the paired fold differences) of the best.\n"
-        f"- Each fold's threshold is chosen on the other folds' out-of-fold logits, on the "
-        f"latest {RECENT_SHARE:.0%} of them by sentence id (unseen debates come after "
-        f"every train id, and the latest debates' logits run lower): the best F1 where "
-        f"precision and recall differ by at most {P_R_TOLERANCE:g}. The shipped threshold "
-        f"is chosen the same way on the latest debates' out-of-fold logits, raised if "
+        f"learner's early stopping, its L2 penalty, an L2 penalty on the mean loss instead "
+        f"(rare words held nearer zero), the rare-feature cut, the feature families, then "
+        f"the stance terms); each stage keeps the simplest setting within one standard "
+        f"error (of the paired fold differences) of the best. A stance setting must mark "
+        f"every bare hedge, plan, forecast and opinion down.\n"
+        f"- Each fold's threshold is chosen on the other folds' out-of-fold logits: the "
+        f"best mean F1 over those folds, each fold counting alike (the latest debates' "
+        f"logits run lower, and a cut-off best on the rows pooled or balanced on one split "
+        f"serves the others). The shipped threshold is chosen the same way on every "
+        f"repeat's out-of-fold logits, raised if "
         f"needed to the lowest cut-off at which the news development pairs give back "
         f"neither the previous release's French/English agreement nor its English F1 (the "
         f"CV folds' cut-offs are raised as much), and folded into the bias, so 0.5 is the "
@@ -272,10 +287,12 @@ model's logit (`scoring.learned_stance_logit`). French keeps the rule score's st
 | --- | --- |
 {weights}
 
-**Data.** This run fits them by L2-penalised logistic regression with the model's
-out-of-fold logits as a fixed offset ({choice.sentences:,} CheckThat! train + dev
+**Data.** This run either fits them by L2-penalised logistic regression with the
+model's out-of-fold logits as a fixed offset ({choice.sentences:,} CheckThat! train + dev
 sentences) and, when chosen, the {choice.news} English news sentences of
-`tools/data/parallel_dev_en_fr.tsv`, weighing as much together as the debates.
+`tools/data/parallel_dev_en_fr.tsv`, weighing as much together as the debates; or takes
+release `c2dd61f`'s weights (fitted that way on its latest debates and the news
+sentences) times a scale from 0.25 to 1, the same on every fold.
 
 **Selection.** {_procedure(choice)}
 - The stance setting is chosen like the others among those that give back neither

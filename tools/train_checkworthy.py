@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
 
@@ -43,6 +44,7 @@ from tools.checkthat import (
     Pair,
     Sentence,
     read_dev_test,
+    read_pairs,
 )
 from tools.model_card import (
     PROCEDURE,
@@ -64,6 +66,7 @@ from tools.model_selection import (
     Stage,
     Stance,
     beats,
+    news_figures,
     paired_gain,
     score_dev_test,
     select,
@@ -154,6 +157,57 @@ def release_figures(
     return figures
 
 
+#: a shipped model's CV precision and recall may fall below neither (the held-out target's)
+MIN_PRECISION = MIN_RECALL = 0.6
+#: the parallel test pairs' gate (tests/extraction/test_parallel.py): read only to veto a
+#: final candidate, never to choose one
+PARALLEL_GATE = REPO / "tests" / "extraction" / "data" / "parallel_en_fr.tsv"
+MIN_GATE_AGREEMENT = 0.98
+
+
+def ship_decision(
+    choice: Choice, previous: Sequence[Scores], gate: NewsFigures | None = None
+) -> tuple[bool, str]:
+    """Whether the candidate replaces the previous release's weights, and why: it must beat
+    their recipe on the same folds by one standard error, keep CV precision and recall at
+    `MIN_PRECISION` / `MIN_RECALL`, hold the news floor (the stance choice falls back to
+    the best agreement when no setting does) and pass the parallel test pairs' gate."""
+    gain, error = paired_gain(choice.result.folds, previous)
+    shortfalls = []
+    if gate is not None and gate.agreement < MIN_GATE_AGREEMENT:
+        shortfalls.append(
+            f"fails the parallel test pairs' gate (agreement {gate.agreement:.3f} < "
+            f"{MIN_GATE_AGREEMENT:g})"
+        )
+    if not beats(choice.result.folds, previous):
+        shortfalls.append(
+            f"did not beat the previous release's recipe on the same folds by more than one "
+            f"standard error (CV F1 {gain:+.3f}, standard error {error:.3f})"
+        )
+    precision, recall = choice.result.mean("precision"), choice.result.mean("recall")
+    if precision < MIN_PRECISION or recall < MIN_RECALL:
+        shortfalls.append(f"has CV precision {precision:.3f} and recall {recall:.3f}")
+    figures, floor = choice.news_figures, choice.news_floor
+    if figures is not None and not figures.holds(floor):
+        shortfalls.append(
+            f"gives back news quality (agreement {figures.agreement:.3f}, English F1 "
+            f"{figures.english_f1:.3f} against the floor's "
+            f"{floor.agreement:.3f} / {floor.english_f1:.3f})"
+            if floor is not None
+            else "gives back news quality"
+        )
+    if not shortfalls:
+        return True, (
+            f"It beat the previous release's recipe on the same folds by CV F1 {gain:+.3f} "
+            f"(standard error {error:.3f}), with CV precision {precision:.3f} and recall "
+            f"{recall:.3f}, and holds the news floor."
+        )
+    return False, (
+        f"This run's candidate {' and '.join(shortfalls)}, so the weight files keep their "
+        f"weights; their `selection` record and these cards are new."
+    )
+
+
 def keep_weights(out: Path, selection: dict[str, object]) -> tuple[Path, Path]:
     """The shipped weight files with `selection` recorded, their weights untouched."""
     model_path, stance_path = out / model_filename("en"), out / STANCE_FILE
@@ -203,17 +257,10 @@ def main() -> int:
         kept = None
         decision = "No earlier release was measured on these folds."
     else:
-        gain, error = paired_gain(choice.result.folds, previous.cv)
-        kept = None if beats(choice.result.folds, previous.cv) else previous
-        decision = (
-            f"It beat the previous release's recipe on the same folds by CV F1 {gain:+.3f} "
-            f"(standard error {error:.3f})."
-            if kept is None
-            else f"This run's candidate did not beat the previous release's recipe on the "
-            f"same folds by more than one standard error (CV F1 {gain:+.3f}, standard error "
-            f"{error:.3f}), so the weight files keep their weights; their `selection` record "
-            f"and these cards are new."
-        )
+        # The test pairs veto the final candidate; they choose nothing.
+        gate = news_figures(choice.model, read_pairs(PARALLEL_GATE))
+        ships, decision = ship_decision(choice, previous.cv, gate)
+        kept = None if ships else previous
     if kept is None or kept.cv is None or kept.dev_test is None:
         model_path, stance_path = write_weights(choice, dev_test, args.out)
         shipped = Shipped("this run's candidate", decision, choice.result.folds, dev_test, 0)

@@ -1,4 +1,5 @@
-"""The selection harness: grouped folds, a balanced threshold, and no dev-test before the end."""
+"""The selection harness: grouped folds, a threshold fair to every fold, and no dev-test before
+the end."""
 
 from __future__ import annotations
 
@@ -18,10 +19,13 @@ from tools.model_selection import (
     Scores,
     SelectionData,
     Stage,
-    balanced_threshold,
+    Stance,
+    adagrad,
+    fit_stance,
+    fold_threshold,
     grouped_folds,
+    marks_down,
     one_standard_error,
-    recent,
     select,
 )
 
@@ -67,20 +71,31 @@ def test_fewer_blocks_than_folds_is_refused() -> None:
         grouped_folds([1, 600, 1200], k=5, block=BLOCK)
 
 
-def test_the_threshold_keeps_precision_and_recall_together() -> None:
-    # The best F1 (0.889) cuts after the 5th logit, at P 0.8 and R 1.0; with precision and
-    # recall within 0.05 of each other the cut falls after the 4th (P 0.75, R 0.75).
-    logits = [5.0, 4.0, 3.0, 2.0, 1.0, 0.0, -1.0]
-    labels = [1, 1, 1, 0, 1, 0, 0]
-    assert balanced_threshold(logits, labels, tolerance=0.05) == 1.5
-    assert balanced_threshold(logits, labels, tolerance=1.0) == 0.5
+def test_the_threshold_counts_every_fold_alike() -> None:
+    # Fold "a" runs high, fold "b" low. Pooled, the best F1 (0.8) cuts at 4.5, which finds
+    # nothing in "b"; the best mean F1 (0.75: "a" 0.5, "b" 1.0) cuts at 0.5.
+    logits = [6.0, 5.0, 4.0, 3.0, 2.0, 1.5, 1.0, 0.0]
+    labels = [1, 1, 0, 0, 0, 0, 1, 0]
+    folds = ["a"] * 6 + ["b"] * 2
+    assert fold_threshold(logits, labels, folds) == 0.5
+    assert fold_threshold(logits, labels, ["all"] * 8) == 4.5  # one fold: the pooled best
 
 
-def test_the_threshold_is_tuned_on_the_latest_debates() -> None:
-    ids = [40, 10, 50, 30, 20, 60, 70, 80, 90, 100]
-    assert recent(ids, range(10), share=0.2) == [8, 9]
-    assert recent(ids, [0, 1, 2, 3, 4], share=0.2) == [2]  # id 50, at least one row
-    assert recent(ids, [1, 4, 3], share=0.5) == [4, 3]  # ids 20, 30 of 10, 20, 30
+def test_the_mean_loss_penalty_holds_a_rare_feature_nearer_zero() -> None:
+    # Feature 0 marks every check-worthy row (20 of 40), feature 1 one of them only.
+    data = [([0, 1] if i == 0 else [0], 1) for i in range(20)] + [([], 0)] * 20
+    _, free = adagrad(data, 2, epochs=5, learning_rate=0.1, l2=0.0)
+    penalties = [0.05 * 40 / 20, 0.05 * 40 / 1]  # as `Corpus.fit`: λ · rows / count
+    _, held = adagrad(data, 2, epochs=5, learning_rate=0.1, l2=0.0, penalties=penalties)
+    assert held[0] / free[0] > held[1] / free[1] > 0.0
+
+
+def test_released_stance_weights_shrink_toward_zero_and_must_mark_stance_down() -> None:
+    half = fit_stance(Stance("released", scale=0.5), [], [], [], [], [])
+    assert half == tuple(w / 2 for w in model_selection.RELEASED_STANCE)
+    assert marks_down(half)
+    assert not marks_down((-0.3, 0.0, -0.1, -0.5, 0.0, 0.15))  # an opinion turned up
+    assert marks_down((-0.3, 0.2, -0.1, -0.5, 0.1, -0.15))  # sourced ones may go up
 
 
 def _result(name: str, f1s: list[float]) -> Result:
@@ -232,3 +247,49 @@ def test_the_threshold_rises_only_as_far_as_the_news_floor_needs() -> None:
     assert model_selection.news_threshold(model, pairs, low) == -1.5
     unreachable = model_selection.NewsFigures(agreement=1.01, english_f1=0.0)
     assert model_selection.news_threshold(model, pairs, unreachable) is None
+
+
+def _choice(
+    f1s: list[float], precision: float, news: tuple[float, float]
+) -> model_selection.Choice:
+    result = Result(
+        Learner(1, 0.1), model_selection.NO_STANCE, tuple(Scores(precision, 0.7, f) for f in f1s)
+    )
+    model = model_selection.FinalModel(
+        model_selection.Weights(0.0, {}), model_selection.ZERO_STANCE, 0.0
+    )
+    return model_selection.Choice(
+        result=result,
+        model=model,
+        news_figures=model_selection.NewsFigures(*news),
+        news_floor=model_selection.NewsFigures(0.955, 0.945),
+        stages=(),
+        stances=(),
+        sentences=10,
+        positives=3,
+        news=4,
+        folds=2,
+        repeats=1,
+    )
+
+
+def test_a_candidate_ships_only_if_it_beats_keeps_precision_and_holds_the_news_floor() -> None:
+    previous = [Scores(0.6, 0.7, f) for f in (0.60, 0.62, 0.64, 0.66)]
+    better = [0.62, 0.64, 0.66, 0.68]  # +0.02 on every fold
+    ships, why = train_checkworthy.ship_decision(_choice(better, 0.65, (0.96, 0.95)), previous)
+    assert ships
+    assert why.startswith("It beat the previous release's recipe on the same folds by CV F1")
+    ships, why = train_checkworthy.ship_decision(_choice(better, 0.65, (0.947, 0.95)), previous)
+    assert not ships
+    assert "gives back news quality (agreement 0.947, English F1 0.950" in why
+    ships, why = train_checkworthy.ship_decision(_choice(better, 0.58, (0.96, 0.95)), previous)
+    assert not ships
+    assert "has CV precision 0.580 and recall 0.700" in why
+    gate = model_selection.NewsFigures(213 / 220, 0.95)  # the parallel test pairs
+    ships, why = train_checkworthy.ship_decision(
+        _choice(better, 0.65, (0.96, 0.95)), previous, gate
+    )
+    assert not ships
+    assert "fails the parallel test pairs' gate (agreement 0.968 < 0.98)" in why
+    ships, _ = train_checkworthy.ship_decision(_choice(better[::-1], 0.65, (0.96, 0.95)), previous)
+    assert not ships  # the same mean, but not better fold by fold
