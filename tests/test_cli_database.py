@@ -20,6 +20,7 @@ import pytest
 
 from bot.storage import load_migrations
 from tests.fake_discord import FakeDiscord
+from tests.support.backends import execute_directly
 from tests.support.cli import InProcess, claimbot, clean_environment
 from tests.support.process import BotProcess
 
@@ -352,10 +353,14 @@ def test_unreachable_names_the_cause_the_system_gave() -> None:
 
 
 @pytest.mark.slow
-def test_concurrent_migrate_processes_all_succeed(tmp_path: Path) -> None:
-    database = tmp_path / "fresh.db"
+def test_concurrent_migrate_processes_all_succeed(
+    database_location: Path | str, tmp_path: Path
+) -> None:
+    """Several hosts migrating one database at once: each waits for the lock (SQLite's write
+    lock, PostgreSQL's advisory lock), the schema is applied once."""
     newest = len(load_migrations())
-    env = clean_environment({"DATABASE_PATH": str(database)})
+    variable = "DATABASE_PATH" if isinstance(database_location, Path) else "DATABASE_URL"
+    env = clean_environment({variable: str(database_location)})
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", "bot", "migrate"],
@@ -365,14 +370,13 @@ def test_concurrent_migrate_processes_all_succeed(tmp_path: Path) -> None:
             stderr=subprocess.PIPE,
             text=True,
         )
-        for _ in range(6)
+        for _ in range(4)
     ]
     outcomes = [(p.wait(timeout=60), *p.communicate()) for p in processes]
     assert [(code, err) for code, _, err in outcomes] == [(0, "")] * len(processes)
     for _, out, _ in outcomes:
         assert out.rstrip().endswith(f"schema is at version {newest}.")
-    with sqlite3.connect(database) as conn:
-        rows = conn.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()
+    rows = execute_directly(database_location, "SELECT version FROM schema_migrations ORDER BY 1")
     assert [v for (v,) in rows] == list(range(1, newest + 1))
 
 

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -27,7 +25,7 @@ from bot.storage import (
 from bot.storage.dialect import redact_url, to_format_placeholders
 from tests.fake_discord import FakeDiscord
 from tests.support.backends import execute_directly
-from tests.support.cli import InProcess, claimbot, clean_environment
+from tests.support.cli import InProcess, claimbot
 from tests.support.process import BotProcess
 from tests.support.world import TOKEN
 
@@ -169,25 +167,6 @@ def test_an_unreachable_server_is_one_line_and_exit_2(
     assert "hunter2" not in result.stdout + result.stderr
     (line,) = result.stderr.splitlines()
     assert line.startswith("claimbot: Cannot use the database postgresql://bot:***@/claims: ")
-
-
-def test_concurrent_migrate_processes_all_succeed(postgres_url: str, tmp_path: Path) -> None:
-    env = clean_environment({"DATABASE_URL": postgres_url})
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "bot", "migrate"],
-            cwd=tmp_path,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for _ in range(4)
-    ]
-    outcomes = [(p.wait(timeout=60), *p.communicate()) for p in processes]
-    assert [(code, err) for code, _, err in outcomes] == [(0, "")] * len(processes)
-    rows = execute_directly(postgres_url, "SELECT version FROM schema_migrations ORDER BY 1")
-    assert [v for (v,) in rows] == list(range(1, NEWEST + 1))
 
 
 @pytest.mark.slow
