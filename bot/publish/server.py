@@ -17,6 +17,7 @@ What it guarantees, and where:
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import logging
 import os
@@ -99,6 +100,13 @@ def client_key(request: web.Request, *, behind_proxy: bool) -> FetchOwner:
     if behind_proxy:
         forwarded = request.headers.get("X-Forwarded-For", "")
         address = forwarded.rsplit(",", 1)[-1].strip() or address
+    return address_key(address)
+
+
+@functools.lru_cache(maxsize=4096)
+def address_key(address: str) -> FetchOwner:
+    """Kept for the addresses seen last: parsing one with `ipaddress` costs more than the
+    rest of a kept page's answer."""
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
