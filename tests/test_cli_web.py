@@ -28,49 +28,6 @@ async def published_database(path: Path) -> int:
         await db.close()
 
 
-@pytest.mark.slow
-async def test_the_process_serves_the_pages_until_sigterm(tmp_path: Path) -> None:
-    number = await published_database(tmp_path / "bot.db")
-    web = WebProcess(tmp_path / "bot.db")
-    await asyncio.to_thread(web.start)
-    try:
-        async with aiohttp.ClientSession() as session:
-            async with session.get(f"{web.base}/verif/claims/{number}") as response:
-                assert response.status == 200
-                assert "The ferry fares rose 8 percent." in await response.text()
-            async with session.get(f"{web.base}/verif/claims/{number + 1}") as response:
-                assert response.status == 404
-    finally:
-        assert await asyncio.to_thread(web.stop) == 0
-
-
-@pytest.mark.slow
-async def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path) -> None:
-    await published_database(tmp_path / "bot.db")
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        env = {"DATABASE_PATH": str(tmp_path / "bot.db"), "CLAIMBOT_WEB_PORT": str(port)}
-        result = await asyncio.to_thread(claimbot, "web", cwd=tmp_path, env=env)
-    assert result.returncode == 2
-    assert result.stderr.splitlines() == [
-        f"claimbot: Cannot serve the pages on 127.0.0.1:{port} "
-        "(CLAIMBOT_WEB_HOST, CLAIMBOT_WEB_PORT): Address already in use."
-    ]
-    assert result.stdout == ""
-
-
-def test_no_database_is_one_line_and_exit_1(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    run = InProcess(monkeypatch, tmp_path, {"DATABASE_PATH": str(tmp_path / "none.db")})
-    result = run("web")
-    assert result.returncode == 1
-    assert result.stderr.startswith(f"claimbot: No database at {tmp_path / 'none.db'}: run")
-    assert not (tmp_path / "none.db").exists()
-
-
 def worker_pids(pid: int) -> list[int]:
     """The processes `pid` started (Linux /proc)."""
     return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
@@ -81,15 +38,16 @@ def running(pids: list[int]) -> list[int]:
 
 
 @pytest.mark.slow
-async def test_workers_serve_the_same_port_until_sigterm(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 3])
+async def test_the_process_serves_the_pages_until_sigterm(tmp_path: Path, workers: int) -> None:
     number = await published_database(tmp_path / "bot.db")
-    web = WebProcess(tmp_path / "bot.db", env={"CLAIMBOT_WEB_WORKERS": "3"})
+    web = WebProcess(tmp_path / "bot.db", env={"CLAIMBOT_WEB_WORKERS": str(workers)})
     await asyncio.to_thread(web.start)
-    workers = worker_pids(web.pid)
+    forked = worker_pids(web.pid)
     try:
-        assert len(workers) == 3
+        assert len(forked) == (0 if workers == 1 else workers)
         # Separate connections, which the kernel spreads among the workers: each answers.
-        for _ in range(12):
+        for _ in range(4 * workers):
             async with aiohttp.ClientSession() as session:
                 async with session.get(f"{web.base}/verif/claims/{number}") as response:
                     assert response.status == 200
@@ -98,7 +56,43 @@ async def test_workers_serve_the_same_port_until_sigterm(tmp_path: Path) -> None
                     assert response.status == 404
     finally:
         assert await asyncio.to_thread(web.stop) == 0
-    assert running(workers) == []
+    assert running(forked) == []
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("workers", ["1", "2"])
+async def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path, workers: str) -> None:
+    await published_database(tmp_path / "bot.db")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        env = {
+            "DATABASE_PATH": str(tmp_path / "bot.db"),
+            "CLAIMBOT_WEB_PORT": str(port),
+            "CLAIMBOT_WEB_WORKERS": workers,
+        }
+        result = await asyncio.to_thread(claimbot, "web", cwd=tmp_path, env=env)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        f"claimbot: Cannot serve the pages on 127.0.0.1:{port} "
+        "(CLAIMBOT_WEB_HOST, CLAIMBOT_WEB_PORT): Address already in use."
+    ]
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("workers", ["1", "2"])
+def test_no_database_is_one_line_and_exit_1(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, workers: str
+) -> None:
+    env = {"DATABASE_PATH": str(tmp_path / "none.db"), "CLAIMBOT_WEB_WORKERS": workers}
+    result = InProcess(monkeypatch, tmp_path, env)("web")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"claimbot: No database at {tmp_path / 'none.db'}: run `claimbot migrate` to create it "
+        "(`claimbot run` also creates it), or set DATABASE_PATH in the environment or .env."
+    ]
+    assert not (tmp_path / "none.db").exists()
 
 
 @pytest.mark.slow
@@ -112,37 +106,3 @@ async def test_a_worker_killed_stops_the_others_and_exit_1(tmp_path: Path) -> No
     assert await asyncio.to_thread(web.process.wait, 20) == 1
     assert running([second]) == []
     web.stop()
-
-
-@pytest.mark.slow
-async def test_workers_on_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path) -> None:
-    await published_database(tmp_path / "bot.db")
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        env = {
-            "DATABASE_PATH": str(tmp_path / "bot.db"),
-            "CLAIMBOT_WEB_PORT": str(port),
-            "CLAIMBOT_WEB_WORKERS": "2",
-        }
-        result = await asyncio.to_thread(claimbot, "web", cwd=tmp_path, env=env)
-    assert result.returncode == 2
-    assert result.stderr.splitlines() == [
-        f"claimbot: Cannot serve the pages on 127.0.0.1:{port} "
-        "(CLAIMBOT_WEB_HOST, CLAIMBOT_WEB_PORT): Address already in use."
-    ]
-    assert result.stdout == ""
-
-
-def test_workers_without_a_database_is_one_line_and_exit_1(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    env = {"DATABASE_PATH": str(tmp_path / "none.db"), "CLAIMBOT_WEB_WORKERS": "2"}
-    result = InProcess(monkeypatch, tmp_path, env)("web")
-    assert result.returncode == 1
-    assert result.stderr.splitlines() == [
-        f"claimbot: No database at {tmp_path / 'none.db'}: run `claimbot migrate` to create it "
-        "(`claimbot run` also creates it), or set DATABASE_PATH in the environment or .env."
-    ]
-    assert not (tmp_path / "none.db").exists()
