@@ -156,6 +156,9 @@ class Settings(BaseSettings):
     web_cache_seconds: float = Field(
         default=60.0, ge=0, le=3600, validation_alias="CLAIMBOT_WEB_CACHE"
     )
+    # Processes serving the pages on one port (SO_REUSEPORT), each with its own cache and
+    # database connection: more than one uses more than one core.
+    web_workers: int = Field(default=1, ge=1, le=32, validation_alias="CLAIMBOT_WEB_WORKERS")
 
     llm_base_url: str | None = Field(default=None, validation_alias="CLAIMBOT_LLM_BASE_URL")
     llm_model: str | None = Field(default=None, validation_alias="CLAIMBOT_LLM_MODEL")

@@ -4,6 +4,8 @@ SIGTERM (exit 0), and a port it cannot listen on, or a missing database, is one 
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import socket
 from pathlib import Path
 
@@ -26,30 +28,50 @@ async def published_database(path: Path) -> int:
         await db.close()
 
 
+def worker_pids(pid: int) -> list[int]:
+    """The processes `pid` started (Linux /proc)."""
+    return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+
+
+def running(pids: list[int]) -> list[int]:
+    return [pid for pid in pids if Path(f"/proc/{pid}").exists()]
+
+
 @pytest.mark.slow
-async def test_the_process_serves_the_pages_until_sigterm(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 3])
+async def test_the_process_serves_the_pages_until_sigterm(tmp_path: Path, workers: int) -> None:
     number = await published_database(tmp_path / "bot.db")
-    web = WebProcess(tmp_path / "bot.db")
+    web = WebProcess(tmp_path / "bot.db", env={"CLAIMBOT_WEB_WORKERS": str(workers)})
     await asyncio.to_thread(web.start)
+    forked = worker_pids(web.pid)
     try:
-        async with aiohttp.ClientSession() as session:
-            async with session.get(f"{web.base}/verif/claims/{number}") as response:
-                assert response.status == 200
-                assert "The ferry fares rose 8 percent." in await response.text()
-            async with session.get(f"{web.base}/verif/claims/{number + 1}") as response:
-                assert response.status == 404
+        assert len(forked) == (0 if workers == 1 else workers)
+        # Separate connections, which the kernel spreads among the workers: each answers.
+        for _ in range(4 * workers):
+            async with aiohttp.ClientSession() as session:
+                async with session.get(f"{web.base}/verif/claims/{number}") as response:
+                    assert response.status == 200
+                    assert "The ferry fares rose 8 percent." in await response.text()
+                async with session.get(f"{web.base}/verif/claims/{number + 1}") as response:
+                    assert response.status == 404
     finally:
         assert await asyncio.to_thread(web.stop) == 0
+    assert running(forked) == []
 
 
 @pytest.mark.slow
-async def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", ["1", "2"])
+async def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path, workers: str) -> None:
     await published_database(tmp_path / "bot.db")
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        env = {"DATABASE_PATH": str(tmp_path / "bot.db"), "CLAIMBOT_WEB_PORT": str(port)}
+        env = {
+            "DATABASE_PATH": str(tmp_path / "bot.db"),
+            "CLAIMBOT_WEB_PORT": str(port),
+            "CLAIMBOT_WEB_WORKERS": workers,
+        }
         result = await asyncio.to_thread(claimbot, "web", cwd=tmp_path, env=env)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
@@ -59,11 +81,28 @@ async def test_a_port_in_use_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert result.stdout == ""
 
 
+@pytest.mark.parametrize("workers", ["1", "2"])
 def test_no_database_is_one_line_and_exit_1(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, workers: str
 ) -> None:
-    run = InProcess(monkeypatch, tmp_path, {"DATABASE_PATH": str(tmp_path / "none.db")})
-    result = run("web")
+    env = {"DATABASE_PATH": str(tmp_path / "none.db"), "CLAIMBOT_WEB_WORKERS": workers}
+    result = InProcess(monkeypatch, tmp_path, env)("web")
     assert result.returncode == 1
-    assert result.stderr.startswith(f"claimbot: No database at {tmp_path / 'none.db'}: run")
+    assert result.stderr.splitlines() == [
+        f"claimbot: No database at {tmp_path / 'none.db'}: run `claimbot migrate` to create it "
+        "(`claimbot run` also creates it), or set DATABASE_PATH in the environment or .env."
+    ]
     assert not (tmp_path / "none.db").exists()
+
+
+@pytest.mark.slow
+async def test_a_worker_killed_stops_the_others_and_exit_1(tmp_path: Path) -> None:
+    await published_database(tmp_path / "bot.db")
+    web = WebProcess(tmp_path / "bot.db", env={"CLAIMBOT_WEB_WORKERS": "2"})
+    await asyncio.to_thread(web.start)
+    first, second = worker_pids(web.pid)
+    os.kill(first, signal.SIGKILL)
+    assert web.process is not None
+    assert await asyncio.to_thread(web.process.wait, 20) == 1
+    assert running([second]) == []
+    web.stop()

@@ -17,6 +17,7 @@ What it guarantees, and where:
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import logging
 import os
@@ -84,6 +85,14 @@ class RateLimit:
     interval: float
 
 
+def port_unavailable(host: str, port: int, error: OSError) -> WebPortUnavailable:
+    """The one line for a port that cannot be listened on."""
+    reason = os.strerror(error.errno) if error.errno else str(error)
+    return WebPortUnavailable(
+        f"Cannot serve the pages on {host}:{port} (CLAIMBOT_WEB_HOST, CLAIMBOT_WEB_PORT): {reason}."
+    )
+
+
 def client_key(request: web.Request, *, behind_proxy: bool) -> FetchOwner:
     """The client's address as a token bucket's key: IPv4 whole, IPv6 by its /64 (one
     household or one server holds a whole /64)."""
@@ -91,6 +100,13 @@ def client_key(request: web.Request, *, behind_proxy: bool) -> FetchOwner:
     if behind_proxy:
         forwarded = request.headers.get("X-Forwarded-For", "")
         address = forwarded.rsplit(",", 1)[-1].strip() or address
+    return address_key(address)
+
+
+@functools.lru_cache(maxsize=4096)
+def address_key(address: str) -> FetchOwner:
+    """Kept for the addresses seen last: parsing one with `ipaddress` costs more than the
+    rest of a kept page's answer."""
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -143,9 +159,10 @@ class PageServer:
 
     # -- serving ------------------------------------------------------------------------
 
-    async def start(self, host: str, port: int) -> int:
+    async def start(self, host: str, port: int, *, reuse_port: bool = False) -> int:
         """Listen on host:port (0: any free port); returns the port. WebPortUnavailable
-        (one line) when that cannot be."""
+        (one line) when that cannot be. `reuse_port`: other workers listen on the same port
+        (SO_REUSEPORT), and the kernel spreads the connections among them."""
         self._runner = web.AppRunner(
             self.app,
             access_log=None,
@@ -154,16 +171,12 @@ class PageServer:
             keepalive_timeout=15.0,
         )
         await self._runner.setup()
-        site = web.TCPSite(self._runner, host, port, backlog=512)
+        site = web.TCPSite(self._runner, host, port, backlog=512, reuse_port=reuse_port)
         try:
             await site.start()
         except OSError as exc:
             await self._runner.cleanup()
-            reason = os.strerror(exc.errno) if exc.errno else str(exc)
-            raise WebPortUnavailable(
-                f"Cannot serve the pages on {host}:{port} "
-                f"(CLAIMBOT_WEB_HOST, CLAIMBOT_WEB_PORT): {reason}."
-            ) from None
+            raise port_unavailable(host, port, exc) from None
         if self.cache.enabled:
             self._since = await self._db.latest_publishing_stamp() - POLL_OVERLAP_SECONDS
             await self.refresh()  # the first look, before serving: what is there is no change
