@@ -10,34 +10,54 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from bot.core.records import ClaimRecord
 from bot.storage import Database
 from tests.support.cli import InProcess, claimbot
-from tests.support.published import HOME, HOME_SITE, Shape, publish, store_claims
+from tests.support.published import HOME, HOME_SITE, MODERATOR, Shape, publish, store_claims
 from tests.support.web_process import WebProcess
 
 
-async def published_database(path: Path) -> int:
-    db = await Database.open(path)
+async def published_database(location: Path | str) -> ClaimRecord:
+    db = await Database.open(location)
     try:
         [claim] = await store_claims(db, HOME, [Shape("The ferry fares rose 8 percent.")])
         await publish(db, HOME_SITE)
-        return claim.number
+        return claim
+    finally:
+        await db.close()
+
+
+async def withhold(location: Path | str, claim_id: int) -> None:
+    """What `/claim publish state:off` does, from another process's connection."""
+    db = await Database.open(location)
+    try:
+        await db.withhold_claim(HOME, claim_id, withheld=True, actor_id=MODERATOR)
     finally:
         await db.close()
 
 
 @pytest.mark.slow
-async def test_the_process_serves_the_pages_until_sigterm(tmp_path: Path) -> None:
-    number = await published_database(tmp_path / "bot.db")
-    web = WebProcess(tmp_path / "bot.db")
+async def test_the_process_serves_the_pages_until_sigterm(database_location: Path | str) -> None:
+    """On an SQLite file and on PostgreSQL; the page it keeps of a claim goes once the claim
+    is withheld, when its poll of the database sees the change (the cache keeps pages 60 s)."""
+    claim = await published_database(database_location)
+    web = WebProcess(database_location)
     await asyncio.to_thread(web.start)
     try:
         async with aiohttp.ClientSession() as session:
-            async with session.get(f"{web.base}/verif/claims/{number}") as response:
+            page = f"{web.base}/verif/claims/{claim.number}"
+            async with session.get(page) as response:
                 assert response.status == 200
                 assert "The ferry fares rose 8 percent." in await response.text()
-            async with session.get(f"{web.base}/verif/claims/{number + 1}") as response:
+            async with session.get(f"{web.base}/verif/claims/{claim.number + 1}") as response:
                 assert response.status == 404
+            await withhold(database_location, claim.id)
+            for _ in range(300):  # up to 30 s on a loaded machine; a poll is every second
+                async with session.get(page) as response:
+                    if response.status == 404:
+                        break
+                await asyncio.sleep(0.1)
+            assert response.status == 404
     finally:
         assert await asyncio.to_thread(web.stop) == 0
 
