@@ -432,7 +432,7 @@ def test_bad_urls_and_missing_sources_are_one_line(cli: InProcess, tmp_path: Pat
     unreachable = cli(
         "db", "copy", "--to", "postgresql://u:secret@127.0.0.1:1/x", "--from", str(source)
     )
-    assert unreachable.returncode == 2
+    assert unreachable.returncode == 3  # the server did not answer: trying again may work
     assert len(unreachable.stderr.splitlines()) == 1
     assert unreachable.stderr.startswith(
         "claimbot: Cannot use the database postgresql://u:***@127.0.0.1:1/x: "

@@ -11,10 +11,10 @@ import signal
 from typing import TYPE_CHECKING
 
 from bot.cli.common import (
+    DATABASE_FAILURES,
     EXIT_CONFIG,
     EXIT_OK,
     NO_DATABASE,
-    UNUSABLE_DATABASE,
     WEB_PORT_UNAVAILABLE,
     CliError,
     database_errors,
@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.storage.database import Database
 
-FAILURES = (NO_DATABASE, UNUSABLE_DATABASE, WEB_PORT_UNAVAILABLE)
+FAILURES = (NO_DATABASE, *DATABASE_FAILURES, WEB_PORT_UNAVAILABLE)
 
 
 async def serve(settings: Settings, db: Database) -> None:

@@ -39,6 +39,11 @@ class DatabaseUnusable(Exception):
     says why (never a password)."""
 
 
+class DatabaseUnreachable(DatabaseUnusable):
+    """The database server did not answer, or cannot serve yet: trying again later may work,
+    so `claimbot` exits 3, which a service manager restarts, unlike 2."""
+
+
 class SchemaError(DatabaseUnusable):
     """The database cannot be used by this version of claimbot; the message says why."""
 
@@ -222,7 +227,7 @@ def _postgresql_backend(url: str) -> _Backend:
         name=redact_url(url),
         connect=lambda: postgresql.connect(url),
         errors=postgresql.ERRORS,
-        describe=lambda exc: DatabaseUnusable(postgresql.describe_failure(url, exc)),
+        describe=lambda exc: postgresql.unusable(url, exc),
     )
 
 
