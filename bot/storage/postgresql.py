@@ -12,7 +12,9 @@ own snapshot, as on SQLite.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -24,6 +26,8 @@ from psycopg.adapt import Dumper
 
 from bot.storage.connection import DatabaseUnreachable, DatabaseUnusable
 from bot.storage.dialect import Dialect, Params, redact_url, to_format_placeholders
+
+log = logging.getLogger("claimbot.storage")
 
 #: server_version_num of the oldest server accepted: 13 made `unaccent` trusted, so the bot's
 #: own role (no superuser) can create it in migration 0004. Nothing the migrations or queries
@@ -105,8 +109,9 @@ class PostgresConnection:
 
     dialect: Dialect = "postgresql"
 
-    def __init__(self, raw: psycopg.Connection[Any]) -> None:
+    def __init__(self, raw: psycopg.Connection[Any], url: str) -> None:
         self.raw = raw
+        self.url = url
         self.trace: Callable[[str], object] | None = None
 
     def execute(self, sql: str, parameters: Params = (), /) -> psycopg.Cursor[Any]:
@@ -134,15 +139,39 @@ class PostgresConnection:
         self.raw.execute(b"COMMIT")
 
     def rollback(self) -> None:
+        if self.raw.broken or self.raw.closed:
+            return  # the server ended the session, and its transaction with it
         if self.raw.info.transaction_status != pq.TransactionStatus.IDLE:
             self.raw.execute(b"ROLLBACK")
+
+    def lost(self, error: BaseException) -> bool:
+        """Whether `error` ended this session (the server restarted or the network broke),
+        rather than being an error of the statement."""
+        return isinstance(error, psycopg.OperationalError) and (self.raw.broken or self.raw.closed)
+
+    def reopen_if_lost(self) -> None:
+        """A new session if the last one was lost and a reconnect then failed."""
+        if self.raw.broken or self.raw.closed:
+            self.reconnect()
+
+    def reconnect(self) -> None:
+        """Replace the lost session with a new one; if the server does not answer yet, this
+        raises, and the next call tries again (`reopen_if_lost`)."""
+        with contextlib.suppress(psycopg.Error):
+            self.raw.close()
+        self.raw = _open(self.url)
+        log.warning("reconnected to the database %s", redact_url(self.url))
 
     def close(self) -> None:
         self.raw.close()
 
 
 def connect(url: str) -> PostgresConnection:
-    """Open a session on the database thread; refuses a server older than 13."""
+    """Open a session on the database thread; refuses a server older than the minimum."""
+    return PostgresConnection(_open(url), url)
+
+
+def _open(url: str) -> psycopg.Connection[Any]:
     options: dict[str, Any] = {"application_name": application_name()}
     if "connect_timeout" not in psycopg.conninfo.conninfo_to_dict(url):
         options["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
@@ -156,7 +185,7 @@ def connect(url: str) -> PostgresConnection:
     except BaseException:
         raw.close()
         raise
-    return PostgresConnection(raw)
+    return raw
 
 
 def _major(version_num: int) -> str:

@@ -144,11 +144,27 @@ class Cluster:
         self._run("initdb", "-D", str(self.data), "-U", SUPERUSER, *_INITDB_OPTIONS)
         hba = self.data / "pg_hba.conf"  # rewritten in place: its owner stays the server's
         hba.write_text(f"local all {PASSWORD_ROLE} scram-sha-256\n{hba.read_text()}")
+        self._started = True  # from here on, close() stops it, whatever start did
+        self._start_server()
+        self.admin().execute(f'CREATE DATABASE "{TEMPLATE}" TEMPLATE template0')
+
+    def _start_server(self) -> None:
         options = " ".join(f"-c {name}={value}" for name, value in _SERVER_SETTINGS.items())
         options += f" -c unix_socket_directories='{self.directory}'"
-        self._started = True  # from here on, close() stops it, whatever start did
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-o", options, "start")
-        self.admin().execute(f'CREATE DATABASE "{TEMPLATE}" TEMPLATE template0')
+
+    @contextlib.contextmanager
+    def stopped(self) -> Iterator[None]:
+        """The server stopped (fast: every session ended, as in a restart) while the block
+        runs, then started again on the same socket, its data kept."""
+        if self._admin is not None:
+            self._admin.close()
+            self._admin = None
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+        try:
+            yield
+        finally:
+            self._start_server()
 
     def url(self, database: str) -> str:
         """A libpq URL for `database`, through this cluster's socket directory."""
