@@ -19,6 +19,7 @@ from bot.core.records import NewSnapshot
 from bot.core.snapshots import SnapshotBounds
 from bot.storage import Database
 from tests.e2e.hosts import local_fetcher, threaded_host
+from tests.support.backends import database_setting
 from tests.support.cli import InProcess
 from tests.test_storage_evidence_numbers import link, new_claim
 
@@ -57,7 +58,7 @@ def snapshot(url: str) -> NewSnapshot:
     )
 
 
-async def archive(database: Path, base: str, *, archived_at: float) -> dict[str, int]:
+async def archive(database: Path | str, base: str, *, archived_at: float) -> dict[str, int]:
     """One claim per server, a source per path of ANSWERS, each archived at `archived_at`;
     the source ids by path."""
     db = await Database.open(database)
@@ -78,7 +79,7 @@ async def archive(database: Path, base: str, *, archived_at: float) -> dict[str,
     return ids
 
 
-async def states(database: Path, ids: dict[str, int]) -> dict[str, tuple[str | None, int]]:
+async def states(database: Path | str, ids: dict[str, int]) -> dict[str, tuple[str | None, int]]:
     """(recheck state, snapshots kept) of each source, by path."""
     db = await Database.open(database)
     try:
@@ -94,17 +95,20 @@ async def states(database: Path, ids: dict[str, int]) -> dict[str, tuple[str | N
 
 
 @pytest.fixture
-def cli(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> InProcess:
-    run = InProcess(monkeypatch, tmp_path, {"DATABASE_PATH": str(tmp_path / "claimbot.db")})
+def cli(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, database_location: Path | str
+) -> InProcess:
+    """`claimbot` in this process on a migrated database: an SQLite file or PostgreSQL."""
+    run = InProcess(monkeypatch, tmp_path, database_setting(database_location))
     assert run("migrate").returncode == 0
     monkeypatch.setattr(bot.cli.evidence, "recheck_fetcher", local_fetcher)
     return run
 
 
 def test_recheck_one_server_then_the_recently_checked_are_left_alone(
-    cli: InProcess, tmp_path: Path
+    cli: InProcess, database_location: Path | str
 ) -> None:
-    database = tmp_path / "claimbot.db"
+    database = database_location
     with evidence_host() as base:
         ids = asyncio.run(archive(database, base, archived_at=time.time() - 3 * 86_400))
         home = cli("evidence", "recheck", "--guild", str(HOME))
@@ -144,7 +148,8 @@ def test_recheck_one_server_then_the_recently_checked_are_left_alone(
 
 
 def test_recheck_needs_a_database_and_days_that_make_sense(cli: InProcess, tmp_path: Path) -> None:
-    missing = cli("evidence", "recheck", env={"DATABASE_PATH": str(tmp_path / "none.db")})
+    no_file = {"DATABASE_PATH": str(tmp_path / "none.db"), "DATABASE_URL": ""}
+    missing = cli("evidence", "recheck", env=no_file)
     assert missing.returncode == 1
     assert missing.stderr.startswith(f"claimbot: No database at {tmp_path / 'none.db'}: run")
     assert missing.stderr.count("\n") == 1

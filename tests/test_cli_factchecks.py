@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.hosts import local_fetcher, threaded_host
-from tests.support.backends import execute_directly
+from tests.support.backends import database_setting, execute_directly
 from tests.support.cli import InProcess
 
 GUILD = 4242
@@ -87,11 +87,7 @@ def cli(
 ) -> InProcess:
     """`claimbot` in this process, on a migrated library (an SQLite file or a PostgreSQL
     database, DATABASE_URL), with FEED in feed.json."""
-    if isinstance(database_location, Path):
-        setting = {"DATABASE_PATH": str(database_location)}
-    else:
-        setting = {"DATABASE_URL": database_location}
-    run = InProcess(monkeypatch, tmp_path, setting)
+    run = InProcess(monkeypatch, tmp_path, database_setting(database_location))
     assert run("migrate").returncode == 0
     (tmp_path / "feed.json").write_text(json.dumps(FEED), encoding="utf-8")
     return run

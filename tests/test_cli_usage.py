@@ -123,18 +123,18 @@ def help_text(cli: InProcess, *command: str) -> str:
     [
         ((), "0 1 2 3 4 5 130"),
         (("run",), "0 2 3 4 130"),
-        (("migrate",), "0 2 130"),
+        (("migrate",), "0 2 3 130"),
         (("extract",), "0 1 2 130"),
         (("score",), "0 1 2 130"),
-        (("export",), "0 1 2 130"),
-        (("recompute",), "0 1 2 130"),
-        (("factchecks",), "0 1 2 130"),
-        (("factchecks", "import"), "0 1 2 130"),
-        (("factchecks", "stats"), "0 1 2 130"),
-        (("match",), "0 1 2 130"),
-        (("web",), "0 1 2 130"),
-        (("db",), "0 1 2 4 5 130"),
-        (("db", "copy"), "0 1 2 4 5 130"),
+        (("export",), "0 1 2 3 130"),
+        (("recompute",), "0 1 2 3 130"),
+        (("factchecks",), "0 1 2 3 130"),
+        (("factchecks", "import"), "0 1 2 3 130"),
+        (("factchecks", "stats"), "0 1 2 3 130"),
+        (("match",), "0 1 2 3 130"),
+        (("web",), "0 1 2 3 130"),
+        (("db",), "0 1 2 3 4 5 130"),
+        (("db", "copy"), "0 1 2 3 4 5 130"),
     ],
 )
 def test_help_lists_only_the_exit_codes_that_can_happen(
@@ -151,12 +151,14 @@ def test_help_words_each_exit_code(cli: InProcess) -> None:
     assert help_text(cli, "factchecks", "import").endswith(
         "exit codes: 0 done; 1 an unreadable or binary input, a URL that cannot be fetched, a "
         "feed that imports nothing, no database at DATABASE_PATH; 2 a usage error, a missing or "
-        "malformed setting, an unusable DATABASE_PATH; 130 interrupted."
+        "malformed setting, an unusable DATABASE_PATH or DATABASE_URL; 3 the DATABASE_URL server "
+        "unreachable; 130 interrupted."
     )
     assert help_text(cli, "run").endswith(
         "exit codes: 0 done; 2 a usage error, a missing or malformed setting, an unusable "
-        "DATABASE_PATH, Discord refused the token or the intents, CLAIMBOT_HEALTH_PORT cannot "
-        "be listened on; 3 Discord unreachable; "
+        "DATABASE_PATH or DATABASE_URL, Discord refused the token or the intents, "
+        "CLAIMBOT_HEALTH_PORT cannot be listened on; 3 the DATABASE_URL server unreachable, "
+        "Discord unreachable; "
         "4 another claimbot is running on the database (on a shard this one runs); "
         "130 interrupted."
     )

@@ -12,18 +12,28 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from bot.core.records import ClaimRecord
 from bot.storage import Database
 from tests.support.cli import InProcess, claimbot
-from tests.support.published import HOME, HOME_SITE, Shape, publish, store_claims
+from tests.support.published import HOME, HOME_SITE, MODERATOR, Shape, publish, store_claims
 from tests.support.web_process import WebProcess
 
 
-async def published_database(path: Path) -> int:
-    db = await Database.open(path)
+async def published_database(location: Path | str) -> ClaimRecord:
+    db = await Database.open(location)
     try:
         [claim] = await store_claims(db, HOME, [Shape("The ferry fares rose 8 percent.")])
         await publish(db, HOME_SITE)
-        return claim.number
+        return claim
+    finally:
+        await db.close()
+
+
+async def withhold(location: Path | str, claim_id: int) -> None:
+    """What `/claim publish state:off` does, from another process's connection."""
+    db = await Database.open(location)
+    try:
+        await db.withhold_claim(HOME, claim_id, withheld=True, actor_id=MODERATOR)
     finally:
         await db.close()
 
@@ -39,21 +49,39 @@ def running(pids: list[int]) -> list[int]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("workers", [1, 3])
-async def test_the_process_serves_the_pages_until_sigterm(tmp_path: Path, workers: int) -> None:
-    number = await published_database(tmp_path / "bot.db")
-    web = WebProcess(tmp_path / "bot.db", env={"CLAIMBOT_WEB_WORKERS": str(workers)})
+async def test_the_process_serves_the_pages_until_sigterm(
+    database_location: Path | str, workers: int
+) -> None:
+    """On an SQLite file and on PostgreSQL, one process or workers sharing the port; the page
+    it keeps of a claim goes once the claim is withheld, when its poll of the database sees the
+    change (the cache keeps pages 60 s)."""
+    claim = await published_database(database_location)
+    # A burst as large as the polling below asks for: the rate limit has tests of its own.
+    env = {"CLAIMBOT_WEB_WORKERS": str(workers), "CLAIMBOT_WEB_BURST": "10000"}
+    web = WebProcess(database_location, env=env)
     await asyncio.to_thread(web.start)
     forked = worker_pids(web.pid)
     try:
         assert len(forked) == (0 if workers == 1 else workers)
+        page = f"{web.base}/verif/claims/{claim.number}"
         # Separate connections, which the kernel spreads among the workers: each answers.
         for _ in range(4 * workers):
             async with aiohttp.ClientSession() as session:
-                async with session.get(f"{web.base}/verif/claims/{number}") as response:
+                async with session.get(page) as response:
                     assert response.status == 200
                     assert "The ferry fares rose 8 percent." in await response.text()
-                async with session.get(f"{web.base}/verif/claims/{number + 1}") as response:
+                async with session.get(f"{web.base}/verif/claims/{claim.number + 1}") as response:
                     assert response.status == 404
+        await withhold(database_location, claim.id)
+        for _ in range(300):  # up to 30 s on a loaded machine; a poll is every second
+            statuses = set()
+            for _ in range(2 * workers):  # a new connection each, so each worker is asked
+                async with aiohttp.ClientSession() as session, session.get(page) as response:
+                    statuses.add(response.status)
+            if statuses == {404}:
+                break
+            await asyncio.sleep(0.1)
+        assert statuses == {404}
     finally:
         assert await asyncio.to_thread(web.stop) == 0
     assert running(forked) == []

@@ -6,7 +6,8 @@ from __future__ import annotations
 import psycopg
 import pytest
 
-from tests.support.postgres import MINIMUM_SERVER_VERSION, SUPERUSER, TEMPLATE, Cluster
+from bot.storage.postgresql import MINIMUM_SERVER_VERSION
+from tests.support.postgres import SUPERUSER, TEMPLATE, Cluster
 
 pytestmark = pytest.mark.postgres
 

@@ -16,6 +16,7 @@ from bot.core.shards import ShardScope
 from bot.storage import (
     Database,
     DatabaseInUse,
+    DatabaseUnreachable,
     DatabaseUnusable,
     PostgresShardLock,
     SchemaError,
@@ -99,7 +100,7 @@ async def test_a_database_from_the_future_is_refused(postgres_url: str) -> None:
 
 async def test_an_unreachable_server_is_one_line_without_the_password(tmp_path: Path) -> None:
     url = f"postgresql://bot:hunter2@/claims?host={tmp_path}"
-    with pytest.raises(DatabaseUnusable) as caught:
+    with pytest.raises(DatabaseUnreachable) as caught:
         await Database.open(url)
     message = str(caught.value)
     assert "\n" not in message and "hunter2" not in message
@@ -157,13 +158,13 @@ def test_migrate_on_postgresql_then_nothing_to_do(cli: InProcess, postgres_url: 
 
 
 @pytest.mark.parametrize("command", ["migrate", "export", "recompute", "run"])
-def test_an_unreachable_server_is_one_line_and_exit_2(
+def test_an_unreachable_server_is_one_line_and_exit_3(
     cli: InProcess, tmp_path: Path, command: str
 ) -> None:
     url = f"postgresql://bot:hunter2@/claims?host={tmp_path}"
     env = {"DATABASE_URL": url, "DISCORD_TOKEN": TOKEN}
     result = cli(command, env=env)
-    assert result.returncode == 2
+    assert result.returncode == 3
     assert "hunter2" not in result.stdout + result.stderr
     (line,) = result.stderr.splitlines()
     assert line.startswith("claimbot: Cannot use the database postgresql://bot:***@/claims: ")

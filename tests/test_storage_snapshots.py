@@ -38,8 +38,8 @@ def page(text: str, *, sha: str | None = None) -> NewSnapshot:
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await Database.open(tmp_path / "snapshots.db")
+async def db(database_location: Path | str) -> AsyncIterator[Database]:
+    database = await Database.open(database_location)
     try:
         yield database
     finally:

@@ -31,7 +31,7 @@ T = TypeVar("T")
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
 EXIT_CONFIG = 2
-EXIT_DISCORD_UNREACHABLE = 3
+EXIT_UNREACHABLE = 3  # Discord or the DATABASE_URL server: trying again later may work
 EXIT_DATABASE_IN_USE = 4
 EXIT_COPY_DIFFERS = 5  # `claimbot db copy`: the check found a difference
 EXIT_INTERRUPTED = 130
@@ -63,9 +63,12 @@ NO_DATABASE = Failure(EXIT_BAD_INPUT, "no database at DATABASE_PATH")
 UNWRITABLE_OUTPUT = Failure(EXIT_BAD_INPUT, "an --output that cannot be written")
 USAGE = Failure(EXIT_CONFIG, "a usage error")
 BAD_SETTING = Failure(EXIT_CONFIG, "a missing or malformed setting")
-UNUSABLE_DATABASE = Failure(EXIT_CONFIG, "an unusable DATABASE_PATH")
+UNUSABLE_DATABASE = Failure(EXIT_CONFIG, "an unusable DATABASE_PATH or DATABASE_URL")
+DATABASE_UNREACHABLE = Failure(EXIT_UNREACHABLE, "the DATABASE_URL server unreachable")
+# What opening the database can meet, whichever backend it is.
+DATABASE_FAILURES = (UNUSABLE_DATABASE, DATABASE_UNREACHABLE)
 DISCORD_REFUSED = Failure(EXIT_CONFIG, "Discord refused the token or the intents")
-DISCORD_UNREACHABLE = Failure(EXIT_DISCORD_UNREACHABLE, "Discord unreachable")
+DISCORD_UNREACHABLE = Failure(EXIT_UNREACHABLE, "Discord unreachable")
 DATABASE_IN_USE = Failure(
     EXIT_DATABASE_IN_USE, "another claimbot is running on the database (on a shard this one runs)"
 )
@@ -166,10 +169,12 @@ def read_input_lines(path: str) -> list[str]:
 def database_errors() -> Iterator[None]:
     """An unusable DATABASE_PATH or DATABASE_URL, or one another bot holds, becomes its one
     line."""
-    from bot.storage import DatabaseInUse, DatabaseUnusable
+    from bot.storage import DatabaseInUse, DatabaseUnreachable, DatabaseUnusable
 
     try:
         yield
+    except DatabaseUnreachable as exc:
+        raise CliError(str(exc), EXIT_UNREACHABLE) from None
     except DatabaseUnusable as exc:
         raise CliError(str(exc), EXIT_CONFIG) from None
     except DatabaseInUse as exc:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from bot.cli.common import (
     DATABASE_IN_USE,
+    DATABASE_UNREACHABLE,
     EXIT_BAD_INPUT,
     EXIT_CONFIG,
     EXIT_COPY_DIFFERS,
@@ -35,12 +36,13 @@ if TYPE_CHECKING:
 
 TARGET_REFUSED = Failure(EXIT_BAD_INPUT, "a target that holds other data")
 NOT_A_URL = Failure(EXIT_CONFIG, "a --to that is not a postgresql:// URL")
-UNUSABLE = Failure(EXIT_CONFIG, "a source or target unreachable, or not at the newest schema")
+UNUSABLE = Failure(EXIT_CONFIG, "a source or target refused, or not at the newest schema")
 COPY_DIFFERS = Failure(EXIT_COPY_DIFFERS, "a copy that differs from its source")
 FAILURES = (
     NO_DATABASE,
     NOT_A_URL,
     UNUSABLE,
+    DATABASE_UNREACHABLE,
     TARGET_REFUSED,
     DATABASE_IN_USE,
     COPY_DIFFERS,

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from bot.cli.common import EXIT_OK, NO_DATABASE, UNUSABLE_DATABASE, database_errors, with_database
+from bot.cli.common import DATABASE_FAILURES, EXIT_OK, NO_DATABASE, database_errors, with_database
 
 if TYPE_CHECKING:
     from bot.config import Settings
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from bot.storage.database import Database
     from bot.web.fetcher import SafeFetcher
 
-RECHECK_FAILURES = (NO_DATABASE, UNUSABLE_DATABASE)
+RECHECK_FAILURES = (NO_DATABASE, *DATABASE_FAILURES)
 DAY = 86_400
 
 

@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.cli.common import (
+    DATABASE_FAILURES,
     EXIT_OK,
     NO_DATABASE,
-    UNUSABLE_DATABASE,
     UNWRITABLE_OUTPUT,
     CliError,
     database_errors,
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.storage.database import Database
 
-FAILURES = (NO_DATABASE, UNWRITABLE_OUTPUT, UNUSABLE_DATABASE)
+FAILURES = (NO_DATABASE, UNWRITABLE_OUTPUT, *DATABASE_FAILURES)
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:

@@ -8,12 +8,12 @@ import contextlib
 from typing import TYPE_CHECKING
 
 from bot.cli.common import (
+    DATABASE_FAILURES,
     EXIT_OK,
     NO_DATABASE,
     NOTHING_IMPORTED,
     UNREADABLE_INPUT,
     UNREADABLE_URL,
-    UNUSABLE_DATABASE,
     CliError,
     database_errors,
     import_progress,
@@ -35,9 +35,9 @@ IMPORT_FAILURES = (
     UNREADABLE_URL,
     NOTHING_IMPORTED,
     NO_DATABASE,
-    UNUSABLE_DATABASE,
+    *DATABASE_FAILURES,
 )
-STATS_FAILURES = (NO_DATABASE, UNUSABLE_DATABASE)
+STATS_FAILURES = (NO_DATABASE, *DATABASE_FAILURES)
 
 
 def feed_fetcher() -> SafeFetcher:

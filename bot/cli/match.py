@@ -8,10 +8,10 @@ import json
 from typing import TYPE_CHECKING
 
 from bot.cli.common import (
+    DATABASE_FAILURES,
     EXIT_OK,
     NO_DATABASE,
     UNREADABLE_INPUT,
-    UNUSABLE_DATABASE,
     database_errors,
     read_input_lines,
     with_database,
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.storage.database import Database
 
-FAILURES = (UNREADABLE_INPUT, NO_DATABASE, UNUSABLE_DATABASE)
+FAILURES = (UNREADABLE_INPUT, NO_DATABASE, *DATABASE_FAILURES)
 
 
 def cmd_match(args: argparse.Namespace, settings: Settings) -> int:

@@ -6,14 +6,14 @@ import argparse
 import asyncio
 from typing import TYPE_CHECKING
 
-from bot.cli.common import EXIT_OK, UNUSABLE_DATABASE, database_errors
+from bot.cli.common import DATABASE_FAILURES, EXIT_OK, database_errors
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from bot.config import Settings
 
-FAILURES = (UNUSABLE_DATABASE,)
+FAILURES = (*DATABASE_FAILURES,)
 
 
 async def _migrate(location: Path | str) -> tuple[list[int], int]:

@@ -6,12 +6,12 @@ import argparse
 import asyncio
 from typing import TYPE_CHECKING
 
-from bot.cli.common import EXIT_OK, NO_DATABASE, UNUSABLE_DATABASE, database_errors, with_database
+from bot.cli.common import DATABASE_FAILURES, EXIT_OK, NO_DATABASE, database_errors, with_database
 
 if TYPE_CHECKING:
     from bot.config import Settings
 
-FAILURES = (NO_DATABASE, UNUSABLE_DATABASE)
+FAILURES = (NO_DATABASE, *DATABASE_FAILURES)
 
 
 def cmd_recompute(args: argparse.Namespace, settings: Settings) -> int:

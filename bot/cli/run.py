@@ -12,14 +12,14 @@ import sys
 from typing import TYPE_CHECKING
 
 from bot.cli.common import (
+    DATABASE_FAILURES,
     DATABASE_IN_USE,
     DISCORD_REFUSED,
     DISCORD_UNREACHABLE,
     EXIT_CONFIG,
-    EXIT_DISCORD_UNREACHABLE,
     EXIT_OK,
+    EXIT_UNREACHABLE,
     HEALTH_PORT_UNAVAILABLE,
-    UNUSABLE_DATABASE,
     CliError,
     database_errors,
 )
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
 
 FAILURES = (
-    UNUSABLE_DATABASE,
+    *DATABASE_FAILURES,
     DISCORD_REFUSED,
     HEALTH_PORT_UNAVAILABLE,
     DISCORD_UNREACHABLE,
@@ -121,7 +121,7 @@ async def _run_bot(settings: Settings, token: str) -> None:
         except HealthPortUnavailable as exc:
             raise CliError(str(exc), EXIT_CONFIG) from None
         except aiohttp.ClientConnectorError as exc:
-            raise CliError(discord_unreachable(exc), EXIT_DISCORD_UNREACHABLE) from None
+            raise CliError(discord_unreachable(exc), EXIT_UNREACHABLE) from None
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:

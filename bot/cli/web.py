@@ -24,10 +24,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Final
 
 from bot.cli.common import (
+    DATABASE_FAILURES,
     EXIT_CONFIG,
     EXIT_OK,
     NO_DATABASE,
-    UNUSABLE_DATABASE,
     WEB_PORT_UNAVAILABLE,
     CliError,
     database_errors,
@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.storage.database import Database
 
-FAILURES = (NO_DATABASE, UNUSABLE_DATABASE, WEB_PORT_UNAVAILABLE)
+FAILURES = (NO_DATABASE, *DATABASE_FAILURES, WEB_PORT_UNAVAILABLE)
 STOP_SIGNALS: Final = {signal.SIGINT, signal.SIGTERM}
 READY: Final = b"."  # a worker writes it to the pipe once it listens
 

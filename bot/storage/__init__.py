@@ -7,6 +7,7 @@ Returns typed records from `bot.core`; imports only `bot.core`.
 from bot.storage.claims import StatusRow
 from bot.storage.connection import (
     DatabaseInUse,
+    DatabaseUnreachable,
     DatabaseUnusable,
     SchemaError,
     describe_database_failure,
@@ -19,6 +20,7 @@ from bot.storage.votes import VoteEventRow
 __all__ = [
     "Database",
     "DatabaseInUse",
+    "DatabaseUnreachable",
     "DatabaseUnusable",
     "PostgresShardLock",
     "SchemaError",

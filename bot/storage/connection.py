@@ -39,6 +39,11 @@ class DatabaseUnusable(Exception):
     says why (never a password)."""
 
 
+class DatabaseUnreachable(DatabaseUnusable):
+    """The database server did not answer, or cannot serve yet: trying again later may work,
+    so `claimbot` exits 3, which a service manager restarts, unlike 2."""
+
+
 class SchemaError(DatabaseUnusable):
     """The database cannot be used by this version of claimbot; the message says why."""
 
@@ -183,6 +188,15 @@ class SqliteConnection(sqlite3.Connection):
         if self.in_transaction:
             self.execute("ROLLBACK")
 
+    def reopen_if_lost(self) -> None:
+        """A file is never lost the way a server's session is."""
+
+    def lost(self, error: BaseException) -> bool:
+        return False
+
+    def reconnect(self) -> None:
+        raise AssertionError("an SQLite connection is never lost")
+
 
 @dataclass(frozen=True, slots=True)
 class _Backend:
@@ -222,7 +236,7 @@ def _postgresql_backend(url: str) -> _Backend:
         name=redact_url(url),
         connect=lambda: postgresql.connect(url),
         errors=postgresql.ERRORS,
-        describe=lambda exc: DatabaseUnusable(postgresql.describe_failure(url, exc)),
+        describe=lambda exc: postgresql.unusable(url, exc),
     )
 
 
@@ -290,8 +304,9 @@ class Store:
                 self._thread.stop()
 
     async def _read(self, work: Callable[..., _T], *args: Any) -> _T:
-        """`work(connection, *args)` on the database thread, in one round trip."""
-        return await self._round_trip("read", work, *args)
+        """`work(connection, *args)` on the database thread, in one round trip; once more
+        on a new session if the server's was lost (a restart), since a read changes nothing."""
+        return await self._round_trip("read", _read_reconnecting, work, *args)
 
     async def _write(self, work: Callable[..., _T], *args: Any) -> _T:
         """`work(connection, *args)` inside a write transaction (BEGIN IMMEDIATE on SQLite,
@@ -413,8 +428,30 @@ def _set_trace(conn: Any, callback: Callable[[str], object] | None) -> None:
         conn.trace = callback
 
 
+def _read_reconnecting(conn: Any, work: Callable[..., _T], *args: Any) -> _T:
+    conn.reopen_if_lost()
+    try:
+        return work(conn, *args)
+    except Exception as exc:
+        if not conn.lost(exc):
+            raise
+    conn.reconnect()
+    return work(conn, *args)
+
+
 def _in_write_transaction(conn: Any, work: Callable[..., _T], *args: Any) -> _T:
-    conn.begin_write()
+    """`work` in one write transaction. A session found lost before the transaction began
+    is replaced and the write runs there, once; lost after, the write is reported failed,
+    never run a second time (its COMMIT may have been applied), and the next call starts on
+    a new session."""
+    conn.reopen_if_lost()
+    try:
+        conn.begin_write()
+    except Exception as exc:
+        if not conn.lost(exc):
+            raise
+        conn.reconnect()
+        conn.begin_write()
     try:
         result = work(conn, *args)
         conn.commit()

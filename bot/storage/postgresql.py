@@ -12,7 +12,9 @@ own snapshot, as on SQLite.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -22,10 +24,15 @@ import psycopg
 from psycopg import pq
 from psycopg.adapt import Dumper
 
+from bot.storage.connection import DatabaseUnreachable, DatabaseUnusable
 from bot.storage.dialect import Dialect, Params, redact_url, to_format_placeholders
 
+log = logging.getLogger("claimbot.storage")
+
 #: server_version_num of the oldest server accepted: 13 made `unaccent` trusted, so the bot's
-#: own role (no superuser) can create it in migration 0004.
+#: own role (no superuser) can create it in migration 0004. Nothing the migrations or queries
+#: use is newer: GIN over tsvector, websearch_to_tsquery (11), identity columns (10), FOR
+#: UPDATE SKIP LOCKED (9.5), ON CONFLICT (9.5), advisory locks.
 MINIMUM_SERVER_VERSION = 130000
 
 #: The advisory lock key of claimbot's locks: "CLBT" in the high 32 bits of every key.
@@ -102,8 +109,9 @@ class PostgresConnection:
 
     dialect: Dialect = "postgresql"
 
-    def __init__(self, raw: psycopg.Connection[Any]) -> None:
+    def __init__(self, raw: psycopg.Connection[Any], url: str) -> None:
         self.raw = raw
+        self.url = url
         self.trace: Callable[[str], object] | None = None
 
     def execute(self, sql: str, parameters: Params = (), /) -> psycopg.Cursor[Any]:
@@ -131,15 +139,39 @@ class PostgresConnection:
         self.raw.execute(b"COMMIT")
 
     def rollback(self) -> None:
+        if self.raw.broken or self.raw.closed:
+            return  # the server ended the session, and its transaction with it
         if self.raw.info.transaction_status != pq.TransactionStatus.IDLE:
             self.raw.execute(b"ROLLBACK")
+
+    def lost(self, error: BaseException) -> bool:
+        """Whether `error` ended this session (the server restarted or the network broke),
+        rather than being an error of the statement."""
+        return isinstance(error, psycopg.OperationalError) and (self.raw.broken or self.raw.closed)
+
+    def reopen_if_lost(self) -> None:
+        """A new session if the last one was lost and a reconnect then failed."""
+        if self.raw.broken or self.raw.closed:
+            self.reconnect()
+
+    def reconnect(self) -> None:
+        """Replace the lost session with a new one; if the server does not answer yet, this
+        raises, and the next call tries again (`reopen_if_lost`)."""
+        with contextlib.suppress(psycopg.Error):
+            self.raw.close()
+        self.raw = _open(self.url)
+        log.warning("reconnected to the database %s", redact_url(self.url))
 
     def close(self) -> None:
         self.raw.close()
 
 
 def connect(url: str) -> PostgresConnection:
-    """Open a session on the database thread; refuses a server older than 13."""
+    """Open a session on the database thread; refuses a server older than the minimum."""
+    return PostgresConnection(_open(url), url)
+
+
+def _open(url: str) -> psycopg.Connection[Any]:
     options: dict[str, Any] = {"application_name": application_name()}
     if "connect_timeout" not in psycopg.conninfo.conninfo_to_dict(url):
         options["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
@@ -148,27 +180,58 @@ def connect(url: str) -> PostgresConnection:
         raw.adapters.register_dumper(bool, _BoolAsInteger)
         if raw.info.server_version < MINIMUM_SERVER_VERSION:
             version = raw.info.parameter_status("server_version") or str(raw.info.server_version)
-            raise TooOld(f"PostgreSQL {version} is too old (claimbot needs 13 or newer)")
+            needed = _major(MINIMUM_SERVER_VERSION)
+            raise TooOld(f"PostgreSQL {version} is too old (claimbot needs {needed} or newer)")
     except BaseException:
         raw.close()
         raise
-    return PostgresConnection(raw)
+    return raw
+
+
+def _major(version_num: int) -> str:
+    """`server_version_num` as people name the version: 130000 is 13, 90600 is 9.6."""
+    major, minor = divmod(version_num // 100, 100)
+    return f"{major}.{minor}" if major < 10 else str(major)
 
 
 class TooOld(Exception):
     """The server is older than MINIMUM_SERVER_VERSION."""
 
 
+# What a server that answered but cannot serve yet says (starting up, shutting down, in
+# recovery, out of connections): no different from one that did not answer, for whoever
+# decides whether to try again.
+_NOT_SERVING_YET = ("the database system is", "too many clients", "remaining connection slots")
+
+
 #: What a failure to connect to or use the server raises.
 ERRORS: tuple[type[BaseException], ...] = (psycopg.Error, TooOld)
 
 
+def is_unreachable(error: BaseException) -> bool:
+    """Whether the server gave no answer (refused, no such host or socket, a timeout, the
+    connection lost) or cannot serve yet: worth trying again later, unlike a refusal it sent
+    (a wrong password, no such database or role, a version too old). libpq shows what the
+    server sent after its severity, `FATAL:`; its own failures have none."""
+    if not isinstance(error, psycopg.OperationalError):
+        return False
+    text = str(error)
+    return "FATAL:" not in text or any(words in text for words in _NOT_SERVING_YET)
+
+
+def unusable(url: str, error: BaseException) -> DatabaseUnusable:
+    """The exception a failure raises: DatabaseUnreachable when trying again may work."""
+    kind = DatabaseUnreachable if is_unreachable(error) else DatabaseUnusable
+    return kind(describe_failure(url, error))
+
+
 def describe_failure(url: str, error: BaseException) -> str:
-    """One line naming the server (password never shown) and the cause."""
+    """One line naming the server (password never shown) and the cause: what the server said,
+    or libpq's own words when it did not answer."""
     text = str(error).strip() or type(error).__name__
     first = text.splitlines()[0].strip()
-    if first.startswith("connection failed:"):
-        first = first.removeprefix("connection failed:").strip()
+    first = re.sub(r"^connection (failed|is bad):\s*", "", first)
+    first = re.sub(r"^connection to server .* failed:\s+(?=FATAL:)", "", first)
     first = re.sub(r"^(FATAL|ERROR):\s+", "", first)
     password = _password(url)
     if password:

@@ -18,7 +18,6 @@ from typing import Any, Self
 from bot.core.shards import SHARD_SHIFT, ShardScope
 from bot.storage.connection import (
     DatabaseInUse,
-    DatabaseUnusable,
     describe_database_failure,
     require_folder,
 )
@@ -217,7 +216,7 @@ class PostgresShardLock(_ShardRule):
         try:
             self._session = postgresql.connect(self.url).raw
         except postgresql.ERRORS as exc:
-            raise DatabaseUnusable(postgresql.describe_failure(self.url, exc)) from None
+            raise postgresql.unusable(self.url, exc) from None
 
     def _take_whole(self, *, exclusive: bool) -> None:
         from bot.storage.postgresql import shard_lock_key

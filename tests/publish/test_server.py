@@ -56,8 +56,8 @@ async def serve(db: Database, **options: object) -> tuple[PageServer, int]:
 
 
 @pytest.fixture
-async def served(tmp_path: Path) -> AsyncIterator[Served]:
-    db = await Database.open(tmp_path / "pages.db")
+async def served(database_location: Path | str) -> AsyncIterator[Served]:
+    db = await Database.open(database_location)
     # The rival's claims come first: no home number equals an id.
     await store_claims(db, RIVAL, [Shape("Rival ferry claim one."), Shape("Rival two.")])
     made = await store_claims(
@@ -208,8 +208,8 @@ async def test_letting_a_claim_back_publishes_it(served: Served) -> None:
     assert (await served.get(path))[0] == 200
 
 
-async def test_each_client_address_has_its_rate(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "rate.db")
+async def test_each_client_address_has_its_rate(database_location: Path | str) -> None:
+    db = await Database.open(database_location)
     clock = Clock()
     server, port = await serve(db, rate=RateLimit(burst=3, interval=10), clock=clock)
     base = f"http://127.0.0.1:{port}"
@@ -260,8 +260,8 @@ def test_index_parameters_that_make_no_sense_are_left_out() -> None:
     assert index_view("١٢", None, None).page == 1  # Arabic-Indic digits are not a page
 
 
-async def test_kept_pages_go_when_their_server_changes(tmp_path: Path) -> None:
-    db = await Database.open(tmp_path / "cache.db")
+async def test_kept_pages_go_when_their_server_changes(database_location: Path | str) -> None:
+    db = await Database.open(database_location)
     clock = Clock()
     home = await store_claims(db, HOME, [Shape("Kept ferry claim.")])
     rival = await store_claims(db, RIVAL, [Shape("Kept rival claim.")])

@@ -48,6 +48,14 @@ def database_location(new_database: NewDatabase) -> Iterator[Path | str]:
         yield location
 
 
+def database_setting(location: Path | str) -> dict[str, str]:
+    """The setting that points claimbot at `location`: DATABASE_PATH for an SQLite file,
+    DATABASE_URL for a PostgreSQL database."""
+    if isinstance(location, Path):
+        return {"DATABASE_PATH": str(location)}
+    return {"DATABASE_URL": location}
+
+
 def execute_directly(
     location: Path | str, sql: str, params: tuple[object, ...] = (), *, named: bool = False
 ) -> list[Any]:

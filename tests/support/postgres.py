@@ -41,16 +41,14 @@ BIN_VARIABLE = "CLAIMBOT_TEST_POSTGRES_BIN"
 # Debian and Ubuntu keep the programs here, off PATH; the newest version is taken first.
 DEBIAN_BIN_GLOB = "/usr/lib/postgresql/*/bin"
 
-# The oldest server the PostgreSQL backend will accept (server_version_num): 13 is the first
-# with `unaccent` marked trusted (the bot's own, non-superuser role can create it),
-# gen_random_uuid() without pgcrypto, and DROP DATABASE ... WITH (FORCE), which these
-# fixtures use. The backend needs nothing newer: GIN over tsvector, websearch_to_tsquery (11),
-# stored generated columns (12), FOR UPDATE SKIP LOCKED (9.5) and advisory locks are older.
-# Moves to the backend when it lands, and these tests import it from there.
-MINIMUM_SERVER_VERSION = 130000
-
 SUPERUSER = "postgres"
 TEMPLATE = "claimbot_template"
+
+# A login role that must give its password (scram-sha-256), as on a production server, for
+# the tests of a refused password; every other role keeps trust on the socket. Its line is in
+# pg_hba.conf from the start, so no reload races a test.
+PASSWORD_ROLE = "claimbot_password"
+PASSWORD = "correct horse"
 
 # UTF-8 with a locale that folds case beyond ASCII, like a production server's; nothing
 # synced to disk; trust on the socket, which only its owner (and root) can reach.
@@ -144,11 +142,29 @@ class Cluster:
         if self._runner.owner is not None:
             os.chown(self.directory, *self._runner.owner)
         self._run("initdb", "-D", str(self.data), "-U", SUPERUSER, *_INITDB_OPTIONS)
+        hba = self.data / "pg_hba.conf"  # rewritten in place: its owner stays the server's
+        hba.write_text(f"local all {PASSWORD_ROLE} scram-sha-256\n{hba.read_text()}")
+        self._started = True  # from here on, close() stops it, whatever start did
+        self._start_server()
+        self.admin().execute(f'CREATE DATABASE "{TEMPLATE}" TEMPLATE template0')
+
+    def _start_server(self) -> None:
         options = " ".join(f"-c {name}={value}" for name, value in _SERVER_SETTINGS.items())
         options += f" -c unix_socket_directories='{self.directory}'"
-        self._started = True  # from here on, close() stops it, whatever start did
         self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-o", options, "start")
-        self.admin().execute(f'CREATE DATABASE "{TEMPLATE}" TEMPLATE template0')
+
+    @contextlib.contextmanager
+    def stopped(self) -> Iterator[None]:
+        """The server stopped (fast: every session ended, as in a restart) while the block
+        runs, then started again on the same socket, its data kept."""
+        if self._admin is not None:
+            self._admin.close()
+            self._admin = None
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+        try:
+            yield
+        finally:
+            self._start_server()
 
     def url(self, database: str) -> str:
         """A libpq URL for `database`, through this cluster's socket directory."""
@@ -170,6 +186,17 @@ class Cluster:
         strategy = " STRATEGY FILE_COPY" if self.admin().info.server_version >= 150000 else ""
         self.admin().execute(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}"{strategy}')
         return name
+
+    def password_url(self, database: str, password: str = PASSWORD) -> str:
+        """A URL of `database` as PASSWORD_ROLE, which owns it, giving `password`."""
+        admin = self.admin()
+        exists = admin.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (PASSWORD_ROLE,))
+        if exists.fetchone() is None:
+            admin.execute("SET password_encryption = 'scram-sha-256'")
+            admin.execute(f"CREATE ROLE {PASSWORD_ROLE} LOGIN PASSWORD '{PASSWORD}'")
+        admin.execute(f'ALTER DATABASE "{database}" OWNER TO {PASSWORD_ROLE}')
+        quoted = password.replace(" ", "%20")
+        return f"postgresql://{PASSWORD_ROLE}:{quoted}@/{database}?host={self.directory}"
 
     def drop_database(self, name: str) -> None:
         """Drop it even if a test left connections open (WITH FORCE ends them)."""

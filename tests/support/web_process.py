@@ -10,16 +10,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.backends import database_setting
 from tests.support.cli import REPO, clean_environment
 
 _SERVING = re.compile(r"^Serving the public pages on http://127\.0\.0\.1:(\d+)/$")
 
 
 class WebProcess:
-    def __init__(self, database: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(self, database: Path | str, env: dict[str, str] | None = None) -> None:
         self.database = database
         self.env = {
-            "DATABASE_PATH": str(database),
+            **database_setting(database),
             "CLAIMBOT_WEB_PORT": "0",
             "LOG_LEVEL": "WARNING",
             **(env or {}),
