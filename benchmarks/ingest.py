@@ -265,8 +265,9 @@ class CommitPoller:
     """Polls `max(id)` of vote_events every ~1 ms from its own process (POLLER) and
     records (time, max id) whenever it changes."""
 
-    def __init__(self, database: Path | str) -> None:
+    def __init__(self, database: Path | str, interval: float = POLL_SECONDS) -> None:
         self.database = database
+        self.interval = interval
         self.times: list[float] = []  # when max(id) changed ...
         self.max_ids: list[int] = []  # ... to this
         self.polls: list[float] = []  # every poll, once stopped
@@ -282,7 +283,7 @@ class CommitPoller:
             "-c",
             POLLER,
             self.database if isinstance(self.database, str) else read_only_uri(self.database),
-            str(POLL_SECONDS),
+            str(self.interval),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
         )
