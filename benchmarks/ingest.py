@@ -2,6 +2,13 @@
 
     .venv/bin/python -m benchmarks.ingest [--rate N] [--edit-interval S] [--edit-rate N]
                                           [--profile FILE] [--postgresql URL]
+                                          [--against REV [--rounds N]]
+
+`--against REV` runs the same benchmark on the bot of git revision REV too, in the same
+run: REV's tree is unpacked with `git archive` (tools/releases.py) and its `python -m bot
+run` is started with that tree first on PYTHONPATH (its own code and migrations, a fresh
+database each run). `--rounds N` alternates this tree and REV N times (who goes first
+alternating too) and ends with both medians side by side.
 
 `--postgresql URL` runs the bot on that (empty) PostgreSQL database instead (DATABASE_URL);
 the poller and the checks read it there, and the plain baseline is psycopg's `executemany`
@@ -472,6 +479,8 @@ def bot_env(args: argparse.Namespace) -> dict[str, str]:
         env["CLAIMBOT_EDIT_RATE"] = f"{args.edit_rate:g}"
     if args.postgresql:
         env["DATABASE_URL"] = args.postgresql
+    if args.tree is not None:
+        env["PYTHONPATH"] = str(args.tree)  # REV's bot before this tree's (--against)
     return env
 
 
@@ -952,6 +961,8 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds for the burst")
     parser.add_argument("--profile", type=Path, help="run the bot under cProfile into FILE")
     parser.add_argument("--postgresql", metavar="URL", help="run the bot on PostgreSQL at URL")
+    parser.add_argument("--against", metavar="REV", help="also run git revision REV's bot")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each, with --against")
     args = parser.parse_args()
     if not 0 < args.per_reviewer <= args.claims:
         parser.error("--per-reviewer must be between 1 and --claims (one vote per claim)")
@@ -959,10 +970,62 @@ def main() -> int:
         parser.error("this bot has no CLAIMBOT_EDIT_RATE setting")
     if args.profile:
         args.profile = args.profile.resolve()
+    args.tree = None
+    if args.against:
+        if args.postgresql:
+            parser.error("--against compares SQLite runs (an older bot may not know PostgreSQL)")
+        return side_by_side(args)
     with tempfile.TemporaryDirectory(prefix="claimbot-ingest-") as tmp:
         results = asyncio.run(run(args, Path(tmp)))
     report(args, results)
     return 1 if results.failures else 0
+
+
+def rates(results: Results) -> tuple[float, float, float]:
+    """(bot events/s, plain rows/s, event -> commit p99 ms) of one run, as `report` has them."""
+    first_sent = min(results.sent.values(), default=0.0)
+    burst = max(max(results.committed.values(), default=0.0) - first_sent, 1e-9)
+    plain = results.events / results.plain_seconds if results.plain_seconds else 0.0
+    p99 = percentile(spans_ms(results.sent, results.committed), 0.99)
+    return results.events / burst, plain, p99
+
+
+def side_by_side(args: argparse.Namespace) -> int:
+    """This tree and `--against` REV alternately, `--rounds` times each; both medians."""
+    from tools.releases import checkout
+
+    runs: dict[str, list[tuple[float, float, float]]] = {"this tree": [], args.against: []}
+    failed = False
+    with checkout(args.against) as tree, tempfile.TemporaryDirectory() as tmp:
+        for round_ in range(args.rounds):
+            order = [None, tree] if round_ % 2 == 0 else [tree, None]
+            for which in order:
+                name = "this tree" if which is None else args.against
+                args.tree = which
+                workdir = Path(tmp) / f"{round_}-{'this' if which is None else 'rev'}"
+                workdir.mkdir()
+                results = asyncio.run(run(args, workdir))
+                print(f"round {round_ + 1}, {name}, load {os.getloadavg()[0]:.2f}:")
+                report(args, results)
+                failed |= bool(results.failures)
+                runs[name].append(rates(results))
+    table = Table(title=f"Vote ingest on SQLite, medians of {args.rounds} runs each")
+    for column in ("bot", "events/s", "plain rows/s", "bot / plain", "p99 ms", "runs (events/s)"):
+        table.add_column(column, justify="left" if column == "bot" else "right")
+    medians = {}
+    for name, measured in runs.items():
+        medians[name] = statistics.median(r[0] for r in measured)
+        table.add_row(
+            name,
+            f"{medians[name]:,.0f}",
+            f"{statistics.median(r[1] for r in measured):,.0f}",
+            f"{statistics.median(r[0] / r[1] for r in measured):.2f}",
+            f"{statistics.median(r[2] for r in measured):,.0f}",
+            " ".join(f"{r[0]:,.0f}" for r in measured),
+        )
+    Console(width=120).print(table)
+    print(f"this tree / {args.against}: {medians['this tree'] / medians[args.against]:.3f}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
