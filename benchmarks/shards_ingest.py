@@ -39,6 +39,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -47,7 +48,7 @@ import psycopg
 
 from benchmarks.harness import cpu_seconds, wait_for_log
 from benchmarks.ingest import POST_CONCURRENCY, VOTE_EMOJI, VOTES, CommitPoller, claim_texts
-from tests.fake_discord import FakeDiscord, running_fake
+from tests.fake_discord import FakeDiscord, InteractionRecord, running_fake
 from tests.support.process import BotProcess
 from tests.support.world import World, build_world, setup_review
 
@@ -150,6 +151,10 @@ async def post_claims(url: str, world: World, texts: list[str]) -> list[int]:
     return [int(r[0]) for r in rows]
 
 
+def answered(rec: InteractionRecord) -> Callable[[], bool]:
+    return lambda: rec.callback is not None
+
+
 def count(url: str, table: str) -> int:
     with psycopg.connect(url) as conn:
         return int(conn.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0])
@@ -175,19 +180,19 @@ async def burst(mode: str, args: argparse.Namespace, workdir: Path, seed: int) -
                 await setup_review(world, reviewer_role=False)
                 messages.append(await post_claims(url, world, texts[k :: len(worlds)]))
             rng = random.Random(seed)
-            per_server = []
+            per_server: list[list[tuple[int, int, int, str]]] = []
             for world, posted in zip(worlds, messages, strict=True):
                 members = [fake.add_member(world.guild_id, f"v{i}") for i in range(args.reviewers)]
-                events = [
+                votes = [
                     (member, posted[(r * args.per_reviewer + j) % len(posted)], rng.choice(VOTES))
                     for r, member in enumerate(members)
                     for j in range(args.per_reviewer)
                 ]
-                rng.shuffle(events)
-                per_server.append([(world.review_channel_id, *e) for e in events])
+                rng.shuffle(votes)
+                per_server.append([(world.review_channel_id, *v) for v in votes])
             for world in worlds:  # every process has read every frame sent so far
                 rec = await world.slash(world.admin, "claimbot ping")
-                await fake.wait_for(lambda r=rec: r.callback is not None, timeout=30, what="pong")
+                await fake.wait_for(answered(rec), timeout=30, what="pong")
             events = [e for pair in zip(*per_server, strict=True) for e in pair]
             before = count(url, "vote_events")
             if before:
