@@ -2,10 +2,18 @@
 
     .venv/bin/python -m benchmarks.ingest [--rate N] [--edit-interval S] [--edit-rate N]
                                           [--profile FILE] [--postgresql URL]
+                                          [--against REV [--rounds N]]
+
+`--against REV` runs the same benchmark on the bot of git revision REV too, in the same
+run: REV's tree is unpacked with `git archive` (tools/releases.py) and its `python -m bot
+run` is started with that tree first on PYTHONPATH (its own code and migrations, a fresh
+database each run). `--rounds N` alternates this tree and REV N times (who goes first
+alternating too) and ends with both medians side by side.
 
 `--postgresql URL` runs the bot on that (empty) PostgreSQL database instead (DATABASE_URL);
-the poller and the checks read it there, and the plain baseline stays SQLite's
-`executemany`, so the ratio is PostgreSQL ingest to the SQLite target (>= 0.5).
+the poller and the checks read it there, and the plain baseline is psycopg's `executemany`
+of the same rows on the same server and tables (the vote log emptied after the checks), so
+the ratio is the bot's PostgreSQL ingest to plain PostgreSQL inserts (>= 0.5).
 
 The bot runs as its own process, started the way a user starts it (`python -m bot run`,
 tests/support/process.py), pointed at the local fake Discord (tests/fake_discord), which
@@ -264,8 +272,9 @@ class CommitPoller:
     """Polls `max(id)` of vote_events every ~1 ms from its own process (POLLER) and
     records (time, max id) whenever it changes."""
 
-    def __init__(self, database: Path | str) -> None:
+    def __init__(self, database: Path | str, interval: float = POLL_SECONDS) -> None:
         self.database = database
+        self.interval = interval
         self.times: list[float] = []  # when max(id) changed ...
         self.max_ids: list[int] = []  # ... to this
         self.polls: list[float] = []  # every poll, once stopped
@@ -281,7 +290,7 @@ class CommitPoller:
             "-c",
             POLLER,
             self.database if isinstance(self.database, str) else read_only_uri(self.database),
-            str(POLL_SECONDS),
+            str(self.interval),
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
         )
@@ -470,6 +479,8 @@ def bot_env(args: argparse.Namespace) -> dict[str, str]:
         env["CLAIMBOT_EDIT_RATE"] = f"{args.edit_rate:g}"
     if args.postgresql:
         env["DATABASE_URL"] = args.postgresql
+    if args.tree is not None:
+        env["PYTHONPATH"] = str(args.tree)  # REV's bot before this tree's (--against)
     return env
 
 
@@ -512,8 +523,6 @@ async def run_bot(
             )
             if isinstance(database, Path):
                 copy_database(database, workdir / "plain.db")
-            else:
-                await claims_for_baseline(database, workdir / "plain.db")
 
             edits_before = [fake.edits_of(c.message_id) for c in claims]
             time_gateway_writes(fake, {c.message_id: c.claim_id for c in claims}, results.sent)
@@ -690,21 +699,42 @@ def verify(
     return failures
 
 
-async def claims_for_baseline(url: str, path: Path) -> None:
-    """The plain baseline's SQLite file, holding the claims the bot posted on PostgreSQL (the
-    votes refer to them)."""
-    await (await Database.open(path)).close()
-    with reader(url) as source:
-        claims = source.execute(
-            "SELECT id, guild_id, number, text, normalized, submitter_id, created_at, updated_at"
-            " FROM claims"
-        ).fetchall()
-    async with aiosqlite.connect(path, isolation_level=None) as conn:
-        await conn.executemany(
-            "INSERT INTO claims (id, guild_id, number, text, normalized, submitter_id,"
-            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            claims,
-        )
+def plain_inserts_postgresql(url: str, rows: list[Row], batch: int) -> float:
+    """The PostgreSQL baseline: the vote log and current votes emptied (after the checks),
+    then the same rows with psycopg's `executemany` (pipelined), `batch` rows per
+    transaction, into the bot's own tables on the same server. Returns the seconds."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DELETE FROM claim_votes")
+        conn.execute("DELETE FROM vote_events")
+        conn.execute("VACUUM ANALYZE vote_events")
+        conn.execute("VACUUM ANALYZE claim_votes")
+        (row,) = conn.execute("SELECT coalesce(max(id), 0) FROM vote_events").fetchall()
+        next_id = int(row[0]) + 1
+        started = time.perf_counter()
+        with conn.cursor() as cur:
+            for start in range(0, len(rows), batch):
+                chunk = rows[start : start + batch]
+                ids = range(next_id, next_id + len(chunk))
+                next_id += len(chunk)
+                with conn.transaction():
+                    cur.executemany(
+                        "INSERT INTO vote_events (id, guild_id, claim_id, reviewer_id, vote,"
+                        " origin, created_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                        [(i, *r) for i, r in zip(ids, chunk, strict=True)],
+                    )
+                    cur.executemany(
+                        "INSERT INTO claim_votes (claim_id, reviewer_id, vote, event_id,"
+                        " updated_at) VALUES (%s, %s, %s, %s, %s) ON CONFLICT (claim_id,"
+                        " reviewer_id) DO UPDATE SET vote = excluded.vote,"
+                        " event_id = excluded.event_id, updated_at = excluded.updated_at",
+                        [(r[1], r[2], r[3], i, r[5]) for i, r in zip(ids, chunk, strict=True)],
+                    )
+        seconds = time.perf_counter() - started
+        ((count,),) = conn.execute("SELECT count(*) FROM claim_votes").fetchall()
+    assert count == len(rows), f"plain inserts stored {count} votes"
+    return seconds
 
 
 async def plain_inserts(path: Path, rows: list[Row], batch: int) -> float:
@@ -795,7 +825,8 @@ def report(args: argparse.Namespace, results: Results) -> None:
         f"{bot_rate:,.0f}",
         f">= {TARGET_EVENTS_PER_SECOND:,} {outcome(bot_rate >= TARGET_EVENTS_PER_SECOND)}",
     )
-    table.add_row(f"plain inserts: rows/s ({args.batch}/txn)", f"{plain_rate:,.0f}", "")
+    backend = "PostgreSQL" if args.postgresql else "SQLite"
+    table.add_row(f"plain {backend} inserts: rows/s ({args.batch}/txn)", f"{plain_rate:,.0f}", "")
     table.add_row(
         "bot / plain", f"{ratio:.2f}", f">= {TARGET_RATIO} {outcome(ratio >= TARGET_RATIO)}"
     )
@@ -890,7 +921,12 @@ def report(args: argparse.Namespace, results: Results) -> None:
 async def run(args: argparse.Namespace, workdir: Path) -> Results:
     votes = plan_votes(args.claims, args.reviewers, args.per_reviewer, args.seed)
     results, rows = await run_bot(args, workdir, votes)
-    results.plain_seconds = await plain_inserts(workdir / "plain.db", rows, args.batch)
+    if args.postgresql:
+        results.plain_seconds = await asyncio.to_thread(
+            plain_inserts_postgresql, args.postgresql, rows, args.batch
+        )
+    else:
+        results.plain_seconds = await plain_inserts(workdir / "plain.db", rows, args.batch)
     return results
 
 
@@ -925,6 +961,8 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds for the burst")
     parser.add_argument("--profile", type=Path, help="run the bot under cProfile into FILE")
     parser.add_argument("--postgresql", metavar="URL", help="run the bot on PostgreSQL at URL")
+    parser.add_argument("--against", metavar="REV", help="also run git revision REV's bot")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each, with --against")
     args = parser.parse_args()
     if not 0 < args.per_reviewer <= args.claims:
         parser.error("--per-reviewer must be between 1 and --claims (one vote per claim)")
@@ -932,10 +970,62 @@ def main() -> int:
         parser.error("this bot has no CLAIMBOT_EDIT_RATE setting")
     if args.profile:
         args.profile = args.profile.resolve()
+    args.tree = None
+    if args.against:
+        if args.postgresql:
+            parser.error("--against compares SQLite runs (an older bot may not know PostgreSQL)")
+        return side_by_side(args)
     with tempfile.TemporaryDirectory(prefix="claimbot-ingest-") as tmp:
         results = asyncio.run(run(args, Path(tmp)))
     report(args, results)
     return 1 if results.failures else 0
+
+
+def rates(results: Results) -> tuple[float, float, float]:
+    """(bot events/s, plain rows/s, event -> commit p99 ms) of one run, as `report` has them."""
+    first_sent = min(results.sent.values(), default=0.0)
+    burst = max(max(results.committed.values(), default=0.0) - first_sent, 1e-9)
+    plain = results.events / results.plain_seconds if results.plain_seconds else 0.0
+    p99 = percentile(spans_ms(results.sent, results.committed), 0.99)
+    return results.events / burst, plain, p99
+
+
+def side_by_side(args: argparse.Namespace) -> int:
+    """This tree and `--against` REV alternately, `--rounds` times each; both medians."""
+    from tools.releases import checkout
+
+    runs: dict[str, list[tuple[float, float, float]]] = {"this tree": [], args.against: []}
+    failed = False
+    with checkout(args.against) as tree, tempfile.TemporaryDirectory() as tmp:
+        for round_ in range(args.rounds):
+            order = [None, tree] if round_ % 2 == 0 else [tree, None]
+            for which in order:
+                name = "this tree" if which is None else args.against
+                args.tree = which
+                workdir = Path(tmp) / f"{round_}-{'this' if which is None else 'rev'}"
+                workdir.mkdir()
+                results = asyncio.run(run(args, workdir))
+                print(f"round {round_ + 1}, {name}, load {os.getloadavg()[0]:.2f}:")
+                report(args, results)
+                failed |= bool(results.failures)
+                runs[name].append(rates(results))
+    table = Table(title=f"Vote ingest on SQLite, medians of {args.rounds} runs each")
+    for column in ("bot", "events/s", "plain rows/s", "bot / plain", "p99 ms", "runs (events/s)"):
+        table.add_column(column, justify="left" if column == "bot" else "right")
+    medians = {}
+    for name, measured in runs.items():
+        medians[name] = statistics.median(r[0] for r in measured)
+        table.add_row(
+            name,
+            f"{medians[name]:,.0f}",
+            f"{statistics.median(r[1] for r in measured):,.0f}",
+            f"{statistics.median(r[0] / r[1] for r in measured):.2f}",
+            f"{statistics.median(r[2] for r in measured):,.0f}",
+            " ".join(f"{r[0]:,.0f}" for r in measured),
+        )
+    Console(width=120).print(table)
+    print(f"this tree / {args.against}: {medians['this tree'] / medians[args.against]:.3f}")
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

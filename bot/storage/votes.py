@@ -108,6 +108,13 @@ def _carry_votes(conn: Connection, claim_id: int) -> int:
     return int(row["carried_votes_until"]) if row else 0
 
 
+_INSERT_EVENTS_UNNEST = (
+    "INSERT INTO vote_events (id, guild_id, claim_id, reviewer_id, vote, origin, created_at)"
+    " SELECT * FROM unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[],"
+    " ?::text[], ?::double precision[])"
+)
+
+
 def _plan_and_insert_votes(
     conn: Connection,
     claim_ids: list[int],
@@ -119,11 +126,17 @@ def _plan_and_insert_votes(
     # Ids are assigned here, inside BEGIN IMMEDIATE: no other writer can take them.
     last = conn.execute("SELECT coalesce(max(id), 0) AS last FROM vote_events").fetchone()["last"]
     ids = list(range(last + 1, last + 1 + len(events)))
-    conn.executemany(
-        "INSERT INTO vote_events (id, guild_id, claim_id, reviewer_id, vote, origin,"
-        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(event_id, *event) for event_id, event in zip(ids, events, strict=True)],
-    )
+    if conn.dialect == "postgresql":
+        # One statement for the whole batch: executemany costs PostgreSQL a statement (bind,
+        # execute, its own overhead) per row, which was most of the batch's server time.
+        columns = [list(column) for column in zip(*events, strict=True)]
+        conn.execute(_INSERT_EVENTS_UNNEST, (ids, *columns))
+    else:
+        conn.executemany(
+            "INSERT INTO vote_events (id, guild_id, claim_id, reviewer_id, vote, origin,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(event_id, *event) for event_id, event in zip(ids, events, strict=True)],
+        )
     _apply_latest_events(conn, after_id=last, retractions=any(e[3] is None for e in events))
     return ids
 
