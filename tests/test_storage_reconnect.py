@@ -6,13 +6,14 @@ is reported failed and never run a second time: its COMMIT may have been applied
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from typing import Any
 
 import psycopg
 import pytest
 
 from bot.app.health import DATABASE_NOT_ANSWERING, HealthServer
-from bot.core.shards import UNSHARDED
+from bot.core.shards import UNSHARDED, ShardScope
 from bot.services.metrics import Metrics
 from bot.storage import Database
 from tests.support.backends import execute_directly
@@ -92,3 +93,39 @@ async def test_a_write_lost_mid_transaction_fails_once_and_the_next_one_works(
     assert execute_directly(postgres_url, "SELECT count(*) FROM published_guilds") == [(0,)]
     claim_id = await new_claim(db, HOME, "The next write.")
     assert (await db.get_claim(HOME, claim_id)) is not None
+
+
+async def test_a_notice_whose_lock_went_with_a_restart_is_posted_by_one_process_only(
+    db: Database, postgres_cluster: Cluster, postgres_url: str
+) -> None:
+    """A sender's notice locks live on its session: after a restart, the sender re-checks
+    each taken notice right before posting; the one it took again is still its own, the one
+    another process took first is not, and is left to that process."""
+    ids = [await new_claim(db, HOME, f"The ferry fares rose {n} percent.") for n in (8, 9)]
+    await db.save_statuses(
+        [(claim_id, "likely_true", 0.9, "", False, "consensus") for claim_id in ids],
+        notices_due=100.0,
+    )
+    everything = ShardScope(count=1, ids=(0,))
+    taken = await db.claim_due_notices(everything, 200.0, limit=10)
+    kept, lost = sorted(taken, key=lambda notice: notice.claim_id)
+    other = await Database.open(postgres_url)
+    try:
+        with postgres_cluster.stopped():
+            pass
+        # Re-checked before the other process looks: taken again on the new session.
+        assert await db.still_taken(kept, thread_done=False) is True
+        (stolen,) = await other.claim_due_notices(everything, 200.0, limit=10)
+        assert stolen.claim_id == lost.claim_id
+        assert await db.still_taken(lost, thread_done=False) is False
+        assert await other.still_taken(stolen, thread_done=False) is True
+        # Its thread post recorded by the other process: the row no longer waits for a
+        # thread post, and the other process is asked with what it recorded.
+        await other.notice_thread_done(stolen)
+        assert await other.still_taken(stolen, thread_done=False) is False
+        assert await other.claim_due_notices(everything, 200.0, limit=10) == [
+            replace(stolen, thread_done=True)
+        ]
+        assert await other.still_taken(stolen, thread_done=True) is True
+    finally:
+        await other.close()

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     import discord
 
     from bot.config import Settings
+    from bot.storage import PostgresShardLock, ShardLock
 
 FAILURES = (
     *DATABASE_FAILURES,
@@ -73,21 +74,22 @@ async def run_bot(settings: Settings, token: str) -> None:
     The database is opened (and migrated) before Discord is contacted, so a bad
     DATABASE_PATH or DATABASE_URL is reported first; the lock of each shard the process runs
     is held from then on (bot/storage/shards.py), so a shard another process runs is refused
-    before Discord is contacted."""
+    before Discord is contacted. On PostgreSQL a watchdog keeps them (bot/cli/lock_watch.py)."""
     from bot.storage import Database, shard_lock
 
     db = await Database.open(settings.database_location)
     await db.close()
-    with shard_lock(settings.database_location, settings.shards):
-        await _run_bot(settings, token)
+    with shard_lock(settings.database_location, settings.shards) as lock:
+        await _run_bot(settings, token, lock)
 
 
-async def _run_bot(settings: Settings, token: str) -> None:
+async def _run_bot(settings: Settings, token: str, lock: ShardLock | PostgresShardLock) -> None:
     import aiohttp
     import discord
 
     from bot.app.client import make_bot
     from bot.app.health import HealthPortUnavailable
+    from bot.cli.lock_watch import watch_shard_lock
 
     bot = make_bot(settings)
     loop = asyncio.get_running_loop()
@@ -98,14 +100,23 @@ async def _run_bot(settings: Settings, token: str) -> None:
         runner = asyncio.create_task(bot.start(token))
         freezer = asyncio.create_task(_freeze_when_ready(bot))
         stopper = asyncio.create_task(stop.wait())
-        done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+        # A shutdown with exit 4 or 3 when the shard locks are lost for good.
+        watchdog = asyncio.create_task(watch_shard_lock(lock))
+        done, _ = await asyncio.wait(
+            {runner, stopper, watchdog}, return_when=asyncio.FIRST_COMPLETED
+        )
         freezer.cancel()
-        if stopper in done:
+        if stopper in done or watchdog in done:
             logging.getLogger("claimbot").info("shutting down")
+            stopper.cancel()
+            watchdog.cancel()
             await bot.close()
             await asyncio.gather(runner, return_exceptions=True)
+            if stopper not in done:
+                raise watchdog.result()
             return
         stopper.cancel()
+        watchdog.cancel()
         try:
             runner.result()
         except discord.LoginFailure:

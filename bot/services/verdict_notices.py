@@ -174,7 +174,10 @@ class VerdictNotices:
             # Notices off, or a newer status took its place (queued with its own row state).
             await self._db.drop_notice(notice)
             return
-        if not notice.thread_done and claim.thread_id is not None:
+        thread_done = notice.thread_done
+        if not thread_done and claim.thread_id is not None:
+            if not await self._still_mine(notice, thread_done=False):
+                return
             thread = self._client.get_partial_messageable(
                 claim.thread_id, guild_id=claim.guild_id, type=discord.ChannelType.public_thread
             )
@@ -185,11 +188,14 @@ class VerdictNotices:
                 await self._retry(notice)
                 return
             await self._db.notice_thread_done(notice)
+            thread_done = True
         origin = None
         if notice_mode(config) == "origin":
             kind, url = await self._db.notice_origin(claim.id)
             origin = origin_message(kind, url, claim.guild_id)
         if origin is not None:
+            if not await self._still_mine(notice, thread_done=thread_done):
+                return
             channel_id, message_id = origin
             channel = self._client.get_partial_messageable(channel_id, guild_id=claim.guild_id)
             reference = discord.MessageReference(
@@ -208,6 +214,14 @@ class VerdictNotices:
                 return
         await self._db.notice_sent(claim.id, current, self._clock.now())
         self.sent += 1
+
+    async def _still_mine(self, notice: PendingNotice, *, thread_done: bool) -> bool:
+        """Right before a post: False (and a log line) when the notice's lock went with a
+        lost database session and another process took or sent the notice meanwhile."""
+        if await self._db.still_taken(notice, thread_done=thread_done):
+            return True
+        log.info("verdict notice of claim %d taken by another process", notice.claim_id)
+        return False
 
     async def _post(
         self,

@@ -105,6 +105,17 @@ class NoticeStore(Store):
         replaced it meanwhile."""
         await self._done_with(claim_id, _notice_sent, claim_id, announced, now)
 
+    async def still_taken(self, notice: PendingNotice, *, thread_done: bool) -> bool:
+        """Whether this process may still post `notice` (asked right before each post, with
+        whether its thread post is recorded done). On PostgreSQL the notice's lock goes with a lost
+        session (a server restart): it is then taken again on the new session, and the row
+        must still wait for this very notice; False when another process took or sent it
+        meanwhile. A post made and not yet recorded when the session went can still be made
+        twice (docs/reliability.md)."""
+        if self.dialect != "postgresql":
+            return True
+        return bool(await self._read(_still_taken, notice, thread_done, self._sending))
+
     async def notice_thread_done(self, notice: PendingNotice) -> None:
         await self._write(
             execute_many,
@@ -172,6 +183,31 @@ def _take_due_notices(
             sending.add(claim_id)
             taken.append(row)
     return taken
+
+
+def _still_taken(
+    conn: Connection, notice: PendingNotice, thread_done: bool, sending: set[int]
+) -> bool:
+    key = notice_lock_key(notice.claim_id)
+    held = conn.execute(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        " AND pid = pg_backend_pid() AND objsubid = 1"
+        " AND ((classid::bigint << 32) | objid::bigint) = ?",
+        (key,),
+    ).fetchone()[0]
+    if not held:
+        if not conn.execute("SELECT pg_try_advisory_lock(?)", (key,)).fetchone()[0]:
+            sending.discard(notice.claim_id)
+            return False
+        sending.add(notice.claim_id)
+    waiting = conn.execute(
+        "SELECT count(*) FROM verdict_notices"
+        " WHERE claim_id = ? AND status = ? AND final = ? AND thread_done = ?",
+        (notice.claim_id, notice.status, int(notice.final), int(thread_done)),
+    ).fetchone()[0]
+    if not waiting:
+        _let_go(conn, notice.claim_id, sending)
+    return bool(waiting)
 
 
 def _let_go(conn: Connection, claim_id: int, sending: set[int]) -> None:

@@ -262,6 +262,29 @@ class PostgresShardLock(_ShardRule):
             return f"shard {shard_id} of {count}", pid_of(app)
         return None
 
+    def alive(self) -> bool:
+        """Whether the session holding the locks still answers: the server drops a session's
+        locks with it (a restart ends every session)."""
+        from bot.storage import postgresql
+
+        try:
+            self._session.execute("SELECT 1").fetchone()
+        except postgresql.ERRORS:
+            return False
+        return True
+
+    def retake(self) -> None:
+        """Every lock again, all or none, on a new session once the last one was lost: raises
+        DatabaseInUse if another process took one meanwhile, DatabaseUnreachable if the
+        server does not answer yet."""
+        from bot.storage import postgresql
+
+        self.release()
+        try:
+            self.acquire()
+        except postgresql.ERRORS as exc:  # the server went away again mid-way
+            raise postgresql.unusable(self.url, exc) from None
+
     def release(self) -> None:
         """Ending the session drops its locks."""
         if self._session is not None:
