@@ -1,6 +1,6 @@
 """The shard-lock watchdog's answers on PostgreSQL (bot/cli/lock_watch.py), in process: the
 locks taken again after a restart, and the error the bot exits 3 with when the server stays
-silent past the deadline. The whole bot around it is tested in tests/e2e/test_shard_lock_watch.py."""
+silent past the deadline. The whole bot around it: tests/e2e/test_shard_lock_watch.py."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from bot.storage.connection import DatabaseInUse, DatabaseUnreachable
 from bot.storage.dialect import redact_url
 from bot.storage.shards import PostgresShardLock
 from tests.support.postgres import Cluster
+
 
 async def test_a_server_silent_past_the_deadline_is_no_answer(
     postgres_cluster: Cluster, postgres_url: str
