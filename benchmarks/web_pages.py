@@ -13,11 +13,12 @@ a news cycle's readers read), then on random index pages (the first pages of eac
 of each status filter, and searches). Reports wrk's latency
 percentiles, requests per second, and the server's resident memory (VmRSS, and VmHWM, its
 peak). --cache is CLAIMBOT_WEB_CACHE (default 60, as shipped; 0 renders every request);
---workers is CLAIMBOT_WEB_WORKERS (default 1, as shipped): with more, the memory is each
-worker's peak, and the whole (the supervising process and every worker: resident, and
-proportional, which counts the pages they share once).
+--workers is CLAIMBOT_WEB_WORKERS (default 2, as shipped): with more than 1, the memory is
+each process's peak, and the whole at the end (the supervising process and every worker:
+resident, and proportional, which counts the pages they share once).
 
-Targets: claim page p99 < 30 ms, index p99 < 50 ms, RSS < 120 MB.
+Targets: claim page p99 < 30 ms, index p99 < 50 ms, memory < 120 MB: each process's peak and,
+with workers, the whole's proportional size (the page cache is full by then).
 """
 
 from __future__ import annotations
@@ -144,17 +145,22 @@ def run_wrk(
     return figures
 
 
-def memory_of(pid: int) -> tuple[float, str]:
-    """The highest peak (VmHWM, MB) of the process or of its workers, and a line on the
-    whole: resident now, and proportional (Pss: pages shared by the forked workers once)."""
+def memory_of(pid: int) -> tuple[float, float, str]:
+    """The highest peak (VmHWM, MB) of the process or of its workers, the whole's
+    proportional size now (Pss, MB: pages shared by the forked workers counted once), and a
+    line on the whole."""
     workers = [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     processes = [pid, *workers]
     peak = max(memory_kb(p).get("VmHWM", 0) for p in processes) / 1024
     resident = sum(memory_kb(p).get("VmRSS", 0) for p in processes) / 1024
     proportional = sum(pss_kb(p) for p in processes) / 1024
-    return peak, (
-        f"{len(workers)} worker(s): all {len(processes)} processes {resident:.0f} MB resident,"
-        f" {proportional:.0f} MB proportional"
+    return (
+        peak,
+        proportional,
+        (
+            f"{len(workers)} worker(s): all {len(processes)} processes {resident:.0f} MB resident,"
+            f" {proportional:.0f} MB proportional"
+        ),
     )
 
 
@@ -172,7 +178,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--cache", type=float, default=60.0)
-    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is needed: apt-get install -y wrk")
@@ -225,11 +231,12 @@ def main() -> int:
                     f"  non-2xx {figures['non-2xx']:.0f}  (target p99 < {TARGETS_MS[name]:.0f} ms)"
                     f"  {'ok' if ok else 'FAIL'}"
                 )
-            peak_mb, whole = memory_of(web.pid)
-            failed |= peak_mb >= RSS_TARGET_MB
+            peak_mb, whole_mb, whole = memory_of(web.pid)
+            ok = max(peak_mb, whole_mb) < RSS_TARGET_MB
+            failed |= not ok
             print(
-                f"RSS peak {peak_mb:.0f} MB per process (target < {RSS_TARGET_MB:.0f} MB)"
-                f"  {'ok' if peak_mb < RSS_TARGET_MB else 'FAIL'}; {whole}"
+                f"memory: peak {peak_mb:.0f} MB per process; {whole}"
+                f" (target < {RSS_TARGET_MB:.0f} MB)  {'ok' if ok else 'FAIL'}"
             )
         finally:
             web.stop()

@@ -158,7 +158,7 @@ class Settings(BaseSettings):
     )
     # Processes serving the pages on one port (SO_REUSEPORT), each with its own cache and
     # database connection: more than one uses more than one core.
-    web_workers: int = Field(default=1, ge=1, le=32, validation_alias="CLAIMBOT_WEB_WORKERS")
+    web_workers: int = Field(default=2, ge=1, le=32, validation_alias="CLAIMBOT_WEB_WORKERS")
 
     llm_base_url: str | None = Field(default=None, validation_alias="CLAIMBOT_LLM_BASE_URL")
     llm_model: str | None = Field(default=None, validation_alias="CLAIMBOT_LLM_MODEL")

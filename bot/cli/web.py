@@ -56,12 +56,14 @@ async def serve(
     reuse_port: bool = False,
     ready: Callable[[int], None] | None = None,
 ) -> None:
+    from bot.publish.cache import MAX_BYTES
     from bot.publish.server import PageServer, RateLimit, WebPortUnavailable
 
     server = PageServer(
         db,
         rate=RateLimit(settings.web_burst, settings.web_interval),
         cache_seconds=settings.web_cache_seconds,
+        cache_bytes=MAX_BYTES // settings.web_workers,  # the workers share one budget
         behind_proxy=settings.web_proxy,
     )
     stop = asyncio.Event()
@@ -141,6 +143,13 @@ def _check_database(settings: Settings) -> None:
 
 def _serve_with_workers(settings: Settings) -> int:
     _check_database(settings)
+    # Imported and frozen once here, before the fork: the workers share these pages rather
+    # than each importing its own copy (the collector then never writes to them either).
+    import bot.publish.server
+    import bot.storage.database  # noqa: F401
+
+    gc.collect()
+    gc.freeze()
     probe = _claim_port(settings.web_host, settings.web_port)
     port = int(probe.getsockname()[1])
     worker_settings = settings.model_copy(update={"web_port": port})

@@ -43,7 +43,7 @@ from bot.pages.views import (
     not_found_page,
     too_many_requests_page,
 )
-from bot.publish.cache import POLL_SECONDS, PageCache
+from bot.publish.cache import MAX_BYTES, POLL_SECONDS, PageCache
 from bot.storage.database import Database
 
 log = logging.getLogger("claimbot.web")
@@ -131,13 +131,14 @@ class PageServer:
         *,
         rate: RateLimit,
         cache_seconds: float = 0.0,
+        cache_bytes: int = MAX_BYTES,
         poll_seconds: float = POLL_SECONDS,
         behind_proxy: bool = False,
         clock: Callable[[], float] = time.time,
     ) -> None:
         """`cache_seconds` 0: every request reads and renders (the tests' default)."""
         self._db = db
-        self.cache = PageCache(cache_seconds)
+        self.cache = PageCache(cache_seconds, max_bytes=cache_bytes)
         self._poll_seconds = poll_seconds
         # Stamps are the writers' wall time, never this server's clock.
         self._since = 0.0
