@@ -22,26 +22,20 @@ from bot.core.shards import ShardScope
 from bot.storage.dialect import redact_url
 from bot.storage.postgresql import shard_lock_key
 from bot.storage.shards import PostgresShardLock
+from tests.e2e import test_shards
 from tests.e2e.test_shards import shard_process
-from tests.fake_discord import FakeDiscord, running_fake
+from tests.fake_discord import FakeDiscord
 from tests.support.cli import claimbot
 from tests.support.postgres import Cluster
 from tests.support.process import BotProcess
-from tests.support.world import TOKEN, World, build_world
+from tests.support.world import TOKEN, World
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    async with running_fake(shard_count=2) as fake:
-        yield fake
-
-
-@pytest.fixture
-def zero(fake: FakeDiscord) -> World:
-    """A server on shard 0 of 2."""
-    return build_world(fake, "Newsroom", shard_id=0)
+# The fake Discord serving two shards, and a server on shard 0: test_shards.py's fixtures.
+fake = test_shards.fake
+zero = test_shards.zero
 
 
 @pytest.fixture
