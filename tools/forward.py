@@ -15,16 +15,13 @@ Seconds per release on an idle core.
 
 from __future__ import annotations
 
-import argparse
 import json
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from bot.extraction.scoring import STANCE_FEATURES, STANCE_FILE, StanceVector
 from tools import releases
-from tools.checkthat import DEFAULT_DATA, DEV_FILE, TRAIN_FILE
 from tools.model_card import describe
 from tools.model_selection import (
     BLOCK_IDS,
@@ -43,19 +40,18 @@ from tools.model_selection import (
     SelectionData,
     Stance,
     ThresholdRule,
+    counts,
     cross_validate,
     example,
     finalise,
     fit_stance,
     grouped_folds,
+    hold_news_floor,
     marks_down,
-    news_figures,
-    news_threshold,
     out_of_fold,
     paired_gain,
     with_stance,
 )
-from tools.shared_data import CHECKWORTHY, require_files
 
 BOOTSTRAP_DRAWS = 2000
 
@@ -270,15 +266,9 @@ def select_forward(
         full, _ = corpus.fit(range(len(examples)), learner)
         for stance in stances:
             for rule in rules:
-                final = finalise(corpus, news, ids, oof, learner, stance, rule, full)
-                balanced = final.threshold
-                figures = news_figures(final, data.news) if data.news else None
-                if figures is not None and news_floor is not None and not figures.holds(news_floor):
-                    raised = news_threshold(final, data.news, news_floor)
-                    if raised is not None:
-                        final = replace(final, threshold=raised)
-                        figures = news_figures(final, data.news)
-                offset = final.threshold - balanced
+                balanced = finalise(corpus, news, ids, oof, learner, stance, rule, full)
+                final, figures = hold_news_floor(balanced, data.news, news_floor)
+                offset = final.threshold - balanced.threshold
                 result = cross_validate(examples, news, ids, oof, learner, stance, offset, rule)
                 forward = forward_scores(ahead, examples, news, stance, rule, offset, released)
                 candidate = Candidate(replace(result, forward=forward), figures, final)
@@ -318,9 +308,7 @@ def select_forward(
             ),
         ),
         stances=tuple((c.result, c.news) for c in same),
-        sentences=len(examples),
-        positives=sum(ex.label for ex in examples),
-        news=len(news),
+        **counts(examples, news),
         folds=FOLDS,
         repeats=REPEATS,
     )
@@ -331,11 +319,7 @@ def _shown(scores: Scores) -> str:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    args = parser.parse_args()
-    require_files(CHECKWORTHY, [args.data / TRAIN_FILE, args.data / DEV_FILE])
-    data = SelectionData.load(args.data)
+    data = releases.selection_data_from_cli(__doc__)
     _, latest = latest_split([s.id for s in data.sentences])
     labels = [data.sentences[i].label for i in latest]
     blocks = [data.sentences[i].id // BLOCK_IDS for i in latest]

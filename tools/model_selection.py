@@ -618,6 +618,20 @@ def news_threshold(model: FinalModel, pairs: Sequence[Pair], floor: NewsFigures)
     return None
 
 
+def hold_news_floor(
+    model: FinalModel, pairs: Sequence[Pair], floor: NewsFigures | None
+) -> tuple[FinalModel, NewsFigures | None]:
+    """`model` with its threshold raised as far as `floor` needs (`news_threshold`; kept
+    where no cut-off holds it), and its news figures (None without pairs)."""
+    figures = news_figures(model, pairs) if pairs else None
+    if figures is not None and floor is not None and not figures.holds(floor):
+        raised = news_threshold(model, pairs, floor)
+        if raised is not None:
+            model = replace(model, threshold=raised)
+            figures = news_figures(model, pairs)
+    return model, figures
+
+
 @dataclass(frozen=True)
 class Stage:
     """One step of the search: variants of the best learner so far, each cross-validated."""
@@ -758,15 +772,9 @@ def select(
     progress("stance terms:")
     stance_results: list[tuple[Result, NewsFigures | None, FinalModel]] = []
     for stance in stances:
-        final = finalise(corpus, news, ids, kept, best.learner, stance)
-        balanced = final.threshold
-        figures = news_figures(final, data.news) if data.news else None
-        if figures is not None and news_floor is not None and not figures.holds(news_floor):
-            raised = news_threshold(final, data.news, news_floor)
-            if raised is not None:
-                final = replace(final, threshold=raised)
-                figures = news_figures(final, data.news)
-        offset = final.threshold - balanced
+        balanced = finalise(corpus, news, ids, kept, best.learner, stance)
+        final, figures = hold_news_floor(balanced, data.news, news_floor)
+        offset = final.threshold - balanced.threshold
         result = cross_validate(examples, news, ids, kept, best.learner, stance, offset)
         shown = "" if not offset else f"; threshold raised {offset:+.3f} for the news floor"
         if figures is not None:
@@ -795,12 +803,19 @@ def select(
         news_floor=news_floor,
         stages=tuple(stage_results),
         stances=tuple((r, f) for r, f, _ in stance_results),
-        sentences=len(examples),
-        positives=sum(ex.label for ex in examples),
-        news=len(news),
+        **counts(examples, news),
         folds=k,
         repeats=repeats,
     )
+
+
+def counts(examples: Sequence[Example], news: Sequence[Example]) -> dict[str, int]:
+    """A `Choice`'s counts of the data it was chosen on."""
+    return {
+        "sentences": len(examples),
+        "positives": sum(ex.label for ex in examples),
+        "news": len(news),
+    }
 
 
 def _figures(result: Result) -> str:

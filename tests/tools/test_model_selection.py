@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tools import checkthat, model_selection, train_checkworthy
+from tools import checkthat, forward, model_selection, train_checkworthy
 from tools.checkthat import DEV_FILE, DEV_TEST_FILE, TRAIN_FILE, Sentence, write_split
 from tools.model_selection import (
     Learner,
@@ -183,7 +183,7 @@ def test_the_trainer_reads_dev_test_once_after_the_choice(
 ) -> None:
     events: list[str] = []
     _reads(monkeypatch, events)
-    chosen = train_checkworthy.select_forward
+    chosen = forward.select_forward
 
     def select_and_log(*args: object, **kwargs: object) -> model_selection.Choice:
         choice = chosen(*args, **kwargs)  # type: ignore[arg-type]
@@ -250,9 +250,7 @@ def test_the_threshold_rises_only_as_far_as_the_news_floor_needs() -> None:
     assert model_selection.news_threshold(model, pairs, unreachable) is None
 
 
-def _choice(
-    f1s: list[float], forward: Scores, news: tuple[float, float]
-) -> model_selection.Choice:
+def _choice(f1s: list[float], forward: Scores, news: tuple[float, float]) -> model_selection.Choice:
     result = Result(
         Learner(1, 0.1),
         model_selection.NO_STANCE,
