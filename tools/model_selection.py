@@ -146,10 +146,13 @@ class Scores:
 
 
 def fold_threshold(
-    logits: Sequence[float], labels: Sequence[int], groups: Sequence[Hashable]
+    logits: Sequence[float],
+    labels: Sequence[int],
+    groups: Sequence[Hashable],
+    beta: float = 1.0,
 ) -> float:
     """The logit cut-off with the best mean F1 over the folds the rows come from (`groups`);
-    predict above it.
+    predict above it.  `beta` > 1 weighs recall more (F-beta): a recall-oriented rule.
 
     Each fold counts alike, so the cut-off cannot serve the folds whose logits run high
     (the earlier debates) at the expense of those whose logits run low (the latest ones):
@@ -163,6 +166,7 @@ def fold_threshold(
     tp, fp = [0] * len(index), [0] * len(index)
     order = sorted(range(len(logits)), key=logits.__getitem__, reverse=True)
     best: tuple[float, float] | None = None  # (mean F1, cut)
+    b2 = beta * beta
     for position, row in enumerate(order):
         tp[fold[row]] += labels[row]
         fp[fold[row]] += 1 - labels[row]
@@ -170,13 +174,39 @@ def fold_threshold(
         if following == logits[row]:
             continue
         mean_f1 = statistics.fmean(
-            2 * t / (t + f + p) if t else 0.0 for t, f, p in zip(tp, fp, positives, strict=True)
+            (1 + b2) * t / (t + f + b2 * p) if t else 0.0
+            for t, f, p in zip(tp, fp, positives, strict=True)
         )
         if best is None or mean_f1 > best[0]:
             below = following if following is not None else logits[row] - 1.0
             best = (mean_f1, (logits[row] + below) / 2)
     assert best is not None, "no rows to choose a threshold on"
     return best[1]
+
+
+@dataclass(frozen=True)
+class ThresholdRule:
+    """How a threshold is chosen on out-of-fold logits: the best mean F-beta over the folds
+    (each fold alike), or over the rows pooled."""
+
+    beta: float = 1.0
+    pooled: bool = False
+
+    def describe(self) -> str:
+        score = "F1" if self.beta == 1.0 else f"F{self.beta:g}"
+        return f"best {score} pooled" if self.pooled else f"best mean {score} over the folds"
+
+    def cut(
+        self, logits: Sequence[float], labels: Sequence[int], groups: Sequence[Hashable]
+    ) -> float:
+        return fold_threshold(
+            logits, labels, [0] * len(groups) if self.pooled else groups, self.beta
+        )
+
+
+FOLD_MEAN_F1 = ThresholdRule()
+#: the threshold rules the forward selection tries (`tools.forward`)
+RULES = (FOLD_MEAN_F1, ThresholdRule(pooled=True), ThresholdRule(1.5), ThresholdRule(1.5, True))
 
 
 def adagrad(
@@ -395,7 +425,7 @@ def fit_stance(
     return a, b, c, d, e, f
 
 
-def _with_stance(logit: float, ex: Example, vector: StanceVector) -> float:
+def with_stance(logit: float, ex: Example, vector: StanceVector) -> float:
     return logit + math.fsum(w * x for w, x in zip(vector, ex.stance, strict=True) if x)
 
 
@@ -406,6 +436,9 @@ class Result:
     learner: Learner
     stance: Stance
     folds: tuple[Scores, ...]
+    rule: ThresholdRule = FOLD_MEAN_F1
+    #: trained on the earlier debates only, scored on the latest (`tools.forward`)
+    forward: Scores | None = None
 
     def mean(self, metric: str) -> float:
         return statistics.fmean(getattr(s, metric) for s in self.folds)
@@ -426,6 +459,7 @@ def cross_validate(
     learner: Learner,
     stance: Stance = NO_STANCE,
     offset: float = 0.0,
+    rule: ThresholdRule = FOLD_MEAN_F1,
 ) -> Result:
     """Score each fold with stance weights fitted on the other folds and the threshold
     best on their mean F1 (`fold_threshold`), raised by `offset` (`news_threshold`)."""
@@ -436,16 +470,16 @@ def cross_validate(
             held = set(fold)
             tuning = [0.0 if i in held else 1.0 for i in range(len(examples))]
             vector = fit_stance(stance, logits, examples, tuning, fold_news, news)
-            z = [_with_stance(x, ex, vector) for x, ex in zip(logits, examples, strict=True)]
+            z = [with_stance(x, ex, vector) for x, ex in zip(logits, examples, strict=True)]
             tuning_folds = [(f, i) for f, rows in enumerate(folds) if f != number for i in rows]
-            cut = fold_threshold(
+            cut = rule.cut(
                 [z[i] for _, i in tuning_folds],
                 [labels[i] for _, i in tuning_folds],
                 [f for f, _ in tuning_folds],
             )
             cut += offset
             scores.append(Scores.of([z[i] > cut for i in fold], [labels[i] for i in fold]))
-    return Result(learner, stance, tuple(scores))
+    return Result(learner, stance, tuple(scores), rule)
 
 
 @dataclass(frozen=True)
@@ -484,10 +518,13 @@ def finalise(
     oof: OutOfFold,
     learner: Learner,
     stance: Stance,
+    rule: ThresholdRule = FOLD_MEAN_F1,
+    full: Weights | None = None,
 ) -> FinalModel:
-    """Refit on everything; the stance weights from all out-of-fold logits, the threshold
-    best on the mean F1 of every repeat's folds (`fold_threshold`)."""
-    full, _ = corpus.fit(range(len(corpus.rows)), learner)
+    """Refit on everything (unless `full` is that fit); the stance weights from all
+    out-of-fold logits, the threshold by `rule` over every repeat's folds."""
+    if full is None:
+        full, _ = corpus.fit(range(len(corpus.rows)), learner)
     repeats = len(oof.logits)
     pooled = [x for logits in oof.logits for x in logits]
     pooled_examples = [ex for _ in range(repeats) for ex in corpus.examples]
@@ -500,8 +537,8 @@ def finalise(
         for fold, members in enumerate(folds)
         for i in members
     ]
-    threshold = fold_threshold(
-        [_with_stance(oof.logits[r][i], corpus.examples[i], vector) for r, _, i in rows],
+    threshold = rule.cut(
+        [with_stance(oof.logits[r][i], corpus.examples[i], vector) for r, _, i in rows],
         [corpus.examples[i].label for _, _, i in rows],
         [(r, f) for r, f, _ in rows],
     )
@@ -579,6 +616,20 @@ def news_threshold(model: FinalModel, pairs: Sequence[Pair], floor: NewsFigures)
         if figures.holds(floor):
             return cut
     return None
+
+
+def hold_news_floor(
+    model: FinalModel, pairs: Sequence[Pair], floor: NewsFigures | None
+) -> tuple[FinalModel, NewsFigures | None]:
+    """`model` with its threshold raised as far as `floor` needs (`news_threshold`; kept
+    where no cut-off holds it), and its news figures (None without pairs)."""
+    figures = news_figures(model, pairs) if pairs else None
+    if figures is not None and floor is not None and not figures.holds(floor):
+        raised = news_threshold(model, pairs, floor)
+        if raised is not None:
+            model = replace(model, threshold=raised)
+            figures = news_figures(model, pairs)
+    return model, figures
 
 
 @dataclass(frozen=True)
@@ -721,15 +772,9 @@ def select(
     progress("stance terms:")
     stance_results: list[tuple[Result, NewsFigures | None, FinalModel]] = []
     for stance in stances:
-        final = finalise(corpus, news, ids, kept, best.learner, stance)
-        balanced = final.threshold
-        figures = news_figures(final, data.news) if data.news else None
-        if figures is not None and news_floor is not None and not figures.holds(news_floor):
-            raised = news_threshold(final, data.news, news_floor)
-            if raised is not None:
-                final = replace(final, threshold=raised)
-                figures = news_figures(final, data.news)
-        offset = final.threshold - balanced
+        balanced = finalise(corpus, news, ids, kept, best.learner, stance)
+        final, figures = hold_news_floor(balanced, data.news, news_floor)
+        offset = final.threshold - balanced.threshold
         result = cross_validate(examples, news, ids, kept, best.learner, stance, offset)
         shown = "" if not offset else f"; threshold raised {offset:+.3f} for the news floor"
         if figures is not None:
@@ -758,12 +803,19 @@ def select(
         news_floor=news_floor,
         stages=tuple(stage_results),
         stances=tuple((r, f) for r, f, _ in stance_results),
-        sentences=len(examples),
-        positives=sum(ex.label for ex in examples),
-        news=len(news),
+        **counts(examples, news),
         folds=k,
         repeats=repeats,
     )
+
+
+def counts(examples: Sequence[Example], news: Sequence[Example]) -> dict[str, int]:
+    """A `Choice`'s counts of the data it was chosen on."""
+    return {
+        "sentences": len(examples),
+        "positives": sum(ex.label for ex in examples),
+        "news": len(news),
+    }
 
 
 def _figures(result: Result) -> str:

@@ -206,12 +206,17 @@ def save_cache(
     CACHE.write_text(json.dumps(payload, indent=1) + "\n", "utf-8")
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+def selection_data_from_cli(doc: str | None) -> SelectionData:
+    """Train + dev from `--data DIR` (one line and exit 2 when a file is missing)."""
+    parser = argparse.ArgumentParser(description=(doc or "").splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     args = parser.parse_args()
     require_files(CHECKWORTHY, [args.data / TRAIN_FILE, args.data / DEV_FILE])
-    data = SelectionData.load(args.data)
+    return SelectionData.load(args.data)
+
+
+def main() -> int:
+    data = selection_data_from_cli(__doc__)
     figures = load_cache(data, FOLDS, REPEATS, BLOCK_IDS)
     for release in RELEASES:
         if release.commit not in figures:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -60,7 +61,9 @@ def test_the_card_sets_the_previous_releases_beside_it() -> None:
     for release in RELEASES:
         cells = _row(card, f"{release.name} (`{release.commit}`)")
         assert "not computed" not in cells, release
-        assert all(c.replace(" ± ", "").replace(".", "").isdigit() for c in cells[1:])
+        digits = [c.translate(str.maketrans("", "", " ±.(),")) for c in cells[1:]]
+        assert all(d.isdigit() for d in digits), cells
+        assert re.fullmatch(r"0\.\d{3} \(0\.\d{3}, 0\.\d{3}\)", cells[4])  # forward F1 (P, R)
 
 
 def test_the_card_says_which_weights_ship_and_why() -> None:
@@ -76,7 +79,7 @@ def test_the_card_says_which_weights_ship_and_why() -> None:
         cv = selection["candidate"]["cv"]["f1"]
         assert cells[3] == f"{cv['mean']:.3f} ± {cv['sd']:.3f}"
     else:
-        assert f"threshold at\nlogit {selection['threshold_logit']:+.3f}" in card
+        assert f"threshold at logit {selection['threshold_logit']:+.3f}" in card
     stance = json.loads(STANCE.read_text("utf-8"))
     assert tuple(stance["weights"]) == STANCE_FEATURES
     assert stance["selection"]["cv"] == selection["cv"]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tools import checkthat, model_selection, train_checkworthy
+from tools import checkthat, forward, model_selection, train_checkworthy
 from tools.checkthat import DEV_FILE, DEV_TEST_FILE, TRAIN_FILE, Sentence, write_split
 from tools.model_selection import (
     Learner,
@@ -183,14 +183,14 @@ def test_the_trainer_reads_dev_test_once_after_the_choice(
 ) -> None:
     events: list[str] = []
     _reads(monkeypatch, events)
-    chosen = model_selection.select
+    chosen = forward.select_forward
 
     def select_and_log(*args: object, **kwargs: object) -> model_selection.Choice:
         choice = chosen(*args, **kwargs)  # type: ignore[arg-type]
         events.append("chosen")
         return choice
 
-    monkeypatch.setattr(train_checkworthy, "select", select_and_log)
+    monkeypatch.setattr(train_checkworthy, "select_forward", select_and_log)
     (tmp_path / "data").mkdir()
     data, out = _data_dir(tmp_path / "data"), tmp_path / "out"
     argv = ["train", "--data", str(data), "--out", str(out), "--quick", "--no-releases"]
@@ -204,6 +204,7 @@ def test_the_trainer_reads_dev_test_once_after_the_choice(
     card = (out / "checkworthy_en.card.md").read_text("utf-8")
     cv = selection["cv"]["f1"]
     assert f"{cv['mean']:.3f} ± {cv['sd']:.3f}" in card
+    assert "forward F1 (P, R)" in card
     assert "dev-test: P " in capsys.readouterr().out
 
 
@@ -249,11 +250,12 @@ def test_the_threshold_rises_only_as_far_as_the_news_floor_needs() -> None:
     assert model_selection.news_threshold(model, pairs, unreachable) is None
 
 
-def _choice(
-    f1s: list[float], precision: float, news: tuple[float, float]
-) -> model_selection.Choice:
+def _choice(f1s: list[float], forward: Scores, news: tuple[float, float]) -> model_selection.Choice:
     result = Result(
-        Learner(1, 0.1), model_selection.NO_STANCE, tuple(Scores(precision, 0.7, f) for f in f1s)
+        Learner(1, 0.1),
+        model_selection.NO_STANCE,
+        tuple(Scores(0.6, 0.7, f) for f in f1s),
+        forward=forward,
     )
     model = model_selection.FinalModel(
         model_selection.Weights(0.0, {}), model_selection.ZERO_STANCE, 0.0
@@ -273,23 +275,40 @@ def _choice(
     )
 
 
-def test_a_candidate_ships_only_if_it_beats_keeps_precision_and_holds_the_news_floor() -> None:
+def test_a_candidate_ships_only_if_it_beats_forward_keeps_cv_and_holds_the_news_floor() -> None:
     previous = [Scores(0.6, 0.7, f) for f in (0.60, 0.62, 0.64, 0.66)]
-    better = [0.62, 0.64, 0.66, 0.68]  # +0.02 on every fold
-    ships, why = train_checkworthy.ship_decision(_choice(better, 0.65, (0.96, 0.95)), previous)
+    before = Scores(0.68, 0.579, 0.625)  # the previous release, forward
+    ahead = Scores(0.64, 0.66, 0.65)
+    level = [0.61, 0.61, 0.65, 0.65]  # CV: the same mean, within one standard error
+    ships, why = train_checkworthy.ship_decision(
+        _choice(level, ahead, (0.96, 0.95)), previous, None, before
+    )
     assert ships
-    assert why.startswith("It beat the previous release's recipe on the same folds by CV F1")
-    ships, why = train_checkworthy.ship_decision(_choice(better, 0.65, (0.947, 0.95)), previous)
+    assert why.startswith("Its forward F1 is 0.650 against 0.625 (P 0.640, R 0.660)")
+    ships, why = train_checkworthy.ship_decision(
+        _choice(level, Scores(0.70, 0.58, 0.634), (0.96, 0.95)), previous, None, before
+    )
+    assert not ships
+    assert "has forward precision 0.700 and recall 0.580" in why
+    ships, why = train_checkworthy.ship_decision(
+        _choice(level, Scores(0.62, 0.62, 0.62), (0.96, 0.95)), previous, None, before
+    )
+    assert not ships
+    assert "does not beat the previous release's forward F1 (0.620 against 0.625)" in why
+    worse = [0.58, 0.60, 0.62, 0.64]  # -0.02 on every fold
+    ships, why = train_checkworthy.ship_decision(
+        _choice(worse, ahead, (0.96, 0.95)), previous, None, before
+    )
+    assert not ships
+    assert "by more than one standard error (CV F1 -0.020, standard error 0.000)" in why
+    ships, why = train_checkworthy.ship_decision(
+        _choice(level, ahead, (0.947, 0.95)), previous, None, before
+    )
     assert not ships
     assert "gives back news quality (agreement 0.947, English F1 0.950" in why
-    ships, why = train_checkworthy.ship_decision(_choice(better, 0.58, (0.96, 0.95)), previous)
-    assert not ships
-    assert "has CV precision 0.580 and recall 0.700" in why
     gate = model_selection.NewsFigures(213 / 220, 0.95)  # the parallel test pairs
     ships, why = train_checkworthy.ship_decision(
-        _choice(better, 0.65, (0.96, 0.95)), previous, gate
+        _choice(level, ahead, (0.96, 0.95)), previous, gate, before
     )
     assert not ships
     assert "fails the parallel test pairs' gate (agreement 0.968 < 0.98)" in why
-    ships, _ = train_checkworthy.ship_decision(_choice(better[::-1], 0.65, (0.96, 0.95)), previous)
-    assert not ships  # the same mean, but not better fold by fold
