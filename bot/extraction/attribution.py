@@ -118,12 +118,15 @@ def _phrase_after(sentence: str, start: int, lexicon: Lexicon) -> tuple[str, int
 
 def _speaker_after(sentence: str, start: int, lexicon: Lexicon) -> tuple[str, str] | None:
     """The speaker named from `start` on, with the phrase as written; a role followed by a
-    name ("its chief executive, Mark Young") gives the name."""
+    name ("its chief executive, Mark Young") gives the name, also a role with a name in it
+    when the person ends the sentence ("…, said the chief executive of the X Service, Peter
+    Hale.")."""
     phrase, end = _phrase_after(sentence, start, lexicon)
     name = speaker_name(phrase, lexicon)
-    if name is not None and not has_capital(name):
+    if name is not None and name[:1].islower():
         person = apposed_name(sentence[end:])
-        if person is not None:
+        last = sentence[end:].lstrip(", ").rstrip(" .!?" + _QUOTE_CHARS) == person
+        if person is not None and (last or not has_capital(name)):
             return person, phrase.strip()
     return (name, phrase.strip()) if name is not None else None
 
@@ -206,7 +209,8 @@ def _subject_before(
     if len(kept) > 1 and (trailing or first is None):
         name = speaker_name(adjacent, lexicon)
         return _Subject(name, adjacent) if name is not None else None
-    named = [k for k in kept if _has_inner_capital(k) and speaker_name(k, lexicon) is not None]
+    subjects = [subject_phrase(k, lexicon) for k in kept]
+    named = [k for k in subjects if _has_inner_capital(k) and speaker_name(k, lexicon) is not None]
     # A person's name before a role with a place in it ("le préfet de la Drôme, Olivier Grandin").
     named.sort(key=lambda k: not looks_like_name(k))
     chosen = named[0] if named else subject_phrase(kept[0], lexicon)
@@ -413,6 +417,14 @@ def _speaker_from_tag(tag: str, lexicon: Lexicon) -> str | None:
     """ "said Jane Doe, the mayor" / "Jane Doe, the mayor" / "the company said" -> the
     speaker; a pronoun ("he said") is returned as written, for the pipeline to resolve."""
     norm = normalize_for_matching(tag)
+    head = norm.split(",")[0]
+    inverted = _INVERTED_PRONOUN.search(head)
+    if (
+        inverted is not None
+        and len(head.split()) <= MAX_TAG_TAIL
+        and lexicon.pronoun.fullmatch(inverted.group(1).lower())
+    ):
+        return inverted.group(1)  # «…», a-t-elle précisé
     verb_first = lexicon.quote_tag_start.match(norm)
     if verb_first is not None:
         found = _speaker_after(tag, verb_first.end(), lexicon)

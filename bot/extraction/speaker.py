@@ -91,6 +91,8 @@ def is_name(phrase: str, lexicon: Lexicon) -> bool:
         return False
     if all(w.lower() in lexicon.stopwords or lexicon.article_start.fullmatch(w) for w in words):
         return False  # "The", "de la"
+    if words[0].lower() in lexicon.negative_subjects:
+        return False  # "Rien ne", "Nobody": no one says it
     return not has_verb(phrase, lexicon) and not _has_figure(words, lexicon)
 
 
@@ -193,13 +195,36 @@ def _cut_at_stop(phrase: str, lexicon: Lexicon) -> str:
     return phrase[: len(norm)].rstrip()
 
 
+def _drop_trailing_verb(phrase: str, lexicon: Lexicon) -> str:
+    """ "figures from the Chamber of Commerce show" (the verb ends the sentence) -> "figures
+    from the Chamber of Commerce"."""
+    head, _, last = phrase.rpartition(" ")
+    word = normalize_for_matching(last)
+    verb = lexicon.reporting_present.fullmatch(word) or lexicon.finding_verbs.fullmatch(word)
+    # "the audit report" is a document, not a verb
+    if head and last.islower() and verb and word not in lexicon.document_nouns:
+        return head
+    return phrase
+
+
 def speaker_name(raw: str, lexicon: Lexicon) -> str | None:
     """`raw` as a speaker (trimmed, the document's author when named), or None."""
     phrase = " ".join(raw.translate({ord(c): " " for c in _QUOTES}).split()).strip(_TRIM)
+    phrase = _drop_trailing_verb(phrase, lexicon)
     phrase = _drop_articles(_drop_leading_time(phrase, lexicon), lexicon)
     phrase = _cut_at_stop(_author_of_document(phrase, lexicon), lexicon)
     phrase = _drop_trailing_adverbs(phrase, lexicon).strip(_TRIM)
     return phrase if is_name(phrase, lexicon) else None
+
+
+def _is_clause(part: str, lexicon: Lexicon) -> bool:
+    """A verb, a figure or a time phrase ("The trust cut 80 beds", "Talks broke down on
+    Tuesday night"): what a name never holds."""
+    return (
+        has_verb(part, lexicon)
+        or _has_figure(_WORD.findall(part), lexicon)
+        or _cut_at_stop(part, lexicon) != part.rstrip()
+    )
 
 
 def subject_phrase(clause: str, lexicon: Lexicon) -> str:
@@ -209,7 +234,7 @@ def subject_phrase(clause: str, lexicon: Lexicon) -> str:
     """
     cut = 0
     for conjunction in lexicon.conjunction.finditer(normalize_for_matching(clause)):
-        if has_verb(clause[cut : conjunction.start()], lexicon):
+        if _is_clause(clause[cut : conjunction.start()], lexicon):
             cut = conjunction.end()
     return clause[cut:].lstrip()
 
@@ -225,6 +250,7 @@ def apposed_name(after: str) -> str | None:
 def is_speaker_noun(phrase: str, lexicon: Lexicon) -> bool:
     """A role or body by its common noun ("le syndicat", "critics"): first or last word."""
     words = [w.lower() for w in _LETTERS.findall(normalize_for_matching(phrase))]
+    words = [w for w in words if lexicon.article_start.fullmatch(w) is None]
     return bool(words) and (words[0] in lexicon.speaker_nouns or words[-1] in lexicon.speaker_nouns)
 
 
