@@ -75,6 +75,8 @@ class QuoteBlock:
     """A quotation followed by a speaker tag, in absolute offsets of the document.
 
     `speaker` may be a pronoun ("he said"): the pipeline looks for it before the quote.
+    `continued`: a quote right after a tagged one, with no tag of its own (`"…," said X.
+    "…"`), whose speaker is that quote's.
     """
 
     inner_start: int
@@ -82,6 +84,7 @@ class QuoteBlock:
     tag_start: int
     tag_end: int
     speaker: str | None
+    continued: bool = False
 
 
 def _phrase_after(sentence: str, start: int, lexicon: Lexicon) -> tuple[str, int]:
@@ -392,6 +395,11 @@ def _speaker_of_verb(
         not has_clause
         and (before.endswith(",") or lexicon.inversion_end.search(before) is not None)
     )
+    if inverted and not attribution_only and _clause_after_object(norm, end, lexicon):
+        # "X, the vice-chancellor, told staff in an email that…": staff are told, X tells.
+        subject = _subject_before(sentence, start, lexicon)
+        if subject is not None and subject.speaker is not None and not subject.pronoun:
+            return Attribution(subject.speaker, "reported speech", subject.written)
     if inverted:
         found = _speaker_after(sentence, end, lexicon)
         if found is not None:
@@ -405,6 +413,12 @@ def _speaker_of_verb(
     if subject.speaker is None or any(q in subject.speaker for q in _QUOTE_CHARS):
         return None
     return Attribution(subject.speaker, "reported speech", subject.written)
+
+
+def _clause_after_object(norm: str, end: int, lexicon: Lexicon) -> bool:
+    """ "told staff in an email that…": a clause follows the verb's object, in its part."""
+    words = SEGMENT.split(norm[end:], maxsplit=1)[0].split()[: MAX_TAG_TAIL + 2]
+    return any(lexicon.complementizer_start.match(w) for w in words[1:])
 
 
 def is_attribution_only(sentence: str, lexicon: Lexicon) -> bool:
@@ -460,7 +474,13 @@ def _tag_after_quote(line: str, close_end: int, lexicon: Lexicon) -> tuple[int, 
     lead = _TAG_LEAD.match(rest)
     offset = lead.end() if lead else 0
     tag = rest[offset:]
-    if not tag.strip() or len(tag.split()) > MAX_TAG_WORDS or any(q in tag for q in '«“"'):
+    opening = [tag.find(q) for q in '«“"' if q in tag]
+    if opening:
+        # Another quote follows: the tag is the sentence before it ('…," said X. "…').
+        tag = tag[: min(opening)]
+        if not tag.rstrip().endswith((".", "!", "?")):
+            return None
+    if not tag.strip() or len(tag.split()) > MAX_TAG_WORDS:
         return None
     if _is_tag(tag, lexicon):
         return close_end + offset, tag
@@ -474,6 +494,7 @@ def find_quote_blocks(
     blocks: list[QuoteBlock] = []
     for index, (line_start, line_end) in enumerate(lines):
         line = text[line_start:line_end]
+        tagged_until = -1  # where the last tag on this line ended
         for match in _QUOTE_PAIRS.finditer(line):
             group = next(g for g in range(1, 5) if match.group(g) is not None)
             inner = match.group(group)
@@ -482,8 +503,20 @@ def find_quote_blocks(
             inner_start = line_start + match.start(group)
             inner_end = line_start + match.end(group)
             found = _tag_after_quote(line, match.end(), lexicon)
+            if (
+                found is None
+                and tagged_until >= 0
+                and not line[tagged_until : match.start()].strip()
+            ):
+                speaker = blocks[-1].speaker
+                end = line_start + match.end()
+                blocks.append(QuoteBlock(inner_start, inner_end, end, end, speaker, continued=True))
+                tagged_until = match.end()
+                continue
+            tagged_until = -1
             if found is not None:
                 offset, tag = found
+                tagged_until = offset + len(tag)
                 blocks.append(
                     QuoteBlock(
                         inner_start,

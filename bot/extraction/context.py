@@ -65,7 +65,7 @@ def _has_name_before(text: str, lexicon: Lexicon) -> bool:
     return any(w[0].isupper() for w in words[1:])
 
 
-def _full_name(noun: str, context: str) -> str | None:
+def full_name(noun: str, context: str) -> str | None:
     """The one longer name with the same head noun in the preceding text: "Northgate Nurses
     Association" or "county health department" for "the department"; None when there is
     none or several."""
@@ -153,7 +153,7 @@ def resolve_references(text: str, context: str, lexicon: Lexicon, previous: str 
             # "la direction de la compagnie": a name, or specified where it stands.
             continue
         parts = _ARTICLE_THEN_NOUN.match(phrase)
-        name = _full_name(parts.group("noun"), context) if parts else None
+        name = full_name(parts.group("noun"), context) if parts else None
         if parts is None or name is None:
             unresolved.append(phrase)
             continue

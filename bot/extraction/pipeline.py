@@ -31,6 +31,7 @@ from .context import (
     context_hint,
     continues_report,
     drop_judgement_adjectives,
+    full_name,
     judgement_split,
     opinion_head_end,
     resolve_references,
@@ -64,6 +65,8 @@ BINARY_SAMPLE_CHARS = 20_000
 CONTEXT_PENALTY = 0.92
 #: sentences before a claim searched for the full name of "the association"
 CONTEXT_SENTENCES = 3
+#: how far back a one-word speaker ("the authority") looks for its full name
+SPEAKER_LOOKBACK_SENTENCES = 60
 
 _OPENING_QUOTES = ' «“"„'
 _CREDIT_SEPARATOR = r"\s*(?::|/|©|\bby\b|\bpar\b)"
@@ -260,7 +263,12 @@ def _named_speaker(draft: _Draft, earlier: list[_Draft], lexicon: Lexicon) -> No
     if bare is None or " " in bare or not bare.islower():
         return
     document = bare in lexicon.document_nouns
-    named = [o for o in reversed(earlier) if o.speaker is not None and o.speaker != bare]
+    recent = [
+        o
+        for o in reversed(earlier)
+        if draft.segment_index - o.segment_index <= SPEAKER_LOOKBACK_SENTENCES
+    ]
+    named = [o for o in recent if o.speaker is not None and o.speaker != bare]
     # The word as the head ("groupe Papeteries Delorme") before the word in a complement
     # ("direction du groupe"), which only counts close by.
     for head_only in (True, False):
@@ -271,17 +279,26 @@ def _named_speaker(draft: _Draft, earlier: list[_Draft], lexicon: Lexicon) -> No
             if (bare in words) or (document and not words.isdisjoint(lexicon.document_nouns)):
                 draft.speaker = other.speaker
                 return
+    # Never a speaker before, but named in the article: "Calder University will close…".
+    if not document:
+        name = full_name(bare, " ".join(o.text for o in reversed(recent)))
+        if name is not None:
+            draft.speaker = name
+
+
+_POSSESSIVE = re.compile(r"[^\W\d_]+['’]s\b")
 
 
 def _speaker_words(draft: _Draft, lexicon: Lexicon, *, head_only: bool) -> set[str]:
-    """The words of a speaker and of its phrase as written; `head_only`: before "of"/"de"."""
+    """The words of a speaker and of its phrase as written; `head_only`: before "of"/"de",
+    without a possessor ("university's governing council" is a council)."""
     words: set[str] = set()
     for phrase in (draft.speaker or "", draft.written):
         norm = normalize_for_matching(phrase)
-        link = lexicon.author_link.search(norm, 1) if head_only else None
-        words.update(
-            w.lower() for w in re.findall(r"[^\W\d_]+", norm[: link.start() if link else None])
-        )
+        if head_only:
+            link = lexicon.author_link.search(norm, 1)
+            norm = _POSSESSIVE.sub(" ", norm[: link.start() if link else None])
+        words.update(w.lower() for w in re.findall(r"[^\W\d_]+", norm))
     return words
 
 
@@ -311,9 +328,11 @@ def _resolve_quote_pronouns(
     """ "…," he said: the speaker is the one of the sentence before the quote, on its line,
     or ending the paragraph before when the quote opens its own."""
     ends = [s.end for s in segments]
-    resolved = []
+    resolved: list[QuoteBlock] = []
     for block in blocks:
-        if block.speaker is not None and is_pronoun(block.speaker, lexicon):
+        if block.continued and resolved:
+            block = dataclasses.replace(block, speaker=resolved[-1].speaker)
+        elif block.speaker is not None and is_pronoun(block.speaker, lexicon):
             at = bisect.bisect_right(ends, block.inner_start) - 1
             before = segments[at] if at >= 0 else None
             own = segments[at + 1] if at + 1 < len(segments) else None

@@ -12,10 +12,13 @@ confirmed", a quote's tag), it is kept only when it is one:
 * a document speaks through its author when the sentence names one: "figures released
   by the state Department of Health" is the Department, "une étude de l'Observatoire
   régional" the Observatoire; "council records" stays the records;
-* a role followed by the name is the name: "its chief executive, Mark Young".
+* a role followed by the name is the name: "its chief executive, Mark Young";
+* a document made by one for another is the maker's: "a review commissioned by the
+  council from the firm Pell & Royce" is the firm's.
 
 Every word list is in `data/<lang>.json` (`clause_verbs`, `document_nouns`,
-`document_participles`, `author_links`, `speaker_nouns`).
+`document_participles`, `author_links`, `supplier_links`, `speaker_nouns`,
+`negative_subjects`).
 """
 
 from __future__ import annotations
@@ -136,6 +139,16 @@ def _drop_leading_time(phrase: str, lexicon: Lexicon) -> str:
     return " ".join(words)
 
 
+def _maker(author: str, lexicon: Lexicon) -> str:
+    """ "the council from the accountancy firm Pell & Royce" (commissioned by one, made by
+    the other) -> "accountancy firm Pell & Royce"."""
+    link = lexicon.supplier_link.search(normalize_for_matching(author), 1)
+    if link is None:
+        return author
+    maker = _drop_articles(author[link.end() :].lstrip(" '’"), lexicon)
+    return maker if is_name(maker, lexicon) else author
+
+
 def _author_of_document(phrase: str, lexicon: Lexicon) -> str:
     """ "figures released by the ONS" -> "ONS"; "étude de l'Observatoire" -> "Observatoire".
 
@@ -161,9 +174,9 @@ def _author_of_document(phrase: str, lexicon: Lexicon) -> str:
     link = lexicon.author_link.match(normalize_for_matching(rest))
     if link is None:
         return document if participle is not None else phrase
-    author = _drop_articles(rest[link.end() :].lstrip(" '’"), lexicon)
+    author = _maker(_drop_articles(rest[link.end() :].lstrip(" '’"), lexicon), lexicon)
     agent = participle is not None or link.group().lower() in {"by", "par"}
-    if is_name(author, lexicon) and (agent or has_capital(author)):
+    if is_name(author, lexicon) and (agent or has_capital(_cut_at_stop(author, lexicon))):
         return author
     return document if participle is not None else phrase
 

@@ -153,3 +153,75 @@ def test_a_sentence_after_a_quote_tag_on_the_same_line_is_a_claim_of_its_own() -
     claims = extract_claims(text, language="fr")
     assert _speaker_of(claims, "45 apprentis") == "Julie Garnier"
     assert _speaker_of(claims, "2031") == "Julie Garnier"
+
+
+def test_told_a_listener_then_a_clause_the_speaker_is_the_subject() -> None:
+    sentence = (
+        "The headteacher, Joan Pike, told parents in a letter that 42 pupils had been moved"
+        " to other schools."
+    )
+    attribution = find_attribution(sentence, get_lexicon("en"))
+    assert attribution is not None
+    assert attribution.speaker == "Joan Pike"
+
+
+def test_document_of_an_unnamed_body_seen_by_a_newspaper_stays_the_document() -> None:
+    sentence = (
+        "According to minutes of the board meeting obtained by the Lowmoor Herald, 3 of the"
+        " 11 members abstained."
+    )
+    attribution = find_attribution(sentence, get_lexicon("en"))
+    assert attribution is not None
+    assert attribution.speaker == "minutes of the board meeting"
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "speaker"),
+    [
+        (
+            "en",
+            "A study commissioned by the city from the engineering firm Hollis Grant found"
+            " that 9 of the 30 bridges needed repairs.",
+            "engineering firm Hollis Grant",
+        ),
+        (
+            "fr",
+            "Selon une étude commandée par la mairie auprès du cabinet Ardent, 9 des 30 ponts"
+            " doivent être réparés.",
+            "cabinet Ardent",
+        ),
+    ],
+)
+def test_document_commissioned_by_one_from_another_speaks_through_its_maker(
+    language: str, sentence: str, speaker: str
+) -> None:
+    attribution = find_attribution(sentence, get_lexicon(language))
+    assert attribution is not None
+    assert attribution.speaker == speaker
+
+
+def test_one_word_speaker_takes_the_name_the_article_gave_it_before() -> None:
+    text = (
+        "Lowmoor College will cut 120 jobs by June 2027, the college's governing board"
+        " announced on Monday. The town has 8,000 students. Its library opened in 1961."
+        " Its sports hall opened in 1975.\n\n"
+        "In a statement, the college said 40 of the jobs were teaching posts.\n"
+    )
+    claims = extract_claims(text, language="en")
+    assert _speaker_of(claims, "teaching posts") == "Lowmoor College"
+
+
+def test_a_quote_right_after_a_tagged_quote_has_the_same_speaker() -> None:
+    text = (
+        "The club is in debt, according to its accounts.\n\n"
+        '"We have lost 300 members since 2020," said Tom Ellis, the club secretary. "Our'
+        ' pitch fees rose by 40 percent in 2024."\n\n'
+        "Mayor Rita Vance told the council on Monday that the club would get a grant."
+        ' "The city paid £20,000 towards the new roof in 2023," she said. "Work started on'
+        ' May 4 and took eight weeks."\n'
+    )
+    claims = extract_claims(text, language="en")
+    assert _speaker_of(claims, "300 members") == "Tom Ellis"
+    assert _speaker_of(claims, "40 percent") == "Tom Ellis"
+    assert _speaker_of(claims, "£20,000") == "Mayor Rita Vance"
+    assert _speaker_of(claims, "May 4") == "Mayor Rita Vance"
