@@ -13,6 +13,11 @@ from bot.extraction.attribution import find_attribution
 from bot.extraction.lexicon import get_lexicon
 
 
+def _speaker(language: str, sentence: str) -> str | None:
+    attribution = find_attribution(sentence, get_lexicon(language))
+    return attribution.speaker if attribution is not None else None
+
+
 def _speaker_of(claims: list[ClaimCandidate], words: str) -> str | None:
     (claim,) = [c for c in claims if words in c.text]
     return claim.speaker
@@ -38,9 +43,7 @@ def _speaker_of(claims: list[ClaimCandidate], words: str) -> str | None:
 def test_clause_with_a_figure_or_a_time_before_and_is_not_the_speaker(
     sentence: str, speaker: str
 ) -> None:
-    attribution = find_attribution(sentence, get_lexicon("en"))
-    assert attribution is not None
-    assert attribution.speaker == speaker
+    assert _speaker("en", sentence) == speaker
 
 
 def test_inverted_role_with_a_name_in_it_then_the_person_is_the_person() -> None:
@@ -48,9 +51,7 @@ def test_inverted_role_with_a_name_in_it_then_the_person_is_the_person() -> None
         "Fire crews answered 5,200 calls in 2025, said the chief officer of the Lowmoor"
         " Fire Service, Grace Ndlovu."
     )
-    attribution = find_attribution(sentence, get_lexicon("en"))
-    assert attribution is not None
-    assert attribution.speaker == "Grace Ndlovu"
+    assert _speaker("en", sentence) == "Grace Ndlovu"
 
 
 def test_role_with_a_name_in_it_stays_when_the_sentence_goes_on_after_the_person() -> None:
@@ -58,9 +59,7 @@ def test_role_with_a_name_in_it_stays_when_the_sentence_goes_on_after_the_person
         "According to the director of the Lowmoor Museum, Jo Park, Tom Reed and two guards"
         " were on duty."
     )
-    attribution = find_attribution(sentence, get_lexicon("en"))
-    assert attribution is not None
-    assert attribution.speaker == "director of the Lowmoor Museum"
+    assert _speaker("en", sentence) == "director of the Lowmoor Museum"
 
 
 def test_document_verb_at_the_end_of_the_sentence_is_not_part_of_the_speaker() -> None:
@@ -68,9 +67,7 @@ def test_document_verb_at_the_end_of_the_sentence_is_not_part_of_the_speaker() -
         "Rents in the old town rose by 14 percent in two years, figures from the Lowmoor"
         " Housing Office show."
     )
-    attribution = find_attribution(sentence, get_lexicon("en"))
-    assert attribution is not None
-    assert attribution.speaker == "Lowmoor Housing Office"
+    assert _speaker("en", sentence) == "Lowmoor Housing Office"
 
 
 def test_pour_with_an_article_and_a_long_body_name_gives_the_body() -> None:
@@ -78,9 +75,7 @@ def test_pour_with_an_article_and_a_long_body_name_gives_the_body() -> None:
         "Pour la fédération des commerçants et artisans du Val-Morin, 85 boutiques ont"
         " fermé depuis 2022."
     )
-    attribution = find_attribution(sentence, get_lexicon("fr"))
-    assert attribution is not None
-    assert attribution.speaker == "fédération des commerçants et artisans du Val-Morin"
+    assert _speaker("fr", sentence) == "fédération des commerçants et artisans du Val-Morin"
 
 
 @pytest.mark.parametrize(
@@ -93,7 +88,7 @@ def test_pour_with_an_article_and_a_long_body_name_gives_the_body() -> None:
     ],
 )
 def test_negative_subject_names_no_speaker(language: str, sentence: str) -> None:
-    assert find_attribution(sentence, get_lexicon(language)) is None
+    assert _speaker(language, sentence) is None
 
 
 def test_one_word_speaker_named_in_full_paragraphs_before() -> None:
@@ -160,9 +155,7 @@ def test_told_a_listener_then_a_clause_the_speaker_is_the_subject() -> None:
         "The headteacher, Joan Pike, told parents in a letter that 42 pupils had been moved"
         " to other schools."
     )
-    attribution = find_attribution(sentence, get_lexicon("en"))
-    assert attribution is not None
-    assert attribution.speaker == "Joan Pike"
+    assert _speaker("en", sentence) == "Joan Pike"
 
 
 def test_document_of_an_unnamed_body_seen_by_a_newspaper_stays_the_document() -> None:
@@ -170,9 +163,7 @@ def test_document_of_an_unnamed_body_seen_by_a_newspaper_stays_the_document() ->
         "According to minutes of the board meeting obtained by the Lowmoor Herald, 3 of the"
         " 11 members abstained."
     )
-    attribution = find_attribution(sentence, get_lexicon("en"))
-    assert attribution is not None
-    assert attribution.speaker == "minutes of the board meeting"
+    assert _speaker("en", sentence) == "minutes of the board meeting"
 
 
 @pytest.mark.parametrize(
@@ -195,9 +186,7 @@ def test_document_of_an_unnamed_body_seen_by_a_newspaper_stays_the_document() ->
 def test_document_commissioned_by_one_from_another_speaks_through_its_maker(
     language: str, sentence: str, speaker: str
 ) -> None:
-    attribution = find_attribution(sentence, get_lexicon(language))
-    assert attribution is not None
-    assert attribution.speaker == speaker
+    assert _speaker(language, sentence) == speaker
 
 
 def test_one_word_speaker_takes_the_name_the_article_gave_it_before() -> None:
