@@ -243,6 +243,8 @@ def _is_noun_use(norm: str, position: int, end: int, lexicon: Lexicon) -> bool:
     before = norm[max(0, position - LOOKBACK_CHARS) : position]
     if lexicon.inversion_end.search(before.rstrip()) is not None:
         return False  # "comme le rapporte": "le" is the object, not an article
+    if lexicon.complementizer_start.match(norm[end:].lstrip()) is not None:
+        return False  # "… in 2021 warned that": a verb before its clause
     words = before.split()
     previous = words[-1].lower() if words else ""
     if previous[-1:].isalnum() and (

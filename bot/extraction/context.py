@@ -70,18 +70,22 @@ def full_name(noun: str, context: str) -> str | None:
     Association" or "county health department" for "the department"; None when there is
     none or several."""
     head = re.escape(noun)
+    # A name stays on its line: a heading before it ("The cost") is not part of it.
     capitalised = re.compile(
-        rf"((?:[A-ZÀ-ÖØ-Þ][\w'’.-]*\s+){{1,{MAX_NAME_WORDS}}}){head}\b", re.IGNORECASE
+        rf"((?:[A-ZÀ-ÖØ-Þ][\w'’.-]*[ \t]+){{1,{MAX_NAME_WORDS}}}){head}\b", re.IGNORECASE
     )
     described = re.compile(
-        rf"\b(?:the|le|la|les|l'|l’)\s*((?:[\w’'-]+\s+){{1,3}}){head}\b", re.IGNORECASE
+        rf"\b(?:the|le|la|les|l'|l’)[ \t]*((?:[\w’'-]+[ \t]+){{1,3}}){head}\b", re.IGNORECASE
     )
     names: set[str] = set()
     for match in capitalised.finditer(context):
         words = match.group(1).split()
-        while words and not words[0][:1].isupper():
-            words.pop(0)
-        while words and words[0].lower() in {"the", "a", "an", "this", "le", "la", "les"}:
+        # From the first capitalised word that is not an article: "The cost\n\nThe
+        # Association" (a heading before) is "Association".
+        while words and (
+            not words[0][:1].isupper()
+            or words[0].lower() in {"the", "a", "an", "this", "le", "la", "les"}
+        ):
             words.pop(0)
         found = match.group().split()[-1]
         if words and found[:1].isupper():

@@ -175,8 +175,9 @@ def _author_of_document(phrase: str, lexicon: Lexicon) -> str:
     if link is None:
         return document if participle is not None else phrase
     author = _maker(_drop_articles(rest[link.end() :].lstrip(" '’"), lexicon), lexicon)
+    author = _cut_before_dated(_cut_at_stop(author, lexicon), lexicon)
     agent = participle is not None or link.group().lower() in {"by", "par"}
-    if is_name(author, lexicon) and (agent or has_capital(_cut_at_stop(author, lexicon))):
+    if is_name(author, lexicon) and (agent or has_capital(author)):
         return author
     return document if participle is not None else phrase
 
@@ -206,6 +207,23 @@ def _cut_at_stop(phrase: str, lexicon: Lexicon) -> str:
             norm = norm[: word.start()]
             break
     return phrase[: len(norm)].rstrip()
+
+
+def _cut_before_dated(author: str, lexicon: Lexicon) -> str:
+    """ "the agency's regional director in 2021" (a document's author) -> "the agency's
+    regional director": a preposition with a figure ends the name."""
+    norm = normalize_for_matching(author)
+    for word in _LETTERS.finditer(norm):
+        following = norm[word.end() : word.end() + 2]
+        if (
+            word.start() > 0
+            and word.group().islower()
+            and following[:1] == " "
+            and following[1:].isdigit()
+            and lexicon.intro_start.fullmatch(word.group())
+        ):
+            return author[: word.start()].rstrip()
+    return author
 
 
 def _drop_trailing_verb(phrase: str, lexicon: Lexicon) -> str:

@@ -214,3 +214,24 @@ def test_a_quote_right_after_a_tagged_quote_has_the_same_speaker() -> None:
     assert _speaker_of(claims, "40 percent") == "Tom Ellis"
     assert _speaker_of(claims, "£20,000") == "Mayor Rita Vance"
     assert _speaker_of(claims, "May 4") == "Mayor Rita Vance"
+
+
+def test_a_document_written_by_a_role_in_a_year_speaks_through_the_role() -> None:
+    sentence = "A report written by the county engineer in 2019 warned that 12 bridges were unsafe."
+    assert _speaker("en", sentence) == "county engineer"
+
+
+def test_calculated_at_the_end_of_the_sentence_reports() -> None:
+    sentence = "Shops lost £2 million in trade in March, the Lowmoor Chamber of Trade calculated."
+    assert _speaker("en", sentence) == "Lowmoor Chamber of Trade"
+
+
+def test_a_heading_before_a_name_is_not_part_of_it() -> None:
+    text = (
+        "The bill\n\n"
+        "The Association of Master Builders estimates that repairs will cost £12 million."
+        " The average repair cost £8,000 in 2024, the association said.\n"
+    )
+    claims = extract_claims(text, language="en")
+    assert _speaker_of(claims, "£8,000") == "Association of Master Builders"
+    assert not any("bill The" in c.text or "bill The" in (c.speaker or "") for c in claims)
