@@ -24,6 +24,7 @@ from .speaker import (
     SEGMENT,
     apposed_name,
     has_capital,
+    has_verb,
     is_finder,
     is_pronoun,
     is_speaker_noun,
@@ -49,6 +50,7 @@ _REPORTING = SIGNAL_CUES.index("reporting")
 _SOURCE_END = re.compile(r"[,;:!?()]|\.(?=\s|$)|\s[-–—]\s|$")
 _QUOTE_CHARS = '«»“”„"‹›'
 _QUOTE_PAIRS = re.compile(r"«([^«»\n]*)»|“([^“”\n]*)”|„([^„“”\n]*)[“”]|\"([^\"\n]*)\"")
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+(?=[A-ZÀ-ÖØ-Þ])")
 _CONTINUATION = re.compile(r"^,\s*(?:dont|notamment|including|among them)\s", re.IGNORECASE)
 _TAG_LEAD = re.compile(r"^\s*[,.]?\s*[-–—]?\s*")
 _WORD = re.compile(r"[^\W_][\w'’.-]*")
@@ -397,10 +399,21 @@ def _speaker_of_verb(
         not has_clause
         and (before.endswith(",") or lexicon.inversion_end.search(before) is not None)
     )
-    if inverted and not attribution_only and _clause_after_object(norm, end, lexicon):
-        # "X, the vice-chancellor, told staff in an email that…": staff are told, X tells.
-        subject = _subject_before(sentence, start, lexicon)
-        if subject is not None and subject.speaker is not None and not subject.pronoun:
+    if inverted and not attribution_only:
+        # "X, the vice-chancellor, told staff in an email that…": staff are told, X tells;
+        # "La maire de V, Isabelle Caron, a annoncé le dépôt…": only names before the verb.
+        object_clause = _clause_after_object(norm, end, lexicon)
+        names_only = not any(
+            has_verb(part, lexicon) or any(q in part for q in _QUOTE_CHARS)
+            for part in SEGMENT.split(sentence[:start])
+        )
+        subject = _subject_before(sentence, start, lexicon) if object_clause or names_only else None
+        if (
+            subject is not None
+            and subject.speaker is not None
+            and not subject.pronoun
+            and (object_clause or has_capital(subject.speaker))
+        ):
             return Attribution(subject.speaker, "reported speech", subject.written)
     if inverted:
         found = _speaker_after(sentence, end, lexicon)
@@ -482,11 +495,27 @@ def _tag_after_quote(line: str, close_end: int, lexicon: Lexicon) -> tuple[int, 
         tag = tag[: min(opening)]
         if not tag.rstrip().endswith((".", "!", "?")):
             return None
+    tag = _first_sentence(tag, lexicon)
     if not tag.strip() or len(tag.split()) > MAX_TAG_WORDS:
         return None
     if _is_tag(tag, lexicon):
         return close_end + offset, tag
     return None
+
+
+def _first_sentence(tag: str, lexicon: Lexicon) -> str:
+    """ "a reconnu le directeur, Thierry Masson. Il a assuré que…" -> its first sentence
+    ("said Dr. Osei" and "J. Smith" go on)."""
+    for end in _SENTENCE_BREAK.finditer(tag):
+        word = tag[: end.start()].split()[-1:]
+        if word and (
+            word[0] in lexicon.title_abbreviations
+            or (len(word[0]) == 1 and word[0].isupper())
+            or word[0].lower() in lexicon.abbreviations
+        ):
+            continue
+        return tag[: end.start() + 1]
+    return tag
 
 
 def find_quote_blocks(

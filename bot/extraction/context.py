@@ -67,8 +67,8 @@ def _has_name_before(text: str, lexicon: Lexicon) -> bool:
 
 def full_name(noun: str, context: str) -> str | None:
     """The one longer name with the same head noun in the preceding text: "Northgate Nurses
-    Association" or "county health department" for "the department"; None when there is
-    none or several."""
+    Association", "Federation of Island Businesses" or "county health department" for "the
+    department"; None when there is none or several."""
     head = re.escape(noun)
     # A name stays on its line: a heading before it ("The cost") is not part of it.
     capitalised = re.compile(
@@ -77,7 +77,12 @@ def full_name(noun: str, context: str) -> str | None:
     described = re.compile(
         rf"\b(?:the|le|la|les|l'|l’)[ \t]*((?:[\w’'-]+[ \t]+){{1,3}}){head}\b", re.IGNORECASE
     )
-    names: set[str] = set()
+    # Written head first: "Federation of Island Businesses", "Office of Port Regulation".
+    head_first = re.compile(
+        rf"\b(?i:{head})[ \t]+(?:of|for|de|du|des)[ \t]+(?:the[ \t]+)?"
+        rf"[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:[ \t]+[A-ZÀ-ÖØ-Þ][\w'’.-]*){{0,{MAX_NAME_WORDS - 1}}}"
+    )
+    names: set[str] = {m.group() for m in head_first.finditer(context) if m.group()[0].isupper()}
     for match in capitalised.finditer(context):
         words = match.group(1).split()
         # From the first capitalised word that is not an article: "The cost\n\nThe

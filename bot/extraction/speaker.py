@@ -281,7 +281,7 @@ def apposed_name(after: str) -> str | None:
 def is_speaker_noun(phrase: str, lexicon: Lexicon) -> bool:
     """A role or body by its common noun ("le syndicat", "critics"): first or last word."""
     words = [w.lower() for w in _LETTERS.findall(normalize_for_matching(phrase))]
-    words = [w for w in words if lexicon.article_start.fullmatch(w) is None]
+    words = [w for w in words if len(w) > 1 and lexicon.article_start.fullmatch(w) is None]
     return bool(words) and (words[0] in lexicon.speaker_nouns or words[-1] in lexicon.speaker_nouns)
 
 

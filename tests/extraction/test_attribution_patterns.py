@@ -235,3 +235,48 @@ def test_a_heading_before_a_name_is_not_part_of_it() -> None:
     claims = extract_claims(text, language="en")
     assert _speaker_of(claims, "£8,000") == "Association of Master Builders"
     assert not any("bill The" in c.text or "bill The" in (c.speaker or "") for c in claims)
+
+
+def test_a_quote_tag_ends_at_its_sentence_before_the_next_one() -> None:
+    text = (
+        "«Nous avons rejeté 900 litres d'eau chaude dans le canal», a reconnu le directeur"
+        " de la centrale, Paul Meunier. Il a affirmé que le rejet avait duré moins de trois"
+        " heures.\n"
+    )
+    claims = extract_claims(text, language="fr")
+    assert _speaker_of(claims, "900 litres") == "Paul Meunier"
+
+
+def test_only_names_before_a_compound_past_make_the_subject_the_speaker() -> None:
+    sentence = (
+        "La présidente de la région Val-Morin, Anne Vidal, a annoncé jeudi la fermeture de"
+        " la maternité de Brienne."
+    )
+    assert _speaker("fr", sentence) == "Anne Vidal"
+
+
+def test_a_clause_before_the_comma_keeps_the_inverted_speaker() -> None:
+    sentence = "Trois écoles ont fermé en 2025, a annoncé jeudi la présidente de la région."
+    assert _speaker("fr", sentence) == "présidente de la région"
+
+
+def test_analyses_are_a_document_that_speaks_through_its_author() -> None:
+    sentence = (
+        "Des analyses réalisées par le laboratoire régional ont révélé un taux de nitrates"
+        " trois fois supérieur à la norme."
+    )
+    assert _speaker("fr", sentence) == "laboratoire régional"
+
+
+def test_pour_an_office_with_an_elided_article_gives_the_office() -> None:
+    sentence = "Pour l'Office national des forêts, 12 % des chênes de la région sont malades."
+    assert _speaker("fr", sentence) == "Office national des forêts"
+
+
+def test_one_word_speaker_takes_a_name_written_head_first() -> None:
+    text = (
+        "The Association of Bus Operators polled 200 of its members in May. Of those, 64"
+        " percent said fuel costs had doubled since 2021, the association found.\n"
+    )
+    claims = extract_claims(text, language="en")
+    assert _speaker_of(claims, "64 percent") == "Association of Bus Operators"

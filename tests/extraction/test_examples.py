@@ -52,14 +52,15 @@ def test_named_speaker_accuracy_per_language() -> None:
     """Issue 23, item 7: who said it, exact, on every example article and on the held-out
     ones, no longer held out (first measured: boil_water and maternite_lerande at 17/20 and
     17/18; port_strike, hospital_audit and papeterie at 33/41 and 12/17; university_cuts,
-    written after those fixes, at 9/16, and flood_defences, written after all, at 11/14;
-    see docs/extraction.md).  Left: "the company" for
-    Northsea Terminals, and a French fact under the check-worthiness threshold."""
+    written after those fixes, at 9/16; flood_defences at 11/14; ferry_cuts and
+    riviere_pollution at 10/14 and 5/11; see docs/extraction.md).  Left: an organisation
+    named by its class ("the company", "the state-owned operator"), and two French facts
+    under the check-worthiness threshold."""
     tallies = measure(ARTICLES + labelled_articles(HELDOUT))
     assert {
         language: (t.named_right, t.named, t.unnamed_right, t.unnamed)
         for language, t in tallies.items()
-    } == {"en": (96, 97, 12, 12), "fr": (47, 48, 7, 7)}
+    } == {"en": (107, 111, 14, 14), "fr": (58, 59, 9, 10)}
 
 
 @pytest.mark.parametrize("article", ARTICLES, ids=lambda p: p.stem)
