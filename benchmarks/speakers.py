@@ -1,8 +1,9 @@
 """Who said it: named-speaker accuracy on the labelled example articles, per language.
 
     .venv/bin/python -m benchmarks.speakers [ARTICLE ...]   # default: every examples/article_*
+    .venv/bin/python -m benchmarks.speakers --heldout       # every examples/heldout/article_*
 
-Each label file (`examples/labels/<article>.json`) lists the expected facts, each with the
+Each label file (`labels/<article>.json` beside the article) lists the expected facts, each with the
 exact `speaker` a fact-checker should read ("state Department of Health"), a list of
 accepted spellings (["Dr. Osei", "Dr. Helen Osei"]) or null (the article states it itself).
 A named speaker is right when the fact is posted (one claim holds all its keywords) and
@@ -23,6 +24,7 @@ from bot.extraction import ClaimCandidate, extract_claims
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
+HELDOUT = EXAMPLES / "heldout"
 _SPACES = re.compile(r"\s+")
 
 
@@ -45,8 +47,18 @@ class Tally:
         return self.named_right / self.named if self.named else 1.0
 
 
+def label_path(article: Path) -> Path:
+    """Labels live beside their articles: `<folder>/labels/<article>.json`."""
+    return article.parent / "labels" / f"{article.stem}.json"
+
+
+def labelled_articles(folder: Path) -> list[Path]:
+    """The articles of `folder` that have a label file, sorted."""
+    return sorted(p for p in folder.glob("article_*.txt") if label_path(p).is_file())
+
+
 def labels_of(article: Path) -> dict[str, object]:
-    return json.loads((EXAMPLES / "labels" / f"{article.stem}.json").read_text("utf-8"))
+    return json.loads(label_path(article).read_text("utf-8"))
 
 
 def accepted_speakers(expected: dict[str, object]) -> list[str | None]:
@@ -90,12 +102,11 @@ def measure(articles: list[Path]) -> dict[str, Tally]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("articles", nargs="*", type=Path)
-    args = parser.parse_args()
-    articles = args.articles or sorted(
-        p
-        for p in EXAMPLES.glob("article_*.txt")
-        if (EXAMPLES / "labels" / f"{p.stem}.json").is_file()
+    parser.add_argument(
+        "--heldout", action="store_true", help="measure the articles in examples/heldout/"
     )
+    args = parser.parse_args()
+    articles = args.articles or labelled_articles(HELDOUT if args.heldout else EXAMPLES)
     for language, tally in sorted(measure(articles).items()):
         print(
             f"{language}: named speakers {tally.named_right}/{tally.named} "

@@ -24,6 +24,7 @@ from .speaker import (
     SEGMENT,
     apposed_name,
     has_capital,
+    has_verb,
     is_finder,
     is_pronoun,
     is_speaker_noun,
@@ -49,6 +50,7 @@ _REPORTING = SIGNAL_CUES.index("reporting")
 _SOURCE_END = re.compile(r"[,;:!?()]|\.(?=\s|$)|\s[-–—]\s|$")
 _QUOTE_CHARS = '«»“”„"‹›'
 _QUOTE_PAIRS = re.compile(r"«([^«»\n]*)»|“([^“”\n]*)”|„([^„“”\n]*)[“”]|\"([^\"\n]*)\"")
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+(?=[A-ZÀ-ÖØ-Þ])")
 _CONTINUATION = re.compile(r"^,\s*(?:dont|notamment|including|among them)\s", re.IGNORECASE)
 _TAG_LEAD = re.compile(r"^\s*[,.]?\s*[-–—]?\s*")
 _WORD = re.compile(r"[^\W_][\w'’.-]*")
@@ -75,6 +77,8 @@ class QuoteBlock:
     """A quotation followed by a speaker tag, in absolute offsets of the document.
 
     `speaker` may be a pronoun ("he said"): the pipeline looks for it before the quote.
+    `continued`: a quote right after a tagged one, with no tag of its own (`"…," said X.
+    "…"`), whose speaker is that quote's.
     """
 
     inner_start: int
@@ -82,6 +86,7 @@ class QuoteBlock:
     tag_start: int
     tag_end: int
     speaker: str | None
+    continued: bool = False
 
 
 def _phrase_after(sentence: str, start: int, lexicon: Lexicon) -> tuple[str, int]:
@@ -118,12 +123,15 @@ def _phrase_after(sentence: str, start: int, lexicon: Lexicon) -> tuple[str, int
 
 def _speaker_after(sentence: str, start: int, lexicon: Lexicon) -> tuple[str, str] | None:
     """The speaker named from `start` on, with the phrase as written; a role followed by a
-    name ("its chief executive, Mark Young") gives the name."""
+    name ("its chief executive, Mark Young") gives the name, also a role with a name in it
+    when the person ends the sentence ("…, said the chief executive of the X Service, Peter
+    Hale.")."""
     phrase, end = _phrase_after(sentence, start, lexicon)
     name = speaker_name(phrase, lexicon)
-    if name is not None and not has_capital(name):
+    if name is not None and name[:1].islower():
         person = apposed_name(sentence[end:])
-        if person is not None:
+        last = sentence[end:].lstrip(", ").rstrip(" .!?" + _QUOTE_CHARS) == person
+        if person is not None and (last or not has_capital(name)):
             return person, phrase.strip()
     return (name, phrase.strip()) if name is not None else None
 
@@ -206,7 +214,8 @@ def _subject_before(
     if len(kept) > 1 and (trailing or first is None):
         name = speaker_name(adjacent, lexicon)
         return _Subject(name, adjacent) if name is not None else None
-    named = [k for k in kept if _has_inner_capital(k) and speaker_name(k, lexicon) is not None]
+    subjects = [subject_phrase(k, lexicon) for k in kept]
+    named = [k for k in subjects if _has_inner_capital(k) and speaker_name(k, lexicon) is not None]
     # A person's name before a role with a place in it ("le préfet de la Drôme, Olivier Grandin").
     named.sort(key=lambda k: not looks_like_name(k))
     chosen = named[0] if named else subject_phrase(kept[0], lexicon)
@@ -236,6 +245,8 @@ def _is_noun_use(norm: str, position: int, end: int, lexicon: Lexicon) -> bool:
     before = norm[max(0, position - LOOKBACK_CHARS) : position]
     if lexicon.inversion_end.search(before.rstrip()) is not None:
         return False  # "comme le rapporte": "le" is the object, not an article
+    if lexicon.complementizer_start.match(norm[end:].lstrip()) is not None:
+        return False  # "… in 2021 warned that": a verb before its clause
     words = before.split()
     previous = words[-1].lower() if words else ""
     if previous[-1:].isalnum() and (
@@ -388,6 +399,22 @@ def _speaker_of_verb(
         not has_clause
         and (before.endswith(",") or lexicon.inversion_end.search(before) is not None)
     )
+    if inverted and not attribution_only:
+        # "X, the vice-chancellor, told staff in an email that…": staff are told, X tells;
+        # "La maire de V, Isabelle Caron, a annoncé le dépôt…": only names before the verb.
+        object_clause = _clause_after_object(norm, end, lexicon)
+        names_only = not any(
+            has_verb(part, lexicon) or any(q in part for q in _QUOTE_CHARS)
+            for part in SEGMENT.split(sentence[:start])
+        )
+        subject = _subject_before(sentence, start, lexicon) if object_clause or names_only else None
+        if (
+            subject is not None
+            and subject.speaker is not None
+            and not subject.pronoun
+            and (object_clause or has_capital(subject.speaker))
+        ):
+            return Attribution(subject.speaker, "reported speech", subject.written)
     if inverted:
         found = _speaker_after(sentence, end, lexicon)
         if found is not None:
@@ -403,6 +430,12 @@ def _speaker_of_verb(
     return Attribution(subject.speaker, "reported speech", subject.written)
 
 
+def _clause_after_object(norm: str, end: int, lexicon: Lexicon) -> bool:
+    """ "told staff in an email that…": a clause follows the verb's object, in its part."""
+    words = SEGMENT.split(norm[end:], maxsplit=1)[0].split()[: MAX_TAG_TAIL + 2]
+    return any(lexicon.complementizer_start.match(w) for w in words[1:])
+
+
 def is_attribution_only(sentence: str, lexicon: Lexicon) -> bool:
     """ "C'est ce que rapporte X." / "That's what X said.": a speaker for the previous sentence."""
     norm = normalize_for_matching(sentence.strip())
@@ -413,6 +446,14 @@ def _speaker_from_tag(tag: str, lexicon: Lexicon) -> str | None:
     """ "said Jane Doe, the mayor" / "Jane Doe, the mayor" / "the company said" -> the
     speaker; a pronoun ("he said") is returned as written, for the pipeline to resolve."""
     norm = normalize_for_matching(tag)
+    head = norm.split(",")[0]
+    inverted = _INVERTED_PRONOUN.search(head)
+    if (
+        inverted is not None
+        and len(head.split()) <= MAX_TAG_TAIL
+        and lexicon.pronoun.fullmatch(inverted.group(1).lower())
+    ):
+        return inverted.group(1)  # «…», a-t-elle précisé
     verb_first = lexicon.quote_tag_start.match(norm)
     if verb_first is not None:
         found = _speaker_after(tag, verb_first.end(), lexicon)
@@ -448,11 +489,33 @@ def _tag_after_quote(line: str, close_end: int, lexicon: Lexicon) -> tuple[int, 
     lead = _TAG_LEAD.match(rest)
     offset = lead.end() if lead else 0
     tag = rest[offset:]
-    if not tag.strip() or len(tag.split()) > MAX_TAG_WORDS or any(q in tag for q in '«“"'):
+    opening = [tag.find(q) for q in '«“"' if q in tag]
+    if opening:
+        # Another quote follows: the tag is the sentence before it ('…," said X. "…').
+        tag = tag[: min(opening)]
+        if not tag.rstrip().endswith((".", "!", "?")):
+            return None
+    tag = _first_sentence(tag, lexicon)
+    if not tag.strip() or len(tag.split()) > MAX_TAG_WORDS:
         return None
     if _is_tag(tag, lexicon):
         return close_end + offset, tag
     return None
+
+
+def _first_sentence(tag: str, lexicon: Lexicon) -> str:
+    """ "a reconnu le directeur, Thierry Masson. Il a assuré que…" -> its first sentence
+    ("said Dr. Osei" and "J. Smith" go on)."""
+    for end in _SENTENCE_BREAK.finditer(tag):
+        word = tag[: end.start()].split()[-1:]
+        if word and (
+            word[0] in lexicon.title_abbreviations
+            or (len(word[0]) == 1 and word[0].isupper())
+            or word[0].lower() in lexicon.abbreviations
+        ):
+            continue
+        return tag[: end.start() + 1]
+    return tag
 
 
 def find_quote_blocks(
@@ -462,6 +525,7 @@ def find_quote_blocks(
     blocks: list[QuoteBlock] = []
     for index, (line_start, line_end) in enumerate(lines):
         line = text[line_start:line_end]
+        tagged_until = -1  # where the last tag on this line ended
         for match in _QUOTE_PAIRS.finditer(line):
             group = next(g for g in range(1, 5) if match.group(g) is not None)
             inner = match.group(group)
@@ -470,8 +534,20 @@ def find_quote_blocks(
             inner_start = line_start + match.start(group)
             inner_end = line_start + match.end(group)
             found = _tag_after_quote(line, match.end(), lexicon)
+            if (
+                found is None
+                and tagged_until >= 0
+                and not line[tagged_until : match.start()].strip()
+            ):
+                speaker = blocks[-1].speaker
+                end = line_start + match.end()
+                blocks.append(QuoteBlock(inner_start, inner_end, end, end, speaker, continued=True))
+                tagged_until = match.end()
+                continue
+            tagged_until = -1
             if found is not None:
                 offset, tag = found
+                tagged_until = offset + len(tag)
                 blocks.append(
                     QuoteBlock(
                         inner_start,

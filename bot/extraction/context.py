@@ -65,23 +65,32 @@ def _has_name_before(text: str, lexicon: Lexicon) -> bool:
     return any(w[0].isupper() for w in words[1:])
 
 
-def _full_name(noun: str, context: str) -> str | None:
+def full_name(noun: str, context: str) -> str | None:
     """The one longer name with the same head noun in the preceding text: "Northgate Nurses
-    Association" or "county health department" for "the department"; None when there is
-    none or several."""
+    Association", "Federation of Island Businesses" or "county health department" for "the
+    department"; None when there is none or several."""
     head = re.escape(noun)
+    # A name stays on its line: a heading before it ("The cost") is not part of it.
     capitalised = re.compile(
-        rf"((?:[A-ZÀ-ÖØ-Þ][\w'’.-]*\s+){{1,{MAX_NAME_WORDS}}}){head}\b", re.IGNORECASE
+        rf"((?:[A-ZÀ-ÖØ-Þ][\w'’.-]*[ \t]+){{1,{MAX_NAME_WORDS}}}){head}\b", re.IGNORECASE
     )
     described = re.compile(
-        rf"\b(?:the|le|la|les|l'|l’)\s*((?:[\w’'-]+\s+){{1,3}}){head}\b", re.IGNORECASE
+        rf"\b(?:the|le|la|les|l'|l’)[ \t]*((?:[\w’'-]+[ \t]+){{1,3}}){head}\b", re.IGNORECASE
     )
-    names: set[str] = set()
+    # Written head first: "Federation of Island Businesses", "Office of Port Regulation".
+    head_first = re.compile(
+        rf"\b(?i:{head})[ \t]+(?:of|for|de|du|des)[ \t]+(?:the[ \t]+)?"
+        rf"[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:[ \t]+[A-ZÀ-ÖØ-Þ][\w'’.-]*){{0,{MAX_NAME_WORDS - 1}}}"
+    )
+    names: set[str] = {m.group() for m in head_first.finditer(context) if m.group()[0].isupper()}
     for match in capitalised.finditer(context):
         words = match.group(1).split()
-        while words and not words[0][:1].isupper():
-            words.pop(0)
-        while words and words[0].lower() in {"the", "a", "an", "this", "le", "la", "les"}:
+        # From the first capitalised word that is not an article: "The cost\n\nThe
+        # Association" (a heading before) is "Association".
+        while words and (
+            not words[0][:1].isupper()
+            or words[0].lower() in {"the", "a", "an", "this", "le", "la", "les"}
+        ):
             words.pop(0)
         found = match.group().split()[-1]
         if words and found[:1].isupper():
@@ -153,7 +162,7 @@ def resolve_references(text: str, context: str, lexicon: Lexicon, previous: str 
             # "la direction de la compagnie": a name, or specified where it stands.
             continue
         parts = _ARTICLE_THEN_NOUN.match(phrase)
-        name = _full_name(parts.group("noun"), context) if parts else None
+        name = full_name(parts.group("noun"), context) if parts else None
         if parts is None or name is None:
             unresolved.append(phrase)
             continue

@@ -306,10 +306,14 @@ class Lexicon:
     document_nouns: frozenset[str]
     document_participle: re.Pattern[str]
     author_link: re.Pattern[str]
+    #: "from", "auprès de": who made a document another commissioned
+    supplier_link: re.Pattern[str]
     #: who finds rather than judges ("court", "auditors"); documents find too
     finder_nouns: frozenset[str]
     #: heads that name a speaker where the pattern alone does not say one follows ("Pour X, …")
     speaker_nouns: frozenset[str]
+    #: "nobody", "rien": a subject that names no one
+    negative_subjects: frozenset[str]
     #: "se", "s'" before a verb of judgement: "le musée se trouve…" is no judgement
     reflexive_pronouns: frozenset[str]
     #: adverbs that can stand between a speaker and its verb ("the report also found")
@@ -445,8 +449,10 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         document_nouns=frozenset(w.lower() for w in words("document_nouns")),
         document_participle=compile_words(words("document_participles")),
         author_link=compile_words(words("author_links")),
+        supplier_link=compile_words(words("supplier_links")),
         finder_nouns=frozenset(w.lower() for w in words("finder_nouns")),
         speaker_nouns=frozenset(w.lower() for w in words("speaker_nouns")),
+        negative_subjects=frozenset(w.lower() for w in words("negative_subjects")),
         reflexive_pronouns=frozenset(w.lower() for w in words("reflexive_pronouns")),
         adverb_end=re.compile(rf"\s+(?:{_alternation(words('adverbs'))})\s*$", re.IGNORECASE),
         finding_verbs=compile_words(words("finding_verbs")),
@@ -518,6 +524,7 @@ def get_lexicon(language: str) -> Lexicon:
         "judgement_cues",
         "when_conjunctions",
         "plural_pronouns",
+        "negative_subjects",
         "plural_determiners",
         "definite_plural",
         "copulas",
@@ -525,6 +532,7 @@ def get_lexicon(language: str) -> Lexicon:
         "clause_verbs",
         "adverbs",
         "author_links",
+        "supplier_links",
         "finding_verbs",
         "judgement_verbs",
         "judgement_frame_starts",

@@ -31,6 +31,7 @@ from .context import (
     context_hint,
     continues_report,
     drop_judgement_adjectives,
+    full_name,
     judgement_split,
     opinion_head_end,
     resolve_references,
@@ -64,7 +65,10 @@ BINARY_SAMPLE_CHARS = 20_000
 CONTEXT_PENALTY = 0.92
 #: sentences before a claim searched for the full name of "the association"
 CONTEXT_SENTENCES = 3
+#: how far back a one-word speaker ("the authority") looks for its full name
+SPEAKER_LOOKBACK_SENTENCES = 60
 
+_OPENING_QUOTES = ' «“"„'
 _CREDIT_SEPARATOR = r"\s*(?::|/|©|\bby\b|\bpar\b)"
 # Control characters (not tab/newline), replacement char, surrogates, private use.
 _BINARY_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ud800-\udfff\ue000-\uf8ff]")
@@ -182,7 +186,7 @@ def _draft(
             end = max(start, min(end, block.tag_start))
             end = min(end, block.inner_end) if end > block.inner_end else end
         speaker = block.speaker
-        if start < block.inner_start and not text[start : block.inner_start].strip(' «“"„'):
+        if start < block.inner_start and not text[start : block.inner_start].strip(_OPENING_QUOTES):
             start = block.inner_start
     span = text[start:end]
     if len(span) > MAX_SENTENCE_CHARS:
@@ -251,23 +255,51 @@ def _self_contained(draft: _Draft, text: str, segments: list[Segment], lexicon: 
 def _named_speaker(draft: _Draft, earlier: list[_Draft], lexicon: Lexicon) -> None:
     """ "the authority", "l'agence", "the report": the speaker named in full just before.
 
-    A one-word speaker is the nearest earlier speaker (within `CONTEXT_SENTENCES`) that
-    holds the word ("Aldry Water Authority", "agence régionale de santé"); a document
-    ("the report") is the nearest one that spoke through a document.
+    A one-word speaker is the nearest earlier speaker in the article that holds the word
+    ("Aldry Water Authority", "agence régionale de santé", named paragraphs before); a
+    document ("the report") is the nearest one that spoke through a document.
     """
     bare = draft.speaker
     if bare is None or " " in bare or not bare.islower():
         return
     document = bare in lexicon.document_nouns
-    for other in reversed(earlier):
-        if draft.segment_index - other.segment_index > CONTEXT_SENTENCES:
-            break
-        if other.speaker is None or other.speaker == bare:
-            continue
-        words = {w.lower() for w in re.findall(r"[^\W\d_]+", f"{other.speaker} {other.written}")}
-        if (bare in words) or (document and not words.isdisjoint(lexicon.document_nouns)):
-            draft.speaker = other.speaker
-            return
+    recent = [
+        o
+        for o in reversed(earlier)
+        if draft.segment_index - o.segment_index <= SPEAKER_LOOKBACK_SENTENCES
+    ]
+    named = [o for o in recent if o.speaker is not None and o.speaker != bare]
+    # The word as the head ("groupe Papeteries Delorme") before the word in a complement
+    # ("direction du groupe"), which only counts close by.
+    for head_only in (True, False):
+        for other in named:
+            if not head_only and draft.segment_index - other.segment_index > CONTEXT_SENTENCES:
+                break
+            words = _speaker_words(other, lexicon, head_only=head_only)
+            if (bare in words) or (document and not words.isdisjoint(lexicon.document_nouns)):
+                draft.speaker = other.speaker
+                return
+    # Never a speaker before, but named in the article: "Calder University will close…".
+    if not document:
+        name = full_name(bare, " ".join(o.text for o in reversed(recent)))
+        if name is not None:
+            draft.speaker = name
+
+
+_POSSESSIVE = re.compile(r"[^\W\d_]+['’]s\b")
+
+
+def _speaker_words(draft: _Draft, lexicon: Lexicon, *, head_only: bool) -> set[str]:
+    """The words of a speaker and of its phrase as written; `head_only`: before "of"/"de",
+    without a possessor ("university's governing council" is a council)."""
+    words: set[str] = set()
+    for phrase in (draft.speaker or "", draft.written):
+        norm = normalize_for_matching(phrase)
+        if head_only:
+            link = lexicon.author_link.search(norm, 1)
+            norm = _POSSESSIVE.sub(" ", norm[: link.start() if link else None])
+        words.update(w.lower() for w in re.findall(r"[^\W\d_]+", norm))
+    return words
 
 
 def _is_role(speaker: str | None) -> bool:
@@ -275,19 +307,41 @@ def _is_role(speaker: str | None) -> bool:
     return speaker is not None and not any(c.isupper() for c in speaker)
 
 
+def _tags_end_with_their_sentence(
+    segments: list[Segment], blocks: list[QuoteBlock]
+) -> list[QuoteBlock]:
+    """A speaker tag runs to the end of its sentence, not of its line: in "«…», a déclaré X,
+    déléguée CGT. Elle a ajouté que…" the second sentence is a claim of its own."""
+    starts = [s.start for s in segments]
+    trimmed = []
+    for block in blocks:
+        at = bisect.bisect_right(starts, block.tag_start) - 1
+        if at >= 0 and segments[at].end > block.tag_start:
+            block = dataclasses.replace(block, tag_end=min(block.tag_end, segments[at].end))
+        trimmed.append(block)
+    return trimmed
+
+
 def _resolve_quote_pronouns(
     text: str, segments: list[Segment], blocks: list[QuoteBlock], lexicon: Lexicon
 ) -> list[QuoteBlock]:
-    """ "…," he said: the speaker is the one of the sentence before the quote, on its line."""
+    """ "…," he said: the speaker is the one of the sentence before the quote, on its line,
+    or ending the paragraph before when the quote opens its own."""
     ends = [s.end for s in segments]
-    resolved = []
+    resolved: list[QuoteBlock] = []
     for block in blocks:
-        if block.speaker is not None and is_pronoun(block.speaker, lexicon):
+        if block.continued and resolved:
+            block = dataclasses.replace(block, speaker=resolved[-1].speaker)
+        elif block.speaker is not None and is_pronoun(block.speaker, lexicon):
             at = bisect.bisect_right(ends, block.inner_start) - 1
             before = segments[at] if at >= 0 else None
+            own = segments[at + 1] if at + 1 < len(segments) else None
+            opens_paragraph = own is not None and not text[
+                own.line_start : block.inner_start
+            ].strip(_OPENING_QUOTES)
             found = (
                 speaker_before(text[before.start : before.end], lexicon)
-                if before is not None and before.line_end > block.inner_start
+                if before is not None and (before.line_end > block.inner_start or opens_paragraph)
                 else None
             )
             block = dataclasses.replace(block, speaker=found.speaker if found else None)
@@ -325,7 +379,10 @@ def extract(
     skipped_lines = _non_prose_lines(text, segments, lexicon)
     lines = sorted({(s.line_start, s.line_end) for s in segments})
     blocks = _resolve_quote_pronouns(
-        text, segments, find_quote_blocks(text, lines, lexicon), lexicon
+        text,
+        segments,
+        _tags_end_with_their_sentence(segments, find_quote_blocks(text, lines, lexicon)),
+        lexicon,
     )
 
     drafts: list[_Draft] = []

@@ -12,10 +12,13 @@ confirmed", a quote's tag), it is kept only when it is one:
 * a document speaks through its author when the sentence names one: "figures released
   by the state Department of Health" is the Department, "une étude de l'Observatoire
   régional" the Observatoire; "council records" stays the records;
-* a role followed by the name is the name: "its chief executive, Mark Young".
+* a role followed by the name is the name: "its chief executive, Mark Young";
+* a document made by one for another is the maker's: "a review commissioned by the
+  council from the firm Pell & Royce" is the firm's.
 
 Every word list is in `data/<lang>.json` (`clause_verbs`, `document_nouns`,
-`document_participles`, `author_links`, `speaker_nouns`).
+`document_participles`, `author_links`, `supplier_links`, `speaker_nouns`,
+`negative_subjects`).
 """
 
 from __future__ import annotations
@@ -91,6 +94,8 @@ def is_name(phrase: str, lexicon: Lexicon) -> bool:
         return False
     if all(w.lower() in lexicon.stopwords or lexicon.article_start.fullmatch(w) for w in words):
         return False  # "The", "de la"
+    if words[0].lower() in lexicon.negative_subjects:
+        return False  # "Rien ne", "Nobody": no one says it
     return not has_verb(phrase, lexicon) and not _has_figure(words, lexicon)
 
 
@@ -134,6 +139,16 @@ def _drop_leading_time(phrase: str, lexicon: Lexicon) -> str:
     return " ".join(words)
 
 
+def _maker(author: str, lexicon: Lexicon) -> str:
+    """ "the council from the accountancy firm Pell & Royce" (commissioned by one, made by
+    the other) -> "accountancy firm Pell & Royce"."""
+    link = lexicon.supplier_link.search(normalize_for_matching(author), 1)
+    if link is None:
+        return author
+    maker = _drop_articles(author[link.end() :].lstrip(" '’"), lexicon)
+    return maker if is_name(maker, lexicon) else author
+
+
 def _author_of_document(phrase: str, lexicon: Lexicon) -> str:
     """ "figures released by the ONS" -> "ONS"; "étude de l'Observatoire" -> "Observatoire".
 
@@ -159,7 +174,8 @@ def _author_of_document(phrase: str, lexicon: Lexicon) -> str:
     link = lexicon.author_link.match(normalize_for_matching(rest))
     if link is None:
         return document if participle is not None else phrase
-    author = _drop_articles(rest[link.end() :].lstrip(" '’"), lexicon)
+    author = _maker(_drop_articles(rest[link.end() :].lstrip(" '’"), lexicon), lexicon)
+    author = _cut_before_dated(_cut_at_stop(author, lexicon), lexicon)
     agent = participle is not None or link.group().lower() in {"by", "par"}
     if is_name(author, lexicon) and (agent or has_capital(author)):
         return author
@@ -193,13 +209,53 @@ def _cut_at_stop(phrase: str, lexicon: Lexicon) -> str:
     return phrase[: len(norm)].rstrip()
 
 
+def _cut_before_dated(author: str, lexicon: Lexicon) -> str:
+    """ "the agency's regional director in 2021" (a document's author) -> "the agency's
+    regional director": a preposition with a figure ends the name."""
+    norm = normalize_for_matching(author)
+    for word in _LETTERS.finditer(norm):
+        following = norm[word.end() : word.end() + 2]
+        if (
+            word.start() > 0
+            and word.group().islower()
+            and following[:1] == " "
+            and following[1:].isdigit()
+            and lexicon.intro_start.fullmatch(word.group())
+        ):
+            return author[: word.start()].rstrip()
+    return author
+
+
+def _drop_trailing_verb(phrase: str, lexicon: Lexicon) -> str:
+    """ "figures from the Chamber of Commerce show" (the verb ends the sentence) -> "figures
+    from the Chamber of Commerce"."""
+    head, _, last = phrase.rpartition(" ")
+    word = normalize_for_matching(last)
+    verb = lexicon.reporting_present.fullmatch(word) or lexicon.finding_verbs.fullmatch(word)
+    # "the audit report" is a document, not a verb
+    if head and last.islower() and verb and word not in lexicon.document_nouns:
+        return head
+    return phrase
+
+
 def speaker_name(raw: str, lexicon: Lexicon) -> str | None:
     """`raw` as a speaker (trimmed, the document's author when named), or None."""
     phrase = " ".join(raw.translate({ord(c): " " for c in _QUOTES}).split()).strip(_TRIM)
+    phrase = _drop_trailing_verb(phrase, lexicon)
     phrase = _drop_articles(_drop_leading_time(phrase, lexicon), lexicon)
     phrase = _cut_at_stop(_author_of_document(phrase, lexicon), lexicon)
     phrase = _drop_trailing_adverbs(phrase, lexicon).strip(_TRIM)
     return phrase if is_name(phrase, lexicon) else None
+
+
+def _is_clause(part: str, lexicon: Lexicon) -> bool:
+    """A verb, a figure or a time phrase ("The trust cut 80 beds", "Talks broke down on
+    Tuesday night"): what a name never holds."""
+    return (
+        has_verb(part, lexicon)
+        or _has_figure(_WORD.findall(part), lexicon)
+        or _cut_at_stop(part, lexicon) != part.rstrip()
+    )
 
 
 def subject_phrase(clause: str, lexicon: Lexicon) -> str:
@@ -209,7 +265,7 @@ def subject_phrase(clause: str, lexicon: Lexicon) -> str:
     """
     cut = 0
     for conjunction in lexicon.conjunction.finditer(normalize_for_matching(clause)):
-        if has_verb(clause[cut : conjunction.start()], lexicon):
+        if _is_clause(clause[cut : conjunction.start()], lexicon):
             cut = conjunction.end()
     return clause[cut:].lstrip()
 
@@ -225,6 +281,7 @@ def apposed_name(after: str) -> str | None:
 def is_speaker_noun(phrase: str, lexicon: Lexicon) -> bool:
     """A role or body by its common noun ("le syndicat", "critics"): first or last word."""
     words = [w.lower() for w in _LETTERS.findall(normalize_for_matching(phrase))]
+    words = [w for w in words if len(w) > 1 and lexicon.article_start.fullmatch(w) is None]
     return bool(words) and (words[0] in lexicon.speaker_nouns or words[-1] in lexicon.speaker_nouns)
 
 
