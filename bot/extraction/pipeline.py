@@ -14,6 +14,7 @@ import dataclasses
 import logging
 import re
 from dataclasses import dataclass
+from itertools import takewhile
 
 from bot.core.text import word_count
 
@@ -263,11 +264,13 @@ def _named_speaker(draft: _Draft, earlier: list[_Draft], lexicon: Lexicon) -> No
     if bare is None or " " in bare or not bare.islower():
         return
     document = bare in lexicon.document_nouns
-    recent = [
-        o
-        for o in reversed(earlier)
-        if draft.segment_index - o.segment_index <= SPEAKER_LOOKBACK_SENTENCES
-    ]
+    # `earlier` is in the article's order: stop at the lookback, never rescan the article.
+    recent = list(
+        takewhile(
+            lambda o: draft.segment_index - o.segment_index <= SPEAKER_LOOKBACK_SENTENCES,
+            reversed(earlier),
+        )
+    )
     named = [o for o in recent if o.speaker is not None and o.speaker != bare]
     # The word as the head ("groupe Papeteries Delorme") before the word in a complement
     # ("direction du groupe"), which only counts close by.
