@@ -420,3 +420,30 @@ def test_a_class_never_takes_a_person_or_a_word_that_only_opens_a_sentence(
 ) -> None:
     claims = extract_claims(text, language=language)
     assert _speaker_of(claims, words) == speaker
+
+
+def test_selon_lui_takes_the_person_named_in_apposition_before() -> None:
+    text = (
+        "Le directeur de l'hôpital de Lormont, Henri Vasseur, conteste ces chiffres. Selon"
+        " lui, 14 lits ont été rouverts depuis janvier.\n"
+    )
+    claims = extract_claims(text, language="fr")
+    assert _speaker_of(claims, "14 lits") == "Henri Vasseur"
+
+
+def test_an_inverted_pronoun_tag_with_any_quote_verb_takes_the_person_before() -> None:
+    text = (
+        "La présidente du département, Claire Fabre, a signé lundi un arrêté sur la"
+        " chasse. Les contrevenants risquent 750 euros d'amende, a-t-elle rappelé.\n"
+    )
+    claims = extract_claims(text, language="fr")
+    assert _speaker_of(claims, "750 euros") == "Claire Fabre"
+
+
+def test_a_quote_after_a_role_and_a_name_with_an_unknown_verb_is_the_person() -> None:
+    text = (
+        "Le sénateur de la Meuse, Paul Garnier, réclame une enquête. « En 2025, l'usine a"
+        " rejeté 12 tonnes de solvants dans la rivière », a-t-il affirmé.\n"
+    )
+    claims = extract_claims(text, language="fr")
+    assert _speaker_of(claims, "12 tonnes") == "Paul Garnier"
