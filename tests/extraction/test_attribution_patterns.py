@@ -447,3 +447,39 @@ def test_a_quote_after_a_role_and_a_name_with_an_unknown_verb_is_the_person() ->
     )
     claims = extract_claims(text, language="fr")
     assert _speaker_of(claims, "12 tonnes") == "Paul Garnier"
+
+
+def test_a_document_commissioned_from_a_firm_in_a_year_speaks_through_the_firm() -> None:
+    sentence = (
+        "Une étude commandée par la région au cabinet Orséa en 2024, dont Le Courrier a"
+        " obtenu une copie, chiffrait à 6 millions d'euros le coût des travaux."
+    )
+    assert _speaker("fr", sentence) == "cabinet Orséa"
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "speaker"),
+    [
+        (
+            "en",
+            "The ward closed for 9 days in May, a spokesman for the Lowmoor Care Trust said.",
+            "Lowmoor Care Trust",
+        ),
+        (
+            "fr",
+            "Selon une porte-parole de la Régie des eaux de Castelnau, 28 communes sont"
+            " concernées.",
+            "Régie des eaux de Castelnau",
+        ),
+        # A spokesperson of a body without a name stays the spokesperson.
+        (
+            "en",
+            "The ward closed for 9 days in May, a spokesman for the trust said.",
+            "spokesman for the trust",
+        ),
+    ],
+)
+def test_a_spokesperson_for_a_named_body_gives_the_body(
+    language: str, sentence: str, speaker: str
+) -> None:
+    assert _speaker(language, sentence) == speaker
