@@ -29,6 +29,9 @@ from functools import cache
 from .lexicon import Lexicon, load_raw, normalize_for_matching
 
 MAX_SPEAKER_WORDS = 4
+#: how far back the article is read for the name: a long article's 60 sentences, and a
+#: bound on each lookup whatever the input
+ORGANISATION_LOOKBACK_CHARS = 10_000
 #: capitalised words (and the particles between them) that make one name
 MAX_NAME_WORDS = 6
 _CAPITAL = "A-ZÀ-ÖØ-Þ"

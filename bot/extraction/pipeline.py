@@ -40,7 +40,7 @@ from .dedupe import dedupe_with_rest
 from .language import detect_language
 from .lexicon import Lexicon, get_lexicon, normalize_for_matching
 from .model import load_model
-from .organisations import organisation_by_class
+from .organisations import ORGANISATION_LOOKBACK_CHARS, organisation_by_class
 from .scoring import CHECKWORTHY_THRESHOLD, assess
 from .segment import Segment, segment
 from .speaker import is_pronoun
@@ -442,8 +442,9 @@ def extract(
         # What the article said before the speaker: "Acme Ferries cut 40 sailings, the
         # operator said" names Acme first, in the same sentence.
         said_at = text.find(draft.written, seg.start, seg.end) if draft.written else -1
-        before_speaker = text[: said_at if said_at >= 0 else seg.start]
-        _named_speaker(draft, drafts, lexicon, before_speaker, seg.start)
+        cut = said_at if said_at >= 0 else seg.start
+        window = max(0, cut - ORGANISATION_LOOKBACK_CHARS)  # each lookup stays bounded
+        _named_speaker(draft, drafts, lexicon, text[window:cut], seg.start - window)
         drafts.append(draft)
 
     has_model = load_model(lexicon.language) is not None
