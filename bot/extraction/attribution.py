@@ -307,12 +307,22 @@ def leading_speaker(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
         if m.group().islower() and m.group() in lexicon.clause_verb_words
     ][:1]
     positions += [start for start, _, _ in _reporting_verbs(norm, lexicon)][:1]
-    if not positions:
-        return None
-    subject = _subject_before(sentence, min(positions), lexicon)
+    subject = _subject_before(sentence, min(positions), lexicon) if positions else None
     if subject is None or subject.speaker is None:
-        return None
+        return _apposed_subject(sentence, lexicon)
     return subject.speaker, subject.written
+
+
+def _apposed_subject(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
+    """ "Le député de la circonscription, Karim Haddad, demande…": a role, the person's name
+    between commas, then the verb, whatever verb it is."""
+    parts = SEGMENT.split(sentence, maxsplit=2)
+    if len(parts) < 3 or not parts[2].lstrip()[:1].islower():
+        return None
+    name = parts[1].strip()
+    if is_speaker_noun(parts[0], lexicon) and looks_like_name(name):
+        return name, name
+    return None
 
 
 def speaker_before(previous: str | None, lexicon: Lexicon) -> Attribution | None:
@@ -356,6 +366,8 @@ def find_attribution(
     view = holder(sentence, lexicon)
     if view is not None:
         return view
+    if _ends_with_pronoun_tag(norm, lexicon):
+        return speaker_before(previous, lexicon)  # "…, a-t-il rappelé."
     tokens = tokenize(norm)
     hits = lexicon.cues.phrase_counts(tokens)
     if not (
@@ -372,12 +384,25 @@ def find_attribution(
         found = _speaker_after(sentence, according.end(), lexicon)
         if found is not None:
             return Attribution(found[0], "according to", found[1])
+        if is_pronoun(_phrase_after(sentence, according.end(), lexicon)[0].strip(), lexicon):
+            return speaker_before(previous, lexicon)  # "Selon lui, …"
     for start, end, firm in _reporting_verbs(norm, lexicon):
         if firm or attribution_only or _counts_as_reporting(norm, start, end, lexicon):
             result = _speaker_of_verb(sentence, start, end, lexicon, previous, attribution_only)
             if result is not None:
                 return result
     return None
+
+
+def _ends_with_pronoun_tag(norm: str, lexicon: Lexicon) -> bool:
+    """ "…, a-t-il rappelé.": a quote tag with an inverted pronoun ends the sentence, whether
+    or not its verb is among the reporting verbs."""
+    comma = norm.rfind(",")
+    tag = norm[comma + 1 :].strip().rstrip(".!?»”\"' ") if comma >= 0 else ""
+    if not tag or len(tag.split()) > 2 or lexicon.quote_tag_verbs.fullmatch(tag) is None:
+        return False
+    pronoun = _INVERTED_PRONOUN.search(tag)
+    return pronoun is not None and lexicon.pronoun.fullmatch(pronoun.group(1).lower()) is not None
 
 
 def _speaker_of_verb(

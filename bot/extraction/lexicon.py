@@ -308,10 +308,15 @@ class Lexicon:
     author_link: re.Pattern[str]
     #: "from", "auprès de": who made a document another commissioned
     supplier_link: re.Pattern[str]
+    #: "commandé par X au cabinet Y": after these participles only, these links name the maker
+    commission_participles: frozenset[str]
+    commission_link: re.Pattern[str]
     #: who finds rather than judges ("court", "auditors"); documents find too
     finder_nouns: frozenset[str]
     #: heads that name a speaker where the pattern alone does not say one follows ("Pour X, …")
     speaker_nouns: frozenset[str]
+    #: "spokeswoman for", "porte-parole de": the body named after it is the speaker
+    spokesperson_start: re.Pattern[str]
     #: "nobody", "rien": a subject that names no one
     negative_subjects: frozenset[str]
     #: "se", "s'" before a verb of judgement: "le musée se trouve…" is no judgement
@@ -450,8 +455,11 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         document_participle=compile_words(words("document_participles")),
         author_link=compile_words(words("author_links")),
         supplier_link=compile_words(words("supplier_links")),
+        commission_participles=frozenset(w.lower() for w in words("commission_participles")),
+        commission_link=compile_words(words("commission_links")),
         finder_nouns=frozenset(w.lower() for w in words("finder_nouns")),
         speaker_nouns=frozenset(w.lower() for w in words("speaker_nouns")),
+        spokesperson_start=compile_prefix(words("spokesperson_links")),
         negative_subjects=frozenset(w.lower() for w in words("negative_subjects")),
         reflexive_pronouns=frozenset(w.lower() for w in words("reflexive_pronouns")),
         adverb_end=re.compile(rf"\s+(?:{_alternation(words('adverbs'))})\s*$", re.IGNORECASE),
@@ -533,6 +541,7 @@ def get_lexicon(language: str) -> Lexicon:
         "adverbs",
         "author_links",
         "supplier_links",
+        "commission_links",
         "finding_verbs",
         "judgement_verbs",
         "judgement_frame_starts",

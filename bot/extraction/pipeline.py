@@ -41,6 +41,7 @@ from .dedupe import dedupe_with_rest
 from .language import detect_language
 from .lexicon import Lexicon, get_lexicon, normalize_for_matching
 from .model import load_model
+from .organisations import ORGANISATION_LOOKBACK_CHARS, organisation_by_class
 from .scoring import CHECKWORTHY_THRESHOLD, assess
 from .segment import Segment, segment
 from .speaker import is_pronoun
@@ -253,15 +254,22 @@ def _self_contained(draft: _Draft, text: str, segments: list[Segment], lexicon: 
     draft.unresolved = references.unresolved
 
 
-def _named_speaker(draft: _Draft, earlier: list[_Draft], lexicon: Lexicon) -> None:
+def _named_speaker(
+    draft: _Draft, earlier: list[_Draft], lexicon: Lexicon, before: str, sentence_start: int
+) -> None:
     """ "the authority", "l'agence", "the report": the speaker named in full just before.
 
     A one-word speaker is the nearest earlier speaker in the article that holds the word
     ("Aldry Water Authority", "agence régionale de santé", named paragraphs before); a
-    document ("the report") is the nearest one that spoke through a document.
+    document ("the report") is the nearest one that spoke through a document; a class
+    ("the company", "the state-owned operator") the organisation the article named `before`
+    the speaker, its sentence starting at `sentence_start` (`organisations.py`).
     """
     bare = draft.speaker
-    if bare is None or " " in bare or not bare.islower():
+    if bare is None or not bare.islower():
+        return
+    if " " in bare:
+        draft.speaker = organisation_by_class(bare, before, lexicon, sentence_start) or bare
         return
     document = bare in lexicon.document_nouns
     # `earlier` is in the article's order: stop at the lookback, never rescan the article.
@@ -282,6 +290,10 @@ def _named_speaker(draft: _Draft, earlier: list[_Draft], lexicon: Lexicon) -> No
             if (bare in words) or (document and not words.isdisjoint(lexicon.document_nouns)):
                 draft.speaker = other.speaker
                 return
+    organisation = organisation_by_class(bare, before, lexicon, sentence_start)
+    if organisation is not None:
+        draft.speaker = organisation
+        return
     # Never a speaker before, but named in the article: "Calder University will close…".
     if not document:
         name = full_name(bare, " ".join(o.text for o in reversed(recent)))
@@ -430,7 +442,12 @@ def extract(
             # "Des missiles ont également ..." continues the report sourced just before.
             draft.speaker = previous.speaker
         _self_contained(draft, text, segments, lexicon)
-        _named_speaker(draft, drafts, lexicon)
+        # What the article said before the speaker: "Acme Ferries cut 40 sailings, the
+        # operator said" names Acme first, in the same sentence.
+        said_at = text.find(draft.written, seg.start, seg.end) if draft.written else -1
+        cut = said_at if said_at >= 0 else seg.start
+        window = max(0, cut - ORGANISATION_LOOKBACK_CHARS)  # each lookup stays bounded
+        _named_speaker(draft, drafts, lexicon, text[window:cut], seg.start - window)
         drafts.append(draft)
 
     has_model = load_model(lexicon.language) is not None

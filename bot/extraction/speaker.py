@@ -13,12 +13,14 @@ confirmed", a quote's tag), it is kept only when it is one:
   by the state Department of Health" is the Department, "une étude de l'Observatoire
   régional" the Observatoire; "council records" stays the records;
 * a role followed by the name is the name: "its chief executive, Mark Young";
+* a spokesperson's body is the speaker: "a spokeswoman for the Office for Students";
 * a document made by one for another is the maker's: "a review commissioned by the
-  council from the firm Pell & Royce" is the firm's.
+  council from the firm Pell & Royce" is the firm's, "une étude commandée par la région
+  au cabinet Orséa en 2024" the cabinet's.
 
 Every word list is in `data/<lang>.json` (`clause_verbs`, `document_nouns`,
-`document_participles`, `author_links`, `supplier_links`, `speaker_nouns`,
-`negative_subjects`).
+`document_participles`, `author_links`, `supplier_links`, `commission_participles`,
+`commission_links`, `speaker_nouns`, `spokesperson_links`, `negative_subjects`).
 """
 
 from __future__ import annotations
@@ -139,13 +141,18 @@ def _drop_leading_time(phrase: str, lexicon: Lexicon) -> str:
     return " ".join(words)
 
 
-def _maker(author: str, lexicon: Lexicon) -> str:
+def _maker(author: str, lexicon: Lexicon, *, commissioned: bool = False) -> str:
     """ "the council from the accountancy firm Pell & Royce" (commissioned by one, made by
-    the other) -> "accountancy firm Pell & Royce"."""
-    link = lexicon.supplier_link.search(normalize_for_matching(author), 1)
+    the other) -> "accountancy firm Pell & Royce"; "le syndicat au cabinet Hydroconseil en
+    2023" after "commandé" -> "cabinet Hydroconseil"."""
+    norm = normalize_for_matching(author)
+    link = lexicon.supplier_link.search(norm, 1)
+    if link is None and commissioned:
+        link = lexicon.commission_link.search(norm, 1)
     if link is None:
         return author
     maker = _drop_articles(author[link.end() :].lstrip(" '’"), lexicon)
+    maker = _cut_before_dated(_cut_at_stop(maker, lexicon), lexicon)
     return maker if is_name(maker, lexicon) else author
 
 
@@ -174,7 +181,11 @@ def _author_of_document(phrase: str, lexicon: Lexicon) -> str:
     link = lexicon.author_link.match(normalize_for_matching(rest))
     if link is None:
         return document if participle is not None else phrase
-    author = _maker(_drop_articles(rest[link.end() :].lstrip(" '’"), lexicon), lexicon)
+    commissioned = participle is not None and participle.group().lower() in (
+        lexicon.commission_participles
+    )
+    author = _drop_articles(rest[link.end() :].lstrip(" '’"), lexicon)
+    author = _maker(author, lexicon, commissioned=commissioned)
     author = _cut_before_dated(_cut_at_stop(author, lexicon), lexicon)
     agent = participle is not None or link.group().lower() in {"by", "par"}
     if is_name(author, lexicon) and (agent or has_capital(author)):
@@ -238,11 +249,22 @@ def _drop_trailing_verb(phrase: str, lexicon: Lexicon) -> str:
     return phrase
 
 
+def _body_of_spokesperson(phrase: str, lexicon: Lexicon) -> str:
+    """ "spokeswoman for the Dunmere Valley Health Board" -> the Board, which speaks
+    through her; "county spokeswoman" and a body without a name stay."""
+    link = lexicon.spokesperson_start.match(normalize_for_matching(phrase))
+    if link is None:
+        return phrase
+    body = _drop_articles(phrase[link.end() :].lstrip(" '’"), lexicon)
+    return body if has_capital(body) and is_name(body, lexicon) else phrase
+
+
 def speaker_name(raw: str, lexicon: Lexicon) -> str | None:
     """`raw` as a speaker (trimmed, the document's author when named), or None."""
     phrase = " ".join(raw.translate({ord(c): " " for c in _QUOTES}).split()).strip(_TRIM)
     phrase = _drop_trailing_verb(phrase, lexicon)
     phrase = _drop_articles(_drop_leading_time(phrase, lexicon), lexicon)
+    phrase = _body_of_spokesperson(phrase, lexicon)
     phrase = _cut_at_stop(_author_of_document(phrase, lexicon), lexicon)
     phrase = _drop_trailing_adverbs(phrase, lexicon).strip(_TRIM)
     return phrase if is_name(phrase, lexicon) else None

@@ -1,0 +1,214 @@
+"""An organisation named only by its class: "the company said", "l'entreprise a reconnu".
+
+Articles name an organisation once ("Western Isles Ferries will cancel…", "la société Eaux
+du Val-Brenne") and then by its class ("the state-owned operator", "l'entreprise"). Such a
+speaker is the nearest earlier name the article used as an organisation of that class:
+
+* a class noun written right before or after the name ("la société Eaux du Val-Brenne",
+  "the energy regulator Ofgem", "the GMB union", "the terminal's operator, Northsea
+  Terminals");
+* a name with an organisation word in it ("Marchland Power Networks", "Western Isles
+  Ferries": `organisation_name_words`);
+* else the subject opening the sentence right before, when nothing in the article makes it
+  a person ("France Nature Environnement dénonce…. D'après l'association, …"): not two
+  capitalised words ("Ruth Okafor"), not a word capitalised only as a sentence opens
+  ("Farmers have…").
+
+A name in a complement ("filiale du groupe Aquanor", "a spokesman for the X Group") counts
+only when no other name does. A person's name never counts: a name the article gives with
+a role, a title or an age, or in apposition, is a person's. Class nouns, grouped by what
+they can name, are `organisation_classes` in `data/<lang>.json`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from .lexicon import Lexicon, load_raw, normalize_for_matching
+
+MAX_SPEAKER_WORDS = 4
+#: how far back the article is read for the name: a long article's 60 sentences, and a
+#: bound on each lookup whatever the input
+ORGANISATION_LOOKBACK_CHARS = 10_000
+#: capitalised words (and the particles between them) that make one name
+MAX_NAME_WORDS = 6
+_CAPITAL = "A-ZÀ-ÖØ-Þ"
+# "Eaux du Val-Brenne", "Pell & Royce", "Federation of Island Businesses": capitalised words
+# joined by particles; each repetition consumes a capitalised word, so the match is linear.
+_NAME = (
+    rf"[{_CAPITAL}][\w'’&.-]*"
+    rf"(?:[ \t]+(?:(?:of|the|and|for|de|du|des|la|le|et|&)[ \t]+)?[{_CAPITAL}][\w'’&.-]*)"
+    rf"{{0,{MAX_NAME_WORDS - 1}}}"
+)
+_NAME_RUN = re.compile(rf"(?<![\w'’-]){_NAME}")
+_LEADING_ARTICLES = frozenset(["the", "a", "an", "le", "la", "les", "l'", "un", "une"])
+_COMPLEMENT_WORDS = frozenset(["of", "for", "de", "du", "des", "d'", "pour"])
+#: an apposition after a name that makes it a person's: an age, a role, "who"
+_PERSON_AFTER = re.compile(r"^,\s*(?:\d|(?!which\b|that\b|dont\b)[a-zà-öø-ÿ])")
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    name: str
+    start: int
+    group: str | None  # the class group, None when only its place says it is an organisation
+    complement: bool
+
+
+@cache
+def _classes(language: str) -> tuple[dict[str, str], dict[str, str]]:
+    """class noun -> group, and organisation name word -> group, from the language file.
+
+    Each entry of `organisation_classes` is "group: noun noun…", of
+    `organisation_name_words` "group: Word Word…".
+    """
+    raw = load_raw(language)
+    nouns: dict[str, str] = {}
+    words: dict[str, str] = {}
+    for key, target in (("organisation_classes", nouns), ("organisation_name_words", words)):
+        for entry in raw.get(key, []):
+            group, _, members = str(entry).partition(":")
+            for member in members.split():
+                target.setdefault(member if target is words else member.lower(), group.strip())
+    return nouns, words
+
+
+def class_of(speaker: str, lexicon: Lexicon) -> str | None:
+    """The class group of a speaker that is only a class noun ("state-owned operator",
+    "entreprise", "energy regulator"), or None."""
+    words = _words(speaker)
+    if not 1 <= len(words) <= MAX_SPEAKER_WORDS or not speaker.islower():
+        return None
+    # The head stands before a complement: "direction du groupe" is a direction.
+    link = next((i for i, w in enumerate(words) if w in _COMPLEMENT_WORDS), len(words))
+    words = words[:link]
+    if not words:
+        return None
+    nouns, _ = _classes(lexicon.language)
+    for word in (words[-1], words[0]):
+        if word in nouns:
+            return nouns[word]
+    return None
+
+
+def _trim(name: str) -> str:
+    """ "The Federation of Island Businesses" -> "Federation of Island Businesses"."""
+    words = name.rstrip(".").split()  # "Powerwatch." ends its sentence
+    while words and words[0].lower() in _LEADING_ARTICLES:
+        words.pop(0)
+    while words and not words[-1][:1].isupper():
+        words.pop()
+    return " ".join(words)
+
+
+def _is_person(name: str, text: str, lexicon: Lexicon) -> bool:
+    """The article gives the name with a role or a title before it, or an apposition after
+    it ("Eileen Parry, 71,", "Pascal Morin, éleveur", "the mayor, Ann Lee")."""
+    for match in re.finditer(rf"(?<![\w'’-]){re.escape(name)}(?![\w'’-])", text):
+        before = text[max(0, match.start() - 3) : match.start()]
+        previous = text[: match.start()].split()[-1:]
+        if _PERSON_AFTER.match(text[match.end() :]) or before.endswith(", "):
+            return True
+        role = previous[0].lower() if previous else ""
+        if previous and (
+            previous[0].rstrip(".") in lexicon.title_abbreviations
+            or (role in lexicon.speaker_nouns and role not in _classes(lexicon.language)[0])
+        ):
+            return True
+    return False
+
+
+def _words(text: str) -> list[str]:
+    """Lower-case words, an elided article kept apart: "l'entreprise" -> "l'", "entreprise"."""
+    words: list[str] = []
+    for word in normalize_for_matching(text).lower().split():
+        article, apostrophe, rest = word.partition("'")
+        words.extend([article + apostrophe, rest] if apostrophe and rest else [word])
+    return words
+
+
+def _complement_before(text: str, start: int, nouns: dict[str, str]) -> bool:
+    """ "filiale du groupe Aquanor", "spokesman for the Acme Group": in a complement."""
+    words = _words(text[max(0, start - 60) : start])
+    while words and (words[-1] in _LEADING_ARTICLES or words[-1] in nouns):
+        words.pop()
+    return bool(words) and words[-1] in _COMPLEMENT_WORDS
+
+
+def _candidates(text: str, lexicon: Lexicon) -> list[_Candidate]:
+    """Every name of `text` an organisation could be, with its class group when known."""
+    nouns, name_words = _classes(lexicon.language)
+    found: list[_Candidate] = []
+    for run in _NAME_RUN.finditer(text):
+        name = _trim(run.group())
+        if not name:
+            continue
+        start = run.start() + run.group().find(name)
+        end = start + len(name)
+        # The head is the last organisation word: "Aldry Water Authority" is an authority.
+        group = next((name_words[w] for w in reversed(name.split()) if w in name_words), None)
+        before = _words(text[max(0, start - 40) : start].rstrip(" ,"))
+        after = _words(text[end : end + 40].lstrip(" ,"))
+        if group is None and before and before[-1] in nouns:
+            group = nouns[before[-1]]  # "la société Eaux du Val-Brenne"
+        if group is None and after and after[0] in nouns:
+            group = nouns[after[0]]  # "the GMB union"
+        found.append(_Candidate(name, start, group, _complement_before(text, start, nouns)))
+    return found
+
+
+def _subject_of_last_sentence(text: str) -> tuple[str, int] | None:
+    """The capitalised name opening the last sentence of `text`, and where it starts."""
+    body = text.rstrip()
+    cut = max(body.rfind(". "), body.rfind(".\n"), body.rfind("\n"))
+    start = cut + 1 if cut >= 0 else 0
+    while start < len(body) and body[start] in ' \n\t«“"':
+        start += 1
+    run = _NAME_RUN.match(body, start)
+    if run is None:
+        return None
+    name = _trim(run.group())
+    following = body[run.end() :].split()[:3]
+    if (
+        not name
+        or not run.group().endswith(name)
+        or not following
+        or not following[0][:1].islower()
+        or any(w[:1].isupper() for w in following[1:])  # "Local shopkeeper Ruth Okafor"
+    ):
+        return None
+    return name, run.end() - len(name)
+
+
+def _is_name_in_prose(name: str, text: str) -> bool:
+    """A one-word name is a name when the article capitalises it mid-sentence too ("about
+    Marchland since Monday") or it is an acronym; "Farmers have…" is not."""
+    if name.isupper() and len(name) > 1:
+        return True
+    return re.search(rf"\b[a-zà-öø-ÿ][\w'’,-]*[ \t]+{re.escape(name)}\b", text) is not None
+
+
+def organisation_by_class(
+    speaker: str, before: str, lexicon: Lexicon, sentence_start: int | None = None
+) -> str | None:
+    """The organisation a class-noun speaker ("the company") names, from the article text
+    `before` the speaker (its own sentence starting at `sentence_start`): see the module
+    docstring."""
+    group = class_of(speaker, lexicon)
+    if group is None:
+        return None
+    names = _candidates(before, lexicon)
+    for in_complement in (False, True):
+        for candidate in reversed(names):
+            if candidate.group == group and candidate.complement == in_complement:
+                return candidate.name
+    subject = _subject_of_last_sentence(before[:sentence_start])
+    if subject is None or _is_person(subject[0], before, lexicon):
+        return None
+    words = subject[0].split()
+    if len(words) == 2 or (len(words) == 1 and not _is_name_in_prose(words[0], before)):
+        return None  # "Ruth Okafor", a person's name as far as the text tells
+    own = next((c for c in names if c.start == subject[1]), None)
+    return subject[0] if own is None or own.group is None else None
