@@ -52,7 +52,7 @@ _LETTER_RUN = re.compile(r"[^\W\d_]+")
 # "a-t-il ajouté", "affirme-t-elle", "dit-il": the speaker is a pronoun after the verb.
 INVERTED_PRONOUN = re.compile(r"-(?:t-)?([^\W\d_]+)\b")
 #: "(divers gauche)", "(Labour)": a party or an age after a name
-_BRACKETS = re.compile(r"\s*\([^()\n]{0,60}\)")
+_BRACKETS = re.compile(r" ?\([^()\n]{0,60}\)")
 #: ", lui, ", ", for its part, ": an aside of at most three words between a verb and its clause
 _ASIDE = re.compile(r"\s*,\s*[^\W\d_][\w'’-]*(?:\s+[\w'’-]+){0,2}\s*,")
 

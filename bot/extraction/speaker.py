@@ -20,7 +20,8 @@ confirmed", a quote's tag), it is kept only when it is one:
 
 Every word list is in `data/<lang>.json` (`clause_verbs`, `document_nouns`,
 `document_participles`, `author_links`, `supplier_links`, `commission_participles`,
-`commission_links`, `speaker_nouns`, `spokesperson_links`, `negative_subjects`).
+`commission_links`, `speaker_nouns`, `spokesperson_links`, `negative_subjects`,
+`season_times`).
 """
 
 from __future__ import annotations
