@@ -1,4 +1,4 @@
-"""Who says so: speakers of reported statements and of quotes.
+"""Who says so: speakers of reported statements (quotes and their tags: `quotes.py`).
 
 Patterns, most reliable first:
   * "selon X", "d'après X", "according to X"              -> X
@@ -6,7 +6,6 @@ Patterns, most reliable first:
     introductory phrases and appositives; "… and the mayor said" -> the mayor)
   * "comme le rapporte X", "…, écrit X", "…, said X"        -> X (inverted)
   * "…, the X confirmed", "…, she added", "…, a-t-il ajouté" -> X (trailing)
-  * «quote» Speaker, role / "quote," said Speaker / "quote," the X said -> Speaker
   * "Pour le syndicat, …", "For critics, …"               -> X (a role or body only)
 What counts as a speaker is one rule, `speaker.speaker_name`.  A pronoun subject ("It
 said", "Elle y indique", "a-t-il ajouté") is the subject of the sentence before in the
@@ -25,6 +24,7 @@ from .speaker import (
     apposed_name,
     has_capital,
     has_verb,
+    is_clause,
     is_finder,
     is_pronoun,
     is_speaker_noun,
@@ -33,9 +33,6 @@ from .speaker import (
     subject_phrase,
 )
 
-MAX_TAG_WORDS = 30
-MAX_TAG_CHARS = 400
-MIN_QUOTE_WORDS = 4
 #: words after the verb of a tag that starts with its speaker ("Smith told the BBC on Monday")
 MAX_TAG_TAIL = 4
 #: reporting verbs tried per sentence, first to last (each try is linear in the sentence)
@@ -48,15 +45,16 @@ _ACCORDING = SIGNAL_CUES.index("according")
 _REPORTING = SIGNAL_CUES.index("reporting")
 
 _SOURCE_END = re.compile(r"[,;:!?()]|\.(?=\s|$)|\s[-–—]\s|$")
-_QUOTE_CHARS = '«»“”„"‹›'
-_QUOTE_PAIRS = re.compile(r"«([^«»\n]*)»|“([^“”\n]*)”|„([^„“”\n]*)[“”]|\"([^\"\n]*)\"")
-_SENTENCE_BREAK = re.compile(r"[.!?]\s+(?=[A-ZÀ-ÖØ-Þ])")
+QUOTE_CHARS = '«»“”„"‹›'
 _CONTINUATION = re.compile(r"^,\s*(?:dont|notamment|including|among them)\s", re.IGNORECASE)
-_TAG_LEAD = re.compile(r"^\s*[,.]?\s*[-–—]?\s*")
 _WORD = re.compile(r"[^\W_][\w'’.-]*")
 _LETTER_RUN = re.compile(r"[^\W\d_]+")
 # "a-t-il ajouté", "affirme-t-elle", "dit-il": the speaker is a pronoun after the verb.
-_INVERTED_PRONOUN = re.compile(r"-(?:t-)?([^\W\d_]+)\b")
+INVERTED_PRONOUN = re.compile(r"-(?:t-)?([^\W\d_]+)\b")
+#: "(divers gauche)", "(Labour)": a party or an age after a name
+_BRACKETS = re.compile(r" ?\([^()\n]{0,60}\)")
+#: ", lui, ", ", for its part, ": an aside of at most three words between a verb and its clause
+_ASIDE = re.compile(r"\s*,\s*[^\W\d_][\w'’-]*(?:\s+[\w'’-]+){0,2}\s*,")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,23 +68,6 @@ class Attribution:
     speaker: str
     cue: str  # "according to", "reported speech", "inverted", "previous sentence"
     written: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class QuoteBlock:
-    """A quotation followed by a speaker tag, in absolute offsets of the document.
-
-    `speaker` may be a pronoun ("he said"): the pipeline looks for it before the quote.
-    `continued`: a quote right after a tagged one, with no tag of its own (`"…," said X.
-    "…"`), whose speaker is that quote's.
-    """
-
-    inner_start: int
-    inner_end: int
-    tag_start: int
-    tag_end: int
-    speaker: str | None
-    continued: bool = False
 
 
 def _phrase_after(sentence: str, start: int, lexicon: Lexicon) -> tuple[str, int]:
@@ -116,12 +97,23 @@ def _phrase_after(sentence: str, start: int, lexicon: Lexicon) -> tuple[str, int
         more = _SOURCE_END.search(rest, continuation.end())
         phrase += rest[: more.start() if more else len(rest)]
     stop = lexicon.source_stop.search(normalize_for_matching(phrase))
-    if stop is not None and stop.start() > 0:
+    if (
+        stop is not None
+        and stop.start() > 0
+        and not _after_participle(phrase[: stop.start()], lexicon)
+    ):
         phrase = phrase[: stop.start()]
     return phrase, start + len(phrase)
 
 
-def _speaker_after(sentence: str, start: int, lexicon: Lexicon) -> tuple[str, str] | None:
+def _after_participle(head: str, lexicon: Lexicon) -> bool:
+    """ "figures released | on Monday by the Board": the time belongs to the participle,
+    the author comes after it (`speaker_name` drops the time)."""
+    words = head.split()
+    return bool(words) and lexicon.document_participle.fullmatch(words[-1].lower()) is not None
+
+
+def speaker_after(sentence: str, start: int, lexicon: Lexicon) -> tuple[str, str] | None:
     """The speaker named from `start` on, with the phrase as written; a role followed by a
     name ("its chief executive, Mark Young") gives the name, also a role with a name in it
     when the person ends the sentence ("…, said the chief executive of the X Service, Peter
@@ -130,7 +122,7 @@ def _speaker_after(sentence: str, start: int, lexicon: Lexicon) -> tuple[str, st
     name = speaker_name(phrase, lexicon)
     if name is not None and name[:1].islower():
         person = apposed_name(sentence[end:])
-        last = sentence[end:].lstrip(", ").rstrip(" .!?" + _QUOTE_CHARS) == person
+        last = sentence[end:].lstrip(", ").rstrip(" .!?" + QUOTE_CHARS) == person
         if person is not None and (last or not has_capital(name)):
             return person, phrase.strip()
     return (name, phrase.strip()) if name is not None else None
@@ -209,7 +201,8 @@ def _subject_before(
             own = leading_speaker(kept[0], lexicon)
             if own is not None:
                 return _Subject(own[0], own[1])
-        if len(kept) == 1 or first is None or parts.aside:
+        # "Traffic grew by 9 percent, he told reporters": a clause first, the pronoun speaks.
+        if len(kept) == 1 or first is None or parts.aside or is_clause(kept[0], lexicon):
             return _Subject(None, adjacent, pronoun=True)
     if len(kept) > 1 and (trailing or first is None):
         name = speaker_name(adjacent, lexicon)
@@ -279,8 +272,37 @@ def _reporting_verbs(norm: str, lexicon: Lexicon) -> Iterator[tuple[int, int, bo
             if not _is_noun_use(norm, match.start(), match.end(), lexicon):
                 aux = _aux_before(norm, match.start(), lexicon) if not firm else None
                 found.setdefault(match.start() if aux is None else aux, (match.end(), firm))
+    for start, end in _quote_verbs_before_clause(norm, lexicon):
+        found.setdefault(start, (end, True))
     for start in sorted(found)[:MAX_VERB_CANDIDATES]:
         yield start, *found[start]
+
+
+def _quote_verbs_before_clause(norm: str, lexicon: Lexicon) -> Iterator[tuple[int, int]]:
+    """ "rappelle (de son côté) que…", "répond que…": a one-word quote verb reports when a
+    clause follows it (the reporting lists, which also score, stay as they are)."""
+    for match in lexicon.quote_tag_verbs.finditer(norm):
+        start, end = match.span()
+        word = match.group()
+        if (
+            " " in word
+            or "-" in word
+            or norm[start - 1 : start].isalnum()
+            or norm[end : end + 1].isalnum()
+            or lexicon.according_to.fullmatch(word) is not None
+        ):
+            continue
+        if _clause_follows(norm, end, lexicon):
+            yield start, end
+
+
+def _clause_follows(norm: str, end: int, lexicon: Lexicon) -> bool:
+    """A clause after the verb, or after a short aside between commas ("indique, lui,
+    que…", "said, however, that…")."""
+    if lexicon.complementizer_start.match(norm[end:]) is not None:
+        return True
+    aside = _ASIDE.match(norm, end)
+    return aside is not None and lexicon.complementizer_start.match(norm[aside.end() :]) is not None
 
 
 def _counts_as_reporting(norm: str, start: int, end: int, lexicon: Lexicon) -> bool:
@@ -291,7 +313,7 @@ def _counts_as_reporting(norm: str, start: int, end: int, lexicon: Lexicon) -> b
     before = norm[:start].rstrip()
     if not after or before.endswith(",") or lexicon.inversion_end.search(before):
         return True
-    if lexicon.complementizer_start.match(norm[end:]) is not None:
+    if _clause_follows(norm, end, lexicon):
         return True
     return is_finder(SEGMENT.split(norm[:start])[-1], lexicon)
 
@@ -309,7 +331,7 @@ def leading_speaker(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
     positions += [start for start, _, _ in _reporting_verbs(norm, lexicon)][:1]
     subject = _subject_before(sentence, min(positions), lexicon) if positions else None
     if subject is None or subject.speaker is None:
-        return _apposed_subject(sentence, lexicon)
+        return _apposed_subject(sentence, lexicon) or _role_then_name(sentence, lexicon)
     return subject.speaker, subject.written
 
 
@@ -321,6 +343,29 @@ def _apposed_subject(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
         return None
     name = parts[1].strip()
     if is_speaker_noun(parts[0], lexicon) and looks_like_name(name):
+        return name, name
+    return None
+
+
+def _role_then_name(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
+    """ "Le conseiller municipal d'opposition Julien Ferrand (divers gauche) accuse…": a
+    role, the person's name with no comma, a party in brackets, then any verb."""
+    words = _BRACKETS.sub("", SEGMENT.split(sentence, maxsplit=1)[0]).split()
+    first = next((i for i in range(1, len(words)) if words[i][:1].isupper()), None)
+    if first is None:
+        return None
+    last = first
+    while last < len(words) and words[last][:1].isupper():
+        last += 1
+    role, name = " ".join(words[:first]), " ".join(words[first:last])
+    if (
+        last < len(words)
+        and words[last][:1].islower()
+        and last - first >= 2
+        and looks_like_name(name)
+        and is_speaker_noun(role, lexicon)
+        and not has_verb(role, lexicon)
+    ):
         return name, name
     return None
 
@@ -345,7 +390,7 @@ def holder(sentence: str, lexicon: Lexicon) -> Attribution | None:
     start = lexicon.judgement_frame_start.match(norm)
     if start is None or "," not in norm:
         return None
-    found = _speaker_after(sentence, start.end(), lexicon)
+    found = speaker_after(sentence, start.end(), lexicon)
     if found is None:
         return None
     name, written = found
@@ -376,16 +421,30 @@ def find_attribution(
         or lexicon.according.extra_found(tokens, norm)
         or lexicon.reporting.extra_found(tokens, norm)
         or lexicon.finding_verbs.search(norm)
+        or lexicon.quote_tag_verbs.search(norm)
     ):
         return None  # cheap exit: no speaker cue at all
     attribution_only = lexicon.attribution_only_start.match(norm) is not None
     according = lexicon.according_to.search(norm)
+    if according is not None and _names_a_medium(norm, according):
+        # "X, interrogée par Le Journal, rappelle que…": the paper asks, X speaks.
+        reported = _reported_speaker(sentence, lexicon, previous, attribution_only)
+        if reported is not None:
+            return reported
     if according is not None and not attribution_only:
-        found = _speaker_after(sentence, according.end(), lexicon)
+        found = speaker_after(sentence, according.end(), lexicon)
         if found is not None:
             return Attribution(found[0], "according to", found[1])
         if is_pronoun(_phrase_after(sentence, according.end(), lexicon)[0].strip(), lexicon):
             return speaker_before(previous, lexicon)  # "Selon lui, …"
+    return _reported_speaker(sentence, lexicon, previous, attribution_only)
+
+
+def _reported_speaker(
+    sentence: str, lexicon: Lexicon, previous: str | None, attribution_only: bool
+) -> Attribution | None:
+    """The speaker of the sentence's first reporting verb that names one."""
+    norm = normalize_for_matching(sentence)
     for start, end, firm in _reporting_verbs(norm, lexicon):
         if firm or attribution_only or _counts_as_reporting(norm, start, end, lexicon):
             result = _speaker_of_verb(sentence, start, end, lexicon, previous, attribution_only)
@@ -394,14 +453,28 @@ def find_attribution(
     return None
 
 
+def _names_a_medium(norm: str, according: re.Match[str]) -> bool:
+    """ ", interrogé par X,", ", quoted by X,": after its subject, the cue names who asked
+    or quoted, not who speaks."""
+    return norm[: according.start()].rstrip().endswith(",") and according.group().split()[
+        -1
+    ].lower() in {"par", "by"}
+
+
 def _ends_with_pronoun_tag(norm: str, lexicon: Lexicon) -> bool:
     """ "…, a-t-il rappelé.": a quote tag with an inverted pronoun ends the sentence, whether
     or not its verb is among the reporting verbs."""
     comma = norm.rfind(",")
     tag = norm[comma + 1 :].strip().rstrip(".!?»”\"' ") if comma >= 0 else ""
-    if not tag or len(tag.split()) > 2 or lexicon.quote_tag_verbs.fullmatch(tag) is None:
+    # "a-t-il rappelé" is listed; "affirme-t-il" is "affirme" with its pronoun.
+    verb = INVERTED_PRONOUN.sub("", tag, count=1)
+    if (
+        not tag
+        or len(tag.split()) > 2
+        or not (lexicon.quote_tag_verbs.fullmatch(tag) or lexicon.quote_tag_verbs.fullmatch(verb))
+    ):
         return False
-    pronoun = _INVERTED_PRONOUN.search(tag)
+    pronoun = INVERTED_PRONOUN.search(tag)
     return pronoun is not None and lexicon.pronoun.fullmatch(pronoun.group(1).lower()) is not None
 
 
@@ -415,11 +488,11 @@ def _speaker_of_verb(
 ) -> Attribution | None:
     """The speaker of one reporting verb group: after it (inverted) or before it."""
     norm = normalize_for_matching(sentence)
-    pronoun = _INVERTED_PRONOUN.match(norm, end) or _INVERTED_PRONOUN.search(norm, start, end)
+    pronoun = INVERTED_PRONOUN.match(norm, end) or INVERTED_PRONOUN.search(norm, start, end)
     if pronoun is not None and lexicon.pronoun.fullmatch(pronoun.group(1).lower()):
         return speaker_before(previous, lexicon)
-    before = norm[:start].rstrip().rstrip(_QUOTE_CHARS + " ")
-    has_clause = lexicon.complementizer_start.match(norm[end:]) is not None
+    before = norm[:start].rstrip().rstrip(QUOTE_CHARS + " ")
+    has_clause = _clause_follows(norm, end, lexicon)
     inverted = attribution_only or (
         not has_clause
         and (before.endswith(",") or lexicon.inversion_end.search(before) is not None)
@@ -429,7 +502,7 @@ def _speaker_of_verb(
         # "La maire de V, Isabelle Caron, a annoncé le dépôt…": only names before the verb.
         object_clause = _clause_after_object(norm, end, lexicon)
         names_only = not any(
-            has_verb(part, lexicon) or any(q in part for q in _QUOTE_CHARS)
+            has_verb(part, lexicon) or any(q in part for q in QUOTE_CHARS)
             for part in SEGMENT.split(sentence[:start])
         )
         subject = _subject_before(sentence, start, lexicon) if object_clause or names_only else None
@@ -441,7 +514,7 @@ def _speaker_of_verb(
         ):
             return Attribution(subject.speaker, "reported speech", subject.written)
     if inverted:
-        found = _speaker_after(sentence, end, lexicon)
+        found = speaker_after(sentence, end, lexicon)
         if found is not None:
             return Attribution(found[0], "inverted", found[1])
     trailing = not has_clause and len(_WORD.findall(norm[end:])) <= 3
@@ -450,7 +523,7 @@ def _speaker_of_verb(
         return None
     if subject.pronoun:
         return speaker_before(previous, lexicon)
-    if subject.speaker is None or any(q in subject.speaker for q in _QUOTE_CHARS):
+    if subject.speaker is None or any(q in subject.speaker for q in QUOTE_CHARS):
         return None
     return Attribution(subject.speaker, "reported speech", subject.written)
 
@@ -465,132 +538,3 @@ def is_attribution_only(sentence: str, lexicon: Lexicon) -> bool:
     """ "C'est ce que rapporte X." / "That's what X said.": a speaker for the previous sentence."""
     norm = normalize_for_matching(sentence.strip())
     return lexicon.attribution_only_start.match(norm) is not None
-
-
-def _speaker_from_tag(tag: str, lexicon: Lexicon) -> str | None:
-    """ "said Jane Doe, the mayor" / "Jane Doe, the mayor" / "the company said" -> the
-    speaker; a pronoun ("he said") is returned as written, for the pipeline to resolve."""
-    norm = normalize_for_matching(tag)
-    head = norm.split(",")[0]
-    inverted = _INVERTED_PRONOUN.search(head)
-    if (
-        inverted is not None
-        and len(head.split()) <= MAX_TAG_TAIL
-        and lexicon.pronoun.fullmatch(inverted.group(1).lower())
-    ):
-        return inverted.group(1)  # «…», a-t-elle précisé
-    verb_first = lexicon.quote_tag_start.match(norm)
-    if verb_first is not None:
-        found = _speaker_after(tag, verb_first.end(), lexicon)
-        return found[0] if found else None
-    name = tag.split(",")[0]
-    verb = lexicon.quote_tag_verbs.search(normalize_for_matching(name))
-    if verb is not None:
-        name = name[: verb.start()]
-    name = subject_phrase(name.strip(), lexicon)
-    if is_pronoun(name, lexicon):
-        return name
-    return speaker_name(name, lexicon)
-
-
-def _is_tag(tag: str, lexicon: Lexicon) -> bool:
-    """ "said X", "X, role", "the company said", "he added": a speaker tag, not prose."""
-    norm = normalize_for_matching(tag)
-    if lexicon.quote_tag_start.match(norm) or looks_like_name(tag):
-        return True
-    clause = norm.split(",")[0]
-    verb = lexicon.quote_tag_verbs.search(clause)
-    if verb is None or verb.start() == 0 or len(clause[verb.end() :].split()) > MAX_TAG_TAIL:
-        return False  # "The mayor said 40 homes flooded.": a sentence of its own
-    subject = tag[: verb.start()].strip()
-    return is_pronoun(subject, lexicon) or speaker_name(subject, lexicon) is not None
-
-
-def _tag_after_quote(line: str, close_end: int, lexicon: Lexicon) -> tuple[int, str] | None:
-    """The speaker tag after a closing quote, as (offset in line, tag text), if it is one."""
-    if len(line) - close_end > MAX_TAG_CHARS:
-        return None  # a tag runs to the end of its line; cheap exit keeps long lines linear
-    rest = line[close_end:]
-    lead = _TAG_LEAD.match(rest)
-    offset = lead.end() if lead else 0
-    tag = rest[offset:]
-    opening = [tag.find(q) for q in '«“"' if q in tag]
-    if opening:
-        # Another quote follows: the tag is the sentence before it ('…," said X. "…').
-        tag = tag[: min(opening)]
-        if not tag.rstrip().endswith((".", "!", "?")):
-            return None
-    tag = _first_sentence(tag, lexicon)
-    if not tag.strip() or len(tag.split()) > MAX_TAG_WORDS:
-        return None
-    if _is_tag(tag, lexicon):
-        return close_end + offset, tag
-    return None
-
-
-def _first_sentence(tag: str, lexicon: Lexicon) -> str:
-    """ "a reconnu le directeur, Thierry Masson. Il a assuré que…" -> its first sentence
-    ("said Dr. Osei" and "J. Smith" go on)."""
-    for end in _SENTENCE_BREAK.finditer(tag):
-        word = tag[: end.start()].split()[-1:]
-        if word and (
-            word[0] in lexicon.title_abbreviations
-            or (len(word[0]) == 1 and word[0].isupper())
-            or word[0].lower() in lexicon.abbreviations
-        ):
-            continue
-        return tag[: end.start() + 1]
-    return tag
-
-
-def find_quote_blocks(
-    text: str, lines: list[tuple[int, int]], lexicon: Lexicon
-) -> list[QuoteBlock]:
-    """Quotations with a speaker tag after them on the same line or alone on the next line."""
-    blocks: list[QuoteBlock] = []
-    for index, (line_start, line_end) in enumerate(lines):
-        line = text[line_start:line_end]
-        tagged_until = -1  # where the last tag on this line ended
-        for match in _QUOTE_PAIRS.finditer(line):
-            group = next(g for g in range(1, 5) if match.group(g) is not None)
-            inner = match.group(group)
-            if len(inner.split()) < MIN_QUOTE_WORDS:
-                continue
-            inner_start = line_start + match.start(group)
-            inner_end = line_start + match.end(group)
-            found = _tag_after_quote(line, match.end(), lexicon)
-            if (
-                found is None
-                and tagged_until >= 0
-                and not line[tagged_until : match.start()].strip()
-            ):
-                speaker = blocks[-1].speaker
-                end = line_start + match.end()
-                blocks.append(QuoteBlock(inner_start, inner_end, end, end, speaker, continued=True))
-                tagged_until = match.end()
-                continue
-            tagged_until = -1
-            if found is not None:
-                offset, tag = found
-                tagged_until = offset + len(tag)
-                blocks.append(
-                    QuoteBlock(
-                        inner_start,
-                        inner_end,
-                        line_start + offset,
-                        line_end,
-                        _speaker_from_tag(tag, lexicon),
-                    )
-                )
-            elif (
-                len(line) - match.end() <= 2
-                and not line[match.end() :].strip(" .")
-                and index + 1 < len(lines)
-            ):
-                next_start, next_end = lines[index + 1]
-                next_line = text[next_start:next_end].strip()
-                name = next_line.lstrip("-–— ")
-                if len(name.split()) <= MAX_TAG_WORDS and looks_like_name(name):
-                    speaker = _speaker_from_tag(name, lexicon)
-                    blocks.append(QuoteBlock(inner_start, inner_end, next_start, next_end, speaker))
-    return blocks

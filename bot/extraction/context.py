@@ -36,6 +36,27 @@ _COMPLEMENT_BEFORE = re.compile(r"(?:\b(?:de|of|for)|\bd')\s*$", re.IGNORECASE)
 # A colon that ends a clause is followed by a space; the colons of "https://" and "10:30"
 # are not.
 _CLAUSE_COLON = re.compile(r":(?=\s)")
+#: a word that makes the noun after it a complement ("président du syndicat", "head of the")
+_LINK_WORDS = frozenset(
+    [
+        "de",
+        "du",
+        "des",
+        "d'",
+        "d’",
+        "la",
+        "le",
+        "les",
+        "l'",
+        "l’",
+        "of",
+        "for",
+        "the",
+        "à",
+        "au",
+        "aux",
+    ]
+)
 _COMPLEMENT = re.compile(r"\s+(?:de|des|du|d'|d’|of|for)\b", re.IGNORECASE)
 
 
@@ -97,7 +118,31 @@ def full_name(noun: str, context: str) -> str | None:
             names.add(" ".join([*words, found]))
     if not names:
         for match in described.finditer(context):
-            names.add(" ".join([*match.group(1).split(), noun]))
+            words = match.group(1).split()
+            # "le président du syndicat" is a president: the noun is a complement there.
+            if words[-1].lower() not in _LINK_WORDS:
+                names.add(" ".join([*words, noun]))
+    return names.pop() if len(names) == 1 else None
+
+
+def person_named_before(surname: str, context: str, lexicon: Lexicon) -> str | None:
+    """ "Fitch" told the radio: the one person the article named in full before ("Graham
+    Fitch, the chief executive, …"), given name and surname; None when two people share
+    the surname."""
+    pattern = re.compile(rf"(?<![\w'’-])([A-ZÀ-ÖØ-Þ][\w'’-]*)[ \t]+{re.escape(surname)}(?![\w'’-])")
+    names: set[str] = set()
+    for match in pattern.finditer(context):
+        given = match.group(1)
+        lowered = given.lower()
+        if (
+            lowered in lexicon.stopwords
+            or lowered in lexicon.speaker_nouns
+            or given in lexicon.title_abbreviations
+            or lexicon.article_start.fullmatch(given) is not None
+            or not given[-1].isalpha()
+        ):
+            continue  # "The Fitch report", "Professor Whitfield", "Dr Osei": no given name
+        names.add(f"{given} {surname}")
     return names.pop() if len(names) == 1 else None
 
 

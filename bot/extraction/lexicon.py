@@ -323,6 +323,10 @@ class Lexicon:
     reflexive_pronouns: frozenset[str]
     #: adverbs that can stand between a speaker and its verb ("the report also found")
     adverb_end: re.Pattern[str]
+    #: the same adverbs between a verb and its clause ("rappelle de son côté que")
+    adverb_start: re.Pattern[str]
+    #: "au printemps", "last summer": a time complement that ends a name
+    season_time: re.Pattern[str]
     finding_verbs: re.Pattern[str]
     judgement_verbs: re.Pattern[str]
     judgement_frame_start: re.Pattern[str]
@@ -463,6 +467,12 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         negative_subjects=frozenset(w.lower() for w in words("negative_subjects")),
         reflexive_pronouns=frozenset(w.lower() for w in words("reflexive_pronouns")),
         adverb_end=re.compile(rf"\s+(?:{_alternation(words('adverbs'))})\s*$", re.IGNORECASE),
+        adverb_start=compile_prefix(words("adverbs")),
+        season_time=re.compile(
+            rf"\s(?:{_alternation(words('season_times'))})(?![\w'’-])", re.IGNORECASE
+        )
+        if words("season_times")
+        else re.compile(r"(?!x)x"),
         finding_verbs=compile_words(words("finding_verbs")),
         judgement_verbs=compile_words(words("judgement_verbs")),
         judgement_frame_start=compile_prefix(words("judgement_frame_starts")),
@@ -539,6 +549,7 @@ def get_lexicon(language: str) -> Lexicon:
         "judgement_adjectives",
         "clause_verbs",
         "adverbs",
+        "season_times",
         "author_links",
         "supplier_links",
         "commission_links",

@@ -18,14 +18,7 @@ from itertools import takewhile
 
 from bot.core.text import word_count
 
-from .attribution import (
-    Attribution,
-    QuoteBlock,
-    find_attribution,
-    find_quote_blocks,
-    is_attribution_only,
-    speaker_before,
-)
+from .attribution import Attribution, find_attribution, is_attribution_only, speaker_before
 from .candidate import ClaimCandidate, Extraction, ExtractionError
 from .cleanup import clean_claim
 from .context import (
@@ -35,6 +28,7 @@ from .context import (
     full_name,
     judgement_split,
     opinion_head_end,
+    person_named_before,
     resolve_references,
 )
 from .dedupe import dedupe_with_rest
@@ -42,9 +36,10 @@ from .language import detect_language
 from .lexicon import Lexicon, get_lexicon, normalize_for_matching
 from .model import load_model
 from .organisations import ORGANISATION_LOOKBACK_CHARS, organisation_by_class
+from .quotes import QuoteBlock, find_quote_blocks
 from .scoring import CHECKWORTHY_THRESHOLD, assess
 from .segment import Segment, segment
-from .speaker import is_pronoun
+from .speaker import is_pronoun, looks_like_name
 
 logger = logging.getLogger("claimbot.extraction")
 
@@ -266,6 +261,10 @@ def _named_speaker(
     the speaker, its sentence starting at `sentence_start` (`organisations.py`).
     """
     bare = draft.speaker
+    if bare is not None and " " not in bare and looks_like_name(bare):
+        # A surname alone ("…," Fitch told the radio): the person named in full before.
+        draft.speaker = person_named_before(bare, before, lexicon) or bare
+        return
     if bare is None or not bare.islower():
         return
     if " " in bare:

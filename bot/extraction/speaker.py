@@ -20,7 +20,8 @@ confirmed", a quote's tag), it is kept only when it is one:
 
 Every word list is in `data/<lang>.json` (`clause_verbs`, `document_nouns`,
 `document_participles`, `author_links`, `supplier_links`, `commission_participles`,
-`commission_links`, `speaker_nouns`, `spokesperson_links`, `negative_subjects`).
+`commission_links`, `speaker_nouns`, `spokesperson_links`, `negative_subjects`,
+`season_times`).
 """
 
 from __future__ import annotations
@@ -206,10 +207,11 @@ def _drop_trailing_adverbs(phrase: str, lexicon: Lexicon) -> str:
 
 
 def _cut_at_stop(phrase: str, lexicon: Lexicon) -> str:
-    """ "ONS on Tuesday", "institut Opinéa réalisé pour La Gazette", "députée X samedi":
-    the name ends before a time phrase, a relative clause, a participle or a day."""
+    """ "ONS on Tuesday", "institut Opinéa réalisé pour La Gazette", "députée X samedi",
+    "la région au printemps": the name ends before a time phrase, a relative clause, a
+    participle, a day or a season."""
     norm = normalize_for_matching(phrase)
-    for pattern in (lexicon.source_stop, lexicon.document_participle):
+    for pattern in (lexicon.source_stop, lexicon.document_participle, lexicon.season_time):
         found = pattern.search(norm)
         if found is not None and found.start() > 0:
             norm = norm[: found.start()]
@@ -270,7 +272,7 @@ def speaker_name(raw: str, lexicon: Lexicon) -> str | None:
     return phrase if is_name(phrase, lexicon) else None
 
 
-def _is_clause(part: str, lexicon: Lexicon) -> bool:
+def is_clause(part: str, lexicon: Lexicon) -> bool:
     """A verb, a figure or a time phrase ("The trust cut 80 beds", "Talks broke down on
     Tuesday night"): what a name never holds."""
     return (
@@ -287,7 +289,7 @@ def subject_phrase(clause: str, lexicon: Lexicon) -> str:
     """
     cut = 0
     for conjunction in lexicon.conjunction.finditer(normalize_for_matching(clause)):
-        if _is_clause(clause[cut : conjunction.start()], lexicon):
+        if is_clause(clause[cut : conjunction.start()], lexicon):
             cut = conjunction.end()
     return clause[cut:].lstrip()
 

@@ -483,3 +483,116 @@ def test_a_spokesperson_for_a_named_body_gives_the_body(
     language: str, sentence: str, speaker: str
 ) -> None:
     assert _speaker(language, sentence) == speaker
+
+
+# Fifth held-out round (docs/extraction.md, "Who said it"): sentences of our own.
+
+
+def test_a_document_published_on_a_day_by_a_body_speaks_through_the_body() -> None:
+    sentence = (
+        "Bus fares will rise by 12 percent in June, according to figures released on"
+        " Monday by the Lowmoor Transport Board."
+    )
+    assert _speaker("en", sentence) == "Lowmoor Transport Board"
+
+
+def test_a_surname_alone_is_the_full_name_the_article_gave_before() -> None:
+    text = (
+        "Nadia Osei, the head of the Lowmoor bus company, was cautious.\n\n"
+        '"We will add 40 buses to the night routes before the end of May," Osei told'
+        " Radio Lowmoor.\n"
+    )
+    claims = extract_claims(text, language="en")
+    assert _speaker_of(claims, "40 buses") == "Nadia Osei"
+
+
+def test_a_surname_alone_with_two_people_of_that_name_stays_the_surname() -> None:
+    text = (
+        "Nadia Osei and her brother Kofi Osei run the depot.\n\n"
+        '"We will add 40 buses to the night routes before the end of May," Osei told'
+        " Radio Lowmoor.\n"
+    )
+    claims = extract_claims(text, language="en")
+    assert _speaker_of(claims, "40 buses") == "Osei"
+
+
+def test_a_pronoun_tag_after_a_clause_takes_the_person_before() -> None:
+    text = (
+        "The head of the Lowmoor Port Authority, Ian Corr, spoke to the press on Monday."
+        " Traffic on the northern quays grew by 9 percent last year, he told reporters,"
+        " the best year on record.\n"
+    )
+    claims = extract_claims(text, language="en")
+    assert _speaker_of(claims, "9 percent") == "Ian Corr"
+
+
+def test_a_person_questioned_by_a_newspaper_is_the_speaker_not_the_newspaper() -> None:
+    sentence = (
+        "Le pédiatre Marc Aubry, interrogé par La Voix du Centre, rappelle que 30 % des"
+        " enfants du quartier ne déjeunent pas le matin."
+    )
+    assert _speaker("fr", sentence) == "pédiatre Marc Aubry"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        (
+            "L'agence régionale de santé rappelle de son côté que 14 centres de vaccination"
+            " ont fermé depuis 2023.",
+            "agence régionale de santé",
+        ),
+        (
+            "Le syndicat Sud des hospitaliers indique, lui, que 40 lits ont été fermés cet hiver.",
+            "syndicat Sud des hospitaliers",
+        ),
+    ],
+)
+def test_an_aside_between_the_verb_and_que_keeps_the_subject_the_speaker(
+    sentence: str, speaker: str
+) -> None:
+    assert _speaker("fr", sentence) == speaker
+
+
+def test_a_role_a_name_and_a_party_in_brackets_then_any_verb_is_the_person() -> None:
+    text = (
+        "La députée de la circonscription Sophie Marchal (Renaissance) critique le projet."
+        " L'usine a rejeté 8 tonnes de solvants en 2025, assure-t-elle.\n"
+    )
+    claims = extract_claims(text, language="fr")
+    assert _speaker_of(claims, "8 tonnes") == "Sophie Marchal"
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "speaker"),
+    [
+        (
+            "fr",
+            "Un rapport publié par la métropole au printemps chiffrait à 4 millions d'euros"
+            " le coût des travaux.",
+            "métropole",
+        ),
+        (
+            "en",
+            "A review published by the county council last summer found that 18 bridges"
+            " needed repairs.",
+            "county council",
+        ),
+    ],
+)
+def test_a_time_complement_after_an_author_is_not_part_of_its_name(
+    language: str, sentence: str, speaker: str
+) -> None:
+    assert _speaker(language, sentence) == speaker
+
+
+def test_resolving_a_reference_does_not_take_a_role_for_the_body() -> None:
+    text = (
+        "Le président du syndicat des transports de la vallée, Luc Morel, juge le tarif"
+        " trop bas. Un audit commandé par le syndicat en 2024 chiffrait à 3 millions"
+        " d'euros le déficit du réseau.\n"
+    )
+    claims = extract_claims(text, language="fr")
+    (claim,) = [c for c in claims if "3 millions" in c.text]
+    assert "président du syndicat" not in claim.text
+    assert claim.text.startswith("Un audit commandé par le syndicat")
