@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import pty
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -512,6 +513,9 @@ def test_a_copy_killed_mid_table_resumes_when_run_again(
         while copied_vote_events(postgres_url) == 0:
             assert copying.poll() is None, "the copy ended before it could be killed"
             time.sleep(0.02)
+        # Paused mid-table (its session and its locks stay), so however slow the checks
+        # below, the copy is killed in the middle of the vote log.
+        copying.send_signal(signal.SIGSTOP)
         # Meanwhile no bot can start on either database: the copy holds both locks.
         every = ShardScope.every(1)
         with pytest.raises(DatabaseInUse, match=rf"\(pid {copying.pid}\)\.$"):

@@ -78,13 +78,16 @@ async def test_after_a_restart_the_bot_holds_its_shard_lock_again(
     assert shard_zero_holder(postgres_url) == f"claimbot pid {first.pid}"
     with postgres_cluster.stopped():
         pass
+    # The lock is visible in pg_locks a moment before the bot logs it: wait for both.
     await fake.wait_for(
-        lambda: shard_zero_holder(postgres_url) == f"claimbot pid {first.pid}",
+        lambda: (
+            shard_zero_holder(postgres_url) == f"claimbot pid {first.pid}"
+            and "shard locks taken again on a new session of" in first.log_tail()
+        ),
         timeout=20,
         what="the bot to hold shard 0's lock again",
     )
     assert first.running
-    assert "shard locks taken again on a new session of" in first.log_tail()
 
     # A second process on shard 0 is refused, as before the restart.
     identified = fake.identify_count
