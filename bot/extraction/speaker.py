@@ -152,8 +152,7 @@ def _maker(author: str, lexicon: Lexicon, *, commissioned: bool = False) -> str:
         link = lexicon.commission_link.search(norm, 1)
     if link is None:
         return author
-    maker = _drop_articles(author[link.end() :].lstrip(" '’"), lexicon)
-    maker = _cut_before_dated(_cut_at_stop(maker, lexicon), lexicon)
+    maker = _trim_author(_drop_articles(author[link.end() :].lstrip(" '’"), lexicon), lexicon)
     return maker if is_name(maker, lexicon) else author
 
 
@@ -186,8 +185,7 @@ def _author_of_document(phrase: str, lexicon: Lexicon) -> str:
         lexicon.commission_participles
     )
     author = _drop_articles(rest[link.end() :].lstrip(" '’"), lexicon)
-    author = _maker(author, lexicon, commissioned=commissioned)
-    author = _cut_before_dated(_cut_at_stop(author, lexicon), lexicon)
+    author = _trim_author(_maker(author, lexicon, commissioned=commissioned), lexicon)
     agent = participle is not None or link.group().lower() in {"by", "par"}
     if is_name(author, lexicon) and (agent or has_capital(author)):
         return author
@@ -220,6 +218,12 @@ def _cut_at_stop(phrase: str, lexicon: Lexicon) -> str:
             norm = norm[: word.start()]
             break
     return phrase[: len(norm)].rstrip()
+
+
+def _trim_author(author: str, lexicon: Lexicon) -> str:
+    """A document's author without what follows its name: a time phrase, a participle, a
+    season, a dated complement ("Pell & Royce in 2023" -> "Pell & Royce")."""
+    return _cut_before_dated(_cut_at_stop(author, lexicon), lexicon)
 
 
 def _cut_before_dated(author: str, lexicon: Lexicon) -> str:
