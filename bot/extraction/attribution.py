@@ -54,6 +54,8 @@ INVERTED_PRONOUN = re.compile(r"-(?:t-)?([^\W\d_]+)\b")
 #: "(divers gauche)", "(Labour)": a party or an age after a name
 _BRACKETS = re.compile(r" ?\([^()\n]{0,60}\)")
 #: ", lui, ", ", for its part, ": an aside of at most three words between a verb and its clause
+#: "Food and Rural Affairs": the word before a listed name's last item
+_LIST_JOINERS = frozenset(["and", "&", "et", "of", "for", "de", "des", "du"])
 _ASIDE = re.compile(r"\s*,\s*[^\W\d_][\w'’-]*(?:\s+[\w'’-]+){0,2}\s*,")
 
 
@@ -122,8 +124,11 @@ def speaker_after(sentence: str, start: int, lexicon: Lexicon) -> tuple[str, str
     name = speaker_name(phrase, lexicon)
     if name is not None and name[:1].islower():
         person = apposed_name(sentence[end:])
-        last = sentence[end:].lstrip(", ").rstrip(" .!?" + QUOTE_CHARS) == person
-        if person is not None and (last or not has_capital(name)):
+        rest = sentence[end:].lstrip(", ")
+        last = rest.rstrip(" .!?" + QUOTE_CHARS) == person
+        # "Pour le maire de V, Paul Drouet, la saison…": a clause goes on after the person.
+        clause = person is not None and rest[len(person) :].lstrip(", ")[:1].islower()
+        if person is not None and (last or clause or not has_capital(name)):
             return person, phrase.strip()
     return (name, phrase.strip()) if name is not None else None
 
@@ -145,7 +150,7 @@ class _Parts:
 def _segments(before: str, lexicon: Lexicon) -> _Parts:
     """The parts before a verb, introductions ("In a statement,") and appositives (", who
     chairs…,") left out, and "as"/"comme" cut from the last ("…, as the Herald reported")."""
-    parts = [s.strip() for s in SEGMENT.split(before)]
+    parts = _join_listed_names([s.strip() for s in SEGMENT.split(before)])
     while parts and not parts[-1]:
         parts.pop()
     aside = False
@@ -168,9 +173,48 @@ def _segments(before: str, lexicon: Lexicon) -> _Parts:
             and not (last and lexicon.article_start.match(norm))
         ):
             continue
+        if kept and lexicon.document_participle.match(norm) and is_finder(kept[-1], lexicon):
+            # "The survey, carried out by the firm X, found…": the document and its author.
+            kept[-1] = f"{kept[-1]} {part}"
+            continue
+        if 0 < position < len(parts) - 1 and _is_modifier(part, norm, lexicon):
+            continue  # "…, named after a boy who drowned in 2019, …": not a subject
         conjunction = lexicon.conjunction_start.match(norm)
         kept.append(part[conjunction.end() :].strip() if conjunction else part)
     return _Parts([k for k in kept if k], aside)
+
+
+def _is_modifier(part: str, norm: str, lexicon: Lexicon) -> bool:
+    """A middle part opening on a lower-case word other than an article or a conjunction
+    ("named after…", "based in Leeds", "de son côté"): it qualifies, it does not speak."""
+    return (
+        part[:1].islower()
+        and lexicon.article_start.match(norm) is None
+        and lexicon.conjunction_start.match(norm) is None
+    )
+
+
+def _join_listed_names(parts: list[str]) -> list[str]:
+    """ "the Department for Environment, Food and Rural Affairs": a name whose words are
+    listed with commas is one part (capitalised words joined by "and" after the last comma)."""
+    joined: list[str] = []
+    pending: list[str] = []  # capitalised parts waiting for the one with "and"
+    for part in parts:
+        words = part.split()
+        listed = bool(words) and all(w[:1].isupper() or w in _LIST_JOINERS for w in words)
+        previous = (pending or joined)[-1].split()[-1:] if (pending or joined) else []
+        if listed and previous and previous[0][:1].isupper():
+            if any(w in _LIST_JOINERS for w in words[1:-1]):
+                base = joined.pop() if joined else ""
+                joined.append(", ".join([base, *pending, part]) if base else part)
+                pending = []
+            else:
+                pending.append(part)
+            continue
+        joined.extend(pending)
+        pending = []
+        joined.append(part)
+    return joined + pending
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +239,12 @@ def _subject_before(
     if not kept:
         return None
     adjacent = subject_phrase(kept[-1], lexicon)
+    shared = _shared_subject(kept[-1], adjacent, lexicon)
+    if shared is not None:
+        return shared
+    owner = _document_owner(kept, adjacent, lexicon)
+    if owner is not None:
+        return owner
     first = speaker_name(subject_phrase(kept[0], lexicon), lexicon)
     if is_pronoun(adjacent, lexicon):
         if parts.aside and len(kept) > 1:
@@ -216,6 +266,34 @@ def _subject_before(
     return _Subject(name, chosen) if name is not None else None
 
 
+def _shared_subject(part: str, adjacent: str, lexicon: Lexicon) -> _Subject | None:
+    """ "The union surveyed 640 homes and found that…": a verb right after "and" shares the
+    subject of the clause before it."""
+    if adjacent or not part:
+        return None
+    conjunctions = list(lexicon.conjunction.finditer(normalize_for_matching(part)))
+    if not conjunctions or part[conjunctions[-1].end() :].strip():
+        return None
+    own = leading_speaker(part[: conjunctions[-1].start()], lexicon)
+    return _Subject(own[0], own[1]) if own is not None else None
+
+
+def _document_owner(kept: list[str], adjacent: str, lexicon: Lexicon) -> _Subject | None:
+    """ "X upheld 46 complaints, its annual report shows": the report is X's; after a clause
+    without a speaker of its own, whose it is is told by the sentence before (a pronoun)."""
+    words = adjacent.split()
+    if len(words) < 2 or words[0].lower() not in lexicon.possessives:
+        return None
+    if not is_finder(adjacent, lexicon):
+        return None
+    own = leading_speaker(kept[0], lexicon) if len(kept) > 1 else None
+    if own is not None and (
+        _has_inner_capital(own[1]) or is_speaker_noun(own[1], lexicon) or is_finder(own[1], lexicon)
+    ):
+        return _Subject(own[0], own[1])
+    return _Subject(None, adjacent, pronoun=True)
+
+
 def _aux_before(norm: str, position: int, lexicon: Lexicon) -> int | None:
     """Start of an auxiliary at most `MAX_AUX_GAP_WORDS` words before `position`, in the
     same clause ("has said", "avait pourtant relevé", "comme l'a indiqué")."""
@@ -230,6 +308,11 @@ def _aux_before(norm: str, position: int, lexicon: Lexicon) -> int | None:
         if lexicon.auxiliaries.fullmatch(word.group()):
             return word.start()
     return None
+
+
+def _is_passive(verb_group: str, lexicon: Lexicon) -> bool:
+    """ "has been admitted", "a été signalé": the subject undergoes the verb, it reports nothing."""
+    return any(w in lexicon.passive_markers for w in verb_group.lower().split())
 
 
 def _is_noun_use(norm: str, position: int, end: int, lexicon: Lexicon) -> bool:
@@ -247,6 +330,8 @@ def _is_noun_use(norm: str, position: int, end: int, lexicon: Lexicon) -> bool:
     ):
         return True
     following = _LETTER_RUN.match(norm, end + 1) if norm[end : end + 1] == " " else None
+    if following is not None and following.group().lower() in lexicon.noun_complements:
+        return True  # "investigate reports of damp"
     return following is not None and (
         lexicon.simple_past_reporting.fullmatch(following.group()) is not None
         or lexicon.reporting_present.fullmatch(following.group()) is not None
@@ -261,7 +346,7 @@ def _reporting_verbs(norm: str, lexicon: Lexicon) -> Iterator[tuple[int, int, bo
     found: dict[int, tuple[int, bool]] = {}
     for match in lexicon.reporting_participles.finditer(norm):
         aux = _aux_before(norm, match.start(), lexicon)
-        if aux is not None:
+        if aux is not None and not _is_passive(norm[aux : match.start()], lexicon):
             found.setdefault(aux, (match.end(), True))
     for pattern, firm in (
         (lexicon.simple_past_reporting, True),
@@ -269,6 +354,9 @@ def _reporting_verbs(norm: str, lexicon: Lexicon) -> Iterator[tuple[int, int, bo
         (lexicon.finding_verbs, False),
     ):
         for match in pattern.finditer(norm):
+            previous = norm[max(0, match.start() - LOOKBACK_CHARS) : match.start()].split()[-1:]
+            if previous and _is_passive(previous[0], lexicon):
+                continue  # "have been admitted"
             if not _is_noun_use(norm, match.start(), match.end(), lexicon):
                 aux = _aux_before(norm, match.start(), lexicon) if not firm else None
                 found.setdefault(match.start() if aux is None else aux, (match.end(), firm))
@@ -331,8 +419,34 @@ def leading_speaker(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
     positions += [start for start, _, _ in _reporting_verbs(norm, lexicon)][:1]
     subject = _subject_before(sentence, min(positions), lexicon) if positions else None
     if subject is None or subject.speaker is None:
-        return _apposed_subject(sentence, lexicon) or _role_then_name(sentence, lexicon)
+        return (
+            _apposed_subject(sentence, lexicon)
+            or _role_then_name(sentence, lexicon)
+            or _leading_name(sentence, lexicon)
+        )
     return subject.speaker, subject.written
+
+
+def _leading_name(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
+    """ "The Housing Ombudsman upheld 46 complaints…": an article, a capitalised name, then
+    a lower-case word (a verb no list knows): the name is the subject."""
+    words = sentence.split()
+    if len(words) < 3 or lexicon.article_start.fullmatch(words[0].lower()) is None:
+        return None
+    end = 1
+    while end < len(words) and (
+        words[end][:1].isupper() or (end > 1 and words[end] in _LIST_JOINERS)
+    ):
+        end += 1
+    while end > 1 and words[end - 1] in _LIST_JOINERS:
+        end -= 1
+    if end == 1 or end == len(words) or not words[end][:1].islower():
+        return None
+    written = " ".join(words[:end])
+    if not looks_like_name(" ".join(words[1:end])):
+        return None
+    name = speaker_name(written, lexicon)
+    return (name, written) if name is not None else None
 
 
 def _apposed_subject(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
@@ -349,8 +463,12 @@ def _apposed_subject(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
 
 def _role_then_name(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
     """ "Le conseiller municipal d'opposition Julien Ferrand (divers gauche) accuse…": a
-    role, the person's name with no comma, a party in brackets, then any verb."""
-    words = _BRACKETS.sub("", SEGMENT.split(sentence, maxsplit=1)[0]).split()
+    role, the person's name with no comma, a party in brackets, then any verb; or an aside
+    between commas before the verb ("L'association Terre Vive, de son côté, réclame…")."""
+    parts = SEGMENT.split(sentence, maxsplit=2)
+    words = _BRACKETS.sub("", parts[0]).split()
+    if len(parts) == 3 and parts[2].lstrip()[:1].islower():
+        words.append(parts[2].split()[0])
     first = next((i for i in range(1, len(words)) if words[i][:1].isupper()), None)
     if first is None:
         return None

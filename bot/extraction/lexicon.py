@@ -319,6 +319,12 @@ class Lexicon:
     spokesperson_start: re.Pattern[str]
     #: "nobody", "rien": a subject that names no one
     negative_subjects: frozenset[str]
+    #: "been", "été": between an auxiliary and a participle, the subject undergoes, not reports
+    passive_markers: frozenset[str]
+    #: "its", "son": "its annual report shows" speaks for the owner, named elsewhere
+    possessives: frozenset[str]
+    #: "of": "reports of damp" is a noun with its complement, not a verb
+    noun_complements: frozenset[str]
     #: "se", "s'" before a verb of judgement: "le musée se trouve…" is no judgement
     reflexive_pronouns: frozenset[str]
     #: adverbs that can stand between a speaker and its verb ("the report also found")
@@ -465,6 +471,9 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         speaker_nouns=frozenset(w.lower() for w in words("speaker_nouns")),
         spokesperson_start=compile_prefix(words("spokesperson_links")),
         negative_subjects=frozenset(w.lower() for w in words("negative_subjects")),
+        passive_markers=frozenset(w.lower() for w in words("passive_markers")),
+        possessives=frozenset(w.lower() for w in words("possessives")),
+        noun_complements=frozenset(w.lower() for w in words("noun_complements")),
         reflexive_pronouns=frozenset(w.lower() for w in words("reflexive_pronouns")),
         adverb_end=re.compile(rf"\s+(?:{_alternation(words('adverbs'))})\s*$", re.IGNORECASE),
         adverb_start=compile_prefix(words("adverbs")),
@@ -543,6 +552,9 @@ def get_lexicon(language: str) -> Lexicon:
         "when_conjunctions",
         "plural_pronouns",
         "negative_subjects",
+        "passive_markers",
+        "possessives",
+        "noun_complements",
         "plural_determiners",
         "definite_plural",
         "copulas",

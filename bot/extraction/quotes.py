@@ -12,9 +12,11 @@ from dataclasses import dataclass
 
 from .attribution import INVERTED_PRONOUN, MAX_TAG_TAIL, speaker_after
 from .lexicon import Lexicon, normalize_for_matching
-from .speaker import is_pronoun, looks_like_name, speaker_name, subject_phrase
+from .speaker import is_clause, is_pronoun, looks_like_name, speaker_name, subject_phrase
 
 MAX_TAG_WORDS = 30
+#: a speaker's line under a quote: a name and a short role
+MAX_NAME_LINE_WORDS = 12
 MAX_TAG_CHARS = 400
 MIN_QUOTE_WORDS = 4
 
@@ -116,6 +118,18 @@ def _first_sentence(tag: str, lexicon: Lexicon) -> str:
     return tag
 
 
+def _is_name_line(line: str, lexicon: Lexicon) -> bool:
+    """ "— Jane Doe, mayor of Aldry" under a quote: a name and a role, no sentence ("À
+    Lancy, la commune distribue 6 000 bouteilles…" opens a paragraph of its own)."""
+    first = line.split(maxsplit=1)[0].lower() if line.strip() else ""
+    return (
+        len(line.split()) <= MAX_NAME_LINE_WORDS
+        and looks_like_name(line)
+        and lexicon.intro_start.fullmatch(first) is None
+        and not is_clause(line, lexicon)
+    )
+
+
 def find_quote_blocks(
     text: str, lines: list[tuple[int, int]], lexicon: Lexicon
 ) -> list[QuoteBlock]:
@@ -163,7 +177,7 @@ def find_quote_blocks(
                 next_start, next_end = lines[index + 1]
                 next_line = text[next_start:next_end].strip()
                 name = next_line.lstrip("-–— ")
-                if len(name.split()) <= MAX_TAG_WORDS and looks_like_name(name):
+                if _is_name_line(name, lexicon):
                     speaker = _speaker_from_tag(name, lexicon)
                     blocks.append(QuoteBlock(inner_start, inner_end, next_start, next_end, speaker))
     return blocks

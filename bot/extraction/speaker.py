@@ -173,6 +173,8 @@ def _author_of_document(phrase: str, lexicon: Lexicon) -> str:
     )
     if head is None:
         return phrase
+    while head + 1 < len(words) and words[head + 1].lower() in lexicon.document_nouns:
+        head += 1  # "inspection report by…": the head is the last of the nouns
     document = " ".join(words[: head + 1])
     rest = " ".join(words[head + 1 :])
     participle = lexicon.document_participle.match(normalize_for_matching(rest))
