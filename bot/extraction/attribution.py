@@ -159,7 +159,7 @@ def _segments(before: str, lexicon: Lexicon) -> _Parts:
         if marker is not None and parts[-1][marker.end() :].strip():
             parts[-1] = parts[-1][marker.end() :].strip()
             aside = True
-    kept = []
+    kept: list[str] = []
     for position, part in enumerate(parts):
         norm = normalize_for_matching(part)
         if not part or (lexicon.intro_start.match(norm) and position < len(parts) - 1):
