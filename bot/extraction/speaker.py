@@ -41,7 +41,8 @@ ADVERB_LOOKBACK_CHARS = 40
 SEGMENT = re.compile(r"(?<!\d),|,(?!\d)|\s[-–—]\s")
 _QUOTES = '«»“”„"'
 _TRIM = " \t,;:.-–—'\u00a0\u202f" + _QUOTES
-_WORD = re.compile(r"[^\W_][\w'’.-]*")
+#: a word of a name: letters or digits with inner apostrophes, dots and hyphens ("U.S.")
+NAME_WORD = re.compile(r"[^\W_][\w'’.-]*")
 _LETTERS = re.compile(r"[^\W\d_][\w-]*")
 _NAME_PARTICLES = frozenset([
     "de", "du", "des", "la", "le", "van", "von", "der", "den", "da", "di", "al", "bin", "ibn",
@@ -56,7 +57,7 @@ def _capitalised(word: str) -> bool:
 
 def has_capital(phrase: str) -> bool:
     """A proper name in the phrase: some word is capitalised."""
-    return any(_capitalised(w) for w in _WORD.findall(normalize_for_matching(phrase)))
+    return any(_capitalised(w) for w in NAME_WORD.findall(normalize_for_matching(phrase)))
 
 
 def looks_like_name(text: str) -> bool:
@@ -89,7 +90,7 @@ def _has_figure(words: list[str], lexicon: Lexicon) -> bool:
 
 def is_name(phrase: str, lexicon: Lexicon) -> bool:
     """The rule itself: a short noun phrase, no verb, no figure, not a lone function word."""
-    words = _WORD.findall(phrase)
+    words = NAME_WORD.findall(phrase)
     if not words or len(words) > MAX_SPEAKER_WORDS or not any(c.isalpha() for c in phrase):
         return False
     norm = normalize_for_matching(phrase)
@@ -283,7 +284,7 @@ def is_clause(part: str, lexicon: Lexicon) -> bool:
     Tuesday night"): what a name never holds."""
     return (
         has_verb(part, lexicon)
-        or _has_figure(_WORD.findall(part), lexicon)
+        or _has_figure(NAME_WORD.findall(part), lexicon)
         or _cut_at_stop(part, lexicon) != part.rstrip()
     )
 

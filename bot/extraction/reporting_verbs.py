@@ -1,0 +1,137 @@
+"""Which words of a sentence are its reporting verbs ("a affirmé", "has said", "found").
+
+A reporting word is a verb only where it reports: not a noun ("41 confirmed cases",
+"reports of damp"), not a passive ("has been admitted"); a present or a finding verb
+reports only in some positions (`counts_as_reporting`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from bot.core.text import LETTER_RUN
+
+from .lexicon import Lexicon
+from .speaker import SEGMENT, is_finder
+
+#: reporting verbs tried per sentence, first to last (each try is linear in the sentence)
+MAX_VERB_CANDIDATES = 6
+#: words between an auxiliary and its participle ("avait pourtant relevé", "has also said")
+MAX_AUX_GAP_WORDS = 3
+#: characters looked back from a verb for its auxiliary or the word before it
+LOOKBACK_CHARS = 40
+#: ", lui, ", ", for its part, ": an aside of at most three words between a verb and its clause
+_ASIDE = re.compile(r"\s*,\s*[^\W\d_][\w'’-]*(?:\s+[\w'’-]+){0,2}\s*,")
+
+
+def _aux_before(norm: str, position: int, lexicon: Lexicon) -> int | None:
+    """Start of an auxiliary at most `MAX_AUX_GAP_WORDS` words before `position`, in the
+    same clause ("has said", "avait pourtant relevé", "comme l'a indiqué")."""
+    start = max(0, position - LOOKBACK_CHARS)
+    window = norm[start:position]
+    boundary = max(window.rfind(c) for c in ',;:()«»“”"')
+    start += boundary + 1
+    words = list(LETTER_RUN.finditer(norm, start, position))
+    if len(norm[start:position].split()) > MAX_AUX_GAP_WORDS + 1:
+        words = words[-(MAX_AUX_GAP_WORDS + 1) :]
+    for word in reversed(words):
+        if lexicon.auxiliaries.fullmatch(word.group()):
+            return word.start()
+    return None
+
+
+def _is_passive(verb_group: str, lexicon: Lexicon) -> bool:
+    """ "has been admitted", "a été signalé": the subject undergoes the verb, it reports nothing."""
+    return any(w in lexicon.passive_markers for w in verb_group.lower().split())
+
+
+def _is_noun_use(norm: str, position: int, end: int, lexicon: Lexicon) -> bool:
+    """ "41 confirmed cases", "the report also found", "the audit report says": an adjective
+    or a noun, not a verb."""
+    before = norm[max(0, position - LOOKBACK_CHARS) : position]
+    if lexicon.inversion_end.search(before.rstrip()) is not None:
+        return False  # "comme le rapporte": "le" is the object, not an article
+    if lexicon.complementizer_start.match(norm[end:].lstrip()) is not None:
+        return False  # "… in 2021 warned that": a verb before its clause
+    words = before.split()
+    previous = words[-1].lower() if words else ""
+    if previous[-1:].isalnum() and (
+        previous[0].isdigit() or lexicon.article_start.fullmatch(previous) is not None
+    ):
+        return True
+    following = LETTER_RUN.match(norm, end + 1) if norm[end : end + 1] == " " else None
+    if following is not None and following.group().lower() in lexicon.noun_complements:
+        return True  # "investigate reports of damp"
+    return following is not None and (
+        lexicon.simple_past_reporting.fullmatch(following.group()) is not None
+        or lexicon.reporting_present.fullmatch(following.group()) is not None
+    )
+
+
+def reporting_verbs(norm: str, lexicon: Lexicon) -> Iterator[tuple[int, int, bool]]:
+    """Spans of the reporting verb groups ("a affirmé", "has said", "said", "found"), in
+    sentence order, and whether the verb reports whatever follows it (`firm`: a simple
+    past or a participle with its auxiliary) or only in some positions (a present tense,
+    a finding: `counts_as_reporting`)."""
+    found: dict[int, tuple[int, bool]] = {}
+    for match in lexicon.reporting_participles.finditer(norm):
+        aux = _aux_before(norm, match.start(), lexicon)
+        if aux is not None and not _is_passive(norm[aux : match.start()], lexicon):
+            found.setdefault(aux, (match.end(), True))
+    for pattern, firm in (
+        (lexicon.simple_past_reporting, True),
+        (lexicon.reporting_present, False),
+        (lexicon.finding_verbs, False),
+    ):
+        for match in pattern.finditer(norm):
+            previous = norm[max(0, match.start() - LOOKBACK_CHARS) : match.start()].split()[-1:]
+            if previous and _is_passive(previous[0], lexicon):
+                continue  # "have been admitted"
+            if not _is_noun_use(norm, match.start(), match.end(), lexicon):
+                aux = _aux_before(norm, match.start(), lexicon) if not firm else None
+                found.setdefault(match.start() if aux is None else aux, (match.end(), firm))
+    for start, end in _quote_verbs_before_clause(norm, lexicon):
+        found.setdefault(start, (end, True))
+    for start in sorted(found)[:MAX_VERB_CANDIDATES]:
+        yield start, *found[start]
+
+
+def _quote_verbs_before_clause(norm: str, lexicon: Lexicon) -> Iterator[tuple[int, int]]:
+    """ "rappelle (de son côté) que…", "répond que…": a one-word quote verb reports when a
+    clause follows it (the reporting lists, which also score, stay as they are)."""
+    for match in lexicon.quote_tag_verbs.finditer(norm):
+        start, end = match.span()
+        word = match.group()
+        if (
+            " " in word
+            or "-" in word
+            or norm[start - 1 : start].isalnum()
+            or norm[end : end + 1].isalnum()
+            or lexicon.according_to.fullmatch(word) is not None
+        ):
+            continue
+        if clause_follows(norm, end, lexicon):
+            yield start, end
+
+
+def clause_follows(norm: str, end: int, lexicon: Lexicon) -> bool:
+    """A clause after the verb, or after a short aside between commas ("indique, lui,
+    que…", "said, however, that…")."""
+    if lexicon.complementizer_start.match(norm[end:]) is not None:
+        return True
+    aside = _ASIDE.match(norm, end)
+    return aside is not None and lexicon.complementizer_start.match(norm[aside.end() :]) is not None
+
+
+def counts_as_reporting(norm: str, start: int, end: int, lexicon: Lexicon) -> bool:
+    """A present or finding verb reports only before a clause, after a comma (inverted),
+    at the end, or after a document ("figures show 412 cases"); "ont conclu un pacte" and
+    "the report found" as a noun do not."""
+    after = norm[end : end + 6].strip(".!?»”\"' ")
+    before = norm[:start].rstrip()
+    if not after or before.endswith(",") or lexicon.inversion_end.search(before):
+        return True
+    if clause_follows(norm, end, lexicon):
+        return True
+    return is_finder(SEGMENT.split(norm[:start])[-1], lexicon)

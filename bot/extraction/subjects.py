@@ -1,0 +1,280 @@
+"""The subject of a verb, from the words before it: who speaks when a sentence reports.
+
+"Jane Doe, the finance director, told…" -> Jane Doe; "The survey, carried out by the
+firm X, found…" -> the firm; "The union surveyed 640 homes and found…" -> the union;
+"…, its annual report shows" -> whose report it is.  What counts as a speaker is
+`speaker.speaker_name`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.core.text import LETTER_RUN
+
+from .lexicon import Lexicon, normalize_for_matching
+from .reporting_verbs import reporting_verbs
+from .speaker import (
+    NAME_WORD,
+    SEGMENT,
+    has_capital,
+    has_verb,
+    is_clause,
+    is_finder,
+    is_pronoun,
+    is_speaker_noun,
+    looks_like_name,
+    speaker_name,
+    subject_phrase,
+)
+
+#: "(divers gauche)", "(Labour)": a party or an age after a name
+_BRACKETS = re.compile(r" ?\([^()\n]{0,60}\)")
+#: "Food and Rural Affairs": the word before a listed name's last item
+_LIST_ENDS = frozenset(["and", "&", "et"])
+#: the small words a listed name holds ("Food and Rural Affairs", "Office of Science")
+_LIST_JOINERS = _LIST_ENDS | frozenset(["of", "for", "de", "des", "du"])
+
+
+def has_inner_capital(segment: str) -> bool:
+    words = NAME_WORD.findall(normalize_for_matching(segment))
+    return any(has_capital(w) for w in words[1:]) or (len(words) == 1 and has_capital(words[0]))
+
+
+@dataclass(frozen=True, slots=True)
+class _Parts:
+    """The comma-separated parts before a verb that can hold its subject."""
+
+    kept: list[str]
+    #: the last part was "as he"/"comme il l'": an aside about the sentence's own subject
+    aside: bool
+
+
+def _segments(before: str, lexicon: Lexicon) -> _Parts:
+    """The parts before a verb, introductions ("In a statement,") and appositives (", who
+    chairs…,") left out, and "as"/"comme" cut from the last ("…, as the Herald reported")."""
+    parts = _join_listed_names([s.strip() for s in SEGMENT.split(before)])
+    while parts and not parts[-1]:
+        parts.pop()
+    aside = False
+    if parts:
+        marker = lexicon.inversion_start.match(normalize_for_matching(parts[-1]))
+        if marker is not None and parts[-1][marker.end() :].strip():
+            parts[-1] = parts[-1][marker.end() :].strip()
+            aside = True
+    kept: list[str] = []
+    for position, part in enumerate(parts):
+        norm = normalize_for_matching(part)
+        if not part or (lexicon.intro_start.match(norm) and position < len(parts) - 1):
+            continue
+        # ", who chairs…," and ", a spokeswoman," are appositives; in "…, a district
+        # spokesman said" the last part is the subject.
+        last = position == len(parts) - 1
+        if (
+            position
+            and lexicon.appositive_start.match(norm)
+            and not (last and lexicon.article_start.match(norm))
+        ):
+            continue
+        if kept and lexicon.document_participle.match(norm) and is_finder(kept[-1], lexicon):
+            # "The survey, carried out by the firm X, found…": the document and its author.
+            kept[-1] = f"{kept[-1]} {part}"
+            continue
+        if 0 < position < len(parts) - 1 and _is_modifier(part, norm, lexicon):
+            continue  # "…, named after a boy who drowned in 2019, …": not a subject
+        conjunction = lexicon.conjunction_start.match(norm)
+        kept.append(part[conjunction.end() :].strip() if conjunction else part)
+    return _Parts([k for k in kept if k], aside)
+
+
+def _is_modifier(part: str, norm: str, lexicon: Lexicon) -> bool:
+    """A middle part opening on a lower-case word other than an article or a conjunction
+    ("named after…", "based in Leeds", "de son côté"): it qualifies, it does not speak."""
+    return (
+        part[:1].islower()
+        and lexicon.article_start.match(norm) is None
+        and lexicon.conjunction_start.match(norm) is None
+    )
+
+
+def _join_listed_names(parts: list[str]) -> list[str]:
+    """ "the Department for Environment, Food and Rural Affairs": a name whose words are
+    listed with commas is one part (capitalised words joined by "and" after the last comma)."""
+    joined: list[str] = []
+    pending: list[str] = []  # capitalised parts waiting for the one with "and"
+    for part in parts:
+        words = part.split()
+        listed = bool(words) and all(w[:1].isupper() or w in _LIST_JOINERS for w in words)
+        previous = (pending or joined)[-1].split()[-1:] if (pending or joined) else []
+        if listed and previous and previous[0][:1].isupper():
+            if any(w in _LIST_ENDS for w in words[1:-1]):
+                base = joined.pop() if joined else ""
+                joined.append(", ".join([base, *pending, part]) if base else part)
+                pending = []
+            else:
+                pending.append(part)
+            continue
+        joined.extend(pending)
+        pending = []
+        joined.append(part)
+    return joined + pending
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    speaker: str | None
+    written: str
+    pronoun: bool = False
+
+
+def subject_before(
+    sentence: str, verb_start: int, lexicon: Lexicon, *, trailing: bool = False
+) -> Subject | None:
+    """The grammatical subject of a verb, from the text before its verb group.
+
+    The part next to the verb is the subject when what comes first is a clause ("The
+    deficit grew, the report says.") or a pronoun stands there ("…, she added."); else
+    the first part, a name before a role ("Jane Doe, the finance director, told…").  In
+    an aside ("Kim veut …, comme il l'a souligné") the pronoun is the sentence's subject.
+    """
+    parts = _segments(sentence[:verb_start], lexicon)
+    kept = parts.kept
+    if not kept:
+        return None
+    adjacent = subject_phrase(kept[-1], lexicon)
+    shared = _shared_subject(kept[-1], adjacent, lexicon)
+    if shared is not None:
+        return shared
+    owner = _document_owner(kept, adjacent, lexicon)
+    if owner is not None:
+        return owner
+    first = speaker_name(subject_phrase(kept[0], lexicon), lexicon)
+    if is_pronoun(adjacent, lexicon):
+        if parts.aside and len(kept) > 1:
+            own = leading_speaker(kept[0], lexicon)
+            if own is not None:
+                return Subject(own[0], own[1])
+        # "Traffic grew by 9 percent, he told reporters": a clause first, the pronoun speaks.
+        if len(kept) == 1 or first is None or parts.aside or is_clause(kept[0], lexicon):
+            return Subject(None, adjacent, pronoun=True)
+    if len(kept) > 1 and (trailing or first is None):
+        name = speaker_name(adjacent, lexicon)
+        return Subject(name, adjacent) if name is not None else None
+    subjects = [subject_phrase(k, lexicon) for k in kept]
+    named = [k for k in subjects if has_inner_capital(k) and speaker_name(k, lexicon) is not None]
+    # A person's name before a role with a place in it ("le préfet de la Drôme, Olivier Grandin").
+    named.sort(key=lambda k: not looks_like_name(k))
+    chosen = named[0] if named else subject_phrase(kept[0], lexicon)
+    name = speaker_name(chosen, lexicon)
+    return Subject(name, chosen) if name is not None else None
+
+
+def _shared_subject(part: str, adjacent: str, lexicon: Lexicon) -> Subject | None:
+    """ "The union surveyed 640 homes and found that…": a verb right after "and" shares the
+    subject of the clause before it."""
+    if adjacent or not part:
+        return None
+    conjunctions = list(lexicon.conjunction.finditer(normalize_for_matching(part)))
+    if not conjunctions or part[conjunctions[-1].end() :].strip():
+        return None
+    own = leading_speaker(part[: conjunctions[-1].start()], lexicon)
+    return Subject(own[0], own[1]) if own is not None else None
+
+
+def _document_owner(kept: list[str], adjacent: str, lexicon: Lexicon) -> Subject | None:
+    """ "X upheld 46 complaints, its annual report shows": the report is X's; after a clause
+    without a speaker of its own, whose it is is told by the sentence before (a pronoun)."""
+    words = adjacent.split()
+    if len(words) < 2 or words[0].lower() not in lexicon.possessives:
+        return None
+    if not is_finder(adjacent, lexicon):
+        return None
+    own = leading_speaker(kept[0], lexicon) if len(kept) > 1 else None
+    if own is not None and (
+        has_inner_capital(own[1]) or is_speaker_noun(own[1], lexicon) or is_finder(own[1], lexicon)
+    ):
+        return Subject(own[0], own[1])
+    return Subject(None, adjacent, pronoun=True)
+
+
+def leading_speaker(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
+    """The subject of a sentence's first verb when it is a speaker ("The ministry published
+    its figures on Monday." -> "ministry"), with the phrase as written."""
+    norm = normalize_for_matching(sentence)
+    positions = [m.start() for m in lexicon.clause_verb_pattern.finditer(norm)][:1]
+    positions += [
+        m.start()
+        for m in LETTER_RUN.finditer(norm)
+        if m.group().islower() and m.group() in lexicon.clause_verb_words
+    ][:1]
+    positions += [start for start, _, _ in reporting_verbs(norm, lexicon)][:1]
+    subject = subject_before(sentence, min(positions), lexicon) if positions else None
+    if subject is None or subject.speaker is None:
+        return (
+            _apposed_subject(sentence, lexicon)
+            or _role_then_name(sentence, lexicon)
+            or _leading_name(sentence, lexicon)
+        )
+    return subject.speaker, subject.written
+
+
+def _leading_name(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
+    """ "The Housing Ombudsman upheld 46 complaints…": an article, a capitalised name, then
+    a lower-case word (a verb no list knows): the name is the subject."""
+    words = sentence.split()
+    if len(words) < 3 or lexicon.article_start.fullmatch(words[0].lower()) is None:
+        return None
+    end = 1
+    while end < len(words) and (
+        words[end][:1].isupper() or (end > 1 and words[end] in _LIST_JOINERS)
+    ):
+        end += 1
+    while end > 1 and words[end - 1] in _LIST_JOINERS:
+        end -= 1
+    if end == 1 or end == len(words) or not words[end][:1].islower():
+        return None
+    written = " ".join(words[:end])
+    if not looks_like_name(" ".join(words[1:end])):
+        return None
+    name = speaker_name(written, lexicon)
+    return (name, written) if name is not None else None
+
+
+def _apposed_subject(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
+    """ "Le député de la circonscription, Karim Haddad, demande…": a role, the person's name
+    between commas, then the verb, whatever verb it is."""
+    parts = SEGMENT.split(sentence, maxsplit=2)
+    if len(parts) < 3 or not parts[2].lstrip()[:1].islower():
+        return None
+    name = parts[1].strip()
+    if is_speaker_noun(parts[0], lexicon) and looks_like_name(name):
+        return name, name
+    return None
+
+
+def _role_then_name(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
+    """ "Le conseiller municipal d'opposition Julien Ferrand (divers gauche) accuse…": a
+    role, the person's name with no comma, a party in brackets, then any verb; or an aside
+    between commas before the verb ("L'association Terre Vive, de son côté, réclame…")."""
+    parts = SEGMENT.split(sentence, maxsplit=2)
+    words = _BRACKETS.sub("", parts[0]).split()
+    if len(parts) == 3 and parts[2].lstrip()[:1].islower():
+        words.append(parts[2].split()[0])
+    first = next((i for i in range(1, len(words)) if words[i][:1].isupper()), None)
+    if first is None:
+        return None
+    last = first
+    while last < len(words) and words[last][:1].isupper():
+        last += 1
+    role, name = " ".join(words[:first]), " ".join(words[first:last])
+    if (
+        last < len(words)
+        and words[last][:1].islower()
+        and last - first >= 2
+        and looks_like_name(name)
+        and is_speaker_noun(role, lexicon)
+        and not has_verb(role, lexicon)
+    ):
+        return name, name
+    return None
