@@ -27,6 +27,7 @@ from .speaker import (
     has_verb,
     is_pronoun,
     is_speaker_noun,
+    looks_like_name,
     speaker_name,
 )
 from .subjects import leading_speaker, subject_before
@@ -130,6 +131,24 @@ def speaker_before(previous: str | None, lexicon: Lexicon) -> Attribution | None
     return Attribution(found[0], "previous sentence", found[1]) if found else None
 
 
+def _pronoun_source(phrase: str, lexicon: Lexicon) -> bool:
+    """ "selon lui", "according to her": a pronoun alone, or before a figure ("selon lui
+    96 000 euros")."""
+    words = phrase.split()
+    if len(words) > 1 and words[1][:1].isdigit():
+        words = words[:1]
+    return is_pronoun(" ".join(words), lexicon)
+
+
+def _pronoun_speaker(head: str, previous: str | None, lexicon: Lexicon) -> Attribution | None:
+    """Who "il", "lui", "he" is: a name opening the sentence itself ("Le député, X, a déposé
+    un texte…, a-t-il indiqué"), else the speaker of the sentence before."""
+    own = leading_speaker(head, lexicon) if head.strip() else None
+    if own is not None and looks_like_name(own[0]):
+        return Attribution(own[0], "reported speech", own[1])
+    return speaker_before(previous, lexicon)
+
+
 def holder(sentence: str, lexicon: Lexicon) -> Attribution | None:
     """ "Pour le syndicat, …", "For critics, …": whose view opens the sentence, a role or a
     body, or a role and its name ("For the first time, …" is no one's)."""
@@ -159,7 +178,8 @@ def find_attribution(
     if view is not None:
         return view
     if _ends_with_pronoun_tag(norm, lexicon):
-        return speaker_before(previous, lexicon)  # "…, a-t-il rappelé."
+        head = sentence[: norm.rfind(",")]
+        return _pronoun_speaker(head, previous, lexicon)  # "…, a-t-il rappelé."
     tokens = tokenize(norm)
     hits = lexicon.cues.phrase_counts(tokens)
     if not (
@@ -182,8 +202,9 @@ def find_attribution(
         found = speaker_after(sentence, according.end(), lexicon)
         if found is not None:
             return Attribution(found[0], "according to", found[1])
-        if is_pronoun(_phrase_after(sentence, according.end(), lexicon)[0].strip(), lexicon):
-            return speaker_before(previous, lexicon)  # "Selon lui, …"
+        if _pronoun_source(_phrase_after(sentence, according.end(), lexicon)[0], lexicon):
+            # "Selon lui, …"; "Le maire, X, soutient le projet, qui rapporterait selon lui…"
+            return _pronoun_speaker(sentence[: according.start()], previous, lexicon)
     return _reported_speaker(sentence, lexicon, previous, attribution_only)
 
 
@@ -237,7 +258,7 @@ def _speaker_of_verb(
     norm = normalize_for_matching(sentence)
     pronoun = INVERTED_PRONOUN.match(norm, end) or INVERTED_PRONOUN.search(norm, start, end)
     if pronoun is not None and lexicon.pronoun.fullmatch(pronoun.group(1).lower()):
-        return speaker_before(previous, lexicon)
+        return _pronoun_speaker(sentence[:start], previous, lexicon)
     before = norm[:start].rstrip().rstrip(QUOTE_CHARS + " ")
     has_clause = clause_follows(norm, end, lexicon)
     inverted = attribution_only or (

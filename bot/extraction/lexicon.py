@@ -325,6 +325,8 @@ class Lexicon:
     possessives: frozenset[str]
     #: "of": "reports of damp" is a noun with its complement, not a verb
     noun_complements: frozenset[str]
+    #: "whose": "the Commissioner, whose office said" speaks for the name before it
+    relative_possessives: frozenset[str]
     #: "se", "s'" before a verb of judgement: "le musée se trouve…" is no judgement
     reflexive_pronouns: frozenset[str]
     #: adverbs that can stand between a speaker and its verb ("the report also found")
@@ -474,6 +476,7 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         passive_markers=frozenset(w.lower() for w in words("passive_markers")),
         possessives=frozenset(w.lower() for w in words("possessives")),
         noun_complements=frozenset(w.lower() for w in words("noun_complements")),
+        relative_possessives=frozenset(w.lower() for w in words("relative_possessives")),
         reflexive_pronouns=frozenset(w.lower() for w in words("reflexive_pronouns")),
         adverb_end=re.compile(rf"\s+(?:{_alternation(words('adverbs'))})\s*$", re.IGNORECASE),
         adverb_start=compile_prefix(words("adverbs")),
@@ -555,6 +558,7 @@ def get_lexicon(language: str) -> Lexicon:
         "passive_markers",
         "possessives",
         "noun_complements",
+        "relative_possessives",
         "plural_determiners",
         "definite_plural",
         "copulas",

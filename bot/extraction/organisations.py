@@ -147,8 +147,11 @@ def _candidates(text: str, lexicon: Lexicon) -> list[_Candidate]:
             continue
         start = run.start() + run.group().find(name)
         end = start + len(name)
-        # The head is the last organisation word: "Aldry Water Authority" is an authority.
-        group = next((name_words[w] for w in reversed(name.split()) if w in name_words), None)
+        # The head is the last organisation word: "Aldry Water Authority" is an authority;
+        # the word alone ("Buses lined up…") names nothing.
+        words = name.split()
+        group = next((name_words[w] for w in reversed(words) if w in name_words), None)
+        group = group if len(words) > 1 else None
         before = _words(text[max(0, start - 40) : start].rstrip(" ,"))
         after = _words(text[end : end + 40].lstrip(" ,"))
         if group is None and before and before[-1] in nouns:
@@ -212,3 +215,15 @@ def organisation_by_class(
         return None  # "Ruth Okafor", a person's name as far as the text tells
     own = next((c for c in names if c.start == subject[1]), None)
     return subject[0] if own is None or own.group is None else None
+
+
+def organisation_ahead(speaker: str, after: str, lexicon: Lexicon) -> str | None:
+    """ "…, its operator has announced." opening an article, the name in the paragraph
+    after ("Northway Buses said on Monday…"): the first name of the speaker's class."""
+    group = class_of(speaker, lexicon)
+    if group is None:
+        return None
+    return next(
+        (c.name for c in _candidates(after, lexicon) if c.group == group and not c.complement),
+        None,
+    )

@@ -35,7 +35,7 @@ from .dedupe import dedupe_with_rest
 from .language import detect_language
 from .lexicon import Lexicon, get_lexicon, normalize_for_matching
 from .model import load_model
-from .organisations import ORGANISATION_LOOKBACK_CHARS, organisation_by_class
+from .organisations import ORGANISATION_LOOKBACK_CHARS, organisation_ahead, organisation_by_class
 from .quotes import QuoteBlock, find_quote_blocks
 from .scoring import CHECKWORTHY_THRESHOLD, assess
 from .segment import Segment, segment
@@ -56,6 +56,8 @@ MIN_UNPUNCTUATED_PROSE_WORDS = 25
 MAX_BYLINE_WORDS = 10
 MAX_METADATA_WORDS = 12
 MAX_CAPTION_TAIL_WORDS = 6
+#: how far past an article's first claim its organisation is looked for (the paragraph after)
+LEDE_LOOKAHEAD_CHARS = 600
 #: share of control/replacement characters above which input is treated as binary
 MAX_BINARY_SHARE = 0.05
 BINARY_SAMPLE_CHARS = 20_000
@@ -250,7 +252,12 @@ def _self_contained(draft: _Draft, text: str, segments: list[Segment], lexicon: 
 
 
 def _named_speaker(
-    draft: _Draft, earlier: list[_Draft], lexicon: Lexicon, before: str, sentence_start: int
+    draft: _Draft,
+    earlier: list[_Draft],
+    lexicon: Lexicon,
+    before: str,
+    sentence_start: int,
+    ahead: str = "",
 ) -> None:
     """ "the authority", "l'agence", "the report": the speaker named in full just before.
 
@@ -268,7 +275,11 @@ def _named_speaker(
     if bare is None or not bare.islower():
         return
     if " " in bare:
-        draft.speaker = organisation_by_class(bare, before, lexicon, sentence_start) or bare
+        draft.speaker = (
+            organisation_by_class(bare, before, lexicon, sentence_start)
+            or organisation_ahead(bare, ahead, lexicon)
+            or bare
+        )
         return
     document = bare in lexicon.document_nouns
     # `earlier` is in the article's order: stop at the lookback, never rescan the article.
@@ -289,7 +300,9 @@ def _named_speaker(
             if (bare in words) or (document and not words.isdisjoint(lexicon.document_nouns)):
                 draft.speaker = other.speaker
                 return
-    organisation = organisation_by_class(bare, before, lexicon, sentence_start)
+    organisation = organisation_by_class(
+        bare, before, lexicon, sentence_start
+    ) or organisation_ahead(bare, ahead, lexicon)
     if organisation is not None:
         draft.speaker = organisation
         return
@@ -414,14 +427,18 @@ def extract(
                 previous.external_source = True
             continue
         before = segments[index - 1] if index else None
-        same_paragraph = before is not None and before.line_index == seg.line_index
+        # "She told the Gazette…" opening a paragraph: the prose sentence just before.
+        readable = before is not None and (
+            before.line_index == seg.line_index
+            or not (before.line_index in skipped_lines or _is_heading_like(before, text))
+        )
         draft = _draft(
             text,
             seg,
             index,
             blocks,
             lexicon,
-            text[before.start : before.end] if before and same_paragraph else None,
+            text[before.start : before.end] if before and readable else None,
         )
         if draft is None:
             continue
@@ -446,7 +463,9 @@ def extract(
         said_at = text.find(draft.written, seg.start, seg.end) if draft.written else -1
         cut = said_at if said_at >= 0 else seg.start
         window = max(0, cut - ORGANISATION_LOOKBACK_CHARS)  # each lookup stays bounded
-        _named_speaker(draft, drafts, lexicon, text[window:cut], seg.start - window)
+        # The article's first claim may name its organisation only in the paragraph after.
+        ahead = "" if drafts else text[seg.end : seg.end + LEDE_LOOKAHEAD_CHARS]
+        _named_speaker(draft, drafts, lexicon, text[window:cut], seg.start - window, ahead)
         drafts.append(draft)
 
     has_model = load_model(lexicon.language) is not None

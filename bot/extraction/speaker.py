@@ -35,6 +35,8 @@ MAX_NAME_WORDS = 5
 #: a document's head noun is among the first words of its phrase ("2023 inspection report")
 MAX_DOCUMENT_MODIFIERS = 3
 MAX_TRAILING_ADVERBS = 3
+#: words of a time phrase between a document's participle and its author ("earlier this year")
+MAX_TIME_WORDS = 4
 ADVERB_LOOKBACK_CHARS = 40
 
 #: a comma or a dash between two parts of a sentence; not the comma of "62,000"
@@ -143,6 +145,19 @@ def _drop_leading_time(phrase: str, lexicon: Lexicon) -> str:
     return " ".join(words)
 
 
+def _skip_time_before_author(rest: str, lexicon: Lexicon) -> str:
+    """ "last month by the X", "in 2023 by the X", "lundi par l'agence": the time between
+    a document's participle and its author, in lower-case words and figures, goes."""
+    rest = _drop_leading_time(rest, lexicon)
+    words = rest.split(" ")
+    for i, word in enumerate(words[1 : MAX_TIME_WORDS + 1], start=1):
+        if lexicon.author_link.fullmatch(word.lower()) and all(
+            w[:1].islower() or w[:1].isdigit() or _is_date_word(w, lexicon) for w in words[:i]
+        ):
+            return " ".join(words[i:])
+    return rest
+
+
 def _maker(author: str, lexicon: Lexicon, *, commissioned: bool = False) -> str:
     """ "the council from the accountancy firm Pell & Royce" (commissioned by one, made by
     the other) -> "accountancy firm Pell & Royce"; "le syndicat au cabinet Hydroconseil en
@@ -180,7 +195,7 @@ def _author_of_document(phrase: str, lexicon: Lexicon) -> str:
     rest = " ".join(words[head + 1 :])
     participle = lexicon.document_participle.match(normalize_for_matching(rest))
     if participle is not None:
-        rest = _drop_leading_time(rest[participle.end() :].lstrip(), lexicon)
+        rest = _skip_time_before_author(rest[participle.end() :].lstrip(), lexicon)
     link = lexicon.author_link.match(normalize_for_matching(rest))
     if link is None:
         return document if participle is not None else phrase
@@ -217,7 +232,13 @@ def _cut_at_stop(phrase: str, lexicon: Lexicon) -> str:
         if found is not None and found.start() > 0:
             norm = norm[: found.start()]
     for word in _LETTERS.finditer(norm):
-        if word.start() > 0 and word.group().islower() and _is_date_word(word.group(), lexicon):
+        following = norm[word.end() :].split()[:1]
+        if (
+            word.start() > 0
+            and word.group().islower()
+            and _is_date_word(word.group(), lexicon)
+            and not (following and following[0].lower() in lexicon.document_nouns)
+        ):  # "annual report" is a document, "annual" alone a time
             norm = norm[: word.start()]
             break
     return phrase[: len(norm)].rstrip()

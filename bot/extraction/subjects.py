@@ -138,6 +138,9 @@ def subject_before(
     the first part, a name before a role ("Jane Doe, the finance director, told…").  In
     an aside ("Kim veut …, comme il l'a souligné") the pronoun is the sentence's subject.
     """
+    antecedent = _whose_antecedent(sentence[:verb_start], lexicon)
+    if antecedent is not None:
+        return antecedent
     parts = _segments(sentence[:verb_start], lexicon)
     kept = parts.kept
     if not kept:
@@ -168,6 +171,27 @@ def subject_before(
     chosen = named[0] if named else subject_phrase(kept[0], lexicon)
     name = speaker_name(chosen, lexicon)
     return Subject(name, chosen) if name is not None else None
+
+
+def _whose_antecedent(before: str, lexicon: Lexicon) -> Subject | None:
+    """ "…registered with the Traffic Commissioner, whose office said…": the office is the
+    Commissioner's, the name ending the part before."""
+    parts = [p.strip() for p in SEGMENT.split(before)]
+    while parts and not parts[-1]:
+        parts.pop()
+    if len(parts) < 2 or parts[-1].split(maxsplit=1)[0].lower() not in lexicon.relative_possessives:
+        return None
+    words = parts[-2].split()
+    start = len(words)
+    while start > 0 and (words[start - 1][:1].isupper() or words[start - 1] in _LIST_JOINERS):
+        start -= 1
+    while start < len(words) and words[start] in _LIST_JOINERS:
+        start += 1
+    if start == len(words) or start == 0:
+        return None  # no name, or a name opening the sentence: the first part speaks anyway
+    written = " ".join(words[start:])
+    name = speaker_name(written, lexicon)
+    return Subject(name, written) if name is not None and looks_like_name(name) else None
 
 
 def _shared_subject(part: str, adjacent: str, lexicon: Lexicon) -> Subject | None:
@@ -243,13 +267,22 @@ def _leading_name(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
 
 def _apposed_subject(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
     """ "Le député de la circonscription, Karim Haddad, demande…": a role, the person's name
-    between commas, then the verb, whatever verb it is."""
+    between commas, then the verb, whatever verb it is; or the name first, then a role in
+    lower case ("Roger Fabre, éleveur de brebis, louerait…")."""
     parts = SEGMENT.split(sentence, maxsplit=2)
     if len(parts) < 3 or not parts[2].lstrip()[:1].islower():
         return None
     name = parts[1].strip()
     if is_speaker_noun(parts[0], lexicon) and looks_like_name(name):
         return name, name
+    first, role = speaker_name(parts[0], lexicon) or "", parts[1].strip()
+    if (
+        len(first.split()) >= 2
+        and looks_like_name(first)
+        and role[:1].islower()
+        and not is_clause(role, lexicon)
+    ):
+        return first, parts[0].strip()
     return None
 
 

@@ -206,3 +206,126 @@ def test_a_present_quote_tag_names_the_speaker_and_the_next_paragraph_stays_a_cl
         ("Hervé Salomon", "À Saint-Ogier-sur-Lène, la mairie livre "),
         ("Lucie Marchal", "Nous avons perdu 30 brebis en août, faut"),
     ]
+
+
+# The seventh held-out round's shapes (docs/extraction.md), on sentences of our own.
+
+
+def test_a_pronoun_opening_a_paragraph_is_the_speaker_of_the_paragraph_before() -> None:
+    text = (
+        "Ruth Amadi, branch secretary of the GMB union, said the change would add an hour"
+        " to the working day of 60 cleaners.\n\n"
+        "She told the Echo that 12 cleaners had already resigned since the plan was"
+        " announced in March.\n"
+    )
+    claims = extract_claims(text, language="en")
+    assert [c.speaker for c in claims if "12 cleaners" in c.text] == ["Ruth Amadi"]
+
+
+def test_a_heading_between_is_not_the_sentence_a_pronoun_refers_to() -> None:
+    text = (
+        "Ruth Amadi, branch secretary of the GMB union, said 60 cleaners were affected.\n\n"
+        "What happens next\n\n"
+        "She told the Echo that 12 cleaners had already resigned since March.\n"
+    )
+    claims = extract_claims(text, language="en")
+    assert [c.speaker for c in claims if "12 cleaners" in c.text] == [None]
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "speaker"),
+    [
+        (
+            "en",
+            "According to a report published last month by the Coastal Anglers' Trust, one"
+            " in three harbours has lost its ice plant since 2012.",
+            "Coastal Anglers' Trust",
+        ),
+        (
+            "en",
+            "According to the museum's annual report, its galleries drew 88,000 visitors in"
+            " the last fiscal year.",
+            "museum's annual report",
+        ),
+        (
+            "fr",
+            "Le parc comptera 12 éoliennes de 150 mètres, selon le dossier déposé en mai par"
+            " la société Aérovent.",
+            "société Aérovent",
+        ),
+    ],
+)
+def test_a_time_between_a_document_and_its_author_and_an_annual_report(
+    language: str, sentence: str, speaker: str
+) -> None:
+    assert _speaker(language, sentence) == speaker
+
+
+def test_whose_office_said_is_the_name_before_it() -> None:
+    sentence = (
+        "Each closure must be approved by the Schools Adjudicator, whose office said 9"
+        " closures had been refused since 2021."
+    )
+    assert _speaker("en", sentence) == "Schools Adjudicator"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        (
+            "La maire, Odile Castagné, défend le projet, qui créerait selon elle 40 emplois"
+            " dans la commune.",
+            "Odile Castagné",
+        ),
+        (
+            "Le sénateur du département, Paul Verdier, a déposé un amendement pour porter ce"
+            " seuil à 3 000 habitants, a-t-il indiqué mardi lors d'une réunion publique.",
+            "Paul Verdier",
+        ),
+    ],
+)
+def test_a_pronoun_is_first_the_name_opening_its_own_sentence(sentence: str, speaker: str) -> None:
+    assert _speaker("fr", sentence) == speaker
+
+
+def test_a_pronoun_without_a_name_in_its_sentence_is_the_speaker_before() -> None:
+    previous = "Le préfet, Paul Verdier, a rappelé les règles."
+    sentence = "Les contrevenants risquent une amende de 1 500 euros, a-t-il précisé."
+    assert _speaker("fr", sentence, previous) == "Paul Verdier"
+
+
+def test_a_quote_after_a_name_then_a_role_in_lower_case_is_the_person() -> None:
+    text = (
+        "Lucien Barre, apiculteur à Saint-Ours, perdrait une partie de ses ruches. « Avec"
+        " 40 ruches en moins, je perds 6 000 euros par an », explique-t-il.\n"
+    )
+    claims = extract_claims(text, language="fr")
+    assert [c.speaker for c in claims if "6 000 euros" in c.text] == ["Lucien Barre"]
+
+
+def test_a_participle_opening_the_sentence_is_not_the_speaker() -> None:
+    sentence = (
+        "Sollicitée, la direction départementale des territoires indique que 14 captages"
+        " sont à sec depuis juillet."
+    )
+    assert _speaker("fr", sentence) == "direction départementale des territoires"
+
+
+def test_the_operator_in_an_articles_first_sentence_is_the_company_named_after() -> None:
+    text = (
+        "Harwick's only ferry will stop running in April, putting 30 jobs at risk, its"
+        " operator has announced.\n\n"
+        "Tidewater Ferries said on Tuesday that the crossing lost £400,000 last year.\n"
+    )
+    claims = extract_claims(text, language="en")
+    assert [c.speaker for c in claims if "30 jobs" in c.text] == ["Tidewater Ferries"]
+
+
+def test_the_company_is_a_name_holding_a_company_word_but_not_the_word_alone() -> None:
+    text = (
+        "Photo: Buses parked at the depot.\n\n"
+        "Greyfield Buses will close the depot in May. Its staff were told on Monday.\n\n"
+        "The company said the move would save £2 million a year.\n"
+    )
+    claims = extract_claims(text, language="en")
+    assert [c.speaker for c in claims if "£2 million" in c.text] == ["Greyfield Buses"]
