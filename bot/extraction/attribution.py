@@ -162,6 +162,11 @@ def holder(sentence: str, lexicon: Lexicon) -> Attribution | None:
     name, written = found
     if name != speaker_name(written, lexicon) or is_speaker_noun(written, lexicon):
         return Attribution(name, "according to", written)
+    # "Pour Sophie Lemaire, déléguée CFDT de l'établissement, le…": a person and their role.
+    after = sentence[start.end() :].lstrip()[len(written) :]
+    role = after.lstrip(" ,").split(",")[0]
+    if looks_like_name(name) and after.lstrip().startswith(",") and role[:1].islower():
+        return Attribution(name, "according to", written)
     return None
 
 

@@ -327,6 +327,8 @@ class Lexicon:
     noun_complements: frozenset[str]
     #: "whose": "the Commissioner, whose office said" speaks for the name before it
     relative_possessives: frozenset[str]
+    #: "même", "same": "le même document" is the document named before
+    identity_words: frozenset[str]
     #: "se", "s'" before a verb of judgement: "le musée se trouve…" is no judgement
     reflexive_pronouns: frozenset[str]
     #: adverbs that can stand between a speaker and its verb ("the report also found")
@@ -477,6 +479,7 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         possessives=frozenset(w.lower() for w in words("possessives")),
         noun_complements=frozenset(w.lower() for w in words("noun_complements")),
         relative_possessives=frozenset(w.lower() for w in words("relative_possessives")),
+        identity_words=frozenset(w.lower() for w in words("identity_words")),
         reflexive_pronouns=frozenset(w.lower() for w in words("reflexive_pronouns")),
         adverb_end=re.compile(rf"\s+(?:{_alternation(words('adverbs'))})\s*$", re.IGNORECASE),
         adverb_start=compile_prefix(words("adverbs")),
@@ -559,6 +562,7 @@ def get_lexicon(language: str) -> Lexicon:
         "possessives",
         "noun_complements",
         "relative_possessives",
+        "identity_words",
         "plural_determiners",
         "definite_plural",
         "copulas",

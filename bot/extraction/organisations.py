@@ -43,6 +43,8 @@ _NAME = (
     rf"{{0,{MAX_NAME_WORDS - 1}}}"
 )
 _NAME_RUN = re.compile(rf"(?<![\w'’-]){_NAME}")
+#: what stands before a sentence's first name: quotes, an article
+_SENTENCE_OPENING = re.compile(r"[\s«“\"]*(?:(?:the|a|an|le|la|les|un|une)\s+|l['’])?", re.I)
 _LEADING_ARTICLES = frozenset(["the", "a", "an", "le", "la", "les", "l'", "un", "une"])
 _COMPLEMENT_WORDS = frozenset(["of", "for", "de", "du", "des", "d'", "pour"])
 #: an apposition after a name that makes it a person's: an age, a role, "who"
@@ -93,10 +95,17 @@ def class_of(speaker: str, lexicon: Lexicon) -> str | None:
     return None
 
 
-def _trim(name: str) -> str:
+def names_an_organisation(word: str, lexicon: Lexicon) -> bool:
+    """ "société", "institut", "agency": a word that names an organisation, not a person's
+    role ("élue", "maire")."""
+    nouns, name_words = _classes(lexicon.language)
+    return word.lower() in nouns or word.capitalize() in name_words
+
+
+def _trim(name: str, *, keep_article: bool = False) -> str:
     """ "The Federation of Island Businesses" -> "Federation of Island Businesses"."""
     words = name.rstrip(".").split()  # "Powerwatch." ends its sentence
-    while words and words[0].lower() in _LEADING_ARTICLES:
+    while words and words[0].lower() in _LEADING_ARTICLES and not keep_article:
         words.pop(0)
     while words and not words[-1][:1].isupper():
         words.pop()
@@ -145,6 +154,10 @@ def _candidates(text: str, lexicon: Lexicon) -> list[_Candidate]:
         name = _trim(run.group())
         if not name:
             continue
+        head = text[max(0, run.start() - 2) : run.start()]
+        if name != run.group().rstrip(".") and head.endswith(" ") and head[:1].islower():
+            # "…des familles Les Amis des Tilleuls": mid-sentence, the article is the name's
+            name = _trim(run.group(), keep_article=True)
         start = run.start() + run.group().find(name)
         end = start + len(name)
         # The head is the last organisation word: "Aldry Water Authority" is an authority;
@@ -156,6 +169,13 @@ def _candidates(text: str, lexicon: Lexicon) -> list[_Candidate]:
         after = _words(text[end : end + 40].lstrip(" ,"))
         if group is None and before and before[-1] in nouns:
             group = nouns[before[-1]]  # "la société Eaux du Val-Brenne"
+        if (
+            group is None
+            and len(before) >= 3
+            and before[-2] in _COMPLEMENT_WORDS
+            and before[-3] in nouns
+        ):  # "l'association des familles Les Amis des Tilleuls"
+            group = nouns[before[-3]]
         if group is None and after and after[0] in nouns:
             group = nouns[after[0]]  # "the GMB union"
         found.append(_Candidate(name, start, group, _complement_before(text, start, nouns)))
@@ -193,6 +213,12 @@ def _is_name_in_prose(name: str, text: str) -> bool:
     return re.search(rf"\b[a-zà-öø-ÿ][\w'’,-]*[ \t]+{re.escape(name)}\b", text) is not None
 
 
+def _leading_space(text: str, start: int) -> int:
+    """Characters between a sentence's start and its first word ("The", an article kept)."""
+    opening = _SENTENCE_OPENING.match(text, start, start + 12)
+    return opening.end() - start if opening else 0
+
+
 def organisation_by_class(
     speaker: str, before: str, lexicon: Lexicon, sentence_start: int | None = None
 ) -> str | None:
@@ -207,6 +233,19 @@ def organisation_by_class(
         for candidate in reversed(names):
             if candidate.group == group and candidate.complement == in_complement:
                 return candidate.name
+    if sentence_start is not None:
+        # "The Hexley Community Food Bank handed out…, the charity said": the organisation
+        # opening the speaker's own sentence, whatever class its name says.
+        opening = next(
+            (
+                c
+                for c in names
+                if c.start == sentence_start + _leading_space(before, sentence_start)
+            ),
+            None,
+        )
+        if opening is not None and opening.group is not None and not opening.complement:
+            return opening.name
     subject = _subject_of_last_sentence(before[:sentence_start])
     if subject is None or _is_person(subject[0], before, lexicon):
         return None

@@ -13,6 +13,7 @@ import bisect
 import dataclasses
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import takewhile
 
@@ -35,11 +36,17 @@ from .dedupe import dedupe_with_rest
 from .language import detect_language
 from .lexicon import Lexicon, get_lexicon, normalize_for_matching
 from .model import load_model
-from .organisations import ORGANISATION_LOOKBACK_CHARS, organisation_ahead, organisation_by_class
+from .organisations import (
+    ORGANISATION_LOOKBACK_CHARS,
+    names_an_organisation,
+    organisation_ahead,
+    organisation_by_class,
+)
 from .quotes import QuoteBlock, find_quote_blocks
 from .scoring import CHECKWORTHY_THRESHOLD, assess
 from .segment import Segment, segment
 from .speaker import is_pronoun, looks_like_name
+from .subjects import leading_speaker
 
 logger = logging.getLogger("claimbot.extraction")
 
@@ -311,6 +318,31 @@ def _named_speaker(
         name = full_name(bare, " ".join(o.text for o in reversed(recent)))
         if name is not None:
             draft.speaker = name
+            return
+    # "Selon ce rapport" after "l'ARS relève…", "selon le pharmacien" after his quote: the
+    # speaker just before, a body for a document, a person for a person's role.
+    close = [o for o in recent if draft.segment_index - o.segment_index <= CONTEXT_SENTENCES]
+    wanted = _is_body if document else _is_person_for_role(bare, lexicon)
+    for other in close:
+        # A sentence that names its subject without reporting ("l'ARS relève une série de
+        # manquements") says whose the document is too.
+        speaker = other.speaker or (leading_speaker(other.text, lexicon) or ("",))[0]
+        if speaker and speaker != bare and wanted(speaker):
+            draft.speaker = speaker
+            return
+
+
+def _is_body(speaker: str) -> bool:
+    """A body, not a person: "agence régionale de santé (ARS)", not "Jean Roux"."""
+    return bool(speaker) and not looks_like_name(speaker)
+
+
+def _is_person_for_role(role: str, lexicon: Lexicon) -> Callable[[str], bool]:
+    """For a person's role ("pharmacien", "syndicaliste"): a person's name; for anything
+    else: nothing."""
+    if role not in lexicon.speaker_nouns or names_an_organisation(role, lexicon):
+        return lambda _: False
+    return lambda speaker: len(speaker.split()) >= 2 and looks_like_name(speaker)
 
 
 _POSSESSIVE = re.compile(r"[^\W\d_]+['’]s\b")

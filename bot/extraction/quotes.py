@@ -50,10 +50,10 @@ def _speaker_from_tag(tag: str, lexicon: Lexicon) -> str | None:
     inverted = INVERTED_PRONOUN.search(head)
     if (
         inverted is not None
-        and len(head.split()) <= MAX_TAG_TAIL
+        and (len(head.split()) <= MAX_TAG_TAIL or len(head[: inverted.start()].split()) <= 1)
         and lexicon.pronoun.fullmatch(inverted.group(1).lower())
     ):
-        return inverted.group(1)  # «…», a-t-elle précisé
+        return inverted.group(1)  # «…», a-t-elle précisé (lundi soir devant les élus)
     verb_first = lexicon.quote_tag_start.match(norm)
     if verb_first is not None:
         found = speaker_after(tag, verb_first.end(), lexicon)
@@ -71,7 +71,9 @@ def _speaker_from_tag(tag: str, lexicon: Lexicon) -> str | None:
 def _is_tag(tag: str, lexicon: Lexicon) -> bool:
     """ "said X", "X, role", "the company said", "he added": a speaker tag, not prose."""
     norm = normalize_for_matching(tag)
-    if lexicon.quote_tag_start.match(norm) or looks_like_name(tag):
+    # "confie-t-il", "explique-t-elle": a quote verb with its pronoun after it
+    verb_first = INVERTED_PRONOUN.sub("", norm, count=1)
+    if lexicon.quote_tag_start.match(verb_first) or looks_like_name(tag):
         return True
     clause = norm.split(",")[0]
     verb = lexicon.quote_tag_verbs.search(clause)
@@ -90,11 +92,10 @@ def _tag_after_quote(line: str, close_end: int, lexicon: Lexicon) -> tuple[int, 
     offset = lead.end() if lead else 0
     tag = rest[offset:]
     opening = [tag.find(q) for q in '«“"' if q in tag]
-    if opening:
-        # Another quote follows: the tag is the sentence before it ('…," said X. "…').
+    if opening and tag[: min(opening)].rstrip().endswith((".", "!", "?")):
+        # Another quote follows: the tag is the sentence before it ('…," said X. "…'); a
+        # quoted word inside the tag's own sentence ("qui évoque des agents «épuisés»") stays.
         tag = tag[: min(opening)]
-        if not tag.rstrip().endswith((".", "!", "?")):
-            return None
     tag = _first_sentence(tag, lexicon)
     if not tag.strip() or len(tag.split()) > MAX_TAG_WORDS:
         return None

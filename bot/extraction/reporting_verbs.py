@@ -21,6 +21,8 @@ MAX_VERB_CANDIDATES = 6
 MAX_AUX_GAP_WORDS = 3
 #: characters looked back from a verb for its auxiliary or the word before it
 LOOKBACK_CHARS = 40
+#: "«…», " right before a verb: the verb is the quotation's tag
+_QUOTE_THEN_COMMA = re.compile(r"[»”\"]\s*,\s*$")
 #: ", lui, ", ", for its part, ": an aside of at most three words between a verb and its clause
 _ASIDE = re.compile(r"\s*,\s*[^\W\d_][\w'’-]*(?:\s+[\w'’-]+){0,2}\s*,")
 
@@ -99,7 +101,8 @@ def reporting_verbs(norm: str, lexicon: Lexicon) -> Iterator[tuple[int, int, boo
 
 def _quote_verbs_before_clause(norm: str, lexicon: Lexicon) -> Iterator[tuple[int, int]]:
     """ "rappelle (de son côté) que…", "répond que…": a one-word quote verb reports when a
-    clause follows it (the reporting lists, which also score, stay as they are)."""
+    clause follows it, or right after a quotation ("«…», déplore X"); the reporting lists,
+    which also score, stay as they are."""
     for match in lexicon.quote_tag_verbs.finditer(norm):
         start, end = match.span()
         word = match.group()
@@ -111,7 +114,7 @@ def _quote_verbs_before_clause(norm: str, lexicon: Lexicon) -> Iterator[tuple[in
             or lexicon.according_to.fullmatch(word) is not None
         ):
             continue
-        if clause_follows(norm, end, lexicon):
+        if clause_follows(norm, end, lexicon) or _QUOTE_THEN_COMMA.search(norm, 0, start):
             yield start, end
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 
 from .lexicon import Lexicon, normalize_for_matching
+from .organisations import names_an_organisation
 
 MAX_SPEAKER_WORDS = 12
 MAX_NAME_WORDS = 5
@@ -102,6 +103,10 @@ def is_name(phrase: str, lexicon: Lexicon) -> bool:
         return False  # "The", "de la"
     if words[0].lower() in lexicon.negative_subjects:
         return False  # "Rien ne", "Nobody": no one says it
+    if words[0].islower() and lexicon.pronoun.fullmatch(words[0]) is not None:
+        return False  # "lui que les équipes…": a lower-case pronoun opens no name
+    if all(_is_date_word(w, lexicon) for w in words):
+        return False  # "October", "lundi": a time
     return not has_verb(phrase, lexicon) and not _has_figure(words, lexicon)
 
 
@@ -158,6 +163,20 @@ def _skip_time_before_author(rest: str, lexicon: Lexicon) -> str:
     return rest
 
 
+def _skip_adjectives(rest: str, lexicon: Lexicon) -> str:
+    """ "interne de la DDSP", "annuel du Conseil": at most two lower-case words between a
+    document and the link to its author."""
+    words = rest.split(" ")
+    for i in (1, 2):
+        if (
+            i < len(words)
+            and all(w.isalpha() and w.islower() for w in words[:i])
+            and lexicon.author_link.match(normalize_for_matching(" ".join(words[i:])))
+        ):
+            return " ".join(words[i:])
+    return rest
+
+
 def _maker(author: str, lexicon: Lexicon, *, commissioned: bool = False) -> str:
     """ "the council from the accountancy firm Pell & Royce" (commissioned by one, made by
     the other) -> "accountancy firm Pell & Royce"; "le syndicat au cabinet Hydroconseil en
@@ -197,6 +216,9 @@ def _author_of_document(phrase: str, lexicon: Lexicon) -> str:
     if participle is not None:
         rest = _skip_time_before_author(rest[participle.end() :].lstrip(), lexicon)
     link = lexicon.author_link.match(normalize_for_matching(rest))
+    if link is None and participle is None:
+        rest = _skip_adjectives(rest, lexicon)  # "audit interne de la DDSP"
+        link = lexicon.author_link.match(normalize_for_matching(rest))
     if link is None:
         return document if participle is not None else phrase
     commissioned = participle is not None and participle.group().lower() in (
@@ -289,12 +311,57 @@ def _body_of_spokesperson(phrase: str, lexicon: Lexicon) -> str:
     return body if has_capital(body) and is_name(body, lexicon) else phrase
 
 
+def _drop_identity_word(phrase: str, lexicon: Lexicon) -> str:
+    """ "le même document", "the same report" -> "document", "report": the one named before."""
+    head, _, rest = phrase.partition(" ")
+    if rest and head.lower() in lexicon.identity_words:
+        return rest
+    for article in (m for m in [lexicon.article_start.match(normalize_for_matching(phrase))] if m):
+        after = phrase[article.end() :].lstrip(" '’")
+        word, _, rest = after.partition(" ")
+        if rest and word.lower() in lexicon.identity_words:
+            return rest
+    return phrase
+
+
+def _person_of_body(phrase: str, lexicon: Lexicon) -> str:
+    """ "Fire Chief Dana Whitlock of the Silver Fork Fire District" -> "Fire Chief Dana
+    Whitlock": a role and a person's name, then the body they work for."""
+    link = lexicon.author_link.search(normalize_for_matching(phrase), 1)
+    if link is None:
+        return phrase
+    words = phrase[: link.start()].split()
+    if len(words) < 3 or not looks_like_name(" ".join(words[-2:])):
+        return phrase
+    role = words[-3].lower().rstrip(".")
+    if role in lexicon.speaker_nouns or words[-3].rstrip(".") in lexicon.title_abbreviations:
+        return " ".join(words)
+    return phrase
+
+
+def _person_after_role(phrase: str, lexicon: Lexicon) -> str:
+    """ "élue Nadia Ferhat" -> "Nadia Ferhat": a person's role in one lower-case word, then
+    their name; an organisation's class stays ("société Ventoris Énergies")."""
+    role, _, name = phrase.partition(" ")
+    if (
+        role.islower()
+        and role in lexicon.speaker_nouns
+        and not names_an_organisation(role, lexicon)
+        and len(name.split()) >= 2
+        and looks_like_name(name)
+    ):
+        return name
+    return phrase
+
+
 def speaker_name(raw: str, lexicon: Lexicon) -> str | None:
     """`raw` as a speaker (trimmed, the document's author when named), or None."""
     phrase = " ".join(raw.translate({ord(c): " " for c in _QUOTES}).split()).strip(_TRIM)
     phrase = _drop_trailing_verb(phrase, lexicon)
     phrase = _drop_articles(_drop_leading_time(phrase, lexicon), lexicon)
-    phrase = _body_of_spokesperson(phrase, lexicon)
+    phrase = _drop_articles(_drop_identity_word(phrase, lexicon), lexicon)
+    phrase = _person_of_body(_body_of_spokesperson(phrase, lexicon), lexicon)
+    phrase = _person_after_role(phrase, lexicon)
     phrase = _cut_at_stop(_author_of_document(phrase, lexicon), lexicon)
     phrase = _drop_trailing_adverbs(phrase, lexicon).strip(_TRIM)
     return phrase if is_name(phrase, lexicon) else None
