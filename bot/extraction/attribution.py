@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 from .lexicon import SIGNAL_CUES, Lexicon, normalize_for_matching, tokenize
-from .reporting_verbs import clause_follows, counts_as_reporting, reporting_verbs
+from .reporting_verbs import LOOKBACK_CHARS, clause_follows, counts_as_reporting, reporting_verbs
 from .speaker import (
     NAME_WORD,
     SEGMENT,
@@ -30,7 +30,7 @@ from .speaker import (
     looks_like_name,
     speaker_name,
 )
-from .subjects import leading_speaker, subject_before
+from .subjects import leading_speaker, only_person, subject_before
 
 #: words after the verb of a tag that starts with its speaker ("Smith told the BBC on Monday")
 MAX_TAG_TAIL = 4
@@ -118,16 +118,19 @@ def speaker_after(sentence: str, start: int, lexicon: Lexicon) -> tuple[str, str
     return (name, phrase.strip()) if name is not None else None
 
 
-def speaker_before(previous: str | None, lexicon: Lexicon) -> Attribution | None:
+def speaker_before(
+    previous: str | None, lexicon: Lexicon, earlier: str | None = None
+) -> Attribution | None:
     """Who a pronoun speaker is: the speaker of the sentence before ("…, a indiqué le
     docteur X. …, a-t-il ajouté."), else its subject when that is a speaker ("The ministry
-    published its figures. It said…")."""
+    published its figures. It said…"); `earlier`, the sentence before that one, answers for
+    a pronoun of its own."""
     if not previous:
         return None
-    reported = find_attribution(previous, lexicon)
+    reported = find_attribution(previous, lexicon, earlier)
     if reported is not None:
         return Attribution(reported.speaker, "previous sentence", reported.written)
-    found = leading_speaker(previous, lexicon)
+    found = leading_speaker(previous, lexicon) or only_person(previous)
     return Attribution(found[0], "previous sentence", found[1]) if found else None
 
 
@@ -311,3 +314,25 @@ def is_attribution_only(sentence: str, lexicon: Lexicon) -> bool:
     """ "C'est ce que rapporte X." / "That's what X said.": a speaker for the previous sentence."""
     norm = normalize_for_matching(sentence.strip())
     return lexicon.attribution_only_start.match(norm) is not None
+
+
+def speaks_as_pronoun(sentence: str, lexicon: Lexicon) -> bool:
+    """ "…, assure-t-il, sauf urgence.", "Elle précise que…": a reporting verb whose
+    speaker is a pronoun, whoever it stands for."""
+    norm = normalize_for_matching(sentence)
+    first = norm.split(maxsplit=1)[0].lower() if norm.strip() else ""
+    for pronoun in INVERTED_PRONOUN.finditer(norm):
+        # the word before the pronoun, looked for within a bounded window (linear overall)
+        window = norm[max(0, pronoun.start() - LOOKBACK_CHARS) : pronoun.start()]
+        verb = window.rsplit(" ", 1)[-1]
+        if lexicon.pronoun.fullmatch(pronoun.group(1).lower()) and (
+            lexicon.quote_tag_verbs.fullmatch(verb) or lexicon.reporting_present.fullmatch(verb)
+        ):
+            return True  # ", assure-t-il,"
+    for start, end, _ in reporting_verbs(norm, lexicon):
+        after = INVERTED_PRONOUN.match(norm, end) or INVERTED_PRONOUN.search(norm, start, end)
+        if after is not None and lexicon.pronoun.fullmatch(after.group(1).lower()):
+            return True
+        if lexicon.pronoun.fullmatch(first) and len(norm[:start].split()) <= 2:
+            return True
+    return False

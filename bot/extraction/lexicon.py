@@ -329,6 +329,10 @@ class Lexicon:
     relative_possessives: frozenset[str]
     #: "même", "same": "le même document" is the document named before
     identity_words: frozenset[str]
+    #: "-ing", "-ant": a present participle opening a clause before the subject
+    participle_endings: tuple[str, ...]
+    #: "-er", "-ir": an infinitive after a quote verb is what is reported ("dit avoir…")
+    infinitive_endings: tuple[str, ...]
     #: "se", "s'" before a verb of judgement: "le musée se trouve…" is no judgement
     reflexive_pronouns: frozenset[str]
     #: adverbs that can stand between a speaker and its verb ("the report also found")
@@ -480,6 +484,8 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         noun_complements=frozenset(w.lower() for w in words("noun_complements")),
         relative_possessives=frozenset(w.lower() for w in words("relative_possessives")),
         identity_words=frozenset(w.lower() for w in words("identity_words")),
+        participle_endings=tuple(w.lower() for w in words("participle_endings")),
+        infinitive_endings=tuple(w.lower() for w in words("infinitive_endings")),
         reflexive_pronouns=frozenset(w.lower() for w in words("reflexive_pronouns")),
         adverb_end=re.compile(rf"\s+(?:{_alternation(words('adverbs'))})\s*$", re.IGNORECASE),
         adverb_start=compile_prefix(words("adverbs")),
@@ -563,6 +569,8 @@ def get_lexicon(language: str) -> Lexicon:
         "noun_complements",
         "relative_possessives",
         "identity_words",
+        "participle_endings",
+        "infinitive_endings",
         "plural_determiners",
         "definite_plural",
         "copulas",

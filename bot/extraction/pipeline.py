@@ -19,7 +19,13 @@ from itertools import takewhile
 
 from bot.core.text import word_count
 
-from .attribution import Attribution, find_attribution, is_attribution_only, speaker_before
+from .attribution import (
+    Attribution,
+    find_attribution,
+    is_attribution_only,
+    speaker_before,
+    speaks_as_pronoun,
+)
 from .candidate import ClaimCandidate, Extraction, ExtractionError
 from .cleanup import clean_claim
 from .context import (
@@ -45,7 +51,7 @@ from .organisations import (
 from .quotes import QuoteBlock, find_quote_blocks
 from .scoring import CHECKWORTHY_THRESHOLD, assess
 from .segment import Segment, segment
-from .speaker import is_pronoun, looks_like_name
+from .speaker import author_named_in, is_pronoun, looks_like_name
 from .subjects import leading_speaker
 
 logger = logging.getLogger("claimbot.extraction")
@@ -327,6 +333,8 @@ def _named_speaker(
         # A sentence that names its subject without reporting ("l'ARS relève une série de
         # manquements") says whose the document is too.
         speaker = other.speaker or (leading_speaker(other.text, lexicon) or ("",))[0]
+        if document:
+            speaker = author_named_in(other.text, lexicon) or speaker
         if speaker and speaker != bare and wanted(speaker):
             draft.speaker = speaker
             return
@@ -398,8 +406,13 @@ def _resolve_quote_pronouns(
             opens_paragraph = own is not None and not text[
                 own.line_start : block.inner_start
             ].strip(_OPENING_QUOTES)
+            earlier = segments[at - 1] if at >= 1 else None
             found = (
-                speaker_before(text[before.start : before.end], lexicon)
+                speaker_before(
+                    text[before.start : before.end],
+                    lexicon,
+                    text[earlier.start : earlier.end] if earlier is not None else None,
+                )
                 if before is not None and (before.line_end > block.inner_start or opens_paragraph)
                 else None
             )
@@ -485,9 +498,10 @@ def extract(
             and previous.speaker is not None
             and previous.segment_index == index - 1
             and segments[index - 1].line_index == seg.line_index
-            and continues_report(draft.text, lexicon)
+            and (continues_report(draft.text, lexicon) or speaks_as_pronoun(sentence, lexicon))
         ):
-            # "Des missiles ont également ..." continues the report sourced just before.
+            # "Des missiles ont également ..." continues the report sourced just before, and
+            # "…, assure-t-il, …" after "Il reconnaît…" is that sentence's speaker again.
             draft.speaker = previous.speaker
         _self_contained(draft, text, segments, lexicon)
         # What the article said before the speaker: "Acme Ferries cut 40 sailings, the

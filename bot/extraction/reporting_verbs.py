@@ -21,6 +21,8 @@ MAX_VERB_CANDIDATES = 6
 MAX_AUX_GAP_WORDS = 3
 #: characters looked back from a verb for its auxiliary or the word before it
 LOOKBACK_CHARS = 40
+#: characters between a closing quote and its tag's verb ("», ")
+MAX_TAG_GAP_CHARS = 8
 #: "«…», " right before a verb: the verb is the quotation's tag
 _QUOTE_THEN_COMMA = re.compile(r"[»”\"]\s*,\s*$")
 #: ", lui, ", ", for its part, ": an aside of at most three words between a verb and its clause
@@ -100,29 +102,37 @@ def reporting_verbs(norm: str, lexicon: Lexicon) -> Iterator[tuple[int, int, boo
 
 
 def _quote_verbs_before_clause(norm: str, lexicon: Lexicon) -> Iterator[tuple[int, int]]:
-    """ "rappelle (de son côté) que…", "répond que…": a one-word quote verb reports when a
+    """ "rappelle (de son côté) que…", "pointed out that…": a quote verb reports when a
     clause follows it, or right after a quotation ("«…», déplore X"); the reporting lists,
     which also score, stay as they are."""
     for match in lexicon.quote_tag_verbs.finditer(norm):
         start, end = match.span()
         word = match.group()
         if (
-            " " in word
-            or "-" in word
+            "-" in word
             or norm[start - 1 : start].isalnum()
             or norm[end : end + 1].isalnum()
             or lexicon.according_to.fullmatch(word) is not None
         ):
             continue
-        if clause_follows(norm, end, lexicon) or _QUOTE_THEN_COMMA.search(norm, 0, start):
+        if clause_follows(norm, end, lexicon) or _QUOTE_THEN_COMMA.search(
+            norm, max(0, start - MAX_TAG_GAP_CHARS), start
+        ):
             yield start, end
 
 
 def clause_follows(norm: str, end: int, lexicon: Lexicon) -> bool:
     """A clause after the verb, or after a short aside between commas ("indique, lui,
-    que…", "said, however, that…")."""
+    que…", "said, however, that…"), or a French infinitive ("reconnaît refuser")."""
     if lexicon.complementizer_start.match(norm[end:]) is not None:
         return True
+    following = LETTER_RUN.match(norm, end + 1) if norm[end : end + 1] == " " else None
+    if (
+        following is not None
+        and following.group().islower()
+        and following.group().endswith(lexicon.infinitive_endings)
+    ):
+        return True  # "Il reconnaît refuser…", "dit avoir cherché": a reported infinitive
     aside = _ASIDE.match(norm, end)
     return aside is not None and lexicon.complementizer_start.match(norm[aside.end() :]) is not None
 

@@ -36,6 +36,10 @@ MAX_NAME_WORDS = 5
 #: a document's head noun is among the first words of its phrase ("2023 inspection report")
 MAX_DOCUMENT_MODIFIERS = 3
 MAX_TRAILING_ADVERBS = 3
+#: documents of one sentence looked at for their author (each a bounded window)
+MAX_DOCUMENTS_NAMED = 3
+#: words of a person's role before their name ("chief finance officer Graham Pell")
+MAX_ROLE_WORDS = 4
 #: words of a time phrase between a document's participle and its author ("earlier this year")
 MAX_TIME_WORDS = 4
 ADVERB_LOOKBACK_CHARS = 40
@@ -51,6 +55,10 @@ _NAME_PARTICLES = frozenset([
     "de", "du", "des", "la", "le", "van", "von", "der", "den", "da", "di", "al", "bin", "ibn",
     "et", "and", "of", "for",
 ])  # fmt: skip
+#: a party, an age or a note in brackets after a name; an acronym ("(ARS)") is the name's
+_PARTY = re.compile(r" ?\((?![A-ZÀ-Þ0-9&.-]{2,10}\))[^()\n]{1,60}\)")
+#: a role with one of these is a role of something ("chief executive of the X Service")
+_ROLE_LINKS = _NAME_PARTICLES | frozenset(["the", "a", "an", "les", "l'", "at", "in", "à", "au"])
 
 
 def _capitalised(word: str) -> bool:
@@ -232,6 +240,20 @@ def _author_of_document(phrase: str, lexicon: Lexicon) -> str:
     return document if participle is not None else phrase
 
 
+def author_named_in(sentence: str, lexicon: Lexicon) -> str | None:
+    """ "La ville s'appuie sur un audit du cabinet X, commandé…" -> "cabinet X": the author
+    of a document the sentence names, for a later "le document" to speak through."""
+    words = sentence.split()
+    documents = [i for i, w in enumerate(words[:-1]) if w.islower() and w in lexicon.document_nouns]
+    for i in documents[:MAX_DOCUMENTS_NAMED]:
+        window = " ".join(words[i : i + MAX_SPEAKER_WORDS + 2])
+        phrase = re.split(r"[,;:.!?()]", window, maxsplit=1)[0]
+        author = _cut_at_stop(_author_of_document(phrase, lexicon), lexicon)
+        if author.split(" ", 1)[0] != words[i] and is_name(author, lexicon):
+            return author
+    return None
+
+
 def _drop_trailing_adverbs(phrase: str, lexicon: Lexicon) -> str:
     """ "the report also" (before "found") -> "the report"."""
     for _ in range(MAX_TRAILING_ADVERBS):
@@ -340,14 +362,28 @@ def _person_of_body(phrase: str, lexicon: Lexicon) -> str:
 
 
 def _person_after_role(phrase: str, lexicon: Lexicon) -> str:
-    """ "élue Nadia Ferhat" -> "Nadia Ferhat": a person's role in one lower-case word, then
-    their name; an organisation's class stays ("société Ventoris Énergies")."""
-    role, _, name = phrase.partition(" ")
+    """ "élue Nadia Ferhat", "Chief executive Andrew Whitlock" -> the name: a person's role
+    in lower-case words (the first capitalised as it opens a sentence: "Chief executive";
+    "Mayor Daniel Frost" is a title and stays), then their name;
+    an organisation's class stays ("société Ventoris Énergies"), and so does a role with a
+    place in it ("maire de Saint-Roch-en-Vallon Martine Guérin")."""
+    words = phrase.split()
+    first_name = next((i for i, w in enumerate(words) if w[:1].isupper() and i), None)
     if (
-        role.islower()
-        and role in lexicon.speaker_nouns
-        and not names_an_organisation(role, lexicon)
-        and len(name.split()) >= 2
+        first_name is None
+        or first_name > MAX_ROLE_WORDS
+        or len(words) - first_name < 2
+        or words[first_name - 1].lower() in _NAME_PARTICLES  # "maire de Saint-Roch…"
+        or words[first_name].lower().startswith(("d'", "l'"))
+    ):
+        return phrase
+    role = [words[0].lower(), *words[1:first_name]]
+    name = " ".join(words[first_name:])
+    if (
+        all(w.islower() and w not in _ROLE_LINKS for w in role)
+        and (words[0].islower() or (first_name > 1 and words[0][1:].islower()))
+        and any(w in lexicon.speaker_nouns for w in role)
+        and not any(names_an_organisation(w, lexicon) for w in role)
         and looks_like_name(name)
     ):
         return name
@@ -356,7 +392,8 @@ def _person_after_role(phrase: str, lexicon: Lexicon) -> str:
 
 def speaker_name(raw: str, lexicon: Lexicon) -> str | None:
     """`raw` as a speaker (trimmed, the document's author when named), or None."""
-    phrase = " ".join(raw.translate({ord(c): " " for c in _QUOTES}).split()).strip(_TRIM)
+    phrase = _PARTY.sub("", raw)  # "Jean-Luc Darnaud (divers droite)"; "(ARS)" stays
+    phrase = " ".join(phrase.translate({ord(c): " " for c in _QUOTES}).split()).strip(_TRIM)
     phrase = _drop_trailing_verb(phrase, lexicon)
     phrase = _drop_articles(_drop_leading_time(phrase, lexicon), lexicon)
     phrase = _drop_articles(_drop_identity_word(phrase, lexicon), lexicon)

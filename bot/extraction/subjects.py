@@ -66,7 +66,10 @@ def _segments(before: str, lexicon: Lexicon) -> _Parts:
     kept: list[str] = []
     for position, part in enumerate(parts):
         norm = normalize_for_matching(part)
-        if not part or (lexicon.intro_start.match(norm) and position < len(parts) - 1):
+        if not part or (
+            position < len(parts) - 1
+            and (lexicon.intro_start.match(norm) or _is_participle_clause(part, lexicon))
+        ):
             continue
         # ", who chairs…," and ", a spokeswoman," are appositives; in "…, a district
         # spokesman said" the last part is the subject.
@@ -86,6 +89,17 @@ def _segments(before: str, lexicon: Lexicon) -> _Parts:
         conjunction = lexicon.conjunction_start.match(norm)
         kept.append(part[conjunction.end() :].strip() if conjunction else part)
     return _Parts([k for k in kept if k], aside)
+
+
+def _is_participle_clause(part: str, lexicon: Lexicon) -> bool:
+    """ "Presenting the plan to the board last Thursday", "Interrogeant les élus": a clause
+    on a present participle, not a name ("Bryant", "Helen Manning")."""
+    words = part.split()
+    return (
+        len(words) >= 3
+        and words[1][:1].islower()
+        and words[0].lower().endswith(lexicon.participle_endings)
+    )
 
 
 def _is_modifier(part: str, norm: str, lexicon: Lexicon) -> bool:
@@ -272,7 +286,7 @@ def _apposed_subject(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
     parts = SEGMENT.split(sentence, maxsplit=2)
     if len(parts) < 3 or not parts[2].lstrip()[:1].islower():
         return None
-    name = parts[1].strip()
+    name = _BRACKETS.sub("", parts[1]).strip()  # "Philippe Aubrac (sans étiquette)"
     if is_speaker_noun(parts[0], lexicon) and looks_like_name(name):
         return name, name
     first, role = speaker_name(parts[0], lexicon) or "", parts[1].strip()
@@ -280,7 +294,7 @@ def _apposed_subject(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
         len(first.split()) >= 2
         and looks_like_name(first)
         and role[:1].islower()
-        and not is_clause(role, lexicon)
+        and not has_verb(role, lexicon)
     ):
         return first, parts[0].strip()
     return None
@@ -311,3 +325,27 @@ def _role_then_name(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
     ):
         return name, name
     return None
+
+
+def only_person(sentence: str) -> tuple[str, str] | None:
+    """ "L'argument ne convainc pas Sophie Garnier, conseillère municipale…": the one
+    person a sentence names (two or three capitalised words inside it, then a comma or its
+    end), whom a pronoun after it means; none when it names two."""
+    words = sentence.split()
+    people: set[str] = set()
+    start = None
+    for i, word in enumerate([*words, "."]):
+        if word[:1].isupper() and i > 0 and start is None:
+            start = i
+        elif start is not None and not word[:1].isupper():
+            run = words[start:i]
+            end_of_run = run[-1][-1:] if run else ""
+            name = " ".join(run).rstrip(",.;:")
+            ends = end_of_run in ",.;:" or word.startswith("(")  # "X (Vernac Ensemble)"
+            if 2 <= len(run) <= 3 and ends and looks_like_name(name):
+                people.add(name)
+            start = None
+    if len(people) != 1:
+        return None
+    (person,) = people
+    return person, person
