@@ -32,6 +32,8 @@ from .speaker import (
 )
 from .subjects import leading_speaker, only_person, subject_before
 
+#: words of a part before an inverted verb that can still be a name or a role
+MAX_NAME_PART_WORDS = 12
 #: words after the verb of a tag that starts with its speaker ("Smith told the BBC on Monday")
 MAX_TAG_TAIL = 4
 _ACCORDING = SIGNAL_CUES.index("according")
@@ -130,7 +132,7 @@ def speaker_before(
     reported = find_attribution(previous, lexicon, earlier)
     if reported is not None:
         return Attribution(reported.speaker, "previous sentence", reported.written)
-    found = leading_speaker(previous, lexicon) or only_person(previous)
+    found = leading_speaker(previous, lexicon) or only_person(previous, lexicon)
     return Attribution(found[0], "previous sentence", found[1]) if found else None
 
 
@@ -278,7 +280,9 @@ def _speaker_of_verb(
         # "La maire de V, Isabelle Caron, a annoncé le dépôt…": only names before the verb.
         object_clause = _clause_after_object(norm, end, lexicon)
         names_only = not any(
-            has_verb(part, lexicon) or any(q in part for q in QUOTE_CHARS)
+            has_verb(part, lexicon)
+            or any(q in part for q in QUOTE_CHARS)
+            or len(part.split()) > MAX_NAME_PART_WORDS  # a clause with a verb no list knows
             for part in SEGMENT.split(sentence[:start])
         )
         subject = subject_before(sentence, start, lexicon) if object_clause or names_only else None

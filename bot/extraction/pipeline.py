@@ -52,7 +52,7 @@ from .quotes import QuoteBlock, find_quote_blocks
 from .scoring import CHECKWORTHY_THRESHOLD, assess
 from .segment import Segment, segment
 from .speaker import author_named_in, is_pronoun, looks_like_name
-from .subjects import leading_speaker
+from .subjects import leading_speaker, only_person
 
 logger = logging.getLogger("claimbot.extraction")
 
@@ -285,16 +285,8 @@ def _named_speaker(
         # A surname alone ("…," Fitch told the radio): the person named in full before.
         draft.speaker = person_named_before(bare, before, lexicon) or bare
         return
-    if bare is None or not bare.islower():
+    if bare is None or not bare[:1].islower():
         return
-    if " " in bare:
-        draft.speaker = (
-            organisation_by_class(bare, before, lexicon, sentence_start)
-            or organisation_ahead(bare, ahead, lexicon)
-            or bare
-        )
-        return
-    document = bare in lexicon.document_nouns
     # `earlier` is in the article's order: stop at the lookback, never rescan the article.
     recent = list(
         takewhile(
@@ -302,6 +294,20 @@ def _named_speaker(
             reversed(earlier),
         )
     )
+    if not bare.islower():
+        # "directrice du Parvis": a role of a named body is the person just before.
+        if _ROLE_OF.search(bare):
+            draft.speaker = _role_just_before(draft, recent, bare.split()[0], lexicon) or bare
+        return
+    if " " in bare:
+        draft.speaker = (
+            organisation_by_class(bare, before, lexicon, sentence_start)
+            or organisation_ahead(bare, ahead, lexicon)
+            or _role_just_before(draft, recent, bare.split()[0], lexicon)
+            or bare
+        )
+        return
+    document = bare in lexicon.document_nouns
     named = [o for o in recent if o.speaker is not None and o.speaker != bare]
     # The word as the head ("groupe Papeteries Delorme") before the word in a complement
     # ("direction du groupe"), which only counts close by.
@@ -325,19 +331,58 @@ def _named_speaker(
         if name is not None:
             draft.speaker = name
             return
-    # "Selon ce rapport" after "l'ARS relève…", "selon le pharmacien" after his quote: the
-    # speaker just before, a body for a document, a person for a person's role.
-    close = [o for o in recent if draft.segment_index - o.segment_index <= CONTEXT_SENTENCES]
+    draft.speaker = _speaker_just_before(draft, recent, bare, lexicon) or bare
+
+
+def _pronoun_in_paragraph(
+    drafts: list[_Draft], index: int, segments: list[Segment], lexicon: Lexicon
+) -> str | None:
+    """ "…, assure-t-il, …" after "Il reconnaît…", "a-t-elle précisé" two sentences after
+    "Christelle Daubin élève…": the speaker, or the one person named, of the sentences just
+    before in the same paragraph."""
+    line = segments[index].line_index
+    for other in reversed(drafts[-CONTEXT_SENTENCES:]):
+        if segments[other.segment_index].line_index != line:
+            break
+        if other.speaker is not None:
+            return other.speaker
+        person = only_person(other.text, lexicon)
+        if person is not None:
+            return person[0]
+    return None
+
+
+def _role_just_before(
+    draft: _Draft, recent: list[_Draft], head: str, lexicon: Lexicon
+) -> str | None:
+    """ "la directrice du Parvis" after "Claire Rambert ne cache pas…": a person's role
+    with its complement is the person just before; a document or a body keeps its name."""
+    if head in lexicon.document_nouns:
+        return None
+    return _speaker_just_before(draft, recent, head, lexicon)
+
+
+def _speaker_just_before(
+    draft: _Draft, recent: list[_Draft], bare: str, lexicon: Lexicon
+) -> str | None:
+    """ "Selon ce rapport" after "l'ARS relève…", "selon le pharmacien" after his quote, "la
+    directrice du Parvis" after "Claire Rambert ne cache pas…": the speaker of the three
+    sentences before, a body for a document, a person for a person's role."""
+    document = bare in lexicon.document_nouns
     wanted = _is_body if document else _is_person_for_role(bare, lexicon)
-    for other in close:
+    for other in recent:
+        if draft.segment_index - other.segment_index > CONTEXT_SENTENCES:
+            break
         # A sentence that names its subject without reporting ("l'ARS relève une série de
-        # manquements") says whose the document is too.
+        # manquements") says whose the document is too; one that names one person, whom.
         speaker = other.speaker or (leading_speaker(other.text, lexicon) or ("",))[0]
         if document:
             speaker = author_named_in(other.text, lexicon) or speaker
+        elif not wanted(speaker):
+            speaker = (only_person(other.text, lexicon) or ("",))[0]
         if speaker and speaker != bare and wanted(speaker):
-            draft.speaker = speaker
-            return
+            return speaker
+    return None
 
 
 def _is_body(speaker: str) -> bool:
@@ -353,6 +398,8 @@ def _is_person_for_role(role: str, lexicon: Lexicon) -> Callable[[str], bool]:
     return lambda speaker: len(speaker.split()) >= 2 and looks_like_name(speaker)
 
 
+#: "directrice du Parvis", "head of the X Trust": a role, then the body it belongs to
+_ROLE_OF = re.compile(r"^[^\W\d_][\w'’-]* (?:de la |de l['’]|du |des |d['’]|of the |of )[A-ZÀ-Þ]")
 _POSSESSIVE = re.compile(r"[^\W\d_]+['’]s\b")
 
 
@@ -498,11 +545,12 @@ def extract(
             and previous.speaker is not None
             and previous.segment_index == index - 1
             and segments[index - 1].line_index == seg.line_index
-            and (continues_report(draft.text, lexicon) or speaks_as_pronoun(sentence, lexicon))
+            and continues_report(draft.text, lexicon)
         ):
-            # "Des missiles ont également ..." continues the report sourced just before, and
-            # "…, assure-t-il, …" after "Il reconnaît…" is that sentence's speaker again.
+            # "Des missiles ont également ..." continues the report sourced just before.
             draft.speaker = previous.speaker
+        if draft.speaker is None and speaks_as_pronoun(sentence, lexicon):
+            draft.speaker = _pronoun_in_paragraph(drafts, index, segments, lexicon)
         _self_contained(draft, text, segments, lexicon)
         # What the article said before the speaker: "Acme Ferries cut 40 sailings, the
         # operator said" names Acme first, in the same sentence.

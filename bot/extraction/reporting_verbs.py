@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from bot.core.text import LETTER_RUN
 
 from .lexicon import Lexicon
+from .organisations import names_an_organisation
 from .speaker import SEGMENT, is_finder
 
 #: reporting verbs tried per sentence, first to last (each try is linear in the sentence)
@@ -103,7 +104,8 @@ def reporting_verbs(norm: str, lexicon: Lexicon) -> Iterator[tuple[int, int, boo
 
 def _quote_verbs_before_clause(norm: str, lexicon: Lexicon) -> Iterator[tuple[int, int]]:
     """ "rappelle (de son côté) que…", "pointed out that…": a quote verb reports when a
-    clause follows it, or right after a quotation ("«…», déplore X"); the reporting lists,
+    clause follows it, right after a quotation ("«…», déplore X") or a comma ("…, rappelle
+    son porte-parole"); the reporting lists,
     which also score, stay as they are."""
     for match in lexicon.quote_tag_verbs.finditer(norm):
         start, end = match.span()
@@ -115,8 +117,11 @@ def _quote_verbs_before_clause(norm: str, lexicon: Lexicon) -> Iterator[tuple[in
             or lexicon.according_to.fullmatch(word) is not None
         ):
             continue
-        if clause_follows(norm, end, lexicon) or _QUOTE_THEN_COMMA.search(
-            norm, max(0, start - MAX_TAG_GAP_CHARS), start
+        window = norm[max(0, start - MAX_TAG_GAP_CHARS) : start]
+        if (
+            clause_follows(norm, end, lexicon)
+            or _QUOTE_THEN_COMMA.search(window)
+            or window.rstrip().endswith(",")  # "…, rappelle son porte-parole, X."
         ):
             yield start, end
 
@@ -139,7 +144,8 @@ def clause_follows(norm: str, end: int, lexicon: Lexicon) -> bool:
 
 def counts_as_reporting(norm: str, start: int, end: int, lexicon: Lexicon) -> bool:
     """A present or finding verb reports only before a clause, after a comma (inverted),
-    at the end, or after a document ("figures show 412 cases"); "ont conclu un pacte" and
+    at the end, or after a document or a named body ("figures show 412 cases"); "ont conclu
+    un pacte" and
     "the report found" as a noun do not."""
     after = norm[end : end + 6].strip(".!?»”\"' ")
     before = norm[:start].rstrip()
@@ -147,4 +153,8 @@ def counts_as_reporting(norm: str, start: int, end: int, lexicon: Lexicon) -> bo
         return True
     if clause_follows(norm, end, lexicon):
         return True
-    return is_finder(SEGMENT.split(norm[:start])[-1], lexicon)
+    subject = SEGMENT.split(norm[:start])[-1]
+    # "The National Weather Service measured 11.4 inches": a named body finds too
+    return is_finder(subject, lexicon) or any(
+        w[:1].isupper() and names_an_organisation(w, lexicon) for w in subject.split()[1:]
+    )

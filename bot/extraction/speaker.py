@@ -57,6 +57,9 @@ _NAME_PARTICLES = frozenset([
 ])  # fmt: skip
 #: a party, an age or a note in brackets after a name; an acronym ("(ARS)") is the name's
 _PARTY = re.compile(r" ?\((?![A-ZÀ-Þ0-9&.-]{2,10}\))[^()\n]{1,60}\)")
+#: the link between a body's head and its complement ("chambre régionale des comptes")
+_COMPLEMENT_LINKS = frozenset(["de", "des", "du", "d'", "of", "for"])
+_CURRENCIES = frozenset("£$€¥")
 #: a role with one of these is a role of something ("chief executive of the X Service")
 _ROLE_LINKS = _NAME_PARTICLES | frozenset(["the", "a", "an", "les", "l'", "at", "in", "à", "au"])
 
@@ -93,7 +96,7 @@ def has_verb(phrase: str, lexicon: Lexicon) -> bool:
 def _has_figure(words: list[str], lexicon: Lexicon) -> bool:
     """A number that is not part of a name ("41 cases", "About 62", but not "Channel 4")."""
     return any(
-        w[0].isdigit()
+        (w[0].isdigit() or (w[0] in _CURRENCIES and w[1:2].isdigit()))  # "£640,000"
         and not (i and words[i - 1][:1].isupper() and words[i - 1].lower() not in lexicon.stopwords)
         for i, w in enumerate(words)
     )
@@ -235,7 +238,15 @@ def _author_of_document(phrase: str, lexicon: Lexicon) -> str:
     author = _drop_articles(rest[link.end() :].lstrip(" '’"), lexicon)
     author = _trim_author(_maker(author, lexicon, commissioned=commissioned), lexicon)
     agent = participle is not None or link.group().lower() in {"by", "par"}
-    if is_name(author, lexicon) and (agent or has_capital(author)):
+    # "la chambre régionale des comptes", a body in lower case with its complement, writes
+    # too ("council meeting" and "la direction" alone stay the document's)
+    author_words = author.lower().split()
+    body = (
+        is_speaker_noun(author, lexicon)
+        and author_words[0] not in lexicon.document_nouns
+        and any(w in _COMPLEMENT_LINKS for w in author_words[1:-1])
+    )
+    if is_name(author, lexicon) and (agent or has_capital(author) or body):
         return author
     return document if participle is not None else phrase
 
@@ -361,6 +372,20 @@ def _person_of_body(phrase: str, lexicon: Lexicon) -> str:
     return phrase
 
 
+def _drop_leading_complement(phrase: str, lexicon: Lexicon) -> str:
+    """ "au micro Jean-Marc Sarrabère" (after "a lancé") -> the name: a preposition and its
+    noun before a person's name."""
+    words = phrase.split()
+    if len(words) < 4 or lexicon.intro_start.fullmatch(words[0].lower()) is None:
+        return phrase
+    for i in range(1, min(len(words) - 1, MAX_ROLE_WORDS + 1)):
+        if words[i][:1].isupper():
+            name = " ".join(words[i:])
+            prepositional = all(w.islower() for w in words[1:i])
+            return name if prepositional and looks_like_name(name) else phrase
+    return phrase
+
+
 def _person_after_role(phrase: str, lexicon: Lexicon) -> str:
     """ "élue Nadia Ferhat", "Chief executive Andrew Whitlock" -> the name: a person's role
     in lower-case words (the first capitalised as it opens a sentence: "Chief executive";
@@ -398,7 +423,7 @@ def speaker_name(raw: str, lexicon: Lexicon) -> str | None:
     phrase = _drop_articles(_drop_leading_time(phrase, lexicon), lexicon)
     phrase = _drop_articles(_drop_identity_word(phrase, lexicon), lexicon)
     phrase = _person_of_body(_body_of_spokesperson(phrase, lexicon), lexicon)
-    phrase = _person_after_role(phrase, lexicon)
+    phrase = _person_after_role(_drop_leading_complement(phrase, lexicon), lexicon)
     phrase = _cut_at_stop(_author_of_document(phrase, lexicon), lexicon)
     phrase = _drop_trailing_adverbs(phrase, lexicon).strip(_TRIM)
     return phrase if is_name(phrase, lexicon) else None

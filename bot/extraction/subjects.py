@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from bot.core.text import LETTER_RUN
 
 from .lexicon import Lexicon, normalize_for_matching
+from .organisations import names_an_organisation
 from .reporting_verbs import reporting_verbs
 from .speaker import (
     NAME_WORD,
@@ -49,6 +50,8 @@ class _Parts:
     kept: list[str]
     #: the last part was "as he"/"comme il l'": an aside about the sentence's own subject
     aside: bool
+    #: a clause stood between the parts ("…, is 17 miles away, she added")
+    clause_inside: bool = False
 
 
 def _segments(before: str, lexicon: Lexicon) -> _Parts:
@@ -64,6 +67,7 @@ def _segments(before: str, lexicon: Lexicon) -> _Parts:
             parts[-1] = parts[-1][marker.end() :].strip()
             aside = True
     kept: list[str] = []
+    clause_inside = False
     for position, part in enumerate(parts):
         norm = normalize_for_matching(part)
         if not part or (
@@ -85,10 +89,11 @@ def _segments(before: str, lexicon: Lexicon) -> _Parts:
             kept[-1] = f"{kept[-1]} {part}"
             continue
         if 0 < position < len(parts) - 1 and _is_modifier(part, norm, lexicon):
+            clause_inside = clause_inside or has_verb(part, lexicon)
             continue  # "…, named after a boy who drowned in 2019, …": not a subject
         conjunction = lexicon.conjunction_start.match(norm)
         kept.append(part[conjunction.end() :].strip() if conjunction else part)
-    return _Parts([k for k in kept if k], aside)
+    return _Parts([k for k in kept if k], aside, clause_inside)
 
 
 def _is_participle_clause(part: str, lexicon: Lexicon) -> bool:
@@ -173,7 +178,14 @@ def subject_before(
             if own is not None:
                 return Subject(own[0], own[1])
         # "Traffic grew by 9 percent, he told reporters": a clause first, the pronoun speaks.
-        if len(kept) == 1 or first is None or parts.aside or is_clause(kept[0], lexicon):
+        # "The nearest pool, in X, is 17 miles away, she added": a clause in between too.
+        if (
+            len(kept) == 1
+            or first is None
+            or parts.aside
+            or parts.clause_inside
+            or any(is_clause(k, lexicon) for k in kept[:-1])
+        ):
             return Subject(None, adjacent, pronoun=True)
     if len(kept) > 1 and (trailing or first is None):
         name = speaker_name(adjacent, lexicon)
@@ -327,22 +339,31 @@ def _role_then_name(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
     return None
 
 
-def only_person(sentence: str) -> tuple[str, str] | None:
-    """ "L'argument ne convainc pas Sophie Garnier, conseillère municipale…": the one
-    person a sentence names (two or three capitalised words inside it, then a comma or its
-    end), whom a pronoun after it means; none when it names two."""
+def only_person(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
+    """ "L'argument ne convainc pas Sophie Garnier, conseillère…", "Dans son bureau, Claire
+    Rambert ne cache pas…": the one person a sentence names (two or three capitalised
+    words, no organisation word, not after a preposition: "in Brackley Down" is a place),
+    whom a pronoun or a role after it means; none when it names two."""
     words = sentence.split()
     people: set[str] = set()
     start = None
     for i, word in enumerate([*words, "."]):
-        if word[:1].isupper() and i > 0 and start is None:
+        if word[:1].isupper() and start is None:
             start = i
         elif start is not None and not word[:1].isupper():
             run = words[start:i]
-            end_of_run = run[-1][-1:] if run else ""
+            if run and lexicon.article_start.fullmatch(run[0].lower()):
+                run, start = run[1:], start + 1  # "La Région Bretagne"
             name = " ".join(run).rstrip(",.;:")
-            ends = end_of_run in ",.;:" or word.startswith("(")  # "X (Vernac Ensemble)"
-            if 2 <= len(run) <= 3 and ends and looks_like_name(name):
+            after_preposition = start > 0 and lexicon.intro_start.fullmatch(
+                words[start - 1].lower()
+            )
+            if (
+                2 <= len(run) <= 3
+                and not after_preposition
+                and looks_like_name(name)
+                and not any(names_an_organisation(w.rstrip(",.;:"), lexicon) for w in run)
+            ):
                 people.add(name)
             start = None
     if len(people) != 1:

@@ -538,3 +538,94 @@ def test_the_document_after_a_sentence_naming_a_document_and_its_author() -> Non
     )
     claims = extract_claims(text, language="fr")
     assert [c.speaker for c in claims if "12 ans" in c.text] == ["cabinet Orelia Conseil"]
+
+
+# The tenth held-out round's shapes (docs/extraction.md), on sentences of our own.
+
+
+def test_a_pronoun_tag_after_a_clause_between_commas() -> None:
+    previous = "Tom Reyes, who runs the Harbour Rowing Club, said 80 members had left."
+    sentence = "The nearest club, in Kellet Bay, is 12 miles away, he added, and has no boats."
+    assert _speaker("en", sentence, previous) == "Tom Reyes"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        (
+            "The bridge will cost $4.2 million, according to a preliminary estimate from the"
+            " Dale County Roads Department.",
+            "Dale County Roads Department",
+        ),
+        (
+            "The Coastal Weather Service measured 9.1 inches of rain in March, twice the"
+            " usual total.",
+            "Coastal Weather Service",
+        ),
+        (
+            "A cabinet report by the council's head of housing, Ben Ode, says Kelby's £310,000"
+            " grant will run out in May.",
+            "Ben Ode",
+        ),
+    ],
+)
+def test_estimates_measurements_and_a_figure_after_an_inverted_verb(
+    sentence: str, speaker: str
+) -> None:
+    assert _speaker("en", sentence) == speaker
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        (
+            "La Région prend de son côté en charge la rénovation de la gare de Lannec, pour"
+            " 1,4 million d'euros, a détaillé Marie Quéré, vice-présidente chargée des"
+            " transports.",
+            "Marie Quéré",
+        ),
+        (
+            "Avant sa fermeture, la ligne transportait 30 000 voyageurs par an, rappelle son"
+            " porte-parole, Loïc Bihan.",
+            "Loïc Bihan",
+        ),
+        (
+            "« 800 fermes attendent encore leurs aides », a lancé au micro Paul Sarda,"
+            " président de la FDSEA.",
+            "Paul Sarda",
+        ),
+        (
+            "Un rapport de la chambre régionale des comptes, publié en mai, relevait un taux"
+            " de remplissage de 81 %.",
+            "chambre régionale des comptes",
+        ),
+        (
+            "Côté État, la préfecture de l'Aude fait savoir qu'elle versera 300 000 euros.",
+            "préfecture de l'Aude",
+        ),
+    ],
+)
+def test_french_tags_after_a_comma_a_micro_and_a_body_in_lower_case(
+    sentence: str, speaker: str
+) -> None:
+    assert _speaker("fr", sentence) == speaker
+
+
+def test_a_role_of_a_named_body_is_the_person_named_just_before() -> None:
+    text = (
+        "Dans son bureau, Lise Marchand ne cache pas sa colère. La directrice de la"
+        " Comédie de Vernon a fait ses comptes : 12 spectacles seront supprimés. La saison"
+        " dernière, le théâtre a accueilli 48 000 spectateurs, selon la directrice.\n"
+    )
+    claims = extract_claims(text, language="fr")
+    assert [c.speaker for c in claims if "48 000" in c.text] == ["Lise Marchand"]
+
+
+def test_a_pronoun_tag_two_sentences_after_the_person() -> None:
+    text = (
+        "Marc Delmas élève 80 brebis à Saint-Pons. Pour tenir, il a dû emprunter 20 000"
+        " euros au printemps. « Et la banque me l'a fait à 5,2 %, a-t-il précisé. Ce sont les"
+        " éleveurs qui paient. »\n"
+    )
+    claims = extract_claims(text, language="fr")
+    assert [c.speaker for c in claims if "5,2 %" in c.text] == ["Marc Delmas"]
