@@ -30,8 +30,11 @@ from .speaker import (
     looks_like_name,
     speaker_name,
 )
-from .subjects import leading_speaker, only_person, subject_before
+from .subjects import can_speak, leading_speaker, only_person, subject_before
 
+#: a quotation introduced by a colon (its marks may be gone from a claim): the clause before
+#: names who speaks
+_QUOTE_AFTER_COLON = re.compile(r"\s:\s*(?:[«“\"]|[A-ZÀ-Þ])")
 #: words of a part before an inverted verb that can still be a name or a role
 MAX_NAME_PART_WORDS = 12
 #: words after the verb of a tag that starts with its speaker ("Smith told the BBC on Monday")
@@ -132,8 +135,23 @@ def speaker_before(
     reported = find_attribution(previous, lexicon, earlier)
     if reported is not None:
         return Attribution(reported.speaker, "previous sentence", reported.written)
-    found = leading_speaker(previous, lexicon) or only_person(previous, lexicon)
+    found = leading_speaker(previous, lexicon)
+    if found is not None and not can_speak(found[1], lexicon):
+        found = None  # "Le tableau sera absent 18 mois": a thing opens it, no one speaks
+    found = found or only_person(previous, lexicon)
     return Attribution(found[0], "previous sentence", found[1]) if found else None
+
+
+def _owner_of_source(sentence: str, start: int, lexicon: Lexicon) -> Attribution | None:
+    """ "La Mutualité sociale agricole a accordé…, selon son antenne locale": the source is
+    the sentence's subject's own (its branch, its organisers)."""
+    words = sentence[start:].split(maxsplit=1)
+    if not words or words[0].lower() not in lexicon.possessives:
+        return None
+    own = leading_speaker(sentence[: max(0, start - 1)], lexicon)
+    if own is None or not can_speak(own[1], lexicon):
+        return None
+    return Attribution(own[0], "according to", own[1])
 
 
 def _pronoun_source(phrase: str, lexicon: Lexicon) -> bool:
@@ -190,6 +208,12 @@ def find_attribution(
     if _ends_with_pronoun_tag(norm, lexicon):
         head = sentence[: norm.rfind(",")]
         return _pronoun_speaker(head, previous, lexicon)  # "…, a-t-il rappelé."
+    introduced = _QUOTE_AFTER_COLON.search(norm)
+    if introduced is not None:
+        # "Sa porte-parole, Aurélie Caron, craint des classes surchargées : « On nous…»"
+        own = leading_speaker(sentence[: introduced.start()], lexicon)
+        if own is not None and can_speak(own[1], lexicon):
+            return Attribution(own[0], "reported speech", own[1])
     tokens = tokenize(norm)
     hits = lexicon.cues.phrase_counts(tokens)
     if not (
@@ -209,7 +233,17 @@ def find_attribution(
         if reported is not None:
             return reported
     if according is not None and not attribution_only:
+        first = next(iter(reporting_verbs(norm, lexicon)), None)
+        if first is not None and first[0] < according.start():
+            # "X told the Courier that…, citing counts by the district": X speaks.
+            reported = _reported_speaker(sentence, lexicon, previous, attribution_only)
+            if reported is not None:
+                return reported
         found = speaker_after(sentence, according.end(), lexicon)
+        # "selon son antenne locale" is the subject's own; "selon son directeur, Marc Jeune" his
+        owner = _owner_of_source(sentence, according.end(), lexicon)
+        if owner is not None and not (found is not None and looks_like_name(found[0])):
+            return owner
         if found is not None:
             return Attribution(found[0], "according to", found[1])
         if _pronoun_source(_phrase_after(sentence, according.end(), lexicon)[0], lexicon):
@@ -228,7 +262,16 @@ def _reported_speaker(
             result = _speaker_of_verb(sentence, start, end, lexicon, previous, attribution_only)
             if result is not None:
                 return result
+            if _opens_on_pronoun(norm, start, lexicon):
+                return None  # "Elle reconnaît que le constat… a relevé…": she speaks, unknown
     return None
+
+
+def _opens_on_pronoun(norm: str, start: int, lexicon: Lexicon) -> bool:
+    """The verb at `start` has the pronoun opening the sentence as its subject ("Elle
+    reconnaît que…", "He added that…")."""
+    words = norm[:start].split()
+    return len(words) == 1 and lexicon.pronoun.fullmatch(words[0].lower()) is not None
 
 
 def _names_a_medium(norm: str, according: re.Match[str]) -> bool:

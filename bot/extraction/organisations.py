@@ -43,6 +43,8 @@ _NAME = (
     rf"{{0,{MAX_NAME_WORDS - 1}}}"
 )
 _NAME_RUN = re.compile(rf"(?<![\w'’-]){_NAME}")
+#: how far a sentence's opening phrase runs before its comma ("Côté syndical,")
+OPENING_PHRASE_CHARS = 30
 #: what stands before a sentence's first name: quotes, an article
 _SENTENCE_OPENING = re.compile(r"[\s«“\"]*(?:(?:the|a|an|le|la|les|un|une)\s+|l['’])?", re.I)
 _LEADING_ARTICLES = frozenset(["the", "a", "an", "le", "la", "les", "l'", "un", "une"])
@@ -182,13 +184,14 @@ def _candidates(text: str, lexicon: Lexicon) -> list[_Candidate]:
     return found
 
 
-def _subject_of_last_sentence(text: str) -> tuple[str, int] | None:
+def _subject_of_last_sentence(text: str, lexicon: Lexicon) -> tuple[str, int] | None:
     """The capitalised name opening the last sentence of `text`, and where it starts."""
     body = text.rstrip()
     cut = max(body.rfind(". "), body.rfind(".\n"), body.rfind("\n"))
     start = cut + 1 if cut >= 0 else 0
     while start < len(body) and body[start] in ' \n\t«“"':
         start += 1
+    start = _after_opening_phrase(body, start, lexicon)
     run = _NAME_RUN.match(body, start)
     if run is None:
         return None
@@ -203,6 +206,16 @@ def _subject_of_last_sentence(text: str) -> tuple[str, int] | None:
     ):
         return None
     return name, run.end() - len(name)
+
+
+def _after_opening_phrase(body: str, start: int, lexicon: Lexicon) -> int:
+    """ "Côté syndical, le SNUipp-FSU dénonce…": where the subject starts after a short
+    opening phrase and its article."""
+    comma = body.find(",", start, start + OPENING_PHRASE_CHARS)
+    if comma < 0 or not lexicon.intro_start.fullmatch(body[start:comma].split(" ", 1)[0].lower()):
+        return start
+    opening = _SENTENCE_OPENING.match(body, comma + 1, comma + 14)
+    return opening.end() if opening else comma + 1
 
 
 def _is_name_in_prose(name: str, text: str) -> bool:
@@ -246,7 +259,7 @@ def organisation_by_class(
         )
         if opening is not None and opening.group is not None and not opening.complement:
             return opening.name
-    subject = _subject_of_last_sentence(before[:sentence_start])
+    subject = _subject_of_last_sentence(before[:sentence_start], lexicon)
     if subject is None or _is_person(subject[0], before, lexicon):
         return None
     words = subject[0].split()

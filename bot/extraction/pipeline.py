@@ -52,7 +52,7 @@ from .quotes import QuoteBlock, find_quote_blocks
 from .scoring import CHECKWORTHY_THRESHOLD, assess
 from .segment import Segment, segment
 from .speaker import author_named_in, is_pronoun, looks_like_name
-from .subjects import leading_speaker, only_person
+from .subjects import can_speak, leading_speaker, only_person
 
 logger = logging.getLogger("claimbot.extraction")
 
@@ -339,11 +339,19 @@ def _pronoun_in_paragraph(
 ) -> str | None:
     """ "…, assure-t-il, …" after "Il reconnaît…", "a-t-elle précisé" two sentences after
     "Christelle Daubin élève…": the speaker, or the one person named, of the sentences just
-    before in the same paragraph."""
+    before in the same paragraph (or the paragraph before, for its first sentence)."""
     line = segments[index].line_index
+    # A sentence opening its paragraph ("He added that…") reads the paragraph before, when
+    # nothing (a heading) stands between.
+    opens_paragraph = index > 0 and segments[index - 1].line_index != line
+    expected = index - 1
     for other in reversed(drafts[-CONTEXT_SENTENCES:]):
-        if segments[other.segment_index].line_index != line:
+        other_line = segments[other.segment_index].line_index
+        if other.segment_index != expected or (other_line != line and not opens_paragraph):
             break
+        if other_line != line and other_line != segments[index - 1].line_index:
+            break
+        expected -= 1
         if other.speaker is not None:
             return other.speaker
         person = only_person(other.text, lexicon)
@@ -357,7 +365,7 @@ def _role_just_before(
 ) -> str | None:
     """ "la directrice du Parvis" after "Claire Rambert ne cache pas…": a person's role
     with its complement is the person just before; a document or a body keeps its name."""
-    if head in lexicon.document_nouns:
+    if head in lexicon.document_nouns or names_an_organisation(head, lexicon):
         return None
     return _speaker_just_before(draft, recent, head, lexicon)
 
@@ -375,7 +383,10 @@ def _speaker_just_before(
             break
         # A sentence that names its subject without reporting ("l'ARS relève une série de
         # manquements") says whose the document is too; one that names one person, whom.
-        speaker = other.speaker or (leading_speaker(other.text, lexicon) or ("",))[0]
+        subject = leading_speaker(other.text, lexicon)
+        if subject is not None and not can_speak(subject[1], lexicon):
+            subject = None  # "Une caisse climatisée a été commandée": a thing, no author
+        speaker = other.speaker or (subject or ("",))[0]
         if document:
             speaker = author_named_in(other.text, lexicon) or speaker
         elif not wanted(speaker):

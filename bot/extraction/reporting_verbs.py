@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from bot.core.text import LETTER_RUN
 
 from .lexicon import Lexicon
-from .organisations import names_an_organisation
+from .organisations import class_of, names_an_organisation
 from .speaker import SEGMENT, is_finder
 
 #: reporting verbs tried per sentence, first to last (each try is linear in the sentence)
@@ -155,6 +155,10 @@ def counts_as_reporting(norm: str, start: int, end: int, lexicon: Lexicon) -> bo
         return True
     subject = SEGMENT.split(norm[:start])[-1]
     # "The National Weather Service measured 11.4 inches": a named body finds too
+    last = subject.split()[-1:]
+    if last and last[0].islower() and last[0] in lexicon.document_nouns:
+        return True  # "Office of Gaming figures show…"
     return is_finder(subject, lexicon) or any(
-        w[:1].isupper() and names_an_organisation(w, lexicon) for w in subject.split()[1:]
-    )
+        (w[:1].isupper() and names_an_organisation(w, lexicon)) or class_of(w, lexicon)
+        for w in subject.split()[1:]
+    )  # "Le syndicat recense 23 fermetures"

@@ -344,6 +344,28 @@ def _body_of_spokesperson(phrase: str, lexicon: Lexicon) -> str:
     return body if has_capital(body) and is_name(body, lexicon) else phrase
 
 
+def _drop_reflexive(phrase: str, lexicon: Lexicon) -> str:
+    """ "Jean-Marc Lefebvre se" (before "dit prêt") -> the name."""
+    head, _, last = phrase.rpartition(" ")
+    return head if head and last.lower() in lexicon.reflexive_pronouns else phrase
+
+
+def _owner_of_document(phrase: str, lexicon: Lexicon) -> str:
+    """ "Liquor and Gaming NSW figures", "Home Office data" -> the body whose document it is."""
+    head, _, last = phrase.rpartition(" ")
+    words = head.split()
+    if (
+        words
+        and last.islower()
+        and last in lexicon.document_nouns
+        and all(w[:1].isupper() or w in _NAME_PARTICLES for w in words)
+        and words[0][:1].isupper()
+        and not all(w.lower() in lexicon.stopwords for w in words)  # "The figures"
+    ):
+        return head
+    return phrase
+
+
 def _drop_identity_word(phrase: str, lexicon: Lexicon) -> str:
     """ "le même document", "the same report" -> "document", "report": the one named before."""
     head, _, rest = phrase.partition(" ")
@@ -419,7 +441,9 @@ def speaker_name(raw: str, lexicon: Lexicon) -> str | None:
     """`raw` as a speaker (trimmed, the document's author when named), or None."""
     phrase = _PARTY.sub("", raw)  # "Jean-Luc Darnaud (divers droite)"; "(ARS)" stays
     phrase = " ".join(phrase.translate({ord(c): " " for c in _QUOTES}).split()).strip(_TRIM)
-    phrase = _drop_trailing_verb(phrase, lexicon)
+    phrase = _owner_of_document(
+        _drop_reflexive(_drop_trailing_verb(phrase, lexicon), lexicon), lexicon
+    )
     phrase = _drop_articles(_drop_leading_time(phrase, lexicon), lexicon)
     phrase = _drop_articles(_drop_identity_word(phrase, lexicon), lexicon)
     phrase = _person_of_body(_body_of_spokesperson(phrase, lexicon), lexicon)

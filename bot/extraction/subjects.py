@@ -352,8 +352,11 @@ def only_person(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
             start = i
         elif start is not None and not word[:1].isupper():
             run = words[start:i]
-            if run and lexicon.article_start.fullmatch(run[0].lower()):
-                run, start = run[1:], start + 1  # "La Région Bretagne"
+            if run and (
+                lexicon.article_start.fullmatch(run[0].lower())
+                or lexicon.intro_start.fullmatch(run[0].lower())
+            ):
+                run, start = run[1:], start + 1  # "La Région Bretagne", "À Fressinval"
             name = " ".join(run).rstrip(",.;:")
             after_preposition = start > 0 and lexicon.intro_start.fullmatch(
                 words[start - 1].lower()
@@ -370,3 +373,16 @@ def only_person(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
         return None
     (person,) = people
     return person, person
+
+
+def can_speak(subject: str, lexicon: Lexicon) -> bool:
+    """A name, a role, a body or a document: "The ministry", "Ruth Abara", "the report";
+    not "Le tableau", "the road"."""
+    words = [w for w in normalize_for_matching(subject).split() if w]
+    return (
+        any(w[:1].isupper() for w in words[1:])
+        or (len(words) == 1 and words[0][:1].isupper())
+        or is_speaker_noun(subject, lexicon)
+        or is_finder(subject, lexicon)
+        or any(names_an_organisation(w, lexicon) for w in words)
+    )

@@ -629,3 +629,83 @@ def test_a_pronoun_tag_two_sentences_after_the_person() -> None:
     )
     claims = extract_claims(text, language="fr")
     assert [c.speaker for c in claims if "5,2 %" in c.text] == ["Marc Delmas"]
+
+
+# The eleventh held-out round's shapes (docs/extraction.md), on sentences of our own.
+
+
+def test_the_company_after_a_water_company_and_a_body_with_figures() -> None:
+    text = (
+        "Homes in Delby will get meters after Arnmoor Water confirmed a compulsory rollout."
+        " The company said 12,400 homes would be fitted by 2027.\n"
+    )
+    claims = extract_claims(text, language="en")
+    assert [c.speaker for c in claims if "12,400" in c.text] == ["Arnmoor Water"]
+    sentence = "Office of Gaming figures show players lost $12.5 million last year."
+    assert _speaker("en", sentence) == "Office of Gaming"
+
+
+def test_he_added_opening_a_paragraph_after_a_quote() -> None:
+    text = (
+        '"My bill went from £300 to £520," said Ken Hollis, a retired driver. "Nobody warned'
+        ' me that the bill could rise."\n\n'
+        "He added that a leak under his drive took 9 weeks to repair.\n"
+    )
+    claims = extract_claims(text, language="en")
+    assert [c.speaker for c in claims if "9 weeks" in c.text] == ["Ken Hollis"]
+
+
+def test_a_reporting_verb_before_citing_keeps_its_subject() -> None:
+    sentence = (
+        "Amy Hart, the head at Oak Primary, told the Post that speeds fell from 31 mph to"
+        " 24 mph, citing counts by the school district."
+    )
+    assert _speaker("en", sentence) == "Amy Hart"
+
+
+def test_selon_elle_after_a_place_a_role_and_a_name() -> None:
+    previous = "À Vernoux, la maire, Odile Marsan, ne décolère pas."
+    sentence = "Selon elle, les élèves passeront 40 minutes dans le car."
+    assert _speaker("fr", sentence, previous) == "Odile Marsan"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ("Paul Girard se dit prêt à discuter, mais 12 classes fermeront.", "Paul Girard"),
+        (
+            "La valeur de l'œuvre a été fixée à 4 millions d'euros, d'après la délibération"
+            " votée lundi.",
+            "délibération",
+        ),
+        (
+            "La Caisse de retraite des marins a accordé des reports à 40 entreprises, selon son"
+            " antenne locale.",
+            "Caisse de retraite des marins",
+        ),
+        (
+            "Sa porte-parole, Inès Caro, craint des classes surchargées : « On parle de 29"
+            " élèves par classe. »",
+            "Inès Caro",
+        ),
+    ],
+)
+def test_reflexive_se_deliberations_their_branch_and_a_quote_after_a_colon(
+    sentence: str, speaker: str
+) -> None:
+    assert _speaker("fr", sentence) == speaker
+
+
+def test_a_pronoun_that_reports_without_a_known_antecedent_stops_there() -> None:
+    previous = "Le tableau sera absent 18 mois, a-t-elle précisé."
+    sentence = "Elle reconnaît que le constat réalisé par deux restauratrices a relevé 3 fissures."
+    assert _speaker("fr", sentence, previous) is None
+
+
+def test_le_syndicat_after_a_union_named_in_the_sentence_before() -> None:
+    text = (
+        "Côté syndical, le SNES-FSU de l'Aude dénonce une « logique comptable ». Le syndicat"
+        " recense 17 fermetures de classes à la rentrée.\n"
+    )
+    claims = extract_claims(text, language="fr")
+    assert [c.speaker for c in claims if "17 fermetures" in c.text] == ["SNES-FSU"]
