@@ -382,4 +382,11 @@ def speaks_as_pronoun(sentence: str, lexicon: Lexicon) -> bool:
             return True
         if lexicon.pronoun.fullmatch(first) and len(norm[:start].split()) <= 2:
             return True
+        before = norm[max(0, start - LOOKBACK_CHARS) : start].split()[-1:]
+        if (
+            before
+            and lexicon.pronoun.fullmatch(before[0].lower())
+            and not lexicon.complementizer_start.match(before[0].lower())  # "a letter that said"
+        ):
+            return True  # "Last winter she waited five hours…, she said, and lost…"
     return False

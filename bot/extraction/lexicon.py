@@ -333,6 +333,8 @@ class Lexicon:
     participle_endings: tuple[str, ...]
     #: "-er", "-ir": an infinitive after a quote verb is what is reported ("dit avoir…")
     infinitive_endings: tuple[str, ...]
+    #: "à", "at": "estime les dégâts à 380 000 €" is an estimate, reported
+    estimate_links: frozenset[str]
     #: "se", "s'" before a verb of judgement: "le musée se trouve…" is no judgement
     reflexive_pronouns: frozenset[str]
     #: adverbs that can stand between a speaker and its verb ("the report also found")
@@ -486,6 +488,7 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         identity_words=frozenset(w.lower() for w in words("identity_words")),
         participle_endings=tuple(w.lower() for w in words("participle_endings")),
         infinitive_endings=tuple(w.lower() for w in words("infinitive_endings")),
+        estimate_links=frozenset(w.lower() for w in words("estimate_links")),
         reflexive_pronouns=frozenset(w.lower() for w in words("reflexive_pronouns")),
         adverb_end=re.compile(rf"\s+(?:{_alternation(words('adverbs'))})\s*$", re.IGNORECASE),
         adverb_start=compile_prefix(words("adverbs")),
@@ -571,6 +574,7 @@ def get_lexicon(language: str) -> Lexicon:
         "identity_words",
         "participle_endings",
         "infinitive_endings",
+        "estimate_links",
         "plural_determiners",
         "definite_plural",
         "copulas",

@@ -47,6 +47,7 @@ _NAME_RUN = re.compile(rf"(?<![\w'’-]){_NAME}")
 OPENING_PHRASE_CHARS = 30
 #: what stands before a sentence's first name: quotes, an article
 _SENTENCE_OPENING = re.compile(r"[\s«“\"]*(?:(?:the|a|an|le|la|les|un|une)\s+|l['’])?", re.I)
+_LEADING_PREPOSITIONS = frozenset(["chez", "at", "for", "pour", "selon"])
 _LEADING_ARTICLES = frozenset(["the", "a", "an", "le", "la", "les", "l'", "un", "une"])
 _COMPLEMENT_WORDS = frozenset(["of", "for", "de", "du", "des", "d'", "pour"])
 #: an apposition after a name that makes it a person's: an age, a role, "who"
@@ -109,6 +110,8 @@ def _trim(name: str, *, keep_article: bool = False) -> str:
     words = name.rstrip(".").split()  # "Powerwatch." ends its sentence
     while words and words[0].lower() in _LEADING_ARTICLES and not keep_article:
         words.pop(0)
+    if words and words[0].lower() in _LEADING_PREPOSITIONS:
+        words.pop(0)  # "Chez Transalp Logistique, on assure…"
     while words and not words[-1][:1].isupper():
         words.pop()
     return " ".join(words)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import pairwise
 
 from bot.core.text import LETTER_RUN
 
@@ -22,6 +23,9 @@ MAX_VERB_CANDIDATES = 6
 MAX_AUX_GAP_WORDS = 3
 #: characters looked back from a verb for its auxiliary or the word before it
 LOOKBACK_CHARS = 40
+#: words between an estimating verb and its figure ("estime les dégâts à 380 000 €")
+MAX_ESTIMATE_WORDS = 6
+ESTIMATE_WINDOW_CHARS = 80
 #: characters between a closing quote and its tag's verb ("», ")
 MAX_TAG_GAP_CHARS = 8
 #: "«…», " right before a verb: the verb is the quotation's tag
@@ -142,6 +146,15 @@ def clause_follows(norm: str, end: int, lexicon: Lexicon) -> bool:
     return aside is not None and lexicon.complementizer_start.match(norm[aside.end() :]) is not None
 
 
+def _estimate_follows(norm: str, end: int, lexicon: Lexicon) -> bool:
+    """ "estime les dégâts à 380 000 €", "évalue à 95 millions", "put the cost at £3.6m": an
+    estimate, a figure after "à"/"at" within a few words."""
+    words = norm[end : end + ESTIMATE_WINDOW_CHARS].split()[: MAX_ESTIMATE_WORDS + 1]
+    return any(
+        w.lower() in lexicon.estimate_links and nxt[:1].isdigit() for w, nxt in pairwise(words)
+    )
+
+
 def counts_as_reporting(norm: str, start: int, end: int, lexicon: Lexicon) -> bool:
     """A present or finding verb reports only before a clause, after a comma (inverted),
     at the end, or after a document or a named body ("figures show 412 cases"); "ont conclu
@@ -151,7 +164,7 @@ def counts_as_reporting(norm: str, start: int, end: int, lexicon: Lexicon) -> bo
     before = norm[:start].rstrip()
     if not after or before.endswith(",") or lexicon.inversion_end.search(before):
         return True
-    if clause_follows(norm, end, lexicon):
+    if clause_follows(norm, end, lexicon) or _estimate_follows(norm, end, lexicon):
         return True
     subject = SEGMENT.split(norm[:start])[-1]
     # "The National Weather Service measured 11.4 inches": a named body finds too
@@ -159,6 +172,5 @@ def counts_as_reporting(norm: str, start: int, end: int, lexicon: Lexicon) -> bo
     if last and last[0].islower() and last[0] in lexicon.document_nouns:
         return True  # "Office of Gaming figures show…"
     return is_finder(subject, lexicon) or any(
-        (w[:1].isupper() and names_an_organisation(w, lexicon)) or class_of(w, lexicon)
-        for w in subject.split()[1:]
-    )  # "Le syndicat recense 23 fermetures"
+        names_an_organisation(w, lexicon) or class_of(w, lexicon) for w in subject.split()[1:]
+    )  # "Le syndicat recense 23 fermetures", "La direction départementale… recense"

@@ -305,7 +305,7 @@ def _apposed_subject(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
     if (
         len(first.split()) >= 2
         and looks_like_name(first)
-        and role[:1].islower()
+        and (role[:1].islower() or role[:1].isdigit())  # "fromager…", "54 ans"
         and not has_verb(role, lexicon)
     ):
         return first, parts[0].strip()

@@ -709,3 +709,73 @@ def test_le_syndicat_after_a_union_named_in_the_sentence_before() -> None:
     )
     claims = extract_claims(text, language="fr")
     assert [c.speaker for c in claims if "17 fermetures" in c.text] == ["SNES-FSU"]
+
+
+# The twelfth held-out round's shapes (docs/extraction.md), on sentences of our own.
+
+
+def test_she_said_inside_a_sentence_opening_a_paragraph() -> None:
+    text = (
+        "For Ann Cole, who keeps 90 ewes at Hill End, the timing is bad. Most of her flock"
+        " lambs in March.\n\n"
+        "Last spring she waited four hours for a vet, she said, and lost two lambs. She said"
+        " her bills had risen by a quarter in a year.\n"
+    )
+    claims = extract_claims(text, language="en")
+    assert [c.speaker for c in claims if "four hours" in c.text] == ["Ann Cole"]
+    assert [c.speaker for c in claims if "a quarter" in c.text] == ["Ann Cole"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        (
+            "Le gérant, Luc Morel, estime les dégâts à 240 000 euros, sans la perte"
+            " d'exploitation.",
+            "Luc Morel",
+        ),
+        (
+            "À l'échelle de l'épisode, France Assureurs évalue à 80 millions d'euros le coût"
+            " des dommages.",
+            "France Assureurs",
+        ),
+        (
+            "Une mission d'information du Sénat avait chiffré à 25 000 le nombre de ponts en"
+            " mauvais état.",
+            "mission d'information du Sénat",
+        ),
+        (
+            "Un rapport de l'ONG Mer Propre publié l'an dernier classait le port au 7e rang"
+            " des plus pollués.",
+            "ONG Mer Propre",
+        ),
+        (
+            "D'après les comptages réalisés par le Département en 2024, 7 200 véhicules"
+            " passaient chaque jour.",
+            "Département",
+        ),
+    ],
+)
+def test_estimates_counts_and_rankings_in_french(sentence: str, speaker: str) -> None:
+    assert _speaker("fr", sentence) == speaker
+
+
+def test_the_company_after_chez_and_a_baker_after_his_name() -> None:
+    text = (
+        "Chez Norvia Logistique, on assure prendre le sujet au sérieux. L'entreprise affirme"
+        " avoir investi 300 000 euros dans un mur antibruit.\n\n"
+        "Rue du Port, Alain Ferrer confirme. « J'ai perdu 90 clients par jour », calcule le"
+        " boulanger, installé depuis douze ans.\n"
+    )
+    claims = extract_claims(text, language="fr")
+    assert [c.speaker for c in claims if "300 000" in c.text] == ["Norvia Logistique"]
+    assert [c.speaker for c in claims if "90 clients" in c.text] == ["Alain Ferrer"]
+
+
+def test_a_name_then_an_age_then_a_quote_tagged_with_a_pronoun() -> None:
+    text = (
+        "Jan de Vries, 61 ans, un habitué du camping, se souvient d'une crue brutale. « L'eau"
+        " est montée de 60 centimètres en une heure », raconte-t-il.\n"
+    )
+    claims = extract_claims(text, language="fr")
+    assert [c.speaker for c in claims if "60 centimètres" in c.text] == ["Jan de Vries"]
