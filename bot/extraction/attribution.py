@@ -167,6 +167,8 @@ def _pronoun_speaker(head: str, previous: str | None, lexicon: Lexicon) -> Attri
     """Who "il", "lui", "he" is: a name opening the sentence itself ("Le député, X, a déposé
     un texte…, a-t-il indiqué"), else the speaker of the sentence before."""
     own = leading_speaker(head, lexicon) if head.strip() else None
+    if own is None or not looks_like_name(own[0]):
+        own = only_person(head, lexicon)  # "La maire de V, Nathalie Gros, redoute…, dit-elle"
     if own is not None and looks_like_name(own[0]):
         return Attribution(own[0], "reported speech", own[1])
     return speaker_before(previous, lexicon)

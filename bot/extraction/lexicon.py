@@ -335,6 +335,8 @@ class Lexicon:
     infinitive_endings: tuple[str, ...]
     #: "à", "at": "estime les dégâts à 380 000 €" is an estimate, reported
     estimate_links: frozenset[str]
+    #: "spokesperson": "a Department of Health spokesperson" speaks for the Department
+    spokesperson_nouns: frozenset[str]
     #: "se", "s'" before a verb of judgement: "le musée se trouve…" is no judgement
     reflexive_pronouns: frozenset[str]
     #: adverbs that can stand between a speaker and its verb ("the report also found")
@@ -489,6 +491,7 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         participle_endings=tuple(w.lower() for w in words("participle_endings")),
         infinitive_endings=tuple(w.lower() for w in words("infinitive_endings")),
         estimate_links=frozenset(w.lower() for w in words("estimate_links")),
+        spokesperson_nouns=frozenset(w.lower() for w in words("spokesperson_nouns")),
         reflexive_pronouns=frozenset(w.lower() for w in words("reflexive_pronouns")),
         adverb_end=re.compile(rf"\s+(?:{_alternation(words('adverbs'))})\s*$", re.IGNORECASE),
         adverb_start=compile_prefix(words("adverbs")),
@@ -575,6 +578,7 @@ def get_lexicon(language: str) -> Lexicon:
         "participle_endings",
         "infinitive_endings",
         "estimate_links",
+        "spokesperson_nouns",
         "plural_determiners",
         "definite_plural",
         "copulas",

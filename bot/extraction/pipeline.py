@@ -561,7 +561,11 @@ def extract(
             # "Des missiles ont également ..." continues the report sourced just before.
             draft.speaker = previous.speaker
         if draft.speaker is None and speaks_as_pronoun(sentence, lexicon):
-            draft.speaker = _pronoun_in_paragraph(drafts, index, segments, lexicon)
+            # "La maire, Nathalie Gros, redoute…, dit-elle, …": her own sentence first
+            own = only_person(sentence, lexicon)
+            draft.speaker = (
+                own[0] if own else _pronoun_in_paragraph(drafts, index, segments, lexicon)
+            )
         _self_contained(draft, text, segments, lexicon)
         # What the article said before the speaker: "Acme Ferries cut 40 sailings, the
         # operator said" names Acme first, in the same sentence.

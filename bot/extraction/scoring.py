@@ -21,6 +21,7 @@ from importlib import resources
 
 from bot.core.text import LETTER_RUN, stopwords
 
+from .bilingual import load_bridge
 from .judgement import ScoreClause, judged, reports_a_judgement
 from .language import detect_language
 from .lexicon import DATA_PACKAGE, Lexicon, available_languages, get_lexicon
@@ -271,9 +272,14 @@ def bridged_stance(native: Signals, mapped: Signals) -> Signals:
 
 @cache
 def _known_words() -> frozenset[str]:
-    """Words of the shipped languages: their stopwords and the English model's vocabulary."""
+    """Words of the shipped languages: their stopwords, the English model's vocabulary and
+    the words each bridge to English knows ("L'usine emploie 180 personnes." is French)."""
     words = {w for code in available_languages() for w in stopwords(code)}
     words.update(english_vocabulary())
+    for code in available_languages():
+        bridge = load_bridge(code, english_vocabulary())
+        if bridge is not None:
+            words.update(bridge.words)
     return frozenset(w for w in words if len(w) > 1 and w.isalpha())
 
 

@@ -55,11 +55,14 @@ _NAME_PARTICLES = frozenset([
     "de", "du", "des", "la", "le", "van", "von", "der", "den", "da", "di", "al", "bin", "ibn",
     "et", "and", "of", "for",
 ])  # fmt: skip
-#: a party, an age or a note in brackets after a name; an acronym ("(ARS)") is the name's
-_PARTY = re.compile(r" ?\((?![A-ZÀ-Þ0-9&.-]{2,10}\))[^()\n]{1,60}\)")
+#: a party, an age, a note or an acronym in brackets ending a name ("X (SEPA)"); one
+#: inside a name ("agence régionale de santé (ARS) Centre-Val de Loire") stays
+_BRACKETED = re.compile(r" ?\([^()\n]{1,60}\)\s*$")
 #: the link between a body's head and its complement ("chambre régionale des comptes")
 _COMPLEMENT_LINKS = frozenset(["de", "des", "du", "d'", "of", "for"])
 _CURRENCIES = frozenset("£$€¥")
+#: the agent of a document, after its subject matter ("of 3,000 students by the X")
+_AGENT_LINK = re.compile(r"\b(?:by|par)\s+", re.IGNORECASE)
 #: a role with one of these is a role of something ("chief executive of the X Service")
 _ROLE_LINKS = _NAME_PARTICLES | frozenset(["the", "a", "an", "les", "l'", "at", "in", "à", "au"])
 
@@ -174,6 +177,18 @@ def _skip_time_before_author(rest: str, lexicon: Lexicon) -> str:
     return rest
 
 
+def _cut_before_coordinated_participle(author: str, lexicon: Lexicon) -> str:
+    """ "the city and released in October" -> "the city": a second participle of the
+    document, not part of its author's name."""
+    for conjunction in lexicon.conjunction.finditer(normalize_for_matching(author)):
+        after = author[conjunction.end() :].lstrip()
+        if conjunction.start() > 0 and lexicon.document_participle.match(
+            normalize_for_matching(after)
+        ):
+            return author[: conjunction.start()].rstrip()
+    return author
+
+
 def _skip_adjectives(rest: str, lexicon: Lexicon) -> str:
     """ "interne de la DDSP", "annuel du Conseil": at most two lower-case words between a
     document and the link to its author."""
@@ -226,16 +241,24 @@ def _author_of_document(phrase: str, lexicon: Lexicon) -> str:
     participle = lexicon.document_participle.match(normalize_for_matching(rest))
     if participle is not None:
         rest = _skip_time_before_author(rest[participle.end() :].lstrip(), lexicon)
+    commissioned = participle is not None and participle.group().lower() in (
+        lexicon.commission_participles
+    )
     link = lexicon.author_link.match(normalize_for_matching(rest))
     if link is None and participle is None:
         rest = _skip_adjectives(rest, lexicon)  # "audit interne de la DDSP"
         link = lexicon.author_link.match(normalize_for_matching(rest))
+    if link is None and commissioned:
+        link = lexicon.commission_link.match(normalize_for_matching(rest))  # "commandée au X"
     if link is None:
         return document if participle is not None else phrase
-    commissioned = participle is not None and participle.group().lower() in (
-        lexicon.commission_participles
-    )
     author = _drop_articles(rest[link.end() :].lstrip(" '’"), lexicon)
+    if _has_figure(author.split(), lexicon):
+        # "A survey of more than 3,000 students by the X": the agent after the figures
+        agent_link = _AGENT_LINK.search(author)
+        if agent_link is not None:
+            author = _drop_articles(author[agent_link.end() :], lexicon)
+    author = _cut_before_coordinated_participle(author, lexicon)
     author = _trim_author(_maker(author, lexicon, commissioned=commissioned), lexicon)
     agent = participle is not None or link.group().lower() in {"by", "par"}
     # "la chambre régionale des comptes", a body in lower case with its complement, writes
@@ -334,6 +357,14 @@ def _drop_trailing_verb(phrase: str, lexicon: Lexicon) -> str:
     return phrase
 
 
+def _body_before_spokesperson(phrase: str, lexicon: Lexicon) -> str:
+    """ "Department of Health and Social Care spokesperson" -> the Department."""
+    head, _, last = phrase.rpartition(" ")
+    if head and last.lower() in lexicon.spokesperson_nouns and has_capital(head):
+        return head
+    return phrase
+
+
 def _body_of_spokesperson(phrase: str, lexicon: Lexicon) -> str:
     """ "spokeswoman for the Dunmere Valley Health Board" -> the Board, which speaks
     through her; "county spokeswoman" and a body without a name stay."""
@@ -415,7 +446,10 @@ def _person_after_role(phrase: str, lexicon: Lexicon) -> str:
     an organisation's class stays ("société Ventoris Énergies"), and so does a role with a
     place in it ("maire de Saint-Roch-en-Vallon Martine Guérin")."""
     words = phrase.split()
-    first_name = next((i for i, w in enumerate(words) if w[:1].isupper() and i), None)
+    # an acronym is part of the role ("Local MSP Kirsty Drummond"), not of the name
+    first_name = next(
+        (i for i, w in enumerate(words) if i and w[:1].isupper() and not w.isupper()), None
+    )
     if (
         first_name is None
         or first_name > MAX_ROLE_WORDS
@@ -424,7 +458,7 @@ def _person_after_role(phrase: str, lexicon: Lexicon) -> str:
         or words[first_name].lower().startswith(("d'", "l'"))
     ):
         return phrase
-    role = [words[0].lower(), *words[1:first_name]]
+    role = [w.lower() if w.isupper() else w for w in [words[0].lower(), *words[1:first_name]]]
     name = " ".join(words[first_name:])
     if (
         all(w.islower() and w not in _ROLE_LINKS for w in role)
@@ -439,14 +473,17 @@ def _person_after_role(phrase: str, lexicon: Lexicon) -> str:
 
 def speaker_name(raw: str, lexicon: Lexicon) -> str | None:
     """`raw` as a speaker (trimmed, the document's author when named), or None."""
-    phrase = _PARTY.sub("", raw)  # "Jean-Luc Darnaud (divers droite)"; "(ARS)" stays
+    # "Jean-Luc Darnaud (divers droite)", "Scottish Environment Protection Agency (SEPA)":
+    # a party, an age or an acronym in brackets is not read as part of the name
+    phrase = _BRACKETED.sub("", raw)
     phrase = " ".join(phrase.translate({ord(c): " " for c in _QUOTES}).split()).strip(_TRIM)
     phrase = _owner_of_document(
         _drop_reflexive(_drop_trailing_verb(phrase, lexicon), lexicon), lexicon
     )
     phrase = _drop_articles(_drop_leading_time(phrase, lexicon), lexicon)
     phrase = _drop_articles(_drop_identity_word(phrase, lexicon), lexicon)
-    phrase = _person_of_body(_body_of_spokesperson(phrase, lexicon), lexicon)
+    phrase = _body_of_spokesperson(_body_before_spokesperson(phrase, lexicon), lexicon)
+    phrase = _person_of_body(phrase, lexicon)
     phrase = _person_after_role(_drop_leading_complement(phrase, lexicon), lexicon)
     phrase = _cut_at_stop(_author_of_document(phrase, lexicon), lexicon)
     phrase = _drop_trailing_adverbs(phrase, lexicon).strip(_TRIM)
@@ -469,7 +506,10 @@ def subject_phrase(clause: str, lexicon: Lexicon) -> str:
     "Officials closed the road and the police" -> "the police"; "Smith and Jones" stays.
     """
     cut = 0
-    for conjunction in lexicon.conjunction.finditer(normalize_for_matching(clause)):
+    norm = normalize_for_matching(clause)
+    for conjunction in lexicon.conjunction.finditer(norm):
+        if lexicon.document_participle.match(norm[conjunction.end() :].lstrip()):
+            continue  # "A study commissioned by the city and released in October"
         if is_clause(clause[cut : conjunction.start()], lexicon):
             cut = conjunction.end()
     return clause[cut:].lstrip()

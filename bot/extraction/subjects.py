@@ -30,6 +30,8 @@ from .speaker import (
     subject_phrase,
 )
 
+#: "whose office", "whose spokeswoman": the relative that speaks for the name before it
+MAX_WHOSE_WORDS = 3
 #: "(divers gauche)", "(Labour)": a party or an age after a name
 _BRACKETS = re.compile(r" ?\([^()\n]{0,60}\)")
 #: "Food and Rural Affairs": the word before a listed name's last item
@@ -193,7 +195,8 @@ def subject_before(
     subjects = [subject_phrase(k, lexicon) for k in kept]
     named = [k for k in subjects if has_inner_capital(k) and speaker_name(k, lexicon) is not None]
     # A person's name before a role with a place in it ("le préfet de la Drôme, Olivier Grandin").
-    named.sort(key=lambda k: not looks_like_name(k))
+    # … and before a role written in capitals ("Kestermouth's MP, Laura Bennion, raised…").
+    named.sort(key=lambda k: not looks_like_name(k) or is_speaker_noun(k, lexicon))
     chosen = named[0] if named else subject_phrase(kept[0], lexicon)
     name = speaker_name(chosen, lexicon)
     return Subject(name, chosen) if name is not None else None
@@ -205,7 +208,11 @@ def _whose_antecedent(before: str, lexicon: Lexicon) -> Subject | None:
     parts = [p.strip() for p in SEGMENT.split(before)]
     while parts and not parts[-1]:
         parts.pop()
-    if len(parts) < 2 or parts[-1].split(maxsplit=1)[0].lower() not in lexicon.relative_possessives:
+    if (
+        len(parts) < 2
+        or parts[-1].split(maxsplit=1)[0].lower() not in lexicon.relative_possessives
+        or len(parts[-1].split()) > MAX_WHOSE_WORDS  # "whose husband died at X in May"
+    ):
         return None
     words = parts[-2].split()
     start = len(words)
@@ -346,33 +353,47 @@ def only_person(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
     whom a pronoun or a role after it means; none when it names two."""
     words = sentence.split()
     people: set[str] = set()
-    start = None
-    for i, word in enumerate([*words, "."]):
-        if word[:1].isupper() and start is None:
-            start = i
-        elif start is not None and not word[:1].isupper():
-            run = words[start:i]
-            if run and (
-                lexicon.article_start.fullmatch(run[0].lower())
-                or lexicon.intro_start.fullmatch(run[0].lower())
-            ):
-                run, start = run[1:], start + 1  # "La Région Bretagne", "À Fressinval"
-            name = " ".join(run).rstrip(",.;:")
-            after_preposition = start > 0 and lexicon.intro_start.fullmatch(
-                words[start - 1].lower()
-            )
-            if (
-                2 <= len(run) <= 3
-                and not after_preposition
-                and looks_like_name(name)
-                and not any(names_an_organisation(w.rstrip(",.;:"), lexicon) for w in run)
-            ):
-                people.add(name)
-            start = None
+    for start, run in _capitalised_runs(words):
+        if run and (
+            lexicon.article_start.fullmatch(run[0].lower())
+            or lexicon.intro_start.fullmatch(run[0].lower())
+        ):
+            run, start = run[1:], start + 1  # "La Région Bretagne", "À Fressinval"
+        name = " ".join(run).rstrip(",.;:")
+        after_preposition = start > 0 and lexicon.intro_start.fullmatch(words[start - 1].lower())
+        if (
+            2 <= len(run) <= 3
+            and not after_preposition
+            and looks_like_name(name)
+            and not any(names_an_organisation(w.rstrip(",.;:"), lexicon) for w in run)
+        ):
+            people.add(name)
     if len(people) != 1:
         return None
     (person,) = people
     return person, person
+
+
+def _capitalised_runs(words: list[str]) -> list[tuple[int, list[str]]]:
+    """Runs of capitalised words, each ended by a lower-case word or by its own comma or
+    full stop ("La Combe-d'Orsan, Nathalie Gros," is two runs)."""
+    runs: list[tuple[int, list[str]]] = []
+    current: list[str] = []
+    start = 0
+    for i, word in enumerate(words):
+        if word[:1].isupper():
+            if not current:
+                start = i
+            current.append(word)
+            if word[-1:] in ",.;:":
+                runs.append((start, current))
+                current = []
+        elif current:
+            runs.append((start, current))
+            current = []
+    if current:
+        runs.append((start, current))
+    return runs
 
 
 def can_speak(subject: str, lexicon: Lexicon) -> bool:
