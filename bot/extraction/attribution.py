@@ -138,7 +138,13 @@ def speaker_before(
     found = leading_speaker(previous, lexicon)
     if found is not None and not can_speak(found[1], lexicon):
         found = None  # "Le tableau sera absent 18 mois": a thing opens it, no one speaks
-    found = found or only_person(previous, lexicon)
+    person = only_person(previous, lexicon)
+    if person is not None and (
+        found is None
+        or not looks_like_name(found[0])
+        or lexicon.article_start.match(normalize_for_matching(found[1])) is not None
+    ):
+        found = person  # "Directeur du réseau La Poste…, Gwenaël Tanguy défend…": him
     return Attribution(found[0], "previous sentence", found[1]) if found else None
 
 
@@ -167,6 +173,8 @@ def _pronoun_speaker(head: str, previous: str | None, lexicon: Lexicon) -> Attri
     """Who "il", "lui", "he" is: a name opening the sentence itself ("Le député, X, a déposé
     un texte…, a-t-il indiqué"), else the speaker of the sentence before."""
     own = leading_speaker(head, lexicon) if head.strip() else None
+    if own is not None and lexicon.article_start.match(normalize_for_matching(own[1])):
+        own = None  # "…, La Poste lui verserait…, a-t-il précisé": "il" is no "La Poste"
     if own is None or not looks_like_name(own[0]):
         own = only_person(head, lexicon)  # "La maire de V, Nathalie Gros, redoute…, dit-elle"
     if own is not None and looks_like_name(own[0]):
@@ -201,8 +209,20 @@ def find_attribution(
     """The speaker a sentence names for its content, if it names one.
 
     `previous` is the sentence before in the same paragraph: a pronoun subject ("It
-    said…") is its subject.
+    said…") is its subject, and so is the owner of "ses calculs", "sa direction régionale".
     """
+    found = _find_attribution(sentence, lexicon, previous)
+    if found is None or found.speaker.split(" ", 1)[0].lower() not in lexicon.possessives:
+        return found
+    own = leading_speaker(sentence, lexicon)
+    if own is not None and can_speak(own[1], lexicon) and own[0] != found.speaker:
+        return Attribution(own[0], found.cue, own[1])
+    return speaker_before(previous, lexicon)
+
+
+def _find_attribution(
+    sentence: str, lexicon: Lexicon, previous: str | None = None
+) -> Attribution | None:
     norm = normalize_for_matching(sentence)
     view = holder(sentence, lexicon)
     if view is not None:
@@ -315,6 +335,10 @@ def _speaker_of_verb(
     if pronoun is not None and lexicon.pronoun.fullmatch(pronoun.group(1).lower()):
         return _pronoun_speaker(sentence[:start], previous, lexicon)
     before = norm[:start].rstrip().rstrip(QUOTE_CHARS + " ")
+    last_word = before.rsplit(" ", 1)[-1].lower() if before else ""
+    if lexicon.pronoun.fullmatch(last_word) and not lexicon.complementizer_start.match(last_word):
+        # '«…,» he told the Tyrone Herald': the pronoun speaks, the paper is told
+        return speaker_before(previous, lexicon)
     has_clause = clause_follows(norm, end, lexicon)
     inverted = attribution_only or (
         not has_clause
@@ -350,6 +374,8 @@ def _speaker_of_verb(
         return speaker_before(previous, lexicon)
     if subject.speaker is None or any(q in subject.speaker for q in QUOTE_CHARS):
         return None
+    if subject.written.lstrip().startswith(("«", "“", "„")):
+        return None  # "«On nous présente ça…», estime l'élu": the quotation is no subject
     return Attribution(subject.speaker, "reported speech", subject.written)
 
 

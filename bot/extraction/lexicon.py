@@ -337,6 +337,8 @@ class Lexicon:
     estimate_links: frozenset[str]
     #: "spokesperson": "a Department of Health spokesperson" speaks for the Department
     spokesperson_nouns: frozenset[str]
+    #: "le", "lui": "Julien Favresse le constate" — a clitic between subject and verb
+    object_pronouns: frozenset[str]
     #: "se", "s'" before a verb of judgement: "le musée se trouve…" is no judgement
     reflexive_pronouns: frozenset[str]
     #: adverbs that can stand between a speaker and its verb ("the report also found")
@@ -492,6 +494,7 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         infinitive_endings=tuple(w.lower() for w in words("infinitive_endings")),
         estimate_links=frozenset(w.lower() for w in words("estimate_links")),
         spokesperson_nouns=frozenset(w.lower() for w in words("spokesperson_nouns")),
+        object_pronouns=frozenset(w.lower() for w in words("object_pronouns")),
         reflexive_pronouns=frozenset(w.lower() for w in words("reflexive_pronouns")),
         adverb_end=re.compile(rf"\s+(?:{_alternation(words('adverbs'))})\s*$", re.IGNORECASE),
         adverb_start=compile_prefix(words("adverbs")),
@@ -579,6 +582,7 @@ def get_lexicon(language: str) -> Lexicon:
         "infinitive_endings",
         "estimate_links",
         "spokesperson_nouns",
+        "object_pronouns",
         "plural_determiners",
         "definite_plural",
         "copulas",

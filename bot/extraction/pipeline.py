@@ -334,6 +334,14 @@ def _named_speaker(
     draft.speaker = _speaker_just_before(draft, recent, bare, lexicon) or bare
 
 
+def _in_untagged_quote(text: str, seg: Segment) -> bool:
+    """The sentence is (inside) a quotation: more quotes opened than closed before it on
+    its line, or it opens one."""
+    before = text[seg.line_start : seg.start]
+    opens = text[seg.start : seg.end].lstrip().startswith(("«", "“"))
+    return opens or before.count("«") > before.count("»") or before.count("“") > before.count("”")
+
+
 def _pronoun_in_paragraph(
     drafts: list[_Draft], index: int, segments: list[Segment], lexicon: Lexicon
 ) -> str | None:
@@ -560,6 +568,10 @@ def extract(
         ):
             # "Des missiles ont également ..." continues the report sourced just before.
             draft.speaker = previous.speaker
+        if draft.speaker is None and _in_untagged_quote(text, seg):
+            # "Parmi eux, Jeannine Kerbrat, 81 ans, était venue. « Ça fait 25 km… »": a
+            # quotation with no tag is the words of the person just named
+            draft.speaker = _pronoun_in_paragraph(drafts, index, segments, lexicon)
         if draft.speaker is None and speaks_as_pronoun(sentence, lexicon):
             # "La maire, Nathalie Gros, redoute…, dit-elle, …": her own sentence first
             own = only_person(sentence, lexicon)

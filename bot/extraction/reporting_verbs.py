@@ -65,8 +65,17 @@ def _is_noun_use(norm: str, position: int, end: int, lexicon: Lexicon) -> bool:
         return False  # "… in 2021 warned that": a verb before its clause
     words = before.split()
     previous = words[-1].lower() if words else ""
-    if previous[-1:].isalnum() and (
-        previous[0].isdigit() or lexicon.article_start.fullmatch(previous) is not None
+    if (
+        previous[-1:].isalnum()
+        and (
+            previous[0].isdigit()
+            or lexicon.article_start.fullmatch(previous) is not None
+            # "A routine inspection report by…" (but "council records show" is a verb)
+            or (
+                previous in lexicon.document_nouns
+                and norm[position:end].lower() in lexicon.document_nouns
+            )
+        )
     ):
         return True
     following = LETTER_RUN.match(norm, end + 1) if norm[end : end + 1] == " " else None

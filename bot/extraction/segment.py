@@ -19,7 +19,8 @@ _LINE = re.compile(r"[^\n\r\u2028\u2029]+")
 # End punctuation run, optional closers, then whitespace and the next sentence's first char.
 _BOUNDARY = re.compile(r"(?P<punct>\.{2,}|[.!?\u2026]+)(?P<close>[\"'»”’)\]]*)\s+(?=\S)")
 _OPENERS = "\"'«“‘„([¿¡–—- \u00a0\u202f"
-_TERMINAL = re.compile(r"[.!?\u2026:;]+[\"'»”’)\]]*\s*$")
+#: a line that ends a sentence: "…banque. »" (French spacing before the quote) too
+_TERMINAL = re.compile(r"[.!?\u2026:;]+(?:\s?[\"'»”’)\]])*\s*$")
 _WORD_BEFORE = re.compile(r"([\w.'-]+)$")
 _INITIALS = re.compile(r"^(?:[^\W\d_]\.)+[^\W\d_]$")
 _NEXT_WORD = re.compile(r"[\"'«“‘(\[]?\s?([\w'’-]+)")

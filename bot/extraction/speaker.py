@@ -376,15 +376,27 @@ def _body_of_spokesperson(phrase: str, lexicon: Lexicon) -> str:
 
 
 def _drop_reflexive(phrase: str, lexicon: Lexicon) -> str:
-    """ "Jean-Marc Lefebvre se" (before "dit prêt") -> the name."""
+    """ "Jean-Marc Lefebvre se" (before "dit prêt"), "Julien Favresse le" (before
+    "constate") -> the name: a clitic pronoun before the verb."""
     head, _, last = phrase.rpartition(" ")
-    return head if head and last.lower() in lexicon.reflexive_pronouns else phrase
+    clitic = last.lower() in lexicon.reflexive_pronouns or last.lower() in lexicon.object_pronouns
+    return head if head and clitic and has_capital(head) else phrase
 
 
 def _owner_of_document(phrase: str, lexicon: Lexicon) -> str:
-    """ "Liquor and Gaming NSW figures", "Home Office data" -> the body whose document it is."""
+    """ "Liquor and Gaming NSW figures", "Home Office data", "Ofcom's latest figures" -> the
+    body whose document it is."""
     head, _, last = phrase.rpartition(" ")
     words = head.split()
+    owner = words[0] if words else ""
+    if (
+        owner[:1].isupper()
+        and owner.endswith(("'s", "’s"))
+        and last.islower()
+        and last in lexicon.document_nouns
+        and all(w.islower() for w in words[1:])
+    ):
+        return owner[:-2]
     if (
         words
         and last.islower()
@@ -451,10 +463,28 @@ def _person_after_role(phrase: str, lexicon: Lexicon) -> str:
         (i for i, w in enumerate(words) if i and w[:1].isupper() and not w.isupper()), None
     )
     if (
+        first_name is not None
+        and words[first_name - 1].lower() in _NAME_PARTICLES
+        and len(words) - first_name >= 3
+    ):
+        # "sénateur du Finistère Hervé Le Borgne": a role, its place, then the person
+        place_end = first_name + 1
+        name = " ".join(words[place_end:])
+        role = words[: first_name - 1]
+        if (
+            1 <= len(role) <= MAX_ROLE_WORDS
+            and all(w.islower() for w in role[1:])
+            and role[0].lower() in lexicon.speaker_nouns
+            and not names_an_organisation(role[0], lexicon)
+            and looks_like_name(name)
+            and words[place_end][:1].isupper()
+        ):
+            return name
+        return phrase
+    if (
         first_name is None
         or first_name > MAX_ROLE_WORDS
         or len(words) - first_name < 2
-        or words[first_name - 1].lower() in _NAME_PARTICLES  # "maire de Saint-Roch…"
         or words[first_name].lower().startswith(("d'", "l'"))
     ):
         return phrase

@@ -360,7 +360,12 @@ def only_person(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
         ):
             run, start = run[1:], start + 1  # "La Région Bretagne", "À Fressinval"
         name = " ".join(run).rstrip(",.;:")
-        after_preposition = start > 0 and lexicon.intro_start.fullmatch(words[start - 1].lower())
+        before = words[start - 1].lower() if start > 0 else ""
+        # "in Brackley Down" is a place, "the Tyrone Herald" a paper: not people
+        after_preposition = bool(before) and (
+            lexicon.intro_start.fullmatch(before) is not None
+            or lexicon.article_start.fullmatch(before) is not None
+        )
         if (
             2 <= len(run) <= 3
             and not after_preposition
