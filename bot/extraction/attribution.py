@@ -374,7 +374,8 @@ def _speaker_of_verb(
         return speaker_before(previous, lexicon)
     if subject.speaker is None or any(q in subject.speaker for q in QUOTE_CHARS):
         return None
-    if subject.written.lstrip().startswith(("«", "“", "„")):
+    written = subject.written.lstrip()
+    if written.startswith(("«", "“", "„")) or (written[:1] == '"' and written[1:2] != " "):
         return None  # "«On nous présente ça…», estime l'élu": the quotation is no subject
     return Attribution(subject.speaker, "reported speech", subject.written)
 
@@ -400,10 +401,14 @@ def speaks_as_pronoun(sentence: str, lexicon: Lexicon) -> bool:
         # the word before the pronoun, looked for within a bounded window (linear overall)
         window = norm[max(0, pronoun.start() - LOOKBACK_CHARS) : pronoun.start()]
         verb = window.rsplit(" ", 1)[-1]
+        # ", assure-t-il,"; "a-t-il chiffré" (an auxiliary, the pronoun, the participle)
+        group = verb + norm[pronoun.start() : pronoun.end() + LOOKBACK_CHARS].split(",")[0]
         if lexicon.pronoun.fullmatch(pronoun.group(1).lower()) and (
-            lexicon.quote_tag_verbs.fullmatch(verb) or lexicon.reporting_present.fullmatch(verb)
+            lexicon.quote_tag_verbs.fullmatch(verb)
+            or lexicon.reporting_present.fullmatch(verb)
+            or lexicon.quote_tag_verbs.fullmatch(group.strip().rstrip(".!?"))
         ):
-            return True  # ", assure-t-il,"
+            return True
     for start, end, _ in reporting_verbs(norm, lexicon):
         after = INVERTED_PRONOUN.match(norm, end) or INVERTED_PRONOUN.search(norm, start, end)
         if after is not None and lexicon.pronoun.fullmatch(after.group(1).lower()):

@@ -32,6 +32,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .attribution import holder
 from .lexicon import Lexicon, normalize_for_matching, tokenize
@@ -155,7 +156,13 @@ def _factual(clause: str, score: float, signals: Signals, lexicon: Lexicon) -> b
         return False
     if _DIGIT.search(clause) is not None:
         return True
-    words = set(tokenize(clause))
+    tokens = tokenize(clause)
+    if any(
+        w in lexicon.number_words.phrases and unit in lexicon.counted_units
+        for w, unit in pairwise(tokens)
+    ):
+        return True  # "la troisième fermeture en six semaines": "six semaines" is a figure
+    words = set(tokens)
     return words.isdisjoint(lexicon.copulas & lexicon.clause_verb_words)
 
 

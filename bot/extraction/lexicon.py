@@ -339,6 +339,10 @@ class Lexicon:
     spokesperson_nouns: frozenset[str]
     #: "le", "lui": "Julien Favresse le constate" — a clitic between subject and verb
     object_pronouns: frozenset[str]
+    #: "it", "they": "the report it filed" — a pronoun opening a relative clause ends a name
+    relative_subjects: frozenset[str]
+    #: "semaines", "jobs": what a number word counts when it is a figure ("six semaines")
+    counted_units: frozenset[str]
     #: "se", "s'" before a verb of judgement: "le musée se trouve…" is no judgement
     reflexive_pronouns: frozenset[str]
     #: adverbs that can stand between a speaker and its verb ("the report also found")
@@ -495,6 +499,8 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         estimate_links=frozenset(w.lower() for w in words("estimate_links")),
         spokesperson_nouns=frozenset(w.lower() for w in words("spokesperson_nouns")),
         object_pronouns=frozenset(w.lower() for w in words("object_pronouns")),
+        relative_subjects=frozenset(w.lower() for w in words("relative_subjects")),
+        counted_units=frozenset(w.lower() for w in words("counted_units")),
         reflexive_pronouns=frozenset(w.lower() for w in words("reflexive_pronouns")),
         adverb_end=re.compile(rf"\s+(?:{_alternation(words('adverbs'))})\s*$", re.IGNORECASE),
         adverb_start=compile_prefix(words("adverbs")),
@@ -583,6 +589,8 @@ def get_lexicon(language: str) -> Lexicon:
         "estimate_links",
         "spokesperson_nouns",
         "object_pronouns",
+        "relative_subjects",
+        "counted_units",
         "plural_determiners",
         "definite_plural",
         "copulas",

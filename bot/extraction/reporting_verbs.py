@@ -59,6 +59,8 @@ def _is_noun_use(norm: str, position: int, end: int, lexicon: Lexicon) -> bool:
     """ "41 confirmed cases", "the report also found", "the audit report says": an adjective
     or a noun, not a verb."""
     before = norm[max(0, position - LOOKBACK_CHARS) : position]
+    if before.rstrip().endswith(("'s", "’s")):
+        return True  # "Mr Okafor's report found that…": a noun after a possessive
     if lexicon.inversion_end.search(before.rstrip()) is not None:
         return False  # "comme le rapporte": "le" is the object, not an article
     if lexicon.complementizer_start.match(norm[end:].lstrip()) is not None:
@@ -155,6 +157,16 @@ def clause_follows(norm: str, end: int, lexicon: Lexicon) -> bool:
     return aside is not None and lexicon.complementizer_start.match(norm[aside.end() :]) is not None
 
 
+def _names_a_person(subject: str) -> bool:
+    """A person's name, two or three capitalised words, right before the verb."""
+    words = subject.split()[-3:]
+    return (
+        len(words) >= 2
+        and all(w[:1].isupper() for w in words[-2:])
+        and not any(w[:1].isdigit() for w in words)
+    )
+
+
 def _estimate_follows(norm: str, end: int, lexicon: Lexicon) -> bool:
     """ "estime les dégâts à 380 000 €", "évalue à 95 millions", "put the cost at £3.6m": an
     estimate, a figure after "à"/"at" within a few words."""
@@ -176,10 +188,15 @@ def counts_as_reporting(norm: str, start: int, end: int, lexicon: Lexicon) -> bo
     if clause_follows(norm, end, lexicon) or _estimate_follows(norm, end, lexicon):
         return True
     subject = SEGMENT.split(norm[:start])[-1]
+    if _names_a_person(subject):
+        return True  # "Amandine Roux note des ventes « en hausse de 60 % »"
     # "The National Weather Service measured 11.4 inches": a named body finds too
     last = subject.split()[-1:]
     if last and last[0].islower() and last[0] in lexicon.document_nouns:
         return True  # "Office of Gaming figures show…"
+    words = [w for w in subject.split() if w]
     return is_finder(subject, lexicon) or any(
-        names_an_organisation(w, lexicon) or class_of(w, lexicon) for w in subject.split()[1:]
-    )  # "Le syndicat recense 23 fermetures", "La direction départementale… recense"
+        names_an_organisation(w, lexicon) or class_of(w.partition("'")[2] or w, lexicon)
+        for i, w in enumerate(words)
+        if i or "'" in w  # "L'association a recensé…", "Le syndicat recense…"
+    )

@@ -61,6 +61,8 @@ _BRACKETED = re.compile(r" ?\([^()\n]{1,60}\)\s*$")
 #: the link between a body's head and its complement ("chambre régionale des comptes")
 _COMPLEMENT_LINKS = frozenset(["de", "des", "du", "d'", "of", "for"])
 _CURRENCIES = frozenset("£$€¥")
+#: relative pronouns that can open the part before a reporting verb ("which Mr Tulley said")
+_RELATIVES = frozenset(["which", "that", "who", "que", "qu'", "qui", "dont"])
 #: the agent of a document, after its subject matter ("of 3,000 students by the X")
 _AGENT_LINK = re.compile(r"\b(?:by|par)\s+", re.IGNORECASE)
 #: a role with one of these is a role of something ("chief executive of the X Service")
@@ -101,6 +103,7 @@ def _has_figure(words: list[str], lexicon: Lexicon) -> bool:
     return any(
         (w[0].isdigit() or (w[0] in _CURRENCIES and w[1:2].isdigit()))  # "£640,000"
         and not (i and words[i - 1][:1].isupper() and words[i - 1].lower() not in lexicon.stopwords)
+        and not (i + 1 < len(words) and words[i + 1][:1].isupper())  # "state 911 Board"
         for i, w in enumerate(words)
     )
 
@@ -252,6 +255,8 @@ def _author_of_document(phrase: str, lexicon: Lexicon) -> str:
         link = lexicon.commission_link.match(normalize_for_matching(rest))  # "commandée au X"
     if link is None:
         return document if participle is not None else phrase
+    if words[0].endswith(("'s", "’s")) and not has_capital(rest):
+        return document  # "federation's own survey (of members)"
     author = _drop_articles(rest[link.end() :].lstrip(" '’"), lexicon)
     if _has_figure(author.split(), lexicon):
         # "A survey of more than 3,000 students by the X": the agent after the figures
@@ -267,7 +272,10 @@ def _author_of_document(phrase: str, lexicon: Lexicon) -> str:
     body = (
         is_speaker_noun(author, lexicon)
         and author_words[0] not in lexicon.document_nouns
-        and any(w in _COMPLEMENT_LINKS for w in author_words[1:-1])
+        and (
+            any(w in _COMPLEMENT_LINKS for w in author_words[1:-1])
+            or author_words[-1] in lexicon.speaker_nouns  # "the county's budget office"
+        )
     )
     if is_name(author, lexicon) and (agent or has_capital(author) or body):
         return author
@@ -309,6 +317,12 @@ def _cut_at_stop(phrase: str, lexicon: Lexicon) -> str:
         found = pattern.search(norm)
         if found is not None and found.start() > 0:
             norm = norm[: found.start()]
+    previous_word = ""
+    for word in _LETTERS.finditer(norm):
+        if previous_word in lexicon.document_nouns and word.group() in lexicon.relative_subjects:
+            norm = norm[: word.start()]  # "a monthly performance report it filed"
+            break
+        previous_word = word.group().lower()
     for word in _LETTERS.finditer(norm):
         following = norm[word.end() :].split()[:1]
         if (
@@ -388,15 +402,16 @@ def _owner_of_document(phrase: str, lexicon: Lexicon) -> str:
     body whose document it is."""
     head, _, last = phrase.rpartition(" ")
     words = head.split()
-    owner = words[0] if words else ""
+    # "Ofcom's latest figures", "Mr Okafor's report": the owner's words end on "'s"
+    owner_end = next((i for i, w in enumerate(words) if w.endswith(("'s", "’s"))), None)
     if (
-        owner[:1].isupper()
-        and owner.endswith(("'s", "’s"))
+        owner_end is not None
+        and all(w[:1].isupper() for w in words[: owner_end + 1])
         and last.islower()
         and last in lexicon.document_nouns
-        and all(w.islower() for w in words[1:])
+        and all(w.islower() for w in words[owner_end + 1 :])
     ):
-        return owner[:-2]
+        return " ".join(words[: owner_end + 1])[:-2]
     if (
         words
         and last.islower()
@@ -451,6 +466,21 @@ def _drop_leading_complement(phrase: str, lexicon: Lexicon) -> str:
     return phrase
 
 
+def _from_last_title(words: list[str], lexicon: Lexicon) -> str | None:
+    """ "Liberal Democrat group leader Councillor Dominic Reeve" -> "Councillor Dominic
+    Reeve": a capitalised title right before the name, after other roles."""
+    for i in range(len(words) - 3, 0, -1):
+        title = words[i].rstrip(".")
+        if (
+            title[:1].isupper()
+            and (title.lower() in lexicon.speaker_nouns or title in lexicon.title_abbreviations)
+            and looks_like_name(" ".join(words[i + 1 :]))
+            and any(w[:1].islower() for w in words[:i])
+        ):
+            return " ".join(words[i:])
+    return None
+
+
 def _person_after_role(phrase: str, lexicon: Lexicon) -> str:
     """ "élue Nadia Ferhat", "Chief executive Andrew Whitlock" -> the name: a person's role
     in lower-case words (the first capitalised as it opens a sentence: "Chief executive";
@@ -458,6 +488,9 @@ def _person_after_role(phrase: str, lexicon: Lexicon) -> str:
     an organisation's class stays ("société Ventoris Énergies"), and so does a role with a
     place in it ("maire de Saint-Roch-en-Vallon Martine Guérin")."""
     words = phrase.split()
+    titled = _from_last_title(words, lexicon)
+    if titled is not None:
+        return titled
     # an acronym is part of the role ("Local MSP Kirsty Drummond"), not of the name
     first_name = next(
         (i for i, w in enumerate(words) if i and w[:1].isupper() and not w.isupper()), None
@@ -511,6 +544,9 @@ def speaker_name(raw: str, lexicon: Lexicon) -> str | None:
         _drop_reflexive(_drop_trailing_verb(phrase, lexicon), lexicon), lexicon
     )
     phrase = _drop_articles(_drop_leading_time(phrase, lexicon), lexicon)
+    head, _, rest = phrase.partition(" ")
+    if rest and head.lower() in lexicon.relative_subjects | _RELATIVES:
+        phrase = rest  # "which Mr Tulley (said)"
     phrase = _drop_articles(_drop_identity_word(phrase, lexicon), lexicon)
     phrase = _body_of_spokesperson(_body_before_spokesperson(phrase, lexicon), lexicon)
     phrase = _person_of_body(phrase, lexicon)

@@ -30,6 +30,10 @@ from .speaker import (
     subject_phrase,
 )
 
+#: relatives that can stand before a named subject ("which Mr Tulley said")
+_RELATIVE_OPENERS = frozenset(["which", "that", "que", "qu'"])
+#: personal pronouns that are a clause's subject (the others are in `relative_subjects`)
+_SUBJECT_PRONOUNS = frozenset(["il", "elle", "ils", "elles", "he", "she", "they"])
 #: "whose office", "whose spokeswoman": the relative that speaks for the name before it
 MAX_WHOSE_WORDS = 3
 #: "(divers gauche)", "(Labour)": a party or an age after a name
@@ -80,6 +84,10 @@ def _segments(before: str, lexicon: Lexicon) -> _Parts:
         # ", who chairs…," and ", a spokeswoman," are appositives; in "…, a district
         # spokesman said" the last part is the subject.
         last = position == len(parts) - 1
+        relative, _, named = part.partition(" ")
+        if last and relative.lower() in _RELATIVE_OPENERS and named[:1].isupper():
+            kept.append(named)  # "…, which Mr Tulley (said)": the name after the relative
+            continue
         if (
             position
             and lexicon.appositive_start.match(norm)
@@ -167,6 +175,10 @@ def subject_before(
     if not kept:
         return None
     adjacent = subject_phrase(kept[-1], lexicon)
+    opening = adjacent.split(maxsplit=1)[0].lower() if adjacent else ""
+    if len(adjacent.split()) > 2 and opening in lexicon.relative_subjects | _SUBJECT_PRONOUNS:
+        # "Elle reconnaît une douzaine d'annulations…, mais (souligne)": she is the subject
+        return Subject(None, opening, pronoun=True)
     shared = _shared_subject(kept[-1], adjacent, lexicon)
     if shared is not None:
         return shared
@@ -189,14 +201,15 @@ def subject_before(
             or any(is_clause(k, lexicon) for k in kept[:-1])
         ):
             return Subject(None, adjacent, pronoun=True)
-    if len(kept) > 1 and (trailing or first is None):
+    if len(kept) > 1 and (trailing or first is None or parts.clause_inside):
+        # "X, which answers…, has 14 posts vacant, center director Y said in an interview"
         name = speaker_name(adjacent, lexicon)
         return Subject(name, adjacent) if name is not None else None
     subjects = [subject_phrase(k, lexicon) for k in kept]
     named = [k for k in subjects if has_inner_capital(k) and speaker_name(k, lexicon) is not None]
     # A person's name before a role with a place in it ("le préfet de la Drôme, Olivier Grandin").
     # … and before a role written in capitals ("Kestermouth's MP, Laura Bennion, raised…").
-    named.sort(key=lambda k: not looks_like_name(k) or is_speaker_noun(k, lexicon))
+    named.sort(key=lambda k: not looks_like_name(k) or not _ends_with_person(k, lexicon))
     chosen = named[0] if named else subject_phrase(kept[0], lexicon)
     name = speaker_name(chosen, lexicon)
     return Subject(name, chosen) if name is not None else None
@@ -225,6 +238,15 @@ def _whose_antecedent(before: str, lexicon: Lexicon) -> Subject | None:
     written = " ".join(words[start:])
     name = speaker_name(written, lexicon)
     return Subject(name, written) if name is not None and looks_like_name(name) else None
+
+
+def _ends_with_person(phrase: str, lexicon: Lexicon) -> bool:
+    """ "Councillor Martin Hale", "Jane Doe": a person's name ends it; "Kestermouth's MP"
+    (a role) does not."""
+    words = phrase.split()
+    if not is_speaker_noun(phrase, lexicon):
+        return True
+    return len(words) >= 3 and all(w[:1].isupper() and not w.isupper() for w in words[-2:])
 
 
 def _shared_subject(part: str, adjacent: str, lexicon: Lexicon) -> Subject | None:
@@ -404,11 +426,13 @@ def _capitalised_runs(words: list[str]) -> list[tuple[int, list[str]]]:
 def can_speak(subject: str, lexicon: Lexicon) -> bool:
     """A name, a role, a body or a document: "The ministry", "Ruth Abara", "the report";
     not "Le tableau", "the road"."""
+    if subject.lstrip().startswith(("«", "“", "„", '"')):
+        return False  # the words of a quotation, not who speaks them
     words = [w for w in normalize_for_matching(subject).split() if w]
     return (
         any(w[:1].isupper() for w in words[1:])
         or (len(words) == 1 and words[0][:1].isupper())
         or is_speaker_noun(subject, lexicon)
         or is_finder(subject, lexicon)
-        or any(names_an_organisation(w, lexicon) for w in words)
+        or any(w[:1].isupper() and names_an_organisation(w, lexicon) for w in words)
     )

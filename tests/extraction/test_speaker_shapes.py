@@ -925,3 +925,93 @@ def test_a_role_after_a_quote_and_an_untagged_quote_after_a_person() -> None:
     assert [c.speaker for c in claims if "60 %" in c.text] == ["Paul Mercier"]
     # the last sentence ends its line with ". »": a sentence, not a heading
     assert [c.speaker for c in claims if "400 euros" in c.text] == ["Anne Kerhervé"]
+
+
+# The fifteenth held-out round's shapes (docs/extraction.md), on sentences of our own.
+
+
+@pytest.mark.parametrize(
+    ("phrase", "name"),
+    [
+        (
+            "figures published by Dunmore Town Council ahead of next week's meeting",
+            "Dunmore Town Council",
+        ),
+        ("society's own survey of members", "society's own survey"),
+        ("Mrs Adeyemi's report", "Mrs Adeyemi"),
+        ("Green Party group leader Councillor Ruth Ames", "Councillor Ruth Ames"),
+        ("which Ms Pryce", "Ms Pryce"),
+        ("quarterly report it", "quarterly report"),
+        ("estimate from the city's finance office", "city's finance office"),
+        ("A survey released in May by the state 211 Council", "state 211 Council"),
+    ],
+)
+def test_english_phrases_of_the_fifteenth_round(phrase: str, name: str) -> None:
+    assert speaker_name(phrase, get_lexicon("en")) == name
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        (
+            "The Delby Dispatch Center, which serves 9 fire districts, has 11 of its 30 posts"
+            " vacant, center director Ana Ruiz said in an interview.",
+            "Ana Ruiz",
+        ),
+        (
+            "The union has launched a petition, which Ms Pryce said had 1,900 signatures by"
+            " Friday.",
+            "Ms Pryce",
+        ),
+        ("Mrs Adeyemi's report found that fees rose by 21 per cent since 2023.", "Mrs Adeyemi"),
+    ],
+)
+def test_english_sentences_of_the_fifteenth_round(sentence: str, speaker: str) -> None:
+    assert _speaker("en", sentence) == speaker
+
+
+@pytest.mark.parametrize(
+    ("previous", "sentence", "speaker"),
+    [
+        (
+            "Du côté de la mairie, l'adjointe Lise Marin se veut rassurante.",
+            "Elle reconnaît « une dizaine d'annulations », mais souligne que les réservations"
+            " restent en hausse de 8 %.",
+            "Lise Marin",
+        ),
+        (
+            "Le maire de Kerlan, Paul Le Du, ne cache pas son agacement.",
+            "Le ramassage coûte cette année 120 000 euros à la commune, a-t-il chiffré.",
+            "Paul Le Du",
+        ),
+    ],
+)
+def test_french_pronouns_of_the_fifteenth_round(previous: str, sentence: str, speaker: str) -> None:
+    assert _speaker("fr", sentence, previous) == speaker
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        (
+            "Au comptoir de la pharmacie, Inès Borel note des ventes « en hausse de 40 % ».",
+            "Inès Borel",
+        ),
+        (
+            "L'association a recensé, depuis 2020, une trentaine de cadavres d'oiseaux sur la"
+            " plage.",
+            "association",
+        ),
+    ],
+)
+def test_a_person_noting_and_an_association_counting(sentence: str, speaker: str) -> None:
+    assert _speaker("fr", sentence) == speaker
+
+
+def test_a_quoted_fact_with_a_number_word_and_a_unit_is_no_judgement() -> None:
+    text = (
+        "Le maire, Paul Le Du, ne cache pas son agacement. « C'est la deuxième fermeture en"
+        " cinq semaines. Les familles trouvent une barrière », soupire l'élu.\n"
+    )
+    claims = extract_claims(text, language="fr")
+    assert [c.speaker for c in claims if "cinq semaines" in c.text] == ["Paul Le Du"]
