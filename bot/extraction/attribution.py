@@ -162,9 +162,10 @@ def _owner_of_source(sentence: str, start: int, lexicon: Lexicon) -> Attribution
 
 def _pronoun_source(phrase: str, lexicon: Lexicon) -> bool:
     """ "selon lui", "according to her": a pronoun alone, or before a figure ("selon lui
-    96 000 euros")."""
+    96 000 euros") or a small word ("permet selon elle de remplacer…"), not before a noun
+    ("according to this report")."""
     words = phrase.split()
-    if len(words) > 1 and words[1][:1].isdigit():
+    if len(words) > 1 and (words[1][:1].isdigit() or words[1].lower() in lexicon.stopwords):
         words = words[:1]
     return is_pronoun(" ".join(words), lexicon)
 

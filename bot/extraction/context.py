@@ -57,6 +57,8 @@ _LINK_WORDS = frozenset(
         "aux",
     ]
 )
+#: a word that makes a description a phrase, not a name ("le dossier déposé en préfecture")
+_DESCRIPTION_BREAKS = _LINK_WORDS | frozenset(["en", "in", "at", "by", "par"])
 _COMPLEMENT = re.compile(r"\s+(?:de|des|du|d'|d’|of|for)\b", re.IGNORECASE)
 
 
@@ -119,8 +121,9 @@ def full_name(noun: str, context: str) -> str | None:
     if not names:
         for match in described.finditer(context):
             words = match.group(1).split()
-            # "le président du syndicat" is a president: the noun is a complement there.
-            if words[-1].lower() not in _LINK_WORDS:
+            # "le président du syndicat" is a president: the noun is a complement there;
+            # "le dossier déposé en préfecture" is a dossier.
+            if not any(w.lower() in _DESCRIPTION_BREAKS for w in words):
                 names.add(" ".join([*words, noun]))
     return names.pop() if len(names) == 1 else None
 

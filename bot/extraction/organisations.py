@@ -37,9 +37,11 @@ MAX_NAME_WORDS = 6
 _CAPITAL = "A-ZÀ-ÖØ-Þ"
 # "Eaux du Val-Brenne", "Pell & Royce", "Federation of Island Businesses": capitalised words
 # joined by particles; each repetition consumes a capitalised word, so the match is linear.
+#: small words inside an organisation's name ("Eaux du Val-Brenne", "Respirer à Saint-Aubin")
+_PARTICLES = "(?:of|the|and|for|de|du|des|la|le|et|à|en|sur|aux|&)"
 _NAME = (
     rf"[{_CAPITAL}][\w'’&.-]*"
-    rf"(?:[ \t]+(?:(?:of|the|and|for|de|du|des|la|le|et|&)[ \t]+)?[{_CAPITAL}][\w'’&.-]*)"
+    rf"(?:[ \t]+(?:{_PARTICLES}[ \t]+)?[{_CAPITAL}][\w'’&.-]*)"
     rf"{{0,{MAX_NAME_WORDS - 1}}}"
 )
 _NAME_RUN = re.compile(rf"(?<![\w'’-]){_NAME}")

@@ -428,6 +428,10 @@ def _speaker_words(draft: _Draft, lexicon: Lexicon, *, head_only: bool) -> set[s
     words: set[str] = set()
     for phrase in (draft.speaker or "", draft.written):
         norm = normalize_for_matching(phrase)
+        participle = lexicon.document_participle.search(norm, 1)
+        if participle is not None and phrase is draft.written:
+            # "dossier déposé en préfecture par la société": "préfecture" names no speaker
+            norm = norm[: participle.start()]
         if head_only:
             link = lexicon.author_link.search(norm, 1)
             norm = _POSSESSIVE.sub(" ", norm[: link.start() if link else None])

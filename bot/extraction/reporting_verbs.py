@@ -23,6 +23,8 @@ MAX_VERB_CANDIDATES = 6
 MAX_AUX_GAP_WORDS = 3
 #: characters looked back from a verb for its auxiliary or the word before it
 LOOKBACK_CHARS = 40
+#: a relative pronoun standing for the noun before it
+BARE_RELATIVES = frozenset(["qui", "which", "who", "that"])
 #: words between an estimating verb and its figure ("estime les dégâts à 380 000 €")
 MAX_ESTIMATE_WORDS = 6
 ESTIMATE_WINDOW_CHARS = 80
@@ -187,7 +189,10 @@ def counts_as_reporting(norm: str, start: int, end: int, lexicon: Lexicon) -> bo
         return True
     if clause_follows(norm, end, lexicon) or _estimate_follows(norm, end, lexicon):
         return True
-    subject = SEGMENT.split(norm[:start])[-1]
+    parts = SEGMENT.split(norm[:start])
+    subject = parts[-1]
+    if subject.strip().lower() in BARE_RELATIVES and len(parts) > 1:
+        subject = parts[-2]  # "un rapport du Barpi, qui recensait…": the report finds
     if _names_a_person(subject):
         return True  # "Amandine Roux note des ventes « en hausse de 60 % »"
     # "The National Weather Service measured 11.4 inches": a named body finds too

@@ -466,6 +466,27 @@ def _drop_leading_complement(phrase: str, lexicon: Lexicon) -> str:
     return phrase
 
 
+def _person_before_place(phrase: str) -> str:
+    """ "economist Adam Kessler at Plains State University" -> "economist Adam Kessler"."""
+    head, at, _ = phrase.partition(" at ")
+    return head if at and looks_like_name(" ".join(head.split()[-2:])) else phrase
+
+
+def _person_after_lower_role(words: list[str], lexicon: Lexicon) -> str | None:
+    """ "Surf Life Saving Tallow president Darren Pike", "Board member Linda Fairbanks":
+    a body's name, a role in lower case, then the person's name ending the phrase."""
+    start = len(words)
+    while start > 0 and words[start - 1][:1].isupper():
+        start -= 1
+    name = words[start:]
+    if not 2 <= len(name) <= 3 or start < 2 or not looks_like_name(" ".join(name)):
+        return None
+    role = words[start - 1]
+    person_role = role.islower() and role in lexicon.speaker_nouns
+    # "engineering firm Hollis Grant" is a firm's name, kept with its class
+    return " ".join(name) if person_role and not names_an_organisation(role, lexicon) else None
+
+
 def _from_last_title(words: list[str], lexicon: Lexicon) -> str | None:
     """ "Liberal Democrat group leader Councillor Dominic Reeve" -> "Councillor Dominic
     Reeve": a capitalised title right before the name, after other roles."""
@@ -487,10 +508,14 @@ def _person_after_role(phrase: str, lexicon: Lexicon) -> str:
     "Mayor Daniel Frost" is a title and stays), then their name;
     an organisation's class stays ("société Ventoris Énergies"), and so does a role with a
     place in it ("maire de Saint-Roch-en-Vallon Martine Guérin")."""
+    phrase = _person_before_place(phrase)
     words = phrase.split()
     titled = _from_last_title(words, lexicon)
     if titled is not None:
         return titled
+    person = _person_after_lower_role(words, lexicon)
+    if person is not None:
+        return person
     # an acronym is part of the role ("Local MSP Kirsty Drummond"), not of the name
     first_name = next(
         (i for i, w in enumerate(words) if i and w[:1].isupper() and not w.isupper()), None
@@ -576,6 +601,15 @@ def subject_phrase(clause: str, lexicon: Lexicon) -> str:
     for conjunction in lexicon.conjunction.finditer(norm):
         if lexicon.document_participle.match(norm[conjunction.end() :].lstrip()):
             continue  # "A study commissioned by the city and released in October"
+        before_word = norm[: conjunction.start()].split()[-1:]
+        after_word = norm[conjunction.end() :].split()[:1]
+        if (
+            before_word
+            and after_word
+            and before_word[0][:1].isupper()
+            and after_word[0][:1].isupper()
+        ):
+            continue  # "the Department of Fisheries and Coast": one name
         if is_clause(clause[cut : conjunction.start()], lexicon):
             cut = conjunction.end()
     return clause[cut:].lstrip()

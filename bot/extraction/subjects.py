@@ -15,10 +15,11 @@ from bot.core.text import LETTER_RUN
 
 from .lexicon import Lexicon, normalize_for_matching
 from .organisations import names_an_organisation
-from .reporting_verbs import reporting_verbs
+from .reporting_verbs import BARE_RELATIVES, reporting_verbs
 from .speaker import (
     NAME_WORD,
     SEGMENT,
+    author_named_in,
     has_capital,
     has_verb,
     is_clause,
@@ -167,7 +168,9 @@ def subject_before(
     the first part, a name before a role ("Jane Doe, the finance director, told…").  In
     an aside ("Kim veut …, comme il l'a souligné") the pronoun is the sentence's subject.
     """
-    antecedent = _whose_antecedent(sentence[:verb_start], lexicon)
+    antecedent = _whose_antecedent(sentence[:verb_start], lexicon) or _relative_antecedent(
+        sentence[:verb_start], lexicon
+    )
     if antecedent is not None:
         return antecedent
     parts = _segments(sentence[:verb_start], lexicon)
@@ -247,6 +250,17 @@ def _ends_with_person(phrase: str, lexicon: Lexicon) -> bool:
     if not is_speaker_noun(phrase, lexicon):
         return True
     return len(words) >= 3 and all(w[:1].isupper() and not w.isupper() for w in words[-2:])
+
+
+def _relative_antecedent(before: str, lexicon: Lexicon) -> Subject | None:
+    """ "…un rapport du Barpi, qui recensait 180 incidents": the report's author reports."""
+    parts = [p.strip() for p in SEGMENT.split(before)]
+    while parts and not parts[-1]:
+        parts.pop()
+    if len(parts) < 2 or parts[-1].lower() not in BARE_RELATIVES:
+        return None
+    author = author_named_in(parts[-2], lexicon)
+    return Subject(author, author) if author is not None else None
 
 
 def _shared_subject(part: str, adjacent: str, lexicon: Lexicon) -> Subject | None:
