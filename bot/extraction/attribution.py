@@ -35,6 +35,8 @@ from .subjects import can_speak, leading_speaker, only_person, subject_before
 #: a quotation introduced by a colon (its marks may be gone from a claim): the clause before
 #: names who speaks
 _QUOTE_AFTER_COLON = re.compile(r"\s:\s*(?:[«“\"]|[A-ZÀ-Þ])")
+#: "Le Trot", "La Poste" after "selon": a one-word name written with its article
+_ARTICLE_NAME = re.compile(r"\s+((?:Le|La|Les) [A-ZÀ-Þ][\w'’-]*)(?=\s*,)")
 #: words of a part before an inverted verb that can still be a name or a role
 MAX_NAME_PART_WORDS = 12
 #: words after the verb of a tag that starts with its speaker ("Smith told the BBC on Monday")
@@ -174,6 +176,9 @@ def _pronoun_speaker(head: str, previous: str | None, lexicon: Lexicon) -> Attri
     """Who "il", "lui", "he" is: a name opening the sentence itself ("Le député, X, a déposé
     un texte…, a-t-il indiqué"), else the speaker of the sentence before."""
     own = leading_speaker(head, lexicon) if head.strip() else None
+    if own is not None and own[0].islower() and is_speaker_noun(own[0], lexicon):
+        # "Le syndicaliste s'inquiète… : selon lui, …": the role, for the article to name
+        return Attribution(own[0], "reported speech", own[1])
     if own is not None and lexicon.article_start.match(normalize_for_matching(own[1])):
         own = None  # "…, La Poste lui verserait…, a-t-il précisé": "il" is no "La Poste"
     if own is None or not looks_like_name(own[0]):
@@ -256,6 +261,9 @@ def _find_attribution(
         if reported is not None:
             return reported
     if according is not None and not attribution_only:
+        named = _ARTICLE_NAME.match(sentence, according.end())
+        if named is not None:
+            return Attribution(named.group(1), "according to", named.group(1))  # "Selon Le Trot"
         first = next(iter(reporting_verbs(norm, lexicon)), None)
         if first is not None and first[0] < according.start():
             # "X told the Courier that…, citing counts by the district": X speaks.
@@ -341,9 +349,14 @@ def _speaker_of_verb(
         # '«…,» he told the Tyrone Herald': the pronoun speaks, the paper is told
         return speaker_before(previous, lexicon)
     has_clause = clause_follows(norm, end, lexicon)
-    inverted = attribution_only or (
-        not has_clause
-        and (before.endswith(",") or lexicon.inversion_end.search(before) is not None)
+    inverted = (
+        attribution_only
+        or (
+            not has_clause
+            and (before.endswith(",") or lexicon.inversion_end.search(before) is not None)
+            # "…, X, the cabinet member, told a meeting": the meeting is told, X speaks
+            and norm[start:end].lower() not in lexicon.addressee_verbs
+        )
     )
     if inverted and not attribution_only:
         # "X, the vice-chancellor, told staff in an email that…": staff are told, X tells;

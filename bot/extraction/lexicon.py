@@ -343,6 +343,8 @@ class Lexicon:
     relative_subjects: frozenset[str]
     #: "semaines", "jobs": what a number word counts when it is a figure ("six semaines")
     counted_units: frozenset[str]
+    #: "told": the words after it name who is told, never who speaks
+    addressee_verbs: frozenset[str]
     #: "se", "s'" before a verb of judgement: "le musée se trouve…" is no judgement
     reflexive_pronouns: frozenset[str]
     #: adverbs that can stand between a speaker and its verb ("the report also found")
@@ -501,6 +503,7 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         object_pronouns=frozenset(w.lower() for w in words("object_pronouns")),
         relative_subjects=frozenset(w.lower() for w in words("relative_subjects")),
         counted_units=frozenset(w.lower() for w in words("counted_units")),
+        addressee_verbs=frozenset(w.lower() for w in words("addressee_verbs")),
         reflexive_pronouns=frozenset(w.lower() for w in words("reflexive_pronouns")),
         adverb_end=re.compile(rf"\s+(?:{_alternation(words('adverbs'))})\s*$", re.IGNORECASE),
         adverb_start=compile_prefix(words("adverbs")),
@@ -591,6 +594,7 @@ def get_lexicon(language: str) -> Lexicon:
         "object_pronouns",
         "relative_subjects",
         "counted_units",
+        "addressee_verbs",
         "plural_determiners",
         "definite_plural",
         "copulas",

@@ -375,6 +375,10 @@ def _role_just_before(
     with its complement is the person just before; a document or a body keeps its name."""
     if head in lexicon.document_nouns or names_an_organisation(head, lexicon):
         return None
+    if draft.written.split(" ", 1)[0].lower() in _INDEFINITE:
+        return None  # "a district spokesman": someone new, not the person before
+    if head not in lexicon.speaker_nouns:
+        head = draft.speaker.split()[-1] if draft.speaker else head  # "ancienne bibliothécaire"
     return _speaker_just_before(draft, recent, head, lexicon)
 
 
@@ -412,11 +416,17 @@ def _is_body(speaker: str) -> bool:
 def _is_person_for_role(role: str, lexicon: Lexicon) -> Callable[[str], bool]:
     """For a person's role ("pharmacien", "syndicaliste"): a person's name; for anything
     else: nothing."""
-    if role not in lexicon.speaker_nouns or names_an_organisation(role, lexicon):
+    if (
+        role not in lexicon.speaker_nouns
+        or names_an_organisation(role, lexicon)
+        or role in lexicon.spokesperson_nouns  # a spokesman speaks for a body
+    ):
         return lambda _: False
     return lambda speaker: len(speaker.split()) >= 2 and looks_like_name(speaker)
 
 
+#: an indefinite article: what follows is introduced, not referred back to
+_INDEFINITE = frozenset(["a", "an", "un", "une"])
 #: "directrice du Parvis", "head of the X Trust": a role, then the body it belongs to
 _ROLE_OF = re.compile(r"^[^\W\d_][\w'’-]* (?:de la |de l['’]|du |des |d['’]|of the |of )[A-ZÀ-Þ]")
 _POSSESSIVE = re.compile(r"[^\W\d_]+['’]s\b")

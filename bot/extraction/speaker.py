@@ -619,8 +619,8 @@ def apposed_name(after: str) -> str | None:
     """ ", Mark Young, said…" after a role: the person's name, if that is what follows."""
     if not after.startswith(","):
         return None
-    candidate = after[1:].split(",")[0].strip().rstrip(".")
-    return candidate if looks_like_name(candidate) else None
+    candidate = _BRACKETED.sub("", after[1:].split(",")[0].strip().rstrip("."))
+    return candidate if looks_like_name(candidate) else None  # "X (divers gauche)" is X
 
 
 def is_speaker_noun(phrase: str, lexicon: Lexicon) -> bool:

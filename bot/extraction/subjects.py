@@ -204,6 +204,16 @@ def subject_before(
             or any(is_clause(k, lexicon) for k in kept[:-1])
         ):
             return Subject(None, adjacent, pronoun=True)
+    named_before = speaker_name(kept[-2], lexicon) if len(kept) > 1 else None
+    if (
+        named_before is not None
+        and looks_like_name(named_before)
+        and speaker_name(adjacent, lexicon) is not None
+        and not has_capital(adjacent)
+        and any(w in lexicon.speaker_nouns for w in adjacent.lower().split())
+    ):
+        # "…, Councillor Ann Pym, the cabinet member for finance, told…": the name, not the role
+        return Subject(named_before, kept[-2])
     if len(kept) > 1 and (trailing or first is None or parts.clause_inside):
         # "X, which answers…, has 14 posts vacant, center director Y said in an interview"
         name = speaker_name(adjacent, lexicon)
@@ -308,8 +318,24 @@ def leading_speaker(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
             _apposed_subject(sentence, lexicon)
             or _role_then_name(sentence, lexicon)
             or _leading_name(sentence, lexicon)
+            or _leading_role(sentence, lexicon)
         )
     return subject.speaker, subject.written
+
+
+def _leading_role(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
+    """ "Le syndicaliste s'inquiète…": an article, a person's role, then a verb no list
+    knows: the role is the subject (the article names the person elsewhere)."""
+    words = sentence.split()[:3]
+    if (
+        len(words) == 3
+        and lexicon.article_start.fullmatch(words[0].lower())
+        and words[1].islower()
+        and words[1] in lexicon.speaker_nouns
+        and words[2][:1].islower()
+    ):
+        return words[1], " ".join(words[:2])
+    return None
 
 
 def _leading_name(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:

@@ -1089,3 +1089,73 @@ def test_a_place_in_a_document_phrase_names_no_speaker() -> None:
     )
     claims = extract_claims(text, language="fr")
     assert [c.speaker for c in claims if "12 installations" in c.text] == ["préfecture"]
+
+
+# The seventeenth held-out round's shapes (docs/extraction.md), on sentences of our own.
+
+
+def test_told_a_meeting_is_the_listener_not_the_speaker() -> None:
+    sentence = (
+        "Under proposals published last week, the fee would rise from £400 to £650,"
+        " Councillor Ann Pym, the cabinet member for finance, told a meeting of the scrutiny"
+        " committee on Thursday."
+    )
+    assert _speaker("en", sentence) == "Councillor Ann Pym"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        (
+            "« On savait depuis deux ans que le cinéma fermerait, et 1,2 million est allé au"
+            " rond-point », tacle Luc Morin, conseiller municipal.",
+            "Luc Morin",
+        ),
+        (
+            "« Nous organisons 7 réunions par an », expose son président, Yves Hamon.",
+            "Yves Hamon",
+        ),
+        (
+            "La commune possède les 24 hectares du site, rappelle la maire, Anne Perrot (sans"
+            " étiquette), qui réfléchit à d'autres usages.",
+            "Anne Perrot",
+        ),
+        ("Selon Le Galop, les primes baisseront de 18 % l'an prochain.", "Le Galop"),
+        (
+            "Un constat que confirme la MSA de la Sarthe, qui a reçu 210 demandes depuis mars.",
+            "MSA de la Sarthe",
+        ),
+    ],
+)
+def test_french_tags_inversion_after_que_and_a_name_with_its_article(
+    sentence: str, speaker: str
+) -> None:
+    assert _speaker("fr", sentence) == speaker
+
+
+def test_a_role_opening_the_sentence_answers_for_selon_lui() -> None:
+    text = (
+        "Le président du syndicat, Marc Brun, rappelle que la profession réclamait 6 000"
+        " euros. Le syndicaliste s'inquiète surtout pour la trésorerie : selon lui, un"
+        " viticulteur sur quatre est aujourd'hui dans le rouge.\n"
+    )
+    claims = extract_claims(text, language="fr")
+    assert [c.speaker for c in claims if "sur quatre" in c.text] == ["Marc Brun"]
+
+
+def test_a_demonstrative_role_after_the_person_is_the_person() -> None:
+    text = (
+        "L'association Les Amis du Lux a recueilli 2 100 signatures, selon sa présidente,"
+        " Rose Marchal. Cette ancienne bibliothécaire assure que 35 bénévoles sont prêts.\n"
+    )
+    claims = extract_claims(text, language="fr")
+    assert [c.speaker for c in claims if "35 bénévoles" in c.text] == ["Rose Marchal"]
+
+
+def test_an_indefinite_spokesman_is_not_the_person_before() -> None:
+    text = (
+        "Schools superintendent Ana Ruiz said 23 schools would reopen. The district has spent"
+        " $90,000 on water since May, a district spokesman said.\n"
+    )
+    claims = extract_claims(text, language="en")
+    assert [c.speaker for c in claims if "$90,000" in c.text] == ["district spokesman"]
