@@ -18,18 +18,17 @@ import re
 from dataclasses import dataclass
 
 from .lexicon import SIGNAL_CUES, Lexicon, normalize_for_matching, tokenize
-from .reporting_verbs import LOOKBACK_CHARS, clause_follows, counts_as_reporting, reporting_verbs
-from .speaker import (
+from .names import (
     NAME_WORD,
     SEGMENT,
-    apposed_name,
     has_capital,
     has_verb,
     is_pronoun,
     is_speaker_noun,
     looks_like_name,
-    speaker_name,
 )
+from .reporting_verbs import LOOKBACK_CHARS, clause_follows, counts_as_reporting, reporting_verbs
+from .speaker import apposed_name, speaker_name
 from .subjects import can_speak, leading_speaker, only_person, subject_before
 
 #: a quotation introduced by a colon (its marks may be gone from a claim): the clause before

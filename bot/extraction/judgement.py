@@ -37,8 +37,9 @@ from itertools import pairwise
 from .attribution import holder
 from .lexicon import Lexicon, normalize_for_matching, tokenize
 from .model import sigmoid
+from .names import SEGMENT, has_verb, is_finder, is_pronoun
 from .signals import Signals
-from .speaker import SEGMENT, has_verb, is_finder, is_pronoun, speaker_name
+from .speaker import speaker_name
 
 #: Logit added to a sentence that reports a judgement: about the rule score's two opinion
 #: cues (2 x -1.6), so that a frame scored 0.9 on its words ends near 0.25.

@@ -542,6 +542,24 @@ def load_raw(language: str) -> dict[str, list[str]]:
     return {k: v for k, v in raw.items() if isinstance(v, list)}
 
 
+#: function-word lists that would misfire on other languages' ordinary words: the neutral
+#: lexicon (an unknown language) keeps them empty
+_FUNCTION_WORD_LISTS = (
+    "context_starts", "pronouns", "question_starts", "first_person", "connectors",
+    "intro_prepositions", "appositive_starts", "articles", "auxiliaries", "speculation", "opinion",
+    "intention", "prediction", "concessive", "inference", "number_words", "units", "date_words",
+    "reported_unconfirmed", "past_event", "impersonal_starts", "generic_markers",
+    "additive_markers", "anaphors", "impersonal_after_pronoun", "judgement_cues",
+    "when_conjunctions", "plural_pronouns", "negative_subjects", "passive_markers", "possessives",
+    "noun_complements", "relative_possessives", "identity_words", "participle_endings",
+    "infinitive_endings", "estimate_links", "spokesperson_nouns", "object_pronouns",
+    "relative_subjects", "counted_units", "addressee_verbs", "plural_determiners",
+    "definite_plural", "copulas", "judgement_adjectives", "clause_verbs", "adverbs",
+    "season_times", "author_links", "supplier_links", "commission_links", "finding_verbs",
+    "judgement_verbs", "judgement_frame_starts", "opinion_openers",
+)  # fmt: skip
+
+
 @cache
 def get_lexicon(language: str) -> Lexicon:
     """Compiled lexicon for `language`; unknown languages get a neutral, structural one."""
@@ -551,64 +569,6 @@ def get_lexicon(language: str) -> Lexicon:
     for code in available_languages():
         for key, values in load_raw(code).items():
             merged.setdefault(key, []).extend(values)
-    # Function-word lists would misfire on other languages' ordinary words: keep them empty.
-    for key in (
-        "context_starts",
-        "pronouns",
-        "question_starts",
-        "first_person",
-        "connectors",
-        "intro_prepositions",
-        "appositive_starts",
-        "articles",
-        "auxiliaries",
-        "speculation",
-        "opinion",
-        "intention",
-        "prediction",
-        "concessive",
-        "inference",
-        "number_words",
-        "units",
-        "date_words",
-        "reported_unconfirmed",
-        "past_event",
-        "impersonal_starts",
-        "generic_markers",
-        "additive_markers",
-        "anaphors",
-        "impersonal_after_pronoun",
-        "judgement_cues",
-        "when_conjunctions",
-        "plural_pronouns",
-        "negative_subjects",
-        "passive_markers",
-        "possessives",
-        "noun_complements",
-        "relative_possessives",
-        "identity_words",
-        "participle_endings",
-        "infinitive_endings",
-        "estimate_links",
-        "spokesperson_nouns",
-        "object_pronouns",
-        "relative_subjects",
-        "counted_units",
-        "addressee_verbs",
-        "plural_determiners",
-        "definite_plural",
-        "copulas",
-        "judgement_adjectives",
-        "clause_verbs",
-        "adverbs",
-        "season_times",
-        "author_links",
-        "supplier_links",
-        "commission_links",
-        "finding_verbs",
-        "judgement_verbs",
-        "judgement_frame_starts",
-        "opinion_openers",
-    ):
+    for key in _FUNCTION_WORD_LISTS:
         merged[key] = []
     return _build(NEUTRAL, merged)

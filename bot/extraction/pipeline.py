@@ -13,9 +13,6 @@ import bisect
 import dataclasses
 import logging
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from itertools import takewhile
 
 from bot.core.text import word_count
 
@@ -32,27 +29,29 @@ from .context import (
     context_hint,
     continues_report,
     drop_judgement_adjectives,
-    full_name,
     judgement_split,
     opinion_head_end,
-    person_named_before,
     resolve_references,
 )
 from .dedupe import dedupe_with_rest
+from .drafts import Draft
 from .language import detect_language
 from .lexicon import Lexicon, get_lexicon, normalize_for_matching
 from .model import load_model
+from .names import is_pronoun
 from .organisations import (
     ORGANISATION_LOOKBACK_CHARS,
-    names_an_organisation,
-    organisation_ahead,
-    organisation_by_class,
 )
 from .quotes import QuoteBlock, find_quote_blocks
 from .scoring import CHECKWORTHY_THRESHOLD, assess
 from .segment import Segment, segment
-from .speaker import author_named_in, is_pronoun, looks_like_name
-from .subjects import can_speak, leading_speaker, only_person
+from .speaker_context import (
+    CONTEXT_SENTENCES,
+    in_untagged_quote,
+    named_speaker,
+    pronoun_in_paragraph,
+)
+from .subjects import only_person
 
 logger = logging.getLogger("claimbot.extraction")
 
@@ -75,31 +74,11 @@ LEDE_LOOKAHEAD_CHARS = 600
 MAX_BINARY_SHARE = 0.05
 BINARY_SAMPLE_CHARS = 20_000
 CONTEXT_PENALTY = 0.92
-#: sentences before a claim searched for the full name of "the association"
-CONTEXT_SENTENCES = 3
-#: how far back a one-word speaker ("the authority") looks for its full name
-SPEAKER_LOOKBACK_SENTENCES = 60
 
 _OPENING_QUOTES = ' «“"„'
 _CREDIT_SEPARATOR = r"\s*(?::|/|©|\bby\b|\bpar\b)"
 # Control characters (not tab/newline), replacement char, surrogates, private use.
 _BINARY_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ud800-\udfff\ue000-\uf8ff]")
-
-
-@dataclass(slots=True)
-class _Draft:
-    """A claim being built; frozen into a ClaimCandidate at the end."""
-
-    text: str
-    start: int
-    end: int
-    speaker: str | None
-    external_source: bool
-    segment_index: int
-    span_text: str = ""
-    unresolved: tuple[str, ...] = ()
-    #: the speaker's phrase as written ("the report", "une étude de l'Observatoire…")
-    written: str = ""
 
 
 def prepare_text(text: object) -> str:
@@ -189,7 +168,7 @@ def _draft(
     blocks: list[QuoteBlock],
     lexicon: Lexicon,
     previous: str | None,
-) -> _Draft | None:
+) -> Draft | None:
     start, end = seg.start, seg.end
     speaker: str | None = None
     block = _quote_for(seg, blocks)
@@ -230,7 +209,7 @@ def _draft(
     if speaker is None:
         attribution = find_attribution(claim_text, lexicon, previous)
     start, end = start + cleaned.head_skip, end - cleaned.tail_skip
-    return _Draft(
+    return Draft(
         text=claim_text,
         start=start,
         end=end,
@@ -242,7 +221,7 @@ def _draft(
     )
 
 
-def _self_contained(draft: _Draft, text: str, segments: list[Segment], lexicon: Lexicon) -> None:
+def _self_contained(draft: Draft, text: str, segments: list[Segment], lexicon: Lexicon) -> None:
     """Names for "the association" from the sentences before; what stays open is recorded."""
     first = segments[max(0, draft.segment_index - CONTEXT_SENTENCES)].start
     context = text[first : segments[draft.segment_index].start]
@@ -262,191 +241,6 @@ def _self_contained(draft: _Draft, text: str, segments: list[Segment], lexicon: 
         if draft.speaker is not None and draft.speaker.lower() == bare.lower():
             draft.speaker = name
     draft.unresolved = references.unresolved
-
-
-def _named_speaker(
-    draft: _Draft,
-    earlier: list[_Draft],
-    lexicon: Lexicon,
-    before: str,
-    sentence_start: int,
-    ahead: str = "",
-) -> None:
-    """ "the authority", "l'agence", "the report": the speaker named in full just before.
-
-    A one-word speaker is the nearest earlier speaker in the article that holds the word
-    ("Aldry Water Authority", "agence régionale de santé", named paragraphs before); a
-    document ("the report") is the nearest one that spoke through a document; a class
-    ("the company", "the state-owned operator") the organisation the article named `before`
-    the speaker, its sentence starting at `sentence_start` (`organisations.py`).
-    """
-    bare = draft.speaker
-    if bare is not None and " " not in bare and looks_like_name(bare):
-        # A surname alone ("…," Fitch told the radio): the person named in full before.
-        draft.speaker = person_named_before(bare, before, lexicon) or bare
-        return
-    if bare is None or not bare[:1].islower():
-        return
-    # `earlier` is in the article's order: stop at the lookback, never rescan the article.
-    recent = list(
-        takewhile(
-            lambda o: draft.segment_index - o.segment_index <= SPEAKER_LOOKBACK_SENTENCES,
-            reversed(earlier),
-        )
-    )
-    if not bare.islower():
-        # "directrice du Parvis": a role of a named body is the person just before.
-        if _ROLE_OF.search(bare):
-            draft.speaker = _role_just_before(draft, recent, bare.split()[0], lexicon) or bare
-        return
-    if " " in bare:
-        draft.speaker = (
-            organisation_by_class(bare, before, lexicon, sentence_start)
-            or organisation_ahead(bare, ahead, lexicon)
-            or _role_just_before(draft, recent, bare.split()[0], lexicon)
-            or bare
-        )
-        return
-    document = bare in lexicon.document_nouns
-    named = [o for o in recent if o.speaker is not None and o.speaker != bare]
-    # The word as the head ("groupe Papeteries Delorme") before the word in a complement
-    # ("direction du groupe"), which only counts close by.
-    for head_only in (True, False):
-        for other in named:
-            if not head_only and draft.segment_index - other.segment_index > CONTEXT_SENTENCES:
-                break
-            words = _speaker_words(other, lexicon, head_only=head_only)
-            if (bare in words) or (document and not words.isdisjoint(lexicon.document_nouns)):
-                draft.speaker = other.speaker
-                return
-    organisation = organisation_by_class(
-        bare, before, lexicon, sentence_start
-    ) or organisation_ahead(bare, ahead, lexicon)
-    if organisation is not None:
-        draft.speaker = organisation
-        return
-    # Never a speaker before, but named in the article: "Calder University will close…".
-    if not document:
-        name = full_name(bare, " ".join(o.text for o in reversed(recent)))
-        if name is not None:
-            draft.speaker = name
-            return
-    draft.speaker = _speaker_just_before(draft, recent, bare, lexicon) or bare
-
-
-def _in_untagged_quote(text: str, seg: Segment) -> bool:
-    """The sentence is (inside) a quotation: more quotes opened than closed before it on
-    its line, or it opens one."""
-    before = text[seg.line_start : seg.start]
-    opens = text[seg.start : seg.end].lstrip().startswith(("«", "“"))
-    return opens or before.count("«") > before.count("»") or before.count("“") > before.count("”")
-
-
-def _pronoun_in_paragraph(
-    drafts: list[_Draft], index: int, segments: list[Segment], lexicon: Lexicon
-) -> str | None:
-    """ "…, assure-t-il, …" after "Il reconnaît…", "a-t-elle précisé" two sentences after
-    "Christelle Daubin élève…": the speaker, or the one person named, of the sentences just
-    before in the same paragraph (or the paragraph before, for its first sentence)."""
-    line = segments[index].line_index
-    # A sentence opening its paragraph ("He added that…") reads the paragraph before, when
-    # nothing (a heading) stands between.
-    opens_paragraph = index > 0 and segments[index - 1].line_index != line
-    expected = index - 1
-    for other in reversed(drafts[-CONTEXT_SENTENCES:]):
-        other_line = segments[other.segment_index].line_index
-        if other.segment_index != expected or (other_line != line and not opens_paragraph):
-            break
-        if other_line != line and other_line != segments[index - 1].line_index:
-            break
-        expected -= 1
-        if other.speaker is not None:
-            return other.speaker
-        person = only_person(other.text, lexicon)
-        if person is not None:
-            return person[0]
-    return None
-
-
-def _role_just_before(
-    draft: _Draft, recent: list[_Draft], head: str, lexicon: Lexicon
-) -> str | None:
-    """ "la directrice du Parvis" after "Claire Rambert ne cache pas…": a person's role
-    with its complement is the person just before; a document or a body keeps its name."""
-    if head in lexicon.document_nouns or names_an_organisation(head, lexicon):
-        return None
-    if draft.written.split(" ", 1)[0].lower() in _INDEFINITE:
-        return None  # "a district spokesman": someone new, not the person before
-    if head not in lexicon.speaker_nouns:
-        head = draft.speaker.split()[-1] if draft.speaker else head  # "ancienne bibliothécaire"
-    return _speaker_just_before(draft, recent, head, lexicon)
-
-
-def _speaker_just_before(
-    draft: _Draft, recent: list[_Draft], bare: str, lexicon: Lexicon
-) -> str | None:
-    """ "Selon ce rapport" after "l'ARS relève…", "selon le pharmacien" after his quote, "la
-    directrice du Parvis" after "Claire Rambert ne cache pas…": the speaker of the three
-    sentences before, a body for a document, a person for a person's role."""
-    document = bare in lexicon.document_nouns
-    wanted = _is_body if document else _is_person_for_role(bare, lexicon)
-    for other in recent:
-        if draft.segment_index - other.segment_index > CONTEXT_SENTENCES:
-            break
-        # A sentence that names its subject without reporting ("l'ARS relève une série de
-        # manquements") says whose the document is too; one that names one person, whom.
-        subject = leading_speaker(other.text, lexicon)
-        if subject is not None and not can_speak(subject[1], lexicon):
-            subject = None  # "Une caisse climatisée a été commandée": a thing, no author
-        speaker = other.speaker or (subject or ("",))[0]
-        if document:
-            speaker = author_named_in(other.text, lexicon) or speaker
-        elif not wanted(speaker):
-            speaker = (only_person(other.text, lexicon) or ("",))[0]
-        if speaker and speaker != bare and wanted(speaker):
-            return speaker
-    return None
-
-
-def _is_body(speaker: str) -> bool:
-    """A body, not a person: "agence régionale de santé (ARS)", not "Jean Roux"."""
-    return bool(speaker) and not looks_like_name(speaker)
-
-
-def _is_person_for_role(role: str, lexicon: Lexicon) -> Callable[[str], bool]:
-    """For a person's role ("pharmacien", "syndicaliste"): a person's name; for anything
-    else: nothing."""
-    if (
-        role not in lexicon.speaker_nouns
-        or names_an_organisation(role, lexicon)
-        or role in lexicon.spokesperson_nouns  # a spokesman speaks for a body
-    ):
-        return lambda _: False
-    return lambda speaker: len(speaker.split()) >= 2 and looks_like_name(speaker)
-
-
-#: an indefinite article: what follows is introduced, not referred back to
-_INDEFINITE = frozenset(["a", "an", "un", "une"])
-#: "directrice du Parvis", "head of the X Trust": a role, then the body it belongs to
-_ROLE_OF = re.compile(r"^[^\W\d_][\w'’-]* (?:de la |de l['’]|du |des |d['’]|of the |of )[A-ZÀ-Þ]")
-_POSSESSIVE = re.compile(r"[^\W\d_]+['’]s\b")
-
-
-def _speaker_words(draft: _Draft, lexicon: Lexicon, *, head_only: bool) -> set[str]:
-    """The words of a speaker and of its phrase as written; `head_only`: before "of"/"de",
-    without a possessor ("university's governing council" is a council)."""
-    words: set[str] = set()
-    for phrase in (draft.speaker or "", draft.written):
-        norm = normalize_for_matching(phrase)
-        participle = lexicon.document_participle.search(norm, 1)
-        if participle is not None and phrase is draft.written:
-            # "dossier déposé en préfecture par la société": "préfecture" names no speaker
-            norm = norm[: participle.start()]
-        if head_only:
-            link = lexicon.author_link.search(norm, 1)
-            norm = _POSSESSIVE.sub(" ", norm[: link.start() if link else None])
-        words.update(w.lower() for w in re.findall(r"[^\W\d_]+", norm))
-    return words
 
 
 def _is_role(speaker: str | None) -> bool:
@@ -537,7 +331,7 @@ def extract(
         lexicon,
     )
 
-    drafts: list[_Draft] = []
+    drafts: list[Draft] = []
     for index, seg in enumerate(segments):
         if seg.line_index in skipped_lines or _in_speaker_tag(seg, blocks):
             continue
@@ -582,15 +376,15 @@ def extract(
         ):
             # "Des missiles ont également ..." continues the report sourced just before.
             draft.speaker = previous.speaker
-        if draft.speaker is None and _in_untagged_quote(text, seg):
+        if draft.speaker is None and in_untagged_quote(text, seg):
             # "Parmi eux, Jeannine Kerbrat, 81 ans, était venue. « Ça fait 25 km… »": a
             # quotation with no tag is the words of the person just named
-            draft.speaker = _pronoun_in_paragraph(drafts, index, segments, lexicon)
+            draft.speaker = pronoun_in_paragraph(drafts, index, segments, lexicon)
         if draft.speaker is None and speaks_as_pronoun(sentence, lexicon):
             # "La maire, Nathalie Gros, redoute…, dit-elle, …": her own sentence first
             own = only_person(sentence, lexicon)
             draft.speaker = (
-                own[0] if own else _pronoun_in_paragraph(drafts, index, segments, lexicon)
+                own[0] if own else pronoun_in_paragraph(drafts, index, segments, lexicon)
             )
         _self_contained(draft, text, segments, lexicon)
         # What the article said before the speaker: "Acme Ferries cut 40 sailings, the
@@ -600,7 +394,7 @@ def extract(
         window = max(0, cut - ORGANISATION_LOOKBACK_CHARS)  # each lookup stays bounded
         # The article's first claim may name its organisation only in the paragraph after.
         ahead = "" if drafts else text[seg.end : seg.end + LEDE_LOOKAHEAD_CHARS]
-        _named_speaker(draft, drafts, lexicon, text[window:cut], seg.start - window, ahead)
+        named_speaker(draft, drafts, lexicon, text[window:cut], seg.start - window, ahead)
         drafts.append(draft)
 
     has_model = load_model(lexicon.language) is not None

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from .attribution import INVERTED_PRONOUN, MAX_TAG_TAIL, speaker_after
 from .lexicon import Lexicon, normalize_for_matching
-from .speaker import is_clause, is_pronoun, looks_like_name, speaker_name, subject_phrase
+from .names import is_pronoun, looks_like_name
+from .speaker import is_clause, speaker_name, subject_phrase
 
 MAX_TAG_WORDS = 30
 #: a speaker's line under a quote: a name and a short role

@@ -14,8 +14,8 @@ from itertools import pairwise
 from bot.core.text import LETTER_RUN
 
 from .lexicon import Lexicon
+from .names import SEGMENT, is_finder
 from .organisations import class_of, names_an_organisation
-from .speaker import SEGMENT, is_finder
 
 #: reporting verbs tried per sentence, first to last (each try is linear in the sentence)
 MAX_VERB_CANDIDATES = 6

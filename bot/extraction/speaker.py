@@ -29,152 +29,54 @@ from __future__ import annotations
 import re
 
 from .lexicon import Lexicon, normalize_for_matching
-from .organisations import names_an_organisation
+from .names import (
+    MAX_SPEAKER_WORDS,
+    NAME_LETTERS,
+    NAME_PARTICLES,
+    NAME_WORD,
+    cut_at_stop,
+    drop_articles,
+    drop_leading_time,
+    has_capital,
+    has_figure,
+    has_verb,
+    is_date_word,
+    is_name,
+    is_speaker_noun,
+    looks_like_name,
+)
+from .people import drop_leading_complement, person_after_role, person_of_body
 
-MAX_SPEAKER_WORDS = 12
-MAX_NAME_WORDS = 5
 #: a document's head noun is among the first words of its phrase ("2023 inspection report")
 MAX_DOCUMENT_MODIFIERS = 3
 MAX_TRAILING_ADVERBS = 3
 #: documents of one sentence looked at for their author (each a bounded window)
 MAX_DOCUMENTS_NAMED = 3
-#: words of a person's role before their name ("chief finance officer Graham Pell")
-MAX_ROLE_WORDS = 4
 #: words of a time phrase between a document's participle and its author ("earlier this year")
 MAX_TIME_WORDS = 4
 ADVERB_LOOKBACK_CHARS = 40
 
-#: a comma or a dash between two parts of a sentence; not the comma of "62,000"
-SEGMENT = re.compile(r"(?<!\d),|,(?!\d)|\s[-–—]\s")
 _QUOTES = '«»“”„"'
 _TRIM = " \t,;:.-–—'\u00a0\u202f" + _QUOTES
-#: a word of a name: letters or digits with inner apostrophes, dots and hyphens ("U.S.")
-NAME_WORD = re.compile(r"[^\W_][\w'’.-]*")
-_LETTERS = re.compile(r"[^\W\d_][\w-]*")
-_NAME_PARTICLES = frozenset([
-    "de", "du", "des", "la", "le", "van", "von", "der", "den", "da", "di", "al", "bin", "ibn",
-    "et", "and", "of", "for",
-])  # fmt: skip
 #: a party, an age, a note or an acronym in brackets ending a name ("X (SEPA)"); one
 #: inside a name ("agence régionale de santé (ARS) Centre-Val de Loire") stays
 _BRACKETED = re.compile(r" ?\([^()\n]{1,60}\)\s*$")
 #: the link between a body's head and its complement ("chambre régionale des comptes")
 _COMPLEMENT_LINKS = frozenset(["de", "des", "du", "d'", "of", "for"])
-_CURRENCIES = frozenset("£$€¥")
 #: relative pronouns that can open the part before a reporting verb ("which Mr Tulley said")
 _RELATIVES = frozenset(["which", "that", "who", "que", "qu'", "qui", "dont"])
 #: the agent of a document, after its subject matter ("of 3,000 students by the X")
 _AGENT_LINK = re.compile(r"\b(?:by|par)\s+", re.IGNORECASE)
-#: a role with one of these is a role of something ("chief executive of the X Service")
-_ROLE_LINKS = _NAME_PARTICLES | frozenset(["the", "a", "an", "les", "l'", "at", "in", "à", "au"])
-
-
-def _capitalised(word: str) -> bool:
-    """ "Observatoire" and elided "l'Observatoire" both count."""
-    return word[:1].isupper() or word.partition("'")[2][:1].isupper()
-
-
-def has_capital(phrase: str) -> bool:
-    """A proper name in the phrase: some word is capitalised."""
-    return any(_capitalised(w) for w in NAME_WORD.findall(normalize_for_matching(phrase)))
-
-
-def looks_like_name(text: str) -> bool:
-    """ "Jane Doe", "Park Ji-woo", "Anne de la Tour": capitalised words and particles."""
-    words = text.split(",")[0].split()
-    if not 1 <= len(words) <= MAX_NAME_WORDS or not words[0][0].isupper():
-        return False
-    return all(w[0].isupper() or w in _NAME_PARTICLES for w in words)
-
-
-def has_verb(phrase: str, lexicon: Lexicon) -> bool:
-    """A conjugated verb in the phrase ("approved the", "was", "a voté"): a clause, not a name.
-
-    Only lower-case words count: "Will Smith" and "Le Monde" are names.
-    """
-    norm = normalize_for_matching(phrase)
-    if lexicon.clause_verb_pattern.search(norm) is not None:
-        return True
-    return any(w in lexicon.clause_verb_words for w in _LETTERS.findall(norm) if w.islower())
-
-
-def _has_figure(words: list[str], lexicon: Lexicon) -> bool:
-    """A number that is not part of a name ("41 cases", "About 62", but not "Channel 4")."""
-    return any(
-        (w[0].isdigit() or (w[0] in _CURRENCIES and w[1:2].isdigit()))  # "£640,000"
-        and not (i and words[i - 1][:1].isupper() and words[i - 1].lower() not in lexicon.stopwords)
-        and not (i + 1 < len(words) and words[i + 1][:1].isupper())  # "state 911 Board"
-        for i, w in enumerate(words)
-    )
-
-
-def is_name(phrase: str, lexicon: Lexicon) -> bool:
-    """The rule itself: a short noun phrase, no verb, no figure, not a lone function word."""
-    words = NAME_WORD.findall(phrase)
-    if not words or len(words) > MAX_SPEAKER_WORDS or not any(c.isalpha() for c in phrase):
-        return False
-    norm = normalize_for_matching(phrase)
-    if lexicon.pronoun.match(norm) and len(words) <= 2:
-        return False
-    if all(w.lower() in lexicon.stopwords or lexicon.article_start.fullmatch(w) for w in words):
-        return False  # "The", "de la"
-    if words[0].lower() in lexicon.negative_subjects:
-        return False  # "Rien ne", "Nobody": no one says it
-    if words[0].islower() and lexicon.pronoun.fullmatch(words[0]) is not None:
-        return False  # "lui que les équipes…": a lower-case pronoun opens no name
-    if all(_is_date_word(w, lexicon) for w in words):
-        return False  # "October", "lundi": a time
-    return not has_verb(phrase, lexicon) and not _has_figure(words, lexicon)
-
-
-def is_pronoun(phrase: str, lexicon: Lexicon) -> bool:
-    """ "It", "she", "Elle y": a subject to be found in the sentence before."""
-    words = phrase.split()
-    return 1 <= len(words) <= 2 and lexicon.pronoun.fullmatch(words[0].lower()) is not None
-
-
-def _drop_articles(phrase: str, lexicon: Lexicon) -> str:
-    for _ in range(2):
-        article = lexicon.article_start.match(normalize_for_matching(phrase))
-        if article is None:
-            break
-        rest = phrase[article.end() :].lstrip(" '’")
-        if not rest:
-            break
-        phrase = rest
-    return phrase
-
-
-def _is_date_word(word: str, lexicon: Lexicon) -> bool:
-    lowered = word.lower()
-    return lowered in lexicon.date_words.phrases or lowered in lexicon.months.phrases
-
-
-def _drop_leading_time(phrase: str, lexicon: Lexicon) -> str:
-    """ "vendredi l'agence" (after an inverted verb) -> "l'agence"."""
-    words = phrase.split(" ")
-    while len(words) > 1:
-        if _is_date_word(words[0], lexicon):
-            words = words[1:]
-        elif (
-            len(words) > 2
-            and lexicon.intro_start.fullmatch(words[0].lower())
-            and _is_date_word(words[1], lexicon)
-        ):
-            words = words[2:]
-        else:
-            break
-    return " ".join(words)
 
 
 def _skip_time_before_author(rest: str, lexicon: Lexicon) -> str:
     """ "last month by the X", "in 2023 by the X", "lundi par l'agence": the time between
     a document's participle and its author, in lower-case words and figures, goes."""
-    rest = _drop_leading_time(rest, lexicon)
+    rest = drop_leading_time(rest, lexicon)
     words = rest.split(" ")
     for i, word in enumerate(words[1 : MAX_TIME_WORDS + 1], start=1):
         if lexicon.author_link.fullmatch(word.lower()) and all(
-            w[:1].islower() or w[:1].isdigit() or _is_date_word(w, lexicon) for w in words[:i]
+            w[:1].islower() or w[:1].isdigit() or is_date_word(w, lexicon) for w in words[:i]
         ):
             return " ".join(words[i:])
     return rest
@@ -216,7 +118,7 @@ def _maker(author: str, lexicon: Lexicon, *, commissioned: bool = False) -> str:
         link = lexicon.commission_link.search(norm, 1)
     if link is None:
         return author
-    maker = _trim_author(_drop_articles(author[link.end() :].lstrip(" '’"), lexicon), lexicon)
+    maker = _trim_author(drop_articles(author[link.end() :].lstrip(" '’"), lexicon), lexicon)
     return maker if is_name(maker, lexicon) else author
 
 
@@ -257,12 +159,12 @@ def _author_of_document(phrase: str, lexicon: Lexicon) -> str:
         return document if participle is not None else phrase
     if words[0].endswith(("'s", "’s")) and not has_capital(rest):
         return document  # "federation's own survey (of members)"
-    author = _drop_articles(rest[link.end() :].lstrip(" '’"), lexicon)
-    if _has_figure(author.split(), lexicon):
+    author = drop_articles(rest[link.end() :].lstrip(" '’"), lexicon)
+    if has_figure(author.split(), lexicon):
         # "A survey of more than 3,000 students by the X": the agent after the figures
         agent_link = _AGENT_LINK.search(author)
         if agent_link is not None:
-            author = _drop_articles(author[agent_link.end() :], lexicon)
+            author = drop_articles(author[agent_link.end() :], lexicon)
     author = _cut_before_coordinated_participle(author, lexicon)
     author = _trim_author(_maker(author, lexicon, commissioned=commissioned), lexicon)
     agent = participle is not None or link.group().lower() in {"by", "par"}
@@ -290,7 +192,7 @@ def author_named_in(sentence: str, lexicon: Lexicon) -> str | None:
     for i in documents[:MAX_DOCUMENTS_NAMED]:
         window = " ".join(words[i : i + MAX_SPEAKER_WORDS + 2])
         phrase = re.split(r"[,;:.!?()]", window, maxsplit=1)[0]
-        author = _cut_at_stop(_author_of_document(phrase, lexicon), lexicon)
+        author = cut_at_stop(_author_of_document(phrase, lexicon), lexicon)
         if author.split(" ", 1)[0] != words[i] and is_name(author, lexicon):
             return author
     return None
@@ -308,45 +210,17 @@ def _drop_trailing_adverbs(phrase: str, lexicon: Lexicon) -> str:
     return phrase
 
 
-def _cut_at_stop(phrase: str, lexicon: Lexicon) -> str:
-    """ "ONS on Tuesday", "institut Opinéa réalisé pour La Gazette", "députée X samedi",
-    "la région au printemps": the name ends before a time phrase, a relative clause, a
-    participle, a day or a season."""
-    norm = normalize_for_matching(phrase)
-    for pattern in (lexicon.source_stop, lexicon.document_participle, lexicon.season_time):
-        found = pattern.search(norm)
-        if found is not None and found.start() > 0:
-            norm = norm[: found.start()]
-    previous_word = ""
-    for word in _LETTERS.finditer(norm):
-        if previous_word in lexicon.document_nouns and word.group() in lexicon.relative_subjects:
-            norm = norm[: word.start()]  # "a monthly performance report it filed"
-            break
-        previous_word = word.group().lower()
-    for word in _LETTERS.finditer(norm):
-        following = norm[word.end() :].split()[:1]
-        if (
-            word.start() > 0
-            and word.group().islower()
-            and _is_date_word(word.group(), lexicon)
-            and not (following and following[0].lower() in lexicon.document_nouns)
-        ):  # "annual report" is a document, "annual" alone a time
-            norm = norm[: word.start()]
-            break
-    return phrase[: len(norm)].rstrip()
-
-
 def _trim_author(author: str, lexicon: Lexicon) -> str:
     """A document's author without what follows its name: a time phrase, a participle, a
     season, a dated complement ("Pell & Royce in 2023" -> "Pell & Royce")."""
-    return _cut_before_dated(_cut_at_stop(author, lexicon), lexicon)
+    return _cut_before_dated(cut_at_stop(author, lexicon), lexicon)
 
 
 def _cut_before_dated(author: str, lexicon: Lexicon) -> str:
     """ "the agency's regional director in 2021" (a document's author) -> "the agency's
     regional director": a preposition with a figure ends the name."""
     norm = normalize_for_matching(author)
-    for word in _LETTERS.finditer(norm):
+    for word in NAME_LETTERS.finditer(norm):
         following = norm[word.end() : word.end() + 2]
         if (
             word.start() > 0
@@ -385,7 +259,7 @@ def _body_of_spokesperson(phrase: str, lexicon: Lexicon) -> str:
     link = lexicon.spokesperson_start.match(normalize_for_matching(phrase))
     if link is None:
         return phrase
-    body = _drop_articles(phrase[link.end() :].lstrip(" '’"), lexicon)
+    body = drop_articles(phrase[link.end() :].lstrip(" '’"), lexicon)
     return body if has_capital(body) and is_name(body, lexicon) else phrase
 
 
@@ -416,7 +290,7 @@ def _owner_of_document(phrase: str, lexicon: Lexicon) -> str:
         words
         and last.islower()
         and last in lexicon.document_nouns
-        and all(w[:1].isupper() or w in _NAME_PARTICLES for w in words)
+        and all(w[:1].isupper() or w in NAME_PARTICLES for w in words)
         and words[0][:1].isupper()
         and not all(w.lower() in lexicon.stopwords for w in words)  # "The figures"
     ):
@@ -437,128 +311,6 @@ def _drop_identity_word(phrase: str, lexicon: Lexicon) -> str:
     return phrase
 
 
-def _person_of_body(phrase: str, lexicon: Lexicon) -> str:
-    """ "Fire Chief Dana Whitlock of the Silver Fork Fire District" -> "Fire Chief Dana
-    Whitlock": a role and a person's name, then the body they work for."""
-    link = lexicon.author_link.search(normalize_for_matching(phrase), 1)
-    if link is None:
-        return phrase
-    words = phrase[: link.start()].split()
-    if len(words) < 3 or not looks_like_name(" ".join(words[-2:])):
-        return phrase
-    role = words[-3].lower().rstrip(".")
-    if role in lexicon.speaker_nouns or words[-3].rstrip(".") in lexicon.title_abbreviations:
-        return " ".join(words)
-    return phrase
-
-
-def _drop_leading_complement(phrase: str, lexicon: Lexicon) -> str:
-    """ "au micro Jean-Marc Sarrabère" (after "a lancé") -> the name: a preposition and its
-    noun before a person's name."""
-    words = phrase.split()
-    if len(words) < 4 or lexicon.intro_start.fullmatch(words[0].lower()) is None:
-        return phrase
-    for i in range(1, min(len(words) - 1, MAX_ROLE_WORDS + 1)):
-        if words[i][:1].isupper():
-            name = " ".join(words[i:])
-            prepositional = all(w.islower() for w in words[1:i])
-            return name if prepositional and looks_like_name(name) else phrase
-    return phrase
-
-
-def _person_before_place(phrase: str) -> str:
-    """ "economist Adam Kessler at Plains State University" -> "economist Adam Kessler"."""
-    head, at, _ = phrase.partition(" at ")
-    return head if at and looks_like_name(" ".join(head.split()[-2:])) else phrase
-
-
-def _person_after_lower_role(words: list[str], lexicon: Lexicon) -> str | None:
-    """ "Surf Life Saving Tallow president Darren Pike", "Board member Linda Fairbanks":
-    a body's name, a role in lower case, then the person's name ending the phrase."""
-    start = len(words)
-    while start > 0 and words[start - 1][:1].isupper():
-        start -= 1
-    name = words[start:]
-    if not 2 <= len(name) <= 3 or start < 2 or not looks_like_name(" ".join(name)):
-        return None
-    role = words[start - 1]
-    person_role = role.islower() and role in lexicon.speaker_nouns
-    # "engineering firm Hollis Grant" is a firm's name, kept with its class
-    return " ".join(name) if person_role and not names_an_organisation(role, lexicon) else None
-
-
-def _from_last_title(words: list[str], lexicon: Lexicon) -> str | None:
-    """ "Liberal Democrat group leader Councillor Dominic Reeve" -> "Councillor Dominic
-    Reeve": a capitalised title right before the name, after other roles."""
-    for i in range(len(words) - 3, 0, -1):
-        title = words[i].rstrip(".")
-        if (
-            title[:1].isupper()
-            and (title.lower() in lexicon.speaker_nouns or title in lexicon.title_abbreviations)
-            and looks_like_name(" ".join(words[i + 1 :]))
-            and any(w[:1].islower() for w in words[:i])
-        ):
-            return " ".join(words[i:])
-    return None
-
-
-def _person_after_role(phrase: str, lexicon: Lexicon) -> str:
-    """ "élue Nadia Ferhat", "Chief executive Andrew Whitlock" -> the name: a person's role
-    in lower-case words (the first capitalised as it opens a sentence: "Chief executive";
-    "Mayor Daniel Frost" is a title and stays), then their name;
-    an organisation's class stays ("société Ventoris Énergies"), and so does a role with a
-    place in it ("maire de Saint-Roch-en-Vallon Martine Guérin")."""
-    phrase = _person_before_place(phrase)
-    words = phrase.split()
-    titled = _from_last_title(words, lexicon)
-    if titled is not None:
-        return titled
-    person = _person_after_lower_role(words, lexicon)
-    if person is not None:
-        return person
-    # an acronym is part of the role ("Local MSP Kirsty Drummond"), not of the name
-    first_name = next(
-        (i for i, w in enumerate(words) if i and w[:1].isupper() and not w.isupper()), None
-    )
-    if (
-        first_name is not None
-        and words[first_name - 1].lower() in _NAME_PARTICLES
-        and len(words) - first_name >= 3
-    ):
-        # "sénateur du Finistère Hervé Le Borgne": a role, its place, then the person
-        place_end = first_name + 1
-        name = " ".join(words[place_end:])
-        role = words[: first_name - 1]
-        if (
-            1 <= len(role) <= MAX_ROLE_WORDS
-            and all(w.islower() for w in role[1:])
-            and role[0].lower() in lexicon.speaker_nouns
-            and not names_an_organisation(role[0], lexicon)
-            and looks_like_name(name)
-            and words[place_end][:1].isupper()
-        ):
-            return name
-        return phrase
-    if (
-        first_name is None
-        or first_name > MAX_ROLE_WORDS
-        or len(words) - first_name < 2
-        or words[first_name].lower().startswith(("d'", "l'"))
-    ):
-        return phrase
-    role = [w.lower() if w.isupper() else w for w in [words[0].lower(), *words[1:first_name]]]
-    name = " ".join(words[first_name:])
-    if (
-        all(w.islower() and w not in _ROLE_LINKS for w in role)
-        and (words[0].islower() or (first_name > 1 and words[0][1:].islower()))
-        and any(w in lexicon.speaker_nouns for w in role)
-        and not any(names_an_organisation(w, lexicon) for w in role)
-        and looks_like_name(name)
-    ):
-        return name
-    return phrase
-
-
 def speaker_name(raw: str, lexicon: Lexicon) -> str | None:
     """`raw` as a speaker (trimmed, the document's author when named), or None."""
     # "Jean-Luc Darnaud (divers droite)", "Scottish Environment Protection Agency (SEPA)":
@@ -568,15 +320,15 @@ def speaker_name(raw: str, lexicon: Lexicon) -> str | None:
     phrase = _owner_of_document(
         _drop_reflexive(_drop_trailing_verb(phrase, lexicon), lexicon), lexicon
     )
-    phrase = _drop_articles(_drop_leading_time(phrase, lexicon), lexicon)
+    phrase = drop_articles(drop_leading_time(phrase, lexicon), lexicon)
     head, _, rest = phrase.partition(" ")
     if rest and head.lower() in lexicon.relative_subjects | _RELATIVES:
         phrase = rest  # "which Mr Tulley (said)"
-    phrase = _drop_articles(_drop_identity_word(phrase, lexicon), lexicon)
+    phrase = drop_articles(_drop_identity_word(phrase, lexicon), lexicon)
     phrase = _body_of_spokesperson(_body_before_spokesperson(phrase, lexicon), lexicon)
-    phrase = _person_of_body(phrase, lexicon)
-    phrase = _person_after_role(_drop_leading_complement(phrase, lexicon), lexicon)
-    phrase = _cut_at_stop(_author_of_document(phrase, lexicon), lexicon)
+    phrase = person_of_body(phrase, lexicon)
+    phrase = person_after_role(drop_leading_complement(phrase, lexicon), lexicon)
+    phrase = cut_at_stop(_author_of_document(phrase, lexicon), lexicon)
     phrase = _drop_trailing_adverbs(phrase, lexicon).strip(_TRIM)
     return phrase if is_name(phrase, lexicon) else None
 
@@ -586,8 +338,8 @@ def is_clause(part: str, lexicon: Lexicon) -> bool:
     Tuesday night"): what a name never holds."""
     return (
         has_verb(part, lexicon)
-        or _has_figure(NAME_WORD.findall(part), lexicon)
-        or _cut_at_stop(part, lexicon) != part.rstrip()
+        or has_figure(NAME_WORD.findall(part), lexicon)
+        or cut_at_stop(part, lexicon) != part.rstrip()
     )
 
 
@@ -621,23 +373,3 @@ def apposed_name(after: str) -> str | None:
         return None
     candidate = _BRACKETED.sub("", after[1:].split(",")[0].strip().rstrip("."))
     return candidate if looks_like_name(candidate) else None  # "X (divers gauche)" is X
-
-
-def is_speaker_noun(phrase: str, lexicon: Lexicon) -> bool:
-    """A role or body by its common noun ("le syndicat", "critics"): first or last word."""
-    words = [w.lower() for w in _LETTERS.findall(normalize_for_matching(phrase))]
-    words = [w for w in words if len(w) > 1 and lexicon.article_start.fullmatch(w) is None]
-    return bool(words) and (words[0] in lexicon.speaker_nouns or words[-1] in lexicon.speaker_nouns)
-
-
-def is_finder(phrase: str, lexicon: Lexicon) -> bool:
-    """A document or a body whose "found"/"a jugé" is a finding, not an opinion."""
-    head = phrase
-    # Where the head ends: "critics of the plan", "l'étude de l'institut".
-    link = lexicon.author_link.search(normalize_for_matching(phrase), 1)
-    if link is not None:
-        head = phrase[: link.start()]
-    words = [w.lower() for w in _LETTERS.findall(normalize_for_matching(head)) if len(w) > 1]
-    words = [w for w in words if lexicon.article_start.fullmatch(w) is None]
-    finders = lexicon.finder_nouns | lexicon.document_nouns
-    return bool(words) and (words[0] in finders or words[-1] in finders)

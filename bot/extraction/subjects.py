@@ -14,22 +14,19 @@ from dataclasses import dataclass
 from bot.core.text import LETTER_RUN
 
 from .lexicon import Lexicon, normalize_for_matching
-from .organisations import names_an_organisation
-from .reporting_verbs import BARE_RELATIVES, reporting_verbs
-from .speaker import (
+from .names import (
     NAME_WORD,
     SEGMENT,
-    author_named_in,
     has_capital,
     has_verb,
-    is_clause,
     is_finder,
     is_pronoun,
     is_speaker_noun,
     looks_like_name,
-    speaker_name,
-    subject_phrase,
 )
+from .organisations import names_an_organisation
+from .reporting_verbs import BARE_RELATIVES, reporting_verbs
+from .speaker import author_named_in, is_clause, speaker_name, subject_phrase
 
 #: relatives that can stand before a named subject ("which Mr Tulley said")
 _RELATIVE_OPENERS = frozenset(["which", "that", "que", "qu'"])
