@@ -45,6 +45,8 @@ _NAME = (
     rf"{{0,{MAX_NAME_WORDS - 1}}}"
 )
 _NAME_RUN = re.compile(rf"(?<![\w'’-]){_NAME}")
+#: the group of generic class nouns ("organisme", "body"): any organisation answers them
+ANY_CLASS = "any"
 #: how far a sentence's opening phrase runs before its comma ("Côté syndical,")
 OPENING_PHRASE_CHARS = 30
 #: what stands before a sentence's first name: quotes, an article
@@ -249,7 +251,9 @@ def organisation_by_class(
     names = _candidates(before, lexicon)
     for in_complement in (False, True):
         for candidate in reversed(names):
-            if candidate.group == group and candidate.complement == in_complement:
+            # "l'organisme", "the body": a generic class, any organisation the article named
+            matches = candidate.group == group or (group == ANY_CLASS and candidate.group)
+            if matches and candidate.complement == in_complement:
                 return candidate.name
     if sentence_start is not None:
         # "The Hexley Community Food Bank handed out…, the charity said": the organisation

@@ -25,6 +25,8 @@ MAX_AUX_GAP_WORDS = 3
 LOOKBACK_CHARS = 40
 #: a relative pronoun standing for the noun before it
 BARE_RELATIVES = frozenset(["qui", "which", "who", "that"])
+#: how far after a quote verb a colon introduces what is reported
+COLON_WINDOW_CHARS = 40
 #: words between an estimating verb and its figure ("estime les dégâts à 380 000 €")
 MAX_ESTIMATE_WORDS = 6
 ESTIMATE_WINDOW_CHARS = 80
@@ -61,6 +63,8 @@ def _is_noun_use(norm: str, position: int, end: int, lexicon: Lexicon) -> bool:
     """ "41 confirmed cases", "the report also found", "the audit report says": an adjective
     or a noun, not a verb."""
     before = norm[max(0, position - LOOKBACK_CHARS) : position]
+    if _estimate_follows(norm, end, lexicon):
+        return False  # "X, président de l'Union, la chiffre à 11 ans": "la" is an object
     if before.rstrip().endswith(("'s", "’s")):
         return True  # "Mr Okafor's report found that…": a noun after a possessive
     if lexicon.inversion_end.search(before.rstrip()) is not None:
@@ -155,6 +159,8 @@ def clause_follows(norm: str, end: int, lexicon: Lexicon) -> bool:
         and following.group().endswith(lexicon.infinitive_endings)
     ):
         return True  # "Il reconnaît refuser…", "dit avoir cherché": a reported infinitive
+    if ":" in norm[end : end + COLON_WINDOW_CHARS]:
+        return True  # "rappelle de son côté l'enjeu économique : la filière a produit…"
     aside = _ASIDE.match(norm, end)
     return aside is not None and lexicon.complementizer_start.match(norm[aside.end() :]) is not None
 

@@ -279,6 +279,15 @@ def _owner_of_document(phrase: str, lexicon: Lexicon) -> str:
     # "Ofcom's latest figures", "Mr Okafor's report": the owner's words end on "'s"
     owner_end = next((i for i, w in enumerate(words) if w.endswith(("'s", "’s"))), None)
     if (
+        owner_end == 0
+        and words[0].islower()
+        and last.islower()
+        and last in lexicon.document_nouns
+        and has_figure(words[1:], lexicon)
+    ):
+        # "the council's 2026 forest health survey": the survey, its year left out
+        return " ".join(w for w in [*words[1:], last] if not w[:1].isdigit())
+    if (
         owner_end is not None
         and all(w[:1].isupper() for w in words[: owner_end + 1])
         and last.islower()
@@ -293,6 +302,7 @@ def _owner_of_document(phrase: str, lexicon: Lexicon) -> str:
         and all(w[:1].isupper() or w in NAME_PARTICLES for w in words)
         and words[0][:1].isupper()
         and not all(w.lower() in lexicon.stopwords for w in words)  # "The figures"
+        and words[-1] not in NAME_PARTICLES  # "Cour des comptes" is a name
     ):
         return head
     return phrase
@@ -329,6 +339,7 @@ def speaker_name(raw: str, lexicon: Lexicon) -> str | None:
     phrase = person_of_body(phrase, lexicon)
     phrase = person_after_role(drop_leading_complement(phrase, lexicon), lexicon)
     phrase = cut_at_stop(_author_of_document(phrase, lexicon), lexicon)
+    phrase = _owner_of_document(phrase, lexicon)  # "X Department's latest inventory"
     phrase = _drop_trailing_adverbs(phrase, lexicon).strip(_TRIM)
     return phrase if is_name(phrase, lexicon) else None
 

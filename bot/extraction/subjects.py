@@ -28,6 +28,12 @@ from .organisations import names_an_organisation
 from .reporting_verbs import BARE_RELATIVES, reporting_verbs
 from .speaker import author_named_in, is_clause, speaker_name, subject_phrase
 
+#: "La Direction régionale des affaires culturelles (Drac) des Hauts-de-France financera":
+#: an article, a capitalised name in lower-case words, its acronym, maybe a place after
+_NAME_WITH_ACRONYM = re.compile(
+    r"((?:Le|La|Les|L['’]|The) ?[A-ZÀ-Þ][^,()\n]{0,80}?\([A-Z][\w -]{0,12}\)"
+    r"(?: (?:de|des|du|d['’]|of) ?[A-ZÀ-Þ][\w'’-]*)?)"
+)
 #: relatives that can stand before a named subject ("which Mr Tulley said")
 _RELATIVE_OPENERS = frozenset(["which", "that", "que", "qu'"])
 #: personal pronouns that are a clause's subject (the others are in `relative_subjects`)
@@ -64,6 +70,8 @@ def _segments(before: str, lexicon: Lexicon) -> _Parts:
     parts = _join_listed_names([s.strip() for s in SEGMENT.split(before)])
     while parts and not parts[-1]:
         parts.pop()
+    if len(parts) > 1 and parts[-1].lower() in lexicon.object_pronouns:
+        parts.pop()  # "Pere Soler, président de l'Union, la chiffre à 11 ans": a clitic
     aside = False
     if parts:
         marker = lexicon.inversion_start.match(normalize_for_matching(parts[-1]))
@@ -341,6 +349,12 @@ def _leading_name(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
     words = sentence.split()
     if len(words) < 3 or lexicon.article_start.fullmatch(words[0].lower()) is None:
         return None
+    bracketed = _NAME_WITH_ACRONYM.match(sentence)
+    if bracketed is not None:
+        # "Le Service départemental d'incendie et de secours (Sdis 66) s'appuie…": the
+        # name runs to its acronym, and the place after it
+        name = speaker_name(bracketed.group(1), lexicon)
+        return (name, bracketed.group(1)) if name is not None else None
     end = 1
     while end < len(words) and (
         words[end][:1].isupper() or (end > 1 and words[end] in _LIST_JOINERS)
@@ -365,6 +379,8 @@ def _apposed_subject(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
     if len(parts) < 3 or not parts[2].lstrip()[:1].islower():
         return None
     name = _BRACKETS.sub("", parts[1]).strip()  # "Philippe Aubrac (sans étiquette)"
+    if not looks_like_name(name):
+        name = speaker_name(name, lexicon) or name  # "Son directeur, le colonel X, …"
     if is_speaker_noun(parts[0], lexicon) and looks_like_name(name):
         return name, name
     first, role = speaker_name(parts[0], lexicon) or "", parts[1].strip()

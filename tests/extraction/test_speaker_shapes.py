@@ -1155,3 +1155,72 @@ def test_an_indefinite_spokesman_is_not_the_person_before() -> None:
     )
     claims = extract_claims(text, language="en")
     assert [c.speaker for c in claims if "$90,000" in c.text] == ["district spokesman"]
+
+
+# The eighteenth and nineteenth held-out rounds' shapes (docs/extraction.md), on sentences
+# of our own.
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        (
+            "The Delby Water Department's latest inventory, filed with state regulators in May,"
+            " counts roughly 5,200 lead service lines.",
+            "Delby Water Department",
+        ),
+        (
+            "The fund approved a $9 million loan, according to a statement from the fund's board.",
+            "fund's board",
+        ),
+        (
+            "A 2023 report by the Marine Accident Investigation Branch into a collision at the"
+            " pier found that the crew had 8 seconds to react.",
+            "Marine Accident Investigation Branch",
+        ),
+        (
+            "The council's 2026 river health survey found that 31 per cent of sites failed.",
+            "river health survey",
+        ),
+    ],
+)
+def test_english_shapes_of_rounds_eighteen_and_nineteen(sentence: str, speaker: str) -> None:
+    assert speaker_of("en", sentence) == speaker
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        (
+            "Le Service départemental d'incendie et de secours (Sdis 11) s'appuie sur 1 900"
+            " volontaires, indiquent ses services.",
+            "Service départemental d'incendie et de secours",
+        ),
+        (
+            "Son directeur, le colonel Paul Marty, ne cache pas son inquiétude : « Nous avons"
+            " enregistré 210 départs l'an dernier. »",
+            "Paul Marty",
+        ),
+        (
+            "Jean Roca, président de l'Union départementale, la chiffre à 9 ans en moyenne.",
+            "Jean Roca",
+        ),
+        (
+            "Le syndicat des producteurs de noix rappelle de son côté l'enjeu : la filière a"
+            " produit 1 800 tonnes l'an dernier.",
+            "syndicat des producteurs de noix",
+        ),
+        ("L'inventaire du Cerema recense 640 cavités sur la commune.", "Cerema"),
+    ],
+)
+def test_french_shapes_of_rounds_eighteen_and_nineteen(sentence: str, speaker: str) -> None:
+    assert speaker_of("fr", sentence) == speaker
+
+
+def test_a_generic_class_is_the_organisation_named_just_before() -> None:
+    text = (
+        "La Fédération Pêche Avenir a recensé 40 barrages sur la rivière. Selon l'organisme,"
+        " 12 d'entre eux ont été démantelés en 2024.\n"
+    )
+    claims = extract_claims(text, language="fr")
+    assert [c.speaker for c in claims if "12 d'entre" in c.text] == ["Fédération Pêche Avenir"]
