@@ -279,7 +279,9 @@ def _known_words() -> frozenset[str]:
     for code in available_languages():
         bridge = load_bridge(code, english_vocabulary())
         if bridge is not None:
-            words.update(bridge.words)
+            # its words of three letters or more: two-letter ones ("vu", "eu") turn up in
+            # random letters too often to say a line is French
+            words.update(w for w in bridge.words if len(w) > 2)
     return frozenset(w for w in words if len(w) > 1 and w.isalpha())
 
 
