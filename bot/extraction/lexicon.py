@@ -345,6 +345,18 @@ class Lexicon:
     counted_units: frozenset[str]
     #: "told": the words after it name who is told, never who speaks
     addressee_verbs: frozenset[str]
+    #: "il", "she": a personal pronoun that is a clause's subject
+    subject_pronouns: frozenset[str]
+    #: "a", "une": what follows is introduced, not referred back to
+    indefinite_articles: frozenset[str]
+    #: "qui", "which": a relative standing alone as a verb's subject ("…, qui recensait")
+    subject_relatives: frozenset[str]
+    #: "que", "which": a relative before a named subject ("which Mr Tulley said")
+    object_relatives: frozenset[str]
+    #: every relative pronoun that can open the part before a verb
+    relative_pronouns: frozenset[str]
+    #: "and", "et": the word before a listed name's last item ("Food and Rural Affairs")
+    list_conjunctions: frozenset[str]
     #: "se", "s'" before a verb of judgement: "le musée se trouve…" is no judgement
     reflexive_pronouns: frozenset[str]
     #: adverbs that can stand between a speaker and its verb ("the report also found")
@@ -504,6 +516,12 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         relative_subjects=frozenset(w.lower() for w in words("relative_subjects")),
         counted_units=frozenset(w.lower() for w in words("counted_units")),
         addressee_verbs=frozenset(w.lower() for w in words("addressee_verbs")),
+        subject_pronouns=frozenset(w.lower() for w in words("subject_pronouns")),
+        indefinite_articles=frozenset(w.lower() for w in words("indefinite_articles")),
+        subject_relatives=frozenset(w.lower() for w in words("subject_relatives")),
+        object_relatives=frozenset(w.lower() for w in words("object_relatives")),
+        relative_pronouns=frozenset(w.lower() for w in words("relative_pronouns")),
+        list_conjunctions=frozenset(w.lower() for w in words("list_conjunctions")),
         reflexive_pronouns=frozenset(w.lower() for w in words("reflexive_pronouns")),
         adverb_end=re.compile(rf"\s+(?:{_alternation(words('adverbs'))})\s*$", re.IGNORECASE),
         adverb_start=compile_prefix(words("adverbs")),
@@ -553,7 +571,9 @@ _FUNCTION_WORD_LISTS = (
     "when_conjunctions", "plural_pronouns", "negative_subjects", "passive_markers", "possessives",
     "noun_complements", "relative_possessives", "identity_words", "participle_endings",
     "infinitive_endings", "estimate_links", "spokesperson_nouns", "object_pronouns",
-    "relative_subjects", "counted_units", "addressee_verbs", "plural_determiners",
+    "relative_subjects", "counted_units", "addressee_verbs",
+    "subject_pronouns", "indefinite_articles", "subject_relatives", "object_relatives",
+    "relative_pronouns", "list_conjunctions", "plural_determiners",
     "definite_plural", "copulas", "judgement_adjectives", "clause_verbs", "adverbs",
     "season_times", "author_links", "supplier_links", "commission_links", "finding_verbs",
     "judgement_verbs", "judgement_frame_starts", "opinion_openers",

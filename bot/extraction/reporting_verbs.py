@@ -23,8 +23,6 @@ MAX_VERB_CANDIDATES = 6
 MAX_AUX_GAP_WORDS = 3
 #: characters looked back from a verb for its auxiliary or the word before it
 LOOKBACK_CHARS = 40
-#: a relative pronoun standing for the noun before it
-BARE_RELATIVES = frozenset(["qui", "which", "who", "that"])
 #: how far after a quote verb a colon introduces what is reported
 COLON_WINDOW_CHARS = 40
 #: words between an estimating verb and its figure ("estime les dégâts à 380 000 €")
@@ -197,7 +195,7 @@ def counts_as_reporting(norm: str, start: int, end: int, lexicon: Lexicon) -> bo
         return True
     parts = SEGMENT.split(norm[:start])
     subject = parts[-1]
-    if subject.strip().lower() in BARE_RELATIVES and len(parts) > 1:
+    if subject.strip().lower() in lexicon.subject_relatives and len(parts) > 1:
         subject = parts[-2]  # "un rapport du Barpi, qui recensait…": the report finds
     if _names_a_person(subject):
         return True  # "Amandine Roux note des ventes « en hausse de 60 % »"

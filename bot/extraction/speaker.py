@@ -63,8 +63,6 @@ _TRIM = " \t,;:.-–—'\u00a0\u202f" + _QUOTES
 _BRACKETED = re.compile(r" ?\([^()\n]{1,60}\)\s*$")
 #: the link between a body's head and its complement ("chambre régionale des comptes")
 _COMPLEMENT_LINKS = frozenset(["de", "des", "du", "d'", "of", "for"])
-#: relative pronouns that can open the part before a reporting verb ("which Mr Tulley said")
-_RELATIVES = frozenset(["which", "that", "who", "que", "qu'", "qui", "dont"])
 #: the agent of a document, after its subject matter ("of 3,000 students by the X")
 _AGENT_LINK = re.compile(r"\b(?:by|par)\s+", re.IGNORECASE)
 
@@ -332,7 +330,7 @@ def speaker_name(raw: str, lexicon: Lexicon) -> str | None:
     )
     phrase = drop_articles(drop_leading_time(phrase, lexicon), lexicon)
     head, _, rest = phrase.partition(" ")
-    if rest and head.lower() in lexicon.relative_subjects | _RELATIVES:
+    if rest and head.lower() in lexicon.relative_subjects | lexicon.relative_pronouns:
         phrase = rest  # "which Mr Tulley (said)"
     phrase = drop_articles(_drop_identity_word(phrase, lexicon), lexicon)
     phrase = _body_of_spokesperson(_body_before_spokesperson(phrase, lexicon), lexicon)

@@ -23,8 +23,6 @@ from .subjects import can_speak, leading_speaker, only_person
 CONTEXT_SENTENCES = 3
 #: how far back a one-word speaker ("the authority") looks for its full name
 SPEAKER_LOOKBACK_SENTENCES = 60
-#: an indefinite article: what follows is introduced, not referred back to
-_INDEFINITE = frozenset(["a", "an", "un", "une"])
 #: "directrice du Parvis", "head of the X Trust": a role, then the body it belongs to
 _ROLE_OF = re.compile(r"^[^\W\d_][\w'’-]* (?:de la |de l['’]|du |des |d['’]|of the |of )[A-ZÀ-Þ]")
 _POSSESSIVE = re.compile(r"[^\W\d_]+['’]s\b")
@@ -139,7 +137,7 @@ def _role_just_before(draft: Draft, recent: list[Draft], head: str, lexicon: Lex
     with its complement is the person just before; a document or a body keeps its name."""
     if head in lexicon.document_nouns or names_an_organisation(head, lexicon):
         return None
-    if draft.written.split(" ", 1)[0].lower() in _INDEFINITE:
+    if draft.written.split(" ", 1)[0].lower() in lexicon.indefinite_articles:
         return None  # "a district spokesman": someone new, not the person before
     if head not in lexicon.speaker_nouns:
         head = draft.speaker.split()[-1] if draft.speaker else head  # "ancienne bibliothécaire"

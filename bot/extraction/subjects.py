@@ -25,7 +25,7 @@ from .names import (
     looks_like_name,
 )
 from .organisations import names_an_organisation
-from .reporting_verbs import BARE_RELATIVES, reporting_verbs
+from .reporting_verbs import reporting_verbs
 from .speaker import author_named_in, is_clause, speaker_name, subject_phrase
 
 #: "La Direction régionale des affaires culturelles (Drac) des Hauts-de-France financera":
@@ -34,10 +34,6 @@ _NAME_WITH_ACRONYM = re.compile(
     r"((?:Le|La|Les|L['’]|The) ?[A-ZÀ-Þ][^,()\n]{0,80}?\([A-Z][\w -]{0,12}\)"
     r"(?: (?:de|des|du|d['’]|of) ?[A-ZÀ-Þ][\w'’-]*)?)"
 )
-#: relatives that can stand before a named subject ("which Mr Tulley said")
-_RELATIVE_OPENERS = frozenset(["which", "that", "que", "qu'"])
-#: personal pronouns that are a clause's subject (the others are in `relative_subjects`)
-_SUBJECT_PRONOUNS = frozenset(["il", "elle", "ils", "elles", "he", "she", "they"])
 #: "whose office", "whose spokeswoman": the relative that speaks for the name before it
 MAX_WHOSE_WORDS = 3
 #: "(divers gauche)", "(Labour)": a party or an age after a name
@@ -91,7 +87,7 @@ def _segments(before: str, lexicon: Lexicon) -> _Parts:
         # spokesman said" the last part is the subject.
         last = position == len(parts) - 1
         relative, _, named = part.partition(" ")
-        if last and relative.lower() in _RELATIVE_OPENERS and named[:1].isupper():
+        if last and relative.lower() in lexicon.object_relatives and named[:1].isupper():
             kept.append(named)  # "…, which Mr Tulley (said)": the name after the relative
             continue
         if (
@@ -184,7 +180,8 @@ def subject_before(
         return None
     adjacent = subject_phrase(kept[-1], lexicon)
     opening = adjacent.split(maxsplit=1)[0].lower() if adjacent else ""
-    if len(adjacent.split()) > 2 and opening in lexicon.relative_subjects | _SUBJECT_PRONOUNS:
+    pronouns = lexicon.relative_subjects | lexicon.subject_pronouns
+    if len(adjacent.split()) > 2 and opening in pronouns:
         # "Elle reconnaît une douzaine d'annulations…, mais (souligne)": she is the subject
         return Subject(None, opening, pronoun=True)
     shared = _shared_subject(kept[-1], adjacent, lexicon)
@@ -272,7 +269,7 @@ def _relative_antecedent(before: str, lexicon: Lexicon) -> Subject | None:
     parts = [p.strip() for p in SEGMENT.split(before)]
     while parts and not parts[-1]:
         parts.pop()
-    if len(parts) < 2 or parts[-1].lower() not in BARE_RELATIVES:
+    if len(parts) < 2 or parts[-1].lower() not in lexicon.subject_relatives:
         return None
     author = author_named_in(parts[-2], lexicon)
     return Subject(author, author) if author is not None else None
