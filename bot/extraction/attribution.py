@@ -36,6 +36,8 @@ from .subjects import can_speak, leading_speaker, only_person, subject_before
 _QUOTE_AFTER_COLON = re.compile(r"\s:\s*(?:[«“\"]|[A-ZÀ-Þ])")
 #: "Le Trot", "La Poste" after "selon": a one-word name written with its article
 _ARTICLE_NAME = re.compile(r"\s+((?:Le|La|Les) [A-ZÀ-Þ][\w'’-]*)(?=\s*,)")
+#: words of a person's name; a longer name is a body's ("Laiterie de la Claise")
+MAX_PERSON_WORDS = 3
 #: words of a part before an inverted verb that can still be a name or a role
 MAX_NAME_PART_WORDS = 12
 #: words after the verb of a tag that starts with its speaker ("Smith told the BBC on Monday")
@@ -144,6 +146,7 @@ def speaker_before(
         found is None
         or not looks_like_name(found[0])
         or lexicon.article_start.match(normalize_for_matching(found[1])) is not None
+        or len(found[0].split()) > MAX_PERSON_WORDS  # "Laiterie de la Claise": a body
     ):
         found = person  # "Directeur du réseau La Poste…, Gwenaël Tanguy défend…": him
     return Attribution(found[0], "previous sentence", found[1]) if found else None

@@ -266,7 +266,11 @@ def organisation_by_class(
             ),
             None,
         )
-        if opening is not None and opening.group is not None and not opening.complement:
+        if (
+            opening is not None
+            and (opening.group is not None or group == ANY_CLASS)  # "l'organisme": any body
+            and not opening.complement
+        ):
             return opening.name
     subject = _subject_of_last_sentence(before[:sentence_start], lexicon)
     if subject is None or _is_person(subject[0], before, lexicon):

@@ -127,9 +127,11 @@ def person_after_role(phrase: str, lexicon: Lexicon) -> str:
         return phrase
     role = [w.lower() if w.isupper() else w for w in [words[0].lower(), *words[1:first_name]]]
     name = " ".join(words[first_name:])
+    # "Owner Dale Kessler": a role capitalised as it opens the sentence, not a title
+    untitled = first_name == 1 and words[0] not in lexicon.honorific_titles
     if (
         all(w.islower() and w not in _ROLE_LINKS for w in role)
-        and (words[0].islower() or (first_name > 1 and words[0][1:].islower()))
+        and (words[0].islower() or ((first_name > 1 or untitled) and words[0][1:].islower()))
         and any(w in lexicon.speaker_nouns for w in role)
         and not any(names_an_organisation(w, lexicon) for w in role)
         and looks_like_name(name)

@@ -151,6 +151,8 @@ def clause_follows(norm: str, end: int, lexicon: Lexicon) -> bool:
     if lexicon.complementizer_start.match(norm[end:]) is not None:
         return True
     following = LETTER_RUN.match(norm, end + 1) if norm[end : end + 1] == " " else None
+    if following is not None and following.group() == "n" and norm[following.end() :][:1] in "'’":
+        following = LETTER_RUN.match(norm, following.end() + 1)  # "assure n'avoir…"
     if (
         following is not None
         and following.group().islower()

@@ -27,6 +27,7 @@ Every word list is in `data/<lang>.json` (`clause_verbs`, `document_nouns`,
 from __future__ import annotations
 
 import re
+from itertools import dropwhile
 
 from .lexicon import Lexicon, normalize_for_matching
 from .names import (
@@ -45,6 +46,7 @@ from .names import (
     is_speaker_noun,
     looks_like_name,
 )
+from .organisations import class_of
 from .people import drop_leading_complement, person_after_role, person_of_body
 
 #: a document's head noun is among the first words of its phrase ("2023 inspection report")
@@ -243,6 +245,15 @@ def _drop_trailing_verb(phrase: str, lexicon: Lexicon) -> str:
     return phrase
 
 
+def _group_from_body(phrase: str) -> str:
+    """ "Monitoring crews from Agriculture Victoria" -> "Agriculture Victoria": people in
+    lower case from a named body speak for it."""
+    head, sep, body = phrase.partition(" from ")
+    if sep and head.islower() and body[:1].isupper() and looks_like_name(body.split(",")[0]):
+        return body
+    return phrase
+
+
 def _body_before_spokesperson(phrase: str, lexicon: Lexicon) -> str:
     """ "Department of Health and Social Care spokesperson" -> the Department."""
     head, _, last = phrase.rpartition(" ")
@@ -258,7 +269,9 @@ def _body_of_spokesperson(phrase: str, lexicon: Lexicon) -> str:
     if link is None:
         return phrase
     body = drop_articles(phrase[link.end() :].lstrip(" '’"), lexicon)
-    return body if has_capital(body) and is_name(body, lexicon) else phrase
+    if is_name(body, lexicon) and (has_capital(body) or class_of(body, lexicon) is not None):
+        return body  # "spokesman for the company": the company, named by the article
+    return phrase
 
 
 def _drop_reflexive(phrase: str, lexicon: Lexicon) -> str:
@@ -303,6 +316,19 @@ def _owner_of_document(phrase: str, lexicon: Lexicon) -> str:
         and words[-1] not in NAME_PARTICLES  # "Cour des comptes" is a name
     ):
         return head
+    # "NatureScot site assessment": a name, lower-case modifiers, then the document
+    run = len(words) - len(list(dropwhile(lambda w: w[:1].isupper(), words)))
+    modifiers = words[run:]
+    if (
+        run
+        and last.islower()
+        and last in lexicon.document_nouns
+        and modifiers
+        and all(w.isalpha() and w.islower() and w not in NAME_PARTICLES for w in modifiers)
+        and not all(w.lower() in lexicon.stopwords for w in words[:run])
+        and looks_like_name(" ".join(words[:run]))
+    ):
+        return " ".join(words[:run])
     return phrase
 
 
@@ -332,6 +358,9 @@ def speaker_name(raw: str, lexicon: Lexicon) -> str | None:
     head, _, rest = phrase.partition(" ")
     if rest and head.lower() in lexicon.relative_subjects | lexicon.relative_pronouns:
         phrase = rest  # "which Mr Tulley (said)"
+    elif rest and lexicon.intro_start.fullmatch(head.lower()) and looks_like_name(rest):
+        phrase = rest  # "For Margaret Oyelaran" (opening "For X, 71, …")
+    phrase = _group_from_body(phrase)
     phrase = drop_articles(_drop_identity_word(phrase, lexicon), lexicon)
     phrase = _body_of_spokesperson(_body_before_spokesperson(phrase, lexicon), lexicon)
     phrase = person_of_body(phrase, lexicon)

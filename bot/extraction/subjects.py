@@ -283,7 +283,11 @@ def _shared_subject(part: str, adjacent: str, lexicon: Lexicon) -> Subject | Non
     conjunctions = list(lexicon.conjunction.finditer(normalize_for_matching(part)))
     if not conjunctions or part[conjunctions[-1].end() :].strip():
         return None
-    own = leading_speaker(part[: conjunctions[-1].start()], lexicon)
+    clause = part[: conjunctions[-1].start()]
+    opening = clause.split(maxsplit=1)[0].lower() if clause.strip() else ""
+    if opening in lexicon.subject_pronouns:
+        return Subject(None, opening, pronoun=True)  # "Elle emploie 12 personnes et dit…"
+    own = leading_speaker(clause, lexicon)
     return Subject(own[0], own[1]) if own is not None else None
 
 
@@ -436,7 +440,10 @@ def only_person(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
         # "in Brackley Down" is a place, "the Tyrone Herald" a paper: not people
         after_preposition = bool(before) and (
             lexicon.intro_start.fullmatch(before) is not None
-            or lexicon.article_start.fullmatch(before) is not None
+            or (
+                lexicon.article_start.fullmatch(before) is not None
+                and not (run and run[0].rstrip(".") in lexicon.honorific_titles)  # "le Dr X"
+            )
         )
         if (
             2 <= len(run) <= 3

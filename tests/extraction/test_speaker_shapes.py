@@ -1224,3 +1224,70 @@ def test_a_generic_class_is_the_organisation_named_just_before() -> None:
     )
     claims = extract_claims(text, language="fr")
     assert [c.speaker for c in claims if "12 d'entre" in c.text] == ["Fédération Pêche Avenir"]
+
+
+# The twentieth and twenty-first rounds' shapes (docs/extraction.md), on sentences of our own.
+
+
+@pytest.mark.parametrize(
+    ("phrase", "name"),
+    [
+        ("Owner Carla Nunes", "Carla Nunes"),
+        ("Mayor Carla Nunes", "Mayor Carla Nunes"),
+        ("A Scotland Forestry site assessment", "Scotland Forestry"),
+        ("Survey teams from Parks Victoria", "Parks Victoria"),
+        ("For Ada Kerr", "Ada Kerr"),
+    ],
+)
+def test_owners_titles_and_groups_from_a_body(phrase: str, name: str) -> None:
+    assert speaker_name(phrase, get_lexicon("en")) == name
+
+
+def test_a_spokesman_for_the_company_is_the_company_named_before() -> None:
+    text = (
+        "The estate is owned by Brae Holdings SA, a company registered in Jersey. In a"
+        " statement, a spokesman for the company said it had invested £2.1 million since"
+        " 2015.\n"
+    )
+    claims = extract_claims(text, language="en")
+    assert [c.speaker for c in claims if "£2.1 million" in c.text] == ["Brae Holdings SA"]
+
+
+@pytest.mark.parametrize(
+    ("previous", "sentence", "speaker"),
+    [
+        (
+            "À la droguerie, Annick Le Meur dirige une entreprise de douze salariés.",
+            "Elle emploie 12 personnes et dit réaliser « les deux tiers » de ses ventes au port.",
+            "Annick Le Meur",
+        ),
+        (
+            "Au bar de la place, Jean Py, 68 ans, n'en revient pas.",
+            "Ce bénévole de la buvette assure n'avoir « pas raté un match depuis 1982 ».",
+            "bénévole de la buvette",
+        ),
+    ],
+)
+def test_a_pronoun_before_et_and_a_negated_infinitive(
+    previous: str, sentence: str, speaker: str
+) -> None:
+    assert speaker_of("fr", sentence, previous) == speaker
+
+
+def test_an_organisation_opening_its_sentence_answers_a_generic_class() -> None:
+    text = (
+        "La Safer du Centre recense de son côté 11 fermes en vente dans le secteur, un"
+        " chiffre inédit selon l'organisme.\n"
+    )
+    claims = extract_claims(text, language="fr")
+    assert [c.speaker for c in claims if "11 fermes" in c.text] == ["Safer du Centre"]
+
+
+def test_a_person_before_a_long_body_name_answers_a_pronoun_tag() -> None:
+    text = (
+        "À la Laiterie de la Vienne, coopérative de 60 fermes, le directeur Olivier Fradin"
+        " défend la politique de prix. « Nous payons 1,10 € le litre, l'un des meilleurs prix"
+        " de France », explique-t-il.\n"
+    )
+    claims = extract_claims(text, language="fr")
+    assert [c.speaker for c in claims if "1,10 €" in c.text] == ["Olivier Fradin"]
