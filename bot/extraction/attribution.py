@@ -27,6 +27,7 @@ from .names import (
     is_speaker_noun,
     looks_like_name,
 )
+from .organisations import names_an_organisation
 from .reporting_verbs import LOOKBACK_CHARS, clause_follows, counts_as_reporting, reporting_verbs
 from .speaker import apposed_name, speaker_name
 from .subjects import can_speak, leading_speaker, only_person, subject_before
@@ -178,7 +179,12 @@ def _pronoun_speaker(head: str, previous: str | None, lexicon: Lexicon) -> Attri
     """Who "il", "lui", "he" is: a name opening the sentence itself ("Le député, X, a déposé
     un texte…, a-t-il indiqué"), else the speaker of the sentence before."""
     own = leading_speaker(head, lexicon) if head.strip() else None
-    if own is not None and own[0].islower() and is_speaker_noun(own[0], lexicon):
+    if (
+        own is not None
+        and own[0].islower()
+        and is_speaker_noun(own[0], lexicon)
+        and not names_an_organisation(own[0].split()[0], lexicon)  # "La mairie" is no "il"
+    ):
         # "Le syndicaliste s'inquiète… : selon lui, …": the role, for the article to name
         return Attribution(own[0], "reported speech", own[1])
     if own is not None and lexicon.article_start.match(normalize_for_matching(own[1])):

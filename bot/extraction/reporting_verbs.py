@@ -112,6 +112,12 @@ def reporting_verbs(norm: str, lexicon: Lexicon) -> Iterator[tuple[int, int, boo
             previous = norm[max(0, match.start() - LOOKBACK_CHARS) : match.start()].split()[-1:]
             if previous and _is_passive(previous[0], lexicon):
                 continue  # "have been admitted"
+            if (
+                pattern is lexicon.finding_verbs
+                and previous
+                and previous[0].lower() in lexicon.reflexive_pronouns
+            ):
+                continue  # "les dégâts se chiffrent à 3 500 euros": they amount to it
             if not _is_noun_use(norm, match.start(), match.end(), lexicon):
                 aux = _aux_before(norm, match.start(), lexicon) if not firm else None
                 found.setdefault(match.start() if aux is None else aux, (match.end(), firm))

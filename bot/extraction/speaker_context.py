@@ -45,6 +45,12 @@ def named_speaker(
     the speaker, its sentence starting at `sentence_start` (`organisations.py`).
     """
     bare = draft.speaker
+    if bare is not None and bare.isupper() and " " not in bare:
+        # "Selon l'ONG": a class written in capitals
+        found = organisation_by_class(bare.lower(), before, lexicon, sentence_start)
+        draft.speaker = found or bare
+        if found is not None:
+            return
     if bare is not None and " " not in bare and looks_like_name(bare):
         # A surname alone ("…," Fitch told the radio): the person named in full before.
         draft.speaker = person_named_before(bare, before, lexicon) or bare

@@ -384,6 +384,14 @@ def _apposed_subject(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
         name = speaker_name(name, lexicon) or name  # "Son directeur, le colonel X, …"
     if is_speaker_noun(parts[0], lexicon) and looks_like_name(name):
         return name, name
+    body = speaker_name(parts[1], lexicon)
+    if (
+        is_speaker_noun(parts[0], lexicon)
+        and body is not None
+        and has_capital(body)
+        and names_an_organisation(body.split()[0], lexicon)
+    ):
+        return body, parts[1].strip()  # "L'exploitant, la société Transfrontal, met…"
     first, role = speaker_name(parts[0], lexicon) or "", parts[1].strip()
     if (
         len(first.split()) >= 2

@@ -1291,3 +1291,42 @@ def test_a_person_before_a_long_body_name_answers_a_pronoun_tag() -> None:
     )
     claims = extract_claims(text, language="fr")
     assert [c.speaker for c in claims if "1,10 €" in c.text] == ["Olivier Fradin"]
+
+
+# The twenty-second and twenty-third rounds' shapes (docs/extraction.md), on sentences of
+# our own.
+
+
+def test_damages_that_amount_to_a_sum_report_nothing() -> None:
+    sentence = "Chez Anne Roux, les dégâts se chiffrent à 2 800 euros après la tempête."
+    assert speaker_of("fr", sentence) is None
+
+
+@pytest.mark.parametrize(
+    ("previous", "sentence", "speaker"),
+    [
+        (
+            "Paul Orsoni ne ferme pas la porte, mais mise d'abord sur la régulation.",
+            "La mairie a budgété 20 000 euros pour des pièges, a-t-il annoncé.",
+            "Paul Orsoni",
+        ),
+        (
+            "L'exploitant, la société Transalpe, met de son côté en avant la fréquentation.",
+            "D'après ses comptages, le taux de remplissage atteint 41 % sur la journée.",
+            "société Transalpe",
+        ),
+    ],
+)
+def test_a_town_hall_is_no_he_and_an_operator_named_in_apposition(
+    previous: str, sentence: str, speaker: str
+) -> None:
+    assert speaker_of("fr", sentence, previous) == speaker
+
+
+def test_an_ngo_in_capitals_is_the_association_named_before() -> None:
+    text = (
+        "L'association Mer Vivante, elle, s'inquiète de la pression sur le littoral. Selon"
+        " l'ONG, la fréquentation des plages a progressé de 25 % en dix ans.\n"
+    )
+    claims = extract_claims(text, language="fr")
+    assert [c.speaker for c in claims if "25 %" in c.text] == ["Mer Vivante"]
