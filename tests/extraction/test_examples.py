@@ -62,9 +62,8 @@ def test_named_speaker_accuracy_per_language() -> None:
     twelfth's at 19/23 and 32/46; the thirteenth's at 21/35 and 27/35;
     the fourteenth's at 28/33 and 17/32; the fifteenth's at 14/24 and 35/47;
     the sixteenth's at 23/33 and 24/33; the seventeenth's at 31/35 and 20/35;
-    rounds 18 and 19 at 44/54 and 42/75; rounds 22 and 23 at 46/54 and 51/73; rounds 20 and 21 at 43/55
-    and 57/75;
-    see docs/extraction.md)."""
+    rounds 18 and 19 at 44/54 and 42/75; rounds 20 and 21 at 43/55 and 57/75; rounds 22
+    and 23 at 46/54 and 51/73; see docs/extraction.md)."""
     tallies = measure(ARTICLES + labelled_articles(HELDOUT))
     assert {
         language: (t.named_right, t.named, t.unnamed_right, t.unnamed)
