@@ -359,6 +359,9 @@ class Lexicon:
     list_conjunctions: frozenset[str]
     #: "Mayor", "Councillor": a title that stays with the name ("Owner X" is X)
     honorific_titles: frozenset[str]
+    #: "of", "de": the link between a name's head and its complement ("Office of Science",
+    #: "chambre régionale des comptes")
+    complement_links: frozenset[str]
     #: "se", "s'" before a verb of judgement: "le musée se trouve…" is no judgement
     reflexive_pronouns: frozenset[str]
     #: adverbs that can stand between a speaker and its verb ("the report also found")
@@ -525,6 +528,7 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         relative_pronouns=frozenset(w.lower() for w in words("relative_pronouns")),
         list_conjunctions=frozenset(w.lower() for w in words("list_conjunctions")),
         honorific_titles=frozenset(words("honorific_titles")),
+        complement_links=frozenset(w.lower() for w in words("complement_links")),
         reflexive_pronouns=frozenset(w.lower() for w in words("reflexive_pronouns")),
         adverb_end=re.compile(rf"\s+(?:{_alternation(words('adverbs'))})\s*$", re.IGNORECASE),
         adverb_start=compile_prefix(words("adverbs")),
@@ -576,7 +580,8 @@ _FUNCTION_WORD_LISTS = (
     "infinitive_endings", "estimate_links", "spokesperson_nouns", "object_pronouns",
     "relative_subjects", "counted_units", "addressee_verbs",
     "subject_pronouns", "indefinite_articles", "subject_relatives", "object_relatives",
-    "relative_pronouns", "list_conjunctions", "honorific_titles", "plural_determiners",
+    "relative_pronouns", "list_conjunctions", "honorific_titles",
+    "complement_links", "plural_determiners",
     "definite_plural", "copulas", "judgement_adjectives", "clause_verbs", "adverbs",
     "season_times", "author_links", "supplier_links", "commission_links", "finding_verbs",
     "judgement_verbs", "judgement_frame_starts", "opinion_openers",

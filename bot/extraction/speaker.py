@@ -63,8 +63,6 @@ _TRIM = " \t,;:.-–—'\u00a0\u202f" + _QUOTES
 #: a party, an age, a note or an acronym in brackets ending a name ("X (SEPA)"); one
 #: inside a name ("agence régionale de santé (ARS) Centre-Val de Loire") stays
 _BRACKETED = re.compile(r" ?\([^()\n]{1,60}\)\s*$")
-#: the link between a body's head and its complement ("chambre régionale des comptes")
-_COMPLEMENT_LINKS = frozenset(["de", "des", "du", "d'", "of", "for"])
 #: the agent of a document, after its subject matter ("of 3,000 students by the X")
 _AGENT_LINK = re.compile(r"\b(?:by|par)\s+", re.IGNORECASE)
 
@@ -175,7 +173,7 @@ def _author_of_document(phrase: str, lexicon: Lexicon) -> str:
         is_speaker_noun(author, lexicon)
         and author_words[0] not in lexicon.document_nouns
         and (
-            any(w in _COMPLEMENT_LINKS for w in author_words[1:-1])
+            any(w in lexicon.complement_links for w in author_words[1:-1])
             or author_words[-1] in lexicon.speaker_nouns  # "the county's budget office"
         )
     )

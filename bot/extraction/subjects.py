@@ -38,10 +38,11 @@ _NAME_WITH_ACRONYM = re.compile(
 MAX_WHOSE_WORDS = 3
 #: "(divers gauche)", "(Labour)": a party or an age after a name
 _BRACKETS = re.compile(r" ?\([^()\n]{0,60}\)")
-#: "Food and Rural Affairs": the word before a listed name's last item
-_LIST_ENDS = frozenset(["and", "&", "et"])
-#: the small words a listed name holds ("Food and Rural Affairs", "Office of Science")
-_LIST_JOINERS = _LIST_ENDS | frozenset(["of", "for", "de", "des", "du"])
+
+
+def _joiners(lexicon: Lexicon) -> frozenset[str]:
+    """The small words a listed name holds ("Food and Rural Affairs", "Office of Science")."""
+    return lexicon.list_conjunctions | lexicon.complement_links
 
 
 def has_inner_capital(segment: str) -> bool:
@@ -63,7 +64,7 @@ class _Parts:
 def _segments(before: str, lexicon: Lexicon) -> _Parts:
     """The parts before a verb, introductions ("In a statement,") and appositives (", who
     chairs…,") left out, and "as"/"comme" cut from the last ("…, as the Herald reported")."""
-    parts = _join_listed_names([s.strip() for s in SEGMENT.split(before)])
+    parts = _join_listed_names([s.strip() for s in SEGMENT.split(before)], lexicon)
     while parts and not parts[-1]:
         parts.pop()
     if len(parts) > 1 and parts[-1].lower() in lexicon.object_pronouns:
@@ -129,17 +130,18 @@ def _is_modifier(part: str, norm: str, lexicon: Lexicon) -> bool:
     )
 
 
-def _join_listed_names(parts: list[str]) -> list[str]:
+def _join_listed_names(parts: list[str], lexicon: Lexicon) -> list[str]:
     """ "the Department for Environment, Food and Rural Affairs": a name whose words are
     listed with commas is one part (capitalised words joined by "and" after the last comma)."""
+    joiners = _joiners(lexicon)
     joined: list[str] = []
     pending: list[str] = []  # capitalised parts waiting for the one with "and"
     for part in parts:
         words = part.split()
-        listed = bool(words) and all(w[:1].isupper() or w in _LIST_JOINERS for w in words)
+        listed = bool(words) and all(w[:1].isupper() or w in joiners for w in words)
         previous = (pending or joined)[-1].split()[-1:] if (pending or joined) else []
         if listed and previous and previous[0][:1].isupper():
-            if any(w in _LIST_ENDS for w in words[1:-1]):
+            if any(w in lexicon.list_conjunctions for w in words[1:-1]):
                 base = joined.pop() if joined else ""
                 joined.append(", ".join([base, *pending, part]) if base else part)
                 pending = []
@@ -244,9 +246,10 @@ def _whose_antecedent(before: str, lexicon: Lexicon) -> Subject | None:
         return None
     words = parts[-2].split()
     start = len(words)
-    while start > 0 and (words[start - 1][:1].isupper() or words[start - 1] in _LIST_JOINERS):
+    joiners = _joiners(lexicon)
+    while start > 0 and (words[start - 1][:1].isupper() or words[start - 1] in joiners):
         start -= 1
-    while start < len(words) and words[start] in _LIST_JOINERS:
+    while start < len(words) and words[start] in joiners:
         start += 1
     if start == len(words) or start == 0:
         return None  # no name, or a name opening the sentence: the first part speaks anyway
@@ -356,12 +359,11 @@ def _leading_name(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
         # name runs to its acronym, and the place after it
         name = speaker_name(bracketed.group(1), lexicon)
         return (name, bracketed.group(1)) if name is not None else None
+    joiners = _joiners(lexicon)
     end = 1
-    while end < len(words) and (
-        words[end][:1].isupper() or (end > 1 and words[end] in _LIST_JOINERS)
-    ):
+    while end < len(words) and (words[end][:1].isupper() or (end > 1 and words[end] in joiners)):
         end += 1
-    while end > 1 and words[end - 1] in _LIST_JOINERS:
+    while end > 1 and words[end - 1] in joiners:
         end -= 1
     if end == 1 or end == len(words) or not words[end][:1].islower():
         return None
