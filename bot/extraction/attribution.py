@@ -370,12 +370,17 @@ def _speaker_of_verb(
         # "X, the vice-chancellor, told staff in an email that…": staff are told, X tells;
         # "La maire de V, Isabelle Caron, a annoncé le dépôt…": only names before the verb.
         object_clause = _clause_after_object(norm, end, lexicon)
+        parts = [part for part in SEGMENT.split(sentence[:start]) if part.strip()]
         names_only = not any(
-            has_verb(part, lexicon)
+            (has_verb(part, lexicon) and not _is_relative_clause(part, lexicon))
+            # "…, mais chaque hectare coûte 6 500 €, a chiffré X": a clause, not an apposition
+            or lexicon.conjunction.match(normalize_for_matching(part.strip())) is not None
             or any(q in part for q in QUOTE_CHARS)
             or len(part.split()) > MAX_NAME_PART_WORDS  # a clause with a verb no list knows
-            for part in SEGMENT.split(sentence[:start])
+            for part in parts
         )
+        if names_only and len(parts) == 1 and _name_after(sentence, end, lexicon):
+            names_only = False  # "Trop peu, estime Célia Martinez": one phrase, then the name
         subject = subject_before(sentence, start, lexicon) if object_clause or names_only else None
         if (
             subject is not None
@@ -400,6 +405,18 @@ def _speaker_of_verb(
     if written.startswith(("«", "“", "„")) or (written[:1] == '"' and written[1:2] != " "):
         return None  # "«On nous présente ça…», estime l'élu": the quotation is no subject
     return Attribution(subject.speaker, "reported speech", subject.written)
+
+
+def _is_relative_clause(part: str, lexicon: Lexicon) -> bool:
+    """ ", who chairs the committee,": it describes the name before, it is no clause of its own."""
+    words = part.split(maxsplit=1)
+    return bool(words) and words[0].lower() in lexicon.relative_pronouns
+
+
+def _name_after(sentence: str, end: int, lexicon: Lexicon) -> bool:
+    """A proper name follows the verb: the speaker of an inverted tag."""
+    found = speaker_after(sentence, end, lexicon)
+    return found is not None and looks_like_name(found[0])
 
 
 def _clause_after_object(norm: str, end: int, lexicon: Lexicon) -> bool:

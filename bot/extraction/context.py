@@ -132,21 +132,31 @@ def person_named_before(surname: str, context: str, lexicon: Lexicon) -> str | N
     """ "Fitch" told the radio: the one person the article named in full before ("Graham
     Fitch, the chief executive, …"), given name and surname; None when two people share
     the surname."""
-    pattern = re.compile(rf"(?<![\w'’-])([A-ZÀ-ÖØ-Þ][\w'’-]*)[ \t]+{re.escape(surname)}(?![\w'’-])")
+    # up to two given names: "Ruth Ann Pfeiffer"
+    pattern = re.compile(
+        rf"(?<![\w'’-])((?:[A-ZÀ-ÖØ-Þ][\w'’-]*[ \t]+){{1,2}}){re.escape(surname)}(?![\w'’-])"
+    )
     names: set[str] = set()
     for match in pattern.finditer(context):
-        given = match.group(1)
-        lowered = given.lower()
-        if (
-            lowered in lexicon.stopwords
-            or lowered in lexicon.speaker_nouns
-            or given in lexicon.title_abbreviations
-            or lexicon.article_start.fullmatch(given) is not None
-            or not given[-1].isalpha()
-        ):
-            continue  # "The Fitch report", "Professor Whitfield", "Dr Osei": no given name
-        names.add(f"{given} {surname}")
+        given = match.group(1).split()
+        while given and not _is_given_name(given[0], lexicon):
+            given.pop(0)  # "Mayor Jim Haskins", "When Ann Pfeiffer"
+        if given and _is_given_name(given[-1], lexicon):
+            names.add(" ".join([*given, surname]))
     return names.pop() if len(names) == 1 else None
+
+
+def _is_given_name(word: str, lexicon: Lexicon) -> bool:
+    """Not "The" (Fitch report), "Professor" or "Dr" (Osei): a word that can be a given name."""
+    lowered = word.lower()
+    return not (
+        lowered in lexicon.stopwords
+        or lowered in lexicon.speaker_nouns
+        or word in lexicon.title_abbreviations
+        or word in lexicon.honorific_titles
+        or lexicon.article_start.fullmatch(word) is not None
+        or not word[-1].isalpha()
+    )
 
 
 def _plural_subject(previous: str, lexicon: Lexicon) -> str | None:

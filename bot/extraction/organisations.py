@@ -231,8 +231,9 @@ def _after_opening_phrase(body: str, start: int, lexicon: Lexicon) -> int:
 
 def _is_name_in_prose(name: str, text: str) -> bool:
     """A one-word name is a name when the article capitalises it mid-sentence too ("about
-    Marchland since Monday") or it is an acronym; "Farmers have…" is not."""
-    if name.isupper() and len(name) > 1:
+    Marchland since Monday"), an acronym, or has a capital inside ("Météo-France");
+    "Farmers have…" is not."""
+    if (name.isupper() and len(name) > 1) or any(c.isupper() for c in name[1:]):
         return True
     return re.search(rf"\b[a-zà-öø-ÿ][\w'’,-]*[ \t]+{re.escape(name)}\b", text) is not None
 

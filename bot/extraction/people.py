@@ -78,6 +78,25 @@ def _from_last_title(words: list[str], lexicon: Lexicon) -> str | None:
             and any(w[:1].islower() for w in words[:i])
         ):
             return " ".join(words[i:])
+    return _after_capitalised_job(words, lexicon)
+
+
+def _after_capitalised_job(words: list[str], lexicon: Lexicon) -> str | None:
+    """ "City Administrator Brenda Solis", "Harlow School Principal Dana Whitfield" -> the
+    person: a job capitalised before a name is a description, not a title ("Mayor" stays)."""
+    for i in range(len(words) - 3, 0, -1):
+        job = words[i]
+        name = words[i + 1 :]
+        if (
+            len(name) <= 3
+            and job.lower() in lexicon.speaker_nouns
+            and job not in lexicon.honorific_titles
+            and not names_an_organisation(job, lexicon)
+            and all(w[:1].isupper() for w in words[: i + 1])
+            and looks_like_name(" ".join(name))
+            and not any(w.lower() in lexicon.speaker_nouns for w in name)
+        ):
+            return " ".join(name)
     return None
 
 
