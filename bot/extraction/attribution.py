@@ -34,7 +34,14 @@ from .subjects import can_speak, leading_speaker, only_person, subject_before
 
 #: a quotation introduced by a colon (its marks may be gone from a claim): the clause before
 #: names who speaks
-_QUOTE_AFTER_COLON = re.compile(r"\s:\s*(?:[«“\"]|[A-ZÀ-Þ])")
+_QUOTE_AFTER_COLON = re.compile(r"\s:\s*(?:[«“\"]|[A-ZÀ-Þ]|(?:il|elle|ils|elles|he|she|they)\b)")
+#: "X redoute « une désertification … »": a quotation opening right after the subject's verb
+_QUOTE_OPENING = re.compile(r"\s[«“]\s*")
+_QUOTE_CLOSING = re.compile(r"\s*[»”]")
+#: words between the subject and its quotation: a verb, "que", an adverb ("redoute déjà")
+MAX_WORDS_BEFORE_QUOTE = 3
+#: a quotation shorter than this, capitalised, is a title or a name ("« Les Amis du Rail »")
+MIN_QUOTED_WORDS = 5
 #: "Le Trot", "La Poste" after "selon": a one-word name written with its article
 _ARTICLE_NAME = re.compile(r"\s+((?:Le|La|Les) [A-ZÀ-Þ][\w'’-]*)(?=\s*,)")
 #: words of a person's name; a longer name is a body's ("Laiterie de la Claise")
@@ -250,6 +257,9 @@ def _find_attribution(
         own = leading_speaker(sentence[: introduced.start()], lexicon)
         if own is not None and can_speak(own[1], lexicon):
             return Attribution(own[0], "reported speech", own[1])
+    quoted = _quoted_by_subject(sentence, lexicon)
+    if quoted is not None:
+        return quoted
     tokens = tokenize(norm)
     hits = lexicon.cues.phrase_counts(tokens)
     if not (
@@ -291,19 +301,48 @@ def _find_attribution(
     return _reported_speaker(sentence, lexicon, previous, attribution_only)
 
 
+def _quoted_by_subject(sentence: str, lexicon: Lexicon) -> Attribution | None:
+    """ "Son président, X, redoute « une désertification complète » si rien n'est fait": the
+    subject speaks the quotation its verb opens."""
+    opening = _QUOTE_OPENING.search(sentence)
+    if opening is None:
+        return None
+    own = leading_speaker(sentence[: opening.start()], lexicon)
+    if own is None or not can_speak(own[1], lexicon):
+        return None
+    said_at = sentence.find(own[1])
+    between = sentence[said_at + len(own[1]) : opening.start()].strip(" ,")
+    closing = _QUOTE_CLOSING.search(sentence, opening.end())
+    inner = sentence[opening.end() : closing.start() if closing else len(sentence)].split()
+    if (
+        said_at < 0
+        or not 1 <= len(between.split()) <= MAX_WORDS_BEFORE_QUOTE
+        or any(q in between for q in QUOTE_CHARS)
+        or len(inner) < MIN_QUOTED_WORDS
+        or (inner[0][:1].isupper() and not has_verb(" ".join(inner), lexicon))
+    ):
+        return None
+    return Attribution(own[0], "reported speech", own[1])
+
+
 def _reported_speaker(
     sentence: str, lexicon: Lexicon, previous: str | None, attribution_only: bool
 ) -> Attribution | None:
     """The speaker of the sentence's first reporting verb that names one."""
     norm = normalize_for_matching(sentence)
+    thing: Attribution | None = None
     for start, end, firm in reporting_verbs(norm, lexicon):
         if firm or attribution_only or counts_as_reporting(norm, start, end, lexicon):
             result = _speaker_of_verb(sentence, start, end, lexicon, previous, attribution_only)
+            if result is not None and not can_speak(result.written, lexicon):
+                # "La vente a rapporté 14 250 €, se félicite X": a thing is no speaker
+                thing = thing or result
+                continue
             if result is not None:
                 return result
             if _opens_on_pronoun(norm, start, lexicon):
-                return None  # "Elle reconnaît que le constat… a relevé…": she speaks, unknown
-    return None
+                return thing  # "Elle reconnaît que le constat… a relevé…": she speaks, unknown
+    return thing
 
 
 def _opens_on_pronoun(norm: str, start: int, lexicon: Lexicon) -> bool:
@@ -436,6 +475,11 @@ def speaks_as_pronoun(sentence: str, lexicon: Lexicon) -> bool:
     speaker is a pronoun, whoever it stands for."""
     norm = normalize_for_matching(sentence)
     first = norm.split(maxsplit=1)[0].lower() if norm.strip() else ""
+    according = lexicon.according_to.search(norm)
+    if according is not None and _pronoun_source(
+        _phrase_after(sentence, according.end(), lexicon)[0], lexicon
+    ):
+        return True  # "…, dont une vingtaine envisagent, selon elle, de réduire…"
     for pronoun in INVERTED_PRONOUN.finditer(norm):
         # the word before the pronoun, looked for within a bounded window (linear overall)
         window = norm[max(0, pronoun.start() - LOOKBACK_CHARS) : pronoun.start()]

@@ -81,6 +81,8 @@ def is_name(phrase: str, lexicon: Lexicon) -> bool:
         return False  # "lui que les équipes…": a lower-case pronoun opens no name
     if all(is_date_word(w, lexicon) for w in words):
         return False  # "October", "lundi": a time
+    if words[0].islower() and lexicon.intro_start.fullmatch(words[0]) is not None:
+        return False  # "dans l'Indre", "in the valley": a place or a time, no one
     return not has_verb(phrase, lexicon) and not has_figure(words, lexicon)
 
 

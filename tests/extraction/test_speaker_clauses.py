@@ -113,3 +113,65 @@ def test_a_producer_is_the_person_or_the_dairy_named_before(
 ) -> None:
     claims = extract_claims(text, language="fr")
     assert [c.speaker for c in claims if figure in c.text] == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "previous", "speaker"),
+    [
+        (
+            "Yannick Le Goff, élu d'opposition, a pointé le fait que la ville avait dépensé"
+            " 62 000 € pour un parking.",
+            None,
+            "Yannick Le Goff",
+        ),
+        (
+            "La souscription lancée en mars a déjà rapporté 14 250 €, se félicite Armelle"
+            " Dantec, la présidente du comité.",
+            None,
+            "Armelle Dantec",
+        ),
+        (
+            "Sur l'année, la perte atteindrait 11 000 €, a-t-elle calculé.",
+            "Armelle Dantec a écrit à trois coopératives.",
+            "Armelle Dantec",
+        ),
+    ],
+)
+def test_french_tags_of_pointing_out_welcoming_and_reckoning(
+    sentence: str, previous: str | None, speaker: str
+) -> None:
+    assert speaker_of("fr", sentence, previous) == speaker
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        (
+            "Sa directrice, Odile Marchal, redoute « une fermeture pure et simple de la ligne »"
+            " avant 2028.",
+            "Odile Marchal",
+        ),
+        (
+            "Pierre Aubrac, ostréiculteur depuis trente ans, fait ses comptes : il a perdu 60 %"
+            " de ses huîtres en juin.",
+            "Pierre Aubrac",
+        ),
+        ("Jean Dupont dirige « Les Amis du Rail » depuis 2010.", None),
+        ("Elle a écrit à deux scieries, et une seule, dans le Jura, a répondu.", None),
+    ],
+)
+def test_the_subject_speaks_the_quotation_or_the_account_its_verb_opens(
+    sentence: str, speaker: str | None
+) -> None:
+    """A short capitalised quotation is a title, and a place is never a speaker."""
+    assert speaker_of("fr", sentence) == speaker
+
+
+def test_selon_elle_is_the_speaker_of_the_sentences_before() -> None:
+    text = (
+        "Pas assez, estime Armelle Dantec, présidente de l'amicale des ostréiculteurs. « Trois"
+        " cents euros par parc, c'est rien du tout », tranche-t-elle. L'amicale compte 120"
+        " membres, dont une trentaine pensent, selon elle, à vendre leurs parcs avant 2027.\n"
+    )
+    claims = extract_claims(text, language="fr")
+    assert [c.speaker for c in claims if "120" in c.text] == ["Armelle Dantec"]
