@@ -17,7 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .lexicon import SIGNAL_CUES, Lexicon, normalize_for_matching, tokenize
+from .cue_index import SIGNAL_CUES
+from .lexicon import Lexicon, normalize_for_matching, tokenize
 from .names import (
     NAME_WORD,
     SEGMENT,
@@ -283,12 +284,17 @@ def _find_attribution(
         if named is not None:
             return Attribution(named.group(1), "according to", named.group(1))  # "Selon Le Trot"
         first = next(iter(reporting_verbs(norm, lexicon)), None)
-        if first is not None and first[0] < according.start():
-            # "X told the Courier that…, citing counts by the district": X speaks.
+        found = speaker_after(sentence, according.end(), lexicon)
+        if (
+            first is not None
+            and first[0] < according.start()
+            and not (found is not None and looks_like_name(found[0]))
+        ):
+            # "X told the Courier that…, citing counts by the district": X speaks; but
+            # "The committee told the club that…, according to its chair, Y": Y does.
             reported = _reported_speaker(sentence, lexicon, previous, attribution_only)
             if reported is not None:
                 return reported
-        found = speaker_after(sentence, according.end(), lexicon)
         # "selon son antenne locale" is the subject's own; "selon son directeur, Marc Jeune" his
         owner = _owner_of_source(sentence, according.end(), lexicon)
         if owner is not None and not (found is not None and looks_like_name(found[0])):

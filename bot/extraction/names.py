@@ -61,8 +61,15 @@ def has_figure(words: list[str], lexicon: Lexicon) -> bool:
         (w[0].isdigit() or (w[0] in _CURRENCIES and w[1:2].isdigit()))  # "£640,000"
         and not (i and words[i - 1][:1].isupper() and words[i - 1].lower() not in lexicon.stopwords)
         and not (i + 1 < len(words) and words[i + 1][:1].isupper())  # "state 911 Board"
+        # "the 2021 census", "its 2024 annual report": a year naming a document
+        and not (len(w) == 4 and w.isdigit() and _names_document(words[i + 1 :], lexicon))
         for i, w in enumerate(words)
     )
+
+
+def _names_document(following: list[str], lexicon: Lexicon) -> bool:
+    """A document noun within the next two words ("census", "annual report")."""
+    return any(w.lower() in lexicon.document_nouns for w in following[:2])
 
 
 def is_name(phrase: str, lexicon: Lexicon) -> bool:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from bot.core.text import WORD
 
-from .lexicon import Lexicon, PhraseSet, normalize_for_matching, tokenize
+from .cue_index import PhraseSet
+from .lexicon import Lexicon, normalize_for_matching, tokenize
 
 _DIGIT = re.compile(r"\d")
 _YEAR = re.compile(r"(?<!\d)(?:1[89]\d\d|20\d\d)(?!\d)")

@@ -177,6 +177,8 @@ def _author_of_document(phrase: str, lexicon: Lexicon) -> str:
             or author_words[-1] in lexicon.speaker_nouns  # "the county's budget office"
         )
     )
+    if not agent and has_capital(document) and not has_capital(author):
+        return document  # "An Estyn inspection of the cylch": what it inspected is no author
     if is_name(author, lexicon) and (agent or has_capital(author) or body):
         return author
     return document if participle is not None else phrase
@@ -215,16 +217,20 @@ def _trim_author(author: str, lexicon: Lexicon) -> str:
 
 
 def _cut_before_dated(author: str, lexicon: Lexicon) -> str:
-    """ "the agency's regional director in 2021" (a document's author) -> "the agency's
-    regional director": a preposition with a figure ends the name."""
+    """ "the agency's regional director in 2021" (a document's author), "An inspection in
+    May 2025" -> without the time: a preposition with a figure or a month ends the name."""
     norm = normalize_for_matching(author)
     for word in NAME_LETTERS.finditer(norm):
         following = norm[word.end() : word.end() + 2]
+        month = NAME_LETTERS.match(norm, word.end() + 1)
         if (
             word.start() > 0
             and word.group().islower()
             and following[:1] == " "
-            and following[1:].isdigit()
+            and (
+                following[1:].isdigit()
+                or (month is not None and month.group().lower() in lexicon.months.phrases)
+            )
             and lexicon.intro_start.fullmatch(word.group())
         ):
             return author[: word.start()].rstrip()

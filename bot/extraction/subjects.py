@@ -38,6 +38,12 @@ _NAME_WITH_ACRONYM = re.compile(
 MAX_WHOSE_WORDS = 3
 #: "(divers gauche)", "(Labour)": a party or an age after a name
 _BRACKETS = re.compile(r" ?\([^()\n]{0,60}\)")
+#: a sentence opening on a name, then a comma: "Karim Benali, mareyeur…", "Betty Lund, 74,"
+_OPENING_NAME = re.compile(r"\s*([A-ZÀ-Þ][\w'’-]+(?:[ \t]+[A-ZÀ-Þ][\w'’-]+){1,2}),[ \t]*")
+#: "L'hydrobiologiste" capitalised as it opens a sentence: an elided article and a role
+_ELIDED_ROLE = re.compile(r"^[LlDd]['’][a-zà-öø-ÿ]")
+#: how many words after the comma may hold the role ("apiculteur professionnel", "81")
+DESCRIPTION_WORDS = 3
 
 
 def _joiners(lexicon: Lexicon) -> frozenset[str]:
@@ -445,6 +451,8 @@ def only_person(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
             or lexicon.intro_start.fullmatch(run[0].lower())
         ):
             run, start = run[1:], start + 1  # "La Région Bretagne", "À Fressinval"
+        elif run and _ELIDED_ROLE.match(run[0]):
+            run, start = run[1:], start + 1  # "L'hydrobiologiste Anne Lacroix"
         name = " ".join(run).rstrip(",.;:")
         before = words[start - 1].lower() if start > 0 else ""
         # "in Brackley Down" is a place, "the Tyrone Herald" a paper: not people
@@ -503,3 +511,30 @@ def can_speak(subject: str, lexicon: Lexicon) -> bool:
         or is_finder(subject, lexicon)
         or any(w[:1].isupper() and names_an_organisation(w, lexicon) for w in words)
     )
+
+
+def described_person(sentence: str, lexicon: Lexicon) -> str | None:
+    """ "Karim Benali, mareyeur installé…, achète l'anguille 12 € le kilo", "Betty Lund, 74,
+    stood up to say…": a sentence opening on a person described by an age or a role tells
+    their own account, so they are its speaker even without a reporting verb."""
+    opening = _OPENING_NAME.match(sentence)
+    if opening is None:
+        return None
+    name = opening.group(1)
+    words = name.split()
+    first = words[0].lower()
+    if (
+        not looks_like_name(name)
+        or first in lexicon.stopwords
+        or lexicon.intro_start.fullmatch(first) is not None
+        or lexicon.article_start.fullmatch(first) is not None
+        or any(names_an_organisation(w, lexicon) for w in words)
+    ):
+        return None
+    description = sentence[opening.end() :].split()[:DESCRIPTION_WORDS]
+    described = bool(description) and (
+        description[0][:1].isdigit()  # an age
+        or description[0].lower() in lexicon.relative_pronouns  # "who runs the hotel"
+        or any(w.strip(",").lower() in lexicon.speaker_nouns for w in description)
+    )
+    return name if described else None

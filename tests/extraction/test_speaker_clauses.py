@@ -175,3 +175,79 @@ def test_selon_elle_is_the_speaker_of_the_sentences_before() -> None:
     )
     claims = extract_claims(text, language="fr")
     assert [c.speaker for c in claims if "120" in c.text] == ["Armelle Dantec"]
+
+
+def test_according_to_a_person_after_a_body_that_told_names_the_person() -> None:
+    sentence = (
+        "The club's board told the tenants in June that the lease would end in 2027,"
+        " according to the board's secretary, Huw Pryce."
+    )
+    assert speaker_of("en", sentence) == "Huw Pryce"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        (
+            "An Ofwat review of the network in March 2024 found that 31 per cent of pipes leak.",
+            "Ofwat",
+        ),
+        ("The 2011 census found that 44 per cent of homes were rented.", "2011 census"),
+    ],
+)
+def test_a_document_with_its_maker_its_subject_and_its_year(sentence: str, speaker: str) -> None:
+    assert speaker_of("en", sentence) == speaker
+
+
+def test_a_passive_is_no_report() -> None:
+    sentence = "Repairs will cost $40,000 once labour and the crane hire are counted."
+    assert speaker_of("en", sentence) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "figure", "speaker"),
+    [
+        (
+            "en",
+            "Edith Marr, 88, has sung in the choir for 70 years and raised £4,000 for the organ.\n",
+            "£4,000",
+            "Edith Marr",
+        ),
+        (
+            "fr",
+            "Loïc Tanguy, mareyeur sur le port, achète le bar 14 € le kilo aux ligneurs.\n",
+            "14 €",
+            "Loïc Tanguy",
+        ),
+        ("en", "Walton Bridge, the oldest crossing, carries 9,000 cars a day.\n", "9,000", None),
+    ],
+)
+def test_a_person_described_as_the_sentence_opens_tells_their_own_account(
+    language: str, text: str, figure: str, speaker: str | None
+) -> None:
+    claims = extract_claims(text, language=language)
+    assert [c.speaker for c in claims if figure in c.text] == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "speaker"),
+    [
+        (
+            "Yves Martel élève des truites à Saint-Laurent depuis 1990. Le pisciculteur évalue"
+            " sa perte à 18 000 euros.\n",
+            "18 000",
+            "Yves Martel",
+        ),
+        (
+            "L'océanologue Claire Fabre, de l'université de Brest, confirme le constat. Elle a"
+            " relevé 2,1 degrés de plus en août.\n",
+            "2,1",
+            "Claire Fabre",
+        ),
+    ],
+)
+def test_a_trade_the_list_never_saw_and_a_role_with_an_elided_article(
+    text: str, figure: str, speaker: str
+) -> None:
+    claims = extract_claims(text, language="fr")
+    assert [c.speaker for c in claims if figure in c.text] == [speaker]
