@@ -36,6 +36,8 @@ from .subjects import can_speak, leading_speaker, only_person, subject_before
 #: a quotation introduced by a colon (its marks may be gone from a claim): the clause before
 #: names who speaks
 _QUOTE_AFTER_COLON = re.compile(r"\s:\s*(?:[«“\"]|[A-ZÀ-Þ]|(?:il|elle|ils|elles|he|she|they)\b)")
+#: any clause after a colon: a person's account when a person opens the sentence
+_CLAUSE_AFTER_COLON = re.compile(r"\s:\s+\S")
 #: "X redoute « une désertification … »": a quotation opening right after the subject's verb
 _QUOTE_OPENING = re.compile(r"\s[«“]\s*")
 _QUOTE_CLOSING = re.compile(r"\s*[»”]")
@@ -252,11 +254,20 @@ def _find_attribution(
     if _ends_with_pronoun_tag(norm, lexicon):
         head = sentence[: norm.rfind(",")]
         return _pronoun_speaker(head, previous, lexicon)  # "…, a-t-il rappelé."
-    introduced = _QUOTE_AFTER_COLON.search(norm)
+    introduced = _QUOTE_AFTER_COLON.search(norm) or _CLAUSE_AFTER_COLON.search(norm)
     if introduced is not None:
-        # "Sa porte-parole, Aurélie Caron, craint des classes surchargées : « On nous…»"
+        # "Sa porte-parole, Aurélie Caron, craint des classes surchargées : « On nous…»";
+        # "Son gérant, X, a fait ses comptes : le moulin a trituré 74 tonnes": a person's
+        # account after the colon
         own = leading_speaker(sentence[: introduced.start()], lexicon)
-        if own is not None and can_speak(own[1], lexicon):
+        if (
+            own is not None
+            and can_speak(own[1], lexicon)
+            and (
+                _QUOTE_AFTER_COLON.match(norm, introduced.start())
+                or (_names_an_actor(own[0], lexicon) and not lexicon.according_to.search(norm))
+            )
+        ):
             return Attribution(own[0], "reported speech", own[1])
     quoted = _quoted_by_subject(sentence, lexicon)
     if quoted is not None:
@@ -305,6 +316,15 @@ def _find_attribution(
             # "Selon lui, …"; "Le maire, X, soutient le projet, qui rapporterait selon lui…"
             return _pronoun_speaker(sentence[: according.start()], previous, lexicon)
     return _reported_speaker(sentence, lexicon, previous, attribution_only)
+
+
+def _names_an_actor(speaker: str, lexicon: Lexicon) -> bool:
+    """A person's or a body's name ("Frédéric Bellone", "préfecture du Pas-de-Calais"), not
+    a clause a list of verbs missed ("élu défend un regroupement avec Pors-Meur")."""
+    head = speaker.split(" ", 1)[0]
+    return looks_like_name(speaker) or (
+        has_capital(speaker) and names_an_organisation(head, lexicon)
+    )
 
 
 def _quoted_by_subject(sentence: str, lexicon: Lexicon) -> Attribution | None:

@@ -251,3 +251,34 @@ def test_a_trade_the_list_never_saw_and_a_role_with_an_elided_article(
 ) -> None:
     claims = extract_claims(text, language="fr")
     assert [c.speaker for c in claims if figure in c.text] == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        (
+            "Son trésorier, Paul Hervé, a fait les calculs : la fête a coûté 8 200 € cette année.",
+            "Paul Hervé",
+        ),
+        (
+            "La préfecture du Morbihan a pris un arrêté le 3 mars : la baignade est interdite"
+            " sur 400 mètres.",
+            "préfecture du Morbihan",
+        ),
+        (
+            "Le Val de Sèvre n'est pas une exception : 300 communes sont concernées, selon"
+            " l'Insee.",
+            "Insee",
+        ),
+        (
+            "L'élu défend un rapprochement avec Port-Joinville : selon lui, le projet coûterait"
+            " 90 000 €.",
+            None,
+        ),
+    ],
+)
+def test_a_person_or_a_body_then_a_colon_gives_their_account(
+    sentence: str, speaker: str | None
+) -> None:
+    """Not a clause before the colon, and not when the sentence names its source."""
+    assert speaker_of("fr", sentence) == speaker
