@@ -28,7 +28,7 @@ from .names import (
     is_speaker_noun,
     looks_like_name,
 )
-from .organisations import names_an_organisation
+from .organisations import names_an_organisation, without_class
 from .reporting_verbs import LOOKBACK_CHARS, clause_follows, counts_as_reporting, reporting_verbs
 from .speaker import apposed_name, speaker_name
 from .subjects import can_speak, leading_speaker, only_person, subject_before
@@ -236,12 +236,15 @@ def find_attribution(
     said…") is its subject, and so is the owner of "ses calculs", "sa direction régionale".
     """
     found = _find_attribution(sentence, lexicon, previous)
-    if found is None or found.speaker.split(" ", 1)[0].lower() not in lexicon.possessives:
-        return found
-    own = leading_speaker(sentence, lexicon)
-    if own is not None and can_speak(own[1], lexicon) and own[0] != found.speaker:
-        return Attribution(own[0], found.cue, own[1])
-    return speaker_before(previous, lexicon)
+    if found is not None and found.speaker.split(" ", 1)[0].lower() in lexicon.possessives:
+        own = leading_speaker(sentence, lexicon)
+        if own is not None and can_speak(own[1], lexicon) and own[0] != found.speaker:
+            found = Attribution(own[0], found.cue, own[1])
+        else:
+            found = speaker_before(previous, lexicon)
+    if found is None:
+        return None
+    return Attribution(without_class(found.speaker, lexicon), found.cue, found.written)
 
 
 def _find_attribution(

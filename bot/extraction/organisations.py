@@ -47,6 +47,8 @@ _NAME = (
 _NAME_RUN = re.compile(rf"(?<![\w'’-]){_NAME}")
 #: the group of generic class nouns ("organisme", "body"): any organisation answers them
 ANY_CLASS = "any"
+#: words of an organisation's class before its name ("surveying firm", "marque parisienne")
+MAX_CLASS_WORDS = 3
 #: how far a sentence's opening phrase runs before its comma ("Côté syndical,")
 OPENING_PHRASE_CHARS = 30
 #: what stands before a sentence's first name: quotes, an article
@@ -297,3 +299,23 @@ def organisation_ahead(speaker: str, after: str, lexicon: Lexicon) -> str | None
         (c.name for c in _candidates(after, lexicon) if c.group == group and not c.complement),
         None,
     )
+
+
+def without_class(speaker: str, lexicon: Lexicon) -> str:
+    """ "association Samu-Urgences de France", "Surveying firm Dunley & Pratt" -> the name: the
+    class says what an organisation is, the name who; fact-checkers cite the name."""
+    words = speaker.split()
+    for k in range(min(MAX_CLASS_WORDS, len(words) - 1)):
+        rest = words[k + 1 :]
+        if (
+            names_an_organisation(words[k], lexicon)
+            # the class in lower case, its first word capitalised only as a sentence opens
+            and all(w.islower() for w in words[1 : k + 1])
+            and words[k].islower()
+            and (words[0].islower() or words[0][1:].islower())
+            and rest[0][:1].isupper()
+            and not any(w.lower() in _COMPLEMENT_WORDS for w in words[: k + 1])
+        ):
+            # "Rivages bretons", "Eaux du Val-Brenne": a short name opening on a capital
+            return " ".join(rest) if len(rest) <= MAX_NAME_WORDS else speaker
+    return speaker

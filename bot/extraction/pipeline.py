@@ -41,6 +41,7 @@ from .model import load_model
 from .names import is_pronoun
 from .organisations import (
     ORGANISATION_LOOKBACK_CHARS,
+    without_class,
 )
 from .quotes import QuoteBlock, find_quote_blocks
 from .scoring import CHECKWORTHY_THRESHOLD, assess
@@ -397,6 +398,8 @@ def extract(
         # The article's first claim may name its organisation only in the paragraph after.
         ahead = "" if drafts else text[seg.end : seg.end + LEDE_LOOKAHEAD_CHARS]
         named_speaker(draft, drafts, lexicon, text[window:cut], seg.start - window, ahead)
+        if draft.speaker is not None:
+            draft.speaker = without_class(draft.speaker, lexicon)
         drafts.append(draft)
 
     has_model = load_model(lexicon.language) is not None

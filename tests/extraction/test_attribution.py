@@ -117,7 +117,7 @@ def test_speakers(language: str, sentence: str, speaker: str) -> None:
             "fr",
             "Selon un sondage de l'institut Opinéa réalisé pour Le Matin, 71 % des habitants "
             "s'opposent au projet.",
-            "institut Opinéa",
+            "Opinéa",
         ),
         ("en", "The deficit reached $4 million, the audit report says.", "audit report"),
         # Sentence-final "…, the X confirmed", and inverted speakers.

@@ -111,7 +111,7 @@ def test_one_word_speaker_is_the_name_it_heads_not_one_it_complements() -> None:
         " marges avaient reculé de 4 % sur la même période.\n"
     )
     claims = extract_claims(text, language="fr")
-    assert _speaker_of(claims, "marges") == "groupe Transports Vautrin"
+    assert _speaker_of(claims, "marges") == "Transports Vautrin"
 
 
 def test_a_quote_opening_its_paragraph_tagged_he_added_takes_the_speaker_before() -> None:
@@ -168,7 +168,7 @@ def test_document_of_an_unnamed_body_seen_by_a_newspaper_stays_the_document() ->
             "en",
             "A study commissioned by the city from the engineering firm Hollis Grant found"
             " that 9 of the 30 bridges needed repairs.",
-            "engineering firm Hollis Grant",
+            "Hollis Grant",
         ),
         (
             "fr",
@@ -539,7 +539,7 @@ def test_a_person_questioned_by_a_newspaper_is_the_speaker_not_the_newspaper() -
         ),
         (
             "Le syndicat Sud des hospitaliers indique, lui, que 40 lits ont été fermés cet hiver.",
-            "syndicat Sud des hospitaliers",
+            "Sud des hospitaliers",
         ),
     ],
 )

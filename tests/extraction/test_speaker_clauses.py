@@ -282,3 +282,31 @@ def test_a_person_or_a_body_then_a_colon_gives_their_account(
 ) -> None:
     """Not a clause before the colon, and not when the sentence names its source."""
     assert speaker_of("fr", sentence) == speaker
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "speaker"),
+    [
+        (
+            "en",
+            "A survey by the engineering firm Marsh & Coyle found that 120 culverts were blocked.",
+            "Marsh & Coyle",
+        ),
+        ("en", "Consulting firm Arden Vale said the scheme would cost £4m.", "Arden Vale"),
+        (
+            "fr",
+            "L'association Rivages bretons affirme que 40 plages ont reculé depuis 2010.",
+            "Rivages bretons",
+        ),
+        (
+            "en",
+            "The Insurance Institute for Road Safety said 41 drivers died.",
+            "Insurance Institute for Road Safety",
+        ),
+    ],
+)
+def test_an_organisation_is_cited_by_its_name_without_its_class(
+    language: str, sentence: str, speaker: str
+) -> None:
+    """A capitalised word of the name ("Insurance Institute") is the name's own."""
+    assert speaker_of(language, sentence) == speaker

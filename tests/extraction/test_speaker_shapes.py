@@ -22,7 +22,7 @@ from .speakers import speaker_of
             "en",
             "The inspection, carried out by the surveying firm Dunley & Pratt, found that"
             " 300 bridges needed repairs.",
-            "surveying firm Dunley & Pratt",
+            "Dunley & Pratt",
         ),
         (
             "en",
@@ -248,7 +248,7 @@ def test_a_heading_between_is_not_the_sentence_a_pronoun_refers_to() -> None:
             "fr",
             "Le parc comptera 12 éoliennes de 150 mètres, selon le dossier déposé en mai par"
             " la société Aérovent.",
-            "société Aérovent",
+            "Aérovent",
         ),
     ],
 )
@@ -376,9 +376,9 @@ def test_document_adjectives_same_document_and_a_persons_role(sentence: str, spe
     assert speaker_of("fr", sentence) == speaker
 
 
-def test_a_role_in_lower_case_before_an_institutes_name_stays() -> None:
+def test_an_institutes_class_is_not_a_role_and_not_part_of_its_name() -> None:
     sentence = "Selon l'institut Orvalis Études, 41 % des sondés ont renoncé à un soin."
-    assert speaker_of("fr", sentence) == "institut Orvalis Études"
+    assert speaker_of("fr", sentence) == "Orvalis Études"
 
 
 def test_a_quote_tag_verb_before_selon_lui_in_the_next_paragraph() -> None:
@@ -484,7 +484,7 @@ def test_fait_valoir_que_reports() -> None:
         "L'entreprise Charpentes Vidal, de son côté, fait valoir qu'elle a dû arrêter le"
         " chantier pendant 9 semaines."
     )
-    assert speaker_of("fr", sentence) == "entreprise Charpentes Vidal"
+    assert speaker_of("fr", sentence) == "Charpentes Vidal"
 
 
 def test_a_pronoun_tag_after_a_sentence_naming_one_person_as_its_object() -> None:
@@ -1035,7 +1035,7 @@ def test_a_body_and_a_role_before_a_person(phrase: str, name: str) -> None:
         (
             "A traffic assessment by consultants Reed Lane, submitted with the plans, forecasts"
             " that lorry trips would rise to 80 a day.",
-            "consultants Reed Lane",
+            "Reed Lane",
         ),
         (
             "The council's environmental health team measured noise of 61 decibels at the"
@@ -1313,7 +1313,7 @@ def test_damages_that_amount_to_a_sum_report_nothing() -> None:
         (
             "L'exploitant, la société Transalpe, met de son côté en avant la fréquentation.",
             "D'après ses comptages, le taux de remplissage atteint 41 % sur la journée.",
-            "société Transalpe",
+            "Transalpe",
         ),
     ],
 )
