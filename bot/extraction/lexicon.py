@@ -290,6 +290,8 @@ class Lexicon:
     finding_verbs: re.Pattern[str]
     judgement_verbs: re.Pattern[str]
     judgement_frame_start: re.Pattern[str]
+    #: "a autorisé", "approved": a body's decision, its own account of what it did
+    decision_verb_start: re.Pattern[str]
     opinion_opener: re.Pattern[str]
     #: the phrases of the signal cue lists above, for `compute_signals`
     cues: CueIndex
@@ -457,6 +459,7 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         finding_verbs=compile_words(words("finding_verbs")),
         judgement_verbs=compile_words(words("judgement_verbs")),
         judgement_frame_start=compile_prefix(words("judgement_frame_starts")),
+        decision_verb_start=compile_prefix(words("decision_verbs")),
         opinion_opener=compile_prefix(words("opinion_openers")),
         cues=build_cue_index([signal_cues[name] for name in SIGNAL_CUES], max_phrase_words),
     )
@@ -501,7 +504,7 @@ _FUNCTION_WORD_LISTS = (
     "complement_links", "plural_determiners",
     "definite_plural", "copulas", "judgement_adjectives", "clause_verbs", "adverbs",
     "season_times", "author_links", "supplier_links", "commission_links", "finding_verbs",
-    "judgement_verbs", "judgement_frame_starts", "opinion_openers",
+    "judgement_verbs", "judgement_frame_starts", "opinion_openers", "decision_verbs",
 )  # fmt: skip
 
 

@@ -52,7 +52,7 @@ from .speaker_context import (
     named_speaker,
     pronoun_in_paragraph,
 )
-from .subjects import described_person, only_person
+from .subjects import acting_body, described_person, only_person
 
 logger = logging.getLogger("claimbot.extraction")
 
@@ -388,7 +388,7 @@ def extract(
                 own[0] if own else pronoun_in_paragraph(drafts, index, segments, lexicon)
             )
         if draft.speaker is None:
-            draft.speaker = described_person(sentence, lexicon)
+            draft.speaker = described_person(sentence, lexicon) or acting_body(sentence, lexicon)
         _self_contained(draft, text, segments, lexicon)
         # What the article said before the speaker: "Acme Ferries cut 40 sailings, the
         # operator said" names Acme first, in the same sentence.

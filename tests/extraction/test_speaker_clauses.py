@@ -310,3 +310,42 @@ def test_an_organisation_is_cited_by_its_name_without_its_class(
 ) -> None:
     """A capitalised word of the name ("Insurance Institute") is the name's own."""
     assert speaker_of(language, sentence) == speaker
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "figure", "speaker"),
+    [
+        (
+            "fr",
+            "Le maire, Paul Ferrandi, a proposé un terrain de 2 000 m² pour le futur centre.\n",
+            "2 000",
+            "Paul Ferrandi",
+        ),
+        (
+            "en",
+            "The head teacher, Joan Pryor, wants 14 more places by September.\n",
+            "14 more",
+            "Joan Pryor",
+        ),
+        (
+            "fr",
+            "Dans la nuit de samedi, la préfecture de la Vienne a fait évacuer 45 riverains.\n",
+            "45",
+            "préfecture de la Vienne",
+        ),
+        (
+            "fr",
+            "Le collectif « Sauvons le lavoir », créé en mai, a déjà recueilli 830 signatures.\n",
+            "830",
+            "Sauvons le lavoir",
+        ),
+        ("en", "Councillors voted 7-2 to sell the depot for £1.2m.\n", "£1.2m", None),
+        ("fr", "Le pont de Vernac compte 14 arches et mesure 210 mètres.\n", "210", None),
+    ],
+)
+def test_a_role_then_a_name_or_a_body_deciding_opens_its_own_account(
+    language: str, text: str, figure: str, speaker: str | None
+) -> None:
+    """A word capitalised only as the sentence opens is no body, and a thing decides nothing."""
+    claims = extract_claims(text, language=language)
+    assert [c.speaker for c in claims if figure in c.text] == [speaker]
