@@ -35,12 +35,12 @@ from .subjects import can_speak, leading_speaker, only_person, subject_before
 
 #: a quotation introduced by a colon (its marks may be gone from a claim): the clause before
 #: names who speaks
-_QUOTE_AFTER_COLON = re.compile(r"\s:\s*(?:[«“\"]|[A-ZÀ-Þ]|(?:il|elle|ils|elles|he|she|they)\b)")
+_QUOTE_AFTER_COLON = re.compile(r"\s:\s*(?:[«“\"]|[A-ZÀ-Þ])")
 #: any clause after a colon: a person's account when a person opens the sentence
 _CLAUSE_AFTER_COLON = re.compile(r"\s:\s+\S")
 #: "X redoute « une désertification … »": a quotation opening right after the subject's verb
 _QUOTE_OPENING = re.compile(r"\s[«“]\s*")
-_QUOTE_CLOSING = re.compile(r"\s*[»”]")
+_QUOTE_CLOSING = re.compile(r"[»”]")
 #: words between the subject and its quotation: a verb, "que", an adverb ("redoute déjà")
 MAX_WORDS_BEFORE_QUOTE = 3
 #: a quotation shorter than this, capitalised, is a title or a name ("« Les Amis du Rail »")
