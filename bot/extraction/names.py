@@ -24,6 +24,8 @@ NAME_PARTICLES = frozenset([
     "et", "and", "of", "for",
 ])  # fmt: skip
 _CURRENCIES = frozenset("£$€¥")
+#: "L'association", "L'hydrobiologiste": an elided article and a lower-case noun, one word
+ELIDED_ARTICLE_WORD = re.compile(r"^[LlDd]['’][a-zà-öø-ÿ]")
 
 
 def _capitalised(word: str) -> bool:

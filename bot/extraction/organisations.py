@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .lexicon import Lexicon, load_raw, normalize_for_matching
+from .names import ELIDED_ARTICLE_WORD
 
 MAX_SPEAKER_WORDS = 4
 #: how far back the article is read for the name: a long article's 60 sentences, and a
@@ -53,8 +54,6 @@ MAX_CLASS_WORDS = 3
 OPENING_PHRASE_CHARS = 30
 #: what stands before a sentence's first name: quotes, an article
 _SENTENCE_OPENING = re.compile(r"[\s«“\"]*(?:(?:the|a|an|le|la|les|un|une)\s+|l['’])?", re.I)
-#: "L'association", "L'entreprise" opening a sentence: an elided article and a class noun
-_ELIDED_CLASS = re.compile(r"^[LlDd]['’][a-zà-ÿ]")
 _LEADING_PREPOSITIONS = frozenset(["chez", "at", "for", "pour", "selon"])
 _LEADING_ARTICLES = frozenset(["the", "a", "an", "le", "la", "les", "l'", "un", "une"])
 _COMPLEMENT_WORDS = frozenset(["of", "for", "de", "du", "des", "d'", "pour"])
@@ -118,7 +117,7 @@ def _trim(name: str, *, keep_article: bool = False) -> str:
     words = name.rstrip(".").split()  # "Powerwatch." ends its sentence
     while words and words[0].lower() in _LEADING_ARTICLES and not keep_article:
         words.pop(0)
-    if words and _ELIDED_CLASS.match(words[0]):
+    if words and ELIDED_ARTICLE_WORD.match(words[0]):
         words.pop(0)  # "L'association Surfrider Foundation": the class goes before the name
     if words and words[0].lower() in _LEADING_PREPOSITIONS:
         words.pop(0)  # "Chez Transalp Logistique, on assure…"

@@ -43,6 +43,7 @@ from .organisations import (
     ORGANISATION_LOOKBACK_CHARS,
     without_class,
 )
+from .own_account import acting_body, described_person
 from .quotes import QuoteBlock, find_quote_blocks
 from .scoring import CHECKWORTHY_THRESHOLD, assess
 from .segment import Segment, segment
@@ -52,7 +53,7 @@ from .speaker_context import (
     named_speaker,
     pronoun_in_paragraph,
 )
-from .subjects import acting_body, described_person, only_person
+from .subjects import only_person
 
 logger = logging.getLogger("claimbot.extraction")
 

@@ -1,0 +1,100 @@
+"""A speaker's own account: facts the article tells with no reporting verb, whose actor the
+text marks so plainly that a fact-checker would ask them.
+
+"Karim Benali, mareyeur…, achète l'anguille 12 € le kilo" (a person described as the
+sentence opens), "Le maire, Marie Casanova, a proposé un local" (a person a role
+introduces), "La préfecture de l'Ain a autorisé le tir de 1 100 oiseaux" (a body that
+decides, `decision_verbs`). Votes, adoptions and a thing's state stay the article's.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import Lexicon, normalize_for_matching
+from .names import has_capital, looks_like_name
+from .organisations import names_an_organisation
+from .subjects import can_speak, leading_speaker
+
+#: a sentence opening on a name, then a comma: "Karim Benali, mareyeur…", "Betty Lund, 74,"
+_OPENING_NAME = re.compile(r"\s*([A-ZÀ-Þ][\w'’-]+(?:[ \t]+[A-ZÀ-Þ][\w'’-]+){1,2}),[ \t]*")
+#: a role, then a name between commas opening the sentence: "Le maire, Marie Casanova, a…"
+_ROLE_THEN_NAME = re.compile(
+    r"\s*([^,\n]{2,80}),[ \t]*([A-ZÀ-Þ][\w'’-]+(?:[ \t]+[A-ZÀ-Þ][\w'’-]+){1,2})[ \t]*[,(]"
+)
+#: an aside between commas after a subject: ", qui gère 117 refuges,"
+_ASIDE = re.compile(r"[ \t»”]*,[^,\n]{1,80},")
+#: words of the role before the name ("La députée de la circonscription")
+MAX_ROLE_PHRASE_WORDS = 8
+#: how many words after the comma may hold the description ("apiculteur professionnel", "81")
+DESCRIPTION_WORDS = 3
+
+
+def described_person(sentence: str, lexicon: Lexicon) -> str | None:
+    """ "Karim Benali, mareyeur installé…, achète l'anguille 12 € le kilo", "Betty Lund, 74,
+    stood up to say…": a sentence opening on a person described by an age or a role tells
+    their own account, so they are its speaker even without a reporting verb."""
+    introduced = _introduced_by_role(sentence, lexicon)
+    if introduced is not None:
+        return introduced
+    opening = _OPENING_NAME.match(sentence)
+    if opening is None:
+        return None
+    name = opening.group(1)
+    words = name.split()
+    first = words[0].lower()
+    if (
+        not looks_like_name(name)
+        or first in lexicon.stopwords
+        or lexicon.intro_start.fullmatch(first) is not None
+        or lexicon.article_start.fullmatch(first) is not None
+        or any(names_an_organisation(w, lexicon) for w in words)
+    ):
+        return None
+    description = sentence[opening.end() :].split()[:DESCRIPTION_WORDS]
+    described = bool(description) and (
+        description[0][:1].isdigit()  # an age
+        or description[0].lower() in lexicon.relative_pronouns  # "who runs the hotel"
+        or any(w.strip(",").lower() in lexicon.speaker_nouns for w in description)
+    )
+    return name if described else None
+
+
+def _introduced_by_role(sentence: str, lexicon: Lexicon) -> str | None:
+    """ "Le maire, Marie Casanova, a proposé un local de 300 m²", "Le directeur général,
+    Olivier Lambiotte, attribue…": a person's role, then the person, open the sentence."""
+    opening = _ROLE_THEN_NAME.match(sentence)
+    if opening is None:
+        return None
+    role, name = opening.group(1).split(), opening.group(2)
+    if (
+        len(role) > MAX_ROLE_PHRASE_WORDS
+        or not any(
+            w.lower() in lexicon.speaker_nouns and not names_an_organisation(w, lexicon)
+            for w in role
+        )
+        or not looks_like_name(name)
+        or any(names_an_organisation(w, lexicon) for w in name.split())
+    ):
+        return None
+    return name
+
+
+def acting_body(sentence: str, lexicon: Lexicon) -> str | None:
+    """ "La préfecture de l'Ain a autorisé le tir de 1 100 oiseaux", "Le BNIC vise…": a
+    name that opens the sentence, then a decision of its own (`decision_verbs`): the
+    decision is that body's account."""
+    own = leading_speaker(sentence, lexicon)
+    if own is None or not has_capital(own[0]) or not can_speak(own[1], lexicon):
+        return None
+    at = sentence.find(own[1])
+    if at < 0 or (" " not in own[0] and own[0][1:].islower() and not sentence[:at].strip()):
+        return None  # "Commissioners voted…": capitalised only as the sentence opens
+    after = sentence[at + len(own[1]) :]
+    # ", créé par des parents à la fin octobre, a déjà recueilli…": past an aside
+    aside = _ASIDE.match(after)
+    if aside is not None:
+        after = after[aside.end() :]
+    if lexicon.decision_verb_start.match(normalize_for_matching(after.lstrip(" »”"))) is None:
+        return None
+    return own[0]
