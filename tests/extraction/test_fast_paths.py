@@ -13,9 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.core.text import WORD
+from bot.extraction.cue_index import SIGNAL_CUES
 from bot.extraction.lexicon import (
     _MATCH_FOLDS,
-    SIGNAL_CUES,
     Lexicon,
     _alternation,
     available_languages,
