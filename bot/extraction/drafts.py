@@ -19,3 +19,5 @@ class Draft:
     unresolved: tuple[str, ...] = ()
     #: the speaker's phrase as written ("the report", "une étude de l'Observatoire…")
     written: str = ""
+    #: the speaker is the actor of an account with no reporting verb (`own_account.py`)
+    own_account: bool = False

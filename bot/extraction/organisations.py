@@ -91,12 +91,13 @@ def class_of(speaker: str, lexicon: Lexicon) -> str | None:
     """The class group of a speaker that is only a class noun ("state-owned operator",
     "entreprise", "energy regulator"), or None."""
     words = _words(speaker)
-    if not 1 <= len(words) <= MAX_SPEAKER_WORDS or not speaker.islower():
+    if not speaker.islower():
         return None
-    # The head stands before a complement: "direction du groupe" is a direction.
+    # The head stands before a complement: "direction du groupe" is a direction, and
+    # "fédération de parents d'élèves" a federation however long its complement.
     link = next((i for i, w in enumerate(words) if w in _COMPLEMENT_WORDS), len(words))
     words = words[:link]
-    if not words:
+    if not 1 <= len(words) <= MAX_SPEAKER_WORDS:
         return None
     nouns, _ = _classes(lexicon.language)
     for word in (words[-1], words[0]):
@@ -274,7 +275,8 @@ def organisation_by_class(
         )
         if (
             opening is not None
-            and (opening.group is not None or group == ANY_CLASS)  # "l'organisme": any body
+            # "l'organisme": any body; an acronym ("La FCPE du Cantal…, selon la fédération")
+            and (opening.group is not None or group == ANY_CLASS or opening.name[:2].isupper())
             and not opening.complement
         ):
             return opening.name

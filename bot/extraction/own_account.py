@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import re
 
+from .drafts import Draft
 from .lexicon import Lexicon, normalize_for_matching
 from .names import has_capital, looks_like_name
 from .organisations import names_an_organisation
+from .segment import Segment
 from .subjects import can_speak, leading_speaker
 
 #: a sentence opening on a name, then a comma: "Karim Benali, mareyeur…", "Betty Lund, 74,"
 _OPENING_NAME = re.compile(r"\s*([A-ZÀ-Þ][\w'’-]+(?:[ \t]+[A-ZÀ-Þ][\w'’-]+){1,2}),[ \t]*")
 #: a role, then a name between commas opening the sentence: "Le maire, Marie Casanova, a…"
 _ROLE_THEN_NAME = re.compile(
-    r"\s*([^,\n]{2,80}),[ \t]*([A-ZÀ-Þ][\w'’-]+(?:[ \t]+[A-ZÀ-Þ][\w'’-]+){1,2})[ \t]*[,(]"
+    r"\s*([^,\n]{2,80}),[ \t]*([A-ZÀ-Þ][\w'’-]+(?:[ \t]+[A-ZÀ-Þ][\w'’-]+){1,3})[ \t]*[,(]"
 )
 #: an aside between commas after a subject: ", qui gère 117 refuges,"
 _ASIDE = re.compile(r"[ \t»”]*,[^,\n]{1,80},")
@@ -88,8 +90,11 @@ def acting_body(sentence: str, lexicon: Lexicon) -> str | None:
     if own is None or not has_capital(own[0]) or not can_speak(own[1], lexicon):
         return None
     at = sentence.find(own[1])
-    if at < 0 or (" " not in own[0] and own[0][1:].islower() and not sentence[:at].strip()):
-        return None  # "Commissioners voted…": capitalised only as the sentence opens
+    first, *rest = own[0].split()
+    if at < 0 or (
+        first[1:].islower() and not any(has_capital(w) for w in rest) and not sentence[:at].strip()
+    ):
+        return None  # "Commissioners voted…", "Son association…": capitalised as it opens
     after = sentence[at + len(own[1]) :]
     # ", créé par des parents à la fin octobre, a déjà recueilli…": past an aside
     aside = _ASIDE.match(after)
@@ -98,3 +103,21 @@ def acting_body(sentence: str, lexicon: Lexicon) -> str | None:
     if lexicon.decision_verb_start.match(normalize_for_matching(after.lstrip(" »”"))) is None:
         return None
     return own[0]
+
+
+def continued_account(
+    sentence: str, previous: Draft | None, index: int, segments: list[Segment], lexicon: Lexicon
+) -> str | None:
+    """ "René Pastorelli, 81 ans, a la boule à la main… Il joue sur cette place depuis 63 ans":
+    "il" opening the next sentence of the paragraph goes on with the same account."""
+    words = sentence.split(maxsplit=1)
+    if (
+        previous is None
+        or not previous.own_account
+        or previous.segment_index != index - 1
+        or segments[index - 1].line_index != segments[index].line_index
+        or not words
+        or words[0].lower() not in lexicon.subject_pronouns
+    ):
+        return None
+    return previous.speaker

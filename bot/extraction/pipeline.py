@@ -43,7 +43,7 @@ from .organisations import (
     ORGANISATION_LOOKBACK_CHARS,
     without_class,
 )
-from .own_account import acting_body, described_person
+from .own_account import acting_body, continued_account, described_person
 from .quotes import QuoteBlock, find_quote_blocks
 from .scoring import CHECKWORTHY_THRESHOLD, assess
 from .segment import Segment, segment
@@ -389,7 +389,12 @@ def extract(
                 own[0] if own else pronoun_in_paragraph(drafts, index, segments, lexicon)
             )
         if draft.speaker is None:
-            draft.speaker = described_person(sentence, lexicon) or acting_body(sentence, lexicon)
+            draft.speaker = (
+                described_person(sentence, lexicon)
+                or acting_body(sentence, lexicon)
+                or continued_account(sentence, previous, index, segments, lexicon)
+            )
+            draft.own_account = draft.speaker is not None
         _self_contained(draft, text, segments, lexicon)
         # What the article said before the speaker: "Acme Ferries cut 40 sailings, the
         # operator said" names Acme first, in the same sentence.

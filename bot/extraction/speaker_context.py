@@ -24,7 +24,9 @@ CONTEXT_SENTENCES = 3
 #: how far back a one-word speaker ("the authority") looks for its full name
 SPEAKER_LOOKBACK_SENTENCES = 60
 #: "directrice du Parvis", "head of the X Trust": a role, then the body it belongs to
-_ROLE_OF = re.compile(r"^[^\W\d_][\w'’-]* (?:de la |de l['’]|du |des |d['’]|of the |of )[A-ZÀ-Þ]")
+_ROLE_OF = re.compile(
+    r"^[^\W\d_][\w'’-]* (?:de la |de l['’]|du |des |de |d['’]|of the |of )[A-ZÀ-Þ]"
+)
 _POSSESSIVE = re.compile(r"[^\W\d_]+['’]s\b")
 
 

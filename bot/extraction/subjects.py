@@ -39,6 +39,8 @@ _NAME_WITH_ACRONYM = re.compile(
 MAX_WHOSE_WORDS = 3
 #: "(divers gauche)", "(Labour)": a party or an age after a name
 _BRACKETS = re.compile(r" ?\([^()\n]{0,60}\)")
+#: "d'Antoine", "l'Ifremer": an elided article or preposition before a capitalised name
+_ELIDED_NAME = re.compile(r"^[dDlL]['’][A-ZÀ-Þ]")
 
 
 def _joiners(lexicon: Lexicon) -> frozenset[str]:
@@ -448,6 +450,8 @@ def only_person(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
             run, start = run[1:], start + 1  # "La Région Bretagne", "À Fressinval"
         elif run and ELIDED_ARTICLE_WORD.match(run[0]):
             run, start = run[1:], start + 1  # "L'hydrobiologiste Anne Lacroix"
+        elif run and _ELIDED_NAME.match(run[0]):
+            run = [run[0][2:], *run[1:]]  # "le cas d'Antoine Mattei"
         name = " ".join(run).rstrip(",.;:")
         before = words[start - 1].lower() if start > 0 else ""
         # "in Brackley Down" is a place, "the Tyrone Herald" a paper: not people
@@ -478,7 +482,7 @@ def _capitalised_runs(words: list[str]) -> list[tuple[int, list[str]]]:
     current: list[str] = []
     start = 0
     for i, word in enumerate(words):
-        if word[:1].isupper():
+        if word[:1].isupper() or _ELIDED_NAME.match(word):  # "d'Antoine"
             if not current:
                 start = i
             current.append(word)

@@ -349,3 +349,92 @@ def test_a_role_then_a_name_or_a_body_deciding_opens_its_own_account(
     """A word capitalised only as the sentence opens is no body, and a thing decides nothing."""
     claims = extract_claims(text, language=language)
     assert [c.speaker for c in claims if figure in c.text] == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "previous", "speaker"),
+    [
+        (
+            "en",
+            "Harbour Cats Rescue coordinator Ann Voss said the group took 310 calls in May.",
+            None,
+            "Ann Voss",
+        ),
+        (
+            "fr",
+            "D'après les relevés compilés par l'Ifremer, la baie a perdu 30 % de ses herbiers.",
+            None,
+            "Ifremer",
+        ),
+        (
+            "fr",
+            "Sa mère avait quitté l'île en 1961 pour travailler à Nice, raconte-t-il.",
+            "C'est le cas d'Henri Santucci, retraité installé à Toulon, qui a reçu le courrier.",
+            "Henri Santucci",
+        ),
+    ],
+)
+def test_a_job_after_a_body_a_compiling_agent_and_a_name_after_d(
+    language: str, sentence: str, previous: str | None, speaker: str
+) -> None:
+    assert speaker_of(language, sentence, previous) == speaker
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "figure", "speaker"),
+    [
+        (
+            "fr",
+            "La FCPE de l'Aude a lancé une pétition qui a recueilli 900 signatures, selon la"
+            " fédération de parents d'élèves.\n",
+            "900",
+            "FCPE",  # a name with an elided article ("de l'Aude") stops at its capitals
+        ),
+        (
+            "en",
+            "Harlow Rowing Club has 140 members. According to the club, 60 children are on the"
+            " waiting list.\n",
+            "60 children",
+            "Harlow Rowing Club",
+        ),
+        (
+            "fr",
+            "Sur la route, Mathieu Roux a crevé deux fois en mai. « J'en ai sorti 12 de mon"
+            " champ », raconte l'agriculteur de Saint-Pons.\n",
+            "12",
+            "Mathieu Roux",
+        ),
+        (
+            "fr",
+            "Lucien Barral, 84 ans, a connu la place avant les platanes. Il y joue depuis 1958.\n",
+            "1958",
+            "Lucien Barral",
+        ),
+        (
+            "en",
+            "The Member for Orrin, Greens MP Jo Tallis, has written to the minister asking for"
+            " $90,000 for the crossing.\n",
+            "$90,000",
+            "Greens MP Jo Tallis",
+        ),
+        (
+            "en",
+            "The Parks Service will cut the number of moorings from 80 to 45 next year.\n",
+            "45",
+            "Parks Service",
+        ),
+        (
+            "fr",
+            "« Il nous faut des filets », dit-il. Son association chiffre l'équipement à 25 000"
+            " euros l'hectare.\n",
+            "25 000",
+            None,
+        ),
+    ],
+)
+def test_classes_with_long_complements_roles_of_a_place_and_accounts_that_go_on(
+    language: str, text: str, figure: str, speaker: str | None
+) -> None:
+    """A possessive opening the sentence is no body of its own ("Son association")."""
+    claims = extract_claims(text, language=language)
+    assert [c.speaker for c in claims if figure in c.text] == [speaker]
