@@ -92,6 +92,8 @@ def is_name(phrase: str, lexicon: Lexicon) -> bool:
         return False  # "October", "lundi": a time
     if words[0].islower() and lexicon.intro_start.fullmatch(words[0]) is not None:
         return False  # "dans l'Indre", "in the valley": a place or a time, no one
+    if words[0].islower() and lexicon.document_participle.match(norm) is not None:
+        return False  # "commandée par la mairie": what was done to a document, no one
     return not has_verb(phrase, lexicon) and not has_figure(words, lexicon)
 
 

@@ -28,6 +28,8 @@ _ROLE_THEN_NAME = re.compile(
 _ASIDE = re.compile(r"[ \t»”]*,[^,\n]{1,80},")
 #: words of the role before the name ("La députée de la circonscription")
 MAX_ROLE_PHRASE_WORDS = 8
+#: how far a short opening phrase runs before the pronoun's comma ("Avec son équipe,")
+OPENING_PHRASE_CHARS = 40
 #: how many words after the comma may hold the description ("apiculteur professionnel", "81")
 DESCRIPTION_WORDS = 3
 
@@ -110,14 +112,18 @@ def continued_account(
 ) -> str | None:
     """ "René Pastorelli, 81 ans, a la boule à la main… Il joue sur cette place depuis 63 ans":
     "il" opening the next sentence of the paragraph goes on with the same account."""
-    words = sentence.split(maxsplit=1)
+    # "Il joue…", or after a short opening phrase: "Avec son équipe, il n'a travaillé que…"
+    comma = sentence.find(",", 0, OPENING_PHRASE_CHARS)
+    words = sentence[comma + 1 :].split(maxsplit=1)
+    person = previous.speaker if previous is not None else None
     if (
         previous is None
-        or not previous.own_account
+        or person is None
+        or not (previous.own_account or (" " in person and looks_like_name(person)))
         or previous.segment_index != index - 1
         or segments[index - 1].line_index != segments[index].line_index
         or not words
         or words[0].lower() not in lexicon.subject_pronouns
     ):
         return None
-    return previous.speaker
+    return person

@@ -26,7 +26,12 @@ def person_of_body(phrase: str, lexicon: Lexicon) -> str:
     if len(words) < 3 or not looks_like_name(" ".join(words[-2:])):
         return phrase
     role = words[-3].lower().rstrip(".")
-    if role in lexicon.speaker_nouns or words[-3].rstrip(".") in lexicon.title_abbreviations:
+    title = words[-3].rstrip(".")
+    if (
+        role in lexicon.speaker_nouns
+        or title in lexicon.title_abbreviations
+        or title in lexicon.honorific_titles  # "Prof. Anjali Rao of Dalhousie University"
+    ):
         return " ".join(words)
     return phrase
 

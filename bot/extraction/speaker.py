@@ -369,6 +369,7 @@ def speaker_name(raw: str, lexicon: Lexicon) -> str | None:
     phrase = _body_of_spokesperson(_body_before_spokesperson(phrase, lexicon), lexicon)
     phrase = person_of_body(phrase, lexicon)
     phrase = person_after_role(drop_leading_complement(phrase, lexicon), lexicon)
+    phrase = person_of_body(phrase, lexicon)  # "(a study led by) Prof. X of Y University"
     phrase = cut_at_stop(_author_of_document(phrase, lexicon), lexicon)
     phrase = _owner_of_document(phrase, lexicon)  # "X Department's latest inventory"
     phrase = _drop_trailing_adverbs(phrase, lexicon).strip(_TRIM)

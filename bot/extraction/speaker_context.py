@@ -160,6 +160,9 @@ def _speaker_just_before(
     sentences before, a body for a document, a person for a person's role."""
     document = bare in lexicon.document_nouns
     wanted = _is_body if document else _is_person_for_role(bare, lexicon)
+    own = None if document else only_person(draft.text, lexicon)
+    if own is not None and wanted(own[0]):
+        return own[0]  # "Le maire de V, Joan Soler, en sait quelque chose : …, selon l'élu."
     for other in recent:
         if draft.segment_index - other.segment_index > CONTEXT_SENTENCES:
             break

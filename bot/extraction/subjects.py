@@ -462,9 +462,12 @@ def only_person(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
                 and not (run and run[0].rstrip(".") in lexicon.honorific_titles)  # "le Dr X"
             )
         )
+        # "l'entreprise Armor Nuisibles": a name after an organisation's class is its name
+        after_class = names_an_organisation(before.split("'")[-1].split("’")[-1], lexicon)
         if (
             2 <= len(run) <= 3
             and not after_preposition
+            and not after_class
             and looks_like_name(name)
             and not any(names_an_organisation(w.rstrip(",.;:"), lexicon) for w in run)
         ):

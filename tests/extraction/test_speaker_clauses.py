@@ -438,3 +438,68 @@ def test_classes_with_long_complements_roles_of_a_place_and_accounts_that_go_on(
     """A possessive opening the sentence is no body of its own ("Son association")."""
     claims = extract_claims(text, language=language)
     assert [c.speaker for c in claims if figure in c.text] == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "speaker"),
+    [
+        (
+            "en",
+            "A survey led by Dr. Ines Moll of Tarran University found that 40 per cent of hives"
+            " failed.",
+            "Dr. Ines Moll",
+        ),
+        (
+            "fr",
+            "Les importations de laine ont chuté de 30 % en un an, selon les chiffres des douanes.",
+            "douanes",
+        ),
+    ],
+)
+def test_a_person_of_a_body_leading_a_study_and_customs(
+    language: str, sentence: str, speaker: str
+) -> None:
+    assert speaker_of(language, sentence) == speaker
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "speaker"),
+    [
+        (
+            "Le curage, confié à l'entreprise Vase Services, a coûté 9 000 €, selon l'élue.\n",
+            "9 000",
+            "élue",
+        ),
+        (
+            "Le Parc naturel régional du Morvan, consulté sur le projet, a obtenu le retrait de"
+            " 12 éoliennes.\n",
+            "12 éoliennes",
+            "Parc naturel régional du Morvan",
+        ),
+        (
+            "Le maire de Saint-Ours, Pierre Vidal, le sait bien : la crue a noyé 40 caves, selon"
+            " l'élu.\n",
+            "40 caves",
+            "Pierre Vidal",
+        ),
+        (
+            "« La saison est perdue », soupire Marc Olive, pêcheur depuis trente ans. Avec son"
+            " fils, il n'a sorti que 300 kilos cette année.\n",
+            "300 kilos",
+            "Marc Olive",
+        ),
+        (
+            "Une étude de la chambre des métiers, commandée par la mairie, recense 17 artisans"
+            " dans le bourg.\n",
+            "17 artisans",
+            "chambre des métiers",
+        ),
+    ],
+)
+def test_a_company_is_no_person_a_role_is_the_person_of_its_sentence_and_accounts_go_on(
+    text: str, figure: str, speaker: str | None
+) -> None:
+    """A participle phrase ("commandée par la mairie") is never a speaker, and a name after
+    a company's class ("l'entreprise Vase Services") is no person for "l'élue"."""
+    claims = extract_claims(text, language="fr")
+    assert [c.speaker for c in claims if figure in c.text] == [speaker]
