@@ -4,7 +4,8 @@ text marks so plainly that a fact-checker would ask them.
 "Karim Benali, mareyeur…, achète l'anguille 12 € le kilo" (a person described as the
 sentence opens), "Le maire, Marie Casanova, a proposé un local" (a person a role
 introduces), "La préfecture de l'Ain a autorisé le tir de 1 100 oiseaux" (a body that
-decides, `decision_verbs`). Votes, adoptions and a thing's state stay the article's.
+decides, `decision_verbs`), and "Il joue ici depuis 63 ans" right after a named person (the
+account goes on). Votes, adoptions and a thing's state stay the article's.
 """
 
 from __future__ import annotations
