@@ -94,6 +94,10 @@ def is_name(phrase: str, lexicon: Lexicon) -> bool:
         return False  # "dans l'Indre", "in the valley": a place or a time, no one
     if words[0].islower() and lexicon.document_participle.match(norm) is not None:
         return False  # "commandée par la mairie": what was done to a document, no one
+    if lexicon.question_start.match(norm) is not None:
+        return False  # "What followed, the rancher said, was…": a clause, no one
+    if words[-1].lower() in lexicon.list_conjunctions:
+        return False  # "the surrounding townlands and (found)": verbs joined, no name
     return not has_verb(phrase, lexicon) and not has_figure(words, lexicon)
 
 

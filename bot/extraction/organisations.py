@@ -309,13 +309,17 @@ def without_class(speaker: str, lexicon: Lexicon) -> str:
     for k in range(min(MAX_CLASS_WORDS, len(words) - 1)):
         rest = words[k + 1 :]
         if (
-            names_an_organisation(words[k], lexicon)
+            any(names_an_organisation(w, lexicon) for w in words[: k + 1])
             # the class in lower case, its first word capitalised only as a sentence opens
             and all(w.islower() for w in words[1 : k + 1])
             and words[k].islower()
             and (words[0].islower() or words[0][1:].islower())
             and rest[0][:1].isupper()
-            and not any(w.lower() in _COMPLEMENT_WORDS for w in words[: k + 1])
+            # "coopérative des Sauniers de Keravel": the name is the class's complement, kept
+            # whole; "association de consommateurs UFC-Que Choisir" drops its class
+            and words[k].lower() not in _COMPLEMENT_WORDS
+            and words[k].lower() not in _LEADING_ARTICLES  # "préfecture de la Marne"
+            and not words[k].lower().endswith(("'", "’"))  # "direction de l'Agence"
         ):
             # "Rivages bretons", "Eaux du Val-Brenne": a short name opening on a capital
             return " ".join(rest) if len(rest) <= MAX_NAME_WORDS else speaker

@@ -503,3 +503,34 @@ def test_a_company_is_no_person_a_role_is_the_person_of_its_sentence_and_account
     a company's class ("l'entreprise Vase Services") is no person for "l'élue"."""
     claims = extract_claims(text, language="fr")
     assert [c.speaker for c in claims if figure in c.text] == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("language", "sentence", "speaker"),
+    [
+        (
+            "fr",
+            "L'association de consommateurs Vigie Conso du Gard dit avoir reçu 48 plaintes.",
+            "Vigie Conso du Gard",
+        ),
+        (
+            "fr",
+            "Le Comité interprofessionnel du melon (CIM) a fait état d'une baisse de 9 % des"
+            " ventes.",
+            "Comité interprofessionnel du melon",
+        ),
+        ("en", "What happened next, the 70-year-old farmer said, was a wait of 6 hours.", None),
+        (
+            "en",
+            "A survey by the charity Canal Watch checked 40 locks along the towpath and the"
+            " basin and found that 12 leaked.",
+            None,
+        ),
+    ],
+)
+def test_a_class_with_its_complement_fait_etat_and_clauses_that_name_no_one(
+    language: str, sentence: str, speaker: str | None
+) -> None:
+    """ "What happened next" and "the basin and (found)" are clauses: no speaker rather than
+    a wrong one (the author of a survey before "and found" is still missed)."""
+    assert speaker_of(language, sentence) == speaker
