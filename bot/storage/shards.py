@@ -10,6 +10,7 @@ this filter, so a process never even reads another shard's rows.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 from pathlib import Path
@@ -286,8 +287,14 @@ class PostgresShardLock(_ShardRule):
             raise postgresql.unusable(self.url, exc) from None
 
     def release(self) -> None:
-        """Ending the session drops its locks."""
+        """Unlock, then end the session. The server drops a closed session's locks only once
+        its backend has gone, after the client's close returns: a process taking the shard
+        right after a clean stop would be refused without the explicit unlock."""
+        from bot.storage import postgresql
+
         if self._session is not None:
+            with contextlib.suppress(*postgresql.ERRORS):  # a lost session holds nothing
+                self._session.execute("SELECT pg_advisory_unlock_all()")
             self._session.close()
             self._session = None
 
