@@ -15,7 +15,7 @@ import re
 from .drafts import Draft
 from .lexicon import Lexicon, normalize_for_matching
 from .names import has_capital, looks_like_name
-from .organisations import names_an_organisation
+from .organisations import OPENING_PHRASE_CHARS, names_an_organisation
 from .segment import Segment
 from .subjects import can_speak, leading_speaker
 
@@ -29,8 +29,6 @@ _ROLE_THEN_NAME = re.compile(
 _ASIDE = re.compile(r"[ \t»”]*,[^,\n]{1,80},")
 #: words of the role before the name ("La députée de la circonscription")
 MAX_ROLE_PHRASE_WORDS = 8
-#: how far a short opening phrase runs before the pronoun's comma ("Avec son équipe,")
-OPENING_PHRASE_CHARS = 40
 #: how many words after the comma may hold the description ("apiculteur professionnel", "81")
 DESCRIPTION_WORDS = 3
 
@@ -115,7 +113,9 @@ def continued_account(
     "il" opening the next sentence of the paragraph goes on with the same account."""
     # "Il joue…", or after a short opening phrase: "Avec son équipe, il n'a travaillé que…"
     comma = sentence.find(",", 0, OPENING_PHRASE_CHARS)
-    words = sentence[comma + 1 :].split(maxsplit=1)
+    words = sentence.split(maxsplit=1)
+    if words and words[0].lower() not in lexicon.subject_pronouns and comma >= 0:
+        words = sentence[comma + 1 :].split(maxsplit=1)
     person = previous.speaker if previous is not None else None
     if (
         previous is None

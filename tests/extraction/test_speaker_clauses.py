@@ -534,3 +534,12 @@ def test_a_class_with_its_complement_fait_etat_and_clauses_that_name_no_one(
     """ "What happened next" and "the basin and (found)" are clauses: no speaker rather than
     a wrong one (the author of a survey before "and found" is still missed)."""
     assert speaker_of(language, sentence) == speaker
+
+
+def test_an_account_goes_on_with_il_opening_a_sentence_that_has_a_comma_further_on() -> None:
+    text = (
+        "Marc Olive, pêcheur depuis trente ans, a vendu son second bateau en mars. Il a sorti"
+        " 300 kilos, un record, au printemps.\n"
+    )
+    claims = extract_claims(text, language="fr")
+    assert [c.speaker for c in claims if "300 kilos" in c.text] == ["Marc Olive"]
