@@ -292,6 +292,8 @@ class Lexicon:
     judgement_frame_start: re.Pattern[str]
     #: "a autorisé", "approved": a body's decision, its own account of what it did
     decision_verb_start: re.Pattern[str]
+    #: the same anywhere in a sentence: a cheap test before its subject is read
+    decision_verb: re.Pattern[str]
     opinion_opener: re.Pattern[str]
     #: the phrases of the signal cue lists above, for `compute_signals`
     cues: CueIndex
@@ -460,6 +462,7 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         judgement_verbs=compile_words(words("judgement_verbs")),
         judgement_frame_start=compile_prefix(words("judgement_frame_starts")),
         decision_verb_start=compile_prefix(words("decision_verbs")),
+        decision_verb=compile_words(words("decision_verbs")),
         opinion_opener=compile_prefix(words("opinion_openers")),
         cues=build_cue_index([signal_cues[name] for name in SIGNAL_CUES], max_phrase_words),
     )

@@ -87,6 +87,8 @@ def acting_body(sentence: str, lexicon: Lexicon) -> str | None:
     """ "La préfecture de l'Ain a autorisé le tir de 1 100 oiseaux", "Le BNIC vise…": a
     name that opens the sentence, then a decision of its own (`decision_verbs`): the
     decision is that body's account."""
+    if lexicon.decision_verb.search(normalize_for_matching(sentence)) is None:
+        return None  # no decision at all: its subject need not be read
     own = leading_speaker(sentence, lexicon)
     if own is None or not has_capital(own[0]) or not can_speak(own[1], lexicon):
         return None
