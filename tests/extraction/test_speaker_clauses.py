@@ -543,3 +543,35 @@ def test_an_account_goes_on_with_il_opening_a_sentence_that_has_a_comma_further_
     )
     claims = extract_claims(text, language="fr")
     assert [c.speaker for c in claims if "300 kilos" in c.text] == ["Marc Olive"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "figure", "speaker"),
+    [
+        (
+            "en",
+            "Cumbria Police said it had logged 40 incidents by October. The force said it had"
+            " brought 9 prosecutions so far this year.\n",
+            "9 prosecutions",
+            "Cumbria Police",
+        ),
+        (
+            "en",
+            "Chief pilot Maria Quint said landings by torchlight took 50 minutes to set up.\n",
+            "50 minutes",
+            "Maria Quint",
+        ),
+        (
+            "fr",
+            "« On a vendu 3 000 bocaux cet été, un record », se réjouit Annie Morel, présidente"
+            " de l'amicale.\n",
+            "3 000",
+            "Annie Morel",
+        ),
+    ],
+)
+def test_a_police_force_a_pilot_and_a_glad_tag(
+    language: str, text: str, figure: str, speaker: str
+) -> None:
+    claims = extract_claims(text, language=language)
+    assert [c.speaker for c in claims if figure in c.text] == [speaker]
