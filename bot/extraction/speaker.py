@@ -27,7 +27,7 @@ Every word list is in `data/<lang>.json` (`clause_verbs`, `document_nouns`,
 from __future__ import annotations
 
 import re
-from itertools import dropwhile
+from itertools import dropwhile, takewhile
 
 from .lexicon import Lexicon, normalize_for_matching
 from .names import (
@@ -120,6 +120,28 @@ def _maker(author: str, lexicon: Lexicon, *, commissioned: bool = False) -> str:
     return maker if is_name(maker, lexicon) else author
 
 
+def _author_in_relative(rest: str, lexicon: Lexicon) -> str | None:
+    """ "(les relevés) que Jérôme Vaissade effectue chaque semaine" -> "Jérôme Vaissade":
+    a name, then a verb, in the relative clause after a document, keeps it."""
+    relative, _, after = rest.partition(" ")
+    elided = next((p for p in lexicon.relative_pronouns if p.endswith(("'", "’"))), None)
+    if elided is not None and relative.lower().startswith(elided) and len(relative) > len(elided):
+        relative, after = elided, f"{relative[len(elided) :]} {after}"
+    if relative.lower() not in lexicon.relative_pronouns or relative.lower() in (
+        lexicon.subject_relatives
+    ):
+        return None
+    words = after.split()
+    run = list(takewhile(lambda w: w[:1].isupper() or w in NAME_PARTICLES, words))
+    while run and run[-1] in NAME_PARTICLES:
+        run.pop()
+    name = " ".join(run)
+    followed_by_verb = len(run) < len(words) and words[len(run)][:1].islower()
+    if len(run) >= 2 and followed_by_verb and looks_like_name(name) and is_name(name, lexicon):
+        return name
+    return None
+
+
 def _author_of_document(phrase: str, lexicon: Lexicon) -> str:
     """ "figures released by the ONS" -> "ONS"; "étude de l'Observatoire" -> "Observatoire".
 
@@ -141,6 +163,9 @@ def _author_of_document(phrase: str, lexicon: Lexicon) -> str:
         head += 1  # "inspection report by…": the head is the last of the nouns
     document = " ".join(words[: head + 1])
     rest = " ".join(words[head + 1 :])
+    keeper = _author_in_relative(rest, lexicon)
+    if keeper is not None:
+        return keeper
     participle = lexicon.document_participle.match(normalize_for_matching(rest))
     if participle is not None:
         rest = _skip_time_before_author(rest[participle.end() :].lstrip(), lexicon)
@@ -158,10 +183,13 @@ def _author_of_document(phrase: str, lexicon: Lexicon) -> str:
     if words[0].endswith(("'s", "’s")) and not has_capital(rest):
         return document  # "federation's own survey (of members)"
     author = drop_articles(rest[link.end() :].lstrip(" '’"), lexicon)
-    if has_figure(author.split(), lexicon):
-        # "A survey of more than 3,000 students by the X": the agent after the figures
-        agent_link = _AGENT_LINK.search(author)
-        if agent_link is not None:
+    agent_link = _AGENT_LINK.search(author)
+    if agent_link is not None and link.group().lower() not in {"by", "par"}:
+        # "A survey of island businesses by the X", "of more than 3,000 students by the X":
+        # what the document is about, then its agent ("of the meeting seen by the Post":
+        # the agent of something else)
+        between = normalize_for_matching(author[: agent_link.start()])
+        if ", " not in between and lexicon.document_participle.search(between) is None:
             author = drop_articles(author[agent_link.end() :], lexicon)
     author = _cut_before_coordinated_participle(author, lexicon)
     author = _trim_author(_maker(author, lexicon, commissioned=commissioned), lexicon)
@@ -250,11 +278,12 @@ def _drop_trailing_verb(phrase: str, lexicon: Lexicon) -> str:
 
 
 def _group_from_body(phrase: str) -> str:
-    """ "Monitoring crews from Agriculture Victoria" -> "Agriculture Victoria": people in
-    lower case from a named body speak for it."""
-    head, sep, body = phrase.partition(" from ")
-    if sep and head.islower() and body[:1].isupper() and looks_like_name(body.split(",")[0]):
-        return body
+    """ "Monitoring crews from Agriculture Victoria", "researchers at X University" -> the
+    body: people in lower case from a named body speak for it."""
+    for link in (" from ", " at "):
+        head, sep, body = phrase.partition(link)
+        if sep and head.islower() and body[:1].isupper() and looks_like_name(body.split(",")[0]):
+            return body
     return phrase
 
 
@@ -371,6 +400,7 @@ def speaker_name(raw: str, lexicon: Lexicon) -> str | None:
     phrase = person_after_role(drop_leading_complement(phrase, lexicon), lexicon)
     phrase = person_of_body(phrase, lexicon)  # "(a study led by) Prof. X of Y University"
     phrase = cut_at_stop(_author_of_document(phrase, lexicon), lexicon)
+    phrase = _group_from_body(phrase)  # "(a study by) researchers at X University"
     phrase = _owner_of_document(phrase, lexicon)  # "X Department's latest inventory"
     phrase = _drop_trailing_adverbs(phrase, lexicon).strip(_TRIM)
     return phrase if is_name(phrase, lexicon) else None
