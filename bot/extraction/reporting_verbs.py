@@ -14,7 +14,7 @@ from itertools import pairwise
 from bot.core.text import LETTER_RUN
 
 from .lexicon import Lexicon
-from .names import SEGMENT, is_finder
+from .names import SEGMENT, is_finder, is_speaker_noun
 from .organisations import class_of, names_an_organisation
 
 #: reporting verbs tried per sentence, first to last (each try is linear in the sentence)
@@ -212,6 +212,8 @@ def counts_as_reporting(norm: str, start: int, end: int, lexicon: Lexicon) -> bo
     if last and last[0].islower() and last[0] in lexicon.document_nouns:
         return True  # "Office of Gaming figures show…"
     words = [w for w in subject.split() if w]
+    if is_speaker_noun(subject, lexicon) and any(w[:1].isupper() for w in words[1:]):
+        return True  # "L'office de tourisme de Hohenbach a comptabilisé…": a named body
     return is_finder(subject, lexicon) or any(
         names_an_organisation(w, lexicon) or class_of(w.partition("'")[2] or w, lexicon)
         for i, w in enumerate(words)

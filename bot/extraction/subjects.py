@@ -37,6 +37,8 @@ _NAME_WITH_ACRONYM = re.compile(
 )
 #: "whose office", "whose spokeswoman": the relative that speaks for the name before it
 MAX_WHOSE_WORDS = 3
+#: lower-case adjectives after a body's name ("le Mobilier national")
+MAX_NAME_ADJECTIVES = 2
 #: "(divers gauche)", "(Labour)": a party or an age after a name
 _BRACKETS = re.compile(r" ?\([^()\n]{0,60}\)")
 #: "d'Antoine", "l'Ifremer": an elided article or preposition before a capitalised name
@@ -247,18 +249,36 @@ def _whose_antecedent(before: str, lexicon: Lexicon) -> Subject | None:
         or len(parts[-1].split()) > MAX_WHOSE_WORDS  # "whose husband died at X in May"
     ):
         return None
-    words = parts[-2].split()
-    start = len(words)
+    return _name_ending(parts[-2], lexicon)
+
+
+def _name_ending(part: str, lexicon: Lexicon, *, adjectives: int = 0) -> Subject | None:
+    """The name ending a part ("…registered with the Traffic Commissioner"), with up to
+    `adjectives` lower-case words after its capitals ("le Mobilier national")."""
+    words = part.split()
+    end = len(words)
+    while end > len(words) - adjectives and end > 0 and words[end - 1].isalpha():
+        if not words[end - 1].islower():
+            break
+        end -= 1
+    if end < len(words) and (end == 0 or not words[end - 1][:1].isupper()):
+        end = len(words)  # no capital before the lower-case words: they end no name
+    start = end
     joiners = _joiners(lexicon)
     while start > 0 and (words[start - 1][:1].isupper() or words[start - 1] in joiners):
         start -= 1
-    while start < len(words) and words[start] in joiners:
+    while start < end and words[start] in joiners:
         start += 1
-    if start == len(words) or start == 0:
+    if start == end or start == 0:
         return None  # no name, or a name opening the sentence: the first part speaks anyway
+    before = words[start - 1].lower()
+    if adjectives and (lexicon.article_start.fullmatch(before) is None or before in joiners):
+        return None  # "la Compagnie maritime des îles du Ponant": the name began before
     written = " ".join(words[start:])
     name = speaker_name(written, lexicon)
-    return Subject(name, written) if name is not None and looks_like_name(name) else None
+    if name is None or not looks_like_name(" ".join(words[start:end])):
+        return None
+    return Subject(name, written)
 
 
 def _ends_with_person(phrase: str, lexicon: Lexicon) -> bool:
@@ -278,7 +298,10 @@ def _relative_antecedent(before: str, lexicon: Lexicon) -> Subject | None:
     if len(parts) < 2 or parts[-1].lower() not in lexicon.subject_relatives:
         return None
     author = author_named_in(parts[-2], lexicon)
-    return Subject(author, author) if author is not None else None
+    if author is not None:
+        return Subject(author, author)
+    # "Parmi ses clients figure le Mobilier national, qui confirme…": the name just before
+    return _name_ending(parts[-2], lexicon, adjectives=MAX_NAME_ADJECTIVES)
 
 
 def _shared_subject(part: str, adjacent: str, lexicon: Lexicon) -> Subject | None:

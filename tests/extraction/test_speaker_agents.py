@@ -86,3 +86,40 @@ def test_a_trade_named_after_the_person_is_the_person(
     language: str, text: str, figure: str, speaker: str
 ) -> None:
     assert _speaker_of_fact(language, text, figure) == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "figure", "speaker"),
+    [
+        (
+            "fr",
+            "Parmi les clients fidèles figure le Mobilier national, qui confirme avoir commandé"
+            " 90 mètres de velours.\n",
+            "90 mètres",
+            "Mobilier national",
+        ),
+        (
+            "fr",
+            "La Compagnie maritime des îles du Ponant, qui assure la liaison, a acheminé 4 000"
+            " colis en juillet.\n",
+            "4 000 colis",
+            "Compagnie maritime des îles du Ponant",
+        ),
+        (
+            "en",
+            "Among its oldest customers is the National Trust, which confirmed it had ordered"
+            " 300 metres of cloth.\n",
+            "300 metres",
+            "National Trust",
+        ),
+    ],
+)
+def test_a_relative_clause_speaks_for_the_whole_name_before_it(
+    language: str, text: str, figure: str, speaker: str
+) -> None:
+    assert _speaker_of_fact(language, text, figure) == [speaker]
+
+
+def test_a_named_body_counts() -> None:
+    text = "L'office de tourisme de la vallée de Munster a comptabilisé 61 000 nuitées cet été.\n"
+    assert _speaker_of_fact("fr", text, "61 000") == ["office de tourisme de la vallée de Munster"]
