@@ -20,10 +20,12 @@ from dataclasses import dataclass
 from .cue_index import SIGNAL_CUES
 from .lexicon import Lexicon, normalize_for_matching, tokenize
 from .names import (
+    NAME_PARTICLES,
     NAME_WORD,
     SEGMENT,
     has_capital,
     has_verb,
+    is_date_word,
     is_pronoun,
     is_speaker_noun,
     looks_like_name,
@@ -53,6 +55,10 @@ MAX_PERSON_WORDS = 3
 MAX_NAME_PART_WORDS = 12
 #: words after the verb of a tag that starts with its speaker ("Smith told the BBC on Monday")
 MAX_TAG_TAIL = 4
+#: "celle-ci", "the latter" and an adverb before the verb ("Celle-ci rappelle aussi")
+MAX_LATTER_SUBJECT_WORDS = 3
+#: words of the name "celle-ci" stands for ("communauté de communes du Pays de Bitche")
+MAX_LATTER_WORDS = 6
 _ACCORDING = SIGNAL_CUES.index("according")
 _REPORTING = SIGNAL_CUES.index("reporting")
 
@@ -161,6 +167,37 @@ def speaker_before(
     ):
         found = person  # "Directeur du réseau La Poste…, Gwenaël Tanguy défend…": him
     return Attribution(found[0], "previous sentence", found[1]) if found else None
+
+
+def _is_latter(subject: str, lexicon: Lexicon) -> bool:
+    """ "Celle-ci", "ce dernier", "The latter" (an adverb may follow): the verb's subject."""
+    words = subject.lower().split()
+    return len(words) <= MAX_LATTER_SUBJECT_WORDS and any(
+        " ".join(words[:n]) in lexicon.latter_pronouns for n in (1, 2)
+    )
+
+
+def latter_before(previous: str | None, lexicon: Lexicon) -> Attribution | None:
+    """Who "celle-ci", "the latter" is: the last body or person the sentence before names
+    ("Il réclame une indemnisation à la communauté de communes. Celle-ci indique…")."""
+    words = (previous or "").split()
+    for i in range(len(words) - 1, 0, -1):
+        word = words[i].strip(',;:.!?()«»“”"')
+        first, end = i, i + MAX_LATTER_WORDS  # "communauté de communes du Pays de Bitche"
+        if looks_like_name(word) and not is_date_word(word, lexicon):
+            end = i + 1
+            while first > 1 and (
+                words[first - 1][:1].isupper() or words[first - 1] in NAME_PARTICLES
+            ):
+                first -= 1  # "Harbury Council": from the name's first word
+        elif word.lower() not in lexicon.speaker_nouns:
+            continue
+        window = " ".join(words[first:end])
+        phrase = re.split(r"[,;:.!?()]", window, maxsplit=1)[0]
+        name = speaker_name(phrase, lexicon)
+        if name is not None and (is_speaker_noun(name, lexicon) or looks_like_name(name)):
+            return Attribution(name, "previous sentence", phrase)
+    return None
 
 
 def _owner_of_source(sentence: str, start: int, lexicon: Lexicon) -> Attribution | None:
@@ -421,6 +458,8 @@ def _speaker_of_verb(
         return _pronoun_speaker(sentence[:start], previous, lexicon)
     before = norm[:start].rstrip().rstrip(QUOTE_CHARS + " ")
     last_word = before.rsplit(" ", 1)[-1].lower() if before else ""
+    if _is_latter(before, lexicon):
+        return latter_before(previous, lexicon)  # "Celle-ci indique…", "The latter said…"
     if lexicon.pronoun.fullmatch(last_word) and not lexicon.complementizer_start.match(last_word):
         # '«…,» he told the Tyrone Herald': the pronoun speaks, the paper is told
         return speaker_before(previous, lexicon)
@@ -504,6 +543,8 @@ def speaks_as_pronoun(sentence: str, lexicon: Lexicon) -> bool:
     speaker is a pronoun, whoever it stands for."""
     norm = normalize_for_matching(sentence)
     first = norm.split(maxsplit=1)[0].lower() if norm.strip() else ""
+    if _is_latter(" ".join(norm.split()[:2]), lexicon):
+        return False  # "Celle-ci indique…": the last name before, not the paragraph's speaker
     according = lexicon.according_to.search(norm)
     if according is not None and _pronoun_source(
         _phrase_after(sentence, according.end(), lexicon)[0], lexicon

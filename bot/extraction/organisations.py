@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .lexicon import Lexicon, load_raw, normalize_for_matching
-from .names import ELIDED_ARTICLE_WORD
+from .names import ELIDED_ARTICLE_WORD, has_verb
 
 MAX_SPEAKER_WORDS = 4
 #: how far back the article is read for the name: a long article's 60 sentences, and a
@@ -46,6 +46,11 @@ _NAME = (
     rf"{{0,{MAX_NAME_WORDS - 1}}}"
 )
 _NAME_RUN = re.compile(rf"(?<![\w'’-]){_NAME}")
+#: lower-case words inside a name a class introduces ("l'association Séchoirs et mémoire du
+#: Dropt", "l'association des Amis du puits Sainte-Barbe"): particles first, one other word
+_INNER_LOWER = re.compile(
+    rf"((?:[ \t]+{_PARTICLES})+(?:[ \t]+[a-zà-ÿ][\w-]*)?(?:[ \t]+{_PARTICLES})*)[ \t]+({_NAME})"
+)
 #: the group of generic class nouns ("organisme", "body"): any organisation answers them
 ANY_CLASS = "any"
 #: words of an organisation's class before its name ("surveying firm", "marque parisienne")
@@ -161,6 +166,30 @@ def _complement_before(text: str, start: int, nouns: dict[str, str]) -> bool:
     return bool(words) and words[-1] in _COMPLEMENT_WORDS
 
 
+def _introducing_class(before: list[str], nouns: dict[str, str]) -> str | None:
+    """The group of the class noun just before a name: "la société (Eaux du Val-Brenne)",
+    "l'association des (Amis du puits)", "l'association des familles (Les Amis…)"."""
+    if before and before[-1] in nouns:
+        return nouns[before[-1]]
+    for noun_at in (2, 3):  # "association des (Amis)", "association des familles (Les Amis)"
+        if (
+            len(before) >= noun_at
+            and before[-noun_at + 1] in _COMPLEMENT_WORDS
+            and before[-noun_at] in nouns
+        ):
+            return nouns[before[-noun_at]]
+    return None
+
+
+def _across_lower_case(text: str, end: int, lexicon: Lexicon) -> int:
+    """Where a name a class introduces ends, across the lower-case words inside it
+    ("Séchoirs" -> "Séchoirs et mémoire du Dropt"), never across a verb."""
+    inner = _INNER_LOWER.match(text, end)
+    if inner is None or has_verb(inner.group(1), lexicon):
+        return end
+    return inner.end()
+
+
 def _candidates(text: str, lexicon: Lexicon) -> list[_Candidate]:
     """Every name of `text` an organisation could be, with its class group when known."""
     nouns, name_words = _classes(lexicon.language)
@@ -181,16 +210,12 @@ def _candidates(text: str, lexicon: Lexicon) -> list[_Candidate]:
         group = next((name_words[w] for w in reversed(words) if w in name_words), None)
         group = group if len(words) > 1 else None
         before = _words(text[max(0, start - 40) : start].rstrip(" ,"))
+        introduced = _introducing_class(before, nouns)
+        if introduced is not None:
+            end = _across_lower_case(text, end, lexicon)
+            name = text[start:end]
+        group = group or introduced
         after = _words(text[end : end + 40].lstrip(" ,"))
-        if group is None and before and before[-1] in nouns:
-            group = nouns[before[-1]]  # "la société Eaux du Val-Brenne"
-        if (
-            group is None
-            and len(before) >= 3
-            and before[-2] in _COMPLEMENT_WORDS
-            and before[-3] in nouns
-        ):  # "l'association des familles Les Amis des Tilleuls"
-            group = nouns[before[-3]]
         if group is None and after and after[0] in nouns:
             group = nouns[after[0]]  # "the GMB union"
         found.append(_Candidate(name, start, group, _complement_before(text, start, nouns)))

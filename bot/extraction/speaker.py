@@ -124,12 +124,10 @@ def _author_in_relative(rest: str, lexicon: Lexicon) -> str | None:
     """ "(les relevés) que Jérôme Vaissade effectue chaque semaine" -> "Jérôme Vaissade":
     a name, then a verb, in the relative clause after a document, keeps it."""
     relative, _, after = rest.partition(" ")
-    elided = next((p for p in lexicon.relative_pronouns if p.endswith(("'", "’"))), None)
+    elided = next((p for p in lexicon.object_relatives if p.endswith(("'", "’"))), None)
     if elided is not None and relative.lower().startswith(elided) and len(relative) > len(elided):
         relative, after = elided, f"{relative[len(elided) :]} {after}"
-    if relative.lower() not in lexicon.relative_pronouns or relative.lower() in (
-        lexicon.subject_relatives
-    ):
+    if relative.lower() not in lexicon.object_relatives:
         return None
     words = after.split()
     run = list(takewhile(lambda w: w[:1].isupper() or w in NAME_PARTICLES, words))

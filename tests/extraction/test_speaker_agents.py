@@ -123,3 +123,53 @@ def test_a_relative_clause_speaks_for_the_whole_name_before_it(
 def test_a_named_body_counts() -> None:
     text = "L'office de tourisme de la vallée de Munster a comptabilisé 61 000 nuitées cet été.\n"
     assert _speaker_of_fact("fr", text, "61 000") == ["office de tourisme de la vallée de Munster"]
+
+
+def test_a_relative_after_a_document_in_english() -> None:
+    text = (
+        "According to figures that Dr Alan Reece compiled, the herd has fallen by 40 percent"
+        " since 2019.\n"
+    )
+    assert _speaker_of_fact("en", text, "40 percent") == ["Dr Alan Reece"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "figure", "speaker"),
+    [
+        (
+            "fr",
+            "Le gérant, Yann Morvan, a perdu 12 emplacements. Il réclame une indemnisation à la"
+            " communauté de communes. Celle-ci indique étudier le dossier, mais rappelle que le"
+            " bail prévoit depuis 2018 une clause de recul.\n",
+            "depuis 2018",
+            "communauté de communes",
+        ),
+        (
+            "en",
+            "The club wrote to Harbury Council in June. The latter said it had spent £40,000 on"
+            " the pitch since 2020.\n",
+            "£40,000",
+            "Harbury Council",
+        ),
+    ],
+)
+def test_the_latter_is_the_last_body_named_not_the_subject(
+    language: str, text: str, figure: str, speaker: str
+) -> None:
+    assert _speaker_of_fact(language, text, figure) == [speaker]
+
+
+def test_a_class_noun_finds_a_name_with_lower_case_words_inside() -> None:
+    text = (
+        "Pour Marc Weber, président de l'association des Amis du moulin Saint-Roch, le site"
+        " doit rester ouvert. L'association revendique 210 adhérents.\n"
+    )
+    assert _speaker_of_fact("fr", text, "210 adhérents") == ["Amis du moulin Saint-Roch"]
+
+
+def test_an_intercommunal_body_is_named_by_its_class() -> None:
+    text = (
+        "Selon Pays de Lorn Communauté, les travaux ont coûté 80 000 euros. La communauté de"
+        " communes a recensé 14 brèches dans la digue.\n"
+    )
+    assert _speaker_of_fact("fr", text, "14 brèches") == ["Pays de Lorn Communauté"]
