@@ -37,6 +37,8 @@ _NAME_WITH_ACRONYM = re.compile(
 )
 #: "whose office", "whose spokeswoman": the relative that speaks for the name before it
 MAX_WHOSE_WORDS = 3
+#: complement words of a role opening a sentence ("chambre d'agriculture de Lot-et-Garonne")
+MAX_ROLE_COMPLEMENT_WORDS = 6
 #: lower-case adjectives after a body's name ("le Mobilier national")
 MAX_NAME_ADJECTIVES = 2
 #: "(divers gauche)", "(Labour)": a party or an age after a name
@@ -361,16 +363,54 @@ def leading_speaker(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
 def _leading_role(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
     """ "Le syndicaliste s'inquiète…": an article, a person's role, then a verb no list
     knows: the role is the subject (the article names the person elsewhere)."""
-    words = sentence.split()[:3]
-    if (
-        len(words) == 3
+    words = sentence.split()[: MAX_ROLE_COMPLEMENT_WORDS + 3]
+    if words and ELIDED_ARTICLE_WORD.match(words[0]):
+        words = [words[0][:2], words[0][2:], *words[1:]]  # "L'association propose…"
+    if not (
+        len(words) >= 3
         and lexicon.article_start.fullmatch(words[0].lower())
         and words[1].islower()
         and words[1] in lexicon.speaker_nouns
-        and words[2][:1].islower()
     ):
+        return None
+    named = _named_complement_end(words, lexicon)
+    if named is not None:
+        # "La chambre d'agriculture de Lot-et-Garonne appelle…": the body and its place
+        written = " ".join(words[:named])
+        name = speaker_name(written, lexicon)
+        if name is not None:
+            return name, written
+    if words[2][:1].islower():
         return words[1], " ".join(words[:2])
     return None
+
+
+def _named_complement_end(words: list[str], lexicon: Lexicon) -> int | None:
+    """Where "chambre d'agriculture de Lot-et-Garonne" ends, when a capitalised name ends the
+    role's complements and a lower-case word (a verb) follows; None otherwise."""
+    end = None
+    i = 2
+    while i < len(words) - 1:
+        word = words[i].lower()
+        link, apostrophe, noun = word.partition("'")
+        is_link = word in lexicon.complement_links
+        article = lexicon.article_start.fullmatch(words[i + 1].lower()) is not None
+        if is_link and article and i + 2 < len(words) and words[i + 2][:1].isupper():
+            i += 1  # "de la Meuse": the article goes with the name
+        if is_link and words[i + 1][:1].isupper():
+            i += 2  # "de Lot-et-Garonne"
+            end = i
+            if words[i - 1][-1:] in ",.;:":
+                return None  # "Le maire de Brest, Paul Kerouac, …": an apposition's
+        elif apostrophe and f"{link}'" in lexicon.complement_links and noun.isalpha():
+            i += 1  # "d'agriculture"
+        elif is_link and words[i + 1].isalpha() and words[i + 1].islower():
+            i += 2  # "de commerce"
+        else:
+            break
+    if end is None or end >= len(words) or not words[end][:1].islower():
+        return None
+    return end
 
 
 def _leading_name(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
@@ -477,12 +517,18 @@ def only_person(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
             run = [run[0][2:], *run[1:]]  # "le cas d'Antoine Mattei"
         name = " ".join(run).rstrip(",.;:")
         before = words[start - 1].lower() if start > 0 else ""
+        # "For Walter Nickerson, 67, the decision…": whose view the sentence opens on
+        framing = start == 1 and lexicon.judgement_frame_start.match(f"{before} ") is not None
         # "in Brackley Down" is a place, "the Tyrone Herald" a paper: not people
-        after_preposition = bool(before) and (
-            lexicon.intro_start.fullmatch(before) is not None
-            or (
-                lexicon.article_start.fullmatch(before) is not None
-                and not (run and run[0].rstrip(".") in lexicon.honorific_titles)  # "le Dr X"
+        after_preposition = (
+            bool(before)
+            and not framing
+            and (
+                lexicon.intro_start.fullmatch(before) is not None
+                or (
+                    lexicon.article_start.fullmatch(before) is not None
+                    and not (run and run[0].rstrip(".") in lexicon.honorific_titles)  # "le Dr X"
+                )
             )
         )
         # "l'entreprise Armor Nuisibles": a name after an organisation's class is its name

@@ -173,3 +173,36 @@ def test_an_intercommunal_body_is_named_by_its_class() -> None:
         " communes a recensé 14 brèches dans la digue.\n"
     )
     assert _speaker_of_fact("fr", text, "14 brèches") == ["Pays de Lorn Communauté"]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "figure", "speaker"),
+    [
+        (
+            "en",
+            "For Martha Quill, 71, the decision has come down to money. Rents rose to $900 a"
+            " month this year, she said, double what she paid in 2015.\n",
+            "$900",
+            "Martha Quill",
+        ),
+        (
+            "fr",
+            "La chambre de métiers de la Meuse appelle à la prudence. Dans une note aux élus,"
+            " elle relève que 38 % des artisans ont plus de 55 ans.\n",
+            "38 %",
+            "chambre de métiers de la Meuse",
+        ),
+        (
+            "fr",
+            "L'association Mémoire et vignes du Lot a réuni 900 signatures, selon sa présidente,"
+            " Anne Costes. L'association propose un classement. Elle rappelle que le chai,"
+            " restauré en 2015, reçoit 3 000 visiteurs par an.\n",
+            "3 000 visiteurs",
+            "Mémoire et vignes du Lot",
+        ),
+    ],
+)
+def test_a_pronoun_stands_for_the_subject_the_sentence_before_opens_on(
+    language: str, text: str, figure: str, speaker: str
+) -> None:
+    assert _speaker_of_fact(language, text, figure) == [speaker]
