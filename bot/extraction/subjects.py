@@ -364,7 +364,8 @@ def _leading_role(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
     """ "Le syndicaliste s'inquiète…": an article, a person's role, then a verb no list
     knows: the role is the subject (the article names the person elsewhere)."""
     words = sentence.split()[: MAX_ROLE_COMPLEMENT_WORDS + 3]
-    if words and ELIDED_ARTICLE_WORD.match(words[0]):
+    elided = bool(words) and ELIDED_ARTICLE_WORD.match(words[0]) is not None
+    if elided:
         words = [words[0][:2], words[0][2:], *words[1:]]  # "L'association propose…"
     if not (
         len(words) >= 3
@@ -373,15 +374,16 @@ def _leading_role(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
         and words[1] in lexicon.speaker_nouns
     ):
         return None
+    head = words[0] + words[1] if elided else f"{words[0]} {words[1]}"  # as written
     named = _named_complement_end(words, lexicon)
     if named is not None:
         # "La chambre d'agriculture de Lot-et-Garonne appelle…": the body and its place
-        written = " ".join(words[:named])
+        written = " ".join([head, *words[2:named]])
         name = speaker_name(written, lexicon)
         if name is not None:
             return name, written
-    if words[2][:1].islower():
-        return words[1], " ".join(words[:2])
+    if words[2][:1].islower() and (not elided or names_an_organisation(words[1], lexicon)):
+        return words[1], head  # "L'élu défend…" stays a clause, as before
     return None
 
 
