@@ -83,7 +83,25 @@ def _from_last_title(words: list[str], lexicon: Lexicon) -> str | None:
             and any(w[:1].islower() for w in words[:i])
         ):
             return " ".join(words[i:])
-    return _after_capitalised_job(words, lexicon)
+    return _after_capitalised_job(words, lexicon) or _after_place_and_title(words, lexicon)
+
+
+def _after_place_and_title(words: list[str], lexicon: Lexicon) -> str | None:
+    """ "Port Halvard Mayor Tom Ruud", "Dellmont Public Schools Superintendent Dr. Karen
+    Liu" -> the person: a place or a body, a title, then the name, all in capitals."""
+    for i in range(1, len(words) - 2):
+        title = words[i].rstrip(".")
+        if (
+            (title in lexicon.honorific_titles or title in lexicon.title_abbreviations)
+            and all(w[:1].isupper() for w in words[:i])
+            and not any(w.rstrip(".") in lexicon.honorific_titles for w in words[:i])
+        ):
+            name = words[i + 1 :]
+            while name and name[0].rstrip(".") in lexicon.title_abbreviations:
+                name = name[1:]  # "Superintendent Dr. Karen Liu"
+            if 2 <= len(name) <= 3 and looks_like_name(" ".join(name)):
+                return " ".join(name)
+    return None
 
 
 def _after_capitalised_job(words: list[str], lexicon: Lexicon) -> str | None:

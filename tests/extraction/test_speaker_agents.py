@@ -206,3 +206,34 @@ def test_a_pronoun_stands_for_the_subject_the_sentence_before_opens_on(
     language: str, text: str, figure: str, speaker: str
 ) -> None:
     assert _speaker_of_fact(language, text, figure) == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "speaker"),
+    [
+        (
+            "Brackwater Mayor Ellen Soto said the town spent $48,000 on sandbags in March.\n",
+            "$48,000",
+            "Ellen Soto",
+        ),
+        (
+            "Orrin Valley Schools Superintendent Dr. Maya Fenn said 140 pupils ride the bus.\n",
+            "140 pupils",
+            "Maya Fenn",
+        ),
+        (
+            "Licensee Owen Pryce said takings fell by 30 percent after the bridge closed.\n",
+            "30 percent",
+            "Owen Pryce",
+        ),
+        (
+            "Deputy Mayor Lia Brandt said 12 streets would be resurfaced this year.\n",
+            "12 streets",
+            "Deputy Mayor Lia Brandt",
+        ),
+    ],
+)
+def test_a_place_and_a_title_before_a_name_leave_the_person(
+    text: str, figure: str, speaker: str
+) -> None:
+    assert _speaker_of_fact("en", text, figure) == [speaker]
