@@ -12,6 +12,8 @@ from .organisations import names_an_organisation
 
 #: words of a person's role before their name ("chief finance officer Graham Pell")
 MAX_ROLE_WORDS = 4
+#: capitalised words before a title that make a place or a body ("Port Halvard Mayor")
+MIN_PLACE_WORDS = 2
 #: a role with one of these is a role of something ("chief executive of the X Service")
 _ROLE_LINKS = NAME_PARTICLES | frozenset(["the", "a", "an", "les", "l'", "at", "in", "à", "au"])
 
@@ -89,7 +91,7 @@ def _from_last_title(words: list[str], lexicon: Lexicon) -> str | None:
 def _after_place_and_title(words: list[str], lexicon: Lexicon) -> str | None:
     """ "Port Halvard Mayor Tom Ruud", "Dellmont Public Schools Superintendent Dr. Karen
     Liu" -> the person: a place or a body, a title, then the name, all in capitals."""
-    for i in range(1, len(words) - 2):
+    for i in range(MIN_PLACE_WORDS, len(words) - 2):  # "Fire Chief Alma Ruiz" keeps its title
         title = words[i].rstrip(".")
         if (
             (title in lexicon.honorific_titles or title in lexicon.title_abbreviations)

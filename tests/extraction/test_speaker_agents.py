@@ -212,7 +212,7 @@ def test_a_pronoun_stands_for_the_subject_the_sentence_before_opens_on(
     ("text", "figure", "speaker"),
     [
         (
-            "Brackwater Mayor Ellen Soto said the town spent $48,000 on sandbags in March.\n",
+            "West Brackwater Mayor Ellen Soto said the town spent $48,000 on sandbags in March.\n",
             "$48,000",
             "Ellen Soto",
         ),
