@@ -320,6 +320,7 @@ def _find_attribution(
         or lexicon.according.extra_found(tokens, norm)
         or lexicon.reporting.extra_found(tokens, norm)
         or lexicon.finding_verbs.search(norm)
+        or lexicon.estimate_verbs.search(norm)
         or lexicon.quote_tag_verbs.search(norm)
     ):
         return None  # cheap exit: no speaker cue at all
@@ -517,7 +518,10 @@ def _speaker_of_verb(
 def _is_relative_clause(part: str, lexicon: Lexicon) -> bool:
     """ ", who chairs the committee,": it describes the name before, it is no clause of its own."""
     words = part.split(maxsplit=1)
-    return bool(words) and words[0].lower() in lexicon.relative_pronouns
+    return bool(words) and (
+        words[0].lower() in lexicon.relative_pronouns
+        or words[0].lower() in lexicon.relative_possessives  # ", whose family has farmed…,"
+    )
 
 
 def _name_after(sentence: str, end: int, lexicon: Lexicon) -> bool:

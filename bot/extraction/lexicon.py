@@ -290,6 +290,8 @@ class Lexicon:
     #: "au printemps", "last summer": a time complement that ends a name
     season_time: re.Pattern[str]
     finding_verbs: re.Pattern[str]
+    #: "puts", "situe": a finding only with an estimate after it ("put the cost at £3.6m")
+    estimate_verbs: re.Pattern[str]
     judgement_verbs: re.Pattern[str]
     judgement_frame_start: re.Pattern[str]
     #: "a autorisé", "approved": a body's decision, its own account of what it did
@@ -462,6 +464,7 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         if words("season_times")
         else re.compile(r"(?!x)x"),
         finding_verbs=compile_words(words("finding_verbs")),
+        estimate_verbs=compile_words(words("estimate_verbs")),
         judgement_verbs=compile_words(words("judgement_verbs")),
         judgement_frame_start=compile_prefix(words("judgement_frame_starts")),
         decision_verb_start=compile_prefix(words("decision_verbs")),
@@ -510,6 +513,7 @@ _FUNCTION_WORD_LISTS = (
     "complement_links", "plural_determiners",
     "definite_plural", "copulas", "judgement_adjectives", "clause_verbs", "adverbs",
     "season_times", "author_links", "supplier_links", "commission_links", "finding_verbs",
+    "estimate_verbs",
     "judgement_verbs", "judgement_frame_starts", "opinion_openers", "decision_verbs",
 )  # fmt: skip
 

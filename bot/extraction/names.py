@@ -23,7 +23,7 @@ NAME_PARTICLES = frozenset([
     "de", "du", "des", "la", "le", "van", "von", "der", "den", "da", "di", "al", "bin", "ibn",
     "et", "and", "of", "for",
 ])  # fmt: skip
-_CURRENCIES = frozenset("£$€¥")
+CURRENCIES = frozenset("£$€¥")
 #: "L'association", "L'hydrobiologiste": an elided article and a lower-case noun, one word
 ELIDED_ARTICLE_WORD = re.compile(r"^[LlDd]['’][a-zà-öø-ÿ]")
 
@@ -60,7 +60,7 @@ def has_verb(phrase: str, lexicon: Lexicon) -> bool:
 def has_figure(words: list[str], lexicon: Lexicon) -> bool:
     """A number that is not part of a name ("41 cases", "About 62", but not "Channel 4")."""
     return any(
-        (w[0].isdigit() or (w[0] in _CURRENCIES and w[1:2].isdigit()))  # "£640,000"
+        (w[0].isdigit() or (w[0] in CURRENCIES and w[1:2].isdigit()))  # "£640,000"
         and not (i and words[i - 1][:1].isupper() and words[i - 1].lower() not in lexicon.stopwords)
         and not (i + 1 < len(words) and words[i + 1][:1].isupper())  # "state 911 Board"
         # "the 2021 census", "its 2024 annual report": a year naming a document

@@ -14,7 +14,7 @@ from itertools import pairwise
 from bot.core.text import LETTER_RUN
 
 from .lexicon import Lexicon
-from .names import SEGMENT, is_finder, is_speaker_noun
+from .names import CURRENCIES, SEGMENT, is_finder, is_speaker_noun
 from .organisations import class_of, names_an_organisation
 
 #: reporting verbs tried per sentence, first to last (each try is linear in the sentence)
@@ -121,6 +121,11 @@ def reporting_verbs(norm: str, lexicon: Lexicon) -> Iterator[tuple[int, int, boo
             if not _is_noun_use(norm, match.start(), match.end(), lexicon):
                 aux = _aux_before(norm, match.start(), lexicon) if not firm else None
                 found.setdefault(match.start() if aux is None else aux, (match.end(), firm))
+    for match in lexicon.estimate_verbs.finditer(norm):
+        if _estimate_follows(norm, match.end(), lexicon):
+            # "has put losses at $46 million": a finding; "put up fences" is none
+            aux = _aux_before(norm, match.start(), lexicon)
+            found.setdefault(match.start() if aux is None else aux, (match.end(), False))
     for start, end in _quote_verbs_before_clause(norm, lexicon):
         found.setdefault(start, (end, True))
     for start in sorted(found)[:MAX_VERB_CANDIDATES]:
@@ -186,7 +191,8 @@ def _estimate_follows(norm: str, end: int, lexicon: Lexicon) -> bool:
     estimate, a figure after "à"/"at" within a few words."""
     words = norm[end : end + ESTIMATE_WINDOW_CHARS].split()[: MAX_ESTIMATE_WORDS + 1]
     return any(
-        w.lower() in lexicon.estimate_links and nxt[:1].isdigit() for w, nxt in pairwise(words)
+        w.lower() in lexicon.estimate_links and nxt.lstrip("".join(CURRENCIES))[:1].isdigit()
+        for w, nxt in pairwise(words)
     )
 
 

@@ -280,7 +280,8 @@ def _group_from_body(phrase: str) -> str:
     body: people in lower case from a named body speak for it."""
     for link in (" from ", " at "):
         head, sep, body = phrase.partition(link)
-        if sep and head.islower() and body[:1].isupper() and looks_like_name(body.split(",")[0]):
+        lower_head = head.islower() or (head[:1].isupper() and head[1:].islower())
+        if sep and lower_head and body[:1].isupper() and looks_like_name(body.split(",")[0]):
             return body
     return phrase
 
@@ -329,6 +330,18 @@ def _owner_of_document(phrase: str, lexicon: Lexicon) -> str:
     ):
         # "the council's 2026 forest health survey": the survey, its year left out
         return " ".join(w for w in [*words[1:], last] if not w[:1].isdigit())
+    owner = " ".join(words[: owner_end + 1])[:-2] if owner_end is not None else ""
+    owner = drop_articles(owner, lexicon)
+    if (
+        owner_end is not None
+        and owner.islower()
+        and last.islower()
+        and last in lexicon.document_nouns
+        and all(w.islower() for w in words[owner_end + 1 :])
+        and not has_figure(words, lexicon)
+        and is_speaker_noun(owner, lexicon)
+    ):
+        return owner  # "the aviation regulator's remote aerodrome review" -> the regulator
     if (
         owner_end is not None
         and all(w[:1].isupper() for w in words[: owner_end + 1])
@@ -382,10 +395,10 @@ def speaker_name(raw: str, lexicon: Lexicon) -> str | None:
     # a party, an age or an acronym in brackets is not read as part of the name
     phrase = _BRACKETED.sub("", raw)
     phrase = " ".join(phrase.translate({ord(c): " " for c in _QUOTES}).split()).strip(_TRIM)
-    phrase = _owner_of_document(
+    phrase = drop_leading_time(
         _drop_reflexive(_drop_trailing_verb(phrase, lexicon), lexicon), lexicon
     )
-    phrase = drop_articles(drop_leading_time(phrase, lexicon), lexicon)
+    phrase = drop_articles(_owner_of_document(phrase, lexicon), lexicon)
     head, _, rest = phrase.partition(" ")
     if rest and head.lower() in lexicon.relative_subjects | lexicon.relative_pronouns:
         phrase = rest  # "which Mr Tulley (said)"
@@ -421,7 +434,12 @@ def subject_phrase(clause: str, lexicon: Lexicon) -> str:
     """
     cut = 0
     norm = normalize_for_matching(clause)
-    for conjunction in lexicon.conjunction.finditer(norm):
+    for when in lexicon.when_conjunction.finditer(norm):
+        # "The pool could close next spring after a structural survey (put…)": the clause
+        # the verb belongs to opens on "after"/"lorsque"
+        if when.start() > 0 and is_clause(clause[: when.start()], lexicon):
+            cut = when.end()
+    for conjunction in lexicon.conjunction.finditer(norm, cut):
         if lexicon.document_participle.match(norm[conjunction.end() :].lstrip()):
             continue  # "A study commissioned by the city and released in October"
         before_word = norm[: conjunction.start()].split()[-1:]

@@ -237,3 +237,54 @@ def test_a_place_and_a_title_before_a_name_leave_the_person(
     text: str, figure: str, speaker: str
 ) -> None:
     assert _speaker_of_fact("en", text, figure) == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "speaker"),
+    [
+        (
+            "A valuation prepared for the trust by surveyors Dale & Merrow puts the mill at"
+            " £420,000.\n",
+            "£420,000",
+            "Dale & Merrow",
+        ),
+        (
+            "Nationally, the Kestrel Conservation Trust has put the number of breeding pairs at"
+            " 1,400.\n",
+            "1,400",
+            "Kestrel Conservation Trust",
+        ),
+        (
+            "The town's lido could shut in May after a condition survey put the cost of repairs"
+            " at £2.2 million.\n",
+            "£2.2 million",
+            "condition survey",
+        ),
+        (
+            "The roads regulator's annual bridge review found 23 of 60 bridges needed"
+            " new bearings.\n",
+            "23 of 60",
+            "roads regulator",
+        ),
+        (
+            "Survey teams from Forestry Wales counted 310 diseased larches on the hill.\n",
+            "310 diseased",
+            "Forestry Wales",
+        ),
+        (
+            "Ivy Marsh, whose family has kept bees here since 1950, found 14 dead colonies in"
+            " March.\n",
+            "14 dead",
+            "Ivy Marsh",
+        ),
+    ],
+)
+def test_an_estimate_a_document_or_a_finder_names_who_found_it(
+    text: str, figure: str, speaker: str
+) -> None:
+    assert _speaker_of_fact("en", text, figure) == [speaker]
+
+
+def test_put_without_an_estimate_reports_nothing() -> None:
+    text = "The parish council put up 40 new fences along the lane in March.\n"
+    assert _speaker_of_fact("en", text, "40 new fences") == [None]

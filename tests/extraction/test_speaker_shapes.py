@@ -933,7 +933,7 @@ def test_a_role_after_a_quote_and_an_untagged_quote_after_a_person() -> None:
             "figures published by Dunmore Town Council ahead of next week's meeting",
             "Dunmore Town Council",
         ),
-        ("society's own survey of members", "society's own survey"),
+        ("society's own survey of members", "society"),  # the society, named by the article
         ("Mrs Adeyemi's report", "Mrs Adeyemi"),
         ("Green Party group leader Councillor Ruth Ames", "Councillor Ruth Ames"),
         ("which Ms Pryce", "Ms Pryce"),
