@@ -60,9 +60,11 @@ ADVERB_LOOKBACK_CHARS = 40
 
 _QUOTES = '«»“”„"'
 _TRIM = " \t,;:.-–—'\u00a0\u202f" + _QUOTES
-#: a party, an age, a note or an acronym in brackets ending a name ("X (SEPA)"); one
-#: inside a name ("agence régionale de santé (ARS) Centre-Val de Loire") stays
+#: a party, an age, a note or an acronym in brackets ending a name ("X (SEPA)")
 _BRACKETED = re.compile(r" ?\([^()\n]{1,60}\)\s*$")
+#: an acronym in brackets inside a name, the branch after it: "agence régionale de santé
+#: (ARS) Centre-Val de Loire" is cited "ARS Centre-Val de Loire"
+_INNER_ACRONYM = re.compile(r"\(([A-Z][A-Z0-9-]{1,9}(?: [0-9]{1,3})?)\) (?=\S)")
 #: the agent of a document, after its subject matter ("of 3,000 students by the X")
 _AGENT_LINK = re.compile(r"\b(?:by|par)\s+", re.IGNORECASE)
 
@@ -394,6 +396,11 @@ def speaker_name(raw: str, lexicon: Lexicon) -> str | None:
     # "Jean-Luc Darnaud (divers droite)", "Scottish Environment Protection Agency (SEPA)":
     # a party, an age or an acronym in brackets is not read as part of the name
     phrase = _BRACKETED.sub("", raw)
+    inner = _INNER_ACRONYM.search(phrase)
+    if inner is not None:
+        # "Agence régionale de santé (ARS) Bourgogne-Franche-Comté" -> "ARS Bourgogne-…":
+        # the short name and the branch, as fact-checkers cite it
+        phrase = f"{inner.group(1)} {phrase[inner.end() :]}"
     phrase = " ".join(phrase.translate({ord(c): " " for c in _QUOTES}).split()).strip(_TRIM)
     phrase = drop_leading_time(
         _drop_reflexive(_drop_trailing_verb(phrase, lexicon), lexicon), lexicon

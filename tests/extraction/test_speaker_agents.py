@@ -288,3 +288,11 @@ def test_an_estimate_a_document_or_a_finder_names_who_found_it(
 def test_put_without_an_estimate_reports_nothing() -> None:
     text = "The parish council put up 40 new fences along the lane in March.\n"
     assert _speaker_of_fact("en", text, "40 new fences") == [None]
+
+
+def test_an_acronym_inside_a_name_gives_the_short_name_and_its_branch() -> None:
+    text = (
+        "La direction départementale des territoires (DDT) de la Creuse a recensé 31 seuils"
+        " sur la rivière.\n"
+    )
+    assert _speaker_of_fact("fr", text, "31 seuils") == ["DDT de la Creuse"]
