@@ -459,7 +459,7 @@ def test_a_gerund_clause_opening_the_sentence_is_not_the_speaker() -> None:
         ("fr", "maire de Saint-Juéry Anne Vidal", "Anne Vidal"),
         ("fr", "Jean-Luc Marty (divers droite)", "Jean-Luc Marty"),
         ("fr", "agence régionale de santé (ARS)", "agence régionale de santé"),
-        ("fr", "agence régionale de santé (ARS) Centre", "agence régionale de santé (ARS) Centre"),
+        ("fr", "agence régionale de santé (ARS) Centre", "ARS Centre"),  # short name, branch
     ],
 )
 def test_a_role_in_lower_case_or_a_party_in_brackets_goes_from_a_name(
