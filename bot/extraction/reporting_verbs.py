@@ -28,6 +28,8 @@ COLON_WINDOW_CHARS = 40
 #: words between an estimating verb and its figure ("estime les dégâts à 380 000 €")
 MAX_ESTIMATE_WORDS = 6
 ESTIMATE_WINDOW_CHARS = 80
+#: where a subject's acronym stands ("La LPO…", "The RSPB's…")
+MAX_ACRONYM_AT = 2
 #: characters between a closing quote and its tag's verb ("», ")
 MAX_TAG_GAP_CHARS = 8
 #: "«…», " right before a verb: the verb is the quotation's tag
@@ -220,6 +222,8 @@ def counts_as_reporting(norm: str, start: int, end: int, lexicon: Lexicon) -> bo
     words = [w for w in subject.split() if w]
     if is_speaker_noun(subject, lexicon) and any(w[:1].isupper() for w in words[1:]):
         return True  # "L'office de tourisme de Hohenbach a comptabilisé…": a named body
+    if any(len(w) > 1 and w.isupper() and w.isalpha() for w in words[:MAX_ACRONYM_AT]):
+        return True  # "La LPO Centre-Val de Loire a compté…": a body by its acronym
     return is_finder(subject, lexicon) or any(
         names_an_organisation(w, lexicon) or class_of(w.partition("'")[2] or w, lexicon)
         for i, w in enumerate(words)

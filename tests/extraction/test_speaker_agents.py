@@ -296,3 +296,43 @@ def test_an_acronym_inside_a_name_gives_the_short_name_and_its_branch() -> None:
         " sur la rivière.\n"
     )
     assert _speaker_of_fact("fr", text, "31 seuils") == ["DDT de la Creuse"]
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "speaker"),
+    [
+        (
+            "La Ligue pour la protection des oiseaux recense 7 couples de busards dans le"
+            " canton.\n",
+            "7 couples",
+            "Ligue pour la protection des oiseaux",
+        ),
+        (
+            "La police municipale a compté 42 000 visiteurs lors de la fête.\n",
+            "42 000",
+            "police municipale",
+        ),
+        (
+            "La plaine abrite des outardes. La LPO Grand Est y a compté cette année 14 mâles"
+            " chanteurs.\n",
+            "14 mâles",
+            "LPO Grand Est",
+        ),
+        (
+            "Le centre de déminage de Laon, qui dépend de la Sécurité civile, a collecté 12"
+            " tonnes de munitions l'an dernier.\n",
+            "12 tonnes",
+            "centre de déminage de Laon",
+        ),
+        (
+            "Le Comité régional de la conchyliculture Normandie a fait ses comptes : la"
+            " mortalité atteint 60 % sur les jeunes huîtres.\n",
+            "60 %",
+            "Comité régional de la conchyliculture Normandie",
+        ),
+    ],
+)
+def test_a_french_body_counts_by_its_name_its_class_or_its_acronym(
+    text: str, figure: str, speaker: str
+) -> None:
+    assert _speaker_of_fact("fr", text, figure) == [speaker]
