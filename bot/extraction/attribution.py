@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from .cue_index import SIGNAL_CUES
 from .lexicon import Lexicon, normalize_for_matching, tokenize
@@ -540,6 +541,20 @@ def is_attribution_only(sentence: str, lexicon: Lexicon) -> bool:
     """ "C'est ce que rapporte X." / "That's what X said.": a speaker for the previous sentence."""
     norm = normalize_for_matching(sentence.strip())
     return lexicon.attribution_only_start.match(norm) is not None
+
+
+def speaks_as_person(sentence: str, lexicon: Lexicon) -> bool:
+    """ "…, explique-t-il, …", "Elle ajoute…", "…, she said": a person's pronoun ("il",
+    "she"; not "it", not "ils") as a tag or opening the sentence, not a second clause's
+    subject ("L'Union compte 23 manufactures, mais elle estime…")."""
+    singular = lexicon.subject_pronouns - lexicon.plural_pronouns
+    norm = normalize_for_matching(sentence).lower()
+    words = norm.split()
+    if words and words[0] in singular:
+        return True
+    if any(p.group(1) in singular for p in INVERTED_PRONOUN.finditer(norm)):
+        return True
+    return any(word in singular and before.endswith(",") for before, word in pairwise(words))
 
 
 def speaks_as_pronoun(sentence: str, lexicon: Lexicon) -> bool:

@@ -21,6 +21,7 @@ from .attribution import (
     find_attribution,
     is_attribution_only,
     speaker_before,
+    speaks_as_person,
     speaks_as_pronoun,
 )
 from .candidate import ClaimCandidate, Extraction, ExtractionError
@@ -386,7 +387,15 @@ def extract(
             # "La maire, Nathalie Gros, redoute…, dit-elle, …": her own sentence first
             own = only_person(sentence, lexicon)
             draft.speaker = (
-                own[0] if own else pronoun_in_paragraph(drafts, index, segments, lexicon)
+                own[0]
+                if own
+                else pronoun_in_paragraph(
+                    drafts,
+                    index,
+                    segments,
+                    lexicon,
+                    reach_back=speaks_as_person(sentence, lexicon),
+                )
             )
         if draft.speaker is None:
             draft.speaker = (

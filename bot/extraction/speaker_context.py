@@ -21,6 +21,8 @@ from .subjects import can_speak, leading_speaker, only_person
 
 #: sentences before a claim searched for the full name of "the association"
 CONTEXT_SENTENCES = 3
+#: how far back a pronoun looks for the last person who spoke, past unsourced sentences
+PRONOUN_LOOKBACK_SENTENCES = 4
 #: how far back a one-word speaker ("the authority") looks for its full name
 SPEAKER_LOOKBACK_SENTENCES = 60
 #: "directrice du Parvis", "head of the X Trust": a role, then the body it belongs to
@@ -115,11 +117,17 @@ def in_untagged_quote(text: str, seg: Segment) -> bool:
 
 
 def pronoun_in_paragraph(
-    drafts: list[Draft], index: int, segments: list[Segment], lexicon: Lexicon
+    drafts: list[Draft],
+    index: int,
+    segments: list[Segment],
+    lexicon: Lexicon,
+    *,
+    reach_back: bool = False,
 ) -> str | None:
     """ "…, assure-t-il, …" after "Il reconnaît…", "a-t-elle précisé" two sentences after
     "Christelle Daubin élève…": the speaker, or the one person named, of the sentences just
-    before in the same paragraph (or the paragraph before, for its first sentence)."""
+    before in the same paragraph (or the paragraph before, for its first sentence);
+    `reach_back` (a person's pronoun, "-t-il"): else the last person who spoke close by."""
     line = segments[index].line_index
     # A sentence opening its paragraph ("He added that…") reads the paragraph before, when
     # nothing (a heading) stands between.
@@ -137,6 +145,26 @@ def pronoun_in_paragraph(
         person = only_person(other.text, lexicon)
         if person is not None:
             return person[0]
+    return _person_a_few_sentences_before(drafts, index, lexicon) if reach_back else None
+
+
+def _person_a_few_sentences_before(drafts: list[Draft], index: int, lexicon: Lexicon) -> str | None:
+    """ "…, explique-t-il" two paragraphs after "Grégory Dhainaut montre les bacs…", with
+    a paragraph about things between ("Les racines… sont forcées…"): the last person who
+    spoke, close by; none when someone else opens a sentence between ("Son épouse…")."""
+    expected = index - 1
+    for other in reversed(drafts):
+        if index - other.segment_index > PRONOUN_LOOKBACK_SENTENCES:
+            break
+        if other.segment_index != expected:
+            return None  # a sentence between that is no claim: who it names is unknown
+        expected -= 1
+        if other.speaker is not None:
+            person = len(other.speaker.split()) >= 2 and looks_like_name(other.speaker)
+            return other.speaker if person else None
+        subject = leading_speaker(other.text, lexicon)
+        if subject is not None and can_speak(subject[1], lexicon):
+            return None
     return None
 
 

@@ -336,3 +336,24 @@ def test_a_french_body_counts_by_its_name_its_class_or_its_acronym(
     text: str, figure: str, speaker: str
 ) -> None:
     assert _speaker_of_fact("fr", text, figure) == [speaker]
+
+
+def test_a_persons_pronoun_reaches_past_a_paragraph_about_things() -> None:
+    text = (
+        "Dans sa serre, Mathis Leroux montre les bacs. « Ils sont beaux, mais ils coûtent"
+        " cher », lâche le maraîcher.\n\n"
+        "Les plants, semés en mars, sont récoltés 40 jours plus tard.\n\n"
+        "Sa facture de gaz est passée de 12 000 à 31 000 euros, explique-t-il, en raison du"
+        " nouveau contrat.\n"
+    )
+    assert _speaker_of_fact("fr", text, "31 000") == ["Mathis Leroux"]
+
+
+def test_a_pronoun_does_not_reach_past_someone_else_opening_a_sentence() -> None:
+    text = (
+        "Dans sa serre, Mathis Leroux montre les bacs. « Ils sont beaux, mais ils coûtent"
+        " cher », lâche le maraîcher.\n\n"
+        "Son épouse rappelle ce que le couple a investi. Elle évalue à 35 000 euros les"
+        " sommes engagées.\n"
+    )
+    assert _speaker_of_fact("fr", text, "35 000") != ["Mathis Leroux"]
