@@ -338,6 +338,8 @@ def _find_attribution(
             return Attribution(named.group(1), "according to", named.group(1))  # "Selon Le Trot"
         first = next(iter(reporting_verbs(norm, lexicon)), None)
         found = speaker_after(sentence, according.end(), lexicon)
+        if found is not None and found[1].split(" ", 1)[0].lower() in lexicon.addressee_links:
+            found = None  # "In a statement to this newspaper, …": the paper is told
         if (
             first is not None
             and first[0] < according.start()

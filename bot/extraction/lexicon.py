@@ -227,6 +227,8 @@ class Lexicon:
     supplier_link: re.Pattern[str]
     #: "commandé par X au cabinet Y": after these participles only, these links name the maker
     commission_participles: frozenset[str]
+    #: "obtained", "consulté": who got hold of a document, never its author
+    acquisition_participles: frozenset[str]
     commission_link: re.Pattern[str]
     #: who finds rather than judges ("court", "auditors"); documents find too
     finder_nouns: frozenset[str]
@@ -262,6 +264,8 @@ class Lexicon:
     counted_units: frozenset[str]
     #: "told": the words after it name who is told, never who speaks
     addressee_verbs: frozenset[str]
+    #: "to": "In a statement to this newspaper, the council said…" names who is told
+    addressee_links: frozenset[str]
     #: "il", "she": a personal pronoun that is a clause's subject
     subject_pronouns: frozenset[str]
     #: "a", "une": what follows is introduced, not referred back to
@@ -428,6 +432,7 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         author_link=compile_words(words("author_links")),
         supplier_link=compile_words(words("supplier_links")),
         commission_participles=frozenset(w.lower() for w in words("commission_participles")),
+        acquisition_participles=frozenset(w.lower() for w in words("acquisition_participles")),
         commission_link=compile_words(words("commission_links")),
         finder_nouns=frozenset(w.lower() for w in words("finder_nouns")),
         speaker_nouns=WordSet(words("speaker_nouns")),
@@ -446,6 +451,7 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         relative_subjects=frozenset(w.lower() for w in words("relative_subjects")),
         counted_units=frozenset(w.lower() for w in words("counted_units")),
         addressee_verbs=frozenset(w.lower() for w in words("addressee_verbs")),
+        addressee_links=frozenset(w.lower() for w in words("addressee_links")),
         subject_pronouns=frozenset(w.lower() for w in words("subject_pronouns")),
         indefinite_articles=frozenset(w.lower() for w in words("indefinite_articles")),
         subject_relatives=frozenset(w.lower() for w in words("subject_relatives")),
@@ -507,12 +513,13 @@ _FUNCTION_WORD_LISTS = (
     "when_conjunctions", "plural_pronouns", "negative_subjects", "passive_markers", "possessives",
     "noun_complements", "relative_possessives", "identity_words", "participle_endings",
     "infinitive_endings", "estimate_links", "spokesperson_nouns", "object_pronouns",
-    "relative_subjects", "counted_units", "addressee_verbs",
+    "relative_subjects", "counted_units", "addressee_verbs", "addressee_links",
     "subject_pronouns", "indefinite_articles", "subject_relatives", "object_relatives",
     "relative_pronouns", "latter_pronouns", "list_conjunctions", "honorific_titles",
     "complement_links", "plural_determiners",
     "definite_plural", "copulas", "judgement_adjectives", "clause_verbs", "adverbs",
     "season_times", "author_links", "supplier_links", "commission_links", "finding_verbs",
+    "acquisition_participles",
     "estimate_verbs",
     "judgement_verbs", "judgement_frame_starts", "opinion_openers", "decision_verbs",
 )  # fmt: skip

@@ -21,7 +21,7 @@ NAME_WORD = re.compile(r"[^\W_][\w'’.-]*")
 NAME_LETTERS = re.compile(r"[^\W\d_][\w-]*")
 NAME_PARTICLES = frozenset([
     "de", "du", "des", "la", "le", "van", "von", "der", "den", "da", "di", "al", "bin", "ibn",
-    "et", "and", "of", "for",
+    "et", "and", "of", "for", "&",
 ])  # fmt: skip
 CURRENCIES = frozenset("£$€¥")
 #: "L'association", "L'hydrobiologiste": an elided article and a lower-case noun, one word

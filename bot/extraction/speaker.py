@@ -167,6 +167,8 @@ def _author_of_document(phrase: str, lexicon: Lexicon) -> str:
     if keeper is not None:
         return keeper
     participle = lexicon.document_participle.match(normalize_for_matching(rest))
+    if participle is not None and participle.group().lower() in lexicon.acquisition_participles:
+        return document  # "records obtained by the Ledger": the Ledger is no author
     if participle is not None:
         rest = _skip_time_before_author(rest[participle.end() :].lstrip(), lexicon)
     commissioned = participle is not None and participle.group().lower() in (

@@ -357,3 +357,32 @@ def test_a_pronoun_does_not_reach_past_someone_else_opening_a_sentence() -> None
         " sommes engagées.\n"
     )
     assert _speaker_of_fact("fr", text, "35 000") != ["Mathis Leroux"]
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "speaker"),
+    [
+        (
+            "Moray Council wrote to the owner in May. In a statement to this newspaper, the"
+            " council said traders without a licence face a fine of up to £2,500.\n",
+            "£2,500",
+            "Moray Council",
+        ),
+        (
+            "Twelve of the 40 hydrants failed a pressure test this year, according to Fenwick"
+            " Fire Department records obtained by the Courier.\n",
+            "40 hydrants",
+            "Fenwick Fire Department",
+        ),
+        (
+            "The mill is being marketed at offers over £510,000, according to the selling"
+            " agents, Rowe & Dunbar, who describe it as ripe for conversion.\n",
+            "£510,000",
+            "Rowe & Dunbar",
+        ),
+    ],
+)
+def test_who_is_told_or_who_obtained_a_document_is_not_who_says_it(
+    text: str, figure: str, speaker: str
+) -> None:
+    assert _speaker_of_fact("en", text, figure) == [speaker]
