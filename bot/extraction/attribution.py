@@ -490,8 +490,10 @@ def _speaker_of_verb(
             or len(part.split()) > MAX_NAME_PART_WORDS  # a clause with a verb no list knows
             for part in parts
         )
-        if names_only and len(parts) == 1 and _name_after(sentence, end, lexicon):
-            names_only = False  # "Trop peu, estime Célia Martinez": one phrase, then the name
+        if names_only and len(parts) == 1 and speaker_after(sentence, end, lexicon) is not None:
+            # "Trop peu, estime Célia Martinez", "Bpifrance garantit la moitié du prêt, a
+            # précisé l'établissement public": one phrase, then who says it
+            names_only = False
         subject = subject_before(sentence, start, lexicon) if object_clause or names_only else None
         if (
             subject is not None

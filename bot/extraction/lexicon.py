@@ -250,6 +250,8 @@ class Lexicon:
     identity_words: frozenset[str]
     #: "-ing", "-ant": a present participle opening a clause before the subject
     participle_endings: tuple[str, ...]
+    #: "ed", "ée": "Lancée il y a dix-huit mois, …" opens on a participle, not a name
+    past_participle_endings: tuple[str, ...]
     #: "-er", "-ir": an infinitive after a quote verb is what is reported ("dit avoir…")
     infinitive_endings: tuple[str, ...]
     #: "à", "at": "estime les dégâts à 380 000 €" is an estimate, reported
@@ -444,6 +446,7 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         relative_possessives=frozenset(w.lower() for w in words("relative_possessives")),
         identity_words=frozenset(w.lower() for w in words("identity_words")),
         participle_endings=tuple(w.lower() for w in words("participle_endings")),
+        past_participle_endings=tuple(w.lower() for w in words("past_participle_endings")),
         infinitive_endings=tuple(w.lower() for w in words("infinitive_endings")),
         estimate_links=frozenset(w.lower() for w in words("estimate_links")),
         spokesperson_nouns=frozenset(w.lower() for w in words("spokesperson_nouns")),
@@ -512,6 +515,7 @@ _FUNCTION_WORD_LISTS = (
     "additive_markers", "anaphors", "impersonal_after_pronoun", "judgement_cues",
     "when_conjunctions", "plural_pronouns", "negative_subjects", "passive_markers", "possessives",
     "noun_complements", "relative_possessives", "identity_words", "participle_endings",
+    "past_participle_endings",
     "infinitive_endings", "estimate_links", "spokesperson_nouns", "object_pronouns",
     "relative_subjects", "counted_units", "addressee_verbs", "addressee_links",
     "subject_pronouns", "indefinite_articles", "subject_relatives", "object_relatives",

@@ -39,13 +39,19 @@ _CAPITAL = "A-ZÀ-ÖØ-Þ"
 # "Eaux du Val-Brenne", "Pell & Royce", "Federation of Island Businesses": capitalised words
 # joined by particles; each repetition consumes a capitalised word, so the match is linear.
 #: small words inside an organisation's name ("Eaux du Val-Brenne", "Respirer à Saint-Aubin")
-_PARTICLES = "(?:of|the|and|for|de|du|des|la|le|et|à|en|sur|aux|&)"
+_PARTICLES = "(?:of|the|and|for|de|du|des|la|le|et|à|en|sur|aux|pour|&)"
 _NAME = (
     rf"[{_CAPITAL}][\w'’&.-]*"
     rf"(?:[ \t]+(?:{_PARTICLES}[ \t]+)?[{_CAPITAL}][\w'’&.-]*)"
     rf"{{0,{MAX_NAME_WORDS - 1}}}"
 )
 _NAME_RUN = re.compile(rf"(?<![\w'’-]){_NAME}")
+#: "Fondation (du patrimoine)": a link and a lower-case word after an organisation's head
+_LINKED_WORD = re.compile(rf"(?:[ \t]+{_PARTICLES})+[ \t]+([a-zà-öø-ÿ][\w-]*)(?=[ \t,.;:)])")
+#: particle-linked complements after an organisation's head ("de services et de paiement")
+MAX_HEAD_COMPLEMENTS = 3
+#: a full stop then a space inside a run of capitalised words: maybe a sentence's end
+_SENTENCE_END_IN_RUN = re.compile(r"(?<=\.)[ \t]+")
 #: lower-case words inside a name a class introduces ("l'association Séchoirs et mémoire du
 #: Dropt", "l'association des Amis du puits Sainte-Barbe"): particles first, one other word
 _INNER_LOWER = re.compile(
@@ -61,7 +67,7 @@ OPENING_PHRASE_CHARS = 30
 _SENTENCE_OPENING = re.compile(r"[\s«“\"]*(?:(?:the|a|an|le|la|les|un|une)\s+|l['’])?", re.I)
 _LEADING_PREPOSITIONS = frozenset(["chez", "at", "for", "pour", "selon"])
 _LEADING_ARTICLES = frozenset(["the", "a", "an", "le", "la", "les", "l'", "un", "une"])
-_COMPLEMENT_WORDS = frozenset(["of", "for", "de", "du", "des", "d'", "pour"])
+_COMPLEMENT_WORDS = frozenset(["of", "for", "de", "du", "des", "d'", "pour", "à", "aux", "sur"])
 #: an apposition after a name that makes it a person's: an age, a role, "who"
 _PERSON_AFTER = re.compile(r"^,\s*(?:\d|(?!which\b|that\b|dont\b)[a-zà-öø-ÿ])")
 
@@ -190,19 +196,57 @@ def _across_lower_case(text: str, end: int, lexicon: Lexicon) -> int:
     return inner.end()
 
 
+def _name_runs(text: str, lexicon: Lexicon) -> list[tuple[str, int]]:
+    """Runs of capitalised words and where they start, cut where a sentence ends inside one
+    ("…, Laurence Houbart. Bpifrance garantit…"), not after an abbreviation ("Co. Ltd")."""
+    runs: list[tuple[str, int]] = []
+    for run in _NAME_RUN.finditer(text):
+        piece_start = 0
+        for stop in _SENTENCE_END_IN_RUN.finditer(run.group()):
+            word = run.group()[: stop.start()].rsplit(None, 1)[-1].rstrip(".").lower()
+            if len(word) > 1 and word not in lexicon.abbreviations:
+                runs.append((run.group()[piece_start : stop.start()], run.start() + piece_start))
+                piece_start = stop.end()
+        runs.append((run.group()[piece_start:], run.start() + piece_start))
+    return runs
+
+
+def _head_complement_end(text: str, end: int, lexicon: Lexicon) -> int:
+    """Where an organisation named by its head word and lower-case complements ends:
+    "Fondation du patrimoine", "Agence de services et de paiement", "Ligue pour la
+    protection des oiseaux"; each word after a link ("de", "pour"), never a verb."""
+    for _ in range(MAX_HEAD_COMPLEMENTS):
+        linked = _LINKED_WORD.match(text, end)
+        if (
+            linked is None
+            or not _COMPLEMENT_WORDS.intersection(_words(linked.group(0))[:-1])
+            or _is_verb(linked.group(1), lexicon)
+        ):
+            break  # "(le Département) et la commune": no link, another subject
+        end = linked.end()
+    return end
+
+
+def _is_verb(word: str, lexicon: Lexicon) -> bool:
+    return has_verb(word, lexicon) or any(
+        pattern.fullmatch(word) is not None
+        for pattern in (lexicon.reporting_present, lexicon.finding_verbs, lexicon.quote_tag_verbs)
+    )
+
+
 def _candidates(text: str, lexicon: Lexicon) -> list[_Candidate]:
     """Every name of `text` an organisation could be, with its class group when known."""
     nouns, name_words = _classes(lexicon.language)
     found: list[_Candidate] = []
-    for run in _NAME_RUN.finditer(text):
-        name = _trim(run.group())
+    for run_text, run_start in _name_runs(text, lexicon):
+        name = _trim(run_text)
         if not name:
             continue
-        head = text[max(0, run.start() - 2) : run.start()]
-        if name != run.group().rstrip(".") and head.endswith(" ") and head[:1].islower():
+        head = text[max(0, run_start - 2) : run_start]
+        if name != run_text.rstrip(".") and head.endswith(" ") and head[:1].islower():
             # "…des familles Les Amis des Tilleuls": mid-sentence, the article is the name's
-            name = _trim(run.group(), keep_article=True)
-        start = run.start() + run.group().find(name)
+            name = _trim(run_text, keep_article=True)
+        start = run_start + run_text.find(name)
         end = start + len(name)
         # The head is the last organisation word: "Aldry Water Authority" is an authority;
         # the word alone ("Buses lined up…") names nothing.
@@ -214,6 +258,11 @@ def _candidates(text: str, lexicon: Lexicon) -> list[_Candidate]:
         if introduced is not None:
             end = _across_lower_case(text, end, lexicon)
             name = text[start:end]
+        elif len(words) == 1 and words[0] in name_words:
+            end = _head_complement_end(text, end, lexicon)  # "Fondation du patrimoine"
+            name = text[start:end]
+            words = name.split()
+            group = name_words[words[0]] if len(words) > 1 else None
         group = group or introduced
         after = _words(text[end : end + 40].lstrip(" ,"))
         if group is None and after and after[0] in nouns:
@@ -281,30 +330,26 @@ def organisation_by_class(
     if group is None:
         return None
     names = _candidates(before, lexicon)
+    opening = _opening_candidate(names, before, sentence_start, lexicon)
+    if opening is not None and group == ANY_CLASS and not opening.complement:
+        # "Bpifrance garantit la moitié du prêt, a précisé l'établissement public": the body
+        # opening the speaker's own sentence, before any named earlier
+        return opening.name
     for in_complement in (False, True):
         for candidate in reversed(names):
             # "l'organisme", "the body": a generic class, any organisation the article named
             matches = candidate.group == group or (group == ANY_CLASS and candidate.group)
             if matches and candidate.complement == in_complement:
                 return candidate.name
-    if sentence_start is not None:
-        # "The Hexley Community Food Bank handed out…, the charity said": the organisation
-        # opening the speaker's own sentence, whatever class its name says.
-        opening = next(
-            (
-                c
-                for c in names
-                if c.start == sentence_start + _leading_space(before, sentence_start)
-            ),
-            None,
-        )
-        if (
-            opening is not None
-            # "l'organisme": any body; an acronym ("La FCPE du Cantal…, selon la fédération")
-            and (opening.group is not None or group == ANY_CLASS or opening.name[:2].isupper())
-            and not opening.complement
-        ):
-            return opening.name
+    # "The Hexley Community Food Bank handed out…, the charity said": the organisation
+    # opening the speaker's own sentence, whatever class its name says.
+    if (
+        opening is not None
+        # an acronym ("La FCPE du Cantal…, selon la fédération")
+        and (opening.group is not None or opening.name[:2].isupper())
+        and not opening.complement
+    ):
+        return opening.name
     subject = _subject_of_last_sentence(before[:sentence_start], lexicon)
     if subject is None or _is_person(subject[0], before, lexicon):
         return None
@@ -313,6 +358,25 @@ def organisation_by_class(
         return None  # "Ruth Okafor", a person's name as far as the text tells
     own = next((c for c in names if c.start == subject[1]), None)
     return subject[0] if own is None or own.group is None else None
+
+
+def _opening_candidate(
+    names: list[_Candidate], before: str, sentence_start: int | None, lexicon: Lexicon
+) -> _Candidate | None:
+    """The name opening the speaker's own sentence, if one does; not a participle opening
+    a clause ("Lancée il y a dix-huit mois, la souscription…")."""
+    if sentence_start is None:
+        return None
+    start = sentence_start + _leading_space(before, sentence_start)
+    opening = next((c for c in names if c.start == start), None)
+    if opening is None:
+        return None
+    word = opening.name.lower()
+    if " " not in word and (
+        word.endswith(lexicon.past_participle_endings) or word in lexicon.stopwords  # "Ces"
+    ):
+        return None
+    return opening
 
 
 def organisation_ahead(speaker: str, after: str, lexicon: Lexicon) -> str | None:

@@ -386,3 +386,25 @@ def test_who_is_told_or_who_obtained_a_document_is_not_who_says_it(
     text: str, figure: str, speaker: str
 ) -> None:
     assert _speaker_of_fact("en", text, figure) == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "speaker"),
+    [
+        (
+            "La Région a accordé un prêt de 300 000 euros, a indiqué sa vice-présidente, Anne"
+            " Roux. Bpifrance garantit de son côté 40 % de l'emprunt, a précisé l'établissement"
+            " public.\n",
+            "40 %",
+            "Bpifrance",
+        ),
+        (
+            "Les habitants ont donné. Ouverte il y a deux ans, la souscription de la Fondation"
+            " du patrimoine a réuni 91 000 €, d'après l'organisme.\n",
+            "91 000",
+            "Fondation du patrimoine",
+        ),
+    ],
+)
+def test_a_class_names_the_body_of_its_own_sentence(text: str, figure: str, speaker: str) -> None:
+    assert _speaker_of_fact("fr", text, figure) == [speaker]
