@@ -141,6 +141,14 @@ def compile_words(entries: list[str]) -> re.Pattern[str]:
     return re.compile(f"(?:{_alternation(entries)})", re.IGNORECASE)
 
 
+def _compile_age_phrases(entries: list[str]) -> re.Pattern[str]:
+    """ "de {n} ans" -> a regex for the phrase with an age of one to three digits."""
+    if not entries:
+        return re.compile(r"(?!)")
+    alternatives = "|".join(re.escape(e).replace(r"\{n\}", r"\d{1,3}") for e in entries)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+
+
 def compile_prefix(entries: list[str]) -> re.Pattern[str]:
     """Regex matching an entry at the very start of a text."""
     return re.compile(f"^(?:{_alternation(entries)})", re.IGNORECASE)
@@ -264,6 +272,8 @@ class Lexicon:
     relative_subjects: frozenset[str]
     #: "semaines", "jobs": what a number word counts when it is a figure ("six semaines")
     counted_units: frozenset[str]
+    #: "de 39 ans", "63-year-old": a person's age in a role ("l'éleveuse de 39 ans")
+    age_phrase: re.Pattern[str]
     #: "told": the words after it name who is told, never who speaks
     addressee_verbs: frozenset[str]
     #: "to": "In a statement to this newspaper, the council said…" names who is told
@@ -453,6 +463,7 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         object_pronouns=frozenset(w.lower() for w in words("object_pronouns")),
         relative_subjects=frozenset(w.lower() for w in words("relative_subjects")),
         counted_units=frozenset(w.lower() for w in words("counted_units")),
+        age_phrase=_compile_age_phrases(words("age_phrases")),
         addressee_verbs=frozenset(w.lower() for w in words("addressee_verbs")),
         addressee_links=frozenset(w.lower() for w in words("addressee_links")),
         subject_pronouns=frozenset(w.lower() for w in words("subject_pronouns")),
@@ -517,7 +528,7 @@ _FUNCTION_WORD_LISTS = (
     "noun_complements", "relative_possessives", "identity_words", "participle_endings",
     "past_participle_endings",
     "infinitive_endings", "estimate_links", "spokesperson_nouns", "object_pronouns",
-    "relative_subjects", "counted_units", "addressee_verbs", "addressee_links",
+    "relative_subjects", "counted_units", "age_phrases", "addressee_verbs", "addressee_links",
     "subject_pronouns", "indefinite_articles", "subject_relatives", "object_relatives",
     "relative_pronouns", "latter_pronouns", "list_conjunctions", "honorific_titles",
     "complement_links", "plural_determiners",

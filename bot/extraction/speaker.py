@@ -404,6 +404,8 @@ def speaker_name(raw: str, lexicon: Lexicon) -> str | None:
         # the short name and the branch, as fact-checkers cite it
         phrase = f"{inner.group(1)} {phrase[inner.end() :]}"
     phrase = " ".join(phrase.translate({ord(c): " " for c in _QUOTES}).split()).strip(_TRIM)
+    # "l'éleveuse de 39 ans", "the 63-year-old rancher": the age is no part of the role
+    phrase = " ".join(lexicon.age_phrase.sub(" ", phrase).split()).strip(_TRIM)
     phrase = drop_leading_time(
         _drop_reflexive(_drop_trailing_verb(phrase, lexicon), lexicon), lexicon
     )

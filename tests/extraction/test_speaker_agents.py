@@ -408,3 +408,28 @@ def test_who_is_told_or_who_obtained_a_document_is_not_who_says_it(
 )
 def test_a_class_names_the_body_of_its_own_sentence(text: str, figure: str, speaker: str) -> None:
     assert _speaker_of_fact("fr", text, figure) == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "figure", "speaker"),
+    [
+        (
+            "fr",
+            "Claire Morin élève des chèvres à Saint-Rémy. « Cette année, j'ai perdu 14 chevreaux"
+            " à cause de la chaleur, raconte l'éleveuse de 42 ans.\n",
+            "14 chevreaux",
+            "Claire Morin",
+        ),
+        (
+            "en",
+            "Tom Barlow has farmed the valley since 1980. Drought cut his hay crop to 300 bales,"
+            " the 66-year-old farmer said.\n",
+            "300 bales",
+            "Tom Barlow",
+        ),
+    ],
+)
+def test_an_age_in_a_role_is_no_figure_of_the_speaker(
+    language: str, text: str, figure: str, speaker: str
+) -> None:
+    assert _speaker_of_fact(language, text, figure) == [speaker]
