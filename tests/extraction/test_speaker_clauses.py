@@ -519,7 +519,7 @@ def test_a_company_is_no_person_a_role_is_the_person_of_its_sentence_and_account
             " ventes.",
             "Comité interprofessionnel du melon",
         ),
-        ("en", "What happened next, the 70-year-old farmer said, was a wait of 6 hours.", None),
+        ("en", "What happened next, the 70-year-old farmer said, was a wait of 6 hours.", "farmer"),
         (
             "en",
             "A survey by the charity Canal Watch checked 40 locks along the towpath and the"
