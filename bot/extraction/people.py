@@ -27,6 +27,8 @@ def person_of_body(phrase: str, lexicon: Lexicon) -> str:
     words = phrase[: link.start()].split()
     if len(words) < 3 or not looks_like_name(" ".join(words[-2:])):
         return phrase
+    if lexicon.article_start.fullmatch(words[-2].lower()) is not None:
+        return phrase  # "association Les Safraniers du Gâtinais": a name, not a person
     role = words[-3].lower().rstrip(".")
     title = words[-3].rstrip(".")
     if (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from itertools import pairwise
+from itertools import dropwhile, pairwise
 
 from bot.core.text import LETTER_RUN
 
@@ -178,9 +178,13 @@ def clause_follows(norm: str, end: int, lexicon: Lexicon) -> bool:
     return aside is not None and lexicon.complementizer_start.match(norm[aside.end() :]) is not None
 
 
-def _names_a_person(subject: str) -> bool:
-    """A person's name, two or three capitalised words, right before the verb."""
+def _names_a_person(subject: str, lexicon: Lexicon) -> bool:
+    """A person's name, two or three capitalised words, right before the verb ("La
+    Normandie assure à elle seule…" is a place: an article opens it)."""
     words = subject.split()[-3:]
+    run = list(dropwhile(lambda w: not w[:1].isupper(), words))
+    if run and lexicon.article_start.fullmatch(run[0].lower()):
+        return False  # "Yannick Le Goff" stays a person
     return (
         len(words) >= 2
         and all(w[:1].isupper() for w in words[-2:])
@@ -213,7 +217,7 @@ def counts_as_reporting(norm: str, start: int, end: int, lexicon: Lexicon) -> bo
     subject = parts[-1]
     if subject.strip().lower() in lexicon.subject_relatives and len(parts) > 1:
         subject = parts[-2]  # "un rapport du Barpi, qui recensait…": the report finds
-    if _names_a_person(subject):
+    if _names_a_person(subject, lexicon):
         return True  # "Amandine Roux note des ventes « en hausse de 60 % »"
     # "The National Weather Service measured 11.4 inches": a named body finds too
     last = subject.split()[-1:]

@@ -64,7 +64,7 @@ _TRIM = " \t,;:.-–—'\u00a0\u202f" + _QUOTES
 _BRACKETED = re.compile(r" ?\([^()\n]{1,60}\)\s*$")
 #: an acronym in brackets inside a name, the branch after it: "agence régionale de santé
 #: (ARS) Centre-Val de Loire" is cited "ARS Centre-Val de Loire"
-_INNER_ACRONYM = re.compile(r"\(([A-Z][A-Z0-9-]{1,9}(?: [0-9]{1,3})?)\) (?=\S)")
+_INNER_ACRONYM = re.compile(r"\(([A-Z][A-Za-z0-9-]{1,9}(?: [0-9]{1,3})?)\) (?=\S)")
 #: the agent of a document, after its subject matter ("of 3,000 students by the X")
 _AGENT_LINK = re.compile(r"\b(?:by|par)\s+", re.IGNORECASE)
 

@@ -433,3 +433,38 @@ def test_an_age_in_a_role_is_no_figure_of_the_speaker(
     language: str, text: str, figure: str, speaker: str
 ) -> None:
     assert _speaker_of_fact(language, text, figure) == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "speaker"),
+    [
+        (
+            "Selon l'association Les Vanniers du Morvan, qui regroupe 30 ateliers, la récolte"
+            " d'osier ne dépasserait pas 12 tonnes.\n",
+            "12 tonnes",
+            "Les Vanniers du Morvan",
+        ),
+        (
+            "La Bretagne assure à elle seule 41 % de la production nationale, rappelle la"
+            " chambre régionale d'agriculture.\n",
+            "41 %",
+            "chambre régionale d'agriculture",
+        ),
+        (
+            "Premier client, la marque lyonnaise Maison Berval a confirmé une commande de 8 000"
+            " foulards.\n",
+            "8 000 foulards",
+            "Maison Berval",
+        ),
+        (
+            "La direction régionale des affaires culturelles (Drac) Bretagne recense 60 chapelles"
+            " menacées.\n",
+            "60 chapelles",
+            "Drac Bretagne",
+        ),
+    ],
+)
+def test_a_name_with_an_article_is_no_person_and_a_class_goes_from_a_name(
+    text: str, figure: str, speaker: str
+) -> None:
+    assert _speaker_of_fact("fr", text, figure) == [speaker]
