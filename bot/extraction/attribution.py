@@ -483,12 +483,7 @@ def _speaker_of_verb(
         object_clause = _clause_after_object(norm, end, lexicon)
         parts = [part for part in SEGMENT.split(sentence[:start]) if part.strip()]
         names_only = not any(
-            (has_verb(part, lexicon) and not _is_relative_clause(part, lexicon))
-            # "…, mais chaque hectare coûte 6 500 €, a chiffré X": a clause, not an apposition
-            or lexicon.conjunction.match(normalize_for_matching(part.strip())) is not None
-            or any(q in part for q in QUOTE_CHARS)
-            or len(part.split()) > MAX_NAME_PART_WORDS  # a clause with a verb no list knows
-            for part in parts
+            _is_clause_part(part, lexicon, first=i == 0) for i, part in enumerate(parts)
         )
         if names_only and len(parts) == 1 and speaker_after(sentence, end, lexicon) is not None:
             # "Trop peu, estime Célia Martinez", "Bpifrance garantit la moitié du prêt, a
@@ -518,6 +513,21 @@ def _speaker_of_verb(
     if written.startswith(("«", "“", "„")) or (written[:1] == '"' and written[1:2] != " "):
         return None  # "«On nous présente ça…», estime l'élu": the quotation is no subject
     return Attribution(subject.speaker, "reported speech", subject.written)
+
+
+def _is_clause_part(part: str, lexicon: Lexicon, *, first: bool) -> bool:
+    """A part before an inverted verb that is a clause, not a name or its apposition."""
+    norm = normalize_for_matching(part.strip())
+    if any(q in part for q in QUOTE_CHARS):
+        return True
+    if not first and lexicon.appositive_start.match(norm):
+        return False  # ", a retired machinist who rents out a cabin on X Lane,": an apposition
+    return (
+        (has_verb(part, lexicon) and not _is_relative_clause(part, lexicon))
+        # "…, mais chaque hectare coûte 6 500 €, a chiffré X": a clause, not an apposition
+        or lexicon.conjunction.match(norm) is not None
+        or len(part.split()) > MAX_NAME_PART_WORDS  # a clause with a verb no list knows
+    )
 
 
 def _is_relative_clause(part: str, lexicon: Lexicon) -> bool:

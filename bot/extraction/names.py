@@ -98,6 +98,8 @@ def is_name(phrase: str, lexicon: Lexicon) -> bool:
         return False  # "What followed, the rancher said, was…": a clause, no one
     if words[-1].lower() in lexicon.list_conjunctions:
         return False  # "the surrounding townlands and (found)": verbs joined, no name
+    if words[0].islower() and words[0] in lexicon.number_words.phrases:
+        return False  # "douze blessures nécessitant un arrêt": a count, no one
     return not has_verb(phrase, lexicon) and not has_figure(words, lexicon)
 
 

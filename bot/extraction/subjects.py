@@ -117,13 +117,13 @@ def _segments(before: str, lexicon: Lexicon) -> _Parts:
 
 
 def _is_participle_clause(part: str, lexicon: Lexicon) -> bool:
-    """ "Presenting the plan to the board last Thursday", "Interrogeant les élus": a clause
-    on a present participle, not a name ("Bryant", "Helen Manning")."""
+    """ "Presenting the plan to the board last Thursday", "Interrogeant les élus", "Installé
+    au mas de la Roubine": a clause on a participle, not a name ("Bryant", "Helen Manning")."""
     words = part.split()
     return (
         len(words) >= 3
         and words[1][:1].islower()
-        and words[0].lower().endswith(lexicon.participle_endings)
+        and words[0].lower().endswith(lexicon.participle_endings + lexicon.past_participle_endings)
     )
 
 

@@ -468,3 +468,41 @@ def test_a_name_with_an_article_is_no_person_and_a_class_goes_from_a_name(
     text: str, figure: str, speaker: str
 ) -> None:
     assert _speaker_of_fact("fr", text, figure) == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "figure", "speaker"),
+    [
+        (
+            "en",
+            "Ruth Calder, a retired nurse who rents out a flat above the bakery on Mill Lane,"
+            " said the rent — about $9,000 a year — pays for her heating.\n",
+            "$9,000",
+            "Ruth Calder",
+        ),
+        (
+            "fr",
+            "Bernard Roux en fait partie. Installé au mas des Saules, le manadier explique qu'il"
+            " possède 160 taureaux.\n",
+            "160 taureaux",
+            "Bernard Roux",
+        ),
+        (
+            "fr",
+            "Le docteur Julie Marty, médecin du sport qui suit les rameurs de plusieurs clubs du"
+            " bassin de Vaires, a relevé douze blessures nécessitant un arrêt l'été dernier.\n",
+            "douze blessures",
+            "Julie Marty",
+        ),
+        (
+            "fr",
+            "Le Groupe ornithologique du Nord a documenté 7 nids écrasés en 2025.\n",
+            "7 nids",
+            "Groupe ornithologique du Nord",
+        ),
+    ],
+)
+def test_an_apposition_a_participle_or_a_count_is_never_the_speaker(
+    language: str, text: str, figure: str, speaker: str
+) -> None:
+    assert _speaker_of_fact(language, text, figure) == [speaker]
