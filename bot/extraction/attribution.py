@@ -60,6 +60,8 @@ MAX_TAG_TAIL = 4
 MAX_LATTER_SUBJECT_WORDS = 3
 #: words of the name "celle-ci" stands for ("communauté de communes du Pays de Bitche")
 MAX_LATTER_WORDS = 6
+#: words of a source read for its owner ("les chiffres transmis par ses services")
+MAX_OWNED_SOURCE_WORDS = 6
 _ACCORDING = SIGNAL_CUES.index("according")
 _REPORTING = SIGNAL_CUES.index("reporting")
 
@@ -187,6 +189,9 @@ def latter_before(previous: str | None, lexicon: Lexicon) -> Attribution | None:
         first, end = i, i + MAX_LATTER_WORDS  # "communauté de communes du Pays de Bitche"
         if looks_like_name(word) and not is_date_word(word, lexicon):
             end = i + 1
+            # "la Fondation du patrimoine.": a complement after a particle ends the name
+            if end + 1 < len(words) and words[end] in NAME_PARTICLES and words[end + 1].islower():
+                end += 2
             while first > 1 and (
                 words[first - 1][:1].isupper() or words[first - 1] in NAME_PARTICLES
             ):
@@ -201,12 +206,25 @@ def latter_before(previous: str | None, lexicon: Lexicon) -> Attribution | None:
     return None
 
 
-def _owner_of_source(sentence: str, start: int, lexicon: Lexicon) -> Attribution | None:
-    """ "La Mutualité sociale agricole a accordé…, selon son antenne locale": the source is
-    the sentence's subject's own (its branch, its organisers)."""
-    words = sentence[start:].split(maxsplit=1)
-    if not words or words[0].lower() not in lexicon.possessives:
+def _owner_of_source(
+    sentence: str, start: int, lexicon: Lexicon, previous: str | None
+) -> Attribution | None:
+    """ "La Mutualité sociale agricole a accordé…, selon son antenne locale", "…, selon les
+    chiffres transmis par ses services": the source is the sentence's subject's own (its
+    branch, its organisers, its figures); "Celle-ci…" is the body named just before."""
+    words = sentence[start:].split()[:MAX_OWNED_SOURCE_WORDS]
+    owned = bool(words) and (
+        words[0].lower() in lexicon.possessives
+        or (
+            len(words) > 1
+            and words[1].lower() in lexicon.document_nouns
+            and any(w.lower() in lexicon.possessives for w in words[2:])
+        )
+    )
+    if not owned:
         return None
+    if _is_latter(" ".join(sentence.split()[:2]), lexicon):
+        return latter_before(previous, lexicon)
     own = leading_speaker(sentence[: max(0, start - 1)], lexicon)
     if own is None or not can_speak(own[1], lexicon):
         return None
@@ -292,6 +310,9 @@ def _find_attribution(
     view = holder(sentence, lexicon)
     if view is not None:
         return view
+    frame = lexicon.judgement_frame_start.match(norm)
+    if frame is not None and is_pronoun(norm[frame.end() :].split(",", 1)[0].strip(), lexicon):
+        return speaker_before(previous, lexicon)  # "Pour lui, l'enjeu est…": the one before
     if _ends_with_pronoun_tag(norm, lexicon):
         head = sentence[: norm.rfind(",")]
         return _pronoun_speaker(head, previous, lexicon)  # "…, a-t-il rappelé."
@@ -351,7 +372,7 @@ def _find_attribution(
             if reported is not None:
                 return reported
         # "selon son antenne locale" is the subject's own; "selon son directeur, Marc Jeune" his
-        owner = _owner_of_source(sentence, according.end(), lexicon)
+        owner = _owner_of_source(sentence, according.end(), lexicon, previous)
         if owner is not None and not (found is not None and looks_like_name(found[0])):
             return owner
         if found is not None:

@@ -211,6 +211,10 @@ def _draft(
     attribution: Attribution | None = None
     if speaker is None:
         attribution = find_attribution(claim_text, lexicon, previous)
+    if speaker is None and attribution is None and skip:
+        # "Pour lui, l'enjeu est économique : la semaine représente 30 %…": the remark
+        # that went names whose account the facts after it are
+        attribution = find_attribution(span[: head + skip], lexicon, previous)
     start, end = start + cleaned.head_skip, end - cleaned.tail_skip
     return Draft(
         text=claim_text,

@@ -39,6 +39,8 @@ _NAME_WITH_ACRONYM = re.compile(
 MAX_WHOSE_WORDS = 3
 #: complement words of a role opening a sentence ("chambre d'agriculture de Lot-et-Garonne")
 MAX_ROLE_COMPLEMENT_WORDS = 6
+#: lower-case words inside a name, between its capitals ("naturel régional des")
+MAX_BRIDGED_WORDS = 3
 #: lower-case adjectives after a body's name ("le Mobilier national")
 MAX_NAME_ADJECTIVES = 2
 #: "(divers gauche)", "(Labour)": a party or an age after a name
@@ -351,13 +353,34 @@ def leading_speaker(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
     positions += [start for start, _, _ in reporting_verbs(norm, lexicon)][:1]
     subject = subject_before(sentence, min(positions), lexicon) if positions else None
     if subject is None or subject.speaker is None:
-        return (
-            _apposed_subject(sentence, lexicon)
-            or _role_then_name(sentence, lexicon)
-            or _leading_name(sentence, lexicon)
-            or _leading_role(sentence, lexicon)
-        )
+        return _subject_no_verb_list_knows(sentence, lexicon)
     return subject.speaker, subject.written
+
+
+def _subject_no_verb_list_knows(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
+    """The subject before a verb no list knows, after an opening phrase if there is one
+    ("Pour alléger la facture, le Parc naturel régional des Grands Causses finance…")."""
+    found = (
+        _apposed_subject(sentence, lexicon)
+        or _role_then_name(sentence, lexicon)
+        or _leading_name(sentence, lexicon)
+        or _leading_role(sentence, lexicon)
+    )
+    rest = _after_opening_phrase(sentence, lexicon) if found is None else ""
+    if rest:
+        # only a name there: "D'après ses calculs, l'agence coûterait…" names no one
+        found = _leading_name(rest, lexicon) or _leading_role(rest, lexicon)
+        if found is not None and not has_capital(found[0]):
+            return None
+    return found
+
+
+def _after_opening_phrase(sentence: str, lexicon: Lexicon) -> str:
+    """The sentence after its opening phrase ("Pour alléger la facture, "), or ""."""
+    first, comma, rest = sentence.partition(", ")
+    if not comma or lexicon.intro_start.match(normalize_for_matching(first)) is None:
+        return ""
+    return rest
 
 
 def _leading_role(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
@@ -371,11 +394,13 @@ def _leading_role(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
         len(words) >= 3
         and lexicon.article_start.fullmatch(words[0].lower())
         and words[1].islower()
-        and words[1] in lexicon.speaker_nouns
+        and (words[1] in lexicon.speaker_nouns or words[1] in lexicon.document_nouns)
     ):
         return None
     head = words[0] + words[1] if elided else f"{words[0]} {words[1]}"  # as written
     named = _named_complement_end(words, lexicon)
+    if words[1] not in lexicon.speaker_nouns and named is None:
+        return None  # "Les chiffres lui donnent raison": a document needs its author named
     if named is not None:
         # "La chambre d'agriculture de Lot-et-Garonne appelle…": the body and its place
         written = " ".join([head, *words[2:named]])
@@ -433,13 +458,32 @@ def _leading_name(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
         end += 1
     while end > 1 and words[end - 1] in joiners:
         end -= 1
+    capitals_end = end
+    end = _bridge_adjectives(words, end, joiners)  # "Parc naturel régional des Grands Causses"
     if end == 1 or end == len(words) or not words[end][:1].islower():
         return None
     written = " ".join(words[:end])
-    if not looks_like_name(" ".join(words[1:end])):
+    if not looks_like_name(" ".join(words[1:capitals_end])):
         return None
     name = speaker_name(written, lexicon)
     return (name, written) if name is not None else None
+
+
+def _bridge_adjectives(words: list[str], end: int, joiners: frozenset[str]) -> int:
+    """Past lower-case adjectives between two capitalised parts of one name: "Parc |
+    naturel régional des | Grands Causses"; `end` unchanged when no capital follows them."""
+    i = end
+    while (
+        i < len(words) and i - end < MAX_BRIDGED_WORDS and words[i].isalpha() and words[i].islower()
+    ):
+        i += 1
+    if i == end or i >= len(words) or words[i - 1] not in joiners or not words[i][:1].isupper():
+        return end
+    while i < len(words) and (words[i][:1].isupper() or words[i] in joiners):
+        i += 1
+    while words[i - 1] in joiners:
+        i -= 1
+    return i
 
 
 def _apposed_subject(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:

@@ -506,3 +506,40 @@ def test_an_apposition_a_participle_or_a_count_is_never_the_speaker(
     language: str, text: str, figure: str, speaker: str
 ) -> None:
     assert _speaker_of_fact(language, text, figure) == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "speaker"),
+    [
+        (
+            "« Sans vaches, le village meurt », tranche Paul Rigal, qui tient le bar depuis"
+            " 1998. Pour lui, l'enjeu est aussi économique : la foire représente 25 % de son"
+            " chiffre d'affaires.\n",
+            "25 %",
+            "Paul Rigal",
+        ),
+        (
+            "Les chiffres de Météo-France lui donnent raison : la station de Millau a relevé 19"
+            " jours de gel en avril.\n",
+            "19 jours",
+            "Météo-France",
+        ),
+        (
+            "Pour alléger la facture, le Parc naturel régional du Vercors finance jusqu'à 30 %"
+            " des travaux, selon les chiffres transmis par ses services.\n",
+            "30 %",
+            "Parc naturel régional du Vercors",
+        ),
+        (
+            "Le reste viendra de la souscription ouverte par la Fondation du patrimoine."
+            " Celle-ci a déjà recueilli 52 000 € auprès de particuliers, d'après sa délégation"
+            " du Morbihan.\n",
+            "52 000",
+            "Fondation du patrimoine",
+        ),
+    ],
+)
+def test_whose_account_a_frame_a_colon_or_a_possessive_source_gives(
+    text: str, figure: str, speaker: str
+) -> None:
+    assert _speaker_of_fact("fr", text, figure) == [speaker]
