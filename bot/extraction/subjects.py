@@ -125,6 +125,7 @@ def _is_participle_clause(part: str, lexicon: Lexicon) -> bool:
     return (
         len(words) >= 3
         and words[1][:1].islower()
+        and not any(c in words[0] for c in "'’")  # "L'Institute for the Study of War"
         and words[0].lower().endswith(lexicon.participle_endings + lexicon.past_participle_endings)
     )
 

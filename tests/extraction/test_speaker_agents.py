@@ -543,3 +543,11 @@ def test_whose_account_a_frame_a_colon_or_a_possessive_source_gives(
     text: str, figure: str, speaker: str
 ) -> None:
     assert _speaker_of_fact("fr", text, figure) == [speaker]
+
+
+def test_a_name_ending_like_a_participle_is_still_a_name() -> None:
+    text = (
+        "L'Institute for Coastal Research (ICR), un centre d'études réputé, a toutefois cité"
+        " un rapport et a indiqué lundi que 3 000 phoques avaient quitté la baie.\n"
+    )
+    assert _speaker_of_fact("fr", text, "3 000 phoques") == ["Institute for Coastal Research"]
