@@ -28,6 +28,8 @@ COLON_WINDOW_CHARS = 40
 #: words between an estimating verb and its figure ("estime les dégâts à 380 000 €")
 MAX_ESTIMATE_WORDS = 6
 ESTIMATE_WINDOW_CHARS = 80
+#: "put the value of the barns and walls to the local visitor economy at £6.2 million"
+MAX_PUT_OBJECT_WORDS = 16
 #: where a subject's acronym stands ("La LPO…", "The RSPB's…")
 MAX_ACRONYM_AT = 2
 #: characters between a closing quote and its tag's verb ("», ")
@@ -124,7 +126,7 @@ def reporting_verbs(norm: str, lexicon: Lexicon) -> Iterator[tuple[int, int, boo
                 aux = _aux_before(norm, match.start(), lexicon) if not firm else None
                 found.setdefault(match.start() if aux is None else aux, (match.end(), firm))
     for match in lexicon.estimate_verbs.finditer(norm):
-        if _estimate_follows(norm, match.end(), lexicon):
+        if _estimate_follows(norm, match.end(), lexicon, MAX_PUT_OBJECT_WORDS):
             # "has put losses at $46 million": a finding; "put up fences" is none
             aux = _aux_before(norm, match.start(), lexicon)
             found.setdefault(match.start() if aux is None else aux, (match.end(), False))
@@ -192,10 +194,13 @@ def _names_a_person(subject: str, lexicon: Lexicon) -> bool:
     )
 
 
-def _estimate_follows(norm: str, end: int, lexicon: Lexicon) -> bool:
+def _estimate_follows(
+    norm: str, end: int, lexicon: Lexicon, max_words: int = MAX_ESTIMATE_WORDS
+) -> bool:
     """ "estime les dégâts à 380 000 €", "évalue à 95 millions", "put the cost at £3.6m": an
     estimate, a figure after "à"/"at" within a few words."""
-    words = norm[end : end + ESTIMATE_WINDOW_CHARS].split()[: MAX_ESTIMATE_WORDS + 1]
+    window = ESTIMATE_WINDOW_CHARS * max_words // MAX_ESTIMATE_WORDS
+    words = norm[end : end + window].split()[: max_words + 1]
     return any(
         w.lower() in lexicon.estimate_links and nxt.lstrip("".join(CURRENCIES))[:1].isdigit()
         for w, nxt in pairwise(words)

@@ -425,6 +425,8 @@ def speaker_name(raw: str, lexicon: Lexicon) -> str | None:
     phrase = _group_from_body(phrase)  # "(a study by) researchers at X University"
     phrase = _owner_of_document(phrase, lexicon)  # "X Department's latest inventory"
     phrase = _drop_trailing_adverbs(phrase, lexicon).strip(_TRIM)
+    if phrase.endswith(("'s", "’s")):
+        phrase = phrase[:-2]  # "trust's (annual asset report)": the owner of what was cut
     return phrase if is_name(phrase, lexicon) else None
 
 

@@ -551,3 +551,24 @@ def test_a_name_ending_like_a_participle_is_still_a_name() -> None:
         " un rapport et a indiqué lundi que 3 000 phoques avaient quitté la baie.\n"
     )
     assert _speaker_of_fact("fr", text, "3 000 phoques") == ["Institute for Coastal Research"]
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "speaker"),
+    [
+        (
+            "A study published in May by Exeter University's Centre for Coastal Economy put the"
+            " value of the harbour walls to the local visitor economy at £3.1 million a year.\n",
+            "£3.1 million",
+            "Exeter University's Centre for Coastal Economy",
+        ),
+        (
+            "The Tamar Canal Trust looks after the locks. The trust's annual asset report,"
+            " published in July, put the repair backlog at £41 million.\n",
+            "£41 million",
+            "Tamar Canal Trust",
+        ),
+    ],
+)
+def test_a_long_estimate_and_a_documents_owner(text: str, figure: str, speaker: str) -> None:
+    assert _speaker_of_fact("en", text, figure) == [speaker]
