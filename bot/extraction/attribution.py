@@ -241,10 +241,21 @@ def _pronoun_source(phrase: str, lexicon: Lexicon) -> bool:
     return is_pronoun(" ".join(words), lexicon)
 
 
-def _pronoun_speaker(head: str, previous: str | None, lexicon: Lexicon) -> Attribution | None:
+def _pronoun_speaker(
+    head: str, previous: str | None, lexicon: Lexicon, pronoun: str = ""
+) -> Attribution | None:
     """Who "il", "lui", "he" is: a name opening the sentence itself ("Le député, X, a déposé
-    un texte…, a-t-il indiqué"), else the speaker of the sentence before."""
+    un texte…, a-t-il indiqué"; "La préfecture a accordé…, a-t-elle confirmé", the article
+    agreeing), else the speaker of the sentence before."""
     own = leading_speaker(head, lexicon) if head.strip() else None
+    article = own[1].split(" ", 1)[0].lower() if own is not None else ""
+    if (
+        own is not None
+        and (pronoun, article) in lexicon.pronoun_articles
+        and has_capital(own[0])  # a named body: "Le diagnostic" stays no one's
+        and can_speak(own[1], lexicon)
+    ):
+        return Attribution(own[0], "reported speech", own[1])
     if (
         own is not None
         and own[0].islower()
@@ -315,7 +326,9 @@ def _find_attribution(
         return speaker_before(previous, lexicon)  # "Pour lui, l'enjeu est…": the one before
     if _ends_with_pronoun_tag(norm, lexicon):
         head = sentence[: norm.rfind(",")]
-        return _pronoun_speaker(head, previous, lexicon)  # "…, a-t-il rappelé."
+        tag = INVERTED_PRONOUN.search(norm, norm.rfind(","))
+        pronoun = tag.group(1).lower() if tag is not None else ""
+        return _pronoun_speaker(head, previous, lexicon, pronoun)  # "…, a-t-il rappelé."
     introduced = _QUOTE_AFTER_COLON.search(norm) or _CLAUSE_AFTER_COLON.search(norm)
     if introduced is not None:
         # "Sa porte-parole, Aurélie Caron, craint des classes surchargées : « On nous…»";
@@ -375,6 +388,11 @@ def _find_attribution(
         owner = _owner_of_source(sentence, according.end(), lexicon, previous)
         if owner is not None and not (found is not None and looks_like_name(found[0])):
             return owner
+        if found is not None and found[0] in lexicon.document_nouns:
+            # "X prévoit 12 écluses, selon le dossier présenté aux élus": X's own file
+            own = leading_speaker(sentence[: according.start()], lexicon)
+            if own is not None and has_capital(own[0]) and can_speak(own[1], lexicon):
+                return Attribution(own[0], "according to", own[1])
         if found is not None:
             return Attribution(found[0], "according to", found[1])
         if _pronoun_source(_phrase_after(sentence, according.end(), lexicon)[0], lexicon):
@@ -480,7 +498,7 @@ def _speaker_of_verb(
     norm = normalize_for_matching(sentence)
     pronoun = INVERTED_PRONOUN.match(norm, end) or INVERTED_PRONOUN.search(norm, start, end)
     if pronoun is not None and lexicon.pronoun.fullmatch(pronoun.group(1).lower()):
-        return _pronoun_speaker(sentence[:start], previous, lexicon)
+        return _pronoun_speaker(sentence[:start], previous, lexicon, pronoun.group(1).lower())
     before = norm[:start].rstrip().rstrip(QUOTE_CHARS + " ")
     last_word = before.rsplit(" ", 1)[-1].lower() if before else ""
     if _is_latter(before, lexicon):

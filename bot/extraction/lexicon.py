@@ -290,6 +290,8 @@ class Lexicon:
     relative_pronouns: frozenset[str]
     #: "celle-ci", "the latter": the last body or person the sentence before named
     latter_pronouns: frozenset[str]
+    #: "elle la": "La préfecture a accordé…, a-t-elle confirmé" — the article agrees
+    pronoun_articles: frozenset[tuple[str, str]]
     #: "and", "et": the word before a listed name's last item ("Food and Rural Affairs")
     list_conjunctions: frozenset[str]
     #: "Mayor", "Councillor": a title that stays with the name ("Owner X" is X)
@@ -472,6 +474,9 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         object_relatives=frozenset(w.lower() for w in words("object_relatives")),
         relative_pronouns=frozenset(w.lower() for w in words("relative_pronouns")),
         latter_pronouns=frozenset(w.lower() for w in words("latter_pronouns")),
+        pronoun_articles=frozenset(
+            (pair[0], pair[1]) for pair in (w.lower().split() for w in words("pronoun_articles"))
+        ),
         list_conjunctions=frozenset(w.lower() for w in words("list_conjunctions")),
         honorific_titles=frozenset(words("honorific_titles")),
         complement_links=frozenset(w.lower() for w in words("complement_links")),
@@ -530,7 +535,8 @@ _FUNCTION_WORD_LISTS = (
     "infinitive_endings", "estimate_links", "spokesperson_nouns", "object_pronouns",
     "relative_subjects", "counted_units", "age_phrases", "addressee_verbs", "addressee_links",
     "subject_pronouns", "indefinite_articles", "subject_relatives", "object_relatives",
-    "relative_pronouns", "latter_pronouns", "list_conjunctions", "honorific_titles",
+    "relative_pronouns", "latter_pronouns", "pronoun_articles", "list_conjunctions",
+    "honorific_titles",
     "complement_links", "plural_determiners",
     "definite_plural", "copulas", "judgement_adjectives", "clause_verbs", "adverbs",
     "season_times", "author_links", "supplier_links", "commission_links", "finding_verbs",

@@ -47,9 +47,13 @@ _NAME = (
 )
 _NAME_RUN = re.compile(rf"(?<![\w'’-]){_NAME}")
 #: "Fondation (du patrimoine)": a link and a lower-case word after an organisation's head
-_LINKED_WORD = re.compile(rf"(?:[ \t]+{_PARTICLES})+[ \t]+([a-zà-öø-ÿ][\w-]*)(?=[ \t,.;:)])")
+_LINKED_WORD = re.compile(
+    rf"(?:[ \t]+{_PARTICLES})+[ \t]+((?:[ld]['’])?[a-zà-öø-ÿ][\w-]*)(?=[ \t,.;:)])"
+)
 #: particle-linked complements after an organisation's head ("de services et de paiement")
 MAX_HEAD_COMPLEMENTS = 3
+#: an elided article before a capitalised name ("L'Agence", "d'Ifremer")
+_ELIDED_BEFORE_NAME = re.compile(r"^[LlDd]['’][A-ZÀ-Þ]")
 #: a full stop then a space inside a run of capitalised words: maybe a sentence's end
 _SENTENCE_END_IN_RUN = re.compile(r"(?<=\.)[ \t]+")
 #: lower-case words inside a name a class introduces ("l'association Séchoirs et mémoire du
@@ -67,6 +71,9 @@ OPENING_PHRASE_CHARS = 30
 _SENTENCE_OPENING = re.compile(r"[\s«“\"]*(?:(?:the|a|an|le|la|les|un|une)\s+|l['’])?", re.I)
 _LEADING_PREPOSITIONS = frozenset(["chez", "at", "for", "pour", "selon"])
 _LEADING_ARTICLES = frozenset(["the", "a", "an", "le", "la", "les", "l'", "un", "une"])
+#: between a class and the name it introduces ("association des Amis…"); "de" names a place
+#: ("brigade de gendarmerie de Saint-Léger")
+_NAME_LINKS = frozenset(["des"])
 _COMPLEMENT_WORDS = frozenset(["of", "for", "de", "du", "des", "d'", "pour", "à", "aux", "sur"])
 #: an apposition after a name that makes it a person's: an age, a role, "who"
 _PERSON_AFTER = re.compile(r"^,\s*(?:\d|(?!which\b|that\b|dont\b)[a-zà-öø-ÿ])")
@@ -131,6 +138,8 @@ def _trim(name: str, *, keep_article: bool = False) -> str:
         words.pop(0)
     if words and ELIDED_ARTICLE_WORD.match(words[0]):
         words.pop(0)  # "L'association Surfrider Foundation": the class goes before the name
+    elif words and _ELIDED_BEFORE_NAME.match(words[0]) and not keep_article:
+        words[0] = words[0][2:]  # "L'Agence de l'eau": the article goes, the name stays
     if words and words[0].lower() in _LEADING_PREPOSITIONS:
         words.pop(0)  # "Chez Transalp Logistique, on assure…"
     while words and not words[-1][:1].isupper():
@@ -180,7 +189,7 @@ def _introducing_class(before: list[str], nouns: dict[str, str]) -> str | None:
     for noun_at in (2, 3):  # "association des (Amis)", "association des familles (Les Amis)"
         if (
             len(before) >= noun_at
-            and before[-noun_at + 1] in _COMPLEMENT_WORDS
+            and before[-noun_at + 1] in _NAME_LINKS
             and before[-noun_at] in nouns
         ):
             return nouns[before[-noun_at]]
@@ -252,7 +261,7 @@ def _candidates(text: str, lexicon: Lexicon) -> list[_Candidate]:
         # the word alone ("Buses lined up…") names nothing.
         words = name.split()
         group = next((name_words[w] for w in reversed(words) if w in name_words), None)
-        group = group if len(words) > 1 else None
+        group = group if len(words) > 1 or words[0].isupper() else None  # "la CGT" is a union
         before = _words(text[max(0, start - 40) : start].rstrip(" ,"))
         introduced = _introducing_class(before, nouns)
         if introduced is not None:
@@ -261,8 +270,8 @@ def _candidates(text: str, lexicon: Lexicon) -> list[_Candidate]:
         elif len(words) == 1 and words[0] in name_words:
             end = _head_complement_end(text, end, lexicon)  # "Fondation du patrimoine"
             name = text[start:end]
+            group = name_words[words[0]] if len(name.split()) > 1 or name.isupper() else None
             words = name.split()
-            group = name_words[words[0]] if len(words) > 1 else None
         group = group or introduced
         after = _words(text[end : end + 40].lstrip(" ,"))
         if group is None and after and after[0] in nouns:

@@ -74,7 +74,13 @@ def _skip_time_before_author(rest: str, lexicon: Lexicon) -> str:
     a document's participle and its author, in lower-case words and figures, goes."""
     rest = drop_leading_time(rest, lexicon)
     words = rest.split(" ")
-    for i, word in enumerate(words[1 : MAX_TIME_WORDS + 1], start=1):
+    for i, word in enumerate(words[: MAX_TIME_WORDS + 1]):
+        if word.lower() in lexicon.addressee_links and not lexicon.season_time.match(
+            normalize_for_matching(" " + " ".join(words[i : i + 2]))  # the pattern's space
+        ):
+            break  # "présenté jeudi aux élus du secteur": who it went to ("au printemps": when)
+        if not i:
+            continue
         if lexicon.author_link.fullmatch(word.lower()) and all(
             w[:1].islower() or w[:1].isdigit() or is_date_word(w, lexicon) for w in words[:i]
         ):

@@ -572,3 +572,44 @@ def test_a_name_ending_like_a_participle_is_still_a_name() -> None:
 )
 def test_a_long_estimate_and_a_documents_owner(text: str, figure: str, speaker: str) -> None:
     assert _speaker_of_fact("en", text, figure) == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "speaker"),
+    [
+        (
+            "Un argument qui ne convainc pas la CGT. D'après le syndicat, les écluses"
+            " automatisées ont connu 140 pannes la saison dernière.\n",
+            "140 pannes",
+            "CGT",
+        ),
+        (
+            "L'Agence de l'eau Loire-Bretagne financera 70 % du forage, a précisé"
+            " l'établissement public.\n",
+            "70 %",
+            "Agence de l'eau",
+        ),
+        (
+            "Le maire, Paul Irigoyen, espère rouvrir en mai. La préfecture des Landes a accordé"
+            " 60 000 euros à la commune, a-t-elle confirmé la semaine dernière.\n",
+            "60 000",
+            "préfecture des Landes",
+        ),
+        (
+            "Une étude de l'Inrae sur des forêts du Jura a montré que le piétinement réduisait"
+            " de 40 % la fructification.\n",
+            "40 %",
+            "Inrae",
+        ),
+        (
+            "La brigade de gendarmerie de Saint-Pardoux a dressé 31 procès-verbaux cet automne,"
+            " d'après la gendarmerie.\n",
+            "31 procès-verbaux",
+            "gendarmerie",
+        ),
+    ],
+)
+def test_a_union_an_agency_a_prefecture_and_a_study_in_french(
+    text: str, figure: str, speaker: str
+) -> None:
+    assert _speaker_of_fact("fr", text, figure) == [speaker]
