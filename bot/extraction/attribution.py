@@ -391,7 +391,11 @@ def _find_attribution(
         if found is not None and found[0] in lexicon.document_nouns:
             # "X prévoit 12 écluses, selon le dossier présenté aux élus": X's own file
             own = leading_speaker(sentence[: according.start()], lexicon)
-            if own is not None and has_capital(own[0]) and can_speak(own[1], lexicon):
+            if (
+                own is not None
+                and (has_capital(own[0]) or is_speaker_noun(own[0], lexicon))
+                and can_speak(own[1], lexicon)
+            ):
                 return Attribution(own[0], "according to", own[1])
         if found is not None:
             return Attribution(found[0], "according to", found[1])

@@ -377,7 +377,8 @@ def _opening_candidate(
     if sentence_start is None:
         return None
     start = sentence_start + _leading_space(before, sentence_start)
-    opening = next((c for c in names if c.start == start), None)
+    elided = 2 if _ELIDED_BEFORE_NAME.match(before[start : start + 3]) else 0  # "L'ONF a…"
+    opening = next((c for c in names if c.start in (start, start + elided)), None)
     if opening is None:
         return None
     word = opening.name.lower()

@@ -321,7 +321,8 @@ def _drop_reflexive(phrase: str, lexicon: Lexicon) -> str:
     "constate") -> the name: a clitic pronoun before the verb."""
     head, _, last = phrase.rpartition(" ")
     clitic = last.lower() in lexicon.reflexive_pronouns or last.lower() in lexicon.object_pronouns
-    return head if head and clitic and has_capital(head) else phrase
+    elided = len(last) == 1 and last.islower()  # "Le conseil départemental s('est engagé)"
+    return head if head and (clitic or elided) and has_capital(head) else phrase
 
 
 def _owner_of_document(phrase: str, lexicon: Lexicon) -> str:

@@ -613,3 +613,38 @@ def test_a_union_an_agency_a_prefecture_and_a_study_in_french(
     text: str, figure: str, speaker: str
 ) -> None:
     assert _speaker_of_fact("fr", text, figure) == [speaker]
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "speaker"),
+    [
+        (
+            "L'ONF a vendu 27 mètres cubes de bois de résonance, selon les résultats publiés par"
+            " l'établissement en novembre.\n",
+            "27 mètres",
+            "ONF",
+        ),
+        (
+            "La Région Occitanie a voté une aide de 90 000 euros pour l'atelier, a confirmé la"
+            " collectivité.\n",
+            "90 000",
+            "Région Occitanie",
+        ),
+        (
+            "Le conseil départemental s'est engagé à financer 35 % des travaux, selon un courrier"
+            " adressé à l'association le 4 mars.\n",
+            "35 %",
+            "conseil départemental",
+        ),
+        (
+            "L'Union régionale des Scop d'Occitanie, qui a suivi le projet, met en avant un taux"
+            " de survie de 74 % à cinq ans.\n",
+            "74 %",
+            "Union régionale des Scop d'Occitanie",
+        ),
+    ],
+)
+def test_a_body_its_class_its_letter_and_what_it_highlights(
+    text: str, figure: str, speaker: str
+) -> None:
+    assert _speaker_of_fact("fr", text, figure) == [speaker]
