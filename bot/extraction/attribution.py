@@ -16,22 +16,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import pairwise
 
 from .cue_index import SIGNAL_CUES
 from .lexicon import Lexicon, normalize_for_matching, tokenize
 from .names import (
-    NAME_PARTICLES,
     NAME_WORD,
     SEGMENT,
     has_capital,
     has_verb,
-    is_date_word,
     is_pronoun,
     is_speaker_noun,
     looks_like_name,
 )
 from .organisations import names_an_organisation, without_class
+from .pronouns import INVERTED_PRONOUN, is_latter, latter_named
 from .reporting_verbs import LOOKBACK_CHARS, clause_follows, counts_as_reporting, reporting_verbs
 from .speaker import apposed_name, speaker_name
 from .subjects import can_speak, leading_speaker, only_person, subject_before
@@ -56,10 +54,6 @@ MAX_PERSON_WORDS = 3
 MAX_NAME_PART_WORDS = 12
 #: words after the verb of a tag that starts with its speaker ("Smith told the BBC on Monday")
 MAX_TAG_TAIL = 4
-#: "celle-ci", "the latter" and an adverb before the verb ("Celle-ci rappelle aussi")
-MAX_LATTER_SUBJECT_WORDS = 3
-#: words of the name "celle-ci" stands for ("communauté de communes du Pays de Bitche")
-MAX_LATTER_WORDS = 6
 #: words of a source read for its owner ("les chiffres transmis par ses services")
 MAX_OWNED_SOURCE_WORDS = 6
 _ACCORDING = SIGNAL_CUES.index("according")
@@ -68,8 +62,6 @@ _REPORTING = SIGNAL_CUES.index("reporting")
 _SOURCE_END = re.compile(r"[,;:!?()]|\.(?=\s|$)|\s[-–—]\s|$")
 QUOTE_CHARS = '«»“”„"‹›'
 _CONTINUATION = re.compile(r"^,\s*(?:dont|notamment|including|among them)\s", re.IGNORECASE)
-# "a-t-il ajouté", "affirme-t-elle", "dit-il": the speaker is a pronoun after the verb.
-INVERTED_PRONOUN = re.compile(r"-(?:t-)?([^\W\d_]+)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,38 +164,10 @@ def speaker_before(
     return Attribution(found[0], "previous sentence", found[1]) if found else None
 
 
-def _is_latter(subject: str, lexicon: Lexicon) -> bool:
-    """ "Celle-ci", "ce dernier", "The latter" (an adverb may follow): the verb's subject."""
-    words = subject.lower().split()
-    return len(words) <= MAX_LATTER_SUBJECT_WORDS and any(
-        " ".join(words[:n]) in lexicon.latter_pronouns for n in (1, 2)
-    )
-
-
 def latter_before(previous: str | None, lexicon: Lexicon) -> Attribution | None:
-    """Who "celle-ci", "the latter" is: the last body or person the sentence before names
-    ("Il réclame une indemnisation à la communauté de communes. Celle-ci indique…")."""
-    words = (previous or "").split()
-    for i in range(len(words) - 1, 0, -1):
-        word = words[i].strip(',;:.!?()«»“”"')
-        first, end = i, i + MAX_LATTER_WORDS  # "communauté de communes du Pays de Bitche"
-        if looks_like_name(word) and not is_date_word(word, lexicon):
-            end = i + 1
-            # "la Fondation du patrimoine.": a complement after a particle ends the name
-            if end + 1 < len(words) and words[end] in NAME_PARTICLES and words[end + 1].islower():
-                end += 2
-            while first > 1 and (
-                words[first - 1][:1].isupper() or words[first - 1] in NAME_PARTICLES
-            ):
-                first -= 1  # "Harbury Council": from the name's first word
-        elif word.lower() not in lexicon.speaker_nouns:
-            continue
-        window = " ".join(words[first:end])
-        phrase = re.split(r"[,;:.!?()]", window, maxsplit=1)[0]
-        name = speaker_name(phrase, lexicon)
-        if name is not None and (is_speaker_noun(name, lexicon) or looks_like_name(name)):
-            return Attribution(name, "previous sentence", phrase)
-    return None
+    """Who "celle-ci", "the latter" is (`pronouns.latter_named`), as an attribution."""
+    found = latter_named(previous, lexicon)
+    return Attribution(found[0], "previous sentence", found[1]) if found else None
 
 
 def _owner_of_source(
@@ -223,7 +187,7 @@ def _owner_of_source(
     )
     if not owned:
         return None
-    if _is_latter(" ".join(sentence.split()[:2]), lexicon):
+    if is_latter(" ".join(sentence.split()[:2]), lexicon):
         return latter_before(previous, lexicon)
     own = leading_speaker(sentence[: max(0, start - 1)], lexicon)
     if own is None or not can_speak(own[1], lexicon):
@@ -505,7 +469,7 @@ def _speaker_of_verb(
         return _pronoun_speaker(sentence[:start], previous, lexicon, pronoun.group(1).lower())
     before = norm[:start].rstrip().rstrip(QUOTE_CHARS + " ")
     last_word = before.rsplit(" ", 1)[-1].lower() if before else ""
-    if _is_latter(before, lexicon):
+    if is_latter(before, lexicon):
         return latter_before(previous, lexicon)  # "Celle-ci indique…", "The latter said…"
     if lexicon.pronoun.fullmatch(last_word) and not lexicon.complementizer_start.match(last_word):
         # '«…,» he told the Tyrone Herald': the pronoun speaks, the paper is told
@@ -582,12 +546,6 @@ def _is_relative_clause(part: str, lexicon: Lexicon) -> bool:
     )
 
 
-def _name_after(sentence: str, end: int, lexicon: Lexicon) -> bool:
-    """A proper name follows the verb: the speaker of an inverted tag."""
-    found = speaker_after(sentence, end, lexicon)
-    return found is not None and looks_like_name(found[0])
-
-
 def _clause_after_object(norm: str, end: int, lexicon: Lexicon) -> bool:
     """ "told staff in an email that…": a clause follows the verb's object, in its part."""
     words = SEGMENT.split(norm[end:], maxsplit=1)[0].split()[: MAX_TAG_TAIL + 2]
@@ -600,26 +558,12 @@ def is_attribution_only(sentence: str, lexicon: Lexicon) -> bool:
     return lexicon.attribution_only_start.match(norm) is not None
 
 
-def speaks_as_person(sentence: str, lexicon: Lexicon) -> bool:
-    """ "…, explique-t-il, …", "Elle ajoute…", "…, she said": a person's pronoun ("il",
-    "she"; not "it", not "ils") as a tag or opening the sentence, not a second clause's
-    subject ("L'Union compte 23 manufactures, mais elle estime…")."""
-    singular = lexicon.subject_pronouns - lexicon.plural_pronouns
-    norm = normalize_for_matching(sentence).lower()
-    words = norm.split()
-    if words and words[0] in singular:
-        return True
-    if any(p.group(1) in singular for p in INVERTED_PRONOUN.finditer(norm)):
-        return True
-    return any(word in singular and before.endswith(",") for before, word in pairwise(words))
-
-
 def speaks_as_pronoun(sentence: str, lexicon: Lexicon) -> bool:
     """ "…, assure-t-il, sauf urgence.", "Elle précise que…": a reporting verb whose
     speaker is a pronoun, whoever it stands for."""
     norm = normalize_for_matching(sentence)
     first = norm.split(maxsplit=1)[0].lower() if norm.strip() else ""
-    if _is_latter(" ".join(norm.split()[:2]), lexicon):
+    if is_latter(" ".join(norm.split()[:2]), lexicon):
         return False  # "Celle-ci indique…": the last name before, not the paragraph's speaker
     according = lexicon.according_to.search(norm)
     if according is not None and _pronoun_source(

@@ -26,6 +26,8 @@ NAME_PARTICLES = frozenset([
 CURRENCIES = frozenset("£$€¥")
 #: "L'association", "L'hydrobiologiste": an elided article and a lower-case noun, one word
 ELIDED_ARTICLE_WORD = re.compile(r"^[LlDd]['’][a-zà-öø-ÿ]")
+#: "d'Antoine", "L'Agence", "l'Ifremer": an elided article or preposition before a name
+ELIDED_BEFORE_NAME = re.compile(r"^[dDlL]['’][A-ZÀ-Þ]")
 
 
 def _capitalised(word: str) -> bool:
@@ -44,6 +46,11 @@ def looks_like_name(text: str) -> bool:
     if not 1 <= len(words) <= MAX_NAME_WORDS or not words[0][0].isupper():
         return False
     return all(w[0].isupper() or w in NAME_PARTICLES for w in words)
+
+
+def name_joiners(lexicon: Lexicon) -> frozenset[str]:
+    """The small words a listed name holds ("Food and Rural Affairs", "Office of Science")."""
+    return lexicon.list_conjunctions | lexicon.complement_links
 
 
 def has_verb(phrase: str, lexicon: Lexicon) -> bool:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from .lexicon import Lexicon, load_raw, normalize_for_matching
-from .names import ELIDED_ARTICLE_WORD, has_verb
+from .names import ELIDED_ARTICLE_WORD, ELIDED_BEFORE_NAME, has_verb
 
 MAX_SPEAKER_WORDS = 4
 #: how far back the article is read for the name: a long article's 60 sentences, and a
@@ -52,8 +52,6 @@ _LINKED_WORD = re.compile(
 )
 #: particle-linked complements after an organisation's head ("de services et de paiement")
 MAX_HEAD_COMPLEMENTS = 3
-#: an elided article before a capitalised name ("L'Agence", "d'Ifremer")
-_ELIDED_BEFORE_NAME = re.compile(r"^[LlDd]['’][A-ZÀ-Þ]")
 #: a full stop then a space inside a run of capitalised words: maybe a sentence's end
 _SENTENCE_END_IN_RUN = re.compile(r"(?<=\.)[ \t]+")
 #: lower-case words inside a name a class introduces ("l'association Séchoirs et mémoire du
@@ -138,7 +136,7 @@ def _trim(name: str, *, keep_article: bool = False) -> str:
         words.pop(0)
     if words and ELIDED_ARTICLE_WORD.match(words[0]):
         words.pop(0)  # "L'association Surfrider Foundation": the class goes before the name
-    elif words and _ELIDED_BEFORE_NAME.match(words[0]) and not keep_article:
+    elif words and ELIDED_BEFORE_NAME.match(words[0]) and not keep_article:
         words[0] = words[0][2:]  # "L'Agence de l'eau": the article goes, the name stays
     if words and words[0].lower() in _LEADING_PREPOSITIONS:
         words.pop(0)  # "Chez Transalp Logistique, on assure…"
@@ -377,7 +375,7 @@ def _opening_candidate(
     if sentence_start is None:
         return None
     start = sentence_start + _leading_space(before, sentence_start)
-    elided = 2 if _ELIDED_BEFORE_NAME.match(before[start : start + 3]) else 0  # "L'ONF a…"
+    elided = 2 if ELIDED_BEFORE_NAME.match(before[start : start + 3]) else 0  # "L'ONF a…"
     opening = next((c for c in names if c.start in (start, start + elided)), None)
     if opening is None:
         return None

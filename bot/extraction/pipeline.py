@@ -21,7 +21,6 @@ from .attribution import (
     find_attribution,
     is_attribution_only,
     speaker_before,
-    speaks_as_person,
     speaks_as_pronoun,
 )
 from .candidate import ClaimCandidate, Extraction, ExtractionError
@@ -45,6 +44,7 @@ from .organisations import (
     without_class,
 )
 from .own_account import acting_body, continued_account, described_person
+from .pronouns import speaks_as_person
 from .quotes import QuoteBlock, find_quote_blocks
 from .scoring import CHECKWORTHY_THRESHOLD, assess
 from .segment import Segment, segment

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .attribution import INVERTED_PRONOUN, MAX_TAG_TAIL, speaker_after
+from .attribution import MAX_TAG_TAIL, speaker_after
 from .lexicon import Lexicon, normalize_for_matching
 from .names import is_pronoun, looks_like_name
+from .pronouns import INVERTED_PRONOUN
 from .speaker import is_clause, speaker_name, subject_phrase
 
 MAX_TAG_WORDS = 30
