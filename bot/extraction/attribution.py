@@ -223,7 +223,7 @@ def _pronoun_speaker(
     if (
         own is not None
         and own[0].islower()
-        and is_speaker_noun(own[0], lexicon)
+        and own[0].split(" ", 1)[0] in lexicon.speaker_nouns  # not "cotisation de l'association"
         and not names_an_organisation(own[0].split()[0], lexicon)  # "La mairie" is no "il"
     ):
         # "Le syndicaliste s'inquiète… : selon lui, …": the role, for the article to name
@@ -471,7 +471,12 @@ def _speaker_of_verb(
     last_word = before.rsplit(" ", 1)[-1].lower() if before else ""
     if is_latter(before, lexicon):
         return latter_before(previous, lexicon)  # "Celle-ci indique…", "The latter said…"
-    if lexicon.pronoun.fullmatch(last_word) and not lexicon.complementizer_start.match(last_word):
+    object_clitic = last_word in lexicon.object_pronouns and len(before.split()) > 1
+    if (
+        lexicon.pronoun.fullmatch(last_word)
+        and not lexicon.complementizer_start.match(last_word)
+        and not object_clitic  # "Son assureur, la Mutuelle X, lui a fait savoir": told him
+    ):
         # '«…,» he told the Tyrone Herald': the pronoun speaks, the paper is told
         return speaker_before(previous, lexicon)
     has_clause = clause_follows(norm, end, lexicon)

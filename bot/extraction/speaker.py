@@ -62,6 +62,8 @@ _QUOTES = '«»“”„"'
 _TRIM = " \t,;:.-–—'\u00a0\u202f" + _QUOTES
 #: a party, an age, a note or an acronym in brackets ending a name ("X (SEPA)")
 _BRACKETED = re.compile(r" ?\([^()\n]{1,60}\)\s*$")
+#: a nickname in quotes inside a person's name
+_NICKNAME = re.compile(r'(?<=\w) ["“][A-Z][\w-]*["”] (?=[A-Z])')
 #: an acronym in brackets inside a name, the branch after it: "agence régionale de santé
 #: (ARS) Centre-Val de Loire" is cited "ARS Centre-Val de Loire"
 _INNER_ACRONYM = re.compile(r"\(([A-Z][A-Za-z0-9-]{1,9}(?: [0-9]{1,3})?)\) (?=\S)")
@@ -125,6 +127,9 @@ def _maker(author: str, lexicon: Lexicon, *, commissioned: bool = False) -> str:
     if link is None:
         return author
     maker = _trim_author(drop_articles(author[link.end() :].lstrip(" '’"), lexicon), lexicon)
+    if maker.split(" ", 1)[0].lower() in lexicon.possessives:
+        # "menée par l'Union auprès de ses adhérents": those it asked, not who made it
+        return _trim_author(author[: link.start()].rstrip(), lexicon)
     return maker if is_name(maker, lexicon) else author
 
 
@@ -404,7 +409,7 @@ def speaker_name(raw: str, lexicon: Lexicon) -> str | None:
     """`raw` as a speaker (trimmed, the document's author when named), or None."""
     # "Jean-Luc Darnaud (divers droite)", "Scottish Environment Protection Agency (SEPA)":
     # a party, an age or an acronym in brackets is not read as part of the name
-    phrase = _BRACKETED.sub("", raw)
+    phrase = _NICKNAME.sub(" ", _BRACKETED.sub("", raw))  # 'Shane "Dusty" Keogh'
     inner = _INNER_ACRONYM.search(phrase)
     if inner is not None:
         # "Agence régionale de santé (ARS) Bourgogne-Franche-Comté" -> "ARS Bourgogne-…":

@@ -506,8 +506,69 @@ CASES = [
 ]
 
 
+#: rounds forty-four and forty-five
+CASES += [
+    pytest.param(
+        "fr",
+        "Le dernier roi, Hugo Delmotte, garde un souvenir précis. « J'ai abattu l'oiseau après"
+        " 3 h 10 de tir », raconte le jeune homme de 24 ans.\n",
+        "3 h 10",
+        "Hugo Delmotte",
+        id="a-young-man-after-his-name",
+    ),
+    pytest.param(
+        "en",
+        'Rory "Flint" MacAskill says he has worked the same claim for 31 years.\n',
+        "31 years",
+        "Rory MacAskill",
+        id="a-nickname-in-quotes",
+    ),
+    pytest.param(
+        "en",
+        "The engineers found wet rot in 9 of the barn's 16 roof trusses.\n",
+        "9 of the",
+        "engineers",
+        id="engineers-find",
+    ),
+    pytest.param(
+        "en",
+        "The state Parks Service, in a letter read into the record, reminded the county that"
+        " 12 nesting sites lie within the buffer.\n",
+        "12 nesting",
+        "state Parks Service",
+        id="reminded-the-county",
+    ),
+    pytest.param(
+        "fr",
+        "Son assureur, la Mutuelle du Hainaut, lui a fait savoir par courrier que la garantie"
+        " de 40 000 euros est suspendue.\n",
+        "40 000",
+        "Mutuelle du Hainaut",
+        id="lui-is-told",
+    ),
+    pytest.param(
+        "fr",
+        "Une enquête menée l'an dernier par l'Union des arbitres de Provence auprès de ses"
+        " adhérents a montré que 38 % d'entre eux avaient été insultés.\n",
+        "38 %",
+        "Union des arbitres de Provence",
+        id="those-asked-are-no-makers",
+    ),
+    pytest.param(
+        "fr",
+        "Selon elle, la subvention a baissé. Et la cotisation d'assurance de l'association a"
+        " doublé pour atteindre 2 300 €, a-t-elle précisé.\n",
+        "2 300",
+        None,
+        id="a-thing-with-a-body-in-it-is-no-role",
+    ),
+]
+
+
 @pytest.mark.parametrize(("language", "text", "figure", "speaker"), CASES)
-def test_the_speaker_of_each_fact(language: str, text: str, figure: str, speaker: str) -> None:
+def test_the_speaker_of_each_fact(
+    language: str, text: str, figure: str, speaker: str | None
+) -> None:
     assert _speaker_of_fact(language, text, figure) == [speaker]
 
 
