@@ -21,6 +21,7 @@ from .cue_index import SIGNAL_CUES
 from .lexicon import Lexicon, normalize_for_matching, tokenize
 from .names import (
     NAME_WORD,
+    QUOTE_CHARS,
     SEGMENT,
     has_capital,
     has_verb,
@@ -32,7 +33,7 @@ from .organisations import names_an_organisation, without_class
 from .pronouns import INVERTED_PRONOUN, is_latter, latter_named
 from .reporting_verbs import LOOKBACK_CHARS, clause_follows, counts_as_reporting, reporting_verbs
 from .speaker import apposed_name, speaker_name
-from .subjects import can_speak, leading_speaker, only_person, subject_before
+from .subjects import can_speak, is_clause_part, leading_speaker, only_person, subject_before
 
 #: a quotation introduced by a colon (its marks may be gone from a claim): the clause before
 #: names who speaks
@@ -50,8 +51,6 @@ MIN_QUOTED_WORDS = 5
 _ARTICLE_NAME = re.compile(r"\s+((?:Le|La|Les) [A-ZÀ-Þ][\w'’-]*)(?=\s*,)")
 #: words of a person's name; a longer name is a body's ("Laiterie de la Claise")
 MAX_PERSON_WORDS = 3
-#: words of a part before an inverted verb that can still be a name or a role
-MAX_NAME_PART_WORDS = 12
 #: words after the verb of a tag that starts with its speaker ("Smith told the BBC on Monday")
 MAX_TAG_TAIL = 4
 #: words of a source read for its owner ("les chiffres transmis par ses services")
@@ -60,7 +59,6 @@ _ACCORDING = SIGNAL_CUES.index("according")
 _REPORTING = SIGNAL_CUES.index("reporting")
 
 _SOURCE_END = re.compile(r"[,;:!?()]|\.(?=\s|$)|\s[-–—]\s|$")
-QUOTE_CHARS = '«»“”„"‹›'
 _CONTINUATION = re.compile(r"^,\s*(?:dont|notamment|including|among them)\s", re.IGNORECASE)
 
 
@@ -495,7 +493,7 @@ def _speaker_of_verb(
         object_clause = _clause_after_object(norm, end, lexicon)
         parts = [part for part in SEGMENT.split(sentence[:start]) if part.strip()]
         names_only = not any(
-            _is_clause_part(part, lexicon, first=i == 0) for i, part in enumerate(parts)
+            is_clause_part(part, lexicon, first=i == 0) for i, part in enumerate(parts)
         )
         if names_only and len(parts) == 1 and speaker_after(sentence, end, lexicon) is not None:
             # "Trop peu, estime Célia Martinez", "Bpifrance garantit la moitié du prêt, a
@@ -525,30 +523,6 @@ def _speaker_of_verb(
     if written.startswith(("«", "“", "„")) or (written[:1] == '"' and written[1:2] != " "):
         return None  # "«On nous présente ça…», estime l'élu": the quotation is no subject
     return Attribution(subject.speaker, "reported speech", subject.written)
-
-
-def _is_clause_part(part: str, lexicon: Lexicon, *, first: bool) -> bool:
-    """A part before an inverted verb that is a clause, not a name or its apposition."""
-    norm = normalize_for_matching(part.strip())
-    if any(q in part for q in QUOTE_CHARS):
-        return True
-    if not first and lexicon.appositive_start.match(norm):
-        return False  # ", a retired machinist who rents out a cabin on X Lane,": an apposition
-    return (
-        (has_verb(part, lexicon) and not _is_relative_clause(part, lexicon))
-        # "…, mais chaque hectare coûte 6 500 €, a chiffré X": a clause, not an apposition
-        or lexicon.conjunction.match(norm) is not None
-        or len(part.split()) > MAX_NAME_PART_WORDS  # a clause with a verb no list knows
-    )
-
-
-def _is_relative_clause(part: str, lexicon: Lexicon) -> bool:
-    """ ", who chairs the committee,": it describes the name before, it is no clause of its own."""
-    words = part.split(maxsplit=1)
-    return bool(words) and (
-        words[0].lower() in lexicon.relative_pronouns
-        or words[0].lower() in lexicon.relative_possessives  # ", whose family has farmed…,"
-    )
 
 
 def _clause_after_object(norm: str, end: int, lexicon: Lexicon) -> bool:

@@ -24,6 +24,8 @@ NAME_PARTICLES = frozenset([
     "et", "and", "of", "for", "&",
 ])  # fmt: skip
 CURRENCIES = frozenset("£$€¥")
+#: quotation marks, opening and closing, in either language
+QUOTE_CHARS = '«»“”„"‹›'
 #: "L'association", "L'hydrobiologiste": an elided article and a lower-case noun, one word
 ELIDED_ARTICLE_WORD = re.compile(r"^[LlDd]['’][a-zà-öø-ÿ]")
 #: "d'Antoine", "L'Agence", "l'Ifremer": an elided article or preposition before a name

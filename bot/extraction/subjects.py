@@ -17,6 +17,7 @@ from .names import (
     ELIDED_ARTICLE_WORD,
     ELIDED_BEFORE_NAME,
     NAME_WORD,
+    QUOTE_CHARS,
     SEGMENT,
     has_capital,
     has_verb,
@@ -33,6 +34,8 @@ from .speaker import author_named_in, is_clause, speaker_name, subject_phrase
 
 #: "whose office", "whose spokeswoman": the relative that speaks for the name before it
 MAX_WHOSE_WORDS = 3
+#: words of a part before an inverted verb that can still be a name or a role
+MAX_NAME_PART_WORDS = 12
 #: lower-case adjectives after a body's name ("le Mobilier national")
 MAX_NAME_ADJECTIVES = 2
 
@@ -152,6 +155,30 @@ class Subject:
     speaker: str | None
     written: str
     pronoun: bool = False
+
+
+def is_clause_part(part: str, lexicon: Lexicon, *, first: bool) -> bool:
+    """A part before an inverted verb that is a clause, not a name or its apposition."""
+    norm = normalize_for_matching(part.strip())
+    if any(q in part for q in QUOTE_CHARS):
+        return True
+    if not first and lexicon.appositive_start.match(norm):
+        return False  # ", a retired machinist who rents out a cabin on X Lane,": an apposition
+    return (
+        (has_verb(part, lexicon) and not _is_relative_clause(part, lexicon))
+        # "…, mais chaque hectare coûte 6 500 €, a chiffré X": a clause, not an apposition
+        or lexicon.conjunction.match(norm) is not None
+        or len(part.split()) > MAX_NAME_PART_WORDS  # a clause with a verb no list knows
+    )
+
+
+def _is_relative_clause(part: str, lexicon: Lexicon) -> bool:
+    """ ", who chairs the committee,": it describes the name before, it is no clause of its own."""
+    words = part.split(maxsplit=1)
+    return bool(words) and (
+        words[0].lower() in lexicon.relative_pronouns
+        or words[0].lower() in lexicon.relative_possessives  # ", whose family has farmed…,"
+    )
 
 
 def subject_before(
