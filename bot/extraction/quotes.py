@@ -101,6 +101,8 @@ def _tag_after_quote(line: str, close_end: int, lexicon: Lexicon) -> tuple[int, 
     tag = _first_sentence(tag, lexicon)
     if not tag.strip() or len(tag.split()) > MAX_TAG_WORDS:
         return None
+    if "." in rest[:offset] and "," in tag and len(tag.split(",", 1)[1].split()) > MAX_TAG_TAIL:
+        return None  # « … ». Selon lui, une douzaine d'actifs…: a sentence of its own
     if _is_tag(tag, lexicon):
         return close_end + offset, tag
     return None
