@@ -6,6 +6,7 @@ X", "engineering firm X") stay with the name.
 
 from __future__ import annotations
 
+from .common_words import is_common_word, is_person_noun
 from .lexicon import Lexicon, normalize_for_matching
 from .names import NAME_PARTICLES, looks_like_name
 from .organisations import names_an_organisation
@@ -90,6 +91,30 @@ def _from_last_title(words: list[str], lexicon: Lexicon) -> str | None:
     return _after_capitalised_job(words, lexicon) or _after_place_and_title(words, lexicon)
 
 
+def _after_common_words(words: list[str], lexicon: Lexicon) -> str | None:
+    """ "Organizer Shawn Tillman", "extension agent Luis Baptiste" -> the person: words a
+    dictionary knows only in lower case describe them, whatever their case ("Mayor" and
+    "Fire Chief" are titles and stay)."""
+    role: list[str] = []
+    for word in words[:MAX_ROLE_WORDS]:
+        if word.isupper() or not is_common_word(word, lexicon):
+            break
+        role.append(word)
+    name = words[len(role) :]
+    if (
+        role
+        and is_person_noun(role[-1], lexicon)
+        and 2 <= len(name) <= 3
+        and all(w[:1].isupper() and w[1:].islower() and w[-1].isalpha() for w in name)
+        and not any(is_common_word(w, lexicon) for w in name)
+        and looks_like_name(" ".join(name))
+        and not any(w in lexicon.honorific_titles or w.lower() in _ROLE_LINKS for w in role)
+        and not any(names_an_organisation(w, lexicon) for w in role)
+    ):
+        return " ".join(name)
+    return None
+
+
 def _after_place_and_title(words: list[str], lexicon: Lexicon) -> str | None:
     """ "Port Halvard Mayor Tom Ruud", "Dellmont Public Schools Superintendent Dr. Karen
     Liu" -> the person: a place or a body, a title, then the name, all in capitals."""
@@ -138,7 +163,7 @@ def person_after_role(phrase: str, lexicon: Lexicon) -> str:
     titled = _from_last_title(words, lexicon)
     if titled is not None:
         return titled
-    person = _person_after_lower_role(words, lexicon)
+    person = _person_after_lower_role(words, lexicon) or _after_common_words(words, lexicon)
     if person is not None:
         return person
     # an acronym is part of the role ("Local MSP Kirsty Drummond"), not of the name

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from itertools import takewhile
 
+from .common_words import is_person_noun
 from .context import full_name, person_named_before
 from .drafts import Draft
 from .lexicon import Lexicon, normalize_for_matching
@@ -215,10 +216,10 @@ def _is_body(speaker: str) -> bool:
 
 
 def _is_person_for_role(role: str, lexicon: Lexicon) -> Callable[[str], bool]:
-    """For a person's role ("pharmacien", "syndicaliste"): a person's name; for anything
-    else: nothing."""
+    """For a person's role ("pharmacien", "syndicaliste", "légumier"): a person's name; for
+    anything else: nothing."""
     if (
-        role not in lexicon.speaker_nouns
+        not is_person_noun(role, lexicon)
         or names_an_organisation(role, lexicon)
         or role in lexicon.spokesperson_nouns  # a spokesman speaks for a body
     ):

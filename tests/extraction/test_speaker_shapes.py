@@ -34,6 +34,37 @@ CASES = [
         "Marc Olier",
         id="il-faut-before-a-quantity-is-a-fact",
     ),
+    # a role the dictionary knows in lower case only describes the person after it
+    pytest.param(
+        "en",
+        "Campaigner Noreen Whitlow said 312 people had signed the petition by Friday.\n",
+        "312 people",
+        "Noreen Whitlow",
+        id="a-capitalised-role-opening-a-sentence",
+    ),
+    pytest.param(
+        "en",
+        "The repair will cost $2.4 million, said conservation agent Pablo Ferreira.\n",
+        "$2.4 million",
+        "Pablo Ferreira",
+        id="a-lower-case-role-before-a-name",
+    ),
+    pytest.param(
+        "en",
+        "Northern Ireland Water said 312 homes were without supply on Monday.\n",
+        "312 homes",
+        "Northern Ireland Water",
+        id="a-body-whose-name-opens-on-common-words-stays",
+    ),
+    # a trade with no name is the person just before
+    pytest.param(
+        "fr",
+        "Gaël Le Moal élève 120 chèvres au-dessus de Plouvenez. Le chevrier estime avoir"
+        " perdu un quart de sa production de lait cet été.\n",
+        "un quart",
+        "Gaël Le Moal",
+        id="a-trade-is-the-person-just-before",
+    ),
 ]
 
 
