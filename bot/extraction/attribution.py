@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from .cue_index import SIGNAL_CUES
+from .common_words import is_person_noun
 from .lexicon import Lexicon, normalize_for_matching, tokenize
 from .names import (
     NAME_WORD,
@@ -265,7 +266,7 @@ def find_attribution(
     said…") is its subject, and so is the owner of "ses calculs", "sa direction régionale".
     """
     found = _find_attribution(sentence, lexicon, previous)
-    if found is not None and found.speaker.split(" ", 1)[0].lower() in lexicon.possessives:
+    if found is not None and _owned(found, lexicon):
         own = leading_speaker(sentence, lexicon)
         if own is not None and can_speak(own[1], lexicon) and own[0] != found.speaker:
             found = Attribution(own[0], found.cue, own[1])
@@ -274,6 +275,19 @@ def find_attribution(
     if found is None:
         return None
     return Attribution(without_class(found.speaker, lexicon), found.cue, found.written)
+
+
+def _owned(found: Attribution, lexicon: Lexicon) -> bool:
+    """ "ses calculs", "according to his count" (English drops "his" from the speaker, not
+    from what is written): a source its owner speaks for; "its operator" is someone, and
+    "its chief executive, Mark Young" is named."""
+    if found.speaker.split(" ", 1)[0].lower() in lexicon.possessives:
+        return True
+    return (
+        found.written.split(" ", 1)[0].lower() in lexicon.possessives
+        and found.speaker.islower()
+        and not is_person_noun(found.speaker.split()[-1], lexicon)
+    )
 
 
 def _find_attribution(

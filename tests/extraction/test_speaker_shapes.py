@@ -65,6 +65,23 @@ CASES = [
         "Gaël Le Moal",
         id="a-trade-is-the-person-just-before",
     ),
+    # "his figures" are the figures of the person just named, in English as in French
+    pytest.param(
+        "en",
+        "Ray Culpepper, the county extension agent, has spent October driving from farm to"
+        " farm. According to his figures, the hurricane destroyed about 18,000 trees.\n",
+        "18,000 trees",
+        "Ray Culpepper",
+        id="his-figures-are-the-person-just-named",
+    ),
+    pytest.param(
+        "en",
+        "Hollinford's bus depot will shut next spring, putting 140 jobs at risk, its operator"
+        " has announced.\n\nNorthway Buses said the site would close in March.\n",
+        "140 jobs",
+        "Northway Buses",
+        id="its-operator-is-someone-named-after",
+    ),
 ]
 
 
