@@ -17,8 +17,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .cue_index import SIGNAL_CUES
 from .common_words import is_person_noun
+from .cue_index import SIGNAL_CUES
 from .lexicon import Lexicon, normalize_for_matching, tokenize
 from .names import (
     NAME_WORD,

@@ -15,7 +15,9 @@ from .lexicon import Lexicon, normalize_for_matching
 MAX_SPEAKER_WORDS = 12
 MAX_NAME_WORDS = 5
 #: a comma or a dash between two parts of a sentence; not the comma of "62,000"
-SEGMENT = re.compile(r"(?<!\d),|,(?!\d)|\s[-–—]\s")
+#: ", du sport et de la recherche": a name's enumerated complements go on past the comma
+_ENUMERATED = r"(?!\s(?:du|des|de\sla|de\sl['’])\s?[^\W\d_A-ZÀ-Þ][\w-]*\set\s)"
+SEGMENT = re.compile(rf"(?<!\d),{_ENUMERATED}|,(?!\d){_ENUMERATED}|\s[-–—]\s")
 #: a word of a name: letters or digits with inner apostrophes, dots and hyphens ("U.S.")
 NAME_WORD = re.compile(r"[^\W_][\w'’.-]*")
 NAME_LETTERS = re.compile(r"[^\W\d_][\w-]*")

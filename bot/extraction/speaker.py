@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from itertools import dropwhile, takewhile
 
+from .common_words import is_person_noun
 from .lexicon import Lexicon, normalize_for_matching
 from .names import (
     MAX_SPEAKER_WORDS,
@@ -116,6 +117,29 @@ def _skip_adjectives(rest: str, lexicon: Lexicon) -> str:
     return rest
 
 
+#: "rapport d'inspection", "panel de distribution": links with no article
+_BARE_LINKS = frozenset(["d'", "d’", "de"])
+
+
+def _after_compound_noun(author: str, lexicon: Lexicon) -> str:
+    """ "(rapport d')inspection du Cerema", "(panel de) distribution de l'institut Panelis":
+    a noun joined to the document without an article makes one document with it; the body
+    that wrote it follows ("l'inventaire des orgues d'Alsace" is about organs: "des" is no
+    such link)."""
+    head, _, rest = author.partition(" ")
+    link = lexicon.author_link.match(normalize_for_matching(rest))
+    if (
+        link is None
+        or not head.isalpha()
+        or not head.islower()
+        or is_speaker_noun(head, lexicon)
+        or is_person_noun(head, lexicon)
+    ):
+        return author
+    named = drop_articles(rest[link.end() :].lstrip(" '’"), lexicon)
+    return named if named[:1].isupper() else author
+
+
 def _maker(author: str, lexicon: Lexicon, *, commissioned: bool = False) -> str:
     """ "the council from the accountancy firm Pell & Royce" (commissioned by one, made by
     the other) -> "accountancy firm Pell & Royce"; "le syndicat au cabinet Hydroconseil en
@@ -196,6 +220,8 @@ def _author_of_document(phrase: str, lexicon: Lexicon) -> str:
     if words[0].endswith(("'s", "’s")) and not has_capital(rest):
         return document  # "federation's own survey (of members)"
     author = drop_articles(rest[link.end() :].lstrip(" '’"), lexicon)
+    if link.group().lower() in _BARE_LINKS:
+        author = _after_compound_noun(author, lexicon)
     agent_link = _AGENT_LINK.search(author)
     if agent_link is not None and link.group().lower() not in {"by", "par"}:
         # "A survey of island businesses by the X", "of more than 3,000 students by the X":

@@ -82,6 +82,23 @@ CASES = [
         "Northway Buses",
         id="its-operator-is-someone-named-after",
     ),
+    # "rapport d'expertise": one document, then the body that wrote it
+    pytest.param(
+        "fr",
+        "Selon le rapport d'expertise du Cerfav, 14 des 40 fours du site sont hors d'usage.\n",
+        "14 des 40",
+        "Cerfav",
+        id="a-compound-document-then-its-author",
+    ),
+    # a body's name goes on through its enumerated complements
+    pytest.param(
+        "fr",
+        "Un rapport de l'Office national de la chasse, de la faune et de la pêche, publié en"
+        " 2021, relevait 38 étangs pollués dans le département.\n",
+        "38 étangs",
+        "Office national de la chasse, de la faune et de la pêche",
+        id="a-name-with-enumerated-complements",
+    ),
 ]
 
 
