@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from .common_words import is_common_word, is_person_noun
 from .drafts import Draft
 from .lexicon import Lexicon, normalize_for_matching
 from .names import has_capital, looks_like_name
@@ -55,12 +56,33 @@ def described_person(sentence: str, lexicon: Lexicon) -> str | None:
     ):
         return None
     description = sentence[opening.end() :].split()[:DESCRIPTION_WORDS]
+    subject = leading_speaker(sentence, lexicon)
+    if (
+        subject is not None
+        and subject[0] == name
+        and sentence.startswith(subject[1])
+        and not any(w.isupper() or is_common_word(w, lexicon) for w in words)
+        and not _described_as_thing(description, lexicon)
+    ):
+        return name  # "Mathieu Rolland, le pressureur de la Cuma, a accueilli 430 familles"
     described = bool(description) and (
         description[0][:1].isdigit()  # an age
         or description[0].lower() in lexicon.relative_pronouns  # "who runs the hotel"
         or any(w.strip(",").lower() in lexicon.speaker_nouns for w in description)
     )
     return name if described else None
+
+
+def _described_as_thing(description: list[str], lexicon: Lexicon) -> bool:
+    """ "Piedra Roja, a town of about 6,800 people, …": a name described as no person."""
+    return (
+        len(description) > 1
+        and (
+            description[0].lower() in lexicon.indefinite_articles
+            or lexicon.article_start.fullmatch(description[0].lower()) is not None
+        )
+        and not is_person_noun(description[1].strip(","), lexicon)
+    )
 
 
 def _introduced_by_role(sentence: str, lexicon: Lexicon) -> str | None:

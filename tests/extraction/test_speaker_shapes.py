@@ -99,6 +99,22 @@ CASES = [
         "Office national de la chasse, de la faune et de la pêche",
         id="a-name-with-enumerated-complements",
     ),
+    # a person described after their name, then what they did: their own account
+    pytest.param(
+        "fr",
+        "Loïc Perennou, installé sur le port depuis 1998, a vendu 640 casiers de homards cet"
+        " été.\n",
+        "640 casiers",
+        "Loïc Perennou",
+        id="a-described-person-tells-their-own-account",
+    ),
+    pytest.param(
+        "en",
+        "Port Elwyn, a town of about 3,100 people, lost its last bank branch in 2024.\n",
+        "3,100 people",
+        None,
+        id="a-place-described-as-a-town-is-no-speaker",
+    ),
 ]
 
 
