@@ -10,12 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.extraction import extract_claims
-
-
-def _speaker_of_fact(language: str, text: str, figure: str) -> list[str | None]:
-    return [c.speaker for c in extract_claims(text, language=language) if figure in c.text]
-
+from .speaker_shapes import SHAPES
+from .speakers import speaker_of_fact as _speaker_of_fact
 
 #: (language, text, a figure of the fact, its speaker), grouped by the shape each covers
 CASES = [
@@ -565,7 +561,7 @@ CASES += [
 ]
 
 
-@pytest.mark.parametrize(("language", "text", "figure", "speaker"), CASES)
+@pytest.mark.parametrize(("language", "text", "figure", "speaker"), CASES + SHAPES)
 def test_the_speaker_of_each_fact(
     language: str, text: str, figure: str, speaker: str | None
 ) -> None:
@@ -649,3 +645,7 @@ def test_a_name_ending_like_a_participle_is_still_a_name() -> None:
         " un rapport et a indiqué lundi que 3 000 phoques avaient quitté la baie.\n"
     )
     assert _speaker_of_fact("fr", text, "3 000 phoques") == ["Institute for Coastal Research"]
+
+
+def test_il_faut_before_an_action_stays_a_call_to_act() -> None:
+    assert _speaker_of_fact("fr", "Il faut sauver les 40 emplois de la fromagerie.\n", "40") == []

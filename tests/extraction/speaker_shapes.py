@@ -1,22 +1,12 @@
-"""Who says so: shapes held-out rounds forty-four to forty-seven missed (issue 23 item 7).
-
-Each sentence is our own, written for these tests, not taken from the held-out articles
-(docs/extraction.md, "Who said it").
-"""
+"""Shapes held-out rounds forty-four to forty-seven missed (issue 23 item 7), in sentences
+of our own (not the articles'), read by `test_speaker_agents.py` with its own table."""
 
 from __future__ import annotations
 
 import pytest
 
-from bot.extraction import extract_claims
-
-
-def _speaker_of_fact(language: str, text: str, figure: str) -> list[str | None]:
-    return [c.speaker for c in extract_claims(text, language=language) if figure in c.text]
-
-
-#: (language, text, a figure of the fact, its speaker)
-CASES = [
+#: (language, text, figure, speaker) as in `test_speaker_agents.CASES`
+SHAPES = [
     # a sentence after a closed quotation is no tag of it
     pytest.param(
         "fr",
@@ -116,14 +106,3 @@ CASES = [
         id="a-place-described-as-a-town-is-no-speaker",
     ),
 ]
-
-
-@pytest.mark.parametrize(("language", "text", "figure", "speaker"), CASES)
-def test_the_speaker_of_each_fact(
-    language: str, text: str, figure: str, speaker: str | None
-) -> None:
-    assert _speaker_of_fact(language, text, figure) == [speaker]
-
-
-def test_il_faut_before_an_action_stays_a_call_to_act() -> None:
-    assert _speaker_of_fact("fr", "Il faut sauver les 40 emplois de la fromagerie.\n", "40") == []
