@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .common_words import is_person_noun
 from .cue_index import SIGNAL_CUES
 from .lexicon import Lexicon, normalize_for_matching, tokenize
 from .names import (
@@ -33,6 +32,7 @@ from .names import (
 from .organisations import names_an_organisation, without_class
 from .pronouns import INVERTED_PRONOUN, is_latter, latter_named
 from .reporting_verbs import LOOKBACK_CHARS, clause_follows, counts_as_reporting, reporting_verbs
+from .sources import is_owned_source, is_pronoun_source, names_no_source
 from .speaker import apposed_name, speaker_name
 from .subjects import can_speak, is_clause_part, leading_speaker, only_person, subject_before
 
@@ -194,16 +194,6 @@ def _owner_of_source(
     return Attribution(own[0], "according to", own[1])
 
 
-def _pronoun_source(phrase: str, lexicon: Lexicon) -> bool:
-    """ "selon lui", "according to her": a pronoun alone, or before a figure ("selon lui
-    96 000 euros") or a small word ("permet selon elle de remplacer…"), not before a noun
-    ("according to this report")."""
-    words = phrase.split()
-    if len(words) > 1 and (words[1][:1].isdigit() or words[1].lower() in lexicon.stopwords):
-        words = words[:1]
-    return is_pronoun(" ".join(words), lexicon)
-
-
 def _pronoun_speaker(
     head: str, previous: str | None, lexicon: Lexicon, pronoun: str = ""
 ) -> Attribution | None:
@@ -266,7 +256,7 @@ def find_attribution(
     said…") is its subject, and so is the owner of "ses calculs", "sa direction régionale".
     """
     found = _find_attribution(sentence, lexicon, previous)
-    if found is not None and _owned(found, lexicon):
+    if found is not None and is_owned_source(found.speaker, found.written, lexicon):
         own = leading_speaker(sentence, lexicon)
         if own is not None and can_speak(own[1], lexicon) and own[0] != found.speaker:
             found = Attribution(own[0], found.cue, own[1])
@@ -275,19 +265,6 @@ def find_attribution(
     if found is None:
         return None
     return Attribution(without_class(found.speaker, lexicon), found.cue, found.written)
-
-
-def _owned(found: Attribution, lexicon: Lexicon) -> bool:
-    """ "ses calculs", "according to his count" (English drops "his" from the speaker, not
-    from what is written): a source its owner speaks for; "its operator" is someone, and
-    "its chief executive, Mark Young" is named."""
-    if found.speaker.split(" ", 1)[0].lower() in lexicon.possessives:
-        return True
-    return (
-        found.written.split(" ", 1)[0].lower() in lexicon.possessives
-        and found.speaker.islower()
-        and not is_person_noun(found.speaker.split()[-1], lexicon)
-    )
 
 
 def _find_attribution(
@@ -373,9 +350,11 @@ def _find_attribution(
                 and can_speak(own[1], lexicon)
             ):
                 return Attribution(own[0], "according to", own[1])
+        if found is not None and names_no_source(*found, lexicon):
+            found = None  # "450 euros selon les finitions": depending on, not according to
         if found is not None:
             return Attribution(found[0], "according to", found[1])
-        if _pronoun_source(_phrase_after(sentence, according.end(), lexicon)[0], lexicon):
+        if is_pronoun_source(_phrase_after(sentence, according.end(), lexicon)[0], lexicon):
             # "Selon lui, …"; "Le maire, X, soutient le projet, qui rapporterait selon lui…"
             return _pronoun_speaker(sentence[: according.start()], previous, lexicon)
     return _reported_speaker(sentence, lexicon, previous, attribution_only)
@@ -559,7 +538,7 @@ def speaks_as_pronoun(sentence: str, lexicon: Lexicon) -> bool:
     if is_latter(" ".join(norm.split()[:2]), lexicon):
         return False  # "Celle-ci indique…": the last name before, not the paragraph's speaker
     according = lexicon.according_to.search(norm)
-    if according is not None and _pronoun_source(
+    if according is not None and is_pronoun_source(
         _phrase_after(sentence, according.end(), lexicon)[0], lexicon
     ):
         return True  # "…, dont une vingtaine envisagent, selon elle, de réduire…"

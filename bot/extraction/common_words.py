@@ -54,6 +54,8 @@ def is_person_noun(word: str, lexicon: Lexicon) -> bool:
     """A role a person holds: a known speaker noun ("spokesman"), or a common word with an
     agent's ending ("organizer", "householder", "légumière"), not "Northern" or "Tourism"."""
     lowered = word.lower()
-    return lowered in lexicon.speaker_nouns or (
-        is_common_word(word, lexicon) and lowered.endswith(_agent_suffixes(lexicon.language))
+    singular = lowered[:-1] if lowered.endswith(("s", "x")) else lowered  # "éleveurs"
+    return lowered in lexicon.speaker_nouns or any(
+        is_common_word(form, lexicon) and form.endswith(_agent_suffixes(lexicon.language))
+        for form in {lowered, singular}
     )

@@ -86,8 +86,9 @@ def _from_last_title(words: list[str], lexicon: Lexicon) -> str | None:
             and (title.lower() in lexicon.speaker_nouns or title in lexicon.title_abbreviations)
             and looks_like_name(" ".join(words[i + 1 :]))
             and any(w[:1].islower() for w in words[:i])
+            and not any(names_an_organisation(w, lexicon) for w in words[i + 1 :])
         ):
-            return " ".join(words[i:])
+            return " ".join(words[i:])  # not "(Cornish) Pilot Gig Association": no person
     return _after_capitalised_job(words, lexicon) or _after_place_and_title(words, lexicon)
 
 

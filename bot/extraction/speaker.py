@@ -316,11 +316,12 @@ def _drop_trailing_verb(phrase: str, lexicon: Lexicon) -> str:
     return phrase
 
 
-def _group_from_body(phrase: str) -> str:
-    """ "Monitoring crews from Agriculture Victoria", "researchers at X University" -> the
-    body: people in lower case from a named body speak for it."""
+def _group_from_body(phrase: str, lexicon: Lexicon) -> str:
+    """ "Monitoring crews from Agriculture Victoria", "researchers at the X University" ->
+    the body: people in lower case from a named body speak for it."""
     for link in (" from ", " at "):
         head, sep, body = phrase.partition(link)
+        body = drop_articles(body, lexicon)
         lower_head = head.islower() or (head[:1].isupper() and head[1:].islower())
         if sep and lower_head and body[:1].isupper() and looks_like_name(body.split(",")[0]):
             return body
@@ -453,14 +454,14 @@ def speaker_name(raw: str, lexicon: Lexicon) -> str | None:
         phrase = rest  # "which Mr Tulley (said)"
     elif rest and lexicon.intro_start.fullmatch(head.lower()) and looks_like_name(rest):
         phrase = rest  # "For Margaret Oyelaran" (opening "For X, 71, …")
-    phrase = _group_from_body(phrase)
+    phrase = _group_from_body(phrase, lexicon)
     phrase = drop_articles(_drop_identity_word(phrase, lexicon), lexicon)
     phrase = _body_of_spokesperson(_body_before_spokesperson(phrase, lexicon), lexicon)
     phrase = person_of_body(phrase, lexicon)
     phrase = person_after_role(drop_leading_complement(phrase, lexicon), lexicon)
     phrase = person_of_body(phrase, lexicon)  # "(a study led by) Prof. X of Y University"
     phrase = cut_at_stop(_author_of_document(phrase, lexicon), lexicon)
-    phrase = _group_from_body(phrase)  # "(a study by) researchers at X University"
+    phrase = _group_from_body(phrase, lexicon)  # "(a study by) researchers at X University"
     phrase = _owner_of_document(phrase, lexicon)  # "X Department's latest inventory"
     phrase = _drop_trailing_adverbs(phrase, lexicon).strip(_TRIM)
     if phrase.endswith(("'s", "’s")):
