@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bot.extraction import extract_claims
 from bot.extraction.attribution import find_attribution
 from bot.extraction.lexicon import get_lexicon
 
@@ -11,8 +10,3 @@ def speaker_of(language: str, sentence: str, previous: str | None = None) -> str
     """`find_attribution`'s speaker, or None; `previous` is the sentence before it."""
     attribution = find_attribution(sentence, get_lexicon(language), previous)
     return attribution.speaker if attribution is not None else None
-
-
-def speaker_of_fact(language: str, text: str, figure: str) -> list[str | None]:
-    """The speakers of the claims `extract_claims` posts that hold `figure`."""
-    return [c.speaker for c in extract_claims(text, language=language) if figure in c.text]

@@ -10,8 +10,14 @@ from __future__ import annotations
 
 import pytest
 
-from .speaker_shapes import SHAPES
-from .speakers import speaker_of_fact as _speaker_of_fact
+from bot.extraction import extract_claims
+
+from .speaker_cases import SHAPES
+
+
+def _speaker_of_fact(language: str, text: str, figure: str) -> list[str | None]:
+    return [c.speaker for c in extract_claims(text, language=language) if figure in c.text]
+
 
 #: (language, text, a figure of the fact, its speaker), grouped by the shape each covers
 CASES = [
