@@ -59,6 +59,7 @@ _LINK_WORDS = frozenset(
 )
 #: a word that makes a description a phrase, not a name ("le dossier déposé en préfecture")
 _DESCRIPTION_BREAKS = _LINK_WORDS | frozenset(["en", "in", "at", "by", "par"])
+_LOWER_WORD = r"[a-zà-öø-ÿ][\w-]*"
 _COMPLEMENT = re.compile(r"\s+(?:de|des|du|d'|d’|of|for)\b", re.IGNORECASE)
 
 
@@ -106,6 +107,10 @@ def full_name(noun: str, context: str) -> str | None:
         rf"[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:[ \t]+[A-ZÀ-ÖØ-Þ][\w'’.-]*){{0,{MAX_NAME_WORDS - 1}}}"
     )
     names: set[str] = {m.group() for m in head_first.finditer(context) if m.group()[0].isupper()}
+    # "L'Institut culturel basque, qui…": the head capitalised, its adjectives, an apposition
+    capitalised_head = re.escape(noun[:1].upper() + noun[1:])
+    adjectives = re.compile(rf"\b{capitalised_head}(?:[ \t]+{_LOWER_WORD}){{1,2}}(?=[ \t]*[,(])")
+    names.update(m.group() for m in adjectives.finditer(context))
     for match in capitalised.finditer(context):
         words = match.group(1).split()
         # From the first capitalised word that is not an article: "The cost\n\nThe

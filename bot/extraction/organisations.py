@@ -132,6 +132,8 @@ def names_an_organisation(word: str, lexicon: Lexicon) -> bool:
 def _trim(name: str, *, keep_article: bool = False) -> str:
     """ "The Federation of Island Businesses" -> "Federation of Island Businesses"."""
     words = name.rstrip(".").split()  # "Powerwatch." ends its sentence
+    if len(words) > 1 and words[0].lower() in _LEADING_PREPOSITIONS:
+        words.pop(0)  # "Pour la Confédération paysanne…": the article after it goes too
     while words and words[0].lower() in _LEADING_ARTICLES and not keep_article:
         words.pop(0)
     if words and ELIDED_ARTICLE_WORD.match(words[0]):

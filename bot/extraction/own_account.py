@@ -15,7 +15,7 @@ import re
 from .common_words import is_common_word, is_person_noun
 from .drafts import Draft
 from .lexicon import Lexicon, normalize_for_matching
-from .names import has_capital, looks_like_name
+from .names import ELIDED_BEFORE_NAME, has_capital, looks_like_name
 from .organisations import OPENING_PHRASE_CHARS, names_an_organisation
 from .segment import Segment
 from .subjects import can_speak, leading_speaker
@@ -116,9 +116,8 @@ def acting_body(sentence: str, lexicon: Lexicon) -> str | None:
         return None
     at = sentence.find(own[1])
     first, *rest = own[0].split()
-    if at < 0 or (
-        first[1:].islower() and not any(has_capital(w) for w in rest) and not sentence[:at].strip()
-    ):
+    opens = not sentence[:at].strip() and not ELIDED_BEFORE_NAME.match(own[1])  # "L'Institut"
+    if at < 0 or (first[1:].islower() and not any(has_capital(w) for w in rest) and opens):
         return None  # "Commissioners voted…", "Son association…": capitalised as it opens
     after = sentence[at + len(own[1]) :]
     # ", créé par des parents à la fin octobre, a déjà recueilli…": past an aside

@@ -131,4 +131,39 @@ SHAPES = [
         None,
         id="selon-les-choses-is-depending-on",
     ),
+    # a body named by its capitalised head and adjectives, then "l'institut"
+    pytest.param(
+        "fr",
+        "L'Institut culturel breton, qui soutient le projet, a versé une subvention de 12 000"
+        " euros. D'après l'institut, environ 1 500 élèves suivent des cours de gallo.\n",
+        "1 500 élèves",
+        "Institut culturel breton",
+        id="the-institute-named-by-its-head-and-adjectives",
+    ),
+    pytest.param(
+        "fr",
+        "L'Institut culturel breton, qui soutient le projet, a versé une subvention de 12 000"
+        " euros.\n",
+        "12 000",
+        "Institut culturel breton",
+        id="a-body-after-an-elided-article-acts",
+    ),
+    pytest.param(
+        "en",
+        "The Rural Municipality of Kelvin Creek, which owns no part of the hall, has offered"
+        " $25,000 from its reserve.\n",
+        "$25,000",
+        "Rural Municipality of Kelvin Creek",
+        id="a-body-offers",
+    ),
+    # never an article in a speaker: "(Pour) la Confédération paysanne"
+    pytest.param(
+        "fr",
+        "Pour la Confédération paysanne du Loiret, c'est trop. Son porte-parole, Marc Dufay,"
+        " juge ces baux abusifs. Le syndicat a relevé des loyers jusqu'à 1 500 euros par"
+        " hectare.\n",
+        "1 500 euros",
+        "syndicat",
+        id="no-article-after-an-opening-preposition",
+    ),
 ]
