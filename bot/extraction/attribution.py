@@ -137,6 +137,20 @@ def speaker_after(sentence: str, start: int, lexicon: Lexicon) -> tuple[str, str
     return (name, phrase.strip()) if name is not None else None
 
 
+_ADDRESSEE = re.compile(
+    r"[ \t]*(\w+)[ \t]+(?:(?:l['’]|la[ \t]+|le[ \t]+|the[ \t]+))?[A-ZÀ-Þ][\w'’-]*"
+    r"(?:[ \t]+[A-ZÀ-Þ][\w'’-]*){0,2}(?=[ \t])"
+)
+
+
+def _past_addressee(sentence: str, end: int, lexicon: Lexicon) -> int:
+    """ "…, a précisé à l'Est Républicain son animateur, X": past the newspaper told."""
+    told = _ADDRESSEE.match(sentence, end)
+    if told is None or told.group(1).lower() not in lexicon.addressee_links:
+        return end
+    return told.end()
+
+
 def speaker_before(
     previous: str | None, lexicon: Lexicon, earlier: str | None = None
 ) -> Attribution | None:
@@ -501,7 +515,7 @@ def _speaker_of_verb(
         ):
             return Attribution(subject.speaker, "reported speech", subject.written)
     if inverted:
-        found = speaker_after(sentence, end, lexicon)
+        found = speaker_after(sentence, _past_addressee(sentence, end, lexicon), lexicon)
         if found is not None:
             return Attribution(found[0], "inverted", found[1])
     trailing = not has_clause and len(NAME_WORD.findall(norm[end:])) <= 3

@@ -36,8 +36,9 @@ MAX_ACRONYM_AT = 2
 MAX_TAG_GAP_CHARS = 8
 #: "«…», " right before a verb: the verb is the quotation's tag
 _QUOTE_THEN_COMMA = re.compile(r"[»”\"]\s*,\s*$")
-#: ", lui, ", ", for its part, ": an aside of at most three words between a verb and its clause
-_ASIDE = re.compile(r"\s*,\s*[^\W\d_][\w'’-]*(?:\s+[\w'’-]+){0,2}\s*,")
+#: ", lui, ", ", dans une étude publiée l'an dernier, ": an aside of at most seven words between a
+#: verb and its clause
+_ASIDE = re.compile(r"\s*,\s*[^\W\d_][\w'’-]*(?:\s+[\w'’-]+){0,6}\s*,")
 
 
 def _aux_before(norm: str, position: int, lexicon: Lexicon) -> int | None:

@@ -166,4 +166,22 @@ SHAPES = [
         "syndicat",
         id="no-article-after-an-opening-preposition",
     ),
+    # the newspaper told, between the verb and who speaks
+    pytest.param(
+        "fr",
+        "Le registre de la race compte environ 320 naissances par an, a précisé au Courrier"
+        " picard son animatrice, Hélène Vasseur.\n",
+        "320 naissances",
+        "Hélène Vasseur",
+        id="past-the-newspaper-told",
+    ),
+    # a longer aside between the verb and "que"
+    pytest.param(
+        "fr",
+        "Le comité régional du tourisme avance, dans une étude publiée l'an dernier, qu'un"
+        " randonneur dépense en moyenne 41 euros par jour.\n",
+        "41 euros",
+        "comité régional du tourisme",
+        id="an-aside-of-seven-words-before-que",
+    ),
 ]
