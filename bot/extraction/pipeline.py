@@ -339,10 +339,12 @@ def extract(
     )
 
     drafts: list[Draft] = []
+    headings: set[int] = set()
     for index, seg in enumerate(segments):
         if seg.line_index in skipped_lines or _in_speaker_tag(seg, blocks):
             continue
         if _is_heading_like(seg, text) and _quote_for(seg, blocks) is None:
+            headings.add(index)
             continue
         sentence = text[seg.start : seg.end]
         previous = drafts[-1] if drafts else None
@@ -399,6 +401,7 @@ def extract(
                     segments,
                     lexicon,
                     reach_back=speaks_as_person(sentence, lexicon),
+                    headings=frozenset(headings),
                 )
             )
         if draft.speaker is None:

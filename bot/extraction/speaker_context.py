@@ -124,21 +124,25 @@ def pronoun_in_paragraph(
     lexicon: Lexicon,
     *,
     reach_back: bool = False,
+    headings: frozenset[int] = frozenset(),
 ) -> str | None:
     """ "…, assure-t-il, …" after "Il reconnaît…", "a-t-elle précisé" two sentences after
     "Christelle Daubin élève…": the speaker, or the one person named, of the sentences just
     before in the same paragraph (or the paragraph before, for its first sentence);
     `reach_back` (a person's pronoun, "-t-il"): else the last person who spoke close by."""
     line = segments[index].line_index
-    # A sentence opening its paragraph ("He added that…") reads the paragraph before, when
-    # nothing (a heading) stands between.
-    opens_paragraph = index > 0 and segments[index - 1].line_index != line
-    expected = index - 1
+    # A sentence opening its paragraph ("He added that…") reads the paragraph before, and
+    # past a subheading (`headings`, the segments that are one): "Selon lui, …" after one.
+    before = index - 1
+    while before in headings:
+        before -= 1
+    opens_paragraph = before >= 0 and segments[before].line_index != line
+    expected = before
     for other in reversed(drafts[-CONTEXT_SENTENCES:]):
         other_line = segments[other.segment_index].line_index
         if other.segment_index != expected or (other_line != line and not opens_paragraph):
             break
-        if other_line != line and other_line != segments[index - 1].line_index:
+        if other_line != line and other_line != segments[before].line_index:
             break
         expected -= 1
         if other.speaker is not None:

@@ -184,4 +184,14 @@ SHAPES = [
         "comité régional du tourisme",
         id="an-aside-of-seven-words-before-que",
     ),
+    # "Selon lui" past a subheading: the speaker of the paragraph before it
+    pytest.param(
+        "fr",
+        "« Deux acheteurs voulaient surtout la marque », explique Paul Jacquier.\n\n"
+        "Un métier qui se perd\n\n"
+        "Selon lui, il faut au moins trois ans pour former un bon sabotier.\n",
+        "trois ans",
+        "Paul Jacquier",
+        id="a-pronoun-past-a-subheading",
+    ),
 ]
