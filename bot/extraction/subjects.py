@@ -38,6 +38,8 @@ MAX_WHOSE_WORDS = 3
 MAX_NAME_PART_WORDS = 12
 #: lower-case adjectives after a body's name ("le Mobilier national")
 MAX_NAME_ADJECTIVES = 2
+#: how far into a sentence an aside between its subject and verb is looked for
+ADVERB_ASIDE_CHARS = 120
 
 
 def has_inner_capital(segment: str) -> bool:
@@ -351,9 +353,26 @@ def _document_owner(kept: list[str], adjacent: str, lexicon: Lexicon) -> Subject
     return Subject(None, adjacent, pronoun=True)
 
 
+def _without_adverb_aside(sentence: str, lexicon: Lexicon) -> str:
+    """ "La chambre d'agriculture, de son côté, juge…" -> "La chambre d'agriculture juge…":
+    the aside between a subject and its verb ("côté" is no participle)."""
+    norm = normalize_for_matching(sentence)
+    comma = norm.find(",", 0, ADVERB_ASIDE_CHARS)
+    if comma < 0:
+        return sentence
+    adverb = lexicon.adverb_start.match(norm[comma + 1 :].lstrip())
+    if adverb is None:
+        return sentence
+    start = len(norm) - len(norm[comma + 1 :].lstrip()) + adverb.end()
+    if norm[start : start + 1] != ",":
+        return sentence
+    return sentence[:comma] + sentence[start + 1 :]
+
+
 def leading_speaker(sentence: str, lexicon: Lexicon) -> tuple[str, str] | None:
     """The subject of a sentence's first verb when it is a speaker ("The ministry published
     its figures on Monday." -> "ministry"), with the phrase as written."""
+    sentence = _without_adverb_aside(sentence, lexicon)
     norm = normalize_for_matching(sentence)
     positions = [m.start() for m in lexicon.clause_verb_pattern.finditer(norm)][:1]
     positions += [

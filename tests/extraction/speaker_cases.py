@@ -194,4 +194,14 @@ SHAPES = [
         "Paul Jacquier",
         id="a-pronoun-past-a-subheading",
     ),
+    # ", de son côté," between a body and its verb: the whole name speaks
+    pytest.param(
+        "fr",
+        "La chambre d'agriculture du Gers, de son côté, juge que le problème dépasse un seul"
+        " marché. Dans une note transmise aux élus, elle indique que le Gers fournit près de"
+        " 40 % de l'armagnac.\n",
+        "40 %",
+        "chambre d'agriculture du Gers",
+        id="an-adverb-aside-after-the-subject",
+    ),
 ]
