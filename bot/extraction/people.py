@@ -119,11 +119,15 @@ def _after_common_words(words: list[str], lexicon: Lexicon) -> str | None:
 def _after_place_and_title(words: list[str], lexicon: Lexicon) -> str | None:
     """ "Port Halvard Mayor Tom Ruud", "Dellmont Public Schools Superintendent Dr. Karen
     Liu" -> the person: a place or a body, a title, then the name, all in capitals."""
-    for i in range(MIN_PLACE_WORDS, len(words) - 2):  # "Fire Chief Alma Ruiz" keeps its title
+    for i in range(1, len(words) - 2):  # "Fire Chief Alma Ruiz" keeps its title
         title = words[i].rstrip(".")
+        place = words[:i]
         if (
             (title in lexicon.honorific_titles or title in lexicon.title_abbreviations)
-            and all(w[:1].isupper() for w in words[:i])
+            and all(w[:1].isupper() or w.isdigit() for w in place)
+            and (  # "Tawhero Mayor", "District 5 Supervisor"; "Fire Chief" is one title
+                len(place) >= MIN_PLACE_WORDS or not is_common_word(place[0], lexicon)
+            )
             and not any(w.rstrip(".") in lexicon.honorific_titles for w in words[:i])
         ):
             name = words[i + 1 :]

@@ -204,4 +204,13 @@ SHAPES = [
         "chambre d'agriculture du Gers",
         id="an-adverb-aside-after-the-subject",
     ),
+    # one place word, not a common one, before a title: the person
+    pytest.param(
+        "en",
+        "Kelvale Mayor Ruth Kingi said the council would put 40,000 dollars into trapping next"
+        " year.\n",
+        "40,000",
+        "Ruth Kingi",
+        id="one-place-word-before-a-title",
+    ),
 ]
