@@ -164,6 +164,8 @@ def speaker_before(
     if reported is not None:
         return Attribution(reported.speaker, "previous sentence", reported.written)
     found = leading_speaker(previous, lexicon)
+    if found is not None and found[0].islower() and INVERTED_PRONOUN.search(previous):
+        return None  # "Les résultats, dit-il, sont…": he spoke there, whoever he is, not they
     if found is not None and not can_speak(found[1], lexicon):
         found = None  # "Le tableau sera absent 18 mois": a thing opens it, no one speaks
     person = only_person(previous, lexicon)
@@ -400,6 +402,7 @@ def _quoted_by_subject(sentence: str, lexicon: Lexicon) -> Attribution | None:
         said_at < 0
         or not 1 <= len(between.split()) <= MAX_WORDS_BEFORE_QUOTE
         or any(q in between for q in QUOTE_CHARS)
+        or INVERTED_PRONOUN.search(normalize_for_matching(between)) is not None  # "dit-il"
         or len(inner) < MIN_QUOTED_WORDS
         or (inner[0][:1].isupper() and not has_verb(" ".join(inner), lexicon))
     ):

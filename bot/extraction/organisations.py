@@ -36,13 +36,14 @@ ORGANISATION_LOOKBACK_CHARS = 10_000
 #: capitalised words (and the particles between them) that make one name
 MAX_NAME_WORDS = 6
 _CAPITAL = "A-ZÀ-ÖØ-Þ"
-# "Eaux du Val-Brenne", "Pell & Royce", "Federation of Island Businesses": capitalised words
+# "Eaux du Val-Brenne", "Pell & Royce", "Federation of Island Businesses", "Basaltes
+# d'Auvergne": capitalised words
 # joined by particles; each repetition consumes a capitalised word, so the match is linear.
 #: small words inside an organisation's name ("Eaux du Val-Brenne", "Respirer à Saint-Aubin")
 _PARTICLES = "(?:of|the|and|for|de|du|des|la|le|et|à|en|sur|aux|pour|&)"
 _NAME = (
     rf"[{_CAPITAL}][\w'’&.-]*"
-    rf"(?:[ \t]+(?:{_PARTICLES}[ \t]+)?[{_CAPITAL}][\w'’&.-]*)"
+    rf"(?:[ \t]+(?:{_PARTICLES}[ \t]+|d['’])?[{_CAPITAL}][\w'’&.-]*)"
     rf"{{0,{MAX_NAME_WORDS - 1}}}"
 )
 _NAME_RUN = re.compile(rf"(?<![\w'’-]){_NAME}")
@@ -142,8 +143,8 @@ def _trim(name: str, *, keep_article: bool = False) -> str:
         words[0] = words[0][2:]  # "L'Agence de l'eau": the article goes, the name stays
     if words and words[0].lower() in _LEADING_PREPOSITIONS:
         words.pop(0)  # "Chez Transalp Logistique, on assure…"
-    while words and not words[-1][:1].isupper():
-        words.pop()
+    while words and not (words[-1][:1].isupper() or ELIDED_BEFORE_NAME.match(words[-1])):
+        words.pop()  # "(Basaltes) d'Auvergne" stays
     return " ".join(words)
 
 

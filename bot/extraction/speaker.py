@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from itertools import dropwhile, takewhile
 
-from .common_words import is_person_noun
+from .common_words import is_common_word, is_person_noun
 from .lexicon import Lexicon, normalize_for_matching
 from .names import (
     MAX_SPEAKER_WORDS,
@@ -47,7 +47,7 @@ from .names import (
     is_speaker_noun,
     looks_like_name,
 )
-from .organisations import class_of
+from .organisations import class_of, names_an_organisation
 from .people import drop_leading_complement, person_after_role, person_of_body
 
 #: a document's head noun is among the first words of its phrase ("2023 inspection report")
@@ -77,6 +77,8 @@ def _skip_time_before_author(rest: str, lexicon: Lexicon) -> str:
     a document's participle and its author, in lower-case words and figures, goes."""
     rest = drop_leading_time(rest, lexicon)
     words = rest.split(" ")
+    if lexicon.author_link.fullmatch(words[0].lower()):
+        return rest  # "par la fédération de pêche de l'Indre": the author comes first
     for i, word in enumerate(words[: MAX_TIME_WORDS + 1]):
         if word.lower() in lexicon.addressee_links and not lexicon.season_time.match(
             normalize_for_matching(" " + " ".join(words[i : i + 2]))  # the pattern's space
@@ -466,7 +468,31 @@ def speaker_name(raw: str, lexicon: Lexicon) -> str | None:
     phrase = _drop_trailing_adverbs(phrase, lexicon).strip(_TRIM)
     if phrase.endswith(("'s", "’s")):
         phrase = phrase[:-2]  # "trust's (annual asset report)": the owner of what was cut
+    phrase = _person_before_predicate(phrase, lexicon)
     return phrase if is_name(phrase, lexicon) else None
+
+
+def _person_before_predicate(phrase: str, lexicon: Lexicon) -> str:
+    """ "Anne Vialatte vient de prendre deux apprentis" -> the person: a name, then words
+    in lower case that are no part of it (a name's own go on after a link: "de", "of")."""
+    words = phrase.split()
+    run = 0
+    while run < len(words) and words[run][:1].isupper():
+        run += 1
+    if (
+        2 <= run <= 3
+        and len(words) - run >= 2
+        and words[run].islower()
+        and words[run] not in NAME_PARTICLES
+        and lexicon.article_start.fullmatch(words[run]) is None
+        and looks_like_name(" ".join(words[:run]))
+        and not any(
+            names_an_organisation(w, lexicon) or is_common_word(w, lexicon) or "'" in w
+            for w in words[:run]
+        )  # not "Scottish Government's mountain rescue working group"
+    ):
+        return " ".join(words[:run])
+    return phrase
 
 
 def is_clause(part: str, lexicon: Lexicon) -> bool:

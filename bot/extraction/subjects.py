@@ -245,13 +245,25 @@ def subject_before(
         name = speaker_name(adjacent, lexicon)
         return Subject(name, adjacent) if name is not None else None
     subjects = [subject_phrase(k, lexicon) for k in kept]
-    named = [k for k in subjects if has_inner_capital(k) and speaker_name(k, lexicon) is not None]
+    named = [
+        k
+        for k in subjects
+        if has_inner_capital(k)
+        and not _opens_on_participle(k, lexicon)  # "X, rattaché au ministère de Y, a relevé"
+        and speaker_name(k, lexicon) is not None
+    ]
     # A person's name before a role with a place in it ("le préfet de la Drôme, Olivier Grandin").
     # … and before a role written in capitals ("Kestermouth's MP, Laura Bennion, raised…").
     named.sort(key=lambda k: not looks_like_name(k) or not _ends_with_person(k, lexicon))
     chosen = named[0] if named else subject_phrase(kept[0], lexicon)
     name = speaker_name(chosen, lexicon)
     return Subject(name, chosen) if name is not None else None
+
+
+def _opens_on_participle(part: str, lexicon: Lexicon) -> bool:
+    """ "rattaché au ministère de l'Agriculture", "based in Leeds": an apposition, no subject."""
+    first = part.split(maxsplit=1)[0] if part.strip() else ""
+    return first.islower() and len(first) > 3 and first.endswith(lexicon.past_participle_endings)
 
 
 def _whose_antecedent(before: str, lexicon: Lexicon) -> Subject | None:
