@@ -260,4 +260,13 @@ SHAPES = [
         "Marie Chanal",
         id="a-person-before-her-predicate",
     ),
+    # "la dirigeante": a role in the feminine is the woman just named
+    pytest.param(
+        "fr",
+        "Isabelle Vialle tient la dernière ganterie du village. « Un bon coupeur, ça se forme"
+        " en cinq ans minimum », explique la dirigeante.\n",
+        "cinq ans",
+        "Isabelle Vialle",
+        id="a-feminine-role-is-the-woman-just-named",
+    ),
 ]
