@@ -345,11 +345,7 @@ def _body_of_spokesperson(phrase: str, lexicon: Lexicon) -> str:
     if link is None:
         return phrase
     body = drop_articles(phrase[link.end() :].lstrip(" '’"), lexicon)
-    if is_name(body, lexicon) and (
-        has_capital(body)
-        or class_of(body, lexicon) is not None
-        or (" " not in body and body in lexicon.speaker_nouns)  # "the agency", named before
-    ):
+    if is_name(body, lexicon) and (has_capital(body) or class_of(body, lexicon) is not None):
         return body  # "spokesman for the company": the company, named by the article
     return phrase
 
