@@ -142,6 +142,16 @@ def _after_compound_noun(author: str, lexicon: Lexicon) -> str:
     return named if named[:1].isupper() else author
 
 
+def _cut_before_addressee(author: str, lexicon: Lexicon) -> str:
+    """ "la société Atemax à la chambre d'agriculture" -> "la société Atemax": who a
+    document went to is no part of who gave it ("Respirer à Saint-Aubin" is a name)."""
+    words = author.split(" ")
+    for i in range(1, len(words) - 1):
+        if words[i].lower() in lexicon.addressee_links and words[i + 1][:1].islower():
+            return " ".join(words[:i])
+    return author
+
+
 def _maker(author: str, lexicon: Lexicon, *, commissioned: bool = False) -> str:
     """ "the council from the accountancy firm Pell & Royce" (commissioned by one, made by
     the other) -> "accountancy firm Pell & Royce"; "le syndicat au cabinet Hydroconseil en
@@ -194,6 +204,11 @@ def _author_of_document(phrase: str, lexicon: Lexicon) -> str:
         ),
         None,
     )
+    if head is None and len(words) > 3 and words[0].islower():
+        # "tarifs communiqués par la société X": any noun given by someone is its document
+        given = lexicon.document_participle.match(normalize_for_matching(" ".join(words[1:])))
+        by_word = words[1 + len(given.group().split())].lower() if given else ""
+        head = 0 if given is not None and _AGENT_LINK.fullmatch(by_word + " ") else None
     if head is None:
         return phrase
     while head + 1 < len(words) and words[head + 1].lower() in lexicon.document_nouns:
@@ -234,6 +249,7 @@ def _author_of_document(phrase: str, lexicon: Lexicon) -> str:
             author = drop_articles(author[agent_link.end() :], lexicon)
     author = _cut_before_coordinated_participle(author, lexicon)
     author = _trim_author(_maker(author, lexicon, commissioned=commissioned), lexicon)
+    author = _cut_before_addressee(author, lexicon)
     agent = participle is not None or link.group().lower() in {"by", "par"}
     # "la chambre régionale des comptes", a body in lower case with its complement, writes
     # too ("council meeting" and "la direction" alone stay the document's)

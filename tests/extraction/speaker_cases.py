@@ -269,4 +269,13 @@ SHAPES = [
         "Isabelle Vialle",
         id="a-feminine-role-is-the-woman-just-named",
     ),
+    # any noun given by someone is theirs; who it went to is no part of the giver
+    pytest.param(
+        "fr",
+        "Selon les tarifs communiqués par la société Rendalys à la chambre d'agriculture,"
+        " l'enlèvement d'une carcasse coûte 48 euros.\n",
+        "48 euros",
+        "Rendalys",
+        id="figures-given-by-a-company-to-a-body",
+    ),
 ]
