@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from .cue_index import SIGNAL_CUES
 from .lexicon import Lexicon, normalize_for_matching, tokenize
 from .names import (
+    ELIDED_BEFORE_NAME,
     NAME_WORD,
     QUOTE_CHARS,
     SEGMENT,
@@ -280,6 +281,8 @@ def find_attribution(
             found = speaker_before(previous, lexicon)
     if found is None:
         return None
+    if ELIDED_BEFORE_NAME.match(found.written):
+        return found  # "L'Agence de l'eau Adour-Garonne": a class written as the name's own
     return Attribution(without_class(found.speaker, lexicon), found.cue, found.written)
 
 

@@ -49,7 +49,8 @@ _NAME = (
 _NAME_RUN = re.compile(rf"(?<![\w'’-]){_NAME}")
 #: "Fondation (du patrimoine)": a link and a lower-case word after an organisation's head
 _LINKED_WORD = re.compile(
-    rf"(?:[ \t]+{_PARTICLES})+[ \t]+((?:[ld]['’])?[a-zà-öø-ÿ][\w-]*)(?=[ \t,.;:)])"
+    rf"(?:[ \t]+{_PARTICLES})+[ \t]+"
+    rf"((?:[ld]['’])?[a-zà-öø-ÿ][\w-]*|[{_CAPITAL}][\w-]*)(?=[ \t,.;:)])"
 )
 #: particle-linked complements after an organisation's head ("de services et de paiement")
 MAX_HEAD_COMPLEMENTS = 3

@@ -38,7 +38,7 @@ from .drafts import Draft
 from .language import detect_language
 from .lexicon import Lexicon, get_lexicon, normalize_for_matching
 from .model import load_model
-from .names import is_pronoun
+from .names import ELIDED_BEFORE_NAME, is_pronoun
 from .organisations import (
     ORGANISATION_LOOKBACK_CHARS,
     without_class,
@@ -420,7 +420,9 @@ def extract(
         # The article's first claim may name its organisation only in the paragraph after.
         ahead = "" if drafts else text[seg.end : seg.end + LEDE_LOOKAHEAD_CHARS]
         named_speaker(draft, drafts, lexicon, text[window:cut], seg.start - window, ahead)
-        if draft.speaker is not None:
+        if draft.speaker is not None and not (
+            draft.written and ELIDED_BEFORE_NAME.match(draft.written)
+        ):  # "L'Agence de l'eau Adour-Garonne": a class written as the name's own stays
             draft.speaker = without_class(draft.speaker, lexicon)
         drafts.append(draft)
 
