@@ -32,6 +32,8 @@ def person_of_body(phrase: str, lexicon: Lexicon) -> str:
         return phrase  # "association Les Safraniers du Gâtinais": a name, not a person
     role = words[-3].lower().rstrip(".")
     title = words[-3].rstrip(".")
+    if names_an_organisation(role, lexicon) and phrase[link.end() :].lstrip()[:1].islower():
+        return phrase  # "association Oberhagen Cadre de vie": a body's name, not a person's
     if (
         role in lexicon.speaker_nouns
         or title in lexicon.title_abbreviations

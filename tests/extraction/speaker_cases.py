@@ -297,4 +297,29 @@ SHAPES = [
         "Agence de l'eau Loire-Bretagne",
         id="a-capitalised-class-is-the-names-own",
     ),
+    # a body that gathers signatures acts on its own account
+    pytest.param(
+        "fr",
+        "Le collectif Calme en Vèze, créé en avril, a réuni 214 signatures au bas d'une"
+        " pétition adressée au préfet.\n",
+        "214 signatures",
+        "Calme en Vèze",
+        id="a-collective-gathers-signatures",
+    ),
+    pytest.param(
+        "fr",
+        "L'association Brenvoisin Cadre de vie, présidée par Paul Hartz, a déposé en mairie"
+        " une pétition de 386 signatures.\n",
+        "386 signatures",
+        "Brenvoisin Cadre de vie",
+        id="an-association-files-a-petition-its-name-whole",
+    ),
+    pytest.param(
+        "en",
+        "The Kelso Flats Residents Action Group has collected 212 signatures on a petition"
+        " against the site.\n",
+        "212 signatures",
+        "Kelso Flats Residents Action Group",
+        id="a-group-collects-signatures",
+    ),
 ]
