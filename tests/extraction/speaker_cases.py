@@ -322,4 +322,21 @@ SHAPES = [
         "Kelso Flats Residents Action Group",
         id="a-group-collects-signatures",
     ),
+    # "le jeune pilote", "la chargée de mission": roles, the person just named
+    pytest.param(
+        "fr",
+        "Pour Lucas Ferrand, 17 ans, le circuit est une seconde maison. « Je m'entraîne ici"
+        " depuis l'âge de six ans, et je roule 40 heures par mois », raconte le jeune pilote.\n",
+        "40 heures",
+        "Lucas Ferrand",
+        id="the-young-rider-is-the-person-named",
+    ),
+    pytest.param(
+        "fr",
+        "Anne Guillot suit les castors pour la fédération. « Un cure-barrage coûte environ 350"
+        " euros à la commune », précise la chargée de mission.\n",
+        "350 euros",
+        "Anne Guillot",
+        id="the-project-officer-is-the-person-named",
+    ),
 ]
