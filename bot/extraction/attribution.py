@@ -33,7 +33,13 @@ from .names import (
 from .organisations import names_an_organisation, without_class
 from .pronouns import INVERTED_PRONOUN, is_latter, latter_named
 from .reporting_verbs import LOOKBACK_CHARS, clause_follows, counts_as_reporting, reporting_verbs
-from .sources import is_owned_source, is_pronoun_source, names_no_source
+from .sources import (
+    is_owned_source,
+    is_pronoun_source,
+    names_an_actor,
+    names_no_source,
+    opens_like_a_name,
+)
 from .speaker import apposed_name, speaker_name
 from .subjects import can_speak, is_clause_part, leading_speaker, only_person, subject_before
 
@@ -312,7 +318,7 @@ def _find_attribution(
             and can_speak(own[1], lexicon)
             and (
                 _QUOTE_AFTER_COLON.match(norm, introduced.start())
-                or (_names_an_actor(own[0], lexicon) and not lexicon.according_to.search(norm))
+                or (names_an_actor(own[0], lexicon) and not lexicon.according_to.search(norm))
             )
         ):
             return Attribution(own[0], "reported speech", own[1])
@@ -377,15 +383,6 @@ def _find_attribution(
             # "Selon lui, …"; "Le maire, X, soutient le projet, qui rapporterait selon lui…"
             return _pronoun_speaker(sentence[: according.start()], previous, lexicon)
     return _reported_speaker(sentence, lexicon, previous, attribution_only)
-
-
-def _names_an_actor(speaker: str, lexicon: Lexicon) -> bool:
-    """A person's or a body's name ("Frédéric Bellone", "préfecture du Pas-de-Calais"), not
-    a clause a list of verbs missed ("élu défend un regroupement avec Pors-Meur")."""
-    head = speaker.split(" ", 1)[0]
-    return looks_like_name(speaker) or (
-        has_capital(speaker) and names_an_organisation(head, lexicon)
-    )
 
 
 def _quoted_by_subject(sentence: str, lexicon: Lexicon) -> Attribution | None:
@@ -517,7 +514,11 @@ def _speaker_of_verb(
             subject is not None
             and subject.speaker is not None
             and not subject.pronoun
-            and (object_clause or has_capital(subject.speaker))
+            and (
+                object_clause
+                # not "principalement en Belgique et au Japon, précise X": no name opens so
+                or (has_capital(subject.speaker) and opens_like_a_name(subject.speaker, lexicon))
+            )
         ):
             return Attribution(subject.speaker, "reported speech", subject.written)
     if inverted:

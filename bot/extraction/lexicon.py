@@ -301,6 +301,8 @@ class Lexicon:
     complement_links: frozenset[str]
     #: "se", "s'" before a verb of judgement: "le musée se trouve…" is no judgement
     reflexive_pronouns: frozenset[str]
+    #: "ne", "n'": a negation between a subject and its verb
+    negation_particles: frozenset[str]
     #: adverbs that can stand between a speaker and its verb ("the report also found")
     adverb_end: re.Pattern[str]
     #: the same adverbs between a verb and its clause ("rappelle de son côté que")
@@ -481,6 +483,7 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         honorific_titles=frozenset(words("honorific_titles")),
         complement_links=frozenset(w.lower() for w in words("complement_links")),
         reflexive_pronouns=frozenset(w.lower() for w in words("reflexive_pronouns")),
+        negation_particles=frozenset(w.lower() for w in words("negation_particles")),
         adverb_end=re.compile(rf"\s+(?:{_alternation(words('adverbs'))})\s*$", re.IGNORECASE),
         adverb_start=compile_prefix(words("adverbs")),
         season_time=re.compile(
@@ -536,6 +539,7 @@ _FUNCTION_WORD_LISTS = (
     "relative_subjects", "counted_units", "age_phrases", "addressee_verbs", "addressee_links",
     "subject_pronouns", "indefinite_articles", "subject_relatives", "object_relatives",
     "relative_pronouns", "latter_pronouns", "pronoun_articles", "list_conjunctions",
+    "negation_particles",
     "honorific_titles",
     "complement_links", "plural_determiners",
     "definite_plural", "copulas", "judgement_adjectives", "clause_verbs", "adverbs",

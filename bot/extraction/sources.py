@@ -1,12 +1,15 @@
-"""What follows "selon", "according to": a pronoun ("selon lui"), something its owner
-speaks for ("ses calculs", "his figures"), or nobody at all ("selon les finitions",
-depending on the finish)."""
+"""Whether a phrase can be a source: what follows "selon", "according to" (a pronoun,
+something its owner speaks for, "ses calculs", or nobody at all, "selon les finitions"),
+and whether a subject names an actor rather than a clause a list of verbs missed."""
 
 from __future__ import annotations
 
+from itertools import takewhile
+
 from .common_words import is_person_noun
 from .lexicon import Lexicon
-from .names import is_pronoun
+from .names import has_capital, is_pronoun, looks_like_name
+from .organisations import names_an_organisation
 from .subjects import can_speak
 
 
@@ -44,4 +47,19 @@ def is_owned_source(speaker: str, written: str, lexicon: Lexicon) -> bool:
         written.split(" ", 1)[0].lower() in lexicon.possessives
         and speaker.islower()
         and not is_person_noun(speaker.split()[-1], lexicon)
+    )
+
+
+def opens_like_a_name(speaker: str, lexicon: Lexicon) -> bool:
+    """Not "principalement en Belgique": no preposition before a name's first capital."""
+    before = list(takewhile(lambda w: not w[:1].isupper(), speaker.split()))
+    return not any(lexicon.intro_start.fullmatch(w.lower()) for w in before)
+
+
+def names_an_actor(speaker: str, lexicon: Lexicon) -> bool:
+    """A person's or a body's name ("Frédéric Bellone", "préfecture du Pas-de-Calais"), not
+    a clause a list of verbs missed ("élu défend un regroupement avec Pors-Meur")."""
+    head = speaker.split(" ", 1)[0]
+    return looks_like_name(speaker) or (
+        has_capital(speaker) and names_an_organisation(head, lexicon)
     )

@@ -369,10 +369,18 @@ def _body_of_spokesperson(phrase: str, lexicon: Lexicon) -> str:
 def _drop_reflexive(phrase: str, lexicon: Lexicon) -> str:
     """ "Jean-Marc Lefebvre se" (before "dit prêt"), "Julien Favresse le" (before
     "constate") -> the name: a clitic pronoun before the verb."""
-    head, _, last = phrase.rpartition(" ")
-    clitic = last.lower() in lexicon.reflexive_pronouns or last.lower() in lexicon.object_pronouns
-    elided = len(last) == 1 and last.islower()  # "Le conseil départemental s('est engagé)"
-    return head if head and (clitic or elided) and has_capital(head) else phrase
+    for _ in range(2):  # "X ne se dit pas prêt": the negation, then the clitic
+        head, _, last = phrase.rpartition(" ")
+        clitic = (
+            last.lower() in lexicon.reflexive_pronouns
+            or last.lower() in lexicon.object_pronouns
+            or last.lower() in lexicon.negation_particles  # "La chambre de X ne (recense)"
+        )
+        elided = len(last) == 1 and last.islower()  # "Le conseil départemental s('est engagé)"
+        if not (head and (clitic or elided) and has_capital(head)):
+            break
+        phrase = head
+    return phrase
 
 
 def _owner_of_document(phrase: str, lexicon: Lexicon) -> str:
