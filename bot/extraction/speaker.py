@@ -123,6 +123,26 @@ def _skip_adjectives(rest: str, lexicon: Lexicon) -> str:
 _BARE_LINKS = frozenset(["d'", "d’", "de"])
 
 
+#: who a document was made for ("carried out for X", "réalisée pour X")
+_CLIENT_LINK = re.compile(r"\b(?:for|pour)\s+", re.IGNORECASE)
+
+
+def _client_after_subject_matter(author: str, lexicon: Lexicon) -> str:
+    """ "(A survey of) wild seed beds in X Bay carried out for Natural Resources Wales": what
+    it surveyed, its participle, then the body it was made for, who speaks through it."""
+    participle = lexicon.document_participle.search(normalize_for_matching(author))
+    if participle is None or participle.start() == 0:
+        return author
+    made_by = author[: participle.start()]
+    if made_by[:1].isupper() or names_an_organisation(made_by.split()[0], lexicon):
+        return author  # "(sondage de l')institut Opinéa réalisé pour La Gazette": the maker
+    client = _CLIENT_LINK.match(author, participle.end() + 1)
+    if client is None:
+        return author
+    named = drop_articles(author[client.end() :], lexicon)
+    return named if named[:1].isupper() else author
+
+
 def _after_compound_noun(author: str, lexicon: Lexicon) -> str:
     """ "(rapport d')inspection du Cerema", "(panel de) distribution de l'institut Panelis":
     a noun joined to the document without an article makes one document with it; the body
@@ -247,6 +267,8 @@ def _author_of_document(phrase: str, lexicon: Lexicon) -> str:
         between = normalize_for_matching(author[: agent_link.start()])
         if ", " not in between and lexicon.document_participle.search(between) is None:
             author = drop_articles(author[agent_link.end() :], lexicon)
+    elif link.group().lower() not in {"by", "par"}:
+        author = _client_after_subject_matter(author, lexicon)
     author = _cut_before_coordinated_participle(author, lexicon)
     author = _trim_author(_maker(author, lexicon, commissioned=commissioned), lexicon)
     author = _cut_before_addressee(author, lexicon)

@@ -367,4 +367,13 @@ SHAPES = [
         "Paul Maugendre",
         id="a-prepositional-phrase-before-an-inverted-verb",
     ),
+    # what a survey covered, then who it was made for: that body speaks through it
+    pytest.param(
+        "en",
+        "A survey of wild oyster beds in Carrow Bay carried out for the Marine Conservation"
+        " Trust in September found only 1,840 tonnes of seed.\n",
+        "1,840 tonnes",
+        "Marine Conservation Trust",
+        id="a-survey-made-for-a-body",
+    ),
 ]
