@@ -438,11 +438,12 @@ def _opens_on_pronoun(norm: str, start: int, lexicon: Lexicon) -> bool:
 
 
 def _names_a_medium(norm: str, according: re.Match[str]) -> bool:
-    """ ", interrogé par X,", ", quoted by X,": after its subject, the cue names who asked
-    or quoted, not who speaks."""
-    return norm[: according.start()].rstrip().endswith(",") and according.group().split()[
-        -1
-    ].lower() in {"par", "by"}
+    """ ", interrogé par X,", ", quoted by X,", "Interrogé par X, …": after its subject or
+    opening the sentence, the cue names who asked or quoted, not who speaks."""
+    cue = according.group().split()
+    after_subject = norm[: according.start()].rstrip().endswith(",")
+    opening = according.start() == 0 and len(cue) > 1  # "Interrogé par La Dépêche, X a…"
+    return (after_subject or opening) and cue[-1].lower() in {"par", "by"}
 
 
 def _ends_with_pronoun_tag(norm: str, lexicon: Lexicon) -> bool:

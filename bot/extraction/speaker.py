@@ -363,8 +363,15 @@ def _group_from_body(phrase: str, lexicon: Lexicon) -> str:
         head, sep, body = phrase.partition(link)
         body = drop_articles(body, lexicon)
         lower_head = head.islower() or (head[:1].isupper() and head[1:].islower())
-        if sep and lower_head and body[:1].isupper() and looks_like_name(body.split(",")[0]):
-            return body
+        name = body.split(",")[0].split()
+        if (
+            sep
+            and lower_head
+            and body[:1].isupper()
+            and len(name) > 1
+            and all(w[:1].isupper() or w in NAME_PARTICLES for w in name)
+        ):
+            return body  # "Centers for Disease Control and Prevention" too
     return phrase
 
 

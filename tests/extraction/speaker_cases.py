@@ -1,4 +1,4 @@
-"""Shapes held-out rounds forty-four to fifty-five missed (issue 23 item 7), in sentences
+"""Shapes held-out rounds forty-four to fifty-seven missed (issue 23 item 7), in sentences
 of our own (not the articles'), read by `test_speaker_agents.py` with its own table."""
 
 from __future__ import annotations
@@ -375,5 +375,24 @@ SHAPES = [
         "1,840 tonnes",
         "Marine Conservation Trust",
         id="a-survey-made-for-a-body",
+    ),
+    # what comes from a body whose name holds "for" and "and" is that body's
+    pytest.param(
+        "en",
+        "A national picture from the Centers for Disease Control and Prevention, published in"
+        " 2023, estimated that as many as 450,000 Americans may have been affected.\n",
+        "450,000",
+        "Centers for Disease Control and Prevention",
+        id="a-picture-from-a-body-with-particles",
+    ),
+    # "Interrogé par La Dépêche, X a…": the newspaper asked, X speaks
+    pytest.param(
+        "fr",
+        "Interrogé par La Dépêche, le président de la commission culture du conseil"
+        " départemental, Jean-Marc Delpech, a évoqué une aide possible « de l'ordre de 30 000"
+        " euros ».\n",
+        "30 000",
+        "Jean-Marc Delpech",
+        id="questioned-by-a-newspaper-opening-the-sentence",
     ),
 ]
