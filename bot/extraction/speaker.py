@@ -544,7 +544,7 @@ def _person_before_predicate(phrase: str, lexicon: Lexicon) -> str:
             for w in words[:run]
         )  # not "Scottish Government's mountain rescue working group"
     ):
-        return " ".join(words[:run])
+        return " ".join(words[:run]).strip(_TRIM)  # "Claire Vasseur, dont l'atelier…"
     return phrase
 
 

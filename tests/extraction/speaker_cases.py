@@ -395,4 +395,13 @@ SHAPES = [
         "Jean-Marc Delpech",
         id="questioned-by-a-newspaper-opening-the-sentence",
     ),
+    # a person before a relative after her name: no comma in the speaker
+    pytest.param(
+        "fr",
+        "« Nous allons démonter 412 panneaux au total », détaille Claire Morel, dont l'atelier"
+        " emploie six personnes.\n",
+        "412 panneaux",
+        "Claire Morel",
+        id="no-comma-after-a-name-before-its-relative",
+    ),
 ]
