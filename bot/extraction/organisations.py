@@ -391,6 +391,18 @@ def _opening_candidate(
     return opening
 
 
+def body_with_complements(head: str, before: str, lexicon: Lexicon) -> str | None:
+    """ "la chambre" after "la chambre de métiers et de l'artisanat des Hauts-de-France": the
+    last body named by this lower-case head and complements ending on a capitalised name."""
+    found = None
+    for match in re.finditer(rf"(?<![\w'’-]){re.escape(head)}(?![\w'’-])", before):
+        end = _head_complement_end(before, match.end(), lexicon)
+        name = before[match.start() : end]
+        if end > match.end() and name.split()[-1][:1].isupper():
+            found = name
+    return found
+
+
 def organisation_ahead(speaker: str, after: str, lexicon: Lexicon) -> str | None:
     """ "…, its operator has announced." opening an article, the name in the paragraph
     after ("Northway Buses said on Monday…"): the first name of the speaker's class."""

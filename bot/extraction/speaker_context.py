@@ -15,7 +15,12 @@ from .context import full_name, person_named_before
 from .drafts import Draft
 from .lexicon import Lexicon, normalize_for_matching
 from .names import looks_like_name
-from .organisations import names_an_organisation, organisation_ahead, organisation_by_class
+from .organisations import (
+    body_with_complements,
+    names_an_organisation,
+    organisation_ahead,
+    organisation_by_class,
+)
 from .segment import Segment
 from .speaker import author_named_in
 from .subjects import can_speak, leading_speaker, only_person
@@ -94,9 +99,15 @@ def named_speaker(
             if (bare in words) or (document and not words.isdisjoint(lexicon.document_nouns)):
                 draft.speaker = other.speaker
                 return
-    organisation = organisation_by_class(
-        bare, before, lexicon, sentence_start
-    ) or organisation_ahead(bare, ahead, lexicon)
+    organisation = (
+        organisation_by_class(bare, before, lexicon, sentence_start)
+        or organisation_ahead(bare, ahead, lexicon)
+        or (
+            None
+            if document or not names_an_organisation(bare, lexicon)  # "le gérant": a person
+            else body_with_complements(bare, before[:sentence_start], lexicon)
+        )
+    )
     if organisation is not None:
         draft.speaker = organisation
         return

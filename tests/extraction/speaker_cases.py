@@ -404,4 +404,14 @@ SHAPES = [
         "Claire Morel",
         id="no-comma-after-a-name-before-its-relative",
     ),
+    # "la chambre" after a body named by that class in lower case, its complements and a place
+    pytest.param(
+        "fr",
+        "Un avis partagé par la chambre de métiers et de l'artisanat du Cantal. Une étude"
+        " publiée par la chambre l'an dernier indique qu'une boulangerie déplacée perd 35 % de"
+        " son chiffre d'affaires.\n",
+        "35 %",
+        "chambre de métiers et de l'artisanat du Cantal",
+        id="a-class-finds-its-body-named-in-lower-case",
+    ),
 ]
