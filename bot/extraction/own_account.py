@@ -77,10 +77,7 @@ def _described_as_thing(description: list[str], lexicon: Lexicon) -> bool:
     """ "Piedra Roja, a town of about 6,800 people, …": a name described as no person."""
     return (
         len(description) > 1
-        and (
-            description[0].lower() in lexicon.indefinite_articles
-            or lexicon.article_start.fullmatch(description[0].lower()) is not None
-        )
+        and lexicon.article_start.fullmatch(description[0].lower()) is not None  # "a", "la"
         and not is_person_noun(description[1].strip(","), lexicon)
     )
 

@@ -401,7 +401,7 @@ def extract(
                     segments,
                     lexicon,
                     reach_back=speaks_as_person(sentence, lexicon),
-                    headings=frozenset(headings),
+                    headings=headings,
                 )
             )
         if draft.speaker is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from itertools import takewhile
 
 from .common_words import is_person_noun
@@ -135,7 +136,7 @@ def pronoun_in_paragraph(
     lexicon: Lexicon,
     *,
     reach_back: bool = False,
-    headings: frozenset[int] = frozenset(),
+    headings: AbstractSet[int] = frozenset(),
 ) -> str | None:
     """ "…, assure-t-il, …" after "Il reconnaît…", "a-t-elle précisé" two sentences after
     "Christelle Daubin élève…": the speaker, or the one person named, of the sentences just
