@@ -149,6 +149,19 @@ def _compile_age_phrases(entries: list[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
 
+def _compile_act(auxiliaries: list[str], adverbs: list[str], endings: list[str]) -> re.Pattern[str]:
+    """ "a déjà ouvert": an auxiliary, at most two adverbs, then a participle by its ending;
+    each part is a bounded word, so the scan stays linear."""
+    if not auxiliaries or not endings:
+        return re.compile(r"(?!x)x")
+    ending = "|".join(re.escape(e) for e in sorted(endings, key=len, reverse=True))
+    return re.compile(
+        rf"\b(?:{_alternation(auxiliaries)})\s+(?:(?:{_alternation(adverbs)})\s+){{0,2}}"
+        rf"(?P<act>[^\W\d_]{{3,}}(?:{ending}))\b",
+        re.IGNORECASE,
+    )
+
+
 def compile_prefix(entries: list[str]) -> re.Pattern[str]:
     """Regex matching an entry at the very start of a text."""
     return re.compile(f"^(?:{_alternation(entries)})", re.IGNORECASE)
@@ -318,6 +331,12 @@ class Lexicon:
     decision_verb_start: re.Pattern[str]
     #: the same anywhere in a sentence: a cheap test before its subject is read
     decision_verb: re.Pattern[str]
+    #: "a ouvert", "has mapped": any act in a compound past (`act_*`), its participle named
+    act_start: re.Pattern[str]
+    #: acts that are no account of the body's own: votes, closures, receipts
+    non_acts: frozenset[str]
+    #: "depuis", "since": a history the article tells
+    history_marker: re.Pattern[str]
     opinion_opener: re.Pattern[str]
     #: the phrases of the signal cue lists above, for `compute_signals`
     cues: CueIndex
@@ -497,6 +516,11 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         judgement_frame_start=compile_prefix(words("judgement_frame_starts")),
         decision_verb_start=compile_prefix(words("decision_verbs")),
         decision_verb=compile_words(words("decision_verbs")),
+        act_start=_compile_act(
+            words("act_auxiliaries"), words("adverbs"), words("act_participle_endings")
+        ),
+        non_acts=frozenset(w.lower() for w in words("non_acts")),
+        history_marker=compile_words(words("history_markers")),
         opinion_opener=compile_prefix(words("opinion_openers")),
         cues=build_cue_index([signal_cues[name] for name in SIGNAL_CUES], max_phrase_words),
     )
@@ -547,6 +571,7 @@ _FUNCTION_WORD_LISTS = (
     "acquisition_participles",
     "estimate_verbs",
     "judgement_verbs", "judgement_frame_starts", "opinion_openers", "decision_verbs",
+    "act_auxiliaries", "act_participle_endings", "non_acts", "history_markers",
 )  # fmt: skip
 
 

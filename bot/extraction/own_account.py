@@ -4,8 +4,9 @@ text marks so plainly that a fact-checker would ask them.
 "Karim Benali, mareyeur…, achète l'anguille 12 € le kilo" (a person described as the
 sentence opens), "Le maire, Marie Casanova, a proposé un local" (a person a role
 introduces), "La préfecture de l'Ain a autorisé le tir de 1 100 oiseaux" (a body that
-decides, `decision_verbs`), and "Il joue ici depuis 63 ans" right after a named person (the
-account goes on). Votes, adoptions and a thing's state stay the article's.
+decides, `decision_verbs`, or acts in a compound past, `act_start`: "a ouvert une
+enquête"), and "Il joue ici depuis 63 ans" right after a named person (the account goes
+on). Votes, adoptions, a thing's state and a history ("since 1923") stay the article's.
 """
 
 from __future__ import annotations
@@ -106,7 +107,8 @@ def acting_body(sentence: str, lexicon: Lexicon) -> str | None:
     """ "La préfecture de l'Ain a autorisé le tir de 1 100 oiseaux", "Le BNIC vise…": a
     name that opens the sentence, then a decision of its own (`decision_verbs`): the
     decision is that body's account."""
-    if lexicon.decision_verb.search(normalize_for_matching(sentence)) is None:
+    norm = normalize_for_matching(sentence)
+    if lexicon.decision_verb.search(norm) is None and lexicon.act_start.search(norm) is None:
         return None  # no decision at all: its subject need not be read
     own = leading_speaker(sentence, lexicon)
     if own is None or not has_capital(own[0]) or not can_speak(own[1], lexicon):
@@ -121,9 +123,22 @@ def acting_body(sentence: str, lexicon: Lexicon) -> str | None:
     aside = _ASIDE.match(after)
     if aside is not None:
         after = after[aside.end() :]
-    if lexicon.decision_verb_start.match(normalize_for_matching(after.lstrip(" »”"))) is None:
+    acted = normalize_for_matching(after.lstrip(" »”"))
+    if lexicon.decision_verb_start.match(acted) is None and not _acts(acted, own[0], lexicon):
         return None
     return own[0]
+
+
+def _acts(after: str, body: str, lexicon: Lexicon) -> bool:
+    """ "a ouvert une enquête publique", "has collected 212 signatures": an organisation's
+    own act in a compound past, whatever the verb."""
+    action = lexicon.act_start.match(after.lstrip())
+    return (
+        action is not None
+        and action.group("act").lower() not in lexicon.non_acts
+        and lexicon.history_marker.search(after) is None
+        and (body.isupper() or any(names_an_organisation(w, lexicon) for w in body.split()))
+    )
 
 
 def continued_account(

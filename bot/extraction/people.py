@@ -73,7 +73,20 @@ def _person_after_lower_role(words: list[str], lexicon: Lexicon) -> str | None:
     if not 2 <= len(name) <= 3 or start < 2 or not looks_like_name(" ".join(name)):
         return None
     role = words[start - 1]
-    person_role = role.islower() and role in lexicon.speaker_nouns
+    # "Westray producer Kirsty Harcus", "Race marshal Gordon Sifton": any lower-case noun a
+    # dictionary knows describes the person, when the name is no dictionary word itself
+    person_role = (
+        role.islower()
+        and (
+            role in lexicon.speaker_nouns
+            or (
+                is_common_word(role, lexicon)
+                # "head of finance Rosa Lind": a role of something stays whole
+                and not any(w.lower() in _ROLE_LINKS for w in words[:start])
+                and not any(is_common_word(w, lexicon) for w in name)
+            )
+        )
+    )
     # "engineering firm Hollis Grant" is a firm's name, kept with its class
     return " ".join(name) if person_role and not names_an_organisation(role, lexicon) else None
 

@@ -414,4 +414,53 @@ SHAPES = [
         "chambre de métiers et de l'artisanat du Cantal",
         id="a-class-finds-its-body-named-in-lower-case",
     ),
+    # an organisation's own act in a compound past, whatever the verb
+    pytest.param(
+        "fr",
+        "La préfecture du Morbihan a ouvert une consultation sur le projet de digue, qui"
+        " durera 45 jours.\n",
+        "45 jours",
+        "préfecture du Morbihan",
+        id="a-body-acts-in-a-compound-past",
+    ),
+    pytest.param(
+        "en",
+        "The Orrin Valley Walkers Association has mapped 318 stiles along the valley's"
+        " footpaths.\n",
+        "318 stiles",
+        "Orrin Valley Walkers Association",
+        id="an-association-has-mapped",
+    ),
+    # a vote, a closure and a history stay the article's
+    pytest.param(
+        "fr",
+        "Le conseil municipal de Kerlouan-Plage a voté la vente du presbytère par 15 voix"
+        " contre 6.\n",
+        "15 voix",
+        None,
+        id="a-vote-is-no-account",
+    ),
+    pytest.param(
+        "en",
+        "The Brandling Colliery Band has rehearsed in the chapel since 1911, its secretary"
+        " recalls.\n",
+        "1911",
+        None,
+        id="a-history-since-is-no-account",
+    ),
+    # a lower-case noun before a name that is no dictionary word describes the person
+    pytest.param(
+        "en",
+        "Kelso marshal Imogen Varley said the kiln burned 140 litres of gas a week.\n",
+        "140 litres",
+        "Imogen Varley",
+        id="a-lower-case-trade-before-a-name",
+    ),
+    pytest.param(
+        "en",
+        "Race steward Callum Brodie said 64 riders had entered.\n",
+        "64 riders",
+        "Callum Brodie",
+        id="a-role-opening-the-sentence-before-a-name",
+    ),
 ]
