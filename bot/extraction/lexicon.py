@@ -337,6 +337,8 @@ class Lexicon:
     non_acts: frozenset[str]
     #: "depuis", "since": a history the article tells
     history_marker: re.Pattern[str]
+    #: "office de tourisme", "syndicat mixte": a class whose name is a territory keeps it
+    territorial_bodies: frozenset[str]
     opinion_opener: re.Pattern[str]
     #: the phrases of the signal cue lists above, for `compute_signals`
     cues: CueIndex
@@ -521,6 +523,7 @@ def _build(language: str, data: dict[str, list[str]]) -> Lexicon:
         ),
         non_acts=frozenset(w.lower() for w in words("non_acts")),
         history_marker=compile_words(words("history_markers")),
+        territorial_bodies=frozenset(w.lower() for w in words("territorial_bodies")),
         opinion_opener=compile_prefix(words("opinion_openers")),
         cues=build_cue_index([signal_cues[name] for name in SIGNAL_CUES], max_phrase_words),
     )
@@ -572,6 +575,7 @@ _FUNCTION_WORD_LISTS = (
     "estimate_verbs",
     "judgement_verbs", "judgement_frame_starts", "opinion_openers", "decision_verbs",
     "act_auxiliaries", "act_participle_endings", "non_acts", "history_markers",
+    "territorial_bodies",
 )  # fmt: skip
 
 

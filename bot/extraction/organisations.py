@@ -420,6 +420,8 @@ def without_class(speaker: str, lexicon: Lexicon) -> str:
     class says what an organisation is, the name who; fact-checkers cite the name."""
     words = speaker.split()
     for k in range(min(MAX_CLASS_WORDS, len(words) - 1)):
+        if " ".join(words[: k + 1]).lower() in lexicon.territorial_bodies:
+            return speaker  # "office de tourisme Champsaur-Valgaudemar": a place alone is none
         rest = words[k + 1 :]
         if (
             any(names_an_organisation(w, lexicon) for w in words[: k + 1])

@@ -463,4 +463,21 @@ SHAPES = [
         "Callum Brodie",
         id="a-role-opening-the-sentence-before-a-name",
     ),
+    # a class whose name is a territory keeps it: the place alone names no body
+    pytest.param(
+        "fr",
+        "Selon l'office de tourisme Haut-Vivarais, 8 400 visiteurs sont passés par le musée"
+        " cet été.\n",
+        "8 400 visiteurs",
+        "office de tourisme Haut-Vivarais",
+        id="a-territorial-body-keeps-its-class",
+    ),
+    pytest.param(
+        "fr",
+        "La communauté de communes Monts et Rivières a voté une aide, et selon le syndicat mixte"
+        " Val-Dorlay, 62 kilomètres de berges ont été restaurés.\n",
+        "62 kilomètres",
+        "syndicat mixte Val-Dorlay",
+        id="a-mixed-syndicate-keeps-its-class",
+    ),
 ]
