@@ -67,6 +67,8 @@ _ACCORDING = SIGNAL_CUES.index("according")
 _REPORTING = SIGNAL_CUES.index("reporting")
 
 _SOURCE_END = re.compile(r"[,;:!?()]|\.(?=\s|$)|\s[-–—]\s|$")
+#: an acronym in brackets with the name going on after it: "(CCI) du Cantal"
+_INNER_ACRONYM = re.compile(r"\([A-Z][A-Za-z0-9-]{1,9}\) (?=[\w'’])")
 _CONTINUATION = re.compile(r"^,\s*(?:dont|notamment|including|among them)\s", re.IGNORECASE)
 
 
@@ -88,7 +90,15 @@ def _phrase_after(sentence: str, start: int, lexicon: Lexicon) -> tuple[str, int
     and where it ends in `sentence`."""
     tail = sentence[start:]
     cut = len(tail)
+    inside = -1
     for end in _SOURCE_END.finditer(tail):
+        if end.start() < inside:
+            continue
+        acronym = _INNER_ACRONYM.match(tail, end.start()) if end.group() == "(" else None
+        if acronym is not None:
+            # "la chambre de commerce et d'industrie (CCI) du Cantal": the name goes on
+            inside = acronym.end()
+            continue
         word = tail[: end.start()].split()[-1:]
         # "Dr. Priya Raman", "J. Smith", "the U.S. Geological Survey": not the end.
         if (

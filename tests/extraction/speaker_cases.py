@@ -480,4 +480,13 @@ SHAPES = [
         "syndicat mixte Val-Dorlay",
         id="a-mixed-syndicate-keeps-its-class",
     ),
+    # an acronym in brackets inside a name: the name goes on after it
+    pytest.param(
+        "fr",
+        "Selon la chambre de métiers et de l'artisanat (CMA) de la Creuse, 37 boulangeries ont"
+        " fermé en dix ans.\n",
+        "37 boulangeries",
+        "CMA de la Creuse",
+        id="a-bracketed-acronym-inside-a-name",
+    ),
 ]
