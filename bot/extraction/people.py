@@ -21,11 +21,20 @@ _ROLE_LINKS = NAME_PARTICLES | frozenset(["the", "a", "an", "les", "l'", "at", "
 
 def person_of_body(phrase: str, lexicon: Lexicon) -> str:
     """ "Fire Chief Dana Whitlock of the Silver Fork Fire District" -> "Fire Chief Dana
-    Whitlock": a role and a person's name, then the body they work for."""
+    Whitlock", "Priya Nandakumar of Strand & Pohl" -> "Priya Nandakumar": a person's name
+    (with a role), then the body they work for."""
     link = lexicon.author_link.search(normalize_for_matching(phrase), 1)
     if link is None:
         return phrase
     words = phrase[: link.start()].split()
+    if (
+        len(words) == 2
+        and looks_like_name(phrase[: link.start()])
+        and not any(is_common_word(w, lexicon) for w in words)
+        and phrase[link.end() :].lstrip()[:1].isupper()
+        and len(phrase[link.end() :].split()) >= 2  # "Drac Centre-Val de Loire" is one name
+    ):
+        return " ".join(words)  # "Priya Nandakumar of Strand & Pohl Engineering"
     if len(words) < 3 or not looks_like_name(" ".join(words[-2:])):
         return phrase
     if lexicon.article_start.fullmatch(words[-2].lower()) is not None:

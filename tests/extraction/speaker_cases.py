@@ -489,4 +489,20 @@ SHAPES = [
         "CMA de la Creuse",
         id="a-bracketed-acronym-inside-a-name",
     ),
+    # a person's name, then the body they work for: the person
+    pytest.param(
+        "en",
+        "Tomasz Wielgosz of Harrow & Pike Surveyors said 14 of the 22 joists were rotten.\n",
+        "14 of the 22",
+        "Tomasz Wielgosz",
+        id="a-person-of-a-named-firm",
+    ),
+    # a named body's office or officer speaks for the body
+    pytest.param(
+        "en",
+        "The Inland Waterways Agency's regional office said 41 locks needed new gates.\n",
+        "41 locks",
+        "Inland Waterways Agency",
+        id="a-body-s-office-speaks-for-it",
+    ),
 ]
