@@ -27,6 +27,10 @@ _OPENING_NAME = re.compile(r"\s*([A-ZÀ-Þ][\w'’-]+(?:[ \t]+[A-ZÀ-Þ][\w'’-
 _ROLE_THEN_NAME = re.compile(
     r"\s*([^,\n]{2,80}),[ \t]*([A-ZÀ-Þ][\w'’-]+(?:[ \t]+[A-ZÀ-Þ][\w'’-]+){1,3})[ \t]*[,(]"
 )
+#: a person's name opening a sentence, then a word in lower case (most often its verb)
+_OPENING_PERSON = re.compile(r"([A-ZÀ-Þ][\w'’-]+(?:[ \t]+[A-ZÀ-Þ][\w'’-]+){1,2})[ \t]+(?=[a-zà-ÿ])")
+#: an article, then a word in lower case: "L'éleveur …", "Le dirigeant …", "The grower …"
+_ROLE_SUBJECT = re.compile(r"(?:[LlDd]['’]|(?:Le|La|The) )([a-zà-ÿ][\w-]+)\b")
 #: an aside between commas after a subject: ", qui gère 117 refuges,"
 _ASIDE = re.compile(r"[ \t»”]*,[^,\n]{1,80},")
 #: words of the role before the name ("La députée de la circonscription")
@@ -141,6 +145,21 @@ def _acts(after: str, body: str, lexicon: Lexicon) -> bool:
     )
 
 
+def _person_opening(sentence: str, lexicon: Lexicon) -> str | None:
+    """The person a sentence opens on: its subject, or a name then a word in lower case."""
+    subject = leading_speaker(sentence, lexicon)
+    if subject is not None and " " in subject[0] and looks_like_name(subject[0]):
+        return subject[0]
+    opening = _OPENING_PERSON.match(sentence)
+    if (
+        opening is not None
+        and looks_like_name(opening.group(1))
+        and not any(is_common_word(w, lexicon) for w in opening.group(1).split())
+    ):
+        return opening.group(1)
+    return None
+
+
 def continued_account(
     sentence: str, previous: Draft | None, index: int, segments: list[Segment], lexicon: Lexicon
 ) -> str | None:
@@ -152,14 +171,40 @@ def continued_account(
     if words and words[0].lower() not in lexicon.subject_pronouns and comma >= 0:
         words = sentence[comma + 1 :].split(maxsplit=1)
     person = previous.speaker if previous is not None else None
+    if previous is not None and person is None:
+        # "Didier Chambon arrache la gentiane depuis vingt-deux ans. Avec son équipe, il a
+        # sorti 12 tonnes": the person the sentence before opened on, unsourced
+        person = _person_opening(previous.text, lexicon)
     if (
         previous is None
         or person is None
-        or not (previous.own_account or (" " in person and looks_like_name(person)))
+        or not (
+            previous.own_account
+            or previous.speaker is None
+            or (" " in person and looks_like_name(person))
+        )
         or previous.segment_index != index - 1
         or segments[index - 1].line_index != segments[index].line_index
         or not words
-        or words[0].lower() not in lexicon.subject_pronouns
+        or not (words[0].lower() in lexicon.subject_pronouns or _opens_on_role(words, lexicon))
     ):
         return None
     return person
+
+
+def _opens_on_role(words: list[str], lexicon: Lexicon) -> bool:
+    """ "L'entraîneur emploie 11 salariés", "The grower expects…": the person's role, with
+    its article, as the subject of the next sentence."""
+    opening = " ".join(words[:2])
+    head = _ROLE_SUBJECT.match(opening)
+    if head is None:
+        return False
+    role = head.group(1).lower()
+    after = opening[head.end() :].split()[:1]
+    return (
+        not (after and lexicon.article_start.fullmatch(after[0].lower()))  # "le plus proche"
+        and role in lexicon.speaker_nouns
+        and is_person_noun(role, lexicon)  # "le cabinet" is a place, "l'entraîneur" a person
+        and not names_an_organisation(role, lexicon)
+        and role not in lexicon.spokesperson_nouns
+    )

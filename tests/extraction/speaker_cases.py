@@ -505,4 +505,30 @@ SHAPES = [
         "Inland Waterways Agency",
         id="a-body-s-office-speaks-for-it",
     ),
+    # "il" after a sentence that opens on a person, unsourced: that person goes on
+    pytest.param(
+        "fr",
+        "Mathilde Coriou tisse le lin depuis trente ans. Avec ses deux apprenties, elle a livré"
+        " cette année 46 nappes brodées.\n",
+        "46 nappes",
+        "Mathilde Coriou",
+        id="she-after-a-person-opening-the-sentence-before",
+    ),
+    # the person's role, with its article, opening the next sentence: the same person
+    pytest.param(
+        "fr",
+        "« On ne trouve plus de bras », soupire Gaëtan Lorieux, patron de la scierie de"
+        " Vaudrey. Le dirigeant annonce l'embauche de 7 apprentis au printemps.\n",
+        "7 apprentis",
+        "Gaëtan Lorieux",
+        id="the-role-goes-on-in-the-next-sentence",
+    ),
+    pytest.param(
+        "fr",
+        "Mathilde Coriou a ouvert son atelier en 2001. Le cabinet le plus proche se trouve à"
+        " 31 kilomètres.\n",
+        "31 kilomètres",
+        None,
+        id="a-place-opening-the-next-sentence-is-no-role",
+    ),
 ]
