@@ -94,10 +94,8 @@ def _phrase_after(sentence: str, start: int, lexicon: Lexicon) -> tuple[str, int
     for end in _SOURCE_END.finditer(tail):
         if end.start() < inside:
             continue
-        acronym = _INNER_ACRONYM.match(tail, end.start()) if end.group() == "(" else None
-        if acronym is not None:
-            # "la chambre de commerce et d'industrie (CCI) du Cantal": the name goes on
-            inside = acronym.end()
+        if end.group() == "(" and (acronym := _INNER_ACRONYM.match(tail, end.start())):
+            inside = acronym.end()  # "la chambre de commerce… (CCI) du Cantal": it goes on
             continue
         word = tail[: end.start()].split()[-1:]
         # "Dr. Priya Raman", "J. Smith", "the U.S. Geological Survey": not the end.

@@ -61,6 +61,8 @@ _SENTENCE_END_IN_RUN = re.compile(r"(?<=\.)[ \t]+")
 _INNER_LOWER = re.compile(
     rf"((?:[ \t]+{_PARTICLES})+(?:[ \t]+[a-zà-ÿ][\w-]*)?(?:[ \t]+{_PARTICLES})*)[ \t]+({_NAME})"
 )
+#: words of a named body's unit after its possessive ("Historic England's register team")
+MAX_UNIT_WORDS = 3
 #: the group of generic class nouns ("organisme", "body"): any organisation answers them
 ANY_CLASS = "any"
 #: words of an organisation's class before its name ("surveying firm", "marque parisienne")
@@ -439,3 +441,22 @@ def without_class(speaker: str, lexicon: Lexicon) -> str:
             # "Rivages bretons", "Eaux du Val-Brenne": a short name opening on a capital
             return " ".join(rest) if len(rest) <= MAX_NAME_WORDS else speaker
     return speaker
+
+
+def body_of_unit(phrase: str, lexicon: Lexicon) -> str:
+    """ "Farm Service Agency's county office", "X Council's planning officer": an office or
+    an officer of a named body speaks for it (not a document's addressee: "report to X")."""
+    mark = max(phrase.rfind(m) for m in ("'s ", "’s ", "s' ", "s’ "))
+    if mark < 0 or phrase.split()[0].lower() in lexicon.document_nouns:
+        return phrase
+    owner = phrase[: mark + 1] if phrase[mark] == "s" else phrase[:mark]
+    unit = phrase[mark + 3 :].split()
+    last = owner.split()[-1:]
+    if (
+        1 <= len(unit) <= MAX_UNIT_WORDS
+        and all(w[:1].islower() and w[:1].isalpha() for w in unit)
+        and last
+        and any(c.isupper() for c in last[0])
+    ):
+        return owner
+    return phrase

@@ -47,7 +47,7 @@ from .names import (
     is_speaker_noun,
     looks_like_name,
 )
-from .organisations import class_of, names_an_organisation
+from .organisations import body_of_unit, class_of, names_an_organisation
 from .people import drop_leading_complement, person_after_role, person_of_body
 
 #: a document's head noun is among the first words of its phrase ("2023 inspection report")
@@ -68,8 +68,6 @@ _NICKNAME = re.compile(r'(?<=\w) ["“][A-Z][\w-]*["”] (?=[A-Z])')
 #: an acronym in brackets inside a name, the branch after it: "agence régionale de santé
 #: (ARS) Centre-Val de Loire" is cited "ARS Centre-Val de Loire"
 _INNER_ACRONYM = re.compile(r"\(([A-Z][A-Za-z0-9-]{1,9}(?: [0-9]{1,3})?)\) (?=\S)")
-#: words of a named body's unit after its possessive ("Historic England's register team")
-MAX_UNIT_WORDS = 3
 #: the agent of a document, after its subject matter ("of 3,000 students by the X")
 _AGENT_LINK = re.compile(r"\b(?:by|par)\s+", re.IGNORECASE)
 
@@ -520,31 +518,12 @@ def speaker_name(raw: str, lexicon: Lexicon) -> str | None:
     phrase = cut_at_stop(_author_of_document(phrase, lexicon), lexicon)
     phrase = _group_from_body(phrase, lexicon)  # "(a study by) researchers at X University"
     phrase = _owner_of_document(phrase, lexicon)  # "X Department's latest inventory"
-    phrase = _body_of_unit(phrase, lexicon)  # "Farm Service Agency's county office"
+    phrase = body_of_unit(phrase, lexicon)  # "Farm Service Agency's county office"
     phrase = _drop_trailing_adverbs(phrase, lexicon).strip(_TRIM)
     if phrase.endswith(("'s", "’s")):
         phrase = phrase[:-2]  # "trust's (annual asset report)": the owner of what was cut
     phrase = _person_before_predicate(phrase, lexicon)
     return phrase if is_name(phrase, lexicon) else None
-
-
-def _body_of_unit(phrase: str, lexicon: Lexicon) -> str:
-    """ "Farm Service Agency's county office", "X Council's planning officer": an office or
-    an officer of a named body speaks for it (not a document's addressee: "report to X")."""
-    mark = max(phrase.rfind(m) for m in ("'s ", "’s ", "s' ", "s’ "))
-    if mark < 0 or phrase.split()[0].lower() in lexicon.document_nouns:
-        return phrase
-    owner = phrase[: mark + 1] if phrase[mark] == "s" else phrase[:mark]
-    unit = phrase[mark + 3 :].split()
-    last = owner.split()[-1:]
-    if (
-        1 <= len(unit) <= MAX_UNIT_WORDS
-        and all(w[:1].islower() and w[:1].isalpha() for w in unit)
-        and last
-        and any(c.isupper() for c in last[0])
-    ):
-        return owner
-    return phrase
 
 
 def _person_before_predicate(phrase: str, lexicon: Lexicon) -> str:
