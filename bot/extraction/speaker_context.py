@@ -11,7 +11,7 @@ from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from itertools import takewhile
 
-from .common_words import is_person_noun
+from .common_words import is_common_word, is_person_noun
 from .context import full_name, person_named_before
 from .drafts import Draft
 from .lexicon import Lexicon, normalize_for_matching
@@ -81,10 +81,14 @@ def named_speaker(
             draft.speaker = _role_just_before(draft, recent, bare.split()[0], lexicon) or bare
         return
     if " " in bare:
+        # "spokeswoman for the agency": the agency, when the sentence before named it
+        spokesperson = lexicon.spokesperson_start.match(normalize_for_matching(bare))
+        body = bare[spokesperson.end() :].split() if spokesperson else []
         draft.speaker = (
             organisation_by_class(bare, before, lexicon, sentence_start)
             or organisation_ahead(bare, ahead, lexicon)
             or _role_just_before(draft, recent, bare.split()[0], lexicon)
+            or (_body_just_before(draft, recent, body[-1], lexicon) if body else None)
             or bare
         )
         return
@@ -118,7 +122,34 @@ def named_speaker(
         if name is not None:
             draft.speaker = name
             return
-    draft.speaker = _speaker_just_before(draft, recent, bare, lexicon) or bare
+    draft.speaker = (
+        _speaker_just_before(draft, recent, bare, lexicon)
+        or _body_just_before(draft, recent, bare, lexicon)
+        or bare
+    )
+
+
+def _body_just_before(draft: Draft, recent: list[Draft], bare: str, lexicon: Lexicon) -> str | None:
+    """ "Picardie Nature a recensé 742 phoques. Selon le bilan de l'association, …": a class
+    no earlier name holds is the body that spoke in the sentence just before, when that
+    body's name says no other class (a person's name is all words no dictionary knows)."""
+    if not names_an_organisation(bare, lexicon) or bare in lexicon.document_nouns:
+        return None
+    previous = recent[0] if recent else None
+    if (
+        previous is None
+        or previous.segment_index != draft.segment_index - 1
+        or previous.speaker is None
+        or not previous.speaker[:1].isupper()
+    ):
+        return None
+    words = previous.speaker.split()
+    if not any(is_common_word(w, lexicon) for w in words) and looks_like_name(previous.speaker):
+        return None  # "Michel Bodin": a person
+    classes = {w.lower() for w in (*words, *previous.written.split())}
+    if any(names_an_organisation(w, lexicon) for w in classes - {bare}):
+        return None  # "le collectif Sauvons la maternité" is no "préfecture"
+    return previous.speaker
 
 
 def in_untagged_quote(text: str, seg: Segment) -> bool:

@@ -531,4 +531,29 @@ SHAPES = [
         None,
         id="a-place-opening-the-next-sentence-is-no-role",
     ),
+    # a class no earlier name holds: the body that spoke in the sentence just before
+    pytest.param(
+        "en",
+        "Strathmoor Growth said it had met the growers twice. A spokeswoman for the agency"
+        " said it could fund 35 per cent of a new packing line.\n",
+        "35 per cent",
+        "Strathmoor Growth",
+        id="a-spokeswoman-for-the-agency-just-named",
+    ),
+    pytest.param(
+        "fr",
+        "Littoral Vivant a compté 318 phoques sur les bancs de la baie. Selon le bilan de"
+        " l'association, les dérangements ont atteint 1 120 en 2025.\n",
+        "1 120",
+        "Littoral Vivant",
+        id="the-association-that-spoke-just-before",
+    ),
+    pytest.param(
+        "fr",
+        "Le collectif Sauvons le lycée affirme avoir recueilli 9 300 signatures. Environ 800"
+        " personnes ont défilé samedi, selon la préfecture.\n",
+        "800",
+        "préfecture",
+        id="a-body-of-another-class-is-not-it",
+    ),
 ]
