@@ -94,9 +94,10 @@ def full_name(noun: str, context: str) -> str | None:
     Association", "Federation of Island Businesses" or "county health department" for "the
     department"; None when there is none or several."""
     head = re.escape(noun)
-    # A name stays on its line: a heading before it ("The cost") is not part of it.
+    # A name stays on its line: a heading before it ("The cost") is not part of it. The
+    # head in any case, the words before it capitalised ("Selon le Syndicat" is none).
     capitalised = re.compile(
-        rf"((?:[A-ZÀ-ÖØ-Þ][\w'’.-]*[ \t]+){{1,{MAX_NAME_WORDS}}}){head}\b", re.IGNORECASE
+        rf"((?:[A-ZÀ-ÖØ-Þ][\w'’.-]*[ \t]+){{1,{MAX_NAME_WORDS}}})(?i:{head})\b"
     )
     described = re.compile(
         rf"\b(?:the|le|la|les|l'|l’)[ \t]*((?:[\w’'-]+[ \t]+){{1,3}}){head}\b", re.IGNORECASE

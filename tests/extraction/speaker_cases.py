@@ -556,4 +556,13 @@ SHAPES = [
         "préfecture",
         id="a-body-of-another-class-is-not-it",
     ),
+    # "Selon le Syndicat …" then "Le syndicat estime": the name, never "Selon le Syndicat"
+    pytest.param(
+        "fr",
+        "Selon le Syndicat des maraîchers du Val-Durance, 52 exploitations ont arrosé en juin."
+        " Le syndicat estime que la récolte baissera de 18 % cette année.\n",
+        "18 %",
+        "Syndicat des maraîchers du Val-Durance",
+        id="the-class-finds-its-name-not-the-preposition",
+    ),
 ]
