@@ -7,10 +7,11 @@ Each label file (`labels/<article>.json` beside the article) lists the expected 
 exact `speaker` a fact-checker should read ("state Department of Health"), a list of
 accepted spellings (["Dr. Osei", "Dr. Helen Osei"]) or null (the article states it itself).
 A named speaker is right when the fact is posted (one claim holds all its keywords) and
-its attribution is one of those spellings; a fact without a speaker is right when its
-claim carries none.  The last figure counts the named facts that were posted only: the
-attribution's own accuracy, apart from check-worthiness.  The articles are extracted with
-their label's `max_claims`.
+its attribution is one of those spellings, a leading article before a lower-case word aside
+("la chambre" is "chambre", "the company" is "company"; "La Poste" keeps its "La"); a fact
+without a speaker is right when its claim carries none.  The last figure counts the named
+facts that were posted only: the attribution's own accuracy, apart from check-worthiness.
+The articles are extracted with their label's `max_claims`.
 """
 
 from __future__ import annotations
@@ -71,6 +72,19 @@ def accepted_speakers(expected: dict[str, object]) -> list[str | None]:
     return list(speaker) if isinstance(speaker, list) else [speaker]  # type: ignore[list-item]
 
 
+_ARTICLE = re.compile(r"^(?i:the|a|an|le|la|les|l['’]|un|une) ?(?=[a-zà-ÿ])")
+
+
+def is_accepted(speaker: str | None, accepted: list[str | None]) -> bool:
+    """`speaker` is one of the `accepted` spellings, a leading article before a common noun
+    aside: the article names nothing."""
+    if speaker in accepted:
+        return True
+    return speaker is not None and any(
+        spelling is not None and _ARTICLE.sub("", spelling) == speaker for spelling in accepted
+    )
+
+
 def claim_for(expected: dict[str, object], claims: list[ClaimCandidate]) -> ClaimCandidate | None:
     keywords = [_norm(k) for k in expected["keywords"]]  # type: ignore[attr-defined]
     matching = [c for c in claims if all(k in _norm(c.text) for k in keywords)]
@@ -91,7 +105,7 @@ def measure(articles: list[Path]) -> dict[str, Tally]:
             accepted = accepted_speakers(expected)
             claim = claim_for(expected, claims)
             got = claim.speaker if claim is not None else "(fact not posted)"
-            right = claim is not None and claim.speaker in accepted
+            right = claim is not None and is_accepted(claim.speaker, accepted)
             if accepted == [None]:
                 tally.unnamed += 1
                 tally.unnamed_right += right

@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.speakers import HELDOUT, accepted_speakers, claim_for, labelled_articles, measure
+from benchmarks.speakers import (
+    HELDOUT,
+    accepted_speakers,
+    claim_for,
+    is_accepted,
+    labelled_articles,
+    measure,
+)
 from bot.extraction import ClaimCandidate, extract_claims
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -48,6 +55,23 @@ def test_expected_claims_are_found_with_their_speaker(article: Path) -> None:
         assert claim.speaker in accepted_speakers(expected), (expected["id"], claim.speaker)
 
 
+@pytest.mark.parametrize(
+    ("speaker", "accepted", "right"),
+    [
+        ("chambre", ["chambre de métiers de l'Orne", "la chambre"], True),
+        ("company", ["Northlink Eggs", "the company"], True),
+        ("Poste", ["La Poste"], False),  # the article of a name is part of it
+        ("chambre", ["chambre de métiers"], False),
+        (None, [None], True),
+        (None, ["la chambre"], False),
+    ],
+)
+def test_a_leading_article_before_a_common_noun_names_nothing(
+    speaker: str | None, accepted: list[str | None], right: bool
+) -> None:
+    assert is_accepted(speaker, accepted) is right
+
+
 def test_named_speaker_accuracy_per_language() -> None:
     """Issue 23, item 7: who said it, exact, on every example article and on the held-out
     ones, no longer held out (first measured: boil_water and maternite_lerande at 17/20 and
@@ -69,7 +93,7 @@ def test_named_speaker_accuracy_per_language() -> None:
     assert {
         language: (t.named_right, t.named, t.unnamed_right, t.unnamed)
         for language, t in tallies.items()
-    } == {"en": (1428, 1540, 262, 273), "fr": (2150, 2475, 421, 453)}
+    } == {"en": (1431, 1540, 262, 273), "fr": (2160, 2475, 421, 453)}
 
 
 @pytest.mark.parametrize("article", ARTICLES, ids=lambda p: p.stem)
