@@ -89,7 +89,7 @@ def _person_after_lower_role(words: list[str], lexicon: Lexicon) -> str | None:
         and (
             role in lexicon.speaker_nouns
             or (
-                is_common_word(role, lexicon)
+                is_common_word(role.rsplit("-", 1)[-1], lexicon)  # "vice-president": its head
                 # "head of finance Rosa Lind": a role of something stays whole
                 and not any(w.lower() in _ROLE_LINKS for w in words[:start])
                 and not any(is_common_word(w, lexicon) for w in name)

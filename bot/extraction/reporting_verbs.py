@@ -161,10 +161,17 @@ def _quote_verbs_before_clause(norm: str, lexicon: Lexicon) -> Iterator[tuple[in
             yield start, end
 
 
+def _name_then_colon(text: str) -> bool:
+    """ ", confirme Mathieu Escande : …": the tag's speaker, then a colon; no clause."""
+    words = text.rstrip().removesuffix(":").split()
+    return text.rstrip().endswith(":") and bool(words) and all(w[:1].isupper() for w in words)
+
+
 def clause_follows(norm: str, end: int, lexicon: Lexicon) -> bool:
     """A clause after the verb, or after a short aside between commas ("indique, lui,
     que…", "said, however, that…"), or a French infinitive ("reconnaît refuser")."""
-    if lexicon.complementizer_start.match(norm[end:]) is not None:
+    complementizer = lexicon.complementizer_start.match(norm[end:])
+    if complementizer is not None and not _name_then_colon(complementizer.group()):
         return True
     following = LETTER_RUN.match(norm, end + 1) if norm[end : end + 1] == " " else None
     if following is not None and following.group() == "n" and norm[following.end() :][:1] in "'’":
@@ -175,7 +182,8 @@ def clause_follows(norm: str, end: int, lexicon: Lexicon) -> bool:
         and following.group().endswith(lexicon.infinitive_endings)
     ):
         return True  # "Il reconnaît refuser…", "dit avoir cherché": a reported infinitive
-    if ":" in norm[end : end + COLON_WINDOW_CHARS]:
+    colon = norm.find(":", end, end + COLON_WINDOW_CHARS)
+    if colon >= 0 and not _name_then_colon(norm[end : colon + 1]):
         return True  # "rappelle de son côté l'enjeu économique : la filière a produit…"
     aside = _ASIDE.match(norm, end)
     return aside is not None and lexicon.complementizer_start.match(norm[aside.end() :]) is not None

@@ -523,7 +523,12 @@ def speaker_name(raw: str, lexicon: Lexicon) -> str | None:
     if phrase.endswith(("'s", "’s")):
         phrase = phrase[:-2]  # "trust's (annual asset report)": the owner of what was cut
     phrase = _person_before_predicate(phrase, lexicon)
-    return phrase if is_name(phrase, lexicon) else None
+    if not is_name(phrase, lexicon):
+        return None
+    last = phrase.rsplit(" ", 1)[-1]
+    if last[:1].isupper() and last.lower() in lexicon.abbreviations and f"{phrase}." in raw:
+        return f"{phrase}."  # "Snoman Inc.": the full stop of an abbreviation is its own
+    return phrase
 
 
 def _person_before_predicate(phrase: str, lexicon: Lexicon) -> str:

@@ -565,4 +565,28 @@ SHAPES = [
         "Syndicat des maraîchers du Val-Durance",
         id="the-class-finds-its-name-not-the-preposition",
     ),
+    # an inverted tag, then a colon: the name before the colon is the speaker, no clause
+    pytest.param(
+        "fr",
+        "Le chantier durera 14 mois, assure Paul Mercier : les engins arriveront en mars.\n",
+        "14 mois",
+        "Paul Mercier",
+        id="an-inverted-tag-before-a-colon",
+    ),
+    # the full stop of an abbreviation ending a name is the name's own
+    pytest.param(
+        "en",
+        "Snowline Trails Inc., the provincial body, confirmed grants of up to $45,000.\n",
+        "$45,000",
+        "Snowline Trails Inc.",
+        id="an-abbreviation-keeps-its-full-stop",
+    ),
+    # a hyphenated role in lower case before a name
+    pytest.param(
+        "en",
+        "KVGA vice-president Rhona Cowie said 14 growers had lost their crop.\n",
+        "14 growers",
+        "Rhona Cowie",
+        id="a-hyphenated-role-before-a-name",
+    ),
 ]
