@@ -50,8 +50,12 @@ _NAME_RUN = re.compile(rf"(?<![\w'’-]){_NAME}")
 #: "Fondation (du patrimoine)": a link and a lower-case word after an organisation's head
 _LINKED_WORD = re.compile(
     rf"(?:[ \t]+{_PARTICLES})+[ \t]+"
-    rf"((?:[ld]['’])?[a-zà-öø-ÿ][\w-]*|[{_CAPITAL}][\w-]*)(?=[ \t,.;:)])"
+    rf"((?:[ld]['’])?(?:[a-zà-öø-ÿ]|[{_CAPITAL}])[\w-]*)(?=[ \t,.;:)])"
 )
+#: a name right after a class and its complements: "société coopérative Bleu de Dadou"
+_NAME_AFTER_CLASS = re.compile(rf"[ \t]+{_NAME}")
+#: an elided article before a name: "l'Orne"
+ELIDED = re.compile(r"^[ldLD]['’]")
 #: particle-linked complements after an organisation's head ("de services et de paiement")
 MAX_HEAD_COMPLEMENTS = 3
 #: a full stop then a space inside a run of capitalised words: maybe a sentence's end
@@ -399,8 +403,11 @@ def body_with_complements(head: str, before: str, lexicon: Lexicon) -> str | Non
     found = None
     for match in re.finditer(rf"(?<![\w'’-]){re.escape(head)}(?![\w'’-])", before):
         end = _head_complement_end(before, match.end(), lexicon)
+        # "communauté de communes Causses et Valdonnez": the class, then its name
+        named = _NAME_AFTER_CLASS.match(before, end)
+        end = named.end() if named is not None else end
         name = before[match.start() : end]
-        if end > match.end() and name.split()[-1][:1].isupper():
+        if end > match.end() and ELIDED.sub("", name.split()[-1])[:1].isupper():  # "de l'Orne"
             found = name
     return found
 

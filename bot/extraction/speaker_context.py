@@ -89,6 +89,11 @@ def named_speaker(
             or organisation_ahead(bare, ahead, lexicon)
             or _role_just_before(draft, recent, bare.split()[0], lexicon)
             or (_body_just_before(draft, recent, body[-1], lexicon) if body else None)
+            or (
+                None  # "la communauté de communes" after "communauté de communes X"
+                if not names_an_organisation(bare.split()[0], lexicon)
+                else body_with_complements(bare, before[:sentence_start], lexicon)
+            )
             or bare
         )
         return

@@ -589,4 +589,22 @@ SHAPES = [
         "Rhona Cowie",
         id="a-hyphenated-role-before-a-name",
     ),
+    # a class with its complements and a name after an elided article, or its name right
+    # after it: "la chambre" and "la communauté de communes" find them
+    pytest.param(
+        "fr",
+        "La chambre de métiers et de l'artisanat de l'Indre suit le dossier. D'après la"
+        " chambre, 31 boulangeries ont fermé depuis 2019.\n",
+        "31 boulangeries",
+        "chambre de métiers et de l'artisanat de l'Indre",
+        id="a-class-finds-its-body-named-with-an-elided-place",
+    ),
+    pytest.param(
+        "fr",
+        "La communauté de communes Aubrac et Lot finance l'école. La communauté de communes a"
+        " confirmé le recrutement de 3 professeurs.\n",
+        "3 professeurs",
+        "communauté de communes Aubrac et Lot",
+        id="a-class-of-several-words-finds-its-name",
+    ),
 ]
