@@ -265,7 +265,17 @@ def _author_of_document(phrase: str, lexicon: Lexicon) -> str:
         # what the document is about, then its agent ("of the meeting seen by the Post":
         # the agent of something else)
         between = normalize_for_matching(author[: agent_link.start()])
-        if ", " not in between and lexicon.document_participle.search(between) is None:
+        seen = lexicon.document_participle.search(between)
+        if ", " not in between and (
+            seen is None
+            # "of marshals carried out by": the survey's own agent, after what it is about;
+            # "du cabinet X commandée par": the cabinet is the author, the agent its client
+            or (
+                seen.group().lower() not in lexicon.acquisition_participles
+                and not has_capital(between)
+                and not any(names_an_organisation(w, lexicon) for w in between.split())
+            )
+        ):
             author = drop_articles(author[agent_link.end() :], lexicon)
     elif link.group().lower() not in {"by", "par"}:
         author = _client_after_subject_matter(author, lexicon)

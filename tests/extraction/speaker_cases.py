@@ -607,4 +607,13 @@ SHAPES = [
         "communauté de communes Aubrac et Lot",
         id="a-class-of-several-words-finds-its-name",
     ),
+    # a survey of what it is about, then its own agent after the participle
+    pytest.param(
+        "en",
+        "A survey of lifeboat volunteers carried out by the Kilbrannan Lifeboat Trust last"
+        " year found that 37 per cent were over 60.\n",
+        "37 per cent",
+        "Kilbrannan Lifeboat Trust",
+        id="a-survey-of-people-carried-out-by-its-author",
+    ),
 ]
