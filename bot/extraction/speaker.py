@@ -68,6 +68,8 @@ _NICKNAME = re.compile(r'(?<=\w) ["“][A-Z][\w-]*["”] (?=[A-Z])')
 #: an acronym in brackets inside a name, the branch after it: "agence régionale de santé
 #: (ARS) Centre-Val de Loire" is cited "ARS Centre-Val de Loire"
 _INNER_ACRONYM = re.compile(r"\(([A-Z][A-Za-z0-9-]{1,9}(?: [0-9]{1,3})?)\) (?=\S)")
+#: words of the subject of a relative clause with no pronoun ("the parish council")
+MAX_CONTACT_SUBJECT_WORDS = 3
 #: the agent of a document, after its subject matter ("of 3,000 students by the X")
 _AGENT_LINK = re.compile(r"\b(?:by|par)\s+", re.IGNORECASE)
 
@@ -209,6 +211,24 @@ def _author_in_relative(rest: str, lexicon: Lexicon) -> str | None:
     return None
 
 
+def _author_in_contact_clause(rest: str, lexicon: Lexicon) -> str | None:
+    """ "(a quote) the club obtained from a dealer", "(a report) the council published": a
+    relative clause with no pronoun, its subject an article and a name before its verb."""
+    words = rest.split()
+    if (
+        len(words) < 3
+        or not lexicon.article_start.fullmatch(words[0].lower())
+        or words[0].lower() in lexicon.complement_links  # "(rapport) de la Cour des comptes"
+    ):
+        return None
+    for i in range(2, min(len(words), MAX_CONTACT_SUBJECT_WORDS + 2)):
+        verb = words[i].lower().rstrip(",.;:")
+        if verb.endswith(lexicon.past_participle_endings) and verb.isalpha():
+            author = " ".join(words[1:i])
+            return author if is_name(author, lexicon) else None
+    return None
+
+
 def _author_of_document(phrase: str, lexicon: Lexicon) -> str:
     """ "figures released by the ONS" -> "ONS"; "étude de l'Observatoire" -> "Observatoire".
 
@@ -235,7 +255,7 @@ def _author_of_document(phrase: str, lexicon: Lexicon) -> str:
         head += 1  # "inspection report by…": the head is the last of the nouns
     document = " ".join(words[: head + 1])
     rest = " ".join(words[head + 1 :])
-    keeper = _author_in_relative(rest, lexicon)
+    keeper = _author_in_relative(rest, lexicon) or _author_in_contact_clause(rest, lexicon)
     if keeper is not None:
         return keeper
     participle = lexicon.document_participle.match(normalize_for_matching(rest))

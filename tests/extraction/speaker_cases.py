@@ -616,4 +616,21 @@ SHAPES = [
         "Kilbrannan Lifeboat Trust",
         id="a-survey-of-people-carried-out-by-its-author",
     ),
+    # a relative clause with no pronoun after a document: its subject is the author
+    pytest.param(
+        "en",
+        "The slipway would cost $240,000 to rebuild, according to a report the Harbour Board"
+        " published last year.\n",
+        "$240,000",
+        "Harbour Board",
+        id="a-report-the-board-published",
+    ),
+    pytest.param(
+        "fr",
+        "La toiture coûterait 86 000 euros, selon le rapport de la Cour des comptes publié en"
+        " mars.\n",
+        "86 000 euros",
+        "Cour des comptes",
+        id="a-complement-is-no-relative-clause",
+    ),
 ]
