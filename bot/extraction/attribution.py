@@ -29,6 +29,7 @@ from .names import (
     is_pronoun,
     is_speaker_noun,
     looks_like_name,
+    name_goes_on,
 )
 from .organisations import names_an_organisation, without_class
 from .pronouns import INVERTED_PRONOUN, is_latter, latter_named
@@ -67,8 +68,6 @@ _ACCORDING = SIGNAL_CUES.index("according")
 _REPORTING = SIGNAL_CUES.index("reporting")
 
 _SOURCE_END = re.compile(r"[,;:!?()]|\.(?=\s|$)|\s[-–—]\s|$")
-#: an acronym in brackets with the name going on after it: "(CCI) du Cantal"
-_INNER_ACRONYM = re.compile(r"\([A-Z][A-Za-z0-9-]{1,9}\) (?=[\w'’])")
 _CONTINUATION = re.compile(r"^,\s*(?:dont|notamment|including|among them)\s", re.IGNORECASE)
 
 
@@ -94,8 +93,9 @@ def _phrase_after(sentence: str, start: int, lexicon: Lexicon) -> tuple[str, int
     for end in _SOURCE_END.finditer(tail):
         if end.start() < inside:
             continue
-        if end.group() == "(" and (acronym := _INNER_ACRONYM.match(tail, end.start())):
-            inside = acronym.end()  # "la chambre de commerce… (CCI) du Cantal": it goes on
+        resumes = name_goes_on(tail, end.start())
+        if resumes is not None:
+            inside = resumes  # "(CCI) du Cantal", "of Fisheries, Forestry and Agriculture"
             continue
         word = tail[: end.start()].split()[-1:]
         # "Dr. Priya Raman", "J. Smith", "the U.S. Geological Survey": not the end.

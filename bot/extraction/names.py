@@ -34,6 +34,16 @@ ELIDED_ARTICLE_WORD = re.compile(r"^[LlDd]['’][a-zà-öø-ÿ]")
 ELIDED_BEFORE_NAME = re.compile(r"^[dDlL]['’][A-ZÀ-Þ]")
 
 
+#: "Department of Fisheries, Forestry and Agriculture": names listed after "of" are one name
+_NAME_WORDS = r"[A-Z][\w'’-]*(?: [A-Z][\w'’-]*){0,3}"
+_LISTED_NAMES = re.compile(rf", {_NAME_WORDS}(?:, {_NAME_WORDS}){{0,3}} and {_NAME_WORDS}")
+#: how far back "of X" is looked for before a comma (a bounded window)
+OF_NAME_LOOKBACK = 60
+_OF_NAME_END = re.compile(r"\bof [A-Z][\w'’-]*$")
+#: an acronym in brackets with the name going on after it: "(CCI) du Cantal"
+_INNER_ACRONYM = re.compile(r"\([A-Z][A-Za-z0-9-]{1,9}\) (?=[\w'’])")
+
+
 def _capitalised(word: str) -> bool:
     """ "Observatoire" and elided "l'Observatoire" both count."""
     return word[:1].isupper() or word.partition("'")[2][:1].isupper()
@@ -200,3 +210,17 @@ def is_finder(phrase: str, lexicon: Lexicon) -> bool:
     words = [w for w in words if lexicon.article_start.fullmatch(w) is None]
     finders = lexicon.finder_nouns | lexicon.document_nouns
     return bool(words) and (words[0] in finders or words[-1] in finders)
+
+
+def name_goes_on(text: str, at: int) -> int | None:
+    """Where a name resumes past the bracket or comma at `at`: "la chambre de commerce et
+    d'industrie (CCI) du Cantal", "Department of Fisheries, Forestry and Agriculture";
+    None when it ends there."""
+    mark = text[at : at + 1]
+    if mark == "(":
+        acronym = _INNER_ACRONYM.match(text, at)
+        return acronym.end() if acronym is not None else None
+    if mark == "," and _OF_NAME_END.search(text[max(0, at - OF_NAME_LOOKBACK) : at]):
+        listed = _LISTED_NAMES.match(text, at)
+        return listed.end() if listed is not None else None
+    return None

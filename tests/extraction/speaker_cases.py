@@ -633,4 +633,13 @@ SHAPES = [
         "Cour des comptes",
         id="a-complement-is-no-relative-clause",
     ),
+    # names listed after "of" are one name: the comma inside it ends nothing
+    pytest.param(
+        "en",
+        "The province issued 9,400 trapping licences last season, according to the Department"
+        " of Lands, Parks and Wildlife.\n",
+        "9,400",
+        "Department of Lands, Parks and Wildlife",
+        id="names-listed-after-of-are-one-name",
+    ),
 ]
