@@ -170,26 +170,20 @@ def continued_account(
     words = sentence.split(maxsplit=1)
     if words and words[0].lower() not in lexicon.subject_pronouns and comma >= 0:
         words = sentence[comma + 1 :].split(maxsplit=1)
-    person = previous.speaker if previous is not None else None
-    if previous is not None and person is None:
-        # "Didier Chambon arrache la gentiane depuis vingt-deux ans. Avec son équipe, il a
-        # sorti 12 tonnes": the person the sentence before opened on, unsourced
-        person = _person_opening(previous.text, lexicon)
     if (
         previous is None
-        or person is None
-        or not (
-            previous.own_account
-            or previous.speaker is None
-            or (" " in person and looks_like_name(person))
-        )
         or previous.segment_index != index - 1
         or segments[index - 1].line_index != segments[index].line_index
         or not words
         or not (words[0].lower() in lexicon.subject_pronouns or _opens_on_role(words, lexicon))
     ):
         return None
-    return person
+    person = previous.speaker
+    if person is None:
+        # "Didier Chambon arrache la gentiane depuis vingt-deux ans. Avec son équipe, il a
+        # sorti 12 tonnes": the person the sentence before opened on, unsourced
+        return _person_opening(previous.text, lexicon)
+    return person if previous.own_account or (" " in person and looks_like_name(person)) else None
 
 
 def _opens_on_role(words: list[str], lexicon: Lexicon) -> bool:
