@@ -105,8 +105,9 @@ def full_name(noun: str, context: str) -> str | None:
     # Written head first: "Federation of Island Businesses", "Office of Port Regulation".
     head_first = re.compile(
         rf"\b(?i:{head})[ \t]+(?:of|for|de|du|des)[ \t]+(?:the[ \t]+)?"
-        rf"[A-ZÀ-ÖØ-Þ][\w'’.-]*(?:[ \t]+[A-ZÀ-ÖØ-Þ][\w'’.-]*){{0,{MAX_NAME_WORDS - 1}}}"
-    )
+        rf"[A-ZÀ-ÖØ-Þ][\w'’.-]*"
+        rf"(?:[ \t]+(?:and[ \t]+)?[A-ZÀ-ÖØ-Þ][\w'’.-]*){{0,{MAX_NAME_WORDS - 1}}}"
+    )  # "Department of Agriculture and Land": "and" between capitals stays in the name
     names: set[str] = {m.group() for m in head_first.finditer(context) if m.group()[0].isupper()}
     # "L'Institut culturel basque, qui…": the head capitalised, its adjectives, an apposition
     capitalised_head = re.escape(noun[:1].upper() + noun[1:])

@@ -65,6 +65,8 @@ _SENTENCE_END_IN_RUN = re.compile(r"(?<=\.)[ \t]+")
 _INNER_LOWER = re.compile(
     rf"((?:[ \t]+{_PARTICLES})+(?:[ \t]+[a-zà-ÿ][\w-]*)?(?:[ \t]+{_PARTICLES})*)[ \t]+({_NAME})"
 )
+#: capitalised words of a place before an organisation's class ("Tyne Valley processor")
+MAX_PLACE_WORDS = 2
 #: words of a named body's unit after its possessive ("Historic England's register team")
 MAX_UNIT_WORDS = 3
 #: the group of generic class nouns ("organisme", "body"): any organisation answers them
@@ -428,6 +430,14 @@ def without_class(speaker: str, lexicon: Lexicon) -> str:
     """ "association Samu-Urgences de France", "Surveying firm Dunley & Pratt" -> the name: the
     class says what an organisation is, the name who; fact-checkers cite the name."""
     words = speaker.split()
+    place = next((i for i, w in enumerate(words[: MAX_PLACE_WORDS + 1]) if w.islower()), 0)
+    if (
+        0 < place < len(words) - 1
+        and all(w[:1].isupper() for w in words[:place])
+        and names_an_organisation(words[place], lexicon)
+        and words[place + 1][:1].isupper()
+    ):  # "Tyne Valley processor Atlantic Kelp Products": a place, then the class and name
+        return without_class(" ".join(words[place:]), lexicon)
     for k in range(min(MAX_CLASS_WORDS, len(words) - 1)):
         if " ".join(words[: k + 1]).lower() in lexicon.territorial_bodies:
             return speaker  # "office de tourisme Champsaur-Valgaudemar": a place alone is none

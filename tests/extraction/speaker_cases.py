@@ -642,4 +642,29 @@ SHAPES = [
         "Department of Lands, Parks and Wildlife",
         id="names-listed-after-of-are-one-name",
     ),
+    # a place and an elected title before a name: the person
+    pytest.param(
+        "en",
+        "Marlow County Supervisor Dana Pruett said the board received 318 letters.\n",
+        "318 letters",
+        "Dana Pruett",
+        id="a-county-supervisor-before-a-name",
+    ),
+    # "and" between capitals stays in a body's name found for its class
+    pytest.param(
+        "en",
+        "The Department of Fisheries and Land announced a grant of $2,000 per boat. According"
+        " to the department, 37 crews have applied.\n",
+        "37 crews",
+        "Department of Fisheries and Land",
+        id="and-between-capitals-in-a-department-s-name",
+    ),
+    # a place, an organisation's class, then its name: the name
+    pytest.param(
+        "en",
+        "Tyne Valley processor Northshore Kelp Works said it bought 62 per cent of the crop.\n",
+        "62 per cent",
+        "Northshore Kelp Works",
+        id="a-place-and-a-class-before-a-firm-s-name",
+    ),
 ]

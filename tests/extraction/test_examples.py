@@ -93,7 +93,7 @@ def test_named_speaker_accuracy_per_language() -> None:
     assert {
         language: (t.named_right, t.named, t.unnamed_right, t.unnamed)
         for language, t in tallies.items()
-    } == {"en": (1516, 1632, 281, 293), "fr": (2302, 2639, 462, 499)}
+    } == {"en": (1520, 1632, 281, 293), "fr": (2302, 2639, 462, 499)}
 
 
 @pytest.mark.parametrize("article", ARTICLES, ids=lambda p: p.stem)
