@@ -40,8 +40,9 @@ _LISTED_NAMES = re.compile(rf", {_NAME_WORDS}(?:, {_NAME_WORDS}){{0,3}} and {_NA
 #: how far back "of X" is looked for before a comma (a bounded window)
 OF_NAME_LOOKBACK = 60
 _OF_NAME_END = re.compile(r"\bof [A-Z][\w'’-]*$")
-#: an acronym in brackets with the name going on after it: "(CCI) du Cantal"
-_INNER_ACRONYM = re.compile(r"\([A-Z][A-Za-z0-9-]{1,9}\) (?=[\w'’])")
+#: an acronym in brackets inside a name, the name going on after it: "agence régionale de
+#: santé (ARS) Centre-Val de Loire" (cited "ARS Centre-Val de Loire"), "(CCI) du Cantal"
+INNER_ACRONYM = re.compile(r"\(([A-Z][A-Za-z0-9-]{1,9}(?: [0-9]{1,3})?)\) (?=\S)")
 
 
 def _capitalised(word: str) -> bool:
@@ -218,7 +219,7 @@ def name_goes_on(text: str, at: int) -> int | None:
     None when it ends there."""
     mark = text[at : at + 1]
     if mark == "(":
-        acronym = _INNER_ACRONYM.match(text, at)
+        acronym = INNER_ACRONYM.match(text, at)
         return acronym.end() if acronym is not None else None
     if mark == "," and _OF_NAME_END.search(text[max(0, at - OF_NAME_LOOKBACK) : at]):
         listed = _LISTED_NAMES.match(text, at)

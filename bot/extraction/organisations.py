@@ -54,8 +54,6 @@ _LINKED_WORD = re.compile(
 )
 #: a name right after a class and its complements: "société coopérative Bleu de Dadou"
 _NAME_AFTER_CLASS = re.compile(rf"[ \t]+{_NAME}")
-#: an elided article before a name: "l'Orne"
-ELIDED = re.compile(r"^[ldLD]['’]")
 #: particle-linked complements after an organisation's head ("de services et de paiement")
 MAX_HEAD_COMPLEMENTS = 3
 #: a full stop then a space inside a run of capitalised words: maybe a sentence's end
@@ -409,7 +407,8 @@ def body_with_complements(head: str, before: str, lexicon: Lexicon) -> str | Non
         named = _NAME_AFTER_CLASS.match(before, end)
         end = named.end() if named is not None else end
         name = before[match.start() : end]
-        if end > match.end() and ELIDED.sub("", name.split()[-1])[:1].isupper():  # "de l'Orne"
+        last = name.split()[-1]
+        if end > match.end() and (last[:1].isupper() or ELIDED_BEFORE_NAME.match(last)):
             found = name
     return found
 

@@ -30,7 +30,7 @@ _ROLE_THEN_NAME = re.compile(
 #: a person's name opening a sentence, then a word in lower case (most often its verb)
 _OPENING_PERSON = re.compile(r"([A-ZÀ-Þ][\w'’-]+(?:[ \t]+[A-ZÀ-Þ][\w'’-]+){1,2})[ \t]+(?=[a-zà-ÿ])")
 #: an article, then a word in lower case: "L'éleveur …", "Le dirigeant …", "The grower …"
-_ROLE_SUBJECT = re.compile(r"(?:[LlDd]['’]|(?:Le|La|The) )([a-zà-ÿ][\w-]+)\b")
+_ROLE_SUBJECT = re.compile(r"(?:L['’]|(?:Le|La|The) )([a-zà-ÿ][\w-]+)\b")
 #: an aside between commas after a subject: ", qui gère 117 refuges,"
 _ASIDE = re.compile(r"[ \t»”]*,[^,\n]{1,80},")
 #: words of the role before the name ("La députée de la circonscription")

@@ -32,6 +32,7 @@ from itertools import dropwhile, takewhile
 from .common_words import is_common_word, is_person_noun
 from .lexicon import Lexicon, normalize_for_matching
 from .names import (
+    INNER_ACRONYM,
     MAX_SPEAKER_WORDS,
     NAME_LETTERS,
     NAME_PARTICLES,
@@ -65,9 +66,6 @@ _TRIM = " \t,;:.-–—'\u00a0\u202f" + _QUOTES
 _BRACKETED = re.compile(r" ?\([^()\n]{1,60}\)\s*$")
 #: a nickname in quotes inside a person's name
 _NICKNAME = re.compile(r'(?<=\w) ["“][A-Z][\w-]*["”] (?=[A-Z])')
-#: an acronym in brackets inside a name, the branch after it: "agence régionale de santé
-#: (ARS) Centre-Val de Loire" is cited "ARS Centre-Val de Loire"
-_INNER_ACRONYM = re.compile(r"\(([A-Z][A-Za-z0-9-]{1,9}(?: [0-9]{1,3})?)\) (?=\S)")
 #: words of the subject of a relative clause with no pronoun ("the parish council")
 MAX_CONTACT_SUBJECT_WORDS = 3
 #: the agent of a document, after its subject matter ("of 3,000 students by the X")
@@ -522,7 +520,7 @@ def speaker_name(raw: str, lexicon: Lexicon) -> str | None:
     # "Jean-Luc Darnaud (divers droite)", "Scottish Environment Protection Agency (SEPA)":
     # a party, an age or an acronym in brackets is not read as part of the name
     phrase = _NICKNAME.sub(" ", _BRACKETED.sub("", raw))  # 'Shane "Dusty" Keogh'
-    inner = _INNER_ACRONYM.search(phrase)
+    inner = INNER_ACRONYM.search(phrase)
     if inner is not None:
         # "Agence régionale de santé (ARS) Bourgogne-Franche-Comté" -> "ARS Bourgogne-…":
         # the short name and the branch, as fact-checkers cite it
