@@ -11,6 +11,7 @@ from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from itertools import takewhile
 
+from .authors import author_named_in
 from .common_words import is_common_word, is_person_noun
 from .context import full_name, person_named_before
 from .drafts import Draft
@@ -23,7 +24,6 @@ from .organisations import (
     organisation_by_class,
 )
 from .segment import Segment
-from .speaker import author_named_in
 from .subjects import can_speak, leading_speaker, only_person
 
 #: sentences before a claim searched for the full name of "the association"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bot.core.text import LETTER_RUN
 
+from .authors import author_named_in
 from .lexicon import Lexicon, normalize_for_matching
 from .names import (
     ELIDED_ARTICLE_WORD,
@@ -30,7 +31,7 @@ from .names import (
 from .openings import opening_subject
 from .organisations import names_an_organisation
 from .reporting_verbs import reporting_verbs
-from .speaker import author_named_in, is_clause, speaker_name, subject_phrase
+from .speaker import is_clause, speaker_name, subject_phrase
 
 #: "whose office", "whose spokeswoman": the relative that speaks for the name before it
 MAX_WHOSE_WORDS = 3
