@@ -16,6 +16,7 @@ from functools import cache
 from importlib import resources
 
 from .lexicon import DATA_PACKAGE, Lexicon, available_languages, load_raw
+from .names import looks_like_name
 
 
 def _key(word: str) -> int:
@@ -59,3 +60,9 @@ def is_person_noun(word: str, lexicon: Lexicon) -> bool:
         is_common_word(form, lexicon) and form.endswith(_agent_suffixes(lexicon.language))
         for form in {lowered, singular}
     )
+
+
+def is_person_name(phrase: str, lexicon: Lexicon) -> bool:
+    """ "Kirsty Harcus", "Michel Bodin": a name none of whose words a dictionary lists in
+    lower case; "Picardie Nature" and "Tyne Valley" hold one, a body's or a place's."""
+    return looks_like_name(phrase) and not any(is_common_word(w, lexicon) for w in phrase.split())

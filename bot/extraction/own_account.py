@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from .common_words import is_common_word, is_person_noun
+from .common_words import is_common_word, is_person_name, is_person_noun
 from .drafts import Draft
 from .lexicon import Lexicon, normalize_for_matching
 from .names import ELIDED_BEFORE_NAME, has_capital, looks_like_name
@@ -151,11 +151,7 @@ def _person_opening(sentence: str, lexicon: Lexicon) -> str | None:
     if subject is not None and " " in subject[0] and looks_like_name(subject[0]):
         return subject[0]
     opening = _OPENING_PERSON.match(sentence)
-    if (
-        opening is not None
-        and looks_like_name(opening.group(1))
-        and not any(is_common_word(w, lexicon) for w in opening.group(1).split())
-    ):
+    if opening is not None and is_person_name(opening.group(1), lexicon):
         return opening.group(1)
     return None
 

@@ -6,7 +6,7 @@ X", "engineering firm X") stay with the name.
 
 from __future__ import annotations
 
-from .common_words import is_common_word, is_person_noun
+from .common_words import is_common_word, is_person_name, is_person_noun
 from .lexicon import Lexicon, normalize_for_matching
 from .names import NAME_PARTICLES, looks_like_name
 from .organisations import names_an_organisation
@@ -29,8 +29,7 @@ def person_of_body(phrase: str, lexicon: Lexicon) -> str:
     words = phrase[: link.start()].split()
     if (
         len(words) == 2
-        and looks_like_name(phrase[: link.start()])
-        and not any(is_common_word(w, lexicon) for w in words)
+        and is_person_name(" ".join(words), lexicon)
         and phrase[link.end() :].lstrip()[:1].isupper()
         and len(phrase[link.end() :].split()) >= 2  # "Drac Centre-Val de Loire" is one name
     ):
@@ -92,7 +91,7 @@ def _person_after_lower_role(words: list[str], lexicon: Lexicon) -> str | None:
                 is_common_word(role.rsplit("-", 1)[-1], lexicon)  # "vice-president": its head
                 # "head of finance Rosa Lind": a role of something stays whole
                 and not any(w.lower() in _ROLE_LINKS for w in words[:start])
-                and not any(is_common_word(w, lexicon) for w in name)
+                and is_person_name(" ".join(name), lexicon)
             )
         )
     )
@@ -131,8 +130,7 @@ def _after_common_words(words: list[str], lexicon: Lexicon) -> str | None:
         and is_person_noun(role[-1], lexicon)
         and 2 <= len(name) <= 3
         and all(w[:1].isupper() and w[1:].islower() and w[-1].isalpha() for w in name)
-        and not any(is_common_word(w, lexicon) for w in name)
-        and looks_like_name(" ".join(name))
+        and is_person_name(" ".join(name), lexicon)
         and not any(w in lexicon.honorific_titles or w.lower() in _ROLE_LINKS for w in role)
         and not any(names_an_organisation(w, lexicon) for w in role)
     ):

@@ -12,7 +12,7 @@ from collections.abc import Set as AbstractSet
 from itertools import takewhile
 
 from .authors import author_named_in
-from .common_words import is_common_word, is_person_noun
+from .common_words import is_person_name, is_person_noun
 from .context import full_name, person_named_before
 from .drafts import Draft
 from .lexicon import Lexicon, normalize_for_matching
@@ -149,7 +149,7 @@ def _body_just_before(draft: Draft, recent: list[Draft], bare: str, lexicon: Lex
     ):
         return None
     words = previous.speaker.split()
-    if not any(is_common_word(w, lexicon) for w in words) and looks_like_name(previous.speaker):
+    if is_person_name(previous.speaker, lexicon):
         return None  # "Michel Bodin": a person
     classes = {w.lower() for w in (*words, *previous.written.split())}
     if any(names_an_organisation(w, lexicon) for w in classes - {bare}):
