@@ -21,14 +21,16 @@ from .organisations import OPENING_PHRASE_CHARS, names_an_organisation
 from .segment import Segment
 from .subjects import can_speak, leading_speaker
 
+#: a person's name: two or three capitalised words
+_PERSON = r"[A-ZÀ-Þ][\w'’-]+(?:[ \t]+[A-ZÀ-Þ][\w'’-]+){1,2}"
 #: a sentence opening on a name, then a comma: "Karim Benali, mareyeur…", "Betty Lund, 74,"
-_OPENING_NAME = re.compile(r"\s*([A-ZÀ-Þ][\w'’-]+(?:[ \t]+[A-ZÀ-Þ][\w'’-]+){1,2}),[ \t]*")
+_OPENING_NAME = re.compile(rf"\s*({_PERSON}),[ \t]*")
 #: a role, then a name between commas opening the sentence: "Le maire, Marie Casanova, a…"
 _ROLE_THEN_NAME = re.compile(
     r"\s*([^,\n]{2,80}),[ \t]*([A-ZÀ-Þ][\w'’-]+(?:[ \t]+[A-ZÀ-Þ][\w'’-]+){1,3})[ \t]*[,(]"
 )
 #: a person's name opening a sentence, then a word in lower case (most often its verb)
-_OPENING_PERSON = re.compile(r"([A-ZÀ-Þ][\w'’-]+(?:[ \t]+[A-ZÀ-Þ][\w'’-]+){1,2})[ \t]+(?=[a-zà-ÿ])")
+_OPENING_PERSON = re.compile(rf"({_PERSON})[ \t]+(?=[a-zà-ÿ])")
 #: an article, then a word in lower case: "L'éleveur …", "Le dirigeant …", "The grower …"
 _ROLE_SUBJECT = re.compile(r"(?:L['’]|(?:Le|La|The) )([a-zà-ÿ][\w-]+)\b")
 #: an aside between commas after a subject: ", qui gère 117 refuges,"
